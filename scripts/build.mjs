@@ -1,0 +1,18 @@
+// One command builds every bundle the action and the CLI run from (committed in dist/).
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+
+rmSync("dist", { recursive: true, force: true });
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node24",
+  format: "esm",
+  sourcemap: false,
+  legalComments: "none",
+  logLevel: "warning",
+  // Some CommonJS dependencies call require(): give the ESM bundle one.
+  banner: { js: "import { createRequire as __sstarCreateRequire } from 'node:module'; const require = __sstarCreateRequire(import.meta.url);" },
+};
+await build({ ...common, entryPoints: { index: "src/action/main.ts" }, outdir: "dist" });
+await build({ ...common, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } });

@@ -1,0 +1,137 @@
+// The solve report: everything one run did and why it selected what it selected.
+// The engine produces it; src/report renders it; the JSON Schema is written to
+// schemas/solve-report.schema.json by the build.
+import { z } from "zod";
+
+export const REPORT_VERSION = 1;
+
+const verdictSchema = z.enum([
+  "accepted",
+  "wrong-answer",
+  "time-limit",
+  "memory-limit",
+  "runtime-error",
+  "compile-error",
+  "output-limit",
+]);
+
+export const testResultSchema = z.object({
+  test: z.string().describe("test name"),
+  verdict: verdictSchema,
+  timeMs: z.number(),
+  /** Actual output, cut to a few KiB with a marker. */
+  output: z.string().optional(),
+  message: z.string().optional().describe("checker message or error tail"),
+});
+export type TestResult = z.infer<typeof testResultSchema>;
+
+export const roundSchema = z.object({
+  round: z.number().int().describe("0 = first generation, 1.. = debugging rounds"),
+  code: z.string(),
+  /** Model reply had no code, was cut off, or the call failed. */
+  note: z.string().optional(),
+  publicResults: z.array(testResultSchema),
+  publicPassed: z.number().int(),
+  publicTotal: z.number().int(),
+});
+
+export const sampleSchema = z.object({
+  index: z.number().int(),
+  rounds: z.array(roundSchema),
+  /** Code of the last round: the sample's candidate. */
+  finalCode: z.string(),
+  publicPassed: z.number().int(),
+  publicTotal: z.number().int(),
+});
+export type SampleTrace = z.infer<typeof sampleSchema>;
+
+export const synthesizedInputSchema = z.object({
+  id: z.string(),
+  input: z.string(),
+  origin: z.enum(["synthesized", "separating", "public"]),
+  /** Dropped inputs are kept in the report with the reason (e.g. every candidate errored). */
+  dropped: z.string().optional(),
+});
+
+export const clusterSchema = z.object({
+  id: z.string(),
+  members: z.array(z.number().int()).describe("sample indices"),
+  representative: z.number().int(),
+  /** Output per input id (cut), as the representative produced it. */
+  outputs: z.record(z.string(), z.string()),
+});
+export type ClusterTrace = z.infer<typeof clusterSchema>;
+
+export const judgeVoteSchema = z.object({
+  order: z.enum(["ab", "ba"]).describe("which cluster was shown first"),
+  choice: z.enum(["a", "b", "tie", "invalid"]).describe("the vote, mapped back to the clusters' own names"),
+  reasoning: z.string().optional(),
+});
+
+export const matchSchema = z.object({
+  a: z.string().describe("cluster id"),
+  b: z.string().describe("cluster id"),
+  inputs: z.array(z.object({ inputId: z.string(), input: z.string(), outputA: z.string(), outputB: z.string() })),
+  votes: z.array(judgeVoteSchema),
+  winner: z.enum(["a", "b", "tie"]),
+  note: z.string().optional(),
+});
+export type MatchTrace = z.infer<typeof matchSchema>;
+
+export const stageUsageSchema = z.object({
+  calls: z.number().int(),
+  cachedCalls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: z.number(),
+  wallMs: z.number().optional(),
+});
+
+export const selectionSchema = z.object({
+  strategy: z.string(),
+  selectedSample: z.number().int().nullable(),
+  selectedCluster: z.string().nullable(),
+  /** One or two sentences: why this candidate. */
+  reason: z.string(),
+  fallback: z.string().optional().describe("set when no candidate passed the public tests"),
+});
+
+export const baselineSchema = z.object({
+  strategy: z.string(),
+  selectedSample: z.number().int().nullable(),
+});
+
+export const solveReportSchema = z.object({
+  version: z.literal(REPORT_VERSION),
+  problem: z.object({ id: z.string(), title: z.string(), language: z.string(), io: z.string() }),
+  settings: z.object({
+    model: z.string(),
+    judgeModel: z.string(),
+    samples: z.number().int(),
+    rounds: z.number().int(),
+    selection: z.string(),
+    temperature: z.number(),
+    sandbox: z.string(),
+    replay: z.boolean().describe("answers came from a local replay model, not a live one"),
+  }),
+  status: z.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
+  error: z.string().optional(),
+  samples: z.array(sampleSchema),
+  inputs: z.array(synthesizedInputSchema),
+  clusters: z.array(clusterSchema),
+  matches: z.array(matchSchema),
+  selection: selectionSchema,
+  baselines: z.array(baselineSchema).describe("other strategies' picks from the same samples, at no extra cost"),
+  selected: z
+    .object({ sample: z.number().int(), code: z.string(), publicPassed: z.number().int(), publicTotal: z.number().int() })
+    .nullable(),
+  /** Present when hidden tests were run (evaluation); never shown to the model. */
+  hidden: z.object({ passed: z.number().int(), total: z.number().int() }).optional(),
+  usage: z.object({
+    total: stageUsageSchema,
+    byStage: z.record(z.string(), stageUsageSchema),
+  }),
+  timings: z.object({ totalMs: z.number(), byStageMs: z.record(z.string(), z.number()) }),
+  startedAt: z.string(),
+});
+export type SolveReport = z.infer<typeof solveReportSchema>;

@@ -1,0 +1,69 @@
+// The model client's public contract, shared by every stage of the engine.
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Stages of S*; the judge model (when configured) serves synthesize, judge and separate. */
+export type Stage = "generate" | "debug" | "synthesize" | "separate" | "judge";
+export const JUDGE_STAGES: readonly Stage[] = ["synthesize", "separate", "judge"];
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface CallMeta {
+  stage: Stage;
+  problemId: string;
+  /** Distinguishes otherwise identical requests (sample index, round): part of the cache key. */
+  key?: string;
+}
+
+export interface ChatReply {
+  content: string;
+  /** stop, length, content_filter, ... as the server said. */
+  finishReason: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Served from the on-disk cache: no HTTP request was made. */
+  cached: boolean;
+  model: string;
+}
+
+export interface StageUsage {
+  calls: number;
+  cachedCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+export interface UsageSnapshot {
+  total: StageUsage;
+  byStage: Partial<Record<Stage, StageUsage>>;
+  byProblem: Record<string, StageUsage>;
+}
+
+export interface ModelClient {
+  chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply>;
+  usage(): UsageSnapshot;
+}
+
+/** Thrown (before the call is made) when the next call would pass the configured budget. */
+export class BudgetExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** A final error (bad key, unknown model, endpoint not found): retrying won't help. */
+export class ModelConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelConfigError";
+  }
+}
