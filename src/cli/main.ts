@@ -1,4 +1,7 @@
 // The `sstar` command line: a thin layer that parses flags and calls the core.
+// Each command lives in ./commands/<name>.ts and registers itself here.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 
 export function buildProgram(): Command {
@@ -8,10 +11,20 @@ export function buildProgram(): Command {
     .description("Solve coding problems with S*: sample, debug, and select by distinguishing inputs.")
     .version("0.1.0")
     .showHelpAfterError();
+  // Commands (one line each):
   return program;
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/sstar") || process.argv[1]?.endsWith("cli.js");
-if (isMain) {
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (argv1 === undefined) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
   await buildProgram().parseAsync(process.argv);
 }
