@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Sandbox tests spawn real processes: two cores, so keep file-level parallelism modest.
     maxWorkers: 2,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
