@@ -1,8 +1,35 @@
-// The GitHub Action entry point: read inputs into one typed object, call the core.
+// The GitHub Action entry point (dist/index.js): read inputs into one typed object, read the
+// context, call the core, set outputs. Everything else lives in run.ts.
 import * as core from "@actions/core";
+import { redact } from "../model/redact.ts";
+import { readContext } from "./context.ts";
+import { readInputs } from "./inputs.ts";
+import { OUTPUT_NAMES, runAction, type ActionIO } from "./run.ts";
 
-export async function run(): Promise<void> {
-  core.info("sstar-action");
+const io: ActionIO = {
+  info: (line) => core.info(line),
+  warning: (line, file) => core.warning(line, file !== undefined ? { file } : {}),
+  error: (line, file) => core.error(line, file !== undefined ? { file } : {}),
+  startGroup: (name) => core.startGroup(name),
+  endGroup: () => core.endGroup(),
+  setSecret: (secret) => core.setSecret(secret),
+  async appendSummary(markdown) {
+    // core.summary needs GITHUB_STEP_SUMMARY; a local run without it just skips the summary.
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+  },
+};
+
+export async function main(): Promise<void> {
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const result = await runAction(inputs, readContext(process.env), process.env, io);
+    for (const name of OUTPUT_NAMES) core.setOutput(name, result.outputs[name]);
+    if (result.failure !== undefined) core.setFailed(result.failure);
+  } catch (error) {
+    // One line, no stack: the messages name the input, file or setting and what to do. Masked
+    // here too, as this may run before the inputs (and so the secrets) were read.
+    core.setFailed(redact((error as Error).message, [process.env["INPUT_GITHUB-TOKEN"], process.env["INPUT_API-KEY"], process.env["INPUT_JUDGE-API-KEY"]]));
+  }
 }
 
-await run();
+await main();

@@ -3,6 +3,13 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { registerEval } from "./commands/eval.ts";
+import { registerMerge } from "./commands/merge.ts";
+import { registerCompare } from "./commands/compare.ts";
+import { registerValidate } from "./commands/validate.ts";
+import { registerImport } from "./commands/import.ts";
+import { registerSolve } from "./commands/solve.ts";
+import { registerDemo } from "./commands/demo.ts";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +19,13 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError();
   // Commands (one line each):
+  registerEval(program);
+  registerMerge(program);
+  registerCompare(program);
+  registerValidate(program);
+  registerImport(program);
+  registerSolve(program);
+  registerDemo(program);
   return program;
 }
 

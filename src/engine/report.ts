@@ -83,6 +83,8 @@ export const stageUsageSchema = z.object({
   cachedCalls: z.number().int(),
   promptTokens: z.number().int(),
   completionTokens: z.number().int(),
+  /** Calls that failed after the client's retries (not counted in `calls`). */
+  failedCalls: z.number().int().optional(),
   costUsd: z.number(),
   wallMs: z.number().optional(),
 });
@@ -116,6 +118,8 @@ export const solveReportSchema = z.object({
   }),
   status: z.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
   error: z.string().optional(),
+  stopped: z.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
+  synthesisNote: z.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: z.array(sampleSchema),
   inputs: z.array(synthesizedInputSchema),
   clusters: z.array(clusterSchema),

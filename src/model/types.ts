@@ -39,12 +39,18 @@ export interface StageUsage {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** HTTP attempts beyond the first (429, 5xx, timeouts, ...). Optional: added by the model client. */
+  retries?: number;
+  /** Calls that ended in an error after retries (still counted in `calls`). */
+  failedCalls?: number;
 }
 
 export interface UsageSnapshot {
   total: StageUsage;
   byStage: Partial<Record<Stage, StageUsage>>;
   byProblem: Record<string, StageUsage>;
+  /** Set once a call was refused by the budget: the first refusal's one-line reason. */
+  budgetExceeded?: string;
 }
 
 export interface ModelClient {

@@ -1,15 +1,7 @@
-// JSON Schema files for editors and for consumers of report.json, generated from the zod schemas.
+// The solve report's JSON Schema, for consumers of report.json, generated from the zod schema.
+// Written to schemas/solve-report.schema.json by `npm run schemas`; a test fails when it is stale.
 import { z } from "zod";
-import { problemSpecSchema } from "../spec/schema.ts";
 import { solveReportSchema } from "../engine/report.ts";
-
-export function problemSpecJsonSchema(): object {
-  return {
-    $id: "https://github.com/sstar-action/sstar-action/schemas/problem-spec.schema.json",
-    title: "sstar-action problem spec",
-    ...z.toJSONSchema(problemSpecSchema, { io: "input", unrepresentable: "any" }),
-  };
-}
 
 export function solveReportJsonSchema(): object {
   return {
@@ -17,4 +9,8 @@ export function solveReportJsonSchema(): object {
     title: "sstar-action solve report",
     ...z.toJSONSchema(solveReportSchema, { unrepresentable: "any" }),
   };
+}
+
+export function solveReportJsonSchemaText(): string {
+  return JSON.stringify(solveReportJsonSchema(), null, 2) + "\n";
 }

@@ -26,6 +26,11 @@ export interface RunRequest {
   /** Function problems only: Python assertion code run with `candidate` bound to the function. */
   assert?: string;
   limits: Limits;
+  /**
+   * Extra read-only files (name → content) for the program, e.g. a custom checker's input, output
+   * and answer; their paths inside the sandbox are passed to it as arguments, in this order.
+   */
+  files?: Record<string, string>;
 }
 
 export interface RunResult {

@@ -1,5 +1,5 @@
 // The problem spec: one YAML file per problem under problems/. This zod schema is the single
-// source of truth; `npm run build` also writes it out as schemas/problem-spec.schema.json.
+// source of truth; `npm run schemas` writes it out as schemas/problem-spec.schema.json.
 import { z } from "zod";
 
 export const LANGUAGES = ["python", "javascript", "cpp"] as const;
@@ -39,7 +39,7 @@ export const checkerSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({ kind: z.literal("case-insensitive").describe("tokens, letters compared without case") }),
   z.strictObject({
-    kind: z.literal("custom").describe("a checker program given input, expected and actual output files"),
+    kind: z.literal("custom").describe("a checker program run testlib-style with three file paths: input, the program's output, the expected answer; exit 0 accepts"),
     language: languageSchema.default("python"),
     program: z.string().optional().describe("checker source inline"),
     file: z.string().optional().describe("checker source file, relative to the spec"),

@@ -1,14 +1,13 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { problemSpecJsonSchema, solveReportJsonSchema } from "../../src/report/json-schema.ts";
+import { solveReportJsonSchema, solveReportJsonSchemaText } from "../../src/report/json-schema.ts";
 
-describe("JSON Schema export", () => {
-  it("describes the spec's required fields", () => {
-    const schema = problemSpecJsonSchema() as { required?: string[]; properties?: Record<string, unknown> };
-    expect(schema.required).toEqual(expect.arrayContaining(["id", "title", "statement"]));
-    expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(["io", "checker", "tests", "limits"]));
-  });
-  it("describes the report", () => {
+describe("solve report JSON Schema", () => {
+  it("describes the report's main parts", () => {
     const schema = solveReportJsonSchema() as { required?: string[] };
-    expect(schema.required).toEqual(expect.arrayContaining(["problem", "selection", "samples", "matches"]));
+    expect(schema.required).toEqual(expect.arrayContaining(["problem", "selection", "samples", "matches", "clusters", "usage"]));
+  });
+  it("is committed up to date (run `npm run schemas` after changing src/engine/report.ts)", () => {
+    expect(readFileSync("schemas/solve-report.schema.json", "utf8")).toBe(solveReportJsonSchemaText());
   });
 });

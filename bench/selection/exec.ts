@@ -1,0 +1,113 @@
+// Runs bench/selection/runner.py on one job inside bubblewrap: no network, read-only filesystem,
+// empty environment, dies with us. The pool programs are untrusted model output.
+// A program that kills the interpreter or hangs past the watchdog is marked failed and the batch
+// restarts after it, so one bad program never loses the others' results.
+import { spawn, execFileSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const RUNNER = fileURLToPath(new URL("./runner.py", import.meta.url));
+/** Bump when runner.py or the prep scripts change what they compute: part of every cache key. */
+export const RUNNER_VERSION = "1";
+
+export interface Job {
+  mode: "call" | "stdin";
+  entry: string;
+  programs: string[];
+  inputs: string[];
+  checks: [number, string][];
+  test: string | null;
+  grade_inputs?: [string, string][];
+  grade_timeout?: number;
+  timeout: number;
+}
+
+export interface ProgramResult {
+  cells: [boolean, string][];
+  checks: string;
+  graded: boolean | null;
+}
+
+let pythonPath: string | undefined;
+/** The real interpreter behind `python3` (a pyenv shim is slow to start, and bwrap needs a path). */
+export function resolvePython(): string {
+  if (pythonPath) return pythonPath;
+  for (const cand of ["python3", "python3.11", "python"]) {
+    try {
+      pythonPath = execFileSync(cand, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+      if (pythonPath) return pythonPath;
+    } catch {
+      // try the next name
+    }
+  }
+  throw new Error("bench:selection: no python3 on PATH; install Python 3 to run the benchmark");
+}
+
+function bwrapArgs(python: string): string[] {
+  return [
+    "--ro-bind", "/", "/",
+    "--dev", "/dev",
+    "--proc", "/proc",
+    "--tmpfs", "/tmp",
+    "--unshare-all",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    "--chdir", "/tmp",
+    python, "-S", "-B", RUNNER,
+  ];
+}
+
+/** Watchdog: no progress line for this long kills the batch (the current program is marked hung). */
+const WATCHDOG_MS = 30_000;
+
+function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bwrap", bwrapArgs(resolvePython()), { stdio: ["pipe", "ignore", "ignore", "pipe"] });
+    let current: number | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => child.kill("SIGKILL"), WATCHDOG_MS);
+    };
+    arm();
+    const rl = createInterface({ input: child.stdio[3] as NodeJS.ReadableStream });
+    rl.on("line", (line) => {
+      arm();
+      const msg = JSON.parse(line) as { start?: number; i?: number } & ProgramResult;
+      if (msg.start !== undefined) current = msg.start;
+      else if (msg.i !== undefined) {
+        results[msg.i] = { cells: msg.cells, checks: msg.checks, graded: msg.graded };
+        current = null;
+      }
+    });
+    child.on("error", (e) => reject(new Error(`bench:selection: cannot start bwrap (${e.message}); install bubblewrap`)));
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve(current);
+    });
+    child.stdin?.end(JSON.stringify({ ...job, start }));
+  });
+}
+
+export async function runJob(job: Job): Promise<ProgramResult[]> {
+  const results: (ProgramResult | undefined)[] = new Array(job.programs.length);
+  let start = 0;
+  while (start < job.programs.length) {
+    const stuck = await runOnce(job, start, results);
+    const firstMissing = results.findIndex((r, i) => i >= start && r === undefined);
+    if (firstMissing === -1 && results.length === job.programs.length && !results.includes(undefined)) break;
+    const bad = stuck ?? firstMissing;
+    if (bad === -1) break;
+    // The program that was running when the batch died: every cell failed.
+    results[bad] = {
+      cells: job.inputs.map(() => [false, "crashed"]),
+      checks: job.checks.map(() => "0").join(""),
+      graded: false,
+    };
+    start = bad + 1;
+  }
+  return results.map(
+    (r) => r ?? { cells: job.inputs.map(() => [false, "crashed"] as [boolean, string]), checks: job.checks.map(() => "0").join(""), graded: false },
+  );
+}

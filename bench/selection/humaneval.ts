@@ -1,0 +1,124 @@
+// HumanEval pool loading for the selection benchmark: parse (prep_humaneval.py, no execution),
+// then run every pool program (+ the canonical solution) on the docstring examples and the model's
+// inputs in the sandboxed batch runner, cached on disk per task.
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import pLimit from "p-limit";
+import { resolvePython, runJob, RUNNER_VERSION, type ProgramResult } from "./exec.ts";
+
+const PREP = fileURLToPath(new URL("./prep_humaneval.py", import.meta.url));
+export const CALL_TIMEOUT_S = 1;
+
+export interface Task {
+  id: string;
+  /** Programs of the pool. */
+  programs: string[];
+  correct: boolean[];
+  /** inputs = public example inputs (first `publicCount`) then the model's inputs. */
+  inputs: string[];
+  publicCount: number;
+  /** Per program: cells on `inputs`. */
+  cells: [boolean, string][][];
+  /** Per program: verified public examples passed. */
+  publicPassed: number[];
+  publicTotal: number;
+  /** Per program: "0"/"1" per model-predicted test (CodeT only). */
+  predictedPasses: string[];
+}
+
+interface Prepped {
+  task_id: string;
+  entry: string;
+  test: string;
+  canonical: string;
+  public: [string, string][];
+  model_inputs: string[];
+  predicted: [number, string][];
+}
+
+export function fileHash(paths: string[], extra: string): string {
+  const h = createHash("sha256");
+  for (const p of paths) h.update(readFileSync(p));
+  h.update(extra);
+  return h.digest("hex").slice(0, 16);
+}
+
+export async function loadHumanEval(
+  opts: { pool: string; inputs: string; problems: string; cacheDir: string; log: (s: string) => void },
+): Promise<Task[]> {
+  for (const [flag, p] of [["--pool", opts.pool], ["--inputs", opts.inputs], ["--problems", opts.problems]] as const) {
+    if (!existsSync(p)) throw new Error(`bench:selection: ${flag} ${p} does not exist`);
+  }
+  const key = fileHash([opts.pool, opts.inputs, opts.problems], `runner=${RUNNER_VERSION};t=${CALL_TIMEOUT_S}`);
+  const dir = join(opts.cacheDir, `humaneval-${key}`);
+  mkdirSync(dir, { recursive: true });
+  const prepped = execFileSync(resolvePython(), [PREP, opts.problems, opts.inputs], { encoding: "utf8", maxBuffer: 1 << 30 })
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Prepped);
+  const byId = new Map(prepped.map((p) => [p.task_id, p]));
+  const pool = readFileSync(opts.pool, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l, n) => {
+      const row = JSON.parse(l) as { task_id?: unknown; samples?: unknown };
+      if (typeof row.task_id !== "string" || !Array.isArray(row.samples)) {
+        throw new Error(`bench:selection: ${opts.pool} line ${n + 1}: expected {"task_id", "samples": [code, ...]}`);
+      }
+      return { id: row.task_id, samples: row.samples.map(String) };
+    });
+  const limit = pLimit(2); // two cores
+  let done = 0;
+  const tasks = await Promise.all(
+    pool.map((row) =>
+      limit(async (): Promise<Task | null> => {
+        const p = byId.get(row.id);
+        if (!p) {
+          opts.log(`skipping ${row.id}: not in ${opts.problems}`);
+          return null;
+        }
+        const file = join(dir, `${row.id.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+        let results: ProgramResult[];
+        const inputs = [...p.public.map(([a]) => a), ...p.model_inputs];
+        const checks: [number, string][] = [
+          ...p.public.map(([, v], i): [number, string] => [i, v]),
+          ...p.predicted.map(([i, v]): [number, string] => [i + p.public.length, v]),
+        ];
+        if (existsSync(file)) results = JSON.parse(readFileSync(file, "utf8")) as ProgramResult[];
+        else {
+          results = await runJob({
+            mode: "call",
+            entry: p.entry,
+            programs: [...row.samples, p.canonical],
+            inputs,
+            checks,
+            test: p.test,
+            timeout: CALL_TIMEOUT_S,
+          });
+          writeFileSync(file, JSON.stringify(results));
+        }
+        done++;
+        if (done % 20 === 0) opts.log(`executed ${done}/${pool.length} tasks`);
+        const canonical = results[results.length - 1]!;
+        // Docstring examples the canonical solution disagrees with are wrong examples: not public tests.
+        const verified = p.public.map((_, i) => canonical.checks[i] === "1");
+        const prog = results.slice(0, row.samples.length);
+        return {
+          id: row.id,
+          programs: row.samples,
+          correct: prog.map((r) => r.graded === true),
+          inputs,
+          publicCount: p.public.length,
+          cells: prog.map((r) => r.cells),
+          publicPassed: prog.map((r) => verified.filter((v, i) => v && r.checks[i] === "1").length),
+          publicTotal: verified.filter(Boolean).length,
+          predictedPasses: prog.map((r) => r.checks.slice(p.public.length)),
+        };
+      }),
+    ),
+  );
+  return tasks.filter((t): t is Task => t !== null);
+}

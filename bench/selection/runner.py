@@ -1,0 +1,169 @@
+"""Batch runner for the selection benchmark: runs untrusted pool programs (inside bwrap, started by
+bench/selection/exec.ts) on many inputs in ONE process, with a per-call timer, memory limit and
+recursion limit. Reads one JSON job on stdin, writes one JSON line per program to fd 3
+(stdout is given to the programs, which may print).
+
+job = {"mode": "call"|"stdin", "entry": name, "programs": [code], "inputs": [text],
+       "checks": [[input_index, expected_text]], "test": grading code or null,
+       "grade_inputs": [[stdin, expected_stdout]], "timeout": seconds, "start": first program}
+"""
+import io, json, math, os, resource, signal, sys
+
+OUT = os.fdopen(3, "w")
+job = json.loads(sys.stdin.read())
+timeout = float(job.get("timeout", 1.0))
+MAX_TIMEOUTS = 2  # after this many timeouts a program is considered hung: the rest are marked without running
+
+try:
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+except Exception:
+    pass
+
+
+class Timeout(BaseException):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise Timeout()
+
+
+signal.signal(signal.SIGALRM, on_alarm)
+real_stdout, real_stdin = sys.stdout, sys.stdin
+base_builtins = __builtins__
+
+
+def run_timed(fn, seconds):
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def cut(s, n=1000):
+    return s if len(s) <= n else s[:n] + "...[cut]"
+
+
+def same(a, b):
+    try:
+        if isinstance(a, float) or isinstance(b, float):
+            return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return bool(a == b)
+    except BaseException:
+        return False
+
+
+def status(e):
+    return "timeout" if isinstance(e, Timeout) else "error: " + type(e).__name__
+
+
+def normalize(out):
+    return "\n".join(" ".join(line.split()) for line in out.strip().splitlines())
+
+
+def run_stdin(code, text, seconds):
+    """Run a stdin/stdout program as __main__; SystemExit is a normal end. Returns normalized stdout."""
+    sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8")
+    raw = io.BytesIO()
+    sys.stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    g = {"__name__": "__main__"}
+    captured = [b""]
+    def grab():
+        # Read before the wrapper is dropped: collecting a TextIOWrapper closes its buffer.
+        try:
+            sys.stdout.flush()
+        except BaseException:
+            pass
+        if not raw.closed:
+            captured[0] = raw.getvalue()
+    try:
+        run_timed(lambda: exec(compile(code, "<candidate>", "exec"), g), seconds)
+    except SystemExit:
+        pass
+    finally:
+        grab()
+        sys.stdout = io.StringIO()
+        sys.stdin = real_stdin
+    return normalize(captured[0].decode("utf-8", "replace"))
+
+
+def run_program(code):
+    ns = {"__name__": "__candidate__"}
+    cells, values = [], []
+    timeouts = 0
+    sys.stdout = io.StringIO()
+    try:
+        fn = None
+        try:
+            if job["mode"] == "stdin":
+                compile(code, "<candidate>", "exec")  # a script runs per input; only check it compiles
+                load_err = None
+            else:
+                run_timed(lambda: exec(compile(code, "<candidate>", "exec"), ns), timeout * 3)
+                fn = ns.get(job["entry"])
+                load_err = None if fn is not None else "error: NameError"
+        except BaseException as e:
+            load_err = status(e)
+        for text in job["inputs"]:
+            if load_err is not None or timeouts >= MAX_TIMEOUTS:
+                cells.append([False, load_err or "timeout"]); values.append(None); continue
+            try:
+                if job["mode"] == "call":
+                    args = eval("(" + text + ",)", {"__builtins__": base_builtins})
+                    v = run_timed(lambda: fn(*args), timeout)
+                    cells.append([True, cut(repr(v))]); values.append(v)
+                else:
+                    out = run_stdin(code, text, timeout)
+                    cells.append([True, cut(out, 4000)]); values.append(out)
+            except BaseException as e:
+                if isinstance(e, Timeout): timeouts += 1
+                cells.append([False, status(e)]); values.append(None)
+            finally:
+                sys.stdin = real_stdin
+                if job["mode"] == "stdin": sys.stdout = io.StringIO()
+        checks = []
+        for idx, expected in job.get("checks", []):
+            ok = False
+            if cells[idx][0]:
+                try:
+                    if job["mode"] == "call":
+                        ok = same(values[idx], eval(expected, {"__builtins__": base_builtins}))
+                    else:
+                        ok = values[idx].split() == expected.split()
+                except BaseException:
+                    ok = False
+            checks.append("1" if ok else "0")
+        graded = None
+        if job.get("test") is not None and load_err is None:
+            try:
+                tns = {"__name__": "__test__"}
+                run_timed(lambda: exec(compile(job["test"], "<test>", "exec"), tns), timeout * 3)
+                run_timed(lambda: tns["check"](fn), 3.0)
+                graded = True
+            except BaseException:
+                graded = False
+        elif job.get("test") is not None:
+            graded = False
+        if job.get("grade_inputs"):
+            graded = True
+            for stdin_text, expected in job["grade_inputs"]:
+                try:
+                    if run_stdin(code, stdin_text, float(job.get("grade_timeout", 2.0))).split() != expected.split():
+                        graded = False; break
+                except BaseException:
+                    graded = False; break
+                finally:
+                    sys.stdin = real_stdin
+        return cells, "".join(checks), graded
+    finally:
+        sys.stdout = real_stdout
+
+
+sys.setrecursionlimit(3000)
+for i in range(int(job.get("start", 0)), len(job["programs"])):
+    OUT.write(json.dumps({"start": i}) + "\n"); OUT.flush()
+    cells, checks, graded = run_program(job["programs"][i])
+    OUT.write(json.dumps({"i": i, "cells": cells, "checks": checks, "graded": graded}) + "\n"); OUT.flush()

@@ -1,0 +1,243 @@
+// The action's inputs, read into one typed, validated object. Names match action.yml (kebab-case);
+// an empty input means "use the default", as GitHub passes unset inputs as empty strings.
+import { z } from "zod";
+import type { Budget } from "../model/budget.ts";
+import { STRATEGY_NAMES, type StrategyName } from "../engine/select/types.ts";
+
+export const MODES = ["auto", "solve", "publish", "schedule"] as const;
+export type Mode = (typeof MODES)[number];
+
+// No "none": without isolation a model-written program could read the runner's token and API key
+// (from /proc of its parent, or the checkout's .git/config).
+export const SANDBOXES = ["auto", "bwrap", "docker"] as const;
+
+export interface ActionInputs {
+  mode: Mode;
+  problems: string;
+  label: string;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+  judgeModel: string | undefined;
+  judgeBaseUrl: string | undefined;
+  judgeApiKey: string | undefined;
+  samples: number;
+  rounds: number;
+  selection: StrategyName;
+  budget: Budget | undefined;
+  sandbox: (typeof SANDBOXES)[number];
+  githubToken: string;
+  branchPrefix: string;
+  base: string | undefined;
+  draft: boolean;
+  comment: boolean;
+  allowedBots: string[];
+  failOnUnsolved: boolean;
+  resultDir: string;
+  solutionsDir: string;
+  baselinePath: string;
+  maxDrop: number;
+  /** schedule mode: this job evaluates one shard ("i/n") and writes its results, nothing more. */
+  shard: string | undefined;
+  /** schedule mode: merge these results files (a glob) instead of evaluating. */
+  results: string | undefined;
+  /** schedule mode: trend file to append to. */
+  trend: string | undefined;
+}
+
+/** Defaults, the same as action.yml's, for inputs read outside a runner (local runs, tests). */
+export const INPUT_DEFAULTS: Record<string, string> = {
+  mode: "auto",
+  problems: "problems/**/*.yaml",
+  label: "kata",
+  model: "gpt-4o-mini",
+  samples: "8",
+  rounds: "2",
+  selection: "sstar",
+  sandbox: "auto",
+  "branch-prefix": "sstar/",
+  draft: "false",
+  comment: "true",
+  "fail-on-unsolved": "false",
+  "result-dir": "sstar-result",
+  "solutions-dir": "solutions",
+  baseline: "eval/baseline.json",
+  trend: "",
+  shard: "",
+  results: "",
+  "max-drop": "5",
+};
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+const BOOL_TRUE = ["true", "True", "TRUE", "yes", "on", "1"];
+const BOOL_FALSE = ["false", "False", "FALSE", "no", "off", "0"];
+
+const boolInput = z.string().transform((v, ctx) => {
+  if (BOOL_TRUE.includes(v)) return true;
+  if (BOOL_FALSE.includes(v)) return false;
+  ctx.addIssue({ code: "custom", message: `must be true or false, got ${JSON.stringify(v)}` });
+  return z.NEVER;
+});
+
+const intInput = (min: number, max: number) =>
+  z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const optional = z.string().transform((v) => (v === "" ? undefined : v));
+
+const urlInput = optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: "must be an http(s) URL" });
+
+/** A relative path inside the workspace: no absolute paths, no `..`. */
+const relPath = z.string().refine((v) => v !== "" && !v.startsWith("/") && !v.split(/[\\/]/).includes(".."), {
+  message: "must be a relative path inside the workspace (no leading / and no ..)",
+});
+
+/**
+ * `budget`: a plain number is a cost cap in US dollars ("5", "$2.50"); or a comma list of
+ * `usd=…`, `calls=…`, `tokens=…`.
+ */
+export function parseBudget(text: string): Budget | undefined {
+  const v = text.trim();
+  if (v === "") return undefined;
+  const plain = v.replace(/^\$/, "");
+  if (/^\d+(\.\d+)?$/.test(plain)) return { costUsd: Number(plain) };
+  const budget: Budget = {};
+  for (const part of v.split(",")) {
+    const m = part.trim().match(/^(usd|cost|calls|tokens)\s*=\s*\$?(\d+(?:\.\d+)?(?:e\d+)?)$/i);
+    if (m === null) throw new InputError(`input "budget": cannot read ${JSON.stringify(part.trim())}: use a dollar amount like 5 or a list like usd=5,calls=400,tokens=2000000`);
+    const key = m[1]!.toLowerCase();
+    const n = Number(m[2]);
+    if (key === "calls" || key === "tokens") {
+      if (!Number.isInteger(n) || n < 1) throw new InputError(`input "budget": ${key} must be a positive integer`);
+      budget[key] = n;
+    } else budget.costUsd = n;
+  }
+  return budget;
+}
+
+const schema = z.object({
+  mode: z.enum(MODES, { message: `must be one of ${MODES.join(", ")}` }),
+  problems: z.string().min(1),
+  label: z.string().min(1).max(50),
+  "base-url": urlInput,
+  "api-key": optional,
+  model: z.string().min(1),
+  "judge-model": optional,
+  "judge-base-url": urlInput,
+  "judge-api-key": optional,
+  samples: intInput(1, 64),
+  rounds: intInput(0, 10),
+  selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
+  budget: z.string(),
+  sandbox: z.enum(SANDBOXES, {
+    message: `must be one of ${SANDBOXES.join(", ")} (the action never runs model-written code without isolation: "none" is for the CLI on your own machine)`,
+  }),
+  "github-token": z.string(),
+  // The prefix becomes part of a branch name: keep it to characters git and shells treat plainly.
+  "branch-prefix": z.string().regex(/^[A-Za-z0-9._/-]{0,60}$/, "use letters, digits, '.', '_', '-' and '/' (at most 60)").refine((v) => !v.includes("..") && !v.startsWith("/") && !v.startsWith("-"), {
+    message: "must not start with / or -, nor contain ..",
+  }),
+  base: optional.refine((v) => v === undefined || /^[A-Za-z0-9._/-]{1,200}$/.test(v), { message: "must be a branch name" }),
+  draft: boolInput,
+  comment: boolInput,
+  "allowed-bots": z.string(),
+  "fail-on-unsolved": boolInput,
+  "result-dir": relPath,
+  "solutions-dir": relPath,
+  baseline: relPath,
+  trend: optional.refine((v) => v === undefined || (!v.startsWith("/") && !v.split(/[\\/]/).includes("..")), { message: "must be a relative path inside the workspace" }),
+  shard: optional.refine((v) => v === undefined || /^\d+\/\d+$/.test(v), { message: "must look like i/n, e.g. 2/4" }),
+  results: optional,
+  "max-drop": z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (v === "" || !Number.isFinite(n) || n < 0 || n > 100) {
+      ctx.addIssue({ code: "custom", message: `must be a percentage from 0 to 100, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
+});
+
+export const INPUT_NAMES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
+/**
+ * Reads every input through `get` (core.getInput in the action) and validates it. Throws
+ * InputError with one line naming the input and what to do.
+ */
+export function readInputs(get: (name: string) => string): ActionInputs {
+  const raw: Record<string, string> = {};
+  for (const name of INPUT_NAMES) {
+    const value = get(name).trim();
+    raw[name] = value === "" ? (INPUT_DEFAULTS[name] ?? "") : value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "?");
+    throw new InputError(`input "${name}": ${issue.message}`);
+  }
+  const v = parsed.data;
+  if (v.mode !== "publish" && v.mode !== "schedule" && v["api-key"] === undefined && v["base-url"] !== undefined && !isLocal(v["base-url"])) {
+    // Checked here so the message names the input; the model client checks the rest.
+    throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
+  }
+  return {
+    mode: v.mode,
+    problems: v.problems,
+    label: v.label,
+    baseUrl: v["base-url"],
+    apiKey: v["api-key"],
+    model: v.model,
+    judgeModel: v["judge-model"],
+    judgeBaseUrl: v["judge-base-url"],
+    judgeApiKey: v["judge-api-key"],
+    samples: v.samples,
+    rounds: v.rounds,
+    selection: v.selection,
+    budget: parseBudget(v.budget),
+    sandbox: v.sandbox,
+    githubToken: v["github-token"],
+    branchPrefix: v["branch-prefix"],
+    base: v.base,
+    draft: v.draft,
+    comment: v.comment,
+    allowedBots: v["allowed-bots"]
+      .split(/[\s,]+/)
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== ""),
+    failOnUnsolved: v["fail-on-unsolved"],
+    resultDir: v["result-dir"],
+    solutionsDir: v["solutions-dir"],
+    baselinePath: v.baseline,
+    maxDrop: v["max-drop"],
+    shard: v.shard,
+    results: v.results,
+    trend: v.trend,
+  };
+}
+
+function isLocal(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "localhost" || host.startsWith("127.") || host === "[::1]" || host.endsWith(".local");
+  } catch {
+    return false;
+  }
+}
+
+/** The secrets among the inputs, for core.setSecret and redact(). */
+export function inputSecrets(inputs: ActionInputs): string[] {
+  return [inputs.githubToken, inputs.apiKey ?? "", inputs.judgeApiKey ?? ""].filter((s) => s.length > 0);
+}

@@ -1,0 +1,437 @@
+// The action's orchestration: decide the target from the event, gather the problems, solve them
+// (auto, solve), write back (auto, publish), or run the regression check (schedule). Everything it
+// reads comes in as data (inputs, context, environment) and every side effect on the runner goes
+// through `io`, so tests call it directly.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import fg from "fast-glob";
+import { DEFAULT_SOLVE_OPTIONS, solve, type SolveOptions } from "../engine/index.ts";
+import type { SolveReport } from "../engine/report.ts";
+import { parseShard, runCompareJob, runEvalJob, runMergeJob, regressionIssue } from "../eval/index.ts";
+import { GitCommandManager } from "../github/git.ts";
+import { createOctokit, GitHubHelper, markerFor, permissionAtLeast } from "../github/github.ts";
+import { isSolved, publish, publishRefusal, type PublishOutcome } from "../github/publish.ts";
+import type { ProblemRef, Refusal } from "../github/text.ts";
+import { createModelClient, redact } from "../model/index.ts";
+import { modelConfigFromEnv } from "../model/config.ts";
+import type { ModelClient } from "../model/types.ts";
+import { renderReportMarkdown } from "../report/markdown.ts";
+import { createSandbox } from "../sandbox/index.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+import { formatSpecError, loadSpecs, parseIssueBody, type ProblemSpec } from "../spec/index.ts";
+import { readBundle, reportFileFor, writeBundle, type Bundle } from "./bundle.ts";
+import type { ActionContext } from "./context.ts";
+import { inputSecrets, type ActionInputs } from "./inputs.ts";
+import { ProgressLog, type GroupSink } from "./progress.ts";
+import { decideTarget, placeIssue, placeSpec, type Placement, type Target } from "./route.ts";
+import { specFileText } from "./spec-file.ts";
+
+export interface ActionIO extends GroupSink {
+  warning(line: string, file?: string): void;
+  error(line: string, file?: string): void;
+  setSecret(secret: string): void;
+  appendSummary(markdown: string): Promise<void>;
+}
+
+export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path"] as const;
+export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
+
+export interface ActionResult {
+  outputs: Outputs;
+  /** Set when the step should fail: one line. */
+  failure?: string;
+  /** What the run did, for logs and tests. */
+  target: Target["kind"];
+  published: PublishOutcome[];
+  refusals: Refusal[];
+}
+
+/** One problem this run is about, with where its result goes. */
+interface Problem {
+  spec: ProblemSpec;
+  placement: Placement;
+  ref: ProblemRef;
+}
+
+interface Plan {
+  problems: Problem[];
+  refusals: { issueNumber?: number; refusal: Refusal }[];
+  /** Broken specs and the like: reported, the step fails at the end, other problems go on. */
+  errors: { message: string; file?: string }[];
+  skipped?: string;
+}
+
+const SPEC_HEADER = "# Written by sstar-action from the issue that asked for this kata.";
+
+export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: Record<string, string | undefined>, io: ActionIO): Promise<ActionResult> {
+  const secrets = inputSecrets(inputs);
+  for (const s of secrets) io.setSecret(s);
+  const clean = (text: string) => redact(text, secrets);
+  const resultDir = resolve(ctx.workspace, inputs.resultDir);
+  const result: ActionResult = {
+    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir },
+    target: "skip",
+    published: [],
+    refusals: [],
+  };
+  const failures: string[] = [];
+
+  const target = decideTarget(inputs, ctx);
+  result.target = target.kind;
+  io.info(`sstar-action: mode ${inputs.mode}, event ${ctx.eventName}, target ${target.kind}`);
+  if (target.kind === "skip") {
+    io.info(`nothing to do: ${target.reason}`);
+    return result;
+  }
+  if (target.kind === "regression") return regression(inputs, ctx, env, io, result, clean);
+
+  const writes = inputs.mode !== "solve";
+  let github: GitHubHelper | undefined;
+  const gh = (): GitHubHelper => {
+    if (inputs.githubToken === "") throw new Error('input "github-token" is empty: the run needs a token to write back (permissions: contents, pull-requests and issues: write)');
+    github ??= new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
+    return github;
+  };
+
+  const plan = await makePlan(target, inputs, ctx, gh);
+  for (const e of plan.errors) io.error(clean(e.message), e.file);
+  if (plan.errors.length > 0) {
+    const files = new Set(plan.errors.map((e) => e.file ?? e.message));
+    failures.push(`${files.size} problem spec file(s) could not be read (see the errors above)`);
+  }
+  if (plan.skipped !== undefined) io.info(`nothing to do: ${plan.skipped}`);
+
+  // Refusals: a sticky comment on the issue (never in the read-only solve job).
+  for (const { issueNumber, refusal } of plan.refusals) {
+    result.refusals.push(refusal);
+    io.warning(`refused: ${refusal.reason}`);
+    if (writes && issueNumber !== undefined && inputs.comment) {
+      try {
+        await publishRefusal(gh(), issueNumber, refusal);
+      } catch (error) {
+        failures.push(`could not post the refusal on #${issueNumber}: ${clean((error as Error).message)}`);
+      }
+    }
+  }
+
+  // Reports: solved here, or (publish) taken from the solve job's bundle.
+  const reports = new Map<string, SolveReport>();
+  if (inputs.mode === "publish") {
+    const { bundle, reports: fromBundle } = await readBundle(resultDir);
+    if (bundle.repository.toLowerCase() !== `${ctx.repo.owner}/${ctx.repo.repo}`.toLowerCase()) {
+      throw new Error(`the bundle in ${inputs.resultDir} was made for ${bundle.repository}, not ${ctx.repo.owner}/${ctx.repo.repo}`);
+    }
+    const wanted = new Set(plan.problems.map((p) => p.ref.key));
+    for (const item of bundle.items) if (!wanted.has(item.key)) io.warning(`bundle item ${item.key} is not a problem this event selects; ignored`);
+    for (const p of plan.problems) {
+      const report = fromBundle.get(p.ref.key);
+      if (report === undefined) failures.push(`the bundle has no result for ${p.ref.key}`);
+      else if (report.problem.id !== p.spec.id) failures.push(`the bundle's result for ${p.ref.key} is for ${report.problem.id}`);
+      else reports.set(p.ref.key, report);
+    }
+  } else if (plan.problems.length > 0) {
+    const shared = await openSolvers(inputs, env, io);
+    try {
+      for (const p of plan.problems) {
+        try {
+          reports.set(p.ref.key, await solveOne(p.spec, shared, inputs, io));
+        } catch (error) {
+          failures.push(`${p.ref.key}: ${clean((error as Error).message)}`);
+          io.error(`${p.ref.key}: ${clean((error as Error).message)}`);
+        }
+      }
+    } finally {
+      await shared.sandbox.close();
+    }
+  }
+
+  // Write-back.
+  if (writes && reports.size > 0) {
+    const git = await GitCommandManager.open(ctx.workspace, { auth: { token: inputs.githubToken, serverUrl: ctx.serverUrl }, mask: (s) => io.setSecret(s) });
+    for (const p of plan.problems) {
+      const report = reports.get(p.ref.key);
+      if (report === undefined) continue;
+      const log = new ProgressLog(io, p.ref.key);
+      log.stage("publish");
+      try {
+        const files = [{ path: p.placement.solutionPath, content: ensureNewline(report.selected?.code ?? "") }];
+        if (p.placement.specPath !== undefined) files.push({ path: p.placement.specPath, content: specFileText(p.spec, SPEC_HEADER) });
+        const outcome = await publish(
+          { ...p.ref, branch: p.placement.branch, files, report },
+          { git, github: gh() },
+          {
+            base: baseOf(target, p),
+            draft: inputs.draft,
+            comment: inputs.comment,
+            ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}),
+            log: (line) => io.info(line),
+          },
+        );
+        result.published.push(outcome);
+      } catch (error) {
+        failures.push(`${p.ref.key}: write-back failed: ${clean((error as Error).message)}`);
+        io.error(`${p.ref.key}: write-back failed: ${clean((error as Error).message)}`);
+      } finally {
+        log.close();
+      }
+    }
+  }
+
+  // The result folder (reports, bundle) and the job summary.
+  await mkdir(join(resultDir, "reports"), { recursive: true });
+  const summaryParts: string[] = [];
+  for (const p of plan.problems) {
+    const report = reports.get(p.ref.key);
+    if (report === undefined) continue;
+    const md = renderReportMarkdown(report, { variant: "summary" });
+    summaryParts.push(md);
+    await writeFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
+    if (inputs.mode !== "solve") await writeFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (inputs.mode === "solve") {
+    const bundle: Bundle = {
+      format: "sstar-action-bundle",
+      version: 1,
+      repository: `${ctx.repo.owner}/${ctx.repo.repo}`,
+      eventName: ctx.eventName,
+      sha: ctx.sha,
+      items: plan.problems
+        .filter((p) => reports.has(p.ref.key))
+        .map((p) => ({
+          key: p.ref.key,
+          kind: p.ref.kind,
+          ...(p.ref.issueNumber !== undefined ? { issueNumber: p.ref.issueNumber } : {}),
+          problemId: p.spec.id,
+          ...(p.ref.specPath !== undefined ? { specPath: p.ref.specPath } : {}),
+          reportFile: reportFileFor(p.ref.key),
+        })),
+    };
+    await writeBundle(resultDir, bundle, reports);
+  }
+  for (const r of result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
+  const summary = summaryParts.join("\n\n---\n\n");
+  if (summary !== "") {
+    await writeFile(join(resultDir, "report.md"), summary);
+    await io.appendSummary(clean(summary));
+  }
+
+  // Outputs: one value per problem, newline-separated when the run had several.
+  const solvedAll = plan.problems.length > 0 && plan.problems.every((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)!));
+  result.outputs.solved = String(solvedAll);
+  const list = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined && v !== "").join("\n");
+  if (writes) {
+    result.outputs["selected-path"] = list(result.published.map((o) => o.selectedPath));
+    result.outputs.branch = list(result.published.map((o) => o.branch));
+    result.outputs["commit-sha"] = list(result.published.map((o) => o.commitSha));
+    result.outputs["pull-request-number"] = list(result.published.map((o) => (o.pullRequest ? String(o.pullRequest.number) : undefined)));
+    result.outputs["pull-request-url"] = list(result.published.map((o) => o.pullRequest?.url));
+  } else {
+    result.outputs["selected-path"] = list(plan.problems.filter((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)!)).map((p) => p.placement.solutionPath));
+  }
+
+  const unsolved = plan.problems.filter((p) => reports.has(p.ref.key) && !isSolved(reports.get(p.ref.key)!));
+  if (unsolved.length > 0) {
+    const line = `no candidate passed every public test for ${unsolved.map((p) => p.ref.key).join(", ")}`;
+    if (inputs.failOnUnsolved) failures.push(line);
+    else io.warning(`${line} (the step still succeeds; set fail-on-unsolved: true to fail it)`);
+  }
+  if (failures.length > 0) result.failure = clean(failures.join("; "));
+  return result;
+}
+
+function ensureNewline(code: string): string {
+  return code.endsWith("\n") ? code : `${code}\n`;
+}
+
+function baseOf(target: Target, _p: Problem): string {
+  return target.kind === "issue" || target.kind === "command" || target.kind === "specs" ? target.base : "main";
+}
+
+/** The problems a target names, with refusals and spec errors. Pure but for the API's permission check and reading specs. */
+async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper): Promise<Plan> {
+  const plan: Plan = { problems: [], refusals: [], errors: [] };
+  if (target.kind === "refuse") {
+    plan.refusals.push({
+      ...(target.issueNumber !== undefined ? { issueNumber: target.issueNumber } : {}),
+      refusal: { key: target.issueNumber !== undefined ? `issue-${target.issueNumber}` : "refusal", reason: target.reason, remedy: target.remedy },
+    });
+    return plan;
+  }
+  if (target.kind === "issue" || target.kind === "command") {
+    const issue = target.issue;
+    if (target.kind === "command") {
+      // Anyone can comment; only triage+ can label, so the command asks for the same.
+      const permission = await gh().permissionOf(target.commenter);
+      if (!permissionAtLeast(permission, "triage")) {
+        plan.refusals.push({
+          issueNumber: issue.number,
+          refusal: {
+            key: `issue-${issue.number}`,
+            reason: `${target.commenter} asked for a run with a comment but has ${permission} access; running needs triage access or more.`,
+            remedy: `A maintainer can start it by adding the "${inputs.label}" label.`,
+          },
+        });
+        return plan;
+      }
+    }
+    const parsed = parseIssueBody(issue.body ?? "", { number: issue.number, title: issue.title });
+    if (!parsed.ok) {
+      plan.refusals.push({
+        issueNumber: issue.number,
+        refusal: {
+          key: `issue-${issue.number}`,
+          reason: `This issue could not be read as a kata.`,
+          details: parsed.missing.map((m) => `missing: ${m}`),
+          remedy: "Edit the issue to follow the kata template (statement, then ### Examples with Input/Output blocks), then remove and re-add the label.",
+        },
+      });
+      return plan;
+    }
+    const spec = parsed.spec;
+    const placement = placeIssue(issue.number, spec.id, spec.language, inputs);
+    plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "issue", issueNumber: issue.number, problemId: spec.id, problemTitle: spec.title } });
+    return plan;
+  }
+  if (target.kind === "specs") {
+    const matched = (await fg(inputs.problems, { cwd: ctx.workspace, onlyFiles: true, dot: false, followSymbolicLinks: false })).sort();
+    const chosen = target.changed === "all" ? matched : matched.filter((f) => (target.changed as string[]).includes(f));
+    if (chosen.length === 0) {
+      plan.skipped = target.changed === "all" ? `no file matches ${inputs.problems}` : `this push changed no file matching ${inputs.problems}`;
+      return plan;
+    }
+    const loaded = await loadSpecs(chosen.map((f) => join(ctx.workspace, f)));
+    for (const e of loaded.errors) plan.errors.push({ message: formatSpecError(e), file: relative(ctx.workspace, e.file) });
+    for (const spec of loaded.specs) {
+      const specPath = spec.path !== undefined ? relative(ctx.workspace, spec.path) : undefined;
+      const placement = placeSpec(spec.id, spec.language, inputs);
+      plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...(specPath !== undefined ? { specPath } : {}) } });
+    }
+  }
+  return plan;
+}
+
+async function openSolvers(
+  inputs: ActionInputs,
+  env: Record<string, string | undefined>,
+  io: ActionIO,
+  cacheDir: string | null = null,
+): Promise<{ model: ModelClient; sandbox: Sandbox; options: Omit<SolveOptions, "onProgress"> }> {
+  const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
+    ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
+    ...(inputs.apiKey !== undefined ? { apiKey: inputs.apiKey } : {}),
+    model: inputs.model,
+    ...(inputs.judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
+      ? {
+          judge: {
+            ...(inputs.judgeModel !== undefined ? { model: inputs.judgeModel } : {}),
+            ...(inputs.judgeBaseUrl !== undefined ? { baseUrl: inputs.judgeBaseUrl } : {}),
+            ...(inputs.judgeApiKey !== undefined ? { apiKey: inputs.judgeApiKey } : {}),
+          },
+        }
+      : {}),
+    ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
+    cacheDir,
+    log: (line) => io.info(line),
+  });
+  for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
+  const model = createModelClient(config);
+  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line) });
+  io.info(`sandbox: ${sandbox.backend}; model: ${config.model}${config.judge?.model !== undefined ? `; judge: ${config.judge.model}` : ""}`);
+  return {
+    model,
+    sandbox,
+    options: {
+      samples: inputs.samples,
+      rounds: inputs.rounds,
+      selection: inputs.selection,
+      temperature: DEFAULT_SOLVE_OPTIONS.temperature,
+      modelName: config.model,
+      judgeModelName: config.judge?.model ?? config.model,
+      sandboxName: sandbox.backend,
+    },
+  };
+}
+
+async function solveOne(spec: ProblemSpec, shared: Awaited<ReturnType<typeof openSolvers>>, _inputs: ActionInputs, io: ActionIO): Promise<SolveReport> {
+  const log = new ProgressLog(io, spec.id);
+  log.stage("generate and debug");
+  try {
+    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, onProgress: (e) => log.event(e) });
+  } finally {
+    log.close();
+  }
+}
+
+const REGRESSION_KEY = "regression";
+const REGRESSION_LABEL = "sstar-regression";
+
+/** schedule: evaluate (one shard, or everything), or merge shard results; then compare and open/update/close the regression issue. */
+async function regression(
+  inputs: ActionInputs,
+  ctx: ActionContext,
+  env: Record<string, string | undefined>,
+  io: ActionIO,
+  result: ActionResult,
+  clean: (s: string) => string,
+): Promise<ActionResult> {
+  const resultDir = resolve(ctx.workspace, inputs.resultDir);
+  await mkdir(resultDir, { recursive: true });
+  const resultsPath = join(resultDir, inputs.shard !== undefined ? `results-${inputs.shard.replace("/", "-of-")}.json` : "results.json");
+  if (inputs.results !== undefined) {
+    const files = (await fg(inputs.results, { cwd: ctx.workspace, onlyFiles: true, absolute: true })).sort();
+    if (files.length === 0) throw new Error(`input "results": no file matches ${inputs.results}`);
+    io.startGroup(`merge ${files.length} results files`);
+    await runMergeJob(files, resultsPath);
+    io.endGroup();
+  } else {
+    const loaded = await loadSpecs([join(ctx.workspace, inputs.problems)]);
+    for (const e of loaded.errors) io.error(formatSpecError(e), relative(ctx.workspace, e.file));
+    // The reply cache lets a rerun of a failed shard replay the calls it already made.
+    const shared = await openSolvers(inputs, env, io, join(ctx.workspace, ".sstar-cache", "model"));
+    try {
+      io.startGroup(`evaluate ${loaded.specs.length} problems${inputs.shard !== undefined ? ` (shard ${inputs.shard})` : ""}`);
+      await runEvalJob({
+        specs: loaded.specs,
+        model: shared.model,
+        sandbox: shared.sandbox,
+        solve: shared.options,
+        out: resultsPath,
+        ...(inputs.shard !== undefined ? { shard: parseShard(inputs.shard, 'input "shard"') } : {}),
+        onProgress: (e) => io.info(JSON.stringify(e)),
+      });
+      io.endGroup();
+    } finally {
+      await shared.sandbox.close();
+    }
+    if (inputs.shard !== undefined) {
+      // A shard only evaluates; the final job merges and compares.
+      result.outputs["report-path"] = resultsPath;
+      return result;
+    }
+  }
+  const compared = await runCompareJob({
+    current: resultsPath,
+    baseline: join(ctx.workspace, inputs.baselinePath),
+    allowMissingBaseline: true,
+    maxDropPct: inputs.maxDrop,
+    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
+    commit: ctx.sha,
+  });
+  await writeFile(join(resultDir, "report.md"), compared.markdown);
+  await io.appendSummary(clean(compared.markdown));
+  result.outputs["report-path"] = resultDir;
+  result.outputs.solved = String(!compared.regression);
+  if (inputs.githubToken !== "") {
+    const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
+    if (compared.regression && compared.comparison !== null) {
+      const issue = regressionIssue(compared.comparison, { ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), commit: ctx.sha });
+      const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: issue.title, body: `${markerFor(REGRESSION_KEY)}\n${issue.body}`, labels: [REGRESSION_LABEL] });
+      io.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
+      result.failure = `solve rate dropped beyond ${inputs.maxDrop} points (issue #${ref.number})`;
+    } else {
+      const closed = await github.closeIssue({ key: REGRESSION_KEY, label: REGRESSION_LABEL, comment: `The latest nightly run shows no regression${ctx.runUrl !== undefined ? ` ([workflow run](${ctx.runUrl}))` : ""}. Closing.` });
+      if (closed !== undefined) io.info(`no regression: closed issue #${closed}`);
+    }
+  }
+  return result;
+}

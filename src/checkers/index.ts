@@ -1,0 +1,195 @@
+// Output comparison: pure functions over strings and JSON values.
+import type { ResolvedChecker } from "../spec/schema.ts";
+
+export type BuiltinChecker = Exclude<ResolvedChecker, { kind: "custom" }>;
+export interface CompareResult {
+  ok: boolean;
+  message?: string;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
+export const DEFAULT_TOLERANCE = 1e-6;
+/** testlib's slack for binary rounding when it compares doubles. */
+const EPS = 1e-15;
+
+export function tokenize(text: string): string[] {
+  return text.split(/\s+/).filter((t) => t !== "");
+}
+
+/** An integer's canonical text: no '+', no leading zeros, no "-0". Exact however long. */
+export function canonicalInteger(token: string): string {
+  let sign = "";
+  let digits = token;
+  if (digits.startsWith("+") || digits.startsWith("-")) {
+    sign = digits[0] === "-" ? "-" : "";
+    digits = digits.slice(1);
+  }
+  digits = digits.replace(/^0+(?=\d)/, "");
+  return digits === "0" ? "0" : sign + digits;
+}
+
+function show(token: string): string {
+  return JSON.stringify(token.length > 60 ? `${token.slice(0, 57)}...` : token);
+}
+
+/** testlib's doubleCompare, with separate absolute and relative tolerance. */
+export function floatsClose(expected: number, actual: number, absolute: number, relative: number): boolean {
+  if (Number.isNaN(expected)) return Number.isNaN(actual);
+  if (Number.isNaN(actual)) return false;
+  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return expected === actual;
+  if (Math.abs(actual - expected) <= absolute + EPS) return true;
+  const lo = Math.min(expected * (1 - relative), expected * (1 + relative));
+  const hi = Math.max(expected * (1 - relative), expected * (1 + relative));
+  return actual + EPS >= lo && actual <= hi + EPS;
+}
+
+function compareTokens(expected: string, actual: string, sameToken: (e: string, a: string) => boolean): CompareResult {
+  const e = tokenize(expected);
+  const a = tokenize(actual);
+  const n = Math.min(e.length, a.length);
+  for (let i = 0; i < n; i++) {
+    const x = e[i] as string;
+    const y = a[i] as string;
+    if (!sameToken(x, y)) return { ok: false, message: `token ${i + 1} differs: expected ${show(x)}, got ${show(y)}` };
+  }
+  if (e.length !== a.length) {
+    return { ok: false, message: `expected ${e.length} token${e.length === 1 ? "" : "s"}, got ${a.length}` };
+  }
+  return { ok: true };
+}
+
+function sameTokenExact(x: string, y: string): boolean {
+  if (x === y) return true;
+  return INTEGER.test(x) && INTEGER.test(y) && canonicalInteger(x) === canonicalInteger(y);
+}
+
+function normalizeExact(text: string): string[] {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+export function compareOutputs(checker: BuiltinChecker, expected: string, actual: string): CompareResult {
+  switch (checker.kind) {
+    case "tokens":
+      return compareTokens(expected, actual, sameTokenExact);
+    case "case-insensitive":
+      return compareTokens(expected, actual, (x, y) => sameTokenExact(x.toLowerCase(), y.toLowerCase()));
+    case "float":
+      return compareTokens(expected, actual, (x, y) => {
+        if (x === y) return true;
+        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(Number(x.replace(/^([+-]?)inf$/i, "$1Infinity")), Number(y.replace(/^([+-]?)inf$/i, "$1Infinity")), checker.absolute, checker.relative);
+        return false;
+      });
+    case "exact": {
+      const e = normalizeExact(expected);
+      const a = normalizeExact(actual);
+      for (let i = 0; i < Math.max(e.length, a.length); i++) {
+        if (e[i] !== a[i]) {
+          if (e[i] === undefined) return { ok: false, message: `extra output from line ${i + 1}: ${show(a[i] ?? "")}` };
+          if (a[i] === undefined) return { ok: false, message: `output ends at line ${i}, expected ${e.length} lines` };
+          return { ok: false, message: `line ${i + 1} differs: expected ${show(e[i] ?? "")}, got ${show(a[i] ?? "")}` };
+        }
+      }
+      return { ok: true };
+    }
+  }
+}
+
+/**
+ * Parses JSON keeping integers exact: those beyond 2^53 become BigInt (reading the literal's own
+ * text), so two different huge integers never compare equal.
+ */
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => {
+    if (typeof value === "number" && context?.source !== undefined && /^-?\d+$/.test(context.source) && !Number.isSafeInteger(value)) {
+      return BigInt(context.source);
+    }
+    return value;
+  });
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "bigint" ? "number" : typeof v;
+}
+
+function showJson(v: unknown): string {
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Deep comparison of JSON values: integers exactly, other numbers with tolerance. */
+export function compareJsonValues(
+  expected: unknown,
+  actual: unknown,
+  tolerance: { absolute: number; relative: number } = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE },
+  path = "$",
+): CompareResult {
+  const numeric = (v: unknown) => typeof v === "number" || typeof v === "bigint";
+  if (numeric(expected) && numeric(actual)) {
+    const e = expected as number | bigint;
+    const a = actual as number | bigint;
+    const isInt = (v: number | bigint) => typeof v === "bigint" || Number.isInteger(v);
+    if (isInt(e) && isInt(a)) {
+      return BigInt(e) === BigInt(a) ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
+    }
+    return floatsClose(Number(e), Number(a), tolerance.absolute, tolerance.relative)
+      ? { ok: true }
+      : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
+  }
+  if (typeName(expected) !== typeName(actual)) {
+    return { ok: false, message: `${path}: expected ${typeName(expected)} ${showJson(expected)}, got ${typeName(actual)} ${showJson(actual)}` };
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (expected.length !== actual.length) return { ok: false, message: `${path}: expected ${expected.length} items, got ${actual.length}` };
+    for (let i = 0; i < expected.length; i++) {
+      const r = compareJsonValues(expected[i], actual[i], tolerance, `${path}[${i}]`);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
+  }
+  if (expected !== null && typeof expected === "object" && actual !== null && typeof actual === "object") {
+    const e = expected as Record<string, unknown>;
+    const a = actual as Record<string, unknown>;
+    const ek = Object.keys(e).sort();
+    const ak = Object.keys(a).sort();
+    if (ek.join("\0") !== ak.join("\0")) return { ok: false, message: `${path}: expected keys ${showJson(ek)}, got ${showJson(ak)}` };
+    for (const k of ek) {
+      const r = compareJsonValues(e[k], a[k], tolerance, `${path}.${k}`);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
+  }
+  return expected === actual ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(expected)}, got ${showJson(actual)}` };
+}
+
+/** Compares two JSON texts (function problems); the checker's float tolerance applies if it has one. */
+export function compareJsonOutputs(checker: BuiltinChecker, expected: string, actual: string): CompareResult {
+  let e: unknown;
+  let a: unknown;
+  try {
+    e = parseJsonExact(expected);
+  } catch {
+    return { ok: false, message: "the expected value is not valid JSON" };
+  }
+  try {
+    a = parseJsonExact(actual);
+  } catch {
+    return { ok: false, message: `the returned value is not valid JSON: ${show(actual)}` };
+  }
+  const tolerance = checker.kind === "float" ? { absolute: checker.absolute, relative: checker.relative } : undefined;
+  return compareJsonValues(e, a, tolerance);
+}
+
+/**
+ * Whether two candidates' outputs count as the same answer (for clustering). Symmetric; a custom
+ * checker can't be consulted here, so it clusters by tokens.
+ */
+export function equivalentOutputs(a: string, b: string, checker: ResolvedChecker, format: "text" | "json" = "text"): boolean {
+  const builtin: BuiltinChecker = checker.kind === "custom" ? { kind: "tokens" } : checker;
+  const compare = format === "json" ? compareJsonOutputs : compareOutputs;
+  return compare(builtin, a, b).ok || compare(builtin, b, a).ok;
+}

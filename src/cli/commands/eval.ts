@@ -1,0 +1,134 @@
+// `sstar eval <specs...> --out results.json [--shard i/n] [--costs FILE]`: solve every problem (or
+// one shard of them), grade the picks on the hidden tests, write results after every problem.
+// A rerun with the same --out resumes: finished problems are skipped, the model cache replays the
+// calls of the one that was interrupted.
+// Exit code: 0 done, 1 done but some spec files were broken, 2 usage or configuration error,
+// 130 interrupted (the results so far are kept).
+import { InvalidArgumentError, type Command } from "commander";
+import { parseShard, runEvalJob, type EvalProgress, type ShardSelector } from "../../eval/index.ts";
+import { createModelClient, ModelConfigError, type ModelConfig } from "../../model/index.ts";
+import { createSandbox } from "../../sandbox/index.ts";
+import type { Sandbox } from "../../sandbox/types.ts";
+import { formatSpecError } from "../../spec/errors.ts";
+import { loadSpecs } from "../../spec/load.ts";
+import { addModelFlags, addSolveFlags, modelConfigFromFlags, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+
+interface EvalFlags extends ModelFlags, SolveSettingsFlags {
+  out: string;
+  shard?: ShardSelector;
+  costs?: string;
+  problemConcurrency: number;
+}
+
+function shardArg(value: string): ShardSelector {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** One line per finished problem, on stderr. */
+export function evalProgressLine(event: EvalProgress): string | null {
+  switch (event.type) {
+    case "start": {
+      const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
+      const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
+      const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
+      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
+    }
+    case "problem-done": {
+      const r = event.result;
+      const s = r.selected;
+      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
+      const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
+      return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1000).toFixed(1)} s`;
+    }
+    case "stopped":
+      return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
+    default:
+      return null;
+  }
+}
+
+export function registerEval(program: Command): void {
+  const command = program
+    .command("eval")
+    .description("Evaluate: solve each problem, grade the selected program (and the first/majority baselines and the oracle) on the hidden tests, write a results file. Resumes an existing --out.")
+    .argument("<spec...>", "problem spec files, folders or globs (specs need hidden tests)")
+    .requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed")
+    .option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg)
+    .option("--costs <file>", "an earlier results file: split shards by its measured wall times")
+    .option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1);
+  addSolveFlags(command);
+  addModelFlags(command);
+  command.action(async (specPaths: string[], flags: EvalFlags) => {
+    process.exitCode = await runEvalCommand(specPaths, flags, program.version() ?? "unknown");
+  });
+}
+
+async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion: string): Promise<number> {
+  const err = (line: string) => process.stderr.write(`sstar eval: ${line}\n`);
+  const loaded = await loadSpecs(specPaths);
+  for (const e of loaded.errors) err(formatSpecError(e));
+  if (loaded.specs.length === 0) {
+    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
+    return 2;
+  }
+  let config: ModelConfig;
+  try {
+    config = modelConfigFromFlags(process.env, flags);
+  } catch (error) {
+    if (error instanceof ModelConfigError) {
+      err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const model = createModelClient({ ...config, log: (line) => err(line) });
+  let sandbox: Sandbox;
+  try {
+    sandbox = await createSandbox({ backend: flags.sandbox });
+  } catch (error) {
+    err(`sandbox: ${(error as Error).message}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    err("interrupted: stopping after saving the finished problems");
+    controller.abort();
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    const results = await runEvalJob({
+      specs: loaded.specs,
+      model,
+      sandbox,
+      solve: solveOptionsFromFlags(flags, config, sandbox.backend),
+      out: flags.out,
+      ...(flags.shard ? { shard: flags.shard } : {}),
+      ...(flags.costs !== undefined ? { costsFile: flags.costs } : {}),
+      toolVersion,
+      concurrency: flags.problemConcurrency,
+      signal: controller.signal,
+      onProgress: (event) => {
+        const line = evalProgressLine(event);
+        if (line !== null) process.stderr.write(`${line}\n`);
+      },
+    });
+    const s = results.summary;
+    const rate = s.problems === 0 ? 0 : (100 * s.solved) / s.problems;
+    process.stdout.write(
+      `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), oracle ${s.oracle}, ` +
+        `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
+    );
+    if (controller.signal.aborted) return 130;
+    return loaded.errors.length > 0 ? 1 : 0;
+  } catch (error) {
+    err((error as Error).message);
+    return 2;
+  } finally {
+    process.off("SIGINT", onSigint);
+    await sandbox.close();
+  }
+}

@@ -1,0 +1,92 @@
+// The demo's recorded data: HumanEval tasks, CodeGen-16B's sampled programs for them, and the test
+// calls that model wrote (microsoft/CodeT, MIT). Read by path from the shared data folder.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { resolvePython } from "../../spec/importers/python.ts";
+
+export interface PoolTask {
+  taskId: string;
+  entryPoint: string;
+  /** The HumanEval prompt plus canonical solution: the scripted judge's notion of "correct". */
+  canonical: string;
+  /** Programs sampled from CodeGen-16B, in the pool's order. */
+  programs: string[];
+  /** The model's own test calls, as JSON argument arrays, deduped, in the pool's order. */
+  calls: string[];
+}
+
+export const POOL_FILE = "pools/codet-codegen16b-humaneval.jsonl";
+export const TESTS_FILE = "pools/codet-codegen16b-humaneval-tests.jsonl";
+export const HUMANEVAL_FILE = "humaneval.jsonl";
+
+/** JSON lines of `file` whose task_id is one of `ids` (other lines are not parsed: the pool is 9 MB). */
+export async function readTaskLines(file: string, ids: ReadonlySet<string>): Promise<Map<string, Record<string, unknown>>> {
+  const text = await readFile(file, "utf8");
+  const out = new Map<string, Record<string, unknown>>();
+  for (const line of text.split("\n")) {
+    const m = /^\{\s*"task_id"\s*:\s*"([^"]+)"/.exec(line);
+    if (!m || !ids.has(m[1]!)) continue;
+    out.set(m[1]!, JSON.parse(line) as Record<string, unknown>);
+  }
+  return out;
+}
+
+// Turns `assert f(1, [2]) == 3` lines into JSON argument arrays with Python's own parser:
+// literal_eval only (no code runs), calls of the entry point only, JSON-representable values only.
+const CALLS_PY = String.raw`
+import ast, json, sys
+data = json.load(sys.stdin)
+out = {}
+for task in data:
+    name = task["entry_point"]
+    seen, calls = set(), []
+    for gen in task["generated_tests"]:
+        for line in gen:
+            try:
+                tree = ast.parse(line.strip())
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name and not node.keywords:
+                    try:
+                        args = [ast.literal_eval(a) for a in node.args]
+                        text = json.dumps(args, allow_nan=False)
+                    except Exception:
+                        continue
+                    if text not in seen:
+                        seen.add(text)
+                        calls.append(text)
+    out[task["task_id"]] = calls
+json.dump(out, sys.stdout)
+`;
+
+export async function loadPoolTasks(dataDir: string, taskIds: readonly string[]): Promise<{ tasks: PoolTask[]; humanevalLines: string[] }> {
+  const ids = new Set(taskIds);
+  const [he, pool, tests] = await Promise.all([
+    readTaskLines(join(dataDir, HUMANEVAL_FILE), ids),
+    readTaskLines(join(dataDir, POOL_FILE), ids),
+    readTaskLines(join(dataDir, TESTS_FILE), ids),
+  ]);
+  const missing = taskIds.filter((id) => !he.has(id) || !pool.has(id));
+  if (missing.length > 0) throw new Error(`not in ${dataDir}: ${missing.join(", ")} (check --data and --tasks)`);
+  const python = await resolvePython();
+  const payload = taskIds.map((id) => ({
+    task_id: id,
+    entry_point: he.get(id)!["entry_point"],
+    generated_tests: (tests.get(id)?.["generated_tests"] as unknown[] | undefined) ?? [],
+  }));
+  const run = await execa(python, ["-I", "-c", CALLS_PY], { input: JSON.stringify(payload), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const calls = JSON.parse(run.stdout) as Record<string, string[]>;
+  const tasks = taskIds.map((id) => {
+    const row = he.get(id)!;
+    return {
+      taskId: id,
+      entryPoint: String(row["entry_point"]),
+      canonical: `${String(row["prompt"])}${String(row["canonical_solution"])}`,
+      programs: (pool.get(id)!["samples"] as string[]).slice(),
+      calls: calls[id] ?? [],
+    };
+  });
+  return { tasks, humanevalLines: taskIds.map((id) => JSON.stringify(he.get(id))) };
+}

@@ -1,0 +1,99 @@
+// One solve run's shared state: the model and sandbox it talks to, accounting, and the stop switch
+// (budget exhausted, aborted) that every stage checks before spending more.
+import type { ChatMessage, ChatReply, ModelClient, Stage } from "../model/types.ts";
+import { BudgetExceededError } from "../model/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+import type { ProblemSpec } from "../spec/schema.ts";
+import type { Cell, SelectionEvent } from "./select/types.ts";
+import { StageClock, UsageRecorder } from "./usage.ts";
+
+export type ProgressEvent =
+  | { type: "round"; sample: number; round: number; passed: number; total: number; note?: string }
+  | { type: "sample-done"; sample: number; passed: number; total: number; done: number; of: number }
+  | { type: "synthesized"; inputs: number; rejected: number }
+  | { type: "selection"; event: SelectionEvent }
+  | { type: "judge-call"; calls: number }
+  | { type: "stopped"; reason: string }
+  | { type: "done"; status: "solved" | "unsolved" | "error"; selectedSample: number | null };
+
+/** Thrown inside a run once it has been stopped; stages catch it and keep what they have. */
+export class RunStopped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "RunStopped";
+  }
+}
+
+export class RunContext {
+  readonly usage = new UsageRecorder();
+  /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
+  readonly cells = new Map<string, Promise<Cell>>();
+  readonly clock: StageClock;
+  private stopReason: string | undefined;
+  /** The first non-budget model error, shown when nothing at all could be generated. */
+  firstError: string | undefined;
+
+  constructor(
+    readonly spec: ProblemSpec,
+    readonly model: ModelClient,
+    readonly sandbox: Sandbox,
+    private readonly onProgress: ((e: ProgressEvent) => void) | undefined,
+    readonly signal: AbortSignal | undefined,
+    now?: () => number,
+  ) {
+    this.clock = new StageClock(now);
+    signal?.addEventListener("abort", () => this.stop("aborted"), { once: true });
+    if (signal?.aborted) this.stop("aborted");
+  }
+
+  get stopped(): string | undefined {
+    return this.stopReason;
+  }
+
+  stop(reason: string): void {
+    if (this.stopReason !== undefined) return;
+    this.stopReason = reason;
+    this.emit({ type: "stopped", reason });
+  }
+
+  emit(event: ProgressEvent): void {
+    try {
+      this.onProgress?.(event);
+    } catch {
+      // A progress display must never break a run.
+    }
+  }
+
+  /** One model call, counted and timed under its stage. Budget exhaustion stops the run. */
+  async chat(stage: Stage, messages: ChatMessage[], opts: { temperature?: number; maxTokens?: number; key?: string }): Promise<ChatReply> {
+    if (this.stopReason !== undefined) throw new RunStopped(this.stopReason);
+    const end = this.clock.begin(stage);
+    try {
+      const reply = await this.model.chat(
+        {
+          messages,
+          ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+          ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
+        },
+        { stage, problemId: this.spec.id, ...(opts.key !== undefined ? { key: opts.key } : {}) },
+      );
+      this.usage.reply(stage, reply);
+      return reply;
+    } catch (error) {
+      if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
+        this.stop(`budget exhausted: ${(error as Error).message}`);
+        throw new RunStopped(this.stopReason ?? "budget exhausted");
+      }
+      this.usage.failure(stage);
+      this.firstError ??= `${stage} call failed: ${errorLine(error)}`;
+      throw error;
+    } finally {
+      end();
+    }
+  }
+}
+
+export function errorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}

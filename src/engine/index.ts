@@ -1,0 +1,193 @@
+// solve(): S* for one problem. Generation, debugging, input synthesis, execution and judging all
+// overlap: every sample starts at once (the model client's concurrency limit bounds the calls in
+// flight), each sample debugs on its own schedule, input synthesis starts with generation (it
+// needs only the problem), and executions run in parallel on the sandbox pool.
+import type { ModelClient, UsageSnapshot } from "../model/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+import type { ProblemSpec } from "../spec/schema.ts";
+import { RunContext, type ProgressEvent } from "./context.ts";
+import { prefetchCells } from "./execute.ts";
+import { createSelectionEnv, synthesizeInputs, type EnvSettings, type Synthesis } from "./env.ts";
+import { REPORT_VERSION, type SampleTrace, type SolveReport } from "./report.ts";
+import { runSample } from "./sample.ts";
+import { select, STRATEGY_NAMES, type CandidateInfo, type SelectionTrace, type StrategyName } from "./select/index.ts";
+import { buildUsage, problemCost } from "./usage-report.ts";
+
+export type { ProgressEvent } from "./context.ts";
+export type { StrategyName } from "./select/index.ts";
+export { STRATEGY_NAMES } from "./select/index.ts";
+export type { SolveReport } from "./report.ts";
+
+export interface SolveOptions {
+  /** Parallel samples (N). */
+  samples: number;
+  /** Debugging rounds after the first generation (R). */
+  rounds: number;
+  selection: StrategyName;
+  temperature: number;
+  maxTokens?: number;
+  modelName: string;
+  judgeModelName: string;
+  sandboxName: string;
+  /** Answers come from a local replay model: labelled as such in the report. */
+  replay?: boolean;
+  /** Test inputs asked for in the synthesis call. */
+  synthesizeCount?: number;
+  /** Temperature of judge calls. */
+  judgeTemperature?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Clock for stage timings (tests); defaults to performance.now. */
+  now?: () => number;
+}
+
+export const DEFAULT_SOLVE_OPTIONS = {
+  samples: 8,
+  rounds: 2,
+  selection: "sstar",
+  temperature: 0.7,
+  synthesizeCount: 10,
+  judgeTemperature: 0,
+} as const satisfies Partial<SolveOptions>;
+
+/** Inputs asked for by one separating call. */
+const SEPARATE_COUNT = 3;
+
+export function isStrategyName(name: string): name is StrategyName {
+  return (STRATEGY_NAMES as readonly string[]).includes(name);
+}
+
+export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandbox: Sandbox }, options: SolveOptions): Promise<SolveReport> {
+  const startedAt = new Date().toISOString();
+  const usageBefore = safeUsage(deps.model);
+  const ctx = new RunContext(spec, deps.model, deps.sandbox, options.onProgress, options.signal, options.now);
+  const endTotal = ctx.clock.begin("total");
+  const envSettings: EnvSettings = {
+    judgeTemperature: options.judgeTemperature ?? DEFAULT_SOLVE_OPTIONS.judgeTemperature,
+    synthesisTemperature: options.temperature,
+    separateCount: SEPARATE_COUNT,
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  };
+
+  // Input synthesis runs alongside generation; `first` needs no inputs at all.
+  const synthesisPromise: Promise<Synthesis> =
+    options.selection === "first"
+      ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" })
+      : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
+
+  let done = 0;
+  const samples: SampleTrace[] = await Promise.all(
+    Array.from({ length: options.samples }, async (_, index) => {
+      const trace = await runSample(ctx, index, {
+        rounds: options.rounds,
+        temperature: options.temperature,
+        ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      });
+      ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done, of: options.samples });
+      // A candidate that passes the public tests will be executed by selection: start now.
+      if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
+        void synthesisPromise.then((s) => prefetchCells(ctx, trace.finalCode, s.inputs));
+      }
+      return trace;
+    }),
+  );
+  const synthesis = await synthesisPromise;
+  ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
+
+  const candidates: CandidateInfo[] = samples
+    .filter((s) => s.finalCode.trim() !== "")
+    .map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
+
+  let trace: SelectionTrace | null = null;
+  let selectError: string | undefined;
+  if (ctx.stopped !== "aborted" && candidates.length > 0) {
+    try {
+      trace = await ctx.clock.time("select", () =>
+        select(options.selection, candidates, synthesis.inputs, createSelectionEnv(ctx, envSettings), {
+          reservedCalls: ctx.usage.calls("synthesize"),
+        }),
+      );
+    } catch (error) {
+      selectError = `selection failed: ${(error as Error).message}`;
+    }
+  }
+  endTotal();
+
+  const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
+  ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
+  return report;
+}
+
+interface AssembleArgs {
+  spec: ProblemSpec;
+  options: SolveOptions;
+  samples: SampleTrace[];
+  synthesis: Synthesis;
+  trace: SelectionTrace | null;
+  candidates: CandidateInfo[];
+  ctx: RunContext;
+  startedAt: string;
+  selectError: string | undefined;
+  costUsd: number;
+}
+
+function safeUsage(model: ModelClient): UsageSnapshot | undefined {
+  try {
+    return model.usage();
+  } catch {
+    return undefined;
+  }
+}
+
+function assembleReport(a: AssembleArgs): SolveReport {
+  const { spec, options, samples, synthesis, trace, ctx } = a;
+  const selectedSample = trace?.selection.selectedSample ?? null;
+  const chosen = selectedSample === null ? undefined : samples.find((s) => s.index === selectedSample);
+  const selected = chosen
+    ? { sample: chosen.index, code: chosen.finalCode, publicPassed: chosen.publicPassed, publicTotal: chosen.publicTotal }
+    : null;
+  const stopped = ctx.stopped;
+  let error: string | undefined = a.selectError;
+  if (a.candidates.length === 0) error ??= ctx.firstError ?? stopped ?? "no sample produced a program";
+  const status: SolveReport["status"] =
+    selected === null ? (error !== undefined && stopped === undefined && a.candidates.length === 0 ? "error" : "unsolved")
+      : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
+  const selection = trace?.selection ?? {
+    strategy: options.selection,
+    selectedSample: null,
+    selectedCluster: null,
+    reason: stopped === "aborted" ? "the run was aborted before selection" : (error ?? "no candidates to select from"),
+  };
+  // Inputs the synthesis reply held that could not be used stay visible in the report.
+  const rejectedInputs = synthesis.rejected.map((why, i) => ({ id: `r${i + 1}`, input: "", origin: "synthesized" as const, dropped: why }));
+  const timings = ctx.clock.totals();
+  return {
+    version: REPORT_VERSION,
+    problem: { id: spec.id, title: spec.title, language: spec.language, io: spec.io.kind },
+    settings: {
+      model: options.modelName,
+      judgeModel: options.judgeModelName,
+      samples: options.samples,
+      rounds: options.rounds,
+      selection: options.selection,
+      temperature: options.temperature,
+      sandbox: options.sandboxName,
+      replay: options.replay ?? false,
+    },
+    status,
+    ...(error !== undefined ? { error } : {}),
+    ...(stopped !== undefined ? { stopped } : {}),
+    ...(synthesis.note !== undefined ? { synthesisNote: synthesis.note } : {}),
+    samples,
+    inputs: [...(trace?.inputs ?? synthesis.inputs.map((i) => ({ ...i }))), ...rejectedInputs],
+    clusters: trace?.clusters ?? [],
+    matches: trace?.matches ?? [],
+    selection,
+    baselines: trace?.baselines ?? [],
+    selected,
+    usage: buildUsage(ctx.usage.byStage(), timings, a.costUsd),
+    timings: { totalMs: timings.total ?? 0, byStageMs: Object.fromEntries(Object.entries(timings).filter(([k]) => k !== "total")) },
+    startedAt: a.startedAt,
+  };
+}

@@ -1,0 +1,95 @@
+// Progress of one solve run as plain data: a reducer over ProgressEvents and the one-line text per
+// stage that the CLI shows (rewritten in place on a terminal, printed as lines otherwise).
+import type { ProgressEvent } from "./context.ts";
+
+export type ProgressStage = "generate" | "select" | "done";
+
+export interface ProgressState {
+  stage: ProgressStage;
+  samplesDone: number;
+  samplesTotal: number;
+  /** Samples passing every public test so far. */
+  samplesPassing: number;
+  /** Debugging rounds run so far (all samples). */
+  debugRounds: number;
+  inputs: number | null;
+  kept: number | null;
+  clusters: number | null;
+  matchesDone: number;
+  judgeCalls: number;
+  stopped?: string;
+  status?: string;
+  selected?: number | null;
+}
+
+export function initialProgress(samplesTotal: number): ProgressState {
+  return {
+    stage: "generate",
+    samplesDone: 0,
+    samplesTotal,
+    samplesPassing: 0,
+    debugRounds: 0,
+    inputs: null,
+    kept: null,
+    clusters: null,
+    matchesDone: 0,
+    judgeCalls: 0,
+  };
+}
+
+export function reduceProgress(state: ProgressState, event: ProgressEvent): ProgressState {
+  switch (event.type) {
+    case "round":
+      return event.round > 0 ? { ...state, debugRounds: state.debugRounds + 1 } : state;
+    case "sample-done":
+      return {
+        ...state,
+        samplesDone: event.done,
+        samplesPassing: state.samplesPassing + (event.total > 0 && event.passed === event.total ? 1 : 0),
+      };
+    case "synthesized":
+      return { ...state, inputs: event.inputs };
+    case "judge-call":
+      return { ...state, stage: "select", judgeCalls: event.calls };
+    case "stopped":
+      return { ...state, stopped: event.reason };
+    case "done":
+      return { ...state, stage: "done", status: event.status, selected: event.selectedSample };
+    case "selection": {
+      const e = event.event;
+      const s = { ...state, stage: "select" as const };
+      if (e.type === "filtered") return { ...s, kept: e.kept.length };
+      if (e.type === "inputs") return { ...s, inputs: e.kept };
+      if (e.type === "clustered") return { ...s, clusters: e.clusters };
+      if (e.type === "match-finished") return { ...s, matchesDone: s.matchesDone + 1 };
+      if (e.type === "selected") return { ...s, selected: e.sample };
+      return s;
+    }
+  }
+}
+
+/** The line shown for the current stage. */
+export function progressLine(id: string, s: ProgressState): string {
+  const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
+  if (s.stage === "generate") {
+    return `${id}: generate+debug: ${s.samplesDone}/${s.samplesTotal} samples done, ${s.samplesPassing} pass the public tests, ${s.debugRounds} debugging rounds${stop}`;
+  }
+  if (s.stage === "select") {
+    const parts = [
+      s.kept !== null ? `${s.kept} candidates` : null,
+      s.inputs !== null ? `${s.inputs} inputs` : null,
+      s.clusters !== null ? `${s.clusters} clusters` : null,
+      `${s.matchesDone} matches`,
+      `${s.judgeCalls} judge calls`,
+    ].filter((p) => p !== null);
+    return `${id}: select: ${parts.join(", ")}${stop}`;
+  }
+  return `${id}: ${s.status ?? "done"}${s.selected !== undefined && s.selected !== null ? `, selected sample ${s.selected}` : ""}${stop}`;
+}
+
+/** Events worth a line of their own when the output is not a terminal (logs stay short). */
+export function isMilestone(event: ProgressEvent): boolean {
+  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "stopped" || event.type === "done") return true;
+  if (event.type === "selection") return ["filtered", "clustered", "match-finished", "selected"].includes(event.event.type);
+  return false;
+}

@@ -1,0 +1,83 @@
+// Selection stage: the public surface the engine codes against.
+import { baselines, firstBaseline, majorityBaseline } from "./baselines.ts";
+import { clusterRows } from "./cluster.ts";
+import { clusterTrace } from "./common.ts";
+import type { SelectionContext } from "./context.ts";
+import { publicFilter } from "./filter.ts";
+import { runReference } from "./reference.ts";
+import { runSstar } from "./sstar.ts";
+import type { CandidateInfo, Cell, SelectionEnv, SelectionTrace, SelectOptions, SelInput, StrategyName } from "./types.ts";
+
+export * from "./types.ts";
+export { publicFilter } from "./filter.ts";
+export { SUSPECT_ERROR_SHARE, classifyInputs } from "./inputs.ts";
+export { defaultCallBudget, DEFAULT_MAX_INPUTS_PER_MATCH } from "./sstar.ts";
+export { posterior, JUDGE_ACCURACY_GRID } from "./posterior.ts";
+
+/** Run the public filter and one execution of the kept candidates on the synthesized inputs. */
+export async function prepare(candidates: CandidateInfo[], synthesized: SelInput[], env: SelectionEnv): Promise<SelectionContext> {
+  const all = [...candidates].sort((a, b) => a.index - b.index);
+  const { kept, fallback } = publicFilter(all);
+  env.onEvent?.({ type: "filtered", kept: kept.map((c) => c.index), ...(fallback ? { fallback } : {}) });
+  let cells: Cell[][] = kept.map(() => []);
+  if (kept.length >= 2 && synthesized.length > 0) {
+    const res = await env.execute(kept, synthesized);
+    cells = kept.map((c) => {
+      const row = res.get(c.index);
+      return synthesized.map((_, i) => row?.[i] ?? { ok: false, output: "not run" });
+    });
+  }
+  return { all, kept, ...(fallback ? { fallback } : {}), inputs: synthesized, cells };
+}
+
+export async function select(
+  strategy: StrategyName,
+  candidates: CandidateInfo[],
+  synthesized: SelInput[],
+  env: SelectionEnv,
+  options: SelectOptions = {},
+): Promise<SelectionTrace> {
+  const ctx = await prepare(candidates, synthesized, env);
+  const cellsInputCount = ctx.cells[0]?.length ?? 0;
+  const base = baselines(ctx.all, ctx.kept, ctx.cells, cellsInputCount, (x, y) => env.equivalent(x, y));
+  let trace: SelectionTrace;
+  if (strategy === "sstar") trace = { ...(await runSstar(ctx, env, options)), baselines: base };
+  else if (strategy === "sstar-reference") trace = { ...(await runReference(ctx, env, options)), baselines: base };
+  else trace = { ...baselineTrace(strategy, ctx, env), baselines: base };
+  env.onEvent?.({ type: "selected", sample: trace.selection.selectedSample, reason: trace.selection.reason });
+  return trace;
+}
+
+function baselineTrace(strategy: "first" | "majority", ctx: SelectionContext, env: SelectionEnv): Omit<SelectionTrace, "baselines"> {
+  const n = ctx.cells[0]?.length ?? 0;
+  const eq = (x: string, y: string) => env.equivalent(x, y);
+  const groups = ctx.kept.length > 0 ? clusterRows(ctx.cells, Array.from({ length: n }, (_, i) => i), eq) : [];
+  const clusters = groups.map((g, gi) =>
+    clusterTrace(
+      `c${gi + 1}`,
+      g.map((p) => ctx.kept[p]!.index),
+      ctx.cells[g[0]!]!,
+      ctx.inputs,
+    ),
+  );
+  const sample = strategy === "first" ? firstBaseline(ctx.all) : majorityBaseline(ctx.kept, ctx.cells, n, eq);
+  const reason =
+    sample === null
+      ? "no candidates"
+      : strategy === "first"
+        ? "lowest-index candidate with the best public pass rate"
+        : `lowest-index member of the largest output cluster (${groups[0]?.length ?? 0} of ${ctx.kept.length} public-filtered candidates)`;
+  return {
+    selection: {
+      strategy,
+      selectedSample: sample,
+      selectedCluster: sample === null ? null : (clusters.find((c) => c.members.includes(sample))?.id ?? null),
+      reason,
+      ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
+    },
+    inputs: ctx.inputs.map((i) => ({ ...i })),
+    clusters,
+    matches: [],
+    calls: { separate: 0, judge: 0 },
+  };
+}

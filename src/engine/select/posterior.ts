@@ -1,0 +1,46 @@
+// Combining execution evidence with a noisy judge. Hypothesis H_c: "cluster c is the correct one".
+// Prior from execution agreement: P(H_c) ∝ size_c^alpha. A judge vote between clusters c and d is
+// right with probability q; under H_x with x outside {c, d} it is a coin flip. q is unknown, so the
+// likelihood is integrated over a grid of plausible accuracies (shared by all votes of a problem).
+// Ties and invalid answers carry no evidence.
+
+export const JUDGE_ACCURACY_GRID: readonly number[] = [0.6, 0.7, 0.8, 0.9];
+
+export interface Vote {
+  /** Cluster positions. */
+  winner: number;
+  loser: number;
+}
+
+export function posterior(
+  prior: readonly number[],
+  votes: readonly Vote[],
+  grid: readonly number[] = JUDGE_ACCURACY_GRID,
+): number[] {
+  const k = prior.length;
+  const marginal = new Array<number>(k).fill(0);
+  for (const q of grid) {
+    for (let x = 0; x < k; x++) {
+      let l = 1;
+      for (const v of votes) l *= v.winner === x ? q : v.loser === x ? 1 - q : 0.5;
+      marginal[x]! += l / grid.length;
+    }
+  }
+  const joint = prior.map((p, x) => p * marginal[x]!);
+  const total = joint.reduce((s, v) => s + v, 0);
+  return total > 0 ? joint.map((v) => v / total) : prior.map(() => 1 / Math.max(1, k));
+}
+
+/** Prior weights from cluster sizes. */
+export function sizePrior(sizes: readonly number[], exponent: number): number[] {
+  const w = sizes.map((s) => Math.pow(s, exponent));
+  const total = w.reduce((s, v) => s + v, 0);
+  return w.map((v) => v / total);
+}
+
+/** Index of the maximum; ties to the earlier position (clusters are ordered largest first). */
+export function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]! + 1e-12) best = i;
+  return best;
+}

@@ -1,0 +1,342 @@
+// Our selection: clusters on trusted inputs, prior from cluster size, a noisy judge's votes on
+// several distinguishing inputs per match (both orders), combined by Bayes with the judge's
+// accuracy unknown. Clusters play in order of size, each challenger against the current leader,
+// under a hard budget of model calls that grows with the number of clusters.
+import { clusterRows, distinguishingInputs, type Equivalent } from "./cluster.ts";
+import { clusterTrace, shown } from "./common.ts";
+import type { SelectionContext } from "./context.ts";
+import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
+import { argmax, posterior, sizePrior, type Vote } from "./posterior.ts";
+import type {
+  Cell,
+  Cluster,
+  Match,
+  SelectionEnv,
+  SelectionTrace,
+  SelectOptions,
+  SelInput,
+  SynthesizedInput,
+} from "./types.ts";
+
+export const DEFAULT_MAX_INPUTS_PER_MATCH = 3;
+/** Prior weight size^1: agreement counts linearly; tuned with bench:selection (docs/selection.md). */
+export const DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
+/** Stop spending the leftover budget once the leader is this sure. */
+export const DEFAULT_CONFIDENCE = 0.95;
+
+/** The bound the docs promise: 3 x (clusters - 1) selection calls (separate + judge). */
+export function defaultCallBudget(clusters: number): number {
+  return 3 * Math.max(0, clusters - 1);
+}
+
+type Result = Omit<SelectionTrace, "baselines">;
+
+interface Work {
+  inputs: SelInput[];
+  cells: Cell[][];
+}
+
+export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options: SelectOptions = {}): Promise<Result> {
+  const maxInputs = Math.max(1, options.maxInputsPerMatch ?? DEFAULT_MAX_INPUTS_PER_MATCH);
+  const threshold = options.suspectErrorShare ?? SUSPECT_ERROR_SHARE;
+  const exponent = options.clusterPriorExponent ?? DEFAULT_CLUSTER_PRIOR_EXPONENT;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const mode = options.judgeMode ?? "together";
+  const maxSeparate = options.maxSeparateCalls ?? Infinity;
+  const equivalent: Equivalent = (x, y) => env.equivalent(x, y);
+  const calls = { separate: 0, judge: 0 };
+  const { kept } = ctx;
+  const work: Work = { inputs: [...ctx.inputs], cells: ctx.cells.map((r) => [...r]) };
+
+  if (kept.length === 0) {
+    return {
+      selection: { strategy: "sstar", selectedSample: null, selectedCluster: null, reason: "no candidates" },
+      inputs: work.inputs.map((i) => ({ ...i })),
+      clusters: [],
+      matches: [],
+      calls,
+    };
+  }
+
+  const cls = classifyInputs(work.cells, work.inputs.length, threshold);
+  const suspectReason = new Map(cls.suspect.map((s) => [s.index, s.reason]));
+
+  /** Ask for inputs separating two candidates and run every kept candidate on them (execution is local and cheap). */
+  const separateAndRun = async (pa: number, pb: number): Promise<number[]> => {
+    const proposed = await env.separate(kept[pa]!, kept[pb]!);
+    calls.separate++;
+    env.onEvent?.({ type: "separate", a: kept[pa]!.index, b: kept[pb]!.index, inputs: proposed.length });
+    const added = addInputs(work, proposed, "separating");
+    if (added.length === 0) return [];
+    const res = await env.execute(kept, added);
+    const start = work.inputs.length - added.length;
+    kept.forEach((c, p) => {
+      const row = res.get(c.index);
+      work.cells[p]!.push(...added.map((_, j) => row?.[j] ?? missing()));
+    });
+    const fresh = added.map((_, j) => start + j);
+    // The same validity rule as for synthesized inputs.
+    const sub = classifyInputs(
+      work.cells.map((row) => fresh.map((i) => row[i]!)),
+      fresh.length,
+      threshold,
+    );
+    for (const t of sub.trusted) cls.trusted.push(fresh[t]!);
+    for (const s of sub.suspect) suspectReason.set(fresh[s.index]!, s.reason);
+    return sub.trusted.map((t) => fresh[t]!);
+  };
+
+  // Nothing usable to cluster on, yet the candidates differ: ask once for separating inputs
+  // (the only call outside the per-cluster budget, see docs/selection.md).
+  const distinctCodes = new Map<string, number>();
+  kept.forEach((c, p) => {
+    if (!distinctCodes.has(c.code)) distinctCodes.set(c.code, p);
+  });
+  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate) {
+    const [pa, pb] = [...distinctCodes.values()] as [number, number];
+    await separateAndRun(pa, pb);
+  }
+  env.onEvent?.({ type: "inputs", kept: cls.trusted.length, dropped: suspectReason.size });
+
+  const groups = clusterRows(work.cells, cls.trusted, equivalent);
+  env.onEvent?.({ type: "clustered", clusters: groups.length });
+  const id = (g: number): string => `c${g + 1}`;
+  const rep = (g: number): number => groups[g]![0]!; // lowest-index member (kept is index-ordered)
+  const prior = (): number[] =>
+    sizePrior(
+      groups.map((g) => g.length),
+      exponent,
+    );
+  const votes: Vote[] = [];
+  const matches: Match[] = [];
+  // The budget follows the number of clusters, which grows when a cluster is split below.
+  const budget = (): number => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
+  const used = (): number => calls.separate + calls.judge;
+  const shownFor = new Map<string, Set<number>>();
+  const inputText = (): string[] => work.inputs.map((i) => i.input);
+
+  /** One match between cluster positions a and b, spending at most `allowance` calls. */
+  const play = async (a: number, b: number, allowance: number, note?: string): Promise<void> => {
+    const ra = rep(a);
+    const rb = rep(b);
+    let diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent);
+    let matchNote = note;
+    if (diff.length === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+      allowance--;
+      const fresh = await separateAndRun(ra, rb);
+      diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, fresh, inputText(), equivalent);
+      matchNote = [matchNote, "no synthesized input separated them: asked the model for separating inputs"]
+        .filter(Boolean)
+        .join("; ");
+    }
+    const trace: Match = { a: id(a), b: id(b), inputs: [], votes: [], winner: "tie" };
+    if (matchNote) trace.note = matchNote;
+    env.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
+    if (diff.length === 0 || allowance < 2) {
+      trace.note = [trace.note, diff.length === 0 ? "no input separates them" : "call budget exhausted"]
+        .filter(Boolean)
+        .join("; ");
+      matches.push(trace);
+      env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
+      return;
+    }
+    // Rotate through the distinguishing inputs over rematches: each call sees fresh evidence.
+    const key = a < b ? `${a}:${b}` : `${b}:${a}`;
+    const seen = shownFor.get(key) ?? new Set<number>();
+    shownFor.set(key, seen);
+    let pool = diff.filter((i) => !seen.has(i));
+    if (pool.length === 0) {
+      seen.clear();
+      pool = diff;
+    }
+    const perCall = mode === "together" ? Math.min(maxInputs, pool.length) : 1;
+    const callsWanted = mode === "together" ? 2 : 2 * Math.min(maxInputs, pool.length);
+    const pairs = Math.max(1, Math.floor(Math.min(callsWanted, allowance) / 2));
+    const chosen = pool.slice(0, mode === "together" ? perCall : pairs);
+    chosen.forEach((i) => seen.add(i));
+    trace.inputs = chosen.map((i) => ({
+      inputId: work.inputs[i]!.id,
+      input: work.inputs[i]!.input,
+      outputA: shown(work.cells[ra]![i]),
+      outputB: shown(work.cells[rb]![i]),
+    }));
+    const batches = mode === "together" ? [chosen] : chosen.map((i) => [i]);
+    let aWins = 0;
+    let bWins = 0;
+    for (const batch of batches) {
+      const forOrder = (first: number, second: number) => ({
+        inputs: batch.map((i) => ({
+          input: work.inputs[i]!.input,
+          firstOutput: shown(work.cells[first]![i]),
+          secondOutput: shown(work.cells[second]![i]),
+        })),
+        firstCode: kept[first]!.code,
+        secondCode: kept[second]!.code,
+      });
+      // Both orders concurrently: position bias cancels, and a split verdict is a tie.
+      const [ab, ba] = await Promise.all([env.judge(forOrder(ra, rb)), env.judge(forOrder(rb, ra))]);
+      calls.judge += 2;
+      const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
+      const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
+      trace.votes.push(voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning));
+      for (const m of [mapAB, mapBA]) {
+        if (m === "a") {
+          aWins++;
+          votes.push({ winner: a, loser: b });
+        } else if (m === "b") {
+          bWins++;
+          votes.push({ winner: b, loser: a });
+        }
+      }
+    }
+    trace.winner = aWins > bWins ? "a" : bWins > aWins ? "b" : "tie";
+    matches.push(trace);
+    env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
+  };
+
+  /**
+   * Programs that agree on every synthesized input may still differ (a wrong program hiding in
+   * the leading cluster). Ask for inputs separating the leader's representative from its most
+   * different-looking member; members that answer differently become new clusters, which then
+   * play like any challenger (so the budget, 3 per extra cluster, covers them).
+   */
+  const probed = new Set<number>();
+  const refine = async (g: number): Promise<number[]> => {
+    const r = rep(g);
+    const partner = groups[g]!
+      .filter((p) => !probed.has(p) && kept[p]!.code !== kept[r]!.code)
+      .sort((x, y) => similarity(kept[r]!.code, kept[x]!.code) - similarity(kept[r]!.code, kept[y]!.code) || x - y)[0];
+    if (partner === undefined) return [];
+    probed.add(partner);
+    const fresh = await separateAndRun(r, partner);
+    if (fresh.length === 0) return [];
+    const members = groups[g]!;
+    const sub = clusterRows(
+      members.map((p) => work.cells[p]!),
+      fresh,
+      equivalent,
+    ).map((c) => c.map((i) => members[i]!).sort((x, y) => x - y));
+    if (sub.length < 2) return [];
+    const home = sub.findIndex((c) => c.includes(r));
+    groups[g] = sub[home]!;
+    const added: number[] = [];
+    sub.forEach((c, i) => {
+      if (i === home) return;
+      groups.push(c);
+      added.push(groups.length - 1);
+    });
+    env.onEvent?.({ type: "clustered", clusters: groups.length });
+    return added;
+  };
+
+  // Challengers in order of size, each against the current leader (the most probable cluster
+  // among those that have played); every later challenger keeps the 2 calls it needs.
+  const played = new Set<number>([0]);
+  const queue: number[] = groups.map((_, g) => g).slice(1);
+  const leaderOf = (): number => {
+    const post = posterior(prior(), votes);
+    return [...played].reduce((best, g) => (post[g]! > post[best]! + 1e-12 ? g : best), [...played][0]!);
+  };
+  let guard = 0;
+  while (guard++ < 200) {
+    const c = queue.shift();
+    if (c !== undefined) {
+      await play(leaderOf(), c, budget() - used() - 2 * queue.length);
+      played.add(c);
+      continue;
+    }
+    const post = posterior(prior(), votes);
+    const leader = argmax(post);
+    // A spare call: probe the leading cluster for a hidden wrong program.
+    if (budget() - used() >= 1 && calls.separate < maxSeparate) {
+      const added = await refine(leader);
+      if (added.length > 0) {
+        queue.push(...added);
+        continue;
+      }
+      if (groups[leader]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(leader)]!.code)) continue;
+    }
+    // Leftover budget: rematch the leader against the runner-up on further distinguishing inputs
+    // until the leader is confident enough.
+    if (groups.length > 1 && budget() - used() >= 2 && post[leader]! < confidence) {
+      const runnerUp = argmax(post.map((p, g) => (g === leader ? -1 : p)));
+      const before = used();
+      await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+      if (used() !== before) continue;
+    }
+    break;
+  }
+
+  const k = groups.length;
+  const post = posterior(prior(), votes);
+  const win = argmax(post);
+  const winner = kept[rep(win)]!;
+  const judged = votes.length;
+  const reason =
+    k === 1
+      ? `all ${groups[0]!.length} candidates agree on every usable input; selected the lowest-index one`
+      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) is most probably right: ` +
+        `posterior ${post[win]!.toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} ` +
+        `over ${matches.length} match${matches.length === 1 ? "" : "es"}`;
+  const clusters: Cluster[] = groups.map((g, gi) =>
+    clusterTrace(
+      id(gi),
+      g.map((p) => kept[p]!.index),
+      work.cells[g[0]!]!,
+      work.inputs,
+    ),
+  );
+  const inputs: SynthesizedInput[] = work.inputs.map((inp, i) => {
+    const r = suspectReason.get(i);
+    return r === undefined ? { ...inp } : { ...inp, dropped: r };
+  });
+  return {
+    selection: {
+      strategy: "sstar",
+      selectedSample: winner.index,
+      selectedCluster: id(win),
+      reason,
+      ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
+    },
+    inputs,
+    clusters,
+    matches,
+    calls,
+  };
+}
+
+/** Token-set Jaccard similarity of two programs: picks the most different-looking member to probe. */
+export function similarity(a: string, b: string): number {
+  const ta = new Set(a.match(/\w+|[^\s\w]/g) ?? []);
+  const tb = new Set(b.match(/\w+|[^\s\w]/g) ?? []);
+  let inter = 0;
+  for (const t of ta) if (tb.has(t)) inter++;
+  const union = ta.size + tb.size - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+function voteTrace(order: "ab" | "ba", choice: "a" | "b" | "tie" | "invalid", reasoning: string | undefined) {
+  return reasoning === undefined ? { order, choice } : { order, choice, reasoning };
+}
+
+function missing(): Cell {
+  return { ok: false, output: "not run" };
+}
+
+function addInputs(work: Work, proposed: readonly string[], origin: SelInput["origin"]): SelInput[] {
+  const have = new Set(work.inputs.map((i) => i.input));
+  const ids = new Set(work.inputs.map((i) => i.id));
+  const added: SelInput[] = [];
+  for (const text of proposed) {
+    if (have.has(text)) continue;
+    have.add(text);
+    let n = work.inputs.length + 1;
+    while (ids.has(`sep${n}`)) n++;
+    const id = `sep${n}`;
+    ids.add(id);
+    const inp: SelInput = { id, input: text, origin };
+    work.inputs.push(inp);
+    added.push(inp);
+  }
+  return added;
+}

@@ -1,0 +1,112 @@
+// Public types of the selection stage. The engine codes against exactly these; keep them stable.
+import type { z } from "zod";
+import type {
+  baselineSchema,
+  clusterSchema,
+  matchSchema,
+  selectionSchema,
+  synthesizedInputSchema,
+} from "../report.ts";
+
+export type StrategyName = "sstar" | "sstar-reference" | "first" | "majority";
+export const STRATEGY_NAMES: readonly StrategyName[] = ["sstar", "sstar-reference", "first", "majority"];
+
+export interface CandidateInfo {
+  /** Sample index (stable across the run; the report names candidates by it). */
+  index: number;
+  code: string;
+  publicPassed: number;
+  publicTotal: number;
+}
+
+export interface SelInput {
+  id: string;
+  input: string;
+  origin: "synthesized" | "separating" | "public";
+}
+
+/** One execution result. ok=false: error/timeout etc.; `output` then holds the status. */
+export interface Cell {
+  ok: boolean;
+  output: string;
+}
+
+export interface JudgeQuestion {
+  inputs: { input: string; firstOutput: string; secondOutput: string }[];
+  firstCode: string;
+  secondCode: string;
+  /** Judge from the code alone (the reference's fallback round-robin); `inputs` is then empty. */
+  codeOnly?: boolean;
+}
+
+export interface JudgeAnswer {
+  choice: "first" | "second" | "tie" | "invalid";
+  reasoning?: string;
+}
+
+export type SelectionEvent =
+  | { type: "filtered"; kept: number[]; fallback?: string }
+  | { type: "inputs"; kept: number; dropped: number }
+  | { type: "clustered"; clusters: number }
+  | { type: "separate"; a: number; b: number; inputs: number }
+  | { type: "match-started"; a: string; b: string }
+  | { type: "match-finished"; a: string; b: string; winner: "a" | "b" | "tie" }
+  | { type: "selected"; sample: number | null; reason: string };
+
+export interface SelectionEnv {
+  /** Cells per candidate index, aligned with `inputs`. */
+  execute(candidates: CandidateInfo[], inputs: SelInput[]): Promise<Map<number, Cell[]>>;
+  /** Model-proposed inputs that may separate two programs (inputs only). One model call. */
+  separate(a: CandidateInfo, b: CandidateInfo): Promise<string[]>;
+  /** One judge call. */
+  judge(question: JudgeQuestion): Promise<JudgeAnswer>;
+  /** The problem's checker, used for clustering: are two outputs the same answer? */
+  equivalent(x: string, y: string): boolean;
+  /** Progress. */
+  onEvent?(event: SelectionEvent): void;
+}
+
+export interface SelectOptions {
+  /** Distinguishing inputs shown per match (sstar). Default 3. */
+  maxInputsPerMatch?: number;
+  /** Cap on `separate` calls (sstar-reference: the reference has none, default unlimited; sstar: within the call budget). */
+  maxSeparateCalls?: number;
+  /**
+   * sstar: total selection model calls (separate + judge) allowed, as a function of the number
+   * of clusters. Default 3 x (clusters - 1).
+   */
+  callBudget?: (clusters: number) => number;
+  /** sstar: selection calls the caller already spent (e.g. the input-synthesis call); subtracted from the budget. Default 0. */
+  reservedCalls?: number;
+  /**
+   * sstar: "together" asks one judge call per order showing up to maxInputsPerMatch inputs;
+   * "each" asks per distinguishing input (both orders each). Default "together".
+   */
+  judgeMode?: "together" | "each";
+  /** sstar: an input on which at least this share of candidates errors is suspect (not clustered on). */
+  suspectErrorShare?: number;
+  /** sstar: prior weight of a cluster is size^clusterPriorExponent. */
+  clusterPriorExponent?: number;
+  /** sstar: stop spending extra judge calls once the leader's posterior reaches this. */
+  confidence?: number;
+  /** Seed for every random choice (none today besides tie order; kept for determinism of future choices). */
+  seed?: number;
+}
+
+export type Selection = z.infer<typeof selectionSchema>;
+export type SynthesizedInput = z.infer<typeof synthesizedInputSchema>;
+export type Cluster = z.infer<typeof clusterSchema>;
+export type Match = z.infer<typeof matchSchema>;
+export type Baseline = z.infer<typeof baselineSchema>;
+
+export interface SelectionTrace {
+  selection: Selection;
+  /** Every input that was executed (public excluded), dropped ones with the reason. */
+  inputs: SynthesizedInput[];
+  clusters: Cluster[];
+  matches: Match[];
+  /** `first` and `majority`, always computed from the same executions. */
+  baselines: Baseline[];
+  /** Selection model calls this strategy made. */
+  calls: { separate: number; judge: number };
+}

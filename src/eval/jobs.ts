@@ -1,0 +1,117 @@
+// The three evaluation jobs as the CLI and the action's `schedule` mode run them: read files,
+// call the pure core, write files. Everything decided here is decided by the functions they call.
+import { appendFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { SolveOptions } from "../engine/index.ts";
+import type { ModelClient } from "../model/types.ts";
+import type { Sandbox } from "../sandbox/types.ts";
+import type { ProblemSpec } from "../spec/schema.ts";
+import { compareResults, type Comparison } from "./compare.ts";
+import { evaluate, type EvalProgress } from "./evaluate.ts";
+import { readResultsFile, readResultsIfExists, readTrendFile, writeJsonAtomic } from "./files.ts";
+import { mergeResults } from "./merge.ts";
+import { renderComparisonMarkdown, renderResultsMarkdown } from "./render.ts";
+import type { EvalResults } from "./results.ts";
+import { measuredCosts, type ShardSelector } from "./shard.ts";
+import { appendTrend, DEFAULT_TREND_POINTS, type Trend } from "./trend.ts";
+
+export interface EvalJobOptions {
+  specs: readonly ProblemSpec[];
+  model: ModelClient;
+  sandbox: Sandbox;
+  solve: SolveOptions;
+  /** Results file: written after every problem; an existing one is resumed. */
+  out: string;
+  shard?: ShardSelector;
+  /** An earlier results file whose wall times drive the split. */
+  costsFile?: string;
+  toolVersion?: string;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: EvalProgress) => void;
+}
+
+/** Runs (or resumes) one evaluation, writing `out` atomically after every finished problem. */
+export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
+  const previous = await readResultsIfExists(o.out);
+  const costs = o.costsFile !== undefined ? measuredCosts(await readResultsFile(o.costsFile)) : undefined;
+  try {
+    return await evaluate(o.specs, { model: o.model, sandbox: o.sandbox }, {
+      solve: o.solve,
+      ...(o.shard ? { shard: o.shard } : {}),
+      ...(costs ? { costs } : {}),
+      ...(previous ? { resumeFrom: previous } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.toolVersion !== undefined ? { toolVersion: o.toolVersion } : {}),
+      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      onResults: (results) => writeJsonAtomic(o.out, results),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (!message.startsWith("the earlier results")) throw error;
+    throw new Error(`${o.out}: ${message}`, { cause: error });
+  }
+}
+
+/** Merges shard files into `out`; throws a one-line MergeError naming the files and the field. */
+export async function runMergeJob(files: readonly string[], out: string): Promise<EvalResults> {
+  const results = await Promise.all(files.map((f) => readResultsFile(f)));
+  const merged = mergeResults(results, files);
+  await writeJsonAtomic(out, merged);
+  return merged;
+}
+
+export interface CompareJobOptions {
+  current: string;
+  /** Baseline results file. Missing: an error, unless `allowMissingBaseline`. */
+  baseline: string;
+  allowMissingBaseline?: boolean;
+  maxDropPct: number;
+  /** Trend file to append this run to (created when missing). */
+  trend?: string;
+  trendPoints?: number;
+  commit?: string;
+  date?: Date;
+}
+
+export interface CompareJobResult {
+  comparison: Comparison | null;
+  markdown: string;
+  regression: boolean;
+  trend: Trend | null;
+}
+
+export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobResult> {
+  const current = await readResultsFile(o.current);
+  const baseline = o.allowMissingBaseline ? await readResultsIfExists(o.baseline) : await readResultsFile(o.baseline);
+  let trend: Trend | null = null;
+  if (o.trend !== undefined) {
+    trend = appendTrend(
+      await readTrendFile(o.trend),
+      {
+        date: (o.date ?? new Date()).toISOString(),
+        commit: o.commit ?? "",
+        model: current.config.model,
+        rate: current.summary.solveRate,
+        solved: current.summary.solved,
+        problems: current.summary.problems,
+        costUsd: current.summary.usage.costUsd,
+      },
+      o.trendPoints ?? DEFAULT_TREND_POINTS,
+    );
+    await writeJsonAtomic(o.trend, trend);
+  }
+  if (!baseline) {
+    const markdown = `> No baseline at ${o.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.\n\n${renderResultsMarkdown(current, trend ?? undefined)}`;
+    return { comparison: null, markdown, regression: false, trend };
+  }
+  const comparison = compareResults(current, baseline, { maxDropPct: o.maxDropPct });
+  return { comparison, markdown: renderComparisonMarkdown(comparison, trend ?? undefined), regression: comparison.regression, trend };
+}
+
+/** Appends Markdown to a job-summary file (GitHub's $GITHUB_STEP_SUMMARY is appended to, not replaced). */
+export async function appendSummary(path: string, markdown: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, markdown.endsWith("\n") ? markdown : `${markdown}\n`, "utf8");
+}

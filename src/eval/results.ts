@@ -1,0 +1,189 @@
+// The evaluation results file: one run (or one shard of a run) graded on hidden tests. This zod
+// schema is the single source of truth; `evalResultsJsonSchema()` is its JSON Schema.
+import { z } from "zod";
+
+export const EVAL_RESULTS_KIND = "sstar-eval-results";
+export const EVAL_RESULTS_VERSION = 1;
+
+const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const shardInfoSchema = z.object({
+  index: z.number().int().positive().describe("1-based shard number"),
+  count: z.number().int().positive(),
+  problems: z.array(z.string()).describe("ids of the problems assigned to this shard, sorted"),
+});
+export type ShardInfo = z.infer<typeof shardInfoSchema>;
+
+export const evalConfigSchema = z.object({
+  model: z.string(),
+  judgeModel: z.string(),
+  sandbox: z.string(),
+  settings: z.record(z.string(), settingValueSchema).describe("solve settings that can change results (samples, rounds, selection, temperature, ...)"),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  specSetHash: z.string().describe("hash over every evaluated spec's hash: the same problem set, in the same versions"),
+  specHashes: z.record(z.string(), z.string()).describe("problem id -> spec hash, for the whole set (every shard)"),
+  shard: shardInfoSchema.nullable().describe("null: the whole set (an unsharded run, or merged shards)"),
+});
+export type EvalConfig = z.infer<typeof evalConfigSchema>;
+
+export const gradeSchema = z.object({
+  passed: z.boolean().describe("every hidden test passed"),
+  hiddenPassed: z.number().int(),
+  hiddenTotal: z.number().int(),
+  /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
+  firstFailure: z.string().optional(),
+});
+export type Grade = z.infer<typeof gradeSchema>;
+
+export const pickSchema = gradeSchema.extend({
+  strategy: z.string(),
+  sample: z.number().int().nullable().describe("the sample the strategy picked; null: it picked none"),
+});
+export type Pick = z.infer<typeof pickSchema>;
+
+export const evalUsageSchema = z.object({
+  calls: z.number().int(),
+  cachedCalls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: z.number(),
+});
+export type EvalUsage = z.infer<typeof evalUsageSchema>;
+
+export const problemResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  specHash: z.string(),
+  status: z.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
+  error: z.string().optional(),
+  selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
+  baselines: z.array(pickSchema).describe("first, majority: picks from the same samples, graded too"),
+  oracle: z.object({
+    passed: z.boolean().describe("some candidate passes every hidden test"),
+    candidates: z.number().int().describe("distinct final programs graded"),
+    passing: z.number().int(),
+  }),
+  usage: evalUsageSchema,
+  wallMs: z.number().describe("solve wall time"),
+  gradeMs: z.number().describe("hidden-test grading wall time"),
+  finishedAt: z.string(),
+});
+export type ProblemResult = z.infer<typeof problemResultSchema>;
+
+export const evalSummarySchema = z.object({
+  problems: z.number().int(),
+  solved: z.number().int().describe("selected program passes every hidden test"),
+  solveRate: z.number(),
+  oracle: z.number().int(),
+  baselines: z.record(z.string(), z.number().int()).describe("strategy -> problems its pick solved"),
+  errors: z.number().int(),
+  usage: evalUsageSchema,
+  wallMs: z.number(),
+});
+export type EvalSummary = z.infer<typeof evalSummarySchema>;
+
+export const evalResultsSchema = z.object({
+  kind: z.literal(EVAL_RESULTS_KIND),
+  version: z.literal(EVAL_RESULTS_VERSION),
+  config: evalConfigSchema,
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })).describe("specs of the set that cannot be graded (no hidden tests)"),
+  problems: z.array(problemResultSchema).describe("sorted by id"),
+  summary: evalSummarySchema,
+  meta: z.object({
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    /** Files merged into this one. */
+    mergedFrom: z.array(z.string()).optional(),
+  }),
+});
+export type EvalResults = z.infer<typeof evalResultsSchema>;
+
+export function evalResultsJsonSchema(): object {
+  return {
+    $id: "https://github.com/sstar-action/sstar-action/schemas/eval-results.schema.json",
+    title: "sstar-action evaluation results",
+    ...z.toJSONSchema(evalResultsSchema, { unrepresentable: "any" }),
+  };
+}
+
+/** The text of schemas/eval-results.schema.json (written by `npm run schemas`). */
+export function evalResultsJsonSchemaText(): string {
+  return `${JSON.stringify(evalResultsJsonSchema(), null, 2)}\n`;
+}
+
+const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+
+/** Totals over problem results; every count is recomputed, never trusted from a file. */
+export function summarize(problems: readonly ProblemResult[]): EvalSummary {
+  const usage = zeroUsage();
+  const baselines: Record<string, number> = {};
+  let solved = 0;
+  let oracle = 0;
+  let errors = 0;
+  let wallMs = 0;
+  for (const p of problems) {
+    if (p.selected.passed) solved++;
+    if (p.oracle.passed) oracle++;
+    if (p.status === "error") errors++;
+    for (const b of p.baselines) baselines[b.strategy] = (baselines[b.strategy] ?? 0) + (b.passed ? 1 : 0);
+    usage.calls += p.usage.calls;
+    usage.cachedCalls += p.usage.cachedCalls;
+    usage.promptTokens += p.usage.promptTokens;
+    usage.completionTokens += p.usage.completionTokens;
+    usage.costUsd += p.usage.costUsd;
+    wallMs += p.wallMs + p.gradeMs;
+  }
+  usage.costUsd = roundUsd(usage.costUsd);
+  return {
+    problems: problems.length,
+    solved,
+    solveRate: problems.length === 0 ? 0 : solved / problems.length,
+    oracle,
+    baselines,
+    errors,
+    usage,
+    wallMs: Math.round(wallMs),
+  };
+}
+
+/** Costs add up in floating point; round to a millionth of a dollar so sums are order-independent. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+export function sortById<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The part of a results file that must be equal between two runs of the same configuration on the
+ * same problems: everything except wall times and timestamps (`meta`, per problem `wallMs`,
+ * `gradeMs`, `finishedAt`, and the summary's `wallMs`). Three merged shards and one unsharded run
+ * have equal comparable views.
+ */
+export function comparableView(results: EvalResults): unknown {
+  const { meta: _meta, summary, problems, ...rest } = results;
+  const { wallMs: _wall, ...summaryRest } = summary;
+  return {
+    ...rest,
+    summary: summaryRest,
+    problems: problems.map(({ wallMs: _w, gradeMs: _g, finishedAt: _f, ...p }) => p),
+  };
+}
+
+/** Parses a results file's JSON; throws one line naming the file and the first bad field. */
+export function parseEvalResults(json: unknown, file: string): EvalResults {
+  if (json === null || typeof json !== "object" || (json as { kind?: unknown }).kind !== EVAL_RESULTS_KIND) {
+    throw new Error(`${file}: not an sstar evaluation results file (expected "kind": "${EVAL_RESULTS_KIND}")`);
+  }
+  const version = (json as { version?: unknown }).version;
+  if (version !== EVAL_RESULTS_VERSION) {
+    throw new Error(`${file}: results version ${JSON.stringify(version)} is not supported (this sstar reads version ${EVAL_RESULTS_VERSION}); rerun the evaluation`);
+  }
+  const parsed = evalResultsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: invalid results at ${issue.path.join(".") || "(top)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}

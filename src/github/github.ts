@@ -1,0 +1,175 @@
+// The GitHub REST helper: pull requests, sticky comments, issues and permissions, through octokit.
+// Every write is idempotent: things are found again (a PR by head and base, a comment or an issue by
+// a hidden marker) and edited rather than created twice.
+import { getOctokit } from "@actions/github";
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** GitHub's limit on an issue or pull-request comment body. */
+export const MAX_COMMENT_CHARS = 65_536;
+
+/** Client for the API at `baseUrl` (GITHUB_API_URL on a runner; a local server in tests). */
+export function createOctokit(token: string, baseUrl: string): Octokit {
+  return getOctokit(token, { baseUrl: baseUrl.replace(/\/+$/, ""), userAgent: "sstar-action" });
+}
+
+/** `<!-- sstar-action:{key} -->`: the hidden line that lets a later run find its own comment. */
+export function markerFor(key: string): string {
+  if (!/^[A-Za-z0-9._:/-]{1,200}$/.test(key)) throw new Error(`invalid comment key ${JSON.stringify(key)}: use letters, digits, '.', '_', ':', '/' or '-'`);
+  return `<!-- sstar-action:${key} -->`;
+}
+
+/** True when `body` is one of our comments for `key` (the marker opens the body). */
+export function hasMarker(body: string | null | undefined, key: string): boolean {
+  return (body ?? "").trimStart().startsWith(markerFor(key));
+}
+
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+const RANK: Record<RepoPermission, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+
+/** Whether `actual` is at least `needed` (admin > maintain > write > triage > read > none). */
+export function permissionAtLeast(actual: RepoPermission, needed: RepoPermission): boolean {
+  return RANK[actual] >= RANK[needed];
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  created: boolean;
+}
+
+export interface CommentRef {
+  id: number;
+  url: string;
+  created: boolean;
+  /** False when the comment already had exactly this body (no request was made). */
+  changed: boolean;
+}
+
+export interface IssueRef {
+  number: number;
+  url: string;
+  created: boolean;
+}
+
+function status(error: unknown): number | undefined {
+  const s = (error as { status?: unknown }).status;
+  return typeof s === "number" ? s : undefined;
+}
+
+export class GitHubHelper {
+  constructor(
+    readonly octokit: Octokit,
+    readonly repo: RepoRef,
+  ) {}
+
+  /** Opens a pull request from `head` into `base`, or updates the open one (title and body). */
+  async upsertPullRequest(options: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequestRef> {
+    const existing = await this.findPullRequest(options.head, options.base);
+    if (existing !== undefined) return this.updatePullRequest(existing.number, options);
+    try {
+      const { data } = await this.octokit.rest.pulls.create({
+        ...this.repo,
+        head: options.head,
+        base: options.base,
+        title: options.title,
+        body: options.body,
+        draft: options.draft,
+      });
+      return { number: data.number, url: data.html_url, created: true };
+    } catch (error) {
+      // A concurrent run may have opened it between our lookup and our create.
+      if (status(error) !== 422 || !String((error as Error).message).includes("already exists")) throw error;
+      const raced = await this.findPullRequest(options.head, options.base);
+      if (raced === undefined) throw error;
+      return this.updatePullRequest(raced.number, options);
+    }
+  }
+
+  async findPullRequest(head: string, base: string): Promise<{ number: number; url: string } | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({ ...this.repo, state: "open", head: `${this.repo.owner}:${head}`, base, per_page: 10 });
+    const pull = data[0];
+    return pull === undefined ? undefined : { number: pull.number, url: pull.html_url };
+  }
+
+  private async updatePullRequest(number: number, options: { title: string; body: string }): Promise<PullRequestRef> {
+    const { data } = await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number, title: options.title, body: options.body });
+    return { number: data.number, url: data.html_url, created: false };
+  }
+
+  /** Finds our comment for `key` on the issue or pull request. */
+  async findComment(issueNumber: number, key: string): Promise<{ id: number; url: string; body: string } | undefined> {
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: issueNumber, per_page: 100 });
+    const found = comments.find((c) => hasMarker(c.body, key));
+    return found === undefined ? undefined : { id: found.id, url: found.html_url, body: found.body ?? "" };
+  }
+
+  /**
+   * The sticky comment: `body` must start with `markerFor(key)`. Edits the existing one (if its
+   * text differs) or creates it.
+   */
+  async upsertComment(issueNumber: number, key: string, body: string): Promise<CommentRef> {
+    if (!hasMarker(body, key)) throw new Error(`comment body for ${key} must start with its marker`);
+    if (body.length > MAX_COMMENT_CHARS) throw new Error(`comment for ${key} is ${body.length} characters; GitHub allows ${MAX_COMMENT_CHARS}`);
+    const existing = await this.findComment(issueNumber, key);
+    if (existing !== undefined) {
+      if (existing.body === body) return { id: existing.id, url: existing.url, created: false, changed: false };
+      const { data } = await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
+      return { id: data.id, url: data.html_url, created: false, changed: true };
+    }
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: issueNumber, body });
+    return { id: data.id, url: data.html_url, created: true, changed: true };
+  }
+
+  /**
+   * The user's permission on this repository ("none" when not a collaborator). Uses `role_name`,
+   * which tells triage and maintain apart (the older `permission` field folds them into read/write).
+   */
+  async permissionOf(login: string): Promise<RepoPermission> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.repo, username: login });
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      return role in RANK ? (role as RepoPermission) : "read";
+    } catch (error) {
+      if (status(error) === 404) return "none";
+      throw error;
+    }
+  }
+
+  /**
+   * One open issue per `key` (found by label and marker): created when missing, its body replaced
+   * when it exists. The body must start with `markerFor(key)`.
+   */
+  async upsertIssue(options: { key: string; title: string; body: string; labels: string[] }): Promise<IssueRef> {
+    if (!hasMarker(options.body, options.key)) throw new Error(`issue body for ${options.key} must start with its marker`);
+    const label = options.labels[0];
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      ...this.repo,
+      state: "open",
+      ...(label !== undefined ? { labels: label } : {}),
+      per_page: 100,
+    });
+    const found = issues.find((i) => i.pull_request === undefined && hasMarker(i.body, options.key));
+    if (found !== undefined) {
+      const { data } = await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, title: options.title, body: options.body });
+      return { number: data.number, url: data.html_url, created: false };
+    }
+    const { data } = await this.octokit.rest.issues.create({ ...this.repo, title: options.title, body: options.body, labels: options.labels });
+    return { number: data.number, url: data.html_url, created: true };
+  }
+
+  /** Closes the open issue for `key`, if any, with a closing comment. Returns its number. */
+  async closeIssue(options: { key: string; label: string; comment: string }): Promise<number | undefined> {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.repo, state: "open", labels: options.label, per_page: 100 });
+    const found = issues.find((i) => i.pull_request === undefined && hasMarker(i.body, options.key));
+    if (found === undefined) return undefined;
+    await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: found.number, body: options.comment });
+    await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, state: "closed" });
+    return found.number;
+  }
+}

@@ -1,0 +1,152 @@
+// Accounting and the hard budget: plain arithmetic over our own records, no I/O.
+//
+// Each call reserves its worst case before it is sent (one call; its estimated prompt tokens plus
+// max tokens when set; the cost of those), so concurrent calls can't overrun the budget together.
+// When the call ends the reservation is replaced by what was actually used.
+
+import { BudgetExceededError, JUDGE_STAGES, type Stage, type StageUsage, type UsageSnapshot } from "./types.ts";
+
+export interface Budget {
+  calls?: number;
+  tokens?: number;
+  costUsd?: number;
+}
+
+/** US dollars per million tokens. Judge prices apply to the judge stages when given. */
+export interface Prices {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  judgeInputPerMTok?: number;
+  judgeOutputPerMTok?: number;
+}
+
+export interface Reservation {
+  readonly stage: Stage;
+  readonly problemId: string;
+  readonly tokens: number;
+  readonly costUsd: number;
+}
+
+export interface CallOutcome {
+  promptTokens: number;
+  completionTokens: number;
+  /** Attempts beyond the first. */
+  retries: number;
+  /** The call ended in an error (it was still sent, so it still counts as a call). */
+  failed: boolean;
+}
+
+export function emptyUsage(): StageUsage {
+  return { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
+}
+
+/** About four characters a token: good enough to reserve budget before the server counts. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export function callCost(stage: Stage, promptTokens: number, completionTokens: number, prices: Prices | undefined): number {
+  if (prices === undefined) return 0;
+  const judge = JUDGE_STAGES.includes(stage);
+  const input = judge ? (prices.judgeInputPerMTok ?? prices.inputPerMTok) : prices.inputPerMTok;
+  const output = judge ? (prices.judgeOutputPerMTok ?? prices.outputPerMTok) : prices.outputPerMTok;
+  return (promptTokens * input + completionTokens * output) / 1_000_000;
+}
+
+function add(into: StageUsage, delta: Partial<StageUsage>): void {
+  into.calls += delta.calls ?? 0;
+  into.cachedCalls += delta.cachedCalls ?? 0;
+  into.promptTokens += delta.promptTokens ?? 0;
+  into.completionTokens += delta.completionTokens ?? 0;
+  into.costUsd += delta.costUsd ?? 0;
+  into.retries = (into.retries ?? 0) + (delta.retries ?? 0);
+  into.failedCalls = (into.failedCalls ?? 0) + (delta.failedCalls ?? 0);
+}
+
+function formatUsd(value: number): string {
+  return `$${value.toFixed(value < 1 ? 4 : 2)}`;
+}
+
+export class Ledger {
+  private readonly total = emptyUsage();
+  private readonly byStage: Partial<Record<Stage, StageUsage>> = {};
+  private readonly byProblem: Record<string, StageUsage> = {};
+  private reservedCalls = 0;
+  private reservedTokens = 0;
+  private reservedCost = 0;
+  private exceeded: string | undefined;
+
+  constructor(
+    private readonly budget: Budget | undefined,
+    private readonly prices: Prices | undefined,
+  ) {}
+
+  /** Reserve one call, or throw BudgetExceededError when it could pass the budget. */
+  reserve(stage: Stage, problemId: string, estimatedPromptTokens: number, maxTokens: number | undefined): Reservation {
+    const tokens = estimatedPromptTokens + (maxTokens ?? 0);
+    const costUsd = callCost(stage, estimatedPromptTokens, maxTokens ?? 0, this.prices);
+    const budget = this.budget ?? {};
+    const what = `not starting a ${stage} call for problem ${problemId}`;
+    let reason: string | undefined;
+    if (budget.calls !== undefined && this.total.calls + this.reservedCalls + 1 > budget.calls) {
+      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (budget.calls); ${what}`;
+    } else if (budget.tokens !== undefined && this.usedTokens() + this.reservedTokens + tokens > budget.tokens) {
+      reason =
+        `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, ` +
+        `and this call may take ${tokens}, over budget.tokens ${budget.tokens}; ${what}`;
+    } else if (budget.costUsd !== undefined && this.total.costUsd + this.reservedCost + costUsd > budget.costUsd) {
+      reason =
+        `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, ` +
+        `and this call may cost ${formatUsd(costUsd)}, over budget.costUsd ${formatUsd(budget.costUsd)}; ${what}`;
+    }
+    if (reason !== undefined) {
+      this.exceeded ??= reason;
+      throw new BudgetExceededError(reason);
+    }
+    this.reservedCalls += 1;
+    this.reservedTokens += tokens;
+    this.reservedCost += costUsd;
+    return { stage, problemId, tokens, costUsd };
+  }
+
+  /** Replace a reservation by what the call actually used. */
+  settle(reservation: Reservation, outcome: CallOutcome): void {
+    this.reservedCalls -= 1;
+    this.reservedTokens -= reservation.tokens;
+    this.reservedCost -= reservation.costUsd;
+    this.record(reservation.stage, reservation.problemId, {
+      calls: 1,
+      promptTokens: outcome.promptTokens,
+      completionTokens: outcome.completionTokens,
+      costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices),
+      retries: outcome.retries,
+      failedCalls: outcome.failed ? 1 : 0,
+    });
+  }
+
+  /** A reply served from the cache: free, so only counted. */
+  cached(stage: Stage, problemId: string): void {
+    this.record(stage, problemId, { cachedCalls: 1 });
+  }
+
+  snapshot(): UsageSnapshot {
+    const copy = (u: StageUsage): StageUsage => ({ ...u });
+    const snapshot: UsageSnapshot = {
+      total: copy(this.total),
+      byStage: Object.fromEntries(Object.entries(this.byStage).map(([k, v]) => [k, copy(v)])),
+      byProblem: Object.fromEntries(Object.entries(this.byProblem).map(([k, v]) => [k, copy(v)])),
+    };
+    if (this.exceeded !== undefined) snapshot.budgetExceeded = this.exceeded;
+    return snapshot;
+  }
+
+  private usedTokens(): number {
+    return this.total.promptTokens + this.total.completionTokens;
+  }
+
+  private record(stage: Stage, problemId: string, delta: Partial<StageUsage>): void {
+    add(this.total, delta);
+    add((this.byStage[stage] ??= emptyUsage()), delta);
+    add((this.byProblem[problemId] ??= emptyUsage()), delta);
+  }
+}

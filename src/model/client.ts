@@ -1,0 +1,237 @@
+// The model client: one OpenAI-compatible chat-completions client for every S* stage, with a
+// shared concurrency limit, our own retry policy, a hard budget, accounting and a reply cache.
+
+import OpenAI from "openai";
+import pLimit from "p-limit";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Ledger, estimateTokens } from "./budget.ts";
+import { DiskCache, cacheKey, type CachedReply } from "./cache.ts";
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, endpointFor, retryPolicyOf, secretsOf, validateModelConfig, type Endpoint, type ModelConfig } from "./config.ts";
+import { ModelCallError, OfflineCacheMissError } from "./errors.ts";
+import { redact } from "./redact.ts";
+import { classifyFailure, otherTokenParam, parseRetryAfter, rejectsTokenParam, retryDelay, type Failure, type TokenParam } from "./retry.ts";
+import { ModelConfigError, type CallMeta, type ChatReply, type ChatRequest, type ModelClient, type Stage } from "./types.ts";
+
+/** Thrown inside the attempt loop for a 200 reply we can't use. */
+class BadReply extends Error {
+  constructor(
+    readonly kind: "malformed" | "empty-choices",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+}
+
+/** Reduce whatever the openai client threw to plain data for the pure retry policy. */
+export function toFailure(error: unknown, nowMs: number): Failure {
+  if (error instanceof BadReply) return { kind: error.kind, message: error.message };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+    return { kind: "connection", message: `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}` };
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+    const headers = error.headers;
+    const retryAfterMs = parseRetryAfter(headers?.get("retry-after"), headers?.get("retry-after-ms"), nowMs);
+    const failure: Failure = { kind: "status", status: error.status, message: error.message, param: error.param ?? null };
+    if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+    return failure;
+  }
+  if (error instanceof SyntaxError) return { kind: "malformed", message: `reply is not valid JSON (${error.message})` };
+  return { kind: "other", message: error instanceof Error ? error.message : String(error) };
+}
+
+interface StageSettings {
+  endpoint: Endpoint;
+  openai: OpenAI;
+}
+
+export function createModelClient(config: ModelConfig): ModelClient {
+  validateModelConfig(config);
+  const secrets = secretsOf(config);
+  const log = (line: string): void => config.log?.(redact(line, secrets));
+  const policy = retryPolicyOf(config);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const limit = pLimit(config.concurrency ?? DEFAULT_CONCURRENCY);
+  const ledger = new Ledger(config.budget, config.prices);
+  const cache = config.cacheDir ? new DiskCache(config.cacheDir) : undefined;
+  /** Identical requests in flight share one HTTP call (only with a cache: same key, same reply). */
+  const pending = new Map<string, Promise<CachedReply>>();
+  /** The token-limit parameter each endpoint+model accepts, learned from refusals. */
+  const tokenParams = new Map<string, TokenParam>();
+
+  const settings = new Map<"main" | "judge", StageSettings>();
+  function settingsFor(stage: Stage): StageSettings {
+    const endpoint = endpointFor(config, stage);
+    let found = settings.get(endpoint.role);
+    if (found === undefined) {
+      found = {
+        endpoint,
+        openai: new OpenAI({
+          baseURL: endpoint.baseUrl,
+          apiKey: endpoint.apiKey,
+          // Our retry policy, not the client's: testable, and it honours our limits and budget.
+          maxRetries: 0,
+          timeout: timeoutMs,
+          ...(Object.keys(endpoint.query).length > 0 ? { defaultQuery: endpoint.query } : {}),
+          ...(config.headers !== undefined ? { defaultHeaders: config.headers } : {}),
+          // The client's own logger would bypass redaction.
+          logLevel: "off",
+        }),
+      };
+      settings.set(endpoint.role, found);
+    }
+    return found;
+  }
+
+  function describe(endpoint: Endpoint): string {
+    return `${endpoint.role === "judge" ? "judge " : ""}model ${endpoint.model} at ${endpoint.baseUrl}`;
+  }
+
+  function configError(endpoint: Endpoint, failure: Failure): ModelConfigError {
+    const judge = endpoint.role === "judge";
+    // Names as the user sets them: environment, CLI flag, action input.
+    const keySetting = judge ? "SSTAR_JUDGE_API_KEY (action input judge-api-key)" : "OPENAI_API_KEY (action input api-key)";
+    const modelSetting = judge ? "SSTAR_JUDGE_MODEL / --judge-model (action input judge-model)" : "SSTAR_MODEL / --model (action input model)";
+    const urlSetting = judge ? "SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "OPENAI_BASE_URL / --base-url (action input base-url)";
+    const said = `HTTP ${failure.status}: ${oneLine(failure.message, 200)}`;
+    const text =
+      failure.status === 401
+        ? `${describe(endpoint)}: the API key was refused (${said}); check ${keySetting}`
+        : failure.status === 403
+          ? `${describe(endpoint)}: access denied (${said}); check that ${keySetting} may use this model`
+          : `${describe(endpoint)}: no such model or route (${said}); check ${modelSetting} and ${urlSetting}`;
+    return new ModelConfigError(redact(text, secrets));
+  }
+
+  async function send(request: ChatRequest, meta: CallMeta, stage: StageSettings, temperature: number | undefined, maxTokens: number | undefined): Promise<{ reply: CachedReply; retries: number }> {
+    const { endpoint, openai } = stage;
+    const paramKey = `${endpoint.baseUrl} ${endpoint.model}`;
+    const configured = config.tokenParam ?? "auto";
+    let switched = false;
+    let retries = 0;
+    for (;;) {
+      const param: TokenParam = configured === "auto" ? (tokenParams.get(paramKey) ?? "max_completion_tokens") : configured;
+      const body: Record<string, unknown> = { model: endpoint.model, messages: request.messages };
+      if (temperature !== undefined) body.temperature = temperature;
+      if (maxTokens !== undefined) body[param] = maxTokens;
+      try {
+        const completion = (await openai.chat.completions.create(
+          body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+        )) as unknown as Partial<OpenAI.Chat.ChatCompletion> | string | undefined;
+        if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+          throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+        }
+        const choice = completion.choices[0];
+        if (choice === undefined) throw new BadReply("empty-choices", "reply has no choices");
+        const content = typeof choice.message?.content === "string" ? choice.message.content : "";
+        const usage = completion.usage;
+        const count = (value: unknown, fallback: number): number =>
+          typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
+        return {
+          retries,
+          reply: {
+            content,
+            finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+            // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
+            promptTokens: count(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
+            completionTokens: count(usage?.completion_tokens, estimateTokens(content)),
+            model: typeof completion.model === "string" && completion.model !== "" ? completion.model : endpoint.model,
+          },
+        };
+      } catch (error) {
+        const failure = toFailure(error, Date.now());
+        if (configured === "auto" && maxTokens !== undefined && !switched && rejectsTokenParam(failure, param)) {
+          switched = true;
+          tokenParams.set(paramKey, otherTokenParam(param));
+          log(`model: ${describe(endpoint)} refused ${param}; sending ${otherTokenParam(param)} from now on`);
+          continue;
+        }
+        const what = `${meta.stage} call for problem ${meta.problemId}`;
+        const action = classifyFailure(failure);
+        const said = `${failure.status !== undefined ? `HTTP ${failure.status}: ` : ""}${oneLine(failure.message, 200)}`;
+        if (action.action === "config") throw configError(endpoint, failure);
+        if (action.action === "fail") {
+          throw new ModelCallError(redact(`${describe(endpoint)} refused a ${what} (${said})`, secrets), failure.status, retries + 1);
+        }
+        if (retries >= policy.maxRetries) {
+          throw new ModelCallError(
+            redact(`${describe(endpoint)} failed a ${what} after ${retries + 1} attempts (last: ${said}); the server may be down or overloaded`, secrets),
+            failure.status,
+            retries + 1,
+          );
+        }
+        const delay = retryDelay(retries, failure.retryAfterMs, policy, Math.random());
+        retries++;
+        log(`model: ${said} from ${describe(endpoint)} on a ${what}; retry ${retries}/${policy.maxRetries} in ${(delay / 1000).toFixed(1)}s`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply> {
+    const stage = settingsFor(meta.stage);
+    const temperature = request.temperature ?? config.temperature;
+    const maxTokens = request.maxTokens ?? config.maxTokens;
+    const key = cache
+      ? cacheKey({ baseUrl: stage.endpoint.baseUrl, model: stage.endpoint.model, messages: request.messages, temperature, maxTokens, key: meta.key })
+      : undefined;
+
+    if (cache !== undefined && key !== undefined) {
+      // An identical request in flight (same key) shares its reply; check again after the disk
+      // read, since another caller may have started it meanwhile.
+      let hit: CachedReply | undefined;
+      let shared = pending.get(key);
+      if (shared === undefined) {
+        hit = await cache.get(key);
+        if (hit === undefined) shared = pending.get(key);
+      }
+      if (shared !== undefined) hit = await shared.catch(() => undefined);
+      if (hit !== undefined) {
+        ledger.cached(meta.stage, meta.problemId);
+        return { ...hit, cached: true };
+      }
+      if (config.offline) {
+        throw new OfflineCacheMissError(
+          `offline replay: no cached reply for a ${meta.stage} call of problem ${meta.problemId}` +
+            `${meta.key !== undefined ? ` (key ${meta.key})` : ""} to ${describe(stage.endpoint)} in ${cache.dir}; ` +
+            `the recorded run doesn't cover this request: run online to record it`,
+        );
+      }
+    }
+
+    const promptEstimate = estimateTokens(request.messages.map((m) => m.content).join("\n"));
+    const reservation = ledger.reserve(meta.stage, meta.problemId, promptEstimate, maxTokens);
+    const call = limit(async () => {
+      try {
+        const { reply, retries } = await send(request, meta, stage, temperature, maxTokens);
+        ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
+        return reply;
+      } catch (error) {
+        const attempts = error instanceof ModelCallError ? error.attempts : 1;
+        ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
+        throw error;
+      }
+    });
+    if (cache === undefined || key === undefined) return { ...(await call), cached: false };
+    // Stored before the pending entry goes, so an identical request never falls between the two.
+    const stored = call.then(async (reply) => {
+      // A reply we can't store is still a reply: log and go on.
+      await cache.put(key, reply).catch((error: unknown) => log(`model: could not write the reply cache in ${cache.dir}: ${(error as Error).message}`));
+      return reply;
+    });
+    pending.set(key, stored);
+    try {
+      return { ...(await stored), cached: false };
+    } finally {
+      if (pending.get(key) === stored) pending.delete(key);
+    }
+  }
+
+  return { chat, usage: () => ledger.snapshot() };
+}

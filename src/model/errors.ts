@@ -1,0 +1,28 @@
+// Errors the model client throws, beyond the two in the shared contract (types.ts).
+import { ModelConfigError } from "./types.ts";
+
+/**
+ * A call that failed for good after the retry policy ran out (5xx, timeouts, dropped
+ * connections, malformed or empty replies), or a request the server refused (400/422).
+ * The engine may treat it as one lost sample rather than a lost run.
+ */
+export class ModelCallError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status of the last attempt, when there was a response. */
+    readonly status: number | undefined,
+    /** HTTP attempts made, including the first. */
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = "ModelCallError";
+  }
+}
+
+/** `offline: true` and the request is not in the cache: the recorded run doesn't match this one. */
+export class OfflineCacheMissError extends ModelConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OfflineCacheMissError";
+  }
+}

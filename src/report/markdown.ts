@@ -1,0 +1,371 @@
+// Markdown rendering of a solve report: the pull-request comment, the job summary and the
+// terminal all use it. Pure and deterministic. What matters comes first (status, the selected
+// candidate and why, the distinguishing inputs, the pass results per cluster); details are folded
+// in <details> and are the first thing trimmed to fit `maxChars`.
+//
+// Everything that came from a model, a program or an issue (titles, inputs, outputs, reasoning,
+// code) is untrusted: it is shown only inside code spans or fences it cannot close, never as
+// Markdown or HTML.
+import type { SolveReport } from "../engine/report.ts";
+
+export type MarkdownVariant = "comment" | "summary" | "terminal";
+
+export interface RenderOptions {
+  variant: MarkdownVariant;
+  /** Upper bound on the rendered length (GitHub comments: 65,536). */
+  maxChars?: number;
+}
+
+export const GITHUB_COMMENT_MAX_CHARS = 65_536;
+
+const DEFAULT_MAX: Record<MarkdownVariant, number> = {
+  comment: GITHUB_COMMENT_MAX_CHARS,
+  // Job summaries allow 1 MiB per step; keep them readable.
+  summary: 200_000,
+  terminal: 20_000,
+};
+
+type Match = SolveReport["matches"][number];
+
+// ---------- escaping ----------
+
+/** Text outside code: Markdown and HTML specials escaped, mentions defused. */
+export function escapeInline(text: string): string {
+  return text
+    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`)
+    .replace(/@/g, "@\u200b")
+    .replace(/\r?\n/g, " ");
+}
+
+/** A one-line code span for a table cell: newlines shown as ↵, pipes escaped, cut to `max`. */
+export function codeCell(value: string, max = 60): string {
+  let v = value.replace(/\r?\n$/, "").replace(/\r?\n/g, "↵");
+  if (v.length > max) v = `${v.slice(0, max - 1)}…`;
+  if (v === "") return "*(empty)*";
+  v = v.replace(/\|/g, "\\|");
+  let longest = 0;
+  for (const m of v.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const ticks = "`".repeat(longest + 1);
+  const pad = v.startsWith("`") || v.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${v}${pad}${ticks}`;
+}
+
+/** A fenced block that its content cannot close. */
+export function fenced(text: string, info = ""): string {
+  let longest = 0;
+  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  const ticks = "`".repeat(Math.max(3, longest + 1));
+  return `${ticks}${info}\n${text.endsWith("\n") ? text : `${text}\n`}${ticks}`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… [${text.length - max} characters cut]`;
+}
+
+// ---------- facts derived from the report (pure) ----------
+
+export interface ClusterRow {
+  id: string;
+  members: number[];
+  publicPassed: number;
+  publicTotal: number;
+  /** Candidates that agree with this cluster on every trusted synthesized input. */
+  agreeing: number;
+  clustered: number;
+  wins: number;
+  played: number;
+  selected: boolean;
+}
+
+export function clusterRows(report: SolveReport): ClusterRow[] {
+  const clustered = report.clusters.reduce((n, c) => n + c.members.length, 0);
+  return report.clusters.map((c) => {
+    const rep = report.samples.find((s) => s.index === c.representative);
+    let wins = 0;
+    let played = 0;
+    for (const m of report.matches) {
+      if (m.a !== c.id && m.b !== c.id) continue;
+      played++;
+      if ((m.winner === "a" && m.a === c.id) || (m.winner === "b" && m.b === c.id)) wins++;
+    }
+    return {
+      id: c.id,
+      members: c.members,
+      publicPassed: rep?.publicPassed ?? 0,
+      publicTotal: rep?.publicTotal ?? 0,
+      agreeing: c.members.length,
+      clustered,
+      wins,
+      played,
+      selected: report.selection.selectedCluster === c.id,
+    };
+  });
+}
+
+function statusWord(report: SolveReport): string {
+  switch (report.status) {
+    case "solved": return "✅ solved";
+    case "unsolved": return "❌ unsolved";
+    default: return "⚠️ error";
+  }
+}
+
+function voteWord(choice: string, m: Match): string {
+  if (choice === "a") return m.a;
+  if (choice === "b") return m.b;
+  return choice;
+}
+
+function totalCalls(report: SolveReport): string {
+  const parts = Object.entries(report.usage.byStage)
+    .filter(([, u]) => u.calls > 0)
+    .map(([stage, u]) => `${stage} ${u.calls}`);
+  return `${report.usage.total.calls} model calls${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+// ---------- Markdown (comment, summary) ----------
+
+function header(report: SolveReport): string[] {
+  const lines: string[] = [];
+  lines.push(`### S* ${statusWord(report)}: ${escapeInline(report.problem.title)} (${codeCell(report.problem.id, 100)})`);
+  if (report.settings.replay) {
+    lines.push(
+      "",
+      "> **Replay run.** Answers came from a local replay model (recorded programs and a scripted judge), not a live model. The numbers show the pipeline, not a model's skill.",
+    );
+  }
+  lines.push("");
+  const s = report.selection;
+  if (report.selected) {
+    lines.push(
+      `**Selected:** sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${codeCell(s.selectedCluster)})` : ""}, ` +
+        `public tests ${report.selected.publicPassed}/${report.selected.publicTotal}` +
+        `${report.hidden ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : ""}. ${escapeInline(s.reason)}`,
+    );
+  } else {
+    lines.push(`**Nothing selected.** ${escapeInline(s.reason)}`);
+  }
+  if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
+  if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
+  if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);
+  lines.push(
+    "",
+    `${report.settings.samples} samples × up to ${report.settings.rounds} debugging rounds · selection \`${report.settings.selection}\` · ` +
+      `model ${codeCell(report.settings.model)}${report.settings.judgeModel !== report.settings.model ? ` · judge ${codeCell(report.settings.judgeModel)}` : ""} · ` +
+      `${totalCalls(report)} · ${seconds(report.timings.totalMs)}`,
+  );
+  return lines;
+}
+
+function distinguishingTable(report: SolveReport, maxRows: number): string[] {
+  const rows: string[] = [];
+  for (const m of report.matches) {
+    const votes = m.votes.map((v) => `${v.order === "ab" ? `${m.a} first` : `${m.b} first`}: ${voteWord(v.choice, m)}`).join("; ");
+    if (m.inputs.length === 0) {
+      rows.push(`| ${m.a} vs ${m.b} | *(none)* | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
+      continue;
+    }
+    m.inputs.forEach((inp, i) => {
+      rows.push(
+        `| ${i === 0 ? `${m.a} vs ${m.b}` : ""} | ${codeCell(inp.input)} | ${codeCell(inp.outputA, 40)} | ${codeCell(inp.outputB, 40)} | ` +
+          `${i === 0 ? escapeInline(votes) : ""} | ${i === 0 ? voteWord(m.winner, m) : ""} |`,
+      );
+    });
+  }
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, maxRows);
+  const out = [
+    "",
+    "#### Distinguishing inputs",
+    "",
+    "| match | input | output A | output B | judge votes | winner |",
+    "|---|---|---|---|---|---|",
+    ...shown,
+  ];
+  if (rows.length > shown.length) out.push("", `*${rows.length - shown.length} more rows in report.json.*`);
+  return out;
+}
+
+function clusterTable(report: SolveReport): string[] {
+  const rows = clusterRows(report);
+  const out = ["", "#### Candidates", ""];
+  if (rows.length > 0) {
+    out.push("| cluster | samples | public tests | synthesized agreement | judge wins |", "|---|---|---|---|---|");
+    for (const r of rows) {
+      out.push(
+        `| ${r.selected ? `**${r.id}** ✔` : r.id} | ${r.members.join(", ")} | ${r.publicPassed}/${r.publicTotal} | ` +
+          `${r.agreeing} of ${r.clustered} candidates | ${r.played > 0 ? `${r.wins} of ${r.played}` : "–"} |`,
+      );
+    }
+  } else {
+    out.push("| sample | public tests |", "|---|---|");
+    for (const s of report.samples) out.push(`| ${s.index} | ${s.publicPassed}/${s.publicTotal} |`);
+  }
+  const usable = report.inputs.filter((i) => !i.dropped).length;
+  out.push("", `Clusters group candidates that gave the same outputs on all ${usable} usable synthesized inputs.`);
+  if (report.baselines.length > 0) {
+    out.push(
+      "",
+      `Baselines from the same samples: ${report.baselines.map((b) => `\`${b.strategy}\` → ${b.selectedSample === null ? "none" : `sample ${b.selectedSample}`}`).join(", ")}.`,
+    );
+  }
+  return out;
+}
+
+interface Section {
+  full: string;
+  /** A shorter version tried before dropping the section. */
+  compact?: string;
+}
+
+function details(summary: string, body: string): string {
+  return `\n<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function matchesSection(report: SolveReport, reasoningChars: number): string {
+  const parts = report.matches.map((m) => {
+    const lines = [`**${m.a} vs ${m.b}** → ${voteWord(m.winner, m)}${m.note ? ` (${escapeInline(m.note)})` : ""}`];
+    for (const inp of m.inputs) {
+      lines.push("", `Input ${codeCell(inp.inputId)}:`, fenced(cut(inp.input, 1000)), `Output of ${m.a}:`, fenced(cut(inp.outputA, 1000)), `Output of ${m.b}:`, fenced(cut(inp.outputB, 1000)));
+    }
+    for (const v of m.votes) {
+      lines.push("", `Judge, ${v.order === "ab" ? m.a : m.b} shown first: **${voteWord(v.choice, m)}**`);
+      if (v.reasoning && reasoningChars > 0) lines.push(fenced(cut(v.reasoning, reasoningChars), "text"));
+    }
+    return lines.join("\n");
+  });
+  return details(`Matches and the judge's reasoning (${report.matches.length})`, parts.join("\n\n---\n\n"));
+}
+
+function samplesSection(report: SolveReport): string {
+  const lines = ["| sample | public tests by round | candidate | notes |", "|---|---|---|---|"];
+  for (const s of report.samples) {
+    const progress = s.rounds.map((r) => (r.code === "" ? "–" : `${r.publicPassed}/${r.publicTotal}`)).join(" → ");
+    const notes = s.rounds.filter((r) => r.note).map((r) => `round ${r.round}: ${r.note}`).join("; ");
+    lines.push(`| ${s.index} | ${progress || "–"} | ${s.finalCode === "" ? "none" : `${s.publicPassed}/${s.publicTotal}`} | ${escapeInline(notes)} |`);
+  }
+  return details(`Samples and debugging rounds (${report.samples.length})`, lines.join("\n"));
+}
+
+function inputsSection(report: SolveReport, maxInputs: number): string {
+  const lines = ["| id | origin | input | note |", "|---|---|---|---|"];
+  for (const i of report.inputs.slice(0, maxInputs)) {
+    lines.push(`| ${codeCell(i.id)} | ${i.origin} | ${i.input === "" ? "" : codeCell(i.input, 80)} | ${i.dropped ? `dropped: ${escapeInline(i.dropped)}` : ""} |`);
+  }
+  if (report.inputs.length > maxInputs) lines.push("", `*${report.inputs.length - maxInputs} more in report.json.*`);
+  return details(`Synthesized inputs (${report.inputs.length})`, lines.join("\n"));
+}
+
+function codeSection(report: SolveReport, maxCode: number): string {
+  if (!report.selected) return "";
+  return details(`Selected program (sample ${report.selected.sample})`, fenced(cut(report.selected.code, maxCode), report.problem.language));
+}
+
+function usageSection(report: SolveReport): string {
+  const lines = ["| stage | calls | cached | prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|"];
+  for (const [stage, u] of Object.entries(report.usage.byStage)) {
+    lines.push(`| ${stage} | ${u.calls}${u.failedCalls ? ` (+${u.failedCalls} failed)` : ""} | ${u.cachedCalls} | ${u.promptTokens} | ${u.completionTokens} | ${u.costUsd.toFixed(4)} | ${u.wallMs !== undefined ? seconds(u.wallMs) : ""} |`);
+  }
+  const t = report.usage.total;
+  lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
+  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${k} ${seconds(v)}`).join(", ");
+  if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
+  return details("Usage and time", lines.join("\n"));
+}
+
+function markdown(report: SolveReport, maxChars: number): string {
+  const head = [...header(report), ...distinguishingTable(report, 30), ...clusterTable(report)].join("\n");
+  // In order of importance; trimmed from the end.
+  const sections: Section[] = [
+    { full: usageSection(report) },
+    { full: codeSection(report, 20_000), compact: codeSection(report, 3000) },
+    { full: matchesSection(report, 3000), compact: matchesSection(report, 0) },
+    { full: samplesSection(report) },
+    { full: inputsSection(report, 200), compact: inputsSection(report, 20) },
+  ].filter((s) => s.full !== "" && !(s.full.includes("(0)</summary>")));
+  const footer = "\n\n<sub>sstar-action · full trace in report.json</sub>\n";
+  const compose = (parts: string[]) => `${head}\n${parts.join("\n")}${footer}`;
+  // Try: everything full; then compact versions from the least important up; then drop sections.
+  const chosen = sections.map((s) => s.full);
+  let text = compose(chosen);
+  for (let i = sections.length - 1; i >= 0 && text.length > maxChars; i--) {
+    const compact = sections[i]!.compact;
+    if (compact !== undefined) {
+      chosen[i] = compact;
+      text = compose(chosen);
+    }
+  }
+  for (let i = sections.length - 1; i >= 0 && text.length > maxChars; i--) {
+    chosen[i] = "";
+    text = compose(chosen.filter((c) => c !== ""));
+  }
+  if (text.length > maxChars) {
+    // Even the head is too long (huge tables): cut it and say so; no folded block is left open.
+    const note = "\n\n*(cut to fit; the full trace is in report.json)*\n";
+    text = text.slice(0, Math.max(0, maxChars - note.length)) + note;
+    text = text.slice(0, maxChars);
+  }
+  return text;
+}
+
+// ---------- terminal ----------
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+function plainOneLine(value: string, max: number): string {
+  // Terminal output: control characters (escape sequences from a program's output) are made visible.
+  let v = value.replace(/\r?\n$/, "").replace(/\r?\n/g, "↵").replace(/[\u0000-\u001f\u007f]/g, "?"); // eslint-disable-line no-control-regex -- defusing them is the point
+  if (v.length > max) v = `${v.slice(0, max - 1)}…`;
+  return v;
+}
+
+function terminal(report: SolveReport, maxChars: number): string {
+  const lines: string[] = [];
+  const title = plainOneLine(report.problem.title, 80);
+  lines.push(`${report.settings.replay ? "[REPLAY] " : ""}${report.problem.id}: ${title} -- ${report.status.toUpperCase()}`);
+  if (report.settings.replay) lines.push("  replay run: answers from a local replay model (recorded programs, scripted judge), not a live model");
+  const s = report.selection;
+  lines.push(
+    report.selected
+      ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}`
+      : "  nothing selected",
+  );
+  lines.push(`  why: ${plainOneLine(s.reason, 300)}`);
+  if (s.fallback) lines.push(`  fallback: ${plainOneLine(s.fallback, 300)}`);
+  if (report.error) lines.push(`  error: ${plainOneLine(report.error, 300)}`);
+  if (report.stopped) lines.push(`  stopped early: ${plainOneLine(report.stopped, 300)}`);
+  const rows = clusterRows(report);
+  if (rows.length > 0) {
+    lines.push("", `  ${pad("cluster", 9)}${pad("samples", 24)}${pad("public", 9)}${pad("agree", 9)}judge wins`);
+    for (const r of rows) {
+      lines.push(
+        `  ${pad(`${r.id}${r.selected ? "*" : ""}`, 9)}${pad(plainOneLine(r.members.join(","), 22), 24)}${pad(`${r.publicPassed}/${r.publicTotal}`, 9)}${pad(`${r.agreeing}/${r.clustered}`, 9)}${r.played > 0 ? `${r.wins}/${r.played}` : "-"}`,
+      );
+    }
+  }
+  const dist = report.matches.flatMap((m) => m.inputs.map((i) => ({ m, i })));
+  if (dist.length > 0) {
+    lines.push("", "  distinguishing inputs:");
+    for (const { m, i } of dist.slice(0, 12)) {
+      lines.push(`    ${m.a} vs ${m.b}: input ${plainOneLine(i.input, 40)} -> ${plainOneLine(i.outputA, 20)} | ${plainOneLine(i.outputB, 20)}; winner ${voteWord(m.winner, m)}`);
+    }
+    if (dist.length > 12) lines.push(`    ... ${dist.length - 12} more in report.json`);
+  }
+  if (report.baselines.length > 0) {
+    lines.push("", `  baselines: ${report.baselines.map((b) => `${b.strategy} -> ${b.selectedSample ?? "none"}`).join(", ")}`);
+  }
+  lines.push(`  ${totalCalls(report)}; wall time ${seconds(report.timings.totalMs)}`);
+  const text = lines.join("\n") + "\n";
+  return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 20))}\n... (cut)\n`;
+}
+
+export function renderReportMarkdown(report: SolveReport, options: RenderOptions): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX[options.variant];
+  return options.variant === "terminal" ? terminal(report, maxChars) : markdown(report, maxChars);
+}

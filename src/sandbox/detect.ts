@@ -1,0 +1,180 @@
+// Which isolation backends work here, and why not. Also the one fix we may apply: Ubuntu 24.04
+// blocks unprivileged user namespaces through AppArmor; with passwordless sudo we allow them for bwrap.
+import { existsSync, readFileSync } from "node:fs";
+import { execa } from "execa";
+import { findExecutable } from "./toolchain.ts";
+import { resolveInterpreter } from "./toolchain.ts";
+import { findPidsCgroupRoot } from "./backends/cgroup.ts";
+import { launcherEnv } from "./backends/common.ts";
+import type { Language } from "../spec/schema.ts";
+
+export interface BackendReport {
+  name: "bwrap" | "docker" | "none";
+  available: boolean;
+  /** Why it isn't available (one line, with what to do). */
+  reason?: string;
+  path?: string;
+  version?: string;
+  /** What was found or done on the way (e.g. the AppArmor fix). */
+  notes: string[];
+}
+
+export interface InterpreterReport {
+  language: Language;
+  available: boolean;
+  path?: string;
+  version?: string;
+  reason?: string;
+}
+
+export interface LimitsReport {
+  /** How the process-count limit is enforced: rlimit, cgroup, or not at all. */
+  processes: "rlimit" | "cgroup" | "none";
+  pidsCgroupRoot: string | null;
+  notes: string[];
+}
+
+const APPARMOR_SYSCTL = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+
+/** The bwrap AppArmor profile Ubuntu documents for unprivileged user namespaces. */
+export function bwrapAppArmorProfile(bwrap: string): string {
+  return `abi <abi/4.0>,\ninclude <tunables/global>\n\nprofile sstar-bwrap ${bwrap} flags=(unconfined) {\n  userns,\n  include if exists <local/sstar-bwrap>\n}\n`;
+}
+
+/** Why unprivileged user namespaces are off, from the sysctl values (pure). */
+export function usernsBlocker(values: { apparmorRestrict?: string; unprivilegedClone?: string; maxUserNamespaces?: string }): string | null {
+  if (values.apparmorRestrict?.trim() === "1") return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1)";
+  if (values.unprivilegedClone?.trim() === "0") return "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone=0)";
+  if (values.maxUserNamespaces?.trim() === "0") return "user namespaces are disabled (user.max_user_namespaces=0)";
+  return null;
+}
+
+function readSysctl(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+async function probeBwrap(bwrap: string): Promise<string | null> {
+  const args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"];
+  for (const d of ["/bin", "/lib", "/lib64"]) if (existsSync(d)) args.push("--ro-bind", d, d);
+  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "true");
+  const r = await execa(bwrap, args, { env: launcherEnv(), extendEnv: false, reject: false, timeout: 20_000 });
+  return r.exitCode === 0 ? null : (r.stderr.trim().split("\n").pop() ?? `exit ${r.exitCode}`);
+}
+
+async function sudoWorks(): Promise<boolean> {
+  if (process.getuid?.() === 0) return true;
+  const sudo = findExecutable("sudo");
+  if (sudo === undefined) return false;
+  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 10_000 });
+  return r.exitCode === 0;
+}
+
+async function asRoot(argv: string[], input?: string): Promise<boolean> {
+  const cmd = process.getuid?.() === 0 ? argv : ["sudo", "-n", ...argv];
+  const [file, ...args] = cmd;
+  if (file === undefined) return false;
+  const r = await execa(file, args, { reject: false, timeout: 30_000, ...(input === undefined ? {} : { input }) });
+  return r.exitCode === 0;
+}
+
+/** Tries the AppArmor profile first (narrow), then the sysctl (machine-wide). */
+async function fixUserns(bwrap: string, log: (line: string) => void): Promise<string | null> {
+  if (!(await sudoWorks())) return null;
+  const parser = findExecutable("apparmor_parser", `${process.env.PATH ?? ""}:/usr/sbin:/sbin`);
+  if (parser !== undefined && existsSync("/etc/apparmor.d")) {
+    const profile = "/etc/apparmor.d/sstar-bwrap";
+    if ((await asRoot(["tee", profile], bwrapAppArmorProfile(bwrap))) && (await asRoot([parser, "-r", profile]))) {
+      if ((await probeBwrap(bwrap)) === null) {
+        const note = `installed the AppArmor profile ${profile} allowing user namespaces for ${bwrap}`;
+        log(`sandbox: ${note}`);
+        return note;
+      }
+    }
+  }
+  if (await asRoot(["sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"])) {
+    if ((await probeBwrap(bwrap)) === null) {
+      const note = "set kernel.apparmor_restrict_unprivileged_userns=0 (sudo sysctl) so bwrap can create user namespaces";
+      log(`sandbox: ${note}`);
+      return note;
+    }
+  }
+  return null;
+}
+
+let fixAttempted = false;
+
+export async function detectBwrap(log: (line: string) => void = () => {}): Promise<BackendReport> {
+  const bwrap = findExecutable("bwrap");
+  if (bwrap === undefined) {
+    return { name: "bwrap", available: false, reason: "bwrap is not installed: apt-get install bubblewrap", notes: [] };
+  }
+  const version = (await execa(bwrap, ["--version"], { reject: false })).stdout.trim().replace(/^bubblewrap\s*/, "");
+  const notes: string[] = [];
+  let failure = await probeBwrap(bwrap);
+  if (failure !== null) {
+    const blocker = usernsBlocker({
+      apparmorRestrict: readSysctl(APPARMOR_SYSCTL),
+      unprivilegedClone: readSysctl("/proc/sys/kernel/unprivileged_userns_clone"),
+      maxUserNamespaces: readSysctl("/proc/sys/user/max_user_namespaces"),
+    });
+    if (blocker !== null) {
+      notes.push(blocker);
+      if (blocker.includes("AppArmor") && !fixAttempted) {
+        fixAttempted = true;
+        const fixed = await fixUserns(bwrap, log);
+        if (fixed !== null) {
+          notes.push(fixed);
+          failure = null;
+        }
+      }
+    }
+    if (failure !== null) {
+      const what = blocker ?? failure;
+      return { name: "bwrap", available: false, path: bwrap, version, reason: `bwrap can't create its namespaces: ${what}${blocker?.includes("AppArmor") ? " (no passwordless sudo to fix it; see docs/sandbox.md)" : ""}`, notes };
+    }
+  }
+  return { name: "bwrap", available: true, path: bwrap, version, notes };
+}
+
+export async function detectDocker(): Promise<BackendReport> {
+  const docker = findExecutable("docker");
+  if (docker === undefined) return { name: "docker", available: false, reason: "docker is not installed", notes: [] };
+  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15_000 });
+  if (r.exitCode !== 0) {
+    return { name: "docker", available: false, path: docker, reason: `the docker engine is not reachable: ${r.stderr.trim().split("\n").pop() ?? ""}`, notes: [] };
+  }
+  return { name: "docker", available: true, path: docker, version: r.stdout.trim(), notes: [] };
+}
+
+export function detectLimits(): LimitsReport {
+  const root = process.getuid?.() === 0;
+  const cgroup = findPidsCgroupRoot();
+  if (!root) return { processes: "rlimit", pidsCgroupRoot: null, notes: ["process count: RLIMIT_NPROC inside the sandbox's user namespace"] };
+  if (cgroup !== null) return { processes: "cgroup", pidsCgroupRoot: cgroup, notes: [`process count: pids cgroup under ${cgroup} (running as root, where RLIMIT_NPROC does not apply)`] };
+  return { processes: "none", pidsCgroupRoot: null, notes: ["process count: NOT limited (running as root without a writable pids cgroup): run as a normal user"] };
+}
+
+/** Every backend, in the order auto tries them. */
+export async function detectBackends(options: { log?: (line: string) => void } = {}): Promise<BackendReport[]> {
+  const [bwrap, docker] = await Promise.all([detectBwrap(options.log), detectDocker()]);
+  const none: BackendReport = { name: "none", available: true, notes: ["not isolation: only resource limits and a clean environment; use only when asked for"] };
+  return [bwrap, docker, none];
+}
+
+export async function detectInterpreters(): Promise<InterpreterReport[]> {
+  const languages: Language[] = ["python", "javascript", "cpp"];
+  return Promise.all(
+    languages.map(async (language) => {
+      try {
+        const i = await resolveInterpreter(language);
+        return { language, available: true, path: i.exe, version: i.version };
+      } catch (err) {
+        return { language, available: false, reason: (err as Error).message };
+      }
+    }),
+  );
+}

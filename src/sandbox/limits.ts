@@ -1,0 +1,59 @@
+// Turns the contract's Limits into what the runner and the reader enforce. Pure.
+import type { Language } from "../spec/schema.ts";
+import type { Limits } from "./types.ts";
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_OUTPUT_BYTES = 16 * MiB;
+export const DEFAULT_PROCESSES = 64;
+/** Compiles get their own, generous limits (g++ -O2 on a big file is slow and hungry). */
+export const COMPILE_LIMITS: Limits = { timeMs: 60_000, memoryMb: 2048, outputBytes: 1 * MiB, processes: 64 };
+
+export interface EnforcedLimits {
+  /** RLIMIT_CPU soft limit in seconds (SIGXCPU, SIGKILL a second later). */
+  cpuSeconds: number;
+  /** Wall-clock limit the runner kills at. */
+  wallMs: number;
+  /** RLIMIT_AS, or null where the runtime reserves huge address space (V8). */
+  addressSpaceBytes: number | null;
+  /** RLIMIT_DATA (writable private memory): used for V8 instead of RLIMIT_AS. */
+  dataBytes: number | null;
+  stackBytes: number;
+  processes: number;
+  fileSizeBytes: number;
+  outputBytes: number;
+  tmpBytes: number;
+  /** The time limit proper: CPU time above this is time-limit. */
+  timeMs: number;
+  memoryKb: number;
+}
+
+export function enforcedLimits(limits: Limits, language: Language): EnforcedLimits {
+  const memoryBytes = limits.memoryMb * MiB;
+  const js = language === "javascript";
+  return {
+    cpuSeconds: Math.ceil(limits.timeMs / 1000) + 1,
+    // Wall slack covers start-up and a loaded machine; CPU time decides the verdict.
+    wallMs: limits.timeMs * 2 + 1000,
+    // V8 reserves many GiB of address space up front, so for Node limit writable memory instead.
+    addressSpaceBytes: js ? null : memoryBytes,
+    // Node needs about 1 GiB of writable mappings just to start (code range, cage); the heap itself
+    // is held to the limit by --max-old-space-size, and peak RSS above it is memory-limit.
+    dataBytes: js ? memoryBytes + 1024 * MiB : null,
+    stackBytes: language === "cpp" ? memoryBytes : Math.min(memoryBytes, 64 * MiB),
+    processes: limits.processes ?? DEFAULT_PROCESSES,
+    fileSizeBytes: 64 * MiB,
+    outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
+    tmpBytes: Math.min(memoryBytes, 256 * MiB),
+    timeMs: limits.timeMs,
+    memoryKb: limits.memoryMb * 1024,
+  };
+}
+
+/** The runner's command-line flags for these limits. */
+export function runnerFlags(l: EnforcedLimits): string[] {
+  const flags = ["-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
+  if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
+  if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
+  return flags;
+}

@@ -1,0 +1,79 @@
+// Finds the interpreters and compilers once per process. `python3` may be a pyenv shim (~200 ms per
+// start): we ask it once for the real executable and run that from then on.
+import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { execa } from "execa";
+import type { Language } from "../spec/schema.ts";
+
+export interface Interpreter {
+  language: Language;
+  /** Real path of the executable (shims followed). */
+  exe: string;
+  version: string;
+  /** Host directories the program needs read-only inside the sandbox (besides /usr and /lib*). */
+  binds: string[];
+}
+
+export function findExecutable(name: string, path: string = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Directories that the sandbox binds anyway; interpreters inside them need no extra bind. */
+export const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
+
+export function isUnderSystemDir(path: string): boolean {
+  return SYSTEM_DIRS.some((d) => path === d || path.startsWith(`${d}/`));
+}
+
+const PY_PROBE =
+  "import sys, json; print(json.dumps({'exe': sys.executable, 'prefix': sys.base_prefix, 'version': sys.version.split()[0]}))";
+
+async function resolvePython(): Promise<Interpreter> {
+  const candidate = process.env.SSTAR_PYTHON ?? findExecutable("python3") ?? findExecutable("python");
+  if (candidate === undefined) throw new Error("sandbox: no python3 on PATH; install python3 or set SSTAR_PYTHON to its path");
+  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 30_000 });
+  const info = JSON.parse(stdout.trim()) as { exe: string; prefix: string; version: string };
+  const exe = realpathSync(info.exe);
+  const binds = new Set<string>();
+  const prefix = realpathSync(info.prefix);
+  if (!isUnderSystemDir(prefix)) binds.add(prefix);
+  if (!isUnderSystemDir(exe) && !exe.startsWith(`${prefix}/`)) binds.add(dirname(exe));
+  return { language: "python", exe, version: info.version, binds: [...binds] };
+}
+
+async function resolveNode(): Promise<Interpreter> {
+  // The Node running sstar is the one we know works; SSTAR_NODE overrides.
+  const exe = realpathSync(process.env.SSTAR_NODE ?? process.execPath);
+  const { stdout } = await execa(exe, ["--version"], { timeout: 30_000 });
+  return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
+}
+
+async function resolveCpp(): Promise<Interpreter> {
+  const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
+  if (candidate === undefined) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
+  const exe = realpathSync(candidate);
+  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 30_000 });
+  return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
+}
+
+const cache = new Map<Language, Promise<Interpreter>>();
+
+export function resolveInterpreter(language: Language): Promise<Interpreter> {
+  let found = cache.get(language);
+  if (found === undefined) {
+    found = language === "python" ? resolvePython() : language === "javascript" ? resolveNode() : resolveCpp();
+    found.catch(() => cache.delete(language));
+    cache.set(language, found);
+  }
+  return found;
+}

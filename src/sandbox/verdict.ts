@@ -1,0 +1,40 @@
+// The verdict of one test, from how the run ended and what the checker said. Pure.
+import type { TestCase } from "../spec/schema.ts";
+import type { RunResult, RunStatus, Verdict } from "./types.ts";
+
+/** What comparing the output said; null when no comparison was made (the run failed first). */
+export type CheckerOutcome = { ok: boolean; message?: string } | null;
+
+const STATUS_VERDICT: Record<Exclude<RunStatus, "ok">, Verdict> = {
+  "time-limit": "time-limit",
+  "memory-limit": "memory-limit",
+  "runtime-error": "runtime-error",
+  "compile-error": "compile-error",
+  "output-limit": "output-limit",
+};
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split("\n").slice(-n).join("\n");
+}
+
+export function verdictFor(result: RunResult, test: TestCase, checker: CheckerOutcome): { verdict: Verdict; message?: string } {
+  if (result.status !== "ok") {
+    const verdict = STATUS_VERDICT[result.status];
+    const tail = lastLines(result.stderrTail, result.status === "compile-error" ? 20 : 6);
+    const how =
+      result.status === "runtime-error"
+        ? result.signal !== null
+          ? `killed by ${result.signal}`
+          : result.exitCode !== null
+            ? `exit code ${result.exitCode}`
+            : "did not run"
+        : result.status;
+    return { verdict, message: tail === "" ? how : `${how}: ${tail}` };
+  }
+  if (test.assert !== undefined) return { verdict: "accepted" };
+  if (checker === null) {
+    // Nothing to compare against: it ran cleanly, which is all that can be said.
+    return test.output === undefined ? { verdict: "accepted", message: "no expected output: only checked that it runs" } : { verdict: "wrong-answer", message: "output was not checked" };
+  }
+  return checker.ok ? { verdict: "accepted", ...(checker.message ? { message: checker.message } : {}) } : { verdict: "wrong-answer", message: checker.message ?? "wrong answer" };
+}

@@ -1,0 +1,216 @@
+// End to end: the action's real entry point with a real `issues` labeled payload, the fake GitHub
+// REST server, the scripted chat-completions server, the real sandbox, and a real git checkout
+// whose origin is a local bare repository.
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
+import { solveReportSchema } from "../../src/engine/report.ts";
+import { hasMarker } from "../../src/github/github.ts";
+import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
+import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
+import { startFakeGitHub } from "../fixtures/github-server.ts";
+import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
+import { EVENTS, runEntry } from "./harness.ts";
+
+const TOKEN = "ghs_e2eTOKENdoNotLeak0123456789abcdef";
+const API_KEY = "sk-e2eKEYdoNotLeak9876543210fedcba";
+
+const cleanup: string[] = [];
+afterAll(async () => {
+  for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
+});
+
+async function repo(): Promise<RepoPair> {
+  const p = await makeRepoPair({ "README.md": "# katas\n" });
+  cleanup.push(p.root);
+  return p;
+}
+
+async function eventFile(name: string): Promise<{ path: string; payload: { issue: { number: number; title: string; body: string } } }> {
+  const dir = await mkdtemp(join(tmpdir(), "sstar-event-"));
+  cleanup.push(dir);
+  const path = join(dir, "event.json");
+  await cp(join(EVENTS, name), path);
+  return { path, payload: JSON.parse(await readFile(path, "utf8")) };
+}
+
+const code = (body: string) => `Here is my program.\n\n\`\`\`python\n${body}\n\`\`\`\n`;
+const CORRECT = "n = int(input())\nprint(abs(n))";
+const WRONG = "n = int(input())\nprint(n)";
+const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
+
+function judge(r: ScriptRequest): string {
+  let score = 0;
+  for (const c of parseJudgeCases(r.lastUser)) {
+    const want = String(Math.abs(Number(c.input.trim())));
+    if (c.first.trim() === want && c.second.trim() !== want) score++;
+    if (c.second.trim() === want && c.first.trim() !== want) score--;
+  }
+  return `ANSWER: ${score > 0 ? "1" : score < 0 ? "2" : "TIE"}`;
+}
+
+function absRules(): ScriptRule[] {
+  let k = 0;
+  return [
+    { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: `\`\`\`json\n${JSON.stringify(["-4\n", "7\n", "0\n"])}\n\`\`\`` },
+    // Samples 2 and 4 are right; the wrong majority agrees with the public example (5 -> 5).
+    { name: "generate", when: isGenerate, reply: () => code(++k % 2 === 0 ? CORRECT : WRONG) },
+    { name: "judge", system: SYSTEM_PROMPTS.judge, reply: judge },
+  ];
+}
+
+const baseInputs = (chatUrl: string): Record<string, string> => ({
+  "github-token": TOKEN,
+  "api-key": API_KEY,
+  "base-url": chatUrl,
+  model: "test-model",
+  samples: "4",
+  rounds: "1",
+  sandbox: "auto",
+});
+
+describe("the action, end to end", () => {
+  it("solves a labeled issue: branch, one PR, one comment; a second run edits them", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const chat = await startScriptedChatServer(absRules());
+    try {
+      const run = () => runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: baseInputs(chat.url) });
+      const first = await run();
+      expect(first.exitCode, first.visible).toBe(0);
+      expect(first.outputs).toMatchObject({ solved: "true", branch: "sstar/issue-7", "selected-path": "solutions/issue-7.py", "pull-request-number": expect.stringMatching(/^\d+$/) });
+      // The branch in the bare repository holds the selected (correct) solution and the spec.
+      expect(await p.git(["show", "sstar/issue-7:solutions/issue-7.py"], p.bare)).toBe(CORRECT);
+      const specYaml = await p.git(["show", "sstar/issue-7:problems/issue-7.yaml"], p.bare);
+      expect(specYaml).toContain("id: issue-7");
+      expect(specYaml).not.toContain("hidden: ignore"); // the HTML comment was stripped
+      expect(await p.git(["rev-parse", "sstar/issue-7"], p.bare)).toBe(first.outputs["commit-sha"]);
+      // Exactly one PR, closing the issue, and one comment on the issue.
+      expect(gh.state.pulls).toHaveLength(1);
+      expect(gh.state.pulls[0]!.body).toContain("Closes #7");
+      expect(gh.state.comments).toHaveLength(1);
+      const comment = gh.state.comments[0]!;
+      expect(comment.issue_number).toBe(7);
+      expect(hasMarker(comment.body, "issue-7")).toBe(true);
+      // The distinguishing input with both outputs, and the pass table.
+      expect(comment.body).toMatch(/\| c\d+ vs c\d+ \| `-4` \| `-?4` \| `-?4` \|/);
+      expect(comment.body).toContain("| cluster | samples | public tests |");
+      expect(comment.body).toMatch(/\| \*\*c\d+\*\* ✔ \| \d, \d \| 1\/1 \|/);
+      // Report file for upload-artifact, and the job summary.
+      const reportPath = first.outputs["report-path"]!;
+      const report = solveReportSchema.parse(JSON.parse(await readFile(join(reportPath, "reports", "issue-7.json"), "utf8")));
+      expect(report.status).toBe("solved");
+      expect(first.summary).toContain("Absolute value");
+      // Progress: groups per problem and stage, a line per sample and match.
+      expect(first.stdout).toContain("::group::issue-7 · generate and debug");
+      expect(first.stdout).toMatch(/sample \d finished: public tests 1\/1/);
+      expect(first.stdout).toMatch(/match c\d+ vs c\d+/);
+
+      const second = await run();
+      expect(second.exitCode, second.visible).toBe(0);
+      expect(gh.state.pulls).toHaveLength(1);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(second.outputs["pull-request-number"]).toBe(first.outputs["pull-request-number"]);
+      // Same selected code: no new commit.
+      expect(await p.git(["rev-list", "--count", "main..sstar/issue-7"], p.bare)).toBe("1");
+      const creates = gh.requests.filter((r) => r.method === "POST");
+      expect(creates.map((r) => r.path)).toEqual(["/repos/octo/katas/pulls", "/repos/octo/katas/issues/7/comments"]);
+      expect(gh.requests.some((r) => r.method === "PATCH" && r.path === "/repos/octo/katas/pulls/" + first.outputs["pull-request-number"])).toBe(true);
+      expect(gh.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    } finally {
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it.each([
+    ["a bot actor", "issues-labeled-by-bot.json", 7, /bot account renovate\\\[bot\\\]/],
+    ["an unparseable issue", "issues-labeled-unparseable.json", 8, /could not be read as a kata/],
+  ])("refuses %s with a clear comment and no branch", async (_what, file, number, reason) => {
+    const p = await repo();
+    const { path, payload } = await eventFile(file);
+    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const chat = await startScriptedChatServer([]);
+    try {
+      const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: baseInputs(chat.url) });
+      expect(run.exitCode, run.visible).toBe(0);
+      expect(run.outputs.solved).toBe("false");
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.issue_number).toBe(number);
+      expect(gh.state.comments[0]!.body).toMatch(reason);
+      expect(gh.state.comments[0]!.body).toContain("No branch was created");
+      expect(gh.state.pulls).toHaveLength(0);
+      expect(await p.git(["for-each-ref", "refs/heads/sstar"], p.bare)).toBe("");
+      expect(chat.chatRequests).toHaveLength(0);
+    } finally {
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it("keeps the token and the key out of everything sandboxed programs can see", async () => {
+    const p = await repo();
+    // What actions/checkout leaves by default (persist-credentials): the token in .git/config.
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
+    await p.git(["config", "--local", "http.https://github.com/.extraheader", `AUTHORIZATION: basic ${basic}`]);
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    // Every sample is a spy: it prints its environment, every /proc/*/environ and cmdline it can
+    // read, and the checkout's .git files, to stdout (the report, the comment and the debugging
+    // prompts all show program output).
+    const spy = [
+      "import os, glob",
+      "print('SPY-BEGIN')",
+      "for k, v in os.environ.items(): print('ENV', k, v)",
+      "for f in glob.glob('/proc/*/environ') + glob.glob('/proc/*/cmdline'):",
+      "    try: print('PROC', f, open(f, 'rb').read().replace(b'\\0', b' ').decode('utf8', 'replace'))",
+      "    except Exception as e: print('PROC-DENIED', f, type(e).__name__)",
+      `for f in ${JSON.stringify([join(p.work, ".git", "config"), join(p.work, ".git", "FETCH_HEAD"), join(p.work, ".git", "HEAD")])}:`,
+      "    try: print('GIT', f, open(f).read())",
+      "    except Exception as e: print('GIT-DENIED', f, type(e).__name__)",
+      "print('SPY-END')",
+    ].join("\n");
+    const chat = await startScriptedChatServer([
+      { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["1\\n"]\n```' },
+      { name: "generate", system: SYSTEM_PROMPTS.generate, reply: code(spy) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" },
+    ]);
+    try {
+      const run = await runEntry({
+        eventName: "issues",
+        eventFile: path,
+        workspace: p.work,
+        apiUrl: gh.url,
+        inputs: { ...baseInputs(chat.url), samples: "2", rounds: "1" },
+        env: { OPENAI_API_KEY: API_KEY },
+      });
+      expect(run.exitCode, run.visible).toBe(0);
+      const reportText = await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8");
+      // The spies ran and their output reached the report (so absence below means something).
+      expect(reportText).toContain("SPY-BEGIN");
+      expect(reportText).toContain("ENV ");
+      expect(reportText).toContain("GIT-DENIED");
+      const prompts = chat.chatRequests.map((r) => JSON.stringify(r.body)).join("\n");
+      expect(prompts).toContain("SPY-BEGIN"); // debugging prompts carried program output
+      const everything = [
+        reportText,
+        prompts,
+        run.visible,
+        gh.requests.map((r) => r.rawBody).join("\n"),
+        gh.state.comments.map((c) => c.body).join("\n"),
+        await readFile(join(run.outputs["report-path"]!, "report.md"), "utf8"),
+      ].join("\n");
+      for (const secret of [TOKEN, API_KEY, basic]) expect(everything).not.toContain(secret);
+      // Nothing passed the public test, so nothing was pushed.
+      expect(run.outputs.solved).toBe("false");
+      expect(await p.git(["for-each-ref", "refs/heads/sstar"], p.bare)).toBe("");
+    } finally {
+      await chat.close();
+      await gh.close();
+    }
+  });
+});
+

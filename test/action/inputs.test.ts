@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { INPUT_DEFAULTS, INPUT_NAMES, inputSecrets, parseBudget, readInputs } from "../../src/action/inputs.ts";
+import { OUTPUT_NAMES } from "../../src/action/run.ts";
+import { ROOT } from "./harness.ts";
+
+const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
+  inputs: Record<string, { default?: string }>;
+  outputs: Record<string, unknown>;
+  runs: { using: string; main: string };
+};
+
+const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? "");
+
+describe("action.yml", () => {
+  it("declares exactly the inputs the code reads, with the same defaults", () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      if (name === "github-token") expect(spec.default).toBe("${{ github.token }}");
+      else expect(spec.default ?? "", name).toBe(INPUT_DEFAULTS[name] ?? "");
+    }
+  });
+  it("declares the outputs the code sets, and runs on node24 from dist/index.js", () => {
+    expect(Object.keys(action.outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
+    expect(action.runs).toEqual({ using: "node24", main: "dist/index.js" });
+  });
+});
+
+describe("readInputs", () => {
+  it("gives working defaults when nothing is set", () => {
+    const inputs = read({ "github-token": "t" });
+    expect(inputs).toMatchObject({
+      mode: "auto",
+      problems: "problems/**/*.yaml",
+      label: "kata",
+      model: "gpt-4o-mini",
+      samples: 8,
+      rounds: 2,
+      selection: "sstar",
+      sandbox: "auto",
+      branchPrefix: "sstar/",
+      draft: false,
+      comment: true,
+      failOnUnsolved: false,
+      allowedBots: [],
+      resultDir: "sstar-result",
+      solutionsDir: "solutions",
+    });
+    expect(inputs.budget).toBeUndefined();
+    expect(inputs.base).toBeUndefined();
+  });
+
+  it("reads every kind of value", () => {
+    const inputs = read({
+      mode: "solve",
+      samples: "16",
+      rounds: "0",
+      draft: "true",
+      comment: "no",
+      "allowed-bots": "Dependabot, my-app[bot]\nrenovate",
+      budget: "usd=2.5,calls=300",
+      "api-key": "sk-1234",
+      "github-token": "ghs_abcd",
+      base: "develop",
+    });
+    expect(inputs).toMatchObject({ mode: "solve", samples: 16, rounds: 0, draft: true, comment: false, base: "develop", budget: { costUsd: 2.5, calls: 300 } });
+    expect(inputs.allowedBots).toEqual(["dependabot", "my-app[bot]", "renovate"]);
+    expect(inputSecrets(inputs)).toEqual(["ghs_abcd", "sk-1234"]);
+  });
+
+  it.each([
+    [{ samples: "abc" }, 'input "samples": must be an integer from 1 to 64, got "abc"'],
+    [{ samples: "0" }, 'input "samples": must be an integer from 1 to 64, got "0"'],
+    [{ rounds: "11" }, 'input "rounds": must be an integer from 0 to 10, got "11"'],
+    [{ mode: "yolo" }, 'input "mode": must be one of auto, solve, publish, schedule'],
+    [{ draft: "maybe" }, 'input "draft": must be true or false, got "maybe"'],
+    [{ selection: "best" }, 'input "selection": must be one of sstar, sstar-reference, first, majority'],
+    [{ sandbox: "none" }, 'input "sandbox": must be one of auto, bwrap, docker'],
+    [{ "branch-prefix": "a b" }, 'input "branch-prefix": use letters'],
+    [{ "branch-prefix": "../x" }, 'input "branch-prefix": must not start with / or -, nor contain ..'],
+    [{ "result-dir": "/etc" }, 'input "result-dir": must be a relative path inside the workspace'],
+    [{ "base-url": "ftp://x" }, 'input "base-url": must be an http(s) URL'],
+    [{ "base-url": "https://api.example.com/v1" }, 'input "api-key": required for https://api.example.com/v1'],
+    [{ budget: "lots" }, 'input "budget": cannot read "lots"'],
+    [{ shard: "2" }, 'input "shard": must look like i/n'],
+  ])("rejects %j with one line naming the input", (values, message) => {
+    let error: Error | undefined;
+    try {
+      read({ "github-token": "t", ...values });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toContain(message);
+    expect(error?.message).not.toContain("\n");
+  });
+
+  it("needs no key for a local endpoint", () => {
+    expect(read({ "base-url": "http://127.0.0.1:8080/v1" }).apiKey).toBeUndefined();
+  });
+});
+
+describe("parseBudget", () => {
+  it.each([
+    ["", undefined],
+    ["5", { costUsd: 5 }],
+    ["$2.50", { costUsd: 2.5 }],
+    ["calls=10, tokens=1e6", { calls: 10, tokens: 1_000_000 }],
+  ])("%j", (text, want) => expect(parseBudget(text)).toEqual(want));
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { canonicalInteger, compareJsonOutputs, compareJsonValues, compareOutputs, equivalentOutputs, floatsClose, parseJsonExact, tokenize } from "../../src/checkers/index.ts";
+
+const tokens = { kind: "tokens" } as const;
+const exact = { kind: "exact" } as const;
+const ci = { kind: "case-insensitive" } as const;
+const float = { kind: "float", absolute: 1e-6, relative: 1e-6 } as const;
+
+describe("tokens checker", () => {
+  it("ignores whitespace layout", () => {
+    expect(compareOutputs(tokens, "1 2\n3\n", "1\n2   3")).toEqual({ ok: true });
+    expect(compareOutputs(tokens, "", " \n\t")).toEqual({ ok: true });
+    expect(tokenize(" a\tb\r\nc ")).toEqual(["a", "b", "c"]);
+  });
+  it("compares integers exactly however big", () => {
+    const big = "123456789012345678901234567890123456789";
+    expect(compareOutputs(tokens, big, big).ok).toBe(true);
+    // differs only in the last digit: a Number parse would call these equal
+    expect(compareOutputs(tokens, "12345678901234567890", "12345678901234567891").ok).toBe(false);
+    expect(compareOutputs(tokens, "9007199254740993", "9007199254740992").ok).toBe(false);
+    expect(compareOutputs(tokens, "-0", "0").ok).toBe(true);
+    expect(compareOutputs(tokens, "007", "7").ok).toBe(true);
+    expect(compareOutputs(tokens, "+5", "5").ok).toBe(true);
+    expect(compareOutputs(tokens, "-5", "5").ok).toBe(false);
+    expect(canonicalInteger("-000")).toBe("0");
+    expect(canonicalInteger("-0012")).toBe("-12");
+  });
+  it("does not treat non-integers as numbers", () => {
+    expect(compareOutputs(tokens, "1.0", "1").ok).toBe(false);
+    expect(compareOutputs(tokens, "YES", "yes").ok).toBe(false);
+  });
+  it("says where the first difference is", () => {
+    expect(compareOutputs(tokens, "1 2 3", "1 5 3")).toEqual({ ok: false, message: 'token 2 differs: expected "2", got "5"' });
+    expect(compareOutputs(tokens, "1 2 3", "1 2")).toEqual({ ok: false, message: "expected 3 tokens, got 2" });
+    expect(compareOutputs(tokens, "1", "1 2")).toEqual({ ok: false, message: "expected 1 token, got 2" });
+  });
+});
+
+describe("exact checker", () => {
+  it("ignores trailing whitespace per line and at the end", () => {
+    expect(compareOutputs(exact, "a b\nc\n", "a b  \r\nc\n\n\n").ok).toBe(true);
+    expect(compareOutputs(exact, "a b", "a  b").ok).toBe(false);
+    expect(compareOutputs(exact, " a", "a").ok).toBe(false);
+  });
+  it("reports missing and extra lines", () => {
+    expect(compareOutputs(exact, "a\nb", "a")).toEqual({ ok: false, message: "output ends at line 1, expected 2 lines" });
+    expect(compareOutputs(exact, "a", "a\nb").message).toContain("extra output from line 2");
+    expect(compareOutputs(exact, "a\nb", "a\nc").message).toBe('line 2 differs: expected "b", got "c"');
+  });
+});
+
+describe("float checker", () => {
+  it("accepts within absolute or relative tolerance, like testlib's doubleCompare", () => {
+    expect(compareOutputs(float, "0.5", "0.5000009").ok).toBe(true);
+    expect(compareOutputs(float, "0.5", "0.500002").ok).toBe(false);
+    expect(compareOutputs(float, "1000000", "1000000.9").ok).toBe(true); // relative
+    expect(compareOutputs(float, "1000000", "1000002").ok).toBe(false);
+    expect(compareOutputs(float, "1e-9", "0").ok).toBe(true);
+    expect(compareOutputs(float, "3.14159265", "3.1415926").ok).toBe(true);
+    expect(floatsClose(-2, -2.000001, 0, 1e-6)).toBe(true);
+    expect(floatsClose(Number.NaN, Number.NaN, 1e-6, 1e-6)).toBe(true);
+    expect(floatsClose(Infinity, 1e308, 1e-6, 1e-6)).toBe(false);
+  });
+  it("compares non-numeric tokens exactly", () => {
+    expect(compareOutputs(float, "YES 0.25", "YES 0.2500001").ok).toBe(true);
+    expect(compareOutputs(float, "YES 0.25", "yes 0.25").ok).toBe(false);
+  });
+  it("honours custom tolerances", () => {
+    expect(compareOutputs({ kind: "float", absolute: 1e-2, relative: 0 }, "1.00", "1.009").ok).toBe(true);
+    expect(compareOutputs({ kind: "float", absolute: 0, relative: 0 }, "1.00", "1.0000001").ok).toBe(false);
+  });
+});
+
+describe("case-insensitive checker", () => {
+  it("compares letters without case, integers still exactly", () => {
+    expect(compareOutputs(ci, "YES\nNo", "yes nO").ok).toBe(true);
+    expect(compareOutputs(ci, "Yes", "Yess").ok).toBe(false);
+    expect(compareOutputs(ci, "00012", "12").ok).toBe(true);
+  });
+});
+
+describe("JSON values", () => {
+  it("compares deeply, integers exactly, floats with tolerance", () => {
+    expect(compareJsonValues([1, [2, 3], { a: "x" }], [1, [2, 3], { a: "x" }]).ok).toBe(true);
+    expect(compareJsonValues([0.1 + 0.2], [0.3]).ok).toBe(true);
+    expect(compareJsonValues(1, 1.0).ok).toBe(true);
+    expect(compareJsonValues(1, 2).ok).toBe(false);
+    expect(compareJsonValues(true, 1).ok).toBe(false);
+    expect(compareJsonValues(null, 0).ok).toBe(false);
+    expect(compareJsonValues({ a: 1 }, { a: 1, b: 2 }).ok).toBe(false);
+    expect(compareJsonValues([1, 2], [1, 2, 3])).toEqual({ ok: false, message: "$: expected 2 items, got 3" });
+    expect(compareJsonValues({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] }).message).toBe("$.a[1].b: expected 2, got 3");
+  });
+  it("keeps integers beyond 2^53 exact", () => {
+    expect(parseJsonExact("[12345678901234567891]")).toEqual([12345678901234567891n]);
+    expect(compareJsonOutputs(tokens, "12345678901234567890", "12345678901234567891").ok).toBe(false);
+    expect(compareJsonOutputs(tokens, "[12345678901234567890]", "[12345678901234567890]").ok).toBe(true);
+  });
+  it("reports invalid JSON and uses the float checker's tolerance", () => {
+    expect(compareJsonOutputs(tokens, "1", "not json").ok).toBe(false);
+    expect(compareJsonOutputs({ kind: "float", absolute: 0.1, relative: 0 }, "1.0", "1.05").ok).toBe(true);
+    expect(compareJsonOutputs(tokens, "1.0", "1.05").ok).toBe(false);
+  });
+});
+
+describe("equivalentOutputs", () => {
+  it("is symmetric and follows the checker", () => {
+    expect(equivalentOutputs("1 2", "1\n2\n", tokens)).toBe(true);
+    expect(equivalentOutputs("YES", "yes", tokens)).toBe(false);
+    expect(equivalentOutputs("YES", "yes", ci)).toBe(true);
+    expect(equivalentOutputs("1000000", "1000000.9", float)).toBe(equivalentOutputs("1000000.9", "1000000", float));
+    expect(equivalentOutputs("[1, 2]", "[1,2]", tokens, "json")).toBe(true);
+    expect(equivalentOutputs("a b", "a b", { kind: "custom", language: "python", program: "" })).toBe(true);
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import { defaultCallBudget, select } from "../../../src/engine/select/index.ts";
+import { env, ERR, rightJudge, world, type Recorder } from "./helpers.ts";
+
+// 8 candidates: 0-5 agree on a wrong answer, 6 and 7 are correct. Input 3 is invalid: everyone errors.
+const rows8 = [
+  ["1", "2", "w", ERR],
+  ["1", "2", "w", ERR],
+  ["1", "2", "w", ERR],
+  ["1", "2", "w", ERR],
+  ["1", "2", "w", ERR],
+  ["1", "2", "w", ERR],
+  ["1", "2", "right", ERR],
+  ["1", "2", "right", ERR],
+];
+
+describe("select: sstar", () => {
+  it("2 of 8 correct, majority wrong: a distinguishing input and a correct judge select a correct one", async () => {
+    const w = world(rows8);
+    const e = env(w, rightJudge(new Set([6, 7])));
+    const t = await select("sstar", w.candidates, w.inputs, e);
+    expect([6, 7]).toContain(t.selection.selectedSample);
+    expect(t.clusters.map((c) => c.members)).toEqual([
+      [0, 1, 2, 3, 4, 5],
+      [6, 7],
+    ]);
+    // The match showed the input where they differ, with both actual outputs, in both orders.
+    const m = t.matches[0]!;
+    expect(m.inputs.map((i) => [i.inputId, i.outputA, i.outputB])).toEqual([["in3", "w", "right"]]);
+    expect(m.votes.map((v) => [v.order, v.choice])).toEqual([
+      ["ab", "b"],
+      ["ba", "b"],
+    ]);
+    expect(m.winner).toBe("b");
+    // Baselines from the same executions: first = 0, majority = the wrong cluster.
+    expect(t.baselines).toEqual([
+      { strategy: "first", selectedSample: 0 },
+      { strategy: "majority", selectedSample: 0 },
+    ]);
+    // The invalid input is reported as dropped and never shown to the judge.
+    expect(t.inputs.find((i) => i.id === "in4")?.dropped).toMatch(/every candidate errored/);
+    expect(e.rec.judge.every((q) => q.inputs.every((i) => i.input !== w.inputs[3]!.input))).toBe(true);
+    expect(t.calls).toEqual({ separate: 0, judge: e.rec.judge.length });
+  });
+
+  it("a judge that contradicts itself across orders counts as a tie: the larger cluster stays", async () => {
+    const w = world(rows8);
+    const e = env(w, () => "first"); // always the program shown first: pure position bias
+    const t = await select("sstar", w.candidates, w.inputs, e);
+    for (const m of t.matches) expect(m.winner).toBe("tie");
+    expect(t.selection.selectedSample).toBe(0);
+    expect(t.selection.selectedCluster).toBe("c1");
+  });
+
+  it("with 6 clusters makes at most 3 x (clusters - 1) selection calls, whatever the judge says", async () => {
+    // 16 candidates over 6 clusters (sizes 6,3,3,2,1,1), distinguished on input 0.
+    const sizes = [6, 3, 3, 2, 1, 1];
+    const rows = sizes.flatMap((s, g) => Array.from({ length: s }, () => [`out${g}`, "same"]));
+    const w = world(rows);
+    for (const judge of [rightJudge(new Set([15])), () => "first" as const, () => "tie" as const]) {
+      const rec: Recorder = { judge: [], separate: [], executed: 0 };
+      const t = await select("sstar", w.candidates, w.inputs, env(w, judge, rec));
+      expect(t.clusters).toHaveLength(6);
+      const calls = rec.judge.length + rec.separate.length;
+      expect(calls).toBeLessThanOrEqual(defaultCallBudget(6));
+      expect(calls).toBe(t.calls.judge + t.calls.separate);
+      expect(calls).toBeGreaterThanOrEqual(2 * 5); // every challenger played
+    }
+    // Per-input judging stays within the same budget.
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([15])), rec), { judgeMode: "each" });
+    expect(rec.judge.length + rec.separate.length).toBeLessThanOrEqual(15);
+  });
+
+  it("a reserved synthesis call is taken out of the budget", async () => {
+    const w = world([["a"], ["b"]]);
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([1])), rec), { reservedCalls: 1 });
+    expect(rec.judge.length + rec.separate.length).toBeLessThanOrEqual(2);
+  });
+
+  it("reports the fallback when no candidate passes the public tests", async () => {
+    const w = world(
+      [
+        ["1", "x"],
+        ["1", "y"],
+        ["2", "y"],
+      ],
+      { publicTotal: 3, publicPassed: [1, 2, 2] },
+    );
+    const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([2]))));
+    expect(t.selection.fallback).toMatch(/no candidate passed every public test/);
+    expect(t.clusters.flatMap((c) => c.members).sort()).toEqual([1, 2]);
+    expect(t.selection.selectedSample).toBe(2);
+  });
+
+  it("error-heavy inputs don't split correct programs", async () => {
+    // 0,1 correct; 1 doesn't error on the invalid input 1 where nearly everyone else does.
+    const rows = [
+      ["ok", ERR, "a"],
+      ["ok", "junk", "a"],
+      ["bad", ERR, "b"],
+      ["bad", ERR, "b"],
+      ["bad", ERR, "b"],
+    ];
+    const w = world(rows);
+    const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([0, 1]))));
+    expect(t.clusters.map((c) => c.members)).toEqual([
+      [2, 3, 4],
+      [0, 1],
+    ]);
+    expect(t.inputs.find((i) => i.id === "in2")?.dropped).toMatch(/4 of 5 candidates errored/);
+    expect([0, 1]).toContain(t.selection.selectedSample);
+  });
+
+  it("asks for separating inputs when no usable synthesized input exists", async () => {
+    const w = world([[ERR], [ERR], [ERR]], { extra: (c, input) => `${input}${c}` });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const e = env(w, rightJudge(new Set([2])), rec, ["p", "q"]);
+    // Programs 0,1 and 2 have different codes; separating inputs give distinct outputs per program.
+    const t = await select("sstar", w.candidates, w.inputs, e);
+    expect(rec.separate).toEqual([[0, 1]]);
+    expect(t.inputs.filter((i) => i.origin === "separating").map((i) => i.input)).toEqual(["p", "q"]);
+    expect(t.clusters.length).toBe(3);
+  });
+
+  it("is deterministic", async () => {
+    const w = world(rows8);
+    const a = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([6, 7]))), { seed: 3 });
+    const b = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([6, 7]))), { seed: 3 });
+    expect(a).toEqual(b);
+  });
+});
+
+describe("select: baselines", () => {
+  it("first and majority need no model calls", async () => {
+    const w = world(rows8, { publicTotal: 2, publicPassed: [1, 2, 2, 2, 2, 2, 2, 2] });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const first = await select("first", w.candidates, w.inputs, env(w, () => "first", rec));
+    expect(first.selection.selectedSample).toBe(1);
+    const maj = await select("majority", w.candidates, w.inputs, env(w, () => "first", rec));
+    expect(maj.selection.selectedSample).toBe(1);
+    expect(rec.judge.length + rec.separate.length).toBe(0);
+  });
+});
+
+describe("select: sstar-reference", () => {
+  it("plays every cross-cluster sample pair once per ordered pair, with separate + both orders", async () => {
+    // Per input: input 0 splits {0,1} vs {2}; input 1 the same partition again (cache hit).
+    const w = world([
+      ["a", "p"],
+      ["a", "p"],
+      ["b", "q"],
+    ]);
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar-reference", w.candidates, w.inputs, env(w, rightJudge(new Set([2])), rec));
+    expect(rec.separate).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(rec.judge).toHaveLength(4);
+    expect(rec.judge.every((q) => q.inputs.length === 2 && !q.codeOnly)).toBe(true);
+    expect(t.selection.selectedSample).toBe(2);
+    expect(t.calls).toEqual({ separate: 2, judge: 4 });
+  });
+
+  it("drops error clusters per input and breaks ties to the lowest index", async () => {
+    // Input 0: {0} vs {1} (2 errors dropped); tie verdicts everywhere give 0.5-0.5: no single top,
+    // so every score is 0 -> code-only round-robin, all ties -> lowest index (0).
+    const w = world([["a"], ["b"], [ERR], [ERR]]);
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar-reference", w.candidates, w.inputs, env(w, () => "tie", rec));
+    expect(rec.separate).toEqual([[0, 1]]);
+    const codeOnly = rec.judge.filter((q) => q.codeOnly);
+    expect(codeOnly).toHaveLength(2 * 6); // round-robin over 4 samples, both orders
+    expect(t.selection.selectedSample).toBe(0);
+    expect(t.selection.reason).toMatch(/code-only round-robin/);
+  });
+
+  it("gives +1 to every member of the single top cluster and picks the lowest index among equals", async () => {
+    const w = world([["b"], ["a"], ["a"]]);
+    const t = await select("sstar-reference", w.candidates, w.inputs, env(w, rightJudge(new Set([1, 2]))));
+    expect(t.selection.selectedSample).toBe(1);
+  });
+
+  it("returns the best-rate sample outright when none passes the public tests", async () => {
+    const w = world([["a"], ["b"]], { publicTotal: 2, publicPassed: [0, 1] });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar-reference", w.candidates, w.inputs, env(w, () => "first", rec));
+    expect(t.selection.selectedSample).toBe(1);
+    expect(t.selection.fallback).toBeDefined();
+    expect(rec.judge).toHaveLength(0);
+  });
+});

@@ -1,0 +1,207 @@
+// End to end: the real engine, the real model client over real HTTP against the scripted
+// chat-completions server, and the real sandbox running the programs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { solve, type SolveOptions } from "../../src/engine/index.ts";
+import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
+import { solveReportSchema } from "../../src/engine/report.ts";
+import { createModelClient } from "../../src/model/index.ts";
+import { createSandbox } from "../../src/sandbox/index.ts";
+import type { Sandbox } from "../../src/sandbox/types.ts";
+import type { ProblemSpec } from "../../src/spec/schema.ts";
+import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
+import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await createSandbox({ backend: "auto" });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+/** "Print the absolute value of n": the public example (5 -> 5) can't tell abs(n) from n. */
+const absSpec: ProblemSpec = {
+  id: "abs-value",
+  title: "Absolute value",
+  statement: "Read one integer n (-1000 <= n <= 1000) and print |n|, its absolute value.",
+  io: { kind: "stdio" },
+  language: "python",
+  limits: { timeMs: 2000, memoryMb: 256 },
+  checker: { kind: "tokens" },
+  multipleAnswers: false,
+  tests: { public: [{ name: "1", input: "5\n", output: "5\n" }], hidden: [] },
+  tags: [],
+};
+
+const code = (body: string) => `Here is my program.\n\n\`\`\`python\n${body}\n\`\`\`\n`;
+const CORRECT = "n = int(input())\nprint(abs(n))";
+const WRONG_MAJORITY = "n = int(input())\nprint(n)";
+
+const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
+const isDebug = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && r.messages.some((m) => m.role === "assistant");
+
+/** A judge that is always right for |n|: it reads the cases and names the output equal to |n|. */
+function truthfulJudge(r: ScriptRequest): string {
+  const cases = parseJudgeCases(r.lastUser);
+  let score = 0;
+  for (const c of cases) {
+    const want = String(Math.abs(Number(c.input.trim())));
+    if (c.first.trim() === want && c.second.trim() !== want) score++;
+    if (c.second.trim() === want && c.first.trim() !== want) score--;
+  }
+  return `I computed |n| for each case.\nANSWER: ${score > 0 ? "1" : score < 0 ? "2" : "TIE"}`;
+}
+
+const synthesisRule = (inputs: string[]): ScriptRule => ({
+  name: "synthesize",
+  system: SYSTEM_PROMPTS.synthesize,
+  reply: `Some tricky inputs:\n\n\`\`\`json\n${JSON.stringify(inputs)}\n\`\`\``,
+});
+
+function options(over: Partial<SolveOptions> = {}): SolveOptions {
+  return { samples: 8, rounds: 2, selection: "sstar", temperature: 0.7, modelName: "m", judgeModelName: "m", sandboxName: sandbox.backend, ...over };
+}
+
+function client(url: string, extra: Record<string, unknown> = {}) {
+  return createModelClient({ baseUrl: url, apiKey: "test-key", model: "m", cacheDir: null, concurrency: 8, maxRetries: 0, ...extra });
+}
+
+describe("solve, end to end", () => {
+  it("selects one of 2 correct samples over a wrong majority through a distinguishing input", async () => {
+    let k = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7", "-10", "0", "-1"]),
+      { name: "generate", when: isGenerate, reply: () => code(++k === 3 || k === 6 ? CORRECT : WRONG_MAJORITY) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: truthfulJudge },
+    ]);
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options());
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+      expect(report.status).toBe("solved");
+      expect(report.clusters).toHaveLength(2);
+      const chosen = report.samples.find((s) => s.index === report.selected?.sample);
+      expect(chosen?.finalCode).toContain("abs(n)");
+      // The majority baseline picks the wrong cluster; sstar's match shows a negative input.
+      const majority = report.baselines.find((b) => b.strategy === "majority");
+      expect(report.samples.find((s) => s.index === majority?.selectedSample)?.finalCode).not.toContain("abs");
+      expect(report.matches.length).toBeGreaterThan(0);
+      const shown = report.matches.flatMap((m) => m.inputs.map((i) => i.input.trim()));
+      expect(shown.some((i) => i.startsWith("-"))).toBe(true);
+      expect(report.matches[0]!.votes.map((v) => v.order)).toEqual(["ab", "ba"]);
+      expect(report.usage.byStage.generate?.calls).toBe(8);
+      expect(report.usage.byStage.synthesize?.calls).toBe(1);
+      expect(report.settings.replay).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("selects a sample that debugging fixed", async () => {
+    let debugCalls = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "3"]),
+      { name: "generate", when: isGenerate, reply: code("n = int(input())\nprint(n + 1)") },
+      // Only the first debugging request gets the fix; the others stay wrong.
+      { name: "debug", when: isDebug, reply: () => code(++debugCalls === 1 ? CORRECT : "n = int(input())\nprint(n + 2)") },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" },
+    ]);
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options({ samples: 4, rounds: 1 }));
+      expect(report.status).toBe("solved");
+      const chosen = report.samples.find((s) => s.index === report.selected?.sample)!;
+      expect(chosen.rounds).toHaveLength(2);
+      expect(chosen.rounds[0]!.publicPassed).toBe(0);
+      expect(chosen.rounds[0]!.publicResults[0]!.verdict).toBe("wrong-answer");
+      expect(chosen.rounds[1]!.publicPassed).toBe(1);
+      // The debugging prompt showed the failing test: input, expected and actual output.
+      const debugPrompt = server.chatRequests.map((r) => r.body.messages).find((m: { role: string }[]) => m.some((x) => x.role === "assistant"));
+      const feedback = debugPrompt[debugPrompt.length - 1].content as string;
+      expect(feedback).toContain("Expected:");
+      expect(feedback).toContain("6");
+      expect(server.count("debug")).toBe(4);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports the fallback when no candidate passes the public tests", async () => {
+    const server = await startScriptedChatServer([
+      synthesisRule(["1", "2"]),
+      { name: "generate", when: isGenerate, reply: code("print('nope')") },
+      { name: "debug", when: isDebug, reply: code("print(-1)") },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" },
+    ]);
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options({ samples: 3, rounds: 1 }));
+      expect(report.status).toBe("unsolved");
+      expect(report.selection.fallback).toMatch(/no candidate passed/);
+      expect(report.selected).not.toBeNull();
+      expect(report.selected!.publicPassed).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("counts a judge that contradicts itself across the two orders as a tie", async () => {
+    let k = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7"]),
+      { name: "generate", when: isGenerate, reply: () => code(++k % 2 === 0 ? CORRECT : WRONG_MAJORITY) },
+      // Position bias: always the first program shown.
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: "The first one looks right.\nANSWER: 1" },
+    ]);
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options({ samples: 4, rounds: 0 }));
+      expect(report.matches.length).toBeGreaterThan(0);
+      const m = report.matches[0]!;
+      expect(m.votes.map((v) => v.choice)).toEqual(["a", "b"]);
+      expect(m.winner).toBe("tie");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with N=16 and 6 clusters makes at most 3 x (clusters - 1) selection calls", async () => {
+    let k = 0;
+    // Six behaviours that all print 0 on the public input 0: n*1 .. n*6.
+    const zeroSpec: ProblemSpec = { ...absSpec, id: "six", tests: { public: [{ name: "1", input: "0\n", output: "0\n" }], hidden: [] } };
+    const server = await startScriptedChatServer([
+      synthesisRule(["1", "2", "3"]),
+      { name: "generate", when: isGenerate, reply: () => code(`n = int(input())\nprint(n * ${(k++ % 6) + 1})`) },
+      { name: "separate", system: SYSTEM_PROMPTS.separate, reply: '```json\n["5"]\n```' },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: (r) => `ANSWER: ${r.index % 3 === 0 ? "1" : r.index % 3 === 1 ? "2" : "TIE"}` },
+    ]);
+    try {
+      const report = await solve(zeroSpec, { model: client(server.url), sandbox }, options({ samples: 16 }));
+      expect(report.clusters).toHaveLength(6);
+      const selectionCalls = server.count("synthesize") + server.count("separate") + server.count("judge");
+      expect(selectionCalls).toBeGreaterThan(1);
+      expect(selectionCalls).toBeLessThanOrEqual(3 * (6 - 1));
+      expect(report.usage.byStage.judge?.calls ?? 0).toBe(server.count("judge"));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("returns a report with what it has when the budget runs out mid-run", async () => {
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7"]),
+      { name: "generate", when: isGenerate, reply: code(CORRECT) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" },
+    ]);
+    try {
+      const model = client(server.url, { concurrency: 1, budget: { calls: 4 } });
+      const report = await solve(absSpec, { model, sandbox }, options({ samples: 8 }));
+      expect(server.chatRequests.length).toBeLessThanOrEqual(4);
+      expect(report.stopped).toMatch(/budget/);
+      expect(report.samples).toHaveLength(8);
+      expect(report.samples.filter((s) => s.finalCode !== "").length).toBeGreaterThan(0);
+      expect(report.samples.some((s) => s.rounds[0]?.note?.includes("budget"))).toBe(true);
+      expect(report.selected).not.toBeNull();
+      expect(report.status).toBe("solved");
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { gradableSpecs, resumeConflict, settingsOf } from "../../src/eval/evaluate.ts";
+import { specHash } from "../../src/eval/hash.ts";
+import { evalResultsJsonSchema, evalResultsJsonSchemaText, parseEvalResults } from "../../src/eval/results.ts";
+import type { ProblemSpec } from "../../src/spec/schema.ts";
+import { config, problem, results } from "./helpers.ts";
+
+const base = { samples: 8, rounds: 2, selection: "sstar" as const, temperature: 0.7, modelName: "m", judgeModelName: "j", sandboxName: "bwrap" };
+
+function spec(id: string, hidden = 1): ProblemSpec {
+  return {
+    id,
+    title: id,
+    statement: "s",
+    io: { kind: "stdio" },
+    language: "python",
+    limits: { timeMs: 2000, memoryMb: 256 },
+    checker: { kind: "tokens" },
+    multipleAnswers: false,
+    tests: { public: [], hidden: Array.from({ length: hidden }, (_, i) => ({ name: `h${i}`, input: "1", output: "1" })) },
+    tags: [],
+  };
+}
+
+describe("results file", () => {
+  it("has a JSON Schema, committed up to date (run `npm run schemas` after changing src/eval/results.ts)", () => {
+    const schema = evalResultsJsonSchema() as { required?: string[] };
+    expect(schema.required).toEqual(expect.arrayContaining(["kind", "version", "config", "problems", "summary"]));
+    expect(readFileSync("schemas/eval-results.schema.json", "utf8")).toBe(evalResultsJsonSchemaText());
+  });
+
+  it("parses its own output and refuses other files with one line naming the file", () => {
+    const r = results([problem({ id: "a" })], config(["a"]));
+    expect(parseEvalResults(JSON.parse(JSON.stringify(r)), "r.json")).toEqual(r);
+    expect(() => parseEvalResults({ kind: "other" }, "x.json")).toThrow(/^x\.json: not an sstar evaluation results file/);
+    expect(() => parseEvalResults({ ...r, version: 9 }, "x.json")).toThrow(/^x\.json: results version 9 is not supported/);
+    expect(() => parseEvalResults({ ...r, problems: [{ id: 1 }] }, "x.json")).toThrow(/^x\.json: invalid results at problems\.0\./);
+  });
+});
+
+describe("evaluation configuration", () => {
+  it("records result-changing settings with defaults filled, never labels or callbacks", () => {
+    const s = settingsOf({ ...base, onProgress: () => {} });
+    expect(s).toEqual({ samples: 8, rounds: 2, selection: "sstar", temperature: 0.7, synthesizeCount: 10, judgeTemperature: 0, replay: false, maxTokens: null });
+    expect(settingsOf({ ...base, synthesizeCount: 10 })).toEqual(s);
+  });
+
+  it("hashes specs by content, not by file path", () => {
+    expect(specHash({ ...spec("a"), path: "x/a.yaml" })).toBe(specHash(spec("a")));
+    expect(specHash(spec("a", 2))).not.toBe(specHash(spec("a")));
+  });
+
+  it("skips specs without hidden tests with a reason, and refuses duplicate ids", () => {
+    const g = gradableSpecs([spec("b"), spec("a", 0), spec("c")]);
+    expect(g.specs.map((s) => s.id)).toEqual(["b", "c"]);
+    expect(g.skipped).toEqual([{ id: "a", reason: expect.stringContaining("no hidden tests") }]);
+    expect(() => gradableSpecs([spec("a"), spec("a")])).toThrow(/"a" appears twice/);
+  });
+
+  it("resumes only results of the same model, settings and shard", () => {
+    const prev = results([problem({ id: "a" })], config(["a"]));
+    expect(resumeConflict(prev, config(["a"]))).toBeNull();
+    expect(resumeConflict(prev, config(["a", "b"]))).toBeNull(); // spec set changes are handled per problem
+    expect(resumeConflict(prev, config(["a"], { model: "other" }))).toMatch(/^config\.model differs/);
+    expect(resumeConflict(prev, config(["a"], { shard: { index: 1, count: 2, problems: ["a"] } }))).toBe("it holds the whole set, this run is shard 1/2");
+  });
+});

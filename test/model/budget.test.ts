@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { Ledger, callCost, estimateTokens } from "../../src/model/budget.ts";
+import { BudgetExceededError } from "../../src/model/types.ts";
+
+const ok = (p: number, c: number) => ({ promptTokens: p, completionTokens: c, retries: 0, failed: false });
+
+describe("Ledger", () => {
+  it("counts per stage and per problem, cached calls apart and free", () => {
+    const ledger = new Ledger(undefined, { inputPerMTok: 1, outputPerMTok: 2 });
+    ledger.settle(ledger.reserve("generate", "p1", 10, undefined), ok(100, 50));
+    ledger.settle(ledger.reserve("judge", "p2", 10, undefined), { ...ok(10, 5), retries: 2 });
+    ledger.cached("generate", "p1");
+    const usage = ledger.snapshot();
+    expect(usage.total).toMatchObject({ calls: 2, cachedCalls: 1, promptTokens: 110, completionTokens: 55, retries: 2 });
+    expect(usage.total.costUsd).toBeCloseTo((110 * 1 + 55 * 2) / 1e6, 12);
+    expect(usage.byStage.generate).toMatchObject({ calls: 1, cachedCalls: 1, promptTokens: 100 });
+    expect(usage.byProblem.p2).toMatchObject({ calls: 1, retries: 2 });
+    expect(usage.budgetExceeded).toBeUndefined();
+  });
+
+  it("refuses the call that would pass the call budget, counting reservations in flight", () => {
+    const ledger = new Ledger({ calls: 3 }, undefined);
+    const a = ledger.reserve("generate", "p", 1, undefined);
+    ledger.reserve("generate", "p", 1, undefined);
+    ledger.reserve("generate", "p", 1, undefined);
+    expect(() => ledger.reserve("debug", "p", 1, undefined)).toThrow(BudgetExceededError);
+    ledger.settle(a, { ...ok(0, 0), failed: true });
+    // A failed call was still sent: it still counts.
+    expect(() => ledger.reserve("debug", "p", 1, undefined)).toThrow(/3 of 3 calls used \(budget.calls\); not starting a debug call for problem p/);
+    expect(ledger.snapshot().budgetExceeded).toMatch(/budget.calls/);
+    expect(ledger.snapshot().total.failedCalls).toBe(1);
+  });
+
+  it("reserves the worst case of tokens (prompt estimate + max tokens)", () => {
+    const ledger = new Ledger({ tokens: 1000 }, undefined);
+    const r = ledger.reserve("generate", "p", 100, 400);
+    ledger.reserve("generate", "p", 100, 300);
+    expect(() => ledger.reserve("generate", "p", 100, 100)).toThrow(/budget.tokens 1000/);
+    ledger.settle(r, ok(100, 50)); // used 150, reserved 400
+    expect(() => ledger.reserve("generate", "p", 100, 300)).not.toThrow();
+  });
+
+  it("stops on estimated cost with judge prices for judge stages", () => {
+    const prices = { inputPerMTok: 1, outputPerMTok: 1, judgeInputPerMTok: 100, judgeOutputPerMTok: 100 };
+    expect(callCost("judge", 1000, 0, prices)).toBeCloseTo(0.1, 12);
+    expect(callCost("generate", 1000, 0, prices)).toBeCloseTo(0.001, 12);
+    const ledger = new Ledger({ costUsd: 0.15 }, prices);
+    ledger.settle(ledger.reserve("judge", "p", 1000, undefined), ok(1000, 0));
+    expect(() => ledger.reserve("judge", "p", 1000, undefined)).toThrow(/budget.costUsd \$0.1500/);
+    expect(() => ledger.reserve("generate", "p", 1000, undefined)).not.toThrow();
+  });
+
+  it("snapshots are copies", () => {
+    const ledger = new Ledger(undefined, undefined);
+    const snap = ledger.snapshot();
+    snap.total.calls = 99;
+    expect(ledger.snapshot().total.calls).toBe(0);
+  });
+
+  it("estimates about four characters a token", () => {
+    expect(estimateTokens("")).toBe(0);
+    expect(estimateTokens("abcdefgh")).toBe(2);
+  });
+});

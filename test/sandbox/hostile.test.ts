@@ -1,0 +1,202 @@
+// Hostile programs: each is contained, gets the right verdict, and leaves nothing behind.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSandbox, type PooledSandbox, type RunRequest } from "../../src/sandbox/index.ts";
+
+const MARKER = `sstar-hostile-${randomBytes(6).toString("hex")}`;
+const SECRET_TOKEN = `ghs_${randomBytes(12).toString("hex")}`;
+const SECRET_KEY = `sk-${randomBytes(12).toString("hex")}`;
+const CHECKOUT = resolve(import.meta.dirname, "../..");
+
+let sb: PooledSandbox;
+let server: Server;
+let port = 0;
+let connections = 0;
+const saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, OPENAI_API_KEY: process.env.OPENAI_API_KEY };
+
+beforeAll(async () => {
+  process.env.GITHUB_TOKEN = SECRET_TOKEN;
+  process.env.OPENAI_API_KEY = SECRET_KEY;
+  sb = await createSandbox();
+  server = createServer((s) => {
+    connections++;
+    s.end("hello");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await sb.close();
+  server.close();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+/** Processes whose command line holds the marker: must be none once a run is over. */
+function leftovers(): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(MARKER)) found.push(Number(pid));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
+
+const py = (code: string, limits = { timeMs: 1000, memoryMb: 128 }): RunRequest => ({
+  program: { language: "python", code: `# ${MARKER}\n${code}` },
+  io: { kind: "stdio" },
+  input: "",
+  limits,
+});
+
+describe("hostile programs", () => {
+  it("infinite loop: time-limit", async () => {
+    const r = await sb.run(py("while True:\n    pass"));
+    expect(r.status).toBe("time-limit");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("fork bomb: held by the process limit, killed at the time limit, nothing left", async () => {
+    const code = `import os, sys, time
+n = 0
+while True:
+    try:
+        if os.fork() == 0:
+            os.execv(sys.executable, [sys.executable, "-c", "import time; time.sleep(60)", "${MARKER}"])
+        n += 1
+    except OSError as e:
+        print("fork refused after", n, e, flush=True)
+        time.sleep(0.05)
+`;
+    const r = await sb.run({ ...py(code), limits: { timeMs: 1000, memoryMb: 256, processes: 16 } });
+    expect(r.status).toBe("time-limit");
+    expect(r.output).toContain("fork refused after");
+    const forked = Number(/fork refused after (\d+)/.exec(r.output)?.[1]);
+    expect(forked).toBeLessThan(16);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("memory hog: memory-limit", async () => {
+    const r = await sb.run(py("xs = []\nwhile True:\n    xs.append(bytearray(10 ** 6))"));
+    expect(r.status).toBe("memory-limit");
+  });
+
+  it("memory hog in C++ and JavaScript: memory-limit", async () => {
+    const cpp = await sb.run({ program: { language: "cpp", code: `// ${MARKER}\n#include <vector>\n#include <cstdio>\nint main(){ std::vector<std::vector<char>> v; while (true) v.emplace_back(1 << 20, 'x'); }` }, io: { kind: "stdio" }, input: "", limits: { timeMs: 2000, memoryMb: 128 } });
+    expect(cpp.status).toBe("memory-limit");
+    const js = await sb.run({ program: { language: "javascript", code: `// ${MARKER}\nconst a = []; while (true) a.push(new Array(1e6).fill(1.5));` }, io: { kind: "stdio" }, input: "", limits: { timeMs: 5000, memoryMb: 128 } });
+    expect(js.status).toBe("memory-limit");
+  });
+
+  it("endless output: output-limit, the reader stops it", async () => {
+    const r = await sb.run({ ...py("while True:\n    print('y' * 1000)"), limits: { timeMs: 5000, memoryMb: 128, outputBytes: 1 << 20 } });
+    expect(r.status).toBe("output-limit");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("a setsid grandchild that sleeps is killed with the run", async () => {
+    const code = `import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid() if os.getsid(0) != os.getpid() else None; time.sleep(300)", "${MARKER}"], start_new_session=True)
+print("spawned")`;
+    const r = await sb.run(py(code));
+    expect(r).toMatchObject({ status: "ok", output: "spawned\n" });
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("network: connecting to a server on 127.0.0.1 fails", async () => {
+    const code = `import socket
+try:
+    s = socket.create_connection(("127.0.0.1", ${port}), timeout=2)
+    print("CONNECTED", s.recv(10))
+except OSError as e:
+    print("blocked:", e)`;
+    const r = await sb.run(py(code));
+    expect(r.status).toBe("ok");
+    expect(r.output).toContain("blocked:");
+    expect(r.output).not.toContain("CONNECTED");
+    expect(connections).toBe(0);
+  });
+
+  it("secrets: not in its environment, nor in any /proc/*/environ it can see", async () => {
+    const code = `import os, glob
+print(dict(os.environ))
+for p in glob.glob("/proc/*/environ"):
+    try:
+        print(p, open(p, "rb").read())
+    except OSError as e:
+        print(p, "unreadable", e)`;
+    const r = await sb.run(py(code));
+    expect(r.status).toBe("ok");
+    expect(r.output).toContain("/proc/1/environ");
+    expect(r.output).not.toContain(SECRET_TOKEN);
+    expect(r.output).not.toContain(SECRET_KEY);
+    expect(r.stderrTail).not.toContain(SECRET_TOKEN);
+  });
+
+  it("the checkout: .git/config can't be read, nothing can be written there or in $HOME", async () => {
+    const gitConfig = join(CHECKOUT, ".git", "config");
+    const inCheckout = join(CHECKOUT, `${MARKER}.txt`);
+    const inHome = join(homedir(), `${MARKER}.txt`);
+    const code = `import os
+for p in [${JSON.stringify(gitConfig)}, ${JSON.stringify(join(CHECKOUT, "package.json"))}]:
+    try:
+        print("READ", p, open(p).read()[:200])
+    except OSError as e:
+        print("no read:", e)
+for p in [${JSON.stringify(inCheckout)}, ${JSON.stringify(inHome)}, os.path.expanduser("~/${MARKER}.txt")]:
+    try:
+        with open(p, "w") as f:
+            f.write("owned")
+        print("WROTE", p)
+    except OSError as e:
+        print("no write:", e)`;
+    const r = await sb.run(py(code));
+    expect(r.status).toBe("ok");
+    expect(r.output).not.toContain("READ");
+    expect(r.output).not.toContain("[core]");
+    expect(existsSync(inCheckout)).toBe(false);
+    expect(existsSync(inHome)).toBe(false);
+  });
+
+  it("deleting files outside its temp dir fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sstar-victim-"));
+    const victim = join(dir, "precious.txt");
+    writeFileSync(victim, "keep me");
+    try {
+      const code = `import os, shutil
+for p in [${JSON.stringify(victim)}, ${JSON.stringify(join(CHECKOUT, "package.json"))}, "/usr/bin/env"]:
+    try:
+        os.remove(p)
+        print("DELETED", p)
+    except OSError as e:
+        print("no delete:", e)
+shutil.rmtree(${JSON.stringify(dir)}, ignore_errors=True)`;
+      const r = await sb.run(py(code));
+      expect(r.status).toBe("ok");
+      expect(r.output).not.toContain("DELETED");
+      expect(readFileSync(victim, "utf8")).toBe("keep me");
+      expect(existsSync(join(CHECKOUT, "package.json"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("close() kills runs still going, and nothing is left", async () => {
+    const own = await createSandbox({ workers: 1 });
+    const pending = own.run(py(`import time\ntime.sleep(30)  # ${MARKER}`, { timeMs: 20_000, memoryMb: 128 }));
+    await new Promise((r) => setTimeout(r, 500));
+    await own.close();
+    await pending.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(leftovers()).toEqual([]);
+  });
+});
