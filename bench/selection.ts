@@ -28,6 +28,7 @@ const { values: flags } = parseArgs({
     "suspect-share": { type: "string" },
     "prior-exponent": { type: "string" },
     "max-inputs": { type: "string" },
+    "no-probe": { type: "boolean", default: false },
     seed: { type: "string", default: "1" },
     write: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -50,6 +51,7 @@ if (flags.help) {
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
   --prior-exponent X     override the cluster-size prior exponent (tuning)
   --max-inputs N         distinguishing inputs per match (3)
+  --no-probe             sstar: no separate call when all candidates agree
   --seed N               seed of draws and judge (1)
   --write                write the result table into BENCHMARKS.md`);
   process.exit(0);
@@ -86,6 +88,7 @@ const baseOptions: SelectOptions = { seed };
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
 if (flags["max-inputs"] !== undefined) baseOptions.maxInputsPerMatch = num("max-inputs", flags["max-inputs"], 1);
+if (flags["no-probe"]) baseOptions.probeAgreeing = false;
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
 const cacheDir = here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);

@@ -1,5 +1,5 @@
 // CodeContests pools for the selection benchmark: the reference solution (several copies, as a
-// real pool repeats its correct programs) plus AST mutants of it (prep_codecontests.py), graded on
+// real pool repeats its correct programs) plus AST mutants of it (about one correct program in four, as the CodeGen pool has) (prep_codecontests.py), graded on
 // the hidden tests in the sandboxed batch runner (mutants that still pass them count as correct).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,9 +10,9 @@ import { resolvePython, runJob, RUNNER_VERSION, type ProgramResult } from "./exe
 import { fileHash, type Task } from "./humaneval.ts";
 
 const PREP = fileURLToPath(new URL("./prep_codecontests.py", import.meta.url));
-/** Mutants per problem, and copies of the reference in the pool (about 1 correct in 6). */
+/** Mutants per problem, and copies of the reference in the pool. */
 export const MUTANTS = 30;
-export const REFERENCE_COPIES = 6;
+export const REFERENCE_COPIES = 3;
 const CALL_TIMEOUT_S = 1;
 const GRADE_TIMEOUT_S = 3;
 

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import pLimit from "p-limit";
+import { extractExampleCandidates } from "../../src/spec/importers/docstring-examples.ts";
 import { resolvePython, runJob, RUNNER_VERSION, type ProgramResult } from "./exec.ts";
 
 const PREP = fileURLToPath(new URL("./prep_humaneval.py", import.meta.url));
@@ -32,9 +33,9 @@ export interface Task {
 interface Prepped {
   task_id: string;
   entry: string;
+  prompt: string;
   test: string;
   canonical: string;
-  public: [string, string][];
   model_inputs: string[];
   predicted: [number, string][];
 }
@@ -80,13 +81,16 @@ export async function loadHumanEval(
           opts.log(`skipping ${row.id}: not in ${opts.problems}`);
           return null;
         }
-        const file = join(dir, `${row.id.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
-        let results: ProgramResult[];
-        const inputs = [...p.public.map(([a]) => a), ...p.model_inputs];
+        const publicExamples = docstringExamples(p.prompt, p.entry);
+        const inputs = [...publicExamples.map(([a]) => a), ...p.model_inputs];
         const checks: [number, string][] = [
-          ...p.public.map(([, v], i): [number, string] => [i, v]),
-          ...p.predicted.map(([i, v]): [number, string] => [i + p.public.length, v]),
+          ...publicExamples.map(([, v], i): [number, string] => [i, v]),
+          ...p.predicted.map(([i, v]): [number, string] => [i + publicExamples.length, v]),
         ];
+        // The per-task file is keyed by everything the job runs, so a changed input list never reuses stale cells.
+        const jobKey = createHash("sha256").update(JSON.stringify([row.samples, inputs, checks])).digest("hex").slice(0, 12);
+        const file = join(dir, `${row.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${jobKey}.json`);
+        let results: ProgramResult[];
         if (existsSync(file)) results = JSON.parse(readFileSync(file, "utf8")) as ProgramResult[];
         else {
           results = await runJob({
@@ -104,21 +108,37 @@ export async function loadHumanEval(
         if (done % 20 === 0) opts.log(`executed ${done}/${pool.length} tasks`);
         const canonical = results[results.length - 1]!;
         // Docstring examples the canonical solution disagrees with are wrong examples: not public tests.
-        const verified = p.public.map((_, i) => canonical.checks[i] === "1");
+        const verified = publicExamples.map((_, i) => canonical.checks[i] === "1");
         const prog = results.slice(0, row.samples.length);
         return {
           id: row.id,
           programs: row.samples,
           correct: prog.map((r) => r.graded === true),
           inputs,
-          publicCount: p.public.length,
+          publicCount: publicExamples.length,
           cells: prog.map((r) => r.cells),
           publicPassed: prog.map((r) => verified.filter((v, i) => v && r.checks[i] === "1").length),
           publicTotal: verified.filter(Boolean).length,
-          predictedPasses: prog.map((r) => r.checks.slice(p.public.length)),
+          predictedPasses: prog.map((r) => r.checks.slice(publicExamples.length)),
         };
       }),
     ),
   );
   return tasks.filter((t): t is Task => t !== null);
+}
+
+/**
+ * Public tests = the docstring's examples, found by the spec importer's extractor (call examples,
+ * and `name = value` examples passed as keyword arguments); they are kept only where the canonical
+ * solution agrees (checked in the runner).
+ */
+export function docstringExamples(prompt: string, entry: string): [string, string][] {
+  const out = new Map<string, string>();
+  for (const c of extractExampleCandidates(prompt, entry)) {
+    const args = c.kind === "call" ? (c.callee === entry ? c.args : null) : c.assignments.replace(/\s*,?\s*$/, "");
+    // "19 - 5 - 6 = 8": a worked example; the value is its last part.
+    const value = (c.value.split(/\s=\s/).pop() ?? c.value).trim().replace(/\.$/, "");
+    if (args !== null && !out.has(args)) out.set(args, value);
+  }
+  return [...out];
 }

@@ -1,7 +1,7 @@
-"""Parses (never executes) the HumanEval problems and the pool's model-written asserts.
+"""Parses (never executes) the pool's model-written asserts for the HumanEval problems (the
+docstring examples come from src/spec/importers/docstring-examples.ts).
 Output: one JSON line per task:
   {"task_id", "entry", "prompt", "test", "canonical",
-   "public": [[args_text, expected_text]],        # docstring examples (verified later against the canonical solution)
    "model_inputs": [args_text],                    # unique call arguments of the model's asserts, first-seen order
    "predicted": [[model_input_index, expected_text]]}  # the model's predicted values (CodeT baseline only)
 argv: problems.jsonl tests.jsonl
@@ -65,57 +65,6 @@ def parse_assert(line, entry):
     return None
 
 
-SEPARATORS = ["==", "➞", "=>", "->", "should return", "returns", "Output:"]
-
-
-def docstring_examples(prompt, entry):
-    """>>> entry(args) followed by an expected line, or `entry(args) <sep> value` on one line."""
-    out = []
-    lines = prompt.splitlines()
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if line.startswith(">>>"):
-            expr = line[3:].strip()
-            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            if not nxt or nxt.startswith(">>>"):
-                continue
-            got = one_call(expr, entry)
-            if got is not None and parses(nxt):
-                out.append([got, nxt])
-            continue
-        if entry + "(" not in line:
-            continue
-        for sep in SEPARATORS:
-            if sep in line:
-                lhs, rhs = line.split(sep, 1)
-                lhs = lhs.strip().rstrip(":").strip()
-                rhs = rhs.strip().rstrip(".").strip()
-                got = one_call(lhs[lhs.find(entry + "("):], entry)
-                if got is not None and rhs and parses(rhs):
-                    out.append([got, rhs])
-                break
-    seen, uniq = set(), []
-    for a, v in out:
-        if a not in seen:
-            seen.add(a); uniq.append([a, v])
-    return uniq
-
-
-def parses(text):
-    try:
-        ast.parse(text, mode="eval"); return True
-    except SyntaxError:
-        return False
-
-
-def one_call(expr, entry):
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except SyntaxError:
-        return None
-    return call_args(expr, node) if is_entry_call(node, entry) else None
-
-
 for tid, p in problems.items():
     entry = p["entry_point"]
     inputs, index, predicted = [], {}, []
@@ -132,6 +81,5 @@ for tid, p in problems.items():
     print(json.dumps({
         "task_id": tid, "entry": entry, "prompt": p["prompt"], "test": p["test"],
         "canonical": p["prompt"] + p["canonical_solution"],
-        "public": docstring_examples(p["prompt"], entry),
         "model_inputs": inputs, "predicted": predicted,
     }))

@@ -239,5 +239,6 @@ function isLocal(url: string): boolean {
 
 /** The secrets among the inputs, for core.setSecret and redact(). */
 export function inputSecrets(inputs: ActionInputs): string[] {
-  return [inputs.githubToken, inputs.apiKey ?? "", inputs.judgeApiKey ?? ""].filter((s) => s.length > 0);
+  // Shorter values would mask ordinary text in every log line (as redact() also assumes).
+  return [inputs.githubToken, inputs.apiKey ?? "", inputs.judgeApiKey ?? ""].filter((s) => s.length >= 4);
 }

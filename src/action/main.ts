@@ -1,5 +1,8 @@
 // The GitHub Action entry point (dist/index.js): read inputs into one typed object, read the
-// context, call the core, set outputs. Everything else lives in run.ts.
+// context, call the core, set outputs. Everything else lives in run.ts. `run` is exported for
+// @github/local-action, which imports this file and calls it.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import { redact } from "../model/redact.ts";
 import { readContext } from "./context.ts";
@@ -19,7 +22,7 @@ const io: ActionIO = {
   },
 };
 
-export async function main(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const result = await runAction(inputs, readContext(process.env), process.env, io);
@@ -32,4 +35,14 @@ export async function main(): Promise<void> {
   }
 }
 
-await main();
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (argv1 === undefined) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await run();

@@ -88,7 +88,13 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   const writes = inputs.mode !== "solve";
   let github: GitHubHelper | undefined;
   const gh = (): GitHubHelper => {
-    if (inputs.githubToken === "") throw new Error('input "github-token" is empty: the run needs a token to write back (permissions: contents, pull-requests and issues: write)');
+    if (inputs.githubToken === "") {
+      throw new Error(
+        writes
+          ? 'input "github-token" is empty: writing back needs a token (permissions: contents, pull-requests and issues: write)'
+          : 'input "github-token" is empty: checking a /sstar solve commenter\'s permission needs a token (the default read-only one will do)',
+      );
+    }
     github ??= new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
     return github;
   };
@@ -134,7 +140,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
     try {
       for (const p of plan.problems) {
         try {
-          reports.set(p.ref.key, await solveOne(p.spec, shared, inputs, io));
+          reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io));
         } catch (error) {
           failures.push(`${p.ref.key}: ${clean((error as Error).message)}`);
           io.error(`${p.ref.key}: ${clean((error as Error).message)}`);
@@ -160,7 +166,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
           { ...p.ref, branch: p.placement.branch, files, report },
           { git, github: gh() },
           {
-            base: baseOf(target, p),
+            base: baseOf(target),
             draft: inputs.draft,
             comment: inputs.comment,
             ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}),
@@ -243,7 +249,8 @@ function ensureNewline(code: string): string {
   return code.endsWith("\n") ? code : `${code}\n`;
 }
 
-function baseOf(target: Target, _p: Problem): string {
+function baseOf(target: Target): string {
+  // Only these targets have problems to publish; the fallback is never reached.
   return target.kind === "issue" || target.kind === "command" || target.kind === "specs" ? target.base : "main";
 }
 
@@ -352,8 +359,8 @@ async function openSolvers(
   };
 }
 
-async function solveOne(spec: ProblemSpec, shared: Awaited<ReturnType<typeof openSolvers>>, _inputs: ActionInputs, io: ActionIO): Promise<SolveReport> {
-  const log = new ProgressLog(io, spec.id);
+async function solveOne(name: string, spec: ProblemSpec, shared: Awaited<ReturnType<typeof openSolvers>>, io: ActionIO): Promise<SolveReport> {
+  const log = new ProgressLog(io, name);
   log.stage("generate and debug");
   try {
     return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, onProgress: (e) => log.event(e) });

@@ -10,6 +10,8 @@ import { registerValidate } from "./commands/validate.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerSolve } from "./commands/solve.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerGrade } from "./commands/grade.ts";
+import { registerDoctor } from "./commands/doctor.ts";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError();
   // Commands (one line each):
+  registerGrade(program);
+  registerDoctor(program);
   registerEval(program);
   registerMerge(program);
   registerCompare(program);

@@ -37,6 +37,7 @@ export {
   type CostItem,
   type ShardSelector,
 } from "./shard.ts";
+export { evalProgressLine } from "./progress.ts";
 export { configDifference, mergeResults, MergeError } from "./merge.ts";
 export { compareResults, wilsonInterval, type Comparison, type Interval, type ProblemChange, type RunStats } from "./compare.ts";
 export {

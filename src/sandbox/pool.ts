@@ -128,7 +128,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
           const collected = await spawnCollect(spawn, live);
           return classifyRun(collected, limits, contract);
         } finally {
-          release?.();
+          await release?.();
           await backend.after(slot);
         }
       } finally {

@@ -45,7 +45,7 @@ async function buildRunner(log: (line: string) => void): Promise<string> {
     await execa(cc, ["-O2", "-Wall", "-o", partial, source], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" }, extendEnv: false });
     renameSync(partial, binary); // atomic: concurrent builders never see a half-written binary
   } catch (err) {
-    throw new Error(`sandbox: building the runner with ${cc} failed: ${(err as Error).message.split("\n").slice(0, 5).join(" ")}`);
+    throw new Error(`sandbox: building the runner with ${cc} failed: ${(err as Error).message.split("\n").slice(0, 5).join(" ")}`, { cause: err });
   } finally {
     rmSync(source, { force: true });
     rmSync(partial, { force: true });

@@ -5,7 +5,7 @@
 // Exit code: 0 done, 1 done but some spec files were broken, 2 usage or configuration error,
 // 130 interrupted (the results so far are kept).
 import { InvalidArgumentError, type Command } from "commander";
-import { parseShard, runEvalJob, type EvalProgress, type ShardSelector } from "../../eval/index.ts";
+import { evalProgressLine, parseShard, runEvalJob, type ShardSelector } from "../../eval/index.ts";
 import { createModelClient, ModelConfigError, type ModelConfig } from "../../model/index.ts";
 import { createSandbox } from "../../sandbox/index.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
@@ -25,29 +25,6 @@ function shardArg(value: string): ShardSelector {
     return parseShard(value);
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-/** One line per finished problem, on stderr. */
-export function evalProgressLine(event: EvalProgress): string | null {
-  switch (event.type) {
-    case "start": {
-      const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
-      const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
-      const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
-      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
-    }
-    case "problem-done": {
-      const r = event.result;
-      const s = r.selected;
-      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
-      const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
-      return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1000).toFixed(1)} s`;
-    }
-    case "stopped":
-      return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
-    default:
-      return null;
   }
 }
 

@@ -43,6 +43,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const mode = options.judgeMode ?? "together";
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
+  const probeAgreeing = options.probeAgreeing ?? true;
   const equivalent: Equivalent = (x, y) => env.equivalent(x, y);
   const calls = { separate: 0, judge: 0 };
   const { kept } = ctx;
@@ -53,6 +54,23 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       selection: { strategy: "sstar", selectedSample: null, selectedCluster: null, reason: "no candidates" },
       inputs: work.inputs.map((i) => ({ ...i })),
       clusters: [],
+      matches: [],
+      calls,
+    };
+  }
+
+  if (kept.length === 1) {
+    const only = kept[0]!;
+    return {
+      selection: {
+        strategy: "sstar",
+        selectedSample: only.index,
+        selectedCluster: "c1",
+        reason: "the only candidate left after the public filter",
+        ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
+      },
+      inputs: work.inputs.map((i) => ({ ...i })),
+      clusters: [{ id: "c1", members: [only.index], representative: only.index, outputs: {} }],
       matches: [],
       calls,
     };
@@ -247,8 +265,10 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     }
     const post = posterior(prior(), votes);
     const leader = argmax(post);
-    // A spare call: probe the leading cluster for a hidden wrong program.
-    if (budget() - used() >= 1 && calls.separate < maxSeparate) {
+    // A spare call: probe the leading cluster for a hidden wrong program. When every candidate
+    // agrees (one cluster, budget 0) one probe is still allowed: the only call beyond the bound.
+    const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+    if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
       const added = await refine(leader);
       if (added.length > 0) {
         queue.push(...added);

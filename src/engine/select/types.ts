@@ -87,6 +87,11 @@ export interface SelectOptions {
   suspectErrorShare?: number;
   /** sstar: prior weight of a cluster is size^clusterPriorExponent. */
   clusterPriorExponent?: number;
+  /**
+   * sstar: when every candidate agrees on every usable input but their code differs, spend one
+   * `separate` call probing for a hidden difference (the one call beyond 3 x (clusters - 1)). Default true.
+   */
+  probeAgreeing?: boolean;
   /** sstar: stop spending extra judge calls once the leader's posterior reaches this. */
   confidence?: number;
   /** Seed for every random choice (none today besides tie order; kept for determinism of future choices). */

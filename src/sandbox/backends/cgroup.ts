@@ -8,7 +8,7 @@ export interface PidsCgroup {
   /** The file a process writes its pid to, to join. */
   procs: string;
   /** Kills every process still in the group and removes it. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** The writable pids-controller directory we can make child groups in, or null. */
@@ -49,9 +49,9 @@ export function createPidsCgroup(root: string, maxPids: number): PidsCgroup {
   writeFileSync(join(dir, "pids.max"), String(maxPids));
   return {
     procs: join(dir, "cgroup.procs"),
-    release() {
-      for (let attempt = 0; attempt < 50; attempt++) {
-        let pids: number[] = [];
+    async release() {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        let pids: number[];
         try {
           pids = readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
         } catch {
@@ -69,7 +69,7 @@ export function createPidsCgroup(root: string, maxPids: number): PidsCgroup {
           return;
         } catch {
           // still busy: the kill takes a moment
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          await new Promise((r) => setTimeout(r, 5));
         }
       }
     },

@@ -23,7 +23,7 @@ export interface ExecRequest {
 export interface Backend {
   readonly name: "bwrap" | "docker" | "none";
   /** The spawn plan for one execution on worker `slot`; `release` runs after it ends. */
-  plan(request: ExecRequest, slot: number): Promise<{ spawn: SpawnPlan; release?: () => void }>;
+  plan(request: ExecRequest, slot: number): Promise<{ spawn: SpawnPlan; release?: () => Promise<void> | void }>;
   /** After each execution on `slot` (e.g. clear leftovers in a long-lived container). */
   after(slot: number): Promise<void>;
   close(): Promise<void>;

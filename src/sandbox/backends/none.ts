@@ -41,8 +41,8 @@ export function createNoneBackend(o: NoneBackendOptions): Backend {
       };
       return {
         spawn,
-        release: () => {
-          cgroup?.release();
+        release: async () => {
+          await cgroup?.release();
           rmSync(work, { recursive: true, force: true });
         },
       };

@@ -40,7 +40,8 @@ describe("select: sstar", () => {
     // The invalid input is reported as dropped and never shown to the judge.
     expect(t.inputs.find((i) => i.id === "in4")?.dropped).toMatch(/every candidate errored/);
     expect(e.rec.judge.every((q) => q.inputs.every((i) => i.input !== w.inputs[3]!.input))).toBe(true);
-    expect(t.calls).toEqual({ separate: 0, judge: e.rec.judge.length });
+    expect(t.calls).toEqual({ separate: e.rec.separate.length, judge: e.rec.judge.length });
+    expect(t.calls.separate + t.calls.judge).toBeLessThanOrEqual(defaultCallBudget(t.clusters.length));
   });
 
   it("a judge that contradicts itself across orders counts as a tie: the larger cluster stays", async () => {
@@ -103,7 +104,7 @@ describe("select: sstar", () => {
       ["bad", ERR, "b"],
       ["bad", ERR, "b"],
     ];
-    const w = world(rows);
+    const w = world(rows, { extra: (c) => (c < 2 ? "good" : "bad") });
     const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([0, 1]))));
     expect(t.clusters.map((c) => c.members)).toEqual([
       [2, 3, 4],
@@ -122,6 +123,50 @@ describe("select: sstar", () => {
     expect(rec.separate).toEqual([[0, 1]]);
     expect(t.inputs.filter((i) => i.origin === "separating").map((i) => i.input)).toEqual(["p", "q"]);
     expect(t.clusters.length).toBe(3);
+  });
+
+  it("splits a wrong program hiding in the leading cluster with a spare separate call", async () => {
+    // 0-3 agree on every synthesized input, but 0 and 1 are wrong (they differ from 2, 3 on
+    // inputs only `separate` finds); 4 is another wrong cluster.
+    const rows = [["a"], ["a"], ["a"], ["a"], ["b"]];
+    const w = world(rows, { extra: (c) => (c <= 1 ? "wrong" : c === 4 ? "b" : "right") });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([2, 3])), rec));
+    expect(rec.separate[0]![0]).toBe(0);
+    expect(t.clusters.map((c) => c.members)).toEqual([[0, 1], [4], [2, 3]]);
+    expect([2, 3]).toContain(t.selection.selectedSample);
+    expect(rec.separate.length + rec.judge.length).toBeLessThanOrEqual(defaultCallBudget(3));
+    expect(t.inputs.some((i) => i.origin === "separating")).toBe(true);
+  });
+
+  it("probes once when every candidate agrees, and makes no other call if nothing separates them", async () => {
+    const same = [["a"], ["a"], ["a"]];
+    const quiet = world(same, { extra: () => "same" });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, rightJudge(new Set([2])), rec));
+    expect(rec.separate).toHaveLength(1);
+    expect(rec.judge).toHaveLength(0);
+    expect(t.clusters).toHaveLength(1);
+    expect(t.selection.selectedSample).toBe(0);
+    // The same world, but the probe's inputs expose candidate 2 as different: it becomes a
+    // cluster of its own and a correct judge picks it, within 3 x (2 - 1) calls.
+    const loud = world(same, { extra: (c) => (c === 2 ? "right" : "wrong") });
+    const rec2: Recorder = { judge: [], separate: [], executed: 0 };
+    const t2 = await select("sstar", loud.candidates, loud.inputs, env(loud, rightJudge(new Set([2])), rec2));
+    expect(t2.clusters.map((c) => c.members)).toEqual([[0, 1], [2]]);
+    expect(t2.selection.selectedSample).toBe(2);
+    expect(rec2.separate.length + rec2.judge.length).toBeLessThanOrEqual(3);
+    const off = await select("sstar", loud.candidates, loud.inputs, env(loud, rightJudge(new Set([2]))), { probeAgreeing: false });
+    expect(off.calls).toEqual({ separate: 0, judge: 0 });
+  });
+
+  it("a single public-passing candidate is selected without executing or asking anything", async () => {
+    const w = world([["a"], ["b"]], { publicTotal: 1, publicPassed: [0, 1] });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar", w.candidates, w.inputs, env(w, () => "first", rec));
+    expect(t.selection.selectedSample).toBe(1);
+    expect(rec).toEqual({ judge: [], separate: [], executed: 0 });
+    expect(t.inputs.every((i) => i.dropped === undefined)).toBe(true);
   });
 
   it("is deterministic", async () => {

@@ -1,0 +1,35 @@
+// `sstar doctor`: which sandbox backends work here (and why not), the interpreters and their
+// versions, and how each limit is enforced. Exit 0 when some isolating backend works, else 1.
+import type { Command } from "commander";
+import { detectBackends, detectInterpreters, detectLimits, type BackendReport, type InterpreterReport, type LimitsReport } from "../../sandbox/index.ts";
+
+export function doctorLines(backends: BackendReport[], interpreters: InterpreterReport[], limits: LimitsReport): string[] {
+  const lines = ["Sandbox backends (auto picks the first that works of bwrap, docker):"];
+  for (const b of backends) {
+    const where = [b.path, b.version].filter(Boolean).join(" ");
+    lines.push(`  ${b.available ? "ok  " : "no  "} ${b.name}${where ? ` (${where})` : ""}${b.available ? "" : `: ${b.reason ?? "unavailable"}`}`);
+    for (const n of b.notes) lines.push(`         ${n}`);
+  }
+  lines.push("Languages:");
+  for (const i of interpreters) lines.push(`  ${i.available ? "ok  " : "no  "} ${i.language}${i.available ? ` ${i.version ?? ""} (${i.path ?? ""})` : `: ${i.reason ?? ""}`}`);
+  lines.push("Limits:");
+  lines.push("  time: CPU time (RLIMIT_CPU) and wall clock, enforced by the runner; verdict on CPU time");
+  lines.push("  memory: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
+  lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; tmpfs size");
+  for (const n of limits.notes) lines.push(`  ${n}`);
+  return lines;
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("show which sandbox backends and languages work here, and how limits are enforced")
+    .option("--json", "print the findings as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const [backends, interpreters] = await Promise.all([detectBackends({ log: (l) => process.stderr.write(`${l}\n`) }), detectInterpreters()]);
+      const limits = detectLimits();
+      if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits }, null, 2)}\n`);
+      else process.stdout.write(`${doctorLines(backends, interpreters, limits).join("\n")}\n`);
+      process.exitCode = backends.some((b) => b.available && b.name !== "none") ? 0 : 1;
+    });
+}
