@@ -3,7 +3,8 @@
 // latency to every call. Programs run in the real sandbox (cache off; one worker in the
 // one-at-a-time schedule, as the reference runs its executions one after another).
 //
-//   npm run bench:engine -- [--latency 1000] [--samples 16] [--rounds 2] [--runs 1] [--concurrency 16]
+//   npm run bench:engine -- [--latency 1000] [--samples 16] [--rounds 2] [--runs 1] [--concurrency N+1]
+//                           [--strategies sstar,sstar-reference]
 //
 // The scripted model: sample k (in arrival order) is one of four programs for "print |n|": correct;
 // print(n) (passes the public example, wrong on negatives); a partly wrong variant (another
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     samples: { type: "string", default: "16" },
     rounds: { type: "string", default: "2" },
     runs: { type: "string", default: "1" },
-    concurrency: { type: "string", default: "16" },
+    // Default N + 1: the synthesis call starts with the N generation calls and should not make one wait.
+    concurrency: { type: "string" },
     strategies: { type: "string", default: "sstar,sstar-reference" },
   },
 });
@@ -33,7 +35,7 @@ const latency = Number(values.latency);
 const samples = Number(values.samples);
 const rounds = Number(values.rounds);
 const runs = Number(values.runs);
-const concurrency = Number(values.concurrency);
+const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : samples + 1;
 const strategies = values.strategies.split(",") as StrategyName[];
 
 const spec: ProblemSpec = {

@@ -29,6 +29,7 @@ const { values: flags } = parseArgs({
     "prior-exponent": { type: "string" },
     "max-inputs": { type: "string" },
     "no-probe": { type: "boolean", default: false },
+    confidence: { type: "string" },
     seed: { type: "string", default: "1" },
     write: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -52,6 +53,7 @@ if (flags.help) {
   --prior-exponent X     override the cluster-size prior exponent (tuning)
   --max-inputs N         distinguishing inputs per match (3)
   --no-probe             sstar: no separate call when all candidates agree
+  --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
   --write                write the result table into BENCHMARKS.md`);
   process.exit(0);
@@ -89,6 +91,7 @@ if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("s
 if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
 if (flags["max-inputs"] !== undefined) baseOptions.maxInputsPerMatch = num("max-inputs", flags["max-inputs"], 1);
 if (flags["no-probe"]) baseOptions.probeAgreeing = false;
+if (flags.confidence !== undefined) baseOptions.confidence = num("confidence", flags.confidence, 0);
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
 const cacheDir = here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -141,7 +144,7 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
     return { mean, sd };
   };
   // The oracle: some candidate is correct (1.0 on eligible draws by definition): show the share of all draws.
-  rows.push({ dataset, strategy: "oracle (draw holds a correct program)", accuracy: null, mean: eligible.length / all.length, sd: 0, callsMean: 0, callsMax: 0 });
+  rows.push({ dataset, strategy: "oracle: share of all draws holding a correct program", accuracy: null, mean: eligible.length / all.length, sd: 0, callsMean: 0, callsMax: 0 });
 
   const hasPredictions = tasks.some((t) => t.predictedPasses.some((p) => p.length > 0));
   for (const strategy of strategies) {
@@ -226,6 +229,11 @@ function table(rows: Row[]): string {
 const t0 = Date.now();
 const rows: Row[] = [];
 const datasets = flags.datasets.split(",").map((s) => s.trim());
+process.on("uncaughtException", (e) => {
+  // Our own errors are one line naming the file or flag; anything else keeps its stack.
+  console.error(e instanceof Error && e.message.startsWith("bench:selection:") ? e.message : e);
+  process.exit(2);
+});
 for (const ds of datasets) {
   if (ds === "humaneval") {
     const tasks = await loadHumanEval({ pool: flags.pool, inputs: inputsFile, problems: flags.problems, cacheDir, log });

@@ -17365,6 +17365,8 @@ var RunContext = class {
   usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   cells = /* @__PURE__ */ new Map();
+  /** Public-test grades per program, memoized for this run. */
+  grades = /* @__PURE__ */ new Map();
   clock;
   stopReason;
   /** The first non-budget model error, shown when nothing at all could be generated. */
@@ -25983,7 +25985,16 @@ function stripThinking(text) {
 
 // src/engine/execute.ts
 var REPORT_OUTPUT_CHARS = 2e3;
-async function gradePublic(ctx, code2) {
+function gradePublic(ctx, code2) {
+  let p = ctx.grades.get(code2);
+  if (!p) {
+    p = gradePublicNow(ctx, code2);
+    ctx.grades.set(code2, p);
+    p.catch(() => ctx.grades.delete(code2));
+  }
+  return p;
+}
+async function gradePublicNow(ctx, code2) {
   const spec = ctx.spec;
   const tests = spec.tests.public;
   const grade = await ctx.clock.time("test", () => gradeProgram(ctx.sandbox, spec, { language: spec.language, code: code2 }, tests));
@@ -71692,7 +71703,7 @@ async function runReference(ctx, env2, options = {}) {
 }
 
 // src/engine/select/inputs.ts
-var SUSPECT_ERROR_SHARE = 0.5;
+var SUSPECT_ERROR_SHARE = 0.75;
 function classifyInputs(cells, inputCount, threshold = SUSPECT_ERROR_SHARE) {
   const trusted = [];
   const suspect = [];
@@ -71902,7 +71913,9 @@ async function runSstar(ctx, env2, options = {}) {
   const probed = /* @__PURE__ */ new Set();
   const refine2 = async (g) => {
     const r = rep(g);
-    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).sort((x, y) => similarity(kept[r].code, kept[x].code) - similarity(kept[r].code, kept[y].code) || x - y)[0];
+    const suspectIdx = [...suspectReason.keys()];
+    const disagreements = (p) => suspectIdx.filter((i2) => !cellsAgree(work.cells[r][i2], work.cells[p][i2], equivalent)).length;
+    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
     if (partner === void 0) return [];
     probed.add(partner);
     const fresh = await separateAndRun(r, partner);
@@ -75074,13 +75087,15 @@ function exitCodeFor(results) {
   return results.length > 0 && results.every((r) => r.status === "solved") ? 0 : 1;
 }
 function summaryTable(results) {
+  const withHidden = results.some((r) => r.hidden !== void 0);
   const rows = [
-    ["problem", "status", "selected", "public", "calls", "time"],
+    ["problem", "status", "selected", "public", ...withHidden ? ["hidden"] : [], "calls", "time"],
     ...results.map((r) => [
       r.id,
       r.status,
       r.selectedSample === null ? "-" : String(r.selectedSample),
       r.publicPassed === null ? "-" : `${r.publicPassed}/${r.publicTotal}`,
+      ...withHidden ? [r.hidden ?? "-"] : [],
       String(r.calls),
       `${(r.wallMs / 1e3).toFixed(1)} s`
     ])
@@ -75113,17 +75128,18 @@ function progressPrinter(stream, isTTY, id, samples) {
     lastLine = line;
   };
 }
-async function solveAll(specs, options, outDir, deps, json2) {
+async function solveAll(specs, options, outDir, deps, json2, afterSolve) {
   const results = [];
   const reports = [];
   for (const spec of specs) {
     if (deps.signal?.aborted) break;
     const dir = join10(outDir, spec.id);
-    const report = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
+    const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
       onProgress: progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
       ...deps.signal ? { signal: deps.signal } : {}
     });
+    const report = afterSolve ? await afterSolve(spec, solved) : solved;
     await writeProblemFiles(dir, spec, report);
     if (!json2) deps.stdout.write(`
 ${renderReportMarkdown(report, { variant: "terminal" })}`);
@@ -75137,6 +75153,7 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
       dir,
+      ...report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {},
       ...report.error !== void 0 ? { error: report.error } : {}
     });
   }
@@ -75358,8 +75375,7 @@ async function startReplayModel(options) {
         generated.set(task.taskId, k + 1);
         return reply(`Recorded sample ${k} of the pool.
 
-\`\`\`python
-${pool[k % pool.length]}\`\`\`
+${fence(pool[k % pool.length] ?? "", "python")}
 `);
       }
       case "debug": {
@@ -75369,8 +75385,7 @@ ${pool[k % pool.length]}\`\`\`
         const next = j < 0 ? assistants.length * options.samples : j + options.samples;
         return reply(`The previous program fails some examples; here is another recorded sample (${next % pool.length}).
 
-\`\`\`python
-${pool[next % pool.length]}\`\`\`
+${fence(pool[next % pool.length] ?? "", "python")}
 `);
       }
       case "synthesize": {
@@ -75494,7 +75509,8 @@ async function runDemo(opts) {
       },
       resolve3(opts.out),
       { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true },
-      false
+      false,
+      (spec, report) => withHiddenResult(sandbox, spec, report)
     );
     process.stdout.write(`
 ${live ? "" : "[REPLAY] "}${summaryTable(results)}
@@ -75506,6 +75522,11 @@ ${live ? "" : "[REPLAY] "}${summaryTable(results)}
     await replay?.close();
     await sandbox.close();
   }
+}
+async function withHiddenResult(sandbox, spec, report) {
+  if (!report.selected || spec.tests.hidden.length === 0) return report;
+  const grade = await gradeProgram(sandbox, spec, { language: spec.language, code: report.selected.code }, spec.tests.hidden);
+  return { ...report, hidden: { passed: grade.passed, total: grade.total } };
 }
 function canonicalRunner(sandbox, specs, tasks) {
   const cache2 = /* @__PURE__ */ new Map();

@@ -54131,6 +54131,8 @@ var RunContext = class {
   usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   cells = /* @__PURE__ */ new Map();
+  /** Public-test grades per program, memoized for this run. */
+  grades = /* @__PURE__ */ new Map();
   clock;
   stopReason;
   /** The first non-budget model error, shown when nothing at all could be generated. */
@@ -62893,7 +62895,16 @@ function stripThinking(text) {
 
 // src/engine/execute.ts
 var REPORT_OUTPUT_CHARS = 2e3;
-async function gradePublic(ctx, code2) {
+function gradePublic(ctx, code2) {
+  let p = ctx.grades.get(code2);
+  if (!p) {
+    p = gradePublicNow(ctx, code2);
+    ctx.grades.set(code2, p);
+    p.catch(() => ctx.grades.delete(code2));
+  }
+  return p;
+}
+async function gradePublicNow(ctx, code2) {
   const spec = ctx.spec;
   const tests = spec.tests.public;
   const grade = await ctx.clock.time("test", () => gradeProgram(ctx.sandbox, spec, { language: spec.language, code: code2 }, tests));
@@ -88653,7 +88664,7 @@ async function runReference(ctx, env2, options = {}) {
 }
 
 // src/engine/select/inputs.ts
-var SUSPECT_ERROR_SHARE = 0.5;
+var SUSPECT_ERROR_SHARE = 0.75;
 function classifyInputs(cells, inputCount, threshold = SUSPECT_ERROR_SHARE) {
   const trusted = [];
   const suspect = [];
@@ -88863,7 +88874,9 @@ async function runSstar(ctx, env2, options = {}) {
   const probed = /* @__PURE__ */ new Set();
   const refine2 = async (g) => {
     const r = rep(g);
-    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).sort((x, y) => similarity(kept[r].code, kept[x].code) - similarity(kept[r].code, kept[y].code) || x - y)[0];
+    const suspectIdx = [...suspectReason.keys()];
+    const disagreements = (p) => suspectIdx.filter((i2) => !cellsAgree(work.cells[r][i2], work.cells[p][i2], equivalent)).length;
+    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
     if (partner === void 0) return [];
     probed.add(partner);
     const fresh = await separateAndRun(r, partner);
@@ -89597,6 +89610,29 @@ async function gradeHidden(sandbox, spec, code2) {
     hiddenTotal: g.total,
     ...firstFailure !== void 0 ? { firstFailure } : {}
   };
+}
+
+// src/eval/progress.ts
+function evalProgressLine(event) {
+  switch (event.type) {
+    case "start": {
+      const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
+      const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
+      const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
+      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
+    }
+    case "problem-done": {
+      const r = event.result;
+      const s = r.selected;
+      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
+      const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
+      return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1e3).toFixed(1)} s`;
+    }
+    case "stopped":
+      return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
+    default:
+      return null;
+  }
 }
 
 // src/eval/merge.ts
@@ -96109,7 +96145,14 @@ function routeEvent(inputs, ctx) {
       if (action !== "labeled") return { kind: "skip", reason: `issues event "${String(action)}": only "labeled" starts a run` };
       if (label2 !== inputs.label) return { kind: "skip", reason: `label "${String(label2)}" is not "${inputs.label}"` };
       if (payloadIssue.data.pull_request !== void 0) return { kind: "skip", reason: "labeled item is a pull request" };
-      return { kind: "issue", issue: payloadIssue.data, base: inputs.base ?? defaultBranch, via: "label" };
+      return {
+        kind: "issue",
+        issue: payloadIssue.data,
+        base: inputs.base ?? defaultBranch,
+        via: "label",
+        labeler: ctx.actor.login,
+        labelerIsAllowedBot: isBot(ctx.actor) && botAllowed(ctx.actor.login, inputs.allowedBots)
+      };
     }
     case "issue_comment": {
       const comment = commentSchema.safeParse(ctx.payload.comment);
@@ -96225,7 +96268,7 @@ async function runAction(inputs, ctx, env2, io2) {
   const gh = () => {
     if (inputs.githubToken === "") {
       throw new Error(
-        writes ? 'input "github-token" is empty: writing back needs a token (permissions: contents, pull-requests and issues: write)' : `input "github-token" is empty: checking a /sstar solve commenter's permission needs a token (the default read-only one will do)`
+        writes ? 'input "github-token" is empty: writing back needs a token (permissions: contents, pull-requests and issues: write)' : 'input "github-token" is empty: checking that whoever asked for the run has triage access needs a token (the default read-only one will do)'
       );
     }
     github ??= new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
@@ -96386,15 +96429,16 @@ async function makePlan(target, inputs, ctx, gh) {
   }
   if (target.kind === "issue" || target.kind === "command") {
     const issue3 = target.issue;
-    if (target.kind === "command") {
-      const permission = await gh().permissionOf(target.commenter);
+    const requester = target.kind === "command" ? target.commenter : target.labeler;
+    if (!(target.kind === "issue" && target.labelerIsAllowedBot)) {
+      const permission = await gh().permissionOf(requester);
       if (!permissionAtLeast(permission, "triage")) {
         plan.refusals.push({
           issueNumber: issue3.number,
           refusal: {
             key: `issue-${issue3.number}`,
-            reason: `${target.commenter} asked for a run with a comment but has ${permission} access; running needs triage access or more.`,
-            remedy: `A maintainer can start it by adding the "${inputs.label}" label.`
+            reason: target.kind === "command" ? `${requester} asked for a run with a comment but has ${permission} access; running needs triage access or more.` : `The "${inputs.label}" label was applied by ${requester}, who has ${permission} access (an issue template may have applied it); running needs triage access or more.`,
+            remedy: `A maintainer can start it by removing and re-adding the "${inputs.label}" label${target.kind === "command" ? " (or commenting /sstar solve)" : ""}.`
           }
         });
         return plan;
@@ -96503,7 +96547,10 @@ async function regression(inputs, ctx, env2, io2, result, clean) {
         solve: shared.options,
         out: resultsPath,
         ...inputs.shard !== void 0 ? { shard: parseShard(inputs.shard, 'input "shard"') } : {},
-        onProgress: (e) => io2.info(JSON.stringify(e))
+        onProgress: (e) => {
+          const line = evalProgressLine(e);
+          if (line !== null) io2.info(line);
+        }
       });
       io2.endGroup();
     } finally {

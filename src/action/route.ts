@@ -5,7 +5,11 @@ import { commentSchema, defaultBranchOf, issueSchema, pushSchema, type ActionCon
 import type { Language } from "../spec/schema.ts";
 
 export type Target =
-  | { kind: "issue"; issue: EventIssue; base: string; via: "label" }
+  /**
+   * A labeled issue. `labeler` is checked for triage access before the run: issue templates can
+   * apply the label for the author, who may have none.
+   */
+  | { kind: "issue"; issue: EventIssue; base: string; via: "label"; labeler: string; labelerIsAllowedBot: boolean }
   /** A `/sstar solve` comment: run.ts checks the commenter's permission before it becomes an issue target. */
   | { kind: "command"; issue: EventIssue; base: string; commenter: string }
   | { kind: "specs"; base: string; changed: string[] | "all" }
@@ -60,7 +64,14 @@ function routeEvent(inputs: ActionInputs, ctx: ActionContext): Target {
       if (action !== "labeled") return { kind: "skip", reason: `issues event "${String(action)}": only "labeled" starts a run` };
       if (label !== inputs.label) return { kind: "skip", reason: `label "${String(label)}" is not "${inputs.label}"` };
       if (payloadIssue.data.pull_request !== undefined) return { kind: "skip", reason: "labeled item is a pull request" };
-      return { kind: "issue", issue: payloadIssue.data, base: inputs.base ?? defaultBranch, via: "label" };
+      return {
+        kind: "issue",
+        issue: payloadIssue.data,
+        base: inputs.base ?? defaultBranch,
+        via: "label",
+        labeler: ctx.actor.login,
+        labelerIsAllowedBot: isBot(ctx.actor) && botAllowed(ctx.actor.login, inputs.allowedBots),
+      };
     }
     case "issue_comment": {
       const comment = commentSchema.safeParse(ctx.payload.comment);

@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import { DEFAULT_SOLVE_OPTIONS, solve, type SolveOptions } from "../engine/index.ts";
 import type { SolveReport } from "../engine/report.ts";
-import { parseShard, runCompareJob, runEvalJob, runMergeJob, regressionIssue } from "../eval/index.ts";
+import { evalProgressLine, parseShard, runCompareJob, runEvalJob, runMergeJob, regressionIssue } from "../eval/index.ts";
 import { GitCommandManager } from "../github/git.ts";
 import { createOctokit, GitHubHelper, markerFor, permissionAtLeast } from "../github/github.ts";
 import { isSolved, publish, publishRefusal, type PublishOutcome } from "../github/publish.ts";
@@ -92,7 +92,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
       throw new Error(
         writes
           ? 'input "github-token" is empty: writing back needs a token (permissions: contents, pull-requests and issues: write)'
-          : 'input "github-token" is empty: checking a /sstar solve commenter\'s permission needs a token (the default read-only one will do)',
+          : 'input "github-token" is empty: checking that whoever asked for the run has triage access needs a token (the default read-only one will do)',
       );
     }
     github ??= new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
@@ -254,7 +254,7 @@ function baseOf(target: Target): string {
   return target.kind === "issue" || target.kind === "command" || target.kind === "specs" ? target.base : "main";
 }
 
-/** The problems a target names, with refusals and spec errors. Pure but for the API's permission check and reading specs. */
+/** The problems a target names, with refusals and spec errors. I/O: the permission check and reading specs. */
 async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper): Promise<Plan> {
   const plan: Plan = { problems: [], refusals: [], errors: [] };
   if (target.kind === "refuse") {
@@ -266,16 +266,21 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
   }
   if (target.kind === "issue" || target.kind === "command") {
     const issue = target.issue;
-    if (target.kind === "command") {
-      // Anyone can comment; only triage+ can label, so the command asks for the same.
-      const permission = await gh().permissionOf(target.commenter);
+    // Who asked: the commenter, or whoever applied the label. Labeling normally needs triage
+    // access, but an issue template can apply the label for its author, so it is checked too.
+    const requester = target.kind === "command" ? target.commenter : target.labeler;
+    if (!(target.kind === "issue" && target.labelerIsAllowedBot)) {
+      const permission = await gh().permissionOf(requester);
       if (!permissionAtLeast(permission, "triage")) {
         plan.refusals.push({
           issueNumber: issue.number,
           refusal: {
             key: `issue-${issue.number}`,
-            reason: `${target.commenter} asked for a run with a comment but has ${permission} access; running needs triage access or more.`,
-            remedy: `A maintainer can start it by adding the "${inputs.label}" label.`,
+            reason:
+              target.kind === "command"
+                ? `${requester} asked for a run with a comment but has ${permission} access; running needs triage access or more.`
+                : `The "${inputs.label}" label was applied by ${requester}, who has ${permission} access (an issue template may have applied it); running needs triage access or more.`,
+            remedy: `A maintainer can start it by removing and re-adding the "${inputs.label}" label${target.kind === "command" ? " (or commenting /sstar solve)" : ""}.`,
           },
         });
         return plan;
@@ -404,7 +409,10 @@ async function regression(
         solve: shared.options,
         out: resultsPath,
         ...(inputs.shard !== undefined ? { shard: parseShard(inputs.shard, 'input "shard"') } : {}),
-        onProgress: (e) => io.info(JSON.stringify(e)),
+        onProgress: (e) => {
+          const line = evalProgressLine(e);
+          if (line !== null) io.info(line);
+        },
       });
       io.endGroup();
     } finally {

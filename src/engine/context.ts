@@ -6,6 +6,7 @@ import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
 import type { Cell, SelectionEvent } from "./select/types.ts";
 import { StageClock, UsageRecorder } from "./usage.ts";
+import type { PublicGrade } from "./execute.ts";
 
 export type ProgressEvent =
   | { type: "round"; sample: number; round: number; passed: number; total: number; note?: string }
@@ -28,6 +29,8 @@ export class RunContext {
   readonly usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   readonly cells = new Map<string, Promise<Cell>>();
+  /** Public-test grades per program, memoized for this run. */
+  readonly grades = new Map<string, Promise<PublicGrade>>();
   readonly clock: StageClock;
   private stopReason: string | undefined;
   /** The first non-budget model error, shown when nothing at all could be generated. */

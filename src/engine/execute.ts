@@ -18,7 +18,18 @@ export interface PublicGrade {
   feedback: FeedbackTest[];
 }
 
-export async function gradePublic(ctx: RunContext, code: string): Promise<PublicGrade> {
+/** Public-test grades per program, memoized per run: samples often write identical programs. */
+export function gradePublic(ctx: RunContext, code: string): Promise<PublicGrade> {
+  let p = ctx.grades.get(code);
+  if (!p) {
+    p = gradePublicNow(ctx, code);
+    ctx.grades.set(code, p);
+    p.catch(() => ctx.grades.delete(code));
+  }
+  return p;
+}
+
+async function gradePublicNow(ctx: RunContext, code: string): Promise<PublicGrade> {
   const spec = ctx.spec;
   const tests = spec.tests.public;
   const grade = await ctx.clock.time("test", () => gradeProgram(ctx.sandbox, spec, { language: spec.language, code }, tests));

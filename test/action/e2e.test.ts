@@ -75,7 +75,7 @@ describe("the action, end to end", () => {
   it("solves a labeled issue: branch, one PR, one comment; a second run edits them", async () => {
     const p = await repo();
     const { path, payload } = await eventFile("issues-labeled.json");
-    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     const chat = await startScriptedChatServer(absRules());
     try {
       const run = () => runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: baseInputs(chat.url) });
@@ -86,7 +86,8 @@ describe("the action, end to end", () => {
       expect(await p.git(["show", "sstar/issue-7:solutions/issue-7.py"], p.bare)).toBe(CORRECT);
       const specYaml = await p.git(["show", "sstar/issue-7:problems/issue-7.yaml"], p.bare);
       expect(specYaml).toContain("id: issue-7");
-      expect(specYaml).not.toContain("hidden: ignore"); // the HTML comment was stripped
+      expect(specYaml).not.toContain("hidden: ignore"); // the HTML comment was stripped...
+      expect(chat.chatRequests.map((r) => JSON.stringify(r.body)).join("\n")).not.toContain("hidden: ignore"); // ...before any prompt
       expect(await p.git(["rev-parse", "sstar/issue-7"], p.bare)).toBe(first.outputs["commit-sha"]);
       // Exactly one PR, closing the issue, and one comment on the issue.
       expect(gh.state.pulls).toHaveLength(1);
@@ -127,12 +128,13 @@ describe("the action, end to end", () => {
   });
 
   it.each([
-    ["a bot actor", "issues-labeled-by-bot.json", 7, /bot account renovate\\\[bot\\\]/],
-    ["an unparseable issue", "issues-labeled-unparseable.json", 8, /could not be read as a kata/],
-  ])("refuses %s with a clear comment and no branch", async (_what, file, number, reason) => {
+    ["a bot actor", "issues-labeled-by-bot.json", 7, "maintain", /bot account renovate\\\[bot\\\]/],
+    ["an unparseable issue", "issues-labeled-unparseable.json", 8, "maintain", /could not be read as a kata/],
+    ["a label applied by someone without triage access", "issues-labeled.json", 7, "read", /applied by maintainer, who has read access/],
+  ] as const)("refuses %s with a clear comment and no branch", async (_what, file, number, permission, reason) => {
     const p = await repo();
     const { path, payload } = await eventFile(file);
-    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: permission }, issues: [{ number, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     const chat = await startScriptedChatServer([]);
     try {
       const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: baseInputs(chat.url) });
@@ -157,7 +159,7 @@ describe("the action, end to end", () => {
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
     await p.git(["config", "--local", "http.https://github.com/.extraheader", `AUTHORIZATION: basic ${basic}`]);
     const { path, payload } = await eventFile("issues-labeled.json");
-    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     // Every sample is a spy: it prints its environment, every /proc/*/environ and cmdline it can
     // read, and the checkout's .git files, to stdout (the report, the comment and the debugging
     // prompts all show program output).

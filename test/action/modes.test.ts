@@ -61,13 +61,14 @@ describe("two-job workflow: solve (read-only) then publish (no model, no generat
     const p = await makeRepoPair();
     cleanup.push(p.root);
     const { path, payload } = await eventCopy("issues-labeled.json");
-    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "triage" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     const chat = await startScriptedChatServer(rules());
     try {
-      const solveRun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { mode: "solve", "github-token": "", ...model(chat.url) } });
+      const solveRun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { mode: "solve", "github-token": TOKEN, ...model(chat.url) } });
       expect(solveRun.exitCode, solveRun.visible).toBe(0);
       expect(solveRun.outputs).toMatchObject({ solved: "true", "selected-path": "solutions/issue-7.py", branch: "" });
-      expect(gh.requests).toHaveLength(0);
+      // The solve job only reads (who labeled the issue), never writes.
+      expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/octo/katas/collaborators/maintainer/permission"]);
       expect(await p.git(["for-each-ref", "refs/heads/sstar"], p.bare)).toBe("");
       const bundle = JSON.parse(await readFile(join(solveRun.outputs["report-path"]!, "bundle.json"), "utf8"));
       expect(bundle.items).toEqual([{ key: "issue-7", kind: "issue", issueNumber: 7, problemId: "issue-7", reportFile: "reports/issue-7.json" }]);
@@ -91,10 +92,10 @@ describe("two-job workflow: solve (read-only) then publish (no model, no generat
     const p = await makeRepoPair();
     cleanup.push(p.root);
     const { path, payload } = await eventCopy("issues-labeled.json");
-    const gh = await startFakeGitHub({ token: TOKEN, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "triage" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     const chat = await startScriptedChatServer(rules());
     try {
-      const solveRun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { mode: "solve", "github-token": "", ...model(chat.url) } });
+      const solveRun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { mode: "solve", "github-token": TOKEN, ...model(chat.url) } });
       expect(solveRun.exitCode, solveRun.visible).toBe(0);
       const manifestPath = join(solveRun.outputs["report-path"]!, "bundle.json");
       const manifest = JSON.parse(await readFile(manifestPath, "utf8"));

@@ -9,7 +9,8 @@ import type { Command } from "commander";
 import { DEFAULT_SOLVE_OPTIONS, STRATEGY_NAMES, type StrategyName } from "../../engine/index.ts";
 import { createModelClient, modelConfigFromEnv, type ModelConfig } from "../../model/index.ts";
 import { ModelConfigError } from "../../model/types.ts";
-import { createSandbox, type BackendChoice } from "../../sandbox/index.ts";
+import { createSandbox, gradeProgram, type BackendChoice } from "../../sandbox/index.ts";
+import type { SolveReport } from "../../engine/report.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import { importHumanEval } from "../../spec/importers/humaneval.ts";
 import { specFromObject } from "../../spec/load.ts";
@@ -140,6 +141,7 @@ async function runDemo(opts: DemoOptions): Promise<number> {
       resolve(opts.out),
       { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true },
       false,
+      (spec, report) => withHiddenResult(sandbox, spec, report),
     );
     process.stdout.write(`\n${live ? "" : "[REPLAY] "}${summaryTable(results)}\n`);
     process.stdout.write(`Reports: ${resolve(opts.out)}/<id>/report.md\n`);
@@ -149,6 +151,16 @@ async function runDemo(opts: DemoOptions): Promise<number> {
     await replay?.close();
     await sandbox.close();
   }
+}
+
+/**
+ * Grades the selected program on the task's hidden HumanEval check (never shown to the model), so
+ * the demo shows whether the selection was actually right.
+ */
+async function withHiddenResult(sandbox: Sandbox, spec: ProblemSpec, report: SolveReport): Promise<SolveReport> {
+  if (!report.selected || spec.tests.hidden.length === 0) return report;
+  const grade = await gradeProgram(sandbox, spec, { language: spec.language, code: report.selected.code }, spec.tests.hidden);
+  return { ...report, hidden: { passed: grade.passed, total: grade.total } };
 }
 
 /** The scripted judge's ground truth: the canonical HumanEval solution run in the sandbox. */

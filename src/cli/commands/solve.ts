@@ -101,6 +101,8 @@ export interface ProblemResult {
   calls: number;
   wallMs: number;
   dir: string;
+  /** Hidden tests passed by the selected program, when they were run ("3/5"). */
+  hidden?: string;
   error?: string;
 }
 
@@ -110,13 +112,15 @@ export function exitCodeFor(results: readonly ProblemResult[]): number {
 
 /** The final summary table (plain text, aligned). */
 export function summaryTable(results: readonly ProblemResult[]): string {
+  const withHidden = results.some((r) => r.hidden !== undefined);
   const rows = [
-    ["problem", "status", "selected", "public", "calls", "time"],
+    ["problem", "status", "selected", "public", ...(withHidden ? ["hidden"] : []), "calls", "time"],
     ...results.map((r) => [
       r.id,
       r.status,
       r.selectedSample === null ? "-" : String(r.selectedSample),
       r.publicPassed === null ? "-" : `${r.publicPassed}/${r.publicTotal}`,
+      ...(withHidden ? [r.hidden ?? "-"] : []),
       String(r.calls),
       `${(r.wallMs / 1000).toFixed(1)} s`,
     ]),
@@ -167,17 +171,20 @@ export async function solveAll(
   outDir: string,
   deps: SolveRunDeps,
   json: boolean,
+  /** Runs after each solve, before the files are written (the demo grades hidden tests here). */
+  afterSolve?: (spec: ProblemSpec, report: SolveReport) => Promise<SolveReport>,
 ): Promise<{ results: ProblemResult[]; reports: SolveReport[] }> {
   const results: ProblemResult[] = [];
   const reports: SolveReport[] = [];
   for (const spec of specs) {
     if (deps.signal?.aborted) break;
     const dir = join(outDir, spec.id);
-    const report = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
+    const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
       onProgress: progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    const report = afterSolve ? await afterSolve(spec, solved) : solved;
     await writeProblemFiles(dir, spec, report);
     if (!json) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
@@ -190,6 +197,7 @@ export async function solveAll(
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
       dir,
+      ...(report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {}),
       ...(report.error !== undefined ? { error: report.error } : {}),
     });
   }

@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { serveChatCompletions, type ChatHandlerResult, type ChatServer } from "../../model/serve.ts";
 import { extractCode } from "../../model/index.ts";
 import { stageOfMessages } from "../../engine/prompts.ts";
+import { fence } from "../../engine/text.ts";
 import type { ChatMessage } from "../../model/types.ts";
 import type { PoolTask } from "./pool.ts";
 
@@ -97,14 +98,14 @@ export async function startReplayModel(options: ReplayModelOptions): Promise<Cha
       case "generate": {
         const k = generated.get(task.taskId) ?? 0;
         generated.set(task.taskId, k + 1);
-        return reply(`Recorded sample ${k} of the pool.\n\n\`\`\`python\n${pool[k % pool.length]}\`\`\`\n`);
+        return reply(`Recorded sample ${k} of the pool.\n\n${fence(pool[k % pool.length] ?? "", "python")}\n`);
       }
       case "debug": {
         const assistants = messages.filter((m) => m.role === "assistant");
         const last = extractCode(assistants[assistants.length - 1]?.content ?? "", "python")?.trim() ?? "";
         const j = pool.findIndex((p) => p.trim() === last);
         const next = j < 0 ? assistants.length * options.samples : j + options.samples;
-        return reply(`The previous program fails some examples; here is another recorded sample (${next % pool.length}).\n\n\`\`\`python\n${pool[next % pool.length]}\`\`\`\n`);
+        return reply(`The previous program fails some examples; here is another recorded sample (${next % pool.length}).\n\n${fence(pool[next % pool.length] ?? "", "python")}\n`);
       }
       case "synthesize": {
         const count = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");

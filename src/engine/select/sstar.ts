@@ -2,7 +2,7 @@
 // several distinguishing inputs per match (both orders), combined by Bayes with the judge's
 // accuracy unknown. Clusters play in order of size, each challenger against the current leader,
 // under a hard budget of model calls that grows with the number of clusters.
-import { clusterRows, distinguishingInputs, type Equivalent } from "./cluster.ts";
+import { cellsAgree, clusterRows, distinguishingInputs, type Equivalent } from "./cluster.ts";
 import { clusterTrace, shown } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
@@ -221,9 +221,15 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const probed = new Set<number>();
   const refine = async (g: number): Promise<number[]> => {
     const r = rep(g);
+    // Members that disagree with the representative on suspect inputs behave differently
+    // somewhere: probe the one that disagrees most, then the most different-looking code.
+    const suspectIdx = [...suspectReason.keys()];
+    const disagreements = (p: number): number =>
+      suspectIdx.filter((i) => !cellsAgree(work.cells[r]![i], work.cells[p]![i], equivalent)).length;
     const partner = groups[g]!
       .filter((p) => !probed.has(p) && kept[p]!.code !== kept[r]!.code)
-      .sort((x, y) => similarity(kept[r]!.code, kept[x]!.code) - similarity(kept[r]!.code, kept[y]!.code) || x - y)[0];
+      .map((p) => ({ p, d: disagreements(p), s: similarity(kept[r]!.code, kept[p]!.code) }))
+      .sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
     if (partner === undefined) return [];
     probed.add(partner);
     const fresh = await separateAndRun(r, partner);
