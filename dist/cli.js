@@ -17897,9 +17897,9 @@ function bwrapArgs({ layout, runner, request }) {
     if (e.kind === "symlink") a2.push("--symlink", e.target, e.path);
     else a2.push("--ro-bind", e.path, e.path);
   }
-  for (const path7 of request.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--proc", "/proc", "--dev", "/dev");
   a2.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", HOME);
+  for (const path7 of request.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--ro-bind", request.programDir, BOX);
   a2.push(request.binWritable ? "--bind" : "--ro-bind", request.binDir, BIN);
   if (request.dataDir !== void 0) a2.push("--ro-bind", request.dataDir, DATA);
@@ -71747,10 +71747,66 @@ function argmax(values) {
   for (let i2 = 1; i2 < values.length; i2++) if (values[i2] > values[best] + 1e-12) best = i2;
   return best;
 }
+function agreementPrior(agree, inputCount, sharpness, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
+  const w = agree.map((row, g) => {
+    const soft = inputCount === 0 ? row.length : row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0);
+    return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
+  });
+  const total = w.reduce((s, v) => s + v, 0);
+  return total > 0 ? w.map((v) => v / total) : w.map(() => 1 / Math.max(1, w.length));
+}
+function jointWeights(prior, votes, grid = JUDGE_ACCURACY_GRID) {
+  const w = prior.map(
+    (p, x) => grid.map((q) => {
+      let l = p / grid.length;
+      for (const v of votes) l *= v.winner === x ? q : v.loser === x ? 1 - q : 0.5;
+      return l;
+    })
+  );
+  const total = w.reduce((s, row) => s + row.reduce((a2, b) => a2 + b, 0), 0);
+  return total > 0 ? w.map((row) => row.map((v) => v / total)) : w.map((row) => row.map(() => 1 / (prior.length * grid.length)));
+}
+function matchValue(w, a2, b, grid = JUDGE_ACCURACY_GRID, voteCount = 2) {
+  const k = w.length;
+  const now = Math.max(...w.map((row) => row.reduce((s, v) => s + v, 0)));
+  const pa = (x, q) => x === a2 ? q : x === b ? 1 - q : 0.5;
+  let expected = 0;
+  for (let winsA = 0; winsA <= voteCount; winsA++) {
+    const ways = binomial(voteCount, winsA);
+    const post = new Array(k).fill(0);
+    for (let x = 0; x < k; x++) {
+      for (let j = 0; j < grid.length; j++) {
+        const p = pa(x, grid[j]);
+        post[x] += w[x][j] * ways * Math.pow(p, winsA) * Math.pow(1 - p, voteCount - winsA);
+      }
+    }
+    expected += Math.max(...post);
+  }
+  return expected - now;
+}
+function binomial(n2, k) {
+  let r = 1;
+  for (let i2 = 1; i2 <= k; i2++) r = r * (n2 - k + i2) / i2;
+  return r;
+}
+function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID) {
+  let best = null;
+  for (const [a2, b] of pairs) {
+    let gain = 0;
+    for (let m = 1; m <= Math.max(1, lookahead); m++) gain = Math.max(gain, matchValue(w, a2, b, grid, 2 * m) / m);
+    if (gain > minGain + 1e-12 && (best === null || gain > best.gain + 1e-12)) best = { a: a2, b, gain };
+  }
+  return best;
+}
 
 // src/engine/select/sstar.ts
 var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
+var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
+var DEFAULT_ERROR_PENALTY = 0;
+var DEFAULT_SCHEDULE = "value";
+var DEFAULT_MIN_GAIN = 0;
+var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
 function defaultCallBudget(clusters) {
   return 3 * Math.max(0, clusters - 1);
@@ -71760,6 +71816,11 @@ async function runSstar(ctx, env2, options = {}) {
   const threshold = options.suspectErrorShare ?? SUSPECT_ERROR_SHARE;
   const exponent = options.clusterPriorExponent ?? DEFAULT_CLUSTER_PRIOR_EXPONENT;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const sharpness = options.agreementSharpness ?? DEFAULT_AGREEMENT_SHARPNESS;
+  const errorPenalty = options.errorPenalty ?? DEFAULT_ERROR_PENALTY;
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const minGain = options.minGain ?? DEFAULT_MIN_GAIN;
+  const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
   const mode = options.judgeMode ?? "together";
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
@@ -71829,10 +71890,14 @@ async function runSstar(ctx, env2, options = {}) {
   env2.onEvent?.({ type: "clustered", clusters: groups.length });
   const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
-  const prior = () => sizePrior(
-    groups.map((g) => g.length),
-    exponent
-  );
+  const prior = () => {
+    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent);
+    const t = cls.trusted;
+    const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
+    const errs = groups.map((g) => t.filter((i2, k2) => work.cells[g[0]][i2]?.ok !== true && ran[k2] > 0.5).length);
+    return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
+  };
   const votes = [];
   const matches = [];
   const budget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
@@ -71938,38 +72003,66 @@ async function runSstar(ctx, env2, options = {}) {
     env2.onEvent?.({ type: "clustered", clusters: groups.length });
     return added;
   };
-  const played = /* @__PURE__ */ new Set([0]);
-  const queue = groups.map((_, g) => g).slice(1);
-  const leaderOf = () => {
-    const post2 = posterior(prior(), votes);
-    return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
-  };
-  let guard = 0;
-  while (guard++ < 200) {
-    const c3 = queue.shift();
-    if (c3 !== void 0) {
-      await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
-      played.add(c3);
-      continue;
-    }
-    const post2 = posterior(prior(), votes);
-    const leader = argmax(post2);
-    const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-    if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
-      const added = await refine2(leader);
-      if (added.length > 0) {
-        queue.push(...added);
+  if (schedule === "value") {
+    let guard = 0;
+    while (guard++ < 500) {
+      const canProbe = (g) => groups[g].some((p) => !probed.has(p) && kept[p].code !== kept[rep(g)].code);
+      const leader = argmax(posterior(prior(), votes));
+      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
+        const w = jointWeights(prior(), votes);
+        const pairs = [];
+        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) pairs.push([a2, b]);
+        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
+        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+        if (best !== null) {
+          const before = used();
+          await play(best.a, best.b, 2);
+          if (used() !== before) continue;
+        }
+      }
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate && canProbe(leader)) {
+        const added = await refine2(leader);
+        if (added.length === 0 && !canProbe(leader)) break;
         continue;
       }
-      if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      break;
     }
-    if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
-      const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
-      const before = used();
-      await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
-      if (used() !== before) continue;
+  } else {
+    const played = /* @__PURE__ */ new Set([0]);
+    const queue = groups.map((_, g) => g).slice(1);
+    const leaderOf = () => {
+      const post2 = posterior(prior(), votes);
+      return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
+    };
+    let guard = 0;
+    while (guard++ < 200) {
+      const c3 = queue.shift();
+      if (c3 !== void 0) {
+        await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
+        played.add(c3);
+        continue;
+      }
+      const post2 = posterior(prior(), votes);
+      const leader = argmax(post2);
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
+        const added = await refine2(leader);
+        if (added.length > 0) {
+          queue.push(...added);
+          continue;
+        }
+        if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      }
+      if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
+        const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
+        const before = used();
+        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        if (used() !== before) continue;
+      }
+      break;
     }
-    break;
   }
   const k = groups.length;
   const post = posterior(prior(), votes);
@@ -73642,47 +73735,33 @@ async function loadSpecs(pathsOrGlobsOrDirs) {
 }
 
 // src/cli/options.ts
-var SANDBOX_CHOICES = ["auto", "bwrap", "none"];
+var SANDBOX_CHOICES = ["auto", "bwrap", "docker", "none"];
 var DEFAULT_CACHE_DIR = ".sstar-cache/model";
-function positiveInt(name) {
+function numberArg(name, rule) {
+  const kind = rule.integer ? "a whole number" : "a number";
+  const range = rule.max === void 0 ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
   return (value) => {
     const n2 = Number(value);
-    if (!Number.isInteger(n2) || n2 < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+    const ok = value.trim() !== "" && Number.isFinite(n2) && n2 >= rule.min && (rule.max === void 0 || n2 <= rule.max) && (!rule.integer || Number.isInteger(n2));
+    if (!ok) throw new InvalidArgumentError(`${name} must be ${kind} ${range}, got ${JSON.stringify(value)}`);
     return n2;
   };
 }
-function nonNegativeInt(name) {
-  return (value) => {
-    const n2 = Number(value);
-    if (!Number.isInteger(n2) || n2 < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0, got ${JSON.stringify(value)}`);
-    return n2;
-  };
-}
-function nonNegativeNumber(name) {
-  return (value) => {
-    const n2 = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n2) || n2 < 0) throw new InvalidArgumentError(`${name} must be a number of at least 0, got ${JSON.stringify(value)}`);
-    return n2;
-  };
-}
+var positiveInt = (name) => numberArg(name, { integer: true, min: 1 });
+var nonNegativeInt = (name) => numberArg(name, { integer: true, min: 0 });
+var nonNegativeNumber = (name) => numberArg(name, { integer: false, min: 0 });
 function strategyArg(value) {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
   return value;
 }
-function sandboxArg(value) {
-  if (!SANDBOX_CHOICES.includes(value)) throw new InvalidArgumentError(`--sandbox must be one of ${SANDBOX_CHOICES.join(", ")}`);
-  return value;
-}
-function temperatureArg(value) {
-  const t = Number(value);
-  if (value.trim() === "" || !Number.isFinite(t) || t < 0 || t > 2) throw new InvalidArgumentError("--temperature must be a number from 0 to 2");
-  return t;
+function sandboxOption() {
+  return new Option("--sandbox <kind>", "isolation backend (none is no isolation)").choices(SANDBOX_CHOICES).default("auto");
 }
 function addModelFlags(command) {
-  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens")).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input")).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output")).option("--concurrency <n>", "model calls in flight at once", positiveInt("--concurrency")).option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache");
+  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens")).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input")).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output")).option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency")).option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache");
 }
 function addSolveFlags(command) {
-  return command.option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, temperatureArg).option("--sandbox <kind>", `isolation: ${SANDBOX_CHOICES.join(", ")} (none is no isolation)`, sandboxArg, "auto");
+  return command.option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(sandboxOption());
 }
 function modelConfigFromFlags(env2, flags) {
   const budget = {
@@ -73690,13 +73769,17 @@ function modelConfigFromFlags(env2, flags) {
     ...flags.budgetTokens !== void 0 ? { tokens: flags.budgetTokens } : {},
     ...flags.budgetUsd !== void 0 ? { costUsd: flags.budgetUsd } : {}
   };
+  const judge = {
+    ...flags.judgeModel !== void 0 ? { model: flags.judgeModel } : {},
+    ...flags.judgeBaseUrl !== void 0 ? { baseUrl: flags.judgeBaseUrl } : {}
+  };
   if (flags.priceInput === void 0 !== (flags.priceOutput === void 0)) {
     throw new ModelConfigError("give both --price-input and --price-output (US dollars per million tokens), or neither");
   }
   const overrides = {
     ...flags.baseUrl !== void 0 ? { baseUrl: flags.baseUrl } : {},
     ...flags.model !== void 0 ? { model: flags.model } : {},
-    ...flags.judgeModel !== void 0 ? { judge: { model: flags.judgeModel } } : {},
+    ...Object.keys(judge).length > 0 ? { judge } : {},
     ...flags.concurrency !== void 0 ? { concurrency: flags.concurrency } : {},
     ...Object.keys(budget).length > 0 ? { budget } : {},
     ...flags.priceInput !== void 0 && flags.priceOutput !== void 0 ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {},
@@ -73716,6 +73799,44 @@ function solveOptionsFromFlags(flags, config2, sandboxName) {
     replay: false
   };
 }
+function errorLine2(command) {
+  return (line) => process.stderr.write(`sstar ${command}: ${line}
+`);
+}
+function modelConfigOrReport(env2, flags, err) {
+  try {
+    return modelConfigFromFlags(env2, flags);
+  } catch (error62) {
+    if (error62 instanceof ModelConfigError) {
+      err(error62.message);
+      return null;
+    }
+    throw error62;
+  }
+}
+async function openSandbox(choice, err) {
+  try {
+    return await createSandbox({ backend: choice, log: (line) => process.stderr.write(`${line}
+`) });
+  } catch (error62) {
+    err(error62.message);
+    return null;
+  }
+}
+async function interruptible(err, onInterrupt, work) {
+  const controller = new AbortController();
+  const onSigint = () => {
+    err(`interrupted: ${onInterrupt}`);
+    controller.abort();
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    const result = await work(controller.signal);
+    return { result, interrupted: controller.signal.aborted };
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
 
 // src/cli/commands/eval.ts
 function shardArg(value) {
@@ -73734,69 +73855,52 @@ function registerEval(program2) {
   });
 }
 async function runEvalCommand(specPaths, flags, toolVersion) {
-  const err = (line) => process.stderr.write(`sstar eval: ${line}
-`);
+  const err = errorLine2("eval");
   const loaded = await loadSpecs(specPaths);
   for (const e of loaded.errors) err(formatSpecError(e));
   if (loaded.specs.length === 0) {
     err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
     return 2;
   }
-  let config2;
+  const config2 = modelConfigOrReport(process.env, flags, err);
+  if (config2 === null) return 2;
+  const model = createModelClient({ ...config2, log: err });
+  const sandbox = await openSandbox(flags.sandbox, err);
+  if (sandbox === null) return 2;
   try {
-    config2 = modelConfigFromFlags(process.env, flags);
-  } catch (error62) {
-    if (error62 instanceof ModelConfigError) {
-      err(error62.message);
-      return 2;
-    }
-    throw error62;
-  }
-  const model = createModelClient({ ...config2, log: (line) => err(line) });
-  let sandbox;
-  try {
-    sandbox = await createSandbox({ backend: flags.sandbox });
-  } catch (error62) {
-    err(`sandbox: ${error62.message}`);
-    return 2;
-  }
-  const controller = new AbortController();
-  const onSigint = () => {
-    err("interrupted: stopping after saving the finished problems");
-    controller.abort();
-  };
-  process.once("SIGINT", onSigint);
-  try {
-    const results = await runEvalJob({
-      specs: loaded.specs,
-      model,
-      sandbox,
-      solve: solveOptionsFromFlags(flags, config2, sandbox.backend),
-      out: flags.out,
-      ...flags.shard ? { shard: flags.shard } : {},
-      ...flags.costs !== void 0 ? { costsFile: flags.costs } : {},
-      toolVersion,
-      concurrency: flags.problemConcurrency,
-      signal: controller.signal,
-      onProgress: (event) => {
-        const line = evalProgressLine(event);
-        if (line !== null) process.stderr.write(`${line}
+    const { result: results, interrupted } = await interruptible(
+      err,
+      "stopping after saving the finished problems",
+      (signal) => runEvalJob({
+        specs: loaded.specs,
+        model,
+        sandbox,
+        solve: solveOptionsFromFlags(flags, config2, sandbox.backend),
+        out: flags.out,
+        ...flags.shard ? { shard: flags.shard } : {},
+        ...flags.costs !== void 0 ? { costsFile: flags.costs } : {},
+        toolVersion,
+        concurrency: flags.problemConcurrency,
+        signal,
+        onProgress: (event) => {
+          const line = evalProgressLine(event);
+          if (line !== null) process.stderr.write(`${line}
 `);
-      }
-    });
+        }
+      })
+    );
     const s = results.summary;
     const rate2 = s.problems === 0 ? 0 : 100 * s.solved / s.problems;
     process.stdout.write(
       `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate2.toFixed(1)}%), oracle ${s.oracle}, ${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}
 `
     );
-    if (controller.signal.aborted) return 130;
+    if (interrupted) return 130;
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error62) {
     err(error62.message);
     return 2;
   } finally {
-    process.off("SIGINT", onSigint);
     await sandbox.close();
   }
 }
@@ -75044,45 +75148,6 @@ function renderReportMarkdown(report, options) {
 }
 
 // src/cli/commands/solve.ts
-var SANDBOX_CHOICES2 = ["auto", "bwrap", "none"];
-function positiveInt3(name) {
-  return (value) => {
-    const n2 = Number(value);
-    if (!Number.isInteger(n2) || n2 < 1) throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
-    return n2;
-  };
-}
-function nonNegativeInt2(name) {
-  return (value) => {
-    const n2 = Number(value);
-    if (!Number.isInteger(n2) || n2 < 0) throw new InvalidArgumentError(`${name} must be a whole number of at least 0, got ${JSON.stringify(value)}`);
-    return n2;
-  };
-}
-function strategyArg2(value) {
-  if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
-  return value;
-}
-function sandboxArg2(value) {
-  if (!SANDBOX_CHOICES2.includes(value)) throw new InvalidArgumentError(`--sandbox must be one of ${SANDBOX_CHOICES2.join(", ")}`);
-  return value;
-}
-function modelConfigFromFlags2(env2, flags, cacheDir) {
-  const overrides = {
-    ...flags.baseUrl !== void 0 ? { baseUrl: flags.baseUrl } : {},
-    ...flags.model !== void 0 ? { model: flags.model } : {},
-    ...flags.judgeModel !== void 0 ? { judge: { model: flags.judgeModel } } : {},
-    ...flags.concurrency !== void 0 ? { concurrency: flags.concurrency } : {},
-    ...flags.budgetCalls !== void 0 || flags.budgetTokens !== void 0 ? {
-      budget: {
-        ...flags.budgetCalls !== void 0 ? { calls: flags.budgetCalls } : {},
-        ...flags.budgetTokens !== void 0 ? { tokens: flags.budgetTokens } : {}
-      }
-    } : {},
-    cacheDir: flags.cache ? cacheDir : null
-  };
-  return modelConfigFromEnv(env2, overrides);
-}
 function exitCodeFor(results) {
   return results.length > 0 && results.every((r) => r.status === "solved") ? 0 : 1;
 }
@@ -75170,72 +75235,47 @@ async function writeProblemFiles(dir, spec, report) {
   await Promise.all(writes);
 }
 function registerSolve(program2) {
-  program2.command("solve").description("Solve problems with S*: sample, debug on the public tests, select by distinguishing inputs. Writes <out>/<id>/solution.<ext>, report.json, report.md.").argument("<spec...>", "problem spec files, folders or globs").option("--samples <n>", "parallel samples (N)", positiveInt3("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt2("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg2, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", "sampling temperature", (v) => {
-    const t = Number(v);
-    if (!Number.isFinite(t) || t < 0 || t > 2) throw new InvalidArgumentError("--temperature must be a number from 0 to 2");
-    return t;
-  }).option("--out <dir>", "output folder", "sstar-out").option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: the main model)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt2("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt2("--budget-tokens")).option("--concurrency <n>", "model calls in flight at once", positiveInt3("--concurrency")).option("--sandbox <kind>", `isolation: ${SANDBOX_CHOICES2.join(", ")} (none is no isolation)`, sandboxArg2, "auto").option("--cache-dir <dir>", "model reply cache folder", ".sstar-cache/model").option("--no-cache", "do not read or write the model reply cache").option("--json", "print a JSON summary on stdout instead of the tables", false).action(async (specPaths, raw) => {
-    process.exitCode = await runSolveCommand(specPaths, raw);
+  const command = program2.command("solve").description("Solve problems with S*: sample, debug on the public tests, select by distinguishing inputs. Writes <out>/<id>/solution.<ext>, report.json, report.md.").argument("<spec...>", "problem spec files, folders or globs").option("--out <dir>", "output folder", "sstar-out").option("--json", "print a JSON summary on stdout instead of the tables", false);
+  addSolveFlags(command);
+  addModelFlags(command);
+  command.action(async (specPaths, flags) => {
+    process.exitCode = await runSolveCommand(specPaths, flags);
   });
 }
-async function runSolveCommand(specPaths, raw) {
-  const err = (line) => process.stderr.write(`sstar solve: ${line}
-`);
+async function runSolveCommand(specPaths, flags) {
+  const err = errorLine2("solve");
   const loaded = await loadSpecs(specPaths);
   for (const e of loaded.errors) err(formatSpecError(e));
   if (loaded.specs.length === 0) {
     err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
     return 2;
   }
-  let config2;
+  const config2 = modelConfigOrReport(process.env, flags, err);
+  if (config2 === null) return 2;
+  const model = createModelClient({ ...config2, log: err });
+  const sandbox = await openSandbox(flags.sandbox, err);
+  if (sandbox === null) return 2;
   try {
-    config2 = modelConfigFromFlags2(process.env, raw, raw.cacheDir);
-  } catch (error62) {
-    if (error62 instanceof ModelConfigError) {
-      err(error62.message);
-      return 2;
-    }
-    throw error62;
-  }
-  const model = createModelClient({ ...config2, log: (line) => err(line) });
-  let sandbox;
-  try {
-    sandbox = await createSandbox({ backend: raw.sandbox });
-  } catch (error62) {
-    err(`sandbox: ${error62.message}`);
-    return 2;
-  }
-  const controller = new AbortController();
-  const onSigint = () => {
-    err("interrupted: finishing with what each run has");
-    controller.abort();
-  };
-  process.once("SIGINT", onSigint);
-  try {
-    const { results } = await solveAll(
-      loaded.specs,
-      {
-        samples: raw.samples,
-        rounds: raw.rounds,
-        selection: raw.selection,
-        temperature: raw.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
-        modelName: config2.model,
-        judgeModelName: config2.judge?.model ?? config2.model,
-        sandboxName: sandbox.backend,
-        replay: false
-      },
-      resolve2(raw.out),
-      { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal: controller.signal },
-      raw.json
+    const {
+      result: { results }
+    } = await interruptible(
+      err,
+      "finishing with what each run has",
+      (signal) => solveAll(
+        loaded.specs,
+        solveOptionsFromFlags(flags, config2, sandbox.backend),
+        resolve2(flags.out),
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        flags.json
+      )
     );
-    if (raw.json) process.stdout.write(`${JSON.stringify({ results, specErrors: loaded.errors.map(formatSpecError) }, null, 2)}
+    if (flags.json) process.stdout.write(`${JSON.stringify({ results, specErrors: loaded.errors.map(formatSpecError) }, null, 2)}
 `);
     else process.stdout.write(`
 ${summaryTable(results)}
 `);
     return loaded.errors.length > 0 ? Math.max(1, exitCodeFor(results)) : exitCodeFor(results);
   } finally {
-    process.off("SIGINT", onSigint);
     await sandbox.close();
   }
 }
@@ -75425,22 +75465,42 @@ ANSWER: ${answer}`);
 var DEFAULT_DEMO_TASKS = ["HumanEval/3", "HumanEval/5", "HumanEval/24"];
 function probability(value) {
   const p = Number(value);
-  if (!Number.isFinite(p) || p < 0 || p > 1) throw new InvalidArgumentError("--judge-accuracy must be a number from 0 to 1");
+  if (value.trim() === "" || !Number.isFinite(p) || p < 0 || p > 1) throw new InvalidArgumentError("--judge-accuracy must be a number from 0 to 1");
   return p;
 }
 function registerDemo(program2) {
-  program2.command("demo").description(
-    "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url and --model, runs against a real model instead."
-  ).option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data").option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(",")).option("--samples <n>", "parallel samples (N)", positiveInt3("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds", nonNegativeInt2("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg2, DEFAULT_SOLVE_OPTIONS.selection).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo")).option("--base-url <url>", "run against this OpenAI-compatible endpoint instead of the replay").option("--model <name>", "model name (with --base-url)").option("--judge-model <name>", "judge model name (with --base-url)").option("--sandbox <kind>", "isolation: auto, bwrap, none", sandboxArg2, "auto").action(async (opts) => {
-    process.exitCode = await runDemo(opts);
+  const command = program2.command("demo").description(
+    "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead."
+  ).option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data").option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo"));
+  addSolveFlags(command);
+  addModelFlags(command);
+  command.action(async (flags) => {
+    process.exitCode = await runDemo(flags, (name) => command.getOptionValueSource(name) === "cli");
   });
 }
-async function runDemo(opts) {
-  const err = (line) => process.stderr.write(`sstar demo: ${line}
-`);
-  const dataDir = resolve3(opts.data);
-  const taskIds = opts.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
-  const live = opts.baseUrl !== void 0;
+function conflictingDemoFlags(live, given) {
+  const replayOnly = [["judgeAccuracy", "--judge-accuracy"]];
+  const liveOnly = [
+    ["model", "--model"],
+    ["judgeModel", "--judge-model"],
+    ["judgeBaseUrl", "--judge-base-url"],
+    ["cacheDir", "--cache-dir"],
+    ["cache", "--no-cache"]
+  ];
+  return (live ? replayOnly : liveOnly).filter(([name]) => given(name)).map(([, flag]) => flag);
+}
+async function runDemo(flags, given) {
+  const err = errorLine2("demo");
+  const live = flags.baseUrl !== void 0;
+  const conflicts = conflictingDemoFlags(live, given);
+  if (conflicts.length > 0) {
+    err(
+      live ? `${conflicts.join(", ")}: only for the replay model (without --base-url)` : `${conflicts.join(", ")}: only with --base-url (without it the demo runs against the local replay model)`
+    );
+    return 2;
+  }
+  const dataDir = resolve3(flags.data);
+  const taskIds = flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
   let loaded;
   let specs;
   try {
@@ -75451,71 +75511,48 @@ async function runDemo(opts) {
     err(`${error62.message} (data folder: ${dataDir}; pass --data DIR)`);
     return 2;
   }
-  let config2;
-  if (live) {
-    try {
-      config2 = modelConfigFromEnv(process.env, {
-        baseUrl: opts.baseUrl,
-        ...opts.model !== void 0 ? { model: opts.model } : {},
-        ...opts.judgeModel !== void 0 ? { judge: { model: opts.judgeModel } } : {},
-        cacheDir: null
-      });
-    } catch (error62) {
-      if (error62 instanceof ModelConfigError) {
-        err(error62.message);
-        return 2;
-      }
-      throw error62;
-    }
-  }
-  let sandbox;
-  try {
-    sandbox = await createSandbox({ backend: opts.sandbox });
-  } catch (error62) {
-    err(error62.message);
-    return 2;
-  }
+  const config2 = live ? modelConfigOrReport(process.env, flags, err) : modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
+  if (config2 === null) return 2;
+  const sandbox = await openSandbox(flags.sandbox, err);
+  if (sandbox === null) return 2;
   const replay = live ? void 0 : await startReplayModel({
     tasks: loaded.tasks,
-    samples: opts.samples,
-    judgeAccuracy: opts.judgeAccuracy,
+    samples: flags.samples,
+    judgeAccuracy: flags.judgeAccuracy,
     canonicalOutput: canonicalRunner(sandbox, specs, loaded.tasks)
   });
   try {
-    const modelConfig = config2 ?? { baseUrl: replay.url, apiKey: "replay", model: REPLAY_MODEL_NAME, cacheDir: null, concurrency: 8 };
-    const model = createModelClient(modelConfig);
+    const model = createModelClient({ ...config2, ...replay ? { baseUrl: replay.url, apiKey: "replay" } : {}, log: err });
     if (!live) {
       process.stdout.write(
         [
           "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
           "  programs: real CodeGen-16B samples from the shared pool (sample i = pool program i; a debugging round serves program i+N)",
           "  inputs:   CodeGen-16B's own test calls (arguments only)",
-          `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${opts.judgeAccuracy}`,
+          `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${flags.judgeAccuracy}`,
           ""
         ].join("\n")
       );
     }
-    const { results } = await solveAll(
-      specs,
-      {
-        samples: opts.samples,
-        rounds: opts.rounds,
-        selection: opts.selection,
-        temperature: DEFAULT_SOLVE_OPTIONS.temperature,
-        modelName: live ? modelConfig.model : REPLAY_MODEL_NAME,
-        judgeModelName: live ? modelConfig.judge?.model ?? modelConfig.model : REPLAY_JUDGE_NAME,
-        sandboxName: sandbox.backend,
-        replay: !live
-      },
-      resolve3(opts.out),
-      { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true },
-      false,
-      (spec, report) => withHiddenResult(sandbox, spec, report)
+    const options = solveOptionsFromFlags(flags, config2, sandbox.backend);
+    const {
+      result: { results }
+    } = await interruptible(
+      err,
+      "finishing with what each run has",
+      (signal) => solveAll(
+        specs,
+        live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
+        resolve3(flags.out),
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        false,
+        (spec, report) => withHiddenResult(sandbox, spec, report)
+      )
     );
     process.stdout.write(`
 ${live ? "" : "[REPLAY] "}${summaryTable(results)}
 `);
-    process.stdout.write(`Reports: ${resolve3(opts.out)}/<id>/report.md
+    process.stdout.write(`Reports: ${resolve3(flags.out)}/<id>/report.md
 `);
     return live ? exitCodeFor(results) : 0;
   } finally {

@@ -10674,7 +10674,7 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
+    function matchValue2(match, value) {
       if (typeof match === "string") {
         return match === value;
       }
@@ -10730,7 +10730,7 @@ var require_mock_utils = __commonJS({
       }
       for (const [matchHeaderName, matchHeaderValue] of Object.entries(mockDispatch2.headers)) {
         const headerValue2 = getHeaderByName(headers, matchHeaderName);
-        if (!matchValue(matchHeaderValue, headerValue2)) {
+        if (!matchValue2(matchHeaderValue, headerValue2)) {
           return false;
         }
       }
@@ -10749,9 +10749,9 @@ var require_mock_utils = __commonJS({
       return [...pathSegments, qp.toString()].join("?");
     }
     function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path7);
-      const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
+      const pathMatch = matchValue2(mockDispatch2.path, path7);
+      const methodMatch = matchValue2(mockDispatch2.method, method);
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue2(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -10771,15 +10771,15 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue2(safeUrl(path7), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue2(method, key.method));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue2(body, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -10920,7 +10920,7 @@ var require_mock_utils = __commonJS({
       const url2 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue2(matcher, url2.host))) {
         return true;
       }
       return false;
@@ -10938,7 +10938,7 @@ var require_mock_utils = __commonJS({
       deleteMockDispatch,
       buildKey,
       generateKeyValues,
-      matchValue,
+      matchValue: matchValue2,
       getResponse,
       getStatusText,
       mockDispatch,
@@ -11310,7 +11310,7 @@ var require_mock_agent = __commonJS({
     } = require_mock_symbols();
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
-    var { matchValue, buildMockOptions } = require_mock_utils();
+    var { matchValue: matchValue2, buildMockOptions } = require_mock_utils();
     var { InvalidArgumentError, UndiciError } = require_errors();
     var Dispatcher = require_dispatcher();
     var Pluralizer = require_pluralizer();
@@ -11389,7 +11389,7 @@ var require_mock_agent = __commonJS({
           return dispatcher;
         }
         for (const [keyMatcher, nonExplicitDispatcher] of Array.from(this[kClients])) {
-          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin)) {
+          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue2(keyMatcher, origin)) {
             const dispatcher = this[kFactory](origin);
             this[kMockAgentSet](origin, dispatcher);
             dispatcher[kDispatches] = nonExplicitDispatcher[kDispatches];
@@ -54825,9 +54825,9 @@ function bwrapArgs({ layout, runner, request: request2 }) {
     if (e.kind === "symlink") a2.push("--symlink", e.target, e.path);
     else a2.push("--ro-bind", e.path, e.path);
   }
-  for (const path7 of request2.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--proc", "/proc", "--dev", "/dev");
   a2.push("--perms", "1777", "--size", String(request2.limits.tmpBytes), "--tmpfs", HOME);
+  for (const path7 of request2.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--ro-bind", request2.programDir, BOX);
   a2.push(request2.binWritable ? "--bind" : "--ro-bind", request2.binDir, BIN);
   if (request2.dataDir !== void 0) a2.push("--ro-bind", request2.dataDir, DATA);
@@ -88708,10 +88708,66 @@ function argmax(values) {
   for (let i2 = 1; i2 < values.length; i2++) if (values[i2] > values[best] + 1e-12) best = i2;
   return best;
 }
+function agreementPrior(agree, inputCount, sharpness, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
+  const w = agree.map((row, g) => {
+    const soft = inputCount === 0 ? row.length : row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0);
+    return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
+  });
+  const total = w.reduce((s, v) => s + v, 0);
+  return total > 0 ? w.map((v) => v / total) : w.map(() => 1 / Math.max(1, w.length));
+}
+function jointWeights(prior, votes, grid = JUDGE_ACCURACY_GRID) {
+  const w = prior.map(
+    (p, x) => grid.map((q) => {
+      let l = p / grid.length;
+      for (const v of votes) l *= v.winner === x ? q : v.loser === x ? 1 - q : 0.5;
+      return l;
+    })
+  );
+  const total = w.reduce((s, row) => s + row.reduce((a2, b) => a2 + b, 0), 0);
+  return total > 0 ? w.map((row) => row.map((v) => v / total)) : w.map((row) => row.map(() => 1 / (prior.length * grid.length)));
+}
+function matchValue(w, a2, b, grid = JUDGE_ACCURACY_GRID, voteCount = 2) {
+  const k = w.length;
+  const now = Math.max(...w.map((row) => row.reduce((s, v) => s + v, 0)));
+  const pa = (x, q) => x === a2 ? q : x === b ? 1 - q : 0.5;
+  let expected = 0;
+  for (let winsA = 0; winsA <= voteCount; winsA++) {
+    const ways = binomial(voteCount, winsA);
+    const post = new Array(k).fill(0);
+    for (let x = 0; x < k; x++) {
+      for (let j = 0; j < grid.length; j++) {
+        const p = pa(x, grid[j]);
+        post[x] += w[x][j] * ways * Math.pow(p, winsA) * Math.pow(1 - p, voteCount - winsA);
+      }
+    }
+    expected += Math.max(...post);
+  }
+  return expected - now;
+}
+function binomial(n2, k) {
+  let r = 1;
+  for (let i2 = 1; i2 <= k; i2++) r = r * (n2 - k + i2) / i2;
+  return r;
+}
+function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID) {
+  let best = null;
+  for (const [a2, b] of pairs) {
+    let gain = 0;
+    for (let m = 1; m <= Math.max(1, lookahead); m++) gain = Math.max(gain, matchValue(w, a2, b, grid, 2 * m) / m);
+    if (gain > minGain + 1e-12 && (best === null || gain > best.gain + 1e-12)) best = { a: a2, b, gain };
+  }
+  return best;
+}
 
 // src/engine/select/sstar.ts
 var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
+var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
+var DEFAULT_ERROR_PENALTY = 0;
+var DEFAULT_SCHEDULE = "value";
+var DEFAULT_MIN_GAIN = 0;
+var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
 function defaultCallBudget(clusters) {
   return 3 * Math.max(0, clusters - 1);
@@ -88721,6 +88777,11 @@ async function runSstar(ctx, env2, options = {}) {
   const threshold = options.suspectErrorShare ?? SUSPECT_ERROR_SHARE;
   const exponent = options.clusterPriorExponent ?? DEFAULT_CLUSTER_PRIOR_EXPONENT;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const sharpness = options.agreementSharpness ?? DEFAULT_AGREEMENT_SHARPNESS;
+  const errorPenalty = options.errorPenalty ?? DEFAULT_ERROR_PENALTY;
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const minGain = options.minGain ?? DEFAULT_MIN_GAIN;
+  const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
   const mode = options.judgeMode ?? "together";
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
@@ -88790,10 +88851,14 @@ async function runSstar(ctx, env2, options = {}) {
   env2.onEvent?.({ type: "clustered", clusters: groups.length });
   const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
-  const prior = () => sizePrior(
-    groups.map((g) => g.length),
-    exponent
-  );
+  const prior = () => {
+    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent);
+    const t = cls.trusted;
+    const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
+    const errs = groups.map((g) => t.filter((i2, k2) => work.cells[g[0]][i2]?.ok !== true && ran[k2] > 0.5).length);
+    return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
+  };
   const votes = [];
   const matches = [];
   const budget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
@@ -88899,38 +88964,66 @@ async function runSstar(ctx, env2, options = {}) {
     env2.onEvent?.({ type: "clustered", clusters: groups.length });
     return added;
   };
-  const played = /* @__PURE__ */ new Set([0]);
-  const queue = groups.map((_, g) => g).slice(1);
-  const leaderOf = () => {
-    const post2 = posterior(prior(), votes);
-    return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
-  };
-  let guard = 0;
-  while (guard++ < 200) {
-    const c3 = queue.shift();
-    if (c3 !== void 0) {
-      await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
-      played.add(c3);
-      continue;
-    }
-    const post2 = posterior(prior(), votes);
-    const leader = argmax(post2);
-    const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-    if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
-      const added = await refine2(leader);
-      if (added.length > 0) {
-        queue.push(...added);
+  if (schedule === "value") {
+    let guard = 0;
+    while (guard++ < 500) {
+      const canProbe = (g) => groups[g].some((p) => !probed.has(p) && kept[p].code !== kept[rep(g)].code);
+      const leader = argmax(posterior(prior(), votes));
+      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
+        const w = jointWeights(prior(), votes);
+        const pairs = [];
+        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) pairs.push([a2, b]);
+        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
+        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+        if (best !== null) {
+          const before = used();
+          await play(best.a, best.b, 2);
+          if (used() !== before) continue;
+        }
+      }
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate && canProbe(leader)) {
+        const added = await refine2(leader);
+        if (added.length === 0 && !canProbe(leader)) break;
         continue;
       }
-      if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      break;
     }
-    if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
-      const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
-      const before = used();
-      await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
-      if (used() !== before) continue;
+  } else {
+    const played = /* @__PURE__ */ new Set([0]);
+    const queue = groups.map((_, g) => g).slice(1);
+    const leaderOf = () => {
+      const post2 = posterior(prior(), votes);
+      return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
+    };
+    let guard = 0;
+    while (guard++ < 200) {
+      const c3 = queue.shift();
+      if (c3 !== void 0) {
+        await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
+        played.add(c3);
+        continue;
+      }
+      const post2 = posterior(prior(), votes);
+      const leader = argmax(post2);
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
+        const added = await refine2(leader);
+        if (added.length > 0) {
+          queue.push(...added);
+          continue;
+        }
+        if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      }
+      if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
+        const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
+        const before = used();
+        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        if (used() !== before) continue;
+      }
+      break;
     }
-    break;
   }
   const k = groups.length;
   const post = posterior(prior(), votes);

@@ -154,6 +154,13 @@ describe("bwrapArgs", () => {
     expect(joined).toContain("/sstar/runner -c 2 -w 3000");
     expect(args.slice(-2)).toEqual(["/opt/python/bin/python3", "/box/solution.py"]);
   });
+  it("binds an interpreter installed under /tmp after the private /tmp, so the tmpfs can't hide it", () => {
+    const a = bwrapArgs({ layout: [], runner: "/r", request: { ...request, binds: ["/tmp/clone/node_modules/node"] } });
+    const tmpfs = a.indexOf("--tmpfs");
+    const bind = a.indexOf("/tmp/clone/node_modules/node");
+    expect(tmpfs).toBeGreaterThan(0);
+    expect(bind).toBeGreaterThan(tmpfs);
+  });
   it("makes the bin dir writable only for compiles", () => {
     expect(bwrapArgs({ layout: [], runner: "/r", request: { ...request, binWritable: true } }).join(" ")).toContain("--bind /tmp/sstar-sandbox-x/bin/abc /build");
   });

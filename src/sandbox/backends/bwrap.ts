@@ -59,9 +59,11 @@ export function bwrapArgs({ layout, runner, request }: BwrapArgsInput): string[]
     if (e.kind === "symlink") a.push("--symlink", e.target, e.path);
     else a.push("--ro-bind", e.path, e.path);
   }
-  for (const path of request.binds) a.push("--ro-bind", path, path);
   a.push("--proc", "/proc", "--dev", "/dev");
   a.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", HOME);
+  // Interpreter binds come after the private /tmp: an interpreter installed under /tmp (a
+  // checkout there with the `node` dev dependency) would otherwise be hidden by the tmpfs.
+  for (const path of request.binds) a.push("--ro-bind", path, path);
   a.push("--ro-bind", request.programDir, BOX);
   a.push(request.binWritable ? "--bind" : "--ro-bind", request.binDir, BIN);
   if (request.dataDir !== undefined) a.push("--ro-bind", request.dataDir, DATA);
