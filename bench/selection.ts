@@ -23,11 +23,16 @@ const { values: flags } = parseArgs({
     samples: { type: "string", default: "16" },
     draws: { type: "string", default: "20" },
     "judge-accuracy": { type: "string", default: "0.7,0.8,0.9" },
-    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-each,sstar-reference" },
+    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-each,sstar-value,sstar-reference" },
     "synth-inputs": { type: "string", default: "20" },
     "suspect-share": { type: "string" },
     "prior-exponent": { type: "string" },
     "max-inputs": { type: "string" },
+    sharpness: { type: "string" },
+    schedule: { type: "string" },
+    "min-gain": { type: "string" },
+    lookahead: { type: "string" },
+    "error-penalty": { type: "string" },
     "no-probe": { type: "boolean", default: false },
     confidence: { type: "string" },
     seed: { type: "string", default: "1" },
@@ -46,13 +51,20 @@ if (flags.help) {
   --samples N            candidates per draw (16)
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
-  --strategies LIST      first,majority,codet,sstar,sstar-each,sstar-reference
+  --strategies LIST      first,majority,codet,sstar,sstar-each,sstar-value,sstar-reference
+                         (sstar-each: judgeMode "each"; sstar-value: schedule "value")
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
   --prior-exponent X     override the cluster-size prior exponent (tuning)
   --max-inputs N         distinguishing inputs per match (3)
-  --no-probe             sstar: no separate call when all candidates agree
+  --sharpness X          sstar: soft-agreement prior sharpness ("inf" = cluster size, the default)
+  --error-penalty X      sstar: prior factor exp(-X) per input where a cluster errors and most ran (0)
+  --schedule NAME        sstar: leader (default) or value
+  --min-gain X           sstar, value schedule: least expected gain worth a match (0)
+  --lookahead N          sstar, value schedule: value a pair over up to N matches (2)
+  --no-probe             sstar: no separate call when all candidates agree (value schedule: no
+                         probing of the leading cluster at all)
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
   --write                write the result table into BENCHMARKS.md`);
@@ -76,8 +88,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-each";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-each"];
+type BenchStrategy = StrategyName | "codet" | "sstar-each" | "sstar-value";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-each", "sstar-value"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -85,11 +97,22 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-each" || s === "sstar-reference";
-const baseOptions: SelectOptions = { seed };
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-each" || s === "sstar-value" || s === "sstar-reference";
+const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
 if (flags["max-inputs"] !== undefined) baseOptions.maxInputsPerMatch = num("max-inputs", flags["max-inputs"], 1);
+if (flags.sharpness !== undefined) baseOptions.agreementSharpness = flags.sharpness === "inf" ? Infinity : num("sharpness", flags.sharpness, 0);
+if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-penalty", flags["error-penalty"], 0);
+if (flags.schedule !== undefined) {
+  if (flags.schedule !== "value" && flags.schedule !== "leader") {
+    console.error(`bench:selection: --schedule must be "value" or "leader", got "${flags.schedule}"`);
+    process.exit(2);
+  }
+  baseOptions.schedule = flags.schedule;
+}
+if (flags["min-gain"] !== undefined) baseOptions.minGain = num("min-gain", flags["min-gain"], 0);
+if (flags.lookahead !== undefined) baseOptions.lookahead = num("lookahead", flags.lookahead, 1);
 if (flags["no-probe"]) baseOptions.probeAgreeing = false;
 if (flags.confidence !== undefined) baseOptions.confidence = num("confidence", flags.confidence, 0);
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
@@ -188,8 +211,12 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           };
           const env = simEnv(world, acc ?? 1, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
           const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
-          const options: SelectOptions = { ...baseOptions, ...(strategy === "sstar-each" ? { judgeMode: "each" } : {}) };
-          const name: StrategyName = strategy === "sstar-each" ? "sstar" : strategy;
+          const options: SelectOptions = {
+            ...baseOptions,
+            ...(strategy === "sstar-each" ? { judgeMode: "each" } : {}),
+            ...(strategy === "sstar-value" ? { schedule: "value" } : {}),
+          };
+          const name: StrategyName = strategy === "sstar-each" || strategy === "sstar-value" ? "sstar" : strategy;
           const trace = await select(name, candidates, synth, env, options);
           pick = trace.selection.selectedSample;
           used = counters.judge + counters.separate;

@@ -71749,7 +71749,7 @@ function argmax(values) {
 }
 function agreementPrior(agree, inputCount, sharpness, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
   const w = agree.map((row, g) => {
-    const soft = inputCount === 0 ? row.length : row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0);
+    const soft = inputCount === 0 ? row.length : Number.isFinite(sharpness) ? row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0) : row.filter((a2) => a2 >= inputCount).length;
     return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
   });
   const total = w.reduce((s, v) => s + v, 0);
@@ -71804,7 +71804,7 @@ var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
 var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
 var DEFAULT_ERROR_PENALTY = 0;
-var DEFAULT_SCHEDULE = "value";
+var DEFAULT_SCHEDULE = "leader";
 var DEFAULT_MIN_GAIN = 0;
 var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
@@ -71891,7 +71891,7 @@ async function runSstar(ctx, env2, options = {}) {
   const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
   const prior = () => {
-    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent);
+    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
     const t = cls.trusted;
     const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
     const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
@@ -73823,6 +73823,20 @@ async function openSandbox(choice, err) {
     return null;
   }
 }
+async function openSolveRun(command, specPaths, flags) {
+  const err = errorLine2(command);
+  const loaded = await loadSpecs(specPaths);
+  for (const e of loaded.errors) err(formatSpecError(e));
+  if (loaded.specs.length === 0) {
+    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
+    return null;
+  }
+  const config2 = modelConfigOrReport(process.env, flags, err);
+  if (config2 === null) return null;
+  const sandbox = await openSandbox(flags.sandbox, err);
+  if (sandbox === null) return null;
+  return { err, loaded, config: config2, model: createModelClient({ ...config2, log: err }), sandbox };
+}
 async function interruptible(err, onInterrupt, work) {
   const controller = new AbortController();
   const onSigint = () => {
@@ -73855,18 +73869,9 @@ function registerEval(program2) {
   });
 }
 async function runEvalCommand(specPaths, flags, toolVersion) {
-  const err = errorLine2("eval");
-  const loaded = await loadSpecs(specPaths);
-  for (const e of loaded.errors) err(formatSpecError(e));
-  if (loaded.specs.length === 0) {
-    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
-    return 2;
-  }
-  const config2 = modelConfigOrReport(process.env, flags, err);
-  if (config2 === null) return 2;
-  const model = createModelClient({ ...config2, log: err });
-  const sandbox = await openSandbox(flags.sandbox, err);
-  if (sandbox === null) return 2;
+  const run = await openSolveRun("eval", specPaths, flags);
+  if (run === null) return 2;
+  const { err, loaded, config: config2, model, sandbox } = run;
   try {
     const { result: results, interrupted } = await interruptible(
       err,
@@ -74724,11 +74729,6 @@ function registerValidate(program2) {
 // src/cli/commands/import.ts
 import { readFile as readFile4 } from "node:fs/promises";
 var FORMATS = ["codecontests", "humaneval", "livecodebench"];
-function positiveInt2(value) {
-  const n2 = Number(value);
-  if (!Number.isInteger(n2) || n2 < 1) throw new InvalidArgumentError("must be a whole number of at least 1");
-  return n2;
-}
 async function runImport(format2, text, limit2) {
   const opts = limit2 === void 0 ? {} : { limit: limit2 };
   switch (format2) {
@@ -74743,7 +74743,7 @@ async function runImport(format2, text, limit2) {
   }
 }
 function registerImport(program2) {
-  program2.command("import").description("convert a benchmark file (JSONL) into problem specs, one <id>.yaml each").argument("<format>", `one of ${FORMATS.join(", ")}`).argument("<file>", "the benchmark's JSONL file").requiredOption("--out <dir>", "folder to write the specs into").option("--force", "overwrite spec files that already exist").option("--limit <n>", "import only the first n problems", positiveInt2).action(async (format2, file2, opts) => {
+  program2.command("import").description("convert a benchmark file (JSONL) into problem specs, one <id>.yaml each").argument("<format>", `one of ${FORMATS.join(", ")}`).argument("<file>", "the benchmark's JSONL file").requiredOption("--out <dir>", "folder to write the specs into").option("--force", "overwrite spec files that already exist").option("--limit <n>", "import only the first n problems", positiveInt("--limit")).action(async (format2, file2, opts) => {
     if (!FORMATS.includes(format2)) {
       process.stderr.write(`sstar import: unknown format ${JSON.stringify(format2)}: use one of ${FORMATS.join(", ")}
 `);
@@ -75243,18 +75243,9 @@ function registerSolve(program2) {
   });
 }
 async function runSolveCommand(specPaths, flags) {
-  const err = errorLine2("solve");
-  const loaded = await loadSpecs(specPaths);
-  for (const e of loaded.errors) err(formatSpecError(e));
-  if (loaded.specs.length === 0) {
-    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
-    return 2;
-  }
-  const config2 = modelConfigOrReport(process.env, flags, err);
-  if (config2 === null) return 2;
-  const model = createModelClient({ ...config2, log: err });
-  const sandbox = await openSandbox(flags.sandbox, err);
-  if (sandbox === null) return 2;
+  const run = await openSolveRun("solve", specPaths, flags);
+  if (run === null) return 2;
+  const { err, loaded, config: config2, model, sandbox } = run;
   try {
     const {
       result: { results }
@@ -75474,6 +75465,10 @@ function registerDemo(program2) {
   ).option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data").option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo"));
   addSolveFlags(command);
   addModelFlags(command);
+  for (const option of command.options) {
+    if (option.long === "--base-url") option.description = "run against this OpenAI-compatible endpoint instead of the replay";
+    else if (conflictingDemoFlags(false, (name) => name === option.attributeName()).length > 0) option.description += " (with --base-url only)";
+  }
   command.action(async (flags) => {
     process.exitCode = await runDemo(flags, (name) => command.getOptionValueSource(name) === "cli");
   });
@@ -75522,7 +75517,7 @@ async function runDemo(flags, given) {
     canonicalOutput: canonicalRunner(sandbox, specs, loaded.tasks)
   });
   try {
-    const model = createModelClient({ ...config2, ...replay ? { baseUrl: replay.url, apiKey: "replay" } : {}, log: err });
+    const model = createModelClient({ ...config2, ...replay ? { baseUrl: replay.url } : {}, log: err });
     if (!live) {
       process.stdout.write(
         [
@@ -75602,7 +75597,7 @@ function summaryLine(spec, g, which) {
   return `${spec.id}: ${g.passed}/${g.total} ${which} tests passed${failures ? ` (${failures})` : ""}`;
 }
 function registerGrade(program2) {
-  program2.command("grade").description("run a program on a problem's tests in the sandbox and print the verdicts").argument("<spec>", "problem spec (YAML)").argument("<program-file>", "the program (.py, .js or .cpp; else the spec's language)").addOption(new Option("--tests <which>", "which tests to run").choices(["public", "hidden", "all"]).default("all")).option("--json", "print the grade result as JSON").addOption(new Option("--sandbox <backend>", "isolation backend").choices(["auto", "bwrap", "docker", "none"]).default("auto")).action(async (specPath, programPath, flags) => {
+  program2.command("grade").description("run a program on a problem's tests in the sandbox and print the verdicts").argument("<spec>", "problem spec (YAML)").argument("<program-file>", "the program (.py, .js or .cpp; else the spec's language)").addOption(new Option("--tests <which>", "which tests to run").choices(["public", "hidden", "all"]).default("all")).option("--json", "print the grade result as JSON").addOption(sandboxOption()).action(async (specPath, programPath, flags) => {
     let spec;
     try {
       spec = await loadSpecFile(specPath);

@@ -88710,7 +88710,7 @@ function argmax(values) {
 }
 function agreementPrior(agree, inputCount, sharpness, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
   const w = agree.map((row, g) => {
-    const soft = inputCount === 0 ? row.length : row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0);
+    const soft = inputCount === 0 ? row.length : Number.isFinite(sharpness) ? row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0) : row.filter((a2) => a2 >= inputCount).length;
     return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
   });
   const total = w.reduce((s, v) => s + v, 0);
@@ -88765,7 +88765,7 @@ var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
 var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
 var DEFAULT_ERROR_PENALTY = 0;
-var DEFAULT_SCHEDULE = "value";
+var DEFAULT_SCHEDULE = "leader";
 var DEFAULT_MIN_GAIN = 0;
 var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
@@ -88852,7 +88852,7 @@ async function runSstar(ctx, env2, options = {}) {
   const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
   const prior = () => {
-    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent);
+    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
     const t = cls.trusted;
     const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
     const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));

@@ -1,6 +1,6 @@
 // One command builds every bundle the action and the CLI run from (committed in dist/).
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
 const common = {
@@ -16,3 +16,5 @@ const common = {
 };
 await build({ ...common, entryPoints: { index: "src/action/main.ts" }, outdir: "dist" });
 await build({ ...common, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } });
+// The package bin (`npx sstar`) runs dist/cli.js directly: it must stay executable across rebuilds.
+chmodSync("dist/cli.js", 0o755);

@@ -1,10 +1,14 @@
 // The offline demo's replay model: real pool programs over real HTTP, a scripted judge.
 import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPoolTasks, type PoolTask } from "../../src/cli/demo/pool.ts";
 import { REPLAY_MODEL_NAME, hashUnit, parseJudgeCases, startReplayModel, truthfulVerdict } from "../../src/cli/demo/replay-model.ts";
 import { solve } from "../../src/engine/index.ts";
-import { judgeMessages } from "../../src/engine/prompts.ts";
+import { judgeMessages, stageOfMessages, SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { renderReportMarkdown } from "../../src/report/markdown.ts";
 import { createModelClient } from "../../src/model/index.ts";
 import { createSandbox } from "../../src/sandbox/index.ts";
@@ -12,6 +16,8 @@ import type { Sandbox } from "../../src/sandbox/types.ts";
 import { importHumanEval } from "../../src/spec/importers/humaneval.ts";
 import { specFromObject } from "../../src/spec/load.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
+import type { ChatMessage } from "../../src/model/types.ts";
+import { startScriptedChatServer } from "../fixtures/chat-server.ts";
 
 const DATA = "../shared/data";
 
@@ -78,6 +84,51 @@ describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("re
       expect(report.settings.replay).toBe(true);
       expect(report.inputs.filter((i) => i.origin === "synthesized" && i.input !== "").length).toBeGreaterThan(0);
       expect(renderReportMarkdown(report, { variant: "comment" })).toContain("**Replay run.**");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+// `sstar demo` through the real CLI entry point: the shared solve/model flags in both modes.
+describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("sstar demo flags", () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), "sstar-demo-cli-"));
+  });
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+  const demo = (args: string[]) =>
+    execa("npx", ["tsx", "src/cli/main.ts", "demo", "--tasks", "HumanEval/24", "--samples", "2", "--rounds", "0", ...args], { reject: false, env: { OPENAI_API_KEY: "", SSTAR_MODEL: "" } });
+
+  it("replay: --budget-calls stops the run; flags that need a real model are refused with one line", async () => {
+    const r = await demo(["--budget-calls", "1", "--out", join(out, "replay")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain("[REPLAY]");
+    const report = JSON.parse(await readFile(join(out, "replay", "humaneval-24", "report.json"), "utf8"));
+    expect(report.stopped).toMatch(/budget/);
+    expect(report.settings).toMatchObject({ samples: 2, rounds: 0, replay: true });
+    const bad = await demo(["--judge-model", "jm", "--no-cache"]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim().split("\n").at(-1)).toBe("sstar demo: --judge-model, --no-cache: only with --base-url (without it the demo runs against the local replay model)");
+  });
+
+  it("live: --model and --judge-model reach the server, the hidden check grades the pick", async () => {
+    const code = "def largest_divisor(n: int) -> int:\n    return max(d for d in range(1, n) if n % d == 0)\n";
+    const server = await startScriptedChatServer([
+      { system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["[15]", "[7]"]\n```' },
+      { system: SYSTEM_PROMPTS.generate, reply: `\`\`\`python\n${code}\`\`\`` },
+    ]);
+    try {
+      const r = await demo(["--base-url", server.url, "--model", "m", "--judge-model", "jm", "--no-cache", "--out", join(out, "live")]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain("REPLAY");
+      const models = new Set(server.chatRequests.map((q) => `${stageOfMessages((q.body as { messages: ChatMessage[] }).messages)}:${q.body.model}`));
+      expect([...models].sort()).toEqual(["generate:m", "synthesize:jm"]);
+      const report = JSON.parse(await readFile(join(out, "live", "humaneval-24", "report.json"), "utf8"));
+      expect(report.settings).toMatchObject({ model: "m", judgeModel: "jm", replay: false });
+      expect(report.hidden).toEqual({ passed: 1, total: 1 });
     } finally {
       await server.close();
     }

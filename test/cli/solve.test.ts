@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitCodeFor, summaryTable, type ProblemResult } from "../../src/cli/commands/solve.ts";
-import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
-import { startScriptedChatServer, type ScriptedChatServer } from "../fixtures/chat-server.ts";
+import { stageOfMessages, SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
+import type { ChatMessage } from "../../src/model/types.ts";
+import { startScriptedChatServer, type RecordedRequest, type ScriptedChatServer } from "../fixtures/chat-server.ts";
 
 const SPEC = `id: double
 title: Double it
@@ -60,6 +61,79 @@ describe("sstar solve", () => {
     const noSpec = await cli([join(dir, "missing.yaml"), "--base-url", server.url, "--model", "m"]);
     expect(noSpec.exitCode).toBe(2);
     expect(noSpec.stderr).toContain("missing.yaml: no such file or folder");
+  });
+});
+
+// Flags that reach the model server: each checked where its value ends up (the HTTP requests, the
+// report), through the real CLI and the real model client.
+describe("sstar solve flags, end to end", () => {
+  const GOOD = "print(2 * int(input()))";
+  // Passes the public example (3 -> 6) but differs on negative inputs: the judge is asked.
+  const ODD = "n = int(input())\nprint(2 * n if n >= 0 else 0)";
+  const rules = (models: { synth: boolean; gen: boolean }) => [
+    ...(models.synth ? [{ system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["0", "-5", "7"]\n```' }, { system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" }] : []),
+    ...(models.gen ? [{ system: SYSTEM_PROMPTS.generate, nth: 1, reply: `\`\`\`python\n${GOOD}\n\`\`\`` }, { system: SYSTEM_PROMPTS.generate, reply: `\`\`\`python\n${ODD}\n\`\`\`` }] : []),
+  ];
+  const stageOf = (r: RecordedRequest) => stageOfMessages((r.body as { messages: ChatMessage[] }).messages) ?? "?";
+  const modelsByStage = (requests: RecordedRequest[]) => {
+    const seen: Record<string, string[]> = {};
+    for (const r of requests) (seen[stageOf(r)] ??= []).push(String(r.body.model));
+    for (const k of Object.keys(seen)) seen[k] = [...new Set(seen[k])];
+    return seen;
+  };
+
+  it("--judge-model, --temperature, --concurrency, --price-*, --rounds, --selection and --sandbox reach the requests and the report", async () => {
+    const one = await startScriptedChatServer(rules({ synth: true, gen: true }));
+    try {
+      const out = join(dir, "flags");
+      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--selection", "sstar", "--base-url", one.url, "--model", "m", "--judge-model", "jm", "--temperature", "0.3", "--concurrency", "1", "--price-input", "1", "--price-output", "2", "--sandbox", "none", "--out", out, "--no-cache", "--json"]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(modelsByStage(one.chatRequests)).toEqual({ synthesize: ["jm"], generate: ["m"], judge: ["jm"] });
+      const generate = one.chatRequests.filter((q) => stageOf(q) === "generate");
+      expect(generate.map((q) => q.body.temperature)).toEqual([0.3, 0.3]);
+      expect(one.maxInFlight).toBe(1);
+      expect(r.stderr).toContain("backend none is NOT isolation");
+      const report = JSON.parse(await readFile(join(out, "double", "report.json"), "utf8"));
+      expect(report.settings).toMatchObject({ model: "m", judgeModel: "jm", samples: 2, rounds: 0, selection: "sstar", temperature: 0.3, sandbox: "none" });
+      expect(report.usage.total.costUsd).toBeGreaterThan(0);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it("--judge-base-url sends input synthesis and judging to another server", async () => {
+    const main = await startScriptedChatServer(rules({ synth: false, gen: true }));
+    const judge = await startScriptedChatServer(rules({ synth: true, gen: false }));
+    try {
+      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", main.url, "--model", "m", "--judge-base-url", judge.url, "--judge-model", "jm", "--out", join(dir, "judge-url"), "--no-cache", "--json"]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(modelsByStage(main.chatRequests)).toEqual({ generate: ["m"] });
+      expect(modelsByStage(judge.chatRequests)).toEqual({ synthesize: ["jm"], judge: ["jm"] });
+    } finally {
+      await Promise.all([main.close(), judge.close()]);
+    }
+  });
+
+  it("--budget-calls stops the solve after that many calls and says why", async () => {
+    const out = join(dir, "budget");
+    const before = server.chatRequests.length;
+    const r = await cli([join(dir, "double.yaml"), "--samples", "3", "--base-url", server.url, "--model", "m", "--budget-calls", "2", "--out", out, "--no-cache", "--json"]);
+    expect(server.chatRequests.length - before).toBe(2);
+    const report = JSON.parse(await readFile(join(out, "double", "report.json"), "utf8"));
+    expect(report.stopped).toMatch(/budget/);
+    expect(report.usage.total.calls).toBeLessThanOrEqual(2);
+    expect(r.exitCode).not.toBe(2);
+  });
+
+  it("--cache-dir replays a second identical run from the cache without any request", async () => {
+    const cacheDir = join(dir, "cache");
+    const args = [join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", server.url, "--model", "m", "--cache-dir", cacheDir, "--json"];
+    expect((await cli([...args, "--out", join(dir, "c1")])).exitCode).toBe(0);
+    const before = server.chatRequests.length;
+    const again = await cli([...args, "--out", join(dir, "c2")]);
+    expect(again.exitCode).toBe(0);
+    expect(server.chatRequests.length).toBe(before);
+    expect(JSON.parse(await readFile(join(dir, "c2", "double", "report.json"), "utf8")).usage.total.cachedCalls).toBeGreaterThan(0);
   });
 });
 

@@ -5,11 +5,9 @@
 // With --base-url/--model (and OPENAI_API_KEY) the same run goes to a real model.
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
-import { DEFAULT_SOLVE_OPTIONS, STRATEGY_NAMES, type StrategyName } from "../../engine/index.ts";
-import { createModelClient, modelConfigFromEnv, type ModelConfig } from "../../model/index.ts";
-import { ModelConfigError } from "../../model/types.ts";
-import { createSandbox, gradeProgram, type BackendChoice } from "../../sandbox/index.ts";
+import { InvalidArgumentError, type Command } from "commander";
+import { createModelClient } from "../../model/index.ts";
+import { gradeProgram } from "../../sandbox/index.ts";
 import type { SolveReport } from "../../engine/report.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import { importHumanEval } from "../../spec/importers/humaneval.ts";
@@ -17,59 +15,78 @@ import { specFromObject } from "../../spec/load.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
 import { loadPoolTasks } from "../demo/pool.ts";
 import { REPLAY_JUDGE_NAME, REPLAY_MODEL_NAME, startReplayModel } from "../demo/replay-model.ts";
-import { exitCodeFor, nonNegativeInt, positiveInt, sandboxArg, solveAll, strategyArg, summaryTable, type SandboxChoice } from "./solve.ts";
-import { InvalidArgumentError } from "commander";
+import { addModelFlags, addSolveFlags, errorLine, interruptible, modelConfigOrReport, openSandbox, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { exitCodeFor, solveAll, summaryTable } from "./solve.ts";
 
 /** Tasks whose first pool samples mix correct and wrong programs (a selection is needed). */
 export const DEFAULT_DEMO_TASKS = ["HumanEval/3", "HumanEval/5", "HumanEval/24"];
 
-interface DemoOptions {
+interface DemoFlags extends ModelFlags, SolveSettingsFlags {
   data: string;
   tasks: string;
-  samples: number;
-  rounds: number;
-  selection: StrategyName;
   judgeAccuracy: number;
   out: string;
-  baseUrl?: string;
-  model?: string;
-  judgeModel?: string;
-  sandbox: SandboxChoice;
 }
 
 function probability(value: string): number {
   const p = Number(value);
-  if (!Number.isFinite(p) || p < 0 || p > 1) throw new InvalidArgumentError("--judge-accuracy must be a number from 0 to 1");
+  if (value.trim() === "" || !Number.isFinite(p) || p < 0 || p > 1) throw new InvalidArgumentError("--judge-accuracy must be a number from 0 to 1");
   return p;
 }
 
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command("demo")
     .description(
-      "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url and --model, runs against a real model instead.",
+      "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead.",
     )
     .option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data")
     .option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(","))
-    .option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples)
-    .option("--rounds <r>", "debugging rounds", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds)
-    .option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection)
     .option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8)
-    .option("--out <dir>", "output folder for report.json, report.md, solution.py", join(tmpdir(), "sstar-demo"))
-    .option("--base-url <url>", "run against this OpenAI-compatible endpoint instead of the replay")
-    .option("--model <name>", "model name (with --base-url)")
-    .option("--judge-model <name>", "judge model name (with --base-url)")
-    .option("--sandbox <kind>", "isolation: auto, bwrap, none", sandboxArg, "auto")
-    .action(async (opts: DemoOptions) => {
-      process.exitCode = await runDemo(opts);
-    });
+    .option("--out <dir>", "output folder for report.json, report.md, solution.py", join(tmpdir(), "sstar-demo"));
+  addSolveFlags(command);
+  addModelFlags(command);
+  // The shared help speaks of solve; here the endpoint flags switch the replay off.
+  for (const option of command.options) {
+    if (option.long === "--base-url") option.description = "run against this OpenAI-compatible endpoint instead of the replay";
+    else if (conflictingDemoFlags(false, (name) => name === option.attributeName()).length > 0) option.description += " (with --base-url only)";
+  }
+  command.action(async (flags: DemoFlags) => {
+    process.exitCode = await runDemo(flags, (name) => command.getOptionValueSource(name) === "cli");
+  });
 }
 
-async function runDemo(opts: DemoOptions): Promise<number> {
-  const err = (line: string) => process.stderr.write(`sstar demo: ${line}\n`);
-  const dataDir = resolve(opts.data);
-  const taskIds = opts.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
-  const live = opts.baseUrl !== undefined;
+/**
+ * The flags that make no sense in the chosen mode: the replay model has no model names, no judge
+ * endpoint and no cache (its address changes every run); a real model has no scripted judge.
+ * Pure over which flags were given on the command line.
+ */
+export function conflictingDemoFlags(live: boolean, given: (optionName: string) => boolean): string[] {
+  const replayOnly = [["judgeAccuracy", "--judge-accuracy"]];
+  const liveOnly = [
+    ["model", "--model"],
+    ["judgeModel", "--judge-model"],
+    ["judgeBaseUrl", "--judge-base-url"],
+    ["cacheDir", "--cache-dir"],
+    ["cache", "--no-cache"],
+  ];
+  return (live ? replayOnly : liveOnly).filter(([name]) => given(name!)).map(([, flag]) => flag!);
+}
+
+async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean): Promise<number> {
+  const err = errorLine("demo");
+  const live = flags.baseUrl !== undefined;
+  const conflicts = conflictingDemoFlags(live, given);
+  if (conflicts.length > 0) {
+    err(
+      live
+        ? `${conflicts.join(", ")}: only for the replay model (without --base-url)`
+        : `${conflicts.join(", ")}: only with --base-url (without it the demo runs against the local replay model)`,
+    );
+    return 2;
+  }
+  const dataDir = resolve(flags.data);
+  const taskIds = flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
   let loaded: Awaited<ReturnType<typeof loadPoolTasks>>;
   let specs: ProblemSpec[];
   try {
@@ -80,71 +97,50 @@ async function runDemo(opts: DemoOptions): Promise<number> {
     err(`${(error as Error).message} (data folder: ${dataDir}; pass --data DIR)`);
     return 2;
   }
-  let config: ModelConfig | undefined;
-  if (live) {
-    try {
-      config = modelConfigFromEnv(process.env, {
-        baseUrl: opts.baseUrl!,
-        ...(opts.model !== undefined ? { model: opts.model } : {}),
-        ...(opts.judgeModel !== undefined ? { judge: { model: opts.judgeModel } } : {}),
-        cacheDir: null,
-      });
-    } catch (error) {
-      if (error instanceof ModelConfigError) {
-        err(error.message);
-        return 2;
-      }
-      throw error;
-    }
-  }
-  let sandbox: Sandbox;
-  try {
-    sandbox = await createSandbox({ backend: opts.sandbox as BackendChoice });
-  } catch (error) {
-    err((error as Error).message);
-    return 2;
-  }
+  // The replay's address is known only once it runs: check the other settings (budgets, prices,
+  // concurrency) now with a placeholder local address and no environment (no $SSTAR_MODEL etc.).
+  const config = live
+    ? modelConfigOrReport(process.env, flags, err)
+    : modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
+  if (config === null) return 2;
+  const sandbox = await openSandbox(flags.sandbox, err);
+  if (sandbox === null) return 2;
   const replay = live
     ? undefined
     : await startReplayModel({
         tasks: loaded.tasks,
-        samples: opts.samples,
-        judgeAccuracy: opts.judgeAccuracy,
+        samples: flags.samples,
+        judgeAccuracy: flags.judgeAccuracy,
         canonicalOutput: canonicalRunner(sandbox, specs, loaded.tasks),
       });
   try {
-    const modelConfig: ModelConfig = config ?? { baseUrl: replay!.url, apiKey: "replay", model: REPLAY_MODEL_NAME, cacheDir: null, concurrency: 8 };
-    const model = createModelClient(modelConfig);
+    const model = createModelClient({ ...config, ...(replay ? { baseUrl: replay.url } : {}), log: err });
     if (!live) {
       process.stdout.write(
         [
           "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
           "  programs: real CodeGen-16B samples from the shared pool (sample i = pool program i; a debugging round serves program i+N)",
           "  inputs:   CodeGen-16B's own test calls (arguments only)",
-          `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${opts.judgeAccuracy}`,
+          `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${flags.judgeAccuracy}`,
           "",
         ].join("\n"),
       );
     }
-    const { results } = await solveAll(
-      specs,
-      {
-        samples: opts.samples,
-        rounds: opts.rounds,
-        selection: opts.selection,
-        temperature: DEFAULT_SOLVE_OPTIONS.temperature,
-        modelName: live ? modelConfig.model : REPLAY_MODEL_NAME,
-        judgeModelName: live ? (modelConfig.judge?.model ?? modelConfig.model) : REPLAY_JUDGE_NAME,
-        sandboxName: sandbox.backend,
-        replay: !live,
-      },
-      resolve(opts.out),
-      { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true },
-      false,
-      (spec, report) => withHiddenResult(sandbox, spec, report),
+    const options = solveOptionsFromFlags(flags, config, sandbox.backend);
+    const {
+      result: { results },
+    } = await interruptible(err, "finishing with what each run has", (signal) =>
+      solveAll(
+        specs,
+        live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
+        resolve(flags.out),
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        false,
+        (spec, report) => withHiddenResult(sandbox, spec, report),
+      ),
     );
     process.stdout.write(`\n${live ? "" : "[REPLAY] "}${summaryTable(results)}\n`);
-    process.stdout.write(`Reports: ${resolve(opts.out)}/<id>/report.md\n`);
+    process.stdout.write(`Reports: ${resolve(flags.out)}/<id>/report.md\n`);
     // The demo succeeded when it ran; its exit code still says whether everything was solved.
     return live ? exitCodeFor(results) : 0;
   } finally {

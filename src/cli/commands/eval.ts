@@ -6,12 +6,7 @@
 // 130 interrupted (the results so far are kept).
 import { InvalidArgumentError, type Command } from "commander";
 import { evalProgressLine, parseShard, runEvalJob, type ShardSelector } from "../../eval/index.ts";
-import { createModelClient, ModelConfigError, type ModelConfig } from "../../model/index.ts";
-import { createSandbox } from "../../sandbox/index.ts";
-import type { Sandbox } from "../../sandbox/types.ts";
-import { formatSpecError } from "../../spec/errors.ts";
-import { loadSpecs } from "../../spec/load.ts";
-import { addModelFlags, addSolveFlags, modelConfigFromFlags, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { addModelFlags, addSolveFlags, interruptible, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 
 interface EvalFlags extends ModelFlags, SolveSettingsFlags {
   out: string;
@@ -45,67 +40,40 @@ export function registerEval(program: Command): void {
 }
 
 async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion: string): Promise<number> {
-  const err = (line: string) => process.stderr.write(`sstar eval: ${line}\n`);
-  const loaded = await loadSpecs(specPaths);
-  for (const e of loaded.errors) err(formatSpecError(e));
-  if (loaded.specs.length === 0) {
-    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
-    return 2;
-  }
-  let config: ModelConfig;
+  const run = await openSolveRun("eval", specPaths, flags);
+  if (run === null) return 2;
+  const { err, loaded, config, model, sandbox } = run;
   try {
-    config = modelConfigFromFlags(process.env, flags);
-  } catch (error) {
-    if (error instanceof ModelConfigError) {
-      err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  const model = createModelClient({ ...config, log: (line) => err(line) });
-  let sandbox: Sandbox;
-  try {
-    sandbox = await createSandbox({ backend: flags.sandbox });
-  } catch (error) {
-    err(`sandbox: ${(error as Error).message}`);
-    return 2;
-  }
-  const controller = new AbortController();
-  const onSigint = () => {
-    err("interrupted: stopping after saving the finished problems");
-    controller.abort();
-  };
-  process.once("SIGINT", onSigint);
-  try {
-    const results = await runEvalJob({
-      specs: loaded.specs,
-      model,
-      sandbox,
-      solve: solveOptionsFromFlags(flags, config, sandbox.backend),
-      out: flags.out,
-      ...(flags.shard ? { shard: flags.shard } : {}),
-      ...(flags.costs !== undefined ? { costsFile: flags.costs } : {}),
-      toolVersion,
-      concurrency: flags.problemConcurrency,
-      signal: controller.signal,
-      onProgress: (event) => {
-        const line = evalProgressLine(event);
-        if (line !== null) process.stderr.write(`${line}\n`);
-      },
-    });
+    const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", (signal) =>
+      runEvalJob({
+        specs: loaded.specs,
+        model,
+        sandbox,
+        solve: solveOptionsFromFlags(flags, config, sandbox.backend),
+        out: flags.out,
+        ...(flags.shard ? { shard: flags.shard } : {}),
+        ...(flags.costs !== undefined ? { costsFile: flags.costs } : {}),
+        toolVersion,
+        concurrency: flags.problemConcurrency,
+        signal,
+        onProgress: (event) => {
+          const line = evalProgressLine(event);
+          if (line !== null) process.stderr.write(`${line}\n`);
+        },
+      }),
+    );
     const s = results.summary;
     const rate = s.problems === 0 ? 0 : (100 * s.solved) / s.problems;
     process.stdout.write(
       `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), oracle ${s.oracle}, ` +
         `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
-    if (controller.signal.aborted) return 130;
+    if (interrupted) return 130;
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error) {
     err((error as Error).message);
     return 2;
   } finally {
-    process.off("SIGINT", onSigint);
     await sandbox.close();
   }
 }

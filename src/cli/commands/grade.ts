@@ -6,6 +6,7 @@ import { Option, type Command } from "commander";
 import { createSandbox, gradeProgram, languageFromPath, type GradeResult, type TestOutcome } from "../../sandbox/index.ts";
 import { formatSpecError, loadSpecFile, SpecLoadError } from "../../spec/index.ts";
 import type { Language, ProblemSpec, TestCase } from "../../spec/schema.ts";
+import { sandboxOption, type SandboxChoice } from "../options.ts";
 
 export type TestSelection = "public" | "hidden" | "all";
 
@@ -36,7 +37,7 @@ export function summaryLine(spec: ProblemSpec, g: GradeResult, which: TestSelect
 interface GradeFlags {
   tests: TestSelection;
   json?: boolean;
-  sandbox: "auto" | "bwrap" | "docker" | "none";
+  sandbox: SandboxChoice;
 }
 
 export function registerGrade(program: Command): void {
@@ -47,7 +48,7 @@ export function registerGrade(program: Command): void {
     .argument("<program-file>", "the program (.py, .js or .cpp; else the spec's language)")
     .addOption(new Option("--tests <which>", "which tests to run").choices(["public", "hidden", "all"]).default("all"))
     .option("--json", "print the grade result as JSON")
-    .addOption(new Option("--sandbox <backend>", "isolation backend").choices(["auto", "bwrap", "docker", "none"]).default("auto"))
+    .addOption(sandboxOption())
     .action(async (specPath: string, programPath: string, flags: GradeFlags) => {
       let spec: ProblemSpec;
       try {

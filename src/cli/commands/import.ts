@@ -1,16 +1,11 @@
 // `sstar import <format> <file> --out <dir>`: convert a benchmark file into one spec YAML per problem.
 import { readFile } from "node:fs/promises";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { importCodeContests, importHumanEval, importLiveCodeBench, writeSpecs, type ImportResult } from "../../spec/index.ts";
+import { positiveInt } from "../options.ts";
 
 const FORMATS = ["codecontests", "humaneval", "livecodebench"] as const;
 type Format = (typeof FORMATS)[number];
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number of at least 1");
-  return n;
-}
 
 async function runImport(format: Format, text: string, limit: number | undefined): Promise<ImportResult & { note?: string }> {
   const opts = limit === undefined ? {} : { limit };
@@ -34,7 +29,7 @@ export function registerImport(program: Command): void {
     .argument("<file>", "the benchmark's JSONL file")
     .requiredOption("--out <dir>", "folder to write the specs into")
     .option("--force", "overwrite spec files that already exist")
-    .option("--limit <n>", "import only the first n problems", positiveInt)
+    .option("--limit <n>", "import only the first n problems", positiveInt("--limit"))
     .action(async (format: string, file: string, opts: { out: string; force?: boolean; limit?: number }) => {
       if (!(FORMATS as readonly string[]).includes(format)) {
         process.stderr.write(`sstar import: unknown format ${JSON.stringify(format)}: use one of ${FORMATS.join(", ")}\n`);

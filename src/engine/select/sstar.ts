@@ -6,7 +6,7 @@ import { cellsAgree, clusterRows, distinguishingInputs, type Equivalent } from "
 import { clusterTrace, shown } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
-import { argmax, posterior, sizePrior, type Vote } from "./posterior.ts";
+import { agreementPrior, argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
 import type {
   Cell,
   Cluster,
@@ -21,6 +21,12 @@ import type {
 export const DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 /** Prior weight size^1: agreement counts linearly; tuned with bench:selection (docs/selection.md). */
 export const DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
+/** Soft-agreement sharpness (Infinity: cluster size only). */
+export const DEFAULT_AGREEMENT_SHARPNESS = Infinity;
+export const DEFAULT_ERROR_PENALTY = 0;
+export const DEFAULT_SCHEDULE: "value" | "leader" = "leader";
+export const DEFAULT_MIN_GAIN = 0;
+export const DEFAULT_LOOKAHEAD = 2;
 /** Stop spending the leftover budget once the leader is this sure. */
 export const DEFAULT_CONFIDENCE = 0.95;
 
@@ -41,6 +47,11 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const threshold = options.suspectErrorShare ?? SUSPECT_ERROR_SHARE;
   const exponent = options.clusterPriorExponent ?? DEFAULT_CLUSTER_PRIOR_EXPONENT;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const sharpness = options.agreementSharpness ?? DEFAULT_AGREEMENT_SHARPNESS;
+  const errorPenalty = options.errorPenalty ?? DEFAULT_ERROR_PENALTY;
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const minGain = options.minGain ?? DEFAULT_MIN_GAIN;
+  const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
   const mode = options.judgeMode ?? "together";
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
@@ -120,11 +131,14 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   env.onEvent?.({ type: "clustered", clusters: groups.length });
   const id = (g: number): string => `c${g + 1}`;
   const rep = (g: number): number => groups[g]![0]!; // lowest-index member (kept is index-ordered)
-  const prior = (): number[] =>
-    sizePrior(
-      groups.map((g) => g.length),
-      exponent,
-    );
+  const prior = (): number[] => {
+    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
+    const t = cls.trusted;
+    const ran = t.map((i) => work.cells.filter((row) => row[i]?.ok === true).length / kept.length);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i) => cellsAgree(work.cells[g[0]!]![i], work.cells[p]![i], equivalent)).length));
+    const errs = groups.map((g) => t.filter((i, k) => work.cells[g[0]!]![i]?.ok !== true && ran[k]! > 0.5).length);
+    return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
+  };
   const votes: Vote[] = [];
   const matches: Match[] = [];
   // The budget follows the number of clusters, which grows when a cluster is split below.
@@ -253,44 +267,77 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     return added;
   };
 
-  // Challengers in order of size, each against the current leader (the most probable cluster
-  // among those that have played); every later challenger keeps the 2 calls it needs.
-  const played = new Set<number>([0]);
-  const queue: number[] = groups.map((_, g) => g).slice(1);
-  const leaderOf = (): number => {
-    const post = posterior(prior(), votes);
-    return [...played].reduce((best, g) => (post[g]! > post[best]! + 1e-12 ? g : best), [...played][0]!);
-  };
-  let guard = 0;
-  while (guard++ < 200) {
-    const c = queue.shift();
-    if (c !== undefined) {
-      await play(leaderOf(), c, budget() - used() - 2 * queue.length);
-      played.add(c);
-      continue;
-    }
-    const post = posterior(prior(), votes);
-    const leader = argmax(post);
-    // A spare call: probe the leading cluster for a hidden wrong program. When every candidate
-    // agrees (one cluster, budget 0) one probe is still allowed: the only call beyond the bound.
-    const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-    if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
-      const added = await refine(leader);
-      if (added.length > 0) {
-        queue.push(...added);
+  if (schedule === "value") {
+    // Spend each match where it can change the pick: the pair whose two votes are expected to
+    // raise the probability that the most probable cluster is right the most (bestMatch), while
+    // one call stays free for probing the leader. Stop when no match is worth anything.
+    let guard = 0;
+    while (guard++ < 500) {
+      const canProbe = (g: number): boolean =>
+        groups[g]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(g)]!.code);
+      const leader = argmax(posterior(prior(), votes));
+      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
+        const w = jointWeights(prior(), votes);
+        const pairs: [number, number][] = [];
+        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) pairs.push([a, b]);
+        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
+        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+        if (best !== null) {
+          const before = used();
+          await play(best.a, best.b, 2);
+          if (used() !== before) continue;
+        }
+      }
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate && canProbe(leader)) {
+        const added = await refine(leader);
+        if (added.length === 0 && !canProbe(leader)) break;
         continue;
       }
-      if (groups[leader]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(leader)]!.code)) continue;
+      break;
     }
-    // Leftover budget: rematch the leader against the runner-up on further distinguishing inputs
-    // until the leader is confident enough.
-    if (groups.length > 1 && budget() - used() >= 2 && post[leader]! < confidence) {
-      const runnerUp = argmax(post.map((p, g) => (g === leader ? -1 : p)));
-      const before = used();
-      await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
-      if (used() !== before) continue;
+  } else {
+    // Challengers in order of size, each against the current leader (the most probable cluster
+    // among those that have played); every later challenger keeps the 2 calls it needs.
+    const played = new Set<number>([0]);
+    const queue: number[] = groups.map((_, g) => g).slice(1);
+    const leaderOf = (): number => {
+      const post = posterior(prior(), votes);
+      return [...played].reduce((best, g) => (post[g]! > post[best]! + 1e-12 ? g : best), [...played][0]!);
+    };
+    let guard = 0;
+    while (guard++ < 200) {
+      const c = queue.shift();
+      if (c !== undefined) {
+        await play(leaderOf(), c, budget() - used() - 2 * queue.length);
+        played.add(c);
+        continue;
+      }
+      const post = posterior(prior(), votes);
+      const leader = argmax(post);
+      // A spare call: probe the leading cluster for a hidden wrong program. When every candidate
+      // agrees (one cluster, budget 0) one probe is still allowed: the only call beyond the bound.
+      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
+      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
+        const added = await refine(leader);
+        if (added.length > 0) {
+          queue.push(...added);
+          continue;
+        }
+        if (groups[leader]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(leader)]!.code)) continue;
+      }
+      // Leftover budget: rematch the leader against the runner-up on further distinguishing inputs
+      // until the leader is confident enough.
+      if (groups.length > 1 && budget() - used() >= 2 && post[leader]! < confidence) {
+        const runnerUp = argmax(post.map((p, g) => (g === leader ? -1 : p)));
+        const before = used();
+        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        if (used() !== before) continue;
+      }
+      break;
     }
-    break;
+
   }
 
   const k = groups.length;

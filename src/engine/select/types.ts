@@ -85,17 +85,26 @@ export interface SelectOptions {
   judgeMode?: "together" | "each";
   /** sstar: an input on which at least this share of candidates errors is suspect (not clustered on). */
   suspectErrorShare?: number;
+  /** sstar: soft agreement prior sharpness (see agreementPrior); Infinity = cluster size. */
+  agreementSharpness?: number;
+  /** sstar: prior factor exp(-errorPenalty) per trusted input where the cluster errors while most candidates ran. */
+  errorPenalty?: number;
   /** sstar: prior weight of a cluster is size^clusterPriorExponent. */
   clusterPriorExponent?: number;
   /**
    * sstar: when every candidate agrees on every usable input but their code differs, spend one
    * `separate` call probing for a hidden difference (the one call beyond 3 x (clusters - 1)). Default true.
+   * With schedule "value", false also stops probing the leading cluster (every call goes to matches).
    */
   probeAgreeing?: boolean;
+  /** sstar: "value" plays the match expected to help the pick most; "leader": leader vs each challenger in size order. */
+  schedule?: "value" | "leader";
+  /** sstar ("value"): a match must raise the expected probability of a right pick by more than this. */
+  minGain?: number;
+  /** sstar ("value"): value a pair over up to this many consecutive matches. */
+  lookahead?: number;
   /** sstar: stop spending extra judge calls once the leader's posterior reaches this. */
   confidence?: number;
-  /** Seed for every random choice (none today besides tie order; kept for determinism of future choices). */
-  seed?: number;
 }
 
 export type Selection = z.infer<typeof selectionSchema>;

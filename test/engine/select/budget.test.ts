@@ -6,7 +6,11 @@ import { env, ERR, world, type Recorder } from "./helpers.ts";
 // Random worlds: 16 candidates with random outputs (some errors), hidden differences that only
 // `separate` reveals, and a judge answering at random. Whatever happens, the call bound holds.
 describe("sstar call budget", () => {
-  it("never exceeds 3 x (clusters - 1), or 1 probe when everything agrees", async () => {
+  it.each([
+    ["leader schedule", {}],
+    ["value schedule", { schedule: "value" }],
+    ["value schedule, soft agreement prior", { schedule: "value", agreementSharpness: 2, errorPenalty: 0.5, judgeMode: "each" }],
+  ] as const)("never exceeds 3 x (clusters - 1), or 1 probe when everything agrees (%s)", async (_name, options) => {
     for (let seed = 1; seed <= 150; seed++) {
       const r = rng(seed);
       const kinds = 1 + Math.floor(r() * 7);
@@ -19,7 +23,7 @@ describe("sstar call budget", () => {
       const pick = rng(seed * 7919);
       const choices = ["first", "second", "tie", "invalid"] as const;
       const reserved = seed % 3 === 0 ? 1 : 0;
-      const t = await select("sstar", w.candidates, w.inputs, env(w, () => choices[Math.floor(pick() * 4)]!, rec), { reservedCalls: reserved });
+      const t = await select("sstar", w.candidates, w.inputs, env(w, () => choices[Math.floor(pick() * 4)]!, rec), { ...options, reservedCalls: reserved });
       const calls = rec.judge.length + rec.separate.length;
       const k = t.clusters.length;
       expect(calls).toBe(t.calls.judge + t.calls.separate);

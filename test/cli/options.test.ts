@@ -1,0 +1,115 @@
+// The flags solve, eval and demo share: parsing, validation, and where each value goes.
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import {
+  addModelFlags,
+  addSolveFlags,
+  modelConfigFromFlags,
+  positiveInt,
+  SANDBOX_CHOICES,
+  solveOptionsFromFlags,
+  type ModelFlags,
+  type SolveSettingsFlags,
+} from "../../src/cli/options.ts";
+import { conflictingDemoFlags } from "../../src/cli/commands/demo.ts";
+import { chooseBackend } from "../../src/sandbox/index.ts";
+
+/** Parses argv with the shared flags (a throwaway program that reports errors instead of exiting). */
+function parse(args: string[]): ModelFlags & SolveSettingsFlags {
+  const command = new Command("x").exitOverride().configureOutput({ writeErr: () => {} });
+  addSolveFlags(command);
+  addModelFlags(command);
+  command.parse(args, { from: "user" });
+  return command.opts();
+}
+
+const LOCAL = ["--base-url", "http://127.0.0.1:1/v1", "--model", "m"];
+
+describe("shared flags", () => {
+  it("default to the engine's settings, the auto sandbox and the cache folder", () => {
+    const flags = parse([]);
+    expect(flags).toMatchObject({ samples: 8, rounds: 2, selection: "sstar", sandbox: "auto", cache: true, cacheDir: ".sstar-cache/model" });
+    expect(flags.temperature).toBeUndefined();
+  });
+
+  it("every model flag changes the model configuration", () => {
+    const base = modelConfigFromFlags({}, parse(LOCAL));
+    const cases: [string[], (c: typeof base) => unknown, unknown][] = [
+      [["--base-url", "http://127.0.0.1:2/v1"], (c) => c.baseUrl, "http://127.0.0.1:2/v1"],
+      [["--model", "other"], (c) => c.model, "other"],
+      [["--judge-model", "jm"], (c) => c.judge?.model, "jm"],
+      [["--judge-base-url", "http://127.0.0.1:3/v1"], (c) => c.judge?.baseUrl, "http://127.0.0.1:3/v1"],
+      [["--budget-calls", "5"], (c) => c.budget?.calls, 5],
+      [["--budget-tokens", "1000"], (c) => c.budget?.tokens, 1000],
+      [["--budget-usd", "0.5", "--price-input", "1", "--price-output", "2"], (c) => c.budget?.costUsd, 0.5],
+      [["--price-input", "1", "--price-output", "2"], (c) => c.prices, { inputPerMTok: 1, outputPerMTok: 2 }],
+      [["--concurrency", "3"], (c) => c.concurrency, 3],
+      [["--cache-dir", "/tmp/c"], (c) => c.cacheDir, "/tmp/c"],
+      [["--no-cache"], (c) => c.cacheDir, null],
+    ];
+    for (const [args, read, expected] of cases) {
+      const config = modelConfigFromFlags({}, parse([...LOCAL, ...args]));
+      expect(read(config), args.join(" ")).toEqual(expected);
+      expect(read(base), args.join(" ")).not.toEqual(expected);
+    }
+  });
+
+  it("flags win over the environment, which fills in what the flags leave out", () => {
+    const env = { SSTAR_MODEL: "env-m", SSTAR_JUDGE_MODEL: "env-jm", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+    expect(modelConfigFromFlags(env, parse([]))).toMatchObject({ model: "env-m", judge: { model: "env-jm" }, baseUrl: "http://127.0.0.1:9/v1" });
+    expect(modelConfigFromFlags(env, parse(["--judge-model", "jm"]))).toMatchObject({ model: "env-m", judge: { model: "jm" } });
+  });
+
+  it("every solve flag reaches the engine's options", () => {
+    const flags = parse([...LOCAL, "--samples", "3", "--rounds", "0", "--selection", "majority", "--temperature", "0.2", "--judge-model", "jm"]);
+    expect(solveOptionsFromFlags(flags, modelConfigFromFlags({}, flags), "bwrap")).toEqual({
+      samples: 3,
+      rounds: 0,
+      selection: "majority",
+      temperature: 0.2,
+      modelName: "m",
+      judgeModelName: "jm",
+      sandboxName: "bwrap",
+      replay: false,
+    });
+    expect(solveOptionsFromFlags(parse(LOCAL), modelConfigFromFlags({}, parse(LOCAL)), "none")).toMatchObject({ temperature: 0.7, judgeModelName: "m" });
+  });
+
+  it("--sandbox takes every backend the sandbox accepts", () => {
+    expect([...SANDBOX_CHOICES]).toEqual(["auto", "bwrap", "docker", "none"]);
+    for (const choice of SANDBOX_CHOICES) expect(parse(["--sandbox", choice]).sandbox).toBe(choice);
+    // chooseBackend knows each one (an unavailable backend is an error naming it, not "unknown").
+    const reports = [{ name: "none", available: true, notes: [] }];
+    expect(chooseBackend("docker", reports as never)).toEqual({ error: expect.stringContaining("backend docker is not available") });
+    expect(() => parse(["--sandbox", "chroot"])).toThrow(/Allowed choices are auto, bwrap, docker, none/);
+  });
+
+  it("rejects bad values with one line naming the flag", () => {
+    expect(() => parse(["--samples", "0"])).toThrow('--samples must be a whole number of at least 1, got "0"');
+    expect(() => parse(["--rounds", ""])).toThrow('--rounds must be a whole number of at least 0, got ""');
+    expect(() => parse(["--budget-calls", "1.5"])).toThrow("--budget-calls must be a whole number of at least 0");
+    expect(() => parse(["--budget-usd", "-1"])).toThrow("--budget-usd must be a number of at least 0");
+    expect(() => parse(["--temperature", "3"])).toThrow("--temperature must be a number from 0 to 2");
+    expect(() => parse(["--selection", "best"])).toThrow('unknown selection "best": use one of sstar');
+    expect(() => positiveInt("--limit")("x")).toThrow('--limit must be a whole number of at least 1, got "x"');
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--price-input", "1"]))).toThrow("give both --price-input and --price-output");
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs prices/);
+  });
+});
+
+describe("sstar demo flag modes", () => {
+  const given = (...names: string[]) => (name: string) => names.includes(name);
+  it("the replay refuses model names, the judge endpoint and cache flags", () => {
+    expect(conflictingDemoFlags(false, given("model", "judgeModel", "judgeBaseUrl", "cacheDir", "cache", "budgetCalls", "samples"))).toEqual([
+      "--model",
+      "--judge-model",
+      "--judge-base-url",
+      "--cache-dir",
+      "--no-cache",
+    ]);
+    expect(conflictingDemoFlags(false, given("judgeAccuracy", "budgetCalls", "concurrency"))).toEqual([]);
+  });
+  it("a real model refuses the scripted judge's accuracy", () => {
+    expect(conflictingDemoFlags(true, given("judgeAccuracy", "model"))).toEqual(["--judge-accuracy"]);
+  });
+});
