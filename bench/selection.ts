@@ -23,7 +23,7 @@ const { values: flags } = parseArgs({
     samples: { type: "string", default: "16" },
     draws: { type: "string", default: "20" },
     "judge-accuracy": { type: "string", default: "0.7,0.8,0.9" },
-    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-each,sstar-value,sstar-reference" },
+    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-each,sstar-leader,sstar-reference" },
     "synth-inputs": { type: "string", default: "20" },
     "suspect-share": { type: "string" },
     "prior-exponent": { type: "string" },
@@ -51,8 +51,8 @@ if (flags.help) {
   --samples N            candidates per draw (16)
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
-  --strategies LIST      first,majority,codet,sstar,sstar-each,sstar-value,sstar-reference
-                         (sstar-each: judgeMode "each"; sstar-value: schedule "value")
+  --strategies LIST      first,majority,codet,sstar,sstar-each,sstar-leader,sstar-reference
+                         (sstar-each: judgeMode "each"; sstar-leader: schedule "leader", the previous default)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
@@ -60,7 +60,7 @@ if (flags.help) {
   --max-inputs N         distinguishing inputs per match (3)
   --sharpness X          sstar: soft-agreement prior sharpness ("inf" = cluster size, the default)
   --error-penalty X      sstar: prior factor exp(-X) per input where a cluster errors and most ran (0)
-  --schedule NAME        sstar: leader (default) or value
+  --schedule NAME        sstar: value (default) or leader
   --min-gain X           sstar, value schedule: least expected gain worth a match (0)
   --lookahead N          sstar, value schedule: value a pair over up to N matches (2)
   --no-probe             sstar: no separate call when all candidates agree (value schedule: no
@@ -88,8 +88,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-each" | "sstar-value";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-each", "sstar-value"];
+type BenchStrategy = StrategyName | "codet" | "sstar-each" | "sstar-leader";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-each", "sstar-leader"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -97,7 +97,7 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-each" || s === "sstar-value" || s === "sstar-reference";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-each" || s === "sstar-leader" || s === "sstar-reference";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
@@ -214,9 +214,9 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           const options: SelectOptions = {
             ...baseOptions,
             ...(strategy === "sstar-each" ? { judgeMode: "each" } : {}),
-            ...(strategy === "sstar-value" ? { schedule: "value" } : {}),
+            ...(strategy === "sstar-leader" ? { schedule: "leader" } : {}),
           };
-          const name: StrategyName = strategy === "sstar-each" || strategy === "sstar-value" ? "sstar" : strategy;
+          const name: StrategyName = strategy === "sstar-each" || strategy === "sstar-leader" ? "sstar" : strategy;
           const trace = await select(name, candidates, synth, env, options);
           pick = trace.selection.selectedSample;
           used = counters.judge + counters.separate;

@@ -88764,13 +88764,14 @@ function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID)
 var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
 var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
-var DEFAULT_ERROR_PENALTY = 0;
-var DEFAULT_SCHEDULE = "leader";
+var DEFAULT_ERROR_PENALTY = 0.5;
+var DEFAULT_SCHEDULE = "value";
 var DEFAULT_MIN_GAIN = 0;
 var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
+var MIN_CALL_BUDGET = 15;
 function defaultCallBudget(clusters) {
-  return 3 * Math.max(0, clusters - 1);
+  return clusters <= 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
 }
 async function runSstar(ctx, env2, options = {}) {
   const maxInputs = Math.max(1, options.maxInputsPerMatch ?? DEFAULT_MAX_INPUTS_PER_MATCH);
@@ -88865,16 +88866,24 @@ async function runSstar(ctx, env2, options = {}) {
   const used = () => calls.separate + calls.judge;
   const shownFor = /* @__PURE__ */ new Map();
   const inputText = () => work.inputs.map((i2) => i2.input);
+  const pairKey = (a2, b) => a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
+  const hasFreshInput = (a2, b) => {
+    const seen = shownFor.get(pairKey(a2, b));
+    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).some((i2) => !seen?.has(i2));
+  };
   const play = async (a2, b, allowance, note) => {
     const ra = rep(a2);
     const rb = rep(b);
     let diff = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent);
     let matchNote = note;
-    if (diff.length === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+    const shownBefore = shownFor.get(pairKey(a2, b));
+    const unseen = diff.filter((i2) => !shownBefore?.has(i2)).length;
+    if (unseen === 0 && allowance >= 3 && calls.separate < maxSeparate) {
       allowance--;
       const fresh = await separateAndRun(ra, rb);
       diff = distinguishingInputs(work.cells[ra], work.cells[rb], fresh, inputText(), equivalent);
-      matchNote = [matchNote, "no synthesized input separated them: asked the model for separating inputs"].filter(Boolean).join("; ");
+      const why = diff.length === 0 ? "no synthesized input separated them" : "every input separating them was already shown";
+      matchNote = [matchNote, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ");
     }
     const trace = { a: id(a2), b: id(b), inputs: [], votes: [], winner: "tie" };
     if (matchNote) trace.note = matchNote;
@@ -88885,7 +88894,7 @@ async function runSstar(ctx, env2, options = {}) {
       env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
       return;
     }
-    const key = a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
+    const key = pairKey(a2, b);
     const seen = shownFor.get(key) ?? /* @__PURE__ */ new Set();
     shownFor.set(key, seen);
     let pool = diff.filter((i2) => !seen.has(i2));
@@ -88973,7 +88982,7 @@ async function runSstar(ctx, env2, options = {}) {
       if (groups.length > 1 && budget() - used() >= 2 + reserve) {
         const w = jointWeights(prior(), votes);
         const pairs = [];
-        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) pairs.push([a2, b]);
+        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) if (hasFreshInput(a2, b)) pairs.push([a2, b]);
         const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
         const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
         if (best !== null) {
@@ -88987,6 +88996,18 @@ async function runSstar(ctx, env2, options = {}) {
         const added = await refine2(leader);
         if (added.length === 0 && !canProbe(leader)) break;
         continue;
+      }
+      const post2 = posterior(prior(), votes);
+      if (groups.length > 1 && post2[leader] < confidence && budget() - used() >= 3 && calls.separate < maxSeparate) {
+        const all = [];
+        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) all.push([a2, b]);
+        const roundsLeft = Math.floor((budget() - used() - 1) / 2);
+        const best = bestMatch(jointWeights(prior(), votes), all, minGain, Math.min(lookahead, roundsLeft));
+        if (best !== null) {
+          const before = used();
+          await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
+          if (used() !== before) continue;
+        }
       }
       break;
     }

@@ -23,16 +23,23 @@ export const DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 export const DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
 /** Soft-agreement sharpness (Infinity: cluster size only). */
 export const DEFAULT_AGREEMENT_SHARPNESS = Infinity;
-export const DEFAULT_ERROR_PENALTY = 0;
-export const DEFAULT_SCHEDULE: "value" | "leader" = "leader";
+export const DEFAULT_ERROR_PENALTY = 0.5;
+export const DEFAULT_SCHEDULE: "value" | "leader" = "value";
 export const DEFAULT_MIN_GAIN = 0;
 export const DEFAULT_LOOKAHEAD = 2;
 /** Stop spending the leftover budget once the leader is this sure. */
 export const DEFAULT_CONFIDENCE = 0.95;
 
-/** The bound the docs promise: 3 x (clusters - 1) selection calls (separate + judge). */
+/**
+ * Selection calls (synthesis + separate + judge) a problem may spend whatever N is: with few
+ * clusters a match's two votes can't overturn a wrong majority, so a few clusters still get room
+ * for rematches on fresh distinguishing inputs; from 6 clusters on it is 3 x (clusters - 1).
+ */
+export const MIN_CALL_BUDGET = 15;
+
+/** The bound the docs promise: max(15, 3 x (clusters - 1)) selection calls; none with one cluster. */
 export function defaultCallBudget(clusters: number): number {
-  return 3 * Math.max(0, clusters - 1);
+  return clusters <= 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
 }
 
 type Result = Omit<SelectionTrace, "baselines">;
@@ -147,17 +154,26 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const shownFor = new Map<string, Set<number>>();
   const inputText = (): string[] => work.inputs.map((i) => i.input);
 
+  const pairKey = (a: number, b: number): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
+  const hasFreshInput = (a: number, b: number): boolean => {
+    const seen = shownFor.get(pairKey(a, b));
+    return distinguishingInputs(work.cells[rep(a)]!, work.cells[rep(b)]!, cls.trusted, inputText(), equivalent).some((i) => !seen?.has(i));
+  };
+
   /** One match between cluster positions a and b, spending at most `allowance` calls. */
   const play = async (a: number, b: number, allowance: number, note?: string): Promise<void> => {
     const ra = rep(a);
     const rb = rep(b);
     let diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent);
     let matchNote = note;
-    if (diff.length === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+    const shownBefore = shownFor.get(pairKey(a, b));
+    const unseen = diff.filter((i) => !shownBefore?.has(i)).length;
+    if (unseen === 0 && allowance >= 3 && calls.separate < maxSeparate) {
       allowance--;
       const fresh = await separateAndRun(ra, rb);
       diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, fresh, inputText(), equivalent);
-      matchNote = [matchNote, "no synthesized input separated them: asked the model for separating inputs"]
+      const why = diff.length === 0 ? "no synthesized input separated them" : "every input separating them was already shown";
+      matchNote = [matchNote, `${why}: asked the model for separating inputs`]
         .filter(Boolean)
         .join("; ");
     }
@@ -173,7 +189,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       return;
     }
     // Rotate through the distinguishing inputs over rematches: each call sees fresh evidence.
-    const key = a < b ? `${a}:${b}` : `${b}:${a}`;
+    const key = pairKey(a, b);
     const seen = shownFor.get(key) ?? new Set<number>();
     shownFor.set(key, seen);
     let pool = diff.filter((i) => !seen.has(i));
@@ -280,7 +296,9 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       if (groups.length > 1 && budget() - used() >= 2 + reserve) {
         const w = jointWeights(prior(), votes);
         const pairs: [number, number][] = [];
-        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) pairs.push([a, b]);
+        // Only pairs with a distinguishing input the judge has not yet seen for them: asking the
+        // same question again adds little real evidence (a judge's errors on it are correlated).
+        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) if (hasFreshInput(a, b)) pairs.push([a, b]);
         const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
         const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
         if (best !== null) {
@@ -294,6 +312,20 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
         const added = await refine(leader);
         if (added.length === 0 && !canProbe(leader)) break;
         continue;
+      }
+      // Every pair's distinguishing inputs were shown and the pick is still unsure: ask the model
+      // for fresh inputs separating the most valuable pair, then judge on them (adaptive synthesis).
+      const post = posterior(prior(), votes);
+      if (groups.length > 1 && post[leader]! < confidence && budget() - used() >= 3 && calls.separate < maxSeparate) {
+        const all: [number, number][] = [];
+        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) all.push([a, b]);
+        const roundsLeft = Math.floor((budget() - used() - 1) / 2);
+        const best = bestMatch(jointWeights(prior(), votes), all, minGain, Math.min(lookahead, roundsLeft));
+        if (best !== null) {
+          const before = used();
+          await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
+          if (used() !== before) continue;
+        }
       }
       break;
     }

@@ -73,7 +73,7 @@ export interface SelectOptions {
   maxSeparateCalls?: number;
   /**
    * sstar: total selection model calls (separate + judge) allowed, as a function of the number
-   * of clusters. Default 3 x (clusters - 1).
+   * of clusters. Default max(15, 3 x (clusters - 1)), none with one cluster.
    */
   callBudget?: (clusters: number) => number;
   /** sstar: selection calls the caller already spent (e.g. the input-synthesis call); subtracted from the budget. Default 0. */
@@ -93,7 +93,7 @@ export interface SelectOptions {
   clusterPriorExponent?: number;
   /**
    * sstar: when every candidate agrees on every usable input but their code differs, spend one
-   * `separate` call probing for a hidden difference (the one call beyond 3 x (clusters - 1)). Default true.
+   * `separate` call probing for a hidden difference (the one call beyond the budget). Default true.
    * With schedule "value", false also stops probing the leading cluster (every call goes to matches).
    */
   probeAgreeing?: boolean;
