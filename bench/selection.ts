@@ -11,19 +11,21 @@ import { loadCodeContests } from "./selection/codecontests.ts";
 import { hash32, rng, shuffled, simEnv, type SimCounters } from "./selection/sim.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const DEFAULT_POOL = "/work/shared/data/pools/codet-codegen16b-humaneval.jsonl";
+// The shared data sets beside the checkout (../shared/data), or SSTAR_DATA.
+const DATA = process.env.SSTAR_DATA ?? here("../../shared/data");
+const DEFAULT_POOL = `${DATA}/pools/codet-codegen16b-humaneval.jsonl`;
 
 const { values: flags } = parseArgs({
   options: {
     pool: { type: "string", default: DEFAULT_POOL },
     inputs: { type: "string" },
-    problems: { type: "string", default: "/work/shared/data/humaneval.jsonl" },
-    codecontests: { type: "string", default: "/work/shared/data/codecontests-dev.jsonl" },
+    problems: { type: "string", default: `${DATA}/humaneval.jsonl` },
+    codecontests: { type: "string", default: `${DATA}/codecontests-dev.jsonl` },
     datasets: { type: "string", default: "humaneval,codecontests" },
     samples: { type: "string", default: "16" },
     draws: { type: "string", default: "20" },
     "judge-accuracy": { type: "string", default: "0.7,0.8,0.9" },
-    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-each,sstar-leader,sstar-reference" },
+    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-together,sstar-leader,sstar-reference" },
     "synth-inputs": { type: "string", default: "20" },
     "suspect-share": { type: "string" },
     "prior-exponent": { type: "string" },
@@ -45,14 +47,14 @@ if (flags.help) {
   console.log(`npm run bench:selection -- [flags]
   --pool FILE            pool JSONL {"task_id","samples":[code]} (default ${DEFAULT_POOL})
   --inputs FILE          model-written asserts JSONL beside it (default: <pool>-tests.jsonl)
-  --problems FILE        HumanEval-format problems (default /work/shared/data/humaneval.jsonl)
+  --problems FILE        HumanEval-format problems (default ../shared/data/humaneval.jsonl)
   --codecontests FILE    CodeContests-format problems for mutant pools
   --datasets LIST        humaneval,codecontests
   --samples N            candidates per draw (16)
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
-  --strategies LIST      first,majority,codet,sstar,sstar-each,sstar-leader,sstar-reference
-                         (sstar-each: judgeMode "each"; sstar-leader: schedule "leader", the previous default)
+  --strategies LIST      first,majority,codet,sstar,sstar-together,sstar-leader,sstar-reference
+                         (sstar-together: judgeMode "together", 3 inputs per call; sstar-leader: schedule "leader", the previous default)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
@@ -88,8 +90,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-each" | "sstar-leader";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-each", "sstar-leader"];
+type BenchStrategy = StrategyName | "codet" | "sstar-together" | "sstar-leader";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-together", "sstar-leader"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -97,7 +99,7 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-each" || s === "sstar-leader" || s === "sstar-reference";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-together" || s === "sstar-leader" || s === "sstar-reference";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
@@ -213,10 +215,10 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
           const options: SelectOptions = {
             ...baseOptions,
-            ...(strategy === "sstar-each" ? { judgeMode: "each" } : {}),
+            ...(strategy === "sstar-together" ? { judgeMode: "together" } : {}),
             ...(strategy === "sstar-leader" ? { schedule: "leader" } : {}),
           };
-          const name: StrategyName = strategy === "sstar-each" || strategy === "sstar-leader" ? "sstar" : strategy;
+          const name: StrategyName = strategy === "sstar-together" || strategy === "sstar-leader" ? "sstar" : strategy;
           const trace = await select(name, candidates, synth, env, options);
           pick = trace.selection.selectedSample;
           used = counters.judge + counters.separate;

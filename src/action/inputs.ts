@@ -1,7 +1,7 @@
 // The action's inputs, read into one typed, validated object. Names match action.yml (kebab-case);
 // an empty input means "use the default", as GitHub passes unset inputs as empty strings.
 import { z } from "zod";
-import type { Budget } from "../model/budget.ts";
+import type { Budget, Prices } from "../model/budget.ts";
 import { STRATEGY_NAMES, type StrategyName } from "../engine/select/types.ts";
 
 export const MODES = ["auto", "solve", "publish", "schedule"] as const;
@@ -25,6 +25,8 @@ export interface ActionInputs {
   rounds: number;
   selection: StrategyName;
   budget: Budget | undefined;
+  /** USD per million prompt / completion tokens: what a dollar budget is counted in. */
+  prices: Prices | undefined;
   sandbox: (typeof SANDBOXES)[number];
   githubToken: string;
   branchPrefix: string;
@@ -97,6 +99,17 @@ const intInput = (min: number, max: number) =>
 
 const optional = z.string().transform((v) => (v === "" ? undefined : v));
 
+/** A price in USD per million tokens; empty means "not given". */
+const priceInput = z.string().transform((v, ctx) => {
+  if (v === "") return undefined;
+  const n = Number(v.replace(/^\$/, ""));
+  if (!/^\$?\d+(\.\d+)?$/.test(v) || !Number.isFinite(n)) {
+    ctx.addIssue({ code: "custom", message: `must be a price in US dollars per million tokens, like 0.15, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const urlInput = optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: "must be an http(s) URL" });
 
 /** A relative path inside the workspace: no absolute paths, no `..`. */
@@ -141,6 +154,8 @@ const schema = z.object({
   rounds: intInput(0, 10),
   selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
   budget: z.string(),
+  "price-input": priceInput,
+  "price-output": priceInput,
   sandbox: z.enum(SANDBOXES, {
     message: `must be one of ${SANDBOXES.join(", ")} (the action never runs model-written code without isolation: "none" is for the CLI on your own machine)`,
   }),
@@ -193,6 +208,12 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     // Checked here so the message names the input; the model client checks the rest.
     throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
   }
+  const budget = parseBudget(v.budget);
+  const prices = readPrices(v["price-input"], v["price-output"]);
+  if (budget?.costUsd !== undefined && prices === undefined) {
+    // The model client can only count dollars from token prices; fail before anything runs.
+    throw new InputError(`input "budget": a dollar budget needs the model's prices: set price-input and price-output (USD per million prompt / completion tokens), or use budget: calls=400`);
+  }
   return {
     mode: v.mode,
     problems: v.problems,
@@ -206,7 +227,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     samples: v.samples,
     rounds: v.rounds,
     selection: v.selection,
-    budget: parseBudget(v.budget),
+    budget,
+    prices,
     sandbox: v.sandbox,
     githubToken: v["github-token"],
     branchPrefix: v["branch-prefix"],
@@ -226,6 +248,14 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     results: v.results,
     trend: v.trend,
   };
+}
+
+function readPrices(input: number | undefined, output: number | undefined): Prices | undefined {
+  if (input === undefined && output === undefined) return undefined;
+  if (input === undefined || output === undefined) {
+    throw new InputError(`input "${input === undefined ? "price-input" : "price-output"}": give both price-input and price-output (USD per million prompt / completion tokens)`);
+  }
+  return { inputPerMTok: input, outputPerMTok: output };
 }
 
 function isLocal(url: string): boolean {

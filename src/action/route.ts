@@ -100,6 +100,37 @@ function routeEvent(inputs: ActionInputs, ctx: ActionContext): Target {
   }
 }
 
+// ---------- when the permission lookup is not allowed ----------
+
+/** Author associations GitHub gives people with a standing in the repository. */
+export const TRUSTED_ASSOCIATIONS = ["OWNER", "MEMBER", "COLLABORATOR"] as const;
+
+function association(value: unknown): string | undefined {
+  const a = (value as { author_association?: unknown } | undefined)?.author_association;
+  return typeof a === "string" ? a.toUpperCase() : undefined;
+}
+
+/**
+ * The fallback when the token may not read the requester's role (403/404): what the event payload
+ * itself says about them. Returns why they are trusted, or undefined. The repository owner is
+ * trusted; so is an OWNER/MEMBER/COLLABORATOR association, but only one that describes the
+ * requester: the comment's for a command, the issue's only when the labeler wrote the issue
+ * (an issue's association describes its author, not whoever labeled it).
+ */
+export function payloadVouches(target: Extract<Target, { kind: "issue" } | { kind: "command" }>, ctx: Pick<ActionContext, "payload">): string | undefined {
+  const requester = (target.kind === "command" ? target.commenter : target.labeler).toLowerCase();
+  const owner = (ctx.payload.repository as { owner?: { login?: unknown } } | undefined)?.owner?.login;
+  if (typeof owner === "string" && owner.toLowerCase() === requester) return `${requester} owns the repository`;
+  const trusted = (a: string | undefined) => a !== undefined && (TRUSTED_ASSOCIATIONS as readonly string[]).includes(a);
+  if (target.kind === "command") {
+    const a = association(ctx.payload.comment);
+    return trusted(a) ? `the comment's author association is ${a}` : undefined;
+  }
+  const author = target.issue.user?.login.toLowerCase();
+  const a = association(ctx.payload.issue);
+  return author === requester && trusted(a) ? `the issue's author association is ${a}` : undefined;
+}
+
 // ---------- names: where each problem's result goes ----------
 
 const EXT: Record<Language, string> = { python: "py", javascript: "js", cpp: "cpp" };

@@ -23,7 +23,7 @@ import { readBundle, reportFileFor, writeBundle, type Bundle } from "./bundle.ts
 import type { ActionContext } from "./context.ts";
 import { inputSecrets, type ActionInputs } from "./inputs.ts";
 import { ProgressLog, type GroupSink } from "./progress.ts";
-import { decideTarget, placeIssue, placeSpec, type Placement, type Target } from "./route.ts";
+import { decideTarget, payloadVouches, placeIssue, placeSpec, type Placement, type Target } from "./route.ts";
 import { specFileText } from "./spec-file.ts";
 
 export interface ActionIO extends GroupSink {
@@ -99,7 +99,28 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
     return github;
   };
 
-  const plan = await makePlan(target, inputs, ctx, gh);
+  // A failure before anything runs (the permission check, the model or sandbox setup) still
+  // answers the person who asked, on their issue, in one line.
+  const issueNumber = target.kind === "issue" || target.kind === "command" ? target.issue.number : undefined;
+  const failEarly = async (error: unknown): Promise<ActionResult> => {
+    const line = clean((error as Error).message);
+    if (writes && issueNumber !== undefined && inputs.githubToken !== "" && inputs.comment) {
+      try {
+        await publishRefusal(gh(), issueNumber, { key: `issue-${issueNumber}`, reason: `The run failed before solving: ${line}`, remedy: "A maintainer can see the workflow run's log, fix the cause, then remove and re-add the label." }, clean);
+      } catch (postError) {
+        io.warning(`could not post the failure on #${issueNumber}: ${clean((postError as Error).message)}`);
+      }
+    }
+    result.failure = clean([...failures, line].join("; "));
+    return result;
+  };
+
+  let plan: Plan;
+  try {
+    plan = await makePlan(target, inputs, ctx, gh, (line) => io.warning(clean(line)));
+  } catch (error) {
+    return failEarly(error);
+  }
   for (const e of plan.errors) io.error(clean(e.message), e.file);
   if (plan.errors.length > 0) {
     const files = new Set(plan.errors.map((e) => e.file ?? e.message));
@@ -113,7 +134,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
     io.warning(`refused: ${refusal.reason}`);
     if (writes && issueNumber !== undefined && inputs.comment) {
       try {
-        await publishRefusal(gh(), issueNumber, refusal);
+        await publishRefusal(gh(), issueNumber, refusal, clean);
       } catch (error) {
         failures.push(`could not post the refusal on #${issueNumber}: ${clean((error as Error).message)}`);
       }
@@ -136,7 +157,12 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
       else reports.set(p.ref.key, report);
     }
   } else if (plan.problems.length > 0) {
-    const shared = await openSolvers(inputs, env, io);
+    let shared: Awaited<ReturnType<typeof openSolvers>>;
+    try {
+      shared = await openSolvers(inputs, env, io);
+    } catch (error) {
+      return failEarly(error);
+    }
     try {
       for (const p of plan.problems) {
         try {
@@ -150,6 +176,10 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
       await shared.sandbox.close();
     }
   }
+
+  // Secrets never leave the run in a report: everything below (pull request, comment, the files
+  // in result-dir, the bundle) is made from the masked copies.
+  for (const [key, report] of reports) reports.set(key, redactDeep(report, clean));
 
   // Write-back.
   if (writes && reports.size > 0) {
@@ -170,7 +200,8 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
             draft: inputs.draft,
             comment: inputs.comment,
             ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}),
-            log: (line) => io.info(line),
+            log: (line) => io.info(clean(line)),
+            redact: clean,
           },
         );
         result.published.push(outcome);
@@ -189,7 +220,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   for (const p of plan.problems) {
     const report = reports.get(p.ref.key);
     if (report === undefined) continue;
-    const md = renderReportMarkdown(report, { variant: "summary" });
+    const md = clean(renderReportMarkdown(report, { variant: "summary" }));
     summaryParts.push(md);
     await writeFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
     if (inputs.mode !== "solve") await writeFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
@@ -217,7 +248,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   for (const r of result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary = summaryParts.join("\n\n---\n\n");
   if (summary !== "") {
-    await writeFile(join(resultDir, "report.md"), summary);
+    await writeFile(join(resultDir, "report.md"), clean(summary));
     await io.appendSummary(clean(summary));
   }
 
@@ -245,6 +276,16 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   return result;
 }
 
+/** A copy of `value` with every string passed through `clean` (reports are plain JSON data). */
+export function redactDeep<T>(value: T, clean: (text: string) => string): T {
+  if (typeof value === "string") return clean(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, clean)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)])) as T;
+  }
+  return value;
+}
+
 function ensureNewline(code: string): string {
   return code.endsWith("\n") ? code : `${code}\n`;
 }
@@ -255,7 +296,7 @@ function baseOf(target: Target): string {
 }
 
 /** The problems a target names, with refusals and spec errors. I/O: the permission check and reading specs. */
-async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper): Promise<Plan> {
+async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper, warn: (line: string) => void): Promise<Plan> {
   const plan: Plan = { problems: [], refusals: [], errors: [] };
   if (target.kind === "refuse") {
     plan.refusals.push({
@@ -270,8 +311,21 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
     // access, but an issue template can apply the label for its author, so it is checked too.
     const requester = target.kind === "command" ? target.commenter : target.labeler;
     if (!(target.kind === "issue" && target.labelerIsAllowedBot)) {
-      const permission = await gh().permissionOf(requester);
-      if (!permissionAtLeast(permission, "triage")) {
+      const lookup = await gh().lookupPermission(requester);
+      let permission: string;
+      let allowed: boolean;
+      if ("permission" in lookup) {
+        permission = lookup.permission;
+        allowed = permissionAtLeast(lookup.permission, "triage");
+      } else {
+        // The token may not read roles (GitHub answers ${lookup.unavailable}); fall back to what the
+        // event payload says about the requester, and refuse when it says nothing.
+        const why = payloadVouches(target, ctx);
+        warn(`could not read ${requester}'s role on the repository (GitHub answered ${lookup.unavailable}; the token may lack access to collaborators): ${why !== undefined ? `trusting the event instead, as ${why}` : "the event does not show them as owner, member or collaborator either"}`);
+        permission = "unknown (the token could not read roles, and the event does not show them as owner, member or collaborator)";
+        allowed = why !== undefined;
+      }
+      if (!allowed) {
         plan.refusals.push({
           issueNumber: issue.number,
           refusal: {
@@ -301,6 +355,7 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
     }
     const spec = parsed.spec;
     const placement = placeIssue(issue.number, spec.id, spec.language, inputs);
+    if (placement.branch === target.base) throw new Error(baseBranchClash(placement.branch));
     plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "issue", issueNumber: issue.number, problemId: spec.id, problemTitle: spec.title } });
     return plan;
   }
@@ -316,10 +371,18 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
     for (const spec of loaded.specs) {
       const specPath = spec.path !== undefined ? relative(ctx.workspace, spec.path) : undefined;
       const placement = placeSpec(spec.id, spec.language, inputs);
+      if (placement.branch === target.base) {
+        plan.errors.push({ message: baseBranchClash(placement.branch), ...(specPath !== undefined ? { file: specPath } : {}) });
+        continue;
+      }
       plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...(specPath !== undefined ? { specPath } : {}) } });
     }
   }
   return plan;
+}
+
+function baseBranchClash(branch: string): string {
+  return `the result branch ${JSON.stringify(branch)} is also the base branch: change input "branch-prefix" or "base" (sstar never pushes to the base)`;
 }
 
 async function openSolvers(
@@ -342,6 +405,7 @@ async function openSolvers(
         }
       : {}),
     ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
+    ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
     cacheDir,
     log: (line) => io.info(line),
   });
@@ -432,18 +496,22 @@ async function regression(
     ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
     commit: ctx.sha,
   });
-  await writeFile(join(resultDir, "report.md"), compared.markdown);
+  await writeFile(join(resultDir, "report.md"), clean(compared.markdown));
   await io.appendSummary(clean(compared.markdown));
   result.outputs["report-path"] = resultDir;
   result.outputs.solved = String(!compared.regression);
-  if (inputs.githubToken !== "") {
+  // The step fails on a regression whether or not a token lets it open the issue.
+  if (compared.regression) result.failure = `solve rate dropped beyond ${inputs.maxDrop} points`;
+  if (inputs.githubToken === "") {
+    if (compared.regression) io.warning('no regression issue opened: input "github-token" is empty (needs issues: write)');
+  } else {
     const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
     if (compared.regression && compared.comparison !== null) {
       const issue = regressionIssue(compared.comparison, { ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), commit: ctx.sha });
-      const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: issue.title, body: `${markerFor(REGRESSION_KEY)}\n${issue.body}`, labels: [REGRESSION_LABEL] });
+      const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(`${markerFor(REGRESSION_KEY)}\n${issue.body}`), labels: [REGRESSION_LABEL] });
       io.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
       result.failure = `solve rate dropped beyond ${inputs.maxDrop} points (issue #${ref.number})`;
-    } else {
+    } else if (!compared.regression) {
       const closed = await github.closeIssue({ key: REGRESSION_KEY, label: REGRESSION_LABEL, comment: `The latest nightly run shows no regression${ctx.runUrl !== undefined ? ` ([workflow run](${ctx.runUrl}))` : ""}. Closing.` });
       if (closed !== undefined) io.info(`no regression: closed issue #${closed}`);
     }

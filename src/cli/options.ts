@@ -184,7 +184,7 @@ export async function openSolveRun(command: string, specPaths: string[], flags: 
   const loaded = await loadSpecs(specPaths);
   for (const e of loaded.errors) err(formatSpecError(e));
   if (loaded.specs.length === 0) {
-    err("no problem specs loaded: pass spec files, folders or globs (see docs/specs.md)");
+    err("no problem specs loaded: pass spec files, folders or globs (see docs/spec-format.md)");
     return null;
   }
   const config = modelConfigOrReport(process.env, flags, err);

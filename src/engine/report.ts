@@ -5,6 +5,13 @@ import { z } from "zod";
 
 export const REPORT_VERSION = 1;
 
+// A report can come back from an untrusted place (the two-job workflow's publish step reads one
+// that the solve job wrote after running model code), and its short fields are rendered in
+// Markdown outside code fences: they are held to tight shapes, not free text.
+const strategySchema = z.enum(["sstar", "sstar-reference", "first", "majority"]);
+const clusterIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "a cluster or sample id: letters, digits, '_' or '-'");
+const languageNameSchema = z.enum(["python", "javascript", "cpp"]);
+
 const verdictSchema = z.enum([
   "accepted",
   "wrong-answer",
@@ -54,7 +61,7 @@ export const synthesizedInputSchema = z.object({
 });
 
 export const clusterSchema = z.object({
-  id: z.string(),
+  id: clusterIdSchema,
   members: z.array(z.number().int()).describe("sample indices"),
   representative: z.number().int(),
   /** Output per input id (cut), as the representative produced it. */
@@ -69,8 +76,8 @@ export const judgeVoteSchema = z.object({
 });
 
 export const matchSchema = z.object({
-  a: z.string().describe("cluster id"),
-  b: z.string().describe("cluster id"),
+  a: clusterIdSchema.describe("cluster id"),
+  b: clusterIdSchema.describe("cluster id"),
   inputs: z.array(z.object({ inputId: z.string(), input: z.string(), outputA: z.string(), outputB: z.string() })),
   votes: z.array(judgeVoteSchema),
   winner: z.enum(["a", "b", "tie"]),
@@ -90,28 +97,28 @@ export const stageUsageSchema = z.object({
 });
 
 export const selectionSchema = z.object({
-  strategy: z.string(),
+  strategy: strategySchema,
   selectedSample: z.number().int().nullable(),
-  selectedCluster: z.string().nullable(),
+  selectedCluster: clusterIdSchema.nullable(),
   /** One or two sentences: why this candidate. */
   reason: z.string(),
   fallback: z.string().optional().describe("set when no candidate passed the public tests"),
 });
 
 export const baselineSchema = z.object({
-  strategy: z.string(),
+  strategy: strategySchema,
   selectedSample: z.number().int().nullable(),
 });
 
 export const solveReportSchema = z.object({
   version: z.literal(REPORT_VERSION),
-  problem: z.object({ id: z.string(), title: z.string(), language: z.string(), io: z.string() }),
+  problem: z.object({ id: z.string(), title: z.string(), language: languageNameSchema, io: z.enum(["stdio", "function"]) }),
   settings: z.object({
     model: z.string(),
     judgeModel: z.string(),
     samples: z.number().int(),
     rounds: z.number().int(),
-    selection: z.string(),
+    selection: strategySchema,
     temperature: z.number(),
     sandbox: z.string(),
     replay: z.boolean().describe("answers came from a local replay model, not a live one"),

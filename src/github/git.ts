@@ -196,6 +196,8 @@ export class GitCommandManager {
   async commitFiles(request: CommitRequest): Promise<CommitResult> {
     checkBranchName(request.base);
     checkBranchName(request.branch);
+    // sstar only ever writes its own branch; a pull request is how anything reaches the base.
+    if (request.branch === request.base) throw new GitError(`refusing to push to ${JSON.stringify(request.branch)}: it is the base branch; sstar writes only its own branches (check branch-prefix)`);
     if (request.files.length === 0) throw new GitError("nothing to commit: no files given");
     const files = request.files.map((f) => ({ path: checkRepoPath(f.path), content: f.content }));
     const identity = request.identity ?? BOT_IDENTITY;

@@ -62,11 +62,45 @@ function status(error: unknown): number | undefined {
   return typeof s === "number" ? s : undefined;
 }
 
+/** The author of a comment, as the API gives it. */
+export interface CommentAuthor {
+  login: string;
+  type?: string;
+}
+
+/**
+ * Whether a comment by `author` can be ours: Bot accounts (GITHUB_TOKEN and App tokens post as
+ * one) or the token's own user (a PAT). Anyone else who copies a marker must not steer our edits.
+ */
+export function isOwnAuthor(author: CommentAuthor | null | undefined, selfLogin: string | undefined): boolean {
+  if (author === null || author === undefined) return false;
+  if (author.type === "Bot") return true;
+  return selfLogin !== undefined && author.login.toLowerCase() === selfLogin.toLowerCase();
+}
+
 export class GitHubHelper {
+  private self: Promise<string | undefined> | undefined;
+
   constructor(
     readonly octokit: Octokit,
     readonly repo: RepoRef,
   ) {}
+
+  /**
+   * The login the token belongs to, asked once. Installation tokens (GITHUB_TOKEN, Apps) get 403
+   * or 404 from GET /user: then undefined, and only Bot authors count as us.
+   */
+  selfLogin(): Promise<string | undefined> {
+    this.self ??= this.octokit.rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      (error: unknown) => {
+        const s = status(error);
+        if (s === 401 || s === 403 || s === 404) return undefined;
+        throw error;
+      },
+    );
+    return this.self;
+  }
 
   /** Opens a pull request from `head` into `base`, or updates the open one (title and body). */
   async upsertPullRequest(options: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequestRef> {
@@ -102,10 +136,13 @@ export class GitHubHelper {
     return { number: data.number, url: data.html_url, created: false };
   }
 
-  /** Finds our comment for `key` on the issue or pull request. */
+  /** Finds our comment for `key` on the issue or pull request: marked, and written by us. */
   async findComment(issueNumber: number, key: string): Promise<{ id: number; url: string; body: string } | undefined> {
     const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: issueNumber, per_page: 100 });
-    const found = comments.find((c) => hasMarker(c.body, key));
+    const marked = comments.filter((c) => hasMarker(c.body, key));
+    // Only look the token's user up when some marked comment is not a Bot's.
+    const self = marked.some((c) => c.user?.type !== "Bot") ? await this.selfLogin() : undefined;
+    const found = marked.find((c) => isOwnAuthor(c.user, self));
     return found === undefined ? undefined : { id: found.id, url: found.html_url, body: found.body ?? "" };
   }
 
@@ -137,6 +174,22 @@ export class GitHubHelper {
       return role in RANK ? (role as RepoPermission) : "read";
     } catch (error) {
       if (status(error) === 404) return "none";
+      throw error;
+    }
+  }
+
+  /**
+   * Like permissionOf, but says when the lookup itself was not allowed: GitHub answers 403 (or
+   * 404) when the token lacks the access this endpoint needs, which must not read as "none".
+   */
+  async lookupPermission(login: string): Promise<{ permission: RepoPermission } | { unavailable: number }> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.repo, username: login });
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      return { permission: role in RANK ? (role as RepoPermission) : "read" };
+    } catch (error) {
+      const s = status(error);
+      if (s === 403 || s === 404) return { unavailable: s };
       throw error;
     }
   }

@@ -21,6 +21,8 @@ export interface PublishSettings {
   runUrl?: string;
   identity?: GitIdentity;
   log?: (line: string) => void;
+  /** Masks secrets in every text posted (title, body, comment); the run passes its own. */
+  redact?: (text: string) => string;
 }
 
 export interface PublishOutcome {
@@ -41,6 +43,7 @@ export function isSolved(report: SolveReport): boolean {
 
 export async function publish(item: Publication, deps: { git: GitCommandManager; github: GitHubHelper }, settings: PublishSettings): Promise<PublishOutcome> {
   const log = settings.log ?? (() => {});
+  const clean = settings.redact ?? ((text: string) => text);
   const solved = isSolved(item.report);
   const facts: GitHubFacts = { ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}) };
   const outcome: PublishOutcome = { key: item.key, solved, pushed: false };
@@ -66,8 +69,8 @@ export async function publish(item: Publication, deps: { git: GitCommandManager;
       outcome.pullRequest = await deps.github.upsertPullRequest({
         head: item.branch,
         base: settings.base,
-        title: pullRequestTitle(item),
-        body: pullRequestBody(item, item.report, facts),
+        title: clean(pullRequestTitle(item)),
+        body: clean(pullRequestBody(item, item.report, facts)),
         draft: settings.draft,
       });
       facts.pullRequest = outcome.pullRequest;
@@ -83,7 +86,7 @@ export async function publish(item: Publication, deps: { git: GitCommandManager;
   if (settings.comment) {
     const target = item.kind === "issue" ? item.issueNumber : facts.pullRequest?.number;
     if (target !== undefined) {
-      outcome.comment = await deps.github.upsertComment(target, item.key, resultComment(item, item.report, facts));
+      outcome.comment = await deps.github.upsertComment(target, item.key, clean(resultComment(item, item.report, facts)));
       log(`${item.key}: comment ${outcome.comment.created ? "posted on" : outcome.comment.changed ? "edited on" : "unchanged on"} #${target}`);
     }
   }
@@ -91,8 +94,8 @@ export async function publish(item: Publication, deps: { git: GitCommandManager;
 }
 
 /** A refusal on the issue it concerns (sticky, so repeated refusals edit one comment). */
-export async function publishRefusal(github: GitHubHelper, issueNumber: number, refusal: Refusal): Promise<CommentRef> {
-  return github.upsertComment(issueNumber, refusal.key, refusalComment(refusal));
+export async function publishRefusal(github: GitHubHelper, issueNumber: number, refusal: Refusal, redact: (text: string) => string = (t) => t): Promise<CommentRef> {
+  return github.upsertComment(issueNumber, refusal.key, redact(refusalComment(refusal)));
 }
 
 function commitMessage(item: Publication): string {

@@ -123,7 +123,10 @@ export async function detectBwrap(log: (line: string) => void = () => {}): Promi
     });
     if (blocker !== null) {
       notes.push(blocker);
-      if (blocker.includes("AppArmor") && !fixAttempted) {
+      // Changing a machine's AppArmor setup is fine on a throwaway CI runner, not on someone's
+      // own computer: there it takes SSTAR_FIX_USERNS=1, and otherwise the reason says what to run.
+      const mayFix = process.env.GITHUB_ACTIONS === "true" || process.env.CI === "true" || process.env.SSTAR_FIX_USERNS === "1";
+      if (blocker.includes("AppArmor") && mayFix && !fixAttempted) {
         fixAttempted = true;
         const fixed = await fixUserns(bwrap, log);
         if (fixed !== null) {
@@ -134,7 +137,7 @@ export async function detectBwrap(log: (line: string) => void = () => {}): Promi
     }
     if (failure !== null) {
       const what = blocker ?? failure;
-      return { name: "bwrap", available: false, path: bwrap, version, reason: `bwrap can't create its namespaces: ${what}${blocker?.includes("AppArmor") ? " (no passwordless sudo to fix it; see docs/sandbox.md)" : ""}`, notes };
+      return { name: "bwrap", available: false, path: bwrap, version, reason: `bwrap can't create its namespaces: ${what}${blocker?.includes("AppArmor") ? " (on a CI runner with passwordless sudo this is fixed automatically; elsewhere run with SSTAR_FIX_USERNS=1 or see docs/sandbox.md)" : ""}`, notes };
     }
   }
   return { name: "bwrap", available: true, path: bwrap, version, notes };

@@ -1,6 +1,6 @@
 // Builds the native runner (runner-source.ts) once per machine and caches the binary by source hash.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -31,6 +31,12 @@ async function buildRunner(log: (line: string) => void): Promise<string> {
   } catch {
     dir = join(tmpdir(), `sstar-cache-${process.getuid?.() ?? "u"}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // A shared /tmp: someone else could have made this folder first and planted a runner in it.
+    const st = lstatSync(dir);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
+      throw new Error(`sandbox: ${dir} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 0o777).toString(8)}); remove it, or make ~/.cache writable`);
+    }
   }
   const binary = join(dir, `runner-${hash}`);
   if (existsSync(binary)) return binary;

@@ -61,6 +61,8 @@ describe("readInputs", () => {
       comment: "no",
       "allowed-bots": "Dependabot, my-app[bot]\nrenovate",
       budget: "usd=2.5,calls=300",
+      "price-input": "1",
+      "price-output": "2",
       "api-key": "sk-1234",
       "github-token": "ghs_abcd",
       base: "develop",
@@ -85,6 +87,9 @@ describe("readInputs", () => {
     [{ "base-url": "https://api.example.com/v1" }, 'input "api-key": required for https://api.example.com/v1'],
     [{ budget: "lots" }, 'input "budget": cannot read "lots"'],
     [{ shard: "2" }, 'input "shard": must look like i/n'],
+    [{ budget: "5" }, 'input "budget": a dollar budget needs the model\'s prices: set price-input and price-output'],
+    [{ budget: "usd=2,calls=10", "price-input": "0.15" }, 'input "price-output": give both price-input and price-output'],
+    [{ "price-input": "cheap", "price-output": "1" }, 'input "price-input": must be a price in US dollars per million tokens'],
   ])("rejects %j with one line naming the input", (values, message) => {
     let error: Error | undefined;
     try {
@@ -94,6 +99,13 @@ describe("readInputs", () => {
     }
     expect(error?.message).toContain(message);
     expect(error?.message).not.toContain("\n");
+  });
+
+  it("reads prices, which a dollar budget needs", () => {
+    const inputs = read({ budget: "5", "price-input": "0.15", "price-output": "$0.60" });
+    expect(inputs.budget).toEqual({ costUsd: 5 });
+    expect(inputs.prices).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 });
+    expect(read({ budget: "calls=400" }).prices).toBeUndefined();
   });
 
   it("needs no key for a local endpoint", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ActionContext } from "../../src/action/context.ts";
 import { readContext } from "../../src/action/context.ts";
 import { readInputs } from "../../src/action/inputs.ts";
-import { botAllowed, decideTarget, globBase, isBot, placeIssue, placeSpec } from "../../src/action/route.ts";
+import { botAllowed, decideTarget, globBase, isBot, payloadVouches, placeIssue, placeSpec, type Target } from "../../src/action/route.ts";
 import { progressLine } from "../../src/action/progress.ts";
 import { EVENTS } from "./harness.ts";
 
@@ -46,6 +46,27 @@ describe("decideTarget", () => {
     chatter.payload = { ...chatter.payload, comment: { id: 1, body: "I think /sstar solve is neat", user: { login: "x" } } };
     expect(decideTarget(inputs(), chatter)).toMatchObject({ kind: "skip" });
   });
+  it("vouches from the payload only for the requester, when roles cannot be read", () => {
+    type Asking = Extract<Target, { kind: "issue" } | { kind: "command" }>;
+    const label = ctx("issues", "issues-labeled.json");
+    const asking = (c: ActionContext) => decideTarget(inputs(), c) as Asking;
+    expect(payloadVouches(asking(label), label)).toBeUndefined(); // maintainer labeled alice's issue; no association for the labeler
+    const byOwner = ctx("issues", "issues-labeled.json");
+    byOwner.payload = { ...byOwner.payload, sender: { login: "octo", type: "User" } };
+    expect(payloadVouches(asking({ ...byOwner, actor: { login: "octo", type: "User" } }), byOwner)).toMatch(/owns the repository/);
+    // The issue's association describes its author: it counts only when the author labeled it.
+    const member = ctx("issues", "issues-labeled.json", { actor: { login: "alice", type: "User" } });
+    member.payload = { ...member.payload, issue: { ...(member.payload.issue as object), author_association: "MEMBER" } };
+    expect(payloadVouches(asking(member), member)).toMatch(/MEMBER/);
+    const other = ctx("issues", "issues-labeled.json");
+    other.payload = { ...other.payload, issue: { ...(other.payload.issue as object), author_association: "MEMBER" } };
+    expect(payloadVouches(asking(other), other)).toBeUndefined();
+    const command = ctx("issue_comment", "issue-comment-command.json");
+    expect(payloadVouches(asking(command), command)).toBeUndefined();
+    command.payload = { ...command.payload, comment: { ...(command.payload.comment as object), author_association: "COLLABORATOR" } };
+    expect(payloadVouches(asking(command), command)).toMatch(/COLLABORATOR/);
+  });
+
   it("solves only the files a push changed, and all of them when the payload can't tell", () => {
     expect(decideTarget(inputs(), ctx("push", "push.json"))).toEqual({ kind: "specs", base: "main", changed: ["README.md", "problems/abs-value.yaml"] });
     const many = ctx("push", "push.json");

@@ -68,4 +68,29 @@ describe("schedule: the regression check", () => {
       await gh.close();
     }
   });
+
+  it("fails the step on a regression even without a token, and opens no issue", async () => {
+    const p = await makeRepoPair();
+    cleanup.push(p.root);
+    await mkdir(join(p.work, "eval"), { recursive: true });
+    await writeFile(join(p.work, "eval", "baseline.json"), JSON.stringify(results(IDS.map((id) => problem({ id })), config(IDS))));
+    await writeShards(p.work, ["b"]);
+    const gh = await startFakeGitHub({ token: TOKEN });
+    try {
+      const run = await runEntry({
+        eventName: "schedule",
+        eventFile: join(EVENTS, "schedule.json"),
+        workspace: p.work,
+        apiUrl: gh.url,
+        inputs: { "github-token": "", results: "shards/**/results.json", "max-drop": "5" },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(/::error::solve rate dropped beyond 5 points$/m);
+      expect(run.stdout).toMatch(/::warning::no regression issue opened: input "github-token" is empty/);
+      expect(run.outputs.solved).toBe("false");
+      expect(gh.requests).toHaveLength(0);
+    } finally {
+      await gh.close();
+    }
+  });
 });

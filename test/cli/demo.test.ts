@@ -18,8 +18,9 @@ import { specFromObject } from "../../src/spec/load.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
 import type { ChatMessage } from "../../src/model/types.ts";
 import { startScriptedChatServer } from "../fixtures/chat-server.ts";
+import { SHARED_DATA } from "../fixtures/shared-data.ts";
 
-const DATA = "../shared/data";
+const DATA = SHARED_DATA;
 
 describe("scripted judge helpers", () => {
   it("reads the cases back from the engine's judge prompt", () => {

@@ -6,9 +6,11 @@ import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { importCodeContests } from "../../src/spec/importers/codecontests.ts";
 import { checkSpecObject } from "../../src/spec/load.ts";
 import type { ProblemSpec, ProblemSpecInput } from "../../src/spec/schema.ts";
+import { CODECONTESTS_FILE } from "../fixtures/shared-data.ts";
 import { startScriptedChatServer, type ScriptedChatServer, type ScriptReply, type ScriptRequest } from "../fixtures/chat-server.ts";
 
-export const DATA_FILE = "/work/shared/data/codecontests-dev.jsonl";
+export { hasSharedData } from "../fixtures/shared-data.ts";
+export const DATA_FILE = CODECONTESTS_FILE;
 export const SUBSET = [
   "1068_b_lcm_2510",
   "1141_a_game_23_2618",
@@ -56,7 +58,8 @@ export interface ScriptedModel {
 }
 
 function problemOf(problems: readonly Problem[], text: string): Problem | undefined {
-  return problems.find((p) => text.includes(`Problem: ${p.spec.title}\n`));
+  // The prompt fences the title with the statement: the title is the fenced block's first line.
+  return problems.find((p) => text.includes(`text\n${p.spec.title}\n\n`));
 }
 
 export async function startScriptedModel(problems: readonly Problem[]): Promise<ScriptedModel> {

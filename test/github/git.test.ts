@@ -114,4 +114,14 @@ describe("GitCommandManager.commitFiles", () => {
     await expect(git.commitFiles({ base: "nope", branch: "sstar/e", files: [{ path: "a", content: "" }], message: "m" })).rejects.toThrow(/base branch "nope" could not be fetched/);
     await expect(GitCommandManager.open(p.root)).rejects.toThrow(/is not a git checkout/);
   });
+
+  it("never pushes to the base branch", async () => {
+    const p = await pair();
+    const before = await p.git(["rev-parse", "main"], p.bare);
+    const git = await GitCommandManager.open(p.work);
+    await expect(git.commitFiles({ base: "main", branch: "main", files: [{ path: "s.py", content: "y\n" }], message: "m" })).rejects.toThrow(
+      /^refusing to push to "main": it is the base branch/,
+    );
+    expect(await p.git(["rev-parse", "main"], p.bare)).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createOctokit, GitHubHelper, hasMarker, markerFor, MAX_COMMENT_CHARS, permissionAtLeast } from "../../src/github/github.ts";
+import { createOctokit, GitHubHelper, hasMarker, isOwnAuthor, markerFor, MAX_COMMENT_CHARS, permissionAtLeast } from "../../src/github/github.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github-server.ts";
 
 let gh: FakeGitHub | undefined;
@@ -58,6 +58,39 @@ describe("GitHubHelper against the fake REST server", () => {
     expect(gh.requests.some((r) => r.path.endsWith("/comments") && r.query.page === "2")).toBe(true);
   });
 
+  it("ignores an outsider's comment that copies the marker, and creates its own", async () => {
+    const marked = `${markerFor("issue-7")}\nI wrote this; please edit me`;
+    const { gh, helper } = await setup({ comments: [{ issue: 7, body: marked, user: "mallory" }] });
+    const c = await helper.upsertComment(7, "issue-7", `${markerFor("issue-7")}\nresult`);
+    expect(c.created).toBe(true);
+    expect(gh.state.comments).toHaveLength(2);
+    expect(gh.state.comments[0]).toMatchObject({ body: marked, user: { login: "mallory" } });
+    expect(gh.state.comments[1]).toMatchObject({ id: c.id, user: { login: "github-actions[bot]", type: "Bot" } });
+    // GITHUB_TOKEN is an installation token: GET /user answers 403, asked once, so only Bot authors count.
+    expect(gh.requests.filter((r) => r.path === "/user").map((r) => r.status)).toEqual([403]);
+    const again = await helper.upsertComment(7, "issue-7", `${markerFor("issue-7")}\nresult 2`);
+    expect(again).toMatchObject({ id: c.id, created: false, changed: true });
+    expect(gh.requests.filter((r) => r.path === "/user")).toHaveLength(1);
+  });
+
+  it("finds its own comment when the token is a person's (a PAT), but not another person's", async () => {
+    const marked = (who: string) => `${markerFor("issue-7")}\nby ${who}`;
+    const { gh, helper } = await setup({ tokenUser: "sstar-maintainer", comments: [{ issue: 7, body: marked("mallory"), user: "mallory" }, { issue: 7, body: marked("me"), user: "sstar-maintainer" }] });
+    const c = await helper.upsertComment(7, "issue-7", `${markerFor("issue-7")}\nresult`);
+    expect(c).toMatchObject({ created: false, changed: true });
+    expect(gh.state.comments.find((x) => x.id === c.id)!.user.login).toBe("sstar-maintainer");
+    expect(gh.state.comments.find((x) => x.user.login === "mallory")!.body).toBe(marked("mallory"));
+    expect(gh.requests.filter((r) => r.path === "/user").map((r) => r.status)).toEqual([200]);
+  });
+
+  it("counts only Bot authors and the token's own user as us (pure)", () => {
+    expect(isOwnAuthor({ login: "github-actions[bot]", type: "Bot" }, undefined)).toBe(true);
+    expect(isOwnAuthor({ login: "Me", type: "User" }, "me")).toBe(true);
+    expect(isOwnAuthor({ login: "mallory", type: "User" }, "me")).toBe(false);
+    expect(isOwnAuthor({ login: "mallory", type: "User" }, undefined)).toBe(false);
+    expect(isOwnAuthor(null, "me")).toBe(false);
+  });
+
   it("refuses bodies without the marker or above GitHub's limit", async () => {
     const { helper } = await setup();
     await expect(helper.upsertComment(7, "issue-7", "no marker")).rejects.toThrow(/must start with its marker/);
@@ -70,6 +103,15 @@ describe("GitHubHelper against the fake REST server", () => {
     expect(await helper.permissionOf("main")).toBe("maintain");
     expect(await helper.permissionOf("reader")).toBe("read");
     expect(await helper.permissionOf("stranger")).toBe("none");
+  });
+
+  it("says when the token may not read roles, instead of reading it as none", async () => {
+    const forbidden = await setup({ collaborators: { tri: "triage" }, permissionForbidden: true });
+    expect(await forbidden.helper.lookupPermission("tri")).toEqual({ unavailable: 403 });
+    expect(await forbidden.helper.lookupPermission("stranger")).toEqual({ unavailable: 403 });
+    await forbidden.gh.close();
+    const open = await setup({ collaborators: { tri: "triage" } });
+    expect(await open.helper.lookupPermission("tri")).toEqual({ permission: "triage" });
   });
 
   it("opens one regression issue, updates it, then closes it", async () => {

@@ -43,6 +43,19 @@ function issueItem(report = makeReport()): Publication {
 }
 
 describe("publish", () => {
+  it("masks secrets in the title, body and comment it posts", async () => {
+    const { gh, deps } = await setup();
+    const secret = "sk-leaked-key-0123456789";
+    const item = { ...issueItem(), problemTitle: `Sum ${secret}` };
+    await publish(item, deps, { base: "main", draft: false, comment: true, redact: (t) => t.split(secret).join("***") });
+    const posted = [gh.state.pulls[0]!.title, gh.state.pulls[0]!.body ?? "", gh.state.comments[0]!.body];
+    for (const text of posted) expect(text).not.toContain(secret);
+    expect(gh.state.pulls[0]!.title).toContain("Sum ***");
+    await publishRefusal(deps.github, 7, { key: "refusal-7", reason: `bad ${secret}` }, (t) => t.split(secret).join("***"));
+    expect(gh.state.comments.at(-1)!.body).toContain("bad ***");
+    expect(gh.requests.every((r) => !r.rawBody.includes(secret))).toBe(true);
+  });
+
   it("commits, opens one PR that closes the issue, posts one comment; a second run edits them", async () => {
     const { gh, p, deps } = await setup();
     const settings = { base: "main", draft: false, comment: true, runUrl: "https://github.test/octo/katas/actions/runs/1" };

@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import { importCodeContests, specFromObject, toSpecIdForReferences } from "./reference-spec.ts";
 import { gradeProgram, type GradeResult, type PooledSandbox } from "../../src/sandbox/index.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
+import { CODECONTESTS_FILE } from "../fixtures/shared-data.ts";
 
-export const DATA = process.env.SSTAR_CODECONTESTS ?? new URL("../../../shared/data/codecontests-dev.jsonl", import.meta.url).pathname;
+export const DATA = process.env.SSTAR_CODECONTESTS ?? CODECONTESTS_FILE;
 
 export interface Reference {
   spec: ProblemSpec;

@@ -17,12 +17,13 @@ import {
 } from "../../src/spec/index.ts";
 import { extractExampleCandidates } from "../../src/spec/importers/docstring-examples.ts";
 import { resolvePython } from "../../src/spec/importers/python.ts";
+import { CODECONTESTS_FILE, HUMANEVAL_FILE, hasSharedData } from "../fixtures/shared-data.ts";
 
-const CC = "/work/shared/data/codecontests-dev.jsonl";
-const HE = "/work/shared/data/humaneval.jsonl";
-const ccRows = readFileSync(CC, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+const CC = CODECONTESTS_FILE;
+const HE = HUMANEVAL_FILE;
+const ccRows = hasSharedData ? readFileSync(CC, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : [];
 
-describe("CodeContests importer (the real dev file)", () => {
+describe.runIf(hasSharedData)("CodeContests importer (the real dev file)", () => {
   const r = importCodeContests(readFileSync(CC, "utf8"));
   it("gives 97 valid specs with public and hidden tests intact through YAML", () => {
     expect(r.skipped).toEqual([]);
@@ -53,7 +54,7 @@ describe("CodeContests importer (the real dev file)", () => {
   });
 });
 
-describe("HumanEval importer (the real file)", () => {
+describe.runIf(hasSharedData)("HumanEval importer (the real file)", () => {
   let r: HumanEvalImportResult;
   beforeAll(async () => {
     r = await importHumanEval(readFileSync(HE, "utf8"));
@@ -152,7 +153,7 @@ describe("LiveCodeBench importer (fixture in the release format)", () => {
   });
 });
 
-describe("writeSpecs", () => {
+describe.runIf(hasSharedData)("writeSpecs", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "sstar-write-"));

@@ -88,7 +88,7 @@ export async function startReplayModel(options: ReplayModelOptions): Promise<Cha
     }));
     const stage = stageOfMessages(messages);
     const firstUser = messages.find((m) => m.role === "user")?.content ?? "";
-    const taskId = /Problem: (HumanEval\/\d+):/.exec(firstUser)?.[1];
+    const taskId = /(HumanEval\/\d+):/.exec(firstUser)?.[1];
     const task = taskId === undefined ? undefined : byTitle.get(taskId);
     if (stage === null) return refuse("not an S* prompt");
     if (task === undefined) return refuse("no recorded data for this problem");

@@ -26,6 +26,8 @@ export const DEFAULT_AGREEMENT_SHARPNESS = Infinity;
 export const DEFAULT_ERROR_PENALTY = 0.5;
 export const DEFAULT_SCHEDULE: "value" | "leader" = "value";
 export const DEFAULT_MIN_GAIN = 0;
+/** One distinguishing input per judge call ("each"): each question stands alone (bench:selection). */
+export const DEFAULT_JUDGE_MODE: "each" | "together" = "each";
 export const DEFAULT_LOOKAHEAD = 2;
 /** Stop spending the leftover budget once the leader is this sure. */
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -59,7 +61,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   const minGain = options.minGain ?? DEFAULT_MIN_GAIN;
   const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
-  const mode = options.judgeMode ?? "together";
+  const mode = options.judgeMode ?? DEFAULT_JUDGE_MODE;
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
   const equivalent: Equivalent = (x, y) => env.equivalent(x, y);

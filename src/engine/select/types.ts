@@ -80,7 +80,7 @@ export interface SelectOptions {
   reservedCalls?: number;
   /**
    * sstar: "together" asks one judge call per order showing up to maxInputsPerMatch inputs;
-   * "each" asks per distinguishing input (both orders each). Default "together".
+   * "each" asks per distinguishing input (both orders each). Default "each".
    */
   judgeMode?: "together" | "each";
   /** sstar: an input on which at least this share of candidates errors is suspect (not clustered on). */
