@@ -71969,17 +71969,19 @@ async function runSstar(ctx, env2, options = {}) {
     const batches = mode === "together" ? [chosen] : chosen.map((i2) => [i2]);
     let aWins = 0;
     let bWins = 0;
-    for (const batch of batches) {
-      const forOrder = (first, second) => ({
-        inputs: batch.map((i2) => ({
-          input: work.inputs[i2].input,
-          firstOutput: shown(work.cells[first][i2]),
-          secondOutput: shown(work.cells[second][i2])
-        })),
-        firstCode: kept[first].code,
-        secondCode: kept[second].code
-      });
-      const [ab, ba] = await Promise.all([env2.judge(forOrder(ra, rb)), env2.judge(forOrder(rb, ra))]);
+    const forOrder = (batch, first, second) => ({
+      inputs: batch.map((i2) => ({
+        input: work.inputs[i2].input,
+        firstOutput: shown(work.cells[first][i2]),
+        secondOutput: shown(work.cells[second][i2])
+      })),
+      firstCode: kept[first].code,
+      secondCode: kept[second].code
+    });
+    const answers = await Promise.all(
+      batches.map((batch) => Promise.all([env2.judge(forOrder(batch, ra, rb)), env2.judge(forOrder(batch, rb, ra))]))
+    );
+    for (const [ab, ba] of answers) {
       calls.judge += 2;
       const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
       const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;

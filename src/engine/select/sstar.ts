@@ -213,18 +213,21 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     const batches = mode === "together" ? [chosen] : chosen.map((i) => [i]);
     let aWins = 0;
     let bWins = 0;
-    for (const batch of batches) {
-      const forOrder = (first: number, second: number) => ({
-        inputs: batch.map((i) => ({
-          input: work.inputs[i]!.input,
-          firstOutput: shown(work.cells[first]![i]),
-          secondOutput: shown(work.cells[second]![i]),
-        })),
-        firstCode: kept[first]!.code,
-        secondCode: kept[second]!.code,
-      });
-      // Both orders concurrently: position bias cancels, and a split verdict is a tie.
-      const [ab, ba] = await Promise.all([env.judge(forOrder(ra, rb)), env.judge(forOrder(rb, ra))]);
+    const forOrder = (batch: number[], first: number, second: number) => ({
+      inputs: batch.map((i) => ({
+        input: work.inputs[i]!.input,
+        firstOutput: shown(work.cells[first]![i]),
+        secondOutput: shown(work.cells[second]![i]),
+      })),
+      firstCode: kept[first]!.code,
+      secondCode: kept[second]!.code,
+    });
+    // Every question of the match at once, each in both orders: position bias cancels, a split
+    // verdict is a tie; the answers are read in input order, so the trace doesn't depend on timing.
+    const answers = await Promise.all(
+      batches.map((batch) => Promise.all([env.judge(forOrder(batch, ra, rb)), env.judge(forOrder(batch, rb, ra))])),
+    );
+    for (const [ab, ba] of answers) {
       calls.judge += 2;
       const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
       const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
