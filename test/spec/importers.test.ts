@@ -24,7 +24,8 @@ const HE = HUMANEVAL_FILE;
 const ccRows = hasSharedData ? readFileSync(CC, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : [];
 
 describe.runIf(hasSharedData)("CodeContests importer (the real dev file)", () => {
-  const r = importCodeContests(readFileSync(CC, "utf8"));
+  // A skipped describe still runs its body to collect tests: read the file only when it is there.
+  const r = hasSharedData ? importCodeContests(readFileSync(CC, "utf8")) : { specs: [], skipped: [] };
   it("gives 97 valid specs with public and hidden tests intact through YAML", () => {
     expect(r.skipped).toEqual([]);
     expect(r.specs).toHaveLength(97);
