@@ -71429,6 +71429,7 @@ async function runSample(ctx, index, settings) {
     if (code2.trim() === "") {
       rounds.push(emptyRound(round, appendNote(note, "the reply held no code"), publicTotal));
       ctx.emit({ type: "round", sample: index, round, passed: 0, total: publicTotal, note: "no code" });
+      settings.onRound?.(round, 0, publicTotal);
       messages.push({ role: "assistant", content: historyReply(content) }, { role: "user", content: NO_CODE_FEEDBACK(spec.language) });
       continue;
     }
@@ -71448,6 +71449,7 @@ async function runSample(ctx, index, settings) {
       publicTotal: grade.total
     });
     ctx.emit({ type: "round", sample: index, round, passed: grade.passed, total: grade.total });
+    settings.onRound?.(round, grade.passed, grade.total);
     if (grade.passed === grade.total) break;
     if (round < settings.rounds) {
       messages.push(
@@ -71915,7 +71917,12 @@ async function runSstar(ctx, env2, options = {}) {
   };
   const votes = [];
   const matches = [];
-  const budget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
+  const fullBudget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
+  let pendingLate = options.late !== void 0 ? Math.max(1, options.latePending ?? 1) : 0;
+  const budget = () => {
+    const full = fullBudget();
+    return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
+  };
   const used = () => calls.separate + calls.judge;
   const shownFor = /* @__PURE__ */ new Map();
   const inputText = () => work.inputs.map((i2) => i2.input);
@@ -72028,7 +72035,30 @@ async function runSstar(ctx, env2, options = {}) {
     env2.onEvent?.({ type: "clustered", clusters: groups.length });
     return added;
   };
-  if (schedule === "value") {
+  const join13 = async (arrivals) => {
+    const known = new Set(ctx.all.map((c3) => c3.index));
+    const fresh = arrivals.filter((c3) => !known.has(c3.index)).sort((x, y) => x.index - y.index);
+    ctx.all.push(...fresh);
+    ctx.all.sort((x, y) => x.index - y.index);
+    const passing = fresh.filter((c3) => c3.publicTotal === 0 || c3.publicPassed === c3.publicTotal);
+    env2.onEvent?.({ type: "filtered", kept: [...kept, ...passing].map((c3) => c3.index).sort((x, y) => x - y) });
+    if (passing.length === 0) return;
+    const res = work.inputs.length > 0 ? await env2.execute(passing, work.inputs) : /* @__PURE__ */ new Map();
+    const start = kept.length;
+    for (const c3 of passing) {
+      const row = work.inputs.map((_, i2) => res.get(c3.index)?.[i2] ?? missing());
+      kept.push(c3);
+      work.cells.push(row);
+      ctx.cells.push(row.slice(0, ctx.inputs.length));
+    }
+    for (let p = start; p < kept.length; p++) {
+      const home = groups.find((g) => vectorsAgree(work.cells[g[0]], work.cells[p], cls.trusted, equivalent));
+      if (home) home.push(p);
+      else groups.push([p]);
+    }
+    env2.onEvent?.({ type: "clustered", clusters: groups.length });
+  };
+  const runValue = async () => {
     let guard = 0;
     while (guard++ < 500) {
       const canProbe = (g) => groups[g].some((p) => !probed.has(p) && kept[p].code !== kept[rep(g)].code);
@@ -72065,6 +72095,14 @@ async function runSstar(ctx, env2, options = {}) {
         }
       }
       break;
+    }
+  };
+  if (schedule === "value") {
+    await runValue();
+    if (options.late !== void 0) {
+      await join13(await options.late);
+      pendingLate = 0;
+      await runValue();
     }
   } else {
     const played = /* @__PURE__ */ new Set([0]);
@@ -72104,14 +72142,15 @@ async function runSstar(ctx, env2, options = {}) {
   const k = groups.length;
   const post = posterior(prior(), votes);
   const win = argmax(post);
-  const winner = kept[rep(win)];
+  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
+  const winner = kept[lowest(win)];
   const judged = votes.length;
   const reason = k === 1 ? `all ${groups[0].length} candidates agree on every usable input; selected the lowest-index one` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) is most probably right: posterior ${post[win].toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} over ${matches.length} match${matches.length === 1 ? "" : "es"}`;
   const clusters = groups.map(
     (g, gi) => clusterTrace(
       id(gi),
-      g.map((p) => kept[p].index),
-      work.cells[g[0]],
+      g.map((p) => kept[p].index).sort((x, y) => x - y),
+      work.cells[lowest(gi)],
       work.inputs
     )
   );
@@ -72184,10 +72223,30 @@ async function prepare(candidates, synthesized, env2) {
   return { all, kept, ...fallback ? { fallback } : {}, inputs: synthesized, cells };
 }
 async function select(strategy, candidates, synthesized, env2, options = {}) {
+  const { late, ...rest } = options;
+  if (late !== void 0) {
+    const early = publicFilter(candidates);
+    const overlap = strategy === "sstar" && (options.schedule ?? DEFAULT_SCHEDULE) === "value" && !early.fallback && early.kept.length >= 2;
+    if (!overlap) return select(strategy, [...candidates, ...await late], synthesized, env2, rest);
+  }
   const ctx = await prepare(candidates, synthesized, env2);
+  let trace;
+  if (strategy === "sstar" && late !== void 0) {
+    const result = await runSstar(ctx, env2, options);
+    const order = ctx.kept.map((_, p) => p).sort((x, y) => ctx.kept[x].index - ctx.kept[y].index);
+    const base2 = baselines(
+      ctx.all,
+      order.map((p) => ctx.kept[p]),
+      order.map((p) => ctx.cells[p]),
+      synthesized.length,
+      (x, y) => env2.equivalent(x, y)
+    );
+    trace = { ...result, baselines: base2 };
+    env2.onEvent?.({ type: "selected", sample: trace.selection.selectedSample, reason: trace.selection.reason });
+    return trace;
+  }
   const cellsInputCount = ctx.cells[0]?.length ?? 0;
   const base = baselines(ctx.all, ctx.kept, ctx.cells, cellsInputCount, (x, y) => env2.equivalent(x, y));
-  let trace;
   if (strategy === "sstar") trace = { ...await runSstar(ctx, env2, options), baselines: base };
   else if (strategy === "sstar-reference") trace = { ...await runReference(ctx, env2, options), baselines: base };
   else trace = { ...baselineTrace(strategy, ctx, env2), baselines: base };
@@ -72278,14 +72337,26 @@ async function solve(spec, deps, options) {
     ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {}
   };
   const synthesisPromise = options.selection === "first" ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" }) : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
+  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
+  const early = [];
   let done = 0;
-  const samples = await Promise.all(
+  const samplesPromise = Promise.all(
     Array.from({ length: options.samples }, async (_, index) => {
+      let markEarly = () => void 0;
+      early.push(new Promise((resolve4) => markEarly = resolve4));
       const trace2 = await runSample(ctx, index, {
         rounds: options.rounds,
         temperature: options.temperature,
-        ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {}
+        ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {},
+        // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
+        onRound: (round, passed, total) => {
+          if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
+        }
+      }).catch((error62) => {
+        markEarly(null);
+        throw error62;
       });
+      markEarly(trace2);
       ctx.emit({ type: "sample-done", sample: index, passed: trace2.publicPassed, total: trace2.publicTotal, done: ++done, of: options.samples });
       if (trace2.finalCode !== "" && trace2.publicPassed === trace2.publicTotal) {
         void synthesisPromise.then((s) => prefetchCells(ctx, trace2.finalCode, s.inputs));
@@ -72293,28 +72364,52 @@ async function solve(spec, deps, options) {
       return trace2;
     })
   );
-  const synthesis = await synthesisPromise;
-  ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
-  const candidates = samples.filter((s) => s.finalCode.trim() !== "").map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
-  let trace = null;
-  let selectError;
-  if (ctx.stopped !== "aborted" && candidates.length > 0) {
+  const runSelect = async (from, synthesized, late) => {
     try {
-      trace = await ctx.clock.time(
+      const trace2 = await ctx.clock.time(
         "select",
-        () => select(options.selection, candidates, synthesis.inputs, createSelectionEnv(ctx, envSettings), {
-          reservedCalls: ctx.usage.calls("synthesize")
+        () => select(options.selection, from, synthesized.inputs, createSelectionEnv(ctx, envSettings), {
+          reservedCalls: ctx.usage.calls("synthesize"),
+          ...late !== void 0 ? { late: late.candidates, latePending: late.pending } : {}
         })
       );
+      return { trace: trace2 };
     } catch (error62) {
-      selectError = `selection failed: ${error62.message}`;
+      return { trace: null, error: `selection failed: ${error62.message}` };
     }
+  };
+  let outcome = { trace: null };
+  let samples;
+  let synthesis;
+  let candidates;
+  const earlyTraces = overlap ? await Promise.all(early) : [];
+  const earlyCandidates = toCandidates(earlyTraces.filter((t) => t !== null));
+  if (overlap && earlyCandidates.length > 0 && ctx.stopped !== "aborted") {
+    synthesis = await synthesisPromise;
+    ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
+    const isLate = new Set(earlyTraces.flatMap((t, i2) => t === null ? [i2] : []));
+    const late = samplesPromise.then((all) => toCandidates(all.filter((s) => isLate.has(s.index))));
+    outcome = await runSelect(earlyCandidates, synthesis, { candidates: late, pending: isLate.size });
+    samples = await samplesPromise;
+    candidates = toCandidates(samples);
+  } else {
+    samples = await samplesPromise;
+    synthesis = await synthesisPromise;
+    ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
+    candidates = toCandidates(samples);
+    if (ctx.stopped !== "aborted" && candidates.length > 0) outcome = await runSelect(candidates, synthesis);
   }
   endTotal();
+  const { trace } = outcome;
+  const selectError = outcome.error;
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
   const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+var EARLY_ROUND = 1;
+function toCandidates(samples) {
+  return samples.filter((s) => s.finalCode.trim() !== "").map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
 }
 function safeUsage(model) {
   try {

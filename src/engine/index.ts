@@ -75,14 +75,30 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
       ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" })
       : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
 
+  // sstar with two or more debugging rounds starts selecting before the last samples finish:
+  // once every sample is either done or has failed its first debugging round (EARLY_ROUND), the
+  // samples done by then are selected from, and the later ones join (select's `late`). Which
+  // samples are early depends only on the model's answers, never on timing.
+  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
+  const early: Promise<SampleTrace | null>[] = [];
   let done = 0;
-  const samples: SampleTrace[] = await Promise.all(
+  const samplesPromise: Promise<SampleTrace[]> = Promise.all(
     Array.from({ length: options.samples }, async (_, index) => {
+      let markEarly: (t: SampleTrace | null) => void = () => undefined;
+      early.push(new Promise((resolve) => (markEarly = resolve)));
       const trace = await runSample(ctx, index, {
         rounds: options.rounds,
         temperature: options.temperature,
         ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+        // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
+        onRound: (round, passed, total) => {
+          if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
+        },
+      }).catch((error: unknown) => {
+        markEarly(null); // never leave selection waiting on a sample that failed outright
+        throw error;
       });
+      markEarly(trace);
       ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done, of: options.samples });
       // A candidate that passes the public tests will be executed by selection: start now.
       if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
@@ -91,32 +107,63 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
       return trace;
     }),
   );
-  const synthesis = await synthesisPromise;
-  ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
 
-  const candidates: CandidateInfo[] = samples
-    .filter((s) => s.finalCode.trim() !== "")
-    .map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
-
-  let trace: SelectionTrace | null = null;
-  let selectError: string | undefined;
-  if (ctx.stopped !== "aborted" && candidates.length > 0) {
+  const runSelect = async (
+    from: CandidateInfo[],
+    synthesized: Synthesis,
+    late?: { candidates: Promise<CandidateInfo[]>; pending: number },
+  ): Promise<{ trace: SelectionTrace | null; error?: string }> => {
     try {
-      trace = await ctx.clock.time("select", () =>
-        select(options.selection, candidates, synthesis.inputs, createSelectionEnv(ctx, envSettings), {
+      const trace = await ctx.clock.time("select", () =>
+        select(options.selection, from, synthesized.inputs, createSelectionEnv(ctx, envSettings), {
           reservedCalls: ctx.usage.calls("synthesize"),
+          ...(late !== undefined ? { late: late.candidates, latePending: late.pending } : {}),
         }),
       );
+      return { trace };
     } catch (error) {
-      selectError = `selection failed: ${(error as Error).message}`;
+      return { trace: null, error: `selection failed: ${(error as Error).message}` };
     }
+  };
+
+  let outcome: { trace: SelectionTrace | null; error?: string } = { trace: null };
+  let samples: SampleTrace[];
+  let synthesis: Synthesis;
+  let candidates: CandidateInfo[];
+  const earlyTraces = overlap ? await Promise.all(early) : [];
+  const earlyCandidates = toCandidates(earlyTraces.filter((t): t is SampleTrace => t !== null));
+  if (overlap && earlyCandidates.length > 0 && ctx.stopped !== "aborted") {
+    synthesis = await synthesisPromise;
+    ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
+    const isLate = new Set(earlyTraces.flatMap((t, i) => (t === null ? [i] : [])));
+    const late = samplesPromise.then((all) => toCandidates(all.filter((s) => isLate.has(s.index))));
+    outcome = await runSelect(earlyCandidates, synthesis, { candidates: late, pending: isLate.size });
+    samples = await samplesPromise;
+    candidates = toCandidates(samples);
+  } else {
+    samples = await samplesPromise;
+    synthesis = await synthesisPromise;
+    ctx.emit({ type: "synthesized", inputs: synthesis.inputs.length, rejected: synthesis.rejected.length });
+    candidates = toCandidates(samples);
+    if (ctx.stopped !== "aborted" && candidates.length > 0) outcome = await runSelect(candidates, synthesis);
   }
   endTotal();
+  const { trace } = outcome;
+  const selectError = outcome.error;
 
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
   const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+
+/** Debugging rounds every sample finishes (or fails) before sstar's selection may start. */
+export const EARLY_ROUND = 1;
+
+function toCandidates(samples: readonly SampleTrace[]): CandidateInfo[] {
+  return samples
+    .filter((s) => s.finalCode.trim() !== "")
+    .map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
 }
 
 interface AssembleArgs {

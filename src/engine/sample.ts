@@ -11,6 +11,8 @@ export interface SampleSettings {
   rounds: number;
   temperature: number;
   maxTokens?: number;
+  /** Called after each graded round (a reply without code counts as passing nothing). */
+  onRound?: (round: number, passed: number, total: number) => void;
 }
 
 type RoundTrace = SampleTrace["rounds"][number];
@@ -71,6 +73,7 @@ export async function runSample(ctx: RunContext, index: number, settings: Sample
     if (code.trim() === "") {
       rounds.push(emptyRound(round, appendNote(note, "the reply held no code"), publicTotal));
       ctx.emit({ type: "round", sample: index, round, passed: 0, total: publicTotal, note: "no code" });
+      settings.onRound?.(round, 0, publicTotal);
       messages.push({ role: "assistant", content: historyReply(content) }, { role: "user", content: NO_CODE_FEEDBACK(spec.language) });
       continue;
     }
@@ -91,6 +94,7 @@ export async function runSample(ctx: RunContext, index: number, settings: Sample
       publicTotal: grade.total,
     });
     ctx.emit({ type: "round", sample: index, round, passed: grade.passed, total: grade.total });
+    settings.onRound?.(round, grade.passed, grade.total);
     // No public tests: nothing to debug against, so further rounds would be blind rewrites.
     if (grade.passed === grade.total) break;
     if (round < settings.rounds) {

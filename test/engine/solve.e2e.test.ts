@@ -96,6 +96,43 @@ describe("solve, end to end", () => {
     }
   });
 
+  it("sstar starts on the samples done by the first debugging round; a later fix joins its cluster", async () => {
+    let k = 0;
+    let debugCalls = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7", "-10"]),
+      // Samples in arrival order: wrong, wrong, correct, failing the public example.
+      { name: "generate", when: isGenerate, reply: () => code([WRONG_MAJORITY, WRONG_MAJORITY, CORRECT, "n = int(input())\nprint(n + 1)"][k++ % 4]!) },
+      // The failing one stays wrong in round 1 (so it is late) and is fixed in round 2.
+      { name: "debug", when: isDebug, reply: () => code(++debugCalls === 1 ? "n = int(input())\nprint(n + 2)" : CORRECT) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: truthfulJudge },
+    ]);
+    const filtered: number[][] = [];
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options({
+        samples: 4,
+        onProgress: (e) => {
+          if (e.type === "selection" && e.event.type === "filtered") filtered.push(e.event.kept);
+        },
+      }));
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+      const late = report.samples.find((s) => s.rounds.length === 3)!;
+      expect(late.finalCode).toContain("abs(n)");
+      const correct = report.samples.find((s) => s.rounds.length === 1 && s.finalCode.includes("abs(n)"))!;
+      // Selection began with the three samples done after round 1; the late fix joined afterwards.
+      expect(filtered[0]).toHaveLength(3);
+      expect(filtered[0]).not.toContain(late.index);
+      expect(report.clusters.map((c) => c.members.length).sort()).toEqual([2, 2]);
+      const home = report.clusters.find((c) => c.members.includes(late.index))!;
+      expect(home.members).toContain(correct.index);
+      expect(report.selected?.code).toContain("abs(n)");
+      expect(report.selected?.sample).toBe(Math.min(late.index, correct.index));
+      expect(report.status).toBe("solved");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("selects a sample that debugging fixed", async () => {
     let debugCalls = 0;
     const server = await startScriptedChatServer([

@@ -5,7 +5,7 @@ import { clusterTrace } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { publicFilter } from "./filter.ts";
 import { runReference } from "./reference.ts";
-import { runSstar } from "./sstar.ts";
+import { DEFAULT_SCHEDULE, runSstar } from "./sstar.ts";
 import type { CandidateInfo, Cell, SelectionEnv, SelectionTrace, SelectOptions, SelInput, StrategyName } from "./types.ts";
 
 export * from "./types.ts";
@@ -37,10 +37,34 @@ export async function select(
   env: SelectionEnv,
   options: SelectOptions = {},
 ): Promise<SelectionTrace> {
+  const { late, ...rest } = options;
+  if (late !== undefined) {
+    // Only sstar's value schedule can start before every candidate is known, and only when the
+    // early candidates are a real field (two or more passing every public test, so a late one
+    // that fails a public test is dropped exactly as the public filter would drop it).
+    const early = publicFilter(candidates);
+    const overlap = strategy === "sstar" && (options.schedule ?? DEFAULT_SCHEDULE) === "value" && !early.fallback && early.kept.length >= 2;
+    if (!overlap) return select(strategy, [...candidates, ...(await late)], synthesized, env, rest);
+  }
   const ctx = await prepare(candidates, synthesized, env);
+  let trace: SelectionTrace;
+  if (strategy === "sstar" && late !== undefined) {
+    const result = await runSstar(ctx, env, options);
+    // Baselines over the final field (runSstar added the late candidates to ctx).
+    const order = ctx.kept.map((_, p) => p).sort((x, y) => ctx.kept[x]!.index - ctx.kept[y]!.index);
+    const base = baselines(
+      ctx.all,
+      order.map((p) => ctx.kept[p]!),
+      order.map((p) => ctx.cells[p]!),
+      synthesized.length,
+      (x, y) => env.equivalent(x, y),
+    );
+    trace = { ...result, baselines: base };
+    env.onEvent?.({ type: "selected", sample: trace.selection.selectedSample, reason: trace.selection.reason });
+    return trace;
+  }
   const cellsInputCount = ctx.cells[0]?.length ?? 0;
   const base = baselines(ctx.all, ctx.kept, ctx.cells, cellsInputCount, (x, y) => env.equivalent(x, y));
-  let trace: SelectionTrace;
   if (strategy === "sstar") trace = { ...(await runSstar(ctx, env, options)), baselines: base };
   else if (strategy === "sstar-reference") trace = { ...(await runReference(ctx, env, options)), baselines: base };
   else trace = { ...baselineTrace(strategy, ctx, env), baselines: base };

@@ -2,12 +2,13 @@
 // several distinguishing inputs per match (both orders), combined by Bayes with the judge's
 // accuracy unknown. Clusters play in order of size, each challenger against the current leader,
 // under a hard budget of model calls that grows with the number of clusters.
-import { cellsAgree, clusterRows, distinguishingInputs, type Equivalent } from "./cluster.ts";
+import { cellsAgree, clusterRows, distinguishingInputs, vectorsAgree, type Equivalent } from "./cluster.ts";
 import { clusterTrace, shown } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
 import { agreementPrior, argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
 import type {
+  CandidateInfo,
   Cell,
   Cluster,
   Match,
@@ -150,8 +151,16 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   };
   const votes: Vote[] = [];
   const matches: Match[] = [];
-  // The budget follows the number of clusters, which grows when a cluster is split below.
-  const budget = (): number => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
+  // The budget follows the number of clusters, which grows when a cluster is split below or a
+  // late candidate brings a new output vector.
+  const fullBudget = (): number => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
+  // While candidates are still being debugged, 2 calls per pending one (at most half the budget)
+  // stay free: a late candidate with a new output vector must still be able to play a match.
+  let pendingLate = options.late !== undefined ? Math.max(1, options.latePending ?? 1) : 0;
+  const budget = (): number => {
+    const full = fullBudget();
+    return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
+  };
   const used = (): number => calls.separate + calls.judge;
   const shownFor = new Map<string, Set<number>>();
   const inputText = (): string[] => work.inputs.map((i) => i.input);
@@ -288,7 +297,39 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     return added;
   };
 
-  if (schedule === "value") {
+  /**
+   * Late candidates (still being debugged when selection started) join once every sample is done
+   * and the first schedule has run, never in between: where they join does not depend on when
+   * they arrived, so the pick is a function of the model's answers alone. A late candidate whose
+   * outputs agree with a cluster's representative on every trusted input joins it (its prior
+   * grows; no judge call); a new output vector becomes a new cluster, which then plays.
+   */
+  const join = async (arrivals: readonly CandidateInfo[]): Promise<void> => {
+    const known = new Set(ctx.all.map((c) => c.index));
+    const fresh = arrivals.filter((c) => !known.has(c.index)).sort((x, y) => x.index - y.index);
+    ctx.all.push(...fresh);
+    ctx.all.sort((x, y) => x.index - y.index);
+    // Selection started from candidates passing every public test: the public filter keeps only those.
+    const passing = fresh.filter((c) => c.publicTotal === 0 || c.publicPassed === c.publicTotal);
+    env.onEvent?.({ type: "filtered", kept: [...kept, ...passing].map((c) => c.index).sort((x, y) => x - y) });
+    if (passing.length === 0) return;
+    const res = work.inputs.length > 0 ? await env.execute(passing, work.inputs) : new Map<number, Cell[]>();
+    const start = kept.length;
+    for (const c of passing) {
+      const row = work.inputs.map((_, i) => res.get(c.index)?.[i] ?? missing());
+      kept.push(c);
+      work.cells.push(row);
+      ctx.cells.push(row.slice(0, ctx.inputs.length));
+    }
+    for (let p = start; p < kept.length; p++) {
+      const home = groups.find((g) => vectorsAgree(work.cells[g[0]!]!, work.cells[p]!, cls.trusted, equivalent));
+      if (home) home.push(p);
+      else groups.push([p]);
+    }
+    env.onEvent?.({ type: "clustered", clusters: groups.length });
+  };
+
+  const runValue = async (): Promise<void> => {
     // Spend each match where it can change the pick: the pair whose two votes are expected to
     // raise the probability that the most probable cluster is right the most (bestMatch), while
     // one call stays free for probing the leader. Stop when no match is worth anything.
@@ -333,6 +374,17 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
         }
       }
       break;
+    }
+  };
+
+  if (schedule === "value") {
+    await runValue();
+    if (options.late !== undefined) {
+      await join(await options.late);
+      pendingLate = 0;
+      // The same schedule over the final clusters and every vote so far: it plays the new
+      // clusters and whatever else the larger field makes worth a match.
+      await runValue();
     }
   } else {
     // Challengers in order of size, each against the current leader (the most probable cluster
@@ -380,7 +432,10 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const k = groups.length;
   const post = posterior(prior(), votes);
   const win = argmax(post);
-  const winner = kept[rep(win)]!;
+  // Members agree on every trusted input; the lowest sample index stands for the cluster (late
+  // members come after the early ones in `kept`, so this is not always groups[win][0]).
+  const lowest = (g: number): number => groups[g]!.reduce((best, p) => (kept[p]!.index < kept[best]!.index ? p : best), groups[g]![0]!);
+  const winner = kept[lowest(win)]!;
   const judged = votes.length;
   const reason =
     k === 1
@@ -391,8 +446,8 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const clusters: Cluster[] = groups.map((g, gi) =>
     clusterTrace(
       id(gi),
-      g.map((p) => kept[p]!.index),
-      work.cells[g[0]!]!,
+      g.map((p) => kept[p]!.index).sort((x, y) => x - y),
+      work.cells[lowest(gi)]!,
       work.inputs,
     ),
   );

@@ -105,6 +105,17 @@ export interface SelectOptions {
   lookahead?: number;
   /** sstar: stop spending extra judge calls once the leader's posterior reaches this. */
   confidence?: number;
+  /**
+   * Candidates still being debugged when selection starts (resolves once every sample is done).
+   * sstar ("value" schedule) starts on the given candidates when at least two pass every public
+   * test, and the late ones join after its first schedule has run: a late candidate whose outputs
+   * match a cluster joins it, a new output vector makes a new cluster that plays under the same
+   * budget. Every other strategy, or too few early candidates, waits for them and selects as if
+   * they had all been given at once. See docs/engine.md.
+   */
+  late?: Promise<CandidateInfo[]>;
+  /** sstar with `late`: how many samples are still pending (2 calls per pending one are held back for their clusters). */
+  latePending?: number;
 }
 
 export type Selection = z.infer<typeof selectionSchema>;
