@@ -16,8 +16,7 @@ import { SYSTEM_PROMPTS } from "../src/engine/prompts.ts";
 import type { StrategyName } from "../src/engine/select/index.ts";
 import { createModelClient } from "../src/model/index.ts";
 import { createSandbox } from "../src/sandbox/index.ts";
-import type { ProblemSpec } from "../src/spec/schema.ts";
-import { parseJudgeCases } from "../src/cli/demo/replay-model.ts";
+import { ABS_CORRECT, ABS_IDENTITY, absValueSpec, truthfulAbsJudge } from "../test/fixtures/abs-value.ts";
 import { startScriptedChatServer, type ScriptRequest } from "../test/fixtures/chat-server.ts";
 
 const { values } = parseArgs({
@@ -38,36 +37,17 @@ const runs = Number(values.runs);
 const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : samples + 1;
 const strategies = values.strategies.split(",") as StrategyName[];
 
-const spec: ProblemSpec = {
-  id: "abs-value",
-  title: "Absolute value",
-  statement: "Read one integer n (-1000 <= n <= 1000) and print |n|.",
-  io: { kind: "stdio" },
-  language: "python",
-  limits: { timeMs: 2000, memoryMb: 256 },
-  checker: { kind: "tokens" },
-  multipleAnswers: false,
-  tests: { public: [{ name: "1", input: "5\n", output: "5\n" }], hidden: [] },
-  tags: [],
-};
+const spec = absValueSpec;
 
 const fenced = (code: string) => `\`\`\`python\n${code}\n\`\`\``;
 const PROGRAMS = [
-  "n = int(input())\nprint(abs(n))",
-  "n = int(input())\nprint(n)",
+  ABS_CORRECT,
+  ABS_IDENTITY,
   "n = int(input())\nprint(n + 1)",
   "n = int(input())\nprint(n if n > -5 else -n)",
 ];
 
-function judge(r: ScriptRequest): string {
-  let score = 0;
-  for (const c of parseJudgeCases(r.lastUser)) {
-    const want = String(Math.abs(Number(c.input.trim())));
-    if (c.first.trim() === want && c.second.trim() !== want) score++;
-    if (c.second.trim() === want && c.first.trim() !== want) score--;
-  }
-  return `ANSWER: ${score > 0 ? "1" : score < 0 ? "2" : "TIE"}`;
-}
+const judge = truthfulAbsJudge;
 
 async function once(strategy: StrategyName, calls: number) {
   let k = 0;

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { solveReportSchema } from "../../src/engine/report.ts";
 import { hasMarker } from "../../src/github/github.ts";
-import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
+import { ABS_CORRECT, ABS_IDENTITY, truthfulAbsJudge } from "../fixtures/abs-value.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
@@ -37,19 +37,11 @@ async function eventFile(name: string): Promise<{ path: string; payload: { issue
 }
 
 const code = (body: string) => `Here is my program.\n\n\`\`\`python\n${body}\n\`\`\`\n`;
-const CORRECT = "n = int(input())\nprint(abs(n))";
-const WRONG = "n = int(input())\nprint(n)";
+const CORRECT = ABS_CORRECT;
+const WRONG = ABS_IDENTITY;
 const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
 
-function judge(r: ScriptRequest): string {
-  let score = 0;
-  for (const c of parseJudgeCases(r.lastUser)) {
-    const want = String(Math.abs(Number(c.input.trim())));
-    if (c.first.trim() === want && c.second.trim() !== want) score++;
-    if (c.second.trim() === want && c.first.trim() !== want) score--;
-  }
-  return `ANSWER: ${score > 0 ? "1" : score < 0 ? "2" : "TIE"}`;
-}
+const judge = truthfulAbsJudge;
 
 function absRules(): ScriptRule[] {
   let k = 0;

@@ -8,7 +8,7 @@ import { createModelClient } from "../../src/model/index.ts";
 import { createSandbox } from "../../src/sandbox/index.ts";
 import type { Sandbox } from "../../src/sandbox/types.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
-import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
+import { ABS_CORRECT, ABS_IDENTITY, absValueSpec, truthfulAbsJudge } from "../fixtures/abs-value.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 
 let sandbox: Sandbox;
@@ -19,38 +19,16 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** "Print the absolute value of n": the public example (5 -> 5) can't tell abs(n) from n. */
-const absSpec: ProblemSpec = {
-  id: "abs-value",
-  title: "Absolute value",
-  statement: "Read one integer n (-1000 <= n <= 1000) and print |n|, its absolute value.",
-  io: { kind: "stdio" },
-  language: "python",
-  limits: { timeMs: 2000, memoryMb: 256 },
-  checker: { kind: "tokens" },
-  multipleAnswers: false,
-  tests: { public: [{ name: "1", input: "5\n", output: "5\n" }], hidden: [] },
-  tags: [],
-};
+const absSpec = absValueSpec;
 
 const code = (body: string) => `Here is my program.\n\n\`\`\`python\n${body}\n\`\`\`\n`;
-const CORRECT = "n = int(input())\nprint(abs(n))";
-const WRONG_MAJORITY = "n = int(input())\nprint(n)";
+const CORRECT = ABS_CORRECT;
+const WRONG_MAJORITY = ABS_IDENTITY;
 
 const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
 const isDebug = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && r.messages.some((m) => m.role === "assistant");
 
-/** A judge that is always right for |n|: it reads the cases and names the output equal to |n|. */
-function truthfulJudge(r: ScriptRequest): string {
-  const cases = parseJudgeCases(r.lastUser);
-  let score = 0;
-  for (const c of cases) {
-    const want = String(Math.abs(Number(c.input.trim())));
-    if (c.first.trim() === want && c.second.trim() !== want) score++;
-    if (c.second.trim() === want && c.first.trim() !== want) score--;
-  }
-  return `I computed |n| for each case.\nANSWER: ${score > 0 ? "1" : score < 0 ? "2" : "TIE"}`;
-}
+const truthfulJudge = truthfulAbsJudge;
 
 const synthesisRule = (inputs: string[]): ScriptRule => ({
   name: "synthesize",
