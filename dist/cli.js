@@ -17068,10 +17068,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/cli/main.ts
-import { realpathSync as realpathSync3 } from "node:fs";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -75814,6 +75810,19 @@ function registerDoctor(program2) {
   });
 }
 
+// src/entry.ts
+import { realpathSync as realpathSync3 } from "node:fs";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+function isEntryPoint(moduleUrl) {
+  const argv1 = process.argv[1];
+  if (argv1 === void 0) return false;
+  try {
+    return realpathSync3(argv1) === realpathSync3(fileURLToPath3(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
 // src/cli/main.ts
 function buildProgram() {
   const program2 = new Command();
@@ -75829,16 +75838,7 @@ function buildProgram() {
   registerDemo(program2);
   return program2;
 }
-function isEntryPoint() {
-  const argv1 = process.argv[1];
-  if (argv1 === void 0) return false;
-  try {
-    return realpathSync3(argv1) === realpathSync3(fileURLToPath3(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   await buildProgram().parseAsync(process.argv);
 }
 export {

@@ -33527,10 +33527,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/action/main.ts
-import { realpathSync as realpathSync3 } from "node:fs";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -96952,6 +96948,19 @@ ${issue3.body}`), labels: [REGRESSION_LABEL] });
   return result;
 }
 
+// src/entry.ts
+import { realpathSync as realpathSync3 } from "node:fs";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+function isEntryPoint(moduleUrl) {
+  const argv1 = process.argv[1];
+  if (argv1 === void 0) return false;
+  try {
+    return realpathSync3(argv1) === realpathSync3(fileURLToPath3(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
 // src/action/main.ts
 var io = {
   info: (line) => info(line),
@@ -96974,16 +96983,7 @@ async function run() {
     setFailed(redact(error63.message, [process.env["INPUT_GITHUB-TOKEN"], process.env["INPUT_API-KEY"], process.env["INPUT_JUDGE-API-KEY"]]));
   }
 }
-function isEntryPoint() {
-  const argv1 = process.argv[1];
-  if (argv1 === void 0) return false;
-  try {
-    return realpathSync3(argv1) === realpathSync3(fileURLToPath3(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (isEntryPoint()) await run();
+if (isEntryPoint(import.meta.url)) await run();
 export {
   run
 };

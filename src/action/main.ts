@@ -1,13 +1,12 @@
 // The GitHub Action entry point (dist/index.js): read inputs into one typed object, read the
 // context, call the core, set outputs. Everything else lives in run.ts. `run` is exported for
 // @github/local-action, which imports this file and calls it.
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as core from "@actions/core";
 import { redact } from "../model/redact.ts";
 import { readContext } from "./context.ts";
 import { readInputs } from "./inputs.ts";
 import { OUTPUT_NAMES, runAction, type ActionIO } from "./run.ts";
+import { isEntryPoint } from "../entry.ts";
 
 const io: ActionIO = {
   info: (line) => core.info(line),
@@ -35,14 +34,4 @@ export async function run(): Promise<void> {
   }
 }
 
-function isEntryPoint(): boolean {
-  const argv1 = process.argv[1];
-  if (argv1 === undefined) return false;
-  try {
-    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await run();
+if (isEntryPoint(import.meta.url)) await run();

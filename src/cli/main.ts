@@ -1,7 +1,5 @@
 // The `sstar` command line: a thin layer that parses flags and calls the core.
 // Each command lives in ./commands/<name>.ts and registers itself here.
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { registerEval } from "./commands/eval.ts";
 import { registerMerge } from "./commands/merge.ts";
@@ -12,6 +10,7 @@ import { registerSolve } from "./commands/solve.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerGrade } from "./commands/grade.ts";
 import { registerDoctor } from "./commands/doctor.ts";
+import { isEntryPoint } from "../entry.ts";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,16 +32,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-function isEntryPoint(): boolean {
-  const argv1 = process.argv[1];
-  if (argv1 === undefined) return false;
-  try {
-    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   await buildProgram().parseAsync(process.argv);
 }
