@@ -36,8 +36,10 @@ const { values: flags } = parseArgs({
     lookahead: { type: "string" },
     "error-penalty": { type: "string" },
     "no-probe": { type: "boolean", default: false },
+    "no-review": { type: "boolean", default: false },
     confidence: { type: "string" },
     seed: { type: "string", default: "1" },
+    dump: { type: "string" },
     write: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -67,8 +69,11 @@ if (flags.help) {
   --lookahead N          sstar, value schedule: value a pair over up to N matches (2)
   --no-probe             sstar: no separate call when all candidates agree (value schedule: no
                          probing of the leading cluster at all)
+  --no-review            sstar: no code review inside the chosen cluster
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
+  --dump FILE            write one JSON line per draw and strategy (pick, hit, calls, clusters
+                         with their correctness) for looking into where strategies differ
   --write                write the result table into BENCHMARKS.md`);
   process.exit(0);
 }
@@ -116,10 +121,12 @@ if (flags.schedule !== undefined) {
 if (flags["min-gain"] !== undefined) baseOptions.minGain = num("min-gain", flags["min-gain"], 0);
 if (flags.lookahead !== undefined) baseOptions.lookahead = num("lookahead", flags.lookahead, 1);
 if (flags["no-probe"]) baseOptions.probeAgreeing = false;
+if (flags["no-review"]) baseOptions.codeReview = false;
 if (flags.confidence !== undefined) baseOptions.confidence = num("confidence", flags.confidence, 0);
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
 const cacheDir = here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);
+const dumpLines: string[] = [];
 
 interface Row {
   dataset: string;
@@ -129,6 +136,8 @@ interface Row {
   sd: number;
   callsMean: number;
   callsMax: number;
+  /** Share of correct picks per seeded draw (for paired comparisons). */
+  perDraw?: number[];
 }
 
 async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
@@ -156,6 +165,7 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
     }
   }
   const eligible = all.filter((x) => x.picks.some((p) => x.task.correct[p]));
+  const eligibleSet = new Set(eligible);
   log(`${dataset}: ${tasks.length} tasks, ${eligible.length}/${all.length} draws hold a correct program`);
 
   const perDrawShare = (hits: Map<Draw, boolean>): number[] =>
@@ -222,17 +232,34 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           const trace = await select(name, candidates, synth, env, options);
           pick = trace.selection.selectedSample;
           used = counters.judge + counters.separate;
+          if (flags.dump !== undefined && eligibleSet.has(x)) {
+            dumpLines.push(
+              JSON.stringify({
+                dataset,
+                strategy,
+                accuracy: acc,
+                task: task.id,
+                draw: x.d,
+                hit: pick !== null && task.correct[x.picks[pick]!] === true,
+                calls: used,
+                clusters: trace.clusters.map((c) => ({ size: c.members.length, correct: c.members.filter((m) => task.correct[x.picks[m]!]).length })),
+                selected: trace.selection.selectedCluster,
+              }),
+            );
+          }
         }
         calls.push(used);
         hits.set(x, pick !== null && task.correct[x.picks[pick]!] === true);
       }
-      const { mean, sd } = stats(perDrawShare(hits));
+      const perDraw = perDrawShare(hits);
+      const { mean, sd } = stats(perDraw);
       rows.push({
         dataset,
         strategy,
         accuracy: acc,
         mean,
         sd,
+        perDraw,
         callsMean: calls.reduce((s, v) => s + v, 0) / calls.length,
         callsMax: Math.max(...calls),
       });
@@ -253,6 +280,34 @@ function table(rows: Row[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * sstar against sstar-reference on the same draws: the per-draw difference of correct-pick shares,
+ * its mean and standard error (draws are independent; both strategies see the same candidates).
+ */
+function pairedTable(rows: Row[]): string {
+  const lines: string[] = [];
+  for (const r of rows) {
+    if (r.strategy !== "sstar" || !r.perDraw) continue;
+    const ref = rows.find((x) => x.dataset === r.dataset && x.strategy === "sstar-reference" && x.accuracy === r.accuracy);
+    if (!ref?.perDraw) continue;
+    const diffs = r.perDraw.map((v, d) => v - ref.perDraw![d]!);
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, diffs.length - 1));
+    const se = sd / Math.sqrt(diffs.length);
+    const ahead = diffs.filter((x) => x > 1e-12).length;
+    const behind = diffs.filter((x) => x < -1e-12).length;
+    lines.push(
+      `| ${r.dataset} | ${r.accuracy} | ${mean >= 0 ? "+" : ""}${(100 * mean).toFixed(2)} ± ${(100 * se).toFixed(2)} | ${ahead} / ${diffs.length - ahead - behind} / ${behind} |`,
+    );
+  }
+  if (lines.length === 0) return "";
+  return [
+    "| dataset | judge accuracy | sstar − sstar-reference, points (mean ± standard error over draws) | draws sstar ahead / level / behind |",
+    "|---|---|---|---|",
+    ...lines,
+  ].join("\n");
 }
 
 const t0 = Date.now();
@@ -276,7 +331,9 @@ for (const ds of datasets) {
   }
 }
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
-const out = table(rows);
+if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
+const paired = pairedTable(rows);
+const out = paired === "" ? table(rows) : `${table(rows)}\n\n${paired}`;
 console.log(out);
 log(`done in ${seconds} s`);
 

@@ -63199,7 +63199,8 @@ ${fence(cutText(q.firstCode, PROMPT_PROGRAM_CHARS), lang)}`,
 ${fence(cutText(q.secondCode, PROMPT_PROGRAM_CHARS), lang)}`
   ];
   const intro = codeOnly ? "Two programs were written for the problem below. Decide which one solves it correctly." : `Two programs written for the problem below were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
-  const method = codeOnly ? "Analyse the problem first, then check each program against it, including edge cases." : "Work out the correct result for each case yourself from the problem statement, step by step, before looking at which program produced what. The programs are shown only to help you understand the difference; judge by the problem statement.";
+  const agreed = codeOnly && q.agreedInputs !== void 0 && q.agreedInputs > 0 ? ` Both programs gave the same results on all ${q.agreedInputs} test input${q.agreedInputs === 1 ? "" : "s"} tried, so any difference lies in cases those inputs missed: look for edge cases, limits and special values where they would behave differently.` : "";
+  const method = codeOnly ? `Analyse the problem first, then check each program against it, including edge cases.${agreed}` : "Work out the correct result for each case yourself from the problem statement, step by step, before looking at which program produced what. The programs are shown only to help you understand the difference; judge by the problem statement.";
   const user = [
     intro,
     DATA_NOTE,
@@ -88528,6 +88529,14 @@ function clusterTrace(id, members2, repCells, inputs) {
   });
   return { id, members: [...members2], representative: members2[0], outputs };
 }
+function sides(ab, ba) {
+  const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
+  const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
+  return { ab: mapAB, ba: mapBA, votes: [voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning)] };
+}
+function voteTrace(order, choice, reasoning) {
+  return reasoning === void 0 ? { order, choice } : { order, choice, reasoning };
+}
 
 // src/engine/select/reference.ts
 function scoreVerdicts(ab, ba) {
@@ -88615,17 +88624,12 @@ async function runReference(ctx, env2, options = {}) {
       const outB = inputs.map((_, j) => shown(res.get(b.index)?.[j]));
       const { ab, ba } = await judgeBoth(a2, b, inputs, outA, outB, false);
       const s = scoreVerdicts(ab.choice, ba.choice);
-      const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
-      const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
       const winner = s.a > s.b ? "a" : s.b > s.a ? "b" : "tie";
       matches.push({
         a: `s${a2.index}`,
         b: `s${b.index}`,
         inputs: inputs.map((inp, j) => ({ inputId: inp.id, input: inp.input, outputA: outA[j], outputB: outB[j] })),
-        votes: [
-          { order: "ab", choice: mapAB },
-          { order: "ba", choice: mapBA }
-        ],
+        votes: sides(ab, ba).votes,
         winner,
         note: "reference match between samples (a, b name samples s<index>)"
       });
@@ -88795,6 +88799,69 @@ function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID)
   return best;
 }
 
+// src/engine/select/review.ts
+var REVIEW_TIES_TO_STOP = 2;
+async function reviewCluster(clusterId, members2, env2, allowance, opts) {
+  const byCode = /* @__PURE__ */ new Map();
+  for (const c3 of members2) {
+    const same = byCode.get(c3.code);
+    if (same) same.push(c3);
+    else byCode.set(c3.code, [c3]);
+  }
+  const progs = [...byCode.values()];
+  if (progs.length < 2 || allowance < 2) return null;
+  const prior = sizePrior(
+    progs.map((x) => x.length),
+    1
+  );
+  const votes = [];
+  const matches = [];
+  const asked = /* @__PURE__ */ new Set();
+  let judgeCalls = 0;
+  let ties = 0;
+  while (allowance - judgeCalls >= 2 && ties < REVIEW_TIES_TO_STOP) {
+    if (Math.max(...posterior(prior, votes)) >= opts.confidence) break;
+    const pairs = [];
+    for (let a2 = 0; a2 < progs.length; a2++) for (let b = a2 + 1; b < progs.length; b++) if (!asked.has(`${a2}:${b}`)) pairs.push([a2, b]);
+    const best = bestMatch(jointWeights(prior, votes), pairs, opts.minGain, 1);
+    if (best === null) break;
+    asked.add(`${best.a}:${best.b}`);
+    const ca = progs[best.a][0];
+    const cb = progs[best.b][0];
+    const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
+    env2.onEvent?.({ type: "match-started", a: sa, b: sb });
+    const q = (first, second) => ({
+      inputs: [],
+      firstCode: first.code,
+      secondCode: second.code,
+      codeOnly: true,
+      agreedInputs: opts.agreedInputs
+    });
+    const [ab, ba] = await Promise.all([env2.judge(q(ca, cb)), env2.judge(q(cb, ca))]);
+    judgeCalls += 2;
+    const verdict = sides(ab, ba);
+    const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
+    const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
+    const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
+    if (winner !== "tie") {
+      const [w, l] = winner === "a" ? [best.a, best.b] : [best.b, best.a];
+      for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: w, loser: l });
+    }
+    if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
+    matches.push({
+      a: sa,
+      b: sb,
+      inputs: [],
+      votes: verdict.votes,
+      winner,
+      note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`
+    });
+    env2.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+  }
+  if (matches.length === 0) return null;
+  return { pick: progs[argmax(posterior(prior, votes))][0], programs: progs.length, votes: votes.length, matches, judgeCalls };
+}
+
 // src/engine/select/sstar.ts
 var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
 var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
@@ -88807,7 +88874,7 @@ var DEFAULT_LOOKAHEAD = 2;
 var DEFAULT_CONFIDENCE = 0.95;
 var MIN_CALL_BUDGET = 15;
 function defaultCallBudget(clusters) {
-  return clusters <= 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
+  return clusters < 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
 }
 async function runSstar(ctx, env2, options = {}) {
   const maxInputs = Math.max(1, options.maxInputsPerMatch ?? DEFAULT_MAX_INPUTS_PER_MATCH);
@@ -88822,6 +88889,7 @@ async function runSstar(ctx, env2, options = {}) {
   const mode = options.judgeMode ?? DEFAULT_JUDGE_MODE;
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
+  const codeReview = options.codeReview ?? true;
   const equivalent = (x, y) => env2.equivalent(x, y);
   const calls = { separate: 0, judge: 0 };
   const { kept } = ctx;
@@ -88879,7 +88947,8 @@ async function runSstar(ctx, env2, options = {}) {
   kept.forEach((c3, p) => {
     if (!distinctCodes.has(c3.code)) distinctCodes.set(c3.code, p);
   });
-  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate) {
+  const oneClusterBudget = (options.callBudget ?? defaultCallBudget)(1) - (options.reservedCalls ?? 0);
+  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate && oneClusterBudget >= 1) {
     const [pa, pb] = [...distinctCodes.values()];
     await separateAndRun(pa, pb);
   }
@@ -88971,10 +89040,9 @@ async function runSstar(ctx, env2, options = {}) {
     );
     for (const [ab, ba] of answers) {
       calls.judge += 2;
-      const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
-      const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
-      trace.votes.push(voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning));
-      for (const m of [mapAB, mapBA]) {
+      const verdict = sides(ab, ba);
+      trace.votes.push(...verdict.votes);
+      for (const m of [verdict.ab, verdict.ba]) {
         if (m === "a") {
           aWins++;
           votes.push({ winner: a2, loser: b });
@@ -89057,8 +89125,8 @@ async function runSstar(ctx, env2, options = {}) {
           if (used() !== before) continue;
         }
       }
-      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate && canProbe(leader)) {
+      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
+      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate && canProbe(leader)) {
         const added = await refine2(leader);
         if (added.length === 0 && !canProbe(leader)) break;
         continue;
@@ -89102,8 +89170,8 @@ async function runSstar(ctx, env2, options = {}) {
       }
       const post2 = posterior(prior(), votes);
       const leader = argmax(post2);
-      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
+      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
+      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate) {
         const added = await refine2(leader);
         if (added.length > 0) {
           queue.push(...added);
@@ -89123,10 +89191,25 @@ async function runSstar(ctx, env2, options = {}) {
   const k = groups.length;
   const post = posterior(prior(), votes);
   const win = argmax(post);
+  const clusterMatches = matches.length;
+  const winMembers = [...groups[win]].sort((x, y) => kept[x].index - kept[y].index).map((p) => kept[p]);
+  const reviewed = codeReview ? await reviewCluster(id(win), winMembers, env2, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
+  if (reviewed) {
+    calls.judge += reviewed.judgeCalls;
+    matches.push(...reviewed.matches);
+  }
   const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
-  const winner = kept[lowest(win)];
+  const winner = reviewed?.pick ?? kept[lowest(win)];
   const judged = votes.length;
-  const reason = k === 1 ? `all ${groups[0].length} candidates agree on every usable input; selected the lowest-index one` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) is most probably right: posterior ${post[win].toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} over ${matches.length} match${matches.length === 1 ? "" : "es"}`;
+  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) is most probably right: posterior ${post[win].toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+  let reason = found;
+  if (reviewed && reviewed.votes > 0) {
+    const v = reviewed.votes;
+    reason += `; a code review of its ${reviewed.programs} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
+  } else if (reviewed) {
+    const m = reviewed.matches.length;
+    reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
+  } else if (k === 1) reason += "; selected the lowest-index one";
   const clusters = groups.map(
     (g, gi) => clusterTrace(
       id(gi),
@@ -89160,9 +89243,6 @@ function similarity(a2, b) {
   for (const t of ta) if (tb.has(t)) inter++;
   const union2 = ta.size + tb.size - inter;
   return union2 === 0 ? 1 : inter / union2;
-}
-function voteTrace(order, choice, reasoning) {
-  return reasoning === void 0 ? { order, choice } : { order, choice, reasoning };
 }
 function missing() {
   return { ok: false, output: "not run" };

@@ -50,8 +50,8 @@ export interface SimCounters {
 /**
  * A judge right with probability `accuracy` when exactly one of the two programs is correct.
  * Between two correct or two wrong programs it answers first/second at random (no ties), which is
- * the harshest reading. Answers depend only on (seed, question, how many times it was asked), so
- * they don't depend on call order.
+ * the harshest reading; code-only questions are answered the same way. Answers depend only on
+ * (seed, question, how many times it was asked), so they don't depend on call order.
  */
 export function simEnv(world: SimWorld, accuracy: number, seed: string, counters: SimCounters): SelectionEnv {
   const asked = new Map<string, number>();

@@ -247,8 +247,12 @@ export function judgeMessages(spec: ProblemSpec, q: JudgeQuestion): ChatMessage[
   const intro = codeOnly
     ? "Two programs were written for the problem below. Decide which one solves it correctly."
     : `Two programs written for the problem below were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
+  const agreed =
+    codeOnly && q.agreedInputs !== undefined && q.agreedInputs > 0
+      ? ` Both programs gave the same results on all ${q.agreedInputs} test input${q.agreedInputs === 1 ? "" : "s"} tried, so any difference lies in cases those inputs missed: look for edge cases, limits and special values where they would behave differently.`
+      : "";
   const method = codeOnly
-    ? "Analyse the problem first, then check each program against it, including edge cases."
+    ? `Analyse the problem first, then check each program against it, including edge cases.${agreed}`
     : "Work out the correct result for each case yourself from the problem statement, step by step, before looking at which program produced what. The programs are shown only to help you understand the difference; judge by the problem statement.";
   const user = [
     intro,

@@ -149,4 +149,13 @@ describe("the judge prompt", () => {
     expect(user).toContain("ANSWER: TIE");
     expect(user).not.toMatch(/expected output/i);
   });
+
+  it("asks a code-only question, saying on how many inputs the programs agreed when it is known", () => {
+    const review = judgeMessages(fn, { inputs: [], firstCode: "def add(a,b): return a+b", secondCode: "def add(a,b): return b+a", codeOnly: true, agreedInputs: 12 })[1]!.content;
+    expect(review).toContain("Decide which one solves it correctly.");
+    expect(review).toContain("Both programs gave the same results on all 12 test inputs tried");
+    expect(review).not.toMatch(/Case 1\./);
+    const reference = judgeMessages(fn, { inputs: [], firstCode: "a", secondCode: "b", codeOnly: true })[1]!.content;
+    expect(reference).not.toContain("gave the same results");
+  });
 });

@@ -1,5 +1,5 @@
-// Small shared helpers: shown text of a cell, output cutting, cluster traces.
-import type { Cell, Cluster, SelInput } from "./types.ts";
+// Small shared helpers: shown text of a cell, output cutting, cluster traces, judge verdicts.
+import type { Cell, Cluster, JudgeAnswer, Match, SelInput } from "./types.ts";
 
 export const MAX_SHOWN_OUTPUT = 2000;
 
@@ -24,4 +24,20 @@ export function clusterTrace(
     outputs[inp.id] = shown(repCells[i]);
   });
   return { id, members: [...members], representative: members[0]!, outputs };
+}
+
+export type Side = "a" | "b" | "tie" | "invalid";
+
+/**
+ * A judge's two answers on a pair, a shown first in `ab` and b first in `ba`, mapped back to the
+ * pair's sides, with the votes' trace entries.
+ */
+export function sides(ab: JudgeAnswer, ba: JudgeAnswer): { ab: Side; ba: Side; votes: Match["votes"] } {
+  const mapAB: Side = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
+  const mapBA: Side = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
+  return { ab: mapAB, ba: mapBA, votes: [voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning)] };
+}
+
+function voteTrace(order: "ab" | "ba", choice: Side, reasoning: string | undefined): Match["votes"][number] {
+  return reasoning === undefined ? { order, choice } : { order, choice, reasoning };
 }

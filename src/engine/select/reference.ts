@@ -7,7 +7,7 @@
 // - the single top cluster of an input gives +1 to each member; argmax, lowest index wins ties;
 // - all scores 0: code-only round-robin, same scoring, argmax.
 import { clusterRows, type Equivalent } from "./cluster.ts";
-import { clusterTrace, shown } from "./common.ts";
+import { clusterTrace, shown, sides } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import type { CandidateInfo, JudgeAnswer, Match, SelectionEnv, SelectionTrace, SelectOptions, SelInput } from "./types.ts";
 
@@ -115,17 +115,12 @@ export async function runReference(ctx: SelectionContext, env: SelectionEnv, opt
       const outB = inputs.map((_, j) => shown(res.get(b.index)?.[j]));
       const { ab, ba } = await judgeBoth(a, b, inputs, outA, outB, false);
       const s = scoreVerdicts(ab.choice, ba.choice);
-      const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
-      const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
       const winner = s.a > s.b ? "a" : s.b > s.a ? "b" : "tie";
       matches.push({
         a: `s${a.index}`,
         b: `s${b.index}`,
         inputs: inputs.map((inp, j) => ({ inputId: inp.id, input: inp.input, outputA: outA[j]!, outputB: outB[j]! })),
-        votes: [
-          { order: "ab", choice: mapAB },
-          { order: "ba", choice: mapBA },
-        ],
+        votes: sides(ab, ba).votes,
         winner,
         note: "reference match between samples (a, b name samples s<index>)",
       });

@@ -1,11 +1,13 @@
 // Our selection: clusters on trusted inputs, prior from cluster size, a noisy judge's votes on
 // several distinguishing inputs per match (both orders), combined by Bayes with the judge's
-// accuracy unknown. Clusters play in order of size, each challenger against the current leader,
-// under a hard budget of model calls that grows with the number of clusters.
+// accuracy unknown. The match expected to help the pick most plays next, under a hard budget of
+// model calls that grows with the number of clusters; what is left reviews the code of the chosen
+// cluster's programs that no input tells apart (review.ts).
 import { cellsAgree, clusterRows, distinguishingInputs, vectorsAgree, type Equivalent } from "./cluster.ts";
-import { clusterTrace, shown } from "./common.ts";
+import { clusterTrace, shown, sides } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
+import { reviewCluster } from "./review.ts";
 import { agreementPrior, argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
 import type {
   CandidateInfo,
@@ -36,13 +38,14 @@ export const DEFAULT_CONFIDENCE = 0.95;
 /**
  * Selection calls (synthesis + separate + judge) a problem may spend whatever N is: with few
  * clusters a match's two votes can't overturn a wrong majority, so a few clusters still get room
- * for rematches on fresh distinguishing inputs; from 6 clusters on it is 3 x (clusters - 1).
+ * for rematches on fresh distinguishing inputs (and one cluster for a probe and a code review);
+ * from 6 clusters on it is 3 x (clusters - 1).
  */
 export const MIN_CALL_BUDGET = 15;
 
-/** The bound the docs promise: max(15, 3 x (clusters - 1)) selection calls; none with one cluster. */
+/** The bound the docs promise: max(15, 3 x (clusters - 1)) selection calls. */
 export function defaultCallBudget(clusters: number): number {
-  return clusters <= 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
+  return clusters < 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
 }
 
 type Result = Omit<SelectionTrace, "baselines">;
@@ -65,6 +68,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const mode = options.judgeMode ?? DEFAULT_JUDGE_MODE;
   const maxSeparate = options.maxSeparateCalls ?? Infinity;
   const probeAgreeing = options.probeAgreeing ?? true;
+  const codeReview = options.codeReview ?? true;
   const equivalent: Equivalent = (x, y) => env.equivalent(x, y);
   const calls = { separate: 0, judge: 0 };
   const { kept } = ctx;
@@ -131,7 +135,8 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   kept.forEach((c, p) => {
     if (!distinctCodes.has(c.code)) distinctCodes.set(c.code, p);
   });
-  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate) {
+  const oneClusterBudget = (options.callBudget ?? defaultCallBudget)(1) - (options.reservedCalls ?? 0);
+  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate && oneClusterBudget >= 1) {
     const [pa, pb] = [...distinctCodes.values()] as [number, number];
     await separateAndRun(pa, pb);
   }
@@ -238,10 +243,9 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     );
     for (const [ab, ba] of answers) {
       calls.judge += 2;
-      const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
-      const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
-      trace.votes.push(voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning));
-      for (const m of [mapAB, mapBA]) {
+      const verdict = sides(ab, ba);
+      trace.votes.push(...verdict.votes);
+      for (const m of [verdict.ab, verdict.ba]) {
         if (m === "a") {
           aWins++;
           votes.push({ winner: a, loser: b });
@@ -353,8 +357,9 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
           if (used() !== before) continue;
         }
       }
-      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate && canProbe(leader)) {
+      // One cluster: a single probe; then the budget is for the code review.
+      const mayProbe = groups.length > 1 || (probeAgreeing && calls.separate === 0);
+      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate && canProbe(leader)) {
         const added = await refine(leader);
         if (added.length === 0 && !canProbe(leader)) break;
         continue;
@@ -406,9 +411,9 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       const post = posterior(prior(), votes);
       const leader = argmax(post);
       // A spare call: probe the leading cluster for a hidden wrong program. When every candidate
-      // agrees (one cluster, budget 0) one probe is still allowed: the only call beyond the bound.
-      const agreeingProbe = probeAgreeing && groups.length === 1 && calls.separate === 0;
-      if ((budget() - used() >= 1 || agreeingProbe) && calls.separate < maxSeparate) {
+      // agrees (one cluster) there is one probe; the rest of the budget is the code review's.
+      const mayProbe = groups.length > 1 || (probeAgreeing && calls.separate === 0);
+      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate) {
         const added = await refine(leader);
         if (added.length > 0) {
           queue.push(...added);
@@ -432,17 +437,36 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const k = groups.length;
   const post = posterior(prior(), votes);
   const win = argmax(post);
+
+  const clusterMatches = matches.length;
+  // Members in sample-index order (late members come after the early ones in `kept`).
+  const winMembers = [...groups[win]!].sort((x, y) => kept[x]!.index - kept[y]!.index).map((p) => kept[p]!);
+  const reviewed = codeReview
+    ? await reviewCluster(id(win), winMembers, env, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length })
+    : null;
+  if (reviewed) {
+    calls.judge += reviewed.judgeCalls;
+    matches.push(...reviewed.matches);
+  }
   // Members agree on every trusted input; the lowest sample index stands for the cluster (late
   // members come after the early ones in `kept`, so this is not always groups[win][0]).
   const lowest = (g: number): number => groups[g]!.reduce((best, p) => (kept[p]!.index < kept[best]!.index ? p : best), groups[g]![0]!);
-  const winner = kept[lowest(win)]!;
+  const winner = reviewed?.pick ?? kept[lowest(win)]!;
   const judged = votes.length;
-  const reason =
+  const found =
     k === 1
-      ? `all ${groups[0]!.length} candidates agree on every usable input; selected the lowest-index one`
+      ? `all ${groups[0]!.length} candidates agree on every usable input`
       : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) is most probably right: ` +
         `posterior ${post[win]!.toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} ` +
-        `over ${matches.length} match${matches.length === 1 ? "" : "es"}`;
+        `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+  let reason = found;
+  if (reviewed && reviewed.votes > 0) {
+    const v = reviewed.votes;
+    reason += `; a code review of its ${reviewed.programs} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
+  } else if (reviewed) {
+    const m = reviewed.matches.length;
+    reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
+  } else if (k === 1) reason += "; selected the lowest-index one";
   const clusters: Cluster[] = groups.map((g, gi) =>
     clusterTrace(
       id(gi),
@@ -478,10 +502,6 @@ export function similarity(a: string, b: string): number {
   for (const t of ta) if (tb.has(t)) inter++;
   const union = ta.size + tb.size - inter;
   return union === 0 ? 1 : inter / union;
-}
-
-function voteTrace(order: "ab" | "ba", choice: "a" | "b" | "tie" | "invalid", reasoning: string | undefined) {
-  return reasoning === undefined ? { order, choice } : { order, choice, reasoning };
 }
 
 function missing(): Cell {

@@ -37,6 +37,8 @@ export interface JudgeQuestion {
   secondCode: string;
   /** Judge from the code alone (the reference's fallback round-robin); `inputs` is then empty. */
   codeOnly?: boolean;
+  /** Code-only: the two programs gave the same results on this many inputs (sstar's code review). */
+  agreedInputs?: number;
 }
 
 export interface JudgeAnswer {
@@ -73,7 +75,7 @@ export interface SelectOptions {
   maxSeparateCalls?: number;
   /**
    * sstar: total selection model calls (separate + judge) allowed, as a function of the number
-   * of clusters. Default max(15, 3 x (clusters - 1)), none with one cluster.
+   * of clusters. Default max(15, 3 x (clusters - 1)).
    */
   callBudget?: (clusters: number) => number;
   /** sstar: selection calls the caller already spent (e.g. the input-synthesis call); subtracted from the budget. Default 0. */
@@ -93,10 +95,16 @@ export interface SelectOptions {
   clusterPriorExponent?: number;
   /**
    * sstar: when every candidate agrees on every usable input but their code differs, spend one
-   * `separate` call probing for a hidden difference (the one call beyond the budget). Default true.
-   * With schedule "value", false also stops probing the leading cluster (every call goes to matches).
+   * `separate` call probing for a hidden difference. Default true. With schedule "value", false
+   * also stops probing the leading cluster (every call goes to matches).
    */
   probeAgreeing?: boolean;
+  /**
+   * sstar: when the chosen cluster holds programs with different code that no input told apart,
+   * spend what is left of the budget on code-only judge matches among them (the reference's
+   * code-only fallback, scheduled and combined like cluster matches). Default true.
+   */
+  codeReview?: boolean;
   /** sstar: "value" plays the match expected to help the pick most; "leader": leader vs each challenger in size order. */
   schedule?: "value" | "leader";
   /** sstar ("value"): a match must raise the expected probability of a right pick by more than this. */

@@ -142,15 +142,16 @@ describe("select: sstar", () => {
     expect(t.inputs.some((i) => i.origin === "separating")).toBe(true);
   });
 
-  it("probes once when every candidate agrees, and makes no other call if nothing separates them", async () => {
+  it("probes once when every candidate agrees; with code review off it makes no other call if nothing separates them", async () => {
     const same = [["a"], ["a"], ["a"]];
     const quiet = world(same, { extra: () => "same" });
     const rec: Recorder = { judge: [], separate: [], executed: 0 };
-    const t = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, rightJudge(new Set([2])), rec));
+    const t = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, rightJudge(new Set([2])), rec), { codeReview: false });
     expect(rec.separate).toHaveLength(1);
     expect(rec.judge).toHaveLength(0);
     expect(t.clusters).toHaveLength(1);
     expect(t.selection.selectedSample).toBe(0);
+    expect(t.selection.reason).toMatch(/agree on every usable input; selected the lowest-index one/);
     // The same world, but the probe's inputs expose candidate 2 as different: it becomes a
     // cluster of its own and a correct judge picks it, within the budget for 2 clusters.
     const loud = world(same, { extra: (c) => (c === 2 ? "right" : "wrong") });
@@ -159,8 +160,59 @@ describe("select: sstar", () => {
     expect(t2.clusters.map((c) => c.members)).toEqual([[0, 1], [2]]);
     expect(t2.selection.selectedSample).toBe(2);
     expect(rec2.separate.length + rec2.judge.length).toBeLessThanOrEqual(defaultCallBudget(2));
-    const off = await select("sstar", loud.candidates, loud.inputs, env(loud, rightJudge(new Set([2]))), { probeAgreeing: false });
+    const off = await select("sstar", loud.candidates, loud.inputs, env(loud, rightJudge(new Set([2]))), { probeAgreeing: false, codeReview: false });
     expect(off.calls).toEqual({ separate: 0, judge: 0 });
+  });
+
+  it("reviews the code of a chosen cluster's programs that no input tells apart", async () => {
+    // 0-3 agree on every input, probes included; only 2 is right. The judge can tell from the code.
+    const same = [["a"], ["a"], ["a"], ["a"]];
+    const quiet = world(same, { extra: () => "same" });
+    const rec: Recorder = { judge: [], separate: [], executed: 0 };
+    const t = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, rightJudge(new Set([2])), rec));
+    expect(t.clusters.map((c) => c.members)).toEqual([[0, 1, 2, 3]]);
+    expect(t.selection.selectedSample).toBe(2);
+    expect(t.selection.reason).toMatch(/a code review of its 4 distinct programs \(\d+ decisive votes\) chose sample 2/);
+    // Code-only questions (no inputs), both orders, each pair at most once, within the bound.
+    expect(rec.judge.length).toBeGreaterThan(0);
+    expect(rec.judge.every((q) => q.codeOnly === true && q.inputs.length === 0)).toBe(true);
+    expect(rec.separate.length + rec.judge.length).toBeLessThanOrEqual(defaultCallBudget(1));
+    const review = t.matches.filter((m) => m.note?.startsWith("code review inside c1"));
+    expect(review).toHaveLength(t.matches.length);
+    expect(new Set(review.map((m) => `${m.a}-${m.b}`)).size).toBe(review.length);
+    for (const m of review) expect(m.votes.map((v) => v.order)).toEqual(["ab", "ba"]);
+    // A judge with position bias only: every review match is a tie, so the lowest index stays.
+    const biased = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, () => "first"));
+    expect(biased.selection.selectedSample).toBe(0);
+    for (const m of biased.matches) expect(m.winner).toBe("tie");
+    // A judge that calls two reviewed pairs equal in both orders sees no difference: the review stops.
+    const tieRec: Recorder = { judge: [], separate: [], executed: 0 };
+    const even = await select("sstar", quiet.candidates, quiet.inputs, env(quiet, () => "tie", tieRec));
+    expect(tieRec.judge).toHaveLength(4);
+    expect(even.selection.selectedSample).toBe(0);
+    expect(even.selection.reason).toMatch(/found no difference \(2 matches, no decisive vote\)/);
+    // Copies of one program: nothing to review, and no probe either.
+    const copies = quiet.candidates.map((c) => ({ ...c, code: "def f(x): return 1" }));
+    const rec3: Recorder = { judge: [], separate: [], executed: 0 };
+    const t3 = await select("sstar", copies, quiet.inputs, env(quiet, rightJudge(new Set([2])), rec3));
+    expect(t3.calls).toEqual({ separate: 0, judge: 0 });
+    expect(t3.selection.selectedSample).toBe(0);
+  });
+
+  it("reviews a mixed winning cluster only with the budget that is left", async () => {
+    // 0-2 agree everywhere (only 1 is right), 3 differs on the input. The cluster match (0 against
+    // 3, both wrong) is a tie, size keeps c1, and the review finds 1. With a budget of 3 (one
+    // match between the clusters), nothing is left for the review.
+    const rows = [["a"], ["a"], ["a"], ["b"]];
+    const w = world(rows, { extra: (c) => (c < 3 ? "same" : "other") });
+    const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([1]))));
+    expect(t.selection.selectedSample).toBe(1);
+    expect(t.matches.some((m) => m.a === "c1" && m.b === "c2")).toBe(true);
+    expect(t.matches.some((m) => m.note?.startsWith("code review inside c1"))).toBe(true);
+    const tight = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([1]))), { callBudget: () => 3, probeAgreeing: false });
+    expect(tight.calls.judge + tight.calls.separate).toBeLessThanOrEqual(3);
+    expect(tight.matches.filter((m) => m.note?.startsWith("code review"))).toHaveLength(0);
+    expect(tight.selection.selectedSample).toBe(0);
   });
 
   it("a single public-passing candidate is selected without executing or asking anything", async () => {

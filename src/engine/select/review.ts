@@ -1,0 +1,99 @@
+// Code review inside the chosen cluster. Its members agree on every input tried (probes
+// included) yet their code differs, so no execution tells them apart: the judge compares the
+// programs themselves (the reference's code-only fallback), under the same Bayes model and value
+// schedule as the cluster matches, with what is left of the budget.
+import { argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
+import { sides } from "./common.ts";
+import type { CandidateInfo, Match, SelectionEnv } from "./types.ts";
+
+/** A judge that calls this many reviewed pairs equal in both orders sees no difference: stop. */
+export const REVIEW_TIES_TO_STOP = 2;
+
+export interface ReviewOutcome {
+  /** The chosen candidate (lowest index among copies of the chosen program). */
+  pick: CandidateInfo;
+  /** Distinct programs reviewed. */
+  programs: number;
+  /** Decisive votes (a verdict kept in both orders counts twice, a one-sided one once). */
+  votes: number;
+  matches: Match[];
+  judgeCalls: number;
+}
+
+/**
+ * @param members the cluster's candidates, in sample-index order
+ * @param allowance judge calls the review may make (2 per match)
+ * @returns null when there is nothing to review (fewer than two distinct programs, or no calls)
+ */
+export async function reviewCluster(
+  clusterId: string,
+  members: readonly CandidateInfo[],
+  env: SelectionEnv,
+  allowance: number,
+  opts: { confidence: number; minGain: number; agreedInputs: number },
+): Promise<ReviewOutcome | null> {
+  // Identical code counts once, weighted by its copies (independent samples agreeing on the
+  // text itself is evidence, as agreeing outputs are for clusters).
+  const byCode = new Map<string, CandidateInfo[]>();
+  for (const c of members) {
+    const same = byCode.get(c.code);
+    if (same) same.push(c);
+    else byCode.set(c.code, [c]);
+  }
+  const progs = [...byCode.values()];
+  if (progs.length < 2 || allowance < 2) return null;
+  const prior = sizePrior(
+    progs.map((x) => x.length),
+    1,
+  );
+  const votes: Vote[] = [];
+  const matches: Match[] = [];
+  const asked = new Set<string>();
+  let judgeCalls = 0;
+  let ties = 0;
+  while (allowance - judgeCalls >= 2 && ties < REVIEW_TIES_TO_STOP) {
+    if (Math.max(...posterior(prior, votes)) >= opts.confidence) break;
+    // Each pair once: asking the same code-only question again adds little real evidence.
+    const pairs: [number, number][] = [];
+    for (let a = 0; a < progs.length; a++) for (let b = a + 1; b < progs.length; b++) if (!asked.has(`${a}:${b}`)) pairs.push([a, b]);
+    const best = bestMatch(jointWeights(prior, votes), pairs, opts.minGain, 1);
+    if (best === null) break;
+    asked.add(`${best.a}:${best.b}`);
+    const ca = progs[best.a]![0]!;
+    const cb = progs[best.b]![0]!;
+    const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
+    env.onEvent?.({ type: "match-started", a: sa, b: sb });
+    const q = (first: CandidateInfo, second: CandidateInfo) => ({
+      inputs: [],
+      firstCode: first.code,
+      secondCode: second.code,
+      codeOnly: true,
+      agreedInputs: opts.agreedInputs,
+    });
+    const [ab, ba] = await Promise.all([env.judge(q(ca, cb)), env.judge(q(cb, ca))]);
+    judgeCalls += 2;
+    const verdict = sides(ab, ba);
+    const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
+    const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
+    // Only a verdict not contradicted in the other order counts: with no outputs to anchor it, a
+    // split (position bias) says nothing about these two, and counting it would favour the
+    // programs that have not played.
+    const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
+    if (winner !== "tie") {
+      const [w, l] = winner === "a" ? [best.a, best.b] : [best.b, best.a];
+      for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: w, loser: l });
+    }
+    if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
+    matches.push({
+      a: sa,
+      b: sb,
+      inputs: [],
+      votes: verdict.votes,
+      winner,
+      note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`,
+    });
+    env.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+  }
+  if (matches.length === 0) return null;
+  return { pick: progs[argmax(posterior(prior, votes))]![0]!, programs: progs.length, votes: votes.length, matches, judgeCalls };
+}
