@@ -71834,44 +71834,60 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
   const asked = /* @__PURE__ */ new Set();
   let judgeCalls = 0;
   let ties = 0;
+  const question = (first, second) => ({
+    inputs: [],
+    firstCode: first.code,
+    secondCode: second.code,
+    codeOnly: true,
+    agreedInputs: opts.agreedInputs
+  });
+  const playPair = async (pa, pb) => {
+    const [ca, cb] = [progs[pa][0], progs[pb][0]];
+    env2.onEvent?.({ type: "match-started", a: `s${ca.index}`, b: `s${cb.index}` });
+    const [ab, ba] = await Promise.all([env2.judge(question(ca, cb)), env2.judge(question(cb, ca))]);
+    return { pa, pb, ca, cb, verdict: sides(ab, ba) };
+  };
+  let round = 0;
   while (allowance - judgeCalls >= 2 && ties < REVIEW_TIES_TO_STOP) {
     if (Math.max(...posterior(prior, votes)) >= opts.confidence) break;
-    const pairs = [];
-    for (let a2 = 0; a2 < progs.length; a2++) for (let b = a2 + 1; b < progs.length; b++) if (!asked.has(`${a2}:${b}`)) pairs.push([a2, b]);
-    const best = bestMatch(jointWeights(prior, votes), pairs, opts.minGain, 1);
-    if (best === null) break;
-    asked.add(`${best.a}:${best.b}`);
-    const ca = progs[best.a][0];
-    const cb = progs[best.b][0];
-    const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
-    env2.onEvent?.({ type: "match-started", a: sa, b: sb });
-    const q = (first, second) => ({
-      inputs: [],
-      firstCode: first.code,
-      secondCode: second.code,
-      codeOnly: true,
-      agreedInputs: opts.agreedInputs
-    });
-    const [ab, ba] = await Promise.all([env2.judge(q(ca, cb)), env2.judge(q(cb, ca))]);
-    judgeCalls += 2;
-    const verdict = sides(ab, ba);
-    const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
-    const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
-    const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
-    if (winner !== "tie") {
-      const [w, l] = winner === "a" ? [best.a, best.b] : [best.b, best.a];
-      for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: w, loser: l });
+    const width = Math.min(round === 0 ? REVIEW_TIES_TO_STOP : Infinity, Math.floor((allowance - judgeCalls) / 2));
+    const w = jointWeights(prior, votes);
+    const busy = /* @__PURE__ */ new Set();
+    const chosen = [];
+    while (chosen.length < width) {
+      const pairs = [];
+      for (let a2 = 0; a2 < progs.length; a2++) {
+        for (let b = a2 + 1; b < progs.length; b++) if (!asked.has(`${a2}:${b}`) && !busy.has(a2) && !busy.has(b)) pairs.push([a2, b]);
+      }
+      const best = bestMatch(w, pairs, opts.minGain, 1);
+      if (best === null) break;
+      chosen.push([best.a, best.b]);
+      asked.add(`${best.a}:${best.b}`);
+      busy.add(best.a).add(best.b);
     }
-    if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
-    matches.push({
-      a: sa,
-      b: sb,
-      inputs: [],
-      votes: verdict.votes,
-      winner,
-      note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`
-    });
-    env2.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+    if (chosen.length === 0) break;
+    round++;
+    for (const { pa, pb, ca, cb, verdict } of await Promise.all(chosen.map(([a2, b]) => playPair(a2, b)))) {
+      judgeCalls += 2;
+      const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
+      const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
+      const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
+      if (winner !== "tie") {
+        const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
+        for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: wi, loser: lo });
+      }
+      if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
+      const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
+      matches.push({
+        a: sa,
+        b: sb,
+        inputs: [],
+        votes: verdict.votes,
+        winner,
+        note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`
+      });
+      env2.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+    }
   }
   if (matches.length === 0) return null;
   return { pick: progs[argmax(posterior(prior, votes))][0], programs: progs.length, votes: votes.length, matches, judgeCalls };
@@ -75171,7 +75187,8 @@ function distinguishingTable(report, maxRows) {
   for (const m of report.matches) {
     const votes = m.votes.map((v) => `${v.order === "ab" ? `${m.a} first` : `${m.b} first`}: ${voteWord(v.choice, m)}`).join("; ");
     if (m.inputs.length === 0) {
-      rows.push(`| ${m.a} vs ${m.b} | *(none)* | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
+      const what = m.votes.length > 0 ? "*(none: the judge compared the code)*" : "*(none)*";
+      rows.push(`| ${m.a} vs ${m.b} | ${what} | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
       continue;
     }
     m.inputs.forEach((inp, i2) => {

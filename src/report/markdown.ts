@@ -166,7 +166,9 @@ function distinguishingTable(report: SolveReport, maxRows: number): string[] {
   for (const m of report.matches) {
     const votes = m.votes.map((v) => `${v.order === "ab" ? `${m.a} first` : `${m.b} first`}: ${voteWord(v.choice, m)}`).join("; ");
     if (m.inputs.length === 0) {
-      rows.push(`| ${m.a} vs ${m.b} | *(none)* | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
+      // Votes without inputs: the judge compared the code (sstar's code review, the reference's round-robin).
+      const what = m.votes.length > 0 ? "*(none: the judge compared the code)*" : "*(none)*";
+      rows.push(`| ${m.a} vs ${m.b} | ${what} | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
       continue;
     }
     m.inputs.forEach((inp, i) => {

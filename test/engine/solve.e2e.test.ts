@@ -139,6 +139,45 @@ describe("solve, end to end", () => {
     }
   });
 
+  it("a code review finds the right program among candidates no input tells apart", async () => {
+    // Every input the model writes is non-negative, so |n| and n agree everywhere: one cluster, 6
+    // copies of the wrong program and 2 of the right one. The judge, shown the code, knows.
+    let k = 0;
+    const reviewJudge = (r: ScriptRequest) => {
+      const [first, second] = [...r.lastUser.matchAll(/Program (1|2):\n```python\n([\s\S]*?)```/g)].map((m) => m[2]!);
+      const rightFirst = first?.includes("abs(") === true;
+      const rightSecond = second?.includes("abs(") === true;
+      return `Reviewed both programs.\nANSWER: ${rightFirst === rightSecond ? "TIE" : rightFirst ? "1" : "2"}`;
+    };
+    const server = await startScriptedChatServer([
+      synthesisRule(["7", "0", "12"]),
+      { name: "separate", system: SYSTEM_PROMPTS.separate, reply: '```json\n["3", "9"]\n```' },
+      { name: "generate", when: isGenerate, reply: () => code(++k === 4 || k === 7 ? CORRECT : WRONG_MAJORITY) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: reviewJudge },
+    ]);
+    try {
+      const report = await solve(absSpec, { model: client(server.url), sandbox }, options());
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+      expect(report.clusters).toHaveLength(1);
+      const chosen = report.samples.find((s) => s.index === report.selected?.sample);
+      expect(chosen?.finalCode).toContain("abs(n)");
+      expect(report.selection.reason).toMatch(/code review of its 2 distinct programs \(2 decisive votes\)/);
+      // One pair, asked once in each order, code only: the prompt says on how many inputs they agreed.
+      expect(server.count("separate")).toBe(1);
+      expect(server.count("judge")).toBe(2);
+      const judgePrompts = server.chatRequests.map((r) => r.body.messages).filter((m: { content: string }[]) => m[0]!.content === SYSTEM_PROMPTS.judge);
+      expect(judgePrompts.every((m: { content: string }[]) => /gave the same results on all 5 test inputs tried/.test(m[1]!.content))).toBe(true);
+      const review = report.matches.filter((m) => m.note?.startsWith("code review"));
+      expect(review).toHaveLength(1);
+      expect(review[0]!.inputs).toEqual([]);
+      // The majority baseline takes the larger group of copies: the wrong program.
+      const majority = report.baselines.find((b) => b.strategy === "majority");
+      expect(report.samples.find((s) => s.index === majority?.selectedSample)?.finalCode).not.toContain("abs");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("reports the fallback when no candidate passes the public tests", async () => {
     const server = await startScriptedChatServer([
       synthesisRule(["1", "2"]),

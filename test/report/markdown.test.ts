@@ -77,6 +77,14 @@ describe("renderReportMarkdown", () => {
     expect(codeCell("a|b`c\nd")).toBe("``a\\|b`c↵d``");
   });
 
+  it("marks a code-review match (votes, no input) apart from a match nothing separated", () => {
+    const review = { a: "s0", b: "s1", inputs: [], votes: [{ order: "ab" as const, choice: "b" as const }, { order: "ba" as const, choice: "b" as const }], winner: "b" as const, note: "code review inside c1" };
+    const none = { a: "c1", b: "c2", inputs: [], votes: [], winner: "tie" as const, note: "no input separates them" };
+    const md = renderReportMarkdown(report({ matches: [review, none] }), { variant: "comment" });
+    expect(md).toContain("| s0 vs s1 | *(none: the judge compared the code)* |");
+    expect(md).toContain("| c1 vs c2 | *(none)* |");
+  });
+
   it("labels a replay run as a replay", () => {
     const r = report({ settings: { ...report().settings, replay: true } });
     expect(renderReportMarkdown(r, { variant: "comment" })).toContain("**Replay run.**");

@@ -51,48 +51,67 @@ export async function reviewCluster(
   const asked = new Set<string>();
   let judgeCalls = 0;
   let ties = 0;
+  const question = (first: CandidateInfo, second: CandidateInfo) => ({
+    inputs: [],
+    firstCode: first.code,
+    secondCode: second.code,
+    codeOnly: true,
+    agreedInputs: opts.agreedInputs,
+  });
+  const playPair = async (pa: number, pb: number) => {
+    const [ca, cb] = [progs[pa]![0]!, progs[pb]![0]!];
+    env.onEvent?.({ type: "match-started", a: `s${ca.index}`, b: `s${cb.index}` });
+    const [ab, ba] = await Promise.all([env.judge(question(ca, cb)), env.judge(question(cb, ca))]);
+    return { pa, pb, ca, cb, verdict: sides(ab, ba) };
+  };
+  let round = 0;
   while (allowance - judgeCalls >= 2 && ties < REVIEW_TIES_TO_STOP) {
     if (Math.max(...posterior(prior, votes)) >= opts.confidence) break;
-    // Each pair once: asking the same code-only question again adds little real evidence.
-    const pairs: [number, number][] = [];
-    for (let a = 0; a < progs.length; a++) for (let b = a + 1; b < progs.length; b++) if (!asked.has(`${a}:${b}`)) pairs.push([a, b]);
-    const best = bestMatch(jointWeights(prior, votes), pairs, opts.minGain, 1);
-    if (best === null) break;
-    asked.add(`${best.a}:${best.b}`);
-    const ca = progs[best.a]![0]!;
-    const cb = progs[best.b]![0]!;
-    const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
-    env.onEvent?.({ type: "match-started", a: sa, b: sb });
-    const q = (first: CandidateInfo, second: CandidateInfo) => ({
-      inputs: [],
-      firstCode: first.code,
-      secondCode: second.code,
-      codeOnly: true,
-      agreedInputs: opts.agreedInputs,
-    });
-    const [ab, ba] = await Promise.all([env.judge(q(ca, cb)), env.judge(q(cb, ca))]);
-    judgeCalls += 2;
-    const verdict = sides(ab, ba);
-    const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
-    const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
-    // Only a verdict not contradicted in the other order counts: with no outputs to anchor it, a
-    // split (position bias) says nothing about these two, and counting it would favour the
-    // programs that have not played.
-    const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
-    if (winner !== "tie") {
-      const [w, l] = winner === "a" ? [best.a, best.b] : [best.b, best.a];
-      for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: w, loser: l });
+    // A round plays disjoint pairs at once, each the most valuable left given the votes so far
+    // (the first round two, so that a judge finding no difference costs 4 calls); each pair is
+    // asked once, as asking the same code-only question again adds little real evidence.
+    const width = Math.min(round === 0 ? REVIEW_TIES_TO_STOP : Infinity, Math.floor((allowance - judgeCalls) / 2));
+    const w = jointWeights(prior, votes);
+    const busy = new Set<number>();
+    const chosen: [number, number][] = [];
+    while (chosen.length < width) {
+      const pairs: [number, number][] = [];
+      for (let a = 0; a < progs.length; a++) {
+        for (let b = a + 1; b < progs.length; b++) if (!asked.has(`${a}:${b}`) && !busy.has(a) && !busy.has(b)) pairs.push([a, b]);
+      }
+      const best = bestMatch(w, pairs, opts.minGain, 1);
+      if (best === null) break;
+      chosen.push([best.a, best.b]);
+      asked.add(`${best.a}:${best.b}`);
+      busy.add(best.a).add(best.b);
     }
-    if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
-    matches.push({
-      a: sa,
-      b: sb,
-      inputs: [],
-      votes: verdict.votes,
-      winner,
-      note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`,
-    });
-    env.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+    if (chosen.length === 0) break;
+    round++;
+    // Answers are read in the order the pairs were chosen, so the trace doesn't depend on timing.
+    for (const { pa, pb, ca, cb, verdict } of await Promise.all(chosen.map(([a, b]) => playPair(a, b)))) {
+      judgeCalls += 2;
+      const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
+      const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
+      // Only a verdict not contradicted in the other order counts: with no outputs to anchor it, a
+      // split (position bias) says nothing about these two, and counting it would favour the
+      // programs that have not played.
+      const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
+      if (winner !== "tie") {
+        const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
+        for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: wi, loser: lo });
+      }
+      if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
+      const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
+      matches.push({
+        a: sa,
+        b: sb,
+        inputs: [],
+        votes: verdict.votes,
+        winner,
+        note: `code review inside ${clusterId}: the two programs agree on every input tried, so the judge compared the code`,
+      });
+      env.onEvent?.({ type: "match-finished", a: sa, b: sb, winner });
+    }
   }
   if (matches.length === 0) return null;
   return { pick: progs[argmax(posterior(prior, votes))]![0]!, programs: progs.length, votes: votes.length, matches, judgeCalls };

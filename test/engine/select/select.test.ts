@@ -199,6 +199,36 @@ describe("select: sstar", () => {
     expect(t3.selection.selectedSample).toBe(0);
   });
 
+  it("plays the review in rounds of disjoint pairs at once, two in the first", async () => {
+    // 8 programs that agree everywhere; only 7 is right. The judge names the right one, and
+    // between two wrong ones the program shown first (a split: no vote, and no double tie that
+    // would end the review). Count the judge calls in flight.
+    const same = Array.from({ length: 8 }, () => ["a"]);
+    const quiet = world(same, { extra: () => "same" });
+    const base = env(quiet, (first, second) => (second === 7 ? "second" : "first"));
+    let inFlight = 0;
+    const widths: number[] = [];
+    const slow = {
+      ...base,
+      async judge(q: Parameters<typeof base.judge>[0]) {
+        inFlight++;
+        widths.push(inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return base.judge(q);
+      },
+    };
+    const t = await select("sstar", quiet.candidates, quiet.inputs, slow);
+    expect(t.selection.selectedSample).toBe(7);
+    const review = t.matches.filter((m) => m.note?.startsWith("code review"));
+    // The first round's two pairs are disjoint and ran together (4 calls in flight); a later round ran wider.
+    const [m1, m2] = review;
+    expect(new Set([m1!.a, m1!.b, m2!.a, m2!.b]).size).toBe(4);
+    expect(widths.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(Math.max(...widths)).toBeGreaterThan(4);
+    expect(t.calls.judge + t.calls.separate).toBeLessThanOrEqual(defaultCallBudget(1));
+  });
+
   it("reviews a mixed winning cluster only with the budget that is left", async () => {
     // 0-2 agree everywhere (only 1 is right), 3 differs on the input. The cluster match (0 against
     // 3, both wrong) is a tie, size keeps c1, and the review finds 1. With a budget of 3 (one
