@@ -86,6 +86,10 @@ function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[]
       clearTimeout(timer);
       resolve(current);
     });
+    // A batch that dies before reading all of its job (a program killed the interpreter, the
+    // watchdog fired) makes this write fail with EPIPE: the close handler above already deals
+    // with the death, so the error must not escape as an uncaught exception.
+    child.stdin?.on("error", () => {});
     child.stdin?.end(JSON.stringify({ ...job, start }));
   });
 }
