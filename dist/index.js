@@ -54730,7 +54730,7 @@ function enforcedLimits(limits, language) {
   };
 }
 function runnerFlags(l) {
-  const flags = ["-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
+  const flags = ["-S", "-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
   return flags;
@@ -62207,7 +62207,8 @@ var RUNNER_SOURCE = String.raw`
  * RSS), kill the whole process group at the wall limit, and report on a private fd.
  *
  *   runner [-c cpu_s] [-a as_bytes] [-d data_bytes] [-s stack_bytes] [-p nproc] [-f fsize_bytes]
- *          [-w wall_ms] [-r report_fd] -- program args...      run and report (JSON line on report_fd)
+ *          [-w wall_ms] [-r report_fd] [-S] -- program args... run and report (JSON line on report_fd);
+ *                                                              -S: the program runs under a seccomp filter
  *   runner -g /sys/fs/cgroup/.../cgroup.procs -- program args... join a cgroup, then exec (no fork)
  *   runner -K                                                  kill every process we may signal
  */
@@ -62224,6 +62225,12 @@ var RUNNER_SOURCE = String.raw`
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <stddef.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 static volatile pid_t child = -1;
 static volatile sig_atomic_t wall_killed = 0;
@@ -62243,6 +62250,198 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The seccomp filter (-S): defence in depth below the namespaces. The program may not trace or
+ * read other processes, make namespaces, mount, load kernel code or filters, use keyrings, perf,
+ * userfaultfd or io_uring (large kernel attack surface, no use to a solution), change the clock or
+ * reboot. Everything else is allowed. io_uring and clone3 answer ENOSYS, so runtimes fall back
+ * (libuv to threads, glibc to clone); the rest EPERM. Another architecture's syscalls (or x32 on
+ * x86-64) kill the process: the numbers below would not mean what they say.
+ */
+struct denied_call { int nr; int err; };
+static const struct denied_call denied[] = {
+#ifdef __NR_ptrace
+  {__NR_ptrace, EPERM},
+#endif
+#ifdef __NR_process_vm_readv
+  {__NR_process_vm_readv, EPERM},
+#endif
+#ifdef __NR_process_vm_writev
+  {__NR_process_vm_writev, EPERM},
+#endif
+#ifdef __NR_kcmp
+  {__NR_kcmp, EPERM},
+#endif
+#ifdef __NR_unshare
+  {__NR_unshare, EPERM},
+#endif
+#ifdef __NR_setns
+  {__NR_setns, EPERM},
+#endif
+#ifdef __NR_clone3
+  {__NR_clone3, ENOSYS},
+#endif
+#ifdef __NR_mount
+  {__NR_mount, EPERM},
+#endif
+#ifdef __NR_umount2
+  {__NR_umount2, EPERM},
+#endif
+#ifdef __NR_pivot_root
+  {__NR_pivot_root, EPERM},
+#endif
+#ifdef __NR_chroot
+  {__NR_chroot, EPERM},
+#endif
+#ifdef __NR_open_tree
+  {__NR_open_tree, EPERM},
+#endif
+#ifdef __NR_move_mount
+  {__NR_move_mount, EPERM},
+#endif
+#ifdef __NR_fsopen
+  {__NR_fsopen, EPERM},
+#endif
+#ifdef __NR_fsmount
+  {__NR_fsmount, EPERM},
+#endif
+#ifdef __NR_fspick
+  {__NR_fspick, EPERM},
+#endif
+#ifdef __NR_fsconfig
+  {__NR_fsconfig, EPERM},
+#endif
+#ifdef __NR_open_by_handle_at
+  {__NR_open_by_handle_at, EPERM},
+#endif
+#ifdef __NR_keyctl
+  {__NR_keyctl, EPERM},
+#endif
+#ifdef __NR_add_key
+  {__NR_add_key, EPERM},
+#endif
+#ifdef __NR_request_key
+  {__NR_request_key, EPERM},
+#endif
+#ifdef __NR_bpf
+  {__NR_bpf, EPERM},
+#endif
+#ifdef __NR_perf_event_open
+  {__NR_perf_event_open, EPERM},
+#endif
+#ifdef __NR_userfaultfd
+  {__NR_userfaultfd, EPERM},
+#endif
+#ifdef __NR_io_uring_setup
+  {__NR_io_uring_setup, ENOSYS},
+#endif
+#ifdef __NR_io_uring_enter
+  {__NR_io_uring_enter, ENOSYS},
+#endif
+#ifdef __NR_io_uring_register
+  {__NR_io_uring_register, ENOSYS},
+#endif
+#ifdef __NR_kexec_load
+  {__NR_kexec_load, EPERM},
+#endif
+#ifdef __NR_kexec_file_load
+  {__NR_kexec_file_load, EPERM},
+#endif
+#ifdef __NR_init_module
+  {__NR_init_module, EPERM},
+#endif
+#ifdef __NR_finit_module
+  {__NR_finit_module, EPERM},
+#endif
+#ifdef __NR_delete_module
+  {__NR_delete_module, EPERM},
+#endif
+#ifdef __NR_reboot
+  {__NR_reboot, EPERM},
+#endif
+#ifdef __NR_swapon
+  {__NR_swapon, EPERM},
+#endif
+#ifdef __NR_swapoff
+  {__NR_swapoff, EPERM},
+#endif
+#ifdef __NR_acct
+  {__NR_acct, EPERM},
+#endif
+#ifdef __NR_quotactl
+  {__NR_quotactl, EPERM},
+#endif
+#ifdef __NR_syslog
+  {__NR_syslog, EPERM},
+#endif
+#ifdef __NR_settimeofday
+  {__NR_settimeofday, EPERM},
+#endif
+#ifdef __NR_clock_settime
+  {__NR_clock_settime, EPERM},
+#endif
+#ifdef __NR_clock_adjtime
+  {__NR_clock_adjtime, EPERM},
+#endif
+#ifdef __NR_adjtimex
+  {__NR_adjtimex, EPERM},
+#endif
+#ifdef __NR_iopl
+  {__NR_iopl, EPERM},
+#endif
+#ifdef __NR_ioperm
+  {__NR_ioperm, EPERM},
+#endif
+#ifdef __NR_fanotify_init
+  {__NR_fanotify_init, EPERM},
+#endif
+#ifdef __NR_vhangup
+  {__NR_vhangup, EPERM},
+#endif
+};
+
+#if defined(__x86_64__)
+#define SSTAR_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SSTAR_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#define NAMESPACE_FLAGS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+/* Returns 0, or an errno when the filter can't be installed (the run must then not start). */
+static int install_seccomp(void) {
+#ifndef SSTAR_AUDIT_ARCH
+  return ENOSYS;
+#else
+  enum { N = sizeof denied / sizeof denied[0] };
+  struct sock_filter f[4 + 2 + 2 * N + 5];
+  unsigned short k = 0;
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SSTAR_AUDIT_ARCH, 1, 0);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+  /* x32 ABI numbers (bit 30) would bypass the checks below. */
+  f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+  for (unsigned i = 0; i < N; i++) {
+    f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[i].nr, 0, 1);
+    f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)denied[i].err);
+  }
+  /* clone() that asks for a new namespace (flags are the first argument's low word). */
+  f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+  f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NAMESPACE_FLAGS, 0, 1);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  struct sock_fprog prog = {k, f};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) return errno;
+  return 0;
+#endif
+}
+
 static int set_limit(int resource, unsigned long long soft, unsigned long long hard) {
   struct rlimit rl = {(rlim_t)soft, (rlim_t)hard};
   return setrlimit(resource, &rl);
@@ -62250,9 +62449,9 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
 
 int main(int argc, char **argv) {
   unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0;
-  int report_fd = 3, opt;
+  int report_fd = 3, opt, filter = 0;
   const char *cgroup = NULL;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:K")) != -1) {
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:KS")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -62263,6 +62462,7 @@ int main(int argc, char **argv) {
       case 'w': wall = strtoull(optarg, NULL, 10); break;
       case 'r': report_fd = atoi(optarg); break;
       case 'g': cgroup = optarg; break;
+      case 'S': filter = 1; break;
       case 'K':
         /* Docker backend: after each run, nothing of the run may survive in the container. */
         kill(-1, SIGKILL);
@@ -62308,6 +62508,11 @@ int main(int argc, char **argv) {
     if (!err && nproc && set_limit(RLIMIT_NPROC, nproc, nproc)) err = errno;
     if (!err && fsize && set_limit(RLIMIT_FSIZE, fsize, fsize)) err = errno;
     if (!err && set_limit(RLIMIT_CORE, 0, 0)) err = errno;
+    /* Last before exec: the filter must not stand in the way of setting up the child. */
+    if (!err && filter) {
+      err = install_seccomp();
+      if (err) fprintf(stderr, "sstar-runner: cannot install the seccomp filter: %s\n", strerror(err));
+    }
     if (!err) {
       execvp(argv[optind], argv + optind);
       err = errno;

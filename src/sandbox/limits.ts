@@ -50,9 +50,9 @@ export function enforcedLimits(limits: Limits, language: Language): EnforcedLimi
   };
 }
 
-/** The runner's command-line flags for these limits. */
+/** The runner's command-line flags for these limits; every program also runs under its seccomp filter (-S). */
 export function runnerFlags(l: EnforcedLimits): string[] {
-  const flags = ["-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
+  const flags = ["-S", "-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
   return flags;

@@ -91,7 +91,7 @@ describe("limits", () => {
     expect(js).toMatchObject({ cpuSeconds: 3, addressSpaceBytes: null, processes: 10, outputBytes: 100 });
     expect(js.dataBytes).toBeGreaterThan(128 << 20);
     expect(enforcedLimits({ timeMs: 1000, memoryMb: 512 }, "cpp").stackBytes).toBe(512 << 20);
-    expect(runnerFlags(py)).toEqual(["-c", "3", "-w", "5000", "-s", String(64 << 20), "-p", "64", "-f", String(64 << 20), "-a", String(256 << 20)]);
+    expect(runnerFlags(py)).toEqual(["-S", "-c", "3", "-w", "5000", "-s", String(64 << 20), "-p", "64", "-f", String(64 << 20), "-a", String(256 << 20)]);
   });
 });
 
@@ -151,7 +151,7 @@ describe("bwrapArgs", () => {
   it("sets an allow-listed environment and runs the runner with the limits", () => {
     expect(joined).toContain("--setenv HOME /tmp");
     expect(joined).not.toMatch(/TOKEN|API_KEY/);
-    expect(joined).toContain("/sstar/runner -c 2 -w 3000");
+    expect(joined).toContain("/sstar/runner -S -c 2 -w 3000");
     expect(args.slice(-2)).toEqual(["/opt/python/bin/python3", "/box/solution.py"]);
   });
   it("binds an interpreter installed under /tmp after the private /tmp, so the tmpfs can't hide it", () => {

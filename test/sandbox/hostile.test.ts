@@ -126,6 +126,43 @@ except OSError as e:
     expect(connections).toBe(0);
   });
 
+  it("seccomp: no tracing, namespaces, mounts, keyrings, bpf, perf, userfaultfd or io_uring; fork and threads still work", async () => {
+    const code = `import ctypes, errno, os, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def call(name, nr, *args):
+    r = libc.syscall(nr, *args)
+    print(name, "ok" if r >= 0 else errno.errorcode[ctypes.get_errno()])
+import platform
+x86 = platform.machine() == "x86_64"
+NR = dict(ptrace=(101, 117), unshare=(272, 97), keyctl=(250, 219), bpf=(321, 280), perf_event_open=(298, 241),
+          userfaultfd=(323, 282), io_uring_setup=(425, 425), mount=(165, 40), setns=(308, 268))
+nr = lambda n: NR[n][0 if x86 else 1]
+call("ptrace", nr("ptrace"), 0, 0, 0, 0)
+call("unshare", nr("unshare"), 0x10000000)
+call("keyctl", nr("keyctl"), 0, 0, 0, 0)
+call("bpf", nr("bpf"), 0, 0, 0)
+call("perf_event_open", nr("perf_event_open"), 0, 0, -1, -1, 0)
+call("userfaultfd", nr("userfaultfd"), 0)
+call("io_uring_setup", nr("io_uring_setup"), 1, 0)
+call("mount", nr("mount"), 0, 0, 0, 0, 0)
+call("setns", nr("setns"), 0, 0)
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+print("fork", os.WEXITSTATUS(os.waitpid(pid, 0)[1]))
+t = threading.Thread(target=lambda: print("thread ran"))
+t.start(); t.join()`;
+    const r = await sb.run(py(code));
+    expect(r.status, r.stderrTail).toBe("ok");
+    for (const name of ["ptrace", "unshare", "keyctl", "bpf", "perf_event_open", "userfaultfd", "mount", "setns"]) {
+      expect(r.output).toContain(`${name} EPERM`);
+    }
+    expect(r.output).toContain("io_uring_setup ENOSYS");
+    expect(r.output).toContain("fork 7");
+    expect(r.output).toContain("thread ran");
+    expect(leftovers()).toEqual([]);
+  });
+
   it("secrets: not in its environment, nor in any /proc/*/environ it can see", async () => {
     const code = `import os, glob
 print(dict(os.environ))
