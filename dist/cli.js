@@ -46433,8 +46433,8 @@ var judgeVoteSchema = external_exports.object({
   reasoning: external_exports.string().optional()
 });
 var matchSchema = external_exports.object({
-  a: clusterIdSchema.describe("cluster id"),
-  b: clusterIdSchema.describe("cluster id"),
+  a: clusterIdSchema.describe("cluster id, or s<index> for a match between samples (code review, sstar-reference)"),
+  b: clusterIdSchema.describe("cluster id, or s<index> for a match between samples (code review, sstar-reference)"),
   inputs: external_exports.array(external_exports.object({ inputId: external_exports.string(), input: external_exports.string(), outputA: external_exports.string(), outputB: external_exports.string() })),
   votes: external_exports.array(judgeVoteSchema),
   winner: external_exports.enum(["a", "b", "tie"]),

@@ -76,8 +76,8 @@ export const judgeVoteSchema = z.object({
 });
 
 export const matchSchema = z.object({
-  a: clusterIdSchema.describe("cluster id"),
-  b: clusterIdSchema.describe("cluster id"),
+  a: clusterIdSchema.describe("cluster id, or s<index> for a match between samples (code review, sstar-reference)"),
+  b: clusterIdSchema.describe("cluster id, or s<index> for a match between samples (code review, sstar-reference)"),
   inputs: z.array(z.object({ inputId: z.string(), input: z.string(), outputA: z.string(), outputB: z.string() })),
   votes: z.array(judgeVoteSchema),
   winner: z.enum(["a", "b", "tie"]),
