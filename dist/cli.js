@@ -70931,6 +70931,10 @@ function rejectsTokenParam(failure2, sent) {
 function otherTokenParam(param) {
   return param === "max_tokens" ? "max_completion_tokens" : "max_tokens";
 }
+function rejectsStreamOptions(failure2) {
+  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
+  return failure2.param === "stream_options" || /stream_options/.test(failure2.message);
+}
 
 // src/model/config.ts
 var DEFAULT_TIMEOUT_MS = 3e5;
@@ -71051,10 +71055,19 @@ function modelConfigFromEnv(environment, overrides = {}) {
     );
   }
   const config2 = { ...overrides, baseUrl, apiKey, model };
+  const stream = overrides.stream ?? envFlag(environment.SSTAR_STREAM, "SSTAR_STREAM");
+  if (stream !== void 0) config2.stream = stream;
   if (Object.keys(judge).length > 0) config2.judge = judge;
   else delete config2.judge;
   validateModelConfig(config2);
   return config2;
+}
+function envFlag(value, name) {
+  const v = env(value)?.toLowerCase();
+  if (v === void 0) return void 0;
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ModelConfigError(`${name} must be true or false (or 1 / 0), got ${JSON.stringify(value)}`);
 }
 function safeHost(url2) {
   try {
@@ -71101,12 +71114,71 @@ var BadReply = class extends Error {
   }
   kind;
 };
+var StreamIdle = class extends Error {
+};
+async function streamCompletion(openai, body, idleMs) {
+  const abort = new AbortController();
+  let idle = false;
+  let timer;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      abort.abort();
+    }, idleMs);
+  };
+  arm();
+  try {
+    const stream = await openai.chat.completions.create({ ...body, stream: true }, {
+      signal: abort.signal
+    });
+    let content = "";
+    let finishReason;
+    let usage;
+    let model;
+    let choices = false;
+    for await (const part of stream) {
+      arm();
+      if (typeof part !== "object" || part === null) throw new BadReply("malformed", "a streamed chunk is not an object");
+      if (typeof part.model === "string" && part.model !== "") model = part.model;
+      if (part.usage) usage = part.usage;
+      const choice = Array.isArray(part.choices) ? part.choices[0] : void 0;
+      if (choice === void 0) continue;
+      choices = true;
+      if (typeof choice.delta?.content === "string") content += choice.delta.content;
+      if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
+    }
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
+    return { content, finishReason: finishReason ?? "unknown", usage, model };
+  } catch (error62) {
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    throw error62;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function completeOnce(openai, body) {
+  const completion = await openai.chat.completions.create(body);
+  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+  }
+  const choice = completion.choices[0];
+  if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
+  return {
+    content: typeof choice.message?.content === "string" ? choice.message.content : "",
+    finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+    usage: completion.usage,
+    model: completion.model
+  };
+}
 function oneLine(text, max = 300) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }
 function toFailure(error62, nowMs) {
   if (error62 instanceof BadReply) return { kind: error62.kind, message: error62.message };
+  if (error62 instanceof StreamIdle) return { kind: "timeout", message: error62.message };
   if (error62 instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error62 instanceof OpenAI.APIConnectionError) {
     const cause = error62.cause;
@@ -71133,6 +71205,7 @@ function createModelClient(config2) {
   const cache2 = config2.cacheDir ? new DiskCache(config2.cacheDir) : void 0;
   const pending = /* @__PURE__ */ new Map();
   const tokenParams = /* @__PURE__ */ new Map();
+  const noStreamOptions = /* @__PURE__ */ new Set();
   const settings = /* @__PURE__ */ new Map();
   function settingsFor(stage) {
     const endpoint = endpointFor(config2, stage);
@@ -71179,31 +71252,29 @@ function createModelClient(config2) {
       const body = { model: endpoint.model, messages: request.messages };
       if (temperature !== void 0) body.temperature = temperature;
       if (maxTokens !== void 0) body[param] = maxTokens;
+      const usageOption = config2.stream === true && !noStreamOptions.has(paramKey);
+      if (usageOption) body.stream_options = { include_usage: true };
       try {
-        const completion = await openai.chat.completions.create(
-          body
-        );
-        if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-          throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
-        }
-        const choice = completion.choices[0];
-        if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
-        const content = typeof choice.message?.content === "string" ? choice.message.content : "";
-        const usage = completion.usage;
+        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
         const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
           reply: {
             content,
-            finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+            finishReason,
             // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
             promptTokens: count2(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
             completionTokens: count2(usage?.completion_tokens, estimateTokens(content)),
-            model: typeof completion.model === "string" && completion.model !== "" ? completion.model : endpoint.model
+            model: typeof model === "string" && model !== "" ? model : endpoint.model
           }
         };
       } catch (error62) {
         const failure2 = toFailure(error62, Date.now());
+        if (usageOption && rejectsStreamOptions(failure2)) {
+          noStreamOptions.add(paramKey);
+          log(`model: ${describe3(endpoint)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
+          continue;
+        }
         if (configured === "auto" && maxTokens !== void 0 && !switched && rejectsTokenParam(failure2, param)) {
           switched = true;
           tokenParams.set(paramKey, otherTokenParam(param));
@@ -71423,6 +71494,16 @@ async function serveChatCompletions(handler, options = {}) {
   async function handleChat(req, res, record2) {
     const body = record2.body;
     if (typeof body?.model === "string") models.add(body.model);
+    const streaming = body?.stream === true;
+    const id = `chatcmpl-${++idCounter}`;
+    const created = Math.floor(Date.now() / 1e3);
+    const chunk = (delta, finishReason) => ({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: typeof body?.model === "string" ? body.model : "test-model",
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }]
+    });
     let result;
     try {
       result = await handler({ body: record2.body, headers: record2.headers, index: record2.index });
@@ -71455,9 +71536,9 @@ async function serveChatCompletions(handler, options = {}) {
         case "empty-choices":
           record2.outcome = "empty-choices";
           sendJson(res, 200, {
-            id: `chatcmpl-${++idCounter}`,
+            id,
             object: "chat.completion",
-            created: Math.floor(Date.now() / 1e3),
+            created,
             model: typeof body?.model === "string" ? body.model : "test-model",
             choices: [],
             usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
@@ -71466,6 +71547,17 @@ async function serveChatCompletions(handler, options = {}) {
         case "drop":
           record2.outcome = "drop";
           req.socket.destroy();
+          return;
+        case "stall":
+          record2.outcome = "stall";
+          hanging.add(res);
+          if (streaming) {
+            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+            res.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "" }, null))}
+
+`);
+          }
+          await new Promise((resolve4) => res.on("close", resolve4));
           return;
       }
     }
@@ -71485,10 +71577,28 @@ async function serveChatCompletions(handler, options = {}) {
     record2.outcome = "reply";
     const promptTokens = result.promptTokens ?? roughTokens(promptText(record2.body));
     const completionTokens = result.completionTokens ?? roughTokens(result.content);
+    if (streaming) {
+      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const events = [chunk({ role: "assistant", content: "" }, null)];
+      for (const piece of result.content.match(/[\s\S]{1,16}/g) ?? []) events.push(chunk({ content: piece }, null));
+      events.push(chunk({}, result.finishReason ?? "stop"));
+      const options2 = record2.body.stream_options;
+      if (options2?.include_usage === true) events.push({ ...chunk({}, null), choices: [], usage });
+      for (const event of events) {
+        if (res.destroyed) return;
+        res.write(`data: ${JSON.stringify(event)}
+
+`);
+        if (result.chunkDelayMs !== void 0 && result.chunkDelayMs > 0) await new Promise((r) => setTimeout(r, result.chunkDelayMs));
+      }
+      res.end("data: [DONE]\n\n");
+      return;
+    }
     sendJson(res, 200, {
-      id: `chatcmpl-${++idCounter}`,
+      id,
       object: "chat.completion",
-      created: Math.floor(Date.now() / 1e3),
+      created,
       model: typeof body?.model === "string" ? body.model : "test-model",
       choices: [
         {
@@ -74187,7 +74297,7 @@ function sandboxOption() {
   return new Option("--sandbox <kind>", "isolation backend (none is no isolation)").choices(SANDBOX_CHOICES).default("auto");
 }
 function addModelFlags(command) {
-  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens")).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input")).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output")).option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency")).option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache");
+  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens")).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input")).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output")).option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency")).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache");
 }
 function addSolveFlags(command) {
   return command.option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(sandboxOption());
@@ -74210,6 +74320,7 @@ function modelConfigFromFlags(env2, flags) {
     ...flags.model !== void 0 ? { model: flags.model } : {},
     ...Object.keys(judge).length > 0 ? { judge } : {},
     ...flags.concurrency !== void 0 ? { concurrency: flags.concurrency } : {},
+    ...flags.stream === true ? { stream: true } : {},
     ...Object.keys(budget).length > 0 ? { budget } : {},
     ...flags.priceInput !== void 0 && flags.priceOutput !== void 0 ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {},
     cacheDir: flags.cache ? flags.cacheDir : null

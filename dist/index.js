@@ -53855,6 +53855,7 @@ var INPUT_DEFAULTS = {
   samples: "8",
   rounds: "2",
   selection: "sstar",
+  stream: "false",
   sandbox: "auto",
   "branch-prefix": "sstar/",
   draft: "false",
@@ -53936,6 +53937,7 @@ var schema = external_exports.object({
   rounds: intInput(0, 10),
   selection: external_exports.enum(STRATEGY_NAMES, { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
   budget: external_exports.string(),
+  stream: boolInput,
   "price-input": priceInput,
   "price-output": priceInput,
   sandbox: external_exports.enum(SANDBOXES, {
@@ -54002,6 +54004,7 @@ function readInputs(get) {
     rounds: v.rounds,
     selection: v.selection,
     budget,
+    stream: v.stream,
     prices,
     sandbox: v.sandbox,
     githubToken: v["github-token"],
@@ -88139,6 +88142,10 @@ function rejectsTokenParam(failure2, sent) {
 function otherTokenParam(param) {
   return param === "max_tokens" ? "max_completion_tokens" : "max_tokens";
 }
+function rejectsStreamOptions(failure2) {
+  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
+  return failure2.param === "stream_options" || /stream_options/.test(failure2.message);
+}
 
 // src/model/config.ts
 var DEFAULT_TIMEOUT_MS = 3e5;
@@ -88259,10 +88266,19 @@ function modelConfigFromEnv(environment, overrides = {}) {
     );
   }
   const config2 = { ...overrides, baseUrl: baseUrl2, apiKey, model };
+  const stream = overrides.stream ?? envFlag(environment.SSTAR_STREAM, "SSTAR_STREAM");
+  if (stream !== void 0) config2.stream = stream;
   if (Object.keys(judge).length > 0) config2.judge = judge;
   else delete config2.judge;
   validateModelConfig(config2);
   return config2;
+}
+function envFlag(value, name) {
+  const v = env(value)?.toLowerCase();
+  if (v === void 0) return void 0;
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ModelConfigError(`${name} must be true or false (or 1 / 0), got ${JSON.stringify(value)}`);
 }
 function safeHost(url2) {
   try {
@@ -88298,12 +88314,71 @@ var BadReply = class extends Error {
   }
   kind;
 };
+var StreamIdle = class extends Error {
+};
+async function streamCompletion(openai, body, idleMs) {
+  const abort = new AbortController();
+  let idle = false;
+  let timer;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      abort.abort();
+    }, idleMs);
+  };
+  arm();
+  try {
+    const stream = await openai.chat.completions.create({ ...body, stream: true }, {
+      signal: abort.signal
+    });
+    let content = "";
+    let finishReason;
+    let usage;
+    let model;
+    let choices = false;
+    for await (const part of stream) {
+      arm();
+      if (typeof part !== "object" || part === null) throw new BadReply("malformed", "a streamed chunk is not an object");
+      if (typeof part.model === "string" && part.model !== "") model = part.model;
+      if (part.usage) usage = part.usage;
+      const choice = Array.isArray(part.choices) ? part.choices[0] : void 0;
+      if (choice === void 0) continue;
+      choices = true;
+      if (typeof choice.delta?.content === "string") content += choice.delta.content;
+      if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
+    }
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
+    return { content, finishReason: finishReason ?? "unknown", usage, model };
+  } catch (error63) {
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    throw error63;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function completeOnce(openai, body) {
+  const completion = await openai.chat.completions.create(body);
+  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+  }
+  const choice = completion.choices[0];
+  if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
+  return {
+    content: typeof choice.message?.content === "string" ? choice.message.content : "",
+    finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+    usage: completion.usage,
+    model: completion.model
+  };
+}
 function oneLine(text, max = 300) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }
 function toFailure(error63, nowMs) {
   if (error63 instanceof BadReply) return { kind: error63.kind, message: error63.message };
+  if (error63 instanceof StreamIdle) return { kind: "timeout", message: error63.message };
   if (error63 instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error63 instanceof OpenAI.APIConnectionError) {
     const cause = error63.cause;
@@ -88330,6 +88405,7 @@ function createModelClient(config2) {
   const cache2 = config2.cacheDir ? new DiskCache(config2.cacheDir) : void 0;
   const pending = /* @__PURE__ */ new Map();
   const tokenParams = /* @__PURE__ */ new Map();
+  const noStreamOptions = /* @__PURE__ */ new Set();
   const settings = /* @__PURE__ */ new Map();
   function settingsFor(stage) {
     const endpoint2 = endpointFor(config2, stage);
@@ -88376,31 +88452,29 @@ function createModelClient(config2) {
       const body = { model: endpoint2.model, messages: request2.messages };
       if (temperature !== void 0) body.temperature = temperature;
       if (maxTokens !== void 0) body[param] = maxTokens;
+      const usageOption = config2.stream === true && !noStreamOptions.has(paramKey);
+      if (usageOption) body.stream_options = { include_usage: true };
       try {
-        const completion = await openai.chat.completions.create(
-          body
-        );
-        if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-          throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
-        }
-        const choice = completion.choices[0];
-        if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
-        const content = typeof choice.message?.content === "string" ? choice.message.content : "";
-        const usage = completion.usage;
+        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
         const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
           reply: {
             content,
-            finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+            finishReason,
             // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
             promptTokens: count2(usage?.prompt_tokens, estimateTokens(request2.messages.map((m) => m.content).join("\n"))),
             completionTokens: count2(usage?.completion_tokens, estimateTokens(content)),
-            model: typeof completion.model === "string" && completion.model !== "" ? completion.model : endpoint2.model
+            model: typeof model === "string" && model !== "" ? model : endpoint2.model
           }
         };
       } catch (error63) {
         const failure2 = toFailure(error63, Date.now());
+        if (usageOption && rejectsStreamOptions(failure2)) {
+          noStreamOptions.add(paramKey);
+          log(`model: ${describe3(endpoint2)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
+          continue;
+        }
         if (configured === "auto" && maxTokens !== void 0 && !switched && rejectsTokenParam(failure2, param)) {
           switched = true;
           tokenParams.set(paramKey, otherTokenParam(param));
@@ -97150,6 +97224,7 @@ async function openSolvers(inputs, env2, io2, cacheDir = null) {
     } : {},
     ...inputs.budget !== void 0 ? { budget: inputs.budget } : {},
     ...inputs.prices !== void 0 ? { prices: inputs.prices } : {},
+    ...inputs.stream ? { stream: true } : {},
     cacheDir,
     log: (line) => io2.info(line)
   });

@@ -25,6 +25,8 @@ export interface ActionInputs {
   rounds: number;
   selection: StrategyName;
   budget: Budget | undefined;
+  /** Stream model replies (server-sent events); the timeout becomes an idle timeout. */
+  stream: boolean;
   /** USD per million prompt / completion tokens: what a dollar budget is counted in. */
   prices: Prices | undefined;
   sandbox: (typeof SANDBOXES)[number];
@@ -56,6 +58,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   samples: "8",
   rounds: "2",
   selection: "sstar",
+  stream: "false",
   sandbox: "auto",
   "branch-prefix": "sstar/",
   draft: "false",
@@ -154,6 +157,7 @@ const schema = z.object({
   rounds: intInput(0, 10),
   selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
   budget: z.string(),
+  stream: boolInput,
   "price-input": priceInput,
   "price-output": priceInput,
   sandbox: z.enum(SANDBOXES, {
@@ -228,6 +232,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     rounds: v.rounds,
     selection: v.selection,
     budget,
+    stream: v.stream,
     prices,
     sandbox: v.sandbox,
     githubToken: v["github-token"],

@@ -406,6 +406,7 @@ async function openSolvers(
       : {}),
     ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
     ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
+    ...(inputs.stream ? { stream: true } : {}),
     cacheDir,
     log: (line) => io.info(line),
   });

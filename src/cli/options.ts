@@ -53,6 +53,7 @@ export interface ModelFlags {
   priceInput?: number;
   priceOutput?: number;
   concurrency?: number;
+  stream?: boolean;
   cacheDir: string;
   cache: boolean;
 }
@@ -78,6 +79,7 @@ export function addModelFlags(command: Command): Command {
     .option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input"))
     .option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output"))
     .option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency"))
+    .option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)")
     .option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR)
     .option("--no-cache", "do not read or write the model reply cache");
 }
@@ -110,6 +112,7 @@ export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags):
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(Object.keys(judge).length > 0 ? { judge } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.stream === true ? { stream: true } : {}),
     ...(Object.keys(budget).length > 0 ? { budget } : {}),
     ...(flags.priceInput !== undefined && flags.priceOutput !== undefined ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {}),
     cacheDir: flags.cache ? flags.cacheDir : null,

@@ -9,7 +9,7 @@ import { DiskCache, cacheKey, type CachedReply } from "./cache.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, endpointFor, retryPolicyOf, secretsOf, validateModelConfig, type Endpoint, type ModelConfig } from "./config.ts";
 import { ModelCallError, OfflineCacheMissError } from "./errors.ts";
 import { redact } from "./redact.ts";
-import { classifyFailure, otherTokenParam, parseRetryAfter, rejectsTokenParam, retryDelay, type Failure, type TokenParam } from "./retry.ts";
+import { classifyFailure, otherTokenParam, parseRetryAfter, rejectsStreamOptions, rejectsTokenParam, retryDelay, type Failure, type TokenParam } from "./retry.ts";
 import { ModelConfigError, type CallMeta, type ChatReply, type ChatRequest, type ModelClient, type Stage } from "./types.ts";
 
 /** Thrown inside the attempt loop for a 200 reply we can't use. */
@@ -22,6 +22,83 @@ class BadReply extends Error {
   }
 }
 
+/** Thrown when a streamed reply sends nothing for the timeout: retried like a timeout. */
+class StreamIdle extends Error {}
+
+interface Completion {
+  content: string;
+  finishReason: string;
+  usage: { prompt_tokens?: unknown; completion_tokens?: unknown } | undefined;
+  model: unknown;
+}
+
+/**
+ * One streamed chat completion, read to the end. The timeout is an idle timeout here: a long
+ * reply that keeps sending chunks is never cut off, a stream that goes silent is.
+ */
+async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, idleMs: number): Promise<Completion> {
+  const abort = new AbortController();
+  let idle = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      abort.abort();
+    }, idleMs);
+  };
+  arm();
+  try {
+    const stream = await openai.chat.completions.create({ ...body, stream: true } as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, {
+      signal: abort.signal,
+    });
+    let content = "";
+    let finishReason: string | undefined;
+    let usage: Completion["usage"];
+    let model: unknown;
+    let choices = false;
+    for await (const part of stream as AsyncIterable<Partial<OpenAI.Chat.ChatCompletionChunk>>) {
+      arm();
+      if (typeof part !== "object" || part === null) throw new BadReply("malformed", "a streamed chunk is not an object");
+      if (typeof part.model === "string" && part.model !== "") model = part.model;
+      if (part.usage) usage = part.usage;
+      const choice = Array.isArray(part.choices) ? part.choices[0] : undefined;
+      if (choice === undefined) continue;
+      choices = true;
+      if (typeof choice.delta?.content === "string") content += choice.delta.content;
+      if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
+    }
+    // An abort can end the iteration quietly instead of throwing.
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
+    if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
+    return { content, finishReason: finishReason ?? "unknown", usage, model };
+  } catch (error) {
+    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One non-streamed chat completion. */
+async function completeOnce(openai: OpenAI, body: Record<string, unknown>): Promise<Completion> {
+  const completion = (await openai.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)) as unknown as
+    | Partial<OpenAI.Chat.ChatCompletion>
+    | string
+    | undefined;
+  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+  }
+  const choice = completion.choices[0];
+  if (choice === undefined) throw new BadReply("empty-choices", "reply has no choices");
+  return {
+    content: typeof choice.message?.content === "string" ? choice.message.content : "",
+    finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+    usage: completion.usage,
+    model: completion.model,
+  };
+}
+
 function oneLine(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
@@ -30,6 +107,7 @@ function oneLine(text: string, max = 300): string {
 /** Reduce whatever the openai client threw to plain data for the pure retry policy. */
 export function toFailure(error: unknown, nowMs: number): Failure {
   if (error instanceof BadReply) return { kind: error.kind, message: error.message };
+  if (error instanceof StreamIdle) return { kind: "timeout", message: error.message };
   if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error instanceof OpenAI.APIConnectionError) {
     const cause = (error as { cause?: { message?: string; code?: string } }).cause;
@@ -64,6 +142,8 @@ export function createModelClient(config: ModelConfig): ModelClient {
   const pending = new Map<string, Promise<CachedReply>>();
   /** The token-limit parameter each endpoint+model accepts, learned from refusals. */
   const tokenParams = new Map<string, TokenParam>();
+  /** Endpoint+models that refused `stream_options` (usage in the stream). */
+  const noStreamOptions = new Set<string>();
 
   const settings = new Map<"main" | "judge", StageSettings>();
   function settingsFor(stage: Stage): StageSettings {
@@ -120,32 +200,31 @@ export function createModelClient(config: ModelConfig): ModelClient {
       const body: Record<string, unknown> = { model: endpoint.model, messages: request.messages };
       if (temperature !== undefined) body.temperature = temperature;
       if (maxTokens !== undefined) body[param] = maxTokens;
+      const usageOption = config.stream === true && !noStreamOptions.has(paramKey);
+      if (usageOption) body.stream_options = { include_usage: true };
       try {
-        const completion = (await openai.chat.completions.create(
-          body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-        )) as unknown as Partial<OpenAI.Chat.ChatCompletion> | string | undefined;
-        if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-          throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
-        }
-        const choice = completion.choices[0];
-        if (choice === undefined) throw new BadReply("empty-choices", "reply has no choices");
-        const content = typeof choice.message?.content === "string" ? choice.message.content : "";
-        const usage = completion.usage;
+        const { content, finishReason, usage, model } =
+          config.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
         const count = (value: unknown, fallback: number): number =>
           typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
           reply: {
             content,
-            finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
+            finishReason,
             // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
             promptTokens: count(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
             completionTokens: count(usage?.completion_tokens, estimateTokens(content)),
-            model: typeof completion.model === "string" && completion.model !== "" ? completion.model : endpoint.model,
+            model: typeof model === "string" && model !== "" ? model : endpoint.model,
           },
         };
       } catch (error) {
         const failure = toFailure(error, Date.now());
+        if (usageOption && rejectsStreamOptions(failure)) {
+          noStreamOptions.add(paramKey);
+          log(`model: ${describe(endpoint)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
+          continue;
+        }
         if (configured === "auto" && maxTokens !== undefined && !switched && rejectsTokenParam(failure, param)) {
           switched = true;
           tokenParams.set(paramKey, otherTokenParam(param));

@@ -17,8 +17,13 @@ export interface ModelConfig {
   tokenParam?: "auto" | "max_completion_tokens" | "max_tokens";
   /** Extra HTTP headers on every call (Azure's api-key, OpenRouter's HTTP-Referer, ...). */
   headers?: Record<string, string>;
-  /** Per HTTP attempt. Default 300000 (5 minutes). */
+  /** Per HTTP attempt; with `stream`, the longest silence in a reply. Default 300000 (5 minutes). */
   timeoutMs?: number;
+  /**
+   * Stream replies (server-sent events) and read them to the end: a long reply is never cut off
+   * while it keeps coming, and proxies that drop idle connections see traffic. Default false.
+   */
+  stream?: boolean;
   /** Retries after the first attempt on 429, 5xx, timeouts, dropped connections, bad replies. Default 5. */
   maxRetries?: number;
   /** Calls in flight at once, shared by every stage. Default 8. */
@@ -185,10 +190,21 @@ export function modelConfigFromEnv(environment: NodeJS.ProcessEnv, overrides: Pa
     );
   }
   const config: ModelConfig = { ...overrides, baseUrl, apiKey, model };
+  const stream = overrides.stream ?? envFlag(environment.SSTAR_STREAM, "SSTAR_STREAM");
+  if (stream !== undefined) config.stream = stream;
   if (Object.keys(judge).length > 0) config.judge = judge;
   else delete config.judge;
   validateModelConfig(config);
   return config;
+}
+
+/** A yes/no environment setting: 1/true/yes or 0/false/no (any case); unset or empty: undefined. */
+function envFlag(value: string | undefined, name: string): boolean | undefined {
+  const v = env(value)?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ModelConfigError(`${name} must be true or false (or 1 / 0), got ${JSON.stringify(value)}`);
 }
 
 function safeHost(url: string): string | undefined {

@@ -113,3 +113,9 @@ export function rejectsTokenParam(failure: Failure, sent: TokenParam): boolean {
 export function otherTokenParam(param: TokenParam): TokenParam {
   return param === "max_tokens" ? "max_completion_tokens" : "max_tokens";
 }
+
+/** A 400/422 that names `stream_options` (servers that stream but don't know the usage option). */
+export function rejectsStreamOptions(failure: Failure): boolean {
+  if (failure.kind !== "status" || (failure.status !== 400 && failure.status !== 422)) return false;
+  return failure.param === "stream_options" || /stream_options/.test(failure.message);
+}

@@ -1,4 +1,6 @@
-// A small OpenAI chat-completions server on node:http (non-streaming), dependency-free.
+// A small OpenAI chat-completions server on node:http, dependency-free. A request with
+// `stream: true` is answered as server-sent events (the reply cut into chunks, the usage chunk when
+// `stream_options.include_usage` asks for it, then `data: [DONE]`), otherwise as one JSON body.
 //
 // Used by the tests (test/fixtures/chat-server.ts scripts it) and by the offline demo's replay
 // model, which answers from recorded replies. It speaks the real wire protocol so that callers
@@ -9,7 +11,8 @@
 //
 // Faults: "status" (any HTTP status, optional JSON body and Retry-After), "hang" (never answers;
 // released on close), "malformed" (200 with broken JSON), "empty-choices" (200, `choices: []`),
-// "drop" (destroys the socket without answering).
+// "drop" (destroys the socket without answering), "stall" (streaming: the headers and a first
+// chunk, then silence until close; otherwise like "hang").
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -21,6 +24,8 @@ export interface ChatReplyResult {
   completionTokens?: number;
   /** Wait this long before answering (the request counts as in flight meanwhile). */
   delayMs?: number;
+  /** Streaming only: wait this long between chunks (a slow, steady reply). */
+  chunkDelayMs?: number;
 }
 
 export type ChatFaultResult =
@@ -28,7 +33,8 @@ export type ChatFaultResult =
   | { fault: "hang" }
   | { fault: "malformed" }
   | { fault: "empty-choices" }
-  | { fault: "drop" };
+  | { fault: "drop" }
+  | { fault: "stall" };
 
 export type ChatHandlerResult = ChatReplyResult | ChatFaultResult;
 
@@ -129,8 +135,18 @@ export async function serveChatCompletions(
   let idCounter = 0;
 
   async function handleChat(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Promise<void> {
-    const body = record.body as { model?: unknown } | undefined;
+    const body = record.body as { model?: unknown; stream?: unknown } | undefined;
     if (typeof body?.model === "string") models.add(body.model);
+    const streaming = body?.stream === true;
+    const id = `chatcmpl-${++idCounter}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null): Record<string, unknown> => ({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: typeof body?.model === "string" ? body.model : "test-model",
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+    });
     let result: ChatHandlerResult;
     try {
       result = await handler({ body: record.body, headers: record.headers, index: record.index });
@@ -165,9 +181,9 @@ export async function serveChatCompletions(
         case "empty-choices":
           record.outcome = "empty-choices";
           sendJson(res, 200, {
-            id: `chatcmpl-${++idCounter}`,
+            id,
             object: "chat.completion",
-            created: Math.floor(Date.now() / 1000),
+            created,
             model: typeof body?.model === "string" ? body.model : "test-model",
             choices: [],
             usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
@@ -176,6 +192,15 @@ export async function serveChatCompletions(
         case "drop":
           record.outcome = "drop";
           req.socket.destroy();
+          return;
+        case "stall":
+          record.outcome = "stall";
+          hanging.add(res);
+          if (streaming) {
+            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+            res.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "" }, null))}\n\n`);
+          }
+          await new Promise<void>((resolve) => res.on("close", resolve));
           return;
       }
     }
@@ -195,10 +220,26 @@ export async function serveChatCompletions(
     record.outcome = "reply";
     const promptTokens = result.promptTokens ?? roughTokens(promptText(record.body));
     const completionTokens = result.completionTokens ?? roughTokens(result.content);
+    if (streaming) {
+      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const events = [chunk({ role: "assistant", content: "" }, null)];
+      for (const piece of result.content.match(/[\s\S]{1,16}/g) ?? []) events.push(chunk({ content: piece }, null));
+      events.push(chunk({}, result.finishReason ?? "stop"));
+      const options = (record.body as { stream_options?: { include_usage?: unknown } }).stream_options;
+      if (options?.include_usage === true) events.push({ ...chunk({}, null), choices: [], usage });
+      for (const event of events) {
+        if (res.destroyed) return;
+        res.write(`data: ${JSON.stringify(event)}\n\n`);
+        if (result.chunkDelayMs !== undefined && result.chunkDelayMs > 0) await new Promise((r) => setTimeout(r, result.chunkDelayMs));
+      }
+      res.end("data: [DONE]\n\n");
+      return;
+    }
     sendJson(res, 200, {
-      id: `chatcmpl-${++idCounter}`,
+      id,
       object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
+      created,
       model: typeof body?.model === "string" ? body.model : "test-model",
       choices: [
         {

@@ -70,7 +70,8 @@ describe("the action, end to end", () => {
     const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
     const chat = await startScriptedChatServer(absRules());
     try {
-      const run = () => runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: baseInputs(chat.url) });
+      const run = (extra: Record<string, string> = {}) =>
+        runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), ...extra } });
       const first = await run();
       expect(first.exitCode, first.visible).toBe(0);
       expect(first.outputs).toMatchObject({ solved: "true", branch: "sstar/issue-7", "selected-path": "solutions/issue-7.py", "pull-request-number": expect.stringMatching(/^\d+$/) });
@@ -102,8 +103,13 @@ describe("the action, end to end", () => {
       expect(first.stdout).toMatch(/sample \d finished: public tests 1\/1/);
       expect(first.stdout).toMatch(/match c\d+ vs c\d+/);
 
-      const second = await run();
+      // The second run streams its model replies (input "stream"): same result.
+      const before = chat.chatRequests.length;
+      expect(chat.chatRequests.every((r) => r.body.stream === undefined)).toBe(true);
+      const second = await run({ stream: "true" });
       expect(second.exitCode, second.visible).toBe(0);
+      expect(chat.chatRequests.length).toBeGreaterThan(before);
+      expect(chat.chatRequests.slice(before).every((r) => r.body.stream === true)).toBe(true);
       expect(gh.state.pulls).toHaveLength(1);
       expect(gh.state.comments).toHaveLength(1);
       expect(second.outputs["pull-request-number"]).toBe(first.outputs["pull-request-number"]);

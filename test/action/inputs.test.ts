@@ -43,6 +43,7 @@ describe("readInputs", () => {
       branchPrefix: "sstar/",
       draft: false,
       comment: true,
+      stream: false,
       failOnUnsolved: false,
       allowedBots: [],
       resultDir: "sstar-result",
@@ -58,6 +59,7 @@ describe("readInputs", () => {
       samples: "16",
       rounds: "0",
       draft: "true",
+      stream: "true",
       comment: "no",
       "allowed-bots": "Dependabot, my-app[bot]\nrenovate",
       budget: "usd=2.5,calls=300",
@@ -67,7 +69,7 @@ describe("readInputs", () => {
       "github-token": "ghs_abcd",
       base: "develop",
     });
-    expect(inputs).toMatchObject({ mode: "solve", samples: 16, rounds: 0, draft: true, comment: false, base: "develop", budget: { costUsd: 2.5, calls: 300 } });
+    expect(inputs).toMatchObject({ mode: "solve", samples: 16, rounds: 0, draft: true, stream: true, comment: false, base: "develop", budget: { costUsd: 2.5, calls: 300 } });
     expect(inputs.allowedBots).toEqual(["dependabot", "my-app[bot]", "renovate"]);
     expect(inputSecrets(inputs)).toEqual(["ghs_abcd", "sk-1234"]);
   });

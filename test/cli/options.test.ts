@@ -44,6 +44,7 @@ describe("shared flags", () => {
       [["--budget-usd", "0.5", "--price-input", "1", "--price-output", "2"], (c) => c.budget?.costUsd, 0.5],
       [["--price-input", "1", "--price-output", "2"], (c) => c.prices, { inputPerMTok: 1, outputPerMTok: 2 }],
       [["--concurrency", "3"], (c) => c.concurrency, 3],
+      [["--stream"], (c) => c.stream, true],
       [["--cache-dir", "/tmp/c"], (c) => c.cacheDir, "/tmp/c"],
       [["--no-cache"], (c) => c.cacheDir, null],
     ];

@@ -433,3 +433,70 @@ describe("configuration from the environment drives a real call", () => {
     expect(server.chatRequests[0]?.body.model).toBe("env-model");
   });
 });
+
+describe("model client: streaming", () => {
+  const long = "```python\n" + "print(sum(map(int, input().split())))\n".repeat(5) + "```";
+
+  it("reads a streamed reply to the end, with the usage the server sends", async () => {
+    const server = await serve([{ reply: { content: long, promptTokens: 30, completionTokens: 40, finishReason: "length" } }]);
+    const { model } = client(server, { stream: true, maxTokens: 64 });
+    const reply = await model.chat(ask("sum"), { stage: "generate", problemId: "p" });
+    expect(reply).toEqual({ content: long, finishReason: "length", promptTokens: 30, completionTokens: 40, cached: false, model: "main-model" });
+    const body = server.chatRequests[0]?.body;
+    expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_completion_tokens: 64 });
+    expect(snapshot(model).total).toMatchObject({ calls: 1, promptTokens: 30, completionTokens: 40 });
+  });
+
+  it("a stream that goes silent hits the idle timeout and is retried", async () => {
+    const server = await serve([{ nth: 1, reply: { fault: "stall" } }, { reply: "second try" }]);
+    const { model, logs } = client(server, { stream: true, timeoutMs: 300 });
+    expect((await model.chat(ask("x"), { stage: "judge", problemId: "p" })).content).toBe("second try");
+    expect(server.chatRequests.map((r) => r.outcome)).toEqual(["stall", "reply"]);
+    expect(logs[0]).toMatch(/no data for 0\.3s while streaming from model main-model at .* on a judge call for problem p; retry 1\/3/);
+  });
+
+  it("a long stream that keeps sending is not cut off by the timeout", async () => {
+    // 5 chunks 150 ms apart: the whole reply takes longer than the 400 ms timeout, no gap does.
+    const content = "x".repeat(16 * 3);
+    const server = await serve([{ reply: { content, chunkDelayMs: 150 } }]);
+    const { model } = client(server, { stream: true, timeoutMs: 400, maxRetries: 0 });
+    const started = Date.now();
+    expect((await model.chat(ask("x"), { stage: "generate", problemId: "p" })).content).toBe(content);
+    expect(Date.now() - started).toBeGreaterThan(400);
+    expect(server.chatRequests.map((r) => r.outcome)).toEqual(["reply"]);
+    // Without streaming the same timeout covers the whole reply... of a server that is slow to answer.
+    const slow = await serve([{ reply: { content: "late", delayMs: 600 } }]);
+    const error = await failure(client(slow, { timeoutMs: 400, maxRetries: 0 }).model.chat(ask("x"), { stage: "generate", problemId: "p" }));
+    expect(error.message).toMatch(/request timed out/);
+  });
+
+  it("a server that refuses stream_options is asked again without it, and tokens are estimated", async () => {
+    const server = await serve([
+      {
+        name: "refuse",
+        when: (r) => (r.body as { stream_options?: unknown }).stream_options !== undefined,
+        reply: { fault: "status", status: 400, body: { error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error", param: null, code: null } } },
+      },
+      { reply: "no usage here" },
+    ]);
+    const { model, logs } = client(server, { stream: true });
+    const reply = await model.chat(ask("x"), { stage: "generate", problemId: "p" });
+    expect(reply.content).toBe("no usage here");
+    expect(reply.completionTokens).toBeGreaterThan(0);
+    expect(logs.some((l) => /refused stream_options; streaming without usage from now on/.test(l))).toBe(true);
+    // Remembered: the next call goes without it at once.
+    await model.chat(ask("y"), { stage: "generate", problemId: "p" });
+    expect(server.chatRequests.map((r) => r.outcome)).toEqual(["status:400", "reply", "reply"]);
+    expect(snapshot(model).total).toMatchObject({ calls: 2, retries: 0 });
+  });
+
+  it("SSTAR_STREAM turns streaming on; a bad value is one clear line", async () => {
+    const server = await serve([{ reply: "streamed via env" }]);
+    const config = modelConfigFromEnv({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: KEY, SSTAR_MODEL: "m", SSTAR_STREAM: "true" }, { maxRetries: 0 });
+    expect(config.stream).toBe(true);
+    expect((await createModelClient(config).chat(ask("x"), { stage: "generate", problemId: "p" })).content).toBe("streamed via env");
+    expect(server.chatRequests[0]?.body.stream).toBe(true);
+    expect(modelConfigFromEnv({ OPENAI_BASE_URL: server.url, SSTAR_MODEL: "m", SSTAR_STREAM: "0" }).stream).toBe(false);
+    expect(() => modelConfigFromEnv({ OPENAI_BASE_URL: server.url, SSTAR_MODEL: "m", SSTAR_STREAM: "maybe" })).toThrow(/^SSTAR_STREAM must be true or false \(or 1 \/ 0\), got "maybe"$/);
+  });
+});
