@@ -1,5 +1,6 @@
 // Model client overhead against the local chat-completions server (real HTTP on 127.0.0.1):
-// the bare openai client vs createModelClient (limit, budget, accounting) vs cache writes and hits.
+// the bare openai client vs createModelClient (limit, budget, accounting) vs streamed replies vs
+// cache writes and hits.
 // Run: npm run bench:model
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,7 +38,7 @@ const messages = (i: number) => [
   { role: "system" as const, content: "You write Python." },
   { role: "user" as const, content: `problem ${i}: ${"x".repeat(2000)}` },
 ];
-const results: Record<string, number[]> = { bare: [], client: [], cacheMiss: [], cacheHit: [] };
+const results: Record<string, number[]> = { bare: [], client: [], streamed: [], cacheMiss: [], cacheHit: [] };
 
 for (let round = 0; round < ROUNDS; round++) {
   const bare = new OpenAI({ baseURL: server.url, apiKey: "k", maxRetries: 0 });
@@ -46,6 +47,8 @@ for (let round = 0; round < ROUNDS; round++) {
   );
   const client = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", maxTokens: 100, concurrency: CONCURRENCY, budget: { calls: CALLS } });
   results.client!.push(await timed(() => inBatches(CALLS, CONCURRENCY, (i) => client.chat({ messages: messages(i) }, { stage: "generate", problemId: "p" }))));
+  const streaming = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", maxTokens: 100, concurrency: CONCURRENCY, stream: true });
+  results.streamed!.push(await timed(() => inBatches(CALLS, CONCURRENCY, (i) => streaming.chat({ messages: messages(i) }, { stage: "generate", problemId: "p" }))));
   const dir = await mkdtemp(join(tmpdir(), "sstar-bench-model-"));
   const cached = () => createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", maxTokens: 100, concurrency: CONCURRENCY, cacheDir: dir });
   const first = cached();
