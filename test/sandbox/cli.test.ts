@@ -61,4 +61,11 @@ describe("sstar doctor", () => {
     expect(out.interpreters.find((i) => i.language === "python")?.available).toBe(true);
     expect(r.exitCode).toBe(out.backends.some((b) => b.available && b.name !== "none") ? 0 : 1);
   });
+
+  it("says how each limit is enforced, the seccomp filter included", async () => {
+    const r = await sstar("doctor");
+    expect(r.stdout).toMatch(/^Limits:$/m);
+    expect(r.stdout).toMatch(/^ {2}time: CPU time/m);
+    expect(r.stdout).toMatch(/^ {2}system calls: seccomp filter set by the runner/m);
+  });
 });

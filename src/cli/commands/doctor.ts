@@ -16,6 +16,8 @@ export function doctorLines(backends: BackendReport[], interpreters: Interpreter
   lines.push("  time: CPU time (RLIMIT_CPU) and wall clock, enforced by the runner; verdict on CPU time");
   lines.push("  memory: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
   lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; tmpfs size");
+  // The runner always installs it and refuses to run a program without it (docs/sandbox.md).
+  lines.push("  system calls: seccomp filter set by the runner (no tracing, namespaces, mounts, keyrings, bpf, perf, userfaultfd, io_uring)");
   for (const n of limits.notes) lines.push(`  ${n}`);
   return lines;
 }
