@@ -17390,7 +17390,9 @@ var RunContext = class {
         {
           messages,
           ...opts.temperature !== void 0 ? { temperature: opts.temperature } : {},
-          ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {}
+          ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {},
+          // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+          ...this.signal !== void 0 ? { signal: this.signal } : {}
         },
         { stage, problemId: this.spec.id, ...opts.key !== void 0 ? { key: opts.key } : {} }
       );
@@ -17400,6 +17402,11 @@ var RunContext = class {
       if (error62 instanceof BudgetExceededError || error62?.name === "BudgetExceededError") {
         this.stop(`budget exhausted: ${error62.message}`);
         throw new RunStopped(this.stopReason ?? "budget exhausted");
+      }
+      if (error62?.name === "ModelCallAborted") {
+        if ((error62.attempts ?? 0) > 0) this.usage.failure(stage);
+        this.stop("aborted");
+        throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error62)}`;
@@ -70776,6 +70783,12 @@ var Ledger = class {
     return { stage, problemId, tokens, costUsd };
   }
   /** Replace a reservation by what the call actually used. */
+  /** A reserved call that never reached the server (cancelled while queued): nothing to count. */
+  release(reservation) {
+    this.reservedCalls -= 1;
+    this.reservedTokens -= reservation.tokens;
+    this.reservedCost -= reservation.costUsd;
+  }
   settle(reservation, outcome) {
     this.reservedCalls -= 1;
     this.reservedTokens -= reservation.tokens;
@@ -71094,6 +71107,14 @@ var OfflineCacheMissError = class extends ModelConfigError {
     this.name = "OfflineCacheMissError";
   }
 };
+var ModelCallAborted = class extends Error {
+  constructor(message, attempts) {
+    super(message);
+    this.attempts = attempts;
+    this.name = "ModelCallAborted";
+  }
+  attempts;
+};
 
 // src/model/redact.ts
 var MIN_SECRET_LENGTH = 4;
@@ -71116,8 +71137,10 @@ var BadReply = class extends Error {
 };
 var StreamIdle = class extends Error {
 };
-async function streamCompletion(openai, body, idleMs) {
+async function streamCompletion(openai, body, idleMs, signal) {
   const abort = new AbortController();
+  const cancel = () => abort.abort();
+  signal?.addEventListener("abort", cancel, { once: true });
   let idle = false;
   let timer;
   const arm = () => {
@@ -71149,6 +71172,7 @@ async function streamCompletion(openai, body, idleMs) {
       if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
     }
     if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (abort.signal.aborted) throw new Error("the stream was cancelled");
     if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
     return { content, finishReason: finishReason ?? "unknown", usage, model };
   } catch (error62) {
@@ -71156,10 +71180,14 @@ async function streamCompletion(openai, body, idleMs) {
     throw error62;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
   }
 }
-async function completeOnce(openai, body) {
-  const completion = await openai.chat.completions.create(body);
+async function completeOnce(openai, body, signal) {
+  const completion = await openai.chat.completions.create(
+    body,
+    signal !== void 0 ? { signal } : void 0
+  );
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
     throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
   }
@@ -71255,7 +71283,7 @@ function createModelClient(config2) {
       const usageOption = config2.stream === true && !noStreamOptions.has(paramKey);
       if (usageOption) body.stream_options = { include_usage: true };
       try {
-        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
+        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs, request.signal) : await completeOnce(openai, body, request.signal);
         const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
@@ -71269,6 +71297,7 @@ function createModelClient(config2) {
           }
         };
       } catch (error62) {
+        if (request.signal?.aborted === true) throw aborted3(meta3, retries + 1);
         const failure2 = toFailure(error62, Date.now());
         if (usageOption && rejectsStreamOptions(failure2)) {
           noStreamOptions.add(paramKey);
@@ -71298,7 +71327,11 @@ function createModelClient(config2) {
         const delay = retryDelay(retries, failure2.retryAfterMs, policy, Math.random());
         retries++;
         log(`model: ${said} from ${describe3(endpoint)} on a ${what}; retry ${retries}/${policy.maxRetries} in ${(delay / 1e3).toFixed(1)}s`);
-        await sleep2(delay);
+        try {
+          await sleep2(delay, void 0, request.signal !== void 0 ? { signal: request.signal } : void 0);
+        } catch {
+          throw aborted3(meta3, retries);
+        }
       }
     }
   }
@@ -71325,15 +71358,20 @@ function createModelClient(config2) {
         );
       }
     }
+    if (request.signal?.aborted === true) throw aborted3(meta3, 0);
     const promptEstimate = estimateTokens(request.messages.map((m) => m.content).join("\n"));
     const reservation = ledger.reserve(meta3.stage, meta3.problemId, promptEstimate, maxTokens);
     const call = limit2(async () => {
+      if (request.signal?.aborted === true) {
+        ledger.release(reservation);
+        throw aborted3(meta3, 0);
+      }
       try {
         const { reply, retries } = await send(request, meta3, stage, temperature, maxTokens);
         ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
         return reply;
       } catch (error62) {
-        const attempts = error62 instanceof ModelCallError ? error62.attempts : 1;
+        const attempts = error62 instanceof ModelCallError || error62 instanceof ModelCallAborted ? error62.attempts : 1;
         ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
         throw error62;
       }
@@ -71351,6 +71389,9 @@ function createModelClient(config2) {
     }
   }
   return { chat, usage: () => ledger.snapshot() };
+  function aborted3(meta3, attempts) {
+    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled`, attempts);
+  }
 }
 
 // src/model/extract.ts

@@ -54183,7 +54183,9 @@ var RunContext = class {
         {
           messages,
           ...opts.temperature !== void 0 ? { temperature: opts.temperature } : {},
-          ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {}
+          ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {},
+          // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+          ...this.signal !== void 0 ? { signal: this.signal } : {}
         },
         { stage, problemId: this.spec.id, ...opts.key !== void 0 ? { key: opts.key } : {} }
       );
@@ -54193,6 +54195,11 @@ var RunContext = class {
       if (error63 instanceof BudgetExceededError || error63?.name === "BudgetExceededError") {
         this.stop(`budget exhausted: ${error63.message}`);
         throw new RunStopped(this.stopReason ?? "budget exhausted");
+      }
+      if (error63?.name === "ModelCallAborted") {
+        if ((error63.attempts ?? 0) > 0) this.usage.failure(stage);
+        this.stop("aborted");
+        throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error63)}`;
@@ -87987,6 +87994,12 @@ var Ledger = class {
     return { stage, problemId, tokens, costUsd };
   }
   /** Replace a reservation by what the call actually used. */
+  /** A reserved call that never reached the server (cancelled while queued): nothing to count. */
+  release(reservation) {
+    this.reservedCalls -= 1;
+    this.reservedTokens -= reservation.tokens;
+    this.reservedCost -= reservation.costUsd;
+  }
   settle(reservation, outcome) {
     this.reservedCalls -= 1;
     this.reservedTokens -= reservation.tokens;
@@ -88305,6 +88318,14 @@ var OfflineCacheMissError = class extends ModelConfigError {
     this.name = "OfflineCacheMissError";
   }
 };
+var ModelCallAborted = class extends Error {
+  constructor(message, attempts) {
+    super(message);
+    this.attempts = attempts;
+    this.name = "ModelCallAborted";
+  }
+  attempts;
+};
 
 // src/model/client.ts
 var BadReply = class extends Error {
@@ -88316,8 +88337,10 @@ var BadReply = class extends Error {
 };
 var StreamIdle = class extends Error {
 };
-async function streamCompletion(openai, body, idleMs) {
+async function streamCompletion(openai, body, idleMs, signal) {
   const abort = new AbortController();
+  const cancel = () => abort.abort();
+  signal?.addEventListener("abort", cancel, { once: true });
   let idle = false;
   let timer;
   const arm = () => {
@@ -88349,6 +88372,7 @@ async function streamCompletion(openai, body, idleMs) {
       if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
     }
     if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (abort.signal.aborted) throw new Error("the stream was cancelled");
     if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
     return { content, finishReason: finishReason ?? "unknown", usage, model };
   } catch (error63) {
@@ -88356,10 +88380,14 @@ async function streamCompletion(openai, body, idleMs) {
     throw error63;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
   }
 }
-async function completeOnce(openai, body) {
-  const completion = await openai.chat.completions.create(body);
+async function completeOnce(openai, body, signal) {
+  const completion = await openai.chat.completions.create(
+    body,
+    signal !== void 0 ? { signal } : void 0
+  );
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
     throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
   }
@@ -88455,7 +88483,7 @@ function createModelClient(config2) {
       const usageOption = config2.stream === true && !noStreamOptions.has(paramKey);
       if (usageOption) body.stream_options = { include_usage: true };
       try {
-        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
+        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs, request2.signal) : await completeOnce(openai, body, request2.signal);
         const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
@@ -88469,6 +88497,7 @@ function createModelClient(config2) {
           }
         };
       } catch (error63) {
+        if (request2.signal?.aborted === true) throw aborted3(meta3, retries + 1);
         const failure2 = toFailure(error63, Date.now());
         if (usageOption && rejectsStreamOptions(failure2)) {
           noStreamOptions.add(paramKey);
@@ -88498,7 +88527,11 @@ function createModelClient(config2) {
         const delay = retryDelay(retries, failure2.retryAfterMs, policy, Math.random());
         retries++;
         log(`model: ${said} from ${describe3(endpoint2)} on a ${what}; retry ${retries}/${policy.maxRetries} in ${(delay / 1e3).toFixed(1)}s`);
-        await sleep2(delay);
+        try {
+          await sleep2(delay, void 0, request2.signal !== void 0 ? { signal: request2.signal } : void 0);
+        } catch {
+          throw aborted3(meta3, retries);
+        }
       }
     }
   }
@@ -88525,15 +88558,20 @@ function createModelClient(config2) {
         );
       }
     }
+    if (request2.signal?.aborted === true) throw aborted3(meta3, 0);
     const promptEstimate = estimateTokens(request2.messages.map((m) => m.content).join("\n"));
     const reservation = ledger.reserve(meta3.stage, meta3.problemId, promptEstimate, maxTokens);
     const call = limit2(async () => {
+      if (request2.signal?.aborted === true) {
+        ledger.release(reservation);
+        throw aborted3(meta3, 0);
+      }
       try {
         const { reply, retries } = await send(request2, meta3, stage, temperature, maxTokens);
         ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
         return reply;
       } catch (error63) {
-        const attempts = error63 instanceof ModelCallError ? error63.attempts : 1;
+        const attempts = error63 instanceof ModelCallError || error63 instanceof ModelCallAborted ? error63.attempts : 1;
         ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
         throw error63;
       }
@@ -88551,6 +88589,9 @@ function createModelClient(config2) {
     }
   }
   return { chat, usage: () => ledger.snapshot() };
+  function aborted3(meta3, attempts) {
+    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled`, attempts);
+  }
 }
 
 // src/model/extract.ts

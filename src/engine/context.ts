@@ -77,6 +77,8 @@ export class RunContext {
           messages,
           ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
           ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
+          // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+          ...(this.signal !== undefined ? { signal: this.signal } : {}),
         },
         { stage, problemId: this.spec.id, ...(opts.key !== undefined ? { key: opts.key } : {}) },
       );
@@ -86,6 +88,12 @@ export class RunContext {
       if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
         this.stop(`budget exhausted: ${(error as Error).message}`);
         throw new RunStopped(this.stopReason ?? "budget exhausted");
+      }
+      if ((error as Error)?.name === "ModelCallAborted") {
+        // A call that had reached the server counts (as failed), as the model client counts it.
+        if (((error as { attempts?: number }).attempts ?? 0) > 0) this.usage.failure(stage);
+        this.stop("aborted");
+        throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error)}`;

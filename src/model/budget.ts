@@ -110,6 +110,13 @@ export class Ledger {
   }
 
   /** Replace a reservation by what the call actually used. */
+  /** A reserved call that never reached the server (cancelled while queued): nothing to count. */
+  release(reservation: Reservation): void {
+    this.reservedCalls -= 1;
+    this.reservedTokens -= reservation.tokens;
+    this.reservedCost -= reservation.costUsd;
+  }
+
   settle(reservation: Reservation, outcome: CallOutcome): void {
     this.reservedCalls -= 1;
     this.reservedTokens -= reservation.tokens;

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Ledger, estimateTokens } from "./budget.ts";
 import { DiskCache, cacheKey, type CachedReply } from "./cache.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, endpointFor, retryPolicyOf, secretsOf, validateModelConfig, type Endpoint, type ModelConfig } from "./config.ts";
-import { ModelCallError, OfflineCacheMissError } from "./errors.ts";
+import { ModelCallAborted, ModelCallError, OfflineCacheMissError } from "./errors.ts";
 import { redact } from "./redact.ts";
 import { classifyFailure, otherTokenParam, parseRetryAfter, rejectsStreamOptions, rejectsTokenParam, retryDelay, type Failure, type TokenParam } from "./retry.ts";
 import { ModelConfigError, type CallMeta, type ChatReply, type ChatRequest, type ModelClient, type Stage } from "./types.ts";
@@ -36,8 +36,10 @@ interface Completion {
  * One streamed chat completion, read to the end. The timeout is an idle timeout here: a long
  * reply that keeps sending chunks is never cut off, a stream that goes silent is.
  */
-async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, idleMs: number): Promise<Completion> {
+async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, idleMs: number, signal: AbortSignal | undefined): Promise<Completion> {
   const abort = new AbortController();
+  const cancel = (): void => abort.abort();
+  signal?.addEventListener("abort", cancel, { once: true });
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
@@ -70,6 +72,7 @@ async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, i
     }
     // An abort can end the iteration quietly instead of throwing.
     if (idle) throw new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
+    if (abort.signal.aborted) throw new Error("the stream was cancelled");
     if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
     return { content, finishReason: finishReason ?? "unknown", usage, model };
   } catch (error) {
@@ -77,12 +80,16 @@ async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, i
     throw error;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
   }
 }
 
 /** One non-streamed chat completion. */
-async function completeOnce(openai: OpenAI, body: Record<string, unknown>): Promise<Completion> {
-  const completion = (await openai.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming)) as unknown as
+async function completeOnce(openai: OpenAI, body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<Completion> {
+  const completion = (await openai.chat.completions.create(
+    body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+    signal !== undefined ? { signal } : undefined,
+  )) as unknown as
     | Partial<OpenAI.Chat.ChatCompletion>
     | string
     | undefined;
@@ -204,7 +211,7 @@ export function createModelClient(config: ModelConfig): ModelClient {
       if (usageOption) body.stream_options = { include_usage: true };
       try {
         const { content, finishReason, usage, model } =
-          config.stream === true ? await streamCompletion(openai, body, timeoutMs) : await completeOnce(openai, body);
+          config.stream === true ? await streamCompletion(openai, body, timeoutMs, request.signal) : await completeOnce(openai, body, request.signal);
         const count = (value: unknown, fallback: number): number =>
           typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
@@ -219,6 +226,7 @@ export function createModelClient(config: ModelConfig): ModelClient {
           },
         };
       } catch (error) {
+        if (request.signal?.aborted === true) throw aborted(meta, retries + 1);
         const failure = toFailure(error, Date.now());
         if (usageOption && rejectsStreamOptions(failure)) {
           noStreamOptions.add(paramKey);
@@ -248,7 +256,11 @@ export function createModelClient(config: ModelConfig): ModelClient {
         const delay = retryDelay(retries, failure.retryAfterMs, policy, Math.random());
         retries++;
         log(`model: ${said} from ${describe(endpoint)} on a ${what}; retry ${retries}/${policy.maxRetries} in ${(delay / 1000).toFixed(1)}s`);
-        await sleep(delay);
+        try {
+          await sleep(delay, undefined, request.signal !== undefined ? { signal: request.signal } : undefined);
+        } catch {
+          throw aborted(meta, retries);
+        }
       }
     }
   }
@@ -284,15 +296,21 @@ export function createModelClient(config: ModelConfig): ModelClient {
       }
     }
 
+    if (request.signal?.aborted === true) throw aborted(meta, 0);
     const promptEstimate = estimateTokens(request.messages.map((m) => m.content).join("\n"));
     const reservation = ledger.reserve(meta.stage, meta.problemId, promptEstimate, maxTokens);
     const call = limit(async () => {
+      // Cancelled while it waited for a slot: it never reached the server, so nothing is counted.
+      if (request.signal?.aborted === true) {
+        ledger.release(reservation);
+        throw aborted(meta, 0);
+      }
       try {
         const { reply, retries } = await send(request, meta, stage, temperature, maxTokens);
         ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
         return reply;
       } catch (error) {
-        const attempts = error instanceof ModelCallError ? error.attempts : 1;
+        const attempts = error instanceof ModelCallError || error instanceof ModelCallAborted ? error.attempts : 1;
         ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
         throw error;
       }
@@ -313,4 +331,8 @@ export function createModelClient(config: ModelConfig): ModelClient {
   }
 
   return { chat, usage: () => ledger.snapshot() };
+
+  function aborted(meta: CallMeta, attempts: number): ModelCallAborted {
+    return new ModelCallAborted(`the ${meta.stage} call for problem ${meta.problemId} was cancelled`, attempts);
+  }
 }

@@ -26,3 +26,15 @@ export class OfflineCacheMissError extends ModelConfigError {
     this.name = "OfflineCacheMissError";
   }
 }
+
+/** The caller's signal aborted the call: while it waited for a slot, in flight, or between retries. */
+export class ModelCallAborted extends Error {
+  constructor(
+    message: string,
+    /** HTTP attempts made before the cancel (0: it never reached the server). */
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = "ModelCallAborted";
+  }
+}

@@ -12,7 +12,7 @@ export {
 } from "./config.ts";
 export { extractCode } from "./extract.ts";
 export { redact } from "./redact.ts";
-export { ModelCallError, OfflineCacheMissError } from "./errors.ts";
+export { ModelCallAborted, ModelCallError, OfflineCacheMissError } from "./errors.ts";
 export { cacheKey } from "./cache.ts";
 export type { Budget, Prices } from "./budget.ts";
 export { serveChatCompletions } from "./serve.ts";

@@ -13,6 +13,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   temperature?: number;
   maxTokens?: number;
+  /** Cancels the call wherever it is (queued, in flight, waiting to retry): it rejects with ModelCallAborted. */
+  signal?: AbortSignal;
 }
 
 export interface CallMeta {

@@ -237,6 +237,30 @@ describe("solve, end to end", () => {
     }
   });
 
+  it("an abort cancels the model calls in flight: the run ends at once with what it has", async () => {
+    let k = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7"]),
+      // Two samples answer; the other six hang until cancelled.
+      { name: "generate", when: isGenerate, reply: () => (++k <= 2 ? code(CORRECT) : { fault: "hang" }) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: truthfulJudge },
+    ]);
+    const controller = new AbortController();
+    try {
+      const started = Date.now();
+      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 60_000 }), sandbox }, options({ signal: controller.signal }));
+      while (server.chatRequests.filter((r) => r.outcome === "hang").length < 6) await new Promise((r) => setTimeout(r, 20));
+      controller.abort();
+      const report = await running;
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(report.stopped).toBe("aborted");
+      expect(report.samples.filter((s) => s.finalCode.includes("abs(n)"))).toHaveLength(2);
+      expect(report.usage.byStage.generate?.failedCalls).toBe(6);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("returns a report with what it has when the budget runs out mid-run", async () => {
     const server = await startScriptedChatServer([
       synthesisRule(["-4", "7"]),

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createModelClient, modelConfigFromEnv, ModelCallError, OfflineCacheMissError, type ModelConfig } from "../../src/model/index.ts";
+import { createModelClient, modelConfigFromEnv, ModelCallAborted, ModelCallError, OfflineCacheMissError, type ModelConfig } from "../../src/model/index.ts";
 import { BudgetExceededError, ModelConfigError, type ChatRequest, type ModelClient } from "../../src/model/types.ts";
 import { startScriptedChatServer, type ScriptRule, type ScriptedChatServer } from "../fixtures/chat-server.ts";
 
@@ -498,5 +498,64 @@ describe("model client: streaming", () => {
     expect(server.chatRequests[0]?.body.stream).toBe(true);
     expect(modelConfigFromEnv({ OPENAI_BASE_URL: server.url, SSTAR_MODEL: "m", SSTAR_STREAM: "0" }).stream).toBe(false);
     expect(() => modelConfigFromEnv({ OPENAI_BASE_URL: server.url, SSTAR_MODEL: "m", SSTAR_STREAM: "maybe" })).toThrow(/^SSTAR_STREAM must be true or false \(or 1 \/ 0\), got "maybe"$/);
+  });
+});
+
+describe("model client: cancelling", () => {
+  const cancelled = /^the (generate|judge) call for problem p was cancelled$/;
+
+  it("a call in flight is cancelled at once, and counted as a failed call", async () => {
+    const server = await serve([{ reply: { fault: "hang" } }]);
+    const { model } = client(server, { timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = failure(model.chat(ask("x", { signal: controller.signal }), { stage: "generate", problemId: "p" }));
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(ModelCallAborted);
+    expect(error.message).toMatch(cancelled);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.chatRequests).toHaveLength(1);
+    expect(snapshot(model).total).toMatchObject({ calls: 1, failedCalls: 1, retries: 0 });
+  });
+
+  it("a call waiting for a slot is cancelled without reaching the server or being counted", async () => {
+    const server = await serve([{ reply: { fault: "hang" } }]);
+    const { model } = client(server, { timeoutMs: 60_000, concurrency: 1 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const running = failure(model.chat(ask("a", { signal: first.signal }), { stage: "generate", problemId: "p" }));
+    const queued = failure(model.chat(ask("b", { signal: second.signal }), { stage: "generate", problemId: "p" }));
+    await new Promise((r) => setTimeout(r, 100));
+    second.abort();
+    first.abort();
+    expect(await queued).toBeInstanceOf(ModelCallAborted);
+    expect(await running).toBeInstanceOf(ModelCallAborted);
+    expect(server.chatRequests).toHaveLength(1);
+    expect(snapshot(model).total).toMatchObject({ calls: 1, failedCalls: 1 });
+    // An already-aborted signal never starts a call.
+    expect(await failure(model.chat(ask("c", { signal: AbortSignal.abort() }), { stage: "judge", problemId: "p" }))).toBeInstanceOf(ModelCallAborted);
+    expect(server.chatRequests).toHaveLength(1);
+  });
+
+  it("a wait between retries and a streamed reply are cancelled too", async () => {
+    const server = await serve([{ nth: 1, reply: { fault: "status", status: 429, retryAfter: 2 } }, { reply: { fault: "stall" } }]);
+    const { model } = client(server, { timeoutMs: 60_000 });
+    const waiting = new AbortController();
+    const started = Date.now();
+    const retrying = failure(model.chat(ask("x", { signal: waiting.signal }), { stage: "generate", problemId: "p" }));
+    await new Promise((r) => setTimeout(r, 150));
+    waiting.abort();
+    expect(await retrying).toBeInstanceOf(ModelCallAborted);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(server.chatRequests).toHaveLength(1);
+    const { model: streaming } = client(server, { timeoutMs: 60_000, stream: true });
+    const reading = new AbortController();
+    const stalled = failure(streaming.chat(ask("y", { signal: reading.signal }), { stage: "generate", problemId: "p" }));
+    await new Promise((r) => setTimeout(r, 150));
+    reading.abort();
+    expect(await stalled).toBeInstanceOf(ModelCallAborted);
+    expect(server.chatRequests.map((r) => r.outcome)).toEqual(["status:429", "stall"]);
   });
 });
