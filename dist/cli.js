@@ -74613,6 +74613,21 @@ function keepValid(candidates, label2, skipped) {
 function applyLimit(rows, limit2) {
   return limit2 === void 0 ? rows : rows.slice(0, Math.max(0, limit2));
 }
+function splitTopLevel(text) {
+  const parts = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if ("([{".includes(ch)) depth++;
+    if (")]}".includes(ch)) depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
+}
 
 // src/spec/importers/codecontests.ts
 function readTests(v) {
@@ -75203,21 +75218,6 @@ function parseStarter(starter, preferred) {
     return { name, type: type !== void 0 && type !== "" ? type : "any" };
   });
   return { name: def[1], params, returns: def[3]?.trim() || "any" };
-}
-function splitTopLevel(text) {
-  const parts = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of text) {
-    if ("([{".includes(ch)) depth++;
-    if (")]}".includes(ch)) depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts;
 }
 function functionalArgs(input2) {
   return input2.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));

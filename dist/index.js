@@ -21151,7 +21151,7 @@ var require_parse3 = __commonJS({
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
-    var splitTopLevel = (input2) => {
+    var splitTopLevel2 = (input2) => {
       const parts = [];
       let bracket = 0;
       let paren = 0;
@@ -21308,7 +21308,7 @@ var require_parse3 = __commonJS({
         if (!match || match.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -21341,7 +21341,7 @@ var require_parse3 = __commonJS({
         return { risky: false };
       }
       const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants9.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      const branches = splitTopLevel2(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
           return { risky: true };
@@ -96160,6 +96160,23 @@ function specToYaml(spec, header2) {
 ${body}`;
 }
 
+// src/spec/importers/common.ts
+function splitTopLevel(text) {
+  const parts = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if ("([{".includes(ch)) depth++;
+    if (")]}".includes(ch)) depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
+}
+
 // src/spec/issue.ts
 var ISSUE_LIMITS = {
   bodyChars: 65536,
@@ -96254,18 +96271,8 @@ function parseSignature(text) {
   const m = /^(?:def\s+)?([A-Za-z_]\w*)\s*\((.*)\)\s*(?:->\s*(.+?))?\s*:?\s*$/.exec(src.trim());
   if (m === null) return "a signature like `def f(a: int, b: list[int]) -> int`";
   const params = [];
-  let depth = 0;
-  let cur = "";
-  const parts = [];
-  for (const ch of m[2] ?? "") {
-    if ("([{".includes(ch)) depth++;
-    if (")]}".includes(ch)) depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim() !== "") parts.push(cur);
+  const parts = splitTopLevel(m[2] ?? "");
+  if (parts.at(-1)?.trim() === "") parts.pop();
   for (const p of parts) {
     const pm = /^\s*([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*(?:=.*)?$/.exec(p);
     if (pm === null) return `a parameter like \`name: type\` (got ${JSON.stringify(p.trim().slice(0, 40))})`;

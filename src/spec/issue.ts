@@ -4,6 +4,7 @@
 import type { ProblemSpec, ProblemSpecInput } from "./schema.ts";
 import { LANGUAGES, type Language } from "./schema.ts";
 import { checkSpecObject } from "./load.ts";
+import { splitTopLevel } from "./importers/common.ts";
 
 export const ISSUE_LIMITS = {
   bodyChars: 65_536,
@@ -130,18 +131,9 @@ export function parseSignature(text: string): { name: string; params: { name: st
   const m = /^(?:def\s+)?([A-Za-z_]\w*)\s*\((.*)\)\s*(?:->\s*(.+?))?\s*:?\s*$/.exec(src.trim());
   if (m === null) return "a signature like `def f(a: int, b: list[int]) -> int`";
   const params: { name: string; type: string }[] = [];
-  let depth = 0;
-  let cur = "";
-  const parts: string[] = [];
-  for (const ch of m[2] ?? "") {
-    if ("([{".includes(ch)) depth++;
-    if (")]}".includes(ch)) depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  if (cur.trim() !== "") parts.push(cur);
+  const parts = splitTopLevel(m[2] ?? "");
+  // A trailing comma (or no parameters) leaves an empty last part.
+  if (parts.at(-1)?.trim() === "") parts.pop();
   for (const p of parts) {
     const pm = /^\s*([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*(?:=.*)?$/.exec(p);
     if (pm === null) return `a parameter like \`name: type\` (got ${JSON.stringify(p.trim().slice(0, 40))})`;

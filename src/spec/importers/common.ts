@@ -69,3 +69,20 @@ export function keepValid(candidates: ProblemSpecInput[], label: string, skipped
 export function applyLimit<T>(rows: T[], limit: number | undefined): T[] {
   return limit === undefined ? rows : rows.slice(0, Math.max(0, limit));
 }
+
+/** Splits a parameter list at the commas outside brackets: `a: int, b: dict[str, int]` -> 2 parts. */
+export function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if ("([{".includes(ch)) depth++;
+    if (")]}".includes(ch)) depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
+}

@@ -7,7 +7,7 @@
 // (what LiveCodeBench writes) and rejects anything else with a clear reason.
 import { inflateSync } from "node:zlib";
 import type { ProblemSpecInput } from "../schema.ts";
-import { applyLimit, keepValid, parseJsonl, str, toSpecId, type ImportOptions, type ImportResult, type Row, type Skipped } from "./common.ts";
+import { applyLimit, keepValid, parseJsonl, splitTopLevel, str, toSpecId, type ImportOptions, type ImportResult, type Row, type Skipped } from "./common.ts";
 
 interface LcbTest {
   input: string;
@@ -113,22 +113,6 @@ export function parseStarter(starter: string, preferred?: string): { name: strin
       return { name, type: type !== undefined && type !== "" ? type : "any" };
     });
   return { name: def[1], params, returns: def[3]?.trim() || "any" };
-}
-
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of text) {
-    if ("([{".includes(ch)) depth++;
-    if (")]}".includes(ch)) depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  parts.push(cur);
-  return parts;
 }
 
 /** A functional test's input is one JSON value per line, one line per argument. */
