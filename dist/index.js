@@ -89130,10 +89130,7 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
   }
   const progs = [...byCode.values()];
   if (progs.length < 2 || allowance < 2) return null;
-  const prior = sizePrior(
-    progs.map((x) => x.length),
-    1
-  );
+  const prior = sizePrior(progs.map((copies) => copies.length), 1);
   const votes = [];
   const matches = [];
   const asked = /* @__PURE__ */ new Set();

@@ -42,10 +42,7 @@ export async function reviewCluster(
   }
   const progs = [...byCode.values()];
   if (progs.length < 2 || allowance < 2) return null;
-  const prior = sizePrior(
-    progs.map((x) => x.length),
-    1,
-  );
+  const prior = sizePrior(progs.map((copies) => copies.length), 1);
   const votes: Vote[] = [];
   const matches: Match[] = [];
   const asked = new Set<string>();
