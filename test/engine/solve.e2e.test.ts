@@ -247,12 +247,11 @@ describe("solve, end to end", () => {
     ]);
     const controller = new AbortController();
     try {
-      const started = Date.now();
-      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 60_000 }), sandbox }, options({ signal: controller.signal }));
+      // Without the cancel the hanging calls would wait for their 120 s timeout: past the test's own.
+      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 120_000 }), sandbox }, options({ signal: controller.signal }));
       while (server.chatRequests.filter((r) => r.outcome === "hang").length < 6) await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       const report = await running;
-      expect(Date.now() - started).toBeLessThan(20_000);
       expect(report.stopped).toBe("aborted");
       expect(report.samples.filter((s) => s.finalCode.includes("abs(n)"))).toHaveLength(2);
       expect(report.usage.byStage.generate?.failedCalls).toBe(6);
