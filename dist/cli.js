@@ -71140,6 +71140,7 @@ var StreamIdle = class extends Error {
 async function streamCompletion(openai, body, idleMs, signal) {
   const abort = new AbortController();
   const cancel = () => abort.abort();
+  const silent = () => new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
   signal?.addEventListener("abort", cancel, { once: true });
   let idle = false;
   let timer;
@@ -71171,12 +71172,12 @@ async function streamCompletion(openai, body, idleMs, signal) {
       if (typeof choice.delta?.content === "string") content += choice.delta.content;
       if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
     }
-    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (idle) throw silent();
     if (abort.signal.aborted) throw new Error("the stream was cancelled");
     if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
     return { content, finishReason: finishReason ?? "unknown", usage, model };
   } catch (error62) {
-    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1e3).toFixed(1)}s while streaming`);
+    if (idle) throw silent();
     throw error62;
   } finally {
     clearTimeout(timer);

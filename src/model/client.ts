@@ -39,6 +39,7 @@ interface Completion {
 async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, idleMs: number, signal: AbortSignal | undefined): Promise<Completion> {
   const abort = new AbortController();
   const cancel = (): void => abort.abort();
+  const silent = (): StreamIdle => new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
   signal?.addEventListener("abort", cancel, { once: true });
   let idle = false;
   let timer: NodeJS.Timeout | undefined;
@@ -71,12 +72,12 @@ async function streamCompletion(openai: OpenAI, body: Record<string, unknown>, i
       if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
     }
     // An abort can end the iteration quietly instead of throwing.
-    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
+    if (idle) throw silent();
     if (abort.signal.aborted) throw new Error("the stream was cancelled");
     if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
     return { content, finishReason: finishReason ?? "unknown", usage, model };
   } catch (error) {
-    if (idle) throw new StreamIdle(`no data for ${(idleMs / 1000).toFixed(1)}s while streaming`);
+    if (idle) throw silent();
     throw error;
   } finally {
     clearTimeout(timer);

@@ -9,6 +9,7 @@ import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { hasMarker } from "../../src/github/github.ts";
 import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
+import { absValueYaml } from "../fixtures/abs-value.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair } from "../github/helpers.ts";
 import { EVENTS, runEntry } from "./harness.ts";
@@ -40,14 +41,6 @@ function rules(extra = ""): ScriptRule[] {
 }
 const model = (url: string) => ({ "base-url": url, model: "test-model", samples: "4", rounds: "0" });
 
-const ABS_SPEC = (id: string) => `id: ${id}
-title: Absolute value
-statement: Read one integer n (-1000 <= n <= 1000) and print |n|.
-tests:
-  public:
-    - input: "5\\n"
-      output: "5\\n"
-`;
 
 type Payload = { issue: { number: number; title: string; body: string; author_association?: string }; sender: { login: string }; comment?: { author_association?: string } };
 async function eventCopy(name: string, edit: (payload: Payload) => void = () => {}): Promise<{ path: string; payload: Payload }> {
@@ -67,7 +60,7 @@ async function repo(files?: Record<string, string>) {
 
 describe("budget in dollars", () => {
   it("runs with prices", async () => {
-    const p = await repo({ "problems/abs-value.yaml": ABS_SPEC("abs-value") });
+    const p = await repo({ "problems/abs-value.yaml": absValueYaml() });
     const { path } = await eventCopy("workflow_dispatch.json");
     const gh = await startFakeGitHub({ token: TOKEN });
     const chat = await startScriptedChatServer(rules());
@@ -89,7 +82,7 @@ describe("budget in dollars", () => {
   });
 
   it("fails at once without prices, in one line naming the inputs", async () => {
-    const p = await repo({ "problems/abs-value.yaml": ABS_SPEC("abs-value") });
+    const p = await repo({ "problems/abs-value.yaml": absValueYaml() });
     const { path } = await eventCopy("workflow_dispatch.json");
     const gh = await startFakeGitHub({ token: TOKEN });
     const chat = await startScriptedChatServer(rules());
@@ -175,7 +168,7 @@ describe("when the token may not read roles (403)", () => {
 
 describe("the base branch", () => {
   it("is never a result branch: a spec whose branch is the base fails, and nothing is pushed", async () => {
-    const p = await repo({ "problems/abs-value.yaml": ABS_SPEC("abs-value") });
+    const p = await repo({ "problems/abs-value.yaml": absValueYaml() });
     await p.git(["push", "--quiet", "origin", "main:sstar/abs-value"]);
     const before = await p.git(["rev-parse", "sstar/abs-value"], p.bare);
     const { path } = await eventCopy("workflow_dispatch.json");
@@ -197,7 +190,7 @@ describe("the base branch", () => {
 
 describe("secrets in model output", () => {
   it("are masked in the pull request, the comment and every file in result-dir", async () => {
-    const p = await repo({ "problems/abs-value.yaml": ABS_SPEC("abs-value") });
+    const p = await repo({ "problems/abs-value.yaml": absValueYaml() });
     const { path } = await eventCopy("workflow_dispatch.json");
     const gh = await startFakeGitHub({ token: TOKEN });
     const chat = await startScriptedChatServer(rules(`the key is ${API_KEY}`));

@@ -8,6 +8,7 @@ import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { hasMarker } from "../../src/github/github.ts";
 import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
+import { absValueYaml } from "../fixtures/abs-value.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair } from "../github/helpers.ts";
 import { EVENTS, runEntry } from "./harness.ts";
@@ -47,14 +48,6 @@ async function eventCopy(name: string): Promise<{ path: string; payload: { issue
   return { path: join(dir, "event.json"), payload: JSON.parse(await readFile(join(dir, "event.json"), "utf8")) };
 }
 
-const ABS_SPEC = `id: abs-value
-title: Absolute value
-statement: Read one integer n (-1000 <= n <= 1000) and print |n|.
-tests:
-  public:
-    - input: "5\\n"
-      output: "5\\n"
-`;
 
 describe("two-job workflow: solve (read-only) then publish (no model, no generated code)", () => {
   it("solves into a bundle without touching GitHub, then publishes it", async () => {
@@ -115,7 +108,7 @@ describe("two-job workflow: solve (read-only) then publish (no model, no generat
 
 describe("push: the specs it changed", () => {
   it("solves problems/abs-value.yaml, opens its PR and comments there", async () => {
-    const p = await makeRepoPair({ "README.md": "# katas\n", "problems/abs-value.yaml": ABS_SPEC, "problems/untouched.yaml": ABS_SPEC.replace("abs-value", "untouched") });
+    const p = await makeRepoPair({ "README.md": "# katas\n", "problems/abs-value.yaml": absValueYaml(), "problems/untouched.yaml": absValueYaml("untouched") });
     cleanup.push(p.root);
     const { path } = await eventCopy("push.json");
     const gh = await startFakeGitHub({ token: TOKEN });
@@ -138,7 +131,7 @@ describe("push: the specs it changed", () => {
   });
 
   it("reports a broken spec by file, solves the rest, and fails the step", async () => {
-    const p = await makeRepoPair({ "problems/abs-value.yaml": ABS_SPEC, "problems/broken.yaml": "id: broken\ntitle: 3\n" });
+    const p = await makeRepoPair({ "problems/abs-value.yaml": absValueYaml(), "problems/broken.yaml": "id: broken\ntitle: 3\n" });
     cleanup.push(p.root);
     const { path } = await eventCopy("workflow_dispatch.json");
     const gh = await startFakeGitHub({ token: TOKEN });
