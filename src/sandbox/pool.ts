@@ -105,10 +105,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
             image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
             runner,
             layout: systemLayout(),
-            root,
             binds: await interpreterBinds(),
-            workers,
-            limits: enforcedLimits({ timeMs: 60_000, memoryMb: 4096 }, "python"),
             log,
           })
         : createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
