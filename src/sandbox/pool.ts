@@ -131,7 +131,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
         } finally {
           await cgroup?.release();
           await release?.();
-          await backend.after(slot);
         }
       } finally {
         freeSlots.push(slot);

@@ -12,7 +12,6 @@ export const RUNNER_SOURCE = String.raw`
  *       tmpfs together hold more than run_bytes (sampled; for when no memory cgroup can be made).
  *       CPU time and peak RSS cover every descendant: we are a child subreaper and reap them all.
  *   runner -g .../cgroup.procs [-g ...] -- program args...     join cgroups, then exec (no fork)
- *   runner -K                                                  kill every process we may signal
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -375,7 +374,7 @@ int main(int argc, char **argv) {
   const char *cgroups[MAX_LIST];
   const char *tmpfs[MAX_LIST];
   int ncgroups = 0, ntmpfs = 0;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:KS")) != -1) {
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -391,10 +390,6 @@ int main(int argc, char **argv) {
       case 'm': run_mem = strtoull(optarg, NULL, 10); break;
       case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
       case 'S': filter = 1; break;
-      case 'K':
-        /* Docker backend: after each run, nothing of the run may survive in the container. */
-        kill(-1, SIGKILL);
-        return 0;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }

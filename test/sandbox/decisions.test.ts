@@ -74,11 +74,11 @@ describe("classifyRun", () => {
     expect(classifyRun(collected({ stderrTail: "MemoryError" }), limits, "stdio").status).toBe("ok");
   });
   it("whole-run limits: the cgroup's OOM kill or the runner's memory sum is memory-limit; the cgroup's CPU counts", () => {
-    expect(classifyRun(collected({ report: report({ exit: -1, signal: 9 }), cgroup: { cpuMs: 40, oomKilled: true, peakKb: 1 } }), limits, "stdio").status).toBe("memory-limit");
-    expect(classifyRun(collected({ report: null, cgroup: { cpuMs: 40, oomKilled: true, peakKb: 1 } }), limits, "stdio").status).toBe("memory-limit");
+    expect(classifyRun(collected({ report: report({ exit: -1, signal: 9 }), cgroup: { cpuMs: 40, oomKilled: true } }), limits, "stdio").status).toBe("memory-limit");
+    expect(classifyRun(collected({ report: null, cgroup: { cpuMs: 40, oomKilled: true } }), limits, "stdio").status).toBe("memory-limit");
     expect(classifyRun(collected({ report: report({ exit: -1, signal: 9, memKilled: true }) }), limits, "stdio").status).toBe("memory-limit");
-    expect(classifyRun(collected({ cgroup: { cpuMs: 1200, oomKilled: false, peakKb: 1 } }), limits, "stdio")).toMatchObject({ status: "time-limit", timeMs: 1200 });
-    expect(classifyRun(collected({ cgroup: { cpuMs: 60, oomKilled: false, peakKb: 1 } }), limits, "stdio")).toMatchObject({ status: "ok", timeMs: 60 });
+    expect(classifyRun(collected({ cgroup: { cpuMs: 1200, oomKilled: false } }), limits, "stdio")).toMatchObject({ status: "time-limit", timeMs: 1200 });
+    expect(classifyRun(collected({ cgroup: { cpuMs: 60, oomKilled: false } }), limits, "stdio")).toMatchObject({ status: "ok", timeMs: 60 });
   });
   it("output limit beats everything; runtime errors otherwise", () => {
     expect(classifyRun(collected({ outputOverflow: true, report: null }), limits, "stdio").status).toBe("output-limit");
@@ -226,7 +226,7 @@ describe("bwrapArgs as root", () => {
     expect(args).not.toContain("--unshare-user");
     expect(args).not.toContain("--unshare-all");
     for (const flag of ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--as-pid-1"]) expect(args).toContain(flag);
-    expect(joined).toContain("--cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_KILL");
+    expect(joined).toContain("--cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_KILL --cap-add CAP_SYS_PTRACE");
     expect(joined).toContain("-u 100000003 -G 100000003");
   });
   it("opens the folders above the binds for that uid, makes / and /dev read-only, and sizes /tmp and /dev/shm", () => {

@@ -268,6 +268,23 @@ shutil.rmtree(${JSON.stringify(dir)}, ignore_errors=True)`;
     expect(r.output).not.toContain("bwrap");
   });
 
+  it("close() kills runs still going, and nothing is left", async () => {
+    const own = await createSandbox({ workers: 1 });
+    const pending = own.run(py(`import time\ntime.sleep(30)  # ${MARKER}`, { timeMs: 20_000, memoryMb: 128 }));
+    await new Promise((r) => setTimeout(r, 500));
+    await own.close();
+    await pending.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(leftovers()).toEqual([]);
+  });
+});
+
+/**
+ * Limits that must hold for the whole run, with whichever mechanism this machine gives (a cgroup
+ * as root here) and with the runner alone (no cgroup: as an unprivileged user on most machines).
+ */
+function wholeRunCases(label: string, sandbox: () => PooledSandbox): void {
+  describe(label, () => {
   // Memory parked where no per-process limit sees it: the whole run is held to the limit.
   const fill = (dir: string) => `import os
 chunk = b"x" * (8 << 20)
@@ -282,7 +299,7 @@ except OSError as e:
 held = [b"y" * (8 << 20) for _ in range(6)]
 print("held", n * 8, "MiB in ${dir} and 48 MiB in the process", flush=True)`;
   it.each(["/tmp", "/dev/shm"])("memory held in %s beyond the limit: memory-limit", async (dir) => {
-    const r = await sb.run(py(fill(dir), { timeMs: 5000, memoryMb: 128 }));
+    const r = await sandbox().run(py(fill(dir), { timeMs: 5000, memoryMb: 128 }));
     expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
   });
 
@@ -295,7 +312,7 @@ for i in range(6):
         os._exit(0)
 time.sleep(3)
 print("six children held 240 MiB")`;
-    const r = await sb.run(py(code, { timeMs: 5000, memoryMb: 128 }));
+    const r = await sandbox().run(py(code, { timeMs: 5000, memoryMb: 128 }));
     expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
     expect(leftovers()).toEqual([]);
   });
@@ -311,7 +328,7 @@ if pids[0] == 0:
     time.sleep(0.6); os._exit(0)
 os.waitpid(pids[0], 0)
 print("ok")`;
-    const r = await sb.run(py(code, { timeMs: 5000, memoryMb: 128 }));
+    const r = await sandbox().run(py(code, { timeMs: 5000, memoryMb: 128 }));
     expect(r.status, `${r.output}${r.stderrTail}`).toBe("ok");
   });
 
@@ -327,19 +344,27 @@ for i in range(4):
         os._exit(0)
 time.sleep(1.2)
 print("main used", time.process_time())`;
-    const r = await sb.run(py(code, { timeMs: 500, memoryMb: 128 }));
+    const r = await sandbox().run(py(code, { timeMs: 500, memoryMb: 128 }));
     expect(r.status, `${r.output} ${r.timeMs}`).toBe("time-limit");
     expect(r.timeMs).toBeGreaterThan(500);
     expect(leftovers()).toEqual([]);
   });
 
-  it("close() kills runs still going, and nothing is left", async () => {
-    const own = await createSandbox({ workers: 1 });
-    const pending = own.run(py(`import time\ntime.sleep(30)  # ${MARKER}`, { timeMs: 20_000, memoryMb: 128 }));
-    await new Promise((r) => setTimeout(r, 500));
-    await own.close();
-    await pending.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(leftovers()).toEqual([]);
   });
+}
+
+let sbNoCgroup: PooledSandbox;
+beforeAll(async () => {
+  const saved = process.env.SSTAR_CGROUP;
+  process.env.SSTAR_CGROUP = "off";
+  try {
+    sbNoCgroup = await createSandbox();
+  } finally {
+    if (saved === undefined) delete process.env.SSTAR_CGROUP;
+    else process.env.SSTAR_CGROUP = saved;
+  }
 });
+afterAll(() => sbNoCgroup.close());
+
+wholeRunCases("whole-run limits", () => sb);
+wholeRunCases("whole-run limits without a cgroup (the runner's own sums)", () => sbNoCgroup);

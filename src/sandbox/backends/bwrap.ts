@@ -69,14 +69,15 @@ export const WRITABLE_TMPFS = [HOME, "/dev/shm"];
  * Not root: bwrap makes a user namespace whose uid 65534 is our own unprivileged uid. As root that
  * mapping would make the program host root (kernel checks on /proc/sys, root's files, core_pattern
  * pass), so as root bwrap makes every namespace but the user one, keeps for the runner only what it
- * needs to hand the program its own uid (setuid, setgid, kill), and the runner drops to that uid
+ * needs to hand the program its own uid and watch it (setuid, setgid, kill, reading its memory
+ * maps), and the runner drops to that uid
  * before exec; every bind is made by root, so the interpreter may live in a folder only root can enter.
  */
 export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapArgsInput): string[] {
   const a: string[] =
     user === undefined
       ? ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
-      : ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"];
+      : ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE"];
   // The runner is pid 1: /proc/1/cmdline is its own short command line, not bwrap's host paths.
   a.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--as-pid-1");
   // bwrap makes the folders above a mount point 0700 when it runs as root: open them (/etc, and
@@ -142,7 +143,6 @@ export function createBwrapBackend(o: BwrapBackendOptions): Backend {
       };
       return { spawn, ...(cgroup === undefined ? {} : { cgroup }) };
     },
-    async after() {},
     async close() {},
   };
 }

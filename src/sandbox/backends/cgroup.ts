@@ -1,7 +1,7 @@
 // A cgroup per run, so that a run's limits hold for all of it: memory (every process, and the tmpfs
 // pages they write, /dev/shm included), process count and CPU time of processes that outlive their
 // parent. cgroup v2 where a subtree we may write has the memory and pids controllers (root, or a
-// delegated subtree named by SSTAR_CGROUP); else cgroup v1 memory + pids (+ cpuacct) hierarchies
+// delegated subtree named by SSTAR_CGROUP; `off` for none); else cgroup v1 memory + pids (+ cpuacct) hierarchies
 // below our own groups; else none, and the runner's per-process limits and sampling stand alone.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,8 +16,6 @@ export interface CgroupUsage {
   cpuMs: number | null;
   /** The kernel's OOM killer acted on the group: the run went over its memory. */
   oomKilled: boolean;
-  /** Peak memory charged to the group (processes, tmpfs, page cache), when the kernel tells. */
-  peakKb: number | null;
 }
 
 export interface RunCgroup {
@@ -106,6 +104,7 @@ function usableV2(dir: string): boolean {
 }
 
 export function findCgroupSetup(env: NodeJS.ProcessEnv = process.env): CgroupSetup {
+  if (env.SSTAR_CGROUP === "off") return { kind: "none", reason: "turned off (SSTAR_CGROUP=off)" };
   const mounts = parseCgroupMounts(read("/proc/self/mountinfo") ?? "");
   const own = parseOwnCgroups(read("/proc/self/cgroup") ?? "");
   const tried: string[] = [];
@@ -201,8 +200,7 @@ export function createRunCgroup(setup: Exclude<CgroupSetup, { kind: "none" }>, l
       procs: [join(dir, "cgroup.procs")],
       usage: () => {
         const usec = cgroupField(read(join(dir, "cpu.stat")), "usage_usec");
-        const peak = number(read(join(dir, "memory.peak")));
-        return { cpuMs: usec === null ? null : Math.round(usec / 1000), oomKilled: (cgroupField(read(join(dir, "memory.events")), "oom_kill") ?? 0) > 0, peakKb: peak === null ? null : Math.round(peak / 1024) };
+        return { cpuMs: usec === null ? null : Math.round(usec / 1000), oomKilled: (cgroupField(read(join(dir, "memory.events")), "oom_kill") ?? 0) > 0 };
       },
       release: () => killAndRemove([dir]),
     };
@@ -229,8 +227,7 @@ export function createRunCgroup(setup: Exclude<CgroupSetup, { kind: "none" }>, l
     procs: dirs.map((d) => join(d, "cgroup.procs")),
     usage: () => {
       const ns = cpuacct === null ? null : number(read(join(cpuacct, "cpuacct.usage")));
-      const peak = number(read(join(memory, "memory.max_usage_in_bytes")));
-      return { cpuMs: ns === null ? null : Math.round(ns / 1e6), oomKilled: (cgroupField(read(join(memory, "memory.oom_control")), "oom_kill") ?? 0) > 0, peakKb: peak === null ? null : Math.round(peak / 1024) };
+      return { cpuMs: ns === null ? null : Math.round(ns / 1e6), oomKilled: (cgroupField(read(join(memory, "memory.oom_control")), "oom_kill") ?? 0) > 0 };
     },
     release: () => killAndRemove(dirs),
   };

@@ -25,8 +25,6 @@ export interface Backend {
   readonly name: "bwrap" | "docker" | "none";
   /** The spawn plan for one execution on worker `slot`; `release` runs after it ends; `cgroup` holds the run, if one could be made. */
   plan(request: ExecRequest, slot: number): Promise<{ spawn: SpawnPlan; cgroup?: RunCgroup; release?: () => Promise<void> | void }>;
-  /** After each execution on `slot` (e.g. clear leftovers in a long-lived container). */
-  after(slot: number): Promise<void>;
   close(): Promise<void>;
 }
 

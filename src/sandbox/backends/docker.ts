@@ -118,7 +118,6 @@ export function createDockerBackend(o: DockerBackendOptions): Backend {
         },
       };
     },
-    async after() {},
     async close() {
       await Promise.all([...running].map(remove));
       running.clear();

@@ -41,7 +41,6 @@ export function createNoneBackend(o: NoneBackendOptions): Backend {
         release: () => rmSync(work, { recursive: true, force: true }),
       };
     },
-    async after() {},
     async close() {},
   };
 }
