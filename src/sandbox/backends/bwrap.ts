@@ -82,7 +82,7 @@ export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapA
   a.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--as-pid-1");
   // bwrap makes the folders above a mount point 0700 when it runs as root: open them (/etc, and
   // /root for an interpreter under root's home) so that the program's uid can get through.
-  for (const dir of parentDirs([...layout.map((e) => e.path), ...request.binds])) a.push("--perms", "0755", "--dir", dir);
+  for (const dir of parentDirs(layout.map((e) => e.path))) a.push("--perms", "0755", "--dir", dir);
   for (const e of layout) {
     if (e.kind === "symlink") a.push("--symlink", e.target, e.path);
     else a.push("--ro-bind", e.path, e.path);
@@ -91,6 +91,7 @@ export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapA
   for (const t of WRITABLE_TMPFS) a.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", t);
   // Interpreter binds come after the private /tmp: an interpreter installed under /tmp (a
   // checkout there with the `node` dev dependency) would otherwise be hidden by the tmpfs.
+  for (const dir of parentDirs(request.binds)) a.push("--perms", "0755", "--dir", dir);
   for (const path of request.binds) a.push("--ro-bind", path, path);
   a.push("--ro-bind", request.programDir, BOX);
   a.push(request.binWritable ? "--bind" : "--ro-bind", request.binDir, BIN);

@@ -5,6 +5,7 @@
 // system directories and interpreters are mounted read-only so programs see the same toolchain as
 // under bwrap; the image only supplies an init and an empty root.
 import { randomBytes } from "node:crypto";
+import { chmodSync } from "node:fs";
 import { execa } from "execa";
 import { sandboxEnv } from "../languages/index.ts";
 import { runnerFlags } from "../limits.ts";
@@ -99,6 +100,9 @@ export function createDockerBackend(o: DockerBackendOptions): Backend {
     name: "docker",
     async plan(request: ExecRequest) {
       const name = `sstar-${process.pid}-${tag}-${++counter}`;
+      // A compile writes its binary as the container's uid 65534; the folder sits inside our
+      // private (0700) sandbox root, so opening it up reaches no one else.
+      if (request.binWritable) chmodSync(request.binDir, 0o777);
       running.add(name);
       const spawn: SpawnPlan = {
         command: o.docker,
