@@ -234,6 +234,7 @@ describe("bwrapArgs as root", () => {
     expect(joined).toContain("--perms 0755 --dir /root --perms 0755 --dir /root/.pyenv --perms 0755 --dir /root/.pyenv/versions");
     expect(joined).toContain("--remount-ro /dev");
     expect(joined).toContain("--remount-ro / ");
+    expect(joined).toContain("--proc /proc --ro-bind /proc/sys /proc/sys");
     const size = String(request.limits.tmpBytes);
     expect(joined).toContain(`--perms 1777 --size ${size} --tmpfs /tmp --perms 1777 --size ${size} --tmpfs /dev/shm`);
   });

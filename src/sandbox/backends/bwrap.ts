@@ -87,7 +87,10 @@ export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapA
     if (e.kind === "symlink") a.push("--symlink", e.target, e.path);
     else a.push("--ro-bind", e.path, e.path);
   }
-  a.push("--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev");
+  a.push("--proc", "/proc");
+  // Unprivileged bwrap covers /proc/sys read-only itself; as root it does not: bind it read-only.
+  if (user !== undefined) a.push("--ro-bind", "/proc/sys", "/proc/sys");
+  a.push("--dev", "/dev", "--remount-ro", "/dev");
   for (const t of WRITABLE_TMPFS) a.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", t);
   // Interpreter binds come after the private /tmp: an interpreter installed under /tmp (a
   // checkout there with the `node` dev dependency) would otherwise be hidden by the tmpfs.
