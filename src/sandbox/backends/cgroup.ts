@@ -178,7 +178,7 @@ async function killAndRemove(dirs: string[]): Promise<void> {
         // still busy: the kill takes a moment
       }
     }
-    await new Promise((r) => setTimeout(r, 5));
+    if (dirs.some((d) => existsSync(d))) await new Promise((r) => setTimeout(r, 2));
   }
 }
 
