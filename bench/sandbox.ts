@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
-import { createSandbox, detectBackends, type PooledSandbox } from "../src/sandbox/index.ts";
+import { createSandbox, detectBackends, detectLimits, type PooledSandbox } from "../src/sandbox/index.ts";
 import type { Program } from "../src/sandbox/types.ts";
 import { resolveInterpreter } from "../src/sandbox/toolchain.ts";
 
@@ -46,6 +46,15 @@ const reports = await detectBackends();
 const backends = reports.filter((r) => r.available).map((r) => r.name);
 const sandboxes = new Map<string, PooledSandbox>();
 for (const b of backends) sandboxes.set(b, await createSandbox({ backend: b, workers: 1, cache: false }));
+// The per-run cgroup's cost, side by side: bwrap again with cgroups turned off.
+const limitsInfo = detectLimits(1);
+const withCgroup = backends.includes("bwrap") && limitsInfo.cgroups.kind !== "none";
+if (withCgroup) {
+  process.env.SSTAR_CGROUP = "off";
+  sandboxes.set("bwrap-no-cgroup", await createSandbox({ backend: "bwrap", workers: 1, cache: false }));
+  delete process.env.SSTAR_CGROUP;
+}
+const columns = [...sandboxes.keys()];
 
 // Compile the C++ program once per backend (its cost is not per-run), and the bare binary.
 const py = await resolveInterpreter("python");
@@ -91,11 +100,11 @@ for (let i = 0; i < POOL_RUNS; i += width) {
 }
 const barePoolSeconds = (performance.now() - t1) / 1000;
 
-const rows: string[] = ["| language | bare (ms/run) | " + backends.map((b) => `${b} (ms/run) | ${b} overhead (ms) | ${b} / bare`).join(" | ") + " |"];
-rows.push("|---|---|" + backends.map(() => "---|---|---").join("|") + "|");
+const rows: string[] = ["| language | bare (ms/run) | " + columns.map((b) => `${b} (ms/run) | ${b} overhead (ms) | ${b} / bare`).join(" | ") + " |"];
+rows.push("|---|---|" + columns.map(() => "---|---|---").join("|") + "|");
 for (const lang of Object.keys(programs)) {
   const b = median(samples.get(`${lang}/bare`) ?? []);
-  const cells = backends.map((name) => {
+  const cells = columns.map((name) => {
     const s = median(samples.get(`${lang}/${name}`) ?? []);
     return `${s.toFixed(1)} | ${(s - b).toFixed(1)} | ${(s / b).toFixed(2)}x`;
   });
@@ -103,6 +112,9 @@ for (const lang of Object.keys(programs)) {
 }
 const pyBare = median(samples.get("python/bare") ?? []);
 const pyBw = median(samples.get("python/bwrap") ?? []);
+const cgroupLine = withCgroup
+  ? `The run's cgroup (${limitsInfo.cgroups.kind}: make the groups, set the memory and pids limits, read CPU and OOM counts, kill and remove them) costs, per run, bwrap minus bwrap-no-cgroup (medians of the same rounds): ${Object.keys(programs).map((l) => `${l} ${(median(samples.get(`${l}/bwrap`) ?? []) - median(samples.get(`${l}/bwrap-no-cgroup`) ?? [])).toFixed(1)} ms`).join(", ")}. Without a cgroup the runner sums the run's memory itself (bwrap-no-cgroup).`
+  : `No cgroup here (${limitsInfo.cgroups.kind === "none" ? limitsInfo.cgroups.reason : ""}): the runner's own limits only.`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}`;
 const section = [
   "<!-- sandbox:start -->",
@@ -111,8 +123,11 @@ const section = [
   `Machine: ${machine}. Medians of ${ROUNDS} interleaved sequential runs per cell (one worker, cache off; each`,
   "run spawns the sandbox, starts the interpreter, feeds stdin, reads stdout and the runner's report).",
   "\"bare\" spawns the real interpreter (or the compiled binary) directly from Node with no sandbox.",
+  `${limitsInfo.programUser.replace(/^p/, "P")}.`,
   "",
   ...rows,
+  "",
+  cgroupLine,
   "",
   backends.includes("bwrap")
     ? `Target (issue 3): sandboxed Python per-run overhead at most 2x the bare start: overhead ${(pyBw - pyBare).toFixed(1)} ms vs bare ${pyBare.toFixed(1)} ms (${((pyBw - pyBare) / pyBare).toFixed(2)}x; whole sandboxed run ${(pyBw / pyBare).toFixed(2)}x bare): ${(pyBw - pyBare) <= 2 * pyBare ? "met" : "NOT met"}. A fork server is not needed at this overhead.`

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { execa } from "execa";
+import { toolEnv } from "../sandbox/toolchain.ts";
 
 export interface GitIdentity {
   name: string;
@@ -132,7 +133,9 @@ export class GitCommandManager {
   ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const result = await execa("git", args, {
       cwd: this.dir,
-      env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...(options.auth === true ? this.authEnv : {}), ...options.env },
+      // An allow-listed environment: git needs no model key or token of ours beyond the push credential.
+      env: { ...toolEnv(), GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...(options.auth === true ? this.authEnv : {}), ...options.env },
+      extendEnv: false,
       ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" }),
       reject: false,
       stripFinalNewline: true,

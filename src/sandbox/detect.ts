@@ -2,9 +2,11 @@
 // blocks unprivileged user namespaces through AppArmor; with passwordless sudo we allow them for bwrap.
 import { existsSync, readFileSync } from "node:fs";
 import { execa } from "execa";
-import { findExecutable } from "./toolchain.ts";
-import { resolveInterpreter } from "./toolchain.ts";
-import { findPidsCgroupRoot } from "./backends/cgroup.ts";
+import { findExecutable, probeOptions, resolveInterpreter } from "./toolchain.ts";
+import { dockerClientEnv } from "./backends/docker.ts";
+import type { CgroupSetup } from "./backends/cgroup.ts";
+import { findCgroupSetup } from "./backends/cgroup.ts";
+import { describeProgramUser, sandboxUidBase } from "./user.ts";
 import { launcherEnv } from "./backends/common.ts";
 import type { Language } from "../spec/schema.ts";
 
@@ -28,9 +30,11 @@ export interface InterpreterReport {
 }
 
 export interface LimitsReport {
-  /** How the process-count limit is enforced: rlimit, cgroup, or not at all. */
-  processes: "rlimit" | "cgroup" | "none";
-  pidsCgroupRoot: string | null;
+  /** The host uid programs run as. */
+  programUser: string;
+  /** Per-run cgroups: how, or why none. */
+  cgroups: CgroupSetup;
+  /** How each limit is enforced, one line each. */
   notes: string[];
 }
 
@@ -58,7 +62,9 @@ function readSysctl(path: string): string | undefined {
 }
 
 async function probeBwrap(bwrap: string): Promise<string | null> {
-  const args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"];
+  // The namespaces the backend uses: as root every one but the user namespace (see bwrapArgs).
+  const args = process.getuid?.() === 0 ? ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"] : ["--unshare-all", "--unshare-user", "--disable-userns"];
+  args.push("--die-with-parent", "--new-session", "--as-pid-1", "--ro-bind", "/usr", "/usr");
   for (const d of ["/bin", "/lib", "/lib64"]) if (existsSync(d)) args.push("--ro-bind", d, d);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "true");
   const r = await execa(bwrap, args, { env: launcherEnv(), extendEnv: false, reject: false, timeout: 20_000 });
@@ -69,7 +75,7 @@ async function sudoWorks(): Promise<boolean> {
   if (process.getuid?.() === 0) return true;
   const sudo = findExecutable("sudo");
   if (sudo === undefined) return false;
-  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 10_000 });
+  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 10_000, ...probeOptions() });
   return r.exitCode === 0;
 }
 
@@ -77,7 +83,7 @@ async function asRoot(argv: string[], input?: string): Promise<boolean> {
   const cmd = process.getuid?.() === 0 ? argv : ["sudo", "-n", ...argv];
   const [file, ...args] = cmd;
   if (file === undefined) return false;
-  const r = await execa(file, args, { reject: false, timeout: 30_000, ...(input === undefined ? {} : { input }) });
+  const r = await execa(file, args, { reject: false, timeout: 30_000, ...probeOptions(), ...(input === undefined ? {} : { input }) });
   return r.exitCode === 0;
 }
 
@@ -112,7 +118,7 @@ export async function detectBwrap(log: (line: string) => void = () => {}): Promi
   if (bwrap === undefined) {
     return { name: "bwrap", available: false, reason: "bwrap is not installed: apt-get install bubblewrap", notes: [] };
   }
-  const version = (await execa(bwrap, ["--version"], { reject: false })).stdout.trim().replace(/^bubblewrap\s*/, "");
+  const version = (await execa(bwrap, ["--version"], { reject: false, ...probeOptions() })).stdout.trim().replace(/^bubblewrap\s*/, "");
   const notes: string[] = [];
   let failure = await probeBwrap(bwrap);
   if (failure !== null) {
@@ -146,19 +152,41 @@ export async function detectBwrap(log: (line: string) => void = () => {}): Promi
 export async function detectDocker(): Promise<BackendReport> {
   const docker = findExecutable("docker");
   if (docker === undefined) return { name: "docker", available: false, reason: "docker is not installed", notes: [] };
-  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15_000 });
+  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15_000, env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false });
   if (r.exitCode !== 0) {
     return { name: "docker", available: false, path: docker, reason: `the docker engine is not reachable: ${r.stderr.trim().split("\n").pop() ?? ""}`, notes: [] };
   }
   return { name: "docker", available: true, path: docker, version: r.stdout.trim(), notes: [] };
 }
 
-export function detectLimits(): LimitsReport {
-  const root = process.getuid?.() === 0;
-  const cgroup = findPidsCgroupRoot();
-  if (!root) return { processes: "rlimit", pidsCgroupRoot: null, notes: ["process count: RLIMIT_NPROC inside the sandbox's user namespace"] };
-  if (cgroup !== null) return { processes: "cgroup", pidsCgroupRoot: cgroup, notes: [`process count: pids cgroup under ${cgroup} (running as root, where RLIMIT_NPROC does not apply)`] };
-  return { processes: "none", pidsCgroupRoot: null, notes: ["process count: NOT limited (running as root without a writable pids cgroup): run as a normal user"] };
+/** How each limit is enforced given the cgroup setup. Pure. */
+export function limitNotes(cgroups: CgroupSetup): string[] {
+  if (cgroups.kind === "cgroup2") {
+    return [
+      `memory: a cgroup v2 per run under ${cgroups.parent} (memory.max, memory.swap.max=0): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      "processes: pids.max of the run's cgroup, and RLIMIT_NPROC",
+      "CPU time: the run's cgroup (cpu.stat), and the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)",
+    ];
+  }
+  if (cgroups.kind === "cgroup1") {
+    return [
+      `memory: a cgroup v1 memory group per run under ${cgroups.memory} (memory.limit_in_bytes, memsw): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      `processes: a pids group per run under ${cgroups.pids}, and RLIMIT_NPROC`,
+      `CPU time: ${cgroups.cpuacct === null ? "" : `a cpuacct group per run under ${cgroups.cpuacct}, and `}the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)`,
+    ];
+  }
+  return [
+    `no cgroup: ${cgroups.reason}`,
+    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit",
+    "processes: RLIMIT_NPROC inside the run's own user namespace (or for its own uid when root)",
+    "CPU time: the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN after reaping all)",
+  ];
+}
+
+export function detectLimits(workers = 1): LimitsReport {
+  const uid = process.getuid?.() ?? 0;
+  const cgroups = findCgroupSetup();
+  return { programUser: describeProgramUser(uid, workers, sandboxUidBase()), cgroups, notes: limitNotes(cgroups) };
 }
 
 /** Every backend, in the order auto tries them. */

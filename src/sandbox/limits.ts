@@ -22,7 +22,10 @@ export interface EnforcedLimits {
   processes: number;
   fileSizeBytes: number;
   outputBytes: number;
+  /** Size of each writable tmpfs (/tmp, /dev/shm). */
   tmpBytes: number;
+  /** All of a run's memory: every process, and what its tmpfs hold. */
+  runMemoryBytes: number;
   /** The time limit proper: CPU time above this is time-limit. */
   timeMs: number;
   memoryKb: number;
@@ -44,16 +47,32 @@ export function enforcedLimits(limits: Limits, language: Language): EnforcedLimi
     processes: limits.processes ?? DEFAULT_PROCESSES,
     fileSizeBytes: 64 * MiB,
     outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
-    tmpBytes: Math.min(memoryBytes, 256 * MiB),
+    // Sized, and counted with everything else against the memory limit (the run's cgroup, or the
+    // runner's sampling): a program can't park memory in /tmp or /dev/shm.
+    tmpBytes: memoryBytes,
+    runMemoryBytes: memoryBytes,
     timeMs: limits.timeMs,
     memoryKb: limits.memoryMb * 1024,
   };
 }
 
+/** What the runner must do besides the rlimits, decided by the backend. */
+export interface RunnerOptions {
+  /** Run the program as this uid and gid (sstar is root: never run a program as root). */
+  user?: { uid: number; gid: number };
+  /** No memory cgroup: the runner sums the run's memory itself, with these tmpfs mounts. */
+  watchMemory?: { tmpfs: string[] };
+}
+
 /** The runner's command-line flags for these limits; every program also runs under its seccomp filter (-S). */
-export function runnerFlags(l: EnforcedLimits): string[] {
+export function runnerFlags(l: EnforcedLimits, o: RunnerOptions = {}): string[] {
   const flags = ["-S", "-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
+  if (o.user !== undefined) flags.push("-u", String(o.user.uid), "-G", String(o.user.gid));
+  if (o.watchMemory !== undefined) {
+    flags.push("-m", String(l.runMemoryBytes));
+    for (const t of o.watchMemory.tmpfs) flags.push("-t", t);
+  }
   return flags;
 }

@@ -20,6 +20,8 @@ import { COMPILE_LIMITS, enforcedLimits } from "./limits.ts";
 import { ensureRunner } from "./runner.ts";
 import { classifyRun } from "./status.ts";
 import { resolveInterpreter } from "./toolchain.ts";
+import type { SandboxUser } from "./user.ts";
+import { sandboxUidBase, sandboxUser } from "./user.ts";
 
 export type BackendChoice = "auto" | "bwrap" | "docker" | "none";
 
@@ -84,30 +86,29 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
   const picked = chooseBackend(choice, reports);
   if ("error" in picked) throw new Error(picked.error);
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const limitsInfo = detectLimits();
-  if (picked.name !== "docker" && limitsInfo.processes === "none") log(`sandbox: warning: ${limitsInfo.notes.join("; ")}`);
+  const limitsInfo = detectLimits(workers);
+  const uid = process.getuid?.() ?? 0;
+  const uidBase = sandboxUidBase();
+  const userFor = uid === 0 ? (slot: number) => sandboxUser(0, slot, uidBase) as SandboxUser : undefined;
+  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
   if (picked.name === "none") {
     log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
   }
   const root = mkdtempSync(join(tmpdir(), "sstar-sandbox-"));
   for (const d of ["prog", "bin", "data"]) mkdirSync(join(root, d));
-  const pidsRoot = limitsInfo.processes === "cgroup" ? limitsInfo.pidsCgroupRoot : null;
   const backend: Backend =
     picked.name === "bwrap"
-      ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, pidsCgroupRoot: pidsRoot })
+      ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...(userFor === undefined ? {} : { userFor }) })
       : picked.name === "docker"
         ? createDockerBackend({
             docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
             image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
             runner,
             layout: systemLayout(),
-            root,
             binds: await interpreterBinds(),
-            workers,
-            limits: enforcedLimits({ timeMs: 60_000, memoryMb: 4096 }, "python"),
             log,
           })
-        : createNoneBackend({ runner, pidsCgroupRoot: pidsRoot });
+        : createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
 
   const limit = pLimit(workers);
@@ -123,13 +124,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
       if (closed) throw new Error("sandbox: closed");
       const slot = freeSlots.pop() ?? 0;
       try {
-        const { spawn, release } = await backend.plan(request, slot);
+        const { spawn, cgroup, release } = await backend.plan(request, slot);
         try {
           const collected = await spawnCollect(spawn, live);
-          return classifyRun(collected, limits, contract);
+          return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
         } finally {
+          await cgroup?.release();
           await release?.();
-          await backend.after(slot);
         }
       } finally {
         freeSlots.push(slot);

@@ -2,14 +2,16 @@
 export const RUNNER_SOURCE = String.raw`
 /*
  * sstar-runner: the one native piece of the sandbox. It runs inside the sandbox (or in front of it)
- * and does what Node cannot: set rlimits on the child only, wait4() for its rusage (CPU time, peak
- * RSS), kill the whole process group at the wall limit, and report on a private fd.
+ * and does what Node cannot: set rlimits on the child only, collect the rusage of it and of every
+ * process it left (CPU time, peak RSS), kill them all at the wall limit, and report on a private fd.
  *
  *   runner [-c cpu_s] [-a as_bytes] [-d data_bytes] [-s stack_bytes] [-p nproc] [-f fsize_bytes]
- *          [-w wall_ms] [-r report_fd] [-S] -- program args... run and report (JSON line on report_fd);
- *                                                              -S: the program runs under a seccomp filter
- *   runner -g /sys/fs/cgroup/.../cgroup.procs -- program args... join a cgroup, then exec (no fork)
- *   runner -K                                                  kill every process we may signal
+ *          [-w wall_ms] [-r report_fd] [-u uid -G gid] [-m run_bytes [-t tmpfs]...] [-S] -- program args...
+ *       run and report (JSON line on report_fd). -S: under a seccomp filter; -u/-G: as that uid and gid
+ *       (when running as root); -m: kill the run (memKilled) when all its processes and the listed
+ *       tmpfs together hold more than run_bytes (sampled; for when no memory cgroup can be made).
+ *       CPU time and peak RSS cover every descendant: we are a child subreaper and reap them all.
+ *   runner -g .../cgroup.procs [-g ...] -- program args...     join cgroups, then exec (no fork)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,21 +29,12 @@ export const RUNNER_SOURCE = String.raw`
 #include <stddef.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/statfs.h>
+#include <dirent.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-static volatile pid_t child = -1;
-static volatile sig_atomic_t wall_killed = 0;
-
-static void on_alarm(int sig) {
-  (void)sig;
-  if (child > 0) {
-    wall_killed = 1;
-    kill(-child, SIGKILL);
-    kill(child, SIGKILL);
-  }
-}
 
 static long long now_ms(void) {
   struct timespec ts;
@@ -246,11 +239,142 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
   return setrlimit(resource, &rl);
 }
 
+#define MAX_PROCS 4096
+static pid_t scan_pid[MAX_PROCS], scan_ppid[MAX_PROCS];
+static char scan_mine[MAX_PROCS];
+
+/* Every process of /proc with its parent; returns how many (at most MAX_PROCS). */
+static int scan_processes(void) {
+  DIR *d = opendir("/proc");
+  if (d == NULL) return 0;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < MAX_PROCS) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0) continue;
+    buf[got] = 0;
+    /* "pid (comm) state ppid": comm may hold spaces and parentheses, so parse after the last ')'. */
+    char *close_paren = strrchr(buf, ')');
+    if (close_paren == NULL) continue;
+    char state;
+    int ppid;
+    if (sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) continue;
+    scan_pid[n] = (pid_t)atoi(e->d_name);
+    scan_ppid[n] = (pid_t)ppid;
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* Marks (scan_mine) the processes below us. We are a child subreaper, so nothing of the run escapes this tree. */
+static void mark_descendants(int n) {
+  pid_t self = getpid();
+  for (int i = 0; i < n; i++) scan_mine[i] = scan_ppid[i] == self;
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (int i = 0; i < n; i++) {
+      if (scan_mine[i]) continue;
+      for (int j = 0; j < n; j++) {
+        if (scan_mine[j] && scan_pid[j] == scan_ppid[i]) { scan_mine[i] = 1; changed = 1; break; }
+      }
+    }
+  }
+}
+
+/* Kills every descendant and reaps them all; their CPU time then shows in RUSAGE_CHILDREN. */
+static void kill_and_reap_all(void) {
+  for (;;) {
+    int n = scan_processes();
+    mark_descendants(n);
+    for (int i = 0; i < n; i++) if (scan_mine[i]) kill(scan_pid[i], SIGKILL);
+    int status;
+    pid_t w = waitpid(-1, &status, 0);
+    if (w < 0 && errno == ECHILD) return;
+  }
+}
+
+static unsigned long long read_kb_field(const char *text, const char *field) {
+  const char *at = strstr(text, field);
+  return at == NULL ? 0 : strtoull(at + strlen(field), NULL, 10);
+}
+
+/* Bytes used on a tmpfs the program may write (they are memory too). */
+static unsigned long long tmpfs_used(const char *path) {
+  struct statfs st;
+  if (statfs(path, &st) != 0) return 0;
+  return (unsigned long long)(st.f_blocks - st.f_bfree) * (unsigned long long)st.f_bsize;
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS, shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long read_small(const char *path, char *buf, size_t size, int *vanished) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  *vanished = fd < 0 && (errno == ENOENT || errno == ESRCH);
+  if (fd < 0) return 0;
+  ssize_t got = read(fd, buf, size - 1);
+  close(fd);
+  if (got <= 0) { *vanished = 1; return 0; }
+  buf[got] = 0;
+  return (unsigned long long)got;
+}
+
+static unsigned long long resident_bytes(pid_t p) {
+  char path[64], buf[256];
+  int vanished;
+  snprintf(path, sizeof path, "/proc/%d/statm", (int)p);
+  if (read_small(path, buf, sizeof buf, &vanished) == 0) return 0;
+  unsigned long long size = 0, resident = 0;
+  if (sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
+  return resident * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS: shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long run_memory(int n, unsigned long long limit, const char **tmpfs, int ntmpfs) {
+  unsigned long long fs = 0, rss = 0, pss = 0;
+  for (int i = 0; i < ntmpfs; i++) fs += tmpfs_used(tmpfs[i]);
+  for (int i = 0; i < n; i++) if (scan_mine[i]) rss += resident_bytes(scan_pid[i]);
+  if (rss + fs <= limit) return rss + fs;
+  for (int i = 0; i < n; i++) {
+    if (!scan_mine[i]) continue;
+    char path[64], buf[2048];
+    int vanished;
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)scan_pid[i]);
+    if (read_small(path, buf, sizeof buf, &vanished) == 0) {
+      if (!vanished) pss += resident_bytes(scan_pid[i]);
+      continue;
+    }
+    unsigned long long p = read_kb_field(buf, "\nPss:"), shm = read_kb_field(buf, "\nPss_Shmem:");
+    pss += (p > shm ? p - shm : 0) * 1024;
+  }
+  return pss + fs;
+}
+
+#define MAX_LIST 8
+
 int main(int argc, char **argv) {
-  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0;
+  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0, run_mem = 0;
   int report_fd = 3, opt, filter = 0;
-  const char *cgroup = NULL;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:KS")) != -1) {
+  long uid = -1, gid = -1;
+  const char *cgroups[MAX_LIST];
+  const char *tmpfs[MAX_LIST];
+  int ncgroups = 0, ntmpfs = 0;
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -260,23 +384,25 @@ int main(int argc, char **argv) {
       case 'f': fsize = strtoull(optarg, NULL, 10); break;
       case 'w': wall = strtoull(optarg, NULL, 10); break;
       case 'r': report_fd = atoi(optarg); break;
-      case 'g': cgroup = optarg; break;
+      case 'g': if (ncgroups < MAX_LIST) cgroups[ncgroups++] = optarg; break;
+      case 'u': uid = atol(optarg); break;
+      case 'G': gid = atol(optarg); break;
+      case 'm': run_mem = strtoull(optarg, NULL, 10); break;
+      case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
       case 'S': filter = 1; break;
-      case 'K':
-        /* Docker backend: after each run, nothing of the run may survive in the container. */
-        kill(-1, SIGKILL);
-        return 0;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }
   if (optind >= argc) { fprintf(stderr, "sstar-runner: no program\n"); return 125; }
 
-  if (cgroup != NULL) {
-    int fd = open(cgroup, O_WRONLY | O_CLOEXEC);
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-    if (fd < 0 || write(fd, buf, (size_t)n) != n) { perror("sstar-runner: join cgroup"); return 125; }
-    close(fd);
+  if (ncgroups > 0) {
+    for (int i = 0; i < ncgroups; i++) {
+      int fd = open(cgroups[i], O_WRONLY | O_CLOEXEC);
+      char buf[32];
+      int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+      if (fd < 0 || write(fd, buf, (size_t)n) != n) { fprintf(stderr, "sstar-runner: join cgroup %s: %s\n", cgroups[i], strerror(errno)); return 125; }
+      close(fd);
+    }
     execvp(argv[optind], argv + optind);
     perror("sstar-runner: exec");
     return 125;
@@ -284,23 +410,34 @@ int main(int argc, char **argv) {
 
   /* The program runs as the same user: keep it from reading our fds through /proc/<pid>/fd. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Orphans of the run become our children (not the namespace's init), so we can count and kill them. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) < 0) { perror("sstar-runner: report fd"); return 125; }
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) { perror("sstar-runner: pipe"); return 125; }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sigaction(SIGALRM, &sa, NULL);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
 
   long long start = now_ms();
   pid_t pid = fork();
   if (pid < 0) { perror("sstar-runner: fork"); return 125; }
   if (pid == 0) {
     int err = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     setpgid(0, 0);
     close(errpipe[0]);
-    if (cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
+    /* Running as root: the program gets an unprivileged uid of its own (capabilities go with uid 0). */
+    if (gid >= 0) {
+      gid_t g = (gid_t)gid;
+      if (setgroups(0, NULL) != 0 || setresgid(g, g, g) != 0) err = errno;
+    }
+    if (!err && uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) err = errno;
+    if (!err && uid >= 0 && (getuid() == 0 || geteuid() == 0)) err = EPERM;
+    if (!err && cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
     if (!err && as && set_limit(RLIMIT_AS, as, as)) err = errno;
     if (!err && data && set_limit(RLIMIT_DATA, data, data)) err = errno;
     if (!err && stack && set_limit(RLIMIT_STACK, stack, stack)) err = errno;
@@ -319,42 +456,60 @@ int main(int argc, char **argv) {
     if (write(errpipe[1], &err, sizeof err) < 0) _exit(127);
     _exit(127);
   }
-  child = pid;
   setpgid(pid, pid); /* also here, so the group exists before the first kill */
   close(errpipe[1]);
-  if (wall) {
-    struct itimerval it;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)(wall / 1000);
-    it.it_value.tv_usec = (suseconds_t)((wall % 1000) * 1000);
-    setitimer(ITIMER_REAL, &it, NULL);
-  }
   int exec_err = 0;
   ssize_t got;
   do { got = read(errpipe[0], &exec_err, sizeof exec_err); } while (got < 0 && errno == EINTR);
   if (got != (ssize_t)sizeof exec_err) exec_err = 0;
 
-  int status = 0;
+  /* Wait for the program, reaping orphans as they end; every few ms check the wall clock and, without a cgroup, the run's memory. */
+  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0;
+  unsigned long long peak = 0;
+  while (!main_done) {
+    int st;
+    pid_t w;
+    while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (w == pid) { status = st; main_done = 1; }
+    }
+    if (main_done || (w < 0 && errno == ECHILD)) break;
+    long long left = wall ? (long long)wall - (now_ms() - start) : 1000;
+    if (wall && left <= 0) { wall_killed = 1; break; }
+    if (run_mem) {
+      int n = scan_processes();
+      mark_descendants(n);
+      unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
+      if (used > peak) peak = used;
+      if (used > run_mem) { mem_killed = 1; break; }
+      if (left > 10) left = 10;
+    }
+    struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+    sigtimedwait(&chld, NULL, &ts);
+  }
+  long long wall_ms = now_ms() - start;
+  /* Whatever the program left behind goes with it, and is counted. */
+  kill(-pid, SIGKILL);
+  kill_and_reap_all();
+  if (!main_done) {
+    /* Killed above: its status is that of a SIGKILL. */
+    status = SIGKILL;
+  }
+
   struct rusage ru;
   memset(&ru, 0, sizeof ru);
-  pid_t w;
-  do { w = wait4(pid, &status, 0, &ru); } while (w < 0 && errno == EINTR);
-  long long wall_ms = now_ms() - start;
-  struct itimerval off;
-  memset(&off, 0, sizeof off);
-  setitimer(ITIMER_REAL, &off, NULL);
-  /* Whatever the program left in its group goes with it; the pid namespace takes the rest. */
-  kill(-pid, SIGKILL);
-
+  getrusage(RUSAGE_CHILDREN, &ru);
   long long cpu_ms = (long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                      (long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
+  long max_rss = ru.ru_maxrss;
+  if ((long)(peak / 1024) > max_rss && !mem_killed) max_rss = (long)(peak / 1024);
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char out[512];
   int n = snprintf(out, sizeof out,
                    "{\"exit\":%d,\"signal\":%d,\"cpuMs\":%lld,\"wallMs\":%lld,\"maxRssKb\":%ld,"
-                   "\"wallKilled\":%s,\"execError\":%d}\n",
-                   exit_code, sig, cpu_ms, wall_ms, ru.ru_maxrss, wall_killed ? "true" : "false", exec_err);
+                   "\"wallKilled\":%s,\"memKilled\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
+                   exit_code, sig, cpu_ms, wall_ms, max_rss, wall_killed ? "true" : "false",
+                   mem_killed ? "true" : "false", peak / 1024, exec_err);
   if (write(report_fd, out, (size_t)n) != n) return 125;
   return 0;
 }

@@ -2,6 +2,7 @@
 import { constants } from "node:os";
 import type { EnforcedLimits } from "./limits.ts";
 import type { RunResult, RunStatus } from "./types.ts";
+import type { CgroupUsage } from "./backends/cgroup.ts";
 
 /** The runner's JSON line (see runner-source.ts). */
 export interface RunnerReport {
@@ -11,6 +12,8 @@ export interface RunnerReport {
   wallMs: number;
   maxRssKb: number;
   wallKilled: boolean;
+  /** Without a cgroup: the runner's sum of the run's memory (processes and tmpfs) went over the limit. */
+  memKilled?: boolean;
   execError: number;
 }
 
@@ -28,6 +31,8 @@ export interface Collected {
   /** Exit code and signal of the sandbox process itself. */
   sandboxExit: number | null;
   sandboxSignal: string | null;
+  /** What the run's cgroup measured, when there was one. */
+  cgroup?: CgroupUsage | null;
 }
 
 const MEMORY_PATTERNS = [
@@ -53,22 +58,26 @@ export function looksLikeMemoryFailure(stderrTail: string): boolean {
 
 export function classifyRun(c: Collected, limits: EnforcedLimits, contract: "stdio" | "function"): RunResult {
   const r = c.report;
+  // The cgroup also counts CPU of processes the runner could not wait for.
+  const cpuMs = r ? Math.max(r.cpuMs, c.cgroup?.cpuMs ?? 0) : c.outerWallMs;
+  const overMemory = c.cgroup?.oomKilled === true || r?.memKilled === true;
   const base = {
     stderrTail: c.stderrTail,
     exitCode: r ? (r.exit >= 0 ? r.exit : null) : c.sandboxExit,
     signal: r ? signalName(r.signal) : c.sandboxSignal,
-    timeMs: r ? r.cpuMs : c.outerWallMs,
+    timeMs: cpuMs,
     memoryKb: r ? r.maxRssKb : null,
   };
   const output = contract === "function" ? (c.result ?? "") : c.stdout;
   const status = ((): RunStatus => {
     if (c.outputOverflow) return "output-limit";
     if (r === null) {
-      // The sandbox never reported: killed by the outer guard (hung) or failed to start.
-      return c.guardKilled ? "time-limit" : "runtime-error";
+      // The sandbox never reported: killed by the outer guard (hung), by the OOM killer, or failed to start.
+      return c.guardKilled ? "time-limit" : overMemory ? "memory-limit" : "runtime-error";
     }
     if (r.execError !== 0) return "runtime-error";
-    if (r.wallKilled || r.signal === constants.signals.SIGXCPU || r.cpuMs > limits.timeMs) return "time-limit";
+    if (r.wallKilled || r.signal === constants.signals.SIGXCPU || cpuMs > limits.timeMs) return "time-limit";
+    if (overMemory) return "memory-limit";
     // A CPU-limit SIGKILL arrives a second after SIGXCPU; CPU time past the soft limit tells it apart.
     if (r.signal === constants.signals.SIGKILL && r.cpuMs >= limits.cpuSeconds * 1000) return "time-limit";
     const failed = r.exit !== 0 || r.signal !== 0;

@@ -14,6 +14,21 @@ export interface Interpreter {
   binds: string[];
 }
 
+/** Variables a trusted tool (git, an interpreter's version probe, the compiler) may see: never the model key or tokens. */
+const TOOL_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_CONFIG_HOME|XDG_CACHE_HOME|PYENV_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|GIT_SSL_CAINFO|GIT_EXEC_PATH)$/;
+
+/** The allow-listed part of `env` for trusted tools. Pure. */
+export function toolEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && TOOL_ENV.test(k)) out[k] = v;
+  return out;
+}
+
+/** execa options for a probe of a trusted tool: the allow-listed environment only. */
+export function probeOptions(): { env: Record<string, string>; extendEnv: false } {
+  return { env: toolEnv(), extendEnv: false };
+}
+
 export function findExecutable(name: string, path: string = process.env.PATH ?? ""): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (dir === "") continue;
@@ -41,7 +56,7 @@ const PY_PROBE =
 async function resolvePython(): Promise<Interpreter> {
   const candidate = process.env.SSTAR_PYTHON ?? findExecutable("python3") ?? findExecutable("python");
   if (candidate === undefined) throw new Error("sandbox: no python3 on PATH; install python3 or set SSTAR_PYTHON to its path");
-  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 30_000 });
+  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 30_000, ...probeOptions() });
   const info = JSON.parse(stdout.trim()) as { exe: string; prefix: string; version: string };
   const exe = realpathSync(info.exe);
   const binds = new Set<string>();
@@ -54,7 +69,7 @@ async function resolvePython(): Promise<Interpreter> {
 async function resolveNode(): Promise<Interpreter> {
   // The Node running sstar is the one we know works; SSTAR_NODE overrides.
   const exe = realpathSync(process.env.SSTAR_NODE ?? process.execPath);
-  const { stdout } = await execa(exe, ["--version"], { timeout: 30_000 });
+  const { stdout } = await execa(exe, ["--version"], { timeout: 30_000, ...probeOptions() });
   return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
 }
 
@@ -62,7 +77,7 @@ async function resolveCpp(): Promise<Interpreter> {
   const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
   if (candidate === undefined) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
   const exe = realpathSync(candidate);
-  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 30_000 });
+  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 30_000, ...probeOptions() });
   return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
 }
 

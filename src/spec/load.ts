@@ -1,7 +1,8 @@
 // Loading specs: YAML text -> validated ProblemSpec. Every user error becomes a one-line SpecError;
 // one broken file never stops the others.
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import fg from "fast-glob";
 import pLimit from "p-limit";
@@ -189,10 +190,18 @@ export function checkSpecText(text: string, origin: SpecOrigin): SpecResult {
 async function checkSpecPath(path: string): Promise<SpecResult> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // O_NOFOLLOW: a spec that is a symbolic link could point anywhere on the machine (a checkout
+    // is untrusted input in schedule mode); specs are read only as plain files.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [{ file: path, field: "", message: code === "ENOENT" ? "file not found" : `can't read the file (${code ?? (e as Error).message})` }] };
+    const message = code === "ENOENT" ? "file not found" : code === "ELOOP" ? "is a symbolic link: spec files are read only as plain files (copy the file instead)" : `can't read the file (${code ?? (e as Error).message})`;
+    return { ok: false, errors: [{ file: path, field: "", message }] };
   }
   return checkSpecText(text, { file: path, baseDir: dirname(resolve(path)) });
 }
@@ -214,7 +223,7 @@ export async function expandSpecPaths(inputs: string[]): Promise<{ files: string
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found = await fg(SPEC_GLOB, { cwd: input, ignore: IGNORE, onlyFiles: true, dot: false });
+      const found = await fg(SPEC_GLOB, { cwd: input, ignore: IGNORE, onlyFiles: true, dot: false, followSymbolicLinks: false });
       for (const f of found) files.add(relativeOrAbsolute(resolve(input, f)));
       continue;
     }
@@ -223,7 +232,7 @@ export async function expandSpecPaths(inputs: string[]): Promise<{ files: string
       continue;
     }
     if (fg.isDynamicPattern(input)) {
-      const found = await fg(input, { ignore: IGNORE, onlyFiles: true });
+      const found = await fg(input, { ignore: IGNORE, onlyFiles: true, followSymbolicLinks: false });
       if (found.length === 0) errors.push({ file: input, field: "", message: "no files match this pattern" });
       for (const f of found) files.add(relativeOrAbsolute(resolve(f)));
       continue;

@@ -6,8 +6,11 @@ import { classifyRun, type Collected } from "../../src/sandbox/status.ts";
 import { enforcedLimits, runnerFlags } from "../../src/sandbox/limits.ts";
 import { chooseBackend, runKey } from "../../src/sandbox/pool.ts";
 import { bwrapArgs } from "../../src/sandbox/backends/bwrap.ts";
-import { dockerClientEnv, dockerExecArgs, dockerRunArgs } from "../../src/sandbox/backends/docker.ts";
-import { usernsBlocker, bwrapAppArmorProfile } from "../../src/sandbox/detect.ts";
+import { dockerClientEnv, dockerRunArgs } from "../../src/sandbox/backends/docker.ts";
+import { parentDirs } from "../../src/sandbox/backends/bwrap.ts";
+import { cgroupDir, cgroupField, parseCgroupMounts, parseOwnCgroups, type CgroupMount } from "../../src/sandbox/backends/cgroup.ts";
+import { DEFAULT_SANDBOX_UID, describeProgramUser, sandboxUidBase, sandboxUser } from "../../src/sandbox/user.ts";
+import { usernsBlocker, bwrapAppArmorProfile, limitNotes } from "../../src/sandbox/detect.ts";
 import { languageFromPath, runArgv } from "../../src/sandbox/languages/index.ts";
 import { truncateOutput } from "../../src/sandbox/grade.ts";
 import type { ExecRequest } from "../../src/sandbox/backends/common.ts";
@@ -69,6 +72,13 @@ describe("classifyRun", () => {
     expect(classifyRun(collected({ report: report({ maxRssKb: 300 * 1024 }) }), limits, "stdio").status).toBe("memory-limit");
     // a clean exit that merely prints the words is not a memory failure
     expect(classifyRun(collected({ stderrTail: "MemoryError" }), limits, "stdio").status).toBe("ok");
+  });
+  it("whole-run limits: the cgroup's OOM kill or the runner's memory sum is memory-limit; the cgroup's CPU counts", () => {
+    expect(classifyRun(collected({ report: report({ exit: -1, signal: 9 }), cgroup: { cpuMs: 40, oomKilled: true } }), limits, "stdio").status).toBe("memory-limit");
+    expect(classifyRun(collected({ report: null, cgroup: { cpuMs: 40, oomKilled: true } }), limits, "stdio").status).toBe("memory-limit");
+    expect(classifyRun(collected({ report: report({ exit: -1, signal: 9, memKilled: true }) }), limits, "stdio").status).toBe("memory-limit");
+    expect(classifyRun(collected({ cgroup: { cpuMs: 1200, oomKilled: false } }), limits, "stdio")).toMatchObject({ status: "time-limit", timeMs: 1200 });
+    expect(classifyRun(collected({ cgroup: { cpuMs: 60, oomKilled: false } }), limits, "stdio")).toMatchObject({ status: "ok", timeMs: 60 });
   });
   it("output limit beats everything; runtime errors otherwise", () => {
     expect(classifyRun(collected({ outputOverflow: true, report: null }), limits, "stdio").status).toBe("output-limit");
@@ -168,33 +178,114 @@ describe("bwrapArgs", () => {
 
 describe("docker arguments", () => {
   const spec = {
-    name: "sstar-1-w0",
+    name: "sstar-1-ab-7",
     image: "debian:bookworm-slim",
     layout: [{ kind: "symlink" as const, path: "/bin", target: "usr/bin" }, { kind: "ro-bind" as const, path: "/usr" }],
-    root: "/tmp/sstar-sandbox-x",
-    bins: "/tmp/sstar-sandbox-x/bin",
     runner: "/r/runner",
     binds: ["/opt/python"],
-    memoryMb: 512,
-    pids: 72,
-    tmpBytes: 1 << 26,
   };
-  it("starts a locked-down long-lived container", () => {
-    const a = dockerRunArgs(spec).join(" ");
-    for (const s of ["--network none", "--read-only", "--user 65534:65534", "--cap-drop ALL", "--pids-limit 72", "--memory 512m", "--security-opt no-new-privileges", "sleep infinity"]) expect(a).toContain(s);
-    expect(a).toContain("type=bind,source=/usr/bin,target=/bin,readonly");
-    expect(a).toContain("type=bind,source=/opt/python,target=/opt/python,readonly");
-    expect(a).toContain("type=bind,source=/tmp/sstar-sandbox-x,target=/sstar-root,readonly");
+  const a = dockerRunArgs(spec, { ...request, dataDir: "/tmp/sstar-sandbox-x/data/d1" });
+  const joined = a.join(" ");
+  it("runs each program in a locked-down container of its own, removed afterwards", () => {
+    expect(a.slice(0, 5)).toEqual(["run", "--rm", "--interactive", "--name", "sstar-1-ab-7"]);
+    for (const s of ["--network none", "--read-only", "--user 65534:65534", "--cap-drop ALL", "--security-opt no-new-privileges", "--init"]) expect(joined).toContain(s);
+    expect(a).not.toContain("exec");
   });
-  it("runs each program with docker exec, paths mapped into the container", () => {
-    const a = dockerExecArgs("sstar-1-w0", request, "/tmp/sstar-sandbox-x", "/tmp/sstar-sandbox-x/bin");
-    expect(a.slice(0, 2)).toEqual(["exec", "--interactive"]);
-    expect(a).toContain("sstar-1-w0");
-    expect(a.slice(-2)).toEqual(["/opt/python/bin/python3", "/sstar-root/prog/abc/solution.py"]);
-    expect(a.join(" ")).toContain("--env HOME=/tmp");
+  it("mounts only this run's program, binary and data, read-only", () => {
+    expect(joined).toContain("type=bind,source=/tmp/sstar-sandbox-x/prog/abc,target=/box,readonly");
+    expect(joined).toContain("type=bind,source=/tmp/sstar-sandbox-x/bin/abc,target=/build,readonly");
+    expect(joined).toContain("type=bind,source=/tmp/sstar-sandbox-x/data/d1,target=/data,readonly");
+    // nothing else of the sandbox's root: no other candidate's code, no other run's answers
+    const sandboxMounts = a.filter((x) => x.includes("/tmp/sstar-sandbox-x"));
+    expect(sandboxMounts).toHaveLength(3);
+    expect(joined).not.toMatch(/source=\/tmp\/sstar-sandbox-x,/);
+    expect(joined).toContain("type=bind,source=/usr/bin,target=/bin,readonly");
+    expect(joined).toContain("type=bind,source=/opt/python,target=/opt/python,readonly");
+  });
+  it("gives the run a fresh, sized /tmp and /dev/shm, counted in its own memory limit, and no user site-packages", () => {
+    const l = request.limits;
+    expect(joined).toContain(`--tmpfs /tmp:rw,exec,nosuid,size=${l.tmpBytes}`);
+    expect(joined).toContain(`--shm-size ${l.tmpBytes}`);
+    expect(joined).toContain(`--memory ${l.runMemoryBytes + 8 * 1024 * 1024} --memory-swap ${l.runMemoryBytes + 8 * 1024 * 1024}`);
+    expect(joined).toContain(`--pids-limit ${l.processes + 8}`);
+    expect(joined).toContain("--env PYTHONNOUSERSITE=1");
+    expect(a.slice(-2)).toEqual(["/opt/python/bin/python3", "/box/solution.py"]);
+  });
+  it("makes the binary's folder writable only for compiles", () => {
+    expect(dockerRunArgs(spec, { ...request, binWritable: true }).join(" ")).toContain("source=/tmp/sstar-sandbox-x/bin/abc,target=/build ");
   });
   it("passes only the docker client's own settings through", () => {
     expect(dockerClientEnv({ DOCKER_HOST: "unix:///x", GITHUB_TOKEN: "t" })).toEqual({ DOCKER_HOST: "unix:///x" });
+  });
+});
+
+describe("bwrapArgs as root", () => {
+  const args = bwrapArgs({ layout: [{ kind: "ro-bind", path: "/usr" }, { kind: "ro-bind", path: "/etc/ld.so.cache" }], runner: "/root/.cache/sstar/runner-1", request: { ...request, binds: ["/root/.pyenv/versions/3.11.7"] }, user: { uid: 100000003, gid: 100000003 }, watchMemory: true });
+  const joined = args.join(" ");
+  it("makes no user namespace (it would map the program to host root) and keeps for the runner only what dropping to the program's uid needs", () => {
+    expect(args).not.toContain("--unshare-user");
+    expect(args).not.toContain("--unshare-all");
+    for (const flag of ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--as-pid-1"]) expect(args).toContain(flag);
+    expect(joined).toContain("--cap-drop ALL --cap-add CAP_SETUID --cap-add CAP_SETGID --cap-add CAP_KILL --cap-add CAP_SYS_PTRACE");
+    expect(joined).toContain("-u 100000003 -G 100000003");
+  });
+  it("opens the folders above the binds for that uid, makes / and /dev read-only, and sizes /tmp and /dev/shm", () => {
+    expect(joined).toContain("--perms 0755 --dir /etc");
+    expect(joined).toContain("--perms 0755 --dir /root --perms 0755 --dir /root/.pyenv --perms 0755 --dir /root/.pyenv/versions");
+    expect(joined).toContain("--remount-ro /dev");
+    expect(joined).toContain("--remount-ro / ");
+    expect(joined).toContain("--proc /proc --ro-bind /proc/sys /proc/sys");
+    const size = String(request.limits.tmpBytes);
+    expect(joined).toContain(`--perms 1777 --size ${size} --tmpfs /tmp --perms 1777 --size ${size} --tmpfs /dev/shm`);
+  });
+  it("without a cgroup, asks the runner to sum the run's memory with both tmpfs", () => {
+    expect(joined).toContain(`-m ${request.limits.runMemoryBytes} -t /tmp -t /dev/shm`);
+    expect(bwrapArgs({ layout: [], runner: "/r", request }).join(" ")).not.toContain(" -m ");
+  });
+  it("lists the folders above paths, leaving out the system folders", () => {
+    expect(parentDirs(["/usr/lib/x", "/opt/a/b", "/opt/a/c"])).toEqual(["/opt", "/opt/a"]);
+  });
+});
+
+describe("who programs run as", () => {
+  it("as root: a uid of the slot's own, never 0; otherwise unchanged", () => {
+    expect(sandboxUser(0, 2, DEFAULT_SANDBOX_UID)).toEqual({ uid: DEFAULT_SANDBOX_UID + 2, gid: DEFAULT_SANDBOX_UID + 2 });
+    expect(sandboxUser(1000, 2, DEFAULT_SANDBOX_UID)).toBeUndefined();
+    expect(sandboxUidBase({ SSTAR_SANDBOX_UID: "70000" })).toBe(70000);
+    expect(() => sandboxUidBase({ SSTAR_SANDBOX_UID: "0" })).toThrow(/SSTAR_SANDBOX_UID/);
+    expect(describeProgramUser(0, 2, 5000)).toContain("host uid 5000-5001");
+    expect(describeProgramUser(1000, 2, 5000)).toContain("host uid 1000 (yours");
+  });
+});
+
+describe("cgroups", () => {
+  const mountinfo = [
+    "30 25 0:26 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory",
+    "31 25 0:27 / /sys/fs/cgroup/pids rw,relatime shared:10 - cgroup cgroup rw,pids",
+    "32 25 0:28 /docker/abc /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct",
+    "33 25 0:29 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate",
+    "34 25 0:30 / /proc rw - proc proc rw",
+  ].join("\n");
+  it("reads the cgroup mounts and our own groups", () => {
+    const mounts = parseCgroupMounts(mountinfo);
+    expect(mounts.map((m) => [m.version, m.mountPoint])).toEqual([[1, "/sys/fs/cgroup/memory"], [1, "/sys/fs/cgroup/pids"], [1, "/sys/fs/cgroup/cpu,cpuacct"], [2, "/sys/fs/cgroup/unified"]]);
+    expect(mounts[2]?.controllers).toEqual(["cpu", "cpuacct"]);
+    const own = parseOwnCgroups("4:memory:/process_api/x\n2:cpu,cpuacct:/docker/abc/y\n0::/user.slice\n");
+    expect(own.get("memory")).toBe("/process_api/x");
+    expect(own.get("cpuacct")).toBe("/docker/abc/y");
+    expect(own.get("")).toBe("/user.slice");
+    expect(cgroupDir(mounts[0] as CgroupMount, "/process_api/x")).toBe("/sys/fs/cgroup/memory/process_api/x");
+    // a mount whose root is our container's group: the path is relative to it
+    expect(cgroupDir(mounts[2] as CgroupMount, "/docker/abc/y")).toBe("/sys/fs/cgroup/cpu,cpuacct/y");
+  });
+  it("reads flat-keyed counters", () => {
+    expect(cgroupField("usage_usec 1500\nuser_usec 1000\n", "usage_usec")).toBe(1500);
+    expect(cgroupField("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "oom_kill")).toBe(2);
+    expect(cgroupField(null, "oom_kill")).toBeNull();
+  });
+  it("says what enforces each limit", () => {
+    expect(limitNotes({ kind: "cgroup2", parent: "/sys/fs/cgroup/sstar" }).join("\n")).toMatch(/cgroup v2 per run under \/sys\/fs\/cgroup\/sstar.*memory.max/);
+    expect(limitNotes({ kind: "none", reason: "no cgroup can be made under /x" }).join("\n")).toMatch(/no cgroup: no cgroup can be made under \/x[\s\S]*PSS[\s\S]*RUSAGE_CHILDREN/);
   });
 });
 

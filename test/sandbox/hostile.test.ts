@@ -227,6 +227,47 @@ shutil.rmtree(${JSON.stringify(dir)}, ignore_errors=True)`;
     }
   });
 
+  it("kernel settings: writing a sysctl back to its own value, or core_pattern, fails; /proc/sysrq-trigger is out of reach", async () => {
+    const code = `for p in ["/proc/sys/kernel/printk_ratelimit", "/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches", "/proc/sysrq-trigger"]:
+    try:
+        old = open(p).read() if p.startswith("/proc/sys/") else "h"
+        with open(p, "w") as f:
+            f.write(old)
+        print("WROTE", p)
+    except OSError as e:
+        print("refused", p, e.errno)`;
+    const before = readFileSync("/proc/sys/kernel/printk_ratelimit", "utf8");
+    const r = await sb.run(py(code));
+    expect(r.status, r.stderrTail).toBe("ok");
+    expect(r.output).not.toContain("WROTE");
+    expect(r.output.match(/refused/g)).toHaveLength(4);
+    expect(readFileSync("/proc/sys/kernel/printk_ratelimit", "utf8")).toBe(before);
+  });
+
+  // As root the test plants the file; an unprivileged pass is given one by CI (SSTAR_TEST_ROOT_FILE).
+  const rootFile = process.getuid?.() === 0 ? join("/usr/local/share", `${MARKER}-secret`) : process.env.SSTAR_TEST_ROOT_FILE;
+  it.skipIf(rootFile === undefined)("a 0600 file of root's in a bound folder can't be read", async () => {
+    const path = rootFile as string;
+    const planted = process.getuid?.() === 0;
+    if (planted) writeFileSync(path, "root only", { mode: 0o600 });
+    try {
+      const r = await sb.run(py(`try:\n    print("READ", open(${JSON.stringify(path)}).read())\nexcept OSError as e:\n    print("refused", e.errno)`));
+      expect(r.status, r.stderrTail).toBe("ok");
+      expect(r.output).toContain("refused 13");
+    } finally {
+      if (planted) rmSync(path, { force: true });
+    }
+  });
+
+  it("/proc/1/cmdline shows no host path of the sandbox", async () => {
+    const r = await sb.run(py(`print(open("/proc/1/cmdline").read().replace("\\0", " "))`));
+    expect(r.status, r.stderrTail).toBe("ok");
+    expect(r.output).toContain("/sstar/runner");
+    expect(r.output).not.toContain("sstar-sandbox-");
+    expect(r.output).not.toContain(CHECKOUT);
+    expect(r.output).not.toContain("bwrap");
+  });
+
   it("close() kills runs still going, and nothing is left", async () => {
     const own = await createSandbox({ workers: 1 });
     const pending = own.run(py(`import time\ntime.sleep(30)  # ${MARKER}`, { timeMs: 20_000, memoryMb: 128 }));
@@ -237,3 +278,93 @@ shutil.rmtree(${JSON.stringify(dir)}, ignore_errors=True)`;
     expect(leftovers()).toEqual([]);
   });
 });
+
+/**
+ * Limits that must hold for the whole run, with whichever mechanism this machine gives (a cgroup
+ * as root here) and with the runner alone (no cgroup: as an unprivileged user on most machines).
+ */
+function wholeRunCases(label: string, sandbox: () => PooledSandbox): void {
+  describe(label, () => {
+  // Memory parked where no per-process limit sees it: the whole run is held to the limit.
+  const fill = (dir: string) => `import os
+chunk = b"x" * (8 << 20)
+n = 0
+try:
+    while n < 40:
+        with open(f"${dir}/fill{n}", "wb") as f:
+            f.write(chunk)
+        n += 1
+except OSError as e:
+    print("full at", n, e.errno, flush=True)
+held = [b"y" * (8 << 20) for _ in range(6)]
+print("held", n * 8, "MiB in ${dir} and 48 MiB in the process", flush=True)`;
+  it.each(["/tmp", "/dev/shm"])("memory held in %s beyond the limit: memory-limit", async (dir) => {
+    const r = await sandbox().run(py(fill(dir), { timeMs: 5000, memoryMb: 128 }));
+    expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
+  });
+
+  it("memory held across forked children beyond the limit: memory-limit", async () => {
+    const code = `import os, time
+for i in range(6):
+    if os.fork() == 0:
+        x = b"x" * (40 << 20)
+        time.sleep(3)
+        os._exit(0)
+time.sleep(3)
+print("six children held 240 MiB")`;
+    const r = await sandbox().run(py(code, { timeMs: 5000, memoryMb: 128 }));
+    expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
+    expect(leftovers()).toEqual([]);
+  });
+
+  it("forked children sharing their parent's pages are not counted twice", async () => {
+    const code = `import os, time
+x = b"x" * (40 << 20)
+pids = [os.fork() for _ in range(1)]
+if pids[0] == 0:
+    for i in range(5):
+        if os.fork() == 0:
+            time.sleep(0.5); os._exit(0)
+    time.sleep(0.6); os._exit(0)
+os.waitpid(pids[0], 0)
+print("ok")`;
+    const r = await sandbox().run(py(code, { timeMs: 5000, memoryMb: 128 }));
+    expect(r.status, `${r.output}${r.stderrTail}`).toBe("ok");
+  });
+
+  it("CPU burnt by orphans (double-forked grandchildren) counts: time-limit", async () => {
+    const code = `import os, time
+for i in range(4):
+    if os.fork() == 0:
+        if os.fork() == 0:
+            os.setsid()
+            t = time.process_time()
+            while time.process_time() - t < 0.35:
+                pass
+        os._exit(0)
+time.sleep(1.2)
+print("main used", time.process_time())`;
+    const r = await sandbox().run(py(code, { timeMs: 500, memoryMb: 128 }));
+    expect(r.status, `${r.output} ${r.timeMs}`).toBe("time-limit");
+    expect(r.timeMs).toBeGreaterThan(500);
+    expect(leftovers()).toEqual([]);
+  });
+
+  });
+}
+
+let sbNoCgroup: PooledSandbox;
+beforeAll(async () => {
+  const saved = process.env.SSTAR_CGROUP;
+  process.env.SSTAR_CGROUP = "off";
+  try {
+    sbNoCgroup = await createSandbox();
+  } finally {
+    if (saved === undefined) delete process.env.SSTAR_CGROUP;
+    else process.env.SSTAR_CGROUP = saved;
+  }
+});
+afterAll(() => sbNoCgroup.close());
+
+wholeRunCases("whole-run limits", () => sb);
+wholeRunCases("whole-run limits without a cgroup (the runner's own sums)", () => sbNoCgroup);

@@ -1,5 +1,6 @@
 // `sstar doctor`: which sandbox backends work here (and why not), the interpreters and their
 // versions, and how each limit is enforced. Exit 0 when some isolating backend works, else 1.
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { detectBackends, detectInterpreters, detectLimits, type BackendReport, type InterpreterReport, type LimitsReport } from "../../sandbox/index.ts";
 
@@ -13,9 +14,10 @@ export function doctorLines(backends: BackendReport[], interpreters: Interpreter
   lines.push("Languages:");
   for (const i of interpreters) lines.push(`  ${i.available ? "ok  " : "no  "} ${i.language}${i.available ? ` ${i.version ?? ""} (${i.path ?? ""})` : `: ${i.reason ?? ""}`}`);
   lines.push("Limits:");
+  lines.push(`  user: ${limits.programUser}`);
   lines.push("  time: CPU time (RLIMIT_CPU) and wall clock, enforced by the runner; verdict on CPU time");
-  lines.push("  memory: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
-  lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; tmpfs size");
+  lines.push("  memory per process: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
+  lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; / read-only, /tmp and /dev/shm sized to the memory limit");
   // The runner always installs it and refuses to run a program without it (docs/sandbox.md).
   lines.push("  system calls: seccomp filter set by the runner (no tracing, namespaces, mounts, keyrings, bpf, perf, userfaultfd, io_uring)");
   for (const n of limits.notes) lines.push(`  ${n}`);
@@ -29,7 +31,7 @@ export function registerDoctor(program: Command): void {
     .option("--json", "print the findings as JSON")
     .action(async (opts: { json?: boolean }) => {
       const [backends, interpreters] = await Promise.all([detectBackends({ log: (l) => process.stderr.write(`${l}\n`) }), detectInterpreters()]);
-      const limits = detectLimits();
+      const limits = detectLimits(availableParallelism());
       if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits }, null, 2)}\n`);
       else process.stdout.write(`${doctorLines(backends, interpreters, limits).join("\n")}\n`);
       process.exitCode = backends.some((b) => b.available && b.name !== "none") ? 0 : 1;

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { resolvePython } from "../../spec/importers/python.ts";
+import { probeOptions } from "../../sandbox/toolchain.ts";
 
 export interface PoolTask {
   taskId: string;
@@ -76,7 +77,7 @@ export async function loadPoolTasks(dataDir: string, taskIds: readonly string[])
     entry_point: he.get(id)!["entry_point"],
     generated_tests: (tests.get(id)?.["generated_tests"] as unknown[] | undefined) ?? [],
   }));
-  const run = await execa(python, ["-I", "-c", CALLS_PY], { input: JSON.stringify(payload), timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const run = await execa(python, ["-I", "-c", CALLS_PY], { input: JSON.stringify(payload), timeout: 120_000, maxBuffer: 64 * 1024 * 1024, ...probeOptions() });
   const calls = JSON.parse(run.stdout) as Record<string, string[]>;
   const tasks = taskIds.map((id) => {
     const row = he.get(id)!;

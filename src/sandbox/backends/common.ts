@@ -1,6 +1,7 @@
 // What every backend is given for one execution, and what it returns: a plan to spawn.
 import type { EnforcedLimits } from "../limits.ts";
 import type { SpawnPlan } from "../exec.ts";
+import type { RunCgroup } from "./cgroup.ts";
 
 export interface ExecRequest {
   /** Host directory with the program's files (read-only inside). */
@@ -22,10 +23,8 @@ export interface ExecRequest {
 
 export interface Backend {
   readonly name: "bwrap" | "docker" | "none";
-  /** The spawn plan for one execution on worker `slot`; `release` runs after it ends. */
-  plan(request: ExecRequest, slot: number): Promise<{ spawn: SpawnPlan; release?: () => Promise<void> | void }>;
-  /** After each execution on `slot` (e.g. clear leftovers in a long-lived container). */
-  after(slot: number): Promise<void>;
+  /** The spawn plan for one execution on worker `slot`; `release` runs after it ends; `cgroup` holds the run, if one could be made. */
+  plan(request: ExecRequest, slot: number): Promise<{ spawn: SpawnPlan; cgroup?: RunCgroup; release?: () => Promise<void> | void }>;
   close(): Promise<void>;
 }
 

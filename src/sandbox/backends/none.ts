@@ -9,12 +9,13 @@ import { runnerFlags } from "../limits.ts";
 import type { SpawnPlan } from "../exec.ts";
 import type { Backend } from "./common.ts";
 import { guardMs } from "./common.ts";
-import type { PidsCgroup } from "./cgroup.ts";
-import { createPidsCgroup } from "./cgroup.ts";
+import type { CgroupSetup } from "./cgroup.ts";
+import { createRunCgroup } from "./cgroup.ts";
+import { launch, SANDBOX_OVERHEAD_BYTES } from "./bwrap.ts";
 
 export interface NoneBackendOptions {
   runner: string;
-  pidsCgroupRoot: string | null;
+  cgroups: CgroupSetup;
 }
 
 export function createNoneBackend(o: NoneBackendOptions): Backend {
@@ -22,16 +23,11 @@ export function createNoneBackend(o: NoneBackendOptions): Backend {
     name: "none",
     async plan(request) {
       const work = mkdtempSync(join(tmpdir(), "sstar-none-"));
-      let cgroup: PidsCgroup | undefined;
-      const inner = [...runnerFlags(request.limits), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
-      let args = inner;
-      if (o.pidsCgroupRoot !== null) {
-        cgroup = createPidsCgroup(o.pidsCgroupRoot, request.limits.processes + 1);
-        args = ["-g", cgroup.procs, "--", o.runner, ...inner];
-      }
+      const cgroups = o.cgroups;
+      const inner = [...runnerFlags(request.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
+      const cgroup = cgroups.kind === "none" ? undefined : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 1 });
       const spawn: SpawnPlan = {
-        command: o.runner,
-        args,
+        ...launch(o.runner, cgroup, o.runner, inner),
         env: sandboxEnv(work),
         cwd: work,
         stdin: request.stdin,
@@ -41,13 +37,10 @@ export function createNoneBackend(o: NoneBackendOptions): Backend {
       };
       return {
         spawn,
-        release: async () => {
-          await cgroup?.release();
-          rmSync(work, { recursive: true, force: true });
-        },
+        ...(cgroup === undefined ? {} : { cgroup }),
+        release: () => rmSync(work, { recursive: true, force: true }),
       };
     },
-    async after() {},
     async close() {},
   };
 }

@@ -96,6 +96,8 @@ export function sandboxEnv(home: string): Record<string, string> {
     TMPDIR: home,
     PYTHONHASHSEED: "0",
     PYTHONDONTWRITEBYTECODE: "1",
+    // No user site-packages: nothing a run could plant in $HOME is imported by a later one.
+    PYTHONNOUSERSITE: "1",
     PYTHONIOENCODING: "utf-8",
   };
 }

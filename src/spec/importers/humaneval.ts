@@ -1,12 +1,14 @@
 // OpenAI HumanEval (MIT) as JSONL: Python function-call problems. Hidden test: the dataset's `check`
 // function, run on the candidate. Public tests: the docstring's examples that the canonical solution
 // agrees with (doctests and `f(x) == y` / `f(x) ➞ y` / ... lines), found by one batched Python run.
-import { execa } from "execa";
+// That run executes the dataset's code (prompt, canonical solution, tests), so it runs in the
+// sandbox like any candidate: no environment, no network, no view of the caller's files.
 import type { ProblemSpecInput } from "../schema.ts";
 import { applyLimit, keepValid, parseJsonl, str, toSpecId, type ImportOptions, type ImportResult, type Skipped } from "./common.ts";
 import { extractExampleCandidates, type ExampleCandidate } from "./docstring-examples.ts";
 import { HUMANEVAL_CHECK_PY } from "./humaneval-python.ts";
-import { resolvePython } from "./python.ts";
+import { createSandbox } from "../../sandbox/pool.ts";
+import type { Sandbox } from "../../sandbox/types.ts";
 
 export interface HumanEvalTask {
   task_id: string;
@@ -27,9 +29,9 @@ interface PythonTaskResult {
 }
 
 export interface HumanEvalImportOptions extends ImportOptions {
-  /** Python interpreter; resolved from PATH when not given. */
-  python?: string;
-  /** Whole batch timeout, in ms (each example call also has its own 2 s limit). */
+  /** The sandbox to run the example check in; when not given one is made (backend auto) and closed. */
+  sandbox?: Sandbox;
+  /** Whole batch CPU time limit, in ms (each example call also has its own 2 s limit). */
   timeoutMs?: number;
 }
 
@@ -83,14 +85,23 @@ export async function importHumanEval(text: string, opts: HumanEvalImportOptions
     }
     tasks.push({ ...t, candidates: extractExampleCandidates(t.prompt, t.entry_point) });
   }
-  const python = opts.python ?? (await resolvePython());
   const payload = JSON.stringify(tasks.map(({ task_id, prompt, entry_point, canonical_solution, test, candidates }) => ({ task_id, prompt, entry_point, canonical_solution, test, candidates })));
-  const run = await execa(python, ["-I", "-c", HUMANEVAL_CHECK_PY], { input: payload, timeout: opts.timeoutMs ?? 300_000, reject: false, maxBuffer: 256 * 1024 * 1024 });
-  if (run.exitCode !== 0 || run.timedOut) {
-    const why = run.timedOut ? "timed out" : `exited with ${String(run.exitCode)}: ${run.stderr.split("\n").slice(-3).join(" ")}`;
-    throw new Error(`the HumanEval example check (${python}) ${why}`);
+  const sandbox = opts.sandbox ?? (await createSandbox({ backend: "auto", workers: 1, cache: false }));
+  let run;
+  try {
+    run = await sandbox.run({
+      program: { language: "python", code: HUMANEVAL_CHECK_PY },
+      io: { kind: "stdio" },
+      input: payload,
+      limits: { timeMs: opts.timeoutMs ?? 300_000, memoryMb: 2048, outputBytes: 256 * 1024 * 1024 },
+    });
+  } finally {
+    if (opts.sandbox === undefined) await sandbox.close();
   }
-  const results = JSON.parse(run.stdout) as PythonTaskResult[];
+  if (run.status !== "ok") {
+    throw new Error(`the HumanEval example check (run in the ${sandbox.backend} sandbox) ended with ${run.status}: ${run.stderrTail.trim().split("\n").slice(-3).join(" ")}`);
+  }
+  const results = JSON.parse(run.output) as PythonTaskResult[];
   const candidates: ProblemSpecInput[] = [];
   let withExamples = 0;
   let rejectedExamples = 0;

@@ -1,6 +1,7 @@
 // Finding a Python interpreter for importers that need one (HumanEval's example check).
 // `python3` may be a slow shim (pyenv): resolve it once to the real executable.
 import { execa } from "execa";
+import { probeOptions } from "../../sandbox/toolchain.ts";
 
 let cached: Promise<string> | undefined;
 
@@ -11,7 +12,7 @@ export function resolvePython(): Promise<string> {
     const candidates = env !== undefined && env !== "" ? [env] : ["python3", "python"];
     for (const cmd of candidates) {
       try {
-        const r = await execa(cmd, ["-c", "import sys; assert sys.version_info >= (3, 9); print(sys.executable)"], { timeout: 30_000 });
+        const r = await execa(cmd, ["-c", "import sys; assert sys.version_info >= (3, 9); print(sys.executable)"], { timeout: 30_000, ...probeOptions() });
         const exe = r.stdout.trim();
         if (exe !== "") return exe;
       } catch {
