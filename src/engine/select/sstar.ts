@@ -336,6 +336,22 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     probeAgreeing && calls.separate < maxSeparate && (groups.length > 1 || calls.separate === 0) && canProbe(g);
 
   /**
+   * Nothing left to ask about the leader and the pick still unsure: probe the most probable other
+   * cluster with a member worth probing. Its representative may be a wrong program hiding a right
+   * one (a judge that calls two wrong programs a tie then never lets that cluster win); a split
+   * brings new clusters, and new questions. Returns whether it probed.
+   */
+  const probeRunnerUp = async (post: readonly number[], leader: number): Promise<boolean> => {
+    if (groups.length < 2 || post[leader]! >= confidence || left() < 1) return false;
+    const next = rank()
+      .filter((g) => g !== leader && mayProbe(g))
+      .sort((x, y) => post[y]! - post[x]!)[0];
+    if (next === undefined) return false;
+    await refine(next);
+    return true;
+  };
+
+  /**
    * Late candidates (still being debugged when selection started) join once every sample is done
    * and the first schedule has run, never in between: where they join does not depend on when
    * they arrived, so the pick is a function of the model's answers alone. A late candidate whose
@@ -404,6 +420,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
           if (used() !== before) continue;
         }
       }
+      if (await probeRunnerUp(post, leader)) continue;
       break;
     }
   };
@@ -453,6 +470,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
         await play(leader, runnerUp, left(), "rematch: the leader was not yet confident");
         if (used() !== before) continue;
       }
+      if (await probeRunnerUp(post, leader)) continue;
       break;
     }
   }
