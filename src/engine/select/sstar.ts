@@ -240,8 +240,10 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     const key = pairKey(a, b);
     let pool = unseenInputs(a, b);
     let matchNote = note;
+    let asked = false;
     if (pool.length === 0 && allowance >= 3 && calls.separate < maxSeparate && !exhausted.has(key)) {
       allowance--;
+      asked = true;
       const separatedBefore = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent).length > 0;
       splitOn(await separateAndRun(ra, rb));
       pool = unseenInputs(a, b);
@@ -255,7 +257,14 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     env.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
     if (pool.length === 0 || allowance < 2) {
       const separating = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent).length > 0;
-      const why = pool.length > 0 ? "call budget exhausted" : separating ? "every input separating them was already shown" : "no input separates them";
+      const why =
+        pool.length > 0
+          ? "call budget exhausted"
+          : asked
+            ? "it proposed none the judge had not seen"
+            : separating
+              ? "every input separating them was already shown"
+              : "no input separates them";
       trace.note = [trace.note, why].filter(Boolean).join("; ");
       matches.push(trace);
       env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
