@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultCallBudget, select, type JudgeQuestion } from "../../../src/engine/select/index.ts";
 import { env, rightJudge, world, type Recorder } from "./helpers.ts";
+import { candidatesOf, synthesizedOf, worldEnv, type Calls, type World } from "./worlds.ts";
 
 const recorder = (): Recorder => ({ judge: [], separate: [], executed: 0 });
 const posteriorIn = (reason: string): number => Number(/posterior (\d\.\d\d)/.exec(reason)?.[1]);
@@ -118,5 +119,28 @@ describe("sstar regressions", () => {
         expect(t.clusters.find((c) => c.id === m.b)!.outputs[v.inputId]).toBe(v.outputB);
       }
     }
+  });
+
+  it("with the leader settled but the pick unsure, a wrong representative hiding a right program is probed", async () => {
+    // Found by the perfect-judge property: c1 = two copies of a wrong program W; c2 = {V, R}
+    // whose representative V is wrong and R right, told apart only by pool input p2, which
+    // `separate` proposes for V and R but not for W and V. A judge that knows the right program
+    // calls W against V a tie, so c2 can only win once it is probed and R stands on its own.
+    const w: World = {
+      synth: ["s0", "s1"],
+      pool: ["p0", "p1", "p2"],
+      truth: ["0", "0", "0", "0", "0"],
+      programs: [
+        { code: "def f(x): return w(x)", outputs: ["0", "2", "1", "1", "2"], correct: false },
+        { code: "def f(x): return v(x)", outputs: ["0", "0", "0", "0", "2"], correct: false },
+        { code: "def f(x): return r(x)", outputs: ["0", "0", "0", "0", "0"], correct: true },
+      ],
+      samples: [0, 1, 0, 2],
+    };
+    const rec: Calls = { judge: [], separate: [] };
+    const t = await select("sstar", candidatesOf(w), synthesizedOf(w), worldEnv(w, "perfect", rec), { codeReview: false });
+    expect(rec.separate).toContainEqual(["def f(x): return v(x)", "def f(x): return r(x)"]);
+    expect(t.selection.selectedSample).toBe(3);
+    expect(t.calls.separate + t.calls.judge).toBeLessThanOrEqual(defaultCallBudget(t.clusters.length));
   });
 });
