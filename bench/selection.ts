@@ -67,8 +67,7 @@ if (flags.help) {
   --schedule NAME        sstar: value (default) or leader
   --min-gain X           sstar, value schedule: least expected gain worth a match (0)
   --lookahead N          sstar, value schedule: value a pair over up to N matches (2)
-  --no-probe             sstar: no separate call when all candidates agree (value schedule: no
-                         probing of the leading cluster at all)
+  --no-probe             sstar: no probing of any cluster for hidden differences (either schedule)
   --no-review            sstar: no code review inside the chosen cluster
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)

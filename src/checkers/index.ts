@@ -7,7 +7,6 @@ export interface CompareResult {
   message?: string;
 }
 
-const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 export const DEFAULT_TOLERANCE = 1e-6;
 /** testlib's slack for binary rounding when it compares doubles. */
@@ -17,16 +16,14 @@ export function tokenize(text: string): string[] {
   return text.split(/\s+/).filter((t) => t !== "");
 }
 
-/** An integer's canonical text: no '+', no leading zeros, no "-0". Exact however long. */
-export function canonicalInteger(token: string): string {
-  let sign = "";
-  let digits = token;
-  if (digits.startsWith("+") || digits.startsWith("-")) {
-    sign = digits[0] === "-" ? "-" : "";
-    digits = digits.slice(1);
-  }
-  digits = digits.replace(/^0+(?=\d)/, "");
-  return digits === "0" ? "0" : sign + digits;
+/** A numeric token's value: `inf` and `infinity` (any case, signed) are infinite, `nan` is NaN. */
+export function numberToken(token: string): number {
+  const t = token.toLowerCase();
+  const sign = t.startsWith("-") ? -1 : 1;
+  const bare = t.replace(/^[+-]/, "");
+  if (bare === "inf" || bare === "infinity") return sign * Infinity;
+  if (bare === "nan") return Number.NaN;
+  return Number(t);
 }
 
 function show(token: string): string {
@@ -59,11 +56,6 @@ function compareTokens(expected: string, actual: string, sameToken: (e: string, 
   return { ok: true };
 }
 
-function sameTokenExact(x: string, y: string): boolean {
-  if (x === y) return true;
-  return INTEGER.test(x) && INTEGER.test(y) && canonicalInteger(x) === canonicalInteger(y);
-}
-
 function normalizeExact(text: string): string[] {
   const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
@@ -72,14 +64,16 @@ function normalizeExact(text: string): string[] {
 
 export function compareOutputs(checker: BuiltinChecker, expected: string, actual: string): CompareResult {
   switch (checker.kind) {
+    // Tokens are compared as text, as testlib's wcmp does: "0011" is not "11" (binary strings,
+    // zero-padded answers) and "007" is not "7". Only `float` reads numbers.
     case "tokens":
-      return compareTokens(expected, actual, sameTokenExact);
+      return compareTokens(expected, actual, (x, y) => x === y);
     case "case-insensitive":
-      return compareTokens(expected, actual, (x, y) => sameTokenExact(x.toLowerCase(), y.toLowerCase()));
+      return compareTokens(expected, actual, (x, y) => x.toLowerCase() === y.toLowerCase());
     case "float":
       return compareTokens(expected, actual, (x, y) => {
         if (x === y) return true;
-        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(Number(x.replace(/^([+-]?)inf$/i, "$1Infinity")), Number(y.replace(/^([+-]?)inf$/i, "$1Infinity")), checker.absolute, checker.relative);
+        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(numberToken(x), numberToken(y), checker.absolute, checker.relative);
         return false;
       });
     case "exact": {
@@ -98,14 +92,13 @@ export function compareOutputs(checker: BuiltinChecker, expected: string, actual
 }
 
 /**
- * Parses JSON keeping integers exact: those beyond 2^53 become BigInt (reading the literal's own
- * text), so two different huge integers never compare equal.
+ * Parses JSON keeping what the literal says: an integer literal becomes a BigInt (exact however
+ * long, so two different huge integers never compare equal), any other number (with a fraction
+ * or an exponent: 2.0, 1.5e20) a float, whatever its value.
  */
 export function parseJsonExact(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => {
-    if (typeof value === "number" && context?.source !== undefined && /^-?\d+$/.test(context.source) && !Number.isSafeInteger(value)) {
-      return BigInt(context.source);
-    }
+    if (typeof value === "number" && context?.source !== undefined && /^-?\d+$/.test(context.source)) return BigInt(context.source);
     return value;
   });
 }
@@ -117,11 +110,17 @@ function typeName(v: unknown): string {
 }
 
 function showJson(v: unknown): string {
-  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)) ?? String(v);
+  // BigInts (integer literals) print as the numbers they are, not as strings.
+  const mark = "\u0000bigint:";
+  const json = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `${mark}${x}` : x));
+  const s = json === undefined ? String(v) : json.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-/** Deep comparison of JSON values: integers exactly, other numbers with tolerance. */
+/**
+ * Deep comparison of JSON values: two integers (BigInt, as parseJsonExact reads integer literals)
+ * exactly, any other pair of numbers with tolerance (a JS number is a float here, even 1.5e20).
+ */
 export function compareJsonValues(
   expected: unknown,
   actual: unknown,
@@ -132,9 +131,8 @@ export function compareJsonValues(
   if (numeric(expected) && numeric(actual)) {
     const e = expected as number | bigint;
     const a = actual as number | bigint;
-    const isInt = (v: number | bigint) => typeof v === "bigint" || Number.isInteger(v);
-    if (isInt(e) && isInt(a)) {
-      return BigInt(e) === BigInt(a) ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
+    if (typeof e === "bigint" && typeof a === "bigint") {
+      return e === a ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
     }
     return floatsClose(Number(e), Number(a), tolerance.absolute, tolerance.relative)
       ? { ok: true }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalInteger, compareJsonOutputs, compareJsonValues, compareOutputs, equivalentOutputs, floatsClose, parseJsonExact, tokenize } from "../../src/checkers/index.ts";
+import { compareJsonOutputs, compareJsonValues, compareOutputs, equivalentOutputs, floatsClose, parseJsonExact, tokenize } from "../../src/checkers/index.ts";
 
 const tokens = { kind: "tokens" } as const;
 const exact = { kind: "exact" } as const;
@@ -12,18 +12,19 @@ describe("tokens checker", () => {
     expect(compareOutputs(tokens, "", " \n\t")).toEqual({ ok: true });
     expect(tokenize(" a\tb\r\nc ")).toEqual(["a", "b", "c"]);
   });
-  it("compares integers exactly however big", () => {
+  it("compares tokens exactly, as testlib's wcmp: integers however big, and zero padding counts", () => {
     const big = "123456789012345678901234567890123456789";
     expect(compareOutputs(tokens, big, big).ok).toBe(true);
     // differs only in the last digit: a Number parse would call these equal
     expect(compareOutputs(tokens, "12345678901234567890", "12345678901234567891").ok).toBe(false);
     expect(compareOutputs(tokens, "9007199254740993", "9007199254740992").ok).toBe(false);
-    expect(compareOutputs(tokens, "-0", "0").ok).toBe(true);
-    expect(compareOutputs(tokens, "007", "7").ok).toBe(true);
-    expect(compareOutputs(tokens, "+5", "5").ok).toBe(true);
-    expect(compareOutputs(tokens, "-5", "5").ok).toBe(false);
-    expect(canonicalInteger("-000")).toBe("0");
-    expect(canonicalInteger("-0012")).toBe("-12");
+    // Binary strings and zero-padded answers: "11" is not "0011".
+    expect(compareOutputs(tokens, "0011", "11")).toEqual({ ok: false, message: 'token 1 differs: expected "0011", got "11"' });
+    expect(compareOutputs(tokens, "007", "7").ok).toBe(false);
+    expect(compareOutputs(tokens, "-0", "0").ok).toBe(false);
+    expect(compareOutputs(tokens, "+5", "5").ok).toBe(false);
+    expect(compareOutputs(tokens, "-5", "-5").ok).toBe(true);
+    expect(equivalentOutputs("0011", "11", tokens)).toBe(false); // clustering follows grading
   });
   it("does not treat non-integers as numbers", () => {
     expect(compareOutputs(tokens, "1.0", "1").ok).toBe(false);
@@ -65,6 +66,19 @@ describe("float checker", () => {
     expect(compareOutputs(float, "YES 0.25", "YES 0.2500001").ok).toBe(true);
     expect(compareOutputs(float, "YES 0.25", "yes 0.25").ok).toBe(false);
   });
+  it("reads inf, infinity and nan in any case, with a sign", () => {
+    expect(compareOutputs(float, "infinity", "inf").ok).toBe(true);
+    expect(compareOutputs(float, "-Infinity", "-INF").ok).toBe(true);
+    expect(compareOutputs(float, "+inf", "Infinity").ok).toBe(true);
+    expect(compareOutputs(float, "infinity", "nan").ok).toBe(false);
+    expect(compareOutputs(float, "inf", "-inf").ok).toBe(false);
+    expect(compareOutputs(float, "NaN", "nan").ok).toBe(true);
+    expect(equivalentOutputs("infinity", "nan", float)).toBe(false);
+  });
+  it("treats numbers with an integral value (1.5e20, 1e300) as numbers with tolerance", () => {
+    expect(compareOutputs(float, "1.5e20", "1.5000001e20").ok).toBe(true);
+    expect(compareOutputs(float, "1e300", "1.0000001e300").ok).toBe(true);
+  });
   it("honours custom tolerances", () => {
     expect(compareOutputs({ kind: "float", absolute: 1e-2, relative: 0 }, "1.00", "1.009").ok).toBe(true);
     expect(compareOutputs({ kind: "float", absolute: 0, relative: 0 }, "1.00", "1.0000001").ok).toBe(false);
@@ -75,7 +89,8 @@ describe("case-insensitive checker", () => {
   it("compares letters without case, integers still exactly", () => {
     expect(compareOutputs(ci, "YES\nNo", "yes nO").ok).toBe(true);
     expect(compareOutputs(ci, "Yes", "Yess").ok).toBe(false);
-    expect(compareOutputs(ci, "00012", "12").ok).toBe(true);
+    expect(compareOutputs(ci, "00012", "12").ok).toBe(false);
+    expect(compareOutputs(ci, "0x1F", "0X1f").ok).toBe(true);
   });
 });
 
@@ -95,6 +110,21 @@ describe("JSON values", () => {
     expect(parseJsonExact("[12345678901234567891]")).toEqual([12345678901234567891n]);
     expect(compareJsonOutputs(tokens, "12345678901234567890", "12345678901234567891").ok).toBe(false);
     expect(compareJsonOutputs(tokens, "[12345678901234567890]", "[12345678901234567890]").ok).toBe(true);
+  });
+  it("a number written with a fraction or an exponent is a float, however integral its value", () => {
+    // Function problems: grading (compareJsonOutputs) and clustering (equivalentOutputs) alike.
+    expect(compareJsonOutputs(float, "1.5e20", "1.5000001e20").ok).toBe(true);
+    expect(compareJsonOutputs(float, "[1e300]", "[1.0000001e300]").ok).toBe(true);
+    expect(equivalentOutputs("1.5e20", "1.5000001e20", float, "json")).toBe(true);
+    expect(compareJsonOutputs(float, "1e15", "1000000000000001").ok).toBe(true); // relative 1e-6
+    expect(compareJsonOutputs(float, "2.0", "2").ok).toBe(true);
+    expect(compareJsonOutputs(float, "1.5e20", "1.6e20").ok).toBe(false);
+    // Integer literals stay exact, however long.
+    expect(compareJsonOutputs(float, "100000000000000000000", "100000000000000000001").ok).toBe(false);
+    expect(compareJsonOutputs(float, "1000000", "1000001").ok).toBe(false);
+    expect(compareJsonValues(1.5e20, 1.5000001e20).ok).toBe(true);
+    expect(parseJsonExact("[2.0, 1.5e20, 0.5, 7]")).toEqual([2, 1.5e20, 0.5, 7n]);
+    expect(compareJsonOutputs(float, "[2.0]", "[3]").message).toBe("$[0]: expected 2, got 3");
   });
   it("reports invalid JSON and uses the float checker's tolerance", () => {
     expect(compareJsonOutputs(tokens, "1", "not json").ok).toBe(false);

@@ -38,6 +38,21 @@ export function sides(ab: JudgeAnswer, ba: JudgeAnswer): { ab: Side; ba: Side; v
   return { ab: mapAB, ba: mapBA, votes: [voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning)] };
 }
 
+/**
+ * What one question asked in both orders is worth: both orders naming the same side are two votes
+ * for it, one order naming a side while the other ties (or is invalid) is one vote, and two orders
+ * naming opposite sides are a split verdict, a tie with no evidence. Counting a split as two
+ * opposite votes would move probability to the clusters that did not play (each vote's loser is
+ * less likely right, an outsider only a coin flip).
+ */
+export function verdictVotes(ab: Side, ba: Side): { winner: "a" | "b" | "tie"; votes: number } {
+  const a = [ab, ba].filter((m) => m === "a").length;
+  const b = [ab, ba].filter((m) => m === "b").length;
+  if (a > 0 && b === 0) return { winner: "a", votes: a };
+  if (b > 0 && a === 0) return { winner: "b", votes: b };
+  return { winner: "tie", votes: 0 };
+}
+
 function voteTrace(order: "ab" | "ba", choice: Side, reasoning: string | undefined): Match["votes"][number] {
   return reasoning === undefined ? { order, choice } : { order, choice, reasoning };
 }

@@ -31,9 +31,12 @@ export function posterior(
   return total > 0 ? joint.map((v) => v / total) : prior.map(() => 1 / Math.max(1, k));
 }
 
-/** Prior weights from cluster sizes. */
-export function sizePrior(sizes: readonly number[], exponent: number): number[] {
-  const w = sizes.map((s) => Math.pow(s, exponent));
+/**
+ * Prior weights from cluster sizes: size^exponent, times exp(-errorPenalty) per input on which
+ * the cluster errors while most candidates produce output.
+ */
+export function sizePrior(sizes: readonly number[], exponent: number, errorsAgainstMajority: readonly number[] = [], errorPenalty = 0): number[] {
+  const w = sizes.map((s, g) => Math.pow(s, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0)));
   const total = w.reduce((s, v) => s + v, 0);
   return w.map((v) => v / total);
 }

@@ -3,17 +3,53 @@
 // programs themselves (the reference's code-only fallback), under the same Bayes model and value
 // schedule as the cluster matches, with what is left of the budget.
 import { argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
-import { sides } from "./common.ts";
+import { sides, verdictVotes } from "./common.ts";
 import type { CandidateInfo, Match, SelectionEnv } from "./types.ts";
 
 /** A judge that calls this many reviewed pairs equal in both orders sees no difference: stop. */
 export const REVIEW_TIES_TO_STOP = 2;
 
+/**
+ * A cluster's distinct programs, each with its copies in sample-index order: most copies first,
+ * then the lowest sample index (the order every tie inside a cluster is broken by).
+ */
+export function programsOf(members: readonly CandidateInfo[]): CandidateInfo[][] {
+  const byCode = new Map<string, CandidateInfo[]>();
+  for (const c of [...members].sort((x, y) => x.index - y.index)) {
+    const same = byCode.get(c.code);
+    if (same) same.push(c);
+    else byCode.set(c.code, [c]);
+  }
+  return [...byCode.values()].sort((x, y) => y.length - x.length || x[0]!.index - y[0]!.index);
+}
+
+/**
+ * The one rule for the pick inside a cluster, with or without a review: the most probable
+ * program, its prior its number of copies (independent samples agreeing on the text itself is
+ * evidence, as agreeing outputs are for clusters) times the review's votes if any; ties to more
+ * copies, then the lowest sample index. The pick is that program's lowest-index copy.
+ */
+export function chooseProgram(programs: readonly (readonly CandidateInfo[])[], votes: readonly Vote[] = []): number {
+  return argmax(posterior(sizePrior(programs.map((copies) => copies.length), 1), votes));
+}
+
+/** How the pick inside a cluster was decided, for the selection's reason. */
+export function copiesNote(programs: readonly (readonly CandidateInfo[])[], chosen: number): string {
+  const copies = programs[chosen]!.length;
+  const pick = programs[chosen]![0]!.index;
+  if (programs.length === 1) return `one program (${copies} ${copies === 1 ? "copy" : "copies"}): sample ${pick}`;
+  const top = programs.filter((p) => p.length === copies).length;
+  if (top === 1) return `the program with the most copies (${copies} copies): sample ${pick}`;
+  return copies === 1
+    ? `each program once, so the lowest-index one: sample ${pick}`
+    : `the lowest-index of the ${top} programs with the most copies (${copies} copies each): sample ${pick}`;
+}
+
 export interface ReviewOutcome {
-  /** The chosen candidate (lowest index among copies of the chosen program). */
-  pick: CandidateInfo;
-  /** Distinct programs reviewed. */
-  programs: number;
+  /** Position in `programs` of the chosen program (chooseProgram over the review's votes). */
+  chosen: number;
+  /** Distinct programs reviewed (programsOf). */
+  programs: CandidateInfo[][];
   /** Decisive votes (a verdict kept in both orders counts twice, a one-sided one once). */
   votes: number;
   matches: Match[];
@@ -21,9 +57,10 @@ export interface ReviewOutcome {
 }
 
 /**
- * @param members the cluster's candidates, in sample-index order
+ * @param members the cluster's candidates
  * @param allowance judge calls the review may make (2 per match)
- * @returns null when there is nothing to review (fewer than two distinct programs, or no calls)
+ * @returns null when nothing was reviewed (fewer than two distinct programs, too few calls, or
+ *   the copies alone already make one program sure): chooseProgram without votes then decides
  */
 export async function reviewCluster(
   clusterId: string,
@@ -32,15 +69,8 @@ export async function reviewCluster(
   allowance: number,
   opts: { confidence: number; minGain: number; agreedInputs: number },
 ): Promise<ReviewOutcome | null> {
-  // Identical code counts once, weighted by its copies (independent samples agreeing on the
-  // text itself is evidence, as agreeing outputs are for clusters).
-  const byCode = new Map<string, CandidateInfo[]>();
-  for (const c of members) {
-    const same = byCode.get(c.code);
-    if (same) same.push(c);
-    else byCode.set(c.code, [c]);
-  }
-  const progs = [...byCode.values()];
+  // Identical code counts once, weighted by its copies.
+  const progs = programsOf(members);
   if (progs.length < 2 || allowance < 2) return null;
   const prior = sizePrior(progs.map((copies) => copies.length), 1);
   const votes: Vote[] = [];
@@ -87,16 +117,9 @@ export async function reviewCluster(
     // Answers are read in the order the pairs were chosen, so the trace doesn't depend on timing.
     for (const { pa, pb, ca, cb, verdict } of await Promise.all(chosen.map(([a, b]) => playPair(a, b)))) {
       judgeCalls += 2;
-      const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
-      const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
-      // Only a verdict not contradicted in the other order counts: with no outputs to anchor it, a
-      // split (position bias) says nothing about these two, and counting it would favour the
-      // programs that have not played.
-      const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
-      if (winner !== "tie") {
-        const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
-        for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: wi, loser: lo });
-      }
+      const { winner, votes: n } = verdictVotes(verdict.ab, verdict.ba);
+      const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
+      for (let v = 0; v < n; v++) votes.push({ winner: wi, loser: lo });
       if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
       const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
       matches.push({
@@ -111,5 +134,5 @@ export async function reviewCluster(
     }
   }
   if (matches.length === 0) return null;
-  return { pick: progs[argmax(posterior(prior, votes))]![0]!, programs: progs.length, votes: votes.length, matches, judgeCalls };
+  return { chosen: chooseProgram(progs, votes), programs: progs, votes: votes.length, matches, judgeCalls };
 }

@@ -4,10 +4,10 @@
 // model calls that grows with the number of clusters; what is left reviews the code of the chosen
 // cluster's programs that no input tells apart (review.ts).
 import { cellsAgree, clusterRows, distinguishingInputs, vectorsAgree, type Equivalent } from "./cluster.ts";
-import { clusterTrace, shown, sides } from "./common.ts";
+import { clusterTrace, shown, sides, verdictVotes } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "./inputs.ts";
-import { reviewCluster } from "./review.ts";
+import { chooseProgram, copiesNote, programsOf, reviewCluster } from "./review.ts";
 import { agreementPrior, argmax, bestMatch, jointWeights, posterior, sizePrior, type Vote } from "./posterior.ts";
 import type {
   CandidateInfo,
@@ -142,20 +142,43 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   }
   env.onEvent?.({ type: "inputs", kept: cls.trusted.length, dropped: suspectReason.size });
 
+  // Cluster positions stay fixed once made (votes refer to them); a split keeps the position for
+  // the part holding the representative and appends the others. Wherever order matters (ties,
+  // the report), clusters go by rank: larger first, then the lowest sample index.
   const groups = clusterRows(work.cells, cls.trusted, equivalent);
   env.onEvent?.({ type: "clustered", clusters: groups.length });
-  const id = (g: number): string => `c${g + 1}`;
-  const rep = (g: number): number => groups[g]![0]!; // lowest-index member (kept is index-ordered)
+  const rep = (g: number): number => groups[g]![0]!; // lowest position (kept is index-ordered, late ones appended)
+  // The lowest sample index stands for the cluster (late members come after the early ones in
+  // `kept`, so this is not always rep(g)).
+  const lowest = (g: number): number => groups[g]!.reduce((best, p) => (kept[p]!.index < kept[best]!.index ? p : best), groups[g]![0]!);
+  const rank = (): number[] =>
+    groups.map((_, g) => g).sort((x, y) => groups[y]!.length - groups[x]!.length || kept[lowest(x)]!.index - kept[lowest(y)]!.index);
+  const idNow = (g: number): string => `c${rank().indexOf(g) + 1}`;
+  /** The most probable cluster; ties by rank. */
+  const mostProbable = (post: readonly number[]): number => {
+    const r = rank();
+    return r[argmax(r.map((g) => post[g]!))]!;
+  };
+  const rankedPairs = (): [number, number][] => {
+    const r = rank();
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) pairs.push([r[i]!, r[j]!]);
+    return pairs;
+  };
+  // The prior is what docs/selection.md says: cluster size (clusters are re-split whenever new
+  // trusted inputs tell members apart), times the error penalty.
   const prior = (): number[] => {
-    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
     const t = cls.trusted;
     const ran = t.map((i) => work.cells.filter((row) => row[i]?.ok === true).length / kept.length);
-    const agree = groups.map((g) => kept.map((_, p) => t.filter((i) => cellsAgree(work.cells[g[0]!]![i], work.cells[p]![i], equivalent)).length));
     const errs = groups.map((g) => t.filter((i, k) => work.cells[g[0]!]![i]?.ok !== true && ran[k]! > 0.5).length);
+    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent, errs, errorPenalty);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i) => cellsAgree(work.cells[g[0]!]![i], work.cells[p]![i], equivalent)).length));
     return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
   };
   const votes: Vote[] = [];
   const matches: Match[] = [];
+  /** Cluster matches and their positions: ids are given from the final rank. */
+  const matchPositions = new Map<Match, [number, number]>();
   // The budget follows the number of clusters, which grows when a cluster is split below or a
   // late candidate brings a new output vector.
   const fullBudget = (): number => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
@@ -167,52 +190,89 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
   };
   const used = (): number => calls.separate + calls.judge;
+  const left = (): number => budget() - used();
   const shownFor = new Map<string, Set<number>>();
+  /** Pairs for which `separate` proposed nothing the judge had not seen: asking again is no use. */
+  const exhausted = new Set<string>();
   const inputText = (): string[] => work.inputs.map((i) => i.input);
 
   const pairKey = (a: number, b: number): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
-  const hasFreshInput = (a: number, b: number): boolean => {
+  const unseenInputs = (a: number, b: number): number[] => {
     const seen = shownFor.get(pairKey(a, b));
-    return distinguishingInputs(work.cells[rep(a)]!, work.cells[rep(b)]!, cls.trusted, inputText(), equivalent).some((i) => !seen?.has(i));
+    return distinguishingInputs(work.cells[rep(a)]!, work.cells[rep(b)]!, cls.trusted, inputText(), equivalent).filter((i) => !seen?.has(i));
+  };
+  const hasFreshInput = (a: number, b: number): boolean => unseenInputs(a, b).length > 0;
+
+  /** Clusters made by splits, not yet queued by the leader schedule. */
+  const madeBySplits: number[] = [];
+  /**
+   * New trusted inputs may tell apart members of any cluster: split each where they disagree, so
+   * every cluster's members agree on every trusted input (and the prior stays the cluster size).
+   * The part holding the representative keeps the position and the votes (the judge saw its
+   * outputs); the others become new clusters, which play like any challenger.
+   */
+  const splitOn = (fresh: readonly number[]): void => {
+    if (fresh.length === 0) return;
+    const before = groups.length;
+    for (let g = 0; g < before; g++) {
+      const members = groups[g]!;
+      const sub = clusterRows(
+        members.map((p) => work.cells[p]!),
+        fresh,
+        equivalent,
+      ).map((c) => c.map((i) => members[i]!).sort((x, y) => x - y));
+      if (sub.length < 2) continue;
+      const home = sub.findIndex((c) => c.includes(members[0]!));
+      groups[g] = sub[home]!;
+      sub.forEach((c, i) => {
+        if (i === home) return;
+        groups.push(c);
+        madeBySplits.push(groups.length - 1);
+      });
+    }
+    if (groups.length > before) env.onEvent?.({ type: "clustered", clusters: groups.length });
   };
 
-  /** One match between cluster positions a and b, spending at most `allowance` calls. */
+  /** One match between cluster positions a and b, spending at most `allowance` calls; never the same question twice. */
   const play = async (a: number, b: number, allowance: number, note?: string): Promise<void> => {
     const ra = rep(a);
     const rb = rep(b);
-    let diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent);
+    const key = pairKey(a, b);
+    let pool = unseenInputs(a, b);
     let matchNote = note;
-    const shownBefore = shownFor.get(pairKey(a, b));
-    const unseen = diff.filter((i) => !shownBefore?.has(i)).length;
-    if (unseen === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+    let asked = false;
+    if (pool.length === 0 && allowance >= 3 && calls.separate < maxSeparate && !exhausted.has(key)) {
       allowance--;
-      const fresh = await separateAndRun(ra, rb);
-      diff = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, fresh, inputText(), equivalent);
-      const why = diff.length === 0 ? "no synthesized input separated them" : "every input separating them was already shown";
-      matchNote = [matchNote, `${why}: asked the model for separating inputs`]
-        .filter(Boolean)
-        .join("; ");
+      asked = true;
+      const separatedBefore = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent).length > 0;
+      splitOn(await separateAndRun(ra, rb));
+      pool = unseenInputs(a, b);
+      if (pool.length === 0) exhausted.add(key);
+      const why = separatedBefore ? "every input separating them was already shown" : "no synthesized input separated them";
+      matchNote = [matchNote, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ");
     }
-    const trace: Match = { a: id(a), b: id(b), inputs: [], votes: [], winner: "tie" };
+    const trace: Match = { a: idNow(a), b: idNow(b), inputs: [], votes: [], winner: "tie" };
+    matchPositions.set(trace, [a, b]);
     if (matchNote) trace.note = matchNote;
     env.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
-    if (diff.length === 0 || allowance < 2) {
-      trace.note = [trace.note, diff.length === 0 ? "no input separates them" : "call budget exhausted"]
-        .filter(Boolean)
-        .join("; ");
+    if (pool.length === 0 || allowance < 2) {
+      const separating = distinguishingInputs(work.cells[ra]!, work.cells[rb]!, cls.trusted, inputText(), equivalent).length > 0;
+      const why =
+        pool.length > 0
+          ? "call budget exhausted"
+          : asked
+            ? "it proposed none the judge had not seen"
+            : separating
+              ? "every input separating them was already shown"
+              : "no input separates them";
+      trace.note = [trace.note, why].filter(Boolean).join("; ");
       matches.push(trace);
       env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
       return;
     }
     // Rotate through the distinguishing inputs over rematches: each call sees fresh evidence.
-    const key = pairKey(a, b);
     const seen = shownFor.get(key) ?? new Set<number>();
     shownFor.set(key, seen);
-    let pool = diff.filter((i) => !seen.has(i));
-    if (pool.length === 0) {
-      seen.clear();
-      pool = diff;
-    }
     const perCall = mode === "together" ? Math.min(maxInputs, pool.length) : 1;
     const callsWanted = mode === "together" ? 2 : 2 * Math.min(maxInputs, pool.length);
     const pairs = Math.max(1, Math.floor(Math.min(callsWanted, allowance) / 2));
@@ -225,8 +285,8 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       outputB: shown(work.cells[rb]![i]),
     }));
     const batches = mode === "together" ? [chosen] : chosen.map((i) => [i]);
-    let aWins = 0;
-    let bWins = 0;
+    let aVotes = 0;
+    let bVotes = 0;
     const forOrder = (batch: number[], first: number, second: number) => ({
       inputs: batch.map((i) => ({
         input: work.inputs[i]!.input,
@@ -245,17 +305,12 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       calls.judge += 2;
       const verdict = sides(ab, ba);
       trace.votes.push(...verdict.votes);
-      for (const m of [verdict.ab, verdict.ba]) {
-        if (m === "a") {
-          aWins++;
-          votes.push({ winner: a, loser: b });
-        } else if (m === "b") {
-          bWins++;
-          votes.push({ winner: b, loser: a });
-        }
-      }
+      const { winner, votes: n } = verdictVotes(verdict.ab, verdict.ba);
+      for (let v = 0; v < n; v++) votes.push(winner === "a" ? { winner: a, loser: b } : { winner: b, loser: a });
+      if (winner === "a") aVotes += n;
+      else if (winner === "b") bVotes += n;
     }
-    trace.winner = aWins > bWins ? "a" : bWins > aWins ? "b" : "tie";
+    trace.winner = aVotes > bVotes ? "a" : bVotes > aVotes ? "b" : "tie";
     matches.push(trace);
     env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
   };
@@ -263,42 +318,46 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   /**
    * Programs that agree on every synthesized input may still differ (a wrong program hiding in
    * the leading cluster). Ask for inputs separating the leader's representative from its most
-   * different-looking member; members that answer differently become new clusters, which then
-   * play like any challenger (so the budget, 3 per extra cluster, covers them).
+   * different-looking member whose code was not yet probed against it; members that answer
+   * differently become new clusters (splitOn), which then play like any challenger (so the
+   * budget, 3 per extra cluster, covers them).
    */
-  const probed = new Set<number>();
-  const refine = async (g: number): Promise<number[]> => {
+  const probed = new Set<string>();
+  const probeKey = (r: number, p: number): string => `${kept[r]!.code}\u0000${kept[p]!.code}`;
+  const probeable = (g: number): number[] => groups[g]!.filter((p) => kept[p]!.code !== kept[rep(g)]!.code && !probed.has(probeKey(rep(g), p)));
+  const canProbe = (g: number): boolean => probeable(g).length > 0;
+  const refine = async (g: number): Promise<void> => {
     const r = rep(g);
     // Members that disagree with the representative on suspect inputs behave differently
     // somewhere: probe the one that disagrees most, then the most different-looking code.
     const suspectIdx = [...suspectReason.keys()];
     const disagreements = (p: number): number =>
       suspectIdx.filter((i) => !cellsAgree(work.cells[r]![i], work.cells[p]![i], equivalent)).length;
-    const partner = groups[g]!
-      .filter((p) => !probed.has(p) && kept[p]!.code !== kept[r]!.code)
+    const partner = probeable(g)
       .map((p) => ({ p, d: disagreements(p), s: similarity(kept[r]!.code, kept[p]!.code) }))
-      .sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
-    if (partner === undefined) return [];
-    probed.add(partner);
-    const fresh = await separateAndRun(r, partner);
-    if (fresh.length === 0) return [];
-    const members = groups[g]!;
-    const sub = clusterRows(
-      members.map((p) => work.cells[p]!),
-      fresh,
-      equivalent,
-    ).map((c) => c.map((i) => members[i]!).sort((x, y) => x - y));
-    if (sub.length < 2) return [];
-    const home = sub.findIndex((c) => c.includes(r));
-    groups[g] = sub[home]!;
-    const added: number[] = [];
-    sub.forEach((c, i) => {
-      if (i === home) return;
-      groups.push(c);
-      added.push(groups.length - 1);
-    });
-    env.onEvent?.({ type: "clustered", clusters: groups.length });
-    return added;
+      .sort((x, y) => y.d - x.d || x.s - y.s || kept[x.p]!.index - kept[y.p]!.index)[0]?.p;
+    if (partner === undefined) return;
+    probed.add(probeKey(r, partner));
+    splitOn(await separateAndRun(r, partner));
+  };
+  /** Probing is on (probeAgreeing), allowed, and the cluster has a member worth probing; one cluster: a single probe. */
+  const mayProbe = (g: number): boolean =>
+    probeAgreeing && calls.separate < maxSeparate && (groups.length > 1 || calls.separate === 0) && canProbe(g);
+
+  /**
+   * Nothing left to ask about the leader and the pick still unsure: probe the most probable other
+   * cluster with a member worth probing. Its representative may be a wrong program hiding a right
+   * one (a judge that calls two wrong programs a tie then never lets that cluster win); a split
+   * brings new clusters, and new questions. Returns whether it probed.
+   */
+  const probeRunnerUp = async (post: readonly number[], leader: number): Promise<boolean> => {
+    if (groups.length < 2 || post[leader]! >= confidence || left() < 1) return false;
+    const next = rank()
+      .filter((g) => g !== leader && mayProbe(g))
+      .sort((x, y) => post[y]! - post[x]!)[0];
+    if (next === undefined) return false;
+    await refine(next);
+    return true;
   };
 
   /**
@@ -339,45 +398,38 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     // one call stays free for probing the leader. Stop when no match is worth anything.
     let guard = 0;
     while (guard++ < 500) {
-      const canProbe = (g: number): boolean =>
-        groups[g]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(g)]!.code);
-      const leader = argmax(posterior(prior(), votes));
-      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
-      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
-        const w = jointWeights(prior(), votes);
-        const pairs: [number, number][] = [];
+      const post = posterior(prior(), votes);
+      const leader = mostProbable(post);
+      const reserve = mayProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && left() >= 2 + reserve) {
         // Only pairs with a distinguishing input the judge has not yet seen for them: asking the
         // same question again adds little real evidence (a judge's errors on it are correlated).
-        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) if (hasFreshInput(a, b)) pairs.push([a, b]);
-        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
-        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+        const pairs = rankedPairs().filter(([a, b]) => hasFreshInput(a, b));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - reserve) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 2);
           if (used() !== before) continue;
         }
       }
-      // One cluster: a single probe; then the budget is for the code review.
-      const mayProbe = groups.length > 1 || (probeAgreeing && calls.separate === 0);
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate && canProbe(leader)) {
-        const added = await refine(leader);
-        if (added.length === 0 && !canProbe(leader)) break;
+      // A probe that splits nothing still leaves its inputs (which may separate other clusters)
+      // and the rest of the schedule: go round again.
+      if (mayProbe(leader) && left() >= 1) {
+        await refine(leader);
         continue;
       }
       // Every pair's distinguishing inputs were shown and the pick is still unsure: ask the model
       // for fresh inputs separating the most valuable pair, then judge on them (adaptive synthesis).
-      const post = posterior(prior(), votes);
-      if (groups.length > 1 && post[leader]! < confidence && budget() - used() >= 3 && calls.separate < maxSeparate) {
-        const all: [number, number][] = [];
-        for (let a = 0; a < groups.length; a++) for (let b = a + 1; b < groups.length; b++) all.push([a, b]);
-        const roundsLeft = Math.floor((budget() - used() - 1) / 2);
-        const best = bestMatch(jointWeights(prior(), votes), all, minGain, Math.min(lookahead, roundsLeft));
+      if (groups.length > 1 && post[leader]! < confidence && left() >= 3 && calls.separate < maxSeparate) {
+        const pairs = rankedPairs().filter(([a, b]) => hasFreshInput(a, b) || !exhausted.has(pairKey(a, b)));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - 1) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
           if (used() !== before) continue;
         }
       }
+      if (await probeRunnerUp(post, leader)) continue;
       break;
     }
   };
@@ -394,64 +446,67 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   } else {
     // Challengers in order of size, each against the current leader (the most probable cluster
     // among those that have played); every later challenger keeps the 2 calls it needs.
-    const played = new Set<number>([0]);
-    const queue: number[] = groups.map((_, g) => g).slice(1);
+    const played = new Set<number>([rank()[0]!]);
+    const queue: number[] = rank().slice(1);
     const leaderOf = (): number => {
       const post = posterior(prior(), votes);
-      return [...played].reduce((best, g) => (post[g]! > post[best]! + 1e-12 ? g : best), [...played][0]!);
+      const r = rank().filter((g) => played.has(g));
+      return r[argmax(r.map((g) => post[g]!))]!;
     };
     let guard = 0;
     while (guard++ < 200) {
+      queue.push(...madeBySplits.splice(0));
       const c = queue.shift();
       if (c !== undefined) {
-        await play(leaderOf(), c, budget() - used() - 2 * queue.length);
+        await play(leaderOf(), c, left() - 2 * queue.length);
         played.add(c);
         continue;
       }
       const post = posterior(prior(), votes);
-      const leader = argmax(post);
+      const leader = mostProbable(post);
       // A spare call: probe the leading cluster for a hidden wrong program. When every candidate
       // agrees (one cluster) there is one probe; the rest of the budget is the code review's.
-      const mayProbe = groups.length > 1 || (probeAgreeing && calls.separate === 0);
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate) {
-        const added = await refine(leader);
-        if (added.length > 0) {
-          queue.push(...added);
-          continue;
-        }
-        if (groups[leader]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(leader)]!.code)) continue;
+      if (mayProbe(leader) && left() >= 1) {
+        await refine(leader);
+        continue;
       }
       // Leftover budget: rematch the leader against the runner-up on further distinguishing inputs
       // until the leader is confident enough.
-      if (groups.length > 1 && budget() - used() >= 2 && post[leader]! < confidence) {
-        const runnerUp = argmax(post.map((p, g) => (g === leader ? -1 : p)));
+      if (groups.length > 1 && left() >= 2 && post[leader]! < confidence) {
+        const r = rank().filter((g) => g !== leader);
+        const runnerUp = r[argmax(r.map((g) => post[g]!))]!;
         const before = used();
-        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        await play(leader, runnerUp, left(), "rematch: the leader was not yet confident");
         if (used() !== before) continue;
       }
+      if (await probeRunnerUp(post, leader)) continue;
       break;
     }
-
   }
 
   const k = groups.length;
   const post = posterior(prior(), votes);
-  const win = argmax(post);
+  const win = mostProbable(post);
+  const order = rank();
+  const id = (g: number): string => `c${order.indexOf(g) + 1}`;
+  for (const [m, [a, b]] of matchPositions) {
+    m.a = id(a);
+    m.b = id(b);
+  }
 
   const clusterMatches = matches.length;
-  // Members in sample-index order (late members come after the early ones in `kept`).
-  const winMembers = [...groups[win]!].sort((x, y) => kept[x]!.index - kept[y]!.index).map((p) => kept[p]!);
+  const winMembers = groups[win]!.map((p) => kept[p]!);
   const reviewed = codeReview
-    ? await reviewCluster(id(win), winMembers, env, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length })
+    ? await reviewCluster(id(win), winMembers, env, Math.max(0, left()), { confidence, minGain, agreedInputs: cls.trusted.length })
     : null;
   if (reviewed) {
     calls.judge += reviewed.judgeCalls;
     matches.push(...reviewed.matches);
   }
-  // Members agree on every trusted input; the lowest sample index stands for the cluster (late
-  // members come after the early ones in `kept`, so this is not always groups[win][0]).
-  const lowest = (g: number): number => groups[g]!.reduce((best, p) => (kept[p]!.index < kept[best]!.index ? p : best), groups[g]![0]!);
-  const winner = reviewed?.pick ?? kept[lowest(win)]!;
+  // One rule for the pick inside the cluster, reviewed or not (review.ts, chooseProgram).
+  const programs = reviewed?.programs ?? programsOf(winMembers);
+  const chosen = reviewed?.chosen ?? chooseProgram(programs);
+  const winner = programs[chosen]![0]!;
   const judged = votes.length;
   const found =
     k === 1
@@ -462,16 +517,16 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   let reason = found;
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
-    reason += `; a code review of its ${reviewed.programs} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
+    reason += `; a code review of its ${programs.length} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
   } else if (reviewed) {
     const m = reviewed.matches.length;
-    reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
-  } else if (k === 1) reason += "; selected the lowest-index one";
-  const clusters: Cluster[] = groups.map((g, gi) =>
+    reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
+  } else if (k === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
+  const clusters: Cluster[] = order.map((g) =>
     clusterTrace(
-      id(gi),
-      g.map((p) => kept[p]!.index).sort((x, y) => x - y),
-      work.cells[lowest(gi)]!,
+      id(g),
+      groups[g]!.map((p) => kept[p]!.index).sort((x, y) => x - y),
+      work.cells[lowest(g)]!,
       work.inputs,
     ),
   );

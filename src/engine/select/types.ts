@@ -95,8 +95,8 @@ export interface SelectOptions {
   clusterPriorExponent?: number;
   /**
    * sstar: when every candidate agrees on every usable input but their code differs, spend one
-   * `separate` call probing for a hidden difference. Default true. With schedule "value", false
-   * also stops probing the leading cluster (every call goes to matches).
+   * `separate` call probing for a hidden difference. Default true. False turns probing off
+   * altogether, in either schedule: no cluster is probed (every call goes to matches).
    */
   probeAgreeing?: boolean;
   /**

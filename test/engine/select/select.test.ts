@@ -136,7 +136,7 @@ describe("select: sstar", () => {
     const rec: Recorder = { judge: [], separate: [], executed: 0 };
     const t = await select("sstar", w.candidates, w.inputs, env(w, rightJudge(new Set([2, 3])), rec));
     expect(rec.separate[0]![0]).toBe(0);
-    expect(t.clusters.map((c) => c.members)).toEqual([[0, 1], [4], [2, 3]]);
+    expect(t.clusters.map((c) => c.members)).toEqual([[0, 1], [2, 3], [4]]);
     expect([2, 3]).toContain(t.selection.selectedSample);
     expect(rec.separate.length + rec.judge.length).toBeLessThanOrEqual(defaultCallBudget(3));
     expect(t.inputs.some((i) => i.origin === "separating")).toBe(true);
@@ -151,7 +151,7 @@ describe("select: sstar", () => {
     expect(rec.judge).toHaveLength(0);
     expect(t.clusters).toHaveLength(1);
     expect(t.selection.selectedSample).toBe(0);
-    expect(t.selection.reason).toMatch(/agree on every usable input; selected the lowest-index one/);
+    expect(t.selection.reason).toMatch(/agree on every usable input; each program once, so the lowest-index one: sample 0/);
     // The same world, but the probe's inputs expose candidate 2 as different: it becomes a
     // cluster of its own and a correct judge picks it, within the budget for 2 clusters.
     const loud = world(same, { extra: (c) => (c === 2 ? "right" : "wrong") });
