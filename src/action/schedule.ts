@@ -189,7 +189,7 @@ export function decisionOutputs(compared: CompareJobResult): Partial<ScheduleOut
   return {
     "pass-rate": rateText(compared.passRate),
     "baseline-pass-rate": compared.baselinePassRate === null ? "" : rateText(compared.baselinePassRate),
-    "p-value": c ? String(c.paired.pValue) : "",
+    "p-value": c ? String(Number(c.paired.pValue.toPrecision(12))) : "",
     regression: String(compared.regression),
     incomplete: String(compared.incomplete),
     results: JSON.stringify(results),

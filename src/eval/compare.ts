@@ -269,10 +269,11 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
   const missing: string[] = [];
   const allowed = maxNotAttemptedPct / 100;
   const own = runIncompleteness(current, maxNotAttemptedPct);
+  // The first reason that applies: the later ones follow from the earlier.
   if (current.problems.length === 0) missing.push("this run evaluated no problem");
   else if (own !== null) missing.push(own);
-  if (common === 0 && current.problems.length > 0) missing.push("no problem was evaluated in both this run and the baseline");
-  else if (common > 0 && sharedGraded < (1 - allowed) * common) {
+  else if (common === 0) missing.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common) {
     const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
     missing.push(
       `only ${sharedGraded} of the ${common} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` +

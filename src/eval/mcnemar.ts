@@ -7,14 +7,23 @@ export function mcnemarExactP(b: number, c: number): number {
   if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0) throw new Error(`discordant counts must be whole numbers >= 0, got ${b} and ${c}`);
   const n = b + c;
   if (n === 0) return 1;
-  // P(X <= min(b, c)) for X ~ Binomial(n, 1/2), summed in log space so large n does not overflow.
+  // P(X <= min(b, c)) for X ~ Binomial(n, 1/2). Term by term from 2^-n (exact for small n); in log
+  // space once 2^-n would underflow.
   const k = Math.min(b, c);
-  const logHalfN = -n * Math.LN2;
-  let logChoose = 0;
   let tail = 0;
-  for (let i = 0; i <= k; i++) {
-    if (i > 0) logChoose += Math.log(n - i + 1) - Math.log(i);
-    tail += Math.exp(logChoose + logHalfN);
+  if (n <= 1000) {
+    let term = 0.5 ** n;
+    for (let i = 0; i <= k; i++) {
+      tail += term;
+      term = (term * (n - i)) / (i + 1);
+    }
+  } else {
+    const logHalfN = -n * Math.LN2;
+    let logChoose = 0;
+    for (let i = 0; i <= k; i++) {
+      if (i > 0) logChoose += Math.log(n - i + 1) - Math.log(i);
+      tail += Math.exp(logChoose + logHalfN);
+    }
   }
   return Math.min(1, 2 * tail);
 }

@@ -28,7 +28,7 @@ describe("McNemar's exact test", () => {
   it("matches known values (R: binom.test(min(b, c), b + c)$p.value; scipy.stats.binomtest)", () => {
     expect(mcnemarExactP(10, 2)).toBeCloseTo(0.03857422, 8); // 2 * (1 + 12 + 66) / 4096
     expect(mcnemarExactP(2, 10)).toBeCloseTo(0.03857422, 8); // two-sided: symmetric
-    expect(mcnemarExactP(6, 0)).toBeCloseTo(0.03125, 10); // 2 / 64
+    expect(mcnemarExactP(6, 0)).toBe(0.03125); // 2 / 64, exactly
     expect(mcnemarExactP(5, 0)).toBeCloseTo(0.0625, 10);
     expect(mcnemarExactP(8, 3)).toBeCloseTo(0.2265625, 8); // 2 * (1 + 11 + 55 + 165) / 2048
     expect(mcnemarExactP(25, 10)).toBeCloseTo(0.0166738478, 9); // exact rational: 2 * sum(C(35, i), i <= 10) / 2^35
@@ -38,6 +38,7 @@ describe("McNemar's exact test", () => {
   });
   it("stays exact for large counts (log space), and refuses bad counts", () => {
     expect(mcnemarExactP(600, 500)).toBeCloseTo(0.00281954499, 10); // exact rational, as above
+    expect(mcnemarExactP(1000, 900)).toBeCloseTo(0.0231088451, 9); // log space past n = 1000
     expect(mcnemarExactP(2000, 0)).toBe(0);
     expect(() => mcnemarExactP(-1, 2)).toThrow(/whole numbers/);
     expect(() => mcnemarExactP(1.5, 2)).toThrow(/whole numbers/);
