@@ -393,10 +393,12 @@ export async function evaluateProblem(
   let baselines: Pick[];
   let candidateGrades: Grade[];
   try {
-    const selectedPromise = pick(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code);
-    const baselinePromises = report.baselines.map((b) => pick(b.strategy, b.selectedSample, b.selectedSample === null ? undefined : codeOf.get(b.selectedSample)));
-    candidateGrades = await Promise.all([...new Set(codeOf.values())].map(gradeCode));
-    [selected, baselines] = await Promise.all([selectedPromise, Promise.all(baselinePromises)]);
+    // One Promise.all over every grading, so a sandbox failure in any of them is handled once.
+    [selected, baselines, candidateGrades] = await Promise.all([
+      pick(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
+      Promise.all(report.baselines.map((b) => pick(b.strategy, b.selectedSample, b.selectedSample === null ? undefined : codeOf.get(b.selectedSample)))),
+      Promise.all([...new Set(codeOf.values())].map(gradeCode)),
+    ]);
   } catch (error) {
     // Grading failed in the sandbox itself (the recorder holds the error): nothing was graded.
     const why = classifyAttempt(facts({ ...(report.stopped !== undefined ? { stopped: report.stopped } : {}) })) ?? { cause: "sandbox-unavailable" as const, detail: errorFacts(error).message };
