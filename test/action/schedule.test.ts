@@ -11,6 +11,8 @@ import { makeRepoPair } from "../github/helpers.ts";
 import { config, problem, results, shards } from "../eval/helpers.ts";
 import type { ProblemResult } from "../../src/eval/results.ts";
 import { EVENTS, runEntry } from "./harness.ts";
+import { writeSpecs } from "../../src/spec/write.ts";
+import { nightlySpecs, problemId, startNightlyModel } from "../eval/nightly-fixture.ts";
 
 const TOKEN = "ghs_scheduleTOKEN0123";
 const cleanup: string[] = [];
@@ -152,4 +154,44 @@ describe("schedule: the regression check", () => {
       await gh.close();
     }
   });
+
+  it("a shard job evaluates with confirm: a problem that fails once and passes on the retry is flaky; a revoked key makes an incomplete shard", async () => {
+    const p = await repo();
+    const ids = [1, 2, 3].map(problemId);
+    await writeSpecs(nightlySpecs(3), join(p.work, "problems"));
+    await writeFile(join(p.work, "eval", "baseline.json"), JSON.stringify(results(ids.map((id) => problem({ id })), config(ids))));
+    const model = await startNightlyModel(3);
+    model.flakyOnce.add(problemId(2));
+    const gh = await startFakeGitHub({ token: TOKEN });
+    const shard = (baseUrl: string) =>
+      runEntry({
+        eventName: "schedule",
+        eventFile: join(EVENTS, "schedule.json"),
+        workspace: p.work,
+        apiUrl: gh.url,
+        inputs: { "github-token": TOKEN, mode: "schedule", problems: "problems/*.yaml", shard: "1/1", confirm: "1", "base-url": baseUrl, model: "scripted", samples: "1", rounds: "0", selection: "first", sandbox: "auto" },
+      });
+    try {
+      const run = await shard(model.server.url);
+      expect(run.exitCode, run.visible).toBe(0);
+      expect(run.stdout).toContain("confirm add-02: passed on retry 1 of 1: flaky, not counted as a regression");
+      expect(model.generations.get(problemId(2))).toBe(2); // the retry asked the model again: no reply cache
+      expect(run.outputs).toMatchObject({ "pass-rate": "0.6667", incomplete: "false", regression: "false" });
+      expect(JSON.parse(run.outputs.results!)).toMatchObject({ shard: "1/1", summary: { graded: 3, flaky: 1, solved: 2 } });
+      expect(gh.requests).toHaveLength(0);
+
+      // The key is refused: every problem not attempted. The shard still succeeds (the final job decides), says so, and sets incomplete.
+      model.refuseKey = true;
+      // A new night: no partial results, no reply cache (it would replay the answers).
+      for (const dir of ["sstar-result", ".sstar-cache"]) await rm(join(p.work, dir), { recursive: true, force: true });
+      const refused = await shard(model.server.url);
+      expect(refused.exitCode, refused.visible).toBe(0);
+      expect(refused.stdout).toMatch(/::warning::shard 1\/1 incomplete: 3 of 3 problems \(100%25\) could not be attempted, more than the allowed 10%25: 3 model endpoint refused the credentials/);
+      expect(refused.outputs).toMatchObject({ incomplete: "true", regression: "false", "pass-rate": "0.0000" });
+      expect(gh.requests).toHaveLength(0);
+    } finally {
+      await model.server.close();
+      await gh.close();
+    }
+  }, 120_000);
 });

@@ -36,13 +36,17 @@ export interface NightlyModel {
   flakyOnce: Set<string>;
   /** Generation requests answered so far, by problem id. */
   generations: Map<string, number>;
+  /** Answer every request with 401 (a revoked key). */
+  refuseKey: boolean;
 }
 
 export async function startNightlyModel(count: number): Promise<NightlyModel> {
   const broken = new Set<string>();
   const flakyOnce = new Set<string>();
   const generations = new Map<string, number>();
+  const state = { refuseKey: false };
   const reply = (req: ScriptRequest) => {
+    if (state.refuseKey) return { fault: "status" as const, status: 401, body: { error: { message: "Incorrect API key provided" } } };
     const k = Array.from({ length: count }, (_, i) => i + 1).find((n) => req.text.includes(`problem tag: ${problemId(n)})`));
     if (k === undefined || req.system !== SYSTEM_PROMPTS.generate) return { fault: "status" as const, status: 400, body: { error: { message: "no scripted answer" } } };
     const id = problemId(k);
@@ -53,7 +57,19 @@ export async function startNightlyModel(count: number): Promise<NightlyModel> {
     return "```python\n" + code + "\n```";
   };
   const server = await startScriptedChatServer([{ name: "model", reply }]);
-  return { server, count, broken, flakyOnce, generations };
+  return {
+    server,
+    count,
+    broken,
+    flakyOnce,
+    generations,
+    get refuseKey() {
+      return state.refuseKey;
+    },
+    set refuseKey(value: boolean) {
+      state.refuseKey = value;
+    },
+  };
 }
 
 /** S* settings that make one model call per problem: one sample, no debugging, the `first` pick. */
