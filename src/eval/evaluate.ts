@@ -10,15 +10,16 @@ import { classifyAttempt, errorFacts, type CallRecord, type ErrorFacts, type Not
 import type { ProblemSpec } from "../spec/schema.ts";
 import { canonicalJson, specHash, specSetHash } from "./hash.ts";
 import {
+  addUsage,
   EVAL_RESULTS_KIND,
   EVAL_RESULTS_VERSION,
   roundUsd,
   sortById,
   summarize,
+  zeroUsage,
   type ConfirmRun,
   type EvalConfig,
   type EvalResults,
-  type EvalUsage,
   type Grade,
   type Pick,
   type ProblemResult,
@@ -247,8 +248,6 @@ function endedBy(reason: "interrupted" | "deadline"): NotAttempted {
     : { cause: "interrupted", detail: "the run was stopped before this problem started" };
 }
 
-const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
-
 function noPick(strategy: string, spec: ProblemSpec): Pick {
   return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
 }
@@ -299,7 +298,7 @@ async function confirmProblem(
     };
     const r = await evaluateProblem(spec, hash, { model, sandbox: deps.sandbox }, solveOptions, now, run);
     if (run.ended() !== undefined && r.outcome === "not-attempted") break;
-    for (const k of ["calls", "cachedCalls", "promptTokens", "completionTokens", "costUsd"] as const) usage[k] += r.usage[k];
+    addUsage(usage, r.usage);
     runs.push({
       outcome: r.outcome,
       hiddenPassed: r.selected.hiddenPassed,

@@ -143,7 +143,15 @@ export function evalResultsJsonSchemaText(): string {
   return `${JSON.stringify(evalResultsJsonSchema(), null, 2)}\n`;
 }
 
-const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+export const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+
+export function addUsage(into: EvalUsage, u: EvalUsage): void {
+  into.calls += u.calls;
+  into.cachedCalls += u.cachedCalls;
+  into.promptTokens += u.promptTokens;
+  into.completionTokens += u.completionTokens;
+  into.costUsd += u.costUsd;
+}
 
 /** Totals over problem results; every count is recomputed, never trusted from a file. */
 export function summarize(problems: readonly ProblemResult[]): EvalSummary {
@@ -156,17 +164,10 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
   let errors = 0;
   let flaky = 0;
   let wallMs = 0;
-  const addUsage = (u: EvalUsage): void => {
-    usage.calls += u.calls;
-    usage.cachedCalls += u.cachedCalls;
-    usage.promptTokens += u.promptTokens;
-    usage.completionTokens += u.completionTokens;
-    usage.costUsd += u.costUsd;
-  };
   for (const p of problems) {
     // Spending and time count whatever happened; rates count only what was graded.
-    addUsage(p.usage);
-    if (p.confirm) addUsage(p.confirm.usage);
+    addUsage(usage, p.usage);
+    if (p.confirm) addUsage(usage, p.confirm.usage);
     wallMs += p.wallMs + p.gradeMs;
     if (p.status === "error") errors++;
     if (p.outcome === "not-attempted") {
