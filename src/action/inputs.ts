@@ -47,6 +47,12 @@ export interface ActionInputs {
   results: string | undefined;
   /** schedule mode: trend file to append to. */
   trend: string | undefined;
+  /** schedule mode: re-solve newly failing problems this many times (fresh samples); a pass makes them flaky. */
+  confirm: number;
+  /** schedule mode: significance level of McNemar's exact test. */
+  alpha: number;
+  /** schedule mode: percentage of problems not attempted above which the run is incomplete. */
+  maxNotAttempted: number;
 }
 
 /** Defaults, the same as action.yml's, for inputs read outside a runner (local runs, tests). */
@@ -71,6 +77,9 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   shard: "",
   results: "",
   "max-drop": "5",
+  confirm: "0",
+  alpha: "0.05",
+  "max-not-attempted": "10",
 };
 
 export class InputError extends Error {
@@ -187,6 +196,23 @@ const schema = z.object({
     }
     return n;
   }),
+  confirm: z.string().regex(/^\d{1,2}$/, "must be a whole number of retries from 0 to 99").transform(Number),
+  alpha: z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (v === "" || !(n > 0 && n < 1)) {
+      ctx.addIssue({ code: "custom", message: `must be a probability between 0 and 1 (exclusive), like 0.05, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  "max-not-attempted": z.string().transform((v, ctx) => {
+    const n = Number(v.replace(/%$/, ""));
+    if (v === "" || !Number.isFinite(n) || n < 0 || n > 100) {
+      ctx.addIssue({ code: "custom", message: `must be a percentage from 0 to 100, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
 });
 
 export const INPUT_NAMES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
@@ -252,6 +278,9 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     shard: v.shard,
     results: v.results,
     trend: v.trend,
+    confirm: v.confirm,
+    alpha: v.alpha,
+    maxNotAttempted: v["max-not-attempted"],
   };
 }
 

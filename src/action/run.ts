@@ -7,9 +7,8 @@ import { join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import { DEFAULT_SOLVE_OPTIONS, solve, type SolveOptions } from "../engine/index.ts";
 import type { SolveReport } from "../engine/report.ts";
-import { evalProgressLine, parseShard, runCompareJob, runEvalJob, runMergeJob, regressionIssue } from "../eval/index.ts";
 import { GitCommandManager } from "../github/git.ts";
-import { createOctokit, GitHubHelper, markerFor, permissionAtLeast } from "../github/github.ts";
+import { createOctokit, GitHubHelper, permissionAtLeast } from "../github/github.ts";
 import { isSolved, publish, publishRefusal, type PublishOutcome } from "../github/publish.ts";
 import type { ProblemRef, Refusal } from "../github/text.ts";
 import { createModelClient, redact } from "../model/index.ts";
@@ -20,6 +19,7 @@ import { createSandbox } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs, parseIssueBody, type ProblemSpec } from "../spec/index.ts";
 import { readBundle, reportFileFor, writeBundle, type Bundle } from "./bundle.ts";
+import { emptyScheduleOutputs, runSchedule, SCHEDULE_OUTPUT_NAMES } from "./schedule.ts";
 import type { ActionContext } from "./context.ts";
 import { inputSecrets, type ActionInputs } from "./inputs.ts";
 import { ProgressLog, type GroupSink } from "./progress.ts";
@@ -33,7 +33,7 @@ export interface ActionIO extends GroupSink {
   appendSummary(markdown: string): Promise<void>;
 }
 
-export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path"] as const;
+export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", ...SCHEDULE_OUTPUT_NAMES] as const;
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
 
 export interface ActionResult {
@@ -69,7 +69,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   const clean = (text: string) => redact(text, secrets);
   const resultDir = resolve(ctx.workspace, inputs.resultDir);
   const result: ActionResult = {
-    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir },
+    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, ...emptyScheduleOutputs() },
     target: "skip",
     published: [],
     refusals: [],
@@ -439,10 +439,7 @@ async function solveOne(name: string, spec: ProblemSpec, shared: Awaited<ReturnT
   }
 }
 
-const REGRESSION_KEY = "regression";
-const REGRESSION_LABEL = "sstar-regression";
-
-/** schedule: evaluate (one shard, or everything), or merge shard results; then compare and open/update/close the regression issue. */
+/** schedule: evaluate or merge, then compare and keep the regression issue (src/action/schedule.ts). */
 async function regression(
   inputs: ActionInputs,
   ctx: ActionContext,
@@ -451,71 +448,5 @@ async function regression(
   result: ActionResult,
   clean: (s: string) => string,
 ): Promise<ActionResult> {
-  const resultDir = resolve(ctx.workspace, inputs.resultDir);
-  await mkdir(resultDir, { recursive: true });
-  const resultsPath = join(resultDir, inputs.shard !== undefined ? `results-${inputs.shard.replace("/", "-of-")}.json` : "results.json");
-  if (inputs.results !== undefined) {
-    const files = (await fg(inputs.results, { cwd: ctx.workspace, onlyFiles: true, absolute: true })).sort();
-    if (files.length === 0) throw new Error(`input "results": no file matches ${inputs.results}`);
-    io.startGroup(`merge ${files.length} results files`);
-    await runMergeJob(files, resultsPath);
-    io.endGroup();
-  } else {
-    const loaded = await loadSpecs([join(ctx.workspace, inputs.problems)]);
-    for (const e of loaded.errors) io.error(formatSpecError(e), relative(ctx.workspace, e.file));
-    // The reply cache lets a rerun of a failed shard replay the calls it already made.
-    const shared = await openSolvers(inputs, env, io, join(ctx.workspace, ".sstar-cache", "model"));
-    try {
-      io.startGroup(`evaluate ${loaded.specs.length} problems${inputs.shard !== undefined ? ` (shard ${inputs.shard})` : ""}`);
-      await runEvalJob({
-        specs: loaded.specs,
-        model: shared.model,
-        sandbox: shared.sandbox,
-        solve: shared.options,
-        out: resultsPath,
-        ...(inputs.shard !== undefined ? { shard: parseShard(inputs.shard, 'input "shard"') } : {}),
-        onProgress: (e) => {
-          const line = evalProgressLine(e);
-          if (line !== null) io.info(line);
-        },
-      });
-      io.endGroup();
-    } finally {
-      await shared.sandbox.close();
-    }
-    if (inputs.shard !== undefined) {
-      // A shard only evaluates; the final job merges and compares.
-      result.outputs["report-path"] = resultsPath;
-      return result;
-    }
-  }
-  const compared = await runCompareJob({
-    current: resultsPath,
-    baseline: join(ctx.workspace, inputs.baselinePath),
-    allowMissingBaseline: true,
-    maxDropPct: inputs.maxDrop,
-    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
-    commit: ctx.sha,
-  });
-  await writeFile(join(resultDir, "report.md"), clean(compared.markdown));
-  await io.appendSummary(clean(compared.markdown));
-  result.outputs["report-path"] = resultDir;
-  result.outputs.solved = String(!compared.regression);
-  // The step fails on a regression whether or not a token lets it open the issue.
-  if (compared.regression) result.failure = `solve rate dropped beyond ${inputs.maxDrop} points`;
-  if (inputs.githubToken === "") {
-    if (compared.regression) io.warning('no regression issue opened: input "github-token" is empty (needs issues: write)');
-  } else {
-    const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
-    if (compared.regression && compared.comparison !== null) {
-      const issue = regressionIssue(compared.comparison, { ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), commit: ctx.sha });
-      const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(`${markerFor(REGRESSION_KEY)}\n${issue.body}`), labels: [REGRESSION_LABEL] });
-      io.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
-      result.failure = `solve rate dropped beyond ${inputs.maxDrop} points (issue #${ref.number})`;
-    } else if (!compared.regression) {
-      const closed = await github.closeIssue({ key: REGRESSION_KEY, label: REGRESSION_LABEL, comment: `The latest nightly run shows no regression${ctx.runUrl !== undefined ? ` ([workflow run](${ctx.runUrl}))` : ""}. Closing.` });
-      if (closed !== undefined) io.info(`no regression: closed issue #${closed}`);
-    }
-  }
-  return result;
+  return runSchedule(inputs, ctx, io, result, clean, (cacheDir) => openSolvers(inputs, env, io, cacheDir));
 }

@@ -1,13 +1,21 @@
-// Comparing a run with a baseline: solve rates with confidence intervals, per-problem changes, cost,
-// and the regression decision.
+// Comparing a run with a baseline: a paired decision on the problems both runs graded, per-problem
+// changes, cost, and what kept the comparison from being complete.
 //
-// Decision (documented in docs/eval.md): a regression is a drop in solve rate, in percentage
-// points, strictly greater than `maxDropPct`, measured on the problems both runs graded (so adding
-// or removing problems never looks like a regression). The Wilson intervals are shown to say how
-// much a difference can be noise, but do not decide: with a few dozen problems a 95% interval is
-// +-10 to 15 points wide and would hide every real regression.
+// Decision (documented in docs/eval.md): the comparison is *incomplete* (never a regression) when
+// more than `maxNotAttemptedPct` of this run's problems could not be attempted, when the problems
+// graded in both runs cover less than (100 - maxNotAttemptedPct)% of the problems evaluated in both,
+// or when they are too few for the test to reject at `alpha` at all. Otherwise it is a regression
+// when the pass rate on the problems graded in both (flaky ones left out) dropped by at least
+// `maxDropPct` points AND McNemar's exact test on the discordant pairs rejects "no change" at
+// `alpha` (p <= alpha). Each run's own rate keeps its Wilson interval, for reading, not deciding.
 import { canonicalJson } from "./hash.ts";
-import type { EvalResults, ProblemResult } from "./results.ts";
+import { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
+import { CAUSE_TEXT, type NotAttemptedCause } from "./outcome.ts";
+import { isFlaky, type EvalResults, type ProblemResult } from "./results.ts";
+
+export const DEFAULT_MAX_DROP_PP = 5;
+export const DEFAULT_ALPHA = 0.05;
+export const DEFAULT_MAX_NOT_ATTEMPTED_PCT = 10;
 
 export interface Interval {
   low: number;
@@ -26,17 +34,24 @@ export function wilsonInterval(successes: number, n: number, z = 1.96): Interval
 }
 
 export interface RunStats {
+  /** Problems evaluated, attempted or not. */
   problems: number;
+  /** Problems attempted (passed + failed): the denominator of the rates. */
+  graded: number;
+  notAttempted: number;
+  notAttemptedByCause: Record<string, number>;
   solved: number;
   rate: number;
   ci: Interval;
   oracle: number;
   oracleRate: number;
-  /** Strategy -> share of problems its pick solved. */
+  /** Strategy -> share of the graded problems its pick solved. */
   baselines: Record<string, number>;
   costUsd: number;
   calls: number;
   tokens: number;
+  /** Solve plus grading time, summed over problems. */
+  wallMs: number;
   model: string;
 }
 
@@ -48,50 +63,104 @@ export interface ProblemChange {
   before: string;
 }
 
+export interface NotAttemptedProblem {
+  id: string;
+  cause: NotAttemptedCause | "unknown";
+  detail: string;
+}
+
+/** The paired comparison on the problems graded in both runs (flaky ones left out). */
+export interface Paired {
+  shared: number;
+  baselinePassed: number;
+  currentPassed: number;
+  baselineRate: number;
+  currentRate: number;
+  /** currentRate - baselineRate, in percentage points (negative: a drop). */
+  deltaPp: number;
+  /** Discordant pairs: passed before and fail now (b), failed before and pass now (c). */
+  newlyFailing: number;
+  newlyPassing: number;
+  bothPassed: number;
+  bothFailed: number;
+  /** McNemar's exact two-sided p-value on (b, c). */
+  pValue: number;
+}
+
+export type Decision = "regression" | "no-regression" | "incomplete";
+
+export interface CompareOptions {
+  maxDropPct: number;
+  alpha?: number;
+  maxNotAttemptedPct?: number;
+}
+
 export interface Comparison {
   current: RunStats;
   baseline: RunStats;
-  /** Problems graded in both runs. */
-  common: number;
-  /** Solve rates on the common problems, and the change in percentage points (negative: a drop). */
-  commonRate: { current: number; baseline: number; deltaPp: number };
-  maxDropPct: number;
+  decision: Decision;
   regression: boolean;
-  /** One sentence: why this is or is not a regression. */
+  incomplete: boolean;
+  /** Why the comparison is incomplete (empty when it is not): one clause each. */
+  missing: string[];
+  /** Problems evaluated in both runs (graded or not). */
+  common: number;
+  paired: Paired;
+  maxDropPct: number;
+  alpha: number;
+  maxNotAttemptedPct: number;
+  /** One sentence: why this is, is not, or cannot be called a regression. */
   verdict: string;
+  /** Passed in the baseline, fail now (and on every --confirm retry). */
   newlyFailing: ProblemChange[];
   newlyPassing: ProblemChange[];
+  /** Failed now, passed on a --confirm retry: reported, left out of the decision. */
+  flaky: ProblemChange[];
+  /** This run's problems that could not be attempted, and the baseline's. */
+  notAttempted: NotAttemptedProblem[];
+  baselineNotAttempted: NotAttemptedProblem[];
   /** In the current run only / in the baseline only. */
   added: string[];
   removed: string[];
   cost: { current: number; baseline: number; deltaUsd: number; deltaPct: number | null };
+  wall: { currentMs: number; baselineMs: number };
   /** Configuration that differs from the baseline (model, settings, ...): expected when trying a new model. */
   configChanges: string[];
 }
 
 function stats(r: EvalResults): RunStats {
-  const n = r.summary.problems;
+  const s = r.summary;
+  const n = s.graded;
   const baselines: Record<string, number> = {};
-  for (const [k, v] of Object.entries(r.summary.baselines)) baselines[k] = n === 0 ? 0 : v / n;
+  for (const [k, v] of Object.entries(s.baselines)) baselines[k] = n === 0 ? 0 : v / n;
   return {
-    problems: n,
-    solved: r.summary.solved,
-    rate: n === 0 ? 0 : r.summary.solved / n,
-    ci: wilsonInterval(r.summary.solved, n),
-    oracle: r.summary.oracle,
-    oracleRate: n === 0 ? 0 : r.summary.oracle / n,
+    problems: s.problems,
+    graded: n,
+    notAttempted: s.notAttempted,
+    notAttemptedByCause: s.notAttemptedByCause,
+    solved: s.solved,
+    rate: n === 0 ? 0 : s.solved / n,
+    ci: wilsonInterval(s.solved, n),
+    oracle: s.oracle,
+    oracleRate: n === 0 ? 0 : s.oracle / n,
     baselines,
-    costUsd: r.summary.usage.costUsd,
-    calls: r.summary.usage.calls,
-    tokens: r.summary.usage.promptTokens + r.summary.usage.completionTokens,
+    costUsd: s.usage.costUsd,
+    calls: s.usage.calls,
+    tokens: s.usage.promptTokens + s.usage.completionTokens,
+    wallMs: s.wallMs,
     model: r.config.model,
   };
 }
 
 function gradeText(p: ProblemResult): string {
+  if (p.outcome === "not-attempted") return `not attempted (${p.notAttempted?.detail ?? "unknown cause"})`;
   const s = p.selected;
   if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
-  return s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const text = s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const retries = p.confirm?.runs;
+  if (!retries || retries.length === 0) return text;
+  const passedOn = retries.findIndex((r) => r.outcome === "passed");
+  return passedOn >= 0 ? `${text}, then passes on retry ${passedOn + 1}` : `${text}, and on ${retries.length} ${retries.length === 1 ? "retry" : "retries"}`;
 }
 
 function configChanges(current: EvalResults, baseline: EvalResults): string[] {
@@ -108,52 +177,146 @@ function configChanges(current: EvalResults, baseline: EvalResults): string[] {
   return out;
 }
 
-export function compareResults(current: EvalResults, baseline: EvalResults, options: { maxDropPct: number }): Comparison {
+function notAttemptedOf(r: EvalResults): NotAttemptedProblem[] {
+  return r.problems
+    .filter((p) => p.outcome === "not-attempted")
+    .map((p) => ({ id: p.id, cause: p.notAttempted?.cause ?? "unknown", detail: p.notAttempted?.detail ?? p.error ?? "no detail recorded" }));
+}
+
+/** "3 model endpoint unreachable (first: <detail>), 1 sandbox unavailable" */
+function causesText(problems: readonly NotAttemptedProblem[]): string {
+  const byCause = new Map<string, NotAttemptedProblem[]>();
+  for (const p of problems) byCause.set(p.cause, [...(byCause.get(p.cause) ?? []), p]);
+  return [...byCause.entries()]
+    .sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1))
+    .map(([cause, ps]) => `${ps.length} ${cause === "unknown" ? "unknown cause" : CAUSE_TEXT[cause as NotAttemptedCause]} (${ps[0]!.detail})`)
+    .join(", ");
+}
+
+export function formatP(p: number): string {
+  return p < 0.0001 ? "< 0.0001" : String(Number(p.toPrecision(3)));
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 10) / 10}%`;
+}
+
+export function compareResults(current: EvalResults, baseline: EvalResults, options: CompareOptions): Comparison {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
   if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
+  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
+
   const before = new Map(baseline.problems.map((p) => [p.id, p]));
   const nowIds = new Set(current.problems.map((p) => p.id));
   const newlyFailing: ProblemChange[] = [];
   const newlyPassing: ProblemChange[] = [];
+  const flaky: ProblemChange[] = [];
   let common = 0;
-  let commonNow = 0;
-  let commonBefore = 0;
+  let sharedGraded = 0;
+  const counts = { bothPassed: 0, bothFailed: 0, b: 0, c: 0 };
   for (const p of current.problems) {
-    const b = before.get(p.id);
-    if (!b) continue;
+    const prior = before.get(p.id);
+    if (!prior) continue;
     common++;
-    if (p.selected.passed) commonNow++;
-    if (b.selected.passed) commonBefore++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(b) };
-    if (b.selected.passed && !p.selected.passed) newlyFailing.push(change);
-    if (!b.selected.passed && p.selected.passed) newlyPassing.push(change);
+    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
+    sharedGraded++;
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
+    if (isFlaky(p)) {
+      flaky.push(change);
+      continue;
+    }
+    const was = prior.outcome === "passed";
+    const is = p.outcome === "passed";
+    if (was && is) counts.bothPassed++;
+    else if (!was && !is) counts.bothFailed++;
+    else if (was) {
+      counts.b++;
+      newlyFailing.push(change);
+    } else {
+      counts.c++;
+      newlyPassing.push(change);
+    }
   }
-  const byId = (x: ProblemChange, y: ProblemChange): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  newlyFailing.sort(byId);
-  newlyPassing.sort(byId);
-  const rateNow = common === 0 ? 0 : commonNow / common;
-  const rateBefore = common === 0 ? 0 : commonBefore / common;
-  const deltaPp = round2((rateNow - rateBefore) * 100);
-  const regression = common > 0 && -deltaPp > options.maxDropPct;
-  const verdict =
-    common === 0
-      ? "No problem is graded in both runs: nothing to compare."
-      : regression
-        ? `Regression: the solve rate dropped ${Math.abs(deltaPp)} points on ${common} common problems (allowed: ${options.maxDropPct}).`
-        : deltaPp < 0
-          ? `Within the threshold: the solve rate dropped ${Math.abs(deltaPp)} points on ${common} common problems (allowed: ${options.maxDropPct}).`
-          : `No regression: the solve rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} on ${common} common problems.`;
+  const byId = (x: { id: string }, y: { id: string }): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  for (const list of [newlyFailing, newlyPassing, flaky]) list.sort(byId);
+
+  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
+  const baselinePassed = counts.bothPassed + counts.b;
+  const currentPassed = counts.bothPassed + counts.c;
+  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
+  const currentRate = shared === 0 ? 0 : currentPassed / shared;
+  const deltaPp = round2((currentRate - baselineRate) * 100);
+  const pValue = mcnemarExactP(counts.b, counts.c);
+  const paired: Paired = {
+    shared,
+    baselinePassed,
+    currentPassed,
+    baselineRate,
+    currentRate,
+    deltaPp,
+    newlyFailing: counts.b,
+    newlyPassing: counts.c,
+    bothPassed: counts.bothPassed,
+    bothFailed: counts.bothFailed,
+    pValue,
+  };
+
+  // What keeps the comparison from deciding, if anything.
+  const notAttempted = notAttemptedOf(current);
+  const baselineNotAttempted = notAttemptedOf(baseline);
+  const missing: string[] = [];
+  const allowed = maxNotAttemptedPct / 100;
+  const own = runIncompleteness(current, maxNotAttemptedPct);
+  // The first reason that applies: the later ones follow from the earlier.
+  if (current.problems.length === 0) missing.push("this run evaluated no problem");
+  else if (own !== null) missing.push(own);
+  else if (common === 0) missing.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common) {
+    const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
+    missing.push(
+      `only ${sharedGraded} of the ${common} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` +
+        (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : ""),
+    );
+  }
+  const needed = minDiscordantToReject(alpha);
+  if (missing.length === 0 && shared < needed) {
+    missing.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${alpha}`);
+  }
+  const incomplete = missing.length > 0;
+  const drop = -deltaPp;
+  const regression = !incomplete && counts.b > counts.c && drop >= options.maxDropPct && pValue <= alpha;
+  const decision: Decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
+  const on = `on the ${shared} problems graded in both (${counts.b} newly failing, ${counts.c} newly passing; McNemar exact p = ${formatP(pValue)})`;
+  const verdict = incomplete
+    ? `Incomplete: ${missing.join("; ")}. No regression is decided; fix the cause and rerun.`
+    : regression
+      ? `Regression: the pass rate dropped ${drop} points ${on}, at least the allowed ${options.maxDropPct} and significant at alpha ${alpha}.`
+      : drop > 0
+        ? `No regression: the pass rate dropped ${drop} points ${on}, ${drop < options.maxDropPct ? `less than the allowed ${options.maxDropPct}` : `not significant at alpha ${alpha}`}.`
+        : `No regression: the pass rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} ${on}.`;
+
   const cur = stats(current);
   const base = stats(baseline);
   return {
     current: cur,
     baseline: base,
-    common,
-    commonRate: { current: rateNow, baseline: rateBefore, deltaPp },
-    maxDropPct: options.maxDropPct,
+    decision,
     regression,
+    incomplete,
+    missing,
+    common,
+    paired,
+    maxDropPct: options.maxDropPct,
+    alpha,
+    maxNotAttemptedPct,
     verdict,
     newlyFailing,
     newlyPassing,
+    flaky,
+    notAttempted,
+    baselineNotAttempted,
     added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
     removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
     cost: {
@@ -162,8 +325,20 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
       deltaUsd: Math.round((cur.costUsd - base.costUsd) * 1e6) / 1e6,
       deltaPct: base.costUsd > 0 ? round2(((cur.costUsd - base.costUsd) / base.costUsd) * 100) : null,
     },
+    wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline),
   };
+}
+
+/**
+ * Whether a run on its own is incomplete (no baseline to compare with, or `sstar eval`'s exit
+ * code): more than `maxNotAttemptedPct` of its problems could not be attempted. null when complete.
+ */
+export function runIncompleteness(r: EvalResults, maxNotAttemptedPct = DEFAULT_MAX_NOT_ATTEMPTED_PCT): string | null {
+  const notAttempted = notAttemptedOf(r);
+  const n = r.problems.length;
+  if (n === 0 || notAttempted.length / n <= maxNotAttemptedPct / 100) return null;
+  return `${notAttempted.length} of ${n} problems (${pct((100 * notAttempted.length) / n)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
 }
 
 function round2(x: number): number {

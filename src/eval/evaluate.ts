@@ -6,13 +6,18 @@ import type { SolveReport } from "../engine/report.ts";
 import type { ModelClient } from "../model/types.ts";
 import { gradeProgram } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
+import { classifyAttempt, errorFacts, type CallRecord, type ErrorFacts, type NotAttempted } from "./outcome.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
 import { canonicalJson, specHash, specSetHash } from "./hash.ts";
 import {
+  addUsage,
   EVAL_RESULTS_KIND,
   EVAL_RESULTS_VERSION,
+  roundUsd,
   sortById,
   summarize,
+  zeroUsage,
+  type ConfirmRun,
   type EvalConfig,
   type EvalResults,
   type Grade,
@@ -27,7 +32,16 @@ export type EvalProgress =
   | { type: "start"; problems: number; resumed: number; skipped: number; shard: ShardSelector | null }
   | { type: "problem-start"; id: string }
   | { type: "problem-done"; id: string; result: ProblemResult; done: number; of: number }
+  | { type: "confirm-done"; id: string; runs: ConfirmRun[]; of: number }
   | { type: "stopped"; reason: string };
+
+/** --confirm: solve the problems that newly fail against `baseline` again, up to `times` times. */
+export interface ConfirmOptions {
+  times: number;
+  baseline: EvalResults;
+  /** A client without the reply cache, so the retries are fresh samples, not replays. */
+  model: ModelClient;
+}
 
 export interface EvaluateOptions {
   solve: SolveOptions;
@@ -43,8 +57,11 @@ export interface EvaluateOptions {
   toolVersion?: string;
   /** Problems solved at once (default 1: the engine already overlaps everything within a problem). */
   concurrency?: number;
-  /** Stops starting problems; the one in flight is not recorded (a rerun redoes it from the model cache). */
+  /** Stops the run: the problems in flight and those not started are recorded as not attempted (interrupted); a rerun redoes them. */
   signal?: AbortSignal;
+  /** Wall-clock end of the run: problems still running or not started then are not attempted (deadline). */
+  deadline?: Date;
+  confirm?: ConfirmOptions;
   /** Timestamps (tests). */
   now?: () => Date;
 }
@@ -134,7 +151,8 @@ export async function evaluate(
     for (const p of options.resumeFrom.problems) {
       // A problem is kept when it belongs to this run, its spec is unchanged, and it did not error
       // (errors are retried: they are often the endpoint's, and the model cache makes retrying cheap).
-      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error") done.set(p.id, p);
+      // Not-attempted problems are redone too: the outage may be over.
+      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
     }
     if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
   }
@@ -154,58 +172,204 @@ export async function evaluate(
 
   const remaining = todo.filter((s) => !done.has(s.id));
   options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
+  // One signal for both ways a run ends early; `why` says which it was.
+  const stop = new AbortController();
+  let why: "interrupted" | "deadline" | undefined;
+  const end = (reason: "interrupted" | "deadline"): void => {
+    why ??= reason;
+    stop.abort();
+  };
+  const onAbort = (): void => end("interrupted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) end("interrupted");
+  const timer = options.deadline ? setTimeout(() => end("deadline"), Math.max(0, options.deadline.getTime() - now().getTime())) : undefined;
+  const run: RunState = { signal: stop.signal, ended: () => why };
   // Writes happen one after another, in finishing order, so the file on disk only ever grows.
   let writes: Promise<void> = Promise.resolve(options.onResults?.(snapshot()));
+  const record = async (result: ProblemResult, announce: () => void): Promise<void> => {
+    done.set(result.id, result);
+    announce();
+    const current = snapshot();
+    writes = writes.then(() => options.onResults?.(current));
+    await writes;
+  };
   const limit = pLimit(Math.max(1, options.concurrency ?? 1));
-  await Promise.all(
-    remaining.map((spec) =>
-      limit(async () => {
-        if (options.signal?.aborted) return;
-        options.onProgress?.({ type: "problem-start", id: spec.id });
-        const solveOptions: SolveOptions = options.signal ? { ...options.solve, signal: options.signal } : options.solve;
-        const result = await evaluateProblem(spec, specHashes[spec.id]!, deps, solveOptions, now);
-        if (options.signal?.aborted) return; // cut short: not a finished result
-        done.set(spec.id, result);
-        options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length });
-        const current = snapshot();
-        writes = writes.then(() => options.onResults?.(current));
-        await writes;
-      }),
-    ),
-  );
+  const solveOptions: SolveOptions = { ...options.solve, signal: stop.signal };
+  try {
+    await Promise.all(
+      remaining.map((spec) =>
+        limit(async () => {
+          const ended = run.ended();
+          const result = ended
+            ? ungradedResult(spec, specHashes[spec.id]!, solveOptions.selection, now, endedBy(ended))
+            : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id]!, deps, solveOptions, now, run));
+          await record(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length }));
+        }),
+      ),
+    );
+    if (options.confirm && options.confirm.times > 0 && run.ended() === undefined) {
+      const confirm = options.confirm;
+      const baseline = new Map(confirm.baseline.problems.map((p) => [p.id, p]));
+      const toConfirm = todo.filter((spec) => {
+        const p = done.get(spec.id);
+        return p !== undefined && p.outcome === "failed" && p.confirm === undefined && baseline.get(spec.id)?.outcome === "passed";
+      });
+      await Promise.all(
+        toConfirm.map((spec) =>
+          limit(async () => {
+            if (run.ended() !== undefined) return;
+            const confirmed = await confirmProblem(spec, specHashes[spec.id]!, { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
+            if (confirmed === null) return;
+            await record({ ...done.get(spec.id)!, confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
+          }),
+        ),
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
   await writes;
-  if (options.signal?.aborted) options.onProgress?.({ type: "stopped", reason: "aborted" });
+  const ended = run.ended();
+  if (ended !== undefined) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
   return snapshot();
 }
 
-/** Solves one problem and grades every distinct final program once on the hidden tests. */
+/** How the evaluation run as a whole is doing, as evaluateProblem sees it. */
+export interface RunState {
+  signal: AbortSignal;
+  /** Why the run ended early, once it has. */
+  ended(): "interrupted" | "deadline" | undefined;
+}
+
+function endedBy(reason: "interrupted" | "deadline"): NotAttempted {
+  return reason === "deadline"
+    ? { cause: "deadline", detail: "the evaluation's deadline passed before this problem started" }
+    : { cause: "interrupted", detail: "the run was stopped before this problem started" };
+}
+
+function noPick(strategy: string, spec: ProblemSpec): Pick {
+  return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
+}
+
+/**
+ * A problem with no program to grade: not attempted when `why` says the infrastructure kept it from
+ * running, else failed (solve() itself broke: counted, so an engine bug cannot hide).
+ */
+function ungradedResult(spec: ProblemSpec, hash: string, selection: string, now: () => Date, why: NotAttempted | null, error?: string): ProblemResult {
+  return {
+    id: spec.id,
+    title: spec.title,
+    specHash: hash,
+    outcome: why === null ? "failed" : "not-attempted",
+    ...(why !== null ? { notAttempted: why } : {}),
+    status: "error",
+    error: error ?? why?.detail ?? "no program",
+    selected: noPick(selection, spec),
+    baselines: [noPick("first", spec), noPick("majority", spec)],
+    oracle: { passed: false, candidates: 0, passing: 0 },
+    usage: zeroUsage(),
+    wallMs: 0,
+    gradeMs: 0,
+    finishedAt: now().toISOString(),
+  };
+}
+
+/**
+ * --confirm for one problem: solve it again, up to `times` times, stopping at the first pass.
+ * Each retry's call keys carry the retry number, so even a cached client could not replay the
+ * first attempt. null when the run ended before any retry finished.
+ */
+async function confirmProblem(
+  spec: ProblemSpec,
+  hash: string,
+  deps: { model: ModelClient; sandbox: Sandbox },
+  solveOptions: SolveOptions,
+  times: number,
+  now: () => Date,
+  run: RunState,
+): Promise<NonNullable<ProblemResult["confirm"]> | null> {
+  const runs: ConfirmRun[] = [];
+  const usage = zeroUsage();
+  for (let attempt = 1; attempt <= times && run.ended() === undefined; attempt++) {
+    const model: ModelClient = {
+      chat: (request, meta) => deps.model.chat(request, { ...meta, key: `confirm-${attempt}/${meta.key ?? ""}` }),
+      usage: () => deps.model.usage(),
+    };
+    const r = await evaluateProblem(spec, hash, { model, sandbox: deps.sandbox }, solveOptions, now, run);
+    if (run.ended() !== undefined && r.outcome === "not-attempted") break;
+    addUsage(usage, r.usage);
+    runs.push({
+      outcome: r.outcome,
+      hiddenPassed: r.selected.hiddenPassed,
+      hiddenTotal: r.selected.hiddenTotal,
+      ...(r.selected.firstFailure !== undefined ? { firstFailure: r.selected.firstFailure } : {}),
+      ...(r.notAttempted !== undefined ? { notAttempted: r.notAttempted } : {}),
+    });
+    if (r.outcome === "passed") break;
+  }
+  usage.costUsd = roundUsd(usage.costUsd);
+  return runs.length === 0 ? null : { runs, usage };
+}
+
+/** The model client and sandbox as one problem sees them, recording every call and every sandbox error. */
+function recorded(deps: { model: ModelClient; sandbox: Sandbox }): { deps: { model: ModelClient; sandbox: Sandbox }; calls: CallRecord[]; sandboxErrors: ErrorFacts[] } {
+  const calls: CallRecord[] = [];
+  const sandboxErrors: ErrorFacts[] = [];
+  const model: ModelClient = {
+    async chat(request, meta) {
+      try {
+        const reply = await deps.model.chat(request, meta);
+        calls.push({ stage: meta.stage });
+        return reply;
+      } catch (error) {
+        calls.push({ stage: meta.stage, error: errorFacts(error) });
+        throw error;
+      }
+    },
+    usage: () => deps.model.usage(),
+  };
+  const sandbox: Sandbox = {
+    backend: deps.sandbox.backend,
+    async run(request) {
+      try {
+        return await deps.sandbox.run(request);
+      } catch (error) {
+        sandboxErrors.push(errorFacts(error));
+        throw error;
+      }
+    },
+    close: () => deps.sandbox.close(),
+  };
+  return { deps: { model, sandbox }, calls, sandboxErrors };
+}
+
+/**
+ * Solves one problem and grades every distinct final program once on the hidden tests. The outcome
+ * is `not-attempted` when the errors met on the way say the infrastructure failed (classifyAttempt).
+ */
 export async function evaluateProblem(
   spec: ProblemSpec,
   hash: string,
   deps: { model: ModelClient; sandbox: Sandbox },
   solveOptions: SolveOptions,
   now: () => Date = () => new Date(),
+  run?: RunState,
 ): Promise<ProblemResult> {
+  const rec = recorded(deps);
+  const facts = (extra: { thrown?: ErrorFacts; stopped?: string }) => ({
+    calls: rec.calls,
+    sandboxErrors: rec.sandboxErrors,
+    interrupted: run?.ended() === "interrupted" || (run === undefined && solveOptions.signal?.aborted === true),
+    deadline: run?.ended() === "deadline",
+    ...extra,
+  });
   let report: SolveReport;
   try {
-    report = await solve(spec, deps, solveOptions);
+    report = await solve(spec, rec.deps, solveOptions);
   } catch (error) {
     const message = (error as Error)?.message?.split("\n")[0] ?? String(error);
-    const none = (strategy: string): Pick => ({ strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length });
-    return {
-      id: spec.id,
-      title: spec.title,
-      specHash: hash,
-      status: "error",
-      error: `solve failed: ${message}`,
-      selected: none(solveOptions.selection),
-      baselines: [none("first"), none("majority")],
-      oracle: { passed: false, candidates: 0, passing: 0 },
-      usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
-      wallMs: 0,
-      gradeMs: 0,
-      finishedAt: now().toISOString(),
-    };
+    return ungradedResult(spec, hash, solveOptions.selection, now, classifyAttempt(facts({ thrown: errorFacts(error) })), `solve failed: ${message}`);
   }
 
   const gradeStart = performance.now();
@@ -215,26 +379,40 @@ export async function evaluateProblem(
   const gradeCode = (code: string): Promise<Grade> => {
     let g = grades.get(code);
     if (!g) {
-      g = gradeHidden(deps.sandbox, spec, code);
+      g = gradeHidden(rec.deps.sandbox, spec, code);
       grades.set(code, g);
     }
     return g;
   };
   const pick = async (strategy: string, sample: number | null, code: string | undefined): Promise<Pick> => {
-    if (sample === null || code === undefined) return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
+    if (sample === null || code === undefined) return noPick(strategy, spec);
     return { strategy, sample, ...(await gradeCode(code)) };
   };
-  const selectedPromise = pick(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code);
-  const baselinePromises = report.baselines.map((b) => pick(b.strategy, b.selectedSample, b.selectedSample === null ? undefined : codeOf.get(b.selectedSample)));
-  const candidateGrades = await Promise.all([...new Set(codeOf.values())].map(gradeCode));
-  const [selected, baselines] = await Promise.all([selectedPromise, Promise.all(baselinePromises)]);
+  let selected: Pick;
+  let baselines: Pick[];
+  let candidateGrades: Grade[];
+  try {
+    // One Promise.all over every grading, so a sandbox failure in any of them is handled once.
+    [selected, baselines, candidateGrades] = await Promise.all([
+      pick(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
+      Promise.all(report.baselines.map((b) => pick(b.strategy, b.selectedSample, b.selectedSample === null ? undefined : codeOf.get(b.selectedSample)))),
+      Promise.all([...new Set(codeOf.values())].map(gradeCode)),
+    ]);
+  } catch (error) {
+    // Grading failed in the sandbox itself (the recorder holds the error): nothing was graded.
+    const why = classifyAttempt(facts({ ...(report.stopped !== undefined ? { stopped: report.stopped } : {}) })) ?? { cause: "sandbox-unavailable" as const, detail: errorFacts(error).message };
+    return ungradedResult(spec, hash, solveOptions.selection, now, why, `grading failed: ${errorFacts(error).message}`);
+  }
   const gradeMs = Math.round(performance.now() - gradeStart);
 
+  const why = classifyAttempt(facts(report.stopped !== undefined ? { stopped: report.stopped } : {}));
   const total = report.usage.total;
   return {
     id: spec.id,
     title: spec.title,
     specHash: hash,
+    outcome: why !== null ? "not-attempted" : selected.passed ? "passed" : "failed",
+    ...(why !== null ? { notAttempted: why } : {}),
     status: report.status,
     ...(report.error !== undefined ? { error: report.error } : {}),
     selected,

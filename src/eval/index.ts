@@ -6,14 +6,33 @@ export {
   resumeConflict,
   settingsOf,
   TOOL_NAME,
+  type ConfirmOptions,
   type EvalProgress,
   type EvaluateOptions,
 } from "./evaluate.ts";
+export {
+  CAUSE_TEXT,
+  classifyAttempt,
+  classifyError,
+  errorFacts,
+  NOT_ATTEMPTED_CAUSES,
+  type AttemptFacts,
+  type CallRecord,
+  type ErrorFacts,
+  type NotAttempted,
+  type NotAttemptedCause,
+} from "./outcome.ts";
+export { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
 export {
   comparableView,
   evalResultsJsonSchema,
   evalResultsJsonSchemaText,
   evalResultsSchema,
+  isFlaky,
+  notAttemptedShare,
+  OUTCOMES,
+  type ConfirmRun,
+  type Outcome,
   EVAL_RESULTS_KIND,
   EVAL_RESULTS_VERSION,
   parseEvalResults,
@@ -39,7 +58,23 @@ export {
 } from "./shard.ts";
 export { evalProgressLine } from "./progress.ts";
 export { configDifference, mergeResults, MergeError } from "./merge.ts";
-export { compareResults, wilsonInterval, type Comparison, type Interval, type ProblemChange, type RunStats } from "./compare.ts";
+export {
+  compareResults,
+  DEFAULT_ALPHA,
+  DEFAULT_MAX_DROP_PP,
+  DEFAULT_MAX_NOT_ATTEMPTED_PCT,
+  formatP,
+  runIncompleteness,
+  wilsonInterval,
+  type CompareOptions,
+  type Comparison,
+  type Decision,
+  type Interval,
+  type NotAttemptedProblem,
+  type Paired,
+  type ProblemChange,
+  type RunStats,
+} from "./compare.ts";
 export {
   appendTrend,
   DEFAULT_TREND_POINTS,
@@ -52,6 +87,7 @@ export {
   type TrendPoint,
 } from "./trend.ts";
 export {
+  incompleteComment,
   regressionIssue,
   renderComparisonMarkdown,
   renderResultsMarkdown,

@@ -6,7 +6,7 @@ import type { SolveOptions } from "../engine/index.ts";
 import type { ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
-import { compareResults, type Comparison } from "./compare.ts";
+import { compareResults, runIncompleteness, type Comparison, type Decision } from "./compare.ts";
 import { evaluate, type EvalProgress } from "./evaluate.ts";
 import { readResultsFile, readResultsIfExists, readTrendFile, writeJsonAtomic } from "./files.ts";
 import { mergeResults } from "./merge.ts";
@@ -28,6 +28,13 @@ export interface EvalJobOptions {
   toolVersion?: string;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Wall-clock end: problems unfinished then are recorded as not attempted (deadline). */
+  deadline?: Date;
+  /**
+   * --confirm: problems that newly fail against this baseline file are solved `times` more times
+   * with `model` (a client without the reply cache). Skipped when the baseline file does not exist.
+   */
+  confirm?: { times: number; baselineFile: string; model: ModelClient };
   onProgress?: (event: EvalProgress) => void;
 }
 
@@ -35,6 +42,7 @@ export interface EvalJobOptions {
 export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
   const previous = await readResultsIfExists(o.out);
   const costs = o.costsFile !== undefined ? measuredCosts(await readResultsFile(o.costsFile)) : undefined;
+  const confirmBaseline = o.confirm !== undefined && o.confirm.times > 0 ? await readResultsIfExists(o.confirm.baselineFile) : undefined;
   try {
     return await evaluate(o.specs, { model: o.model, sandbox: o.sandbox }, {
       solve: o.solve,
@@ -45,6 +53,8 @@ export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
       ...(o.toolVersion !== undefined ? { toolVersion: o.toolVersion } : {}),
       ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.deadline ? { deadline: o.deadline } : {}),
+      ...(o.confirm && confirmBaseline ? { confirm: { times: o.confirm.times, baseline: confirmBaseline, model: o.confirm.model } } : {}),
       onResults: (results) => writeJsonAtomic(o.out, results),
     });
   } catch (error) {
@@ -68,6 +78,8 @@ export interface CompareJobOptions {
   baseline: string;
   allowMissingBaseline?: boolean;
   maxDropPct: number;
+  alpha?: number;
+  maxNotAttemptedPct?: number;
   /** Trend file to append this run to (created when missing). */
   trend?: string;
   trendPoints?: number;
@@ -78,36 +90,62 @@ export interface CompareJobOptions {
 export interface CompareJobResult {
   comparison: Comparison | null;
   markdown: string;
+  decision: Decision;
   regression: boolean;
+  incomplete: boolean;
+  /** Why the run is incomplete, in one line (null when it is not). */
+  cause: string | null;
+  /** The run's own pass rate on its graded problems, and the baseline's (null without one). */
+  passRate: number;
+  baselinePassRate: number | null;
   trend: Trend | null;
 }
 
 export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobResult> {
   const current = await readResultsFile(o.current);
   const baseline = o.allowMissingBaseline ? await readResultsIfExists(o.baseline) : await readResultsFile(o.baseline);
+  const limits = { ...(o.alpha !== undefined ? { alpha: o.alpha } : {}), ...(o.maxNotAttemptedPct !== undefined ? { maxNotAttemptedPct: o.maxNotAttemptedPct } : {}) };
+  const comparison = baseline ? compareResults(current, baseline, { maxDropPct: o.maxDropPct, ...limits }) : null;
+  const cause = comparison ? (comparison.incomplete ? comparison.missing.join("; ") : null) : runIncompleteness(current, o.maxNotAttemptedPct);
   let trend: Trend | null = null;
   if (o.trend !== undefined) {
-    trend = appendTrend(
-      await readTrendFile(o.trend),
-      {
-        date: (o.date ?? new Date()).toISOString(),
-        commit: o.commit ?? "",
-        model: current.config.model,
-        rate: current.summary.solveRate,
-        solved: current.summary.solved,
-        problems: current.summary.problems,
-        costUsd: current.summary.usage.costUsd,
-      },
-      o.trendPoints ?? DEFAULT_TREND_POINTS,
-    );
-    await writeJsonAtomic(o.trend, trend);
+    trend = await readTrendFile(o.trend);
+    // An incomplete run's rate is over whatever could be attempted: charting it would mislead.
+    if (cause === null) {
+      trend = appendTrend(
+        trend,
+        {
+          date: (o.date ?? new Date()).toISOString(),
+          commit: o.commit ?? "",
+          model: current.config.model,
+          rate: current.summary.solveRate,
+          solved: current.summary.solved,
+          problems: current.summary.graded,
+          costUsd: current.summary.usage.costUsd,
+        },
+        o.trendPoints ?? DEFAULT_TREND_POINTS,
+      );
+      await writeJsonAtomic(o.trend, trend);
+    }
   }
-  if (!baseline) {
-    const markdown = `> No baseline at ${o.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.\n\n${renderResultsMarkdown(current, trend ?? undefined)}`;
-    return { comparison: null, markdown, regression: false, trend };
+  const common = {
+    cause,
+    incomplete: cause !== null,
+    passRate: current.summary.solveRate,
+    trend,
+  };
+  if (!comparison) {
+    const markdown = `> No baseline at ${o.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.\n\n${renderResultsMarkdown(current, trend ?? undefined, cause)}`;
+    return { ...common, comparison: null, markdown, decision: cause !== null ? "incomplete" : "no-regression", regression: false, baselinePassRate: null };
   }
-  const comparison = compareResults(current, baseline, { maxDropPct: o.maxDropPct });
-  return { comparison, markdown: renderComparisonMarkdown(comparison, trend ?? undefined), regression: comparison.regression, trend };
+  return {
+    ...common,
+    comparison,
+    markdown: renderComparisonMarkdown(comparison, trend ?? undefined),
+    decision: comparison.decision,
+    regression: comparison.regression,
+    baselinePassRate: comparison.baseline.rate,
+  };
 }
 
 /** Appends Markdown to a job-summary file (GitHub's $GITHUB_STEP_SUMMARY is appended to, not replaced). */

@@ -1,9 +1,11 @@
 // The evaluation results file: one run (or one shard of a run) graded on hidden tests. This zod
 // schema is the single source of truth; `evalResultsJsonSchema()` is its JSON Schema.
 import { z } from "zod";
+import { NOT_ATTEMPTED_CAUSES } from "./outcome.ts";
 
 export const EVAL_RESULTS_KIND = "sstar-eval-results";
-export const EVAL_RESULTS_VERSION = 1;
+/** Version 2 added `outcome`, `notAttempted` and `confirm`; version 1 files are read and upgraded. */
+export const EVAL_RESULTS_VERSION = 2;
 
 const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -50,10 +52,29 @@ export const evalUsageSchema = z.object({
 });
 export type EvalUsage = z.infer<typeof evalUsageSchema>;
 
+export const OUTCOMES = ["passed", "failed", "not-attempted"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const notAttemptedSchema = z.object({
+  cause: z.enum(NOT_ATTEMPTED_CAUSES),
+  detail: z.string().describe("what failed, in one line, as the failing component said it"),
+});
+
+export const confirmRunSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+  hiddenPassed: z.number().int(),
+  hiddenTotal: z.number().int(),
+  firstFailure: z.string().optional(),
+  notAttempted: notAttemptedSchema.optional(),
+});
+export type ConfirmRun = z.infer<typeof confirmRunSchema>;
+
 export const problemResultSchema = z.object({
   id: z.string(),
   title: z.string(),
   specHash: z.string(),
+  outcome: z.enum(OUTCOMES).describe("passed / failed: a program was selected (or none could be) and graded; not-attempted: the infrastructure failed (see notAttempted), left out of every rate"),
+  notAttempted: notAttemptedSchema.optional().describe("set when outcome is not-attempted"),
   status: z.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
   error: z.string().optional(),
   selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
@@ -64,6 +85,13 @@ export const problemResultSchema = z.object({
     passing: z.number().int(),
   }),
   usage: evalUsageSchema,
+  confirm: z
+    .object({
+      runs: z.array(confirmRunSchema).describe("one per retry, in order"),
+      usage: evalUsageSchema,
+    })
+    .optional()
+    .describe("--confirm: the problem newly failed against the baseline and was solved again with fresh samples, no reply cache"),
   wallMs: z.number().describe("solve wall time"),
   gradeMs: z.number().describe("hidden-test grading wall time"),
   finishedAt: z.string(),
@@ -71,9 +99,13 @@ export const problemResultSchema = z.object({
 export type ProblemResult = z.infer<typeof problemResultSchema>;
 
 export const evalSummarySchema = z.object({
-  problems: z.number().int(),
+  problems: z.number().int().describe("problems evaluated, attempted or not"),
+  graded: z.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
+  notAttempted: z.number().int(),
+  notAttemptedByCause: z.record(z.string(), z.number().int()),
+  flaky: z.number().int().describe("problems that failed but passed on a --confirm retry"),
   solved: z.number().int().describe("selected program passes every hidden test"),
-  solveRate: z.number(),
+  solveRate: z.number().describe("solved / graded (0 when nothing was graded)"),
   oracle: z.number().int(),
   baselines: z.record(z.string(), z.number().int()).describe("strategy -> problems its pick solved"),
   errors: z.number().int(),
@@ -111,39 +143,69 @@ export function evalResultsJsonSchemaText(): string {
   return `${JSON.stringify(evalResultsJsonSchema(), null, 2)}\n`;
 }
 
-const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+export const zeroUsage = (): EvalUsage => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+
+export function addUsage(into: EvalUsage, u: EvalUsage): void {
+  into.calls += u.calls;
+  into.cachedCalls += u.cachedCalls;
+  into.promptTokens += u.promptTokens;
+  into.completionTokens += u.completionTokens;
+  into.costUsd += u.costUsd;
+}
 
 /** Totals over problem results; every count is recomputed, never trusted from a file. */
 export function summarize(problems: readonly ProblemResult[]): EvalSummary {
   const usage = zeroUsage();
   const baselines: Record<string, number> = {};
+  const notAttemptedByCause: Record<string, number> = {};
+  let graded = 0;
   let solved = 0;
   let oracle = 0;
   let errors = 0;
+  let flaky = 0;
   let wallMs = 0;
   for (const p of problems) {
+    // Spending and time count whatever happened; rates count only what was graded.
+    addUsage(usage, p.usage);
+    if (p.confirm) addUsage(usage, p.confirm.usage);
+    wallMs += p.wallMs + p.gradeMs;
+    if (p.status === "error") errors++;
+    if (p.outcome === "not-attempted") {
+      const cause = p.notAttempted?.cause ?? "unknown";
+      notAttemptedByCause[cause] = (notAttemptedByCause[cause] ?? 0) + 1;
+      continue;
+    }
+    graded++;
+    if (isFlaky(p)) flaky++;
     if (p.selected.passed) solved++;
     if (p.oracle.passed) oracle++;
-    if (p.status === "error") errors++;
     for (const b of p.baselines) baselines[b.strategy] = (baselines[b.strategy] ?? 0) + (b.passed ? 1 : 0);
-    usage.calls += p.usage.calls;
-    usage.cachedCalls += p.usage.cachedCalls;
-    usage.promptTokens += p.usage.promptTokens;
-    usage.completionTokens += p.usage.completionTokens;
-    usage.costUsd += p.usage.costUsd;
-    wallMs += p.wallMs + p.gradeMs;
   }
   usage.costUsd = roundUsd(usage.costUsd);
   return {
     problems: problems.length,
+    graded,
+    notAttempted: problems.length - graded,
+    notAttemptedByCause,
+    flaky,
     solved,
-    solveRate: problems.length === 0 ? 0 : solved / problems.length,
+    solveRate: graded === 0 ? 0 : solved / graded,
     oracle,
     baselines,
     errors,
     usage,
     wallMs: Math.round(wallMs),
   };
+}
+
+/** Failed, then passed on at least one --confirm retry. */
+export function isFlaky(p: ProblemResult): boolean {
+  return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
+}
+
+/** The share of the problems that could not be attempted (0 when there are none). */
+export function notAttemptedShare(summary: EvalSummary): number {
+  return summary.problems === 0 ? 0 : summary.notAttempted / summary.problems;
 }
 
 /** Costs add up in floating point; round to a millionth of a dollar so sums are order-independent. */
@@ -172,12 +234,14 @@ export function comparableView(results: EvalResults): unknown {
 }
 
 /** Parses a results file's JSON; throws one line naming the file and the first bad field. */
-export function parseEvalResults(json: unknown, file: string): EvalResults {
+export function parseEvalResults(input: unknown, file: string): EvalResults {
+  let json = input;
   if (json === null || typeof json !== "object" || (json as { kind?: unknown }).kind !== EVAL_RESULTS_KIND) {
     throw new Error(`${file}: not an sstar evaluation results file (expected "kind": "${EVAL_RESULTS_KIND}")`);
   }
   const version = (json as { version?: unknown }).version;
-  if (version !== EVAL_RESULTS_VERSION) {
+  if (version === 1) json = upgradeV1(json as Record<string, unknown>);
+  else if (version !== EVAL_RESULTS_VERSION) {
     throw new Error(`${file}: results version ${JSON.stringify(version)} is not supported (this sstar reads version ${EVAL_RESULTS_VERSION}); rerun the evaluation`);
   }
   const parsed = evalResultsSchema.safeParse(json);
@@ -185,5 +249,23 @@ export function parseEvalResults(json: unknown, file: string): EvalResults {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${file}: invalid results at ${issue.path.join(".") || "(top)"}: ${issue.message}`);
   }
-  return parsed.data;
+  // The summary is recomputed, never trusted from a file.
+  return { ...parsed.data, summary: summarize(parsed.data.problems) };
+}
+
+/**
+ * A version 1 file (a baseline committed before outcomes existed): every problem was attempted as
+ * far as it can tell, so its outcome is its selected program's grade.
+ */
+function upgradeV1(json: Record<string, unknown>): unknown {
+  const problems = Array.isArray(json.problems) ? json.problems : [];
+  const upgraded = problems.map((p: unknown) => {
+    if (p === null || typeof p !== "object") return p;
+    const selected = (p as { selected?: { passed?: unknown } }).selected;
+    return { ...p, outcome: selected?.passed === true ? "passed" : "failed" };
+  });
+  const withProblems = { ...json, version: EVAL_RESULTS_VERSION, problems: upgraded };
+  // Version 1 summaries lack the new counts; the schema needs them, and they are recomputed anyway.
+  const parsedProblems = z.array(problemResultSchema).safeParse(upgraded);
+  return parsedProblems.success ? { ...withProblems, summary: summarize(parsedProblems.data) } : withProblems;
 }

@@ -194,20 +194,20 @@ export class GitHubHelper {
     }
   }
 
+  /** The open issue (not pull request) whose body starts with `key`'s marker, optionally with `label`. */
+  async findOpenIssue(key: string, label?: string): Promise<{ number: number } | undefined> {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.repo, state: "open", ...(label !== undefined ? { labels: label } : {}), per_page: 100 });
+    const found = issues.find((i) => i.pull_request === undefined && hasMarker(i.body, key));
+    return found === undefined ? undefined : { number: found.number };
+  }
+
   /**
    * One open issue per `key` (found by label and marker): created when missing, its body replaced
    * when it exists. The body must start with `markerFor(key)`.
    */
   async upsertIssue(options: { key: string; title: string; body: string; labels: string[] }): Promise<IssueRef> {
     if (!hasMarker(options.body, options.key)) throw new Error(`issue body for ${options.key} must start with its marker`);
-    const label = options.labels[0];
-    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
-      ...this.repo,
-      state: "open",
-      ...(label !== undefined ? { labels: label } : {}),
-      per_page: 100,
-    });
-    const found = issues.find((i) => i.pull_request === undefined && hasMarker(i.body, options.key));
+    const found = await this.findOpenIssue(options.key, options.labels[0]);
     if (found !== undefined) {
       const { data } = await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, title: options.title, body: options.body });
       return { number: data.number, url: data.html_url, created: false };
@@ -218,8 +218,7 @@ export class GitHubHelper {
 
   /** Closes the open issue for `key`, if any, with a closing comment. Returns its number. */
   async closeIssue(options: { key: string; label: string; comment: string }): Promise<number | undefined> {
-    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.repo, state: "open", labels: options.label, per_page: 100 });
-    const found = issues.find((i) => i.pull_request === undefined && hasMarker(i.body, options.key));
+    const found = await this.findOpenIssue(options.key, options.label);
     if (found === undefined) return undefined;
     await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: found.number, body: options.comment });
     await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, state: "closed" });

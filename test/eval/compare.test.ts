@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compareResults, wilsonInterval } from "../../src/eval/compare.ts";
+import { compareResults, runIncompleteness, wilsonInterval } from "../../src/eval/compare.ts";
+import { mcnemarExactP, minDiscordantToReject } from "../../src/eval/mcnemar.ts";
+import type { ProblemOpts } from "./helpers.ts";
 import { config, problem, results } from "./helpers.ts";
 
 describe("wilsonInterval", () => {
@@ -22,56 +24,170 @@ describe("wilsonInterval", () => {
   });
 });
 
-function run(pass: Record<string, boolean>, over: Parameters<typeof config>[1] = {}, cost = 0.01) {
-  const ids = Object.keys(pass);
-  return results(ids.map((id) => problem({ id, passed: pass[id], costUsd: cost })), config(ids, over));
+describe("McNemar's exact test", () => {
+  it("matches known values (R: binom.test(min(b, c), b + c)$p.value; scipy.stats.binomtest)", () => {
+    expect(mcnemarExactP(10, 2)).toBeCloseTo(0.03857422, 8); // 2 * (1 + 12 + 66) / 4096
+    expect(mcnemarExactP(2, 10)).toBeCloseTo(0.03857422, 8); // two-sided: symmetric
+    expect(mcnemarExactP(6, 0)).toBe(0.03125); // 2 / 64, exactly
+    expect(mcnemarExactP(5, 0)).toBeCloseTo(0.0625, 10);
+    expect(mcnemarExactP(8, 3)).toBeCloseTo(0.2265625, 8); // 2 * (1 + 11 + 55 + 165) / 2048
+    expect(mcnemarExactP(25, 10)).toBeCloseTo(0.0166738478, 9); // exact rational: 2 * sum(C(35, i), i <= 10) / 2^35
+    expect(mcnemarExactP(3, 3)).toBe(1);
+    expect(mcnemarExactP(1, 0)).toBe(1);
+    expect(mcnemarExactP(0, 0)).toBe(1);
+  });
+  it("stays exact for large counts (log space), and refuses bad counts", () => {
+    expect(mcnemarExactP(600, 500)).toBeCloseTo(0.00281954499, 10); // exact rational, as above
+    expect(mcnemarExactP(1000, 900)).toBeCloseTo(0.0231088451, 9); // log space past n = 1000
+    expect(mcnemarExactP(2000, 0)).toBe(0);
+    expect(() => mcnemarExactP(-1, 2)).toThrow(/whole numbers/);
+    expect(() => mcnemarExactP(1.5, 2)).toThrow(/whole numbers/);
+  });
+  it("knows the fewest one-way discordant pairs that can reject", () => {
+    expect(minDiscordantToReject(0.05)).toBe(6);
+    expect(minDiscordantToReject(0.01)).toBe(8);
+    expect(minDiscordantToReject(0.5)).toBe(2); // 2 / 4 = 0.5 <= alpha
+  });
+});
+
+/** A run over ids "p01".."pNN": `pass` lists which pass, extra options per id. */
+function run(n: number, passing: (i: number) => boolean, extra: Record<string, Partial<ProblemOpts>> = {}, over: Parameters<typeof config>[1] = {}, cost = 0.01) {
+  const ids = Array.from({ length: n }, (_, i) => `p${String(i + 1).padStart(2, "0")}`);
+  return results(ids.map((id, i) => problem({ id, passed: passing(i), costUsd: cost, ...extra[id] })), config(ids, over));
 }
 
-describe("compareResults", () => {
-  const baseline = run({ a: true, b: true, c: true, d: false, e: true, f: false, g: true, h: true, i: true, j: true });
+describe("compareResults: the paired decision", () => {
+  const baseline = run(40, (i) => i < 36); // 36/40 = 90%
 
-  it("lists newly failing first-class, sorted, and newly passing, with their hidden-test results", () => {
-    const current = run({ a: true, b: false, c: false, d: true, e: true, f: false, g: true, h: true, i: true, j: true });
+  it("is a regression when the drop is at least --max-drop AND McNemar rejects at alpha", () => {
+    // 7 newly failing, 1 newly passing: 36 -> 30 of 40, -15 points; p = 2 * (1 + 8) / 256 = 0.0703
+    const current = run(40, (i) => (i >= 7 && i < 36) || i === 36);
     const c = compareResults(current, baseline, { maxDropPct: 5 });
-    expect(c.newlyFailing.map((x) => x.id)).toEqual(["b", "c"]);
-    expect(c.newlyFailing[0]).toMatchObject({ now: "fails 2/5 (hidden-4: wrong-answer)", before: "passes 5/5" });
-    expect(c.newlyPassing.map((x) => x.id)).toEqual(["d"]);
-    expect(c.commonRate.deltaPp).toBe(-10);
-    expect(c.regression).toBe(true);
-    expect(c.verdict).toMatch(/dropped 10 points on 10 common problems \(allowed: 5\)/);
+    expect(c.paired).toMatchObject({ shared: 40, baselinePassed: 36, currentPassed: 30, newlyFailing: 7, newlyPassing: 1, deltaPp: -15 });
+    expect(c.paired.pValue).toBeCloseTo(0.0703125, 6);
+    expect(c.decision).toBe("no-regression"); // a big drop, but within noise at alpha 0.05
+    expect(c.verdict).toMatch(/dropped 15 points .* not significant at alpha 0.05/);
+    expect(compareResults(current, baseline, { maxDropPct: 5, alpha: 0.1 }).decision).toBe("regression");
+
+    // 8 newly failing, none passing: p = 2/256 = 0.0078
+    const worse = run(40, (i) => i >= 8 && i < 36);
+    const w = compareResults(worse, baseline, { maxDropPct: 5 });
+    expect(w.decision).toBe("regression");
+    expect(w.regression).toBe(true);
+    expect(w.paired.pValue).toBeCloseTo(0.0078125, 7);
+    expect(w.newlyFailing.map((p) => p.id)).toEqual(["p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08"]);
+    expect(w.newlyFailing[0]).toMatchObject({ now: "fails 2/5 (hidden-4: wrong-answer)", before: "passes 5/5" });
+    expect(w.verdict).toMatch(/^Regression: the pass rate dropped 20 points on the 40 problems graded in both \(8 newly failing, 0 newly passing; McNemar exact p = 0.00781\)/);
+    // Significant, but smaller than the allowed drop: not a regression. "At least" includes equality.
+    expect(compareResults(worse, baseline, { maxDropPct: 25 }).decision).toBe("no-regression");
+    expect(compareResults(worse, baseline, { maxDropPct: 20 }).decision).toBe("regression");
   });
 
-  it("is a regression only for a drop strictly beyond the threshold", () => {
-    const current = run({ a: true, b: false, c: true, d: false, e: true, f: false, g: true, h: true, i: true, j: true });
-    expect(compareResults(current, baseline, { maxDropPct: 10 }).regression).toBe(false);
-    expect(compareResults(current, baseline, { maxDropPct: 9.99 }).regression).toBe(true);
-    expect(compareResults(baseline, baseline, { maxDropPct: 0 }).regression).toBe(false);
+  it("the same run twice is no regression, p = 1", () => {
+    const c = compareResults(baseline, baseline, { maxDropPct: 0 });
+    expect(c.decision).toBe("no-regression");
+    expect(c.paired.pValue).toBe(1);
+    expect(c.verdict).toMatch(/is unchanged/);
   });
 
-  it("measures the drop on common problems only: added or removed problems never look like a regression", () => {
-    const current = run({ a: true, b: true, c: true, d: false, e: true, f: false, g: true, h: true, i: true, j: true, k: false, l: false, m: false });
+  it("leaves flaky problems (passed on a --confirm retry) out of the decision and lists them", () => {
+    const extra: Record<string, Partial<ProblemOpts>> = {};
+    for (const id of ["p01", "p02", "p03"]) extra[id] = { confirm: [true] };
+    for (const id of ["p04", "p05", "p06", "p07", "p08"]) extra[id] = { confirm: [false] };
+    const current = run(40, (i) => i >= 8 && i < 36, extra);
+    const c = compareResults(current, baseline, { maxDropPct: 5 });
+    expect(c.flaky.map((p) => p.id)).toEqual(["p01", "p02", "p03"]);
+    expect(c.flaky[0]!.now).toBe("fails 2/5 (hidden-4: wrong-answer), then passes on retry 1");
+    expect(c.newlyFailing.map((p) => p.id)).toEqual(["p04", "p05", "p06", "p07", "p08"]);
+    expect(c.newlyFailing[0]!.now).toBe("fails 2/5 (hidden-4: wrong-answer), and on 1 retry");
+    expect(c.paired).toMatchObject({ shared: 37, newlyFailing: 5, newlyPassing: 0 });
+    expect(c.decision).toBe("no-regression"); // 5 one way: p = 0.0625
+  });
+
+  it("measures on common problems only: added or removed problems never look like a regression", () => {
+    const current = run(43, (i) => i < 36);
     const c = compareResults(current, baseline, { maxDropPct: 0 });
-    expect(c.current.rate).toBeCloseTo(8 / 13);
-    expect(c.commonRate.deltaPp).toBe(0);
-    expect(c.regression).toBe(false);
-    expect(c.added).toEqual(["k", "l", "m"]);
-    const fewer = run({ a: true, b: true });
+    expect(c.current.rate).toBeCloseTo(36 / 43);
+    expect(c.paired.deltaPp).toBe(0);
+    expect(c.decision).toBe("no-regression");
+    expect(c.added).toEqual(["p41", "p42", "p43"]);
+    const fewer = run(30, () => true);
     const d = compareResults(fewer, baseline, { maxDropPct: 0 });
-    expect(d.removed).toEqual(["c", "d", "e", "f", "g", "h", "i", "j"]);
-    expect(d.common).toBe(2);
-    expect(d.regression).toBe(false);
+    expect(d.removed).toHaveLength(10);
+    expect(d.common).toBe(30);
+    expect(d.decision).toBe("no-regression");
   });
 
-  it("reports cost change, baselines' rates, the interval, and configuration changes", () => {
-    const current = run({ a: true, b: true, c: true, d: false, e: true, f: false, g: true, h: true, i: true, j: true }, { model: "new-model", settings: { samples: 16, rounds: 2, selection: "sstar", temperature: 0.7 } }, 0.02);
+  it("reports cost, wall time, baselines' rates, the interval, and configuration changes", () => {
+    const current = run(40, (i) => i < 36, {}, { model: "new-model", settings: { samples: 16, rounds: 2, selection: "sstar", temperature: 0.7 } }, 0.02);
     const c = compareResults(current, baseline, { maxDropPct: 5 });
-    expect(c.cost).toEqual({ current: 0.2, baseline: 0.1, deltaUsd: 0.1, deltaPct: 100 });
-    expect(c.current.baselines).toEqual({ first: 0.8, majority: 0.8 });
-    expect(c.current.ci.low).toBeCloseTo(wilsonInterval(8, 10).low);
+    expect(c.cost).toEqual({ current: 0.8, baseline: 0.4, deltaUsd: 0.4, deltaPct: 100 });
+    expect(c.wall).toEqual({ currentMs: 44000, baselineMs: 44000 });
+    expect(c.current.baselines).toEqual({ first: 0.9, majority: 0.9 });
+    expect(c.current.ci.low).toBeCloseTo(wilsonInterval(36, 40).low);
     expect(c.configChanges).toEqual(["model: gpt-test → new-model", "samples: 8 → 16"]);
   });
 
-  it("refuses a negative threshold", () => {
+  it("refuses bad thresholds with the flag's name", () => {
     expect(() => compareResults(baseline, baseline, { maxDropPct: -1 })).toThrow(/--max-drop/);
+    expect(() => compareResults(baseline, baseline, { maxDropPct: 1, alpha: 0 })).toThrow(/--alpha/);
+    expect(() => compareResults(baseline, baseline, { maxDropPct: 1, maxNotAttemptedPct: 101 })).toThrow(/--max-not-attempted/);
+  });
+});
+
+describe("compareResults: incomplete runs never report a regression", () => {
+  const baseline = run(20, () => true);
+
+  it("more than --max-not-attempted of the run not attempted: incomplete, with the cause", () => {
+    const extra: Record<string, Partial<ProblemOpts>> = {};
+    for (let i = 1; i <= 20; i++) extra[`p${String(i).padStart(2, "0")}`] = { notAttempted: "endpoint-unreachable" };
+    const c = compareResults(run(20, () => false, extra), baseline, { maxDropPct: 5 });
+    expect(c.decision).toBe("incomplete");
+    expect(c.regression).toBe(false);
+    expect(c.incomplete).toBe(true);
+    expect(c.missing[0]).toBe("20 of 20 problems (100%) could not be attempted, more than the allowed 10%: 20 model endpoint unreachable (endpoint-unreachable (test))");
+    expect(c.verdict).toMatch(/^Incomplete: 20 of 20 problems/);
+    expect(c.notAttempted).toHaveLength(20);
+    expect(c.current.graded).toBe(0);
+    expect(c.newlyFailing).toEqual([]); // not attempted is not failing
+  });
+
+  it("within the allowance, not-attempted problems are left out and the rest decides", () => {
+    // 2 of 20 not attempted (10%, allowed), 7 newly failing among the 18 graded.
+    const extra: Record<string, Partial<ProblemOpts>> = { p19: { notAttempted: "sandbox-unavailable" }, p20: { notAttempted: "budget-exhausted" } };
+    const c = compareResults(run(20, (i) => i >= 7, extra), baseline, { maxDropPct: 5 });
+    expect(c.incomplete).toBe(false);
+    expect(c.paired).toMatchObject({ shared: 18, newlyFailing: 7, newlyPassing: 0 });
+    expect(c.decision).toBe("regression");
+    expect(c.notAttempted.map((p) => [p.id, p.cause])).toEqual([["p19", "sandbox-unavailable"], ["p20", "budget-exhausted"]]);
+    // 3 of 20 is more than 10%.
+    const more = compareResults(run(20, (i) => i >= 7, { ...extra, p18: { notAttempted: "deadline" } }), baseline, { maxDropPct: 5 });
+    expect(more.decision).toBe("incomplete");
+    expect(more.missing[0]).toMatch(/^3 of 20 problems \(15%\) could not be attempted, more than the allowed 10%: 1 model budget exhausted \(budget-exhausted \(test\)\), 1 evaluation deadline reached/);
+  });
+
+  it("too few problems graded in both runs: the baseline's own gaps count too", () => {
+    const extra: Record<string, Partial<ProblemOpts>> = {};
+    for (const id of ["p01", "p02", "p03"]) extra[id] = { notAttempted: "interrupted" };
+    const holed = run(20, () => true, extra);
+    const c = compareResults(run(20, () => true), holed, { maxDropPct: 5 });
+    expect(c.decision).toBe("incomplete");
+    expect(c.missing[0]).toBe("only 17 of the 20 problems in both runs were graded in both (at least 90% needed); the baseline could not attempt 3: 3 run interrupted (interrupted (test))");
+  });
+
+  it("fewer shared problems than the test can ever reject with, or none: incomplete", () => {
+    const small = run(4, () => true);
+    const c = compareResults(run(4, () => false), small, { maxDropPct: 5 });
+    expect(c.decision).toBe("incomplete");
+    expect(c.missing).toEqual(["only 4 problems are graded in both runs: McNemar's test needs at least 6 to ever reject at alpha 0.05"]);
+    const other = results([problem({ id: "zz" })], config(["zz"]));
+    expect(compareResults(other, small, { maxDropPct: 5 }).missing).toEqual(["no problem was evaluated in both this run and the baseline"]);
+  });
+
+  it("a run on its own is incomplete beyond the allowance", () => {
+    const extra = { p01: { notAttempted: "authentication" as const }, p02: { notAttempted: "authentication" as const } };
+    expect(runIncompleteness(run(10, () => true, extra))).toBe("2 of 10 problems (20%) could not be attempted, more than the allowed 10%: 2 model endpoint refused the credentials (authentication (test))");
+    expect(runIncompleteness(run(10, () => true, extra), 20)).toBeNull();
+    expect(runIncompleteness(run(10, () => true))).toBeNull();
   });
 });

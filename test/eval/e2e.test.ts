@@ -79,33 +79,34 @@ describe.runIf(hasSharedData)("evaluation, end to end", () => {
     expect(comparableView(merged)).toEqual(comparableView(whole));
   }, 180_000);
 
-  it("a worse run against a stored baseline exits 1 and names the newly failing problems", async () => {
+  it("a worse run against a stored baseline exits 1 with the p-value and names the newly failing problems", async () => {
     model.broken.clear();
     const base = join(dir, "baseline.json");
     const good = await cli(["eval", specDir, "--out", base, ...modelFlags(), "--no-cache"]);
     expect(good.exitCode, good.all).toBe(0);
-    expect(good.stdout).toContain("6/6 solved on hidden tests");
+    expect(good.stdout).toContain("6/6 graded problems solved on hidden tests");
 
-    model.broken.add("1068_b_lcm_2510");
-    model.broken.add("627_a_xor_equation_4011");
+    // Every program memorizes the public examples now: 6 discordant pairs, all one way.
+    for (const p of problems) model.broken.add(p.spec.id);
     const worse = join(dir, "worse.json");
     const bad = await cli(["eval", specDir, "--out", worse, ...modelFlags(), "--no-cache"]);
     expect(bad.exitCode, bad.all).toBe(0);
-    expect(bad.stdout).toContain("4/6 solved on hidden tests");
+    expect(bad.stdout).toContain("0/6 graded problems solved on hidden tests");
 
     const summary = join(dir, "summary.md");
     const trend = join(dir, "trend.json");
     const issue = join(dir, "issue.json");
     const cmp = await cli(["compare", worse, "--baseline", base, "--max-drop", "5", "--summary", summary, "--trend", trend, "--commit", "abc1234", "--issue-out", issue]);
     expect(cmp.exitCode, cmp.all).toBe(1);
-    expect(cmp.stderr).toContain("Newly failing: 1068_b_lcm_2510, 627_a_xor_equation_4011.");
+    expect(cmp.stderr).toContain("sstar compare: regression (p = 0.0313).");
+    expect(cmp.stderr).toContain(`Newly failing: ${problems.map((p) => p.spec.id).sort().join(", ")}.`);
     const md = await readFile(summary, "utf8");
     expect(md).toContain("❌ regression");
-    expect(md).toContain("### Newly failing (2)");
+    expect(md).toContain("### Newly failing (6)");
     expect(md).toMatch(/- `1068_b_lcm_2510` .*: now fails \d\/\d/);
     expect(md).toContain("xychart-beta");
     const trendFile = JSON.parse(await readFile(trend, "utf8")) as { points: { commit: string; rate: number }[] };
-    expect(trendFile.points).toEqual([expect.objectContaining({ commit: "abc1234", rate: 4 / 6 })]);
+    expect(trendFile.points).toEqual([expect.objectContaining({ commit: "abc1234", rate: 0 })]);
     const issueFile = JSON.parse(await readFile(issue, "utf8")) as { title: string; body: string };
     expect(issueFile.body).toContain("`1068_b_lcm_2510`");
 

@@ -11,5 +11,14 @@ describe("evalProgressLine", () => {
       "[3/4] a: fails hidden 3/5, oracle none, 10 calls, 1.1 s",
     );
     expect(evalProgressLine({ type: "problem-start", id: "a" })).toBeNull();
+    expect(evalProgressLine({ type: "problem-done", id: "b", result: problem({ id: "b", notAttempted: "authentication" }), done: 4, of: 4 })).toBe(
+      "[4/4] b: not attempted, model endpoint refused the credentials (authentication (test))",
+    );
+  });
+  it("says how a --confirm retry ended", () => {
+    const passed = { outcome: "passed" as const, hiddenPassed: 5, hiddenTotal: 5 };
+    const failed = { outcome: "failed" as const, hiddenPassed: 3, hiddenTotal: 5 };
+    expect(evalProgressLine({ type: "confirm-done", id: "a", runs: [failed, passed], of: 2 })).toBe("confirm a: passed on retry 2 of 2: flaky, not counted as a regression");
+    expect(evalProgressLine({ type: "confirm-done", id: "a", runs: [failed, failed], of: 2 })).toBe("confirm a: failed on 2 retries too");
   });
 });

@@ -37,6 +37,34 @@ describe("results file", () => {
     expect(() => parseEvalResults({ ...r, version: 9 }, "x.json")).toThrow(/^x\.json: results version 9 is not supported/);
     expect(() => parseEvalResults({ ...r, problems: [{ id: 1 }] }, "x.json")).toThrow(/^x\.json: invalid results at problems\.0\./);
   });
+
+  it("reads a version 1 file (a baseline committed before outcomes) with outcomes from the grades", () => {
+    const r = results([problem({ id: "a" }), problem({ id: "b", passed: false })], config(["a", "b"]));
+    const v1 = JSON.parse(JSON.stringify({ ...r, version: 1 })) as { problems: Record<string, unknown>[]; summary: Record<string, unknown> };
+    for (const p of v1.problems) delete p.outcome;
+    for (const k of ["graded", "notAttempted", "notAttemptedByCause", "flaky"]) delete v1.summary[k];
+    const read = parseEvalResults(v1, "old.json");
+    expect(read.version).toBe(2);
+    expect(read.problems.map((p) => p.outcome)).toEqual(["passed", "failed"]);
+    expect(read.summary).toMatchObject({ problems: 2, graded: 2, solved: 1, notAttempted: 0, solveRate: 0.5 });
+  });
+
+  it("recomputes the summary: not-attempted problems are out of every rate, flaky ones counted", () => {
+    const r = results([problem({ id: "a" }), problem({ id: "b", passed: false, confirm: [true] }), problem({ id: "c", notAttempted: "deadline" })], config(["a", "b", "c"]));
+    const forged = { ...r, summary: { ...r.summary, solved: 3 } };
+    expect(parseEvalResults(JSON.parse(JSON.stringify(forged)), "r.json").summary).toMatchObject({
+      problems: 3,
+      graded: 2,
+      notAttempted: 1,
+      notAttemptedByCause: { deadline: 1 },
+      flaky: 1,
+      solved: 1,
+      solveRate: 0.5,
+    });
+    // The retries' spending counts: 3 x 0.01 + 0.001.
+    expect(r.summary.usage.costUsd).toBeCloseTo(0.021, 6);
+    expect(r.summary.usage.calls).toBe(23);
+  });
 });
 
 describe("evaluation configuration", () => {

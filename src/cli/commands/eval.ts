@@ -3,16 +3,24 @@
 // A rerun with the same --out resumes: finished problems are skipped, the model cache replays the
 // calls of the one that was interrupted.
 // Exit code: 0 done, 1 done but some spec files were broken, 2 usage or configuration error,
-// 130 interrupted (the results so far are kept).
+// 3 incomplete (more than --max-not-attempted of the problems could not be attempted: the endpoint,
+// the credentials, the budget, the deadline or the sandbox failed), 130 interrupted (the results so
+// far are kept).
 import { InvalidArgumentError, type Command } from "commander";
-import { evalProgressLine, parseShard, runEvalJob, type ShardSelector } from "../../eval/index.ts";
-import { addModelFlags, addSolveFlags, interruptible, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { DEFAULT_MAX_NOT_ATTEMPTED_PCT, evalProgressLine, parseShard, runEvalJob, runIncompleteness, type ShardSelector } from "../../eval/index.ts";
+import { createModelClient } from "../../model/index.ts";
+import { addModelFlags, addSolveFlags, interruptible, nonNegativeInt, nonNegativeNumber, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { EXIT_INCOMPLETE, percentArg } from "./compare.ts";
 
 interface EvalFlags extends ModelFlags, SolveSettingsFlags {
   out: string;
   shard?: ShardSelector;
   costs?: string;
   problemConcurrency: number;
+  maxNotAttempted: number;
+  deadline?: number;
+  confirm: number;
+  baseline?: string;
 }
 
 function shardArg(value: string): ShardSelector {
@@ -31,7 +39,11 @@ export function registerEval(program: Command): void {
     .requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed")
     .option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg)
     .option("--costs <file>", "an earlier results file: split shards by its measured wall times")
-    .option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1);
+    .option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1)
+    .option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT)
+    .option("--deadline <minutes>", "stop after this many minutes: unfinished problems are recorded as not attempted (deadline)", nonNegativeNumber("--deadline"))
+    .option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0)
+    .option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)");
   addSolveFlags(command);
   addModelFlags(command);
   command.action(async (specPaths: string[], flags: EvalFlags) => {
@@ -40,9 +52,14 @@ export function registerEval(program: Command): void {
 }
 
 async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion: string): Promise<number> {
+  if (flags.confirm > 0 && flags.baseline === undefined) {
+    process.stderr.write("sstar eval: --confirm needs --baseline FILE: the problems to confirm are those that newly fail against it\n");
+    return 2;
+  }
   const run = await openSolveRun("eval", specPaths, flags);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
+  const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline * 60_000) : undefined;
   try {
     const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", (signal) =>
       runEvalJob({
@@ -56,6 +73,9 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
         toolVersion,
         concurrency: flags.problemConcurrency,
         signal,
+        ...(deadline ? { deadline } : {}),
+        // The retries must be new samples: a client without the reply cache.
+        ...(flags.confirm > 0 && flags.baseline !== undefined ? { confirm: { times: flags.confirm, baselineFile: flags.baseline, model: createModelClient({ ...config, cacheDir: null, log: err }) } } : {}),
         onProgress: (event) => {
           const line = evalProgressLine(event);
           if (line !== null) process.stderr.write(`${line}\n`);
@@ -63,12 +83,19 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
       }),
     );
     const s = results.summary;
-    const rate = s.problems === 0 ? 0 : (100 * s.solved) / s.problems;
+    const rate = s.graded === 0 ? 0 : (100 * s.solved) / s.graded;
+    const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
+    const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), oracle ${s.oracle}, ` +
+      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, oracle ${s.oracle}, ` +
         `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
     if (interrupted) return 130;
+    const incomplete = runIncompleteness(results, flags.maxNotAttempted);
+    if (incomplete !== null) {
+      err(`incomplete: ${incomplete}; these problems are retried when you rerun the same command`);
+      return EXIT_INCOMPLETE;
+    }
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error) {
     err((error as Error).message);

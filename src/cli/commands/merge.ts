@@ -13,7 +13,8 @@ export function registerMerge(program: Command): void {
       try {
         const merged = await runMergeJob(files, flags.out);
         const s = merged.summary;
-        process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} solved on hidden tests\n`);
+        const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted` : "";
+        process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} of ${s.graded} graded solved on hidden tests${notAttempted}\n`);
         process.exitCode = 0;
       } catch (error) {
         process.stderr.write(`sstar merge: ${(error as Error).message}\n`);
