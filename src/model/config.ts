@@ -34,6 +34,10 @@ export interface ModelConfig {
   cacheDir?: string | null;
   /** Serve only from the cache: a miss is an error (replaying a recorded run). */
   offline?: boolean;
+  /** Record every exchange to a cassette file, or serve them from one (see cassette.ts). */
+  cassette?: { record?: string; replay?: string; fallthrough?: boolean };
+  /** Cancels every call of this client (a run's deadline): calls reject with ModelCallAborted. */
+  signal?: AbortSignal;
   /** Where log lines go (already redacted). */
   log?: (line: string) => void;
   /** Backoff tuning (milliseconds): first step, step ceiling, and the ceiling on a server's Retry-After. */

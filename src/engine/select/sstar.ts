@@ -338,7 +338,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     // raise the probability that the most probable cluster is right the most (bestMatch), while
     // one call stays free for probing the leader. Stop when no match is worth anything.
     let guard = 0;
-    while (guard++ < 500) {
+    while (guard++ < 500 && env.stopped?.() !== true) {
       const canProbe = (g: number): boolean =>
         groups[g]!.some((p) => !probed.has(p) && kept[p]!.code !== kept[rep(g)]!.code);
       const leader = argmax(posterior(prior(), votes));
@@ -384,7 +384,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
 
   if (schedule === "value") {
     await runValue();
-    if (options.late !== undefined) {
+    if (options.late !== undefined && env.stopped?.() !== true) {
       await join(await options.late);
       pendingLate = 0;
       // The same schedule over the final clusters and every vote so far: it plays the new
@@ -401,7 +401,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       return [...played].reduce((best, g) => (post[g]! > post[best]! + 1e-12 ? g : best), [...played][0]!);
     };
     let guard = 0;
-    while (guard++ < 200) {
+    while (guard++ < 200 && env.stopped?.() !== true) {
       const c = queue.shift();
       if (c !== undefined) {
         await play(leaderOf(), c, budget() - used() - 2 * queue.length);
@@ -441,7 +441,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const clusterMatches = matches.length;
   // Members in sample-index order (late members come after the early ones in `kept`).
   const winMembers = [...groups[win]!].sort((x, y) => kept[x]!.index - kept[y]!.index).map((p) => kept[p]!);
-  const reviewed = codeReview
+  const reviewed = codeReview && env.stopped?.() !== true
     ? await reviewCluster(id(win), winMembers, env, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length })
     : null;
   if (reviewed) {
@@ -456,7 +456,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const found =
     k === 1
       ? `all ${groups[0]!.length} candidates agree on every usable input`
-      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) is most probably right: ` +
+      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) has the highest posterior: ` +
         `posterior ${post[win]!.toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} ` +
         `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
   let reason = found;
@@ -467,6 +467,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     const m = reviewed.matches.length;
     reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
   } else if (k === 1) reason += "; selected the lowest-index one";
+  if (env.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
   const clusters: Cluster[] = groups.map((g, gi) =>
     clusterTrace(
       id(gi),
