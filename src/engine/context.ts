@@ -126,8 +126,9 @@ export class RunContext {
       const name = (error as Error)?.name;
       if (name === "ModelEndpointError" || name === "ReplayMissError") {
         // Every later call would fail the same way: stop, keep what the run has.
-        this.stop(errorLine(error));
-        throw new RunStopped(this.stopReason ?? errorLine(error));
+        // Short here (progress lines repeat it); the full line is the run's error.
+        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
       }
       throw error;
     } finally {

@@ -235,7 +235,7 @@ function assembleReport(a: AssembleArgs): SolveReport {
   let error: string | undefined = a.selectError;
   if (a.candidates.length === 0) error ??= ctx.firstError ?? stopped ?? "no sample produced a program";
   // A dead endpoint or a replay miss is an error, not an unsolved problem.
-  const fatal = ctx.firstError !== undefined && stopped !== undefined && stopped !== "aborted" && !stopped.startsWith("budget");
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
   const status: SolveReport["status"] =
     selected === null ? (error !== undefined && (stopped === undefined || fatal) && a.candidates.length === 0 ? "error" : "unsolved")
       : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";

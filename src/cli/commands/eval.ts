@@ -6,7 +6,7 @@
 // 130 interrupted (the results so far are kept).
 import { InvalidArgumentError, type Command } from "commander";
 import { evalProgressLine, parseShard, runEvalJob, type ShardSelector } from "../../eval/index.ts";
-import { addModelFlags, addSolveFlags, interruptible, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { addModelFlags, addSolveFlags, closeModel, interruptible, LIMITS, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 
 interface EvalFlags extends ModelFlags, SolveSettingsFlags {
   out: string;
@@ -31,7 +31,7 @@ export function registerEval(program: Command): void {
     .requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed")
     .option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg)
     .option("--costs <file>", "an earlier results file: split shards by its measured wall times")
-    .option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1);
+    .option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1);
   addSolveFlags(command);
   addModelFlags(command);
   command.action(async (specPaths: string[], flags: EvalFlags) => {
@@ -44,7 +44,7 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   try {
-    const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", (signal) =>
+    const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", flags.deadline, (signal) =>
       runEvalJob({
         specs: loaded.specs,
         model,
@@ -68,6 +68,8 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
       `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), oracle ${s.oracle}, ` +
         `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
+    const setup = await closeModel(model, err);
+    if (setup !== undefined) return setup;
     if (interrupted) return 130;
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error) {

@@ -453,12 +453,13 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const lowest = (g: number): number => groups[g]!.reduce((best, p) => (kept[p]!.index < kept[best]!.index ? p : best), groups[g]![0]!);
   const winner = reviewed?.pick ?? kept[lowest(win)]!;
   const judged = votes.length;
+  const tied = matches.filter((m) => m.winner === "tie").length;
   const found =
     k === 1
       ? `all ${groups[0]!.length} candidates agree on every usable input`
-      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) has the highest posterior: ` +
-        `posterior ${post[win]!.toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} ` +
-        `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) has the highest posterior, ` +
+        `${post[win]!.toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side ` +
+        `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
   let reason = found;
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
