@@ -369,6 +369,8 @@ export function createModelClient(config: ModelConfig): ModelClient {
         }
       }
       if (config.cassette?.fallthrough !== true) {
+        // A call the recording's budget refused was never recorded: refuse it the same way.
+        ledger.release(ledger.reserve(meta.stage, meta.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens));
         const miss = new ReplayMissError(missMessage(recorded, meta, id));
         fatal ??= miss;
         throw fatal;

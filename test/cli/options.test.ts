@@ -96,7 +96,7 @@ describe("shared flags", () => {
     expect(() => parse(["--selection", "best"])).toThrow('unknown selection "best": use one of sstar');
     expect(() => positiveInt("--limit")("x")).toThrow('--limit must be a whole number of at least 1, got "x"');
     expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--price-input", "1"]))).toThrow("give both --price-input and --price-output");
-    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs prices/);
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs the model.s prices/);
   });
 
   it("bounds every numeric flag, the same as the action's inputs where it has them", () => {
