@@ -26,15 +26,15 @@ export const DEMO_TASKS = [
   "HumanEval/3",
   "HumanEval/4",
   "HumanEval/5",
+  "HumanEval/9",
   "HumanEval/14",
   "HumanEval/24",
   "HumanEval/27",
-  "HumanEval/30",
   "HumanEval/31",
+  "HumanEval/40",
+  "HumanEval/43",
   "HumanEval/44",
   "HumanEval/51",
-  "HumanEval/55",
-  "HumanEval/57",
 ];
 
 export const POOL_FILE = "pools/codet-codegen16b-humaneval.jsonl";
@@ -58,10 +58,14 @@ const hasDataSet = (dir: string): boolean => [HUMANEVAL_FILE, POOL_FILE, TESTS_F
  * else the full shared set beside the checkout (../shared/data) when it is there, else the small
  * set in the repository. `source` says which, for the demo's first lines.
  */
-export function defaultDemoData(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): { dir: string; source: string } {
+export function defaultDemoData(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  repo: string | undefined = inRepoDemoData(),
+  present: (dir: string) => boolean = hasDataSet,
+): { dir: string; source: string } {
   if (env.SSTAR_DATA !== undefined && env.SSTAR_DATA.trim() !== "") return { dir: resolve(env.SSTAR_DATA), source: "$SSTAR_DATA" };
-  const repo = inRepoDemoData();
-  const shared = [resolve(cwd, "..", "shared", "data"), ...(repo !== undefined ? [resolve(repo, "..", "..", "..", "shared", "data")] : [])].find(hasDataSet);
+  const shared = [resolve(cwd, "..", "shared", "data"), ...(repo !== undefined ? [resolve(repo, "..", "..", "..", "shared", "data")] : [])].find(present);
   if (shared !== undefined) return { dir: shared, source: "the full shared data set" };
   if (repo !== undefined) return { dir: repo, source: `the repository's replay set (${DEMO_TASKS.length} tasks)` };
   return { dir: resolve(cwd, "demo", "humaneval"), source: "the repository's replay set" };
