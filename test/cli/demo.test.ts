@@ -1,5 +1,4 @@
 // The offline demo's replay model: real pool programs over real HTTP, a scripted judge.
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
