@@ -7,6 +7,9 @@ import { basename, resolve } from "node:path";
 import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
 import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
 import { DEFAULT_RETRY_POLICY } from "../model/retry.ts";
+import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
+
+export { formatDuration, parseDuration } from "../model/duration.ts";
 import type { ModelClient } from "../model/types.ts";
 import { createSandbox, type BackendChoice } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
@@ -43,25 +46,16 @@ export const LIMITS = {
   rounds: 10,
   concurrency: 256,
   problemConcurrency: 64,
-  maxRetries: 10,
+  maxRetries: MAX_RETRIES_BOUND,
   budgetCalls: 1_000_000,
   budgetTokens: 10_000_000_000,
   budgetUsd: 100_000,
   price: 10_000,
   /** Per call: 1 s to 1 h. */
-  timeoutMs: { min: 1_000, max: 3_600_000 },
+  timeoutMs: TIMEOUT_BOUNDS,
   /** A whole run: 1 s to 7 days. */
-  deadlineMs: { min: 1_000, max: 7 * 86_400_000 },
+  deadlineMs: DEADLINE_BOUNDS,
 } as const;
-
-const DURATION_UNITS: Record<string, number> = { "": 1000, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** A duration: plain seconds ("90") or with a unit ("500ms", "90s", "10m", "2h", "1d"); returns milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (m === null) return undefined;
-  return Number(m[1]) * DURATION_UNITS[m[2] ?? ""]!;
-}
 
 export function durationArg(name: string, bounds: { min: number; max: number }) {
   return (value: string): number => {
@@ -75,13 +69,6 @@ export function durationArg(name: string, bounds: { min: number; max: number }) 
   };
 }
 
-/** "90s", "10m", "2h": the largest unit that divides the duration. */
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 export function strategyArg(value: string): StrategyName {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
