@@ -99,7 +99,7 @@ describe("which data the demo runs on", () => {
     expect(defaultDemoData({}, "/r/sstar", repo, (d) => d === "/r/shared/data")).toEqual({ dir: "/r/shared/data", source: "the full shared data set" });
     // Run from elsewhere: the shared set is found beside the repository too.
     expect(defaultDemoData({}, "/tmp", repo, (d) => d === "/r/shared/data").dir).toBe("/r/shared/data");
-    expect(defaultDemoData({}, "/r/sstar", repo, () => false)).toEqual({ dir: repo, source: "the repository's replay set (12 tasks)" });
+    expect(defaultDemoData({}, "/r/sstar", repo, () => false)).toEqual({ dir: repo, source: "the repository's replay set, 12 tasks" });
   });
   it("the repository's set holds every demo task and is found from the source tree", async () => {
     expect(inRepoDemoData()).toBe(DEMO_DATA);

@@ -67,7 +67,7 @@ export function defaultDemoData(
   if (env.SSTAR_DATA !== undefined && env.SSTAR_DATA.trim() !== "") return { dir: resolve(env.SSTAR_DATA), source: "$SSTAR_DATA" };
   const shared = [resolve(cwd, "..", "shared", "data"), ...(repo !== undefined ? [resolve(repo, "..", "..", "..", "shared", "data")] : [])].find(present);
   if (shared !== undefined) return { dir: shared, source: "the full shared data set" };
-  if (repo !== undefined) return { dir: repo, source: `the repository's replay set (${DEMO_TASKS.length} tasks)` };
+  if (repo !== undefined) return { dir: repo, source: `the repository's replay set, ${DEMO_TASKS.length} tasks` };
   return { dir: resolve(cwd, "demo", "humaneval"), source: "the repository's replay set" };
 }
 
