@@ -64,9 +64,11 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     );
     const s = results.summary;
     const rate = s.problems === 0 ? 0 : (100 * s.solved) / s.problems;
+    // "oracle 4, first 3, majority 3": the baselines only when there are some.
+    const others = [`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ");
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), oracle ${s.oracle}, ` +
-        `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
+      `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate.toFixed(1)}%), ${others}; ` +
+        `${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
     const setup = await closeModel(model, err);
     if (setup !== undefined) return setup;
