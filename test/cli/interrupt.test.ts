@@ -82,6 +82,29 @@ describe("Ctrl-C", () => {
     expect(r.stdout).toMatch(/wrote .*b\/: solution\.py, report\.json, report\.md/);
   }, 120_000);
 
+  it("--deadline stops the run the same way and the report names the deadline", async () => {
+    const server = await startScriptedChatServer([
+      { system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["0", "-5", "7"]\n```' },
+      { system: SYSTEM_PROMPTS.separate, reply: '```json\n["-2"]\n```' },
+      { system: SYSTEM_PROMPTS.judge, reply: { fault: "hang" } },
+      { system: SYSTEM_PROMPTS.generate, nth: [1, 2], reply: `\`\`\`python\n${GOOD}\n\`\`\`` },
+      { system: SYSTEM_PROMPTS.generate, reply: `\`\`\`python\n${ODD}\n\`\`\`` },
+    ]);
+    const out = join(dir, "deadline");
+    const r = await execa(process.execPath, ["--import", "tsx", "src/cli/main.ts", "solve", join(dir, "a.yaml"), "--samples", "3", "--rounds", "0", "--deadline", "6s", "--out", out, "--base-url", server.url, "--model", "m", "--no-cache"], {
+      reject: false,
+      env: { OPENAI_API_KEY: "", SSTAR_MODEL: "" },
+    });
+    await server.close();
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toContain("sstar solve: the --deadline of 6s passed: no more model calls");
+    const a = await report(out, "a");
+    // The judge never answers, so the deadline finds the run in selection (on a very slow machine, still sampling).
+    expect(a.interrupted?.by).toBe("deadline 6s");
+    expect(a.selected).not.toBeNull();
+    expect(await readFile(join(out, "a", "report.md"), "utf8")).toContain("Stopped by the 6s deadline");
+  }, 120_000);
+
   it("while samples are still coming: picks by majority over the inputs already run, and says at what point", async () => {
     let generated = 0;
     const server = await startScriptedChatServer([
