@@ -3560,12 +3560,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve4, reject) {
+        return new Promise(function(resolve6, reject) {
           isexe(path7, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve4(is);
+              resolve6(is);
             }
           });
         });
@@ -3631,27 +3631,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve4, reject) => {
+      const step = (i2) => new Promise((resolve6, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve4(subStep(p, i2, 0));
+        resolve6(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
         if (ii === pathExt.length)
-          return resolve4(step(i2 + 1));
+          return resolve6(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve4(p + ext);
+              return resolve6(p + ext);
           }
-          return resolve4(subStep(p, i2, ii + 1));
+          return resolve6(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -4196,9 +4196,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str2[index] === "\\") {
-          var open2 = str2[index + 1];
+          var open3 = str2[index + 1];
           index += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -4224,9 +4224,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str2[index] === "\\") {
-          var open2 = str2[index + 1];
+          var open3 = str2[index + 1];
           index += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -4516,7 +4516,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern = "";
-      let count2 = 0;
+      let count3 = 0;
       for (let i2 = 0; i2 < digits; i2++) {
         let [startDigit, stopDigit] = zipped[i2];
         if (startDigit === stopDigit) {
@@ -4524,13 +4524,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count2++;
+          count3++;
         }
       }
-      if (count2) {
+      if (count3) {
         pattern += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern, count: [count2], digits };
+      return { pattern, count: [count3], digits };
     }
     function splitToPatterns(min, max, tok, options) {
       let ranges = splitToRanges(min, max);
@@ -5190,7 +5190,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
+          const open3 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -5200,7 +5200,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open2) {
+            if (next === open3) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -5243,8 +5243,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify3(block) }];
+            const open3 = block.nodes.shift();
+            block.nodes = [open3, { type: "text", value: stringify3(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -5965,7 +5965,7 @@ var require_scan = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -5973,7 +5973,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants7;
+    } = constants8;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -6179,7 +6179,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants8.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel2(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -6212,8 +6212,8 @@ var require_parse3 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants7.globChars(win32);
-      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants8.globChars(win32);
+      const EXTGLOB_CHARS = constants8.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -6277,13 +6277,13 @@ var require_parse3 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count2 = 1;
+        let count3 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state2.start++;
-          count2++;
+          count3++;
         }
-        if (count2 % 2 === 0) {
+        if (count3 % 2 === 0) {
           return false;
         }
         state2.negated = true;
@@ -6342,16 +6342,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state2.output = token.output + open2.output;
+          state2.output = token.output + open3.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -6571,15 +6571,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -6912,7 +6912,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants7.globChars(win32);
+      } = constants8.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -6971,7 +6971,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse3();
     var utils = require_utils2();
-    var constants7 = require_constants2();
+    var constants8 = require_constants2();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -7099,7 +7099,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants7;
+    picomatch.constants = constants8;
     module.exports = picomatch;
   }
 });
@@ -7374,8 +7374,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename3 = path7.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename3);
+      const basename4 = path7.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename4);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -7420,21 +7420,21 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative2 = [];
+      const relative3 = [];
       for (const pattern of patterns) {
-        if (isAbsolute2(pattern)) {
+        if (isAbsolute3(pattern)) {
           absolute.push(pattern);
         } else {
-          relative2.push(pattern);
+          relative3.push(pattern);
         }
       }
-      return [absolute, relative2];
+      return [absolute, relative3];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute2(pattern) {
+    function isAbsolute3(pattern) {
       return path7.isAbsolute(pattern);
     }
-    exports.isAbsolute = isAbsolute2;
+    exports.isAbsolute = isAbsolute3;
   }
 });
 
@@ -7722,7 +7722,7 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path7, settings, callback) {
+    function read2(path7, settings, callback) {
       settings.fs.lstat(path7, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
@@ -7748,7 +7748,7 @@ var require_async = __commonJS({
         });
       });
     }
-    exports.read = read;
+    exports.read = read2;
     function callFailureCallback(callback, error62) {
       callback(error62);
     }
@@ -7764,7 +7764,7 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path7, settings) {
+    function read2(path7, settings) {
       const lstat = settings.fs.lstatSync(path7);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
@@ -7782,7 +7782,7 @@ var require_sync = __commonJS({
         throw error62;
       }
     }
-    exports.read = read;
+    exports.read = read2;
   }
 });
 
@@ -8006,14 +8006,14 @@ var require_async2 = __commonJS({
     var constants_1 = require_constants3();
     var utils = require_utils4();
     var common2 = require_common();
-    function read(directory, settings, callback) {
+    function read2(directory, settings, callback) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         readdirWithFileTypes(directory, settings, callback);
         return;
       }
       readdir(directory, settings, callback);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings, callback) {
       settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
         if (readdirError !== null) {
@@ -8115,13 +8115,13 @@ var require_sync2 = __commonJS({
     var constants_1 = require_constants3();
     var utils = require_utils4();
     var common2 = require_common();
-    function read(directory, settings) {
+    function read2(directory, settings) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
       }
       return readdir(directory, settings);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings) {
       const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
       return dirents.map((dirent) => {
@@ -8519,41 +8519,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve4, reject) {
+        var p = new Promise(function(resolve6, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve4(result);
+            resolve6(result);
           });
         });
         p.catch(noop4);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve4, reject) {
+        var p = new Promise(function(resolve6, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve4(result);
+            resolve6(result);
           });
         });
         p.catch(noop4);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve4) {
+        var p = new Promise(function(resolve6) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve4();
+              resolve6();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve4();
+                resolve6();
                 queue.drain = previousDrain;
               };
             }
@@ -9039,9 +9039,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           this._stat(filepath, this._fsStatSettings, (error62, stats2) => {
-            return error62 === null ? resolve4(stats2) : reject(error62);
+            return error62 === null ? resolve6(stats2) : reject(error62);
           });
         });
       }
@@ -9065,10 +9065,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           this._walkAsync(root, options, (error62, entries) => {
             if (error62 === null) {
-              resolve4(entries);
+              resolve6(entries);
             } else {
               reject(error62);
             }
@@ -9078,10 +9078,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve4(entries));
+          stream.once("end", () => resolve6(entries));
         });
       }
     };
@@ -10306,8 +10306,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -10415,13 +10415,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count2 = 0;
+        let count3 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          if (c3 > count3)
+            count3 = c3;
         }
-        return count2;
+        return count3;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -13374,8 +13374,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count2, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count2);
+          for (const { count: count3, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count3);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -13452,12 +13452,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count2 = 1;
+        let count3 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count2 = Math.max(1, Math.min(end.col - col, 80 - ci2));
+          count3 = Math.max(1, Math.min(end.col - col, 80 - ci2));
         }
-        const pointer = " ".repeat(ci2) + "^".repeat(count2);
+        const pointer = " ".repeat(ci2) + "^".repeat(count3);
         error62.message += `:
 
 ${lineStr}
@@ -17173,27 +17173,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve4, arguments_) => {
+  const run = async (function_, resolve6, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve4(result);
+    resolve6(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve4, reject, arguments_) => {
+  const enqueue = (function_, resolve6, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve4, arguments_));
+    }).then(run.bind(void 0, function_, resolve6, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
-    enqueue(function_, resolve4, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve6, reject) => {
+    enqueue(function_, resolve6, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -17350,7 +17350,7 @@ var RunContext = class {
     this.onProgress = onProgress;
     this.signal = signal;
     this.clock = new StageClock(now);
-    signal?.addEventListener("abort", () => this.stop("aborted"), { once: true });
+    signal?.addEventListener("abort", this.onAbort, { once: true });
     if (signal?.aborted) this.stop("aborted");
   }
   spec;
@@ -17361,18 +17361,38 @@ var RunContext = class {
   usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   cells = /* @__PURE__ */ new Map();
+  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
+  settledCells = /* @__PURE__ */ new Map();
   /** Public-test grades per program, memoized for this run. */
   grades = /* @__PURE__ */ new Map();
   clock;
   stopReason;
   /** The first non-budget model error, shown when nothing at all could be generated. */
   firstError;
+  onAbort = () => this.stop("aborted");
+  /** Where the run was when it stopped: set by the engine as it moves on (see solve()). */
+  phase = "sampling";
+  /** The phase, samples done and judge calls made at the moment the run stopped. */
+  stoppedAt;
+  samplesDone = 0;
+  judgeCalls = 0;
+  abortNote;
+  /** What interrupted the run: the signal's reason when it gave one ("SIGINT", "deadline 10m"), else the model client's. */
+  interruptedBy() {
+    const reason = this.signal?.aborted === true ? this.signal.reason : void 0;
+    return typeof reason === "string" ? reason : this.abortNote ?? "interrupt";
+  }
+  /** The run is over: a later abort of the shared signal (Ctrl-C on the next problem) is not this run's. */
+  finish() {
+    this.signal?.removeEventListener("abort", this.onAbort);
+  }
   get stopped() {
     return this.stopReason;
   }
   stop(reason) {
     if (this.stopReason !== void 0) return;
     this.stopReason = reason;
+    this.stoppedAt = { phase: this.phase, samplesDone: this.samplesDone, judgeCalls: this.judgeCalls };
     this.emit({ type: "stopped", reason });
   }
   emit(event) {
@@ -17405,11 +17425,17 @@ var RunContext = class {
       }
       if (error62?.name === "ModelCallAborted") {
         if ((error62.attempts ?? 0) > 0) this.usage.failure(stage);
+        if (error62.message.includes("deadline")) this.abortNote ??= "deadline";
         this.stop("aborted");
         throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error62)}`;
+      const name = error62?.name;
+      if (name === "ModelEndpointError" || name === "ReplayMissError") {
+        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
+      }
       throw error62;
     } finally {
       end();
@@ -17423,12 +17449,12 @@ function errorLine(error62) {
 
 // src/sandbox/pool.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/sandbox/backends/bwrap.ts
-import { existsSync as existsSync2, lstatSync, readlinkSync } from "node:fs";
+import { chownSync, existsSync as existsSync2, lstatSync, readlinkSync } from "node:fs";
 
 // src/sandbox/languages/harness-cpp.ts
 function cppHarness(name, isMethod) {
@@ -17754,6 +17780,8 @@ function sandboxEnv(home) {
     TMPDIR: home,
     PYTHONHASHSEED: "0",
     PYTHONDONTWRITEBYTECODE: "1",
+    // No user site-packages: nothing a run could plant in $HOME is imported by a later one.
+    PYTHONNOUSERSITE: "1",
     PYTHONIOENCODING: "utf-8"
   };
 }
@@ -17779,15 +17807,23 @@ function enforcedLimits(limits, language) {
     processes: limits.processes ?? DEFAULT_PROCESSES,
     fileSizeBytes: 64 * MiB,
     outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
-    tmpBytes: Math.min(memoryBytes, 256 * MiB),
+    // Sized, and counted with everything else against the memory limit (the run's cgroup, or the
+    // runner's sampling): a program can't park memory in /tmp or /dev/shm.
+    tmpBytes: memoryBytes,
+    runMemoryBytes: memoryBytes,
     timeMs: limits.timeMs,
     memoryKb: limits.memoryMb * 1024
   };
 }
-function runnerFlags(l) {
+function runnerFlags(l, o2 = {}) {
   const flags = ["-S", "-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
+  if (o2.user !== void 0) flags.push("-u", String(o2.user.uid), "-G", String(o2.user.gid));
+  if (o2.watchMemory !== void 0) {
+    flags.push("-m", String(l.runMemoryBytes));
+    for (const t of o2.watchMemory.tmpfs) flags.push("-t", t);
+  }
   return flags;
 }
 
@@ -17802,59 +17838,178 @@ function launcherEnv() {
 // src/sandbox/backends/cgroup.ts
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-function findPidsCgroupRoot() {
-  const candidates = [];
-  candidates.push("/sys/fs/cgroup/pids");
-  try {
-    const line = readFileSync("/proc/self/cgroup", "utf8").split("\n").find((l) => l.startsWith("0::"));
-    if (line !== void 0 && existsSync("/sys/fs/cgroup/cgroup.controllers")) {
-      const own2 = join("/sys/fs/cgroup", line.slice(3));
-      if (readFileSync(join(own2, "cgroup.controllers"), "utf8").split(/\s+/).includes("pids")) candidates.push(own2);
-    }
-  } catch {
+function parseCgroupMounts(mountinfo) {
+  const mounts2 = [];
+  for (const line of mountinfo.split("\n")) {
+    const [left, right] = line.split(" - ");
+    if (left === void 0 || right === void 0) continue;
+    const f = left.split(" ");
+    const [fstype, , superOptions = ""] = right.split(" ");
+    const root = f[3];
+    const mountPoint = f[4];
+    if (root === void 0 || mountPoint === void 0) continue;
+    if (fstype === "cgroup2") mounts2.push({ version: 2, mountPoint, root, controllers: [] });
+    else if (fstype === "cgroup") mounts2.push({ version: 1, mountPoint, root, controllers: superOptions.split(",").filter((o2) => !["rw", "ro"].includes(o2) && !o2.includes("=")) });
   }
-  for (const dir of candidates) {
+  return mounts2;
+}
+function parseOwnCgroups(text) {
+  const own2 = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    for (const c3 of m[1].split(",")) own2.set(c3, m[2]);
+  }
+  return own2;
+}
+function cgroupDir(mount, path7) {
+  const rel = mount.root !== "/" && (path7 === mount.root || path7.startsWith(`${mount.root}/`)) ? path7.slice(mount.root.length) : path7;
+  return join(mount.mountPoint, rel);
+}
+function read(path7) {
+  try {
+    return readFileSync(path7, "utf8");
+  } catch {
+    return null;
+  }
+}
+function canMakeChildren(dir, files) {
+  try {
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `sstar-probe-${process.pid}`);
+    mkdirSync(probe);
+    const ok = files.every((f) => existsSync(join(probe, f)));
+    rmdirSync(probe);
+    return ok;
+  } catch {
+    return false;
+  }
+}
+function usableV2(dir) {
+  const controllers = (read(join(dir, "cgroup.subtree_control")) ?? "").split(/\s+/);
+  if (!(controllers.includes("memory") && controllers.includes("pids"))) {
     try {
-      accessSync(dir, constants.W_OK);
-      const probe = join(dir, `sstar-probe-${process.pid}`);
-      mkdirSync(probe);
-      const ok = existsSync(join(probe, "pids.max"));
-      rmdirSync(probe);
-      if (ok) return dir;
+      writeFileSync(join(dir, "cgroup.subtree_control"), "+memory +pids");
+    } catch {
+      return false;
+    }
+  }
+  return canMakeChildren(dir, ["memory.max", "pids.max"]);
+}
+function findCgroupSetup(env2 = process.env) {
+  if (env2.SSTAR_CGROUP === "off") return { kind: "none", reason: "turned off (SSTAR_CGROUP=off)" };
+  const mounts2 = parseCgroupMounts(read("/proc/self/mountinfo") ?? "");
+  const own2 = parseOwnCgroups(read("/proc/self/cgroup") ?? "");
+  const tried = [];
+  const v2 = mounts2.find((m) => m.version === 2);
+  if (v2 !== void 0) {
+    const candidates = [env2.SSTAR_CGROUP, own2.has("") ? cgroupDir(v2, own2.get("")) : void 0, v2.mountPoint].filter((d) => d !== void 0 && d !== "");
+    for (const dir of [...new Set(candidates)]) {
+      if (usableV2(dir)) return { kind: "cgroup2", parent: dir };
+      tried.push(`${dir} (cgroup v2)`);
+    }
+  }
+  const v1 = (controller) => {
+    const m = mounts2.find((x) => x.version === 1 && x.controllers.includes(controller));
+    const path7 = own2.get(controller);
+    return m === void 0 || path7 === void 0 ? null : cgroupDir(m, path7);
+  };
+  const memory = v1("memory");
+  const pids = v1("pids");
+  if (memory !== null && pids !== null) {
+    if (canMakeChildren(memory, ["memory.limit_in_bytes"]) && canMakeChildren(pids, ["pids.max"])) {
+      const cpuacct = v1("cpuacct");
+      return { kind: "cgroup1", memory, pids, cpuacct: cpuacct !== null && canMakeChildren(cpuacct, ["cpuacct.usage"]) ? cpuacct : null };
+    }
+    tried.push(`${memory} and ${pids} (cgroup v1)`);
+  }
+  return { kind: "none", reason: tried.length === 0 ? "no cgroup hierarchy with the memory and pids controllers is mounted" : `no cgroup can be made under ${tried.join(", ")}` };
+}
+function cgroupField(text, key) {
+  if (text === null) return null;
+  const m = new RegExp(`^${key} (\\d+)$`, "m").exec(text);
+  return m === null ? null : Number(m[1]);
+}
+function number(text) {
+  if (text === null) return null;
+  const n2 = Number(text.trim());
+  return Number.isFinite(n2) ? n2 : null;
+}
+var counter = 0;
+function tryWrite(path7, value) {
+  if (existsSync(path7)) writeFileSync(path7, value);
+}
+async function killAndRemove(dirs) {
+  for (const dir of dirs) {
+    try {
+      writeFileSync(join(dir, "cgroup.kill"), "1");
     } catch {
     }
   }
-  return null;
-}
-var counter = 0;
-function createPidsCgroup(root, maxPids) {
-  const dir = join(root, `sstar-${process.pid}-${++counter}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, "pids.max"), String(maxPids));
-  return {
-    procs: join(dir, "cgroup.procs"),
-    async release() {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        let pids;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const left = dirs.filter((d) => existsSync(d));
+    if (left.length === 0) return;
+    for (const dir of left) {
+      for (const pid of (read(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number)) {
         try {
-          pids = readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+          process.kill(pid, "SIGKILL");
         } catch {
-          return;
-        }
-        for (const pid of pids) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-          }
-        }
-        try {
-          rmdirSync(dir);
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 5));
         }
       }
+      try {
+        rmdirSync(dir);
+      } catch {
+      }
     }
+    if (dirs.some((d) => existsSync(d))) await new Promise((r) => setTimeout(r, 2));
+  }
+}
+function createRunCgroup(setup, limits) {
+  const name = `sstar-${process.pid}-${++counter}`;
+  if (setup.kind === "cgroup2") {
+    const dir = join(setup.parent, name);
+    mkdirSync(dir);
+    try {
+      writeFileSync(join(dir, "memory.max"), String(limits.memoryBytes));
+      tryWrite(join(dir, "memory.swap.max"), "0");
+      writeFileSync(join(dir, "pids.max"), String(limits.pids));
+    } catch (err) {
+      rmdirSync(dir);
+      throw err;
+    }
+    return {
+      procs: [join(dir, "cgroup.procs")],
+      usage: () => {
+        const usec = cgroupField(read(join(dir, "cpu.stat")), "usage_usec");
+        return { cpuMs: usec === null ? null : Math.round(usec / 1e3), oomKilled: (cgroupField(read(join(dir, "memory.events")), "oom_kill") ?? 0) > 0 };
+      },
+      release: () => killAndRemove([dir])
+    };
+  }
+  const memory = join(setup.memory, name);
+  const pids = join(setup.pids, name);
+  const cpuacct = setup.cpuacct === null ? null : join(setup.cpuacct, name);
+  const dirs = [memory, pids, ...cpuacct === null ? [] : [cpuacct]];
+  const made = [];
+  try {
+    for (const d of dirs) {
+      mkdirSync(d);
+      made.push(d);
+    }
+    writeFileSync(join(memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
+    tryWrite(join(memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
+    writeFileSync(join(pids, "pids.max"), String(limits.pids));
+  } catch (err) {
+    for (const d of made.reverse()) rmdirSync(d);
+    throw err;
+  }
+  return {
+    procs: dirs.map((d) => join(d, "cgroup.procs")),
+    usage: () => {
+      const ns = cpuacct === null ? null : number(read(join(cpuacct, "cpuacct.usage")));
+      return { cpuMs: ns === null ? null : Math.round(ns / 1e6), oomKilled: (cgroupField(read(join(memory, "memory.oom_control")), "oom_kill") ?? 0) > 0 };
+    },
+    release: () => killAndRemove(dirs)
   };
 }
 
@@ -17879,65 +18034,66 @@ var BIN = "/build";
 var RUNNER = "/sstar/runner";
 var DATA = "/data";
 var HOME = "/tmp";
-function bwrapArgs({ layout, runner, request }) {
-  const a2 = [
-    "--unshare-all",
-    "--unshare-user",
-    // required, not "try"
-    "--disable-userns",
-    "--uid",
-    "65534",
-    "--gid",
-    "65534",
-    "--hostname",
-    "sandbox",
-    "--die-with-parent",
-    "--new-session",
-    "--cap-drop",
-    "ALL"
-  ];
+function parentDirs(paths) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const p of paths) {
+    const parts = p.split("/").filter(Boolean);
+    for (let i2 = 1; i2 < parts.length; i2++) {
+      const dir = `/${parts.slice(0, i2).join("/")}`;
+      if (!TOP_DIRS.includes(`/${parts[0]}`)) dirs.add(dir);
+    }
+  }
+  return [...dirs];
+}
+var WRITABLE_TMPFS = [HOME, "/dev/shm"];
+function bwrapArgs({ layout, runner, request, user, watchMemory }) {
+  const a2 = user === void 0 ? ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"] : ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE"];
+  a2.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--as-pid-1");
+  for (const dir of parentDirs(layout.map((e) => e.path))) a2.push("--perms", "0755", "--dir", dir);
   for (const e of layout) {
     if (e.kind === "symlink") a2.push("--symlink", e.target, e.path);
     else a2.push("--ro-bind", e.path, e.path);
   }
-  a2.push("--proc", "/proc", "--dev", "/dev");
-  a2.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", HOME);
+  a2.push("--proc", "/proc");
+  if (user !== void 0) a2.push("--ro-bind", "/proc/sys", "/proc/sys");
+  a2.push("--dev", "/dev", "--remount-ro", "/dev");
+  for (const t of WRITABLE_TMPFS) a2.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", t);
+  for (const dir of parentDirs(request.binds)) a2.push("--perms", "0755", "--dir", dir);
   for (const path7 of request.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--ro-bind", request.programDir, BOX);
   a2.push(request.binWritable ? "--bind" : "--ro-bind", request.binDir, BIN);
   if (request.dataDir !== void 0) a2.push("--ro-bind", request.dataDir, DATA);
   a2.push("--ro-bind", runner, RUNNER);
-  a2.push("--chdir", HOME, "--clearenv");
+  a2.push("--remount-ro", "/", "--chdir", HOME, "--clearenv");
   for (const [k, v] of Object.entries(sandboxEnv(HOME))) a2.push("--setenv", k, v);
-  a2.push(RUNNER, ...runnerFlags(request.limits), "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }));
+  const flags = runnerFlags(request.limits, { ...user === void 0 ? {} : { user }, ...watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {} });
+  a2.push(RUNNER, ...flags, "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }));
   return a2;
+}
+var SANDBOX_OVERHEAD_BYTES = 8 * 1024 * 1024;
+function launch(runner, cgroup, command, args) {
+  if (cgroup === void 0) return { command, args };
+  return { command: runner, args: [...cgroup.procs.flatMap((p) => ["-g", p]), "--", command, ...args] };
 }
 function createBwrapBackend(o2) {
   const layout = systemLayout().filter((e) => e.kind === "symlink" || existsSync2(e.path));
+  const cgroups = o2.cgroups;
   return {
     name: "bwrap",
-    async plan(request) {
-      const args = bwrapArgs({ layout, runner: o2.runner, request });
-      let cgroup;
-      let command = o2.bwrap;
-      let fullArgs = args;
-      if (o2.pidsCgroupRoot !== null) {
-        cgroup = createPidsCgroup(o2.pidsCgroupRoot, request.limits.processes + 3);
-        command = o2.runner;
-        fullArgs = ["-g", cgroup.procs, "--", o2.bwrap, ...args];
-      }
+    async plan(request, slot) {
+      const user = o2.userFor?.(slot);
+      if (user !== void 0 && request.binWritable) chownSync(request.binDir, user.uid, user.gid);
+      const args = bwrapArgs({ layout, runner: o2.runner, request, ...user === void 0 ? {} : { user }, watchMemory: cgroups.kind === "none" });
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 3 });
       const spawn3 = {
-        command,
-        args: fullArgs,
+        ...launch(o2.runner, cgroup, o2.bwrap, args),
         env: launcherEnv(),
         stdin: request.stdin,
         outputBytes: request.limits.outputBytes,
         resultBytes: request.resultBytes,
         guardMs: guardMs(request.limits)
       };
-      return { spawn: spawn3, release: cgroup === void 0 ? void 0 : () => cgroup.release() };
-    },
-    async after() {
+      return { spawn: spawn3, ...cgroup === void 0 ? {} : { cgroup } };
     },
     async close() {
     }
@@ -17946,8 +18102,7 @@ function createBwrapBackend(o2) {
 
 // src/sandbox/backends/docker.ts
 import { randomBytes } from "node:crypto";
-import { mkdirSync as mkdirSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { chmodSync } from "node:fs";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject(value) {
@@ -18575,11 +18730,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open2, close) => {
+var format = (open3, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open2}m`;
+  const openCode = `\x1B[${open3}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -19248,8 +19403,8 @@ var normalizeSignal = ({
     signals: { [name]: constantSignal }
   } = constants2;
   const supported = constantSignal !== void 0;
-  const number4 = supported ? constantSignal : defaultNumber;
-  return { name, number: number4, description, supported, action, forced, standard };
+  const number5 = supported ? constantSignal : defaultNumber;
+  return { name, number: number5, description, supported, action, forced, standard };
 };
 
 // node_modules/human-signals/build/src/main.js
@@ -19259,33 +19414,33 @@ var getSignalsByName = () => {
 };
 var getSignalByName = ({
   name,
-  number: number4,
+  number: number5,
   description,
   supported,
   action,
   forced,
   standard
-}) => [name, { name, number: number4, description, supported, action, forced, standard }];
+}) => [name, { name, number: number5, description, supported, action, forced, standard }];
 var signalsByName = getSignalsByName();
 var getSignalsByNumber = () => {
   const signals2 = getSignals();
   const length = SIGRTMAX + 1;
   const signalsA = Array.from(
     { length },
-    (value, number4) => getSignalByNumber(number4, signals2)
+    (value, number5) => getSignalByNumber(number5, signals2)
   );
   return Object.assign({}, ...signalsA);
 };
-var getSignalByNumber = (number4, signals2) => {
-  const signal = findSignalByNumber(number4, signals2);
+var getSignalByNumber = (number5, signals2) => {
+  const signal = findSignalByNumber(number5, signals2);
   if (signal === void 0) {
     return {};
   }
   const { name, description, supported, action, forced, standard } = signal;
   return {
-    [number4]: {
+    [number5]: {
       name,
-      number: number4,
+      number: number5,
       description,
       supported,
       action,
@@ -19294,12 +19449,12 @@ var getSignalByNumber = (number4, signals2) => {
     }
   };
 };
-var findSignalByNumber = (number4, signals2) => {
-  const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
+var findSignalByNumber = (number5, signals2) => {
+  const signal = signals2.find(({ name }) => constants3.signals[name] === number5);
   if (signal !== void 0) {
     return signal;
   }
-  return signals2.find((signalA) => signalA.number === number4);
+  return signals2.find((signalA) => signalA.number === number5);
 };
 var signalsByNumber = getSignalsByNumber();
 
@@ -19517,8 +19672,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve4, reject) => {
-    Object.assign(methods, { resolve: resolve4, reject });
+  const promise2 = new Promise((resolve6, reject) => {
+    Object.assign(methods, { resolve: resolve6, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -21048,7 +21203,7 @@ function parseMilliseconds(milliseconds) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count2) => count2 === 1 || count2 === 1n ? word : `${word}s`;
+var pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds, options) {
@@ -23285,12 +23440,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count2 } = this.#emitter;
+        let { count: count3 } = this.#emitter;
         const p = process10;
         if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-          count2 += p.__signal_exit_emitter__.count;
+          count3 += p.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count2) {
+        if (listeners.length === count3) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -24161,11 +24316,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve4 = promise2.resolve.bind(promise2);
-  return { resolve: resolve4, promises };
+  const resolve6 = promise2.resolve.bind(promise2);
+  return { resolve: resolve6, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve4, promises }, subprocess) => {
-  resolve4();
+var waitForConcurrentStreams = async ({ resolve: resolve6, promises }, subprocess) => {
+  resolve6();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -24222,7 +24377,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
   const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -24230,7 +24385,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
     preserveNewlines
   });
   const readable2 = new Readable3({
-    read,
+    read: read2,
     destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
     highWaterMark: readableHighWaterMark,
     objectMode: readableObjectMode,
@@ -24376,7 +24531,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -24384,7 +24539,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
     preserveNewlines
   });
   const duplex2 = new Duplex3({
-    read,
+    read: read2,
     ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
     destroy: callbackify4(onDuplexDestroy.bind(void 0, {
       subprocessStdout,
@@ -24752,22 +24907,31 @@ var {
 
 // src/sandbox/backends/docker.ts
 var DEFAULT_DOCKER_IMAGE = "debian:bookworm-slim";
-var ROOT_IN = "/sstar-root";
-var BINS_IN = "/sstar-bin";
 var RUNNER_IN = "/sstar/runner";
 var HOME2 = "/tmp";
-function mounts(c3) {
+function mounts(c3, request) {
   const a2 = [];
   for (const e of c3.layout) {
     const source = e.kind === "symlink" ? e.target.startsWith("/") ? e.target : `/${e.target}` : e.path;
     a2.push("--mount", `type=bind,source=${source},target=${e.path},readonly`);
   }
-  for (const b of c3.binds) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
+  for (const b of [.../* @__PURE__ */ new Set([...c3.binds, ...request.binds])]) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
   a2.push("--mount", `type=bind,source=${c3.runner},target=${RUNNER_IN},readonly`);
+  a2.push("--mount", `type=bind,source=${request.programDir},target=${BOX},readonly`);
+  a2.push("--mount", `type=bind,source=${request.binDir},target=${BIN}${request.binWritable ? "" : ",readonly"}`);
+  if (request.dataDir !== void 0) a2.push("--mount", `type=bind,source=${request.dataDir},target=${DATA},readonly`);
   return a2;
 }
-function hardening(memoryMb, pids, tmpBytes) {
+function dockerRunArgs(c3, request) {
+  const l = request.limits;
+  const memory = l.runMemoryBytes + SANDBOX_OVERHEAD_BYTES;
+  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
   return [
+    "run",
+    "--rm",
+    "--interactive",
+    "--name",
+    c3.name,
     "--network",
     "none",
     "--read-only",
@@ -24778,61 +24942,26 @@ function hardening(memoryMb, pids, tmpBytes) {
     "--security-opt",
     "no-new-privileges",
     "--pids-limit",
-    String(pids),
+    String(l.processes + 8),
+    // The run's memory, tmpfs and /dev/shm included, with no swap beyond it.
     "--memory",
-    `${memoryMb}m`,
+    String(memory),
     "--memory-swap",
-    `${memoryMb}m`,
+    String(memory),
     "--tmpfs",
-    `${HOME2}:rw,exec,nosuid,size=${tmpBytes}`,
+    `${HOME2}:rw,exec,nosuid,size=${l.tmpBytes}`,
+    "--shm-size",
+    String(l.tmpBytes),
     "--workdir",
     HOME2,
-    "--init"
-  ];
-}
-function dockerRunArgs(c3) {
-  return [
-    "run",
-    "--detach",
-    "--rm",
-    "--name",
-    c3.name,
-    ...hardening(c3.memoryMb, c3.pids, c3.tmpBytes),
-    ...mounts(c3),
-    "--mount",
-    `type=bind,source=${c3.root},target=${ROOT_IN},readonly`,
-    "--mount",
-    `type=bind,source=${c3.bins},target=${BINS_IN},readonly`,
-    c3.image,
-    "sleep",
-    "infinity"
-  ];
-}
-function dockerExecArgs(container, request, root, bins) {
-  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  const box = `${ROOT_IN}/${relativeTo(root, request.programDir)}`;
-  const bin = `${BINS_IN}/${relativeTo(bins, request.binDir)}`;
-  const data = request.dataDir === void 0 ? HOME2 : `${ROOT_IN}/${relativeTo(root, request.dataDir)}`;
-  return ["exec", "--interactive", ...env2, "--workdir", HOME2, container, RUNNER_IN, ...runnerFlags(request.limits), "--", ...request.argv({ box, bin, data })];
-}
-function dockerCompileArgs(c3, request) {
-  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  return [
-    "run",
-    "--rm",
-    "--interactive",
-    ...hardening(c3.memoryMb, c3.pids, c3.tmpBytes),
-    ...mounts(c3),
-    "--mount",
-    `type=bind,source=${request.programDir},target=/box,readonly`,
-    "--mount",
-    `type=bind,source=${request.binDir},target=/build`,
+    "--init",
+    ...mounts(c3, request),
     ...env2,
     c3.image,
     RUNNER_IN,
-    ...runnerFlags(request.limits),
+    ...runnerFlags(l),
     "--",
-    ...request.argv({ box: "/box", bin: "/build", data: HOME2 })
+    ...request.argv({ box: BOX, bin: BIN, data: DATA })
   ];
 }
 function dockerClientEnv(env2 = process.env) {
@@ -24843,64 +24972,38 @@ function dockerClientEnv(env2 = process.env) {
   }
   return out;
 }
-function relativeTo(base, path7) {
-  if (!path7.startsWith(`${base}/`)) throw new Error(`sandbox: ${path7} is not under ${base}`);
-  return path7.slice(base.length + 1);
-}
 function createDockerBackend(o2) {
-  const bins = join2(o2.root, "bin");
-  mkdirSync2(bins, { recursive: true });
   const tag = randomBytes(4).toString("hex");
-  const containers = /* @__PURE__ */ new Map();
-  const spec = (name) => ({
-    name,
-    image: o2.image,
-    layout: o2.layout,
-    root: o2.root,
-    bins,
-    runner: o2.runner,
-    binds: o2.binds,
-    memoryMb: Math.ceil((o2.limits.addressSpaceBytes ?? o2.limits.dataBytes ?? 1 << 30) / (1 << 20)) + 64,
-    pids: o2.limits.processes + 8,
-    tmpBytes: o2.limits.tmpBytes
-  });
-  const container = (slot) => {
-    let c3 = containers.get(slot);
-    if (c3 === void 0) {
-      const name = `sstar-${process.pid}-${tag}-${slot}`;
-      c3 = execa(o2.docker, dockerRunArgs(spec(name)), { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false }).then(() => {
-        o2.log(`sandbox: docker container ${name} started`);
-        return name;
-      });
-      containers.set(slot, c3);
-    }
-    return c3;
-  };
+  const env2 = { ...launcherEnv(), ...dockerClientEnv() };
+  let counter2 = 0;
+  const running = /* @__PURE__ */ new Set();
+  const remove = (name) => execa(o2.docker, ["rm", "--force", name], { env: env2, extendEnv: false, reject: false });
   return {
     name: "docker",
-    async plan(request, slot) {
-      const base = { env: { ...launcherEnv(), ...dockerClientEnv() }, stdin: request.stdin, outputBytes: request.limits.outputBytes, resultBytes: request.resultBytes, guardMs: guardMs(request.limits) };
-      if (request.binWritable) {
-        const { name: _n, root: _r, bins: _b, ...rest } = spec("compile");
-        const spawn4 = { command: o2.docker, args: dockerCompileArgs(rest, request), ...base };
-        return { spawn: spawn4 };
-      }
-      const name = await container(slot);
-      const env2 = { ...launcherEnv(), ...dockerClientEnv() };
-      const spawn3 = { command: o2.docker, args: dockerExecArgs(name, request, o2.root, bins), ...base, env: env2 };
-      return { spawn: spawn3 };
-    },
-    async after(slot) {
-      const c3 = containers.get(slot);
-      if (c3 === void 0) return;
-      await execa(o2.docker, ["exec", await c3, RUNNER_IN, "-K"], { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false, reject: false });
+    async plan(request) {
+      const name = `sstar-${process.pid}-${tag}-${++counter2}`;
+      if (request.binWritable) chmodSync(request.binDir, 511);
+      running.add(name);
+      const spawn3 = {
+        command: o2.docker,
+        args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request),
+        env: env2,
+        stdin: request.stdin,
+        outputBytes: request.limits.outputBytes,
+        resultBytes: request.resultBytes,
+        guardMs: guardMs(request.limits)
+      };
+      return {
+        spawn: spawn3,
+        release: async () => {
+          running.delete(name);
+          await remove(name);
+        }
+      };
     },
     async close() {
-      const names = await Promise.allSettled(containers.values());
-      containers.clear();
-      await Promise.all(
-        names.flatMap((n2) => n2.status === "fulfilled" ? [execa(o2.docker, ["rm", "--force", n2.value], { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false, reject: false })] : [])
-      );
+      await Promise.all([...running].map(remove));
+      running.clear();
     }
   };
 }
@@ -24908,22 +25011,17 @@ function createDockerBackend(o2) {
 // src/sandbox/backends/none.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 function createNoneBackend(o2) {
   return {
     name: "none",
     async plan(request) {
-      const work = mkdtempSync(join3(tmpdir(), "sstar-none-"));
-      let cgroup;
-      const inner = [...runnerFlags(request.limits), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
-      let args = inner;
-      if (o2.pidsCgroupRoot !== null) {
-        cgroup = createPidsCgroup(o2.pidsCgroupRoot, request.limits.processes + 1);
-        args = ["-g", cgroup.procs, "--", o2.runner, ...inner];
-      }
+      const work = mkdtempSync(join2(tmpdir(), "sstar-none-"));
+      const cgroups = o2.cgroups;
+      const inner = [...runnerFlags(request.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 1 });
       const spawn3 = {
-        command: o2.runner,
-        args,
+        ...launch(o2.runner, cgroup, o2.runner, inner),
         env: sandboxEnv(work),
         cwd: work,
         stdin: request.stdin,
@@ -24933,13 +25031,9 @@ function createNoneBackend(o2) {
       };
       return {
         spawn: spawn3,
-        release: async () => {
-          await cgroup?.release();
-          rmSync(work, { recursive: true, force: true });
-        }
+        ...cgroup === void 0 ? {} : { cgroup },
+        release: () => rmSync(work, { recursive: true, force: true })
       };
-    },
-    async after() {
     },
     async close() {
     }
@@ -24951,11 +25045,20 @@ import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:f
 
 // src/sandbox/toolchain.ts
 import { accessSync as accessSync2, constants as constants5, realpathSync, statSync as statSync2 } from "node:fs";
-import { delimiter, dirname, join as join4 } from "node:path";
+import { delimiter, dirname, join as join3 } from "node:path";
+var TOOL_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_CONFIG_HOME|XDG_CACHE_HOME|PYENV_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|GIT_SSL_CAINFO|GIT_EXEC_PATH)$/;
+function toolEnv(env2 = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env2)) if (v !== void 0 && TOOL_ENV.test(k)) out[k] = v;
+  return out;
+}
+function probeOptions() {
+  return { env: toolEnv(), extendEnv: false };
+}
 function findExecutable(name, path7 = process.env.PATH ?? "") {
   for (const dir of path7.split(delimiter)) {
     if (dir === "") continue;
-    const candidate = join4(dir, name);
+    const candidate = join3(dir, name);
     try {
       accessSync2(candidate, constants5.X_OK);
       if (statSync2(candidate).isFile()) return candidate;
@@ -24972,7 +25075,7 @@ var PY_PROBE = "import sys, json; print(json.dumps({'exe': sys.executable, 'pref
 async function resolvePython() {
   const candidate = process.env.SSTAR_PYTHON ?? findExecutable("python3") ?? findExecutable("python");
   if (candidate === void 0) throw new Error("sandbox: no python3 on PATH; install python3 or set SSTAR_PYTHON to its path");
-  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 3e4 });
+  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 3e4, ...probeOptions() });
   const info = JSON.parse(stdout.trim());
   const exe = realpathSync(info.exe);
   const binds = /* @__PURE__ */ new Set();
@@ -24983,14 +25086,14 @@ async function resolvePython() {
 }
 async function resolveNode() {
   const exe = realpathSync(process.env.SSTAR_NODE ?? process.execPath);
-  const { stdout } = await execa(exe, ["--version"], { timeout: 3e4 });
+  const { stdout } = await execa(exe, ["--version"], { timeout: 3e4, ...probeOptions() });
   return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
 }
 async function resolveCpp() {
   const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
   if (candidate === void 0) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
   const exe = realpathSync(candidate);
-  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 3e4 });
+  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 3e4, ...probeOptions() });
   return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
 }
 var cache = /* @__PURE__ */ new Map();
@@ -25002,6 +25105,25 @@ function resolveInterpreter(language) {
     cache.set(language, found);
   }
   return found;
+}
+
+// src/sandbox/user.ts
+var DEFAULT_SANDBOX_UID = 1e8;
+function sandboxUidBase(env2 = process.env) {
+  const raw = env2.SSTAR_SANDBOX_UID;
+  if (raw === void 0 || raw === "") return DEFAULT_SANDBOX_UID;
+  const n2 = Number(raw);
+  if (!Number.isInteger(n2) || n2 <= 0 || n2 > 4e9) throw new Error(`sandbox: SSTAR_SANDBOX_UID must be a uid above 0 (got ${JSON.stringify(raw)})`);
+  return n2;
+}
+function sandboxUser(ourUid, slot, base) {
+  if (ourUid !== 0) return void 0;
+  return { uid: base + slot, gid: base + slot };
+}
+function describeProgramUser(ourUid, workers, base) {
+  if (ourUid !== 0) return `programs run as host uid ${ourUid} (yours; uid 65534 inside the sandbox's user namespace)`;
+  const last = base + workers - 1;
+  return `programs run as host uid ${workers === 1 ? base : `${base}-${last}`} (one per worker; sstar runs as root, so the runner drops to it before exec, with no capabilities)`;
 }
 
 // src/sandbox/detect.ts
@@ -25030,7 +25152,8 @@ function readSysctl(path7) {
   }
 }
 async function probeBwrap(bwrap) {
-  const args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"];
+  const args = process.getuid?.() === 0 ? ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"] : ["--unshare-all", "--unshare-user", "--disable-userns"];
+  args.push("--die-with-parent", "--new-session", "--as-pid-1", "--ro-bind", "/usr", "/usr");
   for (const d of ["/bin", "/lib", "/lib64"]) if (existsSync3(d)) args.push("--ro-bind", d, d);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "true");
   const r = await execa(bwrap, args, { env: launcherEnv(), extendEnv: false, reject: false, timeout: 2e4 });
@@ -25040,14 +25163,14 @@ async function sudoWorks() {
   if (process.getuid?.() === 0) return true;
   const sudo = findExecutable("sudo");
   if (sudo === void 0) return false;
-  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 1e4 });
+  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 1e4, ...probeOptions() });
   return r.exitCode === 0;
 }
 async function asRoot(argv, input2) {
   const cmd = process.getuid?.() === 0 ? argv : ["sudo", "-n", ...argv];
   const [file2, ...args] = cmd;
   if (file2 === void 0) return false;
-  const r = await execa(file2, args, { reject: false, timeout: 3e4, ...input2 === void 0 ? {} : { input: input2 } });
+  const r = await execa(file2, args, { reject: false, timeout: 3e4, ...probeOptions(), ...input2 === void 0 ? {} : { input: input2 } });
   return r.exitCode === 0;
 }
 async function fixUserns(bwrap, log) {
@@ -25079,7 +25202,7 @@ async function detectBwrap(log = () => {
   if (bwrap === void 0) {
     return { name: "bwrap", available: false, reason: "bwrap is not installed: apt-get install bubblewrap", notes: [] };
   }
-  const version2 = (await execa(bwrap, ["--version"], { reject: false })).stdout.trim().replace(/^bubblewrap\s*/, "");
+  const version2 = (await execa(bwrap, ["--version"], { reject: false, ...probeOptions() })).stdout.trim().replace(/^bubblewrap\s*/, "");
   const notes = [];
   let failure2 = await probeBwrap(bwrap);
   if (failure2 !== null) {
@@ -25110,18 +25233,38 @@ async function detectBwrap(log = () => {
 async function detectDocker() {
   const docker = findExecutable("docker");
   if (docker === void 0) return { name: "docker", available: false, reason: "docker is not installed", notes: [] };
-  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15e3 });
+  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15e3, env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false });
   if (r.exitCode !== 0) {
     return { name: "docker", available: false, path: docker, reason: `the docker engine is not reachable: ${r.stderr.trim().split("\n").pop() ?? ""}`, notes: [] };
   }
   return { name: "docker", available: true, path: docker, version: r.stdout.trim(), notes: [] };
 }
-function detectLimits() {
-  const root = process.getuid?.() === 0;
-  const cgroup = findPidsCgroupRoot();
-  if (!root) return { processes: "rlimit", pidsCgroupRoot: null, notes: ["process count: RLIMIT_NPROC inside the sandbox's user namespace"] };
-  if (cgroup !== null) return { processes: "cgroup", pidsCgroupRoot: cgroup, notes: [`process count: pids cgroup under ${cgroup} (running as root, where RLIMIT_NPROC does not apply)`] };
-  return { processes: "none", pidsCgroupRoot: null, notes: ["process count: NOT limited (running as root without a writable pids cgroup): run as a normal user"] };
+function limitNotes(cgroups) {
+  if (cgroups.kind === "cgroup2") {
+    return [
+      `memory: a cgroup v2 per run under ${cgroups.parent} (memory.max, memory.swap.max=0): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      "processes: pids.max of the run's cgroup, and RLIMIT_NPROC",
+      "CPU time: the run's cgroup (cpu.stat), and the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)"
+    ];
+  }
+  if (cgroups.kind === "cgroup1") {
+    return [
+      `memory: a cgroup v1 memory group per run under ${cgroups.memory} (memory.limit_in_bytes, memsw): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      `processes: a pids group per run under ${cgroups.pids}, and RLIMIT_NPROC`,
+      `CPU time: ${cgroups.cpuacct === null ? "" : `a cpuacct group per run under ${cgroups.cpuacct}, and `}the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)`
+    ];
+  }
+  return [
+    `no cgroup: ${cgroups.reason}`,
+    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit",
+    "processes: RLIMIT_NPROC inside the run's own user namespace (or for its own uid when root)",
+    "CPU time: the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN after reaping all)"
+  ];
+}
+function detectLimits(workers = 1) {
+  const uid = process.getuid?.() ?? 0;
+  const cgroups = findCgroupSetup();
+  return { programUser: describeProgramUser(uid, workers, sandboxUidBase()), cgroups, notes: limitNotes(cgroups) };
 }
 async function detectBackends(options = {}) {
   const [bwrap, docker] = await Promise.all([detectBwrap(options.log), detectDocker()]);
@@ -25168,7 +25311,7 @@ function killGroups(groups) {
 }
 function spawnCollect(plan, live) {
   installExitHook();
-  return new Promise((resolve4) => {
+  return new Promise((resolve6) => {
     const started = performance.now();
     const child = spawn2(plan.command, plan.args, {
       env: plan.env,
@@ -25251,7 +25394,7 @@ function spawnCollect(plan, live) {
       let stderrTail = stderr.toString("utf8");
       if (spawnError !== null) stderrTail += `
 sandbox: could not start ${plan.command}: ${spawnError}`;
-      resolve4({
+      resolve6({
         report: parsed,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderrTail,
@@ -25268,22 +25411,24 @@ sandbox: could not start ${plan.command}: ${spawnError}`;
 
 // src/sandbox/runner.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync4, lstatSync as lstatSync2, mkdirSync as mkdirSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, lstatSync as lstatSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/sandbox/runner-source.ts
 var RUNNER_SOURCE = String.raw`
 /*
  * sstar-runner: the one native piece of the sandbox. It runs inside the sandbox (or in front of it)
- * and does what Node cannot: set rlimits on the child only, wait4() for its rusage (CPU time, peak
- * RSS), kill the whole process group at the wall limit, and report on a private fd.
+ * and does what Node cannot: set rlimits on the child only, collect the rusage of it and of every
+ * process it left (CPU time, peak RSS), kill them all at the wall limit, and report on a private fd.
  *
  *   runner [-c cpu_s] [-a as_bytes] [-d data_bytes] [-s stack_bytes] [-p nproc] [-f fsize_bytes]
- *          [-w wall_ms] [-r report_fd] [-S] -- program args... run and report (JSON line on report_fd);
- *                                                              -S: the program runs under a seccomp filter
- *   runner -g /sys/fs/cgroup/.../cgroup.procs -- program args... join a cgroup, then exec (no fork)
- *   runner -K                                                  kill every process we may signal
+ *          [-w wall_ms] [-r report_fd] [-u uid -G gid] [-m run_bytes [-t tmpfs]...] [-S] -- program args...
+ *       run and report (JSON line on report_fd). -S: under a seccomp filter; -u/-G: as that uid and gid
+ *       (when running as root); -m: kill the run (memKilled) when all its processes and the listed
+ *       tmpfs together hold more than run_bytes (sampled; for when no memory cgroup can be made).
+ *       CPU time and peak RSS cover every descendant: we are a child subreaper and reap them all.
+ *   runner -g .../cgroup.procs [-g ...] -- program args...     join cgroups, then exec (no fork)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25301,21 +25446,12 @@ var RUNNER_SOURCE = String.raw`
 #include <stddef.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/statfs.h>
+#include <dirent.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-static volatile pid_t child = -1;
-static volatile sig_atomic_t wall_killed = 0;
-
-static void on_alarm(int sig) {
-  (void)sig;
-  if (child > 0) {
-    wall_killed = 1;
-    kill(-child, SIGKILL);
-    kill(child, SIGKILL);
-  }
-}
 
 static long long now_ms(void) {
   struct timespec ts;
@@ -25520,11 +25656,142 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
   return setrlimit(resource, &rl);
 }
 
+#define MAX_PROCS 4096
+static pid_t scan_pid[MAX_PROCS], scan_ppid[MAX_PROCS];
+static char scan_mine[MAX_PROCS];
+
+/* Every process of /proc with its parent; returns how many (at most MAX_PROCS). */
+static int scan_processes(void) {
+  DIR *d = opendir("/proc");
+  if (d == NULL) return 0;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < MAX_PROCS) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0) continue;
+    buf[got] = 0;
+    /* "pid (comm) state ppid": comm may hold spaces and parentheses, so parse after the last ')'. */
+    char *close_paren = strrchr(buf, ')');
+    if (close_paren == NULL) continue;
+    char state;
+    int ppid;
+    if (sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) continue;
+    scan_pid[n] = (pid_t)atoi(e->d_name);
+    scan_ppid[n] = (pid_t)ppid;
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* Marks (scan_mine) the processes below us. We are a child subreaper, so nothing of the run escapes this tree. */
+static void mark_descendants(int n) {
+  pid_t self = getpid();
+  for (int i = 0; i < n; i++) scan_mine[i] = scan_ppid[i] == self;
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (int i = 0; i < n; i++) {
+      if (scan_mine[i]) continue;
+      for (int j = 0; j < n; j++) {
+        if (scan_mine[j] && scan_pid[j] == scan_ppid[i]) { scan_mine[i] = 1; changed = 1; break; }
+      }
+    }
+  }
+}
+
+/* Kills every descendant and reaps them all; their CPU time then shows in RUSAGE_CHILDREN. */
+static void kill_and_reap_all(void) {
+  for (;;) {
+    int n = scan_processes();
+    mark_descendants(n);
+    for (int i = 0; i < n; i++) if (scan_mine[i]) kill(scan_pid[i], SIGKILL);
+    int status;
+    pid_t w = waitpid(-1, &status, 0);
+    if (w < 0 && errno == ECHILD) return;
+  }
+}
+
+static unsigned long long read_kb_field(const char *text, const char *field) {
+  const char *at = strstr(text, field);
+  return at == NULL ? 0 : strtoull(at + strlen(field), NULL, 10);
+}
+
+/* Bytes used on a tmpfs the program may write (they are memory too). */
+static unsigned long long tmpfs_used(const char *path) {
+  struct statfs st;
+  if (statfs(path, &st) != 0) return 0;
+  return (unsigned long long)(st.f_blocks - st.f_bfree) * (unsigned long long)st.f_bsize;
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS, shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long read_small(const char *path, char *buf, size_t size, int *vanished) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  *vanished = fd < 0 && (errno == ENOENT || errno == ESRCH);
+  if (fd < 0) return 0;
+  ssize_t got = read(fd, buf, size - 1);
+  close(fd);
+  if (got <= 0) { *vanished = 1; return 0; }
+  buf[got] = 0;
+  return (unsigned long long)got;
+}
+
+static unsigned long long resident_bytes(pid_t p) {
+  char path[64], buf[256];
+  int vanished;
+  snprintf(path, sizeof path, "/proc/%d/statm", (int)p);
+  if (read_small(path, buf, sizeof buf, &vanished) == 0) return 0;
+  unsigned long long size = 0, resident = 0;
+  if (sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
+  return resident * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS: shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long run_memory(int n, unsigned long long limit, const char **tmpfs, int ntmpfs) {
+  unsigned long long fs = 0, rss = 0, pss = 0;
+  for (int i = 0; i < ntmpfs; i++) fs += tmpfs_used(tmpfs[i]);
+  for (int i = 0; i < n; i++) if (scan_mine[i]) rss += resident_bytes(scan_pid[i]);
+  if (rss + fs <= limit) return rss + fs;
+  for (int i = 0; i < n; i++) {
+    if (!scan_mine[i]) continue;
+    char path[64], buf[2048];
+    int vanished;
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)scan_pid[i]);
+    if (read_small(path, buf, sizeof buf, &vanished) == 0) {
+      if (!vanished) pss += resident_bytes(scan_pid[i]);
+      continue;
+    }
+    unsigned long long p = read_kb_field(buf, "\nPss:"), shm = read_kb_field(buf, "\nPss_Shmem:");
+    pss += (p > shm ? p - shm : 0) * 1024;
+  }
+  return pss + fs;
+}
+
+#define MAX_LIST 8
+
 int main(int argc, char **argv) {
-  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0;
+  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0, run_mem = 0;
   int report_fd = 3, opt, filter = 0;
-  const char *cgroup = NULL;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:KS")) != -1) {
+  long uid = -1, gid = -1;
+  const char *cgroups[MAX_LIST];
+  const char *tmpfs[MAX_LIST];
+  int ncgroups = 0, ntmpfs = 0;
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -25534,23 +25801,25 @@ int main(int argc, char **argv) {
       case 'f': fsize = strtoull(optarg, NULL, 10); break;
       case 'w': wall = strtoull(optarg, NULL, 10); break;
       case 'r': report_fd = atoi(optarg); break;
-      case 'g': cgroup = optarg; break;
+      case 'g': if (ncgroups < MAX_LIST) cgroups[ncgroups++] = optarg; break;
+      case 'u': uid = atol(optarg); break;
+      case 'G': gid = atol(optarg); break;
+      case 'm': run_mem = strtoull(optarg, NULL, 10); break;
+      case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
       case 'S': filter = 1; break;
-      case 'K':
-        /* Docker backend: after each run, nothing of the run may survive in the container. */
-        kill(-1, SIGKILL);
-        return 0;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }
   if (optind >= argc) { fprintf(stderr, "sstar-runner: no program\n"); return 125; }
 
-  if (cgroup != NULL) {
-    int fd = open(cgroup, O_WRONLY | O_CLOEXEC);
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-    if (fd < 0 || write(fd, buf, (size_t)n) != n) { perror("sstar-runner: join cgroup"); return 125; }
-    close(fd);
+  if (ncgroups > 0) {
+    for (int i = 0; i < ncgroups; i++) {
+      int fd = open(cgroups[i], O_WRONLY | O_CLOEXEC);
+      char buf[32];
+      int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+      if (fd < 0 || write(fd, buf, (size_t)n) != n) { fprintf(stderr, "sstar-runner: join cgroup %s: %s\n", cgroups[i], strerror(errno)); return 125; }
+      close(fd);
+    }
     execvp(argv[optind], argv + optind);
     perror("sstar-runner: exec");
     return 125;
@@ -25558,23 +25827,34 @@ int main(int argc, char **argv) {
 
   /* The program runs as the same user: keep it from reading our fds through /proc/<pid>/fd. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Orphans of the run become our children (not the namespace's init), so we can count and kill them. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) < 0) { perror("sstar-runner: report fd"); return 125; }
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) { perror("sstar-runner: pipe"); return 125; }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sigaction(SIGALRM, &sa, NULL);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
 
   long long start = now_ms();
   pid_t pid = fork();
   if (pid < 0) { perror("sstar-runner: fork"); return 125; }
   if (pid == 0) {
     int err = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     setpgid(0, 0);
     close(errpipe[0]);
-    if (cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
+    /* Running as root: the program gets an unprivileged uid of its own (capabilities go with uid 0). */
+    if (gid >= 0) {
+      gid_t g = (gid_t)gid;
+      if (setgroups(0, NULL) != 0 || setresgid(g, g, g) != 0) err = errno;
+    }
+    if (!err && uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) err = errno;
+    if (!err && uid >= 0 && (getuid() == 0 || geteuid() == 0)) err = EPERM;
+    if (!err && cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
     if (!err && as && set_limit(RLIMIT_AS, as, as)) err = errno;
     if (!err && data && set_limit(RLIMIT_DATA, data, data)) err = errno;
     if (!err && stack && set_limit(RLIMIT_STACK, stack, stack)) err = errno;
@@ -25593,42 +25873,60 @@ int main(int argc, char **argv) {
     if (write(errpipe[1], &err, sizeof err) < 0) _exit(127);
     _exit(127);
   }
-  child = pid;
   setpgid(pid, pid); /* also here, so the group exists before the first kill */
   close(errpipe[1]);
-  if (wall) {
-    struct itimerval it;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)(wall / 1000);
-    it.it_value.tv_usec = (suseconds_t)((wall % 1000) * 1000);
-    setitimer(ITIMER_REAL, &it, NULL);
-  }
   int exec_err = 0;
   ssize_t got;
   do { got = read(errpipe[0], &exec_err, sizeof exec_err); } while (got < 0 && errno == EINTR);
   if (got != (ssize_t)sizeof exec_err) exec_err = 0;
 
-  int status = 0;
+  /* Wait for the program, reaping orphans as they end; every few ms check the wall clock and, without a cgroup, the run's memory. */
+  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0;
+  unsigned long long peak = 0;
+  while (!main_done) {
+    int st;
+    pid_t w;
+    while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (w == pid) { status = st; main_done = 1; }
+    }
+    if (main_done || (w < 0 && errno == ECHILD)) break;
+    long long left = wall ? (long long)wall - (now_ms() - start) : 1000;
+    if (wall && left <= 0) { wall_killed = 1; break; }
+    if (run_mem) {
+      int n = scan_processes();
+      mark_descendants(n);
+      unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
+      if (used > peak) peak = used;
+      if (used > run_mem) { mem_killed = 1; break; }
+      if (left > 10) left = 10;
+    }
+    struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+    sigtimedwait(&chld, NULL, &ts);
+  }
+  long long wall_ms = now_ms() - start;
+  /* Whatever the program left behind goes with it, and is counted. */
+  kill(-pid, SIGKILL);
+  kill_and_reap_all();
+  if (!main_done) {
+    /* Killed above: its status is that of a SIGKILL. */
+    status = SIGKILL;
+  }
+
   struct rusage ru;
   memset(&ru, 0, sizeof ru);
-  pid_t w;
-  do { w = wait4(pid, &status, 0, &ru); } while (w < 0 && errno == EINTR);
-  long long wall_ms = now_ms() - start;
-  struct itimerval off;
-  memset(&off, 0, sizeof off);
-  setitimer(ITIMER_REAL, &off, NULL);
-  /* Whatever the program left in its group goes with it; the pid namespace takes the rest. */
-  kill(-pid, SIGKILL);
-
+  getrusage(RUSAGE_CHILDREN, &ru);
   long long cpu_ms = (long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                      (long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
+  long max_rss = ru.ru_maxrss;
+  if ((long)(peak / 1024) > max_rss && !mem_killed) max_rss = (long)(peak / 1024);
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char out[512];
   int n = snprintf(out, sizeof out,
                    "{\"exit\":%d,\"signal\":%d,\"cpuMs\":%lld,\"wallMs\":%lld,\"maxRssKb\":%ld,"
-                   "\"wallKilled\":%s,\"execError\":%d}\n",
-                   exit_code, sig, cpu_ms, wall_ms, ru.ru_maxrss, wall_killed ? "true" : "false", exec_err);
+                   "\"wallKilled\":%s,\"memKilled\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
+                   exit_code, sig, cpu_ms, wall_ms, max_rss, wall_killed ? "true" : "false",
+                   mem_killed ? "true" : "false", peak / 1024, exec_err);
   if (write(report_fd, out, (size_t)n) != n) return 125;
   return 0;
 }
@@ -25636,8 +25934,8 @@ int main(int argc, char **argv) {
 
 // src/sandbox/runner.ts
 function runnerCacheDir(env2 = process.env) {
-  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join5(env2.HOME, ".cache") : join5(homedir(), ".cache"));
-  return join5(base, "sstar");
+  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join4(env2.HOME, ".cache") : join4(homedir(), ".cache"));
+  return join4(base, "sstar");
 }
 var building;
 function ensureRunner(log = () => {
@@ -25652,23 +25950,23 @@ async function buildRunner(log) {
   const hash2 = createHash("sha256").update(RUNNER_SOURCE).digest("hex").slice(0, 16);
   let dir = runnerCacheDir();
   try {
-    mkdirSync3(dir, { recursive: true });
+    mkdirSync2(dir, { recursive: true });
   } catch {
-    dir = join5(tmpdir2(), `sstar-cache-${process.getuid?.() ?? "u"}`);
-    mkdirSync3(dir, { recursive: true, mode: 448 });
+    dir = join4(tmpdir2(), `sstar-cache-${process.getuid?.() ?? "u"}`);
+    mkdirSync2(dir, { recursive: true, mode: 448 });
     const st = lstatSync2(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || uid !== void 0 && st.uid !== uid || (st.mode & 63) !== 0) {
       throw new Error(`sandbox: ${dir} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 511).toString(8)}); remove it, or make ~/.cache writable`);
     }
   }
-  const binary = join5(dir, `runner-${hash2}`);
+  const binary = join4(dir, `runner-${hash2}`);
   if (existsSync4(binary)) return binary;
   const cc = findExecutable("cc") ?? findExecutable("gcc") ?? findExecutable("clang");
   if (cc === void 0) {
     throw new Error("sandbox: no C compiler (cc, gcc or clang) on PATH to build the runner; install gcc (apt-get install gcc)");
   }
-  const source = join5(dir, `runner-${hash2}.${process.pid}.c`);
+  const source = join4(dir, `runner-${hash2}.${process.pid}.c`);
   const partial2 = `${binary}.${process.pid}.tmp`;
   writeFileSync3(source, RUNNER_SOURCE);
   try {
@@ -25706,21 +26004,24 @@ function looksLikeMemoryFailure(stderrTail) {
 }
 function classifyRun(c3, limits, contract) {
   const r = c3.report;
+  const cpuMs = r ? Math.max(r.cpuMs, c3.cgroup?.cpuMs ?? 0) : c3.outerWallMs;
+  const overMemory = c3.cgroup?.oomKilled === true || r?.memKilled === true;
   const base = {
     stderrTail: c3.stderrTail,
     exitCode: r ? r.exit >= 0 ? r.exit : null : c3.sandboxExit,
     signal: r ? signalName(r.signal) : c3.sandboxSignal,
-    timeMs: r ? r.cpuMs : c3.outerWallMs,
+    timeMs: cpuMs,
     memoryKb: r ? r.maxRssKb : null
   };
   const output2 = contract === "function" ? c3.result ?? "" : c3.stdout;
   const status = (() => {
     if (c3.outputOverflow) return "output-limit";
     if (r === null) {
-      return c3.guardKilled ? "time-limit" : "runtime-error";
+      return c3.guardKilled ? "time-limit" : overMemory ? "memory-limit" : "runtime-error";
     }
     if (r.execError !== 0) return "runtime-error";
-    if (r.wallKilled || r.signal === constants6.signals.SIGXCPU || r.cpuMs > limits.timeMs) return "time-limit";
+    if (r.wallKilled || r.signal === constants6.signals.SIGXCPU || cpuMs > limits.timeMs) return "time-limit";
+    if (overMemory) return "memory-limit";
     if (r.signal === constants6.signals.SIGKILL && r.cpuMs >= limits.cpuSeconds * 1e3) return "time-limit";
     const failed = r.exit !== 0 || r.signal !== 0;
     if (r.maxRssKb > limits.memoryKb) return "memory-limit";
@@ -25777,25 +26078,24 @@ async function createSandbox(options = {}) {
   const picked = chooseBackend(choice, reports);
   if ("error" in picked) throw new Error(picked.error);
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const limitsInfo = detectLimits();
-  if (picked.name !== "docker" && limitsInfo.processes === "none") log(`sandbox: warning: ${limitsInfo.notes.join("; ")}`);
+  const limitsInfo = detectLimits(workers);
+  const uid = process.getuid?.() ?? 0;
+  const uidBase = sandboxUidBase();
+  const userFor = uid === 0 ? (slot) => sandboxUser(0, slot, uidBase) : void 0;
+  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
   if (picked.name === "none") {
     log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
   }
-  const root = mkdtempSync2(join6(tmpdir3(), "sstar-sandbox-"));
-  for (const d of ["prog", "bin", "data"]) mkdirSync4(join6(root, d));
-  const pidsRoot = limitsInfo.processes === "cgroup" ? limitsInfo.pidsCgroupRoot : null;
-  const backend = picked.name === "bwrap" ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, pidsCgroupRoot: pidsRoot }) : picked.name === "docker" ? createDockerBackend({
+  const root = mkdtempSync2(join5(tmpdir3(), "sstar-sandbox-"));
+  for (const d of ["prog", "bin", "data"]) mkdirSync3(join5(root, d));
+  const backend = picked.name === "bwrap" ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } }) : picked.name === "docker" ? createDockerBackend({
     docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
     image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
     runner,
     layout: systemLayout(),
-    root,
     binds: await interpreterBinds(),
-    workers,
-    limits: enforcedLimits({ timeMs: 6e4, memoryMb: 4096 }, "python"),
     log
-  }) : createNoneBackend({ runner, pidsCgroupRoot: pidsRoot });
+  }) : createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const limit2 = pLimit(workers);
   const freeSlots = Array.from({ length: workers }, (_, i2) => i2);
@@ -25809,13 +26109,13 @@ async function createSandbox(options = {}) {
       if (closed) throw new Error("sandbox: closed");
       const slot = freeSlots.pop() ?? 0;
       try {
-        const { spawn: spawn3, release } = await backend.plan(request, slot);
+        const { spawn: spawn3, cgroup, release } = await backend.plan(request, slot);
         try {
           const collected = await spawnCollect(spawn3, live);
-          return classifyRun(collected, limits, contract);
+          return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
         } finally {
+          await cgroup?.release();
           await release?.();
-          await backend.after(slot);
         }
       } finally {
         freeSlots.push(slot);
@@ -25825,12 +26125,12 @@ async function createSandbox(options = {}) {
   function programDir(request) {
     const { files, compileSource } = programFiles(request.program, request.io);
     const key = sha(request.program.language, JSON.stringify(files));
-    const dir = join6(root, "prog", key.slice(0, 32));
-    const bin = join6(root, "bin", key.slice(0, 32));
+    const dir = join5(root, "prog", key.slice(0, 32));
+    const bin = join5(root, "bin", key.slice(0, 32));
     if (!programs.has(key)) {
-      mkdirSync4(dir, { recursive: true });
-      mkdirSync4(bin, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync4(join6(dir, name), content, { mode: 420 });
+      mkdirSync3(dir, { recursive: true });
+      mkdirSync3(bin, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync4(join5(dir, name), content, { mode: 420 });
       programs.set(key, dir);
     }
     return { key, dir, bin, compileSource };
@@ -25868,11 +26168,11 @@ async function createSandbox(options = {}) {
     let dataDir;
     const fileNames = Object.keys(request.files ?? {});
     if (request.files !== void 0 && fileNames.length > 0) {
-      dataDir = join6(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
-      mkdirSync4(dataDir, { recursive: true });
+      dataDir = join5(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
+      mkdirSync3(dataDir, { recursive: true });
       for (const [name, content] of Object.entries(request.files)) {
         if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
-        writeFileSync4(join6(dataDir, name), content, { mode: 420 });
+        writeFileSync4(join5(dataDir, name), content, { mode: 420 });
       }
     }
     const contract = request.io.kind;
@@ -25928,33 +26228,30 @@ async function createSandbox(options = {}) {
 }
 
 // src/checkers/index.ts
-var INTEGER = /^[+-]?\d+$/;
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 var DEFAULT_TOLERANCE = 1e-6;
 var EPS = 1e-15;
 function tokenize(text) {
   return text.split(/\s+/).filter((t) => t !== "");
 }
-function canonicalInteger(token) {
-  let sign = "";
-  let digits = token;
-  if (digits.startsWith("+") || digits.startsWith("-")) {
-    sign = digits[0] === "-" ? "-" : "";
-    digits = digits.slice(1);
-  }
-  digits = digits.replace(/^0+(?=\d)/, "");
-  return digits === "0" ? "0" : sign + digits;
+function numberToken(token) {
+  const t = token.toLowerCase();
+  const sign = t.startsWith("-") ? -1 : 1;
+  const bare = t.replace(/^[+-]/, "");
+  if (bare === "inf" || bare === "infinity") return sign * Infinity;
+  if (bare === "nan") return Number.NaN;
+  return Number(t);
 }
 function show(token) {
   return JSON.stringify(token.length > 60 ? `${token.slice(0, 57)}...` : token);
 }
-function floatsClose(expected, actual, absolute, relative2) {
+function floatsClose(expected, actual, absolute, relative3) {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
   if (Number.isNaN(actual)) return false;
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return expected === actual;
   if (Math.abs(actual - expected) <= absolute + EPS) return true;
-  const lo = Math.min(expected * (1 - relative2), expected * (1 + relative2));
-  const hi = Math.max(expected * (1 - relative2), expected * (1 + relative2));
+  const lo = Math.min(expected * (1 - relative3), expected * (1 + relative3));
+  const hi = Math.max(expected * (1 - relative3), expected * (1 + relative3));
   return actual + EPS >= lo && actual <= hi + EPS;
 }
 function compareTokens(expected, actual, sameToken) {
@@ -25971,10 +26268,6 @@ function compareTokens(expected, actual, sameToken) {
   }
   return { ok: true };
 }
-function sameTokenExact(x, y) {
-  if (x === y) return true;
-  return INTEGER.test(x) && INTEGER.test(y) && canonicalInteger(x) === canonicalInteger(y);
-}
 function normalizeExact(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
@@ -25982,14 +26275,16 @@ function normalizeExact(text) {
 }
 function compareOutputs(checker, expected, actual) {
   switch (checker.kind) {
+    // Tokens are compared as text, as testlib's wcmp does: "0011" is not "11" (binary strings,
+    // zero-padded answers) and "007" is not "7". Only `float` reads numbers.
     case "tokens":
-      return compareTokens(expected, actual, sameTokenExact);
+      return compareTokens(expected, actual, (x, y) => x === y);
     case "case-insensitive":
-      return compareTokens(expected, actual, (x, y) => sameTokenExact(x.toLowerCase(), y.toLowerCase()));
+      return compareTokens(expected, actual, (x, y) => x.toLowerCase() === y.toLowerCase());
     case "float":
       return compareTokens(expected, actual, (x, y) => {
         if (x === y) return true;
-        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(Number(x.replace(/^([+-]?)inf$/i, "$1Infinity")), Number(y.replace(/^([+-]?)inf$/i, "$1Infinity")), checker.absolute, checker.relative);
+        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(numberToken(x), numberToken(y), checker.absolute, checker.relative);
         return false;
       });
     case "exact": {
@@ -26008,9 +26303,7 @@ function compareOutputs(checker, expected, actual) {
 }
 function parseJsonExact(text) {
   return JSON.parse(text, (_key, value, context) => {
-    if (typeof value === "number" && context?.source !== void 0 && /^-?\d+$/.test(context.source) && !Number.isSafeInteger(value)) {
-      return BigInt(context.source);
-    }
+    if (typeof value === "number" && context?.source !== void 0 && /^-?\d+$/.test(context.source)) return BigInt(context.source);
     return value;
   });
 }
@@ -26020,7 +26313,9 @@ function typeName(v) {
   return typeof v === "bigint" ? "number" : typeof v;
 }
 function showJson(v) {
-  const s = JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x) ?? String(v);
+  const mark = "\0bigint:";
+  const json2 = JSON.stringify(v, (_k, x) => typeof x === "bigint" ? `${mark}${x}` : x);
+  const s = json2 === void 0 ? String(v) : json2.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE }, path7 = "$") {
@@ -26028,9 +26323,8 @@ function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOL
   if (numeric(expected) && numeric(actual)) {
     const e = expected;
     const a2 = actual;
-    const isInt = (v) => typeof v === "bigint" || Number.isInteger(v);
-    if (isInt(e) && isInt(a2)) {
-      return BigInt(e) === BigInt(a2) ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
+    if (typeof e === "bigint" && typeof a2 === "bigint") {
+      return e === a2 ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
     }
     return floatsClose(Number(e), Number(a2), tolerance.absolute, tolerance.relative) ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
   }
@@ -26252,7 +26546,10 @@ function runCell(ctx, code2, input2) {
       return toCell(run);
     })();
     ctx.cells.set(key, p);
-    p.catch(() => ctx.cells.delete(key));
+    p.then(
+      (cell) => ctx.settledCells.set(key, cell),
+      () => ctx.cells.delete(key)
+    );
   }
   return p;
 }
@@ -26427,9 +26724,9 @@ function inputFormatText(spec) {
   const example = n2 > 0 ? `[${spec.io.params.map((_, i2) => i2 === 0 ? "[1, 2]" : i2 === 1 ? '"ab"' : "0").join(", ")}]` : "[[1, 2]]";
   return `Reply with one fenced \`\`\`json block holding a JSON array of calls; each call is the JSON array of the arguments of \`${functionSignature(spec)}\`${n2 > 0 ? ` (${n2} argument${n2 === 1 ? "" : "s"})` : ""}, e.g. [${example}].`;
 }
-function synthesisMessages(spec, count2) {
+function synthesisMessages(spec, count3) {
   const user = [
-    `Write ${count2} new test inputs for the programming problem below. They will be used to tell correct programs from wrong ones by running them, so:`,
+    `Write ${count3} new test inputs for the programming problem below. They will be used to tell correct programs from wrong ones by running them, so:`,
     [
       "- every input must be valid: respect the input format and every constraint the statement gives;",
       "- cover edge cases (smallest sizes, zeros, equal values, empty collections where allowed, extremes of the value ranges);",
@@ -26446,10 +26743,10 @@ function synthesisMessages(spec, count2) {
     { role: "user", content: user }
   ];
 }
-function separatingMessages(spec, programA, programB, count2) {
+function separatingMessages(spec, programA, programB, count3) {
   const lang = LANGUAGE_FENCE[spec.language];
   const user = [
-    `Below are a programming problem and two programs written for it. They produced the same outputs on every input tried so far. Find up to ${count2} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
+    `Below are a programming problem and two programs written for it. They produced the same outputs on every input tried so far. Find up to ${count3} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
     "Every input must be valid for the problem (respect its format and constraints) and small. Give inputs only, not outputs.",
     DATA_NOTE,
     problemBlock(spec),
@@ -26626,6 +26923,7 @@ function createSelectionEnv(ctx, settings) {
     },
     async judge(question) {
       judgeCalls++;
+      ctx.judgeCalls = judgeCalls;
       ctx.emit({ type: "judge-call", calls: judgeCalls });
       try {
         const reply = await ctx.chat("judge", judgeMessages(ctx.spec, question), {
@@ -26640,19 +26938,21 @@ function createSelectionEnv(ctx, settings) {
     },
     // Custom checkers judge against an expected answer; for clustering, token equality stands in.
     equivalent: (x, y) => equivalentOutputs(x, y, ctx.spec.checker, ctx.spec.io.kind === "function" ? "json" : "text"),
-    onEvent: (event) => ctx.emit({ type: "selection", event })
+    onEvent: (event) => ctx.emit({ type: "selection", event }),
+    // Interrupted: the strategies stop asking and pick from what they have.
+    stopped: () => ctx.stopped === "aborted"
   };
 }
-async function synthesizeInputs(ctx, count2, settings) {
+async function synthesizeInputs(ctx, count3, settings) {
   const rejected = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count2), {
+      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count3), {
         temperature: settings.synthesisTemperature,
         ...settings.maxTokens !== void 0 ? { maxTokens: settings.maxTokens } : {},
         key: `synthesize-${attempt}`
       });
-      const parsed = parseInputList(ctx.spec, reply.content, count2);
+      const parsed = parseInputList(ctx.spec, reply.content, count3);
       rejected.push(...parsed.rejected);
       if (parsed.inputs.length > 0) {
         return { inputs: parsed.inputs.map((input2, i2) => ({ id: `s${i2 + 1}`, input: input2, origin: "synthesized" })), rejected };
@@ -26857,7 +27157,7 @@ __export(external_exports, {
   null: () => _null3,
   nullable: () => nullable,
   nullish: () => nullish2,
-  number: () => number2,
+  number: () => number3,
   object: () => object,
   optional: () => optional,
   output: () => output,
@@ -27891,14 +28191,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i2++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -28616,7 +28916,7 @@ __export(regexes_exports, {
   nanoid: () => nanoid,
   nanoidOfLength: () => nanoidOfLength,
   null: () => _null,
-  number: () => number,
+  number: () => number2,
   rfc5322Email: () => rfc5322Email,
   sha1_base64: () => sha1_base64,
   sha1_base64url: () => sha1_base64url,
@@ -28717,7 +29017,7 @@ var string = (params) => {
 };
 var bigint = /^-?\d+n?$/;
 var integer = /^-?\d+$/;
-var number = /^-?\d+(?:\.\d+)?$/;
+var number2 = /^-?\d+(?:\.\d+)?$/;
 var boolean = /^(?:true|false)$/i;
 var _null = /^null$/i;
 var _undefined = /^undefined$/i;
@@ -29844,7 +30144,7 @@ var $ZodCustomStringFormat = /* @__PURE__ */ $constructor("$ZodCustomStringForma
 });
 var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
   $ZodType.init(inst, def);
-  inst._zod.pattern = number;
+  inst._zod.pattern = number2;
   inst._zod.parse = (payload, _ctx) => {
     if (def.coerce)
       try {
@@ -30947,7 +31247,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         if (keyResult instanceof Promise) {
           throw new Error("Async schemas not supported in object keys currently");
         }
-        const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+        const checkNumericKey = typeof key === "string" && number2.test(key) && keyResult.issues.length;
         if (checkNumericKey) {
           const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
           if (retryResult instanceof Promise) {
@@ -31516,7 +31816,7 @@ function leafPattern(schema) {
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
   const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  return (isInt && own2 === number2 ? integer : own2)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
@@ -31731,7 +32031,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve6) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -31741,7 +32041,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -31752,7 +32052,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -31816,7 +32116,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -32281,8 +32581,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -34929,8 +35229,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -36017,8 +36317,8 @@ function ko_default() {
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
-function getUnitTypeFromNumber(number4) {
-  const abs = Math.abs(number4);
+function getUnitTypeFromNumber(number5) {
+  const abs = Math.abs(number5);
   const last = abs % 10;
   const last2 = abs % 100;
   if (last2 >= 11 && last2 <= 19 || last === 0)
@@ -37668,8 +37968,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -40996,7 +41296,7 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
     if (keyFn.definite === false)
       ctx.definite = false;
     const keyFast = addConstant(ctx, keyFn);
-    const numericConst = addConstant(ctx, number);
+    const numericConst = addConstant(ctx, number2);
     const outKeyVar = newVar(ctx);
     emitOwnKeys(doc, ctx, accessor, kVar, (d) => {
       d.write(`let ${outKeyVar} = ${keyFast}(${kVar});`);
@@ -43306,7 +43606,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
     return rest;
   rest.type = "string";
   if (!values)
-    rest.pattern = (types.includes("number") ? number : integer).source;
+    rest.pattern = (types.includes("number") ? number2 : integer).source;
   return rest;
 }
 var pendingRecords = /* @__PURE__ */ new WeakMap();
@@ -43777,7 +44077,7 @@ __export(schemas_exports2, {
   null: () => _null3,
   nullable: () => nullable,
   nullish: () => nullish2,
-  number: () => number2,
+  number: () => number3,
   object: () => object,
   optional: () => optional,
   partialRecord: () => partialRecord,
@@ -44523,7 +44823,7 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     }
   })
 );
-function number2(params) {
+function number3(params) {
   return _number(ZodNumber, params);
 }
 var ZodNumberFormat = /* @__PURE__ */ $constructor("ZodNumberFormat", (inst, def) => {
@@ -45363,7 +45663,7 @@ var stringbool = (...args) => _stringbool({
 }, ...args);
 function json(params) {
   const jsonSchema = lazy(() => {
-    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+    return union([string2(params), number3(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
   });
   return jsonSchema;
 }
@@ -46362,13 +46662,13 @@ __export(coerce_exports, {
   bigint: () => bigint3,
   boolean: () => boolean3,
   date: () => date4,
-  number: () => number3,
+  number: () => number4,
   string: () => string3
 });
 function string3(params) {
   return _coercedString(ZodString, params);
 }
-function number3(params) {
+function number4(params) {
   return _coercedNumber(ZodNumber, params);
 }
 function boolean3(params) {
@@ -46480,11 +46780,20 @@ var solveReportSchema = external_exports.object({
     selection: strategySchema,
     temperature: external_exports.number(),
     sandbox: external_exports.string(),
-    replay: external_exports.boolean().describe("answers came from a local replay model, not a live one")
+    replay: external_exports.boolean().describe("answers came from a local replay model, not a live one"),
+    cassette: external_exports.string().optional().describe("replies were replayed from this cassette file (--replay): no model was called for them")
   }),
   status: external_exports.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
   error: external_exports.string().optional(),
   stopped: external_exports.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
+  interrupted: external_exports.object({
+    by: external_exports.string().describe("what interrupted the run: an interrupt signal (Ctrl-C, SIGTERM) or the deadline"),
+    during: external_exports.enum(["sampling", "selection"]).describe("sampling: generation and debugging; selection: running candidates and judging"),
+    samplesDone: external_exports.number().int(),
+    samples: external_exports.number().int(),
+    judgeCalls: external_exports.number().int().describe("judge calls asked before the interrupt"),
+    pickedBy: external_exports.enum(["posterior", "majority", "first"]).nullable().describe("how the pick was made from the evidence gathered so far; null: nothing to pick from")
+  }).optional().describe("set when the run was interrupted: no model call was made after it, the pick uses what was gathered by then"),
   synthesisNote: external_exports.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: external_exports.array(sampleSchema),
   inputs: external_exports.array(synthesizedInputSchema),
@@ -46743,7 +47052,7 @@ var safeJSON = (text) => {
 };
 
 // node_modules/openai/internal/utils/sleep.mjs
-var sleep = (ms, ...signals2) => new Promise((resolve4, reject) => {
+var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
   const activeSignals = [...new Set(signals2.filter((signal) => signal != null))];
   let timeout;
   let settled = false;
@@ -46775,7 +47084,7 @@ var sleep = (ms, ...signals2) => new Promise((resolve4, reject) => {
     return;
   }
   timeout = setTimeout(() => {
-    settle2(resolve4);
+    settle2(resolve6);
   }, ms);
   for (const signal of activeSignals) {
     if (settled) {
@@ -47573,8 +47882,8 @@ function createAbortableSSESource(body, signal) {
   let interrupt;
   const waitForAbort = () => (
     // oxlint-disable-next-line promise/avoid-new -- AbortSignal callbacks need a portable Promise bridge.
-    new Promise((resolve4) => {
-      interrupt = resolve4;
+    new Promise((resolve6) => {
+      interrupt = resolve6;
     })
   );
   const cancel = () => {
@@ -48511,8 +48820,8 @@ function resolveDataResidency(options) {
 var _APIPromise_client;
 var APIPromise = class _APIPromise extends Promise {
   constructor(client, responsePromise, parseResponse2 = defaultParseResponse) {
-    super((resolve4) => {
-      resolve4(null);
+    super((resolve6) => {
+      resolve6(null);
     });
     this.responsePromise = responsePromise;
     this.parseResponse = parseResponse2;
@@ -49561,9 +49870,9 @@ var X509WorkloadIdentityAuth = class {
     return remaining;
   }
   /** Cancels active retry timers promptly without changing public caller-abort semantics. */
-  async waitForRetry(duration3, signal) {
+  async waitForRetry(duration4, signal) {
     try {
-      await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_transport, "f").sleep(duration3, signal);
+      await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_transport, "f").sleep(duration4, signal);
     } catch (error62) {
       if (signal?.aborted) {
         throw userAbortError(signal);
@@ -51570,12 +51879,12 @@ var EventStream = class {
     _EventStream_aborted.set(this, false);
     _EventStream_catchingPromiseCreated.set(this, false);
     _EventStream_terminalFailure.set(this, void 0);
-    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve4, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve4, "f");
+    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve6, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve6, "f");
       __classPrivateFieldSet(this, _EventStream_rejectConnectedPromise, reject, "f");
     }), "f");
-    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve4, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve4, "f");
+    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve6, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve6, "f");
       __classPrivateFieldSet(this, _EventStream_rejectEndPromise, reject, "f");
     }), "f");
     __classPrivateFieldGet(this, _EventStream_connectedPromise, "f").catch(() => void 0);
@@ -51713,7 +52022,7 @@ var EventStream = class {
    *   const message = await stream.emitted('message') // rejects if the stream errors
    */
   emitted(event) {
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve6, reject) => {
       __classPrivateFieldSet(this, _EventStream_catchingPromiseCreated, true, "f");
       const onError = (error62) => {
         this.off(event, onEvent);
@@ -51723,7 +52032,7 @@ var EventStream = class {
         if (event !== "error") {
           this.off("error", onError);
         }
-        resolve4(values.length > 1 ? values : values[0]);
+        resolve6(values.length > 1 ? values : values[0]);
       };
       if (event !== "error") {
         __classPrivateFieldGet(this, _EventStream_instances, "m", _EventStream_onceForEmitted).call(this, "error", onError);
@@ -51939,8 +52248,8 @@ var EventStream = class {
         if (ended) {
           return Promise.resolve(doneResult());
         }
-        return new Promise((resolve4, reject) => {
-          readQueue.enqueue({ resolve: resolve4, reject });
+        return new Promise((resolve6, reject) => {
+          readQueue.enqueue({ resolve: resolve6, reject });
         });
       },
       return: () => {
@@ -52540,10 +52849,10 @@ _a4 = AbstractChatCompletionRunner, _AbstractChatCompletionRunner_completionArri
             if (!hasOwn(details2, name)) {
               continue;
             }
-            const count2 = details2[name];
-            if (typeof count2 === "number") {
+            const count3 = details2[name];
+            if (typeof count3 === "number") {
               Object.defineProperty(totalDetails, name, {
-                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count2,
+                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count3,
                 enumerable: true,
                 configurable: true,
                 writable: true
@@ -52799,15 +53108,15 @@ var _parseJSON = (jsonString, allow) => {
     if (index === length && !(Allow.NUM & allow)) {
       markPartialJSON("Unterminated number literal");
     }
-    const number4 = jsonString.substring(start, index);
+    const number5 = jsonString.substring(start, index);
     try {
-      return JSON.parse(number4);
+      return JSON.parse(number5);
     } catch {
-      if (number4 === "-" && Allow.NUM & allow) {
+      if (number5 === "-" && Allow.NUM & allow) {
         markPartialJSON("Not sure what '-' is");
       }
       try {
-        return JSON.parse(number4.substring(0, number4.lastIndexOf("e")));
+        return JSON.parse(number5.substring(0, number5.lastIndexOf("e")));
       } catch (e) {
         throwMalformedError(String(e));
       }
@@ -60689,8 +60998,8 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
     try {
       await __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_wait).call(this, () => (
         // oxlint-disable-next-line promise/avoid-new -- Own the registration timer so cancellation clears it promptly.
-        new Promise((resolve4) => {
-          timer = setTimeout(resolve4, delay);
+        new Promise((resolve6) => {
+          timer = setTimeout(resolve6, delay);
         })
       ));
     } finally {
@@ -62474,7 +62783,7 @@ var Steps = class extends APIResource {
 
 // node_modules/openai/lib/polling.mjs
 function sleepUntilAborted(milliseconds, signal) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve6, reject) => {
     let timer;
     let registered;
     let settled = false;
@@ -62523,7 +62832,7 @@ function sleepUntilAborted(milliseconds, signal) {
       }
       settled = true;
       cleanup();
-      resolve4();
+      resolve6();
     }, milliseconds);
     registered = abort;
     try {
@@ -62682,14 +62991,14 @@ function isPrimitiveAssistantStreamArrayDelta(accumulator, delta) {
   return delta.every(isPrimitiveAssistantStreamValue) && accumulator.every(isPrimitiveAssistantStreamValue);
 }
 function countOwnAssistantStreamArrayEntries(accumulator) {
-  let count2 = 0;
+  let count3 = 0;
   for (const key of Object.keys(accumulator)) {
     const index = Number(key);
     if (Number.isSafeInteger(index) && index >= 0 && index < accumulator.length && String(index) === key) {
-      count2 += 1;
+      count3 += 1;
     }
   }
-  return count2;
+  return count3;
 }
 function getAssistantStreamArrayOwnEntryCount(accumulator, enforceSparseHoleBudget, cachedState) {
   if (!enforceSparseHoleBudget) {
@@ -70767,11 +71076,11 @@ var Ledger = class {
     const what = `not starting a ${stage} call for problem ${problemId}`;
     let reason;
     if (budget.calls !== void 0 && this.total.calls + this.reservedCalls + 1 > budget.calls) {
-      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (budget.calls); ${what}`;
+      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
     } else if (budget.tokens !== void 0 && this.usedTokens() + this.reservedTokens + tokens > budget.tokens) {
-      reason = `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over budget.tokens ${budget.tokens}; ${what}`;
+      reason = `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over the token budget of ${budget.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
     } else if (budget.costUsd !== void 0 && this.total.costUsd + this.reservedCost + costUsd > budget.costUsd) {
-      reason = `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over budget.costUsd ${formatUsd(budget.costUsd)}; ${what}`;
+      reason = `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget.costUsd)} (--budget-usd; action input budget); ${what}`;
     }
     if (reason !== void 0) {
       this.exceeded ??= reason;
@@ -70829,7 +71138,7 @@ var Ledger = class {
 // src/model/cache.ts
 import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join6 } from "node:path";
 var CACHE_FORMAT = 1;
 function cacheKey(parts) {
   const canonical = JSON.stringify([
@@ -70853,7 +71162,7 @@ var DiskCache = class {
   }
   dir;
   pathOf(key) {
-    return join7(this.dir, key.slice(0, 2), `${key}.json`);
+    return join6(this.dir, key.slice(0, 2), `${key}.json`);
   }
   /** The reply, or undefined on a miss. A damaged entry is a miss (and is removed) rather than an error. */
   async get(key) {
@@ -70875,7 +71184,7 @@ var DiskCache = class {
   /** Write via a unique temporary file and rename, so readers never see half a file. */
   async put(key, reply) {
     const path7 = this.pathOf(key);
-    await mkdir(join7(this.dir, key.slice(0, 2)), { recursive: true });
+    await mkdir(join6(this.dir, key.slice(0, 2)), { recursive: true });
     const tmp = `${path7}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`;
     const file2 = { format: CACHE_FORMAT, key, model: reply.model, reply };
     try {
@@ -70916,7 +71225,26 @@ function retryDelay(retry, retryAfterMs, policy, random) {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return Math.round(step / 2 + random * step / 2);
 }
-function classifyFailure(failure2) {
+var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
+function endpointFault(failure2, answeredBefore) {
+  const code2 = failure2.code ?? "";
+  if (failure2.kind === "connection") {
+    if (TLS_CODE.test(code2)) return `the TLS connection failed (${code2}): check the scheme (http or https) and the server's certificate`;
+    if (code2 === "ENOTFOUND") return "no such host (DNS lookup failed)";
+    if (answeredBefore) return void 0;
+    if (code2 === "ECONNREFUSED") return "connection refused (nothing is listening there)";
+    if (code2 === "bad port") return "the port is one fetch refuses to connect to (a blocked port)";
+    if (code2 === "EHOSTUNREACH" || code2 === "ENETUNREACH") return `the host can't be reached (${code2})`;
+    return void 0;
+  }
+  if ((failure2.kind === "malformed" || failure2.kind === "empty-choices") && failure2.notJson === true && !answeredBefore) {
+    return "it answered with something that is not JSON (a web page?), not a chat completion: the base URL usually ends in /v1";
+  }
+  return void 0;
+}
+function classifyFailure(failure2, answeredBefore = false) {
+  const fault = endpointFault(failure2, answeredBefore);
+  if (fault !== void 0) return { action: "endpoint", what: fault };
   switch (failure2.kind) {
     case "timeout":
     case "connection":
@@ -71012,23 +71340,23 @@ function validateModelConfig(config2) {
   if (!config2.apiKey) throw new ModelConfigError("no API key set: set OPENAI_API_KEY (action input: api-key)");
   splitBaseUrl(config2.baseUrl, "base URL");
   if (config2.judge?.baseUrl !== void 0) splitBaseUrl(config2.judge.baseUrl, "judge base URL");
-  checkNumber(config2.temperature, "temperature", { min: 0, max: 2 });
+  checkNumber(config2.temperature, "temperature (--temperature)", { min: 0, max: 2 });
   checkNumber(config2.maxTokens, "max tokens", { min: 1, integer: true });
-  checkNumber(config2.timeoutMs, "timeout (ms)", { min: 1 });
-  checkNumber(config2.maxRetries, "max retries", { min: 0, integer: true });
-  checkNumber(config2.concurrency, "concurrency", { min: 1, integer: true });
-  checkNumber(config2.budget?.calls, "budget.calls", { min: 0, integer: true });
-  checkNumber(config2.budget?.tokens, "budget.tokens", { min: 0, integer: true });
-  checkNumber(config2.budget?.costUsd, "budget.costUsd", { min: 0 });
-  checkNumber(config2.prices?.inputPerMTok, "prices.inputPerMTok", { min: 0 });
-  checkNumber(config2.prices?.outputPerMTok, "prices.outputPerMTok", { min: 0 });
+  checkNumber(config2.timeoutMs, "the call timeout (--timeout; action input timeout), in milliseconds,", { min: 1 });
+  checkNumber(config2.maxRetries, "max retries (--max-retries; action input max-retries)", { min: 0, integer: true });
+  checkNumber(config2.concurrency, "concurrency (--concurrency)", { min: 1, integer: true });
+  checkNumber(config2.budget?.calls, "the call budget (--budget-calls)", { min: 0, integer: true });
+  checkNumber(config2.budget?.tokens, "the token budget (--budget-tokens)", { min: 0, integer: true });
+  checkNumber(config2.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
+  checkNumber(config2.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
+  checkNumber(config2.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
   checkNumber(config2.prices?.judgeInputPerMTok, "prices.judgeInputPerMTok", { min: 0 });
   checkNumber(config2.prices?.judgeOutputPerMTok, "prices.judgeOutputPerMTok", { min: 0 });
   checkNumber(config2.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxDelayMs, "retry.maxDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxRetryAfterMs, "retry.maxRetryAfterMs", { min: 0 });
   if (config2.budget?.costUsd !== void 0 && config2.prices === void 0) {
-    throw new ModelConfigError("budget.costUsd needs prices: give prices.inputPerMTok and prices.outputPerMTok (--price-input, --price-output)");
+    throw new ModelConfigError("a dollar budget (--budget-usd) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
   }
   if (config2.offline && !config2.cacheDir) {
     throw new ModelConfigError("offline replay needs a cache directory: set cacheDir (--cache-dir) to the recorded run's cache");
@@ -71090,6 +71418,104 @@ function safeHost(url2) {
   }
 }
 
+// src/model/cassette.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile2, writeFile as writeFile2, appendFile, mkdir as mkdir2 } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+var CASSETTE_FORMAT = 1;
+function requestId(r) {
+  const canonical = JSON.stringify([
+    CASSETTE_FORMAT,
+    r.stage,
+    r.problemId,
+    r.key ?? null,
+    r.messages.map((m) => [m.role, m.content]),
+    r.temperature ?? null,
+    r.maxTokens ?? null
+  ]);
+  return createHash4("sha256").update(canonical).digest("hex");
+}
+function describeRequest(meta3) {
+  const sample = /^sample-(\d+)-round-(\d+)$/.exec(meta3.key ?? "");
+  const judge = /^judge-(\d+)$/.exec(meta3.key ?? "");
+  const separate = /^separate-(\d+)-(\d+)-(\d+)$/.exec(meta3.key ?? "");
+  const which = sample ? `sample ${sample[1]}, round ${sample[2]}` : judge ? `judge call ${judge[1]}` : separate ? `samples ${separate[1]} and ${separate[2]}, call ${separate[3]}` : meta3.key !== void 0 ? `key ${meta3.key}` : "no sample key";
+  return `${meta3.stage} call of problem ${meta3.problemId} (${which})`;
+}
+var slotOf = (e) => JSON.stringify([e.stage, e.problemId, e.key ?? null]);
+function parseCassette(file2, text) {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const bad = (line, why) => new ModelConfigError(`${file2}:${line}: not a cassette (${why}); record one with --record ${file2}`);
+  if (lines.length === 0) throw bad(1, "the file is empty");
+  let header2;
+  try {
+    header2 = JSON.parse(lines[0]);
+  } catch {
+    throw bad(1, "the first line is not JSON");
+  }
+  if (header2.cassette !== CASSETTE_FORMAT) throw bad(1, `expected a header with "cassette": ${CASSETTE_FORMAT}`);
+  const byId = /* @__PURE__ */ new Map();
+  const bySlot = /* @__PURE__ */ new Map();
+  lines.slice(1).forEach((line, i2) => {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw bad(i2 + 2, "a line is not JSON");
+    }
+    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0) {
+      throw bad(i2 + 2, "an entry needs id, stage and a reply or an error");
+    }
+    byId.set(entry.id, entry);
+    bySlot.set(slotOf(entry), entry);
+  });
+  return { file: file2, header: header2, byId, bySlot };
+}
+async function loadCassette(file2) {
+  let text;
+  try {
+    text = await readFile2(file2, "utf8");
+  } catch (error62) {
+    throw new ModelConfigError(`--replay ${file2}: can't read the cassette (${error62.code ?? error62.message})`);
+  }
+  return parseCassette(file2, text);
+}
+async function readCassetteHeader(file2) {
+  return (await loadCassette(file2)).header;
+}
+function missMessage(cassette, meta3, id) {
+  const recorded2 = cassette.bySlot.get(slotOf({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null }));
+  const why = recorded2 !== void 0 && recorded2.id !== id ? "the recorded request differs (the prompt, the problem or a setting changed)" : "it was never recorded";
+  return `replay: ${cassette.file} holds no reply for the ${describeRequest(meta3)}: ${why}; record again with --record, or pass --replay-fallthrough to send misses to the endpoint`;
+}
+var CassetteRecorder = class {
+  constructor(file2, header2) {
+    this.file = file2;
+    const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header2, recordedAt: (/* @__PURE__ */ new Date()).toISOString() });
+    this.chain = mkdir2(dirname2(file2), { recursive: true }).then(() => writeFile2(file2, `${line}
+`)).catch((error62) => {
+      this.failed = error62;
+    });
+  }
+  file;
+  chain;
+  failed;
+  add(entry) {
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      await appendFile(this.file, `${JSON.stringify(entry)}
+`).catch((error62) => {
+        this.failed = error62;
+      });
+    });
+  }
+  /** Waits for every line to be written; throws ModelConfigError when the file could not be. */
+  async flush() {
+    await this.chain;
+    if (this.failed) throw new ModelConfigError(`--record ${this.file}: can't write the cassette (${this.failed.code ?? this.failed.message})`);
+  }
+};
+
 // src/model/errors.ts
 var ModelCallError = class extends Error {
   constructor(message, status, attempts) {
@@ -71115,6 +71541,20 @@ var ModelCallAborted = class extends Error {
   }
   attempts;
 };
+var ModelEndpointError = class extends ModelConfigError {
+  constructor(message, baseUrl) {
+    super(message);
+    this.baseUrl = baseUrl;
+    this.name = "ModelEndpointError";
+  }
+  baseUrl;
+};
+var ReplayMissError = class extends ModelConfigError {
+  constructor(message) {
+    super(message);
+    this.name = "ReplayMissError";
+  }
+};
 
 // src/model/redact.ts
 var MIN_SECRET_LENGTH = 4;
@@ -71134,6 +71574,8 @@ var BadReply = class extends Error {
     this.kind = kind;
   }
   kind;
+  /** The body was not JSON at all (a web page, a proxy's text). */
+  notJson = false;
 };
 var StreamIdle = class extends Error {
 };
@@ -71190,7 +71632,9 @@ async function completeOnce(openai, body, signal) {
     signal !== void 0 ? { signal } : void 0
   );
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+    const bad = new BadReply("malformed", typeof completion === "string" ? `reply is not JSON: ${oneLine(completion, 80)}` : "reply is not a chat completion (no choices array)");
+    if (typeof completion === "string") bad.notJson = true;
+    throw bad;
   }
   const choice = completion.choices[0];
   if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
@@ -71201,17 +71645,21 @@ async function completeOnce(openai, body, signal) {
     model: completion.model
   };
 }
+function withoutCached(reply) {
+  const { cached: _cached, ...rest } = reply;
+  return rest;
+}
 function oneLine(text, max = 300) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }
 function toFailure(error62, nowMs) {
-  if (error62 instanceof BadReply) return { kind: error62.kind, message: error62.message };
+  if (error62 instanceof BadReply) return { kind: error62.kind, message: error62.message, ...error62.notJson ? { notJson: true } : {} };
   if (error62 instanceof StreamIdle) return { kind: "timeout", message: error62.message };
   if (error62 instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error62 instanceof OpenAI.APIConnectionError) {
-    const cause = error62.cause;
-    return { kind: "connection", message: `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}` };
+    const code2 = connectionCode(error62);
+    return { kind: "connection", message: `connection failed${code2 !== void 0 ? ` (${code2})` : ""}`, ...code2 !== void 0 ? { code: code2 } : {} };
   }
   if (error62 instanceof OpenAI.APIError && typeof error62.status === "number") {
     const headers = error62.headers;
@@ -71222,6 +71670,17 @@ function toFailure(error62, nowMs) {
   }
   if (error62 instanceof SyntaxError) return { kind: "malformed", message: `reply is not valid JSON (${error62.message})` };
   return { kind: "other", message: error62 instanceof Error ? error62.message : String(error62) };
+}
+function connectionCode(error62) {
+  let found;
+  let e = error62.cause;
+  for (let depth = 0; depth < 5 && typeof e === "object" && e !== null; depth++) {
+    const { code: code2, message, cause } = e;
+    if (typeof code2 === "string" && code2 !== "") found = code2;
+    else if (found === void 0 && typeof message === "string" && message !== "" && message !== "fetch failed" && (cause === void 0 || cause === null)) found = message;
+    e = cause;
+  }
+  return found;
 }
 function createModelClient(config2) {
   validateModelConfig(config2);
@@ -71235,6 +71694,13 @@ function createModelClient(config2) {
   const pending = /* @__PURE__ */ new Map();
   const tokenParams = /* @__PURE__ */ new Map();
   const noStreamOptions = /* @__PURE__ */ new Set();
+  const answered = /* @__PURE__ */ new Set();
+  const dead = /* @__PURE__ */ new Map();
+  let fatal;
+  const cassette = config2.cassette?.replay !== void 0 ? loadCassette(config2.cassette.replay) : void 0;
+  cassette?.catch(() => void 0);
+  const recorder = config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }) : void 0;
+  const deadline = config2.signal;
   const settings = /* @__PURE__ */ new Map();
   function settingsFor(stage) {
     const endpoint = endpointFor(config2, stage);
@@ -71285,15 +71751,16 @@ function createModelClient(config2) {
       if (usageOption) body.stream_options = { include_usage: true };
       try {
         const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs, request.signal) : await completeOnce(openai, body, request.signal);
-        const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
+        answered.add(endpoint.baseUrl);
+        const count3 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
           reply: {
             content,
             finishReason,
             // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
-            promptTokens: count2(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
-            completionTokens: count2(usage?.completion_tokens, estimateTokens(content)),
+            promptTokens: count3(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
+            completionTokens: count3(usage?.completion_tokens, estimateTokens(content)),
             model: typeof model === "string" && model !== "" ? model : endpoint.model
           }
         };
@@ -71312,9 +71779,13 @@ function createModelClient(config2) {
           continue;
         }
         const what = `${meta3.stage} call for problem ${meta3.problemId}`;
-        const action = classifyFailure(failure2);
+        const action = classifyFailure(failure2, answered.has(endpoint.baseUrl));
         const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
-        if (action.action === "config") throw configError(endpoint, failure2);
+        if (action.action === "config") throw markDead(endpoint, configError(endpoint, failure2));
+        if (action.action === "endpoint") {
+          const urlSetting = endpoint.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
+          throw markDead(endpoint, new ModelEndpointError(redact(`model endpoint ${endpoint.baseUrl}: ${action.what}; check ${urlSetting}`, secrets), endpoint.baseUrl));
+        }
         if (action.action === "fail") {
           throw new ModelCallError(redact(`${describe3(endpoint)} refused a ${what} (${said})`, secrets), failure2.status, retries + 1);
         }
@@ -71336,10 +71807,75 @@ function createModelClient(config2) {
       }
     }
   }
-  async function chat(request, meta3) {
+  function markDead(endpoint, error62) {
+    if (!dead.has(endpoint.baseUrl)) dead.set(endpoint.baseUrl, error62);
+    fatal ??= error62;
+    return error62;
+  }
+  async function replayed(entry, request, meta3, maxTokens) {
+    if (request.signal?.aborted === true) throw aborted3(meta3, 0);
+    if (entry.cached === true && entry.reply !== void 0) {
+      ledger.cached(meta3.stage, meta3.problemId);
+      return { ...entry.reply, cached: true };
+    }
+    const reservation = ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens);
+    if (entry.reply === void 0) {
+      const e = entry.error;
+      ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
+      throw new ModelCallError(e.message, e.status, e.attempts);
+    }
+    ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
+    return { ...entry.reply, cached: false };
+  }
+  async function chat(original, meta3) {
+    const signals2 = [original.signal, deadline].filter((x) => x !== void 0);
+    const request = signals2.length > 1 ? { ...original, signal: AbortSignal.any(signals2) } : { ...original, ...signals2[0] ? { signal: signals2[0] } : {} };
+    if (fatal instanceof ReplayMissError) throw fatal;
     const stage = settingsFor(meta3.stage);
     const temperature = request.temperature ?? config2.temperature;
     const maxTokens = request.maxTokens ?? config2.maxTokens;
+    const started = performance.now();
+    const id = cassette !== void 0 || recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request.messages, temperature, maxTokens }) : "";
+    const entryOf = (fields) => ({
+      id,
+      stage: meta3.stage,
+      problemId: meta3.problemId,
+      key: meta3.key ?? null,
+      ...fields,
+      ms: Math.round(performance.now() - started)
+    });
+    if (cassette !== void 0) {
+      const recorded2 = await cassette;
+      const entry = recorded2.byId.get(id);
+      if (entry !== void 0) {
+        try {
+          const reply = await replayed(entry, request, meta3, maxTokens);
+          recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
+          return reply;
+        } catch (error62) {
+          if (error62 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts } }));
+          throw error62;
+        }
+      }
+      if (config2.cassette?.fallthrough !== true) {
+        ledger.release(ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens));
+        const miss = new ReplayMissError(missMessage(recorded2, meta3, id));
+        fatal ??= miss;
+        throw fatal;
+      }
+    }
+    const gone = dead.get(stage.endpoint.baseUrl);
+    if (gone !== void 0) throw gone;
+    try {
+      const reply = await live(request, meta3, stage, temperature, maxTokens);
+      recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
+      return reply;
+    } catch (error62) {
+      if (error62 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts } }));
+      throw error62;
+    }
+  }
+  async function live(request, meta3, stage, temperature, maxTokens) {
     const key = cache2 ? cacheKey({ baseUrl: stage.endpoint.baseUrl, model: stage.endpoint.model, messages: request.messages, temperature, maxTokens, key: meta3.key }) : void 0;
     if (cache2 !== void 0 && key !== void 0) {
       let hit;
@@ -71389,9 +71925,17 @@ function createModelClient(config2) {
       if (pending.get(key) === stored) pending.delete(key);
     }
   }
-  return { chat, usage: () => ledger.snapshot() };
+  return {
+    chat,
+    usage: () => ledger.snapshot(),
+    fatal: () => fatal,
+    close: async () => {
+      await recorder?.flush();
+    }
+  };
   function aborted3(meta3, attempts) {
-    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled`, attempts);
+    const why = deadline?.aborted === true ? " (the run's deadline passed)" : "";
+    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled${why}`, attempts);
   }
 }
 
@@ -71407,8 +71951,8 @@ function stripThinking2(reply) {
   let lastClose = -1;
   for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
   if (lastClose >= 0) text = text.slice(lastClose);
-  const open2 = /<(think|thinking|reasoning)>/i.exec(text);
-  if (open2 !== null) text = text.slice(0, open2.index);
+  const open3 = /<(think|thinking|reasoning)>/i.exec(text);
+  if (open3 !== null) text = text.slice(0, open3.index);
   return text;
 }
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
@@ -71417,14 +71961,14 @@ function fencedBlocks(text) {
   const blocks = [];
   let i2 = 0;
   while (i2 < lines.length) {
-    const open2 = OPEN_FENCE.exec(lines[i2] ?? "");
-    if (open2 === null || open2[2]?.startsWith("`") && open2[3]?.includes("`")) {
+    const open3 = OPEN_FENCE.exec(lines[i2] ?? "");
+    if (open3 === null || open3[2]?.startsWith("`") && open3[3]?.includes("`")) {
       i2++;
       continue;
     }
-    const indent = open2[1]?.length ?? 0;
-    const fence2 = open2[2] ?? "```";
-    const tag = (open2[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
+    const indent = open3[1]?.length ?? 0;
+    const fence2 = open3[2] ?? "```";
+    const tag = (open3[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
     const body = [];
     let closed = false;
     i2++;
@@ -71493,10 +72037,10 @@ function isFault(result) {
   return typeof result.fault === "string";
 }
 function readBody(req) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve6, reject) => {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => resolve4(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve6(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
 }
@@ -71566,7 +72110,7 @@ async function serveChatCompletions(handler, options = {}) {
         case "hang":
           record2.outcome = "hang";
           hanging.add(res);
-          await new Promise((resolve4) => res.on("close", resolve4));
+          await new Promise((resolve6) => res.on("close", resolve6));
           return;
         case "malformed": {
           record2.outcome = "malformed";
@@ -71599,16 +72143,16 @@ async function serveChatCompletions(handler, options = {}) {
 
 `);
           }
-          await new Promise((resolve4) => res.on("close", resolve4));
+          await new Promise((resolve6) => res.on("close", resolve6));
           return;
       }
     }
     if (result.delayMs !== void 0 && result.delayMs > 0) {
-      await new Promise((resolve4) => {
-        const timer = setTimeout(resolve4, result.delayMs);
+      await new Promise((resolve6) => {
+        const timer = setTimeout(resolve6, result.delayMs);
         res.on("close", () => {
           clearTimeout(timer);
-          resolve4();
+          resolve6();
         });
       });
       if (res.destroyed) {
@@ -71706,11 +72250,11 @@ async function serveChatCompletions(handler, options = {}) {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise((resolve4, reject) => {
+  await new Promise((resolve6, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
       server.off("error", reject);
-      resolve4();
+      resolve6();
     });
   });
   const address = server.address();
@@ -71726,9 +72270,9 @@ async function serveChatCompletions(handler, options = {}) {
       return maxInFlight;
     },
     close() {
-      closed ??= new Promise((resolve4) => {
+      closed ??= new Promise((resolve6) => {
         for (const res of hanging) res.destroy();
-        server.close(() => resolve4());
+        server.close(() => resolve6());
         for (const socket of sockets) socket.destroy();
       });
       return closed;
@@ -71905,6 +72449,13 @@ function sides(ab, ba) {
   const mapAB = ab.choice === "first" ? "a" : ab.choice === "second" ? "b" : ab.choice;
   const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
   return { ab: mapAB, ba: mapBA, votes: [voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning)] };
+}
+function verdictVotes(ab, ba) {
+  const a2 = [ab, ba].filter((m) => m === "a").length;
+  const b = [ab, ba].filter((m) => m === "b").length;
+  if (a2 > 0 && b === 0) return { winner: "a", votes: a2 };
+  if (b > 0 && a2 === 0) return { winner: "b", votes: b };
+  return { winner: "tie", votes: 0 };
 }
 function voteTrace(order, choice, reasoning) {
   return reasoning === void 0 ? { order, choice } : { order, choice, reasoning };
@@ -72109,8 +72660,8 @@ function posterior(prior, votes, grid = JUDGE_ACCURACY_GRID) {
   const total = joint.reduce((s, v) => s + v, 0);
   return total > 0 ? joint.map((v) => v / total) : prior.map(() => 1 / Math.max(1, k));
 }
-function sizePrior(sizes, exponent) {
-  const w = sizes.map((s) => Math.pow(s, exponent));
+function sizePrior(sizes, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
+  const w = sizes.map((s, g) => Math.pow(s, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0)));
   const total = w.reduce((s, v) => s + v, 0);
   return w.map((v) => v / total);
 }
@@ -72173,14 +72724,28 @@ function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID)
 
 // src/engine/select/review.ts
 var REVIEW_TIES_TO_STOP = 2;
-async function reviewCluster(clusterId, members2, env2, allowance, opts) {
+function programsOf(members2) {
   const byCode = /* @__PURE__ */ new Map();
-  for (const c3 of members2) {
+  for (const c3 of [...members2].sort((x, y) => x.index - y.index)) {
     const same = byCode.get(c3.code);
     if (same) same.push(c3);
     else byCode.set(c3.code, [c3]);
   }
-  const progs = [...byCode.values()];
+  return [...byCode.values()].sort((x, y) => y.length - x.length || x[0].index - y[0].index);
+}
+function chooseProgram(programs, votes = []) {
+  return argmax(posterior(sizePrior(programs.map((copies) => copies.length), 1), votes));
+}
+function copiesNote(programs, chosen) {
+  const copies = programs[chosen].length;
+  const pick2 = programs[chosen][0].index;
+  if (programs.length === 1) return `one program (${copies} ${copies === 1 ? "copy" : "copies"}): sample ${pick2}`;
+  const top = programs.filter((p) => p.length === copies).length;
+  if (top === 1) return `the program with the most copies (${copies} copies): sample ${pick2}`;
+  return copies === 1 ? `each program once, so the lowest-index one: sample ${pick2}` : `the lowest-index of the ${top} programs with the most copies (${copies} copies each): sample ${pick2}`;
+}
+async function reviewCluster(clusterId, members2, env2, allowance, opts) {
+  const progs = programsOf(members2);
   if (progs.length < 2 || allowance < 2) return null;
   const prior = sizePrior(progs.map((copies) => copies.length), 1);
   const votes = [];
@@ -72223,13 +72788,9 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
     round++;
     for (const { pa, pb, ca, cb, verdict } of await Promise.all(chosen.map(([a2, b]) => playPair(a2, b)))) {
       judgeCalls += 2;
-      const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
-      const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
-      const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
-      if (winner !== "tie") {
-        const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
-        for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: wi, loser: lo });
-      }
+      const { winner, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
+      const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
+      for (let v = 0; v < n2; v++) votes.push({ winner: wi, loser: lo });
       if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
       const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
       matches.push({
@@ -72244,7 +72805,7 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
     }
   }
   if (matches.length === 0) return null;
-  return { pick: progs[argmax(posterior(prior, votes))][0], programs: progs.length, votes: votes.length, matches, judgeCalls };
+  return { chosen: chooseProgram(progs, votes), programs: progs, votes: votes.length, matches, judgeCalls };
 }
 
 // src/engine/select/sstar.ts
@@ -72340,18 +72901,31 @@ async function runSstar(ctx, env2, options = {}) {
   env2.onEvent?.({ type: "inputs", kept: cls.trusted.length, dropped: suspectReason.size });
   const groups = clusterRows(work.cells, cls.trusted, equivalent);
   env2.onEvent?.({ type: "clustered", clusters: groups.length });
-  const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
+  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
+  const rank = () => groups.map((_, g) => g).sort((x, y) => groups[y].length - groups[x].length || kept[lowest(x)].index - kept[lowest(y)].index);
+  const idNow = (g) => `c${rank().indexOf(g) + 1}`;
+  const mostProbable = (post2) => {
+    const r = rank();
+    return r[argmax(r.map((g) => post2[g]))];
+  };
+  const rankedPairs = () => {
+    const r = rank();
+    const pairs = [];
+    for (let i2 = 0; i2 < r.length; i2++) for (let j = i2 + 1; j < r.length; j++) pairs.push([r[i2], r[j]]);
+    return pairs;
+  };
   const prior = () => {
-    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
     const t = cls.trusted;
     const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
-    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
     const errs = groups.map((g) => t.filter((i2, k2) => work.cells[g[0]][i2]?.ok !== true && ran[k2] > 0.5).length);
+    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent, errs, errorPenalty);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
     return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
   };
   const votes = [];
   const matches = [];
+  const matchPositions = /* @__PURE__ */ new Map();
   const fullBudget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
   let pendingLate = options.late !== void 0 ? Math.max(1, options.latePending ?? 1) : 0;
   const budget = () => {
@@ -72359,58 +72933,83 @@ async function runSstar(ctx, env2, options = {}) {
     return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
   };
   const used = () => calls.separate + calls.judge;
+  const left = () => budget() - used();
   const shownFor = /* @__PURE__ */ new Map();
+  const exhausted = /* @__PURE__ */ new Set();
   const inputText = () => work.inputs.map((i2) => i2.input);
   const pairKey = (a2, b) => a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
-  const hasFreshInput = (a2, b) => {
+  const unseenInputs = (a2, b) => {
     const seen = shownFor.get(pairKey(a2, b));
-    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).some((i2) => !seen?.has(i2));
+    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).filter((i2) => !seen?.has(i2));
+  };
+  const hasFreshInput = (a2, b) => unseenInputs(a2, b).length > 0;
+  const madeBySplits = [];
+  const splitOn = (fresh) => {
+    if (fresh.length === 0) return;
+    const before = groups.length;
+    for (let g = 0; g < before; g++) {
+      const members2 = groups[g];
+      const sub = clusterRows(
+        members2.map((p) => work.cells[p]),
+        fresh,
+        equivalent
+      ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
+      if (sub.length < 2) continue;
+      const home = sub.findIndex((c3) => c3.includes(members2[0]));
+      groups[g] = sub[home];
+      sub.forEach((c3, i2) => {
+        if (i2 === home) return;
+        groups.push(c3);
+        madeBySplits.push(groups.length - 1);
+      });
+    }
+    if (groups.length > before) env2.onEvent?.({ type: "clustered", clusters: groups.length });
   };
   const play = async (a2, b, allowance, note) => {
     const ra = rep(a2);
     const rb = rep(b);
-    let diff = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent);
+    const key = pairKey(a2, b);
+    let pool = unseenInputs(a2, b);
     let matchNote = note;
-    const shownBefore = shownFor.get(pairKey(a2, b));
-    const unseen = diff.filter((i2) => !shownBefore?.has(i2)).length;
-    if (unseen === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+    let asked = false;
+    if (pool.length === 0 && allowance >= 3 && calls.separate < maxSeparate && !exhausted.has(key)) {
       allowance--;
-      const fresh = await separateAndRun(ra, rb);
-      diff = distinguishingInputs(work.cells[ra], work.cells[rb], fresh, inputText(), equivalent);
-      const why = diff.length === 0 ? "no synthesized input separated them" : "every input separating them was already shown";
+      asked = true;
+      const separatedBefore = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
+      splitOn(await separateAndRun(ra, rb));
+      pool = unseenInputs(a2, b);
+      if (pool.length === 0) exhausted.add(key);
+      const why = separatedBefore ? "every input separating them was already shown" : "no synthesized input separated them";
       matchNote = [matchNote, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ");
     }
-    const trace = { a: id(a2), b: id(b), inputs: [], votes: [], winner: "tie" };
+    const trace = { a: idNow(a2), b: idNow(b), inputs: [], votes: [], winner: "tie" };
+    matchPositions.set(trace, [a2, b]);
     if (matchNote) trace.note = matchNote;
     env2.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
-    if (diff.length === 0 || allowance < 2) {
-      trace.note = [trace.note, diff.length === 0 ? "no input separates them" : "call budget exhausted"].filter(Boolean).join("; ");
+    if (pool.length === 0 || allowance < 2) {
+      const separating = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
+      const why = pool.length > 0 ? "call budget exhausted" : asked ? "it proposed none the judge had not seen" : separating ? "every input separating them was already shown" : "no input separates them";
+      trace.note = [trace.note, why].filter(Boolean).join("; ");
       matches.push(trace);
       env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
       return;
     }
-    const key = pairKey(a2, b);
     const seen = shownFor.get(key) ?? /* @__PURE__ */ new Set();
     shownFor.set(key, seen);
-    let pool = diff.filter((i2) => !seen.has(i2));
-    if (pool.length === 0) {
-      seen.clear();
-      pool = diff;
-    }
     const perCall = mode === "together" ? Math.min(maxInputs, pool.length) : 1;
     const callsWanted = mode === "together" ? 2 : 2 * Math.min(maxInputs, pool.length);
     const pairs = Math.max(1, Math.floor(Math.min(callsWanted, allowance) / 2));
-    const chosen = pool.slice(0, mode === "together" ? perCall : pairs);
-    chosen.forEach((i2) => seen.add(i2));
-    trace.inputs = chosen.map((i2) => ({
+    const chosen2 = pool.slice(0, mode === "together" ? perCall : pairs);
+    chosen2.forEach((i2) => seen.add(i2));
+    trace.inputs = chosen2.map((i2) => ({
       inputId: work.inputs[i2].id,
       input: work.inputs[i2].input,
       outputA: shown(work.cells[ra][i2]),
       outputB: shown(work.cells[rb][i2])
     }));
-    const batches = mode === "together" ? [chosen] : chosen.map((i2) => [i2]);
-    let aWins = 0;
-    let bWins = 0;
+    const batches = mode === "together" ? [chosen2] : chosen2.map((i2) => [i2]);
+    let aVotes = 0;
+    let bVotes = 0;
     const forOrder = (batch, first, second) => ({
       inputs: batch.map((i2) => ({
         input: work.inputs[i2].input,
@@ -72427,49 +73026,37 @@ async function runSstar(ctx, env2, options = {}) {
       calls.judge += 2;
       const verdict = sides(ab, ba);
       trace.votes.push(...verdict.votes);
-      for (const m of [verdict.ab, verdict.ba]) {
-        if (m === "a") {
-          aWins++;
-          votes.push({ winner: a2, loser: b });
-        } else if (m === "b") {
-          bWins++;
-          votes.push({ winner: b, loser: a2 });
-        }
-      }
+      const { winner: winner2, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
+      for (let v = 0; v < n2; v++) votes.push(winner2 === "a" ? { winner: a2, loser: b } : { winner: b, loser: a2 });
+      if (winner2 === "a") aVotes += n2;
+      else if (winner2 === "b") bVotes += n2;
     }
-    trace.winner = aWins > bWins ? "a" : bWins > aWins ? "b" : "tie";
+    trace.winner = aVotes > bVotes ? "a" : bVotes > aVotes ? "b" : "tie";
     matches.push(trace);
     env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
   };
   const probed = /* @__PURE__ */ new Set();
+  const probeKey = (r, p) => `${kept[r].code}\0${kept[p].code}`;
+  const probeable = (g) => groups[g].filter((p) => kept[p].code !== kept[rep(g)].code && !probed.has(probeKey(rep(g), p)));
+  const canProbe = (g) => probeable(g).length > 0;
   const refine2 = async (g) => {
     const r = rep(g);
     const suspectIdx = [...suspectReason.keys()];
     const disagreements = (p) => suspectIdx.filter((i2) => !cellsAgree(work.cells[r][i2], work.cells[p][i2], equivalent)).length;
-    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
-    if (partner === void 0) return [];
-    probed.add(partner);
-    const fresh = await separateAndRun(r, partner);
-    if (fresh.length === 0) return [];
-    const members2 = groups[g];
-    const sub = clusterRows(
-      members2.map((p) => work.cells[p]),
-      fresh,
-      equivalent
-    ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
-    if (sub.length < 2) return [];
-    const home = sub.findIndex((c3) => c3.includes(r));
-    groups[g] = sub[home];
-    const added = [];
-    sub.forEach((c3, i2) => {
-      if (i2 === home) return;
-      groups.push(c3);
-      added.push(groups.length - 1);
-    });
-    env2.onEvent?.({ type: "clustered", clusters: groups.length });
-    return added;
+    const partner = probeable(g).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || kept[x.p].index - kept[y.p].index)[0]?.p;
+    if (partner === void 0) return;
+    probed.add(probeKey(r, partner));
+    splitOn(await separateAndRun(r, partner));
   };
-  const join13 = async (arrivals) => {
+  const mayProbe = (g) => probeAgreeing && calls.separate < maxSeparate && (groups.length > 1 || calls.separate === 0) && canProbe(g);
+  const probeRunnerUp = async (post2, leader) => {
+    if (groups.length < 2 || post2[leader] >= confidence || left() < 1) return false;
+    const next = rank().filter((g) => g !== leader && mayProbe(g)).sort((x, y) => post2[y] - post2[x])[0];
+    if (next === void 0) return false;
+    await refine2(next);
+    return true;
+  };
+  const join12 = async (arrivals) => {
     const known = new Set(ctx.all.map((c3) => c3.index));
     const fresh = arrivals.filter((c3) => !known.has(c3.index)).sort((x, y) => x.index - y.index);
     ctx.all.push(...fresh);
@@ -72494,112 +73081,113 @@ async function runSstar(ctx, env2, options = {}) {
   };
   const runValue = async () => {
     let guard = 0;
-    while (guard++ < 500) {
-      const canProbe = (g) => groups[g].some((p) => !probed.has(p) && kept[p].code !== kept[rep(g)].code);
-      const leader = argmax(posterior(prior(), votes));
-      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
-      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
-        const w = jointWeights(prior(), votes);
-        const pairs = [];
-        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) if (hasFreshInput(a2, b)) pairs.push([a2, b]);
-        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
-        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+    while (guard++ < 500 && env2.stopped?.() !== true) {
+      const post2 = posterior(prior(), votes);
+      const leader = mostProbable(post2);
+      const reserve = mayProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && left() >= 2 + reserve) {
+        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - reserve) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 2);
           if (used() !== before) continue;
         }
       }
-      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate && canProbe(leader)) {
-        const added = await refine2(leader);
-        if (added.length === 0 && !canProbe(leader)) break;
+      if (mayProbe(leader) && left() >= 1) {
+        await refine2(leader);
         continue;
       }
-      const post2 = posterior(prior(), votes);
-      if (groups.length > 1 && post2[leader] < confidence && budget() - used() >= 3 && calls.separate < maxSeparate) {
-        const all = [];
-        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) all.push([a2, b]);
-        const roundsLeft = Math.floor((budget() - used() - 1) / 2);
-        const best = bestMatch(jointWeights(prior(), votes), all, minGain, Math.min(lookahead, roundsLeft));
+      if (groups.length > 1 && post2[leader] < confidence && left() >= 3 && calls.separate < maxSeparate) {
+        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b) || !exhausted.has(pairKey(a2, b)));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - 1) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
           if (used() !== before) continue;
         }
       }
+      if (await probeRunnerUp(post2, leader)) continue;
       break;
     }
   };
   if (schedule === "value") {
     await runValue();
-    if (options.late !== void 0) {
-      await join13(await options.late);
+    if (options.late !== void 0 && env2.stopped?.() !== true) {
+      await join12(await options.late);
       pendingLate = 0;
       await runValue();
     }
   } else {
-    const played = /* @__PURE__ */ new Set([0]);
-    const queue = groups.map((_, g) => g).slice(1);
+    const played = /* @__PURE__ */ new Set([rank()[0]]);
+    const queue = rank().slice(1);
     const leaderOf = () => {
       const post2 = posterior(prior(), votes);
-      return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
+      const r = rank().filter((g) => played.has(g));
+      return r[argmax(r.map((g) => post2[g]))];
     };
     let guard = 0;
-    while (guard++ < 200) {
+    while (guard++ < 200 && env2.stopped?.() !== true) {
+      queue.push(...madeBySplits.splice(0));
       const c3 = queue.shift();
       if (c3 !== void 0) {
-        await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
+        await play(leaderOf(), c3, left() - 2 * queue.length);
         played.add(c3);
         continue;
       }
       const post2 = posterior(prior(), votes);
-      const leader = argmax(post2);
-      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate) {
-        const added = await refine2(leader);
-        if (added.length > 0) {
-          queue.push(...added);
-          continue;
-        }
-        if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      const leader = mostProbable(post2);
+      if (mayProbe(leader) && left() >= 1) {
+        await refine2(leader);
+        continue;
       }
-      if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
-        const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
+      if (groups.length > 1 && left() >= 2 && post2[leader] < confidence) {
+        const r = rank().filter((g) => g !== leader);
+        const runnerUp = r[argmax(r.map((g) => post2[g]))];
         const before = used();
-        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        await play(leader, runnerUp, left(), "rematch: the leader was not yet confident");
         if (used() !== before) continue;
       }
+      if (await probeRunnerUp(post2, leader)) continue;
       break;
     }
   }
   const k = groups.length;
   const post = posterior(prior(), votes);
-  const win = argmax(post);
+  const win = mostProbable(post);
+  const order = rank();
+  const id = (g) => `c${order.indexOf(g) + 1}`;
+  for (const [m, [a2, b]] of matchPositions) {
+    m.a = id(a2);
+    m.b = id(b);
+  }
   const clusterMatches = matches.length;
-  const winMembers = [...groups[win]].sort((x, y) => kept[x].index - kept[y].index).map((p) => kept[p]);
-  const reviewed = codeReview ? await reviewCluster(id(win), winMembers, env2, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
+  const winMembers = groups[win].map((p) => kept[p]);
+  const reviewed = codeReview && env2.stopped?.() !== true ? await reviewCluster(id(win), winMembers, env2, Math.max(0, left()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
   if (reviewed) {
     calls.judge += reviewed.judgeCalls;
     matches.push(...reviewed.matches);
   }
-  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
-  const winner = reviewed?.pick ?? kept[lowest(win)];
+  const programs = reviewed?.programs ?? programsOf(winMembers);
+  const chosen = reviewed?.chosen ?? chooseProgram(programs);
+  const winner = programs[chosen][0];
   const judged = votes.length;
-  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) is most probably right: posterior ${post[win].toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+  const tied = matches.filter((m) => m.winner === "tie").length;
+  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) has the highest posterior, ${post[win].toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
   let reason = found;
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
-    reason += `; a code review of its ${reviewed.programs} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
+    reason += `; a code review of its ${programs.length} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
   } else if (reviewed) {
     const m = reviewed.matches.length;
-    reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
-  } else if (k === 1) reason += "; selected the lowest-index one";
-  const clusters = groups.map(
-    (g, gi) => clusterTrace(
-      id(gi),
-      g.map((p) => kept[p].index).sort((x, y) => x - y),
-      work.cells[lowest(gi)],
+    reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
+  } else if (k === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
+  if (env2.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
+  const clusters = order.map(
+    (g) => clusterTrace(
+      id(g),
+      groups[g].map((p) => kept[p].index).sort((x, y) => x - y),
+      work.cells[lowest(g)],
       work.inputs
     )
   );
@@ -72789,7 +73377,7 @@ async function solve(spec, deps, options) {
   const samplesPromise = Promise.all(
     Array.from({ length: options.samples }, async (_, index) => {
       let markEarly = () => void 0;
-      early.push(new Promise((resolve4) => markEarly = resolve4));
+      early.push(new Promise((resolve6) => markEarly = resolve6));
       const trace2 = await runSample(ctx, index, {
         rounds: options.rounds,
         temperature: options.temperature,
@@ -72803,6 +73391,7 @@ async function solve(spec, deps, options) {
         throw error62;
       });
       markEarly(trace2);
+      ctx.samplesDone = done + 1;
       ctx.emit({ type: "sample-done", sample: index, passed: trace2.publicPassed, total: trace2.publicTotal, done: ++done, of: options.samples });
       if (trace2.finalCode !== "" && trace2.publicPassed === trace2.publicTotal) {
         void synthesisPromise.then((s) => prefetchCells(ctx, trace2.finalCode, s.inputs));
@@ -72811,6 +73400,7 @@ async function solve(spec, deps, options) {
     })
   );
   const runSelect = async (from, synthesized, late) => {
+    ctx.phase = "selection";
     try {
       const trace2 = await ctx.clock.time(
         "select",
@@ -72821,6 +73411,7 @@ async function solve(spec, deps, options) {
       );
       return { trace: trace2 };
     } catch (error62) {
+      if (ctx.stopped === "aborted") return { trace: null };
       return { trace: null, error: `selection failed: ${error62.message}` };
     }
   };
@@ -72845,13 +73436,33 @@ async function solve(spec, deps, options) {
     candidates = toCandidates(samples);
     if (ctx.stopped !== "aborted" && candidates.length > 0) outcome = await runSelect(candidates, synthesis);
   }
+  let pickedBy = null;
+  if (ctx.stopped === "aborted") {
+    if (outcome.trace !== null) pickedBy = options.selection === "sstar" ? "posterior" : options.selection === "sstar-reference" ? "majority" : options.selection;
+    else if (candidates.length > 0) {
+      const fallback = await pickFromEvidence(ctx, candidates, synthesis, envSettings);
+      outcome = { trace: fallback.trace };
+      pickedBy = fallback.by;
+    }
+  }
+  ctx.finish();
   endTotal();
   const { trace } = outcome;
   const selectError = outcome.error;
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+async function pickFromEvidence(ctx, candidates, synthesis, envSettings) {
+  const { kept } = publicFilter(candidates);
+  const ran = synthesis.inputs.filter((inp) => kept.every((c3) => ctx.settledCells.has(`${c3.code}\0${inp.input}`)));
+  const by = kept.length >= 2 && ran.length > 0 ? "majority" : "first";
+  try {
+    return { trace: await select(by, candidates, by === "majority" ? ran : [], createSelectionEnv(ctx, envSettings)), by };
+  } catch {
+    return { trace: null, by };
+  }
 }
 var EARLY_ROUND = 1;
 function toCandidates(samples) {
@@ -72872,7 +73483,8 @@ function assembleReport(a2) {
   const stopped = ctx.stopped;
   let error62 = a2.selectError;
   if (a2.candidates.length === 0) error62 ??= ctx.firstError ?? stopped ?? "no sample produced a program";
-  const status = selected === null ? error62 !== void 0 && stopped === void 0 && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
+  const status = selected === null ? error62 !== void 0 && (stopped === void 0 || fatal) && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
   const selection = trace?.selection ?? {
     strategy: options.selection,
     selectedSample: null,
@@ -72892,11 +73504,22 @@ function assembleReport(a2) {
       selection: options.selection,
       temperature: options.temperature,
       sandbox: options.sandboxName,
-      replay: options.replay ?? false
+      replay: options.replay ?? false,
+      ...options.cassette !== void 0 ? { cassette: options.cassette } : {}
     },
     status,
     ...error62 !== void 0 ? { error: error62 } : {},
     ...stopped !== void 0 ? { stopped } : {},
+    ...stopped === "aborted" && ctx.stoppedAt !== void 0 ? {
+      interrupted: {
+        by: ctx.interruptedBy(),
+        during: ctx.stoppedAt.phase,
+        samplesDone: ctx.stoppedAt.samplesDone,
+        samples: options.samples,
+        judgeCalls: ctx.stoppedAt.judgeCalls,
+        pickedBy: selected === null ? null : a2.pickedBy
+      }
+    } : {},
     ...synthesis.note !== void 0 ? { synthesisNote: synthesis.note } : {},
     samples,
     inputs: [...trace?.inputs ?? synthesis.inputs.map((i2) => ({ ...i2 })), ...rejectedInputs],
@@ -72911,8 +73534,72 @@ function assembleReport(a2) {
   };
 }
 
+// src/eval/outcome.ts
+var NOT_ATTEMPTED_CAUSES = ["endpoint-unreachable", "authentication", "budget-exhausted", "deadline", "sandbox-unavailable", "interrupted"];
+var CAUSE_TEXT = {
+  "endpoint-unreachable": "model endpoint unreachable",
+  authentication: "model endpoint refused the credentials",
+  "budget-exhausted": "model budget exhausted",
+  deadline: "evaluation deadline reached",
+  "sandbox-unavailable": "sandbox unavailable",
+  interrupted: "run interrupted"
+};
+function errorFacts(error62) {
+  if (!(error62 instanceof Error)) return { name: "Error", message: String(error62).split("\n")[0] ?? "" };
+  const e = error62;
+  const facts = { name: e.name || e.constructor.name, message: e.message.split("\n")[0] ?? "" };
+  if (typeof e.status === "number") facts.status = e.status;
+  const code2 = typeof e.code === "string" ? e.code : typeof e.cause?.code === "string" ? e.cause.code : void 0;
+  if (code2 !== void 0) facts.code = code2;
+  if (typeof e.kind === "string") facts.kind = e.kind;
+  return facts;
+}
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+var UNREACHABLE_KINDS = /* @__PURE__ */ new Set(["connection", "timeout", "unreachable", "endpoint-unreachable", "network"]);
+var UNREACHABLE_TEXT = /connection failed|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
+var AUTH_TEXT = /HTTP 40[13]\b|API key was refused|access denied/i;
+function classifyError(e) {
+  if (e.name === "ModelCallAborted" || e.name === "AbortError" || e.name === "RunStopped" && /^aborted/.test(e.message)) return "aborted";
+  if (e.name === "BudgetExceededError" || e.kind === "budget") return "budget";
+  if (e.status === 401 || e.status === 403 || e.kind === "auth" || e.kind === "authentication") return "auth";
+  const config2 = e.name === "ModelConfigError" || e.name === "OfflineCacheMissError";
+  if (config2 && AUTH_TEXT.test(e.message)) return "auth";
+  if (e.code !== void 0 && UNREACHABLE_CODES.has(e.code) || e.kind !== void 0 && UNREACHABLE_KINDS.has(e.kind) || /Unreachable|ConnectionError/.test(e.name)) return "unreachable";
+  if (config2) return "endpoint-config";
+  if (e.status === void 0 && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
+  if (e.status !== void 0 && (e.status >= 500 || e.status === 429)) return "server";
+  return "sample";
+}
+function endpointOf(stage) {
+  return JUDGE_STAGES.includes(stage) ? "judge" : "main";
+}
+function classifyAttempt(f) {
+  const failures = f.calls.flatMap((c3) => c3.error ? [{ stage: c3.stage, error: c3.error, kind: classifyError(c3.error) }] : []);
+  if (f.thrown) failures.push({ stage: "generate", error: f.thrown, kind: classifyError(f.thrown) });
+  const first = (kind) => failures.find((x) => x.kind === kind)?.error;
+  if (f.deadline) return { cause: "deadline", detail: "the evaluation's deadline passed before this problem finished" };
+  const aborted3 = first("aborted");
+  if (f.interrupted || f.stopped === "aborted" || aborted3) return { cause: "interrupted", detail: aborted3?.message ?? "the run was stopped before this problem finished" };
+  const budget = first("budget");
+  if (budget || f.stopped?.startsWith("budget")) return { cause: "budget-exhausted", detail: budget?.message ?? f.stopped ?? "model budget exhausted" };
+  const auth = first("auth");
+  if (auth) return { cause: "authentication", detail: auth.message };
+  const sandbox = f.sandboxErrors[0];
+  if (sandbox) return { cause: "sandbox-unavailable", detail: sandbox.message };
+  const config2 = first("endpoint-config");
+  if (config2) return { cause: "endpoint-unreachable", detail: config2.message };
+  const answered = (endpoint) => f.calls.some((c3) => c3.error === void 0 && (endpoint === void 0 || endpointOf(c3.stage) === endpoint));
+  const down = failures.find((x) => x.kind === "unreachable" || x.kind === "server");
+  if (!answered() && down) return { cause: "endpoint-unreachable", detail: down.error.message };
+  for (const endpoint of ["main", "judge"]) {
+    const refused = failures.find((x) => endpointOf(x.stage) === endpoint && x.kind === "unreachable");
+    if (refused && !answered(endpoint)) return { cause: "endpoint-unreachable", detail: refused.error.message };
+  }
+  return null;
+}
+
 // src/eval/hash.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function canonicalJson(value) {
   return JSON.stringify(sortKeys(value));
 }
@@ -72929,7 +73616,7 @@ function sortKeys(value) {
   return value;
 }
 function sha256(text) {
-  return createHash4("sha256").update(text).digest("hex");
+  return createHash5("sha256").update(text).digest("hex");
 }
 function specHash(spec) {
   const { path: _path, ...content } = spec;
@@ -72942,7 +73629,7 @@ function specSetHash(hashes) {
 
 // src/eval/results.ts
 var EVAL_RESULTS_KIND = "sstar-eval-results";
-var EVAL_RESULTS_VERSION = 1;
+var EVAL_RESULTS_VERSION = 2;
 var settingValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
 var shardInfoSchema = external_exports.object({
   index: external_exports.number().int().positive().describe("1-based shard number"),
@@ -72977,10 +73664,24 @@ var evalUsageSchema = external_exports.object({
   completionTokens: external_exports.number().int(),
   costUsd: external_exports.number()
 });
+var OUTCOMES = ["passed", "failed", "not-attempted"];
+var notAttemptedSchema = external_exports.object({
+  cause: external_exports.enum(NOT_ATTEMPTED_CAUSES),
+  detail: external_exports.string().describe("what failed, in one line, as the failing component said it")
+});
+var confirmRunSchema = external_exports.object({
+  outcome: external_exports.enum(OUTCOMES),
+  hiddenPassed: external_exports.number().int(),
+  hiddenTotal: external_exports.number().int(),
+  firstFailure: external_exports.string().optional(),
+  notAttempted: notAttemptedSchema.optional()
+});
 var problemResultSchema = external_exports.object({
   id: external_exports.string(),
   title: external_exports.string(),
   specHash: external_exports.string(),
+  outcome: external_exports.enum(OUTCOMES).describe("passed / failed: a program was selected (or none could be) and graded; not-attempted: the infrastructure failed (see notAttempted), left out of every rate"),
+  notAttempted: notAttemptedSchema.optional().describe("set when outcome is not-attempted"),
   status: external_exports.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
   error: external_exports.string().optional(),
   selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
@@ -72991,14 +73692,22 @@ var problemResultSchema = external_exports.object({
     passing: external_exports.number().int()
   }),
   usage: evalUsageSchema,
+  confirm: external_exports.object({
+    runs: external_exports.array(confirmRunSchema).describe("one per retry, in order"),
+    usage: evalUsageSchema
+  }).optional().describe("--confirm: the problem newly failed against the baseline and was solved again with fresh samples, no reply cache"),
   wallMs: external_exports.number().describe("solve wall time"),
   gradeMs: external_exports.number().describe("hidden-test grading wall time"),
   finishedAt: external_exports.string()
 });
 var evalSummarySchema = external_exports.object({
-  problems: external_exports.number().int(),
+  problems: external_exports.number().int().describe("problems evaluated, attempted or not"),
+  graded: external_exports.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
+  notAttempted: external_exports.number().int(),
+  notAttemptedByCause: external_exports.record(external_exports.string(), external_exports.number().int()),
+  flaky: external_exports.number().int().describe("problems that failed but passed on a --confirm retry"),
   solved: external_exports.number().int().describe("selected program passes every hidden test"),
-  solveRate: external_exports.number(),
+  solveRate: external_exports.number().describe("solved / graded (0 when nothing was graded)"),
   oracle: external_exports.number().int(),
   baselines: external_exports.record(external_exports.string(), external_exports.number().int()).describe("strategy -> problems its pick solved"),
   errors: external_exports.number().int(),
@@ -73020,30 +73729,48 @@ var evalResultsSchema = external_exports.object({
   })
 });
 var zeroUsage = () => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+function addUsage(into, u2) {
+  into.calls += u2.calls;
+  into.cachedCalls += u2.cachedCalls;
+  into.promptTokens += u2.promptTokens;
+  into.completionTokens += u2.completionTokens;
+  into.costUsd += u2.costUsd;
+}
 function summarize(problems) {
   const usage = zeroUsage();
   const baselines2 = {};
+  const notAttemptedByCause = {};
+  let graded = 0;
   let solved = 0;
   let oracle = 0;
   let errors = 0;
+  let flaky = 0;
   let wallMs = 0;
   for (const p of problems) {
+    addUsage(usage, p.usage);
+    if (p.confirm) addUsage(usage, p.confirm.usage);
+    wallMs += p.wallMs + p.gradeMs;
+    if (p.status === "error") errors++;
+    if (p.outcome === "not-attempted") {
+      const cause = p.notAttempted?.cause ?? "unknown";
+      notAttemptedByCause[cause] = (notAttemptedByCause[cause] ?? 0) + 1;
+      continue;
+    }
+    graded++;
+    if (isFlaky(p)) flaky++;
     if (p.selected.passed) solved++;
     if (p.oracle.passed) oracle++;
-    if (p.status === "error") errors++;
     for (const b of p.baselines) baselines2[b.strategy] = (baselines2[b.strategy] ?? 0) + (b.passed ? 1 : 0);
-    usage.calls += p.usage.calls;
-    usage.cachedCalls += p.usage.cachedCalls;
-    usage.promptTokens += p.usage.promptTokens;
-    usage.completionTokens += p.usage.completionTokens;
-    usage.costUsd += p.usage.costUsd;
-    wallMs += p.wallMs + p.gradeMs;
   }
   usage.costUsd = roundUsd(usage.costUsd);
   return {
     problems: problems.length,
+    graded,
+    notAttempted: problems.length - graded,
+    notAttemptedByCause,
+    flaky,
     solved,
-    solveRate: problems.length === 0 ? 0 : solved / problems.length,
+    solveRate: graded === 0 ? 0 : solved / graded,
     oracle,
     baselines: baselines2,
     errors,
@@ -73051,18 +73778,23 @@ function summarize(problems) {
     wallMs: Math.round(wallMs)
   };
 }
+function isFlaky(p) {
+  return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
+}
 function roundUsd(usd2) {
   return Math.round(usd2 * 1e6) / 1e6;
 }
 function sortById(items) {
   return [...items].sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
 }
-function parseEvalResults(json2, file2) {
+function parseEvalResults(input2, file2) {
+  let json2 = input2;
   if (json2 === null || typeof json2 !== "object" || json2.kind !== EVAL_RESULTS_KIND) {
     throw new Error(`${file2}: not an sstar evaluation results file (expected "kind": "${EVAL_RESULTS_KIND}")`);
   }
   const version2 = json2.version;
-  if (version2 !== EVAL_RESULTS_VERSION) {
+  if (version2 === 1) json2 = upgradeV1(json2);
+  else if (version2 !== EVAL_RESULTS_VERSION) {
     throw new Error(`${file2}: results version ${JSON.stringify(version2)} is not supported (this sstar reads version ${EVAL_RESULTS_VERSION}); rerun the evaluation`);
   }
   const parsed = evalResultsSchema.safeParse(json2);
@@ -73070,7 +73802,18 @@ function parseEvalResults(json2, file2) {
     const issue2 = parsed.error.issues[0];
     throw new Error(`${file2}: invalid results at ${issue2.path.join(".") || "(top)"}: ${issue2.message}`);
   }
-  return parsed.data;
+  return { ...parsed.data, summary: summarize(parsed.data.problems) };
+}
+function upgradeV1(json2) {
+  const problems = Array.isArray(json2.problems) ? json2.problems : [];
+  const upgraded = problems.map((p) => {
+    if (p === null || typeof p !== "object") return p;
+    const selected = p.selected;
+    return { ...p, outcome: selected?.passed === true ? "passed" : "failed" };
+  });
+  const withProblems = { ...json2, version: EVAL_RESULTS_VERSION, problems: upgraded };
+  const parsedProblems = external_exports.array(problemResultSchema).safeParse(upgraded);
+  return parsedProblems.success ? { ...withProblems, summary: summarize(parsedProblems.data) } : withProblems;
 }
 
 // src/eval/shard.ts
@@ -73078,11 +73821,11 @@ function parseShard(text, setting = "--shard") {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   const index = Number(m[1]);
-  const count2 = Number(m[2]);
-  if (count2 < 1 || index < 1 || index > count2) {
+  const count3 = Number(m[2]);
+  if (count3 < 1 || index < 1 || index > count3) {
     throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   }
-  return { index, count: count2 };
+  return { index, count: count3 };
 }
 var COST_MODEL = {
   /** Seconds of model calls per problem regardless of size. */
@@ -73117,19 +73860,19 @@ function median(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-function partition2(items, count2) {
-  if (!Number.isInteger(count2) || count2 < 1) throw new Error(`shard count must be a positive integer, got ${count2}`);
+function partition2(items, count3) {
+  if (!Number.isInteger(count3) || count3 < 1) throw new Error(`shard count must be a positive integer, got ${count3}`);
   const seen = /* @__PURE__ */ new Set();
   for (const item of items) {
     if (seen.has(item.id)) throw new Error(`problem id ${JSON.stringify(item.id)} appears twice in the spec set: ids must be unique`);
     seen.add(item.id);
   }
   const order = [...items].sort((a2, b) => b.cost - a2.cost || (a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0));
-  const loads = Array.from({ length: count2 }, () => 0);
-  const shards = Array.from({ length: count2 }, () => []);
+  const loads = Array.from({ length: count3 }, () => 0);
+  const shards = Array.from({ length: count3 }, () => []);
   for (const item of order) {
     let best = 0;
-    for (let i2 = 1; i2 < count2; i2++) if (loads[i2] < loads[best]) best = i2;
+    for (let i2 = 1; i2 < count3; i2++) if (loads[i2] < loads[best]) best = i2;
     loads[best] += Math.max(0, item.cost);
     shards[best].push(item.id);
   }
@@ -73210,7 +73953,7 @@ async function evaluate(specs, deps, options) {
     if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
     const wanted = new Set(todo.map((s) => s.id));
     for (const p of options.resumeFrom.problems) {
-      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error") done.set(p.id, p);
+      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
     }
     if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
   }
@@ -73228,49 +73971,156 @@ async function evaluate(specs, deps, options) {
   };
   const remaining = todo.filter((s) => !done.has(s.id));
   options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
+  const stop = new AbortController();
+  let why;
+  const end = (reason) => {
+    why ??= reason;
+    stop.abort();
+  };
+  const onAbort = () => end("interrupted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) end("interrupted");
+  const timer = options.deadline ? setTimeout(() => end("deadline"), Math.max(0, options.deadline.getTime() - now().getTime())) : void 0;
+  const run = { signal: stop.signal, ended: () => why };
   let writes = Promise.resolve(options.onResults?.(snapshot()));
+  const record2 = async (result, announce) => {
+    done.set(result.id, result);
+    announce();
+    const current = snapshot();
+    writes = writes.then(() => options.onResults?.(current));
+    await writes;
+  };
   const limit2 = pLimit(Math.max(1, options.concurrency ?? 1));
-  await Promise.all(
-    remaining.map(
-      (spec) => limit2(async () => {
-        if (options.signal?.aborted) return;
-        options.onProgress?.({ type: "problem-start", id: spec.id });
-        const solveOptions = options.signal ? { ...options.solve, signal: options.signal } : options.solve;
-        const result = await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now);
-        if (options.signal?.aborted) return;
-        done.set(spec.id, result);
-        options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length });
-        const current = snapshot();
-        writes = writes.then(() => options.onResults?.(current));
-        await writes;
-      })
-    )
-  );
+  const solveOptions = { ...options.solve, signal: stop.signal };
+  try {
+    await Promise.all(
+      remaining.map(
+        (spec) => limit2(async () => {
+          const ended2 = run.ended();
+          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run));
+          await record2(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length }));
+        })
+      )
+    );
+    if (options.confirm && options.confirm.times > 0 && run.ended() === void 0) {
+      const confirm = options.confirm;
+      const baseline = new Map(confirm.baseline.problems.map((p) => [p.id, p]));
+      const toConfirm = todo.filter((spec) => {
+        const p = done.get(spec.id);
+        return p !== void 0 && p.outcome === "failed" && p.confirm === void 0 && baseline.get(spec.id)?.outcome === "passed";
+      });
+      await Promise.all(
+        toConfirm.map(
+          (spec) => limit2(async () => {
+            if (run.ended() !== void 0) return;
+            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
+            if (confirmed === null) return;
+            await record2({ ...done.get(spec.id), confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
+          })
+        )
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
   await writes;
-  if (options.signal?.aborted) options.onProgress?.({ type: "stopped", reason: "aborted" });
+  const ended = run.ended();
+  if (ended !== void 0) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
   return snapshot();
 }
-async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date()) {
+function endedBy(reason) {
+  return reason === "deadline" ? { cause: "deadline", detail: "the evaluation's deadline passed before this problem started" } : { cause: "interrupted", detail: "the run was stopped before this problem started" };
+}
+function noPick(strategy, spec) {
+  return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
+}
+function ungradedResult(spec, hash2, selection, now, why, error62) {
+  return {
+    id: spec.id,
+    title: spec.title,
+    specHash: hash2,
+    outcome: why === null ? "failed" : "not-attempted",
+    ...why !== null ? { notAttempted: why } : {},
+    status: "error",
+    error: error62 ?? why?.detail ?? "no program",
+    selected: noPick(selection, spec),
+    baselines: [noPick("first", spec), noPick("majority", spec)],
+    oracle: { passed: false, candidates: 0, passing: 0 },
+    usage: zeroUsage(),
+    wallMs: 0,
+    gradeMs: 0,
+    finishedAt: now().toISOString()
+  };
+}
+async function confirmProblem(spec, hash2, deps, solveOptions, times, now, run) {
+  const runs = [];
+  const usage = zeroUsage();
+  for (let attempt = 1; attempt <= times && run.ended() === void 0; attempt++) {
+    const model = {
+      chat: (request, meta3) => deps.model.chat(request, { ...meta3, key: `confirm-${attempt}/${meta3.key ?? ""}` }),
+      usage: () => deps.model.usage()
+    };
+    const r = await evaluateProblem(spec, hash2, { model, sandbox: deps.sandbox }, solveOptions, now, run);
+    if (run.ended() !== void 0 && r.outcome === "not-attempted") break;
+    addUsage(usage, r.usage);
+    runs.push({
+      outcome: r.outcome,
+      hiddenPassed: r.selected.hiddenPassed,
+      hiddenTotal: r.selected.hiddenTotal,
+      ...r.selected.firstFailure !== void 0 ? { firstFailure: r.selected.firstFailure } : {},
+      ...r.notAttempted !== void 0 ? { notAttempted: r.notAttempted } : {}
+    });
+    if (r.outcome === "passed") break;
+  }
+  usage.costUsd = roundUsd(usage.costUsd);
+  return runs.length === 0 ? null : { runs, usage };
+}
+function recorded(deps) {
+  const calls = [];
+  const sandboxErrors = [];
+  const model = {
+    async chat(request, meta3) {
+      try {
+        const reply = await deps.model.chat(request, meta3);
+        calls.push({ stage: meta3.stage });
+        return reply;
+      } catch (error62) {
+        calls.push({ stage: meta3.stage, error: errorFacts(error62) });
+        throw error62;
+      }
+    },
+    usage: () => deps.model.usage()
+  };
+  const sandbox = {
+    backend: deps.sandbox.backend,
+    async run(request) {
+      try {
+        return await deps.sandbox.run(request);
+      } catch (error62) {
+        sandboxErrors.push(errorFacts(error62));
+        throw error62;
+      }
+    },
+    close: () => deps.sandbox.close()
+  };
+  return { deps: { model, sandbox }, calls, sandboxErrors };
+}
+async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date(), run) {
+  const rec = recorded(deps);
+  const facts = (extra) => ({
+    calls: rec.calls,
+    sandboxErrors: rec.sandboxErrors,
+    interrupted: run?.ended() === "interrupted" || run === void 0 && solveOptions.signal?.aborted === true,
+    deadline: run?.ended() === "deadline",
+    ...extra
+  });
   let report;
   try {
-    report = await solve(spec, deps, solveOptions);
+    report = await solve(spec, rec.deps, solveOptions);
   } catch (error62) {
     const message = error62?.message?.split("\n")[0] ?? String(error62);
-    const none = (strategy) => ({ strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length });
-    return {
-      id: spec.id,
-      title: spec.title,
-      specHash: hash2,
-      status: "error",
-      error: `solve failed: ${message}`,
-      selected: none(solveOptions.selection),
-      baselines: [none("first"), none("majority")],
-      oracle: { passed: false, candidates: 0, passing: 0 },
-      usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
-      wallMs: 0,
-      gradeMs: 0,
-      finishedAt: now().toISOString()
-    };
+    return ungradedResult(spec, hash2, solveOptions.selection, now, classifyAttempt(facts({ thrown: errorFacts(error62) })), `solve failed: ${message}`);
   }
   const gradeStart = performance.now();
   const codeOf = /* @__PURE__ */ new Map();
@@ -73279,25 +74129,37 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
   const gradeCode = (code2) => {
     let g = grades.get(code2);
     if (!g) {
-      g = gradeHidden(deps.sandbox, spec, code2);
+      g = gradeHidden(rec.deps.sandbox, spec, code2);
       grades.set(code2, g);
     }
     return g;
   };
   const pick2 = async (strategy, sample, code2) => {
-    if (sample === null || code2 === void 0) return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
+    if (sample === null || code2 === void 0) return noPick(strategy, spec);
     return { strategy, sample, ...await gradeCode(code2) };
   };
-  const selectedPromise = pick2(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code);
-  const baselinePromises = report.baselines.map((b) => pick2(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)));
-  const candidateGrades = await Promise.all([...new Set(codeOf.values())].map(gradeCode));
-  const [selected, baselines2] = await Promise.all([selectedPromise, Promise.all(baselinePromises)]);
+  let selected;
+  let baselines2;
+  let candidateGrades;
+  try {
+    [selected, baselines2, candidateGrades] = await Promise.all([
+      pick2(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
+      Promise.all(report.baselines.map((b) => pick2(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)))),
+      Promise.all([...new Set(codeOf.values())].map(gradeCode))
+    ]);
+  } catch (error62) {
+    const why2 = classifyAttempt(facts({ ...report.stopped !== void 0 ? { stopped: report.stopped } : {} })) ?? { cause: "sandbox-unavailable", detail: errorFacts(error62).message };
+    return ungradedResult(spec, hash2, solveOptions.selection, now, why2, `grading failed: ${errorFacts(error62).message}`);
+  }
   const gradeMs = Math.round(performance.now() - gradeStart);
+  const why = classifyAttempt(facts(report.stopped !== void 0 ? { stopped: report.stopped } : {}));
   const total = report.usage.total;
   return {
     id: spec.id,
     title: spec.title,
     specHash: hash2,
+    outcome: why !== null ? "not-attempted" : selected.passed ? "passed" : "failed",
+    ...why !== null ? { notAttempted: why } : {},
     status: report.status,
     ...report.error !== void 0 ? { error: report.error } : {},
     selected,
@@ -73328,6 +74190,36 @@ async function gradeHidden(sandbox, spec, code2) {
   };
 }
 
+// src/eval/mcnemar.ts
+function mcnemarExactP(b, c3) {
+  if (!Number.isInteger(b) || !Number.isInteger(c3) || b < 0 || c3 < 0) throw new Error(`discordant counts must be whole numbers >= 0, got ${b} and ${c3}`);
+  const n2 = b + c3;
+  if (n2 === 0) return 1;
+  const k = Math.min(b, c3);
+  let tail = 0;
+  if (n2 <= 1e3) {
+    let term = 0.5 ** n2;
+    for (let i2 = 0; i2 <= k; i2++) {
+      tail += term;
+      term = term * (n2 - i2) / (i2 + 1);
+    }
+  } else {
+    const logHalfN = -n2 * Math.LN2;
+    let logChoose = 0;
+    for (let i2 = 0; i2 <= k; i2++) {
+      if (i2 > 0) logChoose += Math.log(n2 - i2 + 1) - Math.log(i2);
+      tail += Math.exp(logChoose + logHalfN);
+    }
+  }
+  return Math.min(1, 2 * tail);
+}
+function minDiscordantToReject(alpha) {
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha must be between 0 and 1, got ${alpha}`);
+  let n2 = 1;
+  while (2 / 2 ** n2 > alpha) n2++;
+  return n2;
+}
+
 // src/eval/progress.ts
 function evalProgressLine(event) {
   switch (event.type) {
@@ -73340,9 +74232,14 @@ function evalProgressLine(event) {
     case "problem-done": {
       const r = event.result;
       const s = r.selected;
+      if (r.outcome === "not-attempted") return `[${event.done}/${event.of}] ${r.id}: not attempted, ${r.notAttempted ? CAUSE_TEXT[r.notAttempted.cause] : "unknown cause"} (${r.notAttempted?.detail ?? r.error ?? ""})`;
       const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
       const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
       return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1e3).toFixed(1)} s`;
+    }
+    case "confirm-done": {
+      const passedOn = event.runs.findIndex((r) => r.outcome === "passed");
+      return passedOn >= 0 ? `confirm ${event.id}: passed on retry ${passedOn + 1} of ${event.of}: flaky, not counted as a regression` : `confirm ${event.id}: failed on ${event.runs.length} ${event.runs.length === 1 ? "retry" : "retries"} too`;
     }
     case "stopped":
       return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
@@ -73409,18 +74306,18 @@ function mergeResults(results, names) {
   const skippedIds = new Set(first.skipped.map((s) => s.id));
   const expected = Object.keys(first.config.specHashes).filter((id) => !skippedIds.has(id)).sort();
   if (sharded[0]) {
-    const count2 = first.config.shard.count;
+    const count3 = first.config.shard.count;
     const byIndex = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
       const s = r.config.shard;
-      if (s.count !== count2) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count2} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
+      if (s.count !== count3) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count3} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
       const other = byIndex.get(s.index);
-      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count2}: overlapping shards; give each shard once`);
+      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count3}: overlapping shards; give each shard once`);
       byIndex.set(s.index, i2);
     }
-    const missing2 = Array.from({ length: count2 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
+    const missing2 = Array.from({ length: count3 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
     if (missing2.length > 0) {
-      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count2}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count2}`).join(", ")}); give every shard`);
+      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count3}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count3}`).join(", ")}); give every shard`);
     }
     const owner = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
@@ -73462,6 +74359,9 @@ function mergeResults(results, names) {
 }
 
 // src/eval/compare.ts
+var DEFAULT_MAX_DROP_PP = 5;
+var DEFAULT_ALPHA = 0.05;
+var DEFAULT_MAX_NOT_ATTEMPTED_PCT = 10;
 function wilsonInterval(successes, n2, z2 = 1.96) {
   if (n2 <= 0) return { low: 0, high: 1 };
   const p = successes / n2;
@@ -73472,27 +74372,37 @@ function wilsonInterval(successes, n2, z2 = 1.96) {
   return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
 }
 function stats(r) {
-  const n2 = r.summary.problems;
+  const s = r.summary;
+  const n2 = s.graded;
   const baselines2 = {};
-  for (const [k, v] of Object.entries(r.summary.baselines)) baselines2[k] = n2 === 0 ? 0 : v / n2;
+  for (const [k, v] of Object.entries(s.baselines)) baselines2[k] = n2 === 0 ? 0 : v / n2;
   return {
-    problems: n2,
-    solved: r.summary.solved,
-    rate: n2 === 0 ? 0 : r.summary.solved / n2,
-    ci: wilsonInterval(r.summary.solved, n2),
-    oracle: r.summary.oracle,
-    oracleRate: n2 === 0 ? 0 : r.summary.oracle / n2,
+    problems: s.problems,
+    graded: n2,
+    notAttempted: s.notAttempted,
+    notAttemptedByCause: s.notAttemptedByCause,
+    solved: s.solved,
+    rate: n2 === 0 ? 0 : s.solved / n2,
+    ci: wilsonInterval(s.solved, n2),
+    oracle: s.oracle,
+    oracleRate: n2 === 0 ? 0 : s.oracle / n2,
     baselines: baselines2,
-    costUsd: r.summary.usage.costUsd,
-    calls: r.summary.usage.calls,
-    tokens: r.summary.usage.promptTokens + r.summary.usage.completionTokens,
+    costUsd: s.usage.costUsd,
+    calls: s.usage.calls,
+    tokens: s.usage.promptTokens + s.usage.completionTokens,
+    wallMs: s.wallMs,
     model: r.config.model
   };
 }
 function gradeText(p) {
+  if (p.outcome === "not-attempted") return `not attempted (${p.notAttempted?.detail ?? "unknown cause"})`;
   const s = p.selected;
   if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
-  return s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const text = s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const retries = p.confirm?.runs;
+  if (!retries || retries.length === 0) return text;
+  const passedOn = retries.findIndex((r) => r.outcome === "passed");
+  return passedOn >= 0 ? `${text}, then passes on retry ${passedOn + 1}` : `${text}, and on ${retries.length} ${retries.length === 1 ? "retry" : "retries"}`;
 }
 function configChanges(current, baseline) {
   const out = [];
@@ -73507,45 +74417,123 @@ function configChanges(current, baseline) {
   if (changedSpecs.length > 0) out.push(`spec versions changed: ${changedSpecs.sort().join(", ")}`);
   return out;
 }
+function notAttemptedOf(r) {
+  return r.problems.filter((p) => p.outcome === "not-attempted").map((p) => ({ id: p.id, cause: p.notAttempted?.cause ?? "unknown", detail: p.notAttempted?.detail ?? p.error ?? "no detail recorded" }));
+}
+function causesText(problems) {
+  const byCause = /* @__PURE__ */ new Map();
+  for (const p of problems) byCause.set(p.cause, [...byCause.get(p.cause) ?? [], p]);
+  return [...byCause.entries()].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1)).map(([cause, ps]) => `${ps.length} ${cause === "unknown" ? "unknown cause" : CAUSE_TEXT[cause]} (${ps[0].detail})`).join(", ");
+}
+function formatP(p) {
+  return p < 1e-4 ? "< 0.0001" : String(Number(p.toPrecision(3)));
+}
+function pct(x) {
+  return `${Math.round(x * 10) / 10}%`;
+}
 function compareResults(current, baseline, options) {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
   if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
+  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
   const before = new Map(baseline.problems.map((p) => [p.id, p]));
   const nowIds = new Set(current.problems.map((p) => p.id));
   const newlyFailing = [];
   const newlyPassing = [];
+  const flaky = [];
   let common2 = 0;
-  let commonNow = 0;
-  let commonBefore = 0;
+  let sharedGraded = 0;
+  const counts = { bothPassed: 0, bothFailed: 0, b: 0, c: 0 };
   for (const p of current.problems) {
-    const b = before.get(p.id);
-    if (!b) continue;
+    const prior = before.get(p.id);
+    if (!prior) continue;
     common2++;
-    if (p.selected.passed) commonNow++;
-    if (b.selected.passed) commonBefore++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(b) };
-    if (b.selected.passed && !p.selected.passed) newlyFailing.push(change);
-    if (!b.selected.passed && p.selected.passed) newlyPassing.push(change);
+    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
+    sharedGraded++;
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
+    if (isFlaky(p)) {
+      flaky.push(change);
+      continue;
+    }
+    const was = prior.outcome === "passed";
+    const is = p.outcome === "passed";
+    if (was && is) counts.bothPassed++;
+    else if (!was && !is) counts.bothFailed++;
+    else if (was) {
+      counts.b++;
+      newlyFailing.push(change);
+    } else {
+      counts.c++;
+      newlyPassing.push(change);
+    }
   }
   const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  newlyFailing.sort(byId);
-  newlyPassing.sort(byId);
-  const rateNow = common2 === 0 ? 0 : commonNow / common2;
-  const rateBefore = common2 === 0 ? 0 : commonBefore / common2;
-  const deltaPp = round2((rateNow - rateBefore) * 100);
-  const regression = common2 > 0 && -deltaPp > options.maxDropPct;
-  const verdict = common2 === 0 ? "No problem is graded in both runs: nothing to compare." : regression ? `Regression: the solve rate dropped ${Math.abs(deltaPp)} points on ${common2} common problems (allowed: ${options.maxDropPct}).` : deltaPp < 0 ? `Within the threshold: the solve rate dropped ${Math.abs(deltaPp)} points on ${common2} common problems (allowed: ${options.maxDropPct}).` : `No regression: the solve rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} on ${common2} common problems.`;
+  for (const list2 of [newlyFailing, newlyPassing, flaky]) list2.sort(byId);
+  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
+  const baselinePassed = counts.bothPassed + counts.b;
+  const currentPassed = counts.bothPassed + counts.c;
+  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
+  const currentRate = shared === 0 ? 0 : currentPassed / shared;
+  const deltaPp = round2((currentRate - baselineRate) * 100);
+  const pValue = mcnemarExactP(counts.b, counts.c);
+  const paired = {
+    shared,
+    baselinePassed,
+    currentPassed,
+    baselineRate,
+    currentRate,
+    deltaPp,
+    newlyFailing: counts.b,
+    newlyPassing: counts.c,
+    bothPassed: counts.bothPassed,
+    bothFailed: counts.bothFailed,
+    pValue
+  };
+  const notAttempted = notAttemptedOf(current);
+  const baselineNotAttempted = notAttemptedOf(baseline);
+  const missing2 = [];
+  const allowed = maxNotAttemptedPct / 100;
+  const own2 = runIncompleteness(current, maxNotAttemptedPct);
+  if (current.problems.length === 0) missing2.push("this run evaluated no problem");
+  else if (own2 !== null) missing2.push(own2);
+  else if (common2 === 0) missing2.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common2) {
+    const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
+    missing2.push(
+      `only ${sharedGraded} of the ${common2} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` + (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : "")
+    );
+  }
+  const needed = minDiscordantToReject(alpha);
+  if (missing2.length === 0 && shared < needed) {
+    missing2.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${alpha}`);
+  }
+  const incomplete = missing2.length > 0;
+  const drop = -deltaPp;
+  const regression = !incomplete && counts.b > counts.c && drop >= options.maxDropPct && pValue <= alpha;
+  const decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
+  const on6 = `on the ${shared} problems graded in both (${counts.b} newly failing, ${counts.c} newly passing; McNemar exact p = ${formatP(pValue)})`;
+  const verdict = incomplete ? `Incomplete: ${missing2.join("; ")}. No regression is decided; fix the cause and rerun.` : regression ? `Regression: the pass rate dropped ${drop} points ${on6}, at least the allowed ${options.maxDropPct} and significant at alpha ${alpha}.` : drop > 0 ? `No regression: the pass rate dropped ${drop} points ${on6}, ${drop < options.maxDropPct ? `less than the allowed ${options.maxDropPct}` : `not significant at alpha ${alpha}`}.` : `No regression: the pass rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} ${on6}.`;
   const cur = stats(current);
   const base = stats(baseline);
   return {
     current: cur,
     baseline: base,
-    common: common2,
-    commonRate: { current: rateNow, baseline: rateBefore, deltaPp },
-    maxDropPct: options.maxDropPct,
+    decision,
     regression,
+    incomplete,
+    missing: missing2,
+    common: common2,
+    paired,
+    maxDropPct: options.maxDropPct,
+    alpha,
+    maxNotAttemptedPct,
     verdict,
     newlyFailing,
     newlyPassing,
+    flaky,
+    notAttempted,
+    baselineNotAttempted,
     added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
     removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
     cost: {
@@ -73554,8 +74542,15 @@ function compareResults(current, baseline, options) {
       deltaUsd: Math.round((cur.costUsd - base.costUsd) * 1e6) / 1e6,
       deltaPct: base.costUsd > 0 ? round2((cur.costUsd - base.costUsd) / base.costUsd * 100) : null
     },
+    wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline)
   };
+}
+function runIncompleteness(r, maxNotAttemptedPct = DEFAULT_MAX_NOT_ATTEMPTED_PCT) {
+  const notAttempted = notAttemptedOf(r);
+  const n2 = r.problems.length;
+  if (n2 === 0 || notAttempted.length / n2 <= maxNotAttemptedPct / 100) return null;
+  return `${notAttempted.length} of ${n2} problems (${pct(100 * notAttempted.length / n2)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
 }
 function round2(x) {
   return Math.round(x * 100) / 100;
@@ -73618,7 +74613,7 @@ function sparkline(rates) {
     return BARS[level];
   }).join("");
 }
-function pct(rate2) {
+function pct2(rate2) {
   return (Math.round(rate2 * 1e3) / 10).toFixed(1);
 }
 function trendMermaid(points) {
@@ -73629,7 +74624,7 @@ function trendMermaid(points) {
     '    title "Solve rate (%) per run"',
     `    x-axis [${labels.join(", ")}]`,
     '    y-axis "solve rate (%)" 0 --> 100',
-    `    line [${points.map((p) => pct(p.rate)).join(", ")}]`,
+    `    line [${points.map((p) => pct2(p.rate)).join(", ")}]`,
     "```"
   ].join("\n");
 }
@@ -73651,18 +74646,18 @@ function renderTrendMarkdown(trend) {
     "",
     trendMermaid(points),
     "",
-    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% \u2013 ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`
+    `\`${sparkline(rates)}\` ${pct2(Math.min(...rates))}% \u2013 ${pct2(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct2(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`
   ];
   return lines.join("\n");
 }
 
 // src/eval/render.ts
 var MAX_LISTED = 50;
-function pct2(rate2) {
+function pct3(rate2) {
   return `${(Math.round(rate2 * 1e3) / 10).toFixed(1)}%`;
 }
 function ci(interval) {
-  return `${pct2(interval.low)}\u2013${pct2(interval.high)}`;
+  return `${pct3(interval.low)}\u2013${pct3(interval.high)}`;
 }
 function usd(x) {
   return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.1 ? 4 : 2)}`;
@@ -73675,23 +74670,60 @@ function changeList(changes) {
   if (changes.length > MAX_LISTED) lines.push(`- \u2026 and ${changes.length - MAX_LISTED} more (see the results files)`);
   return lines;
 }
+var HEADLINE = {
+  regression: "\u274C regression",
+  "no-regression": "\u2705 no regression",
+  incomplete: "\u26A0\uFE0F run incomplete"
+};
+function duration3(ms) {
+  const s = Math.round(ms / 1e3);
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+function notAttemptedList(problems) {
+  const lines = problems.slice(0, MAX_LISTED).map((p) => `- ${code(p.id)}: ${escapeMarkdown(p.cause === "unknown" ? "unknown cause" : CAUSE_TEXT[p.cause])} (${escapeMarkdown(p.detail)})`);
+  if (problems.length > MAX_LISTED) lines.push(`- \u2026 and ${problems.length - MAX_LISTED} more (see the results files)`);
+  return lines;
+}
+function pairedSection(c3) {
+  const p = c3.paired;
+  const share = (k) => p.shared === 0 ? "\u2013" : `${pct3(k / p.shared)} (${k}/${p.shared})`;
+  return [
+    `### Paired comparison on the ${p.shared} problems graded in both runs`,
+    "",
+    "| | baseline | current | change |",
+    "|---|---|---|---|",
+    `| pass rate | ${share(p.baselinePassed)} | ${share(p.currentPassed)} | ${signed(p.deltaPp, " pp")} |`,
+    "",
+    "| | passes now | fails now |",
+    "|---|---|---|",
+    `| **passed before** | ${p.bothPassed} | **${p.newlyFailing}** newly failing |`,
+    `| **failed before** | **${p.newlyPassing}** newly passing | ${p.bothFailed} |`,
+    "",
+    `McNemar's exact test on the ${p.newlyFailing + p.newlyPassing} discordant pairs: **p = ${formatP(p.pValue)}** (alpha ${c3.alpha}; allowed drop ${c3.maxDropPct} points)${c3.flaky.length > 0 ? `; ${c3.flaky.length} flaky problem${c3.flaky.length === 1 ? "" : "s"} left out` : ""}.`,
+    ""
+  ];
+}
 function renderComparisonMarkdown(c3, trend) {
   const out = [];
-  out.push(`## sstar evaluation: ${c3.regression ? "\u274C regression" : "\u2705 no regression"}`, "", escapeMarkdown(c3.verdict), "");
+  out.push(`## sstar evaluation: ${HEADLINE[c3.decision]}`, "", escapeMarkdown(c3.verdict), "");
+  out.push(...pairedSection(c3));
   const strategies = [.../* @__PURE__ */ new Set([...Object.keys(c3.baseline.baselines), ...Object.keys(c3.current.baselines)])].sort();
-  out.push("| | baseline | current | change |", "|---|---|---|---|");
+  const graded = (r) => `${r.graded} of ${r.problems}${r.notAttempted > 0 ? ` (${r.notAttempted} not attempted)` : ""}`;
+  out.push("### Each run on its own", "", "| | baseline | current | change |", "|---|---|---|---|");
   out.push(
-    `| solve rate (hidden tests) | ${pct2(c3.baseline.rate)} (${c3.baseline.solved}/${c3.baseline.problems}) | ${pct2(c3.current.rate)} (${c3.current.solved}/${c3.current.problems}) | ${signed(c3.commonRate.deltaPp, " pp")} on ${c3.common} common |`,
+    `| problems graded | ${graded(c3.baseline)} | ${graded(c3.current)} | |`,
+    `| pass rate (hidden tests) | ${pct3(c3.baseline.rate)} (${c3.baseline.solved}/${c3.baseline.graded}) | ${pct3(c3.current.rate)} (${c3.current.solved}/${c3.current.graded}) | |`,
     `| 95% interval (Wilson) | ${ci(c3.baseline.ci)} | ${ci(c3.current.ci)} | |`
   );
   for (const s of strategies) {
     const before = c3.baseline.baselines[s];
     const now = c3.current.baselines[s];
-    out.push(`| baseline \`${escapeMarkdown(s)}\` | ${before === void 0 ? "\u2013" : pct2(before)} | ${now === void 0 ? "\u2013" : pct2(now)} | |`);
+    out.push(`| baseline \`${escapeMarkdown(s)}\` | ${before === void 0 ? "\u2013" : pct3(before)} | ${now === void 0 ? "\u2013" : pct3(now)} | |`);
   }
   out.push(
-    `| oracle (some candidate passes) | ${pct2(c3.baseline.oracleRate)} | ${pct2(c3.current.oracleRate)} | |`,
+    `| oracle (some candidate passes) | ${pct3(c3.baseline.oracleRate)} | ${pct3(c3.current.oracleRate)} | |`,
     `| cost | ${usd(c3.cost.baseline)} | ${usd(c3.cost.current)} | ${c3.cost.deltaPct === null ? signed(Math.round(c3.cost.deltaUsd * 100) / 100, " USD") : signed(c3.cost.deltaPct, "%")} |`,
+    `| wall time (solve + grading, summed) | ${duration3(c3.wall.baselineMs)} | ${duration3(c3.wall.currentMs)} | |`,
     `| model calls | ${c3.baseline.calls} | ${c3.current.calls} | |`,
     `| tokens | ${c3.baseline.tokens} | ${c3.current.tokens} | |`,
     `| model | ${escapeMarkdown(c3.baseline.model)} | ${escapeMarkdown(c3.current.model)} | |`,
@@ -73701,6 +74733,15 @@ function renderComparisonMarkdown(c3, trend) {
   out.push(...c3.newlyFailing.length > 0 ? changeList(c3.newlyFailing) : ["None."], "");
   out.push(`### Newly passing (${c3.newlyPassing.length})`, "");
   out.push(...c3.newlyPassing.length > 0 ? changeList(c3.newlyPassing) : ["None."], "");
+  if (c3.flaky.length > 0) {
+    out.push(`### Flaky: failed, then passed on a retry (${c3.flaky.length}), not counted`, "", ...changeList(c3.flaky), "");
+  }
+  if (c3.notAttempted.length > 0) {
+    out.push(`### Not attempted in this run (${c3.notAttempted.length}), left out of every rate`, "", ...notAttemptedList(c3.notAttempted), "");
+  }
+  if (c3.baselineNotAttempted.length > 0) {
+    out.push(`<details><summary>Not attempted in the baseline (${c3.baselineNotAttempted.length})</summary>`, "", ...notAttemptedList(c3.baselineNotAttempted), "", "</details>", "");
+  }
   if (c3.added.length > 0 || c3.removed.length > 0) {
     out.push("### Problem set changes", "");
     if (c3.added.length > 0) out.push(`- Only in this run (${c3.added.length}): ${c3.added.slice(0, MAX_LISTED).map(code).join(", ")}`);
@@ -73712,28 +74753,31 @@ function renderComparisonMarkdown(c3, trend) {
     out.push(...c3.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
   }
   out.push(
-    `<sub>Regression rule: a drop of more than ${c3.maxDropPct} percentage points in solve rate on the problems both runs graded. The interval shows how much of a difference can be noise; it does not decide.</sub>`
+    `<sub>Decision rule: incomplete (never a regression) when more than ${c3.maxNotAttemptedPct}% of the problems could not be attempted or too few were graded in both runs; otherwise a regression when the pass rate on the problems graded in both dropped by at least ${c3.maxDropPct} points and McNemar's exact test gives p \u2264 ${c3.alpha}. See docs/eval.md.</sub>`
   );
   const trendText = trend ? renderTrendMarkdown(trend) : "";
   if (trendText) out.push("", trendText);
   return out.join("\n") + "\n";
 }
-function renderResultsMarkdown(r, trend) {
+function renderResultsMarkdown(r, trend, incomplete) {
   const s = r.summary;
-  const n2 = s.problems;
-  const rate2 = (k) => n2 === 0 ? "\u2013" : `${pct2(k / n2)} (${k}/${n2})`;
-  const out = [`## sstar evaluation: ${escapeMarkdown(r.config.model)}`, ""];
+  const n2 = s.graded;
+  const rate2 = (k) => n2 === 0 ? "\u2013" : `${pct3(k / n2)} (${k}/${n2})`;
+  const out = [`## sstar evaluation: ${escapeMarkdown(r.config.model)}${incomplete ? ` (${HEADLINE.incomplete})` : ""}`, ""];
+  if (incomplete) out.push(`Incomplete: ${escapeMarkdown(incomplete)}.`, "");
   out.push("| | |", "|---|---|");
-  out.push(`| solve rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n2))} |`);
+  out.push(`| problems graded | ${n2} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
+  out.push(`| pass rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n2))} |`);
   for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate2(k)} |`);
   out.push(
     `| oracle (some candidate passes) | ${rate2(s.oracle)} |`,
     `| cost | ${usd(s.usage.costUsd)} |`,
+    `| wall time (solve + grading, summed) | ${duration3(s.wallMs)} |`,
     `| model calls | ${s.usage.calls} (${s.usage.cachedCalls} from the cache) |`,
     `| tokens | ${s.usage.promptTokens + s.usage.completionTokens} |`,
     ""
   );
-  const failing = r.problems.filter((p) => !p.selected.passed);
+  const failing = r.problems.filter((p) => p.outcome === "failed");
   if (failing.length > 0) {
     out.push(`<details><summary>Not solved (${failing.length})</summary>`, "");
     for (const p of failing.slice(0, MAX_LISTED)) {
@@ -73742,6 +74786,11 @@ function renderResultsMarkdown(r, trend) {
     }
     if (failing.length > MAX_LISTED) out.push(`- \u2026 and ${failing.length - MAX_LISTED} more`);
     out.push("", "</details>");
+  }
+  const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
+  if (notAttempted.length > 0) {
+    out.push("", `### Not attempted (${notAttempted.length}), left out of every rate`, "");
+    out.push(...notAttemptedList(notAttempted.map((p) => ({ id: p.id, cause: p.notAttempted?.cause ?? "unknown", detail: p.notAttempted?.detail ?? p.error ?? "no detail recorded" }))));
   }
   const trendText = trend ? renderTrendMarkdown(trend) : "";
   if (trendText) out.push("", trendText);
@@ -73759,14 +74808,14 @@ function regressionIssue(c3, context = {}) {
 }
 
 // src/eval/files.ts
-import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, join as join8 } from "node:path";
+import { mkdir as mkdir3, readFile as readFile3, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, join as join7 } from "node:path";
 async function writeJsonAtomic(path7, value) {
-  const dir = dirname2(path7);
-  await mkdir2(dir, { recursive: true });
-  const tmp = join8(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const dir = dirname3(path7);
+  await mkdir3(dir, { recursive: true });
+  const tmp = join7(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await writeFile2(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
+    await writeFile3(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
     await rename2(tmp, path7);
   } catch (error62) {
     await rm2(tmp, { force: true });
@@ -73776,7 +74825,7 @@ async function writeJsonAtomic(path7, value) {
 async function readJson(path7, what) {
   let text;
   try {
-    text = await readFile2(path7, "utf8");
+    text = await readFile3(path7, "utf8");
   } catch (e) {
     const code2 = e.code;
     throw new Error(`${path7}: ${code2 === "ENOENT" ? `${what} not found` : `can't read the ${what} (${code2 ?? e.message})`}`, { cause: e });
@@ -73792,7 +74841,7 @@ async function readResultsFile(path7) {
 }
 async function readResultsIfExists(path7) {
   try {
-    await readFile2(path7);
+    await readFile3(path7);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
   }
@@ -73800,7 +74849,7 @@ async function readResultsIfExists(path7) {
 }
 async function readTrendFile(path7) {
   try {
-    await readFile2(path7);
+    await readFile3(path7);
   } catch (e) {
     if (e.code === "ENOENT") return emptyTrend();
   }
@@ -73808,11 +74857,12 @@ async function readTrendFile(path7) {
 }
 
 // src/eval/jobs.ts
-import { appendFile, mkdir as mkdir3 } from "node:fs/promises";
-import { dirname as dirname3 } from "node:path";
+import { appendFile as appendFile2, mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname4 } from "node:path";
 async function runEvalJob(o2) {
   const previous = await readResultsIfExists(o2.out);
   const costs = o2.costsFile !== void 0 ? measuredCosts(await readResultsFile(o2.costsFile)) : void 0;
+  const confirmBaseline = o2.confirm !== void 0 && o2.confirm.times > 0 ? await readResultsIfExists(o2.confirm.baselineFile) : void 0;
   try {
     return await evaluate(o2.specs, { model: o2.model, sandbox: o2.sandbox }, {
       solve: o2.solve,
@@ -73823,6 +74873,8 @@ async function runEvalJob(o2) {
       ...o2.toolVersion !== void 0 ? { toolVersion: o2.toolVersion } : {},
       ...o2.concurrency !== void 0 ? { concurrency: o2.concurrency } : {},
       ...o2.signal ? { signal: o2.signal } : {},
+      ...o2.deadline ? { deadline: o2.deadline } : {},
+      ...o2.confirm && confirmBaseline ? { confirm: { times: o2.confirm.times, baseline: confirmBaseline, model: o2.confirm.model } } : {},
       onResults: (results) => writeJsonAtomic(o2.out, results)
     });
   } catch (error62) {
@@ -73840,37 +74892,75 @@ async function runMergeJob(files, out) {
 async function runCompareJob(o2) {
   const current = await readResultsFile(o2.current);
   const baseline = o2.allowMissingBaseline ? await readResultsIfExists(o2.baseline) : await readResultsFile(o2.baseline);
+  const limits = { ...o2.alpha !== void 0 ? { alpha: o2.alpha } : {}, ...o2.maxNotAttemptedPct !== void 0 ? { maxNotAttemptedPct: o2.maxNotAttemptedPct } : {} };
+  const comparison = baseline ? compareResults(current, baseline, { maxDropPct: o2.maxDropPct, ...limits }) : null;
+  const cause = comparison ? comparison.incomplete ? comparison.missing.join("; ") : null : runIncompleteness(current, o2.maxNotAttemptedPct);
   let trend = null;
   if (o2.trend !== void 0) {
-    trend = appendTrend(
-      await readTrendFile(o2.trend),
-      {
-        date: (o2.date ?? /* @__PURE__ */ new Date()).toISOString(),
-        commit: o2.commit ?? "",
-        model: current.config.model,
-        rate: current.summary.solveRate,
-        solved: current.summary.solved,
-        problems: current.summary.problems,
-        costUsd: current.summary.usage.costUsd
-      },
-      o2.trendPoints ?? DEFAULT_TREND_POINTS
-    );
-    await writeJsonAtomic(o2.trend, trend);
+    trend = await readTrendFile(o2.trend);
+    if (cause === null) {
+      trend = appendTrend(
+        trend,
+        {
+          date: (o2.date ?? /* @__PURE__ */ new Date()).toISOString(),
+          commit: o2.commit ?? "",
+          model: current.config.model,
+          rate: current.summary.solveRate,
+          solved: current.summary.solved,
+          problems: current.summary.graded,
+          costUsd: current.summary.usage.costUsd
+        },
+        o2.trendPoints ?? DEFAULT_TREND_POINTS
+      );
+      await writeJsonAtomic(o2.trend, trend);
+    }
   }
-  if (!baseline) {
+  const common2 = {
+    cause,
+    incomplete: cause !== null,
+    passRate: current.summary.solveRate,
+    trend
+  };
+  if (!comparison) {
     const markdown2 = `> No baseline at ${o2.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.
 
-${renderResultsMarkdown(current, trend ?? void 0)}`;
-    return { comparison: null, markdown: markdown2, regression: false, trend };
+${renderResultsMarkdown(current, trend ?? void 0, cause)}`;
+    return { ...common2, comparison: null, markdown: markdown2, decision: cause !== null ? "incomplete" : "no-regression", regression: false, baselinePassRate: null };
   }
-  const comparison = compareResults(current, baseline, { maxDropPct: o2.maxDropPct });
-  return { comparison, markdown: renderComparisonMarkdown(comparison, trend ?? void 0), regression: comparison.regression, trend };
+  return {
+    ...common2,
+    comparison,
+    markdown: renderComparisonMarkdown(comparison, trend ?? void 0),
+    decision: comparison.decision,
+    regression: comparison.regression,
+    baselinePassRate: comparison.baseline.rate
+  };
 }
 async function appendSummary(path7, markdown2) {
-  await mkdir3(dirname3(path7), { recursive: true });
-  await appendFile(path7, markdown2.endsWith("\n") ? markdown2 : `${markdown2}
+  await mkdir4(dirname4(path7), { recursive: true });
+  await appendFile2(path7, markdown2.endsWith("\n") ? markdown2 : `${markdown2}
 `, "utf8");
 }
+
+// src/cli/options.ts
+import { basename as basename3, resolve as resolve2 } from "node:path";
+
+// src/model/duration.ts
+var UNITS = { "": 1e3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+function parseDuration(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (m === null) return void 0;
+  return Number(m[1]) * UNITS[m[2] ?? ""];
+}
+function formatDuration(ms) {
+  for (const [unit, size] of [["d", 864e5], ["h", 36e5], ["m", 6e4], ["s", 1e3]]) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
+}
+var TIMEOUT_BOUNDS = { min: 1e3, max: 36e5 };
+var DEADLINE_BOUNDS = { min: 1e3, max: 7 * 864e5 };
+var MAX_RETRIES_BOUND = 10;
 
 // src/spec/errors.ts
 function formatSpecError(e) {
@@ -73999,8 +75089,9 @@ function issuesToSpecErrors(issues, raw, file2, prefix = []) {
 // src/spec/load.ts
 var import_fast_glob = __toESM(require_out4(), 1);
 import { readFileSync as readFileSync5, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { readFile as readFile3, stat } from "node:fs/promises";
-import { dirname as dirname4, isAbsolute, relative, resolve, sep } from "node:path";
+import { constants as constants7 } from "node:fs";
+import { open as open2, stat } from "node:fs/promises";
+import { dirname as dirname5, isAbsolute, relative, resolve, sep } from "node:path";
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/spec/schema.ts
@@ -74242,12 +75333,18 @@ function checkSpecText(text, origin) {
 async function checkSpecPath(path7) {
   let text;
   try {
-    text = await readFile3(path7, "utf8");
+    const handle = await open2(path7, constants7.O_RDONLY | constants7.O_NOFOLLOW);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     const code2 = e.code;
-    return { ok: false, errors: [{ file: path7, field: "", message: code2 === "ENOENT" ? "file not found" : `can't read the file (${code2 ?? e.message})` }] };
+    const message = code2 === "ENOENT" ? "file not found" : code2 === "ELOOP" ? "is a symbolic link: spec files are read only as plain files (copy the file instead)" : `can't read the file (${code2 ?? e.message})`;
+    return { ok: false, errors: [{ file: path7, field: "", message }] };
   }
-  return checkSpecText(text, { file: path7, baseDir: dirname4(resolve(path7)) });
+  return checkSpecText(text, { file: path7, baseDir: dirname5(resolve(path7)) });
 }
 async function loadSpecFile(path7) {
   const r = await checkSpecPath(path7);
@@ -74262,7 +75359,7 @@ async function expandSpecPaths(inputs) {
   for (const input2 of inputs) {
     const info = await stat(input2).catch(() => void 0);
     if (info?.isDirectory()) {
-      const found = await (0, import_fast_glob.default)(SPEC_GLOB, { cwd: input2, ignore: IGNORE, onlyFiles: true, dot: false });
+      const found = await (0, import_fast_glob.default)(SPEC_GLOB, { cwd: input2, ignore: IGNORE, onlyFiles: true, dot: false, followSymbolicLinks: false });
       for (const f of found) files.add(relativeOrAbsolute(resolve(input2, f)));
       continue;
     }
@@ -74271,7 +75368,7 @@ async function expandSpecPaths(inputs) {
       continue;
     }
     if (import_fast_glob.default.isDynamicPattern(input2)) {
-      const found = await (0, import_fast_glob.default)(input2, { ignore: IGNORE, onlyFiles: true });
+      const found = await (0, import_fast_glob.default)(input2, { ignore: IGNORE, onlyFiles: true, followSymbolicLinks: false });
       if (found.length === 0) errors.push({ file: input2, field: "", message: "no files match this pattern" });
       for (const f of found) files.add(relativeOrAbsolute(resolve(f)));
       continue;
@@ -74325,9 +75422,35 @@ function numberArg(name, rule) {
     return n2;
   };
 }
-var positiveInt = (name) => numberArg(name, { integer: true, min: 1 });
-var nonNegativeInt = (name) => numberArg(name, { integer: true, min: 0 });
-var nonNegativeNumber = (name) => numberArg(name, { integer: false, min: 0 });
+var positiveInt = (name, max) => numberArg(name, { integer: true, min: 1, ...max !== void 0 ? { max } : {} });
+var nonNegativeInt = (name, max) => numberArg(name, { integer: true, min: 0, ...max !== void 0 ? { max } : {} });
+var nonNegativeNumber = (name, max) => numberArg(name, { integer: false, min: 0, ...max !== void 0 ? { max } : {} });
+var LIMITS = {
+  samples: 64,
+  rounds: 10,
+  concurrency: 256,
+  problemConcurrency: 64,
+  maxRetries: MAX_RETRIES_BOUND,
+  budgetCalls: 1e6,
+  budgetTokens: 1e10,
+  budgetUsd: 1e5,
+  price: 1e4,
+  /** Per call: 1 s to 1 h. */
+  timeoutMs: TIMEOUT_BOUNDS,
+  /** A whole run: 1 s to 7 days. */
+  deadlineMs: DEADLINE_BOUNDS
+};
+function durationArg(name, bounds) {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === void 0 || ms < bounds.min || ms > bounds.max) {
+      throw new InvalidArgumentError(
+        `${name} must be a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)} (like 90s, 10m, 2h; a plain number is seconds), got ${JSON.stringify(value)}`
+      );
+    }
+    return ms;
+  };
+}
 function strategyArg(value) {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
   return value;
@@ -74336,12 +75459,28 @@ function sandboxOption() {
   return new Option("--sandbox <kind>", "isolation backend (none is no isolation)").choices(SANDBOX_CHOICES).default("auto");
 }
 function addModelFlags(command) {
-  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls")).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens")).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input")).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output")).option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency")).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache");
+  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls)).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens)).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd)).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price)).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price)).option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency)).option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs)).option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries)).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache").option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay").option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)").option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
 }
 function addSolveFlags(command) {
-  return command.option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(sandboxOption());
+  return command.option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples})`, positiveInt("--samples", LIMITS.samples), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(sandboxOption()).option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
 }
-function modelConfigFromFlags(env2, flags) {
+function modelConfigFromFlags(env2, flags, recorded2) {
+  if (flags.replayFallthrough === true && flags.replay === void 0) throw new ModelConfigError("--replay-fallthrough needs --replay FILE");
+  if (flags.record !== void 0 && flags.replay !== void 0 && resolve2(flags.record) === resolve2(flags.replay)) {
+    throw new ModelConfigError(`--record and --replay name the same file (${flags.record}): record to another file`);
+  }
+  const replayOnly = flags.replay !== void 0 && flags.replayFallthrough !== true;
+  if (recorded2 !== void 0) {
+    flags = {
+      ...flags,
+      model: flags.model ?? recorded2.model,
+      ...flags.judgeModel === void 0 && recorded2.judgeModel !== recorded2.model ? { judgeModel: recorded2.judgeModel } : {}
+    };
+  }
+  if (replayOnly) {
+    env2 = { ...env2, OPENAI_API_KEY: env2.OPENAI_API_KEY || "replay-needs-no-key", SSTAR_JUDGE_API_KEY: env2.SSTAR_JUDGE_API_KEY || "replay-needs-no-key" };
+    flags = { ...flags, cache: false };
+  }
   const budget = {
     ...flags.budgetCalls !== void 0 ? { calls: flags.budgetCalls } : {},
     ...flags.budgetTokens !== void 0 ? { tokens: flags.budgetTokens } : {},
@@ -74362,7 +75501,16 @@ function modelConfigFromFlags(env2, flags) {
     ...flags.stream === true ? { stream: true } : {},
     ...Object.keys(budget).length > 0 ? { budget } : {},
     ...flags.priceInput !== void 0 && flags.priceOutput !== void 0 ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {},
-    cacheDir: flags.cache ? flags.cacheDir : null
+    cacheDir: flags.cache ? flags.cacheDir : null,
+    ...flags.timeout !== void 0 ? { timeoutMs: flags.timeout } : {},
+    ...flags.maxRetries !== void 0 ? { maxRetries: flags.maxRetries } : {},
+    ...flags.record !== void 0 || flags.replay !== void 0 ? {
+      cassette: {
+        ...flags.record !== void 0 ? { record: flags.record } : {},
+        ...flags.replay !== void 0 ? { replay: flags.replay } : {},
+        ...flags.replayFallthrough === true ? { fallthrough: true } : {}
+      }
+    } : {}
   };
   return modelConfigFromEnv(env2, overrides);
 }
@@ -74375,16 +75523,17 @@ function solveOptionsFromFlags(flags, config2, sandboxName) {
     modelName: config2.model,
     judgeModelName: config2.judge?.model ?? config2.model,
     sandboxName,
-    replay: false
+    replay: false,
+    ...flags.replay !== void 0 ? { cassette: basename3(flags.replay) } : {}
   };
 }
 function errorLine2(command) {
   return (line) => process.stderr.write(`sstar ${command}: ${line}
 `);
 }
-function modelConfigOrReport(env2, flags, err) {
+async function modelConfigOrReport(env2, flags, err) {
   try {
-    return modelConfigFromFlags(env2, flags);
+    return modelConfigFromFlags(env2, flags, flags.replay !== void 0 ? await readCassetteHeader(flags.replay) : void 0);
   } catch (error62) {
     if (error62 instanceof ModelConfigError) {
       err(error62.message);
@@ -74410,24 +75559,112 @@ async function openSolveRun(command, specPaths, flags) {
     err("no problem specs loaded: pass spec files, folders or globs (see docs/spec-format.md)");
     return null;
   }
-  const config2 = modelConfigOrReport(process.env, flags, err);
+  const config2 = await modelConfigOrReport(process.env, flags, err);
   if (config2 === null) return null;
   const sandbox = await openSandbox(flags.sandbox, err);
   if (sandbox === null) return null;
   return { err, loaded, config: config2, model: createModelClient({ ...config2, log: err }), sandbox };
 }
-async function interruptible(err, onInterrupt, work) {
+async function interruptible(err, onInterrupt, deadlineMs, work) {
   const controller = new AbortController();
-  const onSigint = () => {
-    err(`interrupted: ${onInterrupt}`);
-    controller.abort();
+  const stop = (reason, line) => {
+    if (controller.signal.aborted) return;
+    err(line);
+    controller.abort(reason);
   };
-  process.once("SIGINT", onSigint);
+  const onSigint = () => {
+    if (controller.signal.aborted) {
+      err("interrupted again: exiting now");
+      process.exit(130);
+    }
+    stop("SIGINT", `interrupted: ${onInterrupt} (Ctrl-C again to exit at once)`);
+  };
+  const onSigterm = () => stop("SIGTERM", `terminated (SIGTERM): ${onInterrupt}`);
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  const timer = deadlineMs === void 0 ? void 0 : setTimeout(() => stop(`deadline ${formatDuration(deadlineMs)}`, `the --deadline of ${formatDuration(deadlineMs)} passed: ${onInterrupt}`), deadlineMs);
   try {
     const result = await work(controller.signal);
     return { result, interrupted: controller.signal.aborted };
   } finally {
+    clearTimeout(timer);
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
+  }
+}
+async function closeModel(model, err) {
+  let code2;
+  const fatal = model.fatal?.();
+  if (fatal !== void 0) {
+    err(fatal.message);
+    code2 = 2;
+  }
+  try {
+    await model.close?.();
+  } catch (error62) {
+    err(error62.message);
+    code2 = 2;
+  }
+  return code2;
+}
+
+// src/cli/commands/compare.ts
+var EXIT_INCOMPLETE = 3;
+function percentArg(name) {
+  return (value) => {
+    const text = value.trim().replace(/%$/, "");
+    const n2 = Number(text);
+    if (text === "" || !Number.isFinite(n2) || n2 < 0 || n2 > 100) throw new InvalidArgumentError(`${name} must be a percentage from 0 to 100 (like 10 or 10%), got ${JSON.stringify(value)}`);
+    return n2;
+  };
+}
+function alphaArg(value) {
+  const n2 = Number(value);
+  if (value.trim() === "" || !(n2 > 0 && n2 < 1)) throw new InvalidArgumentError(`--alpha must be a probability between 0 and 1 (exclusive), like 0.05, got ${JSON.stringify(value)}`);
+  return n2;
+}
+function registerCompare(program2) {
+  program2.command("compare").description(
+    "Compare evaluation results with a baseline on the problems both graded: pass rates, McNemar's exact test, newly failing and passing problems, cost. Exit 1 on a regression, 3 when the run is incomplete."
+  ).argument("<results>", "results file of this run (from sstar eval or sstar merge)").requiredOption("--baseline <file>", "baseline results file").option("--max-drop <pp>", "smallest drop in pass rate, in percentage points on the problems both runs graded, that counts as a regression", nonNegativeNumber("--max-drop"), DEFAULT_MAX_DROP_PP).option("--alpha <p>", "significance level of McNemar's exact test: a regression needs p <= alpha", alphaArg, DEFAULT_ALPHA).option("--max-not-attempted <pct>", "incomplete (exit 3) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT).option("--trend <file>", "trend file to append this run to (e.g. .sstar/trend.json); adds a chart to the Markdown").option("--trend-points <n>", "runs kept in the trend file", positiveInt("--trend-points"), 90).option("--summary <file>", "append the Markdown to this file instead of printing it (default: $GITHUB_STEP_SUMMARY when set)").option("--commit <sha>", "commit recorded in the trend (default: $GITHUB_SHA)").option("--allow-missing-baseline", "no baseline file yet (first run): summarize this run and exit 0 (3 if it is incomplete)", false).option("--issue-out <file>", "on a regression, write the regression issue as JSON {title, body, marker} to this file").option("--run-url <url>", "link to the workflow run, shown in the regression issue").action(async (current, flags) => {
+    process.exitCode = await runCompareCommand(current, flags);
+  });
+}
+async function runCompareCommand(current, flags) {
+  const commit = flags.commit ?? process.env.GITHUB_SHA;
+  try {
+    const result = await runCompareJob({
+      current,
+      baseline: flags.baseline,
+      allowMissingBaseline: flags.allowMissingBaseline,
+      maxDropPct: flags.maxDrop,
+      alpha: flags.alpha,
+      maxNotAttemptedPct: flags.maxNotAttempted,
+      ...flags.trend !== void 0 ? { trend: flags.trend, trendPoints: flags.trendPoints } : {},
+      ...commit !== void 0 ? { commit } : {}
+    });
+    const summaryFile = flags.summary ?? (process.env.GITHUB_STEP_SUMMARY || void 0);
+    if (summaryFile !== void 0) await appendSummary(summaryFile, result.markdown);
+    else process.stdout.write(result.markdown);
+    const c3 = result.comparison;
+    if (c3) {
+      const ids = (label2, list2) => list2.length > 0 ? ` ${label2}: ${list2.map((p) => p.id).join(", ")}.` : "";
+      process.stderr.write(
+        `sstar compare: ${c3.decision} (p = ${formatP(c3.paired.pValue)}). ${c3.verdict}${ids("Newly failing", c3.newlyFailing)}${ids("Flaky", c3.flaky)}${ids("Not attempted", c3.notAttempted)}
+`
+      );
+      if (c3.regression && flags.issueOut !== void 0) {
+        await writeJsonAtomic(flags.issueOut, regressionIssue(c3, { ...flags.runUrl ? { runUrl: flags.runUrl } : {}, ...commit ? { commit } : {} }));
+      }
+    } else if (result.incomplete) {
+      process.stderr.write(`sstar compare: incomplete: ${result.cause}
+`);
+    }
+    return result.incomplete ? EXIT_INCOMPLETE : result.regression ? 1 : 0;
+  } catch (error62) {
+    process.stderr.write(`sstar compare: ${error62.message}
+`);
+    return 2;
   }
 }
 
@@ -74440,7 +75677,7 @@ function shardArg(value) {
   }
 }
 function registerEval(program2) {
-  const command = program2.command("eval").description("Evaluate: solve each problem, grade the selected program (and the first/majority baselines and the oracle) on the hidden tests, write a results file. Resumes an existing --out.").argument("<spec...>", "problem spec files, folders or globs (specs need hidden tests)").requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed").option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg).option("--costs <file>", "an earlier results file: split shards by its measured wall times").option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1);
+  const command = program2.command("eval").description("Evaluate: solve each problem, grade the selected program (and the first/majority baselines and the oracle) on the hidden tests, write a results file. Resumes an existing --out.").argument("<spec...>", "problem spec files, folders or globs (specs need hidden tests)").requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed").option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg).option("--costs <file>", "an earlier results file: split shards by its measured wall times").option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1).option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT).option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0).option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)");
   addSolveFlags(command);
   addModelFlags(command);
   command.action(async (specPaths, flags) => {
@@ -74448,13 +75685,19 @@ function registerEval(program2) {
   });
 }
 async function runEvalCommand(specPaths, flags, toolVersion) {
+  if (flags.confirm > 0 && flags.baseline === void 0) {
+    process.stderr.write("sstar eval: --confirm needs --baseline FILE: the problems to confirm are those that newly fail against it\n");
+    return 2;
+  }
   const run = await openSolveRun("eval", specPaths, flags);
   if (run === null) return 2;
   const { err, loaded, config: config2, model, sandbox } = run;
+  const deadline = flags.deadline !== void 0 ? new Date(Date.now() + flags.deadline) : void 0;
   try {
     const { result: results, interrupted } = await interruptible(
       err,
       "stopping after saving the finished problems",
+      flags.deadline,
       (signal) => runEvalJob({
         specs: loaded.specs,
         model,
@@ -74466,6 +75709,9 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
         toolVersion,
         concurrency: flags.problemConcurrency,
         signal,
+        ...deadline ? { deadline } : {},
+        // The retries must be new samples: a client without the reply cache.
+        ...flags.confirm > 0 && flags.baseline !== void 0 ? { confirm: { times: flags.confirm, baselineFile: flags.baseline, model: createModelClient({ ...config2, cacheDir: null, log: err }) } } : {},
         onProgress: (event) => {
           const line = evalProgressLine(event);
           if (line !== null) process.stderr.write(`${line}
@@ -74474,12 +75720,21 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
       })
     );
     const s = results.summary;
-    const rate2 = s.problems === 0 ? 0 : 100 * s.solved / s.problems;
+    const rate2 = s.graded === 0 ? 0 : 100 * s.solved / s.graded;
+    const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
+    const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.problems} solved on hidden tests (${rate2.toFixed(1)}%), oracle ${s.oracle}, ${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}
+      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate2.toFixed(1)}%)${notAttempted}${flaky}, ${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}
 `
     );
+    const setup = await closeModel(model, err);
+    if (setup !== void 0) return setup;
     if (interrupted) return 130;
+    const incomplete = runIncompleteness(results, flags.maxNotAttempted);
+    if (incomplete !== null) {
+      err(`incomplete: ${incomplete}; these problems are retried when you rerun the same command`);
+      return EXIT_INCOMPLETE;
+    }
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error62) {
     err(error62.message);
@@ -74495,7 +75750,8 @@ function registerMerge(program2) {
     try {
       const merged = await runMergeJob(files, flags.out);
       const s = merged.summary;
-      process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} solved on hidden tests
+      const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted` : "";
+      process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} of ${s.graded} graded solved on hidden tests${notAttempted}
 `);
       process.exitCode = 0;
     } catch (error62) {
@@ -74506,59 +75762,22 @@ function registerMerge(program2) {
   });
 }
 
-// src/cli/commands/compare.ts
-var DEFAULT_MAX_DROP_PP = 5;
-function registerCompare(program2) {
-  program2.command("compare").description("Compare evaluation results with a baseline: solve rate (95% Wilson interval), newly failing and passing problems, cost. Exit 1 on a regression.").argument("<results>", "results file of this run (from sstar eval or sstar merge)").requiredOption("--baseline <file>", "baseline results file").option("--max-drop <pp>", "allowed drop in solve rate, in percentage points, on the problems both runs graded", nonNegativeNumber("--max-drop"), DEFAULT_MAX_DROP_PP).option("--trend <file>", "trend file to append this run to (e.g. .sstar/trend.json); adds a chart to the Markdown").option("--trend-points <n>", "runs kept in the trend file", positiveInt("--trend-points"), 90).option("--summary <file>", "append the Markdown to this file instead of printing it (default: $GITHUB_STEP_SUMMARY when set)").option("--commit <sha>", "commit recorded in the trend (default: $GITHUB_SHA)").option("--allow-missing-baseline", "no baseline file yet (first run): summarize this run and exit 0", false).option("--issue-out <file>", "on a regression, write the regression issue as JSON {title, body, marker} to this file").option("--run-url <url>", "link to the workflow run, shown in the regression issue").action(async (current, flags) => {
-    process.exitCode = await runCompareCommand(current, flags);
-  });
-}
-async function runCompareCommand(current, flags) {
-  const commit = flags.commit ?? process.env.GITHUB_SHA;
-  try {
-    const result = await runCompareJob({
-      current,
-      baseline: flags.baseline,
-      allowMissingBaseline: flags.allowMissingBaseline,
-      maxDropPct: flags.maxDrop,
-      ...flags.trend !== void 0 ? { trend: flags.trend, trendPoints: flags.trendPoints } : {},
-      ...commit !== void 0 ? { commit } : {}
-    });
-    const summaryFile = flags.summary ?? (process.env.GITHUB_STEP_SUMMARY || void 0);
-    if (summaryFile !== void 0) await appendSummary(summaryFile, result.markdown);
-    else process.stdout.write(result.markdown);
-    if (result.comparison) {
-      const c3 = result.comparison;
-      process.stderr.write(`sstar compare: ${c3.verdict}${c3.newlyFailing.length > 0 ? ` Newly failing: ${c3.newlyFailing.map((p) => p.id).join(", ")}.` : ""}
-`);
-      if (c3.regression && flags.issueOut !== void 0) {
-        await writeJsonAtomic(flags.issueOut, regressionIssue(c3, { ...flags.runUrl ? { runUrl: flags.runUrl } : {}, ...commit ? { commit } : {} }));
-      }
-    }
-    return result.regression ? 1 : 0;
-  } catch (error62) {
-    process.stderr.write(`sstar compare: ${error62.message}
-`);
-    return 2;
-  }
-}
-
 // src/spec/write.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 function specToYaml(spec, header2) {
   const body = (0, import_yaml2.stringify)(spec, { blockQuote: "literal", lineWidth: 0, aliasDuplicateObjects: false });
   return header2 === void 0 ? body : `${header2}
 ${body}`;
 }
 async function writeSpecs(specs, outDir, opts = {}) {
-  await mkdir4(outDir, { recursive: true });
+  await mkdir5(outDir, { recursive: true });
   const result = { written: [], skipped: [] };
   for (const spec of specs) {
-    const path7 = join9(outDir, `${spec.id}.yaml`);
+    const path7 = join8(outDir, `${spec.id}.yaml`);
     try {
-      await writeFile3(path7, specToYaml(spec, opts.header), { flag: opts.force === true ? "w" : "wx" });
+      await writeFile4(path7, specToYaml(spec, opts.header), { flag: opts.force === true ? "w" : "wx" });
       result.written.push(path7);
     } catch (e) {
       const code2 = e.code;
@@ -74739,10 +75958,10 @@ var NOT_CALLEES = /* @__PURE__ */ new Set([
   "filter"
 ]);
 var SEPARATOR = /^\s*(?:#\s*)?(?:==>|=>|==|➞|->|→|=(?!=)|:|\breturns?\b|\bshould\s+return\b|\bshould\s+be\b|\bgives\b|\bis\b)\s*/i;
-function matchBracket(text, open2) {
+function matchBracket(text, open3) {
   const pairs = { "(": ")", "[": "]", "{": "}" };
   const stack = [];
-  for (let i2 = open2; i2 < text.length; i2++) {
+  for (let i2 = open3; i2 < text.length; i2++) {
     const ch = text[i2];
     if (ch === '"' || ch === "'") {
       const end = text.indexOf(ch, i2 + 1);
@@ -74774,10 +75993,10 @@ function bracketDepth(text) {
 function callAtStart(text, accept) {
   const m = /^\s*(?:(?:[*\-•]|for\b|assert\b|e\.g\.|example:?)\s*)*([A-Za-z_][A-Za-z0-9_]*)\s*\(/i.exec(text);
   if (m === null || m[1] === void 0 || !accept(m[1])) return void 0;
-  const open2 = m[0].length - 1;
-  const end = matchBracket(text, open2);
+  const open3 = m[0].length - 1;
+  const end = matchBracket(text, open3);
   if (end < 0) return void 0;
-  return { callee: m[1], args: text.slice(open2 + 1, end - 1), rest: text.slice(end) };
+  return { callee: m[1], args: text.slice(open3 + 1, end - 1), rest: text.slice(end) };
 }
 function extractExampleCandidates(prompt, entryPoint) {
   const defined = new Set([...prompt.matchAll(/^\s*def\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]));
@@ -75033,25 +76252,6 @@ sys.setrecursionlimit(10000)
 main()
 `;
 
-// src/spec/importers/python.ts
-var cached2;
-function resolvePython2() {
-  cached2 ??= (async () => {
-    const env2 = process.env["SSTAR_PYTHON"];
-    const candidates = env2 !== void 0 && env2 !== "" ? [env2] : ["python3", "python"];
-    for (const cmd of candidates) {
-      try {
-        const r = await execa(cmd, ["-c", "import sys; assert sys.version_info >= (3, 9); print(sys.executable)"], { timeout: 3e4 });
-        const exe = r.stdout.trim();
-        if (exe !== "") return exe;
-      } catch {
-      }
-    }
-    throw new Error(`no Python 3.9+ found (tried ${candidates.join(", ")}): install python3 or set SSTAR_PYTHON`);
-  })();
-  return cached2;
-}
-
 // src/spec/importers/humaneval.ts
 function readTask(row) {
   const fields = ["task_id", "prompt", "entry_point", "canonical_solution", "test"];
@@ -75096,14 +76296,23 @@ async function importHumanEval(text, opts = {}) {
     }
     tasks.push({ ...t, candidates: extractExampleCandidates(t.prompt, t.entry_point) });
   }
-  const python = opts.python ?? await resolvePython2();
   const payload = JSON.stringify(tasks.map(({ task_id, prompt, entry_point, canonical_solution, test, candidates: candidates2 }) => ({ task_id, prompt, entry_point, canonical_solution, test, candidates: candidates2 })));
-  const run = await execa(python, ["-I", "-c", HUMANEVAL_CHECK_PY], { input: payload, timeout: opts.timeoutMs ?? 3e5, reject: false, maxBuffer: 256 * 1024 * 1024 });
-  if (run.exitCode !== 0 || run.timedOut) {
-    const why = run.timedOut ? "timed out" : `exited with ${String(run.exitCode)}: ${run.stderr.split("\n").slice(-3).join(" ")}`;
-    throw new Error(`the HumanEval example check (${python}) ${why}`);
+  const sandbox = opts.sandbox ?? await createSandbox({ backend: "auto", workers: 1, cache: false });
+  let run;
+  try {
+    run = await sandbox.run({
+      program: { language: "python", code: HUMANEVAL_CHECK_PY },
+      io: { kind: "stdio" },
+      input: payload,
+      limits: { timeMs: opts.timeoutMs ?? 3e5, memoryMb: 2048, outputBytes: 256 * 1024 * 1024 }
+    });
+  } finally {
+    if (opts.sandbox === void 0) await sandbox.close();
   }
-  const results = JSON.parse(run.stdout);
+  if (run.status !== "ok") {
+    throw new Error(`the HumanEval example check (run in the ${sandbox.backend} sandbox) ended with ${run.status}: ${run.stderrTail.trim().split("\n").slice(-3).join(" ")}`);
+  }
+  const results = JSON.parse(run.output);
   const candidates = [];
   let withExamples = 0;
   let rejectedExamples = 0;
@@ -75335,7 +76544,7 @@ function registerImport(program2) {
     } catch (e) {
       process.stderr.write(`sstar import: can't read ${file2}: ${e.code ?? e.message}
 `);
-      process.exitCode = 1;
+      process.exitCode = 2;
       return;
     }
     let result;
@@ -75349,7 +76558,7 @@ function registerImport(program2) {
     }
     const written = await writeSpecs(result.specs, opts.out, { force: opts.force === true });
     const skipped = [...result.skipped, ...written.skipped];
-    for (const s of skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}
+    for (const s of skipped) process.stderr.write(`sstar import: skipped ${s.id}: ${s.reason}
 `);
     const note = result.note === void 0 ? "" : ` (${result.note})`;
     process.stdout.write(`wrote ${written.written.length} specs to ${opts.out}${note}, skipped ${skipped.length}
@@ -75359,8 +76568,8 @@ function registerImport(program2) {
 }
 
 // src/cli/commands/solve.ts
-import { mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join10, resolve as resolve2 } from "node:path";
+import { mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join9, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/engine/progress.ts
 function initialProgress(samplesTotal) {
@@ -75407,22 +76616,27 @@ function reduceProgress(state2, event) {
     }
   }
 }
+function count2(n2, one, many = `${one}s`) {
+  return `${n2} ${n2 === 1 ? one : many}`;
+}
 function progressLine(id, s) {
   const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
+  const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
   if (s.stage === "generate") {
-    return `${id}: generate+debug: ${s.samplesDone}/${s.samplesTotal} samples done, ${s.samplesPassing} pass the public tests, ${s.debugRounds} debugging rounds${stop}`;
+    return `${id}: generate+debug: ${samples}, ${s.samplesPassing} pass the public tests, ${count2(s.debugRounds, "debugging round")}${stop}`;
   }
+  const selection = [
+    s.kept !== null ? count2(s.kept, "candidate") : null,
+    s.inputs !== null ? count2(s.inputs, "input") : null,
+    s.clusters !== null ? count2(s.clusters, "cluster") : null,
+    count2(s.matchesDone, "match", "matches"),
+    count2(s.judgeCalls, "judge call")
+  ].filter((p) => p !== null);
   if (s.stage === "select") {
-    const parts = [
-      s.kept !== null ? `${s.kept} candidates` : null,
-      s.inputs !== null ? `${s.inputs} inputs` : null,
-      s.clusters !== null ? `${s.clusters} clusters` : null,
-      `${s.matchesDone} matches`,
-      `${s.judgeCalls} judge calls`
-    ].filter((p) => p !== null);
-    return `${id}: select: ${parts.join(", ")}${stop}`;
+    return `${id}: select: ${[...s.samplesDone < s.samplesTotal ? [samples] : [], ...selection].join(", ")}${stop}`;
   }
-  return `${id}: ${s.status ?? "done"}${s.selected !== void 0 && s.selected !== null ? `, selected sample ${s.selected}` : ""}${stop}`;
+  const picked = s.selected !== void 0 && s.selected !== null ? `, selected sample ${s.selected}` : "";
+  return `${id}: ${s.status ?? "done"}${picked} (${[samples, ...selection.slice(-2)].join(", ")})${stop}`;
 }
 function isMilestone(event) {
   if (event.type === "sample-done" || event.type === "synthesized" || event.type === "stopped" || event.type === "done") return true;
@@ -75519,6 +76733,9 @@ function header(report) {
       "> **Replay run.** Answers came from a local replay model (recorded programs and a scripted judge), not a live model. The numbers show the pipeline, not a model's skill."
     );
   }
+  if (report.settings.cassette !== void 0) lines.push("", `> **Replayed** from the cassette ${codeCell(report.settings.cassette, 100)}: no model was called for the recorded requests.`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== void 0) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
   if (report.selected) {
@@ -75683,11 +76900,22 @@ function plainOneLine(value, max) {
   if (v.length > max) v = `${v.slice(0, max - 1)}\u2026`;
   return v;
 }
+function interruptedLine(report) {
+  const i2 = report.interrupted;
+  if (i2 === void 0) return void 0;
+  const by = i2.by === "SIGINT" ? "Ctrl-C" : i2.by.startsWith("deadline") ? `the ${i2.by.replace(/^deadline /, "")} deadline` : i2.by;
+  const where = i2.during === "selection" ? `during selection, after ${i2.judgeCalls} judge call${i2.judgeCalls === 1 ? "" : "s"} (${i2.samplesDone} of ${i2.samples} samples done)` : `while sampling and debugging (${i2.samplesDone} of ${i2.samples} samples done)`;
+  const how = i2.pickedBy === null ? "nothing to pick from" : i2.pickedBy === "posterior" ? "picked by the posterior so far" : i2.pickedBy === "majority" ? "picked the largest cluster on the inputs already run (majority)" : "picked the first candidate with the best public pass rate (first)";
+  return `Stopped by ${by} ${where}; no model call after that; ${how}.`;
+}
 function terminal(report, maxChars) {
   const lines = [];
   const title = plainOneLine(report.problem.title, 80);
   lines.push(`${report.settings.replay ? "[REPLAY] " : ""}${report.problem.id}: ${title} -- ${report.status.toUpperCase()}`);
   if (report.settings.replay) lines.push("  replay run: answers from a local replay model (recorded programs, scripted judge), not a live model");
+  if (report.settings.cassette !== void 0) lines.push(`  replayed from the cassette ${plainOneLine(report.settings.cassette, 100)}`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== void 0) lines.push(`  interrupted: ${interrupted}`);
   const s = report.selection;
   lines.push(
     report.selected ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}` : "  nothing selected"
@@ -75763,7 +76991,7 @@ function progressPrinter(stream, isTTY, id, samples) {
       if (state2.stage !== lastStage) stream.write("\n");
       if (line !== lastLine) stream.write(`\r\x1B[2K${line}`);
       if (event.type === "done") stream.write("\n");
-    } else if (isMilestone(event) && line !== lastLine) {
+    } else if (isMilestone(event) && line !== lastLine && (state2.stopped === void 0 || event.type === "stopped" || event.type === "done")) {
       stream.write(`${line}
 `);
     } else {
@@ -75778,15 +77006,16 @@ async function solveAll(specs, options, outDir, deps, json2, afterSolve) {
   const reports = [];
   for (const spec of specs) {
     if (deps.signal?.aborted) break;
-    const dir = join10(outDir, spec.id);
+    const dir = join9(outDir, spec.id);
+    const quiet = deps.model.fatal?.() !== void 0;
     const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
-      onProgress: progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
+      onProgress: quiet ? () => void 0 : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
       ...deps.signal ? { signal: deps.signal } : {}
     });
     const report = afterSolve ? await afterSolve(spec, solved) : solved;
     await writeProblemFiles(dir, spec, report);
-    if (!json2) deps.stdout.write(`
+    if (!json2 && !quiet) deps.stdout.write(`
 ${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
     results.push({
@@ -75798,6 +77027,7 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
       dir,
+      ...report.selected ? { solution: solutionFile(spec) } : {},
       ...report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {},
       ...report.error !== void 0 ? { error: report.error } : {}
     });
@@ -75805,14 +77035,25 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
   return { results, reports };
 }
 async function writeProblemFiles(dir, spec, report) {
-  await mkdir5(dir, { recursive: true });
+  await mkdir6(dir, { recursive: true });
   const writes = [
-    writeFile4(join10(dir, "report.json"), `${JSON.stringify(report, null, 2)}
+    writeFile5(join9(dir, "report.json"), `${JSON.stringify(report, null, 2)}
 `),
-    writeFile4(join10(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
+    writeFile5(join9(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
   ];
-  if (report.selected) writes.push(writeFile4(join10(dir, `solution.${LANGUAGE_EXTENSION[spec.language]}`), report.selected.code));
+  if (report.selected) writes.push(writeFile5(join9(dir, solutionFile(spec)), report.selected.code));
   await Promise.all(writes);
+}
+function solutionFile(spec) {
+  return `solution.${LANGUAGE_EXTENSION[spec.language]}`;
+}
+function wroteLines(results, cwd = process.cwd()) {
+  return results.map((r) => {
+    const dir = relative2(cwd, r.dir);
+    const shown2 = dir === "" || dir.startsWith("..") || isAbsolute2(dir) ? r.dir : dir;
+    const files = [...r.selectedSample !== null && r.solution !== void 0 ? [r.solution] : [], "report.json", "report.md"];
+    return `wrote ${shown2}/: ${files.join(", ")}`;
+  }).join("\n");
 }
 function registerSolve(program2) {
   const command = program2.command("solve").description("Solve problems with S*: sample, debug on the public tests, select by distinguishing inputs. Writes <out>/<id>/solution.<ext>, report.json, report.md.").argument("<spec...>", "problem spec files, folders or globs").option("--out <dir>", "output folder", "sstar-out").option("--json", "print a JSON summary on stdout instead of the tables", false);
@@ -75828,14 +77069,16 @@ async function runSolveCommand(specPaths, flags) {
   const { err, loaded, config: config2, model, sandbox } = run;
   try {
     const {
-      result: { results }
+      result: { results },
+      interrupted
     } = await interruptible(
       err,
-      "finishing with what each run has",
+      "no more model calls; each problem picks from what it has and writes its files",
+      flags.deadline,
       (signal) => solveAll(
         loaded.specs,
         solveOptionsFromFlags(flags, config2, sandbox.backend),
-        resolve2(flags.out),
+        resolve3(flags.out),
         { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
         flags.json
       )
@@ -75844,7 +77087,11 @@ async function runSolveCommand(specPaths, flags) {
 `);
     else process.stdout.write(`
 ${summaryTable(results)}
+${wroteLines(results)}
 `);
+    const setup = await closeModel(model, err);
+    if (setup !== void 0) return setup;
+    if (interrupted) return 130;
     return loaded.errors.length > 0 ? Math.max(1, exitCodeFor(results)) : exitCodeFor(results);
   } finally {
     await sandbox.close();
@@ -75853,14 +77100,67 @@ ${summaryTable(results)}
 
 // src/cli/commands/demo.ts
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join12, resolve as resolve3 } from "node:path";
+import { join as join11, resolve as resolve5 } from "node:path";
 
 // src/cli/demo/pool.ts
+import { existsSync as existsSync5 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { dirname as dirname6, join as join10, resolve as resolve4 } from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+
+// src/spec/importers/python.ts
+var cached2;
+function resolvePython2() {
+  cached2 ??= (async () => {
+    const env2 = process.env["SSTAR_PYTHON"];
+    const candidates = env2 !== void 0 && env2 !== "" ? [env2] : ["python3", "python"];
+    for (const cmd of candidates) {
+      try {
+        const r = await execa(cmd, ["-c", "import sys; assert sys.version_info >= (3, 9); print(sys.executable)"], { timeout: 3e4, ...probeOptions() });
+        const exe = r.stdout.trim();
+        if (exe !== "") return exe;
+      } catch {
+      }
+    }
+    throw new Error(`no Python 3.9+ found (tried ${candidates.join(", ")}): install python3 or set SSTAR_PYTHON`);
+  })();
+  return cached2;
+}
+
+// src/cli/demo/pool.ts
+var DEMO_TASKS = [
+  "HumanEval/3",
+  "HumanEval/4",
+  "HumanEval/5",
+  "HumanEval/9",
+  "HumanEval/14",
+  "HumanEval/24",
+  "HumanEval/27",
+  "HumanEval/31",
+  "HumanEval/40",
+  "HumanEval/43",
+  "HumanEval/44",
+  "HumanEval/51"
+];
 var POOL_FILE = "pools/codet-codegen16b-humaneval.jsonl";
 var TESTS_FILE = "pools/codet-codegen16b-humaneval-tests.jsonl";
 var HUMANEVAL_FILE = "humaneval.jsonl";
+function inRepoDemoData(from = dirname6(fileURLToPath3(import.meta.url))) {
+  let dir = from;
+  for (let up = 0; up < 5; up++) {
+    if (existsSync5(join10(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join10(dir, "demo", "humaneval");
+    dir = dirname6(dir);
+  }
+  return void 0;
+}
+var hasDataSet = (dir) => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync5(join10(dir, f)));
+function defaultDemoData(env2 = process.env, cwd = process.cwd(), repo = inRepoDemoData(), present = hasDataSet) {
+  if (env2.SSTAR_DATA !== void 0 && env2.SSTAR_DATA.trim() !== "") return { dir: resolve4(env2.SSTAR_DATA), source: "$SSTAR_DATA" };
+  const shared = [resolve4(cwd, "..", "shared", "data"), ...repo !== void 0 ? [resolve4(repo, "..", "..", "..", "shared", "data")] : []].find(present);
+  if (shared !== void 0) return { dir: shared, source: "the full shared data set" };
+  if (repo !== void 0) return { dir: repo, source: `the repository's replay set, ${DEMO_TASKS.length} tasks` };
+  return { dir: resolve4(cwd, "demo", "humaneval"), source: "the repository's replay set" };
+}
 async function readTaskLines(file2, ids) {
   const text = await readFile5(file2, "utf8");
   const out = /* @__PURE__ */ new Map();
@@ -75900,9 +77200,9 @@ json.dump(out, sys.stdout)
 async function loadPoolTasks(dataDir, taskIds) {
   const ids = new Set(taskIds);
   const [he, pool, tests] = await Promise.all([
-    readTaskLines(join11(dataDir, HUMANEVAL_FILE), ids),
-    readTaskLines(join11(dataDir, POOL_FILE), ids),
-    readTaskLines(join11(dataDir, TESTS_FILE), ids)
+    readTaskLines(join10(dataDir, HUMANEVAL_FILE), ids),
+    readTaskLines(join10(dataDir, POOL_FILE), ids),
+    readTaskLines(join10(dataDir, TESTS_FILE), ids)
   ]);
   const missing2 = taskIds.filter((id) => !he.has(id) || !pool.has(id));
   if (missing2.length > 0) throw new Error(`not in ${dataDir}: ${missing2.join(", ")} (check --data and --tasks)`);
@@ -75912,7 +77212,7 @@ async function loadPoolTasks(dataDir, taskIds) {
     entry_point: he.get(id)["entry_point"],
     generated_tests: tests.get(id)?.["generated_tests"] ?? []
   }));
-  const run = await execa(python, ["-I", "-c", CALLS_PY], { input: JSON.stringify(payload), timeout: 12e4, maxBuffer: 64 * 1024 * 1024 });
+  const run = await execa(python, ["-I", "-c", CALLS_PY], { input: JSON.stringify(payload), timeout: 12e4, maxBuffer: 64 * 1024 * 1024, ...probeOptions() });
   const calls = JSON.parse(run.stdout);
   const tasks = taskIds.map((id) => {
     const row = he.get(id);
@@ -75928,11 +77228,11 @@ async function loadPoolTasks(dataDir, taskIds) {
 }
 
 // src/cli/demo/replay-model.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var REPLAY_MODEL_NAME = "replay:codegen16b-humaneval-pool";
 var REPLAY_JUDGE_NAME = "replay:scripted-judge";
 function hashUnit(text) {
-  const h2 = createHash5("sha256").update(text).digest();
+  const h2 = createHash6("sha256").update(text).digest();
   return h2.readUInt32BE(0) / 2 ** 32;
 }
 function parseJudgeCases(prompt) {
@@ -76000,18 +77300,18 @@ ${fence(pool[next % pool.length] ?? "", "python")}
 `);
       }
       case "synthesize": {
-        const count2 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
-        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count2));
+        const count3 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
+        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count3));
         return reply(`The model's own test calls:
 
-${fenceJson(task.calls.slice(0, count2))}`);
+${fenceJson(task.calls.slice(0, count3))}`);
       }
       case "separate": {
         const k = separated.get(task.taskId) ?? 0;
         separated.set(task.taskId, k + 1);
-        const count2 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
-        const start = (synthesized.get(task.taskId) ?? 0) + k * count2;
-        return reply(fenceJson(task.calls.slice(start, start + count2)));
+        const count3 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
+        const start = (synthesized.get(task.taskId) ?? 0) + k * count3;
+        return reply(fenceJson(task.calls.slice(start, start + count3)));
       }
       case "judge": {
         const cases = parseJudgeCases(firstUser);
@@ -76042,7 +77342,7 @@ function probability(value) {
 function registerDemo(program2) {
   const command = program2.command("demo").description(
     "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead."
-  ).option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data").option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo"));
+  ).option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)").option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join11(tmpdir4(), "sstar-demo"));
   addSolveFlags(command);
   addModelFlags(command);
   for (const option of command.options) {
@@ -76074,8 +77374,9 @@ async function runDemo(flags, given) {
     );
     return 2;
   }
-  const dataDir = resolve3(flags.data);
-  const taskIds = flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  const data = flags.data !== void 0 ? { dir: resolve5(flags.data), source: "--data" } : defaultDemoData();
+  const dataDir = data.dir;
+  const taskIds = flags.tasks.trim() === "all" ? [...DEMO_TASKS] : flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
   let loaded;
   let specs;
   try {
@@ -76086,11 +77387,11 @@ async function runDemo(flags, given) {
     err(`${error62.message} (data folder: ${dataDir}; pass --data DIR)`);
     return 2;
   }
-  const config2 = live ? modelConfigOrReport(process.env, flags, err) : modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
+  const config2 = live ? await modelConfigOrReport(process.env, flags, err) : await modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
   if (config2 === null) return 2;
   const sandbox = await openSandbox(flags.sandbox, err);
   if (sandbox === null) return 2;
-  const replay = live ? void 0 : await startReplayModel({
+  const replay = live || flags.replay !== void 0 ? void 0 : await startReplayModel({
     tasks: loaded.tasks,
     samples: flags.samples,
     judgeAccuracy: flags.judgeAccuracy,
@@ -76101,7 +77402,8 @@ async function runDemo(flags, given) {
     if (!live) {
       process.stdout.write(
         [
-          "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
+          flags.replay !== void 0 ? `REPLAY DEMO, from the cassette ${flags.replay} (no model server, no network); recorded against the local replay model:` : "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
+          `  data:     ${dataDir} (${data.source})`,
           "  programs: real CodeGen-16B samples from the shared pool (sample i = pool program i; a debugging round serves program i+N)",
           "  inputs:   CodeGen-16B's own test calls (arguments only)",
           `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${flags.judgeAccuracy}`,
@@ -76111,14 +77413,16 @@ async function runDemo(flags, given) {
     }
     const options = solveOptionsFromFlags(flags, config2, sandbox.backend);
     const {
-      result: { results }
+      result: { results },
+      interrupted
     } = await interruptible(
       err,
-      "finishing with what each run has",
+      "no more model calls; each problem picks from what it has and writes its files",
+      flags.deadline,
       (signal) => solveAll(
         specs,
         live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
-        resolve3(flags.out),
+        resolve5(flags.out),
         { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
         false,
         (spec, report) => withHiddenResult(sandbox, spec, report)
@@ -76127,8 +77431,11 @@ async function runDemo(flags, given) {
     process.stdout.write(`
 ${live ? "" : "[REPLAY] "}${summaryTable(results)}
 `);
-    process.stdout.write(`Reports: ${resolve3(flags.out)}/<id>/report.md
+    process.stdout.write(`${wroteLines(results)}
 `);
+    const setup = await closeModel(model, err);
+    if (setup !== void 0) return setup;
+    if (interrupted) return 130;
     return live ? exitCodeFor(results) : 0;
   } finally {
     await replay?.close();
@@ -76170,21 +77477,24 @@ function outcomeLine(o2) {
   const why = o2.verdict === "accepted" || o2.message === void 0 ? "" : `: ${o2.message.split("\n")[0]}`;
   return `${o2.verdict === "accepted" ? "ok  " : "FAIL"} ${o2.test}: ${o2.verdict} (${o2.timeMs} ms${mem})${why}`;
 }
+var WHICH = { public: "public", hidden: "hidden", all: "public and hidden" };
 function summaryLine(spec, g, which) {
   const counts = /* @__PURE__ */ new Map();
   for (const o2 of g.outcomes) if (o2.verdict !== "accepted") counts.set(o2.verdict, (counts.get(o2.verdict) ?? 0) + 1);
+  const failed = g.total - g.passed;
+  if (failed === 0) return `${spec.id}: PASS, all ${g.total} test${g.total === 1 ? "" : "s"} passed (${WHICH[which]})`;
   const failures = [...counts].map(([v, n2]) => `${n2} ${v}`).join(", ");
-  return `${spec.id}: ${g.passed}/${g.total} ${which} tests passed${failures ? ` (${failures})` : ""}`;
+  return `${spec.id}: FAIL, ${failed} of ${g.total} test${g.total === 1 ? "" : "s"} failed (${failures}), ${g.passed} passed (${WHICH[which]})`;
 }
 function registerGrade(program2) {
   program2.command("grade").description("run a program on a problem's tests in the sandbox and print the verdicts").argument("<spec>", "problem spec (YAML)").argument("<program-file>", "the program (.py, .js or .cpp; else the spec's language)").addOption(new Option("--tests <which>", "which tests to run").choices(["public", "hidden", "all"]).default("all")).option("--json", "print the grade result as JSON").addOption(sandboxOption()).action(async (specPath, programPath, flags) => {
+    const err = errorLine2("grade");
     let spec;
     try {
       spec = await loadSpecFile(specPath);
     } catch (e) {
-      process.stderr.write(e instanceof SpecLoadError ? `${e.errors.map(formatSpecError).join("\n")}
-` : `${specPath}: ${e.message}
-`);
+      if (e instanceof SpecLoadError) for (const line of e.errors.map(formatSpecError)) err(line);
+      else err(`${specPath}: ${e.message}`);
       process.exitCode = 2;
       return;
     }
@@ -76192,15 +77502,13 @@ function registerGrade(program2) {
     try {
       code2 = await readFile6(programPath, "utf8");
     } catch (e) {
-      process.stderr.write(`${programPath}: can't read the program (${e.code ?? e.message})
-`);
+      err(`${programPath}: can't read the program (${e.code ?? e.message})`);
       process.exitCode = 2;
       return;
     }
     const tests = selectTests(spec, flags.tests);
     if (tests.length === 0) {
-      process.stderr.write(`${specPath}: the spec has no ${flags.tests === "all" ? "" : `${flags.tests} `}tests to grade with
-`);
+      err(`${specPath}: the spec has no ${flags.tests === "all" ? "" : `${flags.tests} `}tests to grade with (try --tests all)`);
       process.exitCode = 2;
       return;
     }
@@ -76209,8 +77517,7 @@ function registerGrade(program2) {
       sandbox = await createSandbox({ backend: flags.sandbox, log: (line) => process.stderr.write(`${line}
 `) });
     } catch (e) {
-      process.stderr.write(`${e.message}
-`);
+      err(e.message);
       process.exitCode = 2;
       return;
     }
@@ -76233,6 +77540,7 @@ function registerGrade(program2) {
 }
 
 // src/cli/commands/doctor.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
 function doctorLines(backends, interpreters, limits) {
   const lines = ["Sandbox backends (auto picks the first that works of bwrap, docker):"];
   for (const b of backends) {
@@ -76243,9 +77551,10 @@ function doctorLines(backends, interpreters, limits) {
   lines.push("Languages:");
   for (const i2 of interpreters) lines.push(`  ${i2.available ? "ok  " : "no  "} ${i2.language}${i2.available ? ` ${i2.version ?? ""} (${i2.path ?? ""})` : `: ${i2.reason ?? ""}`}`);
   lines.push("Limits:");
+  lines.push(`  user: ${limits.programUser}`);
   lines.push("  time: CPU time (RLIMIT_CPU) and wall clock, enforced by the runner; verdict on CPU time");
-  lines.push("  memory: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
-  lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; tmpfs size");
+  lines.push("  memory per process: RLIMIT_AS (Python, C++); V8 heap limit and RLIMIT_DATA (JavaScript); peak RSS measured");
+  lines.push("  output: capped by the reader (the program is killed past the cap); files: RLIMIT_FSIZE; / read-only, /tmp and /dev/shm sized to the memory limit");
   lines.push("  system calls: seccomp filter set by the runner (no tracing, namespaces, mounts, keyrings, bpf, perf, userfaultfd, io_uring)");
   for (const n2 of limits.notes) lines.push(`  ${n2}`);
   return lines;
@@ -76254,7 +77563,7 @@ function registerDoctor(program2) {
   program2.command("doctor").description("show which sandbox backends and languages work here, and how limits are enforced").option("--json", "print the findings as JSON").action(async (opts) => {
     const [backends, interpreters] = await Promise.all([detectBackends({ log: (l) => process.stderr.write(`${l}
 `) }), detectInterpreters()]);
-    const limits = detectLimits();
+    const limits = detectLimits(availableParallelism2());
     if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits }, null, 2)}
 `);
     else process.stdout.write(`${doctorLines(backends, interpreters, limits).join("\n")}
@@ -76265,21 +77574,28 @@ function registerDoctor(program2) {
 
 // src/entry.ts
 import { realpathSync as realpathSync3 } from "node:fs";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 function isEntryPoint(moduleUrl) {
   const argv1 = process.argv[1];
   if (argv1 === void 0) return false;
   try {
-    return realpathSync3(argv1) === realpathSync3(fileURLToPath3(moduleUrl));
+    return realpathSync3(argv1) === realpathSync3(fileURLToPath4(moduleUrl));
   } catch {
     return false;
   }
 }
 
 // src/cli/main.ts
+function usageErrorLine(command, text) {
+  let line = text.trim().replace(/^error:\s*/, "");
+  const invalid = /^option '[^']*' argument '[^']*' is invalid\.\s*([\s\S]*)$/.exec(line);
+  if (invalid !== null && invalid[1].trim() !== "") line = invalid[1].trim();
+  line = line.replace(/\s*\n\s*/g, " ");
+  return `${command}: ${line} (${command} --help lists the arguments and flags)`;
+}
 function buildProgram() {
   const program2 = new Command();
-  program2.name("sstar").description("Solve coding problems with S*: sample, debug, and select by distinguishing inputs.").version("0.1.0").showHelpAfterError();
+  program2.name("sstar").description("Solve coding problems with S*: sample, debug, and select by distinguishing inputs.").version("0.1.0");
   registerGrade(program2);
   registerDoctor(program2);
   registerEval(program2);
@@ -76289,11 +77605,20 @@ function buildProgram() {
   registerImport(program2);
   registerSolve(program2);
   registerDemo(program2);
+  for (const command of [program2, ...program2.commands]) {
+    const name = command === program2 ? "sstar" : `sstar ${command.name()}`;
+    command.configureOutput({ outputError: (text, write) => write(`${usageErrorLine(name, text)}
+`) });
+    command.exitOverride((error62) => {
+      process.exit(error62.exitCode === 0 ? 0 : 2);
+    });
+  }
   return program2;
 }
 if (isEntryPoint(import.meta.url)) {
   await buildProgram().parseAsync(process.argv);
 }
 export {
-  buildProgram
+  buildProgram,
+  usageErrorLine
 };

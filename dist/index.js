@@ -2164,9 +2164,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2204,12 +2204,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4476,8 +4476,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants9 = require_constants2();
+    var constants10 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants10.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants9.ERROR.OK) {
+          if (ret !== constants10.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants10.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants9.ERROR.PAUSED) {
+            } else if (ret === constants10.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants9.ERROR.OK) {
+        if (ret === constants10.ERROR.OK) {
           return null;
         }
-        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants10.ERROR.PAUSED || ret === constants10.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants9.ERROR[ret], data);
+        return new HTTPParserError(message, constants10.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants9.ERROR.PAUSED : 0;
+        return pause ? constants10.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants9.ERROR.PAUSED;
+          return constants10.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants10.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants10.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants10.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6728,12 +6728,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7403,12 +7403,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7887,16 +7887,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7907,7 +7907,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7958,7 +7958,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7970,7 +7970,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8306,8 +8306,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9576,7 +9576,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit2) {
             this.destroy(new AbortError());
           }
@@ -9589,7 +9589,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit2 -= chunk.length;
@@ -9608,7 +9608,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9625,7 +9625,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9695,18 +9695,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9963,9 +9963,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10188,9 +10188,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10475,9 +10475,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10569,9 +10569,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14510,7 +14510,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status: status2,
                 statusText,
                 headersList,
@@ -14553,7 +14553,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -18294,8 +18294,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -19357,9 +19357,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str2[index] === "\\") {
-          var open3 = str2[index + 1];
+          var open4 = str2[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open4];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -19385,9 +19385,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str2[index] === "\\") {
-          var open3 = str2[index + 1];
+          var open4 = str2[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open4];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -20351,7 +20351,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open3 = value;
+          const open4 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -20361,7 +20361,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open3) {
+            if (next === open4) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -20404,8 +20404,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open3 = block.nodes.shift();
-            block.nodes = [open3, { type: "text", value: stringify3(block) }];
+            const open4 = block.nodes.shift();
+            block.nodes = [open4, { type: "text", value: stringify3(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -21126,7 +21126,7 @@ var require_scan = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants9 = require_constants7();
+    var constants10 = require_constants7();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -21134,7 +21134,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants9;
+    } = constants10;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -21340,7 +21340,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants9.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants10.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel2(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -21373,8 +21373,8 @@ var require_parse3 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants9.globChars(win32);
-      const EXTGLOB_CHARS = constants9.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants10.globChars(win32);
+      const EXTGLOB_CHARS = constants10.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -21503,16 +21503,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          const open4 = tokens[token.tokensIndex];
+          open4.type = "text";
+          open4.value = literal2;
+          open4.output = safeOutput || utils.escapeRegex(literal2);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state2.output = token.output + open3.output;
+          state2.output = token.output + open4.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -21732,15 +21732,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open3 = {
+          const open4 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open4);
+          push(open4);
           continue;
         }
         if (value === "}") {
@@ -22073,7 +22073,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants9.globChars(win32);
+      } = constants10.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -22132,7 +22132,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse5 = require_parse3();
     var utils = require_utils3();
-    var constants9 = require_constants7();
+    var constants10 = require_constants7();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -22260,7 +22260,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants9;
+    picomatch.constants = constants10;
     module.exports = picomatch;
   }
 });
@@ -22535,8 +22535,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename3 = path7.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename3);
+      const basename4 = path7.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename4);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -22581,15 +22581,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative3 = [];
+      const relative4 = [];
       for (const pattern of patterns) {
         if (isAbsolute2(pattern)) {
           absolute.push(pattern);
         } else {
-          relative3.push(pattern);
+          relative4.push(pattern);
         }
       }
-      return [absolute, relative3];
+      return [absolute, relative4];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute2(pattern) {
@@ -22883,7 +22883,7 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path7, settings, callback) {
+    function read2(path7, settings, callback) {
       settings.fs.lstat(path7, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
@@ -22909,7 +22909,7 @@ var require_async = __commonJS({
         });
       });
     }
-    exports.read = read;
+    exports.read = read2;
     function callFailureCallback(callback, error63) {
       callback(error63);
     }
@@ -22925,7 +22925,7 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path7, settings) {
+    function read2(path7, settings) {
       const lstat3 = settings.fs.lstatSync(path7);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
@@ -22943,7 +22943,7 @@ var require_sync = __commonJS({
         throw error63;
       }
     }
-    exports.read = read;
+    exports.read = read2;
   }
 });
 
@@ -23167,14 +23167,14 @@ var require_async2 = __commonJS({
     var constants_1 = require_constants8();
     var utils = require_utils5();
     var common2 = require_common();
-    function read(directory, settings, callback) {
+    function read2(directory, settings, callback) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         readdirWithFileTypes(directory, settings, callback);
         return;
       }
       readdir2(directory, settings, callback);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings, callback) {
       settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
         if (readdirError !== null) {
@@ -23276,13 +23276,13 @@ var require_sync2 = __commonJS({
     var constants_1 = require_constants8();
     var utils = require_utils5();
     var common2 = require_common();
-    function read(directory, settings) {
+    function read2(directory, settings) {
       if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
         return readdirWithFileTypes(directory, settings);
       }
       return readdir2(directory, settings);
     }
-    exports.read = read;
+    exports.read = read2;
     function readdirWithFileTypes(directory, settings) {
       const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
       return dirents.map((dirent) => {
@@ -23680,41 +23680,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve3, reject) {
+        var p = new Promise(function(resolve4, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve3(result);
+            resolve4(result);
           });
         });
         p.catch(noop6);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve3, reject) {
+        var p = new Promise(function(resolve4, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve3(result);
+            resolve4(result);
           });
         });
         p.catch(noop6);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve3) {
+        var p = new Promise(function(resolve4) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve3();
+              resolve4();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve3();
+                resolve4();
                 queue.drain = previousDrain;
               };
             }
@@ -24200,9 +24200,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           this._stat(filepath, this._fsStatSettings, (error63, stats2) => {
-            return error63 === null ? resolve3(stats2) : reject(error63);
+            return error63 === null ? resolve4(stats2) : reject(error63);
           });
         });
       }
@@ -24226,10 +24226,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           this._walkAsync(root, options, (error63, entries) => {
             if (error63 === null) {
-              resolve3(entries);
+              resolve4(entries);
             } else {
               reject(error63);
             }
@@ -24239,10 +24239,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve3(entries));
+          stream.once("end", () => resolve4(entries));
         });
       }
     };
@@ -24993,12 +24993,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve4, reject) {
           isexe(path7, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve3(is);
+              resolve4(is);
             }
           });
         });
@@ -25064,27 +25064,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve3, reject) => {
+      const step = (i2) => new Promise((resolve4, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve3(subStep(p, i2, 0));
+        resolve4(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve3, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
         if (ii === pathExt.length)
-          return resolve3(step(i2 + 1));
+          return resolve4(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve3(p + ext);
+              return resolve4(p + ext);
           }
-          return resolve3(subStep(p, i2, ii + 1));
+          return resolve4(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -25549,11 +25549,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -25569,7 +25569,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -25656,26 +25656,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output2.toString());
+              resolve4(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks));
+              resolve4(Buffer.concat(chunks));
             });
           }));
         });
@@ -25883,14 +25883,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve4(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -26134,12 +26134,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -26147,7 +26147,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve4(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -26186,7 +26186,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve4(response);
             }
           }));
         });
@@ -31926,16 +31926,16 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
+      *lex(source, incomplete2 = false) {
         if (source) {
           if (typeof source !== "string")
             throw TypeError("source is not a string");
           this.buffer = this.buffer ? this.buffer + source : source;
           this.lineEndPos = null;
         }
-        this.atEnd = !incomplete;
+        this.atEnd = !incomplete2;
         let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
+        while (next && (incomplete2 || this.hasChars(1)))
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
@@ -32626,12 +32626,12 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source, incomplete2 = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source, incomplete2))
           yield* this.next(lexeme);
-        if (!incomplete)
+        if (!incomplete2)
           yield* this.end();
       }
       /**
@@ -33692,11 +33692,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33712,7 +33712,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39116,7 +39116,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -39126,7 +39126,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -39137,7 +39137,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -39201,7 +39201,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -43402,8 +43402,8 @@ function ko_default() {
 var capitalizeFirstCharacter = (text) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
-function getUnitTypeFromNumber(number4) {
-  const abs = Math.abs(number4);
+function getUnitTypeFromNumber(number5) {
+  const abs = Math.abs(number5);
   const last = abs % 10;
   const last2 = abs % 100;
   if (last2 >= 11 && last2 <= 19 || last === 0)
@@ -53844,6 +53844,23 @@ function defaultBranchOf(payload) {
 // src/engine/select/types.ts
 var STRATEGY_NAMES = ["sstar", "sstar-reference", "first", "majority"];
 
+// src/model/duration.ts
+var UNITS = { "": 1e3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
+function parseDuration(text) {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (m === null) return void 0;
+  return Number(m[1]) * UNITS[m[2] ?? ""];
+}
+function formatDuration(ms) {
+  for (const [unit, size] of [["d", 864e5], ["h", 36e5], ["m", 6e4], ["s", 1e3]]) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
+}
+var TIMEOUT_BOUNDS = { min: 1e3, max: 36e5 };
+var DEADLINE_BOUNDS = { min: 1e3, max: 7 * 864e5 };
+var MAX_RETRIES_BOUND = 10;
+
 // src/action/inputs.ts
 var MODES = ["auto", "solve", "publish", "schedule"];
 var SANDBOXES = ["auto", "bwrap", "docker"];
@@ -53867,7 +53884,10 @@ var INPUT_DEFAULTS = {
   trend: "",
   shard: "",
   results: "",
-  "max-drop": "5"
+  "max-drop": "5",
+  confirm: "0",
+  alpha: "0.05",
+  "max-not-attempted": "10"
 };
 var InputError = class extends Error {
   constructor(message) {
@@ -53892,6 +53912,15 @@ var intInput = (min, max) => external_exports.string().transform((v, ctx) => {
   return n2;
 });
 var optional2 = external_exports.string().transform((v) => v === "" ? void 0 : v);
+var durationInput = (bounds) => external_exports.string().transform((v, ctx) => {
+  if (v === "") return void 0;
+  const ms = parseDuration(v);
+  if (ms === void 0 || ms < bounds.min || ms > bounds.max) {
+    ctx.addIssue({ code: "custom", message: `must be a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)} like 90s or 10m, got ${JSON.stringify(v)}` });
+    return external_exports.NEVER;
+  }
+  return ms;
+});
 var priceInput = external_exports.string().transform((v, ctx) => {
   if (v === "") return void 0;
   const n2 = Number(v.replace(/^\$/, ""));
@@ -53959,8 +53988,36 @@ var schema = external_exports.object({
   trend: optional2.refine((v) => v === void 0 || !v.startsWith("/") && !v.split(/[\\/]/).includes(".."), { message: "must be a relative path inside the workspace" }),
   shard: optional2.refine((v) => v === void 0 || /^\d+\/\d+$/.test(v), { message: "must look like i/n, e.g. 2/4" }),
   results: optional2,
+  timeout: durationInput(TIMEOUT_BOUNDS),
+  "max-retries": external_exports.string().transform((v, ctx) => {
+    if (v === "") return void 0;
+    if (!/^\d+$/.test(v) || Number(v) > MAX_RETRIES_BOUND) {
+      ctx.addIssue({ code: "custom", message: `must be an integer from 0 to ${MAX_RETRIES_BOUND}, got ${JSON.stringify(v)}` });
+      return external_exports.NEVER;
+    }
+    return Number(v);
+  }),
+  deadline: durationInput(DEADLINE_BOUNDS),
+  replay: optional2.refine((v) => v === void 0 || !v.startsWith("/") && !v.split(/[\\/]/).includes(".."), { message: "must be a relative path inside the workspace (a cassette recorded with --record)" }),
   "max-drop": external_exports.string().transform((v, ctx) => {
     const n2 = Number(v);
+    if (v === "" || !Number.isFinite(n2) || n2 < 0 || n2 > 100) {
+      ctx.addIssue({ code: "custom", message: `must be a percentage from 0 to 100, got ${JSON.stringify(v)}` });
+      return external_exports.NEVER;
+    }
+    return n2;
+  }),
+  confirm: external_exports.string().regex(/^\d{1,2}$/, "must be a whole number of retries from 0 to 99").transform(Number),
+  alpha: external_exports.string().transform((v, ctx) => {
+    const n2 = Number(v);
+    if (v === "" || !(n2 > 0 && n2 < 1)) {
+      ctx.addIssue({ code: "custom", message: `must be a probability between 0 and 1 (exclusive), like 0.05, got ${JSON.stringify(v)}` });
+      return external_exports.NEVER;
+    }
+    return n2;
+  }),
+  "max-not-attempted": external_exports.string().transform((v, ctx) => {
+    const n2 = Number(v.replace(/%$/, ""));
     if (v === "" || !Number.isFinite(n2) || n2 < 0 || n2 > 100) {
       ctx.addIssue({ code: "custom", message: `must be a percentage from 0 to 100, got ${JSON.stringify(v)}` });
       return external_exports.NEVER;
@@ -53982,7 +54039,7 @@ function readInputs(get) {
     throw new InputError(`input "${name}": ${issue3.message}`);
   }
   const v = parsed.data;
-  if (v.mode !== "publish" && v.mode !== "schedule" && v["api-key"] === void 0 && v["base-url"] !== void 0 && !isLocal(v["base-url"])) {
+  if (v.mode !== "publish" && v.mode !== "schedule" && v.replay === void 0 && v["api-key"] === void 0 && v["base-url"] !== void 0 && !isLocal(v["base-url"])) {
     throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
   }
   const budget = parseBudget(v.budget);
@@ -54020,7 +54077,14 @@ function readInputs(get) {
     maxDrop: v["max-drop"],
     shard: v.shard,
     results: v.results,
-    trend: v.trend
+    trend: v.trend,
+    confirm: v.confirm,
+    alpha: v.alpha,
+    maxNotAttempted: v["max-not-attempted"],
+    timeoutMs: v.timeout,
+    maxRetries: v["max-retries"],
+    deadlineMs: v.deadline,
+    replay: v.replay
   };
 }
 function readPrices(input2, output2) {
@@ -54043,9 +54107,9 @@ function inputSecrets(inputs) {
 }
 
 // src/action/run.ts
-var import_fast_glob2 = __toESM(require_out4(), 1);
-import { mkdir as mkdir5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join11, relative as relative2, resolve as resolve2 } from "node:path";
+var import_fast_glob3 = __toESM(require_out4(), 1);
+import { mkdir as mkdir7, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename3, join as join11, relative as relative3, resolve as resolve3 } from "node:path";
 
 // src/model/types.ts
 var JUDGE_STAGES = ["synthesize", "separate", "judge"];
@@ -54143,7 +54207,7 @@ var RunContext = class {
     this.onProgress = onProgress;
     this.signal = signal;
     this.clock = new StageClock(now);
-    signal?.addEventListener("abort", () => this.stop("aborted"), { once: true });
+    signal?.addEventListener("abort", this.onAbort, { once: true });
     if (signal?.aborted) this.stop("aborted");
   }
   spec;
@@ -54154,18 +54218,38 @@ var RunContext = class {
   usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   cells = /* @__PURE__ */ new Map();
+  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
+  settledCells = /* @__PURE__ */ new Map();
   /** Public-test grades per program, memoized for this run. */
   grades = /* @__PURE__ */ new Map();
   clock;
   stopReason;
   /** The first non-budget model error, shown when nothing at all could be generated. */
   firstError;
+  onAbort = () => this.stop("aborted");
+  /** Where the run was when it stopped: set by the engine as it moves on (see solve()). */
+  phase = "sampling";
+  /** The phase, samples done and judge calls made at the moment the run stopped. */
+  stoppedAt;
+  samplesDone = 0;
+  judgeCalls = 0;
+  abortNote;
+  /** What interrupted the run: the signal's reason when it gave one ("SIGINT", "deadline 10m"), else the model client's. */
+  interruptedBy() {
+    const reason = this.signal?.aborted === true ? this.signal.reason : void 0;
+    return typeof reason === "string" ? reason : this.abortNote ?? "interrupt";
+  }
+  /** The run is over: a later abort of the shared signal (Ctrl-C on the next problem) is not this run's. */
+  finish() {
+    this.signal?.removeEventListener("abort", this.onAbort);
+  }
   get stopped() {
     return this.stopReason;
   }
   stop(reason) {
     if (this.stopReason !== void 0) return;
     this.stopReason = reason;
+    this.stoppedAt = { phase: this.phase, samplesDone: this.samplesDone, judgeCalls: this.judgeCalls };
     this.emit({ type: "stopped", reason });
   }
   emit(event) {
@@ -54198,11 +54282,17 @@ var RunContext = class {
       }
       if (error63?.name === "ModelCallAborted") {
         if ((error63.attempts ?? 0) > 0) this.usage.failure(stage);
+        if (error63.message.includes("deadline")) this.abortNote ??= "deadline";
         this.stop("aborted");
         throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error63)}`;
+      const name = error63?.name;
+      if (name === "ModelEndpointError" || name === "ReplayMissError") {
+        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
+      }
       throw error63;
     } finally {
       end();
@@ -54216,9 +54306,9 @@ function errorLine(error63) {
 
 // src/sandbox/pool.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 
 // node_modules/yocto-queue/index.js
 var Node = class {
@@ -54308,27 +54398,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run2 = async (function_, resolve3, arguments_) => {
+  const run2 = async (function_, resolve4, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve3(result);
+    resolve4(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve4, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    }).then(run2.bind(void 0, function_, resolve4, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -54390,7 +54480,7 @@ function validateConcurrency(concurrency) {
 }
 
 // src/sandbox/backends/bwrap.ts
-import { existsSync as existsSync3, lstatSync, readlinkSync } from "node:fs";
+import { chownSync, existsSync as existsSync3, lstatSync, readlinkSync } from "node:fs";
 
 // src/sandbox/languages/harness-cpp.ts
 function cppHarness(name, isMethod) {
@@ -54709,6 +54799,8 @@ function sandboxEnv(home) {
     TMPDIR: home,
     PYTHONHASHSEED: "0",
     PYTHONDONTWRITEBYTECODE: "1",
+    // No user site-packages: nothing a run could plant in $HOME is imported by a later one.
+    PYTHONNOUSERSITE: "1",
     PYTHONIOENCODING: "utf-8"
   };
 }
@@ -54734,15 +54826,23 @@ function enforcedLimits(limits, language) {
     processes: limits.processes ?? DEFAULT_PROCESSES,
     fileSizeBytes: 64 * MiB,
     outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
-    tmpBytes: Math.min(memoryBytes, 256 * MiB),
+    // Sized, and counted with everything else against the memory limit (the run's cgroup, or the
+    // runner's sampling): a program can't park memory in /tmp or /dev/shm.
+    tmpBytes: memoryBytes,
+    runMemoryBytes: memoryBytes,
     timeMs: limits.timeMs,
     memoryKb: limits.memoryMb * 1024
   };
 }
-function runnerFlags(l) {
+function runnerFlags(l, o2 = {}) {
   const flags = ["-S", "-c", String(l.cpuSeconds), "-w", String(l.wallMs), "-s", String(l.stackBytes), "-p", String(l.processes), "-f", String(l.fileSizeBytes)];
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
+  if (o2.user !== void 0) flags.push("-u", String(o2.user.uid), "-G", String(o2.user.gid));
+  if (o2.watchMemory !== void 0) {
+    flags.push("-m", String(l.runMemoryBytes));
+    for (const t of o2.watchMemory.tmpfs) flags.push("-t", t);
+  }
   return flags;
 }
 
@@ -54757,59 +54857,178 @@ function launcherEnv() {
 // src/sandbox/backends/cgroup.ts
 import { accessSync, constants as constants3, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync2, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-function findPidsCgroupRoot() {
-  const candidates = [];
-  candidates.push("/sys/fs/cgroup/pids");
-  try {
-    const line = readFileSync2("/proc/self/cgroup", "utf8").split("\n").find((l) => l.startsWith("0::"));
-    if (line !== void 0 && existsSync2("/sys/fs/cgroup/cgroup.controllers")) {
-      const own2 = join("/sys/fs/cgroup", line.slice(3));
-      if (readFileSync2(join(own2, "cgroup.controllers"), "utf8").split(/\s+/).includes("pids")) candidates.push(own2);
-    }
-  } catch {
+function parseCgroupMounts(mountinfo) {
+  const mounts2 = [];
+  for (const line of mountinfo.split("\n")) {
+    const [left, right] = line.split(" - ");
+    if (left === void 0 || right === void 0) continue;
+    const f = left.split(" ");
+    const [fstype, , superOptions = ""] = right.split(" ");
+    const root = f[3];
+    const mountPoint = f[4];
+    if (root === void 0 || mountPoint === void 0) continue;
+    if (fstype === "cgroup2") mounts2.push({ version: 2, mountPoint, root, controllers: [] });
+    else if (fstype === "cgroup") mounts2.push({ version: 1, mountPoint, root, controllers: superOptions.split(",").filter((o2) => !["rw", "ro"].includes(o2) && !o2.includes("=")) });
   }
-  for (const dir of candidates) {
+  return mounts2;
+}
+function parseOwnCgroups(text) {
+  const own2 = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (m === null) continue;
+    for (const c3 of m[1].split(",")) own2.set(c3, m[2]);
+  }
+  return own2;
+}
+function cgroupDir(mount, path7) {
+  const rel = mount.root !== "/" && (path7 === mount.root || path7.startsWith(`${mount.root}/`)) ? path7.slice(mount.root.length) : path7;
+  return join(mount.mountPoint, rel);
+}
+function read(path7) {
+  try {
+    return readFileSync2(path7, "utf8");
+  } catch {
+    return null;
+  }
+}
+function canMakeChildren(dir, files) {
+  try {
+    accessSync(dir, constants3.W_OK);
+    const probe = join(dir, `sstar-probe-${process.pid}`);
+    mkdirSync(probe);
+    const ok = files.every((f) => existsSync2(join(probe, f)));
+    rmdirSync(probe);
+    return ok;
+  } catch {
+    return false;
+  }
+}
+function usableV2(dir) {
+  const controllers = (read(join(dir, "cgroup.subtree_control")) ?? "").split(/\s+/);
+  if (!(controllers.includes("memory") && controllers.includes("pids"))) {
     try {
-      accessSync(dir, constants3.W_OK);
-      const probe = join(dir, `sstar-probe-${process.pid}`);
-      mkdirSync(probe);
-      const ok = existsSync2(join(probe, "pids.max"));
-      rmdirSync(probe);
-      if (ok) return dir;
+      writeFileSync(join(dir, "cgroup.subtree_control"), "+memory +pids");
+    } catch {
+      return false;
+    }
+  }
+  return canMakeChildren(dir, ["memory.max", "pids.max"]);
+}
+function findCgroupSetup(env2 = process.env) {
+  if (env2.SSTAR_CGROUP === "off") return { kind: "none", reason: "turned off (SSTAR_CGROUP=off)" };
+  const mounts2 = parseCgroupMounts(read("/proc/self/mountinfo") ?? "");
+  const own2 = parseOwnCgroups(read("/proc/self/cgroup") ?? "");
+  const tried = [];
+  const v2 = mounts2.find((m) => m.version === 2);
+  if (v2 !== void 0) {
+    const candidates = [env2.SSTAR_CGROUP, own2.has("") ? cgroupDir(v2, own2.get("")) : void 0, v2.mountPoint].filter((d) => d !== void 0 && d !== "");
+    for (const dir of [...new Set(candidates)]) {
+      if (usableV2(dir)) return { kind: "cgroup2", parent: dir };
+      tried.push(`${dir} (cgroup v2)`);
+    }
+  }
+  const v1 = (controller) => {
+    const m = mounts2.find((x) => x.version === 1 && x.controllers.includes(controller));
+    const path7 = own2.get(controller);
+    return m === void 0 || path7 === void 0 ? null : cgroupDir(m, path7);
+  };
+  const memory = v1("memory");
+  const pids = v1("pids");
+  if (memory !== null && pids !== null) {
+    if (canMakeChildren(memory, ["memory.limit_in_bytes"]) && canMakeChildren(pids, ["pids.max"])) {
+      const cpuacct = v1("cpuacct");
+      return { kind: "cgroup1", memory, pids, cpuacct: cpuacct !== null && canMakeChildren(cpuacct, ["cpuacct.usage"]) ? cpuacct : null };
+    }
+    tried.push(`${memory} and ${pids} (cgroup v1)`);
+  }
+  return { kind: "none", reason: tried.length === 0 ? "no cgroup hierarchy with the memory and pids controllers is mounted" : `no cgroup can be made under ${tried.join(", ")}` };
+}
+function cgroupField(text, key) {
+  if (text === null) return null;
+  const m = new RegExp(`^${key} (\\d+)$`, "m").exec(text);
+  return m === null ? null : Number(m[1]);
+}
+function number4(text) {
+  if (text === null) return null;
+  const n2 = Number(text.trim());
+  return Number.isFinite(n2) ? n2 : null;
+}
+var counter = 0;
+function tryWrite(path7, value) {
+  if (existsSync2(path7)) writeFileSync(path7, value);
+}
+async function killAndRemove(dirs) {
+  for (const dir of dirs) {
+    try {
+      writeFileSync(join(dir, "cgroup.kill"), "1");
     } catch {
     }
   }
-  return null;
-}
-var counter = 0;
-function createPidsCgroup(root, maxPids) {
-  const dir = join(root, `sstar-${process.pid}-${++counter}`);
-  mkdirSync(dir);
-  writeFileSync(join(dir, "pids.max"), String(maxPids));
-  return {
-    procs: join(dir, "cgroup.procs"),
-    async release() {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        let pids;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const left = dirs.filter((d) => existsSync2(d));
+    if (left.length === 0) return;
+    for (const dir of left) {
+      for (const pid of (read(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number)) {
         try {
-          pids = readFileSync2(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+          process.kill(pid, "SIGKILL");
         } catch {
-          return;
-        }
-        for (const pid of pids) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-          }
-        }
-        try {
-          rmdirSync(dir);
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 5));
         }
       }
+      try {
+        rmdirSync(dir);
+      } catch {
+      }
     }
+    if (dirs.some((d) => existsSync2(d))) await new Promise((r) => setTimeout(r, 2));
+  }
+}
+function createRunCgroup(setup, limits) {
+  const name = `sstar-${process.pid}-${++counter}`;
+  if (setup.kind === "cgroup2") {
+    const dir = join(setup.parent, name);
+    mkdirSync(dir);
+    try {
+      writeFileSync(join(dir, "memory.max"), String(limits.memoryBytes));
+      tryWrite(join(dir, "memory.swap.max"), "0");
+      writeFileSync(join(dir, "pids.max"), String(limits.pids));
+    } catch (err) {
+      rmdirSync(dir);
+      throw err;
+    }
+    return {
+      procs: [join(dir, "cgroup.procs")],
+      usage: () => {
+        const usec = cgroupField(read(join(dir, "cpu.stat")), "usage_usec");
+        return { cpuMs: usec === null ? null : Math.round(usec / 1e3), oomKilled: (cgroupField(read(join(dir, "memory.events")), "oom_kill") ?? 0) > 0 };
+      },
+      release: () => killAndRemove([dir])
+    };
+  }
+  const memory = join(setup.memory, name);
+  const pids = join(setup.pids, name);
+  const cpuacct = setup.cpuacct === null ? null : join(setup.cpuacct, name);
+  const dirs = [memory, pids, ...cpuacct === null ? [] : [cpuacct]];
+  const made = [];
+  try {
+    for (const d of dirs) {
+      mkdirSync(d);
+      made.push(d);
+    }
+    writeFileSync(join(memory, "memory.limit_in_bytes"), String(limits.memoryBytes));
+    tryWrite(join(memory, "memory.memsw.limit_in_bytes"), String(limits.memoryBytes));
+    writeFileSync(join(pids, "pids.max"), String(limits.pids));
+  } catch (err) {
+    for (const d of made.reverse()) rmdirSync(d);
+    throw err;
+  }
+  return {
+    procs: dirs.map((d) => join(d, "cgroup.procs")),
+    usage: () => {
+      const ns = cpuacct === null ? null : number4(read(join(cpuacct, "cpuacct.usage")));
+      return { cpuMs: ns === null ? null : Math.round(ns / 1e6), oomKilled: (cgroupField(read(join(memory, "memory.oom_control")), "oom_kill") ?? 0) > 0 };
+    },
+    release: () => killAndRemove(dirs)
   };
 }
 
@@ -54834,65 +55053,66 @@ var BIN = "/build";
 var RUNNER = "/sstar/runner";
 var DATA = "/data";
 var HOME = "/tmp";
-function bwrapArgs({ layout, runner, request: request2 }) {
-  const a2 = [
-    "--unshare-all",
-    "--unshare-user",
-    // required, not "try"
-    "--disable-userns",
-    "--uid",
-    "65534",
-    "--gid",
-    "65534",
-    "--hostname",
-    "sandbox",
-    "--die-with-parent",
-    "--new-session",
-    "--cap-drop",
-    "ALL"
-  ];
+function parentDirs(paths) {
+  const dirs = /* @__PURE__ */ new Set();
+  for (const p of paths) {
+    const parts = p.split("/").filter(Boolean);
+    for (let i2 = 1; i2 < parts.length; i2++) {
+      const dir = `/${parts.slice(0, i2).join("/")}`;
+      if (!TOP_DIRS.includes(`/${parts[0]}`)) dirs.add(dir);
+    }
+  }
+  return [...dirs];
+}
+var WRITABLE_TMPFS = [HOME, "/dev/shm"];
+function bwrapArgs({ layout, runner, request: request2, user, watchMemory }) {
+  const a2 = user === void 0 ? ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"] : ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE"];
+  a2.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--as-pid-1");
+  for (const dir of parentDirs(layout.map((e) => e.path))) a2.push("--perms", "0755", "--dir", dir);
   for (const e of layout) {
     if (e.kind === "symlink") a2.push("--symlink", e.target, e.path);
     else a2.push("--ro-bind", e.path, e.path);
   }
-  a2.push("--proc", "/proc", "--dev", "/dev");
-  a2.push("--perms", "1777", "--size", String(request2.limits.tmpBytes), "--tmpfs", HOME);
+  a2.push("--proc", "/proc");
+  if (user !== void 0) a2.push("--ro-bind", "/proc/sys", "/proc/sys");
+  a2.push("--dev", "/dev", "--remount-ro", "/dev");
+  for (const t of WRITABLE_TMPFS) a2.push("--perms", "1777", "--size", String(request2.limits.tmpBytes), "--tmpfs", t);
+  for (const dir of parentDirs(request2.binds)) a2.push("--perms", "0755", "--dir", dir);
   for (const path7 of request2.binds) a2.push("--ro-bind", path7, path7);
   a2.push("--ro-bind", request2.programDir, BOX);
   a2.push(request2.binWritable ? "--bind" : "--ro-bind", request2.binDir, BIN);
   if (request2.dataDir !== void 0) a2.push("--ro-bind", request2.dataDir, DATA);
   a2.push("--ro-bind", runner, RUNNER);
-  a2.push("--chdir", HOME, "--clearenv");
+  a2.push("--remount-ro", "/", "--chdir", HOME, "--clearenv");
   for (const [k, v] of Object.entries(sandboxEnv(HOME))) a2.push("--setenv", k, v);
-  a2.push(RUNNER, ...runnerFlags(request2.limits), "--", ...request2.argv({ box: BOX, bin: BIN, data: DATA }));
+  const flags = runnerFlags(request2.limits, { ...user === void 0 ? {} : { user }, ...watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {} });
+  a2.push(RUNNER, ...flags, "--", ...request2.argv({ box: BOX, bin: BIN, data: DATA }));
   return a2;
+}
+var SANDBOX_OVERHEAD_BYTES = 8 * 1024 * 1024;
+function launch(runner, cgroup, command, args) {
+  if (cgroup === void 0) return { command, args };
+  return { command: runner, args: [...cgroup.procs.flatMap((p) => ["-g", p]), "--", command, ...args] };
 }
 function createBwrapBackend(o2) {
   const layout = systemLayout().filter((e) => e.kind === "symlink" || existsSync3(e.path));
+  const cgroups = o2.cgroups;
   return {
     name: "bwrap",
-    async plan(request2) {
-      const args = bwrapArgs({ layout, runner: o2.runner, request: request2 });
-      let cgroup;
-      let command = o2.bwrap;
-      let fullArgs = args;
-      if (o2.pidsCgroupRoot !== null) {
-        cgroup = createPidsCgroup(o2.pidsCgroupRoot, request2.limits.processes + 3);
-        command = o2.runner;
-        fullArgs = ["-g", cgroup.procs, "--", o2.bwrap, ...args];
-      }
+    async plan(request2, slot) {
+      const user = o2.userFor?.(slot);
+      if (user !== void 0 && request2.binWritable) chownSync(request2.binDir, user.uid, user.gid);
+      const args = bwrapArgs({ layout, runner: o2.runner, request: request2, ...user === void 0 ? {} : { user }, watchMemory: cgroups.kind === "none" });
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request2.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request2.limits.processes + 3 });
       const spawn3 = {
-        command,
-        args: fullArgs,
+        ...launch(o2.runner, cgroup, o2.bwrap, args),
         env: launcherEnv(),
         stdin: request2.stdin,
         outputBytes: request2.limits.outputBytes,
         resultBytes: request2.resultBytes,
         guardMs: guardMs(request2.limits)
       };
-      return { spawn: spawn3, release: cgroup === void 0 ? void 0 : () => cgroup.release() };
-    },
-    async after() {
+      return { spawn: spawn3, ...cgroup === void 0 ? {} : { cgroup } };
     },
     async close() {
     }
@@ -54901,8 +55121,7 @@ function createBwrapBackend(o2) {
 
 // src/sandbox/backends/docker.ts
 import { randomBytes } from "node:crypto";
-import { mkdirSync as mkdirSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { chmodSync } from "node:fs";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
@@ -55530,11 +55749,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open3, close) => {
+var format = (open4, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open3}m`;
+  const openCode = `\x1B[${open4}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -56203,8 +56422,8 @@ var normalizeSignal = ({
     signals: { [name]: constantSignal }
   } = constants4;
   const supported = constantSignal !== void 0;
-  const number4 = supported ? constantSignal : defaultNumber;
-  return { name, number: number4, description, supported, action, forced, standard };
+  const number5 = supported ? constantSignal : defaultNumber;
+  return { name, number: number5, description, supported, action, forced, standard };
 };
 
 // node_modules/human-signals/build/src/main.js
@@ -56214,33 +56433,33 @@ var getSignalsByName = () => {
 };
 var getSignalByName = ({
   name,
-  number: number4,
+  number: number5,
   description,
   supported,
   action,
   forced,
   standard
-}) => [name, { name, number: number4, description, supported, action, forced, standard }];
+}) => [name, { name, number: number5, description, supported, action, forced, standard }];
 var signalsByName = getSignalsByName();
 var getSignalsByNumber = () => {
   const signals2 = getSignals();
   const length = SIGRTMAX + 1;
   const signalsA = Array.from(
     { length },
-    (value, number4) => getSignalByNumber(number4, signals2)
+    (value, number5) => getSignalByNumber(number5, signals2)
   );
   return Object.assign({}, ...signalsA);
 };
-var getSignalByNumber = (number4, signals2) => {
-  const signal = findSignalByNumber(number4, signals2);
+var getSignalByNumber = (number5, signals2) => {
+  const signal = findSignalByNumber(number5, signals2);
   if (signal === void 0) {
     return {};
   }
   const { name, description, supported, action, forced, standard } = signal;
   return {
-    [number4]: {
+    [number5]: {
       name,
-      number: number4,
+      number: number5,
       description,
       supported,
       action,
@@ -56249,12 +56468,12 @@ var getSignalByNumber = (number4, signals2) => {
     }
   };
 };
-var findSignalByNumber = (number4, signals2) => {
-  const signal = signals2.find(({ name }) => constants5.signals[name] === number4);
+var findSignalByNumber = (number5, signals2) => {
+  const signal = signals2.find(({ name }) => constants5.signals[name] === number5);
   if (signal !== void 0) {
     return signal;
   }
-  return signals2.find((signalA) => signalA.number === number4);
+  return signals2.find((signalA) => signalA.number === number5);
 };
 var signalsByNumber = getSignalsByNumber();
 
@@ -56472,8 +56691,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve3, reject) => {
-    Object.assign(methods, { resolve: resolve3, reject });
+  const promise2 = new Promise((resolve4, reject) => {
+    Object.assign(methods, { resolve: resolve4, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -61116,11 +61335,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises3 = weakMap.get(stream);
   const promise2 = createDeferred();
   promises3.push(promise2);
-  const resolve3 = promise2.resolve.bind(promise2);
-  return { resolve: resolve3, promises: promises3 };
+  const resolve4 = promise2.resolve.bind(promise2);
+  return { resolve: resolve4, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve3, promises: promises3 }, subprocess) => {
-  resolve3();
+var waitForConcurrentStreams = async ({ resolve: resolve4, promises: promises3 }, subprocess) => {
+  resolve4();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -61177,7 +61396,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
   const binary = binaryOption || BINARY_ENCODINGS.has(encoding);
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -61185,7 +61404,7 @@ var createReadable = ({ subprocess, concurrentStreams, encoding }, { from, binar
     preserveNewlines
   });
   const readable2 = new Readable3({
-    read,
+    read: read2,
     destroy: callbackify2(onReadableDestroy.bind(void 0, { subprocessStdout, subprocess, waitReadableDestroy })),
     highWaterMark: readableHighWaterMark,
     objectMode: readableObjectMode,
@@ -61331,7 +61550,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
   const { subprocessStdout, waitReadableDestroy } = getSubprocessStdout(subprocess, from, concurrentStreams);
   const { subprocessStdin, waitWritableFinal, waitWritableDestroy } = getSubprocessStdin(subprocess, to, concurrentStreams);
   const { readableEncoding, readableObjectMode, readableHighWaterMark } = getReadableOptions(subprocessStdout, binary);
-  const { read, onStdoutDataDone } = getReadableMethods({
+  const { read: read2, onStdoutDataDone } = getReadableMethods({
     subprocessStdout,
     subprocess,
     binary,
@@ -61339,7 +61558,7 @@ var createDuplex = ({ subprocess, concurrentStreams, encoding }, { from, to, bin
     preserveNewlines
   });
   const duplex2 = new Duplex3({
-    read,
+    read: read2,
     ...getWritableMethods(subprocessStdin, subprocess, waitWritableFinal),
     destroy: callbackify4(onDuplexDestroy.bind(void 0, {
       subprocessStdout,
@@ -61707,22 +61926,31 @@ var {
 
 // src/sandbox/backends/docker.ts
 var DEFAULT_DOCKER_IMAGE = "debian:bookworm-slim";
-var ROOT_IN = "/sstar-root";
-var BINS_IN = "/sstar-bin";
 var RUNNER_IN = "/sstar/runner";
 var HOME2 = "/tmp";
-function mounts(c3) {
+function mounts(c3, request2) {
   const a2 = [];
   for (const e of c3.layout) {
     const source = e.kind === "symlink" ? e.target.startsWith("/") ? e.target : `/${e.target}` : e.path;
     a2.push("--mount", `type=bind,source=${source},target=${e.path},readonly`);
   }
-  for (const b of c3.binds) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
+  for (const b of [.../* @__PURE__ */ new Set([...c3.binds, ...request2.binds])]) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
   a2.push("--mount", `type=bind,source=${c3.runner},target=${RUNNER_IN},readonly`);
+  a2.push("--mount", `type=bind,source=${request2.programDir},target=${BOX},readonly`);
+  a2.push("--mount", `type=bind,source=${request2.binDir},target=${BIN}${request2.binWritable ? "" : ",readonly"}`);
+  if (request2.dataDir !== void 0) a2.push("--mount", `type=bind,source=${request2.dataDir},target=${DATA},readonly`);
   return a2;
 }
-function hardening(memoryMb, pids, tmpBytes) {
+function dockerRunArgs(c3, request2) {
+  const l = request2.limits;
+  const memory = l.runMemoryBytes + SANDBOX_OVERHEAD_BYTES;
+  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
   return [
+    "run",
+    "--rm",
+    "--interactive",
+    "--name",
+    c3.name,
     "--network",
     "none",
     "--read-only",
@@ -61733,61 +61961,26 @@ function hardening(memoryMb, pids, tmpBytes) {
     "--security-opt",
     "no-new-privileges",
     "--pids-limit",
-    String(pids),
+    String(l.processes + 8),
+    // The run's memory, tmpfs and /dev/shm included, with no swap beyond it.
     "--memory",
-    `${memoryMb}m`,
+    String(memory),
     "--memory-swap",
-    `${memoryMb}m`,
+    String(memory),
     "--tmpfs",
-    `${HOME2}:rw,exec,nosuid,size=${tmpBytes}`,
+    `${HOME2}:rw,exec,nosuid,size=${l.tmpBytes}`,
+    "--shm-size",
+    String(l.tmpBytes),
     "--workdir",
     HOME2,
-    "--init"
-  ];
-}
-function dockerRunArgs(c3) {
-  return [
-    "run",
-    "--detach",
-    "--rm",
-    "--name",
-    c3.name,
-    ...hardening(c3.memoryMb, c3.pids, c3.tmpBytes),
-    ...mounts(c3),
-    "--mount",
-    `type=bind,source=${c3.root},target=${ROOT_IN},readonly`,
-    "--mount",
-    `type=bind,source=${c3.bins},target=${BINS_IN},readonly`,
-    c3.image,
-    "sleep",
-    "infinity"
-  ];
-}
-function dockerExecArgs(container, request2, root, bins) {
-  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  const box = `${ROOT_IN}/${relativeTo(root, request2.programDir)}`;
-  const bin = `${BINS_IN}/${relativeTo(bins, request2.binDir)}`;
-  const data = request2.dataDir === void 0 ? HOME2 : `${ROOT_IN}/${relativeTo(root, request2.dataDir)}`;
-  return ["exec", "--interactive", ...env2, "--workdir", HOME2, container, RUNNER_IN, ...runnerFlags(request2.limits), "--", ...request2.argv({ box, bin, data })];
-}
-function dockerCompileArgs(c3, request2) {
-  const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  return [
-    "run",
-    "--rm",
-    "--interactive",
-    ...hardening(c3.memoryMb, c3.pids, c3.tmpBytes),
-    ...mounts(c3),
-    "--mount",
-    `type=bind,source=${request2.programDir},target=/box,readonly`,
-    "--mount",
-    `type=bind,source=${request2.binDir},target=/build`,
+    "--init",
+    ...mounts(c3, request2),
     ...env2,
     c3.image,
     RUNNER_IN,
-    ...runnerFlags(request2.limits),
+    ...runnerFlags(l),
     "--",
-    ...request2.argv({ box: "/box", bin: "/build", data: HOME2 })
+    ...request2.argv({ box: BOX, bin: BIN, data: DATA })
   ];
 }
 function dockerClientEnv(env2 = process.env) {
@@ -61798,64 +61991,38 @@ function dockerClientEnv(env2 = process.env) {
   }
   return out;
 }
-function relativeTo(base, path7) {
-  if (!path7.startsWith(`${base}/`)) throw new Error(`sandbox: ${path7} is not under ${base}`);
-  return path7.slice(base.length + 1);
-}
 function createDockerBackend(o2) {
-  const bins = join2(o2.root, "bin");
-  mkdirSync2(bins, { recursive: true });
   const tag = randomBytes(4).toString("hex");
-  const containers = /* @__PURE__ */ new Map();
-  const spec = (name) => ({
-    name,
-    image: o2.image,
-    layout: o2.layout,
-    root: o2.root,
-    bins,
-    runner: o2.runner,
-    binds: o2.binds,
-    memoryMb: Math.ceil((o2.limits.addressSpaceBytes ?? o2.limits.dataBytes ?? 1 << 30) / (1 << 20)) + 64,
-    pids: o2.limits.processes + 8,
-    tmpBytes: o2.limits.tmpBytes
-  });
-  const container = (slot) => {
-    let c3 = containers.get(slot);
-    if (c3 === void 0) {
-      const name = `sstar-${process.pid}-${tag}-${slot}`;
-      c3 = execa(o2.docker, dockerRunArgs(spec(name)), { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false }).then(() => {
-        o2.log(`sandbox: docker container ${name} started`);
-        return name;
-      });
-      containers.set(slot, c3);
-    }
-    return c3;
-  };
+  const env2 = { ...launcherEnv(), ...dockerClientEnv() };
+  let counter2 = 0;
+  const running = /* @__PURE__ */ new Set();
+  const remove = (name) => execa(o2.docker, ["rm", "--force", name], { env: env2, extendEnv: false, reject: false });
   return {
     name: "docker",
-    async plan(request2, slot) {
-      const base = { env: { ...launcherEnv(), ...dockerClientEnv() }, stdin: request2.stdin, outputBytes: request2.limits.outputBytes, resultBytes: request2.resultBytes, guardMs: guardMs(request2.limits) };
-      if (request2.binWritable) {
-        const { name: _n, root: _r, bins: _b, ...rest } = spec("compile");
-        const spawn4 = { command: o2.docker, args: dockerCompileArgs(rest, request2), ...base };
-        return { spawn: spawn4 };
-      }
-      const name = await container(slot);
-      const env2 = { ...launcherEnv(), ...dockerClientEnv() };
-      const spawn3 = { command: o2.docker, args: dockerExecArgs(name, request2, o2.root, bins), ...base, env: env2 };
-      return { spawn: spawn3 };
-    },
-    async after(slot) {
-      const c3 = containers.get(slot);
-      if (c3 === void 0) return;
-      await execa(o2.docker, ["exec", await c3, RUNNER_IN, "-K"], { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false, reject: false });
+    async plan(request2) {
+      const name = `sstar-${process.pid}-${tag}-${++counter2}`;
+      if (request2.binWritable) chmodSync(request2.binDir, 511);
+      running.add(name);
+      const spawn3 = {
+        command: o2.docker,
+        args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request2),
+        env: env2,
+        stdin: request2.stdin,
+        outputBytes: request2.limits.outputBytes,
+        resultBytes: request2.resultBytes,
+        guardMs: guardMs(request2.limits)
+      };
+      return {
+        spawn: spawn3,
+        release: async () => {
+          running.delete(name);
+          await remove(name);
+        }
+      };
     },
     async close() {
-      const names = await Promise.allSettled(containers.values());
-      containers.clear();
-      await Promise.all(
-        names.flatMap((n2) => n2.status === "fulfilled" ? [execa(o2.docker, ["rm", "--force", n2.value], { env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false, reject: false })] : [])
-      );
+      await Promise.all([...running].map(remove));
+      running.clear();
     }
   };
 }
@@ -61863,22 +62030,17 @@ function createDockerBackend(o2) {
 // src/sandbox/backends/none.ts
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 function createNoneBackend(o2) {
   return {
     name: "none",
     async plan(request2) {
-      const work = mkdtempSync(join3(tmpdir(), "sstar-none-"));
-      let cgroup;
-      const inner = [...runnerFlags(request2.limits), "--", ...request2.argv({ box: request2.programDir, bin: request2.binDir, data: request2.dataDir ?? work })];
-      let args = inner;
-      if (o2.pidsCgroupRoot !== null) {
-        cgroup = createPidsCgroup(o2.pidsCgroupRoot, request2.limits.processes + 1);
-        args = ["-g", cgroup.procs, "--", o2.runner, ...inner];
-      }
+      const work = mkdtempSync(join2(tmpdir(), "sstar-none-"));
+      const cgroups = o2.cgroups;
+      const inner = [...runnerFlags(request2.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request2.argv({ box: request2.programDir, bin: request2.binDir, data: request2.dataDir ?? work })];
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request2.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request2.limits.processes + 1 });
       const spawn3 = {
-        command: o2.runner,
-        args,
+        ...launch(o2.runner, cgroup, o2.runner, inner),
         env: sandboxEnv(work),
         cwd: work,
         stdin: request2.stdin,
@@ -61888,13 +62050,9 @@ function createNoneBackend(o2) {
       };
       return {
         spawn: spawn3,
-        release: async () => {
-          await cgroup?.release();
-          rmSync(work, { recursive: true, force: true });
-        }
+        ...cgroup === void 0 ? {} : { cgroup },
+        release: () => rmSync(work, { recursive: true, force: true })
       };
-    },
-    async after() {
     },
     async close() {
     }
@@ -61906,11 +62064,20 @@ import { existsSync as existsSync4, readFileSync as readFileSync5 } from "node:f
 
 // src/sandbox/toolchain.ts
 import { accessSync as accessSync2, constants as constants7, realpathSync, statSync as statSync2 } from "node:fs";
-import { delimiter, dirname, join as join4 } from "node:path";
+import { delimiter, dirname, join as join3 } from "node:path";
+var TOOL_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_CONFIG_HOME|XDG_CACHE_HOME|PYENV_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|GIT_SSL_CAINFO|GIT_EXEC_PATH)$/;
+function toolEnv(env2 = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env2)) if (v !== void 0 && TOOL_ENV.test(k)) out[k] = v;
+  return out;
+}
+function probeOptions() {
+  return { env: toolEnv(), extendEnv: false };
+}
 function findExecutable(name, path7 = process.env.PATH ?? "") {
   for (const dir of path7.split(delimiter)) {
     if (dir === "") continue;
-    const candidate = join4(dir, name);
+    const candidate = join3(dir, name);
     try {
       accessSync2(candidate, constants7.X_OK);
       if (statSync2(candidate).isFile()) return candidate;
@@ -61927,7 +62094,7 @@ var PY_PROBE = "import sys, json; print(json.dumps({'exe': sys.executable, 'pref
 async function resolvePython() {
   const candidate = process.env.SSTAR_PYTHON ?? findExecutable("python3") ?? findExecutable("python");
   if (candidate === void 0) throw new Error("sandbox: no python3 on PATH; install python3 or set SSTAR_PYTHON to its path");
-  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 3e4 });
+  const { stdout } = await execa(candidate, ["-c", PY_PROBE], { timeout: 3e4, ...probeOptions() });
   const info2 = JSON.parse(stdout.trim());
   const exe = realpathSync(info2.exe);
   const binds = /* @__PURE__ */ new Set();
@@ -61938,14 +62105,14 @@ async function resolvePython() {
 }
 async function resolveNode() {
   const exe = realpathSync(process.env.SSTAR_NODE ?? process.execPath);
-  const { stdout } = await execa(exe, ["--version"], { timeout: 3e4 });
+  const { stdout } = await execa(exe, ["--version"], { timeout: 3e4, ...probeOptions() });
   return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
 }
 async function resolveCpp() {
   const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
   if (candidate === void 0) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
   const exe = realpathSync(candidate);
-  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 3e4 });
+  const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 3e4, ...probeOptions() });
   return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
 }
 var cache = /* @__PURE__ */ new Map();
@@ -61957,6 +62124,25 @@ function resolveInterpreter(language) {
     cache.set(language, found);
   }
   return found;
+}
+
+// src/sandbox/user.ts
+var DEFAULT_SANDBOX_UID = 1e8;
+function sandboxUidBase(env2 = process.env) {
+  const raw = env2.SSTAR_SANDBOX_UID;
+  if (raw === void 0 || raw === "") return DEFAULT_SANDBOX_UID;
+  const n2 = Number(raw);
+  if (!Number.isInteger(n2) || n2 <= 0 || n2 > 4e9) throw new Error(`sandbox: SSTAR_SANDBOX_UID must be a uid above 0 (got ${JSON.stringify(raw)})`);
+  return n2;
+}
+function sandboxUser(ourUid, slot, base) {
+  if (ourUid !== 0) return void 0;
+  return { uid: base + slot, gid: base + slot };
+}
+function describeProgramUser(ourUid, workers, base) {
+  if (ourUid !== 0) return `programs run as host uid ${ourUid} (yours; uid 65534 inside the sandbox's user namespace)`;
+  const last = base + workers - 1;
+  return `programs run as host uid ${workers === 1 ? base : `${base}-${last}`} (one per worker; sstar runs as root, so the runner drops to it before exec, with no capabilities)`;
 }
 
 // src/sandbox/detect.ts
@@ -61985,7 +62171,8 @@ function readSysctl(path7) {
   }
 }
 async function probeBwrap(bwrap) {
-  const args = ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"];
+  const args = process.getuid?.() === 0 ? ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup"] : ["--unshare-all", "--unshare-user", "--disable-userns"];
+  args.push("--die-with-parent", "--new-session", "--as-pid-1", "--ro-bind", "/usr", "/usr");
   for (const d of ["/bin", "/lib", "/lib64"]) if (existsSync4(d)) args.push("--ro-bind", d, d);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "true");
   const r = await execa(bwrap, args, { env: launcherEnv(), extendEnv: false, reject: false, timeout: 2e4 });
@@ -61995,14 +62182,14 @@ async function sudoWorks() {
   if (process.getuid?.() === 0) return true;
   const sudo = findExecutable("sudo");
   if (sudo === void 0) return false;
-  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 1e4 });
+  const r = await execa(sudo, ["-n", "true"], { reject: false, timeout: 1e4, ...probeOptions() });
   return r.exitCode === 0;
 }
 async function asRoot(argv, input2) {
   const cmd = process.getuid?.() === 0 ? argv : ["sudo", "-n", ...argv];
   const [file2, ...args] = cmd;
   if (file2 === void 0) return false;
-  const r = await execa(file2, args, { reject: false, timeout: 3e4, ...input2 === void 0 ? {} : { input: input2 } });
+  const r = await execa(file2, args, { reject: false, timeout: 3e4, ...probeOptions(), ...input2 === void 0 ? {} : { input: input2 } });
   return r.exitCode === 0;
 }
 async function fixUserns(bwrap, log) {
@@ -62034,7 +62221,7 @@ async function detectBwrap(log = () => {
   if (bwrap === void 0) {
     return { name: "bwrap", available: false, reason: "bwrap is not installed: apt-get install bubblewrap", notes: [] };
   }
-  const version2 = (await execa(bwrap, ["--version"], { reject: false })).stdout.trim().replace(/^bubblewrap\s*/, "");
+  const version2 = (await execa(bwrap, ["--version"], { reject: false, ...probeOptions() })).stdout.trim().replace(/^bubblewrap\s*/, "");
   const notes = [];
   let failure2 = await probeBwrap(bwrap);
   if (failure2 !== null) {
@@ -62065,18 +62252,38 @@ async function detectBwrap(log = () => {
 async function detectDocker() {
   const docker = findExecutable("docker");
   if (docker === void 0) return { name: "docker", available: false, reason: "docker is not installed", notes: [] };
-  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15e3 });
+  const r = await execa(docker, ["version", "--format", "{{.Server.Version}}"], { reject: false, timeout: 15e3, env: { ...launcherEnv(), ...dockerClientEnv() }, extendEnv: false });
   if (r.exitCode !== 0) {
     return { name: "docker", available: false, path: docker, reason: `the docker engine is not reachable: ${r.stderr.trim().split("\n").pop() ?? ""}`, notes: [] };
   }
   return { name: "docker", available: true, path: docker, version: r.stdout.trim(), notes: [] };
 }
-function detectLimits() {
-  const root = process.getuid?.() === 0;
-  const cgroup = findPidsCgroupRoot();
-  if (!root) return { processes: "rlimit", pidsCgroupRoot: null, notes: ["process count: RLIMIT_NPROC inside the sandbox's user namespace"] };
-  if (cgroup !== null) return { processes: "cgroup", pidsCgroupRoot: cgroup, notes: [`process count: pids cgroup under ${cgroup} (running as root, where RLIMIT_NPROC does not apply)`] };
-  return { processes: "none", pidsCgroupRoot: null, notes: ["process count: NOT limited (running as root without a writable pids cgroup): run as a normal user"] };
+function limitNotes(cgroups) {
+  if (cgroups.kind === "cgroup2") {
+    return [
+      `memory: a cgroup v2 per run under ${cgroups.parent} (memory.max, memory.swap.max=0): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      "processes: pids.max of the run's cgroup, and RLIMIT_NPROC",
+      "CPU time: the run's cgroup (cpu.stat), and the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)"
+    ];
+  }
+  if (cgroups.kind === "cgroup1") {
+    return [
+      `memory: a cgroup v1 memory group per run under ${cgroups.memory} (memory.limit_in_bytes, memsw): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
+      `processes: a pids group per run under ${cgroups.pids}, and RLIMIT_NPROC`,
+      `CPU time: ${cgroups.cpuacct === null ? "" : `a cpuacct group per run under ${cgroups.cpuacct}, and `}the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN)`
+    ];
+  }
+  return [
+    `no cgroup: ${cgroups.reason}`,
+    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit",
+    "processes: RLIMIT_NPROC inside the run's own user namespace (or for its own uid when root)",
+    "CPU time: the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN after reaping all)"
+  ];
+}
+function detectLimits(workers = 1) {
+  const uid = process.getuid?.() ?? 0;
+  const cgroups = findCgroupSetup();
+  return { programUser: describeProgramUser(uid, workers, sandboxUidBase()), cgroups, notes: limitNotes(cgroups) };
 }
 
 // src/sandbox/exec.ts
@@ -62105,7 +62312,7 @@ function killGroups(groups) {
 }
 function spawnCollect(plan, live) {
   installExitHook();
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     const started = performance.now();
     const child = spawn2(plan.command, plan.args, {
       env: plan.env,
@@ -62188,7 +62395,7 @@ function spawnCollect(plan, live) {
       let stderrTail = stderr.toString("utf8");
       if (spawnError !== null) stderrTail += `
 sandbox: could not start ${plan.command}: ${spawnError}`;
-      resolve3({
+      resolve4({
         report: parsed,
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderrTail,
@@ -62205,22 +62412,24 @@ sandbox: could not start ${plan.command}: ${spawnError}`;
 
 // src/sandbox/runner.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync5, lstatSync as lstatSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/sandbox/runner-source.ts
 var RUNNER_SOURCE = String.raw`
 /*
  * sstar-runner: the one native piece of the sandbox. It runs inside the sandbox (or in front of it)
- * and does what Node cannot: set rlimits on the child only, wait4() for its rusage (CPU time, peak
- * RSS), kill the whole process group at the wall limit, and report on a private fd.
+ * and does what Node cannot: set rlimits on the child only, collect the rusage of it and of every
+ * process it left (CPU time, peak RSS), kill them all at the wall limit, and report on a private fd.
  *
  *   runner [-c cpu_s] [-a as_bytes] [-d data_bytes] [-s stack_bytes] [-p nproc] [-f fsize_bytes]
- *          [-w wall_ms] [-r report_fd] [-S] -- program args... run and report (JSON line on report_fd);
- *                                                              -S: the program runs under a seccomp filter
- *   runner -g /sys/fs/cgroup/.../cgroup.procs -- program args... join a cgroup, then exec (no fork)
- *   runner -K                                                  kill every process we may signal
+ *          [-w wall_ms] [-r report_fd] [-u uid -G gid] [-m run_bytes [-t tmpfs]...] [-S] -- program args...
+ *       run and report (JSON line on report_fd). -S: under a seccomp filter; -u/-G: as that uid and gid
+ *       (when running as root); -m: kill the run (memKilled) when all its processes and the listed
+ *       tmpfs together hold more than run_bytes (sampled; for when no memory cgroup can be made).
+ *       CPU time and peak RSS cover every descendant: we are a child subreaper and reap them all.
+ *   runner -g .../cgroup.procs [-g ...] -- program args...     join cgroups, then exec (no fork)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62238,21 +62447,12 @@ var RUNNER_SOURCE = String.raw`
 #include <stddef.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <sys/statfs.h>
+#include <dirent.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-static volatile pid_t child = -1;
-static volatile sig_atomic_t wall_killed = 0;
-
-static void on_alarm(int sig) {
-  (void)sig;
-  if (child > 0) {
-    wall_killed = 1;
-    kill(-child, SIGKILL);
-    kill(child, SIGKILL);
-  }
-}
 
 static long long now_ms(void) {
   struct timespec ts;
@@ -62457,11 +62657,142 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
   return setrlimit(resource, &rl);
 }
 
+#define MAX_PROCS 4096
+static pid_t scan_pid[MAX_PROCS], scan_ppid[MAX_PROCS];
+static char scan_mine[MAX_PROCS];
+
+/* Every process of /proc with its parent; returns how many (at most MAX_PROCS). */
+static int scan_processes(void) {
+  DIR *d = opendir("/proc");
+  if (d == NULL) return 0;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < MAX_PROCS) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    char path[300], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0) continue;
+    buf[got] = 0;
+    /* "pid (comm) state ppid": comm may hold spaces and parentheses, so parse after the last ')'. */
+    char *close_paren = strrchr(buf, ')');
+    if (close_paren == NULL) continue;
+    char state;
+    int ppid;
+    if (sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) continue;
+    scan_pid[n] = (pid_t)atoi(e->d_name);
+    scan_ppid[n] = (pid_t)ppid;
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+/* Marks (scan_mine) the processes below us. We are a child subreaper, so nothing of the run escapes this tree. */
+static void mark_descendants(int n) {
+  pid_t self = getpid();
+  for (int i = 0; i < n; i++) scan_mine[i] = scan_ppid[i] == self;
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (int i = 0; i < n; i++) {
+      if (scan_mine[i]) continue;
+      for (int j = 0; j < n; j++) {
+        if (scan_mine[j] && scan_pid[j] == scan_ppid[i]) { scan_mine[i] = 1; changed = 1; break; }
+      }
+    }
+  }
+}
+
+/* Kills every descendant and reaps them all; their CPU time then shows in RUSAGE_CHILDREN. */
+static void kill_and_reap_all(void) {
+  for (;;) {
+    int n = scan_processes();
+    mark_descendants(n);
+    for (int i = 0; i < n; i++) if (scan_mine[i]) kill(scan_pid[i], SIGKILL);
+    int status;
+    pid_t w = waitpid(-1, &status, 0);
+    if (w < 0 && errno == ECHILD) return;
+  }
+}
+
+static unsigned long long read_kb_field(const char *text, const char *field) {
+  const char *at = strstr(text, field);
+  return at == NULL ? 0 : strtoull(at + strlen(field), NULL, 10);
+}
+
+/* Bytes used on a tmpfs the program may write (they are memory too). */
+static unsigned long long tmpfs_used(const char *path) {
+  struct statfs st;
+  if (statfs(path, &st) != 0) return 0;
+  return (unsigned long long)(st.f_blocks - st.f_bfree) * (unsigned long long)st.f_bsize;
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS, shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long read_small(const char *path, char *buf, size_t size, int *vanished) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  *vanished = fd < 0 && (errno == ENOENT || errno == ESRCH);
+  if (fd < 0) return 0;
+  ssize_t got = read(fd, buf, size - 1);
+  close(fd);
+  if (got <= 0) { *vanished = 1; return 0; }
+  buf[got] = 0;
+  return (unsigned long long)got;
+}
+
+static unsigned long long resident_bytes(pid_t p) {
+  char path[64], buf[256];
+  int vanished;
+  snprintf(path, sizeof path, "/proc/%d/statm", (int)p);
+  if (read_small(path, buf, sizeof buf, &vanished) == 0) return 0;
+  unsigned long long size = 0, resident = 0;
+  if (sscanf(buf, "%llu %llu", &size, &resident) != 2) return 0;
+  return resident * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The run's memory without a cgroup: every descendant's memory plus what its tmpfs hold. Resident
+ * pages are summed first (cheap, but counts shared pages once per process); only when that sum is
+ * over the limit is it recomputed from proportional set sizes (PSS: shared pages split, tmpfs
+ * mappings left to the tmpfs figure), so forked children sharing their parent's pages are fair.
+ */
+static unsigned long long run_memory(int n, unsigned long long limit, const char **tmpfs, int ntmpfs) {
+  unsigned long long fs = 0, rss = 0, pss = 0;
+  for (int i = 0; i < ntmpfs; i++) fs += tmpfs_used(tmpfs[i]);
+  for (int i = 0; i < n; i++) if (scan_mine[i]) rss += resident_bytes(scan_pid[i]);
+  if (rss + fs <= limit) return rss + fs;
+  for (int i = 0; i < n; i++) {
+    if (!scan_mine[i]) continue;
+    char path[64], buf[2048];
+    int vanished;
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)scan_pid[i]);
+    if (read_small(path, buf, sizeof buf, &vanished) == 0) {
+      if (!vanished) pss += resident_bytes(scan_pid[i]);
+      continue;
+    }
+    unsigned long long p = read_kb_field(buf, "\nPss:"), shm = read_kb_field(buf, "\nPss_Shmem:");
+    pss += (p > shm ? p - shm : 0) * 1024;
+  }
+  return pss + fs;
+}
+
+#define MAX_LIST 8
+
 int main(int argc, char **argv) {
-  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0;
+  unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0, run_mem = 0;
   int report_fd = 3, opt, filter = 0;
-  const char *cgroup = NULL;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:KS")) != -1) {
+  long uid = -1, gid = -1;
+  const char *cgroups[MAX_LIST];
+  const char *tmpfs[MAX_LIST];
+  int ncgroups = 0, ntmpfs = 0;
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -62471,23 +62802,25 @@ int main(int argc, char **argv) {
       case 'f': fsize = strtoull(optarg, NULL, 10); break;
       case 'w': wall = strtoull(optarg, NULL, 10); break;
       case 'r': report_fd = atoi(optarg); break;
-      case 'g': cgroup = optarg; break;
+      case 'g': if (ncgroups < MAX_LIST) cgroups[ncgroups++] = optarg; break;
+      case 'u': uid = atol(optarg); break;
+      case 'G': gid = atol(optarg); break;
+      case 'm': run_mem = strtoull(optarg, NULL, 10); break;
+      case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
       case 'S': filter = 1; break;
-      case 'K':
-        /* Docker backend: after each run, nothing of the run may survive in the container. */
-        kill(-1, SIGKILL);
-        return 0;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }
   if (optind >= argc) { fprintf(stderr, "sstar-runner: no program\n"); return 125; }
 
-  if (cgroup != NULL) {
-    int fd = open(cgroup, O_WRONLY | O_CLOEXEC);
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-    if (fd < 0 || write(fd, buf, (size_t)n) != n) { perror("sstar-runner: join cgroup"); return 125; }
-    close(fd);
+  if (ncgroups > 0) {
+    for (int i = 0; i < ncgroups; i++) {
+      int fd = open(cgroups[i], O_WRONLY | O_CLOEXEC);
+      char buf[32];
+      int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+      if (fd < 0 || write(fd, buf, (size_t)n) != n) { fprintf(stderr, "sstar-runner: join cgroup %s: %s\n", cgroups[i], strerror(errno)); return 125; }
+      close(fd);
+    }
     execvp(argv[optind], argv + optind);
     perror("sstar-runner: exec");
     return 125;
@@ -62495,23 +62828,34 @@ int main(int argc, char **argv) {
 
   /* The program runs as the same user: keep it from reading our fds through /proc/<pid>/fd. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Orphans of the run become our children (not the namespace's init), so we can count and kill them. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (fcntl(report_fd, F_SETFD, FD_CLOEXEC) < 0) { perror("sstar-runner: report fd"); return 125; }
   int errpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) < 0) { perror("sstar-runner: pipe"); return 125; }
 
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_alarm;
-  sigaction(SIGALRM, &sa, NULL);
+  sigset_t chld, old;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, &old);
 
   long long start = now_ms();
   pid_t pid = fork();
   if (pid < 0) { perror("sstar-runner: fork"); return 125; }
   if (pid == 0) {
     int err = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
     setpgid(0, 0);
     close(errpipe[0]);
-    if (cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
+    /* Running as root: the program gets an unprivileged uid of its own (capabilities go with uid 0). */
+    if (gid >= 0) {
+      gid_t g = (gid_t)gid;
+      if (setgroups(0, NULL) != 0 || setresgid(g, g, g) != 0) err = errno;
+    }
+    if (!err && uid >= 0 && setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) err = errno;
+    if (!err && uid >= 0 && (getuid() == 0 || geteuid() == 0)) err = EPERM;
+    if (!err && cpu && set_limit(RLIMIT_CPU, cpu, cpu + 1)) err = errno;
     if (!err && as && set_limit(RLIMIT_AS, as, as)) err = errno;
     if (!err && data && set_limit(RLIMIT_DATA, data, data)) err = errno;
     if (!err && stack && set_limit(RLIMIT_STACK, stack, stack)) err = errno;
@@ -62530,42 +62874,60 @@ int main(int argc, char **argv) {
     if (write(errpipe[1], &err, sizeof err) < 0) _exit(127);
     _exit(127);
   }
-  child = pid;
   setpgid(pid, pid); /* also here, so the group exists before the first kill */
   close(errpipe[1]);
-  if (wall) {
-    struct itimerval it;
-    memset(&it, 0, sizeof it);
-    it.it_value.tv_sec = (time_t)(wall / 1000);
-    it.it_value.tv_usec = (suseconds_t)((wall % 1000) * 1000);
-    setitimer(ITIMER_REAL, &it, NULL);
-  }
   int exec_err = 0;
   ssize_t got;
   do { got = read(errpipe[0], &exec_err, sizeof exec_err); } while (got < 0 && errno == EINTR);
   if (got != (ssize_t)sizeof exec_err) exec_err = 0;
 
-  int status = 0;
+  /* Wait for the program, reaping orphans as they end; every few ms check the wall clock and, without a cgroup, the run's memory. */
+  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0;
+  unsigned long long peak = 0;
+  while (!main_done) {
+    int st;
+    pid_t w;
+    while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+      if (w == pid) { status = st; main_done = 1; }
+    }
+    if (main_done || (w < 0 && errno == ECHILD)) break;
+    long long left = wall ? (long long)wall - (now_ms() - start) : 1000;
+    if (wall && left <= 0) { wall_killed = 1; break; }
+    if (run_mem) {
+      int n = scan_processes();
+      mark_descendants(n);
+      unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
+      if (used > peak) peak = used;
+      if (used > run_mem) { mem_killed = 1; break; }
+      if (left > 10) left = 10;
+    }
+    struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+    sigtimedwait(&chld, NULL, &ts);
+  }
+  long long wall_ms = now_ms() - start;
+  /* Whatever the program left behind goes with it, and is counted. */
+  kill(-pid, SIGKILL);
+  kill_and_reap_all();
+  if (!main_done) {
+    /* Killed above: its status is that of a SIGKILL. */
+    status = SIGKILL;
+  }
+
   struct rusage ru;
   memset(&ru, 0, sizeof ru);
-  pid_t w;
-  do { w = wait4(pid, &status, 0, &ru); } while (w < 0 && errno == EINTR);
-  long long wall_ms = now_ms() - start;
-  struct itimerval off;
-  memset(&off, 0, sizeof off);
-  setitimer(ITIMER_REAL, &off, NULL);
-  /* Whatever the program left in its group goes with it; the pid namespace takes the rest. */
-  kill(-pid, SIGKILL);
-
+  getrusage(RUSAGE_CHILDREN, &ru);
   long long cpu_ms = (long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                      (long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
+  long max_rss = ru.ru_maxrss;
+  if ((long)(peak / 1024) > max_rss && !mem_killed) max_rss = (long)(peak / 1024);
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char out[512];
   int n = snprintf(out, sizeof out,
                    "{\"exit\":%d,\"signal\":%d,\"cpuMs\":%lld,\"wallMs\":%lld,\"maxRssKb\":%ld,"
-                   "\"wallKilled\":%s,\"execError\":%d}\n",
-                   exit_code, sig, cpu_ms, wall_ms, ru.ru_maxrss, wall_killed ? "true" : "false", exec_err);
+                   "\"wallKilled\":%s,\"memKilled\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
+                   exit_code, sig, cpu_ms, wall_ms, max_rss, wall_killed ? "true" : "false",
+                   mem_killed ? "true" : "false", peak / 1024, exec_err);
   if (write(report_fd, out, (size_t)n) != n) return 125;
   return 0;
 }
@@ -62573,8 +62935,8 @@ int main(int argc, char **argv) {
 
 // src/sandbox/runner.ts
 function runnerCacheDir(env2 = process.env) {
-  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join5(env2.HOME, ".cache") : join5(homedir(), ".cache"));
-  return join5(base, "sstar");
+  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join4(env2.HOME, ".cache") : join4(homedir(), ".cache"));
+  return join4(base, "sstar");
 }
 var building;
 function ensureRunner(log = () => {
@@ -62589,23 +62951,23 @@ async function buildRunner(log) {
   const hash2 = createHash("sha256").update(RUNNER_SOURCE).digest("hex").slice(0, 16);
   let dir = runnerCacheDir();
   try {
-    mkdirSync3(dir, { recursive: true });
+    mkdirSync2(dir, { recursive: true });
   } catch {
-    dir = join5(tmpdir2(), `sstar-cache-${process.getuid?.() ?? "u"}`);
-    mkdirSync3(dir, { recursive: true, mode: 448 });
+    dir = join4(tmpdir2(), `sstar-cache-${process.getuid?.() ?? "u"}`);
+    mkdirSync2(dir, { recursive: true, mode: 448 });
     const st = lstatSync2(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || uid !== void 0 && st.uid !== uid || (st.mode & 63) !== 0) {
       throw new Error(`sandbox: ${dir} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 511).toString(8)}); remove it, or make ~/.cache writable`);
     }
   }
-  const binary = join5(dir, `runner-${hash2}`);
+  const binary = join4(dir, `runner-${hash2}`);
   if (existsSync5(binary)) return binary;
   const cc = findExecutable("cc") ?? findExecutable("gcc") ?? findExecutable("clang");
   if (cc === void 0) {
     throw new Error("sandbox: no C compiler (cc, gcc or clang) on PATH to build the runner; install gcc (apt-get install gcc)");
   }
-  const source = join5(dir, `runner-${hash2}.${process.pid}.c`);
+  const source = join4(dir, `runner-${hash2}.${process.pid}.c`);
   const partial2 = `${binary}.${process.pid}.tmp`;
   writeFileSync3(source, RUNNER_SOURCE);
   try {
@@ -62643,21 +63005,24 @@ function looksLikeMemoryFailure(stderrTail) {
 }
 function classifyRun(c3, limits, contract) {
   const r = c3.report;
+  const cpuMs = r ? Math.max(r.cpuMs, c3.cgroup?.cpuMs ?? 0) : c3.outerWallMs;
+  const overMemory = c3.cgroup?.oomKilled === true || r?.memKilled === true;
   const base = {
     stderrTail: c3.stderrTail,
     exitCode: r ? r.exit >= 0 ? r.exit : null : c3.sandboxExit,
     signal: r ? signalName(r.signal) : c3.sandboxSignal,
-    timeMs: r ? r.cpuMs : c3.outerWallMs,
+    timeMs: cpuMs,
     memoryKb: r ? r.maxRssKb : null
   };
   const output2 = contract === "function" ? c3.result ?? "" : c3.stdout;
   const status2 = (() => {
     if (c3.outputOverflow) return "output-limit";
     if (r === null) {
-      return c3.guardKilled ? "time-limit" : "runtime-error";
+      return c3.guardKilled ? "time-limit" : overMemory ? "memory-limit" : "runtime-error";
     }
     if (r.execError !== 0) return "runtime-error";
-    if (r.wallKilled || r.signal === constants8.signals.SIGXCPU || r.cpuMs > limits.timeMs) return "time-limit";
+    if (r.wallKilled || r.signal === constants8.signals.SIGXCPU || cpuMs > limits.timeMs) return "time-limit";
+    if (overMemory) return "memory-limit";
     if (r.signal === constants8.signals.SIGKILL && r.cpuMs >= limits.cpuSeconds * 1e3) return "time-limit";
     const failed = r.exit !== 0 || r.signal !== 0;
     if (r.maxRssKb > limits.memoryKb) return "memory-limit";
@@ -62714,25 +63079,24 @@ async function createSandbox(options = {}) {
   const picked = chooseBackend(choice, reports);
   if ("error" in picked) throw new Error(picked.error);
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const limitsInfo = detectLimits();
-  if (picked.name !== "docker" && limitsInfo.processes === "none") log(`sandbox: warning: ${limitsInfo.notes.join("; ")}`);
+  const limitsInfo = detectLimits(workers);
+  const uid = process.getuid?.() ?? 0;
+  const uidBase = sandboxUidBase();
+  const userFor = uid === 0 ? (slot) => sandboxUser(0, slot, uidBase) : void 0;
+  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
   if (picked.name === "none") {
     log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
   }
-  const root = mkdtempSync2(join6(tmpdir3(), "sstar-sandbox-"));
-  for (const d of ["prog", "bin", "data"]) mkdirSync4(join6(root, d));
-  const pidsRoot = limitsInfo.processes === "cgroup" ? limitsInfo.pidsCgroupRoot : null;
-  const backend = picked.name === "bwrap" ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, pidsCgroupRoot: pidsRoot }) : picked.name === "docker" ? createDockerBackend({
+  const root = mkdtempSync2(join5(tmpdir3(), "sstar-sandbox-"));
+  for (const d of ["prog", "bin", "data"]) mkdirSync3(join5(root, d));
+  const backend = picked.name === "bwrap" ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } }) : picked.name === "docker" ? createDockerBackend({
     docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
     image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
     runner,
     layout: systemLayout(),
-    root,
     binds: await interpreterBinds(),
-    workers,
-    limits: enforcedLimits({ timeMs: 6e4, memoryMb: 4096 }, "python"),
     log
-  }) : createNoneBackend({ runner, pidsCgroupRoot: pidsRoot });
+  }) : createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const limit2 = pLimit(workers);
   const freeSlots = Array.from({ length: workers }, (_, i2) => i2);
@@ -62746,13 +63110,13 @@ async function createSandbox(options = {}) {
       if (closed) throw new Error("sandbox: closed");
       const slot = freeSlots.pop() ?? 0;
       try {
-        const { spawn: spawn3, release } = await backend.plan(request2, slot);
+        const { spawn: spawn3, cgroup, release } = await backend.plan(request2, slot);
         try {
           const collected = await spawnCollect(spawn3, live);
-          return classifyRun(collected, limits, contract);
+          return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
         } finally {
+          await cgroup?.release();
           await release?.();
-          await backend.after(slot);
         }
       } finally {
         freeSlots.push(slot);
@@ -62762,12 +63126,12 @@ async function createSandbox(options = {}) {
   function programDir(request2) {
     const { files, compileSource } = programFiles(request2.program, request2.io);
     const key = sha(request2.program.language, JSON.stringify(files));
-    const dir = join6(root, "prog", key.slice(0, 32));
-    const bin = join6(root, "bin", key.slice(0, 32));
+    const dir = join5(root, "prog", key.slice(0, 32));
+    const bin = join5(root, "bin", key.slice(0, 32));
     if (!programs.has(key)) {
-      mkdirSync4(dir, { recursive: true });
-      mkdirSync4(bin, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync4(join6(dir, name), content, { mode: 420 });
+      mkdirSync3(dir, { recursive: true });
+      mkdirSync3(bin, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync4(join5(dir, name), content, { mode: 420 });
       programs.set(key, dir);
     }
     return { key, dir, bin, compileSource };
@@ -62805,11 +63169,11 @@ async function createSandbox(options = {}) {
     let dataDir;
     const fileNames = Object.keys(request2.files ?? {});
     if (request2.files !== void 0 && fileNames.length > 0) {
-      dataDir = join6(root, "data", sha(JSON.stringify(request2.files)).slice(0, 32));
-      mkdirSync4(dataDir, { recursive: true });
+      dataDir = join5(root, "data", sha(JSON.stringify(request2.files)).slice(0, 32));
+      mkdirSync3(dataDir, { recursive: true });
       for (const [name, content] of Object.entries(request2.files)) {
         if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
-        writeFileSync4(join6(dataDir, name), content, { mode: 420 });
+        writeFileSync4(join5(dataDir, name), content, { mode: 420 });
       }
     }
     const contract = request2.io.kind;
@@ -62865,33 +63229,30 @@ async function createSandbox(options = {}) {
 }
 
 // src/checkers/index.ts
-var INTEGER = /^[+-]?\d+$/;
 var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 var DEFAULT_TOLERANCE = 1e-6;
 var EPS = 1e-15;
 function tokenize(text) {
   return text.split(/\s+/).filter((t) => t !== "");
 }
-function canonicalInteger(token) {
-  let sign = "";
-  let digits = token;
-  if (digits.startsWith("+") || digits.startsWith("-")) {
-    sign = digits[0] === "-" ? "-" : "";
-    digits = digits.slice(1);
-  }
-  digits = digits.replace(/^0+(?=\d)/, "");
-  return digits === "0" ? "0" : sign + digits;
+function numberToken(token) {
+  const t = token.toLowerCase();
+  const sign = t.startsWith("-") ? -1 : 1;
+  const bare = t.replace(/^[+-]/, "");
+  if (bare === "inf" || bare === "infinity") return sign * Infinity;
+  if (bare === "nan") return Number.NaN;
+  return Number(t);
 }
 function show(token) {
   return JSON.stringify(token.length > 60 ? `${token.slice(0, 57)}...` : token);
 }
-function floatsClose(expected, actual, absolute, relative3) {
+function floatsClose(expected, actual, absolute, relative4) {
   if (Number.isNaN(expected)) return Number.isNaN(actual);
   if (Number.isNaN(actual)) return false;
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return expected === actual;
   if (Math.abs(actual - expected) <= absolute + EPS) return true;
-  const lo = Math.min(expected * (1 - relative3), expected * (1 + relative3));
-  const hi = Math.max(expected * (1 - relative3), expected * (1 + relative3));
+  const lo = Math.min(expected * (1 - relative4), expected * (1 + relative4));
+  const hi = Math.max(expected * (1 - relative4), expected * (1 + relative4));
   return actual + EPS >= lo && actual <= hi + EPS;
 }
 function compareTokens(expected, actual, sameToken) {
@@ -62908,10 +63269,6 @@ function compareTokens(expected, actual, sameToken) {
   }
   return { ok: true };
 }
-function sameTokenExact(x, y) {
-  if (x === y) return true;
-  return INTEGER.test(x) && INTEGER.test(y) && canonicalInteger(x) === canonicalInteger(y);
-}
 function normalizeExact(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
@@ -62919,14 +63276,16 @@ function normalizeExact(text) {
 }
 function compareOutputs(checker, expected, actual) {
   switch (checker.kind) {
+    // Tokens are compared as text, as testlib's wcmp does: "0011" is not "11" (binary strings,
+    // zero-padded answers) and "007" is not "7". Only `float` reads numbers.
     case "tokens":
-      return compareTokens(expected, actual, sameTokenExact);
+      return compareTokens(expected, actual, (x, y) => x === y);
     case "case-insensitive":
-      return compareTokens(expected, actual, (x, y) => sameTokenExact(x.toLowerCase(), y.toLowerCase()));
+      return compareTokens(expected, actual, (x, y) => x.toLowerCase() === y.toLowerCase());
     case "float":
       return compareTokens(expected, actual, (x, y) => {
         if (x === y) return true;
-        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(Number(x.replace(/^([+-]?)inf$/i, "$1Infinity")), Number(y.replace(/^([+-]?)inf$/i, "$1Infinity")), checker.absolute, checker.relative);
+        if (NUMBER.test(x) && NUMBER.test(y)) return floatsClose(numberToken(x), numberToken(y), checker.absolute, checker.relative);
         return false;
       });
     case "exact": {
@@ -62945,9 +63304,7 @@ function compareOutputs(checker, expected, actual) {
 }
 function parseJsonExact(text) {
   return JSON.parse(text, (_key, value, context3) => {
-    if (typeof value === "number" && context3?.source !== void 0 && /^-?\d+$/.test(context3.source) && !Number.isSafeInteger(value)) {
-      return BigInt(context3.source);
-    }
+    if (typeof value === "number" && context3?.source !== void 0 && /^-?\d+$/.test(context3.source)) return BigInt(context3.source);
     return value;
   });
 }
@@ -62957,7 +63314,9 @@ function typeName(v) {
   return typeof v === "bigint" ? "number" : typeof v;
 }
 function showJson(v) {
-  const s = JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x) ?? String(v);
+  const mark = "\0bigint:";
+  const json2 = JSON.stringify(v, (_k, x) => typeof x === "bigint" ? `${mark}${x}` : x);
+  const s = json2 === void 0 ? String(v) : json2.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE }, path7 = "$") {
@@ -62965,9 +63324,8 @@ function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOL
   if (numeric(expected) && numeric(actual)) {
     const e = expected;
     const a2 = actual;
-    const isInt = (v) => typeof v === "bigint" || Number.isInteger(v);
-    if (isInt(e) && isInt(a2)) {
-      return BigInt(e) === BigInt(a2) ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
+    if (typeof e === "bigint" && typeof a2 === "bigint") {
+      return e === a2 ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
     }
     return floatsClose(Number(e), Number(a2), tolerance.absolute, tolerance.relative) ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
   }
@@ -63189,7 +63547,10 @@ function runCell(ctx, code2, input2) {
       return toCell(run2);
     })();
     ctx.cells.set(key, p);
-    p.catch(() => ctx.cells.delete(key));
+    p.then(
+      (cell) => ctx.settledCells.set(key, cell),
+      () => ctx.cells.delete(key)
+    );
   }
   return p;
 }
@@ -63554,6 +63915,7 @@ function createSelectionEnv(ctx, settings) {
     },
     async judge(question) {
       judgeCalls++;
+      ctx.judgeCalls = judgeCalls;
       ctx.emit({ type: "judge-call", calls: judgeCalls });
       try {
         const reply = await ctx.chat("judge", judgeMessages(ctx.spec, question), {
@@ -63568,7 +63930,9 @@ function createSelectionEnv(ctx, settings) {
     },
     // Custom checkers judge against an expected answer; for clustering, token equality stands in.
     equivalent: (x, y) => equivalentOutputs(x, y, ctx.spec.checker, ctx.spec.io.kind === "function" ? "json" : "text"),
-    onEvent: (event) => ctx.emit({ type: "selection", event })
+    onEvent: (event) => ctx.emit({ type: "selection", event }),
+    // Interrupted: the strategies stop asking and pick from what they have.
+    stopped: () => ctx.stopped === "aborted"
   };
 }
 async function synthesizeInputs(ctx, count2, settings) {
@@ -63691,11 +64055,20 @@ var solveReportSchema = external_exports.object({
     selection: strategySchema,
     temperature: external_exports.number(),
     sandbox: external_exports.string(),
-    replay: external_exports.boolean().describe("answers came from a local replay model, not a live one")
+    replay: external_exports.boolean().describe("answers came from a local replay model, not a live one"),
+    cassette: external_exports.string().optional().describe("replies were replayed from this cassette file (--replay): no model was called for them")
   }),
   status: external_exports.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
   error: external_exports.string().optional(),
   stopped: external_exports.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
+  interrupted: external_exports.object({
+    by: external_exports.string().describe("what interrupted the run: an interrupt signal (Ctrl-C, SIGTERM) or the deadline"),
+    during: external_exports.enum(["sampling", "selection"]).describe("sampling: generation and debugging; selection: running candidates and judging"),
+    samplesDone: external_exports.number().int(),
+    samples: external_exports.number().int(),
+    judgeCalls: external_exports.number().int().describe("judge calls asked before the interrupt"),
+    pickedBy: external_exports.enum(["posterior", "majority", "first"]).nullable().describe("how the pick was made from the evidence gathered so far; null: nothing to pick from")
+  }).optional().describe("set when the run was interrupted: no model call was made after it, the pick uses what was gathered by then"),
   synthesisNote: external_exports.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: external_exports.array(sampleSchema),
   inputs: external_exports.array(synthesizedInputSchema),
@@ -63954,7 +64327,7 @@ var safeJSON = (text) => {
 };
 
 // node_modules/openai/internal/utils/sleep.mjs
-var sleep = (ms, ...signals2) => new Promise((resolve3, reject) => {
+var sleep = (ms, ...signals2) => new Promise((resolve4, reject) => {
   const activeSignals = [...new Set(signals2.filter((signal) => signal != null))];
   let timeout;
   let settled = false;
@@ -63986,7 +64359,7 @@ var sleep = (ms, ...signals2) => new Promise((resolve3, reject) => {
     return;
   }
   timeout = setTimeout(() => {
-    settle2(resolve3);
+    settle2(resolve4);
   }, ms);
   for (const signal of activeSignals) {
     if (settled) {
@@ -64784,8 +65157,8 @@ function createAbortableSSESource(body, signal) {
   let interrupt;
   const waitForAbort = () => (
     // oxlint-disable-next-line promise/avoid-new -- AbortSignal callbacks need a portable Promise bridge.
-    new Promise((resolve3) => {
-      interrupt = resolve3;
+    new Promise((resolve4) => {
+      interrupt = resolve4;
     })
   );
   const cancel = () => {
@@ -65722,8 +66095,8 @@ function resolveDataResidency(options) {
 var _APIPromise_client;
 var APIPromise = class _APIPromise extends Promise {
   constructor(client, responsePromise, parseResponse2 = defaultParseResponse) {
-    super((resolve3) => {
-      resolve3(null);
+    super((resolve4) => {
+      resolve4(null);
     });
     this.responsePromise = responsePromise;
     this.parseResponse = parseResponse2;
@@ -66772,9 +67145,9 @@ var X509WorkloadIdentityAuth = class {
     return remaining;
   }
   /** Cancels active retry timers promptly without changing public caller-abort semantics. */
-  async waitForRetry(duration3, signal) {
+  async waitForRetry(duration4, signal) {
     try {
-      await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_transport, "f").sleep(duration3, signal);
+      await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_transport, "f").sleep(duration4, signal);
     } catch (error63) {
       if (signal?.aborted) {
         throw userAbortError(signal);
@@ -68781,12 +69154,12 @@ var EventStream = class {
     _EventStream_aborted.set(this, false);
     _EventStream_catchingPromiseCreated.set(this, false);
     _EventStream_terminalFailure.set(this, void 0);
-    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve3, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve3, "f");
+    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve4, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve4, "f");
       __classPrivateFieldSet(this, _EventStream_rejectConnectedPromise, reject, "f");
     }), "f");
-    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve3, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve3, "f");
+    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve4, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve4, "f");
       __classPrivateFieldSet(this, _EventStream_rejectEndPromise, reject, "f");
     }), "f");
     __classPrivateFieldGet(this, _EventStream_connectedPromise, "f").catch(() => void 0);
@@ -68924,7 +69297,7 @@ var EventStream = class {
    *   const message = await stream.emitted('message') // rejects if the stream errors
    */
   emitted(event) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       __classPrivateFieldSet(this, _EventStream_catchingPromiseCreated, true, "f");
       const onError = (error63) => {
         this.off(event, onEvent);
@@ -68934,7 +69307,7 @@ var EventStream = class {
         if (event !== "error") {
           this.off("error", onError);
         }
-        resolve3(values.length > 1 ? values : values[0]);
+        resolve4(values.length > 1 ? values : values[0]);
       };
       if (event !== "error") {
         __classPrivateFieldGet(this, _EventStream_instances, "m", _EventStream_onceForEmitted).call(this, "error", onError);
@@ -69150,8 +69523,8 @@ var EventStream = class {
         if (ended) {
           return Promise.resolve(doneResult());
         }
-        return new Promise((resolve3, reject) => {
-          readQueue.enqueue({ resolve: resolve3, reject });
+        return new Promise((resolve4, reject) => {
+          readQueue.enqueue({ resolve: resolve4, reject });
         });
       },
       return: () => {
@@ -70010,15 +70383,15 @@ var _parseJSON = (jsonString, allow) => {
     if (index === length && !(Allow.NUM & allow)) {
       markPartialJSON("Unterminated number literal");
     }
-    const number4 = jsonString.substring(start, index);
+    const number5 = jsonString.substring(start, index);
     try {
-      return JSON.parse(number4);
+      return JSON.parse(number5);
     } catch {
-      if (number4 === "-" && Allow.NUM & allow) {
+      if (number5 === "-" && Allow.NUM & allow) {
         markPartialJSON("Not sure what '-' is");
       }
       try {
-        return JSON.parse(number4.substring(0, number4.lastIndexOf("e")));
+        return JSON.parse(number5.substring(0, number5.lastIndexOf("e")));
       } catch (e) {
         throwMalformedError(String(e));
       }
@@ -77900,8 +78273,8 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
     try {
       await __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_wait).call(this, () => (
         // oxlint-disable-next-line promise/avoid-new -- Own the registration timer so cancellation clears it promptly.
-        new Promise((resolve3) => {
-          timer = setTimeout(resolve3, delay);
+        new Promise((resolve4) => {
+          timer = setTimeout(resolve4, delay);
         })
       ));
     } finally {
@@ -79685,7 +80058,7 @@ var Steps = class extends APIResource {
 
 // node_modules/openai/lib/polling.mjs
 function sleepUntilAborted(milliseconds, signal) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     let timer;
     let registered;
     let settled = false;
@@ -79734,7 +80107,7 @@ function sleepUntilAborted(milliseconds, signal) {
       }
       settled = true;
       cleanup();
-      resolve3();
+      resolve4();
     }, milliseconds);
     registered = abort;
     try {
@@ -87978,11 +88351,11 @@ var Ledger = class {
     const what = `not starting a ${stage} call for problem ${problemId}`;
     let reason;
     if (budget.calls !== void 0 && this.total.calls + this.reservedCalls + 1 > budget.calls) {
-      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (budget.calls); ${what}`;
+      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
     } else if (budget.tokens !== void 0 && this.usedTokens() + this.reservedTokens + tokens > budget.tokens) {
-      reason = `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over budget.tokens ${budget.tokens}; ${what}`;
+      reason = `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over the token budget of ${budget.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
     } else if (budget.costUsd !== void 0 && this.total.costUsd + this.reservedCost + costUsd > budget.costUsd) {
-      reason = `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over budget.costUsd ${formatUsd(budget.costUsd)}; ${what}`;
+      reason = `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget.costUsd)} (--budget-usd; action input budget); ${what}`;
     }
     if (reason !== void 0) {
       this.exceeded ??= reason;
@@ -88040,7 +88413,7 @@ var Ledger = class {
 // src/model/cache.ts
 import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir2, readFile, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join6 } from "node:path";
 var CACHE_FORMAT = 1;
 function cacheKey(parts) {
   const canonical = JSON.stringify([
@@ -88064,7 +88437,7 @@ var DiskCache = class {
   }
   dir;
   pathOf(key) {
-    return join7(this.dir, key.slice(0, 2), `${key}.json`);
+    return join6(this.dir, key.slice(0, 2), `${key}.json`);
   }
   /** The reply, or undefined on a miss. A damaged entry is a miss (and is removed) rather than an error. */
   async get(key) {
@@ -88086,7 +88459,7 @@ var DiskCache = class {
   /** Write via a unique temporary file and rename, so readers never see half a file. */
   async put(key, reply) {
     const path7 = this.pathOf(key);
-    await mkdir2(join7(this.dir, key.slice(0, 2)), { recursive: true });
+    await mkdir2(join6(this.dir, key.slice(0, 2)), { recursive: true });
     const tmp = `${path7}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`;
     const file2 = { format: CACHE_FORMAT, key, model: reply.model, reply };
     try {
@@ -88127,7 +88500,26 @@ function retryDelay(retry, retryAfterMs, policy, random) {
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return Math.round(step / 2 + random * step / 2);
 }
-function classifyFailure(failure2) {
+var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
+function endpointFault(failure2, answeredBefore) {
+  const code2 = failure2.code ?? "";
+  if (failure2.kind === "connection") {
+    if (TLS_CODE.test(code2)) return `the TLS connection failed (${code2}): check the scheme (http or https) and the server's certificate`;
+    if (code2 === "ENOTFOUND") return "no such host (DNS lookup failed)";
+    if (answeredBefore) return void 0;
+    if (code2 === "ECONNREFUSED") return "connection refused (nothing is listening there)";
+    if (code2 === "bad port") return "the port is one fetch refuses to connect to (a blocked port)";
+    if (code2 === "EHOSTUNREACH" || code2 === "ENETUNREACH") return `the host can't be reached (${code2})`;
+    return void 0;
+  }
+  if ((failure2.kind === "malformed" || failure2.kind === "empty-choices") && failure2.notJson === true && !answeredBefore) {
+    return "it answered with something that is not JSON (a web page?), not a chat completion: the base URL usually ends in /v1";
+  }
+  return void 0;
+}
+function classifyFailure(failure2, answeredBefore = false) {
+  const fault = endpointFault(failure2, answeredBefore);
+  if (fault !== void 0) return { action: "endpoint", what: fault };
   switch (failure2.kind) {
     case "timeout":
     case "connection":
@@ -88223,23 +88615,23 @@ function validateModelConfig(config2) {
   if (!config2.apiKey) throw new ModelConfigError("no API key set: set OPENAI_API_KEY (action input: api-key)");
   splitBaseUrl(config2.baseUrl, "base URL");
   if (config2.judge?.baseUrl !== void 0) splitBaseUrl(config2.judge.baseUrl, "judge base URL");
-  checkNumber(config2.temperature, "temperature", { min: 0, max: 2 });
+  checkNumber(config2.temperature, "temperature (--temperature)", { min: 0, max: 2 });
   checkNumber(config2.maxTokens, "max tokens", { min: 1, integer: true });
-  checkNumber(config2.timeoutMs, "timeout (ms)", { min: 1 });
-  checkNumber(config2.maxRetries, "max retries", { min: 0, integer: true });
-  checkNumber(config2.concurrency, "concurrency", { min: 1, integer: true });
-  checkNumber(config2.budget?.calls, "budget.calls", { min: 0, integer: true });
-  checkNumber(config2.budget?.tokens, "budget.tokens", { min: 0, integer: true });
-  checkNumber(config2.budget?.costUsd, "budget.costUsd", { min: 0 });
-  checkNumber(config2.prices?.inputPerMTok, "prices.inputPerMTok", { min: 0 });
-  checkNumber(config2.prices?.outputPerMTok, "prices.outputPerMTok", { min: 0 });
+  checkNumber(config2.timeoutMs, "the call timeout (--timeout; action input timeout), in milliseconds,", { min: 1 });
+  checkNumber(config2.maxRetries, "max retries (--max-retries; action input max-retries)", { min: 0, integer: true });
+  checkNumber(config2.concurrency, "concurrency (--concurrency)", { min: 1, integer: true });
+  checkNumber(config2.budget?.calls, "the call budget (--budget-calls)", { min: 0, integer: true });
+  checkNumber(config2.budget?.tokens, "the token budget (--budget-tokens)", { min: 0, integer: true });
+  checkNumber(config2.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
+  checkNumber(config2.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
+  checkNumber(config2.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
   checkNumber(config2.prices?.judgeInputPerMTok, "prices.judgeInputPerMTok", { min: 0 });
   checkNumber(config2.prices?.judgeOutputPerMTok, "prices.judgeOutputPerMTok", { min: 0 });
   checkNumber(config2.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxDelayMs, "retry.maxDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxRetryAfterMs, "retry.maxRetryAfterMs", { min: 0 });
   if (config2.budget?.costUsd !== void 0 && config2.prices === void 0) {
-    throw new ModelConfigError("budget.costUsd needs prices: give prices.inputPerMTok and prices.outputPerMTok (--price-input, --price-output)");
+    throw new ModelConfigError("a dollar budget (--budget-usd) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
   }
   if (config2.offline && !config2.cacheDir) {
     throw new ModelConfigError("offline replay needs a cache directory: set cacheDir (--cache-dir) to the recorded run's cache");
@@ -88301,6 +88693,101 @@ function safeHost(url2) {
   }
 }
 
+// src/model/cassette.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile2, writeFile as writeFile3, appendFile as appendFile2, mkdir as mkdir3 } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+var CASSETTE_FORMAT = 1;
+function requestId(r) {
+  const canonical = JSON.stringify([
+    CASSETTE_FORMAT,
+    r.stage,
+    r.problemId,
+    r.key ?? null,
+    r.messages.map((m) => [m.role, m.content]),
+    r.temperature ?? null,
+    r.maxTokens ?? null
+  ]);
+  return createHash4("sha256").update(canonical).digest("hex");
+}
+function describeRequest(meta3) {
+  const sample = /^sample-(\d+)-round-(\d+)$/.exec(meta3.key ?? "");
+  const judge = /^judge-(\d+)$/.exec(meta3.key ?? "");
+  const separate = /^separate-(\d+)-(\d+)-(\d+)$/.exec(meta3.key ?? "");
+  const which2 = sample ? `sample ${sample[1]}, round ${sample[2]}` : judge ? `judge call ${judge[1]}` : separate ? `samples ${separate[1]} and ${separate[2]}, call ${separate[3]}` : meta3.key !== void 0 ? `key ${meta3.key}` : "no sample key";
+  return `${meta3.stage} call of problem ${meta3.problemId} (${which2})`;
+}
+var slotOf = (e) => JSON.stringify([e.stage, e.problemId, e.key ?? null]);
+function parseCassette(file2, text) {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const bad = (line, why) => new ModelConfigError(`${file2}:${line}: not a cassette (${why}); record one with --record ${file2}`);
+  if (lines.length === 0) throw bad(1, "the file is empty");
+  let header2;
+  try {
+    header2 = JSON.parse(lines[0]);
+  } catch {
+    throw bad(1, "the first line is not JSON");
+  }
+  if (header2.cassette !== CASSETTE_FORMAT) throw bad(1, `expected a header with "cassette": ${CASSETTE_FORMAT}`);
+  const byId = /* @__PURE__ */ new Map();
+  const bySlot = /* @__PURE__ */ new Map();
+  lines.slice(1).forEach((line, i2) => {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw bad(i2 + 2, "a line is not JSON");
+    }
+    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0) {
+      throw bad(i2 + 2, "an entry needs id, stage and a reply or an error");
+    }
+    byId.set(entry.id, entry);
+    bySlot.set(slotOf(entry), entry);
+  });
+  return { file: file2, header: header2, byId, bySlot };
+}
+async function loadCassette(file2) {
+  let text;
+  try {
+    text = await readFile2(file2, "utf8");
+  } catch (error63) {
+    throw new ModelConfigError(`--replay ${file2}: can't read the cassette (${error63.code ?? error63.message})`);
+  }
+  return parseCassette(file2, text);
+}
+function missMessage(cassette, meta3, id) {
+  const recorded2 = cassette.bySlot.get(slotOf({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null }));
+  const why = recorded2 !== void 0 && recorded2.id !== id ? "the recorded request differs (the prompt, the problem or a setting changed)" : "it was never recorded";
+  return `replay: ${cassette.file} holds no reply for the ${describeRequest(meta3)}: ${why}; record again with --record, or pass --replay-fallthrough to send misses to the endpoint`;
+}
+var CassetteRecorder = class {
+  constructor(file2, header2) {
+    this.file = file2;
+    const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header2, recordedAt: (/* @__PURE__ */ new Date()).toISOString() });
+    this.chain = mkdir3(dirname2(file2), { recursive: true }).then(() => writeFile3(file2, `${line}
+`)).catch((error63) => {
+      this.failed = error63;
+    });
+  }
+  file;
+  chain;
+  failed;
+  add(entry) {
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      await appendFile2(this.file, `${JSON.stringify(entry)}
+`).catch((error63) => {
+        this.failed = error63;
+      });
+    });
+  }
+  /** Waits for every line to be written; throws ModelConfigError when the file could not be. */
+  async flush() {
+    await this.chain;
+    if (this.failed) throw new ModelConfigError(`--record ${this.file}: can't write the cassette (${this.failed.code ?? this.failed.message})`);
+  }
+};
+
 // src/model/errors.ts
 var ModelCallError = class extends Error {
   constructor(message, status2, attempts) {
@@ -88326,6 +88813,20 @@ var ModelCallAborted = class extends Error {
   }
   attempts;
 };
+var ModelEndpointError = class extends ModelConfigError {
+  constructor(message, baseUrl2) {
+    super(message);
+    this.baseUrl = baseUrl2;
+    this.name = "ModelEndpointError";
+  }
+  baseUrl;
+};
+var ReplayMissError = class extends ModelConfigError {
+  constructor(message) {
+    super(message);
+    this.name = "ReplayMissError";
+  }
+};
 
 // src/model/client.ts
 var BadReply = class extends Error {
@@ -88334,6 +88835,8 @@ var BadReply = class extends Error {
     this.kind = kind;
   }
   kind;
+  /** The body was not JSON at all (a web page, a proxy's text). */
+  notJson = false;
 };
 var StreamIdle = class extends Error {
 };
@@ -88390,7 +88893,9 @@ async function completeOnce(openai, body, signal) {
     signal !== void 0 ? { signal } : void 0
   );
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+    const bad = new BadReply("malformed", typeof completion === "string" ? `reply is not JSON: ${oneLine(completion, 80)}` : "reply is not a chat completion (no choices array)");
+    if (typeof completion === "string") bad.notJson = true;
+    throw bad;
   }
   const choice = completion.choices[0];
   if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
@@ -88401,17 +88906,21 @@ async function completeOnce(openai, body, signal) {
     model: completion.model
   };
 }
+function withoutCached(reply) {
+  const { cached: _cached, ...rest } = reply;
+  return rest;
+}
 function oneLine(text, max = 300) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
 }
 function toFailure(error63, nowMs) {
-  if (error63 instanceof BadReply) return { kind: error63.kind, message: error63.message };
+  if (error63 instanceof BadReply) return { kind: error63.kind, message: error63.message, ...error63.notJson ? { notJson: true } : {} };
   if (error63 instanceof StreamIdle) return { kind: "timeout", message: error63.message };
   if (error63 instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error63 instanceof OpenAI.APIConnectionError) {
-    const cause = error63.cause;
-    return { kind: "connection", message: `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}` };
+    const code2 = connectionCode(error63);
+    return { kind: "connection", message: `connection failed${code2 !== void 0 ? ` (${code2})` : ""}`, ...code2 !== void 0 ? { code: code2 } : {} };
   }
   if (error63 instanceof OpenAI.APIError && typeof error63.status === "number") {
     const headers = error63.headers;
@@ -88422,6 +88931,17 @@ function toFailure(error63, nowMs) {
   }
   if (error63 instanceof SyntaxError) return { kind: "malformed", message: `reply is not valid JSON (${error63.message})` };
   return { kind: "other", message: error63 instanceof Error ? error63.message : String(error63) };
+}
+function connectionCode(error63) {
+  let found;
+  let e = error63.cause;
+  for (let depth = 0; depth < 5 && typeof e === "object" && e !== null; depth++) {
+    const { code: code2, message, cause } = e;
+    if (typeof code2 === "string" && code2 !== "") found = code2;
+    else if (found === void 0 && typeof message === "string" && message !== "" && message !== "fetch failed" && (cause === void 0 || cause === null)) found = message;
+    e = cause;
+  }
+  return found;
 }
 function createModelClient(config2) {
   validateModelConfig(config2);
@@ -88435,6 +88955,13 @@ function createModelClient(config2) {
   const pending = /* @__PURE__ */ new Map();
   const tokenParams = /* @__PURE__ */ new Map();
   const noStreamOptions = /* @__PURE__ */ new Set();
+  const answered = /* @__PURE__ */ new Set();
+  const dead = /* @__PURE__ */ new Map();
+  let fatal;
+  const cassette = config2.cassette?.replay !== void 0 ? loadCassette(config2.cassette.replay) : void 0;
+  cassette?.catch(() => void 0);
+  const recorder = config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }) : void 0;
+  const deadline = config2.signal;
   const settings = /* @__PURE__ */ new Map();
   function settingsFor(stage) {
     const endpoint2 = endpointFor(config2, stage);
@@ -88485,6 +89012,7 @@ function createModelClient(config2) {
       if (usageOption) body.stream_options = { include_usage: true };
       try {
         const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs, request2.signal) : await completeOnce(openai, body, request2.signal);
+        answered.add(endpoint2.baseUrl);
         const count2 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
           retries,
@@ -88512,9 +89040,13 @@ function createModelClient(config2) {
           continue;
         }
         const what = `${meta3.stage} call for problem ${meta3.problemId}`;
-        const action = classifyFailure(failure2);
+        const action = classifyFailure(failure2, answered.has(endpoint2.baseUrl));
         const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
-        if (action.action === "config") throw configError(endpoint2, failure2);
+        if (action.action === "config") throw markDead(endpoint2, configError(endpoint2, failure2));
+        if (action.action === "endpoint") {
+          const urlSetting = endpoint2.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
+          throw markDead(endpoint2, new ModelEndpointError(redact(`model endpoint ${endpoint2.baseUrl}: ${action.what}; check ${urlSetting}`, secrets), endpoint2.baseUrl));
+        }
         if (action.action === "fail") {
           throw new ModelCallError(redact(`${describe3(endpoint2)} refused a ${what} (${said})`, secrets), failure2.status, retries + 1);
         }
@@ -88536,10 +89068,75 @@ function createModelClient(config2) {
       }
     }
   }
-  async function chat(request2, meta3) {
+  function markDead(endpoint2, error63) {
+    if (!dead.has(endpoint2.baseUrl)) dead.set(endpoint2.baseUrl, error63);
+    fatal ??= error63;
+    return error63;
+  }
+  async function replayed(entry, request2, meta3, maxTokens) {
+    if (request2.signal?.aborted === true) throw aborted3(meta3, 0);
+    if (entry.cached === true && entry.reply !== void 0) {
+      ledger.cached(meta3.stage, meta3.problemId);
+      return { ...entry.reply, cached: true };
+    }
+    const reservation = ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request2.messages.map((m) => m.content).join("\n")), maxTokens);
+    if (entry.reply === void 0) {
+      const e = entry.error;
+      ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
+      throw new ModelCallError(e.message, e.status, e.attempts);
+    }
+    ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
+    return { ...entry.reply, cached: false };
+  }
+  async function chat(original, meta3) {
+    const signals2 = [original.signal, deadline].filter((x) => x !== void 0);
+    const request2 = signals2.length > 1 ? { ...original, signal: AbortSignal.any(signals2) } : { ...original, ...signals2[0] ? { signal: signals2[0] } : {} };
+    if (fatal instanceof ReplayMissError) throw fatal;
     const stage = settingsFor(meta3.stage);
     const temperature = request2.temperature ?? config2.temperature;
     const maxTokens = request2.maxTokens ?? config2.maxTokens;
+    const started = performance.now();
+    const id = cassette !== void 0 || recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request2.messages, temperature, maxTokens }) : "";
+    const entryOf = (fields) => ({
+      id,
+      stage: meta3.stage,
+      problemId: meta3.problemId,
+      key: meta3.key ?? null,
+      ...fields,
+      ms: Math.round(performance.now() - started)
+    });
+    if (cassette !== void 0) {
+      const recorded2 = await cassette;
+      const entry = recorded2.byId.get(id);
+      if (entry !== void 0) {
+        try {
+          const reply = await replayed(entry, request2, meta3, maxTokens);
+          recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
+          return reply;
+        } catch (error63) {
+          if (error63 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error63.message, ...error63.status !== void 0 ? { status: error63.status } : {}, attempts: error63.attempts } }));
+          throw error63;
+        }
+      }
+      if (config2.cassette?.fallthrough !== true) {
+        ledger.release(ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request2.messages.map((m) => m.content).join("\n")), maxTokens));
+        const miss = new ReplayMissError(missMessage(recorded2, meta3, id));
+        fatal ??= miss;
+        throw fatal;
+      }
+    }
+    const gone = dead.get(stage.endpoint.baseUrl);
+    if (gone !== void 0) throw gone;
+    try {
+      const reply = await live(request2, meta3, stage, temperature, maxTokens);
+      recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
+      return reply;
+    } catch (error63) {
+      if (error63 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error63.message, ...error63.status !== void 0 ? { status: error63.status } : {}, attempts: error63.attempts } }));
+      throw error63;
+    }
+  }
+  async function live(request2, meta3, stage, temperature, maxTokens) {
     const key = cache2 ? cacheKey({ baseUrl: stage.endpoint.baseUrl, model: stage.endpoint.model, messages: request2.messages, temperature, maxTokens, key: meta3.key }) : void 0;
     if (cache2 !== void 0 && key !== void 0) {
       let hit;
@@ -88589,9 +89186,17 @@ function createModelClient(config2) {
       if (pending.get(key) === stored) pending.delete(key);
     }
   }
-  return { chat, usage: () => ledger.snapshot() };
+  return {
+    chat,
+    usage: () => ledger.snapshot(),
+    fatal: () => fatal,
+    close: async () => {
+      await recorder?.flush();
+    }
+  };
   function aborted3(meta3, attempts) {
-    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled`, attempts);
+    const why = deadline?.aborted === true ? " (the run's deadline passed)" : "";
+    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled${why}`, attempts);
   }
 }
 
@@ -88607,8 +89212,8 @@ function stripThinking2(reply) {
   let lastClose = -1;
   for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
   if (lastClose >= 0) text = text.slice(lastClose);
-  const open3 = /<(think|thinking|reasoning)>/i.exec(text);
-  if (open3 !== null) text = text.slice(0, open3.index);
+  const open4 = /<(think|thinking|reasoning)>/i.exec(text);
+  if (open4 !== null) text = text.slice(0, open4.index);
   return text;
 }
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
@@ -88617,14 +89222,14 @@ function fencedBlocks(text) {
   const blocks = [];
   let i2 = 0;
   while (i2 < lines.length) {
-    const open3 = OPEN_FENCE.exec(lines[i2] ?? "");
-    if (open3 === null || open3[2]?.startsWith("`") && open3[3]?.includes("`")) {
+    const open4 = OPEN_FENCE.exec(lines[i2] ?? "");
+    if (open4 === null || open4[2]?.startsWith("`") && open4[3]?.includes("`")) {
       i2++;
       continue;
     }
-    const indent = open3[1]?.length ?? 0;
-    const fence2 = open3[2] ?? "```";
-    const tag = (open3[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
+    const indent = open4[1]?.length ?? 0;
+    const fence2 = open4[2] ?? "```";
+    const tag = (open4[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
     const body = [];
     let closed = false;
     i2++;
@@ -88855,6 +89460,13 @@ function sides(ab, ba) {
   const mapBA = ba.choice === "first" ? "b" : ba.choice === "second" ? "a" : ba.choice;
   return { ab: mapAB, ba: mapBA, votes: [voteTrace("ab", mapAB, ab.reasoning), voteTrace("ba", mapBA, ba.reasoning)] };
 }
+function verdictVotes(ab, ba) {
+  const a2 = [ab, ba].filter((m) => m === "a").length;
+  const b = [ab, ba].filter((m) => m === "b").length;
+  if (a2 > 0 && b === 0) return { winner: "a", votes: a2 };
+  if (b > 0 && a2 === 0) return { winner: "b", votes: b };
+  return { winner: "tie", votes: 0 };
+}
 function voteTrace(order, choice, reasoning) {
   return reasoning === void 0 ? { order, choice } : { order, choice, reasoning };
 }
@@ -89058,8 +89670,8 @@ function posterior(prior, votes, grid = JUDGE_ACCURACY_GRID) {
   const total = joint.reduce((s, v) => s + v, 0);
   return total > 0 ? joint.map((v) => v / total) : prior.map(() => 1 / Math.max(1, k));
 }
-function sizePrior(sizes, exponent) {
-  const w = sizes.map((s) => Math.pow(s, exponent));
+function sizePrior(sizes, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
+  const w = sizes.map((s, g) => Math.pow(s, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0)));
   const total = w.reduce((s, v) => s + v, 0);
   return w.map((v) => v / total);
 }
@@ -89122,14 +89734,28 @@ function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID)
 
 // src/engine/select/review.ts
 var REVIEW_TIES_TO_STOP = 2;
-async function reviewCluster(clusterId, members2, env2, allowance, opts) {
+function programsOf(members2) {
   const byCode = /* @__PURE__ */ new Map();
-  for (const c3 of members2) {
+  for (const c3 of [...members2].sort((x, y) => x.index - y.index)) {
     const same = byCode.get(c3.code);
     if (same) same.push(c3);
     else byCode.set(c3.code, [c3]);
   }
-  const progs = [...byCode.values()];
+  return [...byCode.values()].sort((x, y) => y.length - x.length || x[0].index - y[0].index);
+}
+function chooseProgram(programs, votes = []) {
+  return argmax(posterior(sizePrior(programs.map((copies) => copies.length), 1), votes));
+}
+function copiesNote(programs, chosen) {
+  const copies = programs[chosen].length;
+  const pick2 = programs[chosen][0].index;
+  if (programs.length === 1) return `one program (${copies} ${copies === 1 ? "copy" : "copies"}): sample ${pick2}`;
+  const top = programs.filter((p) => p.length === copies).length;
+  if (top === 1) return `the program with the most copies (${copies} copies): sample ${pick2}`;
+  return copies === 1 ? `each program once, so the lowest-index one: sample ${pick2}` : `the lowest-index of the ${top} programs with the most copies (${copies} copies each): sample ${pick2}`;
+}
+async function reviewCluster(clusterId, members2, env2, allowance, opts) {
+  const progs = programsOf(members2);
   if (progs.length < 2 || allowance < 2) return null;
   const prior = sizePrior(progs.map((copies) => copies.length), 1);
   const votes = [];
@@ -89172,13 +89798,9 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
     round++;
     for (const { pa, pb, ca, cb, verdict } of await Promise.all(chosen.map(([a2, b]) => playPair(a2, b)))) {
       judgeCalls += 2;
-      const aWins = [verdict.ab, verdict.ba].filter((m) => m === "a").length;
-      const bWins = [verdict.ab, verdict.ba].filter((m) => m === "b").length;
-      const winner = aWins > 0 && bWins === 0 ? "a" : bWins > 0 && aWins === 0 ? "b" : "tie";
-      if (winner !== "tie") {
-        const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
-        for (let v = 0; v < aWins + bWins; v++) votes.push({ winner: wi, loser: lo });
-      }
+      const { winner, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
+      const [wi, lo] = winner === "a" ? [pa, pb] : [pb, pa];
+      for (let v = 0; v < n2; v++) votes.push({ winner: wi, loser: lo });
       if (verdict.ab === "tie" && verdict.ba === "tie") ties++;
       const [sa, sb] = [`s${ca.index}`, `s${cb.index}`];
       matches.push({
@@ -89193,7 +89815,7 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
     }
   }
   if (matches.length === 0) return null;
-  return { pick: progs[argmax(posterior(prior, votes))][0], programs: progs.length, votes: votes.length, matches, judgeCalls };
+  return { chosen: chooseProgram(progs, votes), programs: progs, votes: votes.length, matches, judgeCalls };
 }
 
 // src/engine/select/sstar.ts
@@ -89289,18 +89911,31 @@ async function runSstar(ctx, env2, options = {}) {
   env2.onEvent?.({ type: "inputs", kept: cls.trusted.length, dropped: suspectReason.size });
   const groups = clusterRows(work.cells, cls.trusted, equivalent);
   env2.onEvent?.({ type: "clustered", clusters: groups.length });
-  const id = (g) => `c${g + 1}`;
   const rep = (g) => groups[g][0];
+  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
+  const rank = () => groups.map((_, g) => g).sort((x, y) => groups[y].length - groups[x].length || kept[lowest(x)].index - kept[lowest(y)].index);
+  const idNow = (g) => `c${rank().indexOf(g) + 1}`;
+  const mostProbable = (post2) => {
+    const r = rank();
+    return r[argmax(r.map((g) => post2[g]))];
+  };
+  const rankedPairs = () => {
+    const r = rank();
+    const pairs = [];
+    for (let i2 = 0; i2 < r.length; i2++) for (let j = i2 + 1; j < r.length; j++) pairs.push([r[i2], r[j]]);
+    return pairs;
+  };
   const prior = () => {
-    if (!Number.isFinite(sharpness) && errorPenalty === 0) return sizePrior(groups.map((g) => g.length), exponent);
     const t = cls.trusted;
     const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
-    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
     const errs = groups.map((g) => t.filter((i2, k2) => work.cells[g[0]][i2]?.ok !== true && ran[k2] > 0.5).length);
+    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent, errs, errorPenalty);
+    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
     return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
   };
   const votes = [];
   const matches = [];
+  const matchPositions = /* @__PURE__ */ new Map();
   const fullBudget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
   let pendingLate = options.late !== void 0 ? Math.max(1, options.latePending ?? 1) : 0;
   const budget = () => {
@@ -89308,58 +89943,83 @@ async function runSstar(ctx, env2, options = {}) {
     return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
   };
   const used = () => calls.separate + calls.judge;
+  const left = () => budget() - used();
   const shownFor = /* @__PURE__ */ new Map();
+  const exhausted = /* @__PURE__ */ new Set();
   const inputText = () => work.inputs.map((i2) => i2.input);
   const pairKey = (a2, b) => a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
-  const hasFreshInput = (a2, b) => {
+  const unseenInputs = (a2, b) => {
     const seen = shownFor.get(pairKey(a2, b));
-    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).some((i2) => !seen?.has(i2));
+    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).filter((i2) => !seen?.has(i2));
+  };
+  const hasFreshInput = (a2, b) => unseenInputs(a2, b).length > 0;
+  const madeBySplits = [];
+  const splitOn = (fresh) => {
+    if (fresh.length === 0) return;
+    const before = groups.length;
+    for (let g = 0; g < before; g++) {
+      const members2 = groups[g];
+      const sub = clusterRows(
+        members2.map((p) => work.cells[p]),
+        fresh,
+        equivalent
+      ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
+      if (sub.length < 2) continue;
+      const home = sub.findIndex((c3) => c3.includes(members2[0]));
+      groups[g] = sub[home];
+      sub.forEach((c3, i2) => {
+        if (i2 === home) return;
+        groups.push(c3);
+        madeBySplits.push(groups.length - 1);
+      });
+    }
+    if (groups.length > before) env2.onEvent?.({ type: "clustered", clusters: groups.length });
   };
   const play = async (a2, b, allowance, note) => {
     const ra = rep(a2);
     const rb = rep(b);
-    let diff = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent);
+    const key = pairKey(a2, b);
+    let pool = unseenInputs(a2, b);
     let matchNote = note;
-    const shownBefore = shownFor.get(pairKey(a2, b));
-    const unseen = diff.filter((i2) => !shownBefore?.has(i2)).length;
-    if (unseen === 0 && allowance >= 3 && calls.separate < maxSeparate) {
+    let asked = false;
+    if (pool.length === 0 && allowance >= 3 && calls.separate < maxSeparate && !exhausted.has(key)) {
       allowance--;
-      const fresh = await separateAndRun(ra, rb);
-      diff = distinguishingInputs(work.cells[ra], work.cells[rb], fresh, inputText(), equivalent);
-      const why = diff.length === 0 ? "no synthesized input separated them" : "every input separating them was already shown";
+      asked = true;
+      const separatedBefore = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
+      splitOn(await separateAndRun(ra, rb));
+      pool = unseenInputs(a2, b);
+      if (pool.length === 0) exhausted.add(key);
+      const why = separatedBefore ? "every input separating them was already shown" : "no synthesized input separated them";
       matchNote = [matchNote, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ");
     }
-    const trace = { a: id(a2), b: id(b), inputs: [], votes: [], winner: "tie" };
+    const trace = { a: idNow(a2), b: idNow(b), inputs: [], votes: [], winner: "tie" };
+    matchPositions.set(trace, [a2, b]);
     if (matchNote) trace.note = matchNote;
     env2.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
-    if (diff.length === 0 || allowance < 2) {
-      trace.note = [trace.note, diff.length === 0 ? "no input separates them" : "call budget exhausted"].filter(Boolean).join("; ");
+    if (pool.length === 0 || allowance < 2) {
+      const separating = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
+      const why = pool.length > 0 ? "call budget exhausted" : asked ? "it proposed none the judge had not seen" : separating ? "every input separating them was already shown" : "no input separates them";
+      trace.note = [trace.note, why].filter(Boolean).join("; ");
       matches.push(trace);
       env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
       return;
     }
-    const key = pairKey(a2, b);
     const seen = shownFor.get(key) ?? /* @__PURE__ */ new Set();
     shownFor.set(key, seen);
-    let pool = diff.filter((i2) => !seen.has(i2));
-    if (pool.length === 0) {
-      seen.clear();
-      pool = diff;
-    }
     const perCall = mode === "together" ? Math.min(maxInputs, pool.length) : 1;
     const callsWanted = mode === "together" ? 2 : 2 * Math.min(maxInputs, pool.length);
     const pairs = Math.max(1, Math.floor(Math.min(callsWanted, allowance) / 2));
-    const chosen = pool.slice(0, mode === "together" ? perCall : pairs);
-    chosen.forEach((i2) => seen.add(i2));
-    trace.inputs = chosen.map((i2) => ({
+    const chosen2 = pool.slice(0, mode === "together" ? perCall : pairs);
+    chosen2.forEach((i2) => seen.add(i2));
+    trace.inputs = chosen2.map((i2) => ({
       inputId: work.inputs[i2].id,
       input: work.inputs[i2].input,
       outputA: shown(work.cells[ra][i2]),
       outputB: shown(work.cells[rb][i2])
     }));
-    const batches = mode === "together" ? [chosen] : chosen.map((i2) => [i2]);
-    let aWins = 0;
-    let bWins = 0;
+    const batches = mode === "together" ? [chosen2] : chosen2.map((i2) => [i2]);
+    let aVotes = 0;
+    let bVotes = 0;
     const forOrder = (batch, first, second) => ({
       inputs: batch.map((i2) => ({
         input: work.inputs[i2].input,
@@ -89376,47 +90036,35 @@ async function runSstar(ctx, env2, options = {}) {
       calls.judge += 2;
       const verdict = sides(ab, ba);
       trace.votes.push(...verdict.votes);
-      for (const m of [verdict.ab, verdict.ba]) {
-        if (m === "a") {
-          aWins++;
-          votes.push({ winner: a2, loser: b });
-        } else if (m === "b") {
-          bWins++;
-          votes.push({ winner: b, loser: a2 });
-        }
-      }
+      const { winner: winner2, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
+      for (let v = 0; v < n2; v++) votes.push(winner2 === "a" ? { winner: a2, loser: b } : { winner: b, loser: a2 });
+      if (winner2 === "a") aVotes += n2;
+      else if (winner2 === "b") bVotes += n2;
     }
-    trace.winner = aWins > bWins ? "a" : bWins > aWins ? "b" : "tie";
+    trace.winner = aVotes > bVotes ? "a" : bVotes > aVotes ? "b" : "tie";
     matches.push(trace);
     env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
   };
   const probed = /* @__PURE__ */ new Set();
+  const probeKey = (r, p) => `${kept[r].code}\0${kept[p].code}`;
+  const probeable = (g) => groups[g].filter((p) => kept[p].code !== kept[rep(g)].code && !probed.has(probeKey(rep(g), p)));
+  const canProbe = (g) => probeable(g).length > 0;
   const refine2 = async (g) => {
     const r = rep(g);
     const suspectIdx = [...suspectReason.keys()];
     const disagreements = (p) => suspectIdx.filter((i2) => !cellsAgree(work.cells[r][i2], work.cells[p][i2], equivalent)).length;
-    const partner = groups[g].filter((p) => !probed.has(p) && kept[p].code !== kept[r].code).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || x.p - y.p)[0]?.p;
-    if (partner === void 0) return [];
-    probed.add(partner);
-    const fresh = await separateAndRun(r, partner);
-    if (fresh.length === 0) return [];
-    const members2 = groups[g];
-    const sub = clusterRows(
-      members2.map((p) => work.cells[p]),
-      fresh,
-      equivalent
-    ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
-    if (sub.length < 2) return [];
-    const home = sub.findIndex((c3) => c3.includes(r));
-    groups[g] = sub[home];
-    const added = [];
-    sub.forEach((c3, i2) => {
-      if (i2 === home) return;
-      groups.push(c3);
-      added.push(groups.length - 1);
-    });
-    env2.onEvent?.({ type: "clustered", clusters: groups.length });
-    return added;
+    const partner = probeable(g).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || kept[x.p].index - kept[y.p].index)[0]?.p;
+    if (partner === void 0) return;
+    probed.add(probeKey(r, partner));
+    splitOn(await separateAndRun(r, partner));
+  };
+  const mayProbe = (g) => probeAgreeing && calls.separate < maxSeparate && (groups.length > 1 || calls.separate === 0) && canProbe(g);
+  const probeRunnerUp = async (post2, leader) => {
+    if (groups.length < 2 || post2[leader] >= confidence || left() < 1) return false;
+    const next = rank().filter((g) => g !== leader && mayProbe(g)).sort((x, y) => post2[y] - post2[x])[0];
+    if (next === void 0) return false;
+    await refine2(next);
+    return true;
   };
   const join12 = async (arrivals) => {
     const known = new Set(ctx.all.map((c3) => c3.index));
@@ -89443,112 +90091,113 @@ async function runSstar(ctx, env2, options = {}) {
   };
   const runValue = async () => {
     let guard = 0;
-    while (guard++ < 500) {
-      const canProbe = (g) => groups[g].some((p) => !probed.has(p) && kept[p].code !== kept[rep(g)].code);
-      const leader = argmax(posterior(prior(), votes));
-      const reserve = probeAgreeing && calls.separate < maxSeparate && canProbe(leader) ? 1 : 0;
-      if (groups.length > 1 && budget() - used() >= 2 + reserve) {
-        const w = jointWeights(prior(), votes);
-        const pairs = [];
-        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) if (hasFreshInput(a2, b)) pairs.push([a2, b]);
-        const roundsLeft = Math.floor((budget() - used() - reserve) / 2);
-        const best = bestMatch(w, pairs, minGain, Math.min(lookahead, roundsLeft));
+    while (guard++ < 500 && env2.stopped?.() !== true) {
+      const post2 = posterior(prior(), votes);
+      const leader = mostProbable(post2);
+      const reserve = mayProbe(leader) ? 1 : 0;
+      if (groups.length > 1 && left() >= 2 + reserve) {
+        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - reserve) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 2);
           if (used() !== before) continue;
         }
       }
-      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate && canProbe(leader)) {
-        const added = await refine2(leader);
-        if (added.length === 0 && !canProbe(leader)) break;
+      if (mayProbe(leader) && left() >= 1) {
+        await refine2(leader);
         continue;
       }
-      const post2 = posterior(prior(), votes);
-      if (groups.length > 1 && post2[leader] < confidence && budget() - used() >= 3 && calls.separate < maxSeparate) {
-        const all = [];
-        for (let a2 = 0; a2 < groups.length; a2++) for (let b = a2 + 1; b < groups.length; b++) all.push([a2, b]);
-        const roundsLeft = Math.floor((budget() - used() - 1) / 2);
-        const best = bestMatch(jointWeights(prior(), votes), all, minGain, Math.min(lookahead, roundsLeft));
+      if (groups.length > 1 && post2[leader] < confidence && left() >= 3 && calls.separate < maxSeparate) {
+        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b) || !exhausted.has(pairKey(a2, b)));
+        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - 1) / 2)));
         if (best !== null) {
           const before = used();
           await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
           if (used() !== before) continue;
         }
       }
+      if (await probeRunnerUp(post2, leader)) continue;
       break;
     }
   };
   if (schedule === "value") {
     await runValue();
-    if (options.late !== void 0) {
+    if (options.late !== void 0 && env2.stopped?.() !== true) {
       await join12(await options.late);
       pendingLate = 0;
       await runValue();
     }
   } else {
-    const played = /* @__PURE__ */ new Set([0]);
-    const queue = groups.map((_, g) => g).slice(1);
+    const played = /* @__PURE__ */ new Set([rank()[0]]);
+    const queue = rank().slice(1);
     const leaderOf = () => {
       const post2 = posterior(prior(), votes);
-      return [...played].reduce((best, g) => post2[g] > post2[best] + 1e-12 ? g : best, [...played][0]);
+      const r = rank().filter((g) => played.has(g));
+      return r[argmax(r.map((g) => post2[g]))];
     };
     let guard = 0;
-    while (guard++ < 200) {
+    while (guard++ < 200 && env2.stopped?.() !== true) {
+      queue.push(...madeBySplits.splice(0));
       const c3 = queue.shift();
       if (c3 !== void 0) {
-        await play(leaderOf(), c3, budget() - used() - 2 * queue.length);
+        await play(leaderOf(), c3, left() - 2 * queue.length);
         played.add(c3);
         continue;
       }
       const post2 = posterior(prior(), votes);
-      const leader = argmax(post2);
-      const mayProbe = groups.length > 1 || probeAgreeing && calls.separate === 0;
-      if (mayProbe && budget() - used() >= 1 && calls.separate < maxSeparate) {
-        const added = await refine2(leader);
-        if (added.length > 0) {
-          queue.push(...added);
-          continue;
-        }
-        if (groups[leader].some((p) => !probed.has(p) && kept[p].code !== kept[rep(leader)].code)) continue;
+      const leader = mostProbable(post2);
+      if (mayProbe(leader) && left() >= 1) {
+        await refine2(leader);
+        continue;
       }
-      if (groups.length > 1 && budget() - used() >= 2 && post2[leader] < confidence) {
-        const runnerUp = argmax(post2.map((p, g) => g === leader ? -1 : p));
+      if (groups.length > 1 && left() >= 2 && post2[leader] < confidence) {
+        const r = rank().filter((g) => g !== leader);
+        const runnerUp = r[argmax(r.map((g) => post2[g]))];
         const before = used();
-        await play(leader, runnerUp, budget() - used(), "rematch: the leader was not yet confident");
+        await play(leader, runnerUp, left(), "rematch: the leader was not yet confident");
         if (used() !== before) continue;
       }
+      if (await probeRunnerUp(post2, leader)) continue;
       break;
     }
   }
   const k = groups.length;
   const post = posterior(prior(), votes);
-  const win = argmax(post);
+  const win = mostProbable(post);
+  const order = rank();
+  const id = (g) => `c${order.indexOf(g) + 1}`;
+  for (const [m, [a2, b]] of matchPositions) {
+    m.a = id(a2);
+    m.b = id(b);
+  }
   const clusterMatches = matches.length;
-  const winMembers = [...groups[win]].sort((x, y) => kept[x].index - kept[y].index).map((p) => kept[p]);
-  const reviewed = codeReview ? await reviewCluster(id(win), winMembers, env2, Math.max(0, budget() - used()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
+  const winMembers = groups[win].map((p) => kept[p]);
+  const reviewed = codeReview && env2.stopped?.() !== true ? await reviewCluster(id(win), winMembers, env2, Math.max(0, left()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
   if (reviewed) {
     calls.judge += reviewed.judgeCalls;
     matches.push(...reviewed.matches);
   }
-  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
-  const winner = reviewed?.pick ?? kept[lowest(win)];
+  const programs = reviewed?.programs ?? programsOf(winMembers);
+  const chosen = reviewed?.chosen ?? chooseProgram(programs);
+  const winner = programs[chosen][0];
   const judged = votes.length;
-  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) is most probably right: posterior ${post[win].toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+  const tied = matches.filter((m) => m.winner === "tie").length;
+  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) has the highest posterior, ${post[win].toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
   let reason = found;
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
-    reason += `; a code review of its ${reviewed.programs} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
+    reason += `; a code review of its ${programs.length} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
   } else if (reviewed) {
     const m = reviewed.matches.length;
-    reason += `; a code review of its ${reviewed.programs} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so the lowest-index one`;
-  } else if (k === 1) reason += "; selected the lowest-index one";
-  const clusters = groups.map(
-    (g, gi) => clusterTrace(
-      id(gi),
-      g.map((p) => kept[p].index).sort((x, y) => x - y),
-      work.cells[lowest(gi)],
+    reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
+  } else if (k === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
+  if (env2.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
+  const clusters = order.map(
+    (g) => clusterTrace(
+      id(g),
+      groups[g].map((p) => kept[p].index).sort((x, y) => x - y),
+      work.cells[lowest(g)],
       work.inputs
     )
   );
@@ -89732,7 +90381,7 @@ async function solve(spec, deps, options) {
   const samplesPromise = Promise.all(
     Array.from({ length: options.samples }, async (_, index) => {
       let markEarly = () => void 0;
-      early.push(new Promise((resolve3) => markEarly = resolve3));
+      early.push(new Promise((resolve4) => markEarly = resolve4));
       const trace2 = await runSample(ctx, index, {
         rounds: options.rounds,
         temperature: options.temperature,
@@ -89746,6 +90395,7 @@ async function solve(spec, deps, options) {
         throw error63;
       });
       markEarly(trace2);
+      ctx.samplesDone = done + 1;
       ctx.emit({ type: "sample-done", sample: index, passed: trace2.publicPassed, total: trace2.publicTotal, done: ++done, of: options.samples });
       if (trace2.finalCode !== "" && trace2.publicPassed === trace2.publicTotal) {
         void synthesisPromise.then((s) => prefetchCells(ctx, trace2.finalCode, s.inputs));
@@ -89754,6 +90404,7 @@ async function solve(spec, deps, options) {
     })
   );
   const runSelect = async (from, synthesized, late) => {
+    ctx.phase = "selection";
     try {
       const trace2 = await ctx.clock.time(
         "select",
@@ -89764,6 +90415,7 @@ async function solve(spec, deps, options) {
       );
       return { trace: trace2 };
     } catch (error63) {
+      if (ctx.stopped === "aborted") return { trace: null };
       return { trace: null, error: `selection failed: ${error63.message}` };
     }
   };
@@ -89788,13 +90440,33 @@ async function solve(spec, deps, options) {
     candidates = toCandidates(samples);
     if (ctx.stopped !== "aborted" && candidates.length > 0) outcome = await runSelect(candidates, synthesis);
   }
+  let pickedBy = null;
+  if (ctx.stopped === "aborted") {
+    if (outcome.trace !== null) pickedBy = options.selection === "sstar" ? "posterior" : options.selection === "sstar-reference" ? "majority" : options.selection;
+    else if (candidates.length > 0) {
+      const fallback = await pickFromEvidence(ctx, candidates, synthesis, envSettings);
+      outcome = { trace: fallback.trace };
+      pickedBy = fallback.by;
+    }
+  }
+  ctx.finish();
   endTotal();
   const { trace } = outcome;
   const selectError = outcome.error;
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+async function pickFromEvidence(ctx, candidates, synthesis, envSettings) {
+  const { kept } = publicFilter(candidates);
+  const ran = synthesis.inputs.filter((inp) => kept.every((c3) => ctx.settledCells.has(`${c3.code}\0${inp.input}`)));
+  const by = kept.length >= 2 && ran.length > 0 ? "majority" : "first";
+  try {
+    return { trace: await select(by, candidates, by === "majority" ? ran : [], createSelectionEnv(ctx, envSettings)), by };
+  } catch {
+    return { trace: null, by };
+  }
 }
 var EARLY_ROUND = 1;
 function toCandidates(samples) {
@@ -89815,7 +90487,8 @@ function assembleReport(a2) {
   const stopped = ctx.stopped;
   let error63 = a2.selectError;
   if (a2.candidates.length === 0) error63 ??= ctx.firstError ?? stopped ?? "no sample produced a program";
-  const status2 = selected === null ? error63 !== void 0 && stopped === void 0 && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
+  const status2 = selected === null ? error63 !== void 0 && (stopped === void 0 || fatal) && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
   const selection = trace?.selection ?? {
     strategy: options.selection,
     selectedSample: null,
@@ -89835,11 +90508,22 @@ function assembleReport(a2) {
       selection: options.selection,
       temperature: options.temperature,
       sandbox: options.sandboxName,
-      replay: options.replay ?? false
+      replay: options.replay ?? false,
+      ...options.cassette !== void 0 ? { cassette: options.cassette } : {}
     },
     status: status2,
     ...error63 !== void 0 ? { error: error63 } : {},
     ...stopped !== void 0 ? { stopped } : {},
+    ...stopped === "aborted" && ctx.stoppedAt !== void 0 ? {
+      interrupted: {
+        by: ctx.interruptedBy(),
+        during: ctx.stoppedAt.phase,
+        samplesDone: ctx.stoppedAt.samplesDone,
+        samples: options.samples,
+        judgeCalls: ctx.stoppedAt.judgeCalls,
+        pickedBy: selected === null ? null : a2.pickedBy
+      }
+    } : {},
     ...synthesis.note !== void 0 ? { synthesisNote: synthesis.note } : {},
     samples,
     inputs: [...trace?.inputs ?? synthesis.inputs.map((i2) => ({ ...i2 })), ...rejectedInputs],
@@ -89854,964 +90538,10 @@ function assembleReport(a2) {
   };
 }
 
-// src/eval/hash.ts
-import { createHash as createHash4 } from "node:crypto";
-function canonicalJson(value) {
-  return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = value[key];
-      if (v !== void 0) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-function sha256(text) {
-  return createHash4("sha256").update(text).digest("hex");
-}
-function specHash(spec) {
-  const { path: _path, ...content } = spec;
-  return `sha256:${sha256(canonicalJson(content)).slice(0, 16)}`;
-}
-function specSetHash(hashes) {
-  const lines = Object.keys(hashes).sort().map((id) => `${id} ${hashes[id]}`);
-  return `sha256:${sha256(lines.join("\n")).slice(0, 16)}`;
-}
-
-// src/eval/results.ts
-var EVAL_RESULTS_KIND = "sstar-eval-results";
-var EVAL_RESULTS_VERSION = 1;
-var settingValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var shardInfoSchema = external_exports.object({
-  index: external_exports.number().int().positive().describe("1-based shard number"),
-  count: external_exports.number().int().positive(),
-  problems: external_exports.array(external_exports.string()).describe("ids of the problems assigned to this shard, sorted")
-});
-var evalConfigSchema = external_exports.object({
-  model: external_exports.string(),
-  judgeModel: external_exports.string(),
-  sandbox: external_exports.string(),
-  settings: external_exports.record(external_exports.string(), settingValueSchema).describe("solve settings that can change results (samples, rounds, selection, temperature, ...)"),
-  tool: external_exports.object({ name: external_exports.string(), version: external_exports.string() }),
-  specSetHash: external_exports.string().describe("hash over every evaluated spec's hash: the same problem set, in the same versions"),
-  specHashes: external_exports.record(external_exports.string(), external_exports.string()).describe("problem id -> spec hash, for the whole set (every shard)"),
-  shard: shardInfoSchema.nullable().describe("null: the whole set (an unsharded run, or merged shards)")
-});
-var gradeSchema = external_exports.object({
-  passed: external_exports.boolean().describe("every hidden test passed"),
-  hiddenPassed: external_exports.number().int(),
-  hiddenTotal: external_exports.number().int(),
-  /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
-  firstFailure: external_exports.string().optional()
-});
-var pickSchema = gradeSchema.extend({
-  strategy: external_exports.string(),
-  sample: external_exports.number().int().nullable().describe("the sample the strategy picked; null: it picked none")
-});
-var evalUsageSchema = external_exports.object({
-  calls: external_exports.number().int(),
-  cachedCalls: external_exports.number().int(),
-  promptTokens: external_exports.number().int(),
-  completionTokens: external_exports.number().int(),
-  costUsd: external_exports.number()
-});
-var problemResultSchema = external_exports.object({
-  id: external_exports.string(),
-  title: external_exports.string(),
-  specHash: external_exports.string(),
-  status: external_exports.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
-  error: external_exports.string().optional(),
-  selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
-  baselines: external_exports.array(pickSchema).describe("first, majority: picks from the same samples, graded too"),
-  oracle: external_exports.object({
-    passed: external_exports.boolean().describe("some candidate passes every hidden test"),
-    candidates: external_exports.number().int().describe("distinct final programs graded"),
-    passing: external_exports.number().int()
-  }),
-  usage: evalUsageSchema,
-  wallMs: external_exports.number().describe("solve wall time"),
-  gradeMs: external_exports.number().describe("hidden-test grading wall time"),
-  finishedAt: external_exports.string()
-});
-var evalSummarySchema = external_exports.object({
-  problems: external_exports.number().int(),
-  solved: external_exports.number().int().describe("selected program passes every hidden test"),
-  solveRate: external_exports.number(),
-  oracle: external_exports.number().int(),
-  baselines: external_exports.record(external_exports.string(), external_exports.number().int()).describe("strategy -> problems its pick solved"),
-  errors: external_exports.number().int(),
-  usage: evalUsageSchema,
-  wallMs: external_exports.number()
-});
-var evalResultsSchema = external_exports.object({
-  kind: external_exports.literal(EVAL_RESULTS_KIND),
-  version: external_exports.literal(EVAL_RESULTS_VERSION),
-  config: evalConfigSchema,
-  skipped: external_exports.array(external_exports.object({ id: external_exports.string(), reason: external_exports.string() })).describe("specs of the set that cannot be graded (no hidden tests)"),
-  problems: external_exports.array(problemResultSchema).describe("sorted by id"),
-  summary: evalSummarySchema,
-  meta: external_exports.object({
-    startedAt: external_exports.string(),
-    updatedAt: external_exports.string(),
-    /** Files merged into this one. */
-    mergedFrom: external_exports.array(external_exports.string()).optional()
-  })
-});
-var zeroUsage = () => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
-function summarize(problems) {
-  const usage = zeroUsage();
-  const baselines2 = {};
-  let solved = 0;
-  let oracle = 0;
-  let errors = 0;
-  let wallMs = 0;
-  for (const p of problems) {
-    if (p.selected.passed) solved++;
-    if (p.oracle.passed) oracle++;
-    if (p.status === "error") errors++;
-    for (const b of p.baselines) baselines2[b.strategy] = (baselines2[b.strategy] ?? 0) + (b.passed ? 1 : 0);
-    usage.calls += p.usage.calls;
-    usage.cachedCalls += p.usage.cachedCalls;
-    usage.promptTokens += p.usage.promptTokens;
-    usage.completionTokens += p.usage.completionTokens;
-    usage.costUsd += p.usage.costUsd;
-    wallMs += p.wallMs + p.gradeMs;
-  }
-  usage.costUsd = roundUsd(usage.costUsd);
-  return {
-    problems: problems.length,
-    solved,
-    solveRate: problems.length === 0 ? 0 : solved / problems.length,
-    oracle,
-    baselines: baselines2,
-    errors,
-    usage,
-    wallMs: Math.round(wallMs)
-  };
-}
-function roundUsd(usd2) {
-  return Math.round(usd2 * 1e6) / 1e6;
-}
-function sortById(items) {
-  return [...items].sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
-}
-function parseEvalResults(json2, file2) {
-  if (json2 === null || typeof json2 !== "object" || json2.kind !== EVAL_RESULTS_KIND) {
-    throw new Error(`${file2}: not an sstar evaluation results file (expected "kind": "${EVAL_RESULTS_KIND}")`);
-  }
-  const version2 = json2.version;
-  if (version2 !== EVAL_RESULTS_VERSION) {
-    throw new Error(`${file2}: results version ${JSON.stringify(version2)} is not supported (this sstar reads version ${EVAL_RESULTS_VERSION}); rerun the evaluation`);
-  }
-  const parsed = evalResultsSchema.safeParse(json2);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new Error(`${file2}: invalid results at ${issue3.path.join(".") || "(top)"}: ${issue3.message}`);
-  }
-  return parsed.data;
-}
-
-// src/eval/shard.ts
-function parseShard(text, setting = "--shard") {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
-  const index = Number(m[1]);
-  const count2 = Number(m[2]);
-  if (count2 < 1 || index < 1 || index > count2) {
-    throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
-  }
-  return { index, count: count2 };
-}
-var COST_MODEL = {
-  /** Seconds of model calls per problem regardless of size. */
-  baseSeconds: 20,
-  /** Seconds per 1000 characters of statement (prompt tokens in every call). */
-  secondsPer1000Chars: 2,
-  /** Public test runs per public test: samples x rounds on average (8 samples, ~1.5 rounds). */
-  publicRunsPerTest: 12,
-  /** Hidden test runs per hidden test: distinct candidates graded. */
-  hiddenRunsPerTest: 4,
-  /** Seconds per test run: process start plus this share of the time limit. */
-  runStartSeconds: 0.05,
-  timeLimitShare: 0.1
-};
-function estimateSpecCost(spec) {
-  const m = COST_MODEL;
-  const perRun = m.runStartSeconds + m.timeLimitShare * (spec.limits.timeMs / 1e3);
-  const runs = spec.tests.public.length * m.publicRunsPerTest + spec.tests.hidden.length * m.hiddenRunsPerTest;
-  return m.baseSeconds + spec.statement.length / 1e3 * m.secondsPer1000Chars + runs * perRun;
-}
-function measuredCosts(previous) {
-  return new Map(previous.problems.map((p) => [p.id, (p.wallMs + p.gradeMs) / 1e3]));
-}
-function specCosts(specs, measured) {
-  const estimates = specs.map((s) => ({ id: s.id, cost: estimateSpecCost(s) }));
-  if (!measured || measured.size === 0) return estimates;
-  const ratios = estimates.filter((e) => measured.has(e.id) && e.cost > 0).map((e) => measured.get(e.id) / e.cost).sort((a2, b) => a2 - b);
-  const scale = ratios.length === 0 ? 1 : median(ratios);
-  return estimates.map((e) => ({ id: e.id, cost: measured.has(e.id) ? measured.get(e.id) : e.cost * scale }));
-}
-function median(sorted) {
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-function partition2(items, count2) {
-  if (!Number.isInteger(count2) || count2 < 1) throw new Error(`shard count must be a positive integer, got ${count2}`);
-  const seen = /* @__PURE__ */ new Set();
-  for (const item of items) {
-    if (seen.has(item.id)) throw new Error(`problem id ${JSON.stringify(item.id)} appears twice in the spec set: ids must be unique`);
-    seen.add(item.id);
-  }
-  const order = [...items].sort((a2, b) => b.cost - a2.cost || (a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0));
-  const loads = Array.from({ length: count2 }, () => 0);
-  const shards = Array.from({ length: count2 }, () => []);
-  for (const item of order) {
-    let best = 0;
-    for (let i2 = 1; i2 < count2; i2++) if (loads[i2] < loads[best]) best = i2;
-    loads[best] += Math.max(0, item.cost);
-    shards[best].push(item.id);
-  }
-  return shards.map((ids) => ids.sort());
-}
-function selectShard(specs, shard, measured) {
-  const shards = partition2(specCosts(specs, measured), shard.count);
-  const ids = shards[shard.index - 1];
-  if (ids === void 0) throw new Error(`shard ${shard.index}/${shard.count} does not exist`);
-  const wanted = new Set(ids);
-  return { specs: specs.filter((s) => wanted.has(s.id)).sort((a2, b) => a2.id < b.id ? -1 : 1), ids };
-}
-
-// src/eval/evaluate.ts
-var TOOL_NAME = "sstar";
-var NOT_SETTINGS = /* @__PURE__ */ new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now"]);
-function settingsOf(solveOptions) {
-  const merged = { ...DEFAULT_SOLVE_OPTIONS, replay: false, maxTokens: null, ...solveOptions };
-  const out = {};
-  for (const key of Object.keys(merged).sort()) {
-    const v = merged[key];
-    if (NOT_SETTINGS.has(key)) continue;
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[key] = v;
-  }
-  return out;
-}
-function gradableSpecs(specs) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const s of specs) {
-    if (seen.has(s.id)) throw new Error(`problem id ${JSON.stringify(s.id)} appears twice in the spec set: ids must be unique`);
-    seen.add(s.id);
-  }
-  return {
-    specs: sortById(specs.filter((s) => s.tests.hidden.length > 0)),
-    skipped: sortById(specs.filter((s) => s.tests.hidden.length === 0).map((s) => ({ id: s.id, reason: "no hidden tests: nothing to grade the selected program on" })))
-  };
-}
-function resumeConflict(previous, config2) {
-  for (const field of ["model", "judgeModel", "sandbox", "tool", "settings"]) {
-    if (canonicalJson(previous.config[field]) !== canonicalJson(config2[field])) {
-      return `config.${field} differs (${JSON.stringify(previous.config[field])} there, ${JSON.stringify(config2[field])} now)`;
-    }
-  }
-  const a2 = previous.config.shard;
-  const b = config2.shard;
-  if (a2 === null !== (b === null) || a2 && b && (a2.index !== b.index || a2.count !== b.count)) {
-    const show3 = (s) => s ? `shard ${s.index}/${s.count}` : "the whole set";
-    return `it holds ${show3(a2)}, this run is ${show3(b)}`;
-  }
-  return null;
-}
-async function evaluate(specs, deps, options) {
-  const now = options.now ?? (() => /* @__PURE__ */ new Date());
-  const gradable = gradableSpecs(specs);
-  const specHashes = {};
-  for (const s of gradable.specs) specHashes[s.id] = specHash(s);
-  let todo = gradable.specs;
-  let shardInfo = null;
-  if (options.shard) {
-    const picked = selectShard(gradable.specs, options.shard, options.costs);
-    todo = picked.specs;
-    shardInfo = { index: options.shard.index, count: options.shard.count, problems: picked.ids };
-  }
-  const config2 = {
-    model: options.solve.modelName,
-    judgeModel: options.solve.judgeModelName,
-    sandbox: options.solve.sandboxName,
-    settings: settingsOf(options.solve),
-    tool: { name: TOOL_NAME, version: options.toolVersion ?? "unknown" },
-    specSetHash: specSetHash(specHashes),
-    specHashes,
-    shard: shardInfo
-  };
-  const done = /* @__PURE__ */ new Map();
-  let startedAt = now().toISOString();
-  if (options.resumeFrom) {
-    const conflict = resumeConflict(options.resumeFrom, config2);
-    if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
-    const wanted = new Set(todo.map((s) => s.id));
-    for (const p of options.resumeFrom.problems) {
-      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error") done.set(p.id, p);
-    }
-    if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
-  }
-  const snapshot = () => {
-    const problems = sortById([...done.values()]);
-    return {
-      kind: EVAL_RESULTS_KIND,
-      version: EVAL_RESULTS_VERSION,
-      config: config2,
-      skipped: gradable.skipped,
-      problems,
-      summary: summarize(problems),
-      meta: { startedAt, updatedAt: now().toISOString() }
-    };
-  };
-  const remaining = todo.filter((s) => !done.has(s.id));
-  options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
-  let writes = Promise.resolve(options.onResults?.(snapshot()));
-  const limit2 = pLimit(Math.max(1, options.concurrency ?? 1));
-  await Promise.all(
-    remaining.map(
-      (spec) => limit2(async () => {
-        if (options.signal?.aborted) return;
-        options.onProgress?.({ type: "problem-start", id: spec.id });
-        const solveOptions = options.signal ? { ...options.solve, signal: options.signal } : options.solve;
-        const result = await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now);
-        if (options.signal?.aborted) return;
-        done.set(spec.id, result);
-        options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length });
-        const current = snapshot();
-        writes = writes.then(() => options.onResults?.(current));
-        await writes;
-      })
-    )
-  );
-  await writes;
-  if (options.signal?.aborted) options.onProgress?.({ type: "stopped", reason: "aborted" });
-  return snapshot();
-}
-async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date()) {
-  let report;
-  try {
-    report = await solve(spec, deps, solveOptions);
-  } catch (error63) {
-    const message = error63?.message?.split("\n")[0] ?? String(error63);
-    const none = (strategy) => ({ strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length });
-    return {
-      id: spec.id,
-      title: spec.title,
-      specHash: hash2,
-      status: "error",
-      error: `solve failed: ${message}`,
-      selected: none(solveOptions.selection),
-      baselines: [none("first"), none("majority")],
-      oracle: { passed: false, candidates: 0, passing: 0 },
-      usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
-      wallMs: 0,
-      gradeMs: 0,
-      finishedAt: now().toISOString()
-    };
-  }
-  const gradeStart = performance.now();
-  const codeOf = /* @__PURE__ */ new Map();
-  for (const s of report.samples) if (s.finalCode.trim() !== "") codeOf.set(s.index, s.finalCode);
-  const grades = /* @__PURE__ */ new Map();
-  const gradeCode = (code2) => {
-    let g = grades.get(code2);
-    if (!g) {
-      g = gradeHidden(deps.sandbox, spec, code2);
-      grades.set(code2, g);
-    }
-    return g;
-  };
-  const pick2 = async (strategy, sample, code2) => {
-    if (sample === null || code2 === void 0) return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
-    return { strategy, sample, ...await gradeCode(code2) };
-  };
-  const selectedPromise = pick2(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code);
-  const baselinePromises = report.baselines.map((b) => pick2(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)));
-  const candidateGrades = await Promise.all([...new Set(codeOf.values())].map(gradeCode));
-  const [selected, baselines2] = await Promise.all([selectedPromise, Promise.all(baselinePromises)]);
-  const gradeMs = Math.round(performance.now() - gradeStart);
-  const total = report.usage.total;
-  return {
-    id: spec.id,
-    title: spec.title,
-    specHash: hash2,
-    status: report.status,
-    ...report.error !== void 0 ? { error: report.error } : {},
-    selected,
-    baselines: baselines2,
-    oracle: { passed: candidateGrades.some((g) => g.passed), candidates: candidateGrades.length, passing: candidateGrades.filter((g) => g.passed).length },
-    usage: {
-      calls: total.calls,
-      cachedCalls: total.cachedCalls,
-      promptTokens: total.promptTokens,
-      completionTokens: total.completionTokens,
-      costUsd: total.costUsd
-    },
-    wallMs: Math.round(report.timings.totalMs),
-    gradeMs,
-    finishedAt: now().toISOString()
-  };
-}
-async function gradeHidden(sandbox, spec, code2) {
-  const tests = spec.tests.hidden;
-  const g = await gradeProgram(sandbox, spec, { language: spec.language, code: code2 }, tests);
-  const failing = g.outcomes.findIndex((o2) => o2.verdict !== "accepted");
-  const firstFailure = failing < 0 ? void 0 : `${tests[failing]?.name ?? `hidden ${failing + 1}`}: ${g.outcomes[failing].verdict}`;
-  return {
-    passed: g.allPassed,
-    hiddenPassed: g.passed,
-    hiddenTotal: g.total,
-    ...firstFailure !== void 0 ? { firstFailure } : {}
-  };
-}
-
-// src/eval/progress.ts
-function evalProgressLine(event) {
-  switch (event.type) {
-    case "start": {
-      const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
-      const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
-      const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
-      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
-    }
-    case "problem-done": {
-      const r = event.result;
-      const s = r.selected;
-      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
-      const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
-      return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1e3).toFixed(1)} s`;
-    }
-    case "stopped":
-      return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
-    default:
-      return null;
-  }
-}
-
-// src/eval/merge.ts
-var MergeError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "MergeError";
-  }
-};
-var SAME_FIELDS = ["model", "judgeModel", "sandbox", "tool", "settings", "specSetHash", "specHashes"];
-function configDifference(a2, b) {
-  for (const field of SAME_FIELDS) {
-    if (canonicalJson(a2[field]) === canonicalJson(b[field])) continue;
-    if (field === "settings" || field === "specHashes" || field === "tool") {
-      const av = a2[field];
-      const bv = b[field];
-      const keys = [.../* @__PURE__ */ new Set([...Object.keys(av), ...Object.keys(bv)])].sort();
-      for (const key of keys) {
-        if (canonicalJson(av[key]) !== canonicalJson(bv[key])) {
-          const what = field === "specHashes" ? `config.specHashes["${key}"] (spec ${key} differs in version or is missing)` : `config.${field}.${key}`;
-          return `${what}: ${show2(av[key])} vs ${show2(bv[key])}`;
-        }
-      }
-    }
-    return `config.${field}: ${show2(a2[field])} vs ${show2(b[field])}`;
-  }
-  return null;
-}
-function show2(value) {
-  if (value === void 0) return "(absent)";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function list(ids, max = 5) {
-  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
-}
-function mergeResults(results, names) {
-  const name = (i2) => names?.[i2] ?? `input ${i2 + 1}`;
-  if (results.length === 0) throw new MergeError("nothing to merge: give at least one results file");
-  for (const [i2, r] of results.entries()) {
-    if (r.kind !== EVAL_RESULTS_KIND || r.version !== EVAL_RESULTS_VERSION) {
-      throw new MergeError(`${name(i2)}: not a version ${EVAL_RESULTS_VERSION} results file`);
-    }
-  }
-  const first = results[0];
-  for (let i2 = 1; i2 < results.length; i2++) {
-    const diff = configDifference(first.config, results[i2].config);
-    if (diff !== null) throw new MergeError(`${name(0)} and ${name(i2)} come from different runs: ${diff}; merge only shards of one run`);
-  }
-  const sharded = results.map((r) => r.config.shard !== null);
-  if (sharded.some((s) => s) && sharded.some((s) => !s)) {
-    const whole = sharded.indexOf(false);
-    throw new MergeError(`${name(whole)} is an unsharded (or already merged) result and overlaps the shards it is merged with; merge only shard files`);
-  }
-  if (!sharded[0] && results.length > 1) {
-    throw new MergeError(`${name(0)} and ${name(1)} are both unsharded results of the whole set: they overlap; merge only shard files`);
-  }
-  const skippedIds = new Set(first.skipped.map((s) => s.id));
-  const expected = Object.keys(first.config.specHashes).filter((id) => !skippedIds.has(id)).sort();
-  if (sharded[0]) {
-    const count2 = first.config.shard.count;
-    const byIndex = /* @__PURE__ */ new Map();
-    for (const [i2, r] of results.entries()) {
-      const s = r.config.shard;
-      if (s.count !== count2) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count2} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
-      const other = byIndex.get(s.index);
-      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count2}: overlapping shards; give each shard once`);
-      byIndex.set(s.index, i2);
-    }
-    const missing2 = Array.from({ length: count2 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
-    if (missing2.length > 0) {
-      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count2}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count2}`).join(", ")}); give every shard`);
-    }
-    const owner = /* @__PURE__ */ new Map();
-    for (const [i2, r] of results.entries()) {
-      for (const id of r.config.shard.problems) {
-        const o2 = owner.get(id);
-        if (o2 !== void 0) throw new MergeError(`${name(o2)} and ${name(i2)} both hold problem ${id} (config.shard.problems): overlapping shards; were they split with different --costs files?`);
-        owner.set(id, i2);
-      }
-    }
-    const unassigned = expected.filter((id) => !owner.has(id));
-    if (unassigned.length > 0) throw new MergeError(`no shard holds problem${unassigned.length > 1 ? "s" : ""} ${list(unassigned)} of the spec set: shards were split differently; rerun them with the same specs and --costs`);
-  }
-  for (const [i2, r] of results.entries()) {
-    const assigned = r.config.shard?.problems ?? expected;
-    const done = new Set(r.problems.map((p) => p.id));
-    const unfinished = assigned.filter((id) => !done.has(id));
-    if (unfinished.length > 0) {
-      const which2 = r.config.shard ? `shard ${r.config.shard.index}/${r.config.shard.count}` : "the run";
-      throw new MergeError(`${name(i2)}: ${which2} is unfinished (${unfinished.length} of ${assigned.length} problems missing: ${list(unfinished)}); rerun it with the same --out to finish it`);
-    }
-    const assignedSet = new Set(assigned);
-    for (const p of r.problems) {
-      if (!assignedSet.has(p.id)) throw new MergeError(`${name(i2)}: problem ${p.id} is not assigned to this shard (config.shard.problems); the file was edited or is corrupt`);
-      if (p.specHash !== r.config.specHashes[p.id]) throw new MergeError(`${name(i2)}: problem ${p.id} was graded on spec ${p.specHash} but the run's config.specHashes says ${r.config.specHashes[p.id] ?? "(absent)"}`);
-    }
-  }
-  const problems = sortById(results.flatMap((r) => r.problems));
-  const startedAt = results.map((r) => r.meta.startedAt).sort()[0];
-  const updatedAt = results.map((r) => r.meta.updatedAt).sort().at(-1);
-  return {
-    kind: EVAL_RESULTS_KIND,
-    version: EVAL_RESULTS_VERSION,
-    config: { ...first.config, shard: null },
-    skipped: sortById(first.skipped),
-    problems,
-    summary: summarize(problems),
-    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i2) => name(i2)) }
-  };
-}
-
-// src/eval/compare.ts
-function wilsonInterval(successes, n2, z2 = 1.96) {
-  if (n2 <= 0) return { low: 0, high: 1 };
-  const p = successes / n2;
-  const z22 = z2 * z2;
-  const denom = 1 + z22 / n2;
-  const center = (p + z22 / (2 * n2)) / denom;
-  const half = z2 * Math.sqrt(p * (1 - p) / n2 + z22 / (4 * n2 * n2)) / denom;
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
-}
-function stats(r) {
-  const n2 = r.summary.problems;
-  const baselines2 = {};
-  for (const [k, v] of Object.entries(r.summary.baselines)) baselines2[k] = n2 === 0 ? 0 : v / n2;
-  return {
-    problems: n2,
-    solved: r.summary.solved,
-    rate: n2 === 0 ? 0 : r.summary.solved / n2,
-    ci: wilsonInterval(r.summary.solved, n2),
-    oracle: r.summary.oracle,
-    oracleRate: n2 === 0 ? 0 : r.summary.oracle / n2,
-    baselines: baselines2,
-    costUsd: r.summary.usage.costUsd,
-    calls: r.summary.usage.calls,
-    tokens: r.summary.usage.promptTokens + r.summary.usage.completionTokens,
-    model: r.config.model
-  };
-}
-function gradeText(p) {
-  const s = p.selected;
-  if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
-  return s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
-}
-function configChanges(current, baseline) {
-  const out = [];
-  const a2 = current.config;
-  const b = baseline.config;
-  for (const field of ["model", "judgeModel", "sandbox"]) if (a2[field] !== b[field]) out.push(`${field}: ${b[field]} \u2192 ${a2[field]}`);
-  if (a2.tool.version !== b.tool.version) out.push(`sstar version: ${b.tool.version} \u2192 ${a2.tool.version}`);
-  for (const key of [.../* @__PURE__ */ new Set([...Object.keys(a2.settings), ...Object.keys(b.settings)])].sort()) {
-    if (canonicalJson(a2.settings[key]) !== canonicalJson(b.settings[key])) out.push(`${key}: ${JSON.stringify(b.settings[key] ?? null)} \u2192 ${JSON.stringify(a2.settings[key] ?? null)}`);
-  }
-  const changedSpecs = Object.keys(a2.specHashes).filter((id) => b.specHashes[id] !== void 0 && b.specHashes[id] !== a2.specHashes[id]);
-  if (changedSpecs.length > 0) out.push(`spec versions changed: ${changedSpecs.sort().join(", ")}`);
-  return out;
-}
-function compareResults(current, baseline, options) {
-  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
-  const before = new Map(baseline.problems.map((p) => [p.id, p]));
-  const nowIds = new Set(current.problems.map((p) => p.id));
-  const newlyFailing = [];
-  const newlyPassing = [];
-  let common2 = 0;
-  let commonNow = 0;
-  let commonBefore = 0;
-  for (const p of current.problems) {
-    const b = before.get(p.id);
-    if (!b) continue;
-    common2++;
-    if (p.selected.passed) commonNow++;
-    if (b.selected.passed) commonBefore++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(b) };
-    if (b.selected.passed && !p.selected.passed) newlyFailing.push(change);
-    if (!b.selected.passed && p.selected.passed) newlyPassing.push(change);
-  }
-  const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  newlyFailing.sort(byId);
-  newlyPassing.sort(byId);
-  const rateNow = common2 === 0 ? 0 : commonNow / common2;
-  const rateBefore = common2 === 0 ? 0 : commonBefore / common2;
-  const deltaPp = round2((rateNow - rateBefore) * 100);
-  const regression2 = common2 > 0 && -deltaPp > options.maxDropPct;
-  const verdict = common2 === 0 ? "No problem is graded in both runs: nothing to compare." : regression2 ? `Regression: the solve rate dropped ${Math.abs(deltaPp)} points on ${common2} common problems (allowed: ${options.maxDropPct}).` : deltaPp < 0 ? `Within the threshold: the solve rate dropped ${Math.abs(deltaPp)} points on ${common2} common problems (allowed: ${options.maxDropPct}).` : `No regression: the solve rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} on ${common2} common problems.`;
-  const cur = stats(current);
-  const base = stats(baseline);
-  return {
-    current: cur,
-    baseline: base,
-    common: common2,
-    commonRate: { current: rateNow, baseline: rateBefore, deltaPp },
-    maxDropPct: options.maxDropPct,
-    regression: regression2,
-    verdict,
-    newlyFailing,
-    newlyPassing,
-    added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
-    removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
-    cost: {
-      current: cur.costUsd,
-      baseline: base.costUsd,
-      deltaUsd: Math.round((cur.costUsd - base.costUsd) * 1e6) / 1e6,
-      deltaPct: base.costUsd > 0 ? round2((cur.costUsd - base.costUsd) / base.costUsd * 100) : null
-    },
-    configChanges: configChanges(current, baseline)
-  };
-}
-function round2(x) {
-  return Math.round(x * 100) / 100;
-}
-
-// src/eval/markdown.ts
-function escapeMarkdown(text) {
-  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|#!~]/g, (c3) => `\\${c3}`).replace(/@/g, "@\u200B");
-}
-function code(text) {
-  const clean = text.replace(/[\r\n]+/g, " ");
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((m) => m.length));
-  const fence2 = "`".repeat(longest + 1);
-  return `${fence2}${longest > 0 ? " " : ""}${clean}${longest > 0 ? " " : ""}${fence2}`;
-}
-
-// src/eval/trend.ts
-var TREND_KIND = "sstar-eval-trend";
-var DEFAULT_TREND_POINTS = 90;
-var trendPointSchema = external_exports.object({
-  date: external_exports.string().describe("ISO date-time of the run"),
-  commit: external_exports.string(),
-  model: external_exports.string(),
-  rate: external_exports.number().describe("solve rate, 0..1"),
-  solved: external_exports.number().int(),
-  problems: external_exports.number().int(),
-  costUsd: external_exports.number()
-});
-var trendSchema = external_exports.object({
-  kind: external_exports.literal(TREND_KIND),
-  version: external_exports.literal(1),
-  points: external_exports.array(trendPointSchema)
-});
-function emptyTrend() {
-  return { kind: TREND_KIND, version: 1, points: [] };
-}
-function parseTrend(json2, file2) {
-  const parsed = trendSchema.safeParse(json2);
-  if (!parsed.success) {
-    const issue3 = parsed.error.issues[0];
-    throw new Error(`${file2}: not an sstar trend file (${issue3.path.join(".") || "top"}: ${issue3.message}); fix or delete it`);
-  }
-  return parsed.data;
-}
-function appendTrend(trend, point, maxPoints = DEFAULT_TREND_POINTS) {
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new Error(`trend length must be a positive integer, got ${maxPoints}`);
-  const last = trend.points.at(-1);
-  const same = last !== void 0 && last.date === point.date && last.commit === point.commit && last.model === point.model;
-  const points = [...same ? trend.points.slice(0, -1) : trend.points, point];
-  return { ...trend, points: points.slice(-maxPoints) };
-}
-var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
-function sparkline(rates) {
-  if (rates.length === 0) return "";
-  const min = Math.min(...rates);
-  const max = Math.max(...rates);
-  return rates.map((r) => {
-    if (max === min) return BARS[3];
-    const level = Math.round((r - min) / (max - min) * (BARS.length - 1));
-    return BARS[level];
-  }).join("");
-}
-function pct(rate2) {
-  return (Math.round(rate2 * 1e3) / 10).toFixed(1);
-}
-function trendMermaid(points) {
-  const labels = points.map((p) => `"${label(p)}"`);
-  return [
-    "```mermaid",
-    "xychart-beta",
-    '    title "Solve rate (%) per run"',
-    `    x-axis [${labels.join(", ")}]`,
-    '    y-axis "solve rate (%)" 0 --> 100',
-    `    line [${points.map((p) => pct(p.rate)).join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function label(p) {
-  const day = /^\d{4}-(\d{2})-(\d{2})/.exec(p.date);
-  const date5 = day ? `${day[1]}-${day[2]}` : p.date.slice(0, 10);
-  const safe = (t) => t.replace(/[^A-Za-z0-9._:-]/g, "");
-  const commit = safe(p.commit).slice(0, 7);
-  return `${safe(date5)}${commit ? ` ${commit}` : ""}`;
-}
-function renderTrendMarkdown(trend) {
-  const points = trend.points;
-  if (points.length === 0) return "";
-  const rates = points.map((p) => p.rate);
-  const first = points[0];
-  const last = points.at(-1);
-  const lines = [
-    `### Solve rate over the last ${points.length} run${points.length === 1 ? "" : "s"}`,
-    "",
-    trendMermaid(points),
-    "",
-    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% \u2013 ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`
-  ];
-  return lines.join("\n");
-}
-
-// src/eval/render.ts
-var MAX_LISTED = 50;
-function pct2(rate2) {
-  return `${(Math.round(rate2 * 1e3) / 10).toFixed(1)}%`;
-}
-function ci(interval) {
-  return `${pct2(interval.low)}\u2013${pct2(interval.high)}`;
-}
-function usd(x) {
-  return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.1 ? 4 : 2)}`;
-}
-function signed(x, unit) {
-  return `${x > 0 ? "+" : x < 0 ? "\u2212" : "\xB1"}${Math.abs(x)}${unit}`;
-}
-function changeList(changes) {
-  const lines = changes.slice(0, MAX_LISTED).map((c3) => `- ${code(c3.id)} ${escapeMarkdown(c3.title)}: now ${escapeMarkdown(c3.now)}; before ${escapeMarkdown(c3.before)}`);
-  if (changes.length > MAX_LISTED) lines.push(`- \u2026 and ${changes.length - MAX_LISTED} more (see the results files)`);
-  return lines;
-}
-function renderComparisonMarkdown(c3, trend) {
-  const out = [];
-  out.push(`## sstar evaluation: ${c3.regression ? "\u274C regression" : "\u2705 no regression"}`, "", escapeMarkdown(c3.verdict), "");
-  const strategies = [.../* @__PURE__ */ new Set([...Object.keys(c3.baseline.baselines), ...Object.keys(c3.current.baselines)])].sort();
-  out.push("| | baseline | current | change |", "|---|---|---|---|");
-  out.push(
-    `| solve rate (hidden tests) | ${pct2(c3.baseline.rate)} (${c3.baseline.solved}/${c3.baseline.problems}) | ${pct2(c3.current.rate)} (${c3.current.solved}/${c3.current.problems}) | ${signed(c3.commonRate.deltaPp, " pp")} on ${c3.common} common |`,
-    `| 95% interval (Wilson) | ${ci(c3.baseline.ci)} | ${ci(c3.current.ci)} | |`
-  );
-  for (const s of strategies) {
-    const before = c3.baseline.baselines[s];
-    const now = c3.current.baselines[s];
-    out.push(`| baseline \`${escapeMarkdown(s)}\` | ${before === void 0 ? "\u2013" : pct2(before)} | ${now === void 0 ? "\u2013" : pct2(now)} | |`);
-  }
-  out.push(
-    `| oracle (some candidate passes) | ${pct2(c3.baseline.oracleRate)} | ${pct2(c3.current.oracleRate)} | |`,
-    `| cost | ${usd(c3.cost.baseline)} | ${usd(c3.cost.current)} | ${c3.cost.deltaPct === null ? signed(Math.round(c3.cost.deltaUsd * 100) / 100, " USD") : signed(c3.cost.deltaPct, "%")} |`,
-    `| model calls | ${c3.baseline.calls} | ${c3.current.calls} | |`,
-    `| tokens | ${c3.baseline.tokens} | ${c3.current.tokens} | |`,
-    `| model | ${escapeMarkdown(c3.baseline.model)} | ${escapeMarkdown(c3.current.model)} | |`,
-    ""
-  );
-  out.push(`### Newly failing (${c3.newlyFailing.length})`, "");
-  out.push(...c3.newlyFailing.length > 0 ? changeList(c3.newlyFailing) : ["None."], "");
-  out.push(`### Newly passing (${c3.newlyPassing.length})`, "");
-  out.push(...c3.newlyPassing.length > 0 ? changeList(c3.newlyPassing) : ["None."], "");
-  if (c3.added.length > 0 || c3.removed.length > 0) {
-    out.push("### Problem set changes", "");
-    if (c3.added.length > 0) out.push(`- Only in this run (${c3.added.length}): ${c3.added.slice(0, MAX_LISTED).map(code).join(", ")}`);
-    if (c3.removed.length > 0) out.push(`- Only in the baseline (${c3.removed.length}): ${c3.removed.slice(0, MAX_LISTED).map(code).join(", ")}`);
-    out.push("");
-  }
-  if (c3.configChanges.length > 0) {
-    out.push("### Configuration changes since the baseline", "");
-    out.push(...c3.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
-  }
-  out.push(
-    `<sub>Regression rule: a drop of more than ${c3.maxDropPct} percentage points in solve rate on the problems both runs graded. The interval shows how much of a difference can be noise; it does not decide.</sub>`
-  );
-  const trendText = trend ? renderTrendMarkdown(trend) : "";
-  if (trendText) out.push("", trendText);
-  return out.join("\n") + "\n";
-}
-function renderResultsMarkdown(r, trend) {
-  const s = r.summary;
-  const n2 = s.problems;
-  const rate2 = (k) => n2 === 0 ? "\u2013" : `${pct2(k / n2)} (${k}/${n2})`;
-  const out = [`## sstar evaluation: ${escapeMarkdown(r.config.model)}`, ""];
-  out.push("| | |", "|---|---|");
-  out.push(`| solve rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n2))} |`);
-  for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate2(k)} |`);
-  out.push(
-    `| oracle (some candidate passes) | ${rate2(s.oracle)} |`,
-    `| cost | ${usd(s.usage.costUsd)} |`,
-    `| model calls | ${s.usage.calls} (${s.usage.cachedCalls} from the cache) |`,
-    `| tokens | ${s.usage.promptTokens + s.usage.completionTokens} |`,
-    ""
-  );
-  const failing = r.problems.filter((p) => !p.selected.passed);
-  if (failing.length > 0) {
-    out.push(`<details><summary>Not solved (${failing.length})</summary>`, "");
-    for (const p of failing.slice(0, MAX_LISTED)) {
-      const why = p.selected.sample === null ? p.error ?? "no program selected" : `fails ${p.selected.hiddenTotal - p.selected.hiddenPassed}/${p.selected.hiddenTotal}${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
-      out.push(`- ${code(p.id)} ${escapeMarkdown(p.title)}: ${escapeMarkdown(why)}${p.oracle.passed ? " (some candidate passes: a selection miss)" : ""}`);
-    }
-    if (failing.length > MAX_LISTED) out.push(`- \u2026 and ${failing.length - MAX_LISTED} more`);
-    out.push("", "</details>");
-  }
-  const trendText = trend ? renderTrendMarkdown(trend) : "";
-  if (trendText) out.push("", trendText);
-  return out.join("\n") + "\n";
-}
-var REGRESSION_ISSUE_MARKER = "<!-- sstar-eval-regression -->";
-var REGRESSION_ISSUE_TITLE = "sstar nightly: solve-rate regression";
-function regressionIssue(c3, context3 = {}) {
-  const head = [
-    REGRESSION_ISSUE_MARKER,
-    `The nightly evaluation${context3.commit ? ` at ${code(context3.commit.slice(0, 12))}` : ""} found a regression${context3.runUrl ? ` ([workflow run](${context3.runUrl}))` : ""}.`,
-    ""
-  ];
-  return { title: REGRESSION_ISSUE_TITLE, body: head.join("\n") + renderComparisonMarkdown(c3), marker: REGRESSION_ISSUE_MARKER };
-}
-
-// src/eval/files.ts
-import { mkdir as mkdir3, readFile as readFile2, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, join as join8 } from "node:path";
-async function writeJsonAtomic(path7, value) {
-  const dir = dirname2(path7);
-  await mkdir3(dir, { recursive: true });
-  const tmp = join8(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    await writeFile3(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
-    await rename3(tmp, path7);
-  } catch (error63) {
-    await rm3(tmp, { force: true });
-    throw error63;
-  }
-}
-async function readJson(path7, what) {
-  let text;
-  try {
-    text = await readFile2(path7, "utf8");
-  } catch (e) {
-    const code2 = e.code;
-    throw new Error(`${path7}: ${code2 === "ENOENT" ? `${what} not found` : `can't read the ${what} (${code2 ?? e.message})`}`, { cause: e });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path7}: the ${what} is not valid JSON (${e.message})`, { cause: e });
-  }
-}
-async function readResultsFile(path7) {
-  return parseEvalResults(await readJson(path7, "results file"), path7);
-}
-async function readResultsIfExists(path7) {
-  try {
-    await readFile2(path7);
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-  }
-  return readResultsFile(path7);
-}
-async function readTrendFile(path7) {
-  try {
-    await readFile2(path7);
-  } catch (e) {
-    if (e.code === "ENOENT") return emptyTrend();
-  }
-  return parseTrend(await readJson(path7, "trend file"), path7);
-}
-
-// src/eval/jobs.ts
-async function runEvalJob(o2) {
-  const previous = await readResultsIfExists(o2.out);
-  const costs = o2.costsFile !== void 0 ? measuredCosts(await readResultsFile(o2.costsFile)) : void 0;
-  try {
-    return await evaluate(o2.specs, { model: o2.model, sandbox: o2.sandbox }, {
-      solve: o2.solve,
-      ...o2.shard ? { shard: o2.shard } : {},
-      ...costs ? { costs } : {},
-      ...previous ? { resumeFrom: previous } : {},
-      ...o2.onProgress ? { onProgress: o2.onProgress } : {},
-      ...o2.toolVersion !== void 0 ? { toolVersion: o2.toolVersion } : {},
-      ...o2.concurrency !== void 0 ? { concurrency: o2.concurrency } : {},
-      ...o2.signal ? { signal: o2.signal } : {},
-      onResults: (results) => writeJsonAtomic(o2.out, results)
-    });
-  } catch (error63) {
-    const message = error63.message;
-    if (!message.startsWith("the earlier results")) throw error63;
-    throw new Error(`${o2.out}: ${message}`, { cause: error63 });
-  }
-}
-async function runMergeJob(files, out) {
-  const results = await Promise.all(files.map((f) => readResultsFile(f)));
-  const merged = mergeResults(results, files);
-  await writeJsonAtomic(out, merged);
-  return merged;
-}
-async function runCompareJob(o2) {
-  const current = await readResultsFile(o2.current);
-  const baseline = o2.allowMissingBaseline ? await readResultsIfExists(o2.baseline) : await readResultsFile(o2.baseline);
-  let trend = null;
-  if (o2.trend !== void 0) {
-    trend = appendTrend(
-      await readTrendFile(o2.trend),
-      {
-        date: (o2.date ?? /* @__PURE__ */ new Date()).toISOString(),
-        commit: o2.commit ?? "",
-        model: current.config.model,
-        rate: current.summary.solveRate,
-        solved: current.summary.solved,
-        problems: current.summary.problems,
-        costUsd: current.summary.usage.costUsd
-      },
-      o2.trendPoints ?? DEFAULT_TREND_POINTS
-    );
-    await writeJsonAtomic(o2.trend, trend);
-  }
-  if (!baseline) {
-    const markdown2 = `> No baseline at ${o2.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.
-
-${renderResultsMarkdown(current, trend ?? void 0)}`;
-    return { comparison: null, markdown: markdown2, regression: false, trend };
-  }
-  const comparison = compareResults(current, baseline, { maxDropPct: o2.maxDropPct });
-  return { comparison, markdown: renderComparisonMarkdown(comparison, trend ?? void 0), regression: comparison.regression, trend };
-}
-
 // src/github/git.ts
-import { mkdtemp, rm as rm4 } from "node:fs/promises";
+import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join9, posix } from "node:path";
+import { join as join7, posix } from "node:path";
 var BOT_IDENTITY = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
@@ -90870,7 +90600,9 @@ var GitCommandManager = class _GitCommandManager {
   async run(args, options = {}) {
     const result = await execa("git", args, {
       cwd: this.dir,
-      env: { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...options.auth === true ? this.authEnv : {}, ...options.env },
+      // An allow-listed environment: git needs no model key or token of ours beyond the push credential.
+      env: { ...toolEnv(), GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...options.auth === true ? this.authEnv : {}, ...options.env },
+      extendEnv: false,
       ...options.input !== void 0 ? { input: options.input } : { stdin: "ignore" },
       reject: false,
       stripFinalNewline: true
@@ -90944,9 +90676,9 @@ var GitCommandManager = class _GitCommandManager {
     }
     const onTop = oldTip !== void 0 && await this.isAncestor(baseSha, oldTip);
     const parent = onTop ? oldTip : baseSha;
-    const scratch = await mkdtemp(join9(tmpdir4(), "sstar-git-"));
+    const scratch = await mkdtemp(join7(tmpdir4(), "sstar-git-"));
     try {
-      const env2 = { GIT_INDEX_FILE: join9(scratch, "index") };
+      const env2 = { GIT_INDEX_FILE: join7(scratch, "index") };
       await this.run(["read-tree", parent], { env: env2 });
       for (const file2 of files) {
         const blob = await this.hashContent(file2.content, true);
@@ -90971,7 +90703,7 @@ var GitCommandManager = class _GitCommandManager {
       await this.run(["update-ref", `refs/remotes/${this.remote}/${request2.branch}`, sha2]);
       return { sha: sha2, pushed: true, reset: oldTip !== void 0 && !onTop };
     } finally {
-      await rm4(scratch, { recursive: true, force: true });
+      await rm3(scratch, { recursive: true, force: true });
     }
   }
 };
@@ -91032,11 +90764,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -91052,7 +90784,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95215,8 +94947,8 @@ var GitHubHelper = class {
     const pull = data[0];
     return pull === void 0 ? void 0 : { number: pull.number, url: pull.html_url };
   }
-  async updatePullRequest(number4, options) {
-    const { data } = await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number4, title: options.title, body: options.body });
+  async updatePullRequest(number5, options) {
+    const { data } = await this.octokit.rest.pulls.update({ ...this.repo, pull_number: number5, title: options.title, body: options.body });
     return { number: data.number, url: data.html_url, created: false };
   }
   /** Finds our comment for `key` on the issue or pull request: marked, and written by us. */
@@ -95272,20 +95004,19 @@ var GitHubHelper = class {
       throw error63;
     }
   }
+  /** The open issue (not pull request) whose body starts with `key`'s marker, optionally with `label`. */
+  async findOpenIssue(key, label2) {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.repo, state: "open", ...label2 !== void 0 ? { labels: label2 } : {}, per_page: 100 });
+    const found = issues.find((i2) => i2.pull_request === void 0 && hasMarker(i2.body, key));
+    return found === void 0 ? void 0 : { number: found.number };
+  }
   /**
    * One open issue per `key` (found by label and marker): created when missing, its body replaced
    * when it exists. The body must start with `markerFor(key)`.
    */
   async upsertIssue(options) {
     if (!hasMarker(options.body, options.key)) throw new Error(`issue body for ${options.key} must start with its marker`);
-    const label2 = options.labels[0];
-    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
-      ...this.repo,
-      state: "open",
-      ...label2 !== void 0 ? { labels: label2 } : {},
-      per_page: 100
-    });
-    const found = issues.find((i2) => i2.pull_request === void 0 && hasMarker(i2.body, options.key));
+    const found = await this.findOpenIssue(options.key, options.labels[0]);
     if (found !== void 0) {
       const { data: data2 } = await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, title: options.title, body: options.body });
       return { number: data2.number, url: data2.html_url, created: false };
@@ -95295,8 +95026,7 @@ var GitHubHelper = class {
   }
   /** Closes the open issue for `key`, if any, with a closing comment. Returns its number. */
   async closeIssue(options) {
-    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { ...this.repo, state: "open", labels: options.label, per_page: 100 });
-    const found = issues.find((i2) => i2.pull_request === void 0 && hasMarker(i2.body, options.key));
+    const found = await this.findOpenIssue(options.key, options.label);
     if (found === void 0) return void 0;
     await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: found.number, body: options.comment });
     await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, state: "closed" });
@@ -95393,6 +95123,9 @@ function header(report) {
       "> **Replay run.** Answers came from a local replay model (recorded programs and a scripted judge), not a live model. The numbers show the pipeline, not a model's skill."
     );
   }
+  if (report.settings.cassette !== void 0) lines.push("", `> **Replayed** from the cassette ${codeCell(report.settings.cassette, 100)}: no model was called for the recorded requests.`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== void 0) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
   if (report.selected) {
@@ -95557,11 +95290,22 @@ function plainOneLine(value, max) {
   if (v.length > max) v = `${v.slice(0, max - 1)}\u2026`;
   return v;
 }
+function interruptedLine(report) {
+  const i2 = report.interrupted;
+  if (i2 === void 0) return void 0;
+  const by = i2.by === "SIGINT" ? "Ctrl-C" : i2.by.startsWith("deadline") ? `the ${i2.by.replace(/^deadline /, "")} deadline` : i2.by;
+  const where = i2.during === "selection" ? `during selection, after ${i2.judgeCalls} judge call${i2.judgeCalls === 1 ? "" : "s"} (${i2.samplesDone} of ${i2.samples} samples done)` : `while sampling and debugging (${i2.samplesDone} of ${i2.samples} samples done)`;
+  const how = i2.pickedBy === null ? "nothing to pick from" : i2.pickedBy === "posterior" ? "picked by the posterior so far" : i2.pickedBy === "majority" ? "picked the largest cluster on the inputs already run (majority)" : "picked the first candidate with the best public pass rate (first)";
+  return `Stopped by ${by} ${where}; no model call after that; ${how}.`;
+}
 function terminal(report, maxChars) {
   const lines = [];
   const title = plainOneLine(report.problem.title, 80);
   lines.push(`${report.settings.replay ? "[REPLAY] " : ""}${report.problem.id}: ${title} -- ${report.status.toUpperCase()}`);
   if (report.settings.replay) lines.push("  replay run: answers from a local replay model (recorded programs, scripted judge), not a live model");
+  if (report.settings.cassette !== void 0) lines.push(`  replayed from the cassette ${plainOneLine(report.settings.cassette, 100)}`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== void 0) lines.push(`  interrupted: ${interrupted}`);
   const s = report.selection;
   lines.push(
     report.selected ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}` : "  nothing selected"
@@ -95933,7 +95677,8 @@ function issuesToSpecErrors(issues, raw, file2, prefix = []) {
 // src/spec/load.ts
 var import_fast_glob = __toESM(require_out4(), 1);
 import { readFileSync as readFileSync7, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import { constants as constants9 } from "node:fs";
+import { open as open3, stat as stat2 } from "node:fs/promises";
 import { dirname as dirname3, isAbsolute, relative, resolve, sep as sep2 } from "node:path";
 var import_yaml = __toESM(require_dist(), 1);
 function lineColumn(text, offset) {
@@ -96085,10 +95830,16 @@ function checkSpecText(text, origin) {
 async function checkSpecPath(path7) {
   let text;
   try {
-    text = await readFile3(path7, "utf8");
+    const handle = await open3(path7, constants9.O_RDONLY | constants9.O_NOFOLLOW);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     const code2 = e.code;
-    return { ok: false, errors: [{ file: path7, field: "", message: code2 === "ENOENT" ? "file not found" : `can't read the file (${code2 ?? e.message})` }] };
+    const message = code2 === "ENOENT" ? "file not found" : code2 === "ELOOP" ? "is a symbolic link: spec files are read only as plain files (copy the file instead)" : `can't read the file (${code2 ?? e.message})`;
+    return { ok: false, errors: [{ file: path7, field: "", message }] };
   }
   return checkSpecText(text, { file: path7, baseDir: dirname3(resolve(path7)) });
 }
@@ -96100,7 +95851,7 @@ async function expandSpecPaths(inputs) {
   for (const input2 of inputs) {
     const info2 = await stat2(input2).catch(() => void 0);
     if (info2?.isDirectory()) {
-      const found = await (0, import_fast_glob.default)(SPEC_GLOB, { cwd: input2, ignore: IGNORE, onlyFiles: true, dot: false });
+      const found = await (0, import_fast_glob.default)(SPEC_GLOB, { cwd: input2, ignore: IGNORE, onlyFiles: true, dot: false, followSymbolicLinks: false });
       for (const f of found) files.add(relativeOrAbsolute(resolve(input2, f)));
       continue;
     }
@@ -96109,7 +95860,7 @@ async function expandSpecPaths(inputs) {
       continue;
     }
     if (import_fast_glob.default.isDynamicPattern(input2)) {
-      const found = await (0, import_fast_glob.default)(input2, { ignore: IGNORE, onlyFiles: true });
+      const found = await (0, import_fast_glob.default)(input2, { ignore: IGNORE, onlyFiles: true, followSymbolicLinks: false });
       if (found.length === 0) errors.push({ file: input2, field: "", message: "no files match this pattern" });
       for (const f of found) files.add(relativeOrAbsolute(resolve(f)));
       continue;
@@ -96227,9 +95978,9 @@ function fencedBlocks2(text) {
   let label2;
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
-    const open3 = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(line);
-    if (open3 !== null) {
-      const marker = open3[1];
+    const open4 = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(line);
+    if (open4 !== null) {
+      const marker = open4[1];
       const content = [];
       let j = i2 + 1;
       while (j < lines.length && !new RegExp(`^\\s*${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`).test(lines[j])) content.push(lines[j++]);
@@ -96651,8 +96402,8 @@ main()
 `;
 
 // src/action/bundle.ts
-import { lstat as lstat2, mkdir as mkdir4, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { lstat as lstat2, mkdir as mkdir4, readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 var BUNDLE_FILE = "bundle.json";
 var LIMITS = {
   manifestBytes: 1 << 20,
@@ -96688,14 +96439,14 @@ function reportFileFor(key) {
   return `reports/${key}.json`;
 }
 async function writeBundle(dir, bundle, reports) {
-  await mkdir4(join10(dir, "reports"), { recursive: true });
+  await mkdir4(join8(dir, "reports"), { recursive: true });
   for (const item of bundle.items) {
     const report = reports.get(item.key);
     if (report === void 0) throw new BundleError(`no report for ${item.key}`);
-    await writeFile4(join10(dir, item.reportFile), `${JSON.stringify(report, null, 2)}
+    await writeFile4(join8(dir, item.reportFile), `${JSON.stringify(report, null, 2)}
 `);
   }
-  const path7 = join10(dir, BUNDLE_FILE);
+  const path7 = join8(dir, BUNDLE_FILE);
   await writeFile4(path7, `${JSON.stringify(bundleSchema.parse(bundle), null, 2)}
 `);
   return path7;
@@ -96709,7 +96460,7 @@ async function readCapped(path7, maxBytes, what) {
   }
   if (!info2.isFile()) throw new BundleError(`${what} is not a regular file (${path7}); refusing it`);
   if (info2.size > maxBytes) throw new BundleError(`${what} is ${info2.size} bytes, above the ${maxBytes}-byte limit; refusing it`);
-  return readFile4(path7, "utf8");
+  return readFile3(path7, "utf8");
 }
 function parseJson(text, what) {
   try {
@@ -96723,7 +96474,7 @@ function firstIssue(error63) {
   return issue3 === void 0 ? "invalid" : `${issue3.path.map(String).join(".") || "(root)"}: ${issue3.message}`;
 }
 async function readBundle(dir) {
-  const manifestPath = join10(dir, BUNDLE_FILE);
+  const manifestPath = join8(dir, BUNDLE_FILE);
   const manifest = bundleSchema.safeParse(parseJson(await readCapped(manifestPath, LIMITS.manifestBytes, "the bundle manifest"), manifestPath));
   if (!manifest.success) throw new BundleError(`${manifestPath}: ${firstIssue(manifest.error)}`);
   const bundle = manifest.data;
@@ -96736,7 +96487,7 @@ async function readBundle(dir) {
     if (item.kind === "issue" !== (item.issueNumber !== void 0) || item.kind === "issue" && item.key !== `issue-${item.issueNumber}`) {
       throw new BundleError(`${manifestPath}: item ${item.key} has an inconsistent kind/issueNumber`);
     }
-    const path7 = join10(dir, item.reportFile);
+    const path7 = join8(dir, item.reportFile);
     const parsed = solveReportSchema.safeParse(parseJson(await readCapped(path7, LIMITS.reportBytes, `report ${item.reportFile}`), path7));
     if (!parsed.success) throw new BundleError(`${path7}: not a valid solve report (${firstIssue(parsed.error)})`);
     const report = parsed.data;
@@ -96747,6 +96498,1577 @@ async function readBundle(dir) {
     reports.set(item.key, report);
   }
   return { bundle, reports };
+}
+
+// src/action/schedule.ts
+var import_fast_glob2 = __toESM(require_out4(), 1);
+import { mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join10, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/eval/outcome.ts
+var NOT_ATTEMPTED_CAUSES = ["endpoint-unreachable", "authentication", "budget-exhausted", "deadline", "sandbox-unavailable", "interrupted"];
+var CAUSE_TEXT = {
+  "endpoint-unreachable": "model endpoint unreachable",
+  authentication: "model endpoint refused the credentials",
+  "budget-exhausted": "model budget exhausted",
+  deadline: "evaluation deadline reached",
+  "sandbox-unavailable": "sandbox unavailable",
+  interrupted: "run interrupted"
+};
+function errorFacts(error63) {
+  if (!(error63 instanceof Error)) return { name: "Error", message: String(error63).split("\n")[0] ?? "" };
+  const e = error63;
+  const facts = { name: e.name || e.constructor.name, message: e.message.split("\n")[0] ?? "" };
+  if (typeof e.status === "number") facts.status = e.status;
+  const code2 = typeof e.code === "string" ? e.code : typeof e.cause?.code === "string" ? e.cause.code : void 0;
+  if (code2 !== void 0) facts.code = code2;
+  if (typeof e.kind === "string") facts.kind = e.kind;
+  return facts;
+}
+var UNREACHABLE_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+var UNREACHABLE_KINDS = /* @__PURE__ */ new Set(["connection", "timeout", "unreachable", "endpoint-unreachable", "network"]);
+var UNREACHABLE_TEXT = /connection failed|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
+var AUTH_TEXT = /HTTP 40[13]\b|API key was refused|access denied/i;
+function classifyError(e) {
+  if (e.name === "ModelCallAborted" || e.name === "AbortError" || e.name === "RunStopped" && /^aborted/.test(e.message)) return "aborted";
+  if (e.name === "BudgetExceededError" || e.kind === "budget") return "budget";
+  if (e.status === 401 || e.status === 403 || e.kind === "auth" || e.kind === "authentication") return "auth";
+  const config2 = e.name === "ModelConfigError" || e.name === "OfflineCacheMissError";
+  if (config2 && AUTH_TEXT.test(e.message)) return "auth";
+  if (e.code !== void 0 && UNREACHABLE_CODES.has(e.code) || e.kind !== void 0 && UNREACHABLE_KINDS.has(e.kind) || /Unreachable|ConnectionError/.test(e.name)) return "unreachable";
+  if (config2) return "endpoint-config";
+  if (e.status === void 0 && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
+  if (e.status !== void 0 && (e.status >= 500 || e.status === 429)) return "server";
+  return "sample";
+}
+function endpointOf(stage) {
+  return JUDGE_STAGES.includes(stage) ? "judge" : "main";
+}
+function classifyAttempt(f) {
+  const failures = f.calls.flatMap((c3) => c3.error ? [{ stage: c3.stage, error: c3.error, kind: classifyError(c3.error) }] : []);
+  if (f.thrown) failures.push({ stage: "generate", error: f.thrown, kind: classifyError(f.thrown) });
+  const first = (kind) => failures.find((x) => x.kind === kind)?.error;
+  if (f.deadline) return { cause: "deadline", detail: "the evaluation's deadline passed before this problem finished" };
+  const aborted3 = first("aborted");
+  if (f.interrupted || f.stopped === "aborted" || aborted3) return { cause: "interrupted", detail: aborted3?.message ?? "the run was stopped before this problem finished" };
+  const budget = first("budget");
+  if (budget || f.stopped?.startsWith("budget")) return { cause: "budget-exhausted", detail: budget?.message ?? f.stopped ?? "model budget exhausted" };
+  const auth2 = first("auth");
+  if (auth2) return { cause: "authentication", detail: auth2.message };
+  const sandbox = f.sandboxErrors[0];
+  if (sandbox) return { cause: "sandbox-unavailable", detail: sandbox.message };
+  const config2 = first("endpoint-config");
+  if (config2) return { cause: "endpoint-unreachable", detail: config2.message };
+  const answered = (endpoint2) => f.calls.some((c3) => c3.error === void 0 && (endpoint2 === void 0 || endpointOf(c3.stage) === endpoint2));
+  const down = failures.find((x) => x.kind === "unreachable" || x.kind === "server");
+  if (!answered() && down) return { cause: "endpoint-unreachable", detail: down.error.message };
+  for (const endpoint2 of ["main", "judge"]) {
+    const refused = failures.find((x) => endpointOf(x.stage) === endpoint2 && x.kind === "unreachable");
+    if (refused && !answered(endpoint2)) return { cause: "endpoint-unreachable", detail: refused.error.message };
+  }
+  return null;
+}
+
+// src/eval/hash.ts
+import { createHash as createHash5 } from "node:crypto";
+function canonicalJson(value) {
+  return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const out = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = value[key];
+      if (v !== void 0) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+function sha256(text) {
+  return createHash5("sha256").update(text).digest("hex");
+}
+function specHash(spec) {
+  const { path: _path, ...content } = spec;
+  return `sha256:${sha256(canonicalJson(content)).slice(0, 16)}`;
+}
+function specSetHash(hashes) {
+  const lines = Object.keys(hashes).sort().map((id) => `${id} ${hashes[id]}`);
+  return `sha256:${sha256(lines.join("\n")).slice(0, 16)}`;
+}
+
+// src/eval/results.ts
+var EVAL_RESULTS_KIND = "sstar-eval-results";
+var EVAL_RESULTS_VERSION = 2;
+var settingValueSchema = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var shardInfoSchema = external_exports.object({
+  index: external_exports.number().int().positive().describe("1-based shard number"),
+  count: external_exports.number().int().positive(),
+  problems: external_exports.array(external_exports.string()).describe("ids of the problems assigned to this shard, sorted")
+});
+var evalConfigSchema = external_exports.object({
+  model: external_exports.string(),
+  judgeModel: external_exports.string(),
+  sandbox: external_exports.string(),
+  settings: external_exports.record(external_exports.string(), settingValueSchema).describe("solve settings that can change results (samples, rounds, selection, temperature, ...)"),
+  tool: external_exports.object({ name: external_exports.string(), version: external_exports.string() }),
+  specSetHash: external_exports.string().describe("hash over every evaluated spec's hash: the same problem set, in the same versions"),
+  specHashes: external_exports.record(external_exports.string(), external_exports.string()).describe("problem id -> spec hash, for the whole set (every shard)"),
+  shard: shardInfoSchema.nullable().describe("null: the whole set (an unsharded run, or merged shards)")
+});
+var gradeSchema = external_exports.object({
+  passed: external_exports.boolean().describe("every hidden test passed"),
+  hiddenPassed: external_exports.number().int(),
+  hiddenTotal: external_exports.number().int(),
+  /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
+  firstFailure: external_exports.string().optional()
+});
+var pickSchema = gradeSchema.extend({
+  strategy: external_exports.string(),
+  sample: external_exports.number().int().nullable().describe("the sample the strategy picked; null: it picked none")
+});
+var evalUsageSchema = external_exports.object({
+  calls: external_exports.number().int(),
+  cachedCalls: external_exports.number().int(),
+  promptTokens: external_exports.number().int(),
+  completionTokens: external_exports.number().int(),
+  costUsd: external_exports.number()
+});
+var OUTCOMES = ["passed", "failed", "not-attempted"];
+var notAttemptedSchema = external_exports.object({
+  cause: external_exports.enum(NOT_ATTEMPTED_CAUSES),
+  detail: external_exports.string().describe("what failed, in one line, as the failing component said it")
+});
+var confirmRunSchema = external_exports.object({
+  outcome: external_exports.enum(OUTCOMES),
+  hiddenPassed: external_exports.number().int(),
+  hiddenTotal: external_exports.number().int(),
+  firstFailure: external_exports.string().optional(),
+  notAttempted: notAttemptedSchema.optional()
+});
+var problemResultSchema = external_exports.object({
+  id: external_exports.string(),
+  title: external_exports.string(),
+  specHash: external_exports.string(),
+  outcome: external_exports.enum(OUTCOMES).describe("passed / failed: a program was selected (or none could be) and graded; not-attempted: the infrastructure failed (see notAttempted), left out of every rate"),
+  notAttempted: notAttemptedSchema.optional().describe("set when outcome is not-attempted"),
+  status: external_exports.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
+  error: external_exports.string().optional(),
+  selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
+  baselines: external_exports.array(pickSchema).describe("first, majority: picks from the same samples, graded too"),
+  oracle: external_exports.object({
+    passed: external_exports.boolean().describe("some candidate passes every hidden test"),
+    candidates: external_exports.number().int().describe("distinct final programs graded"),
+    passing: external_exports.number().int()
+  }),
+  usage: evalUsageSchema,
+  confirm: external_exports.object({
+    runs: external_exports.array(confirmRunSchema).describe("one per retry, in order"),
+    usage: evalUsageSchema
+  }).optional().describe("--confirm: the problem newly failed against the baseline and was solved again with fresh samples, no reply cache"),
+  wallMs: external_exports.number().describe("solve wall time"),
+  gradeMs: external_exports.number().describe("hidden-test grading wall time"),
+  finishedAt: external_exports.string()
+});
+var evalSummarySchema = external_exports.object({
+  problems: external_exports.number().int().describe("problems evaluated, attempted or not"),
+  graded: external_exports.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
+  notAttempted: external_exports.number().int(),
+  notAttemptedByCause: external_exports.record(external_exports.string(), external_exports.number().int()),
+  flaky: external_exports.number().int().describe("problems that failed but passed on a --confirm retry"),
+  solved: external_exports.number().int().describe("selected program passes every hidden test"),
+  solveRate: external_exports.number().describe("solved / graded (0 when nothing was graded)"),
+  oracle: external_exports.number().int(),
+  baselines: external_exports.record(external_exports.string(), external_exports.number().int()).describe("strategy -> problems its pick solved"),
+  errors: external_exports.number().int(),
+  usage: evalUsageSchema,
+  wallMs: external_exports.number()
+});
+var evalResultsSchema = external_exports.object({
+  kind: external_exports.literal(EVAL_RESULTS_KIND),
+  version: external_exports.literal(EVAL_RESULTS_VERSION),
+  config: evalConfigSchema,
+  skipped: external_exports.array(external_exports.object({ id: external_exports.string(), reason: external_exports.string() })).describe("specs of the set that cannot be graded (no hidden tests)"),
+  problems: external_exports.array(problemResultSchema).describe("sorted by id"),
+  summary: evalSummarySchema,
+  meta: external_exports.object({
+    startedAt: external_exports.string(),
+    updatedAt: external_exports.string(),
+    /** Files merged into this one. */
+    mergedFrom: external_exports.array(external_exports.string()).optional()
+  })
+});
+var zeroUsage = () => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
+function addUsage(into, u2) {
+  into.calls += u2.calls;
+  into.cachedCalls += u2.cachedCalls;
+  into.promptTokens += u2.promptTokens;
+  into.completionTokens += u2.completionTokens;
+  into.costUsd += u2.costUsd;
+}
+function summarize(problems) {
+  const usage = zeroUsage();
+  const baselines2 = {};
+  const notAttemptedByCause = {};
+  let graded = 0;
+  let solved = 0;
+  let oracle = 0;
+  let errors = 0;
+  let flaky = 0;
+  let wallMs = 0;
+  for (const p of problems) {
+    addUsage(usage, p.usage);
+    if (p.confirm) addUsage(usage, p.confirm.usage);
+    wallMs += p.wallMs + p.gradeMs;
+    if (p.status === "error") errors++;
+    if (p.outcome === "not-attempted") {
+      const cause = p.notAttempted?.cause ?? "unknown";
+      notAttemptedByCause[cause] = (notAttemptedByCause[cause] ?? 0) + 1;
+      continue;
+    }
+    graded++;
+    if (isFlaky(p)) flaky++;
+    if (p.selected.passed) solved++;
+    if (p.oracle.passed) oracle++;
+    for (const b of p.baselines) baselines2[b.strategy] = (baselines2[b.strategy] ?? 0) + (b.passed ? 1 : 0);
+  }
+  usage.costUsd = roundUsd(usage.costUsd);
+  return {
+    problems: problems.length,
+    graded,
+    notAttempted: problems.length - graded,
+    notAttemptedByCause,
+    flaky,
+    solved,
+    solveRate: graded === 0 ? 0 : solved / graded,
+    oracle,
+    baselines: baselines2,
+    errors,
+    usage,
+    wallMs: Math.round(wallMs)
+  };
+}
+function isFlaky(p) {
+  return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
+}
+function roundUsd(usd2) {
+  return Math.round(usd2 * 1e6) / 1e6;
+}
+function sortById(items) {
+  return [...items].sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
+}
+function parseEvalResults(input2, file2) {
+  let json2 = input2;
+  if (json2 === null || typeof json2 !== "object" || json2.kind !== EVAL_RESULTS_KIND) {
+    throw new Error(`${file2}: not an sstar evaluation results file (expected "kind": "${EVAL_RESULTS_KIND}")`);
+  }
+  const version2 = json2.version;
+  if (version2 === 1) json2 = upgradeV1(json2);
+  else if (version2 !== EVAL_RESULTS_VERSION) {
+    throw new Error(`${file2}: results version ${JSON.stringify(version2)} is not supported (this sstar reads version ${EVAL_RESULTS_VERSION}); rerun the evaluation`);
+  }
+  const parsed = evalResultsSchema.safeParse(json2);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new Error(`${file2}: invalid results at ${issue3.path.join(".") || "(top)"}: ${issue3.message}`);
+  }
+  return { ...parsed.data, summary: summarize(parsed.data.problems) };
+}
+function upgradeV1(json2) {
+  const problems = Array.isArray(json2.problems) ? json2.problems : [];
+  const upgraded = problems.map((p) => {
+    if (p === null || typeof p !== "object") return p;
+    const selected = p.selected;
+    return { ...p, outcome: selected?.passed === true ? "passed" : "failed" };
+  });
+  const withProblems = { ...json2, version: EVAL_RESULTS_VERSION, problems: upgraded };
+  const parsedProblems = external_exports.array(problemResultSchema).safeParse(upgraded);
+  return parsedProblems.success ? { ...withProblems, summary: summarize(parsedProblems.data) } : withProblems;
+}
+
+// src/eval/shard.ts
+function parseShard(text, setting = "--shard") {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
+  const index = Number(m[1]);
+  const count2 = Number(m[2]);
+  if (count2 < 1 || index < 1 || index > count2) {
+    throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
+  }
+  return { index, count: count2 };
+}
+var COST_MODEL = {
+  /** Seconds of model calls per problem regardless of size. */
+  baseSeconds: 20,
+  /** Seconds per 1000 characters of statement (prompt tokens in every call). */
+  secondsPer1000Chars: 2,
+  /** Public test runs per public test: samples x rounds on average (8 samples, ~1.5 rounds). */
+  publicRunsPerTest: 12,
+  /** Hidden test runs per hidden test: distinct candidates graded. */
+  hiddenRunsPerTest: 4,
+  /** Seconds per test run: process start plus this share of the time limit. */
+  runStartSeconds: 0.05,
+  timeLimitShare: 0.1
+};
+function estimateSpecCost(spec) {
+  const m = COST_MODEL;
+  const perRun = m.runStartSeconds + m.timeLimitShare * (spec.limits.timeMs / 1e3);
+  const runs = spec.tests.public.length * m.publicRunsPerTest + spec.tests.hidden.length * m.hiddenRunsPerTest;
+  return m.baseSeconds + spec.statement.length / 1e3 * m.secondsPer1000Chars + runs * perRun;
+}
+function measuredCosts(previous) {
+  return new Map(previous.problems.map((p) => [p.id, (p.wallMs + p.gradeMs) / 1e3]));
+}
+function specCosts(specs, measured) {
+  const estimates = specs.map((s) => ({ id: s.id, cost: estimateSpecCost(s) }));
+  if (!measured || measured.size === 0) return estimates;
+  const ratios = estimates.filter((e) => measured.has(e.id) && e.cost > 0).map((e) => measured.get(e.id) / e.cost).sort((a2, b) => a2 - b);
+  const scale = ratios.length === 0 ? 1 : median(ratios);
+  return estimates.map((e) => ({ id: e.id, cost: measured.has(e.id) ? measured.get(e.id) : e.cost * scale }));
+}
+function median(sorted) {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function partition2(items, count2) {
+  if (!Number.isInteger(count2) || count2 < 1) throw new Error(`shard count must be a positive integer, got ${count2}`);
+  const seen = /* @__PURE__ */ new Set();
+  for (const item of items) {
+    if (seen.has(item.id)) throw new Error(`problem id ${JSON.stringify(item.id)} appears twice in the spec set: ids must be unique`);
+    seen.add(item.id);
+  }
+  const order = [...items].sort((a2, b) => b.cost - a2.cost || (a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0));
+  const loads = Array.from({ length: count2 }, () => 0);
+  const shards = Array.from({ length: count2 }, () => []);
+  for (const item of order) {
+    let best = 0;
+    for (let i2 = 1; i2 < count2; i2++) if (loads[i2] < loads[best]) best = i2;
+    loads[best] += Math.max(0, item.cost);
+    shards[best].push(item.id);
+  }
+  return shards.map((ids) => ids.sort());
+}
+function selectShard(specs, shard, measured) {
+  const shards = partition2(specCosts(specs, measured), shard.count);
+  const ids = shards[shard.index - 1];
+  if (ids === void 0) throw new Error(`shard ${shard.index}/${shard.count} does not exist`);
+  const wanted = new Set(ids);
+  return { specs: specs.filter((s) => wanted.has(s.id)).sort((a2, b) => a2.id < b.id ? -1 : 1), ids };
+}
+
+// src/eval/evaluate.ts
+var TOOL_NAME = "sstar";
+var NOT_SETTINGS = /* @__PURE__ */ new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now"]);
+function settingsOf(solveOptions) {
+  const merged = { ...DEFAULT_SOLVE_OPTIONS, replay: false, maxTokens: null, ...solveOptions };
+  const out = {};
+  for (const key of Object.keys(merged).sort()) {
+    const v = merged[key];
+    if (NOT_SETTINGS.has(key)) continue;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[key] = v;
+  }
+  return out;
+}
+function gradableSpecs(specs) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of specs) {
+    if (seen.has(s.id)) throw new Error(`problem id ${JSON.stringify(s.id)} appears twice in the spec set: ids must be unique`);
+    seen.add(s.id);
+  }
+  return {
+    specs: sortById(specs.filter((s) => s.tests.hidden.length > 0)),
+    skipped: sortById(specs.filter((s) => s.tests.hidden.length === 0).map((s) => ({ id: s.id, reason: "no hidden tests: nothing to grade the selected program on" })))
+  };
+}
+function resumeConflict(previous, config2) {
+  for (const field of ["model", "judgeModel", "sandbox", "tool", "settings"]) {
+    if (canonicalJson(previous.config[field]) !== canonicalJson(config2[field])) {
+      return `config.${field} differs (${JSON.stringify(previous.config[field])} there, ${JSON.stringify(config2[field])} now)`;
+    }
+  }
+  const a2 = previous.config.shard;
+  const b = config2.shard;
+  if (a2 === null !== (b === null) || a2 && b && (a2.index !== b.index || a2.count !== b.count)) {
+    const show3 = (s) => s ? `shard ${s.index}/${s.count}` : "the whole set";
+    return `it holds ${show3(a2)}, this run is ${show3(b)}`;
+  }
+  return null;
+}
+async function evaluate(specs, deps, options) {
+  const now = options.now ?? (() => /* @__PURE__ */ new Date());
+  const gradable = gradableSpecs(specs);
+  const specHashes = {};
+  for (const s of gradable.specs) specHashes[s.id] = specHash(s);
+  let todo = gradable.specs;
+  let shardInfo = null;
+  if (options.shard) {
+    const picked = selectShard(gradable.specs, options.shard, options.costs);
+    todo = picked.specs;
+    shardInfo = { index: options.shard.index, count: options.shard.count, problems: picked.ids };
+  }
+  const config2 = {
+    model: options.solve.modelName,
+    judgeModel: options.solve.judgeModelName,
+    sandbox: options.solve.sandboxName,
+    settings: settingsOf(options.solve),
+    tool: { name: TOOL_NAME, version: options.toolVersion ?? "unknown" },
+    specSetHash: specSetHash(specHashes),
+    specHashes,
+    shard: shardInfo
+  };
+  const done = /* @__PURE__ */ new Map();
+  let startedAt = now().toISOString();
+  if (options.resumeFrom) {
+    const conflict = resumeConflict(options.resumeFrom, config2);
+    if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
+    const wanted = new Set(todo.map((s) => s.id));
+    for (const p of options.resumeFrom.problems) {
+      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
+    }
+    if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
+  }
+  const snapshot = () => {
+    const problems = sortById([...done.values()]);
+    return {
+      kind: EVAL_RESULTS_KIND,
+      version: EVAL_RESULTS_VERSION,
+      config: config2,
+      skipped: gradable.skipped,
+      problems,
+      summary: summarize(problems),
+      meta: { startedAt, updatedAt: now().toISOString() }
+    };
+  };
+  const remaining = todo.filter((s) => !done.has(s.id));
+  options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
+  const stop = new AbortController();
+  let why;
+  const end = (reason) => {
+    why ??= reason;
+    stop.abort();
+  };
+  const onAbort = () => end("interrupted");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) end("interrupted");
+  const timer = options.deadline ? setTimeout(() => end("deadline"), Math.max(0, options.deadline.getTime() - now().getTime())) : void 0;
+  const run2 = { signal: stop.signal, ended: () => why };
+  let writes = Promise.resolve(options.onResults?.(snapshot()));
+  const record2 = async (result, announce) => {
+    done.set(result.id, result);
+    announce();
+    const current = snapshot();
+    writes = writes.then(() => options.onResults?.(current));
+    await writes;
+  };
+  const limit2 = pLimit(Math.max(1, options.concurrency ?? 1));
+  const solveOptions = { ...options.solve, signal: stop.signal };
+  try {
+    await Promise.all(
+      remaining.map(
+        (spec) => limit2(async () => {
+          const ended2 = run2.ended();
+          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run2));
+          await record2(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length }));
+        })
+      )
+    );
+    if (options.confirm && options.confirm.times > 0 && run2.ended() === void 0) {
+      const confirm = options.confirm;
+      const baseline = new Map(confirm.baseline.problems.map((p) => [p.id, p]));
+      const toConfirm = todo.filter((spec) => {
+        const p = done.get(spec.id);
+        return p !== void 0 && p.outcome === "failed" && p.confirm === void 0 && baseline.get(spec.id)?.outcome === "passed";
+      });
+      await Promise.all(
+        toConfirm.map(
+          (spec) => limit2(async () => {
+            if (run2.ended() !== void 0) return;
+            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run2);
+            if (confirmed === null) return;
+            await record2({ ...done.get(spec.id), confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
+          })
+        )
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+  await writes;
+  const ended = run2.ended();
+  if (ended !== void 0) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
+  return snapshot();
+}
+function endedBy(reason) {
+  return reason === "deadline" ? { cause: "deadline", detail: "the evaluation's deadline passed before this problem started" } : { cause: "interrupted", detail: "the run was stopped before this problem started" };
+}
+function noPick(strategy, spec) {
+  return { strategy, sample: null, passed: false, hiddenPassed: 0, hiddenTotal: spec.tests.hidden.length };
+}
+function ungradedResult(spec, hash2, selection, now, why, error63) {
+  return {
+    id: spec.id,
+    title: spec.title,
+    specHash: hash2,
+    outcome: why === null ? "failed" : "not-attempted",
+    ...why !== null ? { notAttempted: why } : {},
+    status: "error",
+    error: error63 ?? why?.detail ?? "no program",
+    selected: noPick(selection, spec),
+    baselines: [noPick("first", spec), noPick("majority", spec)],
+    oracle: { passed: false, candidates: 0, passing: 0 },
+    usage: zeroUsage(),
+    wallMs: 0,
+    gradeMs: 0,
+    finishedAt: now().toISOString()
+  };
+}
+async function confirmProblem(spec, hash2, deps, solveOptions, times, now, run2) {
+  const runs = [];
+  const usage = zeroUsage();
+  for (let attempt = 1; attempt <= times && run2.ended() === void 0; attempt++) {
+    const model = {
+      chat: (request2, meta3) => deps.model.chat(request2, { ...meta3, key: `confirm-${attempt}/${meta3.key ?? ""}` }),
+      usage: () => deps.model.usage()
+    };
+    const r = await evaluateProblem(spec, hash2, { model, sandbox: deps.sandbox }, solveOptions, now, run2);
+    if (run2.ended() !== void 0 && r.outcome === "not-attempted") break;
+    addUsage(usage, r.usage);
+    runs.push({
+      outcome: r.outcome,
+      hiddenPassed: r.selected.hiddenPassed,
+      hiddenTotal: r.selected.hiddenTotal,
+      ...r.selected.firstFailure !== void 0 ? { firstFailure: r.selected.firstFailure } : {},
+      ...r.notAttempted !== void 0 ? { notAttempted: r.notAttempted } : {}
+    });
+    if (r.outcome === "passed") break;
+  }
+  usage.costUsd = roundUsd(usage.costUsd);
+  return runs.length === 0 ? null : { runs, usage };
+}
+function recorded(deps) {
+  const calls = [];
+  const sandboxErrors = [];
+  const model = {
+    async chat(request2, meta3) {
+      try {
+        const reply = await deps.model.chat(request2, meta3);
+        calls.push({ stage: meta3.stage });
+        return reply;
+      } catch (error63) {
+        calls.push({ stage: meta3.stage, error: errorFacts(error63) });
+        throw error63;
+      }
+    },
+    usage: () => deps.model.usage()
+  };
+  const sandbox = {
+    backend: deps.sandbox.backend,
+    async run(request2) {
+      try {
+        return await deps.sandbox.run(request2);
+      } catch (error63) {
+        sandboxErrors.push(errorFacts(error63));
+        throw error63;
+      }
+    },
+    close: () => deps.sandbox.close()
+  };
+  return { deps: { model, sandbox }, calls, sandboxErrors };
+}
+async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date(), run2) {
+  const rec = recorded(deps);
+  const facts = (extra) => ({
+    calls: rec.calls,
+    sandboxErrors: rec.sandboxErrors,
+    interrupted: run2?.ended() === "interrupted" || run2 === void 0 && solveOptions.signal?.aborted === true,
+    deadline: run2?.ended() === "deadline",
+    ...extra
+  });
+  let report;
+  try {
+    report = await solve(spec, rec.deps, solveOptions);
+  } catch (error63) {
+    const message = error63?.message?.split("\n")[0] ?? String(error63);
+    return ungradedResult(spec, hash2, solveOptions.selection, now, classifyAttempt(facts({ thrown: errorFacts(error63) })), `solve failed: ${message}`);
+  }
+  const gradeStart = performance.now();
+  const codeOf = /* @__PURE__ */ new Map();
+  for (const s of report.samples) if (s.finalCode.trim() !== "") codeOf.set(s.index, s.finalCode);
+  const grades = /* @__PURE__ */ new Map();
+  const gradeCode = (code2) => {
+    let g = grades.get(code2);
+    if (!g) {
+      g = gradeHidden(rec.deps.sandbox, spec, code2);
+      grades.set(code2, g);
+    }
+    return g;
+  };
+  const pick2 = async (strategy, sample, code2) => {
+    if (sample === null || code2 === void 0) return noPick(strategy, spec);
+    return { strategy, sample, ...await gradeCode(code2) };
+  };
+  let selected;
+  let baselines2;
+  let candidateGrades;
+  try {
+    [selected, baselines2, candidateGrades] = await Promise.all([
+      pick2(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
+      Promise.all(report.baselines.map((b) => pick2(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)))),
+      Promise.all([...new Set(codeOf.values())].map(gradeCode))
+    ]);
+  } catch (error63) {
+    const why2 = classifyAttempt(facts({ ...report.stopped !== void 0 ? { stopped: report.stopped } : {} })) ?? { cause: "sandbox-unavailable", detail: errorFacts(error63).message };
+    return ungradedResult(spec, hash2, solveOptions.selection, now, why2, `grading failed: ${errorFacts(error63).message}`);
+  }
+  const gradeMs = Math.round(performance.now() - gradeStart);
+  const why = classifyAttempt(facts(report.stopped !== void 0 ? { stopped: report.stopped } : {}));
+  const total = report.usage.total;
+  return {
+    id: spec.id,
+    title: spec.title,
+    specHash: hash2,
+    outcome: why !== null ? "not-attempted" : selected.passed ? "passed" : "failed",
+    ...why !== null ? { notAttempted: why } : {},
+    status: report.status,
+    ...report.error !== void 0 ? { error: report.error } : {},
+    selected,
+    baselines: baselines2,
+    oracle: { passed: candidateGrades.some((g) => g.passed), candidates: candidateGrades.length, passing: candidateGrades.filter((g) => g.passed).length },
+    usage: {
+      calls: total.calls,
+      cachedCalls: total.cachedCalls,
+      promptTokens: total.promptTokens,
+      completionTokens: total.completionTokens,
+      costUsd: total.costUsd
+    },
+    wallMs: Math.round(report.timings.totalMs),
+    gradeMs,
+    finishedAt: now().toISOString()
+  };
+}
+async function gradeHidden(sandbox, spec, code2) {
+  const tests = spec.tests.hidden;
+  const g = await gradeProgram(sandbox, spec, { language: spec.language, code: code2 }, tests);
+  const failing = g.outcomes.findIndex((o2) => o2.verdict !== "accepted");
+  const firstFailure = failing < 0 ? void 0 : `${tests[failing]?.name ?? `hidden ${failing + 1}`}: ${g.outcomes[failing].verdict}`;
+  return {
+    passed: g.allPassed,
+    hiddenPassed: g.passed,
+    hiddenTotal: g.total,
+    ...firstFailure !== void 0 ? { firstFailure } : {}
+  };
+}
+
+// src/eval/mcnemar.ts
+function mcnemarExactP(b, c3) {
+  if (!Number.isInteger(b) || !Number.isInteger(c3) || b < 0 || c3 < 0) throw new Error(`discordant counts must be whole numbers >= 0, got ${b} and ${c3}`);
+  const n2 = b + c3;
+  if (n2 === 0) return 1;
+  const k = Math.min(b, c3);
+  let tail = 0;
+  if (n2 <= 1e3) {
+    let term = 0.5 ** n2;
+    for (let i2 = 0; i2 <= k; i2++) {
+      tail += term;
+      term = term * (n2 - i2) / (i2 + 1);
+    }
+  } else {
+    const logHalfN = -n2 * Math.LN2;
+    let logChoose = 0;
+    for (let i2 = 0; i2 <= k; i2++) {
+      if (i2 > 0) logChoose += Math.log(n2 - i2 + 1) - Math.log(i2);
+      tail += Math.exp(logChoose + logHalfN);
+    }
+  }
+  return Math.min(1, 2 * tail);
+}
+function minDiscordantToReject(alpha) {
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha must be between 0 and 1, got ${alpha}`);
+  let n2 = 1;
+  while (2 / 2 ** n2 > alpha) n2++;
+  return n2;
+}
+
+// src/eval/progress.ts
+function evalProgressLine(event) {
+  switch (event.type) {
+    case "start": {
+      const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
+      const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
+      const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
+      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
+    }
+    case "problem-done": {
+      const r = event.result;
+      const s = r.selected;
+      if (r.outcome === "not-attempted") return `[${event.done}/${event.of}] ${r.id}: not attempted, ${r.notAttempted ? CAUSE_TEXT[r.notAttempted.cause] : "unknown cause"} (${r.notAttempted?.detail ?? r.error ?? ""})`;
+      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
+      const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
+      return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1e3).toFixed(1)} s`;
+    }
+    case "confirm-done": {
+      const passedOn = event.runs.findIndex((r) => r.outcome === "passed");
+      return passedOn >= 0 ? `confirm ${event.id}: passed on retry ${passedOn + 1} of ${event.of}: flaky, not counted as a regression` : `confirm ${event.id}: failed on ${event.runs.length} ${event.runs.length === 1 ? "retry" : "retries"} too`;
+    }
+    case "stopped":
+      return `stopped (${event.reason}): the results so far are kept; rerun the same command to resume`;
+    default:
+      return null;
+  }
+}
+
+// src/eval/merge.ts
+var MergeError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "MergeError";
+  }
+};
+var SAME_FIELDS = ["model", "judgeModel", "sandbox", "tool", "settings", "specSetHash", "specHashes"];
+function configDifference(a2, b) {
+  for (const field of SAME_FIELDS) {
+    if (canonicalJson(a2[field]) === canonicalJson(b[field])) continue;
+    if (field === "settings" || field === "specHashes" || field === "tool") {
+      const av = a2[field];
+      const bv = b[field];
+      const keys = [.../* @__PURE__ */ new Set([...Object.keys(av), ...Object.keys(bv)])].sort();
+      for (const key of keys) {
+        if (canonicalJson(av[key]) !== canonicalJson(bv[key])) {
+          const what = field === "specHashes" ? `config.specHashes["${key}"] (spec ${key} differs in version or is missing)` : `config.${field}.${key}`;
+          return `${what}: ${show2(av[key])} vs ${show2(bv[key])}`;
+        }
+      }
+    }
+    return `config.${field}: ${show2(a2[field])} vs ${show2(b[field])}`;
+  }
+  return null;
+}
+function show2(value) {
+  if (value === void 0) return "(absent)";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function list(ids, max = 5) {
+  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}
+function mergeResults(results, names) {
+  const name = (i2) => names?.[i2] ?? `input ${i2 + 1}`;
+  if (results.length === 0) throw new MergeError("nothing to merge: give at least one results file");
+  for (const [i2, r] of results.entries()) {
+    if (r.kind !== EVAL_RESULTS_KIND || r.version !== EVAL_RESULTS_VERSION) {
+      throw new MergeError(`${name(i2)}: not a version ${EVAL_RESULTS_VERSION} results file`);
+    }
+  }
+  const first = results[0];
+  for (let i2 = 1; i2 < results.length; i2++) {
+    const diff = configDifference(first.config, results[i2].config);
+    if (diff !== null) throw new MergeError(`${name(0)} and ${name(i2)} come from different runs: ${diff}; merge only shards of one run`);
+  }
+  const sharded = results.map((r) => r.config.shard !== null);
+  if (sharded.some((s) => s) && sharded.some((s) => !s)) {
+    const whole = sharded.indexOf(false);
+    throw new MergeError(`${name(whole)} is an unsharded (or already merged) result and overlaps the shards it is merged with; merge only shard files`);
+  }
+  if (!sharded[0] && results.length > 1) {
+    throw new MergeError(`${name(0)} and ${name(1)} are both unsharded results of the whole set: they overlap; merge only shard files`);
+  }
+  const skippedIds = new Set(first.skipped.map((s) => s.id));
+  const expected = Object.keys(first.config.specHashes).filter((id) => !skippedIds.has(id)).sort();
+  if (sharded[0]) {
+    const count2 = first.config.shard.count;
+    const byIndex = /* @__PURE__ */ new Map();
+    for (const [i2, r] of results.entries()) {
+      const s = r.config.shard;
+      if (s.count !== count2) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count2} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
+      const other = byIndex.get(s.index);
+      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count2}: overlapping shards; give each shard once`);
+      byIndex.set(s.index, i2);
+    }
+    const missing2 = Array.from({ length: count2 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
+    if (missing2.length > 0) {
+      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count2}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count2}`).join(", ")}); give every shard`);
+    }
+    const owner = /* @__PURE__ */ new Map();
+    for (const [i2, r] of results.entries()) {
+      for (const id of r.config.shard.problems) {
+        const o2 = owner.get(id);
+        if (o2 !== void 0) throw new MergeError(`${name(o2)} and ${name(i2)} both hold problem ${id} (config.shard.problems): overlapping shards; were they split with different --costs files?`);
+        owner.set(id, i2);
+      }
+    }
+    const unassigned = expected.filter((id) => !owner.has(id));
+    if (unassigned.length > 0) throw new MergeError(`no shard holds problem${unassigned.length > 1 ? "s" : ""} ${list(unassigned)} of the spec set: shards were split differently; rerun them with the same specs and --costs`);
+  }
+  for (const [i2, r] of results.entries()) {
+    const assigned = r.config.shard?.problems ?? expected;
+    const done = new Set(r.problems.map((p) => p.id));
+    const unfinished = assigned.filter((id) => !done.has(id));
+    if (unfinished.length > 0) {
+      const which2 = r.config.shard ? `shard ${r.config.shard.index}/${r.config.shard.count}` : "the run";
+      throw new MergeError(`${name(i2)}: ${which2} is unfinished (${unfinished.length} of ${assigned.length} problems missing: ${list(unfinished)}); rerun it with the same --out to finish it`);
+    }
+    const assignedSet = new Set(assigned);
+    for (const p of r.problems) {
+      if (!assignedSet.has(p.id)) throw new MergeError(`${name(i2)}: problem ${p.id} is not assigned to this shard (config.shard.problems); the file was edited or is corrupt`);
+      if (p.specHash !== r.config.specHashes[p.id]) throw new MergeError(`${name(i2)}: problem ${p.id} was graded on spec ${p.specHash} but the run's config.specHashes says ${r.config.specHashes[p.id] ?? "(absent)"}`);
+    }
+  }
+  const problems = sortById(results.flatMap((r) => r.problems));
+  const startedAt = results.map((r) => r.meta.startedAt).sort()[0];
+  const updatedAt = results.map((r) => r.meta.updatedAt).sort().at(-1);
+  return {
+    kind: EVAL_RESULTS_KIND,
+    version: EVAL_RESULTS_VERSION,
+    config: { ...first.config, shard: null },
+    skipped: sortById(first.skipped),
+    problems,
+    summary: summarize(problems),
+    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i2) => name(i2)) }
+  };
+}
+
+// src/eval/compare.ts
+var DEFAULT_ALPHA = 0.05;
+var DEFAULT_MAX_NOT_ATTEMPTED_PCT = 10;
+function wilsonInterval(successes, n2, z2 = 1.96) {
+  if (n2 <= 0) return { low: 0, high: 1 };
+  const p = successes / n2;
+  const z22 = z2 * z2;
+  const denom = 1 + z22 / n2;
+  const center = (p + z22 / (2 * n2)) / denom;
+  const half = z2 * Math.sqrt(p * (1 - p) / n2 + z22 / (4 * n2 * n2)) / denom;
+  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
+}
+function stats(r) {
+  const s = r.summary;
+  const n2 = s.graded;
+  const baselines2 = {};
+  for (const [k, v] of Object.entries(s.baselines)) baselines2[k] = n2 === 0 ? 0 : v / n2;
+  return {
+    problems: s.problems,
+    graded: n2,
+    notAttempted: s.notAttempted,
+    notAttemptedByCause: s.notAttemptedByCause,
+    solved: s.solved,
+    rate: n2 === 0 ? 0 : s.solved / n2,
+    ci: wilsonInterval(s.solved, n2),
+    oracle: s.oracle,
+    oracleRate: n2 === 0 ? 0 : s.oracle / n2,
+    baselines: baselines2,
+    costUsd: s.usage.costUsd,
+    calls: s.usage.calls,
+    tokens: s.usage.promptTokens + s.usage.completionTokens,
+    wallMs: s.wallMs,
+    model: r.config.model
+  };
+}
+function gradeText(p) {
+  if (p.outcome === "not-attempted") return `not attempted (${p.notAttempted?.detail ?? "unknown cause"})`;
+  const s = p.selected;
+  if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
+  const text = s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const retries = p.confirm?.runs;
+  if (!retries || retries.length === 0) return text;
+  const passedOn = retries.findIndex((r) => r.outcome === "passed");
+  return passedOn >= 0 ? `${text}, then passes on retry ${passedOn + 1}` : `${text}, and on ${retries.length} ${retries.length === 1 ? "retry" : "retries"}`;
+}
+function configChanges(current, baseline) {
+  const out = [];
+  const a2 = current.config;
+  const b = baseline.config;
+  for (const field of ["model", "judgeModel", "sandbox"]) if (a2[field] !== b[field]) out.push(`${field}: ${b[field]} \u2192 ${a2[field]}`);
+  if (a2.tool.version !== b.tool.version) out.push(`sstar version: ${b.tool.version} \u2192 ${a2.tool.version}`);
+  for (const key of [.../* @__PURE__ */ new Set([...Object.keys(a2.settings), ...Object.keys(b.settings)])].sort()) {
+    if (canonicalJson(a2.settings[key]) !== canonicalJson(b.settings[key])) out.push(`${key}: ${JSON.stringify(b.settings[key] ?? null)} \u2192 ${JSON.stringify(a2.settings[key] ?? null)}`);
+  }
+  const changedSpecs = Object.keys(a2.specHashes).filter((id) => b.specHashes[id] !== void 0 && b.specHashes[id] !== a2.specHashes[id]);
+  if (changedSpecs.length > 0) out.push(`spec versions changed: ${changedSpecs.sort().join(", ")}`);
+  return out;
+}
+function notAttemptedOf(r) {
+  return r.problems.filter((p) => p.outcome === "not-attempted").map((p) => ({ id: p.id, cause: p.notAttempted?.cause ?? "unknown", detail: p.notAttempted?.detail ?? p.error ?? "no detail recorded" }));
+}
+function causesText(problems) {
+  const byCause = /* @__PURE__ */ new Map();
+  for (const p of problems) byCause.set(p.cause, [...byCause.get(p.cause) ?? [], p]);
+  return [...byCause.entries()].sort((x, y) => y[1].length - x[1].length || (x[0] < y[0] ? -1 : 1)).map(([cause, ps]) => `${ps.length} ${cause === "unknown" ? "unknown cause" : CAUSE_TEXT[cause]} (${ps[0].detail})`).join(", ");
+}
+function formatP(p) {
+  return p < 1e-4 ? "< 0.0001" : String(Number(p.toPrecision(3)));
+}
+function pct(x) {
+  return `${Math.round(x * 10) / 10}%`;
+}
+function compareResults(current, baseline, options) {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
+  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
+  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
+  const before = new Map(baseline.problems.map((p) => [p.id, p]));
+  const nowIds = new Set(current.problems.map((p) => p.id));
+  const newlyFailing = [];
+  const newlyPassing = [];
+  const flaky = [];
+  let common2 = 0;
+  let sharedGraded = 0;
+  const counts = { bothPassed: 0, bothFailed: 0, b: 0, c: 0 };
+  for (const p of current.problems) {
+    const prior = before.get(p.id);
+    if (!prior) continue;
+    common2++;
+    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
+    sharedGraded++;
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
+    if (isFlaky(p)) {
+      flaky.push(change);
+      continue;
+    }
+    const was = prior.outcome === "passed";
+    const is = p.outcome === "passed";
+    if (was && is) counts.bothPassed++;
+    else if (!was && !is) counts.bothFailed++;
+    else if (was) {
+      counts.b++;
+      newlyFailing.push(change);
+    } else {
+      counts.c++;
+      newlyPassing.push(change);
+    }
+  }
+  const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  for (const list2 of [newlyFailing, newlyPassing, flaky]) list2.sort(byId);
+  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
+  const baselinePassed = counts.bothPassed + counts.b;
+  const currentPassed = counts.bothPassed + counts.c;
+  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
+  const currentRate = shared === 0 ? 0 : currentPassed / shared;
+  const deltaPp = round2((currentRate - baselineRate) * 100);
+  const pValue = mcnemarExactP(counts.b, counts.c);
+  const paired = {
+    shared,
+    baselinePassed,
+    currentPassed,
+    baselineRate,
+    currentRate,
+    deltaPp,
+    newlyFailing: counts.b,
+    newlyPassing: counts.c,
+    bothPassed: counts.bothPassed,
+    bothFailed: counts.bothFailed,
+    pValue
+  };
+  const notAttempted = notAttemptedOf(current);
+  const baselineNotAttempted = notAttemptedOf(baseline);
+  const missing2 = [];
+  const allowed = maxNotAttemptedPct / 100;
+  const own2 = runIncompleteness(current, maxNotAttemptedPct);
+  if (current.problems.length === 0) missing2.push("this run evaluated no problem");
+  else if (own2 !== null) missing2.push(own2);
+  else if (common2 === 0) missing2.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common2) {
+    const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
+    missing2.push(
+      `only ${sharedGraded} of the ${common2} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` + (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : "")
+    );
+  }
+  const needed = minDiscordantToReject(alpha);
+  if (missing2.length === 0 && shared < needed) {
+    missing2.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${alpha}`);
+  }
+  const incomplete2 = missing2.length > 0;
+  const drop = -deltaPp;
+  const regression2 = !incomplete2 && counts.b > counts.c && drop >= options.maxDropPct && pValue <= alpha;
+  const decision = incomplete2 ? "incomplete" : regression2 ? "regression" : "no-regression";
+  const on6 = `on the ${shared} problems graded in both (${counts.b} newly failing, ${counts.c} newly passing; McNemar exact p = ${formatP(pValue)})`;
+  const verdict = incomplete2 ? `Incomplete: ${missing2.join("; ")}. No regression is decided; fix the cause and rerun.` : regression2 ? `Regression: the pass rate dropped ${drop} points ${on6}, at least the allowed ${options.maxDropPct} and significant at alpha ${alpha}.` : drop > 0 ? `No regression: the pass rate dropped ${drop} points ${on6}, ${drop < options.maxDropPct ? `less than the allowed ${options.maxDropPct}` : `not significant at alpha ${alpha}`}.` : `No regression: the pass rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} ${on6}.`;
+  const cur = stats(current);
+  const base = stats(baseline);
+  return {
+    current: cur,
+    baseline: base,
+    decision,
+    regression: regression2,
+    incomplete: incomplete2,
+    missing: missing2,
+    common: common2,
+    paired,
+    maxDropPct: options.maxDropPct,
+    alpha,
+    maxNotAttemptedPct,
+    verdict,
+    newlyFailing,
+    newlyPassing,
+    flaky,
+    notAttempted,
+    baselineNotAttempted,
+    added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
+    removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
+    cost: {
+      current: cur.costUsd,
+      baseline: base.costUsd,
+      deltaUsd: Math.round((cur.costUsd - base.costUsd) * 1e6) / 1e6,
+      deltaPct: base.costUsd > 0 ? round2((cur.costUsd - base.costUsd) / base.costUsd * 100) : null
+    },
+    wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
+    configChanges: configChanges(current, baseline)
+  };
+}
+function runIncompleteness(r, maxNotAttemptedPct = DEFAULT_MAX_NOT_ATTEMPTED_PCT) {
+  const notAttempted = notAttemptedOf(r);
+  const n2 = r.problems.length;
+  if (n2 === 0 || notAttempted.length / n2 <= maxNotAttemptedPct / 100) return null;
+  return `${notAttempted.length} of ${n2} problems (${pct(100 * notAttempted.length / n2)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
+}
+function round2(x) {
+  return Math.round(x * 100) / 100;
+}
+
+// src/eval/markdown.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|#!~]/g, (c3) => `\\${c3}`).replace(/@/g, "@\u200B");
+}
+function code(text) {
+  const clean = text.replace(/[\r\n]+/g, " ");
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((m) => m.length));
+  const fence2 = "`".repeat(longest + 1);
+  return `${fence2}${longest > 0 ? " " : ""}${clean}${longest > 0 ? " " : ""}${fence2}`;
+}
+
+// src/eval/trend.ts
+var TREND_KIND = "sstar-eval-trend";
+var DEFAULT_TREND_POINTS = 90;
+var trendPointSchema = external_exports.object({
+  date: external_exports.string().describe("ISO date-time of the run"),
+  commit: external_exports.string(),
+  model: external_exports.string(),
+  rate: external_exports.number().describe("solve rate, 0..1"),
+  solved: external_exports.number().int(),
+  problems: external_exports.number().int(),
+  costUsd: external_exports.number()
+});
+var trendSchema = external_exports.object({
+  kind: external_exports.literal(TREND_KIND),
+  version: external_exports.literal(1),
+  points: external_exports.array(trendPointSchema)
+});
+function emptyTrend() {
+  return { kind: TREND_KIND, version: 1, points: [] };
+}
+function parseTrend(json2, file2) {
+  const parsed = trendSchema.safeParse(json2);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new Error(`${file2}: not an sstar trend file (${issue3.path.join(".") || "top"}: ${issue3.message}); fix or delete it`);
+  }
+  return parsed.data;
+}
+function appendTrend(trend, point, maxPoints = DEFAULT_TREND_POINTS) {
+  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new Error(`trend length must be a positive integer, got ${maxPoints}`);
+  const last = trend.points.at(-1);
+  const same = last !== void 0 && last.date === point.date && last.commit === point.commit && last.model === point.model;
+  const points = [...same ? trend.points.slice(0, -1) : trend.points, point];
+  return { ...trend, points: points.slice(-maxPoints) };
+}
+var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+function sparkline(rates) {
+  if (rates.length === 0) return "";
+  const min = Math.min(...rates);
+  const max = Math.max(...rates);
+  return rates.map((r) => {
+    if (max === min) return BARS[3];
+    const level = Math.round((r - min) / (max - min) * (BARS.length - 1));
+    return BARS[level];
+  }).join("");
+}
+function pct2(rate2) {
+  return (Math.round(rate2 * 1e3) / 10).toFixed(1);
+}
+function trendMermaid(points) {
+  const labels = points.map((p) => `"${label(p)}"`);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    '    title "Solve rate (%) per run"',
+    `    x-axis [${labels.join(", ")}]`,
+    '    y-axis "solve rate (%)" 0 --> 100',
+    `    line [${points.map((p) => pct2(p.rate)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function label(p) {
+  const day = /^\d{4}-(\d{2})-(\d{2})/.exec(p.date);
+  const date5 = day ? `${day[1]}-${day[2]}` : p.date.slice(0, 10);
+  const safe = (t) => t.replace(/[^A-Za-z0-9._:-]/g, "");
+  const commit = safe(p.commit).slice(0, 7);
+  return `${safe(date5)}${commit ? ` ${commit}` : ""}`;
+}
+function renderTrendMarkdown(trend) {
+  const points = trend.points;
+  if (points.length === 0) return "";
+  const rates = points.map((p) => p.rate);
+  const first = points[0];
+  const last = points.at(-1);
+  const lines = [
+    `### Solve rate over the last ${points.length} run${points.length === 1 ? "" : "s"}`,
+    "",
+    trendMermaid(points),
+    "",
+    `\`${sparkline(rates)}\` ${pct2(Math.min(...rates))}% \u2013 ${pct2(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct2(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`
+  ];
+  return lines.join("\n");
+}
+
+// src/eval/render.ts
+var MAX_LISTED = 50;
+function pct3(rate2) {
+  return `${(Math.round(rate2 * 1e3) / 10).toFixed(1)}%`;
+}
+function ci(interval) {
+  return `${pct3(interval.low)}\u2013${pct3(interval.high)}`;
+}
+function usd(x) {
+  return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.1 ? 4 : 2)}`;
+}
+function signed(x, unit) {
+  return `${x > 0 ? "+" : x < 0 ? "\u2212" : "\xB1"}${Math.abs(x)}${unit}`;
+}
+function changeList(changes) {
+  const lines = changes.slice(0, MAX_LISTED).map((c3) => `- ${code(c3.id)} ${escapeMarkdown(c3.title)}: now ${escapeMarkdown(c3.now)}; before ${escapeMarkdown(c3.before)}`);
+  if (changes.length > MAX_LISTED) lines.push(`- \u2026 and ${changes.length - MAX_LISTED} more (see the results files)`);
+  return lines;
+}
+var HEADLINE = {
+  regression: "\u274C regression",
+  "no-regression": "\u2705 no regression",
+  incomplete: "\u26A0\uFE0F run incomplete"
+};
+function duration3(ms) {
+  const s = Math.round(ms / 1e3);
+  return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+function notAttemptedList(problems) {
+  const lines = problems.slice(0, MAX_LISTED).map((p) => `- ${code(p.id)}: ${escapeMarkdown(p.cause === "unknown" ? "unknown cause" : CAUSE_TEXT[p.cause])} (${escapeMarkdown(p.detail)})`);
+  if (problems.length > MAX_LISTED) lines.push(`- \u2026 and ${problems.length - MAX_LISTED} more (see the results files)`);
+  return lines;
+}
+function pairedSection(c3) {
+  const p = c3.paired;
+  const share = (k) => p.shared === 0 ? "\u2013" : `${pct3(k / p.shared)} (${k}/${p.shared})`;
+  return [
+    `### Paired comparison on the ${p.shared} problems graded in both runs`,
+    "",
+    "| | baseline | current | change |",
+    "|---|---|---|---|",
+    `| pass rate | ${share(p.baselinePassed)} | ${share(p.currentPassed)} | ${signed(p.deltaPp, " pp")} |`,
+    "",
+    "| | passes now | fails now |",
+    "|---|---|---|",
+    `| **passed before** | ${p.bothPassed} | **${p.newlyFailing}** newly failing |`,
+    `| **failed before** | **${p.newlyPassing}** newly passing | ${p.bothFailed} |`,
+    "",
+    `McNemar's exact test on the ${p.newlyFailing + p.newlyPassing} discordant pairs: **p = ${formatP(p.pValue)}** (alpha ${c3.alpha}; allowed drop ${c3.maxDropPct} points)${c3.flaky.length > 0 ? `; ${c3.flaky.length} flaky problem${c3.flaky.length === 1 ? "" : "s"} left out` : ""}.`,
+    ""
+  ];
+}
+function renderComparisonMarkdown(c3, trend) {
+  const out = [];
+  out.push(`## sstar evaluation: ${HEADLINE[c3.decision]}`, "", escapeMarkdown(c3.verdict), "");
+  out.push(...pairedSection(c3));
+  const strategies = [.../* @__PURE__ */ new Set([...Object.keys(c3.baseline.baselines), ...Object.keys(c3.current.baselines)])].sort();
+  const graded = (r) => `${r.graded} of ${r.problems}${r.notAttempted > 0 ? ` (${r.notAttempted} not attempted)` : ""}`;
+  out.push("### Each run on its own", "", "| | baseline | current | change |", "|---|---|---|---|");
+  out.push(
+    `| problems graded | ${graded(c3.baseline)} | ${graded(c3.current)} | |`,
+    `| pass rate (hidden tests) | ${pct3(c3.baseline.rate)} (${c3.baseline.solved}/${c3.baseline.graded}) | ${pct3(c3.current.rate)} (${c3.current.solved}/${c3.current.graded}) | |`,
+    `| 95% interval (Wilson) | ${ci(c3.baseline.ci)} | ${ci(c3.current.ci)} | |`
+  );
+  for (const s of strategies) {
+    const before = c3.baseline.baselines[s];
+    const now = c3.current.baselines[s];
+    out.push(`| baseline \`${escapeMarkdown(s)}\` | ${before === void 0 ? "\u2013" : pct3(before)} | ${now === void 0 ? "\u2013" : pct3(now)} | |`);
+  }
+  out.push(
+    `| oracle (some candidate passes) | ${pct3(c3.baseline.oracleRate)} | ${pct3(c3.current.oracleRate)} | |`,
+    `| cost | ${usd(c3.cost.baseline)} | ${usd(c3.cost.current)} | ${c3.cost.deltaPct === null ? signed(Math.round(c3.cost.deltaUsd * 100) / 100, " USD") : signed(c3.cost.deltaPct, "%")} |`,
+    `| wall time (solve + grading, summed) | ${duration3(c3.wall.baselineMs)} | ${duration3(c3.wall.currentMs)} | |`,
+    `| model calls | ${c3.baseline.calls} | ${c3.current.calls} | |`,
+    `| tokens | ${c3.baseline.tokens} | ${c3.current.tokens} | |`,
+    `| model | ${escapeMarkdown(c3.baseline.model)} | ${escapeMarkdown(c3.current.model)} | |`,
+    ""
+  );
+  out.push(`### Newly failing (${c3.newlyFailing.length})`, "");
+  out.push(...c3.newlyFailing.length > 0 ? changeList(c3.newlyFailing) : ["None."], "");
+  out.push(`### Newly passing (${c3.newlyPassing.length})`, "");
+  out.push(...c3.newlyPassing.length > 0 ? changeList(c3.newlyPassing) : ["None."], "");
+  if (c3.flaky.length > 0) {
+    out.push(`### Flaky: failed, then passed on a retry (${c3.flaky.length}), not counted`, "", ...changeList(c3.flaky), "");
+  }
+  if (c3.notAttempted.length > 0) {
+    out.push(`### Not attempted in this run (${c3.notAttempted.length}), left out of every rate`, "", ...notAttemptedList(c3.notAttempted), "");
+  }
+  if (c3.baselineNotAttempted.length > 0) {
+    out.push(`<details><summary>Not attempted in the baseline (${c3.baselineNotAttempted.length})</summary>`, "", ...notAttemptedList(c3.baselineNotAttempted), "", "</details>", "");
+  }
+  if (c3.added.length > 0 || c3.removed.length > 0) {
+    out.push("### Problem set changes", "");
+    if (c3.added.length > 0) out.push(`- Only in this run (${c3.added.length}): ${c3.added.slice(0, MAX_LISTED).map(code).join(", ")}`);
+    if (c3.removed.length > 0) out.push(`- Only in the baseline (${c3.removed.length}): ${c3.removed.slice(0, MAX_LISTED).map(code).join(", ")}`);
+    out.push("");
+  }
+  if (c3.configChanges.length > 0) {
+    out.push("### Configuration changes since the baseline", "");
+    out.push(...c3.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
+  }
+  out.push(
+    `<sub>Decision rule: incomplete (never a regression) when more than ${c3.maxNotAttemptedPct}% of the problems could not be attempted or too few were graded in both runs; otherwise a regression when the pass rate on the problems graded in both dropped by at least ${c3.maxDropPct} points and McNemar's exact test gives p \u2264 ${c3.alpha}. See docs/eval.md.</sub>`
+  );
+  const trendText = trend ? renderTrendMarkdown(trend) : "";
+  if (trendText) out.push("", trendText);
+  return out.join("\n") + "\n";
+}
+function renderResultsMarkdown(r, trend, incomplete2) {
+  const s = r.summary;
+  const n2 = s.graded;
+  const rate2 = (k) => n2 === 0 ? "\u2013" : `${pct3(k / n2)} (${k}/${n2})`;
+  const out = [`## sstar evaluation: ${escapeMarkdown(r.config.model)}${incomplete2 ? ` (${HEADLINE.incomplete})` : ""}`, ""];
+  if (incomplete2) out.push(`Incomplete: ${escapeMarkdown(incomplete2)}.`, "");
+  out.push("| | |", "|---|---|");
+  out.push(`| problems graded | ${n2} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
+  out.push(`| pass rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n2))} |`);
+  for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate2(k)} |`);
+  out.push(
+    `| oracle (some candidate passes) | ${rate2(s.oracle)} |`,
+    `| cost | ${usd(s.usage.costUsd)} |`,
+    `| wall time (solve + grading, summed) | ${duration3(s.wallMs)} |`,
+    `| model calls | ${s.usage.calls} (${s.usage.cachedCalls} from the cache) |`,
+    `| tokens | ${s.usage.promptTokens + s.usage.completionTokens} |`,
+    ""
+  );
+  const failing = r.problems.filter((p) => p.outcome === "failed");
+  if (failing.length > 0) {
+    out.push(`<details><summary>Not solved (${failing.length})</summary>`, "");
+    for (const p of failing.slice(0, MAX_LISTED)) {
+      const why = p.selected.sample === null ? p.error ?? "no program selected" : `fails ${p.selected.hiddenTotal - p.selected.hiddenPassed}/${p.selected.hiddenTotal}${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
+      out.push(`- ${code(p.id)} ${escapeMarkdown(p.title)}: ${escapeMarkdown(why)}${p.oracle.passed ? " (some candidate passes: a selection miss)" : ""}`);
+    }
+    if (failing.length > MAX_LISTED) out.push(`- \u2026 and ${failing.length - MAX_LISTED} more`);
+    out.push("", "</details>");
+  }
+  const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
+  if (notAttempted.length > 0) {
+    out.push("", `### Not attempted (${notAttempted.length}), left out of every rate`, "");
+    out.push(...notAttemptedList(notAttempted.map((p) => ({ id: p.id, cause: p.notAttempted?.cause ?? "unknown", detail: p.notAttempted?.detail ?? p.error ?? "no detail recorded" }))));
+  }
+  const trendText = trend ? renderTrendMarkdown(trend) : "";
+  if (trendText) out.push("", trendText);
+  return out.join("\n") + "\n";
+}
+var REGRESSION_ISSUE_MARKER = "<!-- sstar-eval-regression -->";
+var REGRESSION_ISSUE_TITLE = "sstar nightly: solve-rate regression";
+function incompleteComment(c3, cause, runUrl) {
+  return [
+    `**run incomplete: ${escapeMarkdown(cause)}**`,
+    "",
+    `The latest nightly run could not decide whether the regression is still there${runUrl ? ` ([workflow run](${runUrl}))` : ""}, so this issue stays as it is.${c3 ? ` ${escapeMarkdown(c3.verdict)}` : ""}`
+  ].join("\n");
+}
+function regressionIssue(c3, context3 = {}) {
+  const head = [
+    REGRESSION_ISSUE_MARKER,
+    `The nightly evaluation${context3.commit ? ` at ${code(context3.commit.slice(0, 12))}` : ""} found a regression${context3.runUrl ? ` ([workflow run](${context3.runUrl}))` : ""}.`,
+    ""
+  ];
+  return { title: REGRESSION_ISSUE_TITLE, body: head.join("\n") + renderComparisonMarkdown(c3), marker: REGRESSION_ISSUE_MARKER };
+}
+
+// src/eval/files.ts
+import { mkdir as mkdir5, readFile as readFile4, rename as rename3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname4, join as join9 } from "node:path";
+async function writeJsonAtomic(path7, value) {
+  const dir = dirname4(path7);
+  await mkdir5(dir, { recursive: true });
+  const tmp = join9(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    await writeFile5(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
+    await rename3(tmp, path7);
+  } catch (error63) {
+    await rm4(tmp, { force: true });
+    throw error63;
+  }
+}
+async function readJson(path7, what) {
+  let text;
+  try {
+    text = await readFile4(path7, "utf8");
+  } catch (e) {
+    const code2 = e.code;
+    throw new Error(`${path7}: ${code2 === "ENOENT" ? `${what} not found` : `can't read the ${what} (${code2 ?? e.message})`}`, { cause: e });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path7}: the ${what} is not valid JSON (${e.message})`, { cause: e });
+  }
+}
+async function readResultsFile(path7) {
+  return parseEvalResults(await readJson(path7, "results file"), path7);
+}
+async function readResultsIfExists(path7) {
+  try {
+    await readFile4(path7);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+  }
+  return readResultsFile(path7);
+}
+async function readTrendFile(path7) {
+  try {
+    await readFile4(path7);
+  } catch (e) {
+    if (e.code === "ENOENT") return emptyTrend();
+  }
+  return parseTrend(await readJson(path7, "trend file"), path7);
+}
+
+// src/eval/jobs.ts
+async function runEvalJob(o2) {
+  const previous = await readResultsIfExists(o2.out);
+  const costs = o2.costsFile !== void 0 ? measuredCosts(await readResultsFile(o2.costsFile)) : void 0;
+  const confirmBaseline = o2.confirm !== void 0 && o2.confirm.times > 0 ? await readResultsIfExists(o2.confirm.baselineFile) : void 0;
+  try {
+    return await evaluate(o2.specs, { model: o2.model, sandbox: o2.sandbox }, {
+      solve: o2.solve,
+      ...o2.shard ? { shard: o2.shard } : {},
+      ...costs ? { costs } : {},
+      ...previous ? { resumeFrom: previous } : {},
+      ...o2.onProgress ? { onProgress: o2.onProgress } : {},
+      ...o2.toolVersion !== void 0 ? { toolVersion: o2.toolVersion } : {},
+      ...o2.concurrency !== void 0 ? { concurrency: o2.concurrency } : {},
+      ...o2.signal ? { signal: o2.signal } : {},
+      ...o2.deadline ? { deadline: o2.deadline } : {},
+      ...o2.confirm && confirmBaseline ? { confirm: { times: o2.confirm.times, baseline: confirmBaseline, model: o2.confirm.model } } : {},
+      onResults: (results) => writeJsonAtomic(o2.out, results)
+    });
+  } catch (error63) {
+    const message = error63.message;
+    if (!message.startsWith("the earlier results")) throw error63;
+    throw new Error(`${o2.out}: ${message}`, { cause: error63 });
+  }
+}
+async function runMergeJob(files, out) {
+  const results = await Promise.all(files.map((f) => readResultsFile(f)));
+  const merged = mergeResults(results, files);
+  await writeJsonAtomic(out, merged);
+  return merged;
+}
+async function runCompareJob(o2) {
+  const current = await readResultsFile(o2.current);
+  const baseline = o2.allowMissingBaseline ? await readResultsIfExists(o2.baseline) : await readResultsFile(o2.baseline);
+  const limits = { ...o2.alpha !== void 0 ? { alpha: o2.alpha } : {}, ...o2.maxNotAttemptedPct !== void 0 ? { maxNotAttemptedPct: o2.maxNotAttemptedPct } : {} };
+  const comparison = baseline ? compareResults(current, baseline, { maxDropPct: o2.maxDropPct, ...limits }) : null;
+  const cause = comparison ? comparison.incomplete ? comparison.missing.join("; ") : null : runIncompleteness(current, o2.maxNotAttemptedPct);
+  let trend = null;
+  if (o2.trend !== void 0) {
+    trend = await readTrendFile(o2.trend);
+    if (cause === null) {
+      trend = appendTrend(
+        trend,
+        {
+          date: (o2.date ?? /* @__PURE__ */ new Date()).toISOString(),
+          commit: o2.commit ?? "",
+          model: current.config.model,
+          rate: current.summary.solveRate,
+          solved: current.summary.solved,
+          problems: current.summary.graded,
+          costUsd: current.summary.usage.costUsd
+        },
+        o2.trendPoints ?? DEFAULT_TREND_POINTS
+      );
+      await writeJsonAtomic(o2.trend, trend);
+    }
+  }
+  const common2 = {
+    cause,
+    incomplete: cause !== null,
+    passRate: current.summary.solveRate,
+    trend
+  };
+  if (!comparison) {
+    const markdown2 = `> No baseline at ${o2.baseline} yet: nothing to compare with. Keep this run's results as the next baseline.
+
+${renderResultsMarkdown(current, trend ?? void 0, cause)}`;
+    return { ...common2, comparison: null, markdown: markdown2, decision: cause !== null ? "incomplete" : "no-regression", regression: false, baselinePassRate: null };
+  }
+  return {
+    ...common2,
+    comparison,
+    markdown: renderComparisonMarkdown(comparison, trend ?? void 0),
+    decision: comparison.decision,
+    regression: comparison.regression,
+    baselinePassRate: comparison.baseline.rate
+  };
+}
+
+// src/action/schedule.ts
+var SCHEDULE_OUTPUT_NAMES = ["pass-rate", "baseline-pass-rate", "p-value", "regression", "incomplete", "issue-number", "results"];
+function emptyScheduleOutputs() {
+  return { "pass-rate": "", "baseline-pass-rate": "", "p-value": "", regression: "", incomplete: "", "issue-number": "", results: "" };
+}
+var REGRESSION_KEY = "regression";
+var REGRESSION_LABEL = "sstar-regression";
+var INCOMPLETE_KEY = "regression-incomplete";
+function rateText(rate2) {
+  return rate2.toFixed(4);
+}
+async function runSchedule(inputs, ctx, io2, result, clean, openSolvers2) {
+  const resultDir = resolve2(ctx.workspace, inputs.resultDir);
+  await mkdir6(resultDir, { recursive: true });
+  const resultsPath = join10(resultDir, inputs.shard !== void 0 ? `results-${inputs.shard.replace("/", "-of-")}.json` : "results.json");
+  if (inputs.results !== void 0) {
+    const files = (await (0, import_fast_glob2.default)(inputs.results, { cwd: ctx.workspace, onlyFiles: true, absolute: true })).sort();
+    if (files.length === 0) throw new Error(`input "results": no file matches ${inputs.results}`);
+    io2.startGroup(`merge ${files.length} results files`);
+    try {
+      await runMergeJob(files, resultsPath);
+    } catch (error63) {
+      if (!(error63 instanceof MergeError)) throw error63;
+      return incomplete(inputs, ctx, io2, result, clean, `the shard results do not make a whole run: ${error63.message}`, null);
+    } finally {
+      io2.endGroup();
+    }
+  } else {
+    const loaded = await loadSpecs([join10(ctx.workspace, inputs.problems)]);
+    for (const e of loaded.errors) io2.error(formatSpecError(e), relative2(ctx.workspace, e.file));
+    const shared = await openSolvers2(join10(ctx.workspace, ".sstar-cache", "model"));
+    const confirm = inputs.confirm > 0 ? await openSolvers2(null) : void 0;
+    await confirm?.sandbox.close();
+    try {
+      io2.startGroup(`evaluate ${loaded.specs.length} problems${inputs.shard !== void 0 ? ` (shard ${inputs.shard})` : ""}`);
+      await runEvalJob({
+        specs: loaded.specs,
+        model: shared.model,
+        sandbox: shared.sandbox,
+        solve: shared.options,
+        out: resultsPath,
+        ...inputs.shard !== void 0 ? { shard: parseShard(inputs.shard, 'input "shard"') } : {},
+        ...confirm ? { confirm: { times: inputs.confirm, baselineFile: join10(ctx.workspace, inputs.baselinePath), model: confirm.model } } : {},
+        onProgress: (e) => {
+          const line = evalProgressLine(e);
+          if (line !== null) io2.info(clean(line));
+        }
+      });
+      io2.endGroup();
+    } finally {
+      await shared.sandbox.close();
+    }
+    if (inputs.shard !== void 0) {
+      const shard = await readResultsFile(resultsPath);
+      const cause = runIncompleteness(shard, inputs.maxNotAttempted);
+      Object.assign(result.outputs, {
+        "report-path": resultsPath,
+        "pass-rate": rateText(shard.summary.solveRate),
+        incomplete: String(cause !== null),
+        regression: "false",
+        results: JSON.stringify({ shard: inputs.shard, summary: shard.summary })
+      });
+      if (cause !== null) io2.warning(clean(`shard ${inputs.shard} incomplete: ${cause}; the final job will not call this night a regression`));
+      return result;
+    }
+  }
+  const compared = await runCompareJob({
+    current: resultsPath,
+    baseline: join10(ctx.workspace, inputs.baselinePath),
+    allowMissingBaseline: true,
+    maxDropPct: inputs.maxDrop,
+    alpha: inputs.alpha,
+    maxNotAttemptedPct: inputs.maxNotAttempted,
+    ...inputs.trend !== void 0 ? { trend: join10(ctx.workspace, inputs.trend) } : {},
+    commit: ctx.sha
+  });
+  await writeFile6(join10(resultDir, "report.md"), clean(compared.markdown));
+  await io2.appendSummary(clean(compared.markdown));
+  Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression") });
+  if (compared.incomplete) return incomplete(inputs, ctx, io2, result, clean, compared.cause ?? "unknown cause", compared);
+  const c3 = compared.comparison;
+  const failure2 = c3 ? `regression: pass rate ${signedPoints(c3.paired.deltaPp)} on ${c3.paired.shared} problems (McNemar exact p = ${formatP(c3.paired.pValue)}); newly failing: ${c3.newlyFailing.map((p) => p.id).join(", ")}` : "";
+  if (compared.regression) result.failure = clean(failure2);
+  if (inputs.githubToken === "") {
+    if (compared.regression) io2.warning('no regression issue opened: input "github-token" is empty (needs issues: write)');
+    return result;
+  }
+  const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
+  if (compared.regression && c3 !== null) {
+    const issue3 = regressionIssue(c3, { ...ctx.runUrl !== void 0 ? { runUrl: ctx.runUrl } : {}, commit: ctx.sha });
+    const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue3.title), body: clean(`${markerFor(REGRESSION_KEY)}
+${issue3.body}`), labels: [REGRESSION_LABEL] });
+    io2.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
+    result.outputs["issue-number"] = String(ref.number);
+    result.failure = clean(`${failure2} (issue #${ref.number})`);
+  } else if (!compared.regression) {
+    const closed = await github.closeIssue({ key: REGRESSION_KEY, label: REGRESSION_LABEL, comment: `The latest nightly run shows no regression${ctx.runUrl !== void 0 ? ` ([workflow run](${ctx.runUrl}))` : ""}. Closing.` });
+    if (closed !== void 0) {
+      io2.info(`no regression: closed issue #${closed}`);
+      result.outputs["issue-number"] = String(closed);
+    }
+  }
+  return result;
+}
+function signedPoints(pp) {
+  return `${pp > 0 ? "+" : pp < 0 ? "\u2212" : "\xB1"}${Math.abs(pp)} points`;
+}
+function decisionOutputs(compared) {
+  const c3 = compared.comparison;
+  const results = {
+    decision: compared.decision,
+    cause: compared.cause,
+    passRate: compared.passRate,
+    baselinePassRate: compared.baselinePassRate,
+    ...c3 ? {
+      pValue: c3.paired.pValue,
+      paired: c3.paired,
+      maxDropPct: c3.maxDropPct,
+      alpha: c3.alpha,
+      newlyFailing: c3.newlyFailing.map((p) => p.id),
+      newlyPassing: c3.newlyPassing.map((p) => p.id),
+      flaky: c3.flaky.map((p) => p.id),
+      notAttempted: c3.notAttempted.map((p) => ({ id: p.id, cause: p.cause })),
+      costUsd: c3.cost.current,
+      baselineCostUsd: c3.cost.baseline,
+      wallMs: c3.wall.currentMs
+    } : {}
+  };
+  return {
+    "pass-rate": rateText(compared.passRate),
+    "baseline-pass-rate": compared.baselinePassRate === null ? "" : rateText(compared.baselinePassRate),
+    "p-value": c3 ? String(Number(c3.paired.pValue.toPrecision(12))) : "",
+    regression: String(compared.regression),
+    incomplete: String(compared.incomplete),
+    results: JSON.stringify(results)
+  };
+}
+async function incomplete(inputs, ctx, io2, result, clean, cause, compared) {
+  Object.assign(result.outputs, { incomplete: "true", regression: "false", solved: "false", "report-path": resolve2(ctx.workspace, inputs.resultDir) });
+  if (compared === null) result.outputs.results = JSON.stringify({ decision: "incomplete", cause });
+  result.failure = clean(`run incomplete: ${cause}`);
+  if (compared === null) await io2.appendSummary(clean(`## sstar evaluation: \u26A0\uFE0F run incomplete
+
+${cause}
+`));
+  if (inputs.githubToken === "") return result;
+  const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
+  const open4 = await github.findOpenIssue(REGRESSION_KEY, REGRESSION_LABEL);
+  if (open4 === void 0) {
+    io2.info("run incomplete: no regression issue is open, none opened");
+    return result;
+  }
+  await github.upsertComment(open4.number, INCOMPLETE_KEY, clean(`${markerFor(INCOMPLETE_KEY)}
+${incompleteComment(compared?.comparison ?? null, cause, ctx.runUrl)}`));
+  io2.warning(`run incomplete: commented on the open regression issue #${open4.number}`);
+  result.outputs["issue-number"] = String(open4.number);
+  return result;
 }
 
 // src/action/progress.ts
@@ -96966,15 +98288,15 @@ function specFileText(spec, header2) {
 }
 
 // src/action/run.ts
-var OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path"];
+var OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", ...SCHEDULE_OUTPUT_NAMES];
 var SPEC_HEADER = "# Written by sstar-action from the issue that asked for this kata.";
 async function runAction(inputs, ctx, env2, io2) {
   const secrets = inputSecrets(inputs);
   for (const s of secrets) io2.setSecret(s);
   const clean = (text) => redact(text, secrets);
-  const resultDir = resolve2(ctx.workspace, inputs.resultDir);
+  const resultDir = resolve3(ctx.workspace, inputs.resultDir);
   const result = {
-    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir },
+    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, ...emptyScheduleOutputs() },
     target: "skip",
     published: [],
     refusals: []
@@ -97101,15 +98423,15 @@ async function runAction(inputs, ctx, env2, io2) {
       }
     }
   }
-  await mkdir5(join11(resultDir, "reports"), { recursive: true });
+  await mkdir7(join11(resultDir, "reports"), { recursive: true });
   const summaryParts = [];
   for (const p of plan.problems) {
     const report = reports.get(p.ref.key);
     if (report === void 0) continue;
     const md = clean(renderReportMarkdown(report, { variant: "summary" }));
     summaryParts.push(md);
-    await writeFile5(join11(resultDir, "reports", `${p.ref.key}.md`), md);
-    if (inputs.mode !== "solve") await writeFile5(join11(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}
+    await writeFile7(join11(resultDir, "reports", `${p.ref.key}.md`), md);
+    if (inputs.mode !== "solve") await writeFile7(join11(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}
 `);
   }
   if (inputs.mode === "solve") {
@@ -97137,7 +98459,7 @@ ${r.reason}${r.details ? `
 ${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary2 = summaryParts.join("\n\n---\n\n");
   if (summary2 !== "") {
-    await writeFile5(join11(resultDir, "report.md"), clean(summary2));
+    await writeFile7(join11(resultDir, "report.md"), clean(summary2));
     await io2.appendSummary(clean(summary2));
   }
   const solvedAll = plan.problems.length > 0 && plan.problems.every((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)));
@@ -97233,16 +98555,16 @@ async function makePlan(target, inputs, ctx, gh, warn) {
     return plan;
   }
   if (target.kind === "specs") {
-    const matched = (await (0, import_fast_glob2.default)(inputs.problems, { cwd: ctx.workspace, onlyFiles: true, dot: false, followSymbolicLinks: false })).sort();
+    const matched = (await (0, import_fast_glob3.default)(inputs.problems, { cwd: ctx.workspace, onlyFiles: true, dot: false, followSymbolicLinks: false })).sort();
     const chosen = target.changed === "all" ? matched : matched.filter((f) => target.changed.includes(f));
     if (chosen.length === 0) {
       plan.skipped = target.changed === "all" ? `no file matches ${inputs.problems}` : `this push changed no file matching ${inputs.problems}`;
       return plan;
     }
     const loaded = await loadSpecs(chosen.map((f) => join11(ctx.workspace, f)));
-    for (const e of loaded.errors) plan.errors.push({ message: formatSpecError(e), file: relative2(ctx.workspace, e.file) });
+    for (const e of loaded.errors) plan.errors.push({ message: formatSpecError(e), file: relative3(ctx.workspace, e.file) });
     for (const spec of loaded.specs) {
-      const specPath = spec.path !== void 0 ? relative2(ctx.workspace, spec.path) : void 0;
+      const specPath = spec.path !== void 0 ? relative3(ctx.workspace, spec.path) : void 0;
       const placement = placeSpec(spec.id, spec.language, inputs);
       if (placement.branch === target.base) {
         plan.errors.push({ message: baseBranchClash(placement.branch), ...specPath !== void 0 ? { file: specPath } : {} });
@@ -97271,7 +98593,13 @@ async function openSolvers(inputs, env2, io2, cacheDir = null) {
     ...inputs.budget !== void 0 ? { budget: inputs.budget } : {},
     ...inputs.prices !== void 0 ? { prices: inputs.prices } : {},
     ...inputs.stream ? { stream: true } : {},
-    cacheDir,
+    ...inputs.timeoutMs !== void 0 ? { timeoutMs: inputs.timeoutMs } : {},
+    ...inputs.maxRetries !== void 0 ? { maxRetries: inputs.maxRetries } : {},
+    // The deadline ends every model call; each problem then picks from what it has.
+    ...inputs.deadlineMs !== void 0 ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {},
+    // A replay sends nothing anywhere: no key, no cache.
+    ...inputs.replay !== void 0 ? { cassette: { replay: inputs.replay }, ...inputs.apiKey === void 0 ? { apiKey: "replay-needs-no-key" } : {} } : {},
+    cacheDir: inputs.replay !== void 0 ? null : cacheDir,
     log: (line) => io2.info(line)
   });
   for (const s of [config2.apiKey, config2.judge?.apiKey]) if (s !== void 0 && s.length >= 4) io2.setSecret(s);
@@ -97288,7 +98616,8 @@ async function openSolvers(inputs, env2, io2, cacheDir = null) {
       temperature: DEFAULT_SOLVE_OPTIONS.temperature,
       modelName: config2.model,
       judgeModelName: config2.judge?.model ?? config2.model,
-      sandboxName: sandbox.backend
+      sandboxName: sandbox.backend,
+      ...inputs.replay !== void 0 ? { cassette: basename3(inputs.replay) } : {}
     }
   };
 }
@@ -97301,74 +98630,8 @@ async function solveOne(name, spec, shared, io2) {
     log.close();
   }
 }
-var REGRESSION_KEY = "regression";
-var REGRESSION_LABEL = "sstar-regression";
 async function regression(inputs, ctx, env2, io2, result, clean) {
-  const resultDir = resolve2(ctx.workspace, inputs.resultDir);
-  await mkdir5(resultDir, { recursive: true });
-  const resultsPath = join11(resultDir, inputs.shard !== void 0 ? `results-${inputs.shard.replace("/", "-of-")}.json` : "results.json");
-  if (inputs.results !== void 0) {
-    const files = (await (0, import_fast_glob2.default)(inputs.results, { cwd: ctx.workspace, onlyFiles: true, absolute: true })).sort();
-    if (files.length === 0) throw new Error(`input "results": no file matches ${inputs.results}`);
-    io2.startGroup(`merge ${files.length} results files`);
-    await runMergeJob(files, resultsPath);
-    io2.endGroup();
-  } else {
-    const loaded = await loadSpecs([join11(ctx.workspace, inputs.problems)]);
-    for (const e of loaded.errors) io2.error(formatSpecError(e), relative2(ctx.workspace, e.file));
-    const shared = await openSolvers(inputs, env2, io2, join11(ctx.workspace, ".sstar-cache", "model"));
-    try {
-      io2.startGroup(`evaluate ${loaded.specs.length} problems${inputs.shard !== void 0 ? ` (shard ${inputs.shard})` : ""}`);
-      await runEvalJob({
-        specs: loaded.specs,
-        model: shared.model,
-        sandbox: shared.sandbox,
-        solve: shared.options,
-        out: resultsPath,
-        ...inputs.shard !== void 0 ? { shard: parseShard(inputs.shard, 'input "shard"') } : {},
-        onProgress: (e) => {
-          const line = evalProgressLine(e);
-          if (line !== null) io2.info(line);
-        }
-      });
-      io2.endGroup();
-    } finally {
-      await shared.sandbox.close();
-    }
-    if (inputs.shard !== void 0) {
-      result.outputs["report-path"] = resultsPath;
-      return result;
-    }
-  }
-  const compared = await runCompareJob({
-    current: resultsPath,
-    baseline: join11(ctx.workspace, inputs.baselinePath),
-    allowMissingBaseline: true,
-    maxDropPct: inputs.maxDrop,
-    ...inputs.trend !== void 0 ? { trend: join11(ctx.workspace, inputs.trend) } : {},
-    commit: ctx.sha
-  });
-  await writeFile5(join11(resultDir, "report.md"), clean(compared.markdown));
-  await io2.appendSummary(clean(compared.markdown));
-  result.outputs["report-path"] = resultDir;
-  result.outputs.solved = String(!compared.regression);
-  if (compared.regression) result.failure = `solve rate dropped beyond ${inputs.maxDrop} points`;
-  if (inputs.githubToken === "") {
-    if (compared.regression) io2.warning('no regression issue opened: input "github-token" is empty (needs issues: write)');
-  } else {
-    const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
-    if (compared.regression && compared.comparison !== null) {
-      const issue3 = regressionIssue(compared.comparison, { ...ctx.runUrl !== void 0 ? { runUrl: ctx.runUrl } : {}, commit: ctx.sha });
-      const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue3.title), body: clean(`${markerFor(REGRESSION_KEY)}
-${issue3.body}`), labels: [REGRESSION_LABEL] });
-      io2.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
-      result.failure = `solve rate dropped beyond ${inputs.maxDrop} points (issue #${ref.number})`;
-    } else if (!compared.regression) {
-      const closed = await github.closeIssue({ key: REGRESSION_KEY, label: REGRESSION_LABEL, comment: `The latest nightly run shows no regression${ctx.runUrl !== void 0 ? ` ([workflow run](${ctx.runUrl}))` : ""}. Closing.` });
-      if (closed !== void 0) io2.info(`no regression: closed issue #${closed}`);
-    }
-  }
-  return result;
+  return runSchedule(inputs, ctx, io2, result, clean, (cacheDir) => openSolvers(inputs, env2, io2, cacheDir));
 }
 
 // src/entry.ts

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Budget, Prices } from "../model/budget.ts";
 import { STRATEGY_NAMES, type StrategyName } from "../engine/select/types.ts";
+import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
 
 export const MODES = ["auto", "solve", "publish", "schedule"] as const;
 export type Mode = (typeof MODES)[number];
@@ -53,6 +54,14 @@ export interface ActionInputs {
   alpha: number;
   /** schedule mode: percentage of problems not attempted above which the run is incomplete. */
   maxNotAttempted: number;
+  /** Longest wait for one model call (ms); undefined: the client's default. */
+  timeoutMs: number | undefined;
+  /** Retries of a call after a rate limit, a server error or a timeout; undefined: the default. */
+  maxRetries: number | undefined;
+  /** The whole run's model calls stop after this long (ms); each problem picks from what it has. */
+  deadlineMs: number | undefined;
+  /** A cassette (recorded with `sstar ... --record`) that answers every model call: no endpoint, no key. */
+  replay: string | undefined;
 }
 
 /** Defaults, the same as action.yml's, for inputs read outside a runner (local runs, tests). */
@@ -110,6 +119,18 @@ const intInput = (min: number, max: number) =>
   });
 
 const optional = z.string().transform((v) => (v === "" ? undefined : v));
+
+/** A duration ("90s", "10m"; a plain number is seconds) within bounds; empty means "not given". */
+const durationInput = (bounds: { min: number; max: number }) =>
+  z.string().transform((v, ctx) => {
+    if (v === "") return undefined;
+    const ms = parseDuration(v);
+    if (ms === undefined || ms < bounds.min || ms > bounds.max) {
+      ctx.addIssue({ code: "custom", message: `must be a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)} like 90s or 10m, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A price in USD per million tokens; empty means "not given". */
 const priceInput = z.string().transform((v, ctx) => {
@@ -188,6 +209,17 @@ const schema = z.object({
   trend: optional.refine((v) => v === undefined || (!v.startsWith("/") && !v.split(/[\\/]/).includes("..")), { message: "must be a relative path inside the workspace" }),
   shard: optional.refine((v) => v === undefined || /^\d+\/\d+$/.test(v), { message: "must look like i/n, e.g. 2/4" }),
   results: optional,
+  timeout: durationInput(TIMEOUT_BOUNDS),
+  "max-retries": z.string().transform((v, ctx) => {
+    if (v === "") return undefined;
+    if (!/^\d+$/.test(v) || Number(v) > MAX_RETRIES_BOUND) {
+      ctx.addIssue({ code: "custom", message: `must be an integer from 0 to ${MAX_RETRIES_BOUND}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  deadline: durationInput(DEADLINE_BOUNDS),
+  replay: optional.refine((v) => v === undefined || (!v.startsWith("/") && !v.split(/[\\/]/).includes("..")), { message: "must be a relative path inside the workspace (a cassette recorded with --record)" }),
   "max-drop": z.string().transform((v, ctx) => {
     const n = Number(v);
     if (v === "" || !Number.isFinite(n) || n < 0 || n > 100) {
@@ -234,7 +266,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     throw new InputError(`input "${name}": ${issue.message}`);
   }
   const v = parsed.data;
-  if (v.mode !== "publish" && v.mode !== "schedule" && v["api-key"] === undefined && v["base-url"] !== undefined && !isLocal(v["base-url"])) {
+  if (v.mode !== "publish" && v.mode !== "schedule" && v.replay === undefined && v["api-key"] === undefined && v["base-url"] !== undefined && !isLocal(v["base-url"])) {
     // Checked here so the message names the input; the model client checks the rest.
     throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
   }
@@ -281,6 +313,10 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     confirm: v.confirm,
     alpha: v.alpha,
     maxNotAttempted: v["max-not-attempted"],
+    timeoutMs: v.timeout,
+    maxRetries: v["max-retries"],
+    deadlineMs: v.deadline,
+    replay: v.replay,
   };
 }
 

@@ -3,7 +3,7 @@
 // reads comes in as data (inputs, context, environment) and every side effect on the runner goes
 // through `io`, so tests call it directly.
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import { DEFAULT_SOLVE_OPTIONS, solve, type SolveOptions } from "../engine/index.ts";
 import type { SolveReport } from "../engine/report.ts";
@@ -407,7 +407,13 @@ async function openSolvers(
     ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
     ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
     ...(inputs.stream ? { stream: true } : {}),
-    cacheDir,
+    ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}),
+    ...(inputs.maxRetries !== undefined ? { maxRetries: inputs.maxRetries } : {}),
+    // The deadline ends every model call; each problem then picks from what it has.
+    ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
+    // A replay sends nothing anywhere: no key, no cache.
+    ...(inputs.replay !== undefined ? { cassette: { replay: inputs.replay }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
+    cacheDir: inputs.replay !== undefined ? null : cacheDir,
     log: (line) => io.info(line),
   });
   for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
@@ -425,6 +431,7 @@ async function openSolvers(
       modelName: config.model,
       judgeModelName: config.judge?.model ?? config.model,
       sandboxName: sandbox.backend,
+      ...(inputs.replay !== undefined ? { cassette: basename(inputs.replay) } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 // The `sstar` command line: a thin layer that parses flags and calls the core.
 // Each command lives in ./commands/<name>.ts and registers itself here.
-import { Command } from "commander";
+import { Command, type CommanderError } from "commander";
 import { registerEval } from "./commands/eval.ts";
 import { registerMerge } from "./commands/merge.ts";
 import { registerCompare } from "./commands/compare.ts";
@@ -12,13 +12,24 @@ import { registerGrade } from "./commands/grade.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { isEntryPoint } from "../entry.ts";
 
+/**
+ * Commander's error text as one line with the command's prefix: "sstar solve: --samples must be
+ * ... (sstar solve --help lists the flags)". An invalid flag value is said once, by our parser.
+ */
+export function usageErrorLine(command: string, text: string): string {
+  let line = text.trim().replace(/^error:\s*/, "");
+  const invalid = /^option '[^']*' argument '[^']*' is invalid\.\s*([\s\S]*)$/.exec(line);
+  if (invalid !== null && invalid[1]!.trim() !== "") line = invalid[1]!.trim();
+  line = line.replace(/\s*\n\s*/g, " ");
+  return `${command}: ${line} (${command} --help lists the arguments and flags)`;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("sstar")
     .description("Solve coding problems with S*: sample, debug, and select by distinguishing inputs.")
-    .version("0.1.0")
-    .showHelpAfterError();
+    .version("0.1.0");
   // Commands (one line each):
   registerGrade(program);
   registerDoctor(program);
@@ -29,6 +40,15 @@ export function buildProgram(): Command {
   registerImport(program);
   registerSolve(program);
   registerDemo(program);
+  // A usage error is one line and exit 2 (docs/cli.md), never the whole help.
+  for (const command of [program, ...program.commands]) {
+    const name = command === program ? "sstar" : `sstar ${command.name()}`;
+    command.configureOutput({ outputError: (text, write) => write(`${usageErrorLine(name, text)}\n`) });
+    command.exitOverride((error: CommanderError) => {
+      // --help and --version exit 0; anything else commander refuses is a usage error.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+  }
   return program;
 }
 

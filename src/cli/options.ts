@@ -3,7 +3,13 @@
 // solve configuration, and one way to open the model client and the sandbox and report failures.
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_SOLVE_OPTIONS, isStrategyName, STRATEGY_NAMES, type SolveOptions, type StrategyName } from "../engine/index.ts";
-import { createModelClient, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
+import { basename, resolve } from "node:path";
+import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
+import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
+import { DEFAULT_RETRY_POLICY } from "../model/retry.ts";
+import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
+
+export { formatDuration, parseDuration } from "../model/duration.ts";
 import type { ModelClient } from "../model/types.ts";
 import { createSandbox, type BackendChoice } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
@@ -27,9 +33,42 @@ function numberArg(name: string, rule: { integer: boolean; min: number; max?: nu
   };
 }
 
-export const positiveInt = (name: string) => numberArg(name, { integer: true, min: 1 });
-export const nonNegativeInt = (name: string) => numberArg(name, { integer: true, min: 0 });
-export const nonNegativeNumber = (name: string) => numberArg(name, { integer: false, min: 0 });
+export const positiveInt = (name: string, max?: number) => numberArg(name, { integer: true, min: 1, ...(max !== undefined ? { max } : {}) });
+export const nonNegativeInt = (name: string, max?: number) => numberArg(name, { integer: true, min: 0, ...(max !== undefined ? { max } : {}) });
+export const nonNegativeNumber = (name: string, max?: number) => numberArg(name, { integer: false, min: 0, ...(max !== undefined ? { max } : {}) });
+
+/**
+ * Bounds of the numeric flags: the same as the action's inputs where it has them (samples 1-64,
+ * rounds 0-10), and wide enough elsewhere that only a typo (1e9) falls outside.
+ */
+export const LIMITS = {
+  samples: 64,
+  rounds: 10,
+  concurrency: 256,
+  problemConcurrency: 64,
+  maxRetries: MAX_RETRIES_BOUND,
+  budgetCalls: 1_000_000,
+  budgetTokens: 10_000_000_000,
+  budgetUsd: 100_000,
+  price: 10_000,
+  /** Per call: 1 s to 1 h. */
+  timeoutMs: TIMEOUT_BOUNDS,
+  /** A whole run: 1 s to 7 days. */
+  deadlineMs: DEADLINE_BOUNDS,
+} as const;
+
+export function durationArg(name: string, bounds: { min: number; max: number }) {
+  return (value: string): number => {
+    const ms = parseDuration(value);
+    if (ms === undefined || ms < bounds.min || ms > bounds.max) {
+      throw new InvalidArgumentError(
+        `${name} must be a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)} (like 90s, 10m, 2h; a plain number is seconds), got ${JSON.stringify(value)}`,
+      );
+    }
+    return ms;
+  };
+}
+
 
 export function strategyArg(value: string): StrategyName {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
@@ -56,6 +95,11 @@ export interface ModelFlags {
   stream?: boolean;
   cacheDir: string;
   cache: boolean;
+  timeout?: number;
+  maxRetries?: number;
+  record?: string;
+  replay?: string;
+  replayFallthrough?: boolean;
 }
 
 /** S* settings and the sandbox. */
@@ -65,6 +109,7 @@ export interface SolveSettingsFlags {
   selection: StrategyName;
   temperature?: number;
   sandbox: SandboxChoice;
+  deadline?: number;
 }
 
 export function addModelFlags(command: Command): Command {
@@ -73,28 +118,55 @@ export function addModelFlags(command: Command): Command {
     .option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)")
     .option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)")
     .option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)")
-    .option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls"))
-    .option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens"))
-    .option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd"))
-    .option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input"))
-    .option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output"))
-    .option("--concurrency <n>", "model calls in flight at once (default 8)", positiveInt("--concurrency"))
+    .option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls))
+    .option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens))
+    .option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd))
+    .option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price))
+    .option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price))
+    .option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency))
+    .option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs))
+    .option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries))
     .option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)")
     .option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR)
-    .option("--no-cache", "do not read or write the model reply cache");
+    .option("--no-cache", "do not read or write the model reply cache")
+    .option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay")
+    .option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)")
+    .option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
 }
 
 export function addSolveFlags(command: Command): Command {
   return command
-    .option("--samples <n>", "parallel samples (N)", positiveInt("--samples"), DEFAULT_SOLVE_OPTIONS.samples)
-    .option("--rounds <r>", "debugging rounds after the first generation (R)", nonNegativeInt("--rounds"), DEFAULT_SOLVE_OPTIONS.rounds)
+    .option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples})`, positiveInt("--samples", LIMITS.samples), DEFAULT_SOLVE_OPTIONS.samples)
+    .option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds)
     .option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection)
     .option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 }))
-    .addOption(sandboxOption());
+    .addOption(sandboxOption())
+    .option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
 }
 
-/** Model configuration from the environment plus flags (flags win). Throws ModelConfigError naming the setting. */
-export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags): ModelConfig {
+/**
+ * Model configuration from the environment plus flags (flags win). Throws ModelConfigError naming
+ * the setting. With --replay (and no fall-through) no endpoint is needed: the model names default
+ * to the cassette's (`recorded`), and there is no key, no cache and no network.
+ */
+export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags, recorded?: CassetteHeader): ModelConfig {
+  if (flags.replayFallthrough === true && flags.replay === undefined) throw new ModelConfigError("--replay-fallthrough needs --replay FILE");
+  if (flags.record !== undefined && flags.replay !== undefined && resolve(flags.record) === resolve(flags.replay)) {
+    throw new ModelConfigError(`--record and --replay name the same file (${flags.record}): record to another file`);
+  }
+  const replayOnly = flags.replay !== undefined && flags.replayFallthrough !== true;
+  if (recorded !== undefined) {
+    flags = {
+      ...flags,
+      model: flags.model ?? recorded.model,
+      ...(flags.judgeModel === undefined && recorded.judgeModel !== recorded.model ? { judgeModel: recorded.judgeModel } : {}),
+    };
+  }
+  if (replayOnly) {
+    // Nothing is sent anywhere: an unset key or endpoint must not stop a replay.
+    env = { ...env, OPENAI_API_KEY: env.OPENAI_API_KEY || "replay-needs-no-key", SSTAR_JUDGE_API_KEY: env.SSTAR_JUDGE_API_KEY || "replay-needs-no-key" };
+    flags = { ...flags, cache: false };
+  }
   const budget = {
     ...(flags.budgetCalls !== undefined ? { calls: flags.budgetCalls } : {}),
     ...(flags.budgetTokens !== undefined ? { tokens: flags.budgetTokens } : {}),
@@ -116,13 +188,24 @@ export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags):
     ...(Object.keys(budget).length > 0 ? { budget } : {}),
     ...(flags.priceInput !== undefined && flags.priceOutput !== undefined ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {}),
     cacheDir: flags.cache ? flags.cacheDir : null,
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),
+    ...(flags.record !== undefined || flags.replay !== undefined
+      ? {
+          cassette: {
+            ...(flags.record !== undefined ? { record: flags.record } : {}),
+            ...(flags.replay !== undefined ? { replay: flags.replay } : {}),
+            ...(flags.replayFallthrough === true ? { fallthrough: true } : {}),
+          },
+        }
+      : {}),
   };
   return modelConfigFromEnv(env, overrides);
 }
 
 /** The engine's options from the flags, the resolved model configuration and the sandbox in use. */
 export function solveOptionsFromFlags(
-  flags: SolveSettingsFlags,
+  flags: SolveSettingsFlags & Pick<ModelFlags, "replay">,
   config: ModelConfig,
   sandboxName: string,
 ): Omit<SolveOptions, "onProgress" | "signal" | "now"> {
@@ -135,6 +218,7 @@ export function solveOptionsFromFlags(
     judgeModelName: config.judge?.model ?? config.model,
     sandboxName,
     replay: false,
+    ...(flags.replay !== undefined ? { cassette: basename(flags.replay) } : {}),
   };
 }
 
@@ -145,10 +229,10 @@ export function errorLine(command: string): ErrorLine {
   return (line) => process.stderr.write(`sstar ${command}: ${line}\n`);
 }
 
-/** modelConfigFromFlags, with a configuration error written as one line: null means exit 2. */
-export function modelConfigOrReport(env: NodeJS.ProcessEnv, flags: ModelFlags, err: ErrorLine): ModelConfig | null {
+/** modelConfigFromFlags (reading the cassette's header for --replay), with a configuration error written as one line: null means exit 2. */
+export async function modelConfigOrReport(env: NodeJS.ProcessEnv, flags: ModelFlags, err: ErrorLine): Promise<ModelConfig | null> {
   try {
-    return modelConfigFromFlags(env, flags);
+    return modelConfigFromFlags(env, flags, flags.replay !== undefined ? await readCassetteHeader(flags.replay) : undefined);
   } catch (error) {
     if (error instanceof ModelConfigError) {
       err(error.message);
@@ -190,7 +274,7 @@ export async function openSolveRun(command: string, specPaths: string[], flags: 
     err("no problem specs loaded: pass spec files, folders or globs (see docs/spec-format.md)");
     return null;
   }
-  const config = modelConfigOrReport(process.env, flags, err);
+  const config = await modelConfigOrReport(process.env, flags, err);
   if (config === null) return null;
   const sandbox = await openSandbox(flags.sandbox, err);
   if (sandbox === null) return null;
@@ -198,24 +282,62 @@ export async function openSolveRun(command: string, specPaths: string[], flags: 
 }
 
 /**
- * Runs `work` with a signal that Ctrl-C aborts (after one line saying what happens next), so a run
- * stops cleanly and keeps what it has. `interrupted` says whether that happened.
+ * Runs `work` with a signal that Ctrl-C, SIGTERM or the --deadline aborts (after one line saying
+ * what happens next), so a run stops cleanly and keeps what it has; the signal's reason names the
+ * cause ("SIGINT", "deadline 30m") for the reports. A second Ctrl-C exits at once (130).
+ * `interrupted` says whether it happened.
  */
 export async function interruptible<T>(
   err: ErrorLine,
   onInterrupt: string,
+  deadlineMs: number | undefined,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<{ result: T; interrupted: boolean }> {
   const controller = new AbortController();
-  const onSigint = () => {
-    err(`interrupted: ${onInterrupt}`);
-    controller.abort();
+  const stop = (reason: string, line: string): void => {
+    if (controller.signal.aborted) return;
+    err(line);
+    controller.abort(reason);
   };
-  process.once("SIGINT", onSigint);
+  const onSigint = (): void => {
+    if (controller.signal.aborted) {
+      err("interrupted again: exiting now");
+      process.exit(130);
+    }
+    stop("SIGINT", `interrupted: ${onInterrupt} (Ctrl-C again to exit at once)`);
+  };
+  const onSigterm = (): void => stop("SIGTERM", `terminated (SIGTERM): ${onInterrupt}`);
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  const timer =
+    deadlineMs === undefined ? undefined : setTimeout(() => stop(`deadline ${formatDuration(deadlineMs)}`, `the --deadline of ${formatDuration(deadlineMs)} passed: ${onInterrupt}`), deadlineMs);
   try {
     const result = await work(controller.signal);
     return { result, interrupted: controller.signal.aborted };
   } finally {
+    clearTimeout(timer);
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
+}
+
+/**
+ * After a run: writes what the model client still buffers (the cassette) and says, in one line,
+ * what ended the run when the endpoint or the replay did. Returns 2 when either happened (the
+ * setup is wrong, not the problems), else undefined.
+ */
+export async function closeModel(model: ModelClient, err: ErrorLine): Promise<number | undefined> {
+  let code: number | undefined;
+  const fatal = model.fatal?.();
+  if (fatal !== undefined) {
+    err(fatal.message);
+    code = 2;
+  }
+  try {
+    await model.close?.();
+  } catch (error) {
+    err((error as Error).message);
+    code = 2;
+  }
+  return code;
 }

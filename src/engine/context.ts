@@ -29,6 +29,8 @@ export class RunContext {
   readonly usage = new UsageRecorder();
   /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
   readonly cells = new Map<string, Promise<Cell>>();
+  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
+  readonly settledCells = new Map<string, Cell>();
   /** Public-test grades per program, memoized for this run. */
   readonly grades = new Map<string, Promise<PublicGrade>>();
   readonly clock: StageClock;
@@ -45,8 +47,30 @@ export class RunContext {
     now?: () => number,
   ) {
     this.clock = new StageClock(now);
-    signal?.addEventListener("abort", () => this.stop("aborted"), { once: true });
+    signal?.addEventListener("abort", this.onAbort, { once: true });
     if (signal?.aborted) this.stop("aborted");
+  }
+
+  private readonly onAbort = (): void => this.stop("aborted");
+
+  /** Where the run was when it stopped: set by the engine as it moves on (see solve()). */
+  phase: "sampling" | "selection" = "sampling";
+  /** The phase, samples done and judge calls made at the moment the run stopped. */
+  stoppedAt: { phase: "sampling" | "selection"; samplesDone: number; judgeCalls: number } | undefined;
+  samplesDone = 0;
+  judgeCalls = 0;
+
+  private abortNote: string | undefined;
+
+  /** What interrupted the run: the signal's reason when it gave one ("SIGINT", "deadline 10m"), else the model client's. */
+  interruptedBy(): string {
+    const reason: unknown = this.signal?.aborted === true ? this.signal.reason : undefined;
+    return typeof reason === "string" ? reason : (this.abortNote ?? "interrupt");
+  }
+
+  /** The run is over: a later abort of the shared signal (Ctrl-C on the next problem) is not this run's. */
+  finish(): void {
+    this.signal?.removeEventListener("abort", this.onAbort);
   }
 
   get stopped(): string | undefined {
@@ -56,6 +80,7 @@ export class RunContext {
   stop(reason: string): void {
     if (this.stopReason !== undefined) return;
     this.stopReason = reason;
+    this.stoppedAt = { phase: this.phase, samplesDone: this.samplesDone, judgeCalls: this.judgeCalls };
     this.emit({ type: "stopped", reason });
   }
 
@@ -92,11 +117,19 @@ export class RunContext {
       if ((error as Error)?.name === "ModelCallAborted") {
         // A call that had reached the server counts (as failed), as the model client counts it.
         if (((error as { attempts?: number }).attempts ?? 0) > 0) this.usage.failure(stage);
+        if ((error as Error).message.includes("deadline")) this.abortNote ??= "deadline";
         this.stop("aborted");
         throw new RunStopped(this.stopReason ?? "aborted");
       }
       this.usage.failure(stage);
       this.firstError ??= `${stage} call failed: ${errorLine(error)}`;
+      const name = (error as Error)?.name;
+      if (name === "ModelEndpointError" || name === "ReplayMissError") {
+        // Every later call would fail the same way: stop, keep what the run has.
+        // Short here (progress lines repeat it); the full line is the run's error.
+        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
+      }
       throw error;
     } finally {
       end();

@@ -40,6 +40,7 @@ export function createSelectionEnv(ctx: RunContext, settings: EnvSettings): Sele
 
     async judge(question: JudgeQuestion): Promise<JudgeAnswer> {
       judgeCalls++;
+      ctx.judgeCalls = judgeCalls;
       ctx.emit({ type: "judge-call", calls: judgeCalls });
       try {
         const reply = await ctx.chat("judge", judgeMessages(ctx.spec, question), {
@@ -57,6 +58,9 @@ export function createSelectionEnv(ctx: RunContext, settings: EnvSettings): Sele
     equivalent: (x: string, y: string) => equivalentOutputs(x, y, ctx.spec.checker, ctx.spec.io.kind === "function" ? "json" : "text"),
 
     onEvent: (event) => ctx.emit({ type: "selection", event }),
+
+    // Interrupted: the strategies stop asking and pick from what they have.
+    stopped: () => ctx.stopped === "aborted",
   };
 }
 

@@ -80,7 +80,10 @@ export function runCell(ctx: RunContext, code: string, input: string): Promise<C
       return toCell(run);
     })();
     ctx.cells.set(key, p);
-    p.catch(() => ctx.cells.delete(key));
+    p.then(
+      (cell) => ctx.settledCells.set(key, cell),
+      () => ctx.cells.delete(key),
+    );
   }
   return p;
 }

@@ -10,7 +10,7 @@ import { prefetchCells } from "./execute.ts";
 import { createSelectionEnv, synthesizeInputs, type EnvSettings, type Synthesis } from "./env.ts";
 import { REPORT_VERSION, type SampleTrace, type SolveReport } from "./report.ts";
 import { runSample } from "./sample.ts";
-import { select, STRATEGY_NAMES, type CandidateInfo, type SelectionTrace, type StrategyName } from "./select/index.ts";
+import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type SelectionTrace, type StrategyName } from "./select/index.ts";
 import { buildUsage, problemCost } from "./usage-report.ts";
 
 export type { ProgressEvent } from "./context.ts";
@@ -31,6 +31,8 @@ export interface SolveOptions {
   sandboxName: string;
   /** Answers come from a local replay model: labelled as such in the report. */
   replay?: boolean;
+  /** Replies are replayed from this cassette (--replay): named in the report. */
+  cassette?: string;
   /** Test inputs asked for in the synthesis call. */
   synthesizeCount?: number;
   /** Temperature of judge calls. */
@@ -99,6 +101,7 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
         throw error;
       });
       markEarly(trace);
+      ctx.samplesDone = done + 1;
       ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done, of: options.samples });
       // A candidate that passes the public tests will be executed by selection: start now.
       if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
@@ -113,6 +116,7 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
     synthesized: Synthesis,
     late?: { candidates: Promise<CandidateInfo[]>; pending: number },
   ): Promise<{ trace: SelectionTrace | null; error?: string }> => {
+    ctx.phase = "selection";
     try {
       const trace = await ctx.clock.time("select", () =>
         select(options.selection, from, synthesized.inputs, createSelectionEnv(ctx, envSettings), {
@@ -122,6 +126,8 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
       );
       return { trace };
     } catch (error) {
+      // Interrupted while it ran candidates: pick from what had finished instead.
+      if (ctx.stopped === "aborted") return { trace: null };
       return { trace: null, error: `selection failed: ${(error as Error).message}` };
     }
   };
@@ -147,14 +153,44 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
     candidates = toCandidates(samples);
     if (ctx.stopped !== "aborted" && candidates.length > 0) outcome = await runSelect(candidates, synthesis);
   }
+  let pickedBy: "posterior" | "majority" | "first" | null = null;
+  if (ctx.stopped === "aborted") {
+    if (outcome.trace !== null) pickedBy = options.selection === "sstar" ? "posterior" : options.selection === "sstar-reference" ? "majority" : options.selection;
+    else if (candidates.length > 0) {
+      const fallback = await pickFromEvidence(ctx, candidates, synthesis, envSettings);
+      outcome = { trace: fallback.trace };
+      pickedBy = fallback.by;
+    }
+  }
+  ctx.finish();
   endTotal();
   const { trace } = outcome;
   const selectError = outcome.error;
 
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd });
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+
+/**
+ * The pick of an interrupted run that had not finished selection: no model call, no new sandbox
+ * run. `majority` over the synthesized inputs every candidate already ran on, else `first`.
+ */
+async function pickFromEvidence(
+  ctx: RunContext,
+  candidates: CandidateInfo[],
+  synthesis: Synthesis,
+  envSettings: EnvSettings,
+): Promise<{ trace: SelectionTrace | null; by: "majority" | "first" }> {
+  const { kept } = publicFilter(candidates);
+  const ran = synthesis.inputs.filter((inp) => kept.every((c) => ctx.settledCells.has(`${c.code}\u0000${inp.input}`)));
+  const by = kept.length >= 2 && ran.length > 0 ? "majority" : "first";
+  try {
+    return { trace: await select(by, candidates, by === "majority" ? ran : [], createSelectionEnv(ctx, envSettings)), by };
+  } catch {
+    return { trace: null, by };
+  }
 }
 
 /** Debugging rounds every sample finishes (or fails) before sstar's selection may start. */
@@ -177,6 +213,7 @@ interface AssembleArgs {
   startedAt: string;
   selectError: string | undefined;
   costUsd: number;
+  pickedBy: "posterior" | "majority" | "first" | null;
 }
 
 function safeUsage(model: ModelClient): UsageSnapshot | undefined {
@@ -197,8 +234,10 @@ function assembleReport(a: AssembleArgs): SolveReport {
   const stopped = ctx.stopped;
   let error: string | undefined = a.selectError;
   if (a.candidates.length === 0) error ??= ctx.firstError ?? stopped ?? "no sample produced a program";
+  // A dead endpoint or a replay miss is an error, not an unsolved problem.
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
   const status: SolveReport["status"] =
-    selected === null ? (error !== undefined && stopped === undefined && a.candidates.length === 0 ? "error" : "unsolved")
+    selected === null ? (error !== undefined && (stopped === undefined || fatal) && a.candidates.length === 0 ? "error" : "unsolved")
       : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
   const selection = trace?.selection ?? {
     strategy: options.selection,
@@ -221,10 +260,23 @@ function assembleReport(a: AssembleArgs): SolveReport {
       temperature: options.temperature,
       sandbox: options.sandboxName,
       replay: options.replay ?? false,
+      ...(options.cassette !== undefined ? { cassette: options.cassette } : {}),
     },
     status,
     ...(error !== undefined ? { error } : {}),
     ...(stopped !== undefined ? { stopped } : {}),
+    ...(stopped === "aborted" && ctx.stoppedAt !== undefined
+      ? {
+          interrupted: {
+            by: ctx.interruptedBy(),
+            during: ctx.stoppedAt.phase,
+            samplesDone: ctx.stoppedAt.samplesDone,
+            samples: options.samples,
+            judgeCalls: ctx.stoppedAt.judgeCalls,
+            pickedBy: selected === null ? null : a.pickedBy,
+          },
+        }
+      : {}),
     ...(synthesis.note !== undefined ? { synthesisNote: synthesis.note } : {}),
     samples,
     inputs: [...(trace?.inputs ?? synthesis.inputs.map((i) => ({ ...i }))), ...rejectedInputs],

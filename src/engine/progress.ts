@@ -68,23 +68,31 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent): Prog
   }
 }
 
+/** "1 cluster", "2 clusters". */
+export function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** The line shown for the current stage. */
 export function progressLine(id: string, s: ProgressState): string {
   const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
+  const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
   if (s.stage === "generate") {
-    return `${id}: generate+debug: ${s.samplesDone}/${s.samplesTotal} samples done, ${s.samplesPassing} pass the public tests, ${s.debugRounds} debugging rounds${stop}`;
+    return `${id}: generate+debug: ${samples}, ${s.samplesPassing} pass the public tests, ${count(s.debugRounds, "debugging round")}${stop}`;
   }
+  const selection = [
+    s.kept !== null ? count(s.kept, "candidate") : null,
+    s.inputs !== null ? count(s.inputs, "input") : null,
+    s.clusters !== null ? count(s.clusters, "cluster") : null,
+    count(s.matchesDone, "match", "matches"),
+    count(s.judgeCalls, "judge call"),
+  ].filter((p) => p !== null);
   if (s.stage === "select") {
-    const parts = [
-      s.kept !== null ? `${s.kept} candidates` : null,
-      s.inputs !== null ? `${s.inputs} inputs` : null,
-      s.clusters !== null ? `${s.clusters} clusters` : null,
-      `${s.matchesDone} matches`,
-      `${s.judgeCalls} judge calls`,
-    ].filter((p) => p !== null);
-    return `${id}: select: ${parts.join(", ")}${stop}`;
+    // Selection may start while the last samples are still being debugged: they keep counting here.
+    return `${id}: select: ${[...(s.samplesDone < s.samplesTotal ? [samples] : []), ...selection].join(", ")}${stop}`;
   }
-  return `${id}: ${s.status ?? "done"}${s.selected !== undefined && s.selected !== null ? `, selected sample ${s.selected}` : ""}${stop}`;
+  const picked = s.selected !== undefined && s.selected !== null ? `, selected sample ${s.selected}` : "";
+  return `${id}: ${s.status ?? "done"}${picked} (${[samples, ...selection.slice(-2)].join(", ")})${stop}`;
 }
 
 /** Events worth a line of their own when the output is not a terminal (logs stay short). */

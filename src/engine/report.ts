@@ -122,10 +122,22 @@ export const solveReportSchema = z.object({
     temperature: z.number(),
     sandbox: z.string(),
     replay: z.boolean().describe("answers came from a local replay model, not a live one"),
+    cassette: z.string().optional().describe("replies were replayed from this cassette file (--replay): no model was called for them"),
   }),
   status: z.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
   error: z.string().optional(),
   stopped: z.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
+  interrupted: z
+    .object({
+      by: z.string().describe("what interrupted the run: an interrupt signal (Ctrl-C, SIGTERM) or the deadline"),
+      during: z.enum(["sampling", "selection"]).describe("sampling: generation and debugging; selection: running candidates and judging"),
+      samplesDone: z.number().int(),
+      samples: z.number().int(),
+      judgeCalls: z.number().int().describe("judge calls asked before the interrupt"),
+      pickedBy: z.enum(["posterior", "majority", "first"]).nullable().describe("how the pick was made from the evidence gathered so far; null: nothing to pick from"),
+    })
+    .optional()
+    .describe("set when the run was interrupted: no model call was made after it, the pick uses what was gathered by then"),
   synthesisNote: z.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: z.array(sampleSchema),
   inputs: z.array(synthesizedInputSchema),

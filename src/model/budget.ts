@@ -89,15 +89,15 @@ export class Ledger {
     const what = `not starting a ${stage} call for problem ${problemId}`;
     let reason: string | undefined;
     if (budget.calls !== undefined && this.total.calls + this.reservedCalls + 1 > budget.calls) {
-      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (budget.calls); ${what}`;
+      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
     } else if (budget.tokens !== undefined && this.usedTokens() + this.reservedTokens + tokens > budget.tokens) {
       reason =
         `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, ` +
-        `and this call may take ${tokens}, over budget.tokens ${budget.tokens}; ${what}`;
+        `and this call may take ${tokens}, over the token budget of ${budget.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
     } else if (budget.costUsd !== undefined && this.total.costUsd + this.reservedCost + costUsd > budget.costUsd) {
       reason =
         `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, ` +
-        `and this call may cost ${formatUsd(costUsd)}, over budget.costUsd ${formatUsd(budget.costUsd)}; ${what}`;
+        `and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget.costUsd)} (--budget-usd; action input budget); ${what}`;
     }
     if (reason !== undefined) {
       this.exceeded ??= reason;

@@ -7,13 +7,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Ledger, estimateTokens } from "./budget.ts";
 import { DiskCache, cacheKey, type CachedReply } from "./cache.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, endpointFor, retryPolicyOf, secretsOf, validateModelConfig, type Endpoint, type ModelConfig } from "./config.ts";
-import { ModelCallAborted, ModelCallError, OfflineCacheMissError } from "./errors.ts";
+import { CassetteRecorder, loadCassette, missMessage, requestId, type Cassette, type CassetteEntry } from "./cassette.ts";
+import { ModelCallAborted, ModelCallError, ModelEndpointError, OfflineCacheMissError, ReplayMissError } from "./errors.ts";
 import { redact } from "./redact.ts";
 import { classifyFailure, otherTokenParam, parseRetryAfter, rejectsStreamOptions, rejectsTokenParam, retryDelay, type Failure, type TokenParam } from "./retry.ts";
 import { ModelConfigError, type CallMeta, type ChatReply, type ChatRequest, type ModelClient, type Stage } from "./types.ts";
 
 /** Thrown inside the attempt loop for a 200 reply we can't use. */
 class BadReply extends Error {
+  /** The body was not JSON at all (a web page, a proxy's text). */
+  notJson = false;
   constructor(
     readonly kind: "malformed" | "empty-choices",
     message: string,
@@ -95,7 +98,9 @@ async function completeOnce(openai: OpenAI, body: Record<string, unknown>, signa
     | string
     | undefined;
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-    throw new BadReply("malformed", "reply is not a chat completion (no choices array)");
+    const bad = new BadReply("malformed", typeof completion === "string" ? `reply is not JSON: ${oneLine(completion, 80)}` : "reply is not a chat completion (no choices array)");
+    if (typeof completion === "string") bad.notJson = true;
+    throw bad;
   }
   const choice = completion.choices[0];
   if (choice === undefined) throw new BadReply("empty-choices", "reply has no choices");
@@ -107,6 +112,11 @@ async function completeOnce(openai: OpenAI, body: Record<string, unknown>, signa
   };
 }
 
+function withoutCached(reply: ChatReply): CachedReply {
+  const { cached: _cached, ...rest } = reply;
+  return rest;
+}
+
 function oneLine(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max)}...` : flat;
@@ -114,12 +124,12 @@ function oneLine(text: string, max = 300): string {
 
 /** Reduce whatever the openai client threw to plain data for the pure retry policy. */
 export function toFailure(error: unknown, nowMs: number): Failure {
-  if (error instanceof BadReply) return { kind: error.kind, message: error.message };
+  if (error instanceof BadReply) return { kind: error.kind, message: error.message, ...(error.notJson ? { notJson: true } : {}) };
   if (error instanceof StreamIdle) return { kind: "timeout", message: error.message };
   if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: "timeout", message: "request timed out" };
   if (error instanceof OpenAI.APIConnectionError) {
-    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
-    return { kind: "connection", message: `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}` };
+    const code = connectionCode(error);
+    return { kind: "connection", message: `connection failed${code !== undefined ? ` (${code})` : ""}`, ...(code !== undefined ? { code } : {}) };
   }
   if (error instanceof OpenAI.APIError && typeof error.status === "number") {
     const headers = error.headers;
@@ -130,6 +140,22 @@ export function toFailure(error: unknown, nowMs: number): Failure {
   }
   if (error instanceof SyntaxError) return { kind: "malformed", message: `reply is not valid JSON (${error.message})` };
   return { kind: "other", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The deepest error code under a failed fetch (fetch -> TypeError "fetch failed" -> the socket's
+ * error), or its message when it has none (undici's "bad port").
+ */
+function connectionCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  let e = (error as { cause?: unknown }).cause;
+  for (let depth = 0; depth < 5 && typeof e === "object" && e !== null; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === "string" && code !== "") found = code;
+    else if (found === undefined && typeof message === "string" && message !== "" && message !== "fetch failed" && (cause === undefined || cause === null)) found = message;
+    e = cause;
+  }
+  return found;
 }
 
 interface StageSettings {
@@ -152,6 +178,20 @@ export function createModelClient(config: ModelConfig): ModelClient {
   const tokenParams = new Map<string, TokenParam>();
   /** Endpoint+models that refused `stream_options` (usage in the stream). */
   const noStreamOptions = new Set<string>();
+  /** Base URLs that gave a usable reply: after that a refused connection is a restart, retried. */
+  const answered = new Set<string>();
+  /** Base URLs found unusable: every later call to them fails at once with the same error. */
+  const dead = new Map<string, ModelConfigError>();
+  /** The first failure that ends the run (a dead endpoint, a replay miss). */
+  let fatal: ModelConfigError | undefined;
+  const cassette: Promise<Cassette> | undefined = config.cassette?.replay !== undefined ? loadCassette(config.cassette.replay) : undefined;
+  // Don't leave a rejected promise unobserved before the first call looks at it.
+  cassette?.catch(() => undefined);
+  const recorder =
+    config.cassette?.record !== undefined
+      ? new CassetteRecorder(config.cassette.record, { model: config.model, judgeModel: config.judge?.model ?? config.model })
+      : undefined;
+  const deadline = config.signal;
 
   const settings = new Map<"main" | "judge", StageSettings>();
   function settingsFor(stage: Stage): StageSettings {
@@ -213,6 +253,7 @@ export function createModelClient(config: ModelConfig): ModelClient {
       try {
         const { content, finishReason, usage, model } =
           config.stream === true ? await streamCompletion(openai, body, timeoutMs, request.signal) : await completeOnce(openai, body, request.signal);
+        answered.add(endpoint.baseUrl);
         const count = (value: unknown, fallback: number): number =>
           typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
         return {
@@ -241,9 +282,13 @@ export function createModelClient(config: ModelConfig): ModelClient {
           continue;
         }
         const what = `${meta.stage} call for problem ${meta.problemId}`;
-        const action = classifyFailure(failure);
+        const action = classifyFailure(failure, answered.has(endpoint.baseUrl));
         const said = `${failure.status !== undefined ? `HTTP ${failure.status}: ` : ""}${oneLine(failure.message, 200)}`;
-        if (action.action === "config") throw configError(endpoint, failure);
+        if (action.action === "config") throw markDead(endpoint, configError(endpoint, failure));
+        if (action.action === "endpoint") {
+          const urlSetting = endpoint.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
+          throw markDead(endpoint, new ModelEndpointError(redact(`model endpoint ${endpoint.baseUrl}: ${action.what}; check ${urlSetting}`, secrets), endpoint.baseUrl));
+        }
         if (action.action === "fail") {
           throw new ModelCallError(redact(`${describe(endpoint)} refused a ${what} (${said})`, secrets), failure.status, retries + 1);
         }
@@ -266,10 +311,85 @@ export function createModelClient(config: ModelConfig): ModelClient {
     }
   }
 
-  async function chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply> {
+  function markDead(endpoint: Endpoint, error: ModelConfigError): ModelConfigError {
+    if (!dead.has(endpoint.baseUrl)) dead.set(endpoint.baseUrl, error);
+    fatal ??= error;
+    return error;
+  }
+
+  /** A recorded exchange, counted as the recording counted it (so budgets stop at the same call). */
+  async function replayed(entry: CassetteEntry, request: ChatRequest, meta: CallMeta, maxTokens: number | undefined): Promise<ChatReply> {
+    if (request.signal?.aborted === true) throw aborted(meta, 0);
+    if (entry.cached === true && entry.reply !== undefined) {
+      ledger.cached(meta.stage, meta.problemId);
+      return { ...entry.reply, cached: true };
+    }
+    const reservation = ledger.reserve(meta.stage, meta.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens);
+    if (entry.reply === undefined) {
+      const e = entry.error!;
+      ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
+      throw new ModelCallError(e.message, e.status, e.attempts);
+    }
+    ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
+    return { ...entry.reply, cached: false };
+  }
+
+  async function chat(original: ChatRequest, meta: CallMeta): Promise<ChatReply> {
+    // The client's own signal (the run's --deadline) cancels every call like the caller's.
+    const signals = [original.signal, deadline].filter((x): x is AbortSignal => x !== undefined);
+    const request: ChatRequest = signals.length > 1 ? { ...original, signal: AbortSignal.any(signals) } : { ...original, ...(signals[0] ? { signal: signals[0] } : {}) };
+    if (fatal instanceof ReplayMissError) throw fatal;
     const stage = settingsFor(meta.stage);
     const temperature = request.temperature ?? config.temperature;
     const maxTokens = request.maxTokens ?? config.maxTokens;
+    const started = performance.now();
+    const id =
+      cassette !== undefined || recorder !== undefined
+        ? requestId({ stage: meta.stage, problemId: meta.problemId, key: meta.key, messages: request.messages, temperature, maxTokens })
+        : "";
+    const entryOf = (fields: Pick<CassetteEntry, "reply" | "cached" | "error">): CassetteEntry => ({
+      id,
+      stage: meta.stage,
+      problemId: meta.problemId,
+      key: meta.key ?? null,
+      ...fields,
+      ms: Math.round(performance.now() - started),
+    });
+    if (cassette !== undefined) {
+      const recorded = await cassette;
+      const entry = recorded.byId.get(id);
+      if (entry !== undefined) {
+        try {
+          const reply = await replayed(entry, request, meta, maxTokens);
+          recorder?.add(entryOf({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}) }));
+          return reply;
+        } catch (error) {
+          if (error instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts } }));
+          throw error;
+        }
+      }
+      if (config.cassette?.fallthrough !== true) {
+        // A call the recording's budget refused was never recorded: refuse it the same way.
+        ledger.release(ledger.reserve(meta.stage, meta.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens));
+        const miss = new ReplayMissError(missMessage(recorded, meta, id));
+        fatal ??= miss;
+        throw fatal;
+      }
+    }
+    const gone = dead.get(stage.endpoint.baseUrl);
+    if (gone !== undefined) throw gone;
+    try {
+      const reply = await live(request, meta, stage, temperature, maxTokens);
+      recorder?.add(entryOf({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}) }));
+      return reply;
+    } catch (error) {
+      // A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange.
+      if (error instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts } }));
+      throw error;
+    }
+  }
+
+  async function live(request: ChatRequest, meta: CallMeta, stage: StageSettings, temperature: number | undefined, maxTokens: number | undefined): Promise<ChatReply> {
     const key = cache
       ? cacheKey({ baseUrl: stage.endpoint.baseUrl, model: stage.endpoint.model, messages: request.messages, temperature, maxTokens, key: meta.key })
       : undefined;
@@ -331,9 +451,17 @@ export function createModelClient(config: ModelConfig): ModelClient {
     }
   }
 
-  return { chat, usage: () => ledger.snapshot() };
+  return {
+    chat,
+    usage: () => ledger.snapshot(),
+    fatal: () => fatal,
+    close: async () => {
+      await recorder?.flush();
+    },
+  };
 
   function aborted(meta: CallMeta, attempts: number): ModelCallAborted {
-    return new ModelCallAborted(`the ${meta.stage} call for problem ${meta.problemId} was cancelled`, attempts);
+    const why = deadline?.aborted === true ? " (the run's deadline passed)" : "";
+    return new ModelCallAborted(`the ${meta.stage} call for problem ${meta.problemId} was cancelled${why}`, attempts);
   }
 }

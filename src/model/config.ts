@@ -34,6 +34,10 @@ export interface ModelConfig {
   cacheDir?: string | null;
   /** Serve only from the cache: a miss is an error (replaying a recorded run). */
   offline?: boolean;
+  /** Record every exchange to a cassette file, or serve them from one (see cassette.ts). */
+  cassette?: { record?: string; replay?: string; fallthrough?: boolean };
+  /** Cancels every call of this client (a run's deadline): calls reject with ModelCallAborted. */
+  signal?: AbortSignal;
   /** Where log lines go (already redacted). */
   log?: (line: string) => void;
   /** Backoff tuning (milliseconds): first step, step ceiling, and the ceiling on a server's Retry-After. */
@@ -123,23 +127,23 @@ export function validateModelConfig(config: ModelConfig): void {
   if (!config.apiKey) throw new ModelConfigError("no API key set: set OPENAI_API_KEY (action input: api-key)");
   splitBaseUrl(config.baseUrl, "base URL");
   if (config.judge?.baseUrl !== undefined) splitBaseUrl(config.judge.baseUrl, "judge base URL");
-  checkNumber(config.temperature, "temperature", { min: 0, max: 2 });
+  checkNumber(config.temperature, "temperature (--temperature)", { min: 0, max: 2 });
   checkNumber(config.maxTokens, "max tokens", { min: 1, integer: true });
-  checkNumber(config.timeoutMs, "timeout (ms)", { min: 1 });
-  checkNumber(config.maxRetries, "max retries", { min: 0, integer: true });
-  checkNumber(config.concurrency, "concurrency", { min: 1, integer: true });
-  checkNumber(config.budget?.calls, "budget.calls", { min: 0, integer: true });
-  checkNumber(config.budget?.tokens, "budget.tokens", { min: 0, integer: true });
-  checkNumber(config.budget?.costUsd, "budget.costUsd", { min: 0 });
-  checkNumber(config.prices?.inputPerMTok, "prices.inputPerMTok", { min: 0 });
-  checkNumber(config.prices?.outputPerMTok, "prices.outputPerMTok", { min: 0 });
+  checkNumber(config.timeoutMs, "the call timeout (--timeout; action input timeout), in milliseconds,", { min: 1 });
+  checkNumber(config.maxRetries, "max retries (--max-retries; action input max-retries)", { min: 0, integer: true });
+  checkNumber(config.concurrency, "concurrency (--concurrency)", { min: 1, integer: true });
+  checkNumber(config.budget?.calls, "the call budget (--budget-calls)", { min: 0, integer: true });
+  checkNumber(config.budget?.tokens, "the token budget (--budget-tokens)", { min: 0, integer: true });
+  checkNumber(config.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
+  checkNumber(config.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
+  checkNumber(config.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
   checkNumber(config.prices?.judgeInputPerMTok, "prices.judgeInputPerMTok", { min: 0 });
   checkNumber(config.prices?.judgeOutputPerMTok, "prices.judgeOutputPerMTok", { min: 0 });
   checkNumber(config.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
   checkNumber(config.retry?.maxDelayMs, "retry.maxDelayMs", { min: 0 });
   checkNumber(config.retry?.maxRetryAfterMs, "retry.maxRetryAfterMs", { min: 0 });
   if (config.budget?.costUsd !== undefined && config.prices === undefined) {
-    throw new ModelConfigError("budget.costUsd needs prices: give prices.inputPerMTok and prices.outputPerMTok (--price-input, --price-output)");
+    throw new ModelConfigError("a dollar budget (--budget-usd) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
   }
   if (config.offline && !config.cacheDir) {
     throw new ModelConfigError("offline replay needs a cache directory: set cacheDir (--cache-dir) to the recorded run's cache");

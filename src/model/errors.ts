@@ -38,3 +38,26 @@ export class ModelCallAborted extends Error {
     this.name = "ModelCallAborted";
   }
 }
+
+/**
+ * The endpoint can't serve this run at all (nothing listening, no such host, TLS refused, not an
+ * API, bad key or model): the first such failure ends every later call to it at once.
+ */
+export class ModelEndpointError extends ModelConfigError {
+  constructor(
+    message: string,
+    /** The base URL that failed. */
+    readonly baseUrl: string,
+  ) {
+    super(message);
+    this.name = "ModelEndpointError";
+  }
+}
+
+/** `--replay` without fall-through, and the cassette holds no reply for a request. */
+export class ReplayMissError extends ModelConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReplayMissError";
+  }
+}

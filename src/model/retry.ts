@@ -64,16 +64,51 @@ export interface Failure {
   /** The `param` field of an OpenAI error body, when given. */
   param?: string | null;
   retryAfterMs?: number;
+  /** Connection problems: the deepest error code (ECONNREFUSED, ENOTFOUND, a TLS code) or message. */
+  code?: string;
+  /** A 200 reply whose body is not JSON at all (an HTML page, a proxy's text). */
+  notJson?: boolean;
 }
 
 export type FailureAction =
   | { action: "retry" }
+  /**
+   * The endpoint itself is wrong (nothing listening, no such host, TLS refused, a web page instead
+   * of an API): retrying is pointless, and every other call to it would fail the same way.
+   */
+  | { action: "endpoint"; what: string }
   /** Bad key, no permission, no such model or endpoint: retrying won't help. */
   | { action: "config" }
   /** The server refused the request itself (400, 422, ...). */
   | { action: "fail" };
 
-export function classifyFailure(failure: Failure): FailureAction {
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
+
+/**
+ * What a failed connection says about the endpoint, or undefined for a transient one (reset,
+ * timeout, temporary DNS failure). A refused connection only counts before the endpoint has ever
+ * answered: after that it is a restart or an overload, retried like any dropped connection.
+ */
+export function endpointFault(failure: Failure, answeredBefore: boolean): string | undefined {
+  const code = failure.code ?? "";
+  if (failure.kind === "connection") {
+    if (TLS_CODE.test(code)) return `the TLS connection failed (${code}): check the scheme (http or https) and the server's certificate`;
+    if (code === "ENOTFOUND") return "no such host (DNS lookup failed)";
+    if (answeredBefore) return undefined;
+    if (code === "ECONNREFUSED") return "connection refused (nothing is listening there)";
+    if (code === "bad port") return "the port is one fetch refuses to connect to (a blocked port)";
+    if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return `the host can't be reached (${code})`;
+    return undefined;
+  }
+  if ((failure.kind === "malformed" || failure.kind === "empty-choices") && failure.notJson === true && !answeredBefore) {
+    return "it answered with something that is not JSON (a web page?), not a chat completion: the base URL usually ends in /v1";
+  }
+  return undefined;
+}
+
+export function classifyFailure(failure: Failure, answeredBefore = false): FailureAction {
+  const fault = endpointFault(failure, answeredBefore);
+  if (fault !== undefined) return { action: "endpoint", what: fault };
   switch (failure.kind) {
     case "timeout":
     case "connection":

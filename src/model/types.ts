@@ -58,6 +58,10 @@ export interface UsageSnapshot {
 export interface ModelClient {
   chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply>;
   usage(): UsageSnapshot;
+  /** The failure that ends the run, once one happened: a dead endpoint or a replay miss (one line). */
+  fatal?(): Error | undefined;
+  /** Writes what is still buffered (the cassette being recorded); throws when it can't. */
+  close?(): Promise<void>;
 }
 
 /** Thrown (before the call is made) when the next call would pass the configured budget. */

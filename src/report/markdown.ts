@@ -138,6 +138,9 @@ function header(report: SolveReport): string[] {
       "> **Replay run.** Answers came from a local replay model (recorded programs and a scripted judge), not a live model. The numbers show the pipeline, not a model's skill.",
     );
   }
+  if (report.settings.cassette !== undefined) lines.push("", `> **Replayed** from the cassette ${codeCell(report.settings.cassette, 100)}: no model was called for the recorded requests.`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== undefined) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
   if (report.selected) {
@@ -327,11 +330,34 @@ function plainOneLine(value: string, max: number): string {
   return v;
 }
 
+/** What interrupted the run, where it was, and how the pick was made (undefined when it ran to the end). */
+export function interruptedLine(report: SolveReport): string | undefined {
+  const i = report.interrupted;
+  if (i === undefined) return undefined;
+  const by = i.by === "SIGINT" ? "Ctrl-C" : i.by.startsWith("deadline") ? `the ${i.by.replace(/^deadline /, "")} deadline` : i.by;
+  const where =
+    i.during === "selection"
+      ? `during selection, after ${i.judgeCalls} judge call${i.judgeCalls === 1 ? "" : "s"} (${i.samplesDone} of ${i.samples} samples done)`
+      : `while sampling and debugging (${i.samplesDone} of ${i.samples} samples done)`;
+  const how =
+    i.pickedBy === null
+      ? "nothing to pick from"
+      : i.pickedBy === "posterior"
+        ? "picked by the posterior so far"
+        : i.pickedBy === "majority"
+          ? "picked the largest cluster on the inputs already run (majority)"
+          : "picked the first candidate with the best public pass rate (first)";
+  return `Stopped by ${by} ${where}; no model call after that; ${how}.`;
+}
+
 function terminal(report: SolveReport, maxChars: number): string {
   const lines: string[] = [];
   const title = plainOneLine(report.problem.title, 80);
   lines.push(`${report.settings.replay ? "[REPLAY] " : ""}${report.problem.id}: ${title} -- ${report.status.toUpperCase()}`);
   if (report.settings.replay) lines.push("  replay run: answers from a local replay model (recorded programs, scripted judge), not a live model");
+  if (report.settings.cassette !== undefined) lines.push(`  replayed from the cassette ${plainOneLine(report.settings.cassette, 100)}`);
+  const interrupted = interruptedLine(report);
+  if (interrupted !== undefined) lines.push(`  interrupted: ${interrupted}`);
   const s = report.selection;
   lines.push(
     report.selected

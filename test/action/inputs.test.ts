@@ -53,6 +53,18 @@ describe("readInputs", () => {
     expect(inputs.base).toBeUndefined();
   });
 
+  it("timeout, max-retries, deadline and replay: read with the CLI's bounds; a replay needs no api-key", () => {
+    const inputs = read({ "github-token": "t", timeout: "90s", "max-retries": "2", deadline: "30m", replay: "ci/kata.jsonl", "base-url": "https://api.example.com/v1" });
+    expect(inputs).toMatchObject({ timeoutMs: 90_000, maxRetries: 2, deadlineMs: 1_800_000, replay: "ci/kata.jsonl" });
+    expect(read({ "github-token": "t" })).toMatchObject({ timeoutMs: undefined, maxRetries: undefined, deadlineMs: undefined, replay: undefined });
+    expect(() => read({ timeout: "0" })).toThrow('input "timeout": must be a duration from 1s to 1h like 90s or 10m, got "0"');
+    expect(() => read({ deadline: "8d" })).toThrow('input "deadline": must be a duration from 1s to 7d');
+    expect(() => read({ "max-retries": "11" })).toThrow('input "max-retries": must be an integer from 0 to 10, got "11"');
+    expect(() => read({ replay: "../c.jsonl" })).toThrow('input "replay": must be a relative path inside the workspace');
+    // Without replay, a remote endpoint still needs its key.
+    expect(() => read({ "base-url": "https://api.example.com/v1" })).toThrow('input "api-key": required');
+  });
+
   it("reads every kind of value", () => {
     const inputs = read({
       mode: "solve",

@@ -1,11 +1,10 @@
 // The offline demo's replay model: real pool programs over real HTTP, a scripted judge.
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadPoolTasks, type PoolTask } from "../../src/cli/demo/pool.ts";
+import { defaultDemoData, DEMO_TASKS, inRepoDemoData, loadPoolTasks, type PoolTask } from "../../src/cli/demo/pool.ts";
 import { REPLAY_MODEL_NAME, hashUnit, parseJudgeCases, startReplayModel, truthfulVerdict } from "../../src/cli/demo/replay-model.ts";
 import { solve } from "../../src/engine/index.ts";
 import { judgeMessages, stageOfMessages, SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
@@ -18,9 +17,10 @@ import { specFromObject } from "../../src/spec/load.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
 import type { ChatMessage } from "../../src/model/types.ts";
 import { startScriptedChatServer } from "../fixtures/chat-server.ts";
-import { SHARED_DATA } from "../fixtures/shared-data.ts";
+import { DEMO_DATA } from "../fixtures/shared-data.ts";
 
-const DATA = SHARED_DATA;
+// The repository's own replay set: these tests need nothing beside the checkout.
+const DATA = DEMO_DATA;
 
 describe("scripted judge helpers", () => {
   it("reads the cases back from the engine's judge prompt", () => {
@@ -44,7 +44,7 @@ describe("scripted judge helpers", () => {
   });
 });
 
-describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("replay demo on real pool data", () => {
+describe("replay demo on real pool data", () => {
   let sandbox: Sandbox;
   let tasks: PoolTask[];
   let spec: ProblemSpec;
@@ -60,7 +60,7 @@ describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("re
   });
 
   it("loads the pool programs and the model's own test calls as JSON argument arrays", () => {
-    expect(tasks[0]!.programs).toHaveLength(100);
+    expect(tasks[0]!.programs).toHaveLength(24);
     expect(tasks[0]!.calls.length).toBeGreaterThan(5);
     for (const c of tasks[0]!.calls) expect(Array.isArray(JSON.parse(c))).toBe(true);
   });
@@ -92,7 +92,24 @@ describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("re
 });
 
 // `sstar demo` through the real CLI entry point: the shared solve/model flags in both modes.
-describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("sstar demo flags", () => {
+describe("which data the demo runs on", () => {
+  const repo = "/r/sstar/demo/humaneval";
+  it("$SSTAR_DATA, else the full shared set beside the checkout, else the repository's set", () => {
+    expect(defaultDemoData({ SSTAR_DATA: "/data" }, "/w", repo, () => true)).toEqual({ dir: "/data", source: "$SSTAR_DATA" });
+    expect(defaultDemoData({}, "/r/sstar", repo, (d) => d === "/r/shared/data")).toEqual({ dir: "/r/shared/data", source: "the full shared data set" });
+    // Run from elsewhere: the shared set is found beside the repository too.
+    expect(defaultDemoData({}, "/tmp", repo, (d) => d === "/r/shared/data").dir).toBe("/r/shared/data");
+    expect(defaultDemoData({}, "/r/sstar", repo, () => false)).toEqual({ dir: repo, source: "the repository's replay set, 12 tasks" });
+  });
+  it("the repository's set holds every demo task and is found from the source tree", async () => {
+    expect(inRepoDemoData()).toBe(DEMO_DATA);
+    const loaded = await loadPoolTasks(DEMO_DATA, DEMO_TASKS);
+    expect(loaded.tasks.map((t) => t.taskId)).toEqual(DEMO_TASKS);
+    for (const t of loaded.tasks) expect(t.calls.length, t.taskId).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("sstar demo flags", () => {
   let out: string;
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), "sstar-demo-cli-"));
@@ -102,6 +119,25 @@ describe.runIf(existsSync(`${DATA}/pools/codet-codegen16b-humaneval.jsonl`))("ss
   });
   const demo = (args: string[]) =>
     execa("npx", ["tsx", "src/cli/main.ts", "demo", "--tasks", "HumanEval/24", "--samples", "2", "--rounds", "0", ...args], { reject: false, env: { OPENAI_API_KEY: "", SSTAR_MODEL: "" } });
+
+  it("on the repository's set: prints the distinguishing inputs; --record then --replay gives the same report with no model server", async () => {
+    const cassette = join(out, "demo.jsonl");
+    const args = ["--data", DEMO_DATA, "--tasks", "HumanEval/3", "--samples", "8", "--rounds", "0"];
+    const run = (extra: string[]) => execa("npx", ["tsx", "src/cli/main.ts", "demo", ...args, ...extra], { reject: false, env: { OPENAI_API_KEY: "", SSTAR_MODEL: "" } });
+    const recorded = await run(["--out", join(out, "rec"), "--record", cassette]);
+    expect(recorded.exitCode, recorded.stderr).toBe(0);
+    expect(recorded.stdout).toContain(`data:     ${DEMO_DATA} (--data)`);
+    expect(recorded.stdout).toContain("distinguishing inputs:");
+    expect(recorded.stdout).toMatch(/wrote .*humaneval-3\/: solution\.py, report\.json, report\.md/);
+    const replayed = await run(["--out", join(out, "rep"), "--replay", cassette]);
+    expect(replayed.exitCode, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain("from the cassette");
+    const read = async (d: string) => JSON.parse(await readFile(join(out, d, "humaneval-3", "report.json"), "utf8")) as Record<string, unknown>;
+    const [a, b] = [await read("rec"), await read("rep")];
+    // Everything but the sandbox's timings is the same.
+    const decided = (v: unknown) => JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === "timeMs" ? undefined : x))) as unknown;
+    for (const field of ["samples", "clusters", "matches", "selection", "selected", "hidden"]) expect(decided(b[field]), field).toEqual(decided(a[field]));
+  }, 120_000);
 
   it("replay: --budget-calls stops the run; flags that need a real model are refused with one line", async () => {
     const r = await demo(["--budget-calls", "1", "--out", join(out, "replay")]);

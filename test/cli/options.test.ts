@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import {
   addModelFlags,
   addSolveFlags,
+  formatDuration,
   modelConfigFromFlags,
+  parseDuration,
   positiveInt,
   SANDBOX_CHOICES,
   solveOptionsFromFlags,
@@ -86,15 +88,62 @@ describe("shared flags", () => {
   });
 
   it("rejects bad values with one line naming the flag", () => {
-    expect(() => parse(["--samples", "0"])).toThrow('--samples must be a whole number of at least 1, got "0"');
-    expect(() => parse(["--rounds", ""])).toThrow('--rounds must be a whole number of at least 0, got ""');
-    expect(() => parse(["--budget-calls", "1.5"])).toThrow("--budget-calls must be a whole number of at least 0");
-    expect(() => parse(["--budget-usd", "-1"])).toThrow("--budget-usd must be a number of at least 0");
+    expect(() => parse(["--samples", "0"])).toThrow('--samples must be a whole number from 1 to 64, got "0"');
+    expect(() => parse(["--rounds", ""])).toThrow('--rounds must be a whole number from 0 to 10, got ""');
+    expect(() => parse(["--budget-calls", "1.5"])).toThrow("--budget-calls must be a whole number from 0 to 1000000");
+    expect(() => parse(["--budget-usd", "-1"])).toThrow("--budget-usd must be a number from 0 to 100000");
     expect(() => parse(["--temperature", "3"])).toThrow("--temperature must be a number from 0 to 2");
     expect(() => parse(["--selection", "best"])).toThrow('unknown selection "best": use one of sstar');
     expect(() => positiveInt("--limit")("x")).toThrow('--limit must be a whole number of at least 1, got "x"');
     expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--price-input", "1"]))).toThrow("give both --price-input and --price-output");
-    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs prices/);
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs the model.s prices/);
+  });
+
+  it("bounds every numeric flag, the same as the action's inputs where it has them", () => {
+    // 1e9 samples used to be accepted and hang; the action caps samples at 64 and rounds at 10.
+    for (const [flag, bad, good] of [
+      ["--samples", "1e9", "64"],
+      ["--samples", "65", "1"],
+      ["--rounds", "11", "10"],
+      ["--concurrency", "100000", "256"],
+      ["--max-retries", "11", "0"],
+      ["--budget-calls", "1e12", "1000000"],
+      ["--budget-usd", "1e9", "100000"],
+      ["--price-input", "1e6", "10000"],
+      ["--temperature", "2.5", "2"],
+    ] as const) {
+      expect(() => parse([flag, bad]), `${flag} ${bad}`).toThrow(new RegExp(`${flag} must be .*from `));
+      expect(() => parse([flag, good]), `${flag} ${good}`).not.toThrow();
+    }
+  });
+
+  it("reads durations for --timeout and --deadline, within bounds", () => {
+    expect(parseDuration("90")).toBe(90_000);
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("1.5m")).toBe(90_000);
+    expect(parseDuration("2h")).toBe(7_200_000);
+    expect(parseDuration("soon")).toBeUndefined();
+    expect(formatDuration(300_000)).toBe("5m");
+    expect(formatDuration(90_000)).toBe("90s");
+    expect(parse(["--timeout", "60s"]).timeout).toBe(60_000);
+    expect(parse(["--deadline", "30m"]).deadline).toBe(1_800_000);
+    expect(() => parse(["--timeout", "0"])).toThrow('--timeout must be a duration from 1s to 1h (like 90s, 10m, 2h; a plain number is seconds), got "0"');
+    expect(() => parse(["--timeout", "2h"])).toThrow(/--timeout must be a duration from 1s to 1h/);
+    expect(() => parse(["--deadline", "8d"])).toThrow(/--deadline must be a duration from 1s to 7d/);
+    const config = modelConfigFromFlags({}, parse([...LOCAL, "--timeout", "45s", "--max-retries", "1"]));
+    expect(config).toMatchObject({ timeoutMs: 45_000, maxRetries: 1 });
+  });
+
+  it("--replay needs no endpoint, key or model: the names come from the cassette; fall-through needs --replay", () => {
+    const header = { cassette: 1, model: "gpt-x", judgeModel: "judge-y", recordedAt: "" };
+    const config = modelConfigFromFlags({}, parse(["--replay", "c.jsonl"]), header);
+    expect(config).toMatchObject({ model: "gpt-x", judge: { model: "judge-y" }, cacheDir: null, cassette: { replay: "c.jsonl" } });
+    expect(modelConfigFromFlags({}, parse(["--replay", "c.jsonl", "--model", "mine"]), header).model).toBe("mine");
+    // Falling through to a live endpoint needs what a live run needs.
+    expect(() => modelConfigFromFlags({}, parse(["--replay", "c.jsonl", "--replay-fallthrough", "--base-url", "https://api.example.com/v1"]), header)).toThrow(/no API key/);
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--replay-fallthrough"]))).toThrow("--replay-fallthrough needs --replay FILE");
+    expect(() => modelConfigFromFlags({}, parse(["--replay", "c.jsonl", "--record", "./c.jsonl"]), header)).toThrow(/name the same file/);
+    expect(solveOptionsFromFlags(parse(["--replay", "dir/c.jsonl"]), config, "bwrap").cassette).toBe("c.jsonl");
   });
 });
 

@@ -62,14 +62,19 @@ describe("progress", () => {
     s = reduceProgress(s, { type: "round", sample: 0, round: 0, passed: 0, total: 1 });
     s = reduceProgress(s, { type: "round", sample: 0, round: 1, passed: 1, total: 1 });
     s = reduceProgress(s, { type: "sample-done", sample: 0, passed: 1, total: 1, done: 1, of: 2 });
-    expect(progressLine("p", s)).toBe("p: generate+debug: 1/2 samples done, 1 pass the public tests, 1 debugging rounds");
+    expect(progressLine("p", s)).toBe("p: generate+debug: 1/2 samples done, 1 pass the public tests, 1 debugging round");
     s = reduceProgress(s, { type: "selection", event: { type: "filtered", kept: [0, 1] } });
     s = reduceProgress(s, { type: "selection", event: { type: "clustered", clusters: 2 } });
     s = reduceProgress(s, { type: "judge-call", calls: 2 });
     s = reduceProgress(s, { type: "selection", event: { type: "match-finished", a: "c1", b: "c2", winner: "a" } });
-    expect(progressLine("p", s)).toBe("p: select: 2 candidates, 2 clusters, 1 matches, 2 judge calls");
+    // The second sample is still being debugged: its counter stays on the selection line.
+    expect(progressLine("p", s)).toBe("p: select: 1/2 samples done, 2 candidates, 2 clusters, 1 match, 2 judge calls");
+    s = reduceProgress(s, { type: "sample-done", sample: 1, passed: 1, total: 1, done: 2, of: 2 });
+    s = reduceProgress(s, { type: "selection", event: { type: "clustered", clusters: 1 } });
+    expect(progressLine("p", s)).toBe("p: select: 2 candidates, 1 cluster, 1 match, 2 judge calls");
     s = reduceProgress(s, { type: "stopped", reason: "budget exhausted" });
     s = reduceProgress(s, { type: "done", status: "solved", selectedSample: 1 });
-    expect(progressLine("p", s)).toBe("p: solved, selected sample 1 (stopped: budget exhausted)");
+    // The last line says where every counter ended.
+    expect(progressLine("p", s)).toBe("p: solved, selected sample 1 (2/2 samples done, 1 match, 2 judge calls) (stopped: budget exhausted)");
   });
 });

@@ -15,7 +15,7 @@ import { createModelClient } from "../../src/model/index.ts";
 import { createSandbox } from "../../src/sandbox/index.ts";
 import type { Sandbox } from "../../src/sandbox/types.ts";
 import { writeSpecs } from "../../src/spec/write.ts";
-import { hasSharedData, loadSubset, startScriptedModel, type Problem, type ScriptedModel } from "./fixture.ts";
+import { loadSubset, startScriptedModel, type Problem, type ScriptedModel } from "./fixture.ts";
 
 const MAIN = join(process.cwd(), "src/cli/main.ts");
 const SOLVE = { samples: 2, rounds: 1, selection: "sstar" as const, temperature: 0.7, modelName: "scripted", judgeModelName: "scripted", sandboxName: "bwrap" };
@@ -53,7 +53,7 @@ function cli(args: string[]): ResultPromise<{ reject: false; all: true }> {
 
 const modelFlags = () => ["--base-url", model.server.url, "--model", "scripted", "--samples", "2", "--rounds", "1", "--price-input", "1", "--price-output", "4"];
 
-describe.runIf(hasSharedData)("evaluation, end to end", () => {
+describe("evaluation, end to end", () => {
   it("3 shards of a CodeContests subset merge into the same result as one unsharded run", async () => {
     model.broken.clear();
     model.broken.add("1243_c_tile_painting_2415");

@@ -6,11 +6,11 @@ import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { importCodeContests } from "../../src/spec/importers/codecontests.ts";
 import { checkSpecObject } from "../../src/spec/load.ts";
 import type { ProblemSpec, ProblemSpecInput } from "../../src/spec/schema.ts";
-import { CODECONTESTS_FILE } from "../fixtures/shared-data.ts";
+import { CODECONTESTS_SUBSET_FILE } from "../fixtures/shared-data.ts";
 import { startScriptedChatServer, type ScriptedChatServer, type ScriptReply, type ScriptRequest } from "../fixtures/chat-server.ts";
 
-export { hasSharedData } from "../fixtures/shared-data.ts";
-export const DATA_FILE = CODECONTESTS_FILE;
+/** The subset's rows, copied into the repository: these tests need no shared data. */
+export const DATA_FILE = CODECONTESTS_SUBSET_FILE;
 export const SUBSET = [
   "1068_b_lcm_2510",
   "1141_a_game_23_2618",

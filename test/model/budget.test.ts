@@ -26,8 +26,8 @@ describe("Ledger", () => {
     expect(() => ledger.reserve("debug", "p", 1, undefined)).toThrow(BudgetExceededError);
     ledger.settle(a, { ...ok(0, 0), failed: true });
     // A failed call was still sent: it still counts.
-    expect(() => ledger.reserve("debug", "p", 1, undefined)).toThrow(/3 of 3 calls used \(budget.calls\); not starting a debug call for problem p/);
-    expect(ledger.snapshot().budgetExceeded).toMatch(/budget.calls/);
+    expect(() => ledger.reserve("debug", "p", 1, undefined)).toThrow(/3 of 3 calls used \(--budget-calls; action input budget calls=N\); not starting a debug call for problem p/);
+    expect(ledger.snapshot().budgetExceeded).toMatch(/--budget-calls/);
     expect(ledger.snapshot().total.failedCalls).toBe(1);
   });
 
@@ -35,7 +35,7 @@ describe("Ledger", () => {
     const ledger = new Ledger({ tokens: 1000 }, undefined);
     const r = ledger.reserve("generate", "p", 100, 400);
     ledger.reserve("generate", "p", 100, 300);
-    expect(() => ledger.reserve("generate", "p", 100, 100)).toThrow(/budget.tokens 1000/);
+    expect(() => ledger.reserve("generate", "p", 100, 100)).toThrow(/token budget of 1000 \(--budget-tokens/);
     ledger.settle(r, ok(100, 50)); // used 150, reserved 400
     expect(() => ledger.reserve("generate", "p", 100, 300)).not.toThrow();
   });
@@ -46,7 +46,7 @@ describe("Ledger", () => {
     expect(callCost("generate", 1000, 0, prices)).toBeCloseTo(0.001, 12);
     const ledger = new Ledger({ costUsd: 0.15 }, prices);
     ledger.settle(ledger.reserve("judge", "p", 1000, undefined), ok(1000, 0));
-    expect(() => ledger.reserve("judge", "p", 1000, undefined)).toThrow(/budget.costUsd \$0.1500/);
+    expect(() => ledger.reserve("judge", "p", 1000, undefined)).toThrow(/budget of \$0.1500 \(--budget-usd/);
     expect(() => ledger.reserve("generate", "p", 1000, undefined)).not.toThrow();
   });
 

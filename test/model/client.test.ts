@@ -301,7 +301,7 @@ describe("model client: budget, concurrency, routing", () => {
     expect(server.chatRequests).toHaveLength(5);
     const usage = snapshot(model);
     expect(usage.total.calls).toBe(5);
-    expect(usage.budgetExceeded).toMatch(/^model budget reached: 5 of 5 calls used \(budget.calls\); not starting a generate call for problem p\d$/);
+    expect(usage.budgetExceeded).toMatch(/^model budget reached: 5 of 5 calls used \(--budget-calls; action input budget calls=N\); not starting a generate call for problem p\d$/);
     // And it stays stopped.
     await expect(model.chat(ask("more"), { stage: "debug", problemId: "p0" })).rejects.toBeInstanceOf(BudgetExceededError);
     expect(server.chatRequests).toHaveLength(5);
@@ -329,7 +329,7 @@ describe("model client: budget, concurrency, routing", () => {
     const { model } = client(server, { budget: { costUsd: 0.05 }, prices: { inputPerMTok: 10, outputPerMTok: 10 }, maxTokens: 1000 });
     await model.chat(ask("q"), { stage: "generate", problemId: "p" }); // $0.02
     await model.chat(ask("q"), { stage: "generate", problemId: "p" }); // $0.04; a third may cost $0.01 + its prompt
-    await expect(model.chat(ask("qq"), { stage: "generate", problemId: "p" })).rejects.toThrow(/over budget.costUsd \$0.0500/);
+    await expect(model.chat(ask("qq"), { stage: "generate", problemId: "p" })).rejects.toThrow(/over the budget of \$0.0500/);
     expect(snapshot(model).total.costUsd).toBeCloseTo(0.04, 10);
   });
 

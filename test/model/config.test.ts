@@ -34,9 +34,9 @@ describe("modelConfigFromEnv", () => {
     expect(() => validateModelConfig({ ...base, baseUrl: "not a url" })).toThrow(/^base URL is not a URL/);
     expect(() => validateModelConfig({ ...base, baseUrl: "https://u:SECRET@x.test/v1" })).toThrow(/^base URL must not contain a user name or password/);
     expect(() => validateModelConfig({ ...base, baseUrl: "ftp://x.test/v1" })).toThrow(/^base URL must be an http\(s\) URL/);
-    expect(() => validateModelConfig({ ...base, concurrency: 0 })).toThrow(/^concurrency must be an integer >= 1, got 0/);
-    expect(() => validateModelConfig({ ...base, temperature: 3 })).toThrow(/^temperature must be a number from 0 to 2/);
-    expect(() => validateModelConfig({ ...base, budget: { costUsd: 1 } })).toThrow(/budget.costUsd needs prices/);
+    expect(() => validateModelConfig({ ...base, concurrency: 0 })).toThrow(/^concurrency \(--concurrency\) must be an integer >= 1, got 0/);
+    expect(() => validateModelConfig({ ...base, temperature: 3 })).toThrow(/^temperature \(--temperature\) must be a number from 0 to 2/);
+    expect(() => validateModelConfig({ ...base, budget: { costUsd: 1 } })).toThrow(/a dollar budget \(--budget-usd\) needs the model's prices/);
     expect(() => validateModelConfig({ ...base, offline: true })).toThrow(/offline replay needs a cache directory/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure, DEFAULT_RETRY_POLICY, parseRetryAfter, rejectsTokenParam, retryDelay, type RetryPolicy } from "../../src/model/retry.ts";
+import { classifyFailure, DEFAULT_RETRY_POLICY, endpointFault, parseRetryAfter, rejectsTokenParam, retryDelay, type RetryPolicy } from "../../src/model/retry.ts";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 
@@ -71,5 +71,31 @@ describe("rejectsTokenParam", () => {
     expect(rejectsTokenParam(bad("max_tokens is too large", "max_tokens"), "max_tokens")).toBe(false);
     expect(rejectsTokenParam(bad("messages: invalid role"), "max_tokens")).toBe(false);
     expect(rejectsTokenParam({ kind: "status", status: 500, message: "unsupported max_tokens" }, "max_tokens")).toBe(false);
+  });
+});
+
+describe("endpointFault: failures that say the endpoint itself is wrong", () => {
+  const conn = (code: string) => ({ kind: "connection" as const, message: "connection failed", code });
+  it("refused, blocked port and unreachable host end the run before the endpoint ever answered", () => {
+    for (const code of ["ECONNREFUSED", "bad port", "EHOSTUNREACH"]) {
+      expect(classifyFailure(conn(code)).action, code).toBe("endpoint");
+      // After a good reply the same failure is a restart or an overload: retried.
+      expect(classifyFailure(conn(code), true).action, code).toBe("retry");
+    }
+  });
+  it("no such host and TLS failures are never transient", () => {
+    for (const code of ["ENOTFOUND", "ERR_SSL_WRONG_VERSION_NUMBER", "DEPTH_ZERO_SELF_SIGNED_CERT", "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]) {
+      expect(classifyFailure(conn(code), true).action, code).toBe("endpoint");
+    }
+    expect(endpointFault(conn("ENOTFOUND"), false)).toBe("no such host (DNS lookup failed)");
+  });
+  it("a reset, a temporary DNS failure or a timeout stays a retry", () => {
+    for (const code of ["ECONNRESET", "EAI_AGAIN", "UND_ERR_SOCKET"]) expect(classifyFailure(conn(code)).action, code).toBe("retry");
+    expect(classifyFailure({ kind: "timeout", message: "" }).action).toBe("retry");
+  });
+  it("a body that is not JSON at all (a web page) is the wrong URL; broken JSON from an API is retried", () => {
+    expect(classifyFailure({ kind: "malformed", message: "", notJson: true }).action).toBe("endpoint");
+    expect(classifyFailure({ kind: "malformed", message: "", notJson: true }, true).action).toBe("retry");
+    expect(classifyFailure({ kind: "malformed", message: "" }).action).toBe("retry");
   });
 });

@@ -32,7 +32,7 @@ describe("sstar grade", () => {
     const r = await sstar("grade", "add.yaml", "good.py");
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^ok {3}public-1: accepted \(\d+ ms, [\d.]+ MiB\)$/m);
-    expect(r.stdout).toContain("add: 3/3 all tests passed");
+    expect(r.stdout).toContain("add: PASS, all 3 tests passed (public and hidden)");
   });
   it("takes the language from the extension and exits 1 on failures; --json and --tests work", async () => {
     const r = await sstar("grade", "add.yaml", "bad.js", "--tests", "hidden", "--json");
@@ -42,11 +42,14 @@ describe("sstar grade", () => {
     // Number loses the last digits of the big sum: tokens compare integers exactly
     expect(out.outcomes.find((o) => o.test === "big")?.verdict).toBe("wrong-answer");
     expect(out.outcomes.find((o) => o.test === "neg")?.verdict).toBe("accepted");
+    // A failing program is named as failing, with the failures counted first.
+    const text = await sstar("grade", "add.yaml", "bad.js");
+    expect(text.stdout).toContain("add: FAIL, 1 of 3 tests failed (1 wrong-answer), 2 passed (public and hidden)");
   });
   it("exit 2 with one clear line for a missing program", async () => {
     const r = await sstar("grade", "add.yaml", "missing.py");
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("missing.py: can't read the program (ENOENT)");
+    expect(r.stderr.trim()).toBe("sstar grade: missing.py: can't read the program (ENOENT)");
   });
   it("formats outcome lines", () => {
     expect(outcomeLine({ test: "t", verdict: "runtime-error", timeMs: 5, memoryKb: 2048, output: "", message: "exit code 1: boom\nmore" })).toBe("FAIL t: runtime-error (5 ms, 2.0 MiB): exit code 1: boom");

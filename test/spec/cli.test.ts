@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { problemSpecJsonSchemaText } from "../../src/spec/index.ts";
-import { CODECONTESTS_FILE, HUMANEVAL_FILE, hasSharedData } from "../fixtures/shared-data.ts";
+import { CODECONTESTS_FILE, CODECONTESTS_SUBSET_FILE, DEMO_DATA, HUMANEVAL_FILE, hasSharedData } from "../fixtures/shared-data.ts";
+
+// The full shared files when they are beside the checkout, else the repository's small sets.
+const CC = hasSharedData ? { file: CODECONTESTS_FILE, count: 97 } : { file: CODECONTESTS_SUBSET_FILE, count: 6 };
+const HE = hasSharedData ? { file: HUMANEVAL_FILE, count: 164 } : { file: join(DEMO_DATA, "humaneval.jsonl"), count: 12 };
 
 // tsx from node_modules runs on the node first on PATH (Node 24 under npm scripts and npx vitest).
 const sstar = (...args: string[]) => execa("node_modules/.bin/tsx", ["src/cli/main.ts", ...args], { reject: false });
@@ -33,24 +37,24 @@ describe("sstar validate", () => {
   });
 });
 
-describe.runIf(hasSharedData)("sstar import (the shared data sets)", () => {
-  it("writes 97 CodeContests specs that validate, then refuses to overwrite without --force", async () => {
+describe("sstar import (the shared data sets, or the repository's excerpts of them)", () => {
+  it(`writes ${CC.count} CodeContests specs that validate, then refuses to overwrite without --force`, async () => {
     const dir = join(out, "cc");
-    const r = await sstar("import", "codecontests", CODECONTESTS_FILE, "--out", dir);
+    const r = await sstar("import", "codecontests", CC.file, "--out", dir);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.trim()).toBe(`wrote 97 specs to ${dir}, skipped 0`);
+    expect(r.stdout.trim()).toBe(`wrote ${CC.count} specs to ${dir}, skipped 0`);
     const v = await sstar("validate", dir);
     expect(v.exitCode).toBe(0);
-    expect(v.stdout.trim().split("\n")).toHaveLength(97);
-    const again = await sstar("import", "codecontests", CODECONTESTS_FILE, "--out", dir, "--limit", "2");
+    expect(v.stdout.trim().split("\n")).toHaveLength(CC.count);
+    const again = await sstar("import", "codecontests", CC.file, "--out", dir, "--limit", "2");
     expect(again.stdout.trim()).toBe(`wrote 0 specs to ${dir}, skipped 2`);
     expect(again.stderr).toContain("exists (use --force to overwrite)");
   });
-  it("writes 164 HumanEval specs", async () => {
+  it(`writes ${HE.count} HumanEval specs`, async () => {
     const dir = join(out, "he");
-    const r = await sstar("import", "humaneval", HUMANEVAL_FILE, "--out", dir);
+    const r = await sstar("import", "humaneval", HE.file, "--out", dir);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.trim()).toMatch(new RegExp(`^wrote 164 specs to ${dir} \\(\\d+ with public examples from the docstring\\), skipped 0$`));
+    expect(r.stdout.trim()).toMatch(new RegExp(`^wrote ${HE.count} specs to ${dir} \\(\\d+ with public examples from the docstring\\), skipped 0$`));
     expect((await sstar("validate", dir)).exitCode).toBe(0);
   });
   it("rejects an unknown format and a bad --limit with one line", async () => {

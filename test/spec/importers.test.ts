@@ -17,7 +17,7 @@ import {
 } from "../../src/spec/index.ts";
 import { extractExampleCandidates } from "../../src/spec/importers/docstring-examples.ts";
 import { resolvePython } from "../../src/spec/importers/python.ts";
-import { CODECONTESTS_FILE, HUMANEVAL_FILE, hasSharedData } from "../fixtures/shared-data.ts";
+import { CODECONTESTS_FILE, CODECONTESTS_SUBSET_FILE, HUMANEVAL_FILE, hasSharedData } from "../fixtures/shared-data.ts";
 
 const CC = CODECONTESTS_FILE;
 const HE = HUMANEVAL_FILE;
@@ -154,14 +154,14 @@ describe("LiveCodeBench importer (fixture in the release format)", () => {
   });
 });
 
-describe.runIf(hasSharedData)("writeSpecs", () => {
+describe("writeSpecs", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "sstar-write-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it("writes one readable <id>.yaml per spec, never overwriting without force", async () => {
-    const specs = importCodeContests(readFileSync(CC, "utf8"), { limit: 2 }).specs;
+    const specs = importCodeContests(readFileSync(CODECONTESTS_SUBSET_FILE, "utf8"), { limit: 2 }).specs;
     const first = await writeSpecs(specs, dir);
     expect(first.written).toHaveLength(2);
     expect(readFileSync(join(dir, `${specs[0]?.id}.yaml`), "utf8")).toContain("statement: |");

@@ -13,16 +13,16 @@ import type { Sandbox } from "../../sandbox/types.ts";
 import { importHumanEval } from "../../spec/importers/humaneval.ts";
 import { specFromObject } from "../../spec/load.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
-import { loadPoolTasks } from "../demo/pool.ts";
+import { defaultDemoData, DEMO_TASKS, loadPoolTasks } from "../demo/pool.ts";
 import { REPLAY_JUDGE_NAME, REPLAY_MODEL_NAME, startReplayModel } from "../demo/replay-model.ts";
-import { addModelFlags, addSolveFlags, errorLine, interruptible, modelConfigOrReport, openSandbox, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
-import { exitCodeFor, solveAll, summaryTable } from "./solve.ts";
+import { addModelFlags, addSolveFlags, closeModel, errorLine, interruptible, modelConfigOrReport, openSandbox, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { exitCodeFor, solveAll, summaryTable, wroteLines } from "./solve.ts";
 
 /** Tasks whose first pool samples mix correct and wrong programs (a selection is needed). */
 export const DEFAULT_DEMO_TASKS = ["HumanEval/3", "HumanEval/5", "HumanEval/24"];
 
 interface DemoFlags extends ModelFlags, SolveSettingsFlags {
-  data: string;
+  data?: string;
   tasks: string;
   judgeAccuracy: number;
   out: string;
@@ -40,8 +40,8 @@ export function registerDemo(program: Command): void {
     .description(
       "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead.",
     )
-    .option("--data <dir>", "the shared data folder (humaneval.jsonl, pools/)", "../shared/data")
-    .option("--tasks <ids>", "comma-separated HumanEval task ids", DEFAULT_DEMO_TASKS.join(","))
+    .option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)")
+    .option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(","))
     .option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8)
     .option("--out <dir>", "output folder for report.json, report.md, solution.py", join(tmpdir(), "sstar-demo"));
   addSolveFlags(command);
@@ -85,8 +85,9 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
     );
     return 2;
   }
-  const dataDir = resolve(flags.data);
-  const taskIds = flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  const data = flags.data !== undefined ? { dir: resolve(flags.data), source: "--data" } : defaultDemoData();
+  const dataDir = data.dir;
+  const taskIds = flags.tasks.trim() === "all" ? [...DEMO_TASKS] : flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
   let loaded: Awaited<ReturnType<typeof loadPoolTasks>>;
   let specs: ProblemSpec[];
   try {
@@ -100,12 +101,13 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
   // The replay's address is known only once it runs: check the other settings (budgets, prices,
   // concurrency) now with a placeholder local address and no environment (no $SSTAR_MODEL etc.).
   const config = live
-    ? modelConfigOrReport(process.env, flags, err)
-    : modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
+    ? await modelConfigOrReport(process.env, flags, err)
+    : await modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
   if (config === null) return 2;
   const sandbox = await openSandbox(flags.sandbox, err);
   if (sandbox === null) return 2;
-  const replay = live
+  // Replaying a cassette needs no model server at all.
+  const replay = live || flags.replay !== undefined
     ? undefined
     : await startReplayModel({
         tasks: loaded.tasks,
@@ -118,7 +120,10 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
     if (!live) {
       process.stdout.write(
         [
-          "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
+          flags.replay !== undefined
+            ? `REPLAY DEMO, from the cassette ${flags.replay} (no model server, no network); recorded against the local replay model:`
+            : "REPLAY DEMO: the real S* pipeline over real HTTP against a local replay model.",
+          `  data:     ${dataDir} (${data.source})`,
           "  programs: real CodeGen-16B samples from the shared pool (sample i = pool program i; a debugging round serves program i+N)",
           "  inputs:   CodeGen-16B's own test calls (arguments only)",
           `  judge:    SCRIPTED: prefers the output of the canonical solution, right with probability ${flags.judgeAccuracy}`,
@@ -129,7 +134,8 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
     const options = solveOptionsFromFlags(flags, config, sandbox.backend);
     const {
       result: { results },
-    } = await interruptible(err, "finishing with what each run has", (signal) =>
+      interrupted,
+    } = await interruptible(err, "no more model calls; each problem picks from what it has and writes its files", flags.deadline, (signal) =>
       solveAll(
         specs,
         live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
@@ -140,7 +146,10 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
       ),
     );
     process.stdout.write(`\n${live ? "" : "[REPLAY] "}${summaryTable(results)}\n`);
-    process.stdout.write(`Reports: ${resolve(flags.out)}/<id>/report.md\n`);
+    process.stdout.write(`${wroteLines(results)}\n`);
+    const setup = await closeModel(model, err);
+    if (setup !== undefined) return setup;
+    if (interrupted) return 130;
     // The demo succeeded when it ran; its exit code still says whether everything was solved.
     return live ? exitCodeFor(results) : 0;
   } finally {

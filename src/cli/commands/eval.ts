@@ -8,8 +8,8 @@
 // far are kept).
 import { InvalidArgumentError, type Command } from "commander";
 import { DEFAULT_MAX_NOT_ATTEMPTED_PCT, evalProgressLine, parseShard, runEvalJob, runIncompleteness, type ShardSelector } from "../../eval/index.ts";
+import { addModelFlags, addSolveFlags, closeModel, interruptible, LIMITS, nonNegativeInt, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 import { createModelClient } from "../../model/index.ts";
-import { addModelFlags, addSolveFlags, interruptible, nonNegativeInt, nonNegativeNumber, openSolveRun, positiveInt, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 import { EXIT_INCOMPLETE, percentArg } from "./compare.ts";
 
 interface EvalFlags extends ModelFlags, SolveSettingsFlags {
@@ -18,7 +18,6 @@ interface EvalFlags extends ModelFlags, SolveSettingsFlags {
   costs?: string;
   problemConcurrency: number;
   maxNotAttempted: number;
-  deadline?: number;
   confirm: number;
   baseline?: string;
 }
@@ -39,9 +38,8 @@ export function registerEval(program: Command): void {
     .requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed")
     .option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg)
     .option("--costs <file>", "an earlier results file: split shards by its measured wall times")
-    .option("--problem-concurrency <n>", "problems solved at once", positiveInt("--problem-concurrency"), 1)
+    .option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1)
     .option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT)
-    .option("--deadline <minutes>", "stop after this many minutes: unfinished problems are recorded as not attempted (deadline)", nonNegativeNumber("--deadline"))
     .option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0)
     .option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)");
   addSolveFlags(command);
@@ -59,9 +57,9 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
   const run = await openSolveRun("eval", specPaths, flags);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
-  const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline * 60_000) : undefined;
+  const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline) : undefined;
   try {
-    const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", (signal) =>
+    const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", flags.deadline, (signal) =>
       runEvalJob({
         specs: loaded.specs,
         model,
@@ -87,9 +85,11 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
     const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, oracle ${s.oracle}, ` +
-        `${Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`).join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
+      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, ` +
+        `${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
+    const setup = await closeModel(model, err);
+    if (setup !== undefined) return setup;
     if (interrupted) return 130;
     const incomplete = runIncompleteness(results, flags.maxNotAttempted);
     if (incomplete !== null) {

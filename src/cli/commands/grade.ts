@@ -6,7 +6,7 @@ import { Option, type Command } from "commander";
 import { createSandbox, gradeProgram, languageFromPath, type GradeResult, type TestOutcome } from "../../sandbox/index.ts";
 import { formatSpecError, loadSpecFile, SpecLoadError } from "../../spec/index.ts";
 import type { Language, ProblemSpec, TestCase } from "../../spec/schema.ts";
-import { sandboxOption, type SandboxChoice } from "../options.ts";
+import { errorLine, sandboxOption, type SandboxChoice } from "../options.ts";
 
 export type TestSelection = "public" | "hidden" | "all";
 
@@ -27,11 +27,16 @@ export function outcomeLine(o: TestOutcome): string {
   return `${o.verdict === "accepted" ? "ok  " : "FAIL"} ${o.test}: ${o.verdict} (${o.timeMs} ms${mem})${why}`;
 }
 
+const WHICH: Record<TestSelection, string> = { public: "public", hidden: "hidden", all: "public and hidden" };
+
+/** "p: PASS, all 3 tests passed (public and hidden)" or "p: FAIL, 3 of 23 tests failed (3 wrong-answer), 20 passed (...)". */
 export function summaryLine(spec: ProblemSpec, g: GradeResult, which: TestSelection): string {
   const counts = new Map<string, number>();
   for (const o of g.outcomes) if (o.verdict !== "accepted") counts.set(o.verdict, (counts.get(o.verdict) ?? 0) + 1);
+  const failed = g.total - g.passed;
+  if (failed === 0) return `${spec.id}: PASS, all ${g.total} test${g.total === 1 ? "" : "s"} passed (${WHICH[which]})`;
   const failures = [...counts].map(([v, n]) => `${n} ${v}`).join(", ");
-  return `${spec.id}: ${g.passed}/${g.total} ${which} tests passed${failures ? ` (${failures})` : ""}`;
+  return `${spec.id}: FAIL, ${failed} of ${g.total} test${g.total === 1 ? "" : "s"} failed (${failures}), ${g.passed} passed (${WHICH[which]})`;
 }
 
 interface GradeFlags {
@@ -50,11 +55,13 @@ export function registerGrade(program: Command): void {
     .option("--json", "print the grade result as JSON")
     .addOption(sandboxOption())
     .action(async (specPath: string, programPath: string, flags: GradeFlags) => {
+      const err = errorLine("grade");
       let spec: ProblemSpec;
       try {
         spec = await loadSpecFile(specPath);
       } catch (e) {
-        process.stderr.write(e instanceof SpecLoadError ? `${e.errors.map(formatSpecError).join("\n")}\n` : `${specPath}: ${(e as Error).message}\n`);
+        if (e instanceof SpecLoadError) for (const line of e.errors.map(formatSpecError)) err(line);
+        else err(`${specPath}: ${(e as Error).message}`);
         process.exitCode = 2;
         return;
       }
@@ -62,13 +69,13 @@ export function registerGrade(program: Command): void {
       try {
         code = await readFile(programPath, "utf8");
       } catch (e) {
-        process.stderr.write(`${programPath}: can't read the program (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+        err(`${programPath}: can't read the program (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         process.exitCode = 2;
         return;
       }
       const tests = selectTests(spec, flags.tests);
       if (tests.length === 0) {
-        process.stderr.write(`${specPath}: the spec has no ${flags.tests === "all" ? "" : `${flags.tests} `}tests to grade with\n`);
+        err(`${specPath}: the spec has no ${flags.tests === "all" ? "" : `${flags.tests} `}tests to grade with (try --tests all)`);
         process.exitCode = 2;
         return;
       }
@@ -76,7 +83,7 @@ export function registerGrade(program: Command): void {
       try {
         sandbox = await createSandbox({ backend: flags.sandbox, log: (line) => process.stderr.write(`${line}\n`) });
       } catch (e) {
-        process.stderr.write(`${(e as Error).message}\n`);
+        err((e as Error).message);
         process.exitCode = 2;
         return;
       }

@@ -41,7 +41,7 @@ export function registerImport(program: Command): void {
         text = await readFile(file, "utf8");
       } catch (e) {
         process.stderr.write(`sstar import: can't read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-        process.exitCode = 1;
+        process.exitCode = 2;
         return;
       }
       let result: ImportResult & { note?: string };
@@ -54,7 +54,7 @@ export function registerImport(program: Command): void {
       }
       const written = await writeSpecs(result.specs, opts.out, { force: opts.force === true });
       const skipped = [...result.skipped, ...written.skipped];
-      for (const s of skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);
+      for (const s of skipped) process.stderr.write(`sstar import: skipped ${s.id}: ${s.reason}\n`);
       const note = result.note === undefined ? "" : ` (${result.note})`;
       process.stdout.write(`wrote ${written.written.length} specs to ${opts.out}${note}, skipped ${skipped.length}\n`);
       if (written.written.length === 0 && skipped.length > 0) process.exitCode = 1;

@@ -1,8 +1,9 @@
 // `sstar solve <spec...>`: solve each problem with S*, write solution, report.json and report.md
 // per problem, show progress per stage and a final summary table.
-// Exit code: 0 every problem solved, 1 some unsolved (or errored), 2 usage or configuration error.
+// Exit code: 0 every problem solved, 1 some unsolved (or errored), 2 usage or configuration error
+// (including an endpoint that can't be used and a replay miss), 130 interrupted (docs/cli.md).
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { solve, type SolveOptions } from "../../engine/index.ts";
 import { initialProgress, isMilestone, progressLine, reduceProgress } from "../../engine/progress.ts";
@@ -14,7 +15,7 @@ import type { Sandbox } from "../../sandbox/types.ts";
 import { formatSpecError } from "../../spec/errors.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
 import { renderReportMarkdown } from "../../report/markdown.ts";
-import { addModelFlags, addSolveFlags, interruptible, openSolveRun, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { addModelFlags, addSolveFlags, closeModel, interruptible, openSolveRun, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 
 export interface ProblemResult {
   id: string;
@@ -25,6 +26,8 @@ export interface ProblemResult {
   calls: number;
   wallMs: number;
   dir: string;
+  /** The solution's file name in `dir` (solution.py), when one was selected. */
+  solution?: string;
   /** Hidden tests passed by the selected program, when they were run ("3/5"). */
   hidden?: string;
   error?: string;
@@ -69,7 +72,8 @@ export function progressPrinter(stream: NodeJS.WriteStream | NodeJS.WritableStre
       if (state.stage !== lastStage) stream.write("\n");
       if (line !== lastLine) stream.write(`\r\x1b[2K${line}`);
       if (event.type === "done") stream.write("\n");
-    } else if (isMilestone(event) && line !== lastLine) {
+    } else if (isMilestone(event) && line !== lastLine && (state.stopped === undefined || event.type === "stopped" || event.type === "done")) {
+      // Once stopped, the samples winding down are not news: only the stop and the end get a line.
       stream.write(`${line}\n`);
     } else {
       return;
@@ -103,14 +107,17 @@ export async function solveAll(
   for (const spec of specs) {
     if (deps.signal?.aborted) break;
     const dir = join(outDir, spec.id);
+    // Once the endpoint is known dead (or the replay missed) every call fails at once: the later
+    // problems are marked the same way, without progress lines that would bury the one error line.
+    const quiet = deps.model.fatal?.() !== undefined;
     const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
-      onProgress: progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
+      onProgress: quiet ? () => undefined : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const report = afterSolve ? await afterSolve(spec, solved) : solved;
     await writeProblemFiles(dir, spec, report);
-    if (!json) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
+    if (!json && !quiet) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
     results.push({
       id: spec.id,
@@ -121,6 +128,7 @@ export async function solveAll(
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
       dir,
+      ...(report.selected ? { solution: solutionFile(spec) } : {}),
       ...(report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {}),
       ...(report.error !== undefined ? { error: report.error } : {}),
     });
@@ -134,8 +142,24 @@ export async function writeProblemFiles(dir: string, spec: ProblemSpec, report: 
     writeFile(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`),
     writeFile(join(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" })),
   ];
-  if (report.selected) writes.push(writeFile(join(dir, `solution.${LANGUAGE_EXTENSION[spec.language]}`), report.selected.code));
+  if (report.selected) writes.push(writeFile(join(dir, solutionFile(spec)), report.selected.code));
   await Promise.all(writes);
+}
+
+export function solutionFile(spec: ProblemSpec): string {
+  return `solution.${LANGUAGE_EXTENSION[spec.language]}`;
+}
+
+/** Where each problem's files went, one line per problem (relative to the working folder when inside it). */
+export function wroteLines(results: readonly ProblemResult[], cwd: string = process.cwd()): string {
+  return results
+    .map((r) => {
+      const dir = relative(cwd, r.dir);
+      const shown = dir === "" || dir.startsWith("..") || isAbsolute(dir) ? r.dir : dir;
+      const files = [...(r.selectedSample !== null && r.solution !== undefined ? [r.solution] : []), "report.json", "report.md"];
+      return `wrote ${shown}/: ${files.join(", ")}`;
+    })
+    .join("\n");
 }
 
 interface SolveCommandFlags extends ModelFlags, SolveSettingsFlags {
@@ -164,7 +188,8 @@ async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): P
   try {
     const {
       result: { results },
-    } = await interruptible(err, "finishing with what each run has", (signal) =>
+      interrupted,
+    } = await interruptible(err, "no more model calls; each problem picks from what it has and writes its files", flags.deadline, (signal) =>
       solveAll(
         loaded.specs,
         solveOptionsFromFlags(flags, config, sandbox.backend),
@@ -174,7 +199,10 @@ async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): P
       ),
     );
     if (flags.json) process.stdout.write(`${JSON.stringify({ results, specErrors: loaded.errors.map(formatSpecError) }, null, 2)}\n`);
-    else process.stdout.write(`\n${summaryTable(results)}\n`);
+    else process.stdout.write(`\n${summaryTable(results)}\n${wroteLines(results)}\n`);
+    const setup = await closeModel(model, err);
+    if (setup !== undefined) return setup;
+    if (interrupted) return 130;
     return loaded.errors.length > 0 ? Math.max(1, exitCodeFor(results)) : exitCodeFor(results);
   } finally {
     await sandbox.close();

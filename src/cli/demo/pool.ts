@@ -1,7 +1,9 @@
 // The demo's recorded data: HumanEval tasks, CodeGen-16B's sampled programs for them, and the test
 // calls that model wrote (microsoft/CodeT, MIT). Read by path from the shared data folder.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { resolvePython } from "../../spec/importers/python.ts";
 import { probeOptions } from "../../sandbox/toolchain.ts";
@@ -17,9 +19,58 @@ export interface PoolTask {
   calls: string[];
 }
 
+/**
+ * The tasks of the in-repository replay set (demo/humaneval): each one's first pool programs mix
+ * right and wrong ones, so a selection is needed (graded on HumanEval's tests).
+ */
+export const DEMO_TASKS = [
+  "HumanEval/3",
+  "HumanEval/4",
+  "HumanEval/5",
+  "HumanEval/9",
+  "HumanEval/14",
+  "HumanEval/24",
+  "HumanEval/27",
+  "HumanEval/31",
+  "HumanEval/40",
+  "HumanEval/43",
+  "HumanEval/44",
+  "HumanEval/51",
+];
+
 export const POOL_FILE = "pools/codet-codegen16b-humaneval.jsonl";
 export const TESTS_FILE = "pools/codet-codegen16b-humaneval-tests.jsonl";
 export const HUMANEVAL_FILE = "humaneval.jsonl";
+
+/** The in-repository replay set: demo/humaneval above this module (src/cli/demo or dist). */
+export function inRepoDemoData(from: string = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (let up = 0; up < 5; up++) {
+    if (existsSync(join(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join(dir, "demo", "humaneval");
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+const hasDataSet = (dir: string): boolean => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync(join(dir, f)));
+
+/**
+ * The demo's data folder when --data is not given: $SSTAR_DATA (which must then hold the data),
+ * else the full shared set beside the checkout (../shared/data) when it is there, else the small
+ * set in the repository. `source` says which, for the demo's first lines.
+ */
+export function defaultDemoData(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  repo: string | undefined = inRepoDemoData(),
+  present: (dir: string) => boolean = hasDataSet,
+): { dir: string; source: string } {
+  if (env.SSTAR_DATA !== undefined && env.SSTAR_DATA.trim() !== "") return { dir: resolve(env.SSTAR_DATA), source: "$SSTAR_DATA" };
+  const shared = [resolve(cwd, "..", "shared", "data"), ...(repo !== undefined ? [resolve(repo, "..", "..", "..", "shared", "data")] : [])].find(present);
+  if (shared !== undefined) return { dir: shared, source: "the full shared data set" };
+  if (repo !== undefined) return { dir: repo, source: `the repository's replay set, ${DEMO_TASKS.length} tasks` };
+  return { dir: resolve(cwd, "demo", "humaneval"), source: "the repository's replay set" };
+}
 
 /** JSON lines of `file` whose task_id is one of `ids` (other lines are not parsed: the pool is 9 MB). */
 export async function readTaskLines(file: string, ids: ReadonlySet<string>): Promise<Map<string, Record<string, unknown>>> {

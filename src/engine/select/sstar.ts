@@ -397,7 +397,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     // raise the probability that the most probable cluster is right the most (bestMatch), while
     // one call stays free for probing the leader. Stop when no match is worth anything.
     let guard = 0;
-    while (guard++ < 500) {
+    while (guard++ < 500 && env.stopped?.() !== true) {
       const post = posterior(prior(), votes);
       const leader = mostProbable(post);
       const reserve = mayProbe(leader) ? 1 : 0;
@@ -436,7 +436,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
 
   if (schedule === "value") {
     await runValue();
-    if (options.late !== undefined) {
+    if (options.late !== undefined && env.stopped?.() !== true) {
       await join(await options.late);
       pendingLate = 0;
       // The same schedule over the final clusters and every vote so far: it plays the new
@@ -454,7 +454,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
       return r[argmax(r.map((g) => post[g]!))]!;
     };
     let guard = 0;
-    while (guard++ < 200) {
+    while (guard++ < 200 && env.stopped?.() !== true) {
       queue.push(...madeBySplits.splice(0));
       const c = queue.shift();
       if (c !== undefined) {
@@ -496,7 +496,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
 
   const clusterMatches = matches.length;
   const winMembers = groups[win]!.map((p) => kept[p]!);
-  const reviewed = codeReview
+  const reviewed = codeReview && env.stopped?.() !== true
     ? await reviewCluster(id(win), winMembers, env, Math.max(0, left()), { confidence, minGain, agreedInputs: cls.trusted.length })
     : null;
   if (reviewed) {
@@ -508,12 +508,13 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
   const chosen = reviewed?.chosen ?? chooseProgram(programs);
   const winner = programs[chosen]![0]!;
   const judged = votes.length;
+  const tied = matches.filter((m) => m.winner === "tie").length;
   const found =
     k === 1
       ? `all ${groups[0]!.length} candidates agree on every usable input`
-      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) is most probably right: ` +
-        `posterior ${post[win]!.toFixed(2)} from cluster sizes and ${judged} decisive judge vote${judged === 1 ? "" : "s"} ` +
-        `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}`;
+      : `cluster ${id(win)} (${groups[win]!.length} of ${kept.length} candidates) has the highest posterior, ` +
+        `${post[win]!.toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side ` +
+        `over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
   let reason = found;
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
@@ -522,6 +523,7 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
     const m = reviewed.matches.length;
     reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
   } else if (k === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
+  if (env.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
   const clusters: Cluster[] = order.map((g) =>
     clusterTrace(
       id(g),

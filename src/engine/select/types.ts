@@ -66,6 +66,8 @@ export interface SelectionEnv {
   equivalent(x: string, y: string): boolean;
   /** Progress. */
   onEvent?(event: SelectionEvent): void;
+  /** True once the run was interrupted: no more matches, probes or late joins; pick from the evidence so far. */
+  stopped?(): boolean;
 }
 
 export interface SelectOptions {
