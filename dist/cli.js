@@ -73556,15 +73556,16 @@ function errorFacts(error62) {
 }
 var UNREACHABLE_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
 var UNREACHABLE_KINDS = /* @__PURE__ */ new Set(["connection", "timeout", "unreachable", "endpoint-unreachable", "network"]);
-var UNREACHABLE_TEXT = /connection failed|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
+var UNREACHABLE_TEXT = /connection failed|connection refused|nothing is listening|no such host|TLS|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
 var AUTH_TEXT = /HTTP 40[13]\b|API key was refused|access denied/i;
 function classifyError(e) {
   if (e.name === "ModelCallAborted" || e.name === "AbortError" || e.name === "RunStopped" && /^aborted/.test(e.message)) return "aborted";
   if (e.name === "BudgetExceededError" || e.kind === "budget") return "budget";
   if (e.status === 401 || e.status === 403 || e.kind === "auth" || e.kind === "authentication") return "auth";
-  const config2 = e.name === "ModelConfigError" || e.name === "OfflineCacheMissError";
+  const config2 = ["ModelConfigError", "OfflineCacheMissError", "ModelEndpointError", "ReplayMissError"].includes(e.name);
   if (config2 && AUTH_TEXT.test(e.message)) return "auth";
   if (e.code !== void 0 && UNREACHABLE_CODES.has(e.code) || e.kind !== void 0 && UNREACHABLE_KINDS.has(e.kind) || /Unreachable|ConnectionError/.test(e.name)) return "unreachable";
+  if (e.name === "ModelEndpointError" && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
   if (config2) return "endpoint-config";
   if (e.status === void 0 && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
   if (e.status !== void 0 && (e.status >= 500 || e.status === 429)) return "server";
@@ -75728,13 +75729,13 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
 `
     );
     const setup = await closeModel(model, err);
-    if (setup !== void 0) return setup;
     if (interrupted) return 130;
     const incomplete = runIncompleteness(results, flags.maxNotAttempted);
     if (incomplete !== null) {
       err(`incomplete: ${incomplete}; these problems are retried when you rerun the same command`);
       return EXIT_INCOMPLETE;
     }
+    if (setup !== void 0) return setup;
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error62) {
     err(error62.message);

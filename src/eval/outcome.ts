@@ -75,7 +75,7 @@ export interface NotAttempted {
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
 const UNREACHABLE_KINDS = new Set(["connection", "timeout", "unreachable", "endpoint-unreachable", "network"]);
 // The model client's own words for a request that never got an answer (src/model/client.ts).
-const UNREACHABLE_TEXT = /connection failed|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
+const UNREACHABLE_TEXT = /connection failed|connection refused|nothing is listening|no such host|TLS|request timed out|no data for [\d.]+s|unreachable|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/i;
 const AUTH_TEXT = /HTTP 40[13]\b|API key was refused|access denied/i;
 
 type CallClass = "aborted" | "budget" | "auth" | "endpoint-config" | "unreachable" | "server" | "sample";
@@ -85,10 +85,12 @@ export function classifyError(e: ErrorFacts): CallClass {
   if (e.name === "ModelCallAborted" || e.name === "AbortError" || (e.name === "RunStopped" && /^aborted/.test(e.message))) return "aborted";
   if (e.name === "BudgetExceededError" || e.kind === "budget") return "budget";
   if (e.status === 401 || e.status === 403 || e.kind === "auth" || e.kind === "authentication") return "auth";
-  const config = e.name === "ModelConfigError" || e.name === "OfflineCacheMissError";
+  // ModelEndpointError (the client gave up on the endpoint at once) and ReplayMissError are config errors too.
+  const config = ["ModelConfigError", "OfflineCacheMissError", "ModelEndpointError", "ReplayMissError"].includes(e.name);
   if (config && AUTH_TEXT.test(e.message)) return "auth";
   if ((e.code !== undefined && UNREACHABLE_CODES.has(e.code)) || (e.kind !== undefined && UNREACHABLE_KINDS.has(e.kind)) || /Unreachable|ConnectionError/.test(e.name)) return "unreachable";
   // No such model or route, or an offline replay without the reply: the endpoint as configured cannot answer.
+  if (e.name === "ModelEndpointError" && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
   if (config) return "endpoint-config";
   if (e.status === undefined && UNREACHABLE_TEXT.test(e.message)) return "unreachable";
   if (e.status !== undefined && (e.status >= 500 || e.status === 429)) return "server";

@@ -35,7 +35,7 @@ describe("an unreachable endpoint", () => {
     const run = await cli(["eval", join(dir, "specs"), "--out", out, "--base-url", url, "--model", "m", ...ONE_CALL, "--problem-concurrency", "2", "--no-cache"]);
     expect(run.exitCode, run.stderr).toBe(3);
     expect(run.stdout).toContain("0/0 graded problems solved on hidden tests (0.0%), 2 not attempted (2 endpoint-unreachable)");
-    expect(run.stderr).toMatch(/\[\d\/2\] add-01: not attempted, model endpoint unreachable \(model m at http:\/\/127\.0\.0\.1:\d+\/v1 failed a generate call for problem add-01 after 6 attempts \(last: connection failed/);
+    expect(run.stderr).toMatch(/\[\d\/2\] add-01: not attempted, model endpoint unreachable \(.*127\.0\.0\.1:\d+\/v1.*connection refused/);
     expect(run.stderr).toMatch(/sstar eval: incomplete: 2 of 2 problems \(100%\) could not be attempted, more than the allowed 10%: 2 model endpoint unreachable/);
     const written = parseEvalResults(JSON.parse(await readFile(out, "utf8")), out);
     expect(written.problems.map((p) => [p.id, p.outcome, p.notAttempted?.cause])).toEqual([

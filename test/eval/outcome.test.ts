@@ -34,8 +34,7 @@ async function failureOf(config: Partial<ModelConfig>, signal?: AbortSignal): Pr
 describe("classifyError: the model client's real errors", () => {
   it("a refused connection is an unreachable endpoint", async () => {
     const facts = await failureOf({ baseUrl: `http://127.0.0.1:${await closedPort()}/v1` });
-    expect(facts.name).toBe("ModelCallError");
-    expect(facts.message).toMatch(/connection failed/);
+    expect(facts.name).toBe("ModelEndpointError");
     expect(classifyError(facts)).toBe("unreachable");
   });
 

@@ -88,14 +88,15 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
       `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, ` +
         `${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
+    // An unusable endpoint is named once here; the run is then incomplete (exit 3), not a usage error.
     const setup = await closeModel(model, err);
-    if (setup !== undefined) return setup;
     if (interrupted) return 130;
     const incomplete = runIncompleteness(results, flags.maxNotAttempted);
     if (incomplete !== null) {
       err(`incomplete: ${incomplete}; these problems are retried when you rerun the same command`);
       return EXIT_INCOMPLETE;
     }
+    if (setup !== undefined) return setup;
     return loaded.errors.length > 0 ? 1 : 0;
   } catch (error) {
     err((error as Error).message);
