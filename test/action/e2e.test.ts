@@ -68,12 +68,36 @@ describe("the action, end to end", () => {
     const p = await repo();
     const { path, payload } = await eventFile("issues-labeled.json");
     const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
-    const chat = await startScriptedChatServer(absRules());
+    // Sees every chat request first (and answers none), to time the first model call.
+    let firstModelCallAt: number | undefined;
+    const chat = await startScriptedChatServer([{ name: "clock", when: () => ((firstModelCallAt ??= performance.now()), false), reply: "" }, ...absRules()]);
     try {
       const run = (extra: Record<string, string> = {}) =>
         runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), ...extra } });
       const first = await run();
       expect(first.exitCode, first.visible).toBe(0);
+      // The working comment went up before any model call, and is the one edited into the result.
+      const working = gh.requests.find((r) => r.operationId === "issues/create-comment")!;
+      expect(working.at).toBeLessThan(firstModelCallAt!);
+      expect((working.body as { body: string }).body).toMatch(/Solving #7\*\* with 4 samples and 1 debugging rounds, model `test-model` · \[workflow run\]\(https:\/\/github\.com\/octo\/katas\/actions\/runs\/4242\)/);
+      const edits = gh.requests.filter((r) => r.operationId === "issues/update-comment");
+      expect(edits.map((r) => r.path)).toEqual([`/repos/octo/katas/issues/comments/${gh.state.comments[0]!.id}`]);
+      expect(edits[0]!.at).toBeGreaterThan(gh.requests.find((r) => r.operationId === "pulls/create")!.at);
+      expect(first.outputs["pull-request-operation"]).toBe("created");
+      expect(JSON.parse(first.outputs.results!)).toEqual([
+        {
+          id: "issue-7",
+          problem: "issue-7",
+          issue: 7,
+          status: "solved",
+          branch: "sstar/issue-7",
+          pullRequestNumber: Number(first.outputs["pull-request-number"]),
+          pullRequestUrl: first.outputs["pull-request-url"],
+          operation: "created",
+          selectedPath: "solutions/issue-7.py",
+          costUsd: 0,
+        },
+      ]);
       expect(first.outputs).toMatchObject({ solved: "true", branch: "sstar/issue-7", "selected-path": "solutions/issue-7.py", "pull-request-number": expect.stringMatching(/^\d+$/) });
       // The branch in the bare repository holds the selected (correct) solution and the spec.
       expect(await p.git(["show", "sstar/issue-7:solutions/issue-7.py"], p.bare)).toBe(CORRECT);
@@ -106,8 +130,10 @@ describe("the action, end to end", () => {
       // The second run streams its model replies (input "stream"): same result.
       const before = chat.chatRequests.length;
       expect(chat.chatRequests.every((r) => r.body.stream === undefined)).toBe(true);
-      const second = await run({ stream: "true" });
+      // Without the reply cache, so every reply is streamed again.
+      const second = await run({ stream: "true", "cache-dir": "none" });
       expect(second.exitCode, second.visible).toBe(0);
+      expect(second.outputs["pull-request-operation"]).toBe("none");
       expect(chat.chatRequests.length).toBeGreaterThan(before);
       expect(chat.chatRequests.slice(before).every((r) => r.body.stream === true)).toBe(true);
       expect(gh.state.pulls).toHaveLength(1);
@@ -116,7 +142,7 @@ describe("the action, end to end", () => {
       // Same selected code: no new commit.
       expect(await p.git(["rev-list", "--count", "main..sstar/issue-7"], p.bare)).toBe("1");
       const creates = gh.requests.filter((r) => r.method === "POST");
-      expect(creates.map((r) => r.path)).toEqual(["/repos/octo/katas/pulls", "/repos/octo/katas/issues/7/comments"]);
+      expect(creates.map((r) => r.path)).toEqual(["/repos/octo/katas/issues/7/comments", "/repos/octo/katas/pulls"]);
       expect(gh.requests.some((r) => r.method === "PATCH" && r.path === "/repos/octo/katas/pulls/" + first.outputs["pull-request-number"])).toBe(true);
       expect(gh.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     } finally {

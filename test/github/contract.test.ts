@@ -45,7 +45,7 @@ describe("GitHub's contract (api.github.com's OpenAPI description)", () => {
     const { data } = await octokit.rest.issues.createComment({ owner: "octo", repo: "katas", issue_number: 7, body: "hello" });
     expect(data.body).toBe("hello");
     expect(gh.violations).toEqual([]);
-    await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner: "octo", repo: "katas", state: "opened" }).catch(() => undefined);
+    await octokit.request("GET /repos/{owner}/{repo}/pulls", { owner: "octo", repo: "katas", state: "opened" as "open" }).catch(() => undefined);
     expect(gh.violations).toHaveLength(1);
     await gh.close();
   });
