@@ -119,7 +119,9 @@ export function resultComment(p: ProblemRef, report: SolveReport, facts: GitHubF
   const head: string[] = [markerFor(p.key)];
   const solved = report.status === "solved" && report.selected !== null;
   if (facts.stopped !== undefined) head.push(`> [!WARNING]\n> **The run stopped before it finished** (${escapeInline(plainLine(facts.stopped, 200))}). The report below holds what it had by then; a re-run replays the finished model calls from the reply cache.`);
-  if (!solved) {
+  if (!solved && facts.stopped !== undefined) {
+    head.push(`**Nothing was pushed:** the run stopped before a candidate was selected${facts.pullRequest !== undefined ? ` (pull request #${facts.pullRequest.number} keeps its earlier solution)` : ""}.`);
+  } else if (!solved) {
     head.push(
       `> [!WARNING]\n> **No candidate passed every public test**, so nothing was pushed${facts.pullRequest !== undefined ? ` (pull request #${facts.pullRequest.number} keeps its earlier solution)` : ""}. The report below shows what was tried.`,
     );

@@ -151,6 +151,71 @@ describe("the action, end to end", () => {
     }
   });
 
+  it("a run killed with SIGTERM mid-solve leaves a report and an edited comment; the re-run replays finished samples from the restored cache", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    // The first run's fourth generation never answers: the job is cancelled while it waits.
+    let run = 1;
+    const generated = { 1: 0, 2: 0 };
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    const chat = await startScriptedChatServer([
+      { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: `\`\`\`json\n${JSON.stringify(["-4\n", "7\n"])}\n\`\`\`` },
+      {
+        name: "generate",
+        when: isGenerate,
+        reply: async () => {
+          const n = ++generated[run as 1 | 2];
+          if (run === 1 && n === 4) {
+            child!.kill("SIGTERM");
+            await released;
+          }
+          return code(CORRECT);
+        },
+      },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: judge },
+    ]);
+    const cache = join(p.work, ".sstar-cache");
+    const saved = await mkdtemp(join(tmpdir(), "sstar-saved-cache-"));
+    cleanup.push(saved);
+    try {
+      const inputs = { ...baseInputs(chat.url), rounds: "0" };
+      const killed = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs, onStart: (c) => (child = c) });
+      expect(killed.exitCode, killed.visible).toBe(1);
+      expect(killed.visible).toMatch(/SIGTERM: stopping; publishing what is done/);
+      expect(killed.visible).toMatch(/the run stopped before it finished \(interrupted by SIGTERM\)/);
+      // The partial report, and the working comment edited to say the run stopped.
+      const partial = solveReportSchema.parse(JSON.parse(await readFile(join(killed.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(partial.stopped).toBe("aborted");
+      expect(partial.samples.filter((s) => s.finalCode !== "").map((s) => s.publicPassed)).toEqual([1, 1, 1]);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).toContain("The run stopped before it finished** (interrupted by SIGTERM)");
+      expect(gh.requests.filter((r) => r.operationId === "issues/update-comment")).toHaveLength(1);
+      expect(JSON.parse(killed.outputs.results!)).toMatchObject([{ id: "issue-7", status: "stopped", operation: "none" }]);
+      expect(gh.state.pulls).toHaveLength(0);
+
+      // What actions/cache/save (if: always()) keeps and a fresh job's actions/cache/restore brings back.
+      await cp(cache, saved, { recursive: true });
+      await rm(cache, { recursive: true, force: true });
+      await cp(saved, cache, { recursive: true });
+      run = 2;
+      const rerun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs });
+      expect(rerun.exitCode, rerun.visible).toBe(0);
+      expect(rerun.outputs.solved).toBe("true");
+      // Three samples came from the cache: only the unfinished one reached the model.
+      expect(generated[2]).toBe(1);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).not.toContain("The run stopped");
+      expect(gh.state.comments[0]!.body).toContain("**Solution:** pull request #");
+    } finally {
+      release();
+      await chat.close();
+      await gh.close();
+    }
+  });
+
   it.each([
     ["a bot actor", "issues-labeled-by-bot.json", 7, "maintain", /bot account renovate\\\[bot\\\]/],
     ["an unparseable issue", "issues-labeled-unparseable.json", 8, "maintain", /could not be read as a kata/],
