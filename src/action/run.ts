@@ -19,7 +19,7 @@ import { renderReportMarkdown } from "../report/markdown.ts";
 import { createSandbox } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs, parseIssueBody, type ProblemSpec } from "../spec/index.ts";
-import { readBundle, reportFileFor, writeBundle, type Bundle } from "./bundle.ts";
+import { prepareResultDir, readBundle, reportFileFor, writeBundle, writeResultFile, type Bundle } from "./bundle.ts";
 import type { ActionContext } from "./context.ts";
 import { inputSecrets, type ActionInputs } from "./inputs.ts";
 import { capLimits, solveDeadlineMs } from "./limits.ts";
@@ -275,15 +275,16 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   }
 
   // The result folder (reports, bundle) and the job summary.
-  await mkdir(join(resultDir, "reports"), { recursive: true });
+  // The publish job's result folder came from an artifact: nothing is written through a link in it.
+  await prepareResultDir(resultDir);
   const summaryParts: string[] = [];
   for (const p of plan.problems) {
     const report = reports.get(p.ref.key);
     if (report === undefined) continue;
     const md = clean(renderReportMarkdown(report, { variant: "summary" }));
     summaryParts.push(md);
-    await writeFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
-    if (inputs.mode !== "solve") await writeFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
+    await writeResultFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
+    if (inputs.mode !== "solve") await writeResultFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
   }
   if (inputs.mode === "solve") {
     const bundle: Bundle = {
@@ -308,7 +309,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   for (const r of result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary = summaryParts.join("\n\n---\n\n");
   if (summary !== "") {
-    await writeFile(join(resultDir, "report.md"), clean(summary));
+    await writeResultFile(join(resultDir, "report.md"), clean(summary));
     await io.appendSummary(clean(summary));
   }
 

@@ -58,13 +58,14 @@ function problemName(p: ProblemRef): string {
 
 /** The values a pr-title or commit-message template can use. */
 export function templateValues(p: ProblemRef, report: Pick<SolveReport, "settings">): TemplateValues {
+  // Each value one plain line: an issue title's newline must not start a commit body.
   return {
     problem: problemName(p),
     id: p.problemId,
-    title: p.problemTitle,
+    title: plainLine(p.problemTitle, 200),
     issue: p.issueNumber !== undefined ? String(p.issueNumber) : "",
     key: p.key,
-    model: report.settings.model,
+    model: plainLine(report.settings.model, 80),
     selection: report.settings.selection,
     samples: String(report.settings.samples),
   };
@@ -83,7 +84,7 @@ export function pullRequestTitle(p: ProblemRef, template?: string, report?: Pick
 export function commitMessage(p: ProblemRef, report: SolveReport, template?: string): string {
   if (template !== undefined) {
     const [subject = "", ...body] = fillTemplate(template, templateValues(p, report)).split(/\r?\n/);
-    return [plainLine(subject, 200), ...(body.length > 0 ? ["", ...body.map((l) => plainLine(l, 500))] : [])].join("\n").trimEnd();
+    return [plainLine(subject, 200), ...body.map((l) => plainLine(l, 500))].join("\n").trimEnd();
   }
   const lines = [`sstar: solve ${p.kind === "issue" ? `issue #${p.issueNumber}` : p.problemId}`, ""];
   if (report.selected !== null) lines.push(`Selected sample ${report.selected.sample} (public tests ${report.selected.publicPassed}/${report.selected.publicTotal}) by ${report.settings.selection} with ${plainLine(report.settings.model, 80)}.`);
