@@ -237,7 +237,15 @@ const schema = z.object({
   }),
   // ---- run behaviour and pull-request settings (issue 14) ----
   "cache-dir": z.string().refine((v) => v === "none" || (!v.startsWith("/") && !v.split(/[\\/]/).includes("..")), { message: 'must be a relative path inside the workspace, or "none" for no cache' }),
-  "timeout-minutes": intInput(0, 4320),
+  // Minutes, as the workflow's own timeout-minutes; a fraction ("0.5") is allowed.
+  "timeout-minutes": z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || n > 4320) {
+      ctx.addIssue({ code: "custom", message: `must be a number of minutes from 0 to 4320 (0: no deadline), got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
   "max-time-ms": intInput(100, 60_000),
   "max-memory-mb": intInput(16, 8192),
   "pr-labels": listInput("labels"),

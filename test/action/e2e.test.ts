@@ -216,6 +216,35 @@ describe("the action, end to end", () => {
     }
   });
 
+  it("stops solving at the timeout-minutes deadline and publishes what it has", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let n = 0;
+    // Two generations answer; the others take longer than the run may.
+    const chat = await startScriptedChatServer([
+      { name: "generate", when: isGenerate, reply: async () => (++n <= 2 ? code(CORRECT) : (await released, code(CORRECT))) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: judge },
+    ]);
+    try {
+      // 0.05 minutes (3 s): the publishing reserve leaves the floor of one second to solve.
+      const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), rounds: "0", "timeout-minutes": "0.05" } });
+      expect(run.exitCode, run.visible).toBe(1);
+      expect(run.visible).toMatch(/stopping: timeout-minutes 0\.05 is near: solving stopped after 1 s to leave time to publish/);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (timeout-minutes 0.05 is near");
+      expect(JSON.parse(run.outputs.results!)).toMatchObject([{ id: "issue-7", status: "stopped" }]);
+      const report = solveReportSchema.parse(JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(report.stopped).toBe("aborted");
+    } finally {
+      release();
+      await chat.close();
+      await gh.close();
+    }
+  });
+
   it.each([
     ["a bot actor", "issues-labeled-by-bot.json", 7, "maintain", /bot account renovate\\\[bot\\\]/],
     ["an unparseable issue", "issues-labeled-unparseable.json", 8, "maintain", /could not be read as a kata/],

@@ -40,7 +40,7 @@ describe("readInputs", () => {
     ["max-time-ms", "600000", /input "max-time-ms": must be an integer from 100 to 60000/],
     ["max-memory-mb", "lots", /input "max-memory-mb": must be an integer/],
     ["cache-dir", "../elsewhere", /input "cache-dir": must be a relative path inside the workspace, or "none"/],
-    ["timeout-minutes", "-1", /input "timeout-minutes": must be an integer from 0 to 4320/],
+    ["timeout-minutes", "-1", /input "timeout-minutes": must be a number of minutes from 0 to 4320/],
   ])("refuses %s %j in one line", (name, value, message) => {
     expect(() => read({ "github-token": "t", [name]: value })).toThrow(message);
   });

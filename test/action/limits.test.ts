@@ -17,6 +17,7 @@ describe("the run's deadline", () => {
   it("keeps a fifth of timeout-minutes (30 s to 5 min) for publishing", () => {
     expect(solveDeadlineMs(0)).toBeUndefined();
     expect(solveDeadlineMs(1)).toBe(30_000);
+    expect(solveDeadlineMs(0.05)).toBe(1_000); // never less than a second
     expect(solveDeadlineMs(10)).toBe(480_000);
     expect(solveDeadlineMs(60)).toBe(55 * 60_000);
   });
