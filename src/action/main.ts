@@ -22,16 +22,22 @@ const io: ActionIO = {
 };
 
 /**
- * SIGINT/SIGTERM (a cancelled job: the runner sends SIGINT, then SIGTERM) stop solving with the
- * CLI's rule: the first signal stops the run cleanly, which publishes what is done, writes the
- * partial report and edits the comment; a second one ends the process at once.
+ * SIGINT/SIGTERM stop solving with the CLI's rule: the first signal stops the run cleanly, which
+ * publishes what is done, writes the partial report and edits the comment; a second SIGINT
+ * (Ctrl-C twice) ends the process at once. A cancelled job gets SIGINT, then SIGTERM 7.5 s later,
+ * then SIGKILL 2.5 s after that: that SIGTERM must not cut the publishing short, so after the
+ * first signal it is only noted.
  */
 function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      core.error(`${name} again: ending at once`);
-      process.exit(name === "SIGINT" ? 130 : 143);
+      if (name === "SIGINT") {
+        core.error("SIGINT again: ending at once");
+        process.exit(130);
+      }
+      core.warning(`${name}: still publishing what is done`);
+      return;
     }
     core.warning(`${name}: stopping; publishing what is done and writing the partial report (send it again to end at once)`);
     controller.abort(`interrupted by ${name}`);

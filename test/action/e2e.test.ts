@@ -12,6 +12,7 @@ import { ABS_CORRECT, ABS_IDENTITY, truthfulAbsJudge } from "../fixtures/abs-val
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
+import type { ResultPromise } from "execa";
 import { EVENTS, runEntry } from "./harness.ts";
 
 const TOKEN = "ghs_e2eTOKENdoNotLeak0123456789abcdef";
@@ -209,6 +210,45 @@ describe("the action, end to end", () => {
       expect(gh.state.comments).toHaveLength(1);
       expect(gh.state.comments[0]!.body).not.toContain("The run stopped");
       expect(gh.state.comments[0]!.body).toContain("**Solution:** pull request #");
+    } finally {
+      release();
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it("a cancelled job (SIGINT, then the runner's SIGTERM while publishing) still publishes its partial report", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let n = 0;
+    let child: ResultPromise | undefined;
+    const chat = await startScriptedChatServer([
+      {
+        name: "generate",
+        when: isGenerate,
+        reply: async () => {
+          if (++n === 2) {
+            // The runner's cancel: SIGINT; SIGTERM follows while the run is stopping.
+            child!.stdout!.on("data", (chunk: Buffer) => {
+              if (String(chunk).includes("SIGINT: stopping")) child!.kill("SIGTERM");
+            });
+            child!.kill("SIGINT");
+            await released;
+          }
+          return code(CORRECT);
+        },
+      },
+    ]);
+    try {
+      const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), rounds: "0" }, onStart: (c) => (child = c) });
+      expect(run.exitCode, run.visible).toBe(1);
+      expect(run.visible).toContain("SIGTERM: still publishing what is done");
+      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (interrupted by SIGINT)");
+      const report = solveReportSchema.parse(JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(report.stopped).toBe("aborted");
     } finally {
       release();
       await chat.close();
