@@ -76719,7 +76719,7 @@ function voteWord(choice, m) {
   return choice;
 }
 function totalCalls(report) {
-  const parts = Object.entries(report.usage.byStage).filter(([, u2]) => u2.calls > 0).map(([stage, u2]) => `${stage} ${u2.calls}`);
+  const parts = Object.entries(report.usage.byStage).filter(([, u2]) => u2.calls > 0).map(([stage, u2]) => `${escapeInline(stage)} ${u2.calls}`);
   return `${report.usage.total.calls} model calls${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 function seconds(ms) {
@@ -76853,11 +76853,11 @@ function codeSection(report, maxCode) {
 function usageSection(report) {
   const lines = ["| stage | calls | cached | prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|"];
   for (const [stage, u2] of Object.entries(report.usage.byStage)) {
-    lines.push(`| ${stage} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`);
+    lines.push(`| ${escapeInline(stage)} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`);
   }
   const t = report.usage.total;
   lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
-  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${k} ${seconds(v)}`).join(", ");
+  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
   return details("Usage and time", lines.join("\n"));
 }

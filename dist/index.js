@@ -5789,7 +5789,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants10 = require_constants2();
+    var constants11 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5864,7 +5864,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants10.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants11.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5959,11 +5959,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants10.ERROR.OK) {
+          if (ret !== constants11.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants10.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants11.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants10.ERROR.PAUSED) {
+            } else if (ret === constants11.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5986,10 +5986,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants10.ERROR.OK) {
+        if (ret === constants11.ERROR.OK) {
           return null;
         }
-        if (ret === constants10.ERROR.PAUSED || ret === constants10.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants11.ERROR.PAUSED || ret === constants11.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6006,7 +6006,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants10.ERROR[ret], data);
+        return new HTTPParserError(message, constants11.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6186,7 +6186,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants10.ERROR.PAUSED : 0;
+        return pause ? constants11.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6208,7 +6208,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants10.ERROR.PAUSED;
+          return constants11.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6244,13 +6244,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants10.ERROR.PAUSED;
+          return constants11.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants10.ERROR.PAUSED;
+          return constants11.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants10.ERROR.PAUSED;
+          return constants11.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19357,9 +19357,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str2[index] === "\\") {
-          var open4 = str2[index + 1];
+          var open5 = str2[index + 1];
           index += 2;
-          var close = chars[open4];
+          var close = chars[open5];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -19385,9 +19385,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str2[index] === "\\") {
-          var open4 = str2[index + 1];
+          var open5 = str2[index + 1];
           index += 2;
-          var close = chars[open4];
+          var close = chars[open5];
           if (close) {
             var n2 = str2.indexOf(close, index);
             if (n2 !== -1) {
@@ -20351,7 +20351,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open4 = value;
+          const open5 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -20361,7 +20361,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open4) {
+            if (next === open5) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -20404,8 +20404,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open4 = block.nodes.shift();
-            block.nodes = [open4, { type: "text", value: stringify3(block) }];
+            const open5 = block.nodes.shift();
+            block.nodes = [open5, { type: "text", value: stringify3(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -21126,7 +21126,7 @@ var require_scan = __commonJS({
 var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants10 = require_constants7();
+    var constants11 = require_constants7();
     var utils = require_utils3();
     var {
       MAX_LENGTH,
@@ -21134,7 +21134,7 @@ var require_parse3 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants10;
+    } = constants11;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -21340,7 +21340,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants10.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants11.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel2(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -21373,8 +21373,8 @@ var require_parse3 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants10.globChars(win32);
-      const EXTGLOB_CHARS = constants10.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants11.globChars(win32);
+      const EXTGLOB_CHARS = constants11.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -21503,16 +21503,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open4 = tokens[token.tokensIndex];
-          open4.type = "text";
-          open4.value = literal2;
-          open4.output = safeOutput || utils.escapeRegex(literal2);
+          const open5 = tokens[token.tokensIndex];
+          open5.type = "text";
+          open5.value = literal2;
+          open5.output = safeOutput || utils.escapeRegex(literal2);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state2.output = token.output + open4.output;
+          state2.output = token.output + open5.output;
           state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -21732,15 +21732,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open4 = {
+          const open5 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
           };
-          braces.push(open4);
-          push(open4);
+          braces.push(open5);
+          push(open5);
           continue;
         }
         if (value === "}") {
@@ -22073,7 +22073,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants10.globChars(win32);
+      } = constants11.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -22132,7 +22132,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse5 = require_parse3();
     var utils = require_utils3();
-    var constants10 = require_constants7();
+    var constants11 = require_constants7();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -22260,7 +22260,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants10;
+    picomatch.constants = constants11;
     module.exports = picomatch;
   }
 });
@@ -30160,10 +30160,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30177,7 +30177,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30201,7 +30201,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30217,7 +30217,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30308,7 +30308,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -30322,13 +30322,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -30371,18 +30371,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -30436,8 +30436,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -30449,7 +30449,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -30460,8 +30460,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -30478,7 +30478,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -30658,7 +30658,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -30675,24 +30675,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -30875,25 +30875,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31703,14 +31703,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -32877,18 +32877,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -33041,15 +33041,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33243,13 +33243,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -53861,6 +53861,20 @@ var TIMEOUT_BOUNDS = { min: 1e3, max: 36e5 };
 var DEADLINE_BOUNDS = { min: 1e3, max: 7 * 864e5 };
 var MAX_RETRIES_BOUND = 10;
 
+// src/github/template.ts
+var TEMPLATE_FIELDS = ["problem", "id", "title", "issue", "key", "model", "selection", "samples"];
+var FIELD = /\{([^{}]*)\}/g;
+function checkTemplate(template) {
+  if (template.trim() === "") return "must not be empty";
+  for (const [, name] of template.matchAll(FIELD)) {
+    if (!TEMPLATE_FIELDS.includes(name)) return `unknown placeholder {${name}}: use ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(", ")}`;
+  }
+  return void 0;
+}
+function fillTemplate(template, values) {
+  return template.replace(FIELD, (all, name) => TEMPLATE_FIELDS.includes(name) ? values[name] : all);
+}
+
 // src/action/inputs.ts
 var MODES = ["auto", "solve", "publish", "schedule"];
 var SANDBOXES = ["auto", "bwrap", "docker"];
@@ -53887,7 +53901,17 @@ var INPUT_DEFAULTS = {
   "max-drop": "5",
   confirm: "0",
   alpha: "0.05",
-  "max-not-attempted": "10"
+  "max-not-attempted": "10",
+  // ---- run behaviour and pull-request settings (issue 14) ----
+  "cache-dir": ".sstar-cache/model",
+  "timeout-minutes": "0",
+  "max-time-ms": "10000",
+  "max-memory-mb": "1024",
+  "pr-labels": "",
+  "pr-reviewers": "",
+  "pr-assignees": "",
+  "pr-title": "",
+  "commit-message": ""
 };
 var InputError = class extends Error {
   constructor(message) {
@@ -53920,6 +53944,24 @@ var durationInput = (bounds) => external_exports.string().transform((v, ctx) => 
     return external_exports.NEVER;
   }
   return ms;
+});
+var listInput = (what) => external_exports.string().transform((v, ctx) => {
+  const items = (what === "labels" ? v.split(/\s*,\s*/) : v.split(/[\s,]+/)).map((s) => s.trim()).filter((s) => s !== "");
+  const bad = items.find((s) => what === "labels" ? s.length > 50 || new RegExp("\\p{Cc}", "u").test(s) : !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(s));
+  if (bad !== void 0) {
+    ctx.addIssue({ code: "custom", message: what === "labels" ? `label ${JSON.stringify(bad)} is not a GitHub label name (at most 50 characters)` : `${JSON.stringify(bad)} is not a GitHub login` });
+    return external_exports.NEVER;
+  }
+  return [...new Set(items)];
+});
+var templateInput = optional2.transform((v, ctx) => {
+  if (v === void 0) return void 0;
+  const problem = checkTemplate(v);
+  if (problem !== void 0) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return external_exports.NEVER;
+  }
+  return v;
 });
 var priceInput = external_exports.string().transform((v, ctx) => {
   if (v === "") return void 0;
@@ -54023,7 +54065,25 @@ var schema = external_exports.object({
       return external_exports.NEVER;
     }
     return n2;
-  })
+  }),
+  // ---- run behaviour and pull-request settings (issue 14) ----
+  "cache-dir": external_exports.string().refine((v) => v === "none" || !v.startsWith("/") && !v.split(/[\\/]/).includes(".."), { message: 'must be a relative path inside the workspace, or "none" for no cache' }),
+  // Minutes, as the workflow's own timeout-minutes; a fraction ("0.5") is allowed.
+  "timeout-minutes": external_exports.string().transform((v, ctx) => {
+    const n2 = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || n2 > 4320) {
+      ctx.addIssue({ code: "custom", message: `must be a number of minutes from 0 to 4320 (0: no deadline), got ${JSON.stringify(v)}` });
+      return external_exports.NEVER;
+    }
+    return n2;
+  }),
+  "max-time-ms": intInput(100, 6e4),
+  "max-memory-mb": intInput(16, 8192),
+  "pr-labels": listInput("labels"),
+  "pr-reviewers": listInput("logins"),
+  "pr-assignees": listInput("logins"),
+  "pr-title": templateInput,
+  "commit-message": templateInput
 });
 var INPUT_NAMES = Object.keys(schema.shape);
 function readInputs(get) {
@@ -54084,7 +54144,17 @@ function readInputs(get) {
     timeoutMs: v.timeout,
     maxRetries: v["max-retries"],
     deadlineMs: v.deadline,
-    replay: v.replay
+    replay: v.replay,
+    // ---- run behaviour and pull-request settings (issue 14) ----
+    cacheDir: v["cache-dir"] === "none" ? void 0 : v["cache-dir"],
+    timeoutMinutes: v["timeout-minutes"],
+    maxTimeMs: v["max-time-ms"],
+    maxMemoryMb: v["max-memory-mb"],
+    prLabels: v["pr-labels"],
+    prReviewers: v["pr-reviewers"],
+    prAssignees: v["pr-assignees"],
+    prTitle: v["pr-title"],
+    commitMessage: v["commit-message"]
   };
 }
 function readPrices(input2, output2) {
@@ -54108,7 +54178,6 @@ function inputSecrets(inputs) {
 
 // src/action/run.ts
 var import_fast_glob3 = __toESM(require_out4(), 1);
-import { mkdir as mkdir7, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename3, join as join11, relative as relative3, resolve as resolve3 } from "node:path";
 
 // src/model/types.ts
@@ -55749,11 +55818,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open4, close) => {
+var format = (open5, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open4}m`;
+  const openCode = `\x1B[${open5}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -56590,9 +56659,9 @@ var killOnTimeout = async ({ kill, forceKillAfterDelay, context: context3, contr
 
 // node_modules/execa/lib/utils/abort-signal.js
 import { once } from "node:events";
-var onAbortedSignal = async (mainSignal, stopSignal) => {
+var onAbortedSignal = async (mainSignal, stopSignal2) => {
   if (!mainSignal.aborted) {
-    await once(mainSignal, "abort", { signal: stopSignal });
+    await once(mainSignal, "abort", { signal: stopSignal2 });
   }
 };
 
@@ -89212,8 +89281,8 @@ function stripThinking2(reply) {
   let lastClose = -1;
   for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
   if (lastClose >= 0) text = text.slice(lastClose);
-  const open4 = /<(think|thinking|reasoning)>/i.exec(text);
-  if (open4 !== null) text = text.slice(0, open4.index);
+  const open5 = /<(think|thinking|reasoning)>/i.exec(text);
+  if (open5 !== null) text = text.slice(0, open5.index);
   return text;
 }
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
@@ -89222,14 +89291,14 @@ function fencedBlocks(text) {
   const blocks = [];
   let i2 = 0;
   while (i2 < lines.length) {
-    const open4 = OPEN_FENCE.exec(lines[i2] ?? "");
-    if (open4 === null || open4[2]?.startsWith("`") && open4[3]?.includes("`")) {
+    const open5 = OPEN_FENCE.exec(lines[i2] ?? "");
+    if (open5 === null || open5[2]?.startsWith("`") && open5[3]?.includes("`")) {
       i2++;
       continue;
     }
-    const indent = open4[1]?.length ?? 0;
-    const fence2 = open4[2] ?? "```";
-    const tag = (open4[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
+    const indent = open5[1]?.length ?? 0;
+    const fence2 = open5[2] ?? "```";
+    const tag = (open5[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
     const body = [];
     let closed = false;
     i2++;
@@ -94942,6 +95011,18 @@ var GitHubHelper = class {
       return this.updatePullRequest(raced.number, options);
     }
   }
+  /** Adds labels to an issue or pull request (GitHub creates labels it does not have yet). */
+  async addLabels(issueNumber, labels) {
+    await this.octokit.rest.issues.addLabels({ ...this.repo, issue_number: issueNumber, labels });
+  }
+  /** Adds assignees (GitHub silently leaves out logins that may not be assigned). */
+  async addAssignees(issueNumber, assignees) {
+    await this.octokit.rest.issues.addAssignees({ ...this.repo, issue_number: issueNumber, assignees });
+  }
+  /** Asks for reviews (422 when a login is not a collaborator or is the pull request's author). */
+  async requestReviewers(pullNumber, reviewers) {
+    await this.octokit.rest.pulls.requestReviewers({ ...this.repo, pull_number: pullNumber, reviewers });
+  }
   async findPullRequest(head, base) {
     const { data } = await this.octokit.rest.pulls.list({ ...this.repo, state: "open", head: `${this.repo.owner}:${head}`, base, per_page: 10 });
     const pull = data[0];
@@ -95108,7 +95189,7 @@ function voteWord(choice, m) {
   return choice;
 }
 function totalCalls(report) {
-  const parts = Object.entries(report.usage.byStage).filter(([, u2]) => u2.calls > 0).map(([stage, u2]) => `${stage} ${u2.calls}`);
+  const parts = Object.entries(report.usage.byStage).filter(([, u2]) => u2.calls > 0).map(([stage, u2]) => `${escapeInline(stage)} ${u2.calls}`);
   return `${report.usage.total.calls} model calls${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 function seconds(ms) {
@@ -95242,11 +95323,11 @@ function codeSection(report, maxCode) {
 function usageSection(report) {
   const lines = ["| stage | calls | cached | prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|"];
   for (const [stage, u2] of Object.entries(report.usage.byStage)) {
-    lines.push(`| ${stage} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`);
+    lines.push(`| ${escapeInline(stage)} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`);
   }
   const t = report.usage.total;
   lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
-  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${k} ${seconds(v)}`).join(", ");
+  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
   return details("Usage and time", lines.join("\n"));
 }
@@ -95350,22 +95431,52 @@ function plainLine(text, max) {
   const line = text.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+/g, " ").replace(/\s+/g, " ").trim();
   return line.length <= max ? line : `${line.slice(0, max - 1)}\u2026`;
 }
+function codeSpan(text) {
+  const line = plainLine(text, 300);
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad2 = line.startsWith("`") || line.endsWith("`") ? " " : "";
+  return `${fence2}${pad2}${line}${pad2}${fence2}`;
+}
 function problemName(p) {
   return p.kind === "issue" ? `#${p.issueNumber}` : p.problemId;
 }
-function pullRequestTitle(p) {
+function templateValues(p, report) {
+  return {
+    problem: problemName(p),
+    id: p.problemId,
+    title: plainLine(p.problemTitle, 200),
+    issue: p.issueNumber !== void 0 ? String(p.issueNumber) : "",
+    key: p.key,
+    model: plainLine(report.settings.model, 80),
+    selection: report.settings.selection,
+    samples: String(report.settings.samples)
+  };
+}
+function pullRequestTitle(p, template, report) {
+  if (template !== void 0 && report !== void 0) return plainLine(fillTemplate(template, templateValues(p, report)), 200);
   return plainLine(`sstar: solve ${problemName(p)}: ${p.problemTitle}`, 200);
+}
+function commitMessage(p, report, template) {
+  if (template !== void 0) {
+    const [subject = "", ...body] = fillTemplate(template, templateValues(p, report)).split(/\r?\n/);
+    return [plainLine(subject, 200), ...body.map((l) => plainLine(l, 500))].join("\n").trimEnd();
+  }
+  const lines = [`sstar: solve ${p.kind === "issue" ? `issue #${p.issueNumber}` : p.problemId}`, ""];
+  if (report.selected !== null) lines.push(`Selected sample ${report.selected.sample} (public tests ${report.selected.publicPassed}/${report.selected.publicTotal}) by ${report.settings.selection} with ${plainLine(report.settings.model, 80)}.`);
+  if (p.kind === "issue") lines.push("", `Refs #${p.issueNumber}`);
+  return lines.join("\n");
 }
 function pullRequestBody(p, report, facts) {
   const lines = [];
-  const what = p.kind === "issue" ? `the kata in issue #${p.issueNumber} (${escapeInline(plainLine(p.problemTitle, 120))})` : `the problem \`${p.problemId}\`${p.specPath !== void 0 ? ` (\`${p.specPath}\`)` : ""}`;
+  const what = p.kind === "issue" ? `the kata in issue #${p.issueNumber} (${escapeInline(plainLine(p.problemTitle, 120))})` : `the problem ${codeSpan(p.problemId)}${p.specPath !== void 0 ? ` (${codeSpan(p.specPath)})` : ""}`;
   lines.push(`Solution to ${what}, selected by [sstar-action](https://github.com/sstar-action/sstar-action) with S*.`, "");
   if (report.selected !== null) {
     const hidden2 = report.hidden !== void 0 ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : "";
     lines.push(`- Selected: sample ${report.selected.sample}, public tests ${report.selected.publicPassed}/${report.selected.publicTotal}${hidden2}`);
   }
   lines.push(`- Settings: ${report.settings.samples} samples, ${report.settings.rounds} debugging rounds, selection \`${report.settings.selection}\`, model \`${plainLine(report.settings.model, 80).replace(/`/g, "")}\``);
-  if (facts.files !== void 0 && facts.files.length > 0) lines.push(`- Files: ${facts.files.map((f) => `\`${f}\``).join(", ")}`);
+  if (facts.files !== void 0 && facts.files.length > 0) lines.push(`- Files: ${facts.files.map(codeSpan).join(", ")}`);
   lines.push(
     p.kind === "issue" ? `- Details (distinguishing inputs, judge verdicts, cost): the comment on #${p.issueNumber}` : "- Details (distinguishing inputs, judge verdicts, cost): the comment below"
   );
@@ -95376,7 +95487,11 @@ function pullRequestBody(p, report, facts) {
 function resultComment(p, report, facts, maxChars = MAX_COMMENT_CHARS) {
   const head = [markerFor(p.key)];
   const solved = report.status === "solved" && report.selected !== null;
-  if (!solved) {
+  if (facts.stopped !== void 0) head.push(`> [!WARNING]
+> **The run stopped before it finished** (${escapeInline(plainLine(facts.stopped, 200))}). The report below holds what it had by then; a re-run replays the finished model calls from the reply cache.`);
+  if (!solved && facts.stopped !== void 0) {
+    head.push(`**Nothing was pushed:** the run stopped before a candidate was selected${facts.pullRequest !== void 0 ? ` (pull request #${facts.pullRequest.number} keeps its earlier solution)` : ""}.`);
+  } else if (!solved) {
     head.push(
       `> [!WARNING]
 > **No candidate passed every public test**, so nothing was pushed${facts.pullRequest !== void 0 ? ` (pull request #${facts.pullRequest.number} keeps its earlier solution)` : ""}. The report below shows what was tried.`
@@ -95390,6 +95505,7 @@ function resultComment(p, report, facts, maxChars = MAX_COMMENT_CHARS) {
   } else if (facts.notPushed !== void 0) {
     head.push(`**Nothing pushed:** ${facts.notPushed}`);
   }
+  if (facts.clamped !== void 0 && facts.clamped.length > 0) head.push(clampedNote(facts.clamped));
   if (facts.runUrl !== void 0) head.push(`<sub>[workflow run](${facts.runUrl})</sub>`);
   const top = `${head.join("\n\n")}
 
@@ -95397,6 +95513,26 @@ function resultComment(p, report, facts, maxChars = MAX_COMMENT_CHARS) {
   const body = renderReportMarkdown(report, { variant: "comment", maxChars: Math.max(1e3, maxChars - top.length) });
   const text = top + body;
   return text.length <= maxChars ? text : text.slice(0, maxChars);
+}
+function clampedNote(clamped) {
+  return `> [!NOTE]
+> Limits lowered to this repository's caps: ${clamped.map((c3) => escapeInline(plainLine(c3, 200))).join("; ")}.`;
+}
+function workingComment(p, w) {
+  const run2 = w.runUrl !== void 0 ? ` \xB7 [workflow run](${w.runUrl})` : "";
+  const lines = [
+    markerFor(p.key),
+    `\u23F3 **Solving ${problemName(p)}** with ${w.samples} samples and ${w.rounds} debugging rounds, model ${codeSpan(plainLine(w.model, 80))}${run2}.`,
+    "",
+    "This comment is edited in place with the result when the run ends."
+  ];
+  if (w.clamped !== void 0 && w.clamped.length > 0) lines.push("", clampedNote(w.clamped));
+  return lines.join("\n");
+}
+function failureComment(p, reason, runUrl) {
+  const lines = [markerFor(p.key), "> [!CAUTION]", `> **sstar-action failed on ${problemName(p)}:** ${escapeInline(plainLine(reason, 500))}`, "", "Nothing was pushed for this run. A maintainer can see the workflow run's log, fix the cause, then run it again (remove and re-add the label)."];
+  if (runUrl !== void 0) lines.push("", `<sub>[workflow run](${runUrl})</sub>`);
+  return lines.join("\n");
 }
 function refusalComment(r) {
   const lines = [markerFor(r.key), "> [!CAUTION]", `> **sstar-action did not run.** ${escapeInline(plainLine(r.reason, 500))}`];
@@ -95411,21 +95547,25 @@ function refusalComment(r) {
 
 // src/github/publish.ts
 function isSolved(report) {
-  return report.status === "solved" && report.selected !== null;
+  return report.status === "solved" && report.selected !== null && report.stopped === void 0;
 }
 async function publish(item, deps, settings) {
   const log = settings.log ?? (() => {
   });
   const clean = settings.redact ?? ((text) => text);
   const solved = isSolved(item.report);
-  const facts = { ...settings.runUrl !== void 0 ? { runUrl: settings.runUrl } : {} };
-  const outcome = { key: item.key, solved, pushed: false };
+  const facts = {
+    ...settings.runUrl !== void 0 ? { runUrl: settings.runUrl } : {},
+    ...settings.stopped !== void 0 ? { stopped: settings.stopped } : {},
+    ...settings.clamped !== void 0 && settings.clamped.length > 0 ? { clamped: settings.clamped } : {}
+  };
+  const outcome = { key: item.key, solved, pushed: false, operation: "none" };
   if (solved) {
     const commit = await deps.git.commitFiles({
       base: settings.base,
       branch: item.branch,
       files: item.files,
-      message: commitMessage(item),
+      message: clean(commitMessage(item, item.report, settings.commitTemplate)),
       ...settings.identity !== void 0 ? { identity: settings.identity } : {}
     });
     outcome.selectedPath = item.files[0]?.path;
@@ -95441,12 +95581,14 @@ async function publish(item, deps, settings) {
       outcome.pullRequest = await deps.github.upsertPullRequest({
         head: item.branch,
         base: settings.base,
-        title: clean(pullRequestTitle(item)),
+        title: clean(pullRequestTitle(item, settings.titleTemplate, item.report)),
         body: clean(pullRequestBody(item, item.report, facts)),
         draft: settings.draft
       });
       facts.pullRequest = outcome.pullRequest;
+      outcome.operation = outcome.pullRequest.created ? "created" : commit.pushed ? "updated" : "none";
       log(`${item.key}: pull request #${outcome.pullRequest.number} ${outcome.pullRequest.created ? "opened" : "updated"}`);
+      await decoratePullRequest(deps.github, outcome.pullRequest, settings, (line) => (settings.warn ?? log)(`${item.key}: ${line}`));
     }
   } else {
     const existing = await deps.github.findPullRequest(item.branch, settings.base);
@@ -95465,13 +95607,20 @@ async function publish(item, deps, settings) {
 async function publishRefusal(github, issueNumber, refusal, redact2 = (t) => t) {
   return github.upsertComment(issueNumber, refusal.key, redact2(refusalComment(refusal)));
 }
-function commitMessage(item) {
-  const r = item.report;
-  const what = item.kind === "issue" ? `issue #${item.issueNumber}` : item.problemId;
-  const lines = [`sstar: solve ${what}`, ""];
-  if (r.selected !== null) lines.push(`Selected sample ${r.selected.sample} (public tests ${r.selected.publicPassed}/${r.selected.publicTotal}) by ${r.settings.selection} with ${r.settings.model}.`);
-  if (item.kind === "issue") lines.push("", `Refs #${item.issueNumber}`);
-  return lines.join("\n");
+async function decoratePullRequest(github, pull, settings, warn) {
+  const steps = [
+    ["labels", settings.labels, (v) => github.addLabels(pull.number, v)],
+    ["assignees", settings.assignees, (v) => github.addAssignees(pull.number, v)],
+    ["reviewers", pull.created ? settings.reviewers : void 0, (v) => github.requestReviewers(pull.number, v)]
+  ];
+  for (const [what, values, apply] of steps) {
+    if (values === void 0 || values.length === 0) continue;
+    try {
+      await apply(values);
+    } catch (error63) {
+      warn(`could not set the pull request's ${what} (${values.join(", ")}): ${error63.message}`);
+    }
+  }
 }
 
 // src/spec/schema.ts
@@ -95978,9 +96127,9 @@ function fencedBlocks2(text) {
   let label2;
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
-    const open4 = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(line);
-    if (open4 !== null) {
-      const marker = open4[1];
+    const open5 = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(line);
+    if (open5 !== null) {
+      const marker = open5[1];
       const content = [];
       let j = i2 + 1;
       while (j < lines.length && !new RegExp(`^\\s*${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`).test(lines[j])) content.push(lines[j++]);
@@ -96402,8 +96551,9 @@ main()
 `;
 
 // src/action/bundle.ts
-import { lstat as lstat2, mkdir as mkdir4, readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { constants as constants10 } from "node:fs";
+import { lstat as lstat2, mkdir as mkdir4, open as open4, readFile as readFile3, realpath } from "node:fs/promises";
+import { join as join8, sep as sep3 } from "node:path";
 var BUNDLE_FILE = "bundle.json";
 var LIMITS = {
   manifestBytes: 1 << 20,
@@ -96429,6 +96579,17 @@ var bundleSchema = external_exports.strictObject({
   sha: external_exports.string().max(64),
   items: external_exports.array(bundleItemSchema).max(LIMITS.items)
 });
+var STAGES = ["generate", "debug", "synthesize", "separate", "judge"];
+var TIMER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+var INPUT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+var bundleReportSchema = solveReportSchema.superRefine((report, ctx) => {
+  const bad = (path7, key, what) => ctx.addIssue({ code: "custom", path: path7, message: `key ${JSON.stringify(key.slice(0, 40))} is not ${what}` });
+  for (const key of Object.keys(report.usage.byStage)) if (!STAGES.includes(key)) bad(["usage", "byStage"], key, `a stage (${STAGES.join(", ")})`);
+  for (const key of Object.keys(report.timings.byStageMs)) if (!TIMER_NAME.test(key)) bad(["timings", "byStageMs"], key, "a stage name");
+  report.clusters.forEach((c3, i2) => {
+    for (const key of Object.keys(c3.outputs)) if (!INPUT_ID.test(key)) bad(["clusters", i2, "outputs"], key, "an input id");
+  });
+});
 var BundleError = class extends Error {
   constructor(message) {
     super(message);
@@ -96438,26 +96599,57 @@ var BundleError = class extends Error {
 function reportFileFor(key) {
   return `reports/${key}.json`;
 }
+async function prepareResultDir(dir) {
+  await mkdir4(dir, { recursive: true });
+  const reports = join8(dir, "reports");
+  const info2 = await lstat2(reports).catch(() => void 0);
+  if (info2 === void 0) await mkdir4(reports);
+  else if (!info2.isDirectory()) throw new BundleError(`${reports} is not a folder (a symbolic link?); refusing to write the reports through it`);
+}
+async function writeResultFile(path7, text) {
+  let handle;
+  try {
+    handle = await open4(path7, constants10.O_WRONLY | constants10.O_CREAT | constants10.O_TRUNC | constants10.O_NOFOLLOW, 420);
+  } catch (error63) {
+    if (error63.code === "ELOOP") throw new BundleError(`${path7} is a symbolic link; refusing to write through it`);
+    throw error63;
+  }
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
 async function writeBundle(dir, bundle, reports) {
-  await mkdir4(join8(dir, "reports"), { recursive: true });
+  await prepareResultDir(dir);
   for (const item of bundle.items) {
     const report = reports.get(item.key);
     if (report === void 0) throw new BundleError(`no report for ${item.key}`);
-    await writeFile4(join8(dir, item.reportFile), `${JSON.stringify(report, null, 2)}
+    await writeResultFile(join8(dir, item.reportFile), `${JSON.stringify(report, null, 2)}
 `);
   }
   const path7 = join8(dir, BUNDLE_FILE);
-  await writeFile4(path7, `${JSON.stringify(bundleSchema.parse(bundle), null, 2)}
+  await writeResultFile(path7, `${JSON.stringify(bundleSchema.parse(bundle), null, 2)}
 `);
   return path7;
 }
-async function readCapped(path7, maxBytes, what) {
-  let info2;
-  try {
-    info2 = await lstat2(path7);
-  } catch {
-    throw new BundleError(`${what} is missing (${path7}): did the solve job upload the result folder?`);
+async function realInside(dir, rel, what) {
+  const root = await realpath(dir).catch(() => {
+    throw new BundleError(`the result folder ${dir} is missing: did the solve job upload it, and did actions/download-artifact put it there?`);
+  });
+  const expected = join8(root, rel);
+  const real = await realpath(join8(dir, rel)).catch(() => {
+    throw new BundleError(`${what} is missing (${join8(dir, rel)}): did the solve job upload the result folder?`);
+  });
+  if (real !== expected) {
+    const inside = real.startsWith(root + sep3);
+    throw new BundleError(`${what} (${join8(dir, rel)}) goes through a symbolic link${inside ? "" : " out of the result folder"}; refusing it`);
   }
+  return real;
+}
+async function readCapped(dir, rel, maxBytes, what) {
+  const path7 = await realInside(dir, rel, what);
+  const info2 = await lstat2(path7);
   if (!info2.isFile()) throw new BundleError(`${what} is not a regular file (${path7}); refusing it`);
   if (info2.size > maxBytes) throw new BundleError(`${what} is ${info2.size} bytes, above the ${maxBytes}-byte limit; refusing it`);
   return readFile3(path7, "utf8");
@@ -96475,7 +96667,7 @@ function firstIssue(error63) {
 }
 async function readBundle(dir) {
   const manifestPath = join8(dir, BUNDLE_FILE);
-  const manifest = bundleSchema.safeParse(parseJson(await readCapped(manifestPath, LIMITS.manifestBytes, "the bundle manifest"), manifestPath));
+  const manifest = bundleSchema.safeParse(parseJson(await readCapped(dir, BUNDLE_FILE, LIMITS.manifestBytes, "the bundle manifest"), manifestPath));
   if (!manifest.success) throw new BundleError(`${manifestPath}: ${firstIssue(manifest.error)}`);
   const bundle = manifest.data;
   const keys = /* @__PURE__ */ new Set();
@@ -96488,7 +96680,7 @@ async function readBundle(dir) {
       throw new BundleError(`${manifestPath}: item ${item.key} has an inconsistent kind/issueNumber`);
     }
     const path7 = join8(dir, item.reportFile);
-    const parsed = solveReportSchema.safeParse(parseJson(await readCapped(path7, LIMITS.reportBytes, `report ${item.reportFile}`), path7));
+    const parsed = bundleReportSchema.safeParse(parseJson(await readCapped(dir, item.reportFile, LIMITS.reportBytes, `report ${item.reportFile}`), path7));
     if (!parsed.success) throw new BundleError(`${path7}: not a valid solve report (${firstIssue(parsed.error)})`);
     const report = parsed.data;
     if (report.problem.id !== item.problemId) throw new BundleError(`${path7}: report is for ${report.problem.id}, the manifest says ${item.problemId}`);
@@ -96502,7 +96694,7 @@ async function readBundle(dir) {
 
 // src/action/schedule.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
-import { mkdir as mkdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join10, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/eval/outcome.ts
@@ -97786,14 +97978,14 @@ function regressionIssue(c3, context3 = {}) {
 }
 
 // src/eval/files.ts
-import { mkdir as mkdir5, readFile as readFile4, rename as rename3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir5, readFile as readFile4, rename as rename3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import { basename as basename2, dirname as dirname4, join as join9 } from "node:path";
 async function writeJsonAtomic(path7, value) {
   const dir = dirname4(path7);
   await mkdir5(dir, { recursive: true });
   const tmp = join9(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await writeFile5(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
+    await writeFile4(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
     await rename3(tmp, path7);
   } catch (error63) {
     await rm4(tmp, { force: true });
@@ -97989,7 +98181,7 @@ async function runSchedule(inputs, ctx, io2, result, clean, openSolvers2) {
     ...inputs.trend !== void 0 ? { trend: join10(ctx.workspace, inputs.trend) } : {},
     commit: ctx.sha
   });
-  await writeFile6(join10(resultDir, "report.md"), clean(compared.markdown));
+  await writeFile5(join10(resultDir, "report.md"), clean(compared.markdown));
   await io2.appendSummary(clean(compared.markdown));
   Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression") });
   if (compared.incomplete) return incomplete(inputs, ctx, io2, result, clean, compared.cause ?? "unknown cause", compared);
@@ -98060,16 +98252,37 @@ ${cause}
 `));
   if (inputs.githubToken === "") return result;
   const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
-  const open4 = await github.findOpenIssue(REGRESSION_KEY, REGRESSION_LABEL);
-  if (open4 === void 0) {
+  const open5 = await github.findOpenIssue(REGRESSION_KEY, REGRESSION_LABEL);
+  if (open5 === void 0) {
     io2.info("run incomplete: no regression issue is open, none opened");
     return result;
   }
-  await github.upsertComment(open4.number, INCOMPLETE_KEY, clean(`${markerFor(INCOMPLETE_KEY)}
+  await github.upsertComment(open5.number, INCOMPLETE_KEY, clean(`${markerFor(INCOMPLETE_KEY)}
 ${incompleteComment(compared?.comparison ?? null, cause, ctx.runUrl)}`));
-  io2.warning(`run incomplete: commented on the open regression issue #${open4.number}`);
-  result.outputs["issue-number"] = String(open4.number);
+  io2.warning(`run incomplete: commented on the open regression issue #${open5.number}`);
+  result.outputs["issue-number"] = String(open5.number);
   return result;
+}
+
+// src/action/limits.ts
+function capLimits(limits, caps) {
+  const clamped = [];
+  const out = { ...limits };
+  if (limits.timeMs > caps.maxTimeMs) {
+    clamped.push(`time limit ${limits.timeMs} ms lowered to ${caps.maxTimeMs} ms (input max-time-ms)`);
+    out.timeMs = caps.maxTimeMs;
+  }
+  if (limits.memoryMb > caps.maxMemoryMb) {
+    clamped.push(`memory limit ${limits.memoryMb} MB lowered to ${caps.maxMemoryMb} MB (input max-memory-mb)`);
+    out.memoryMb = caps.maxMemoryMb;
+  }
+  return { limits: out, clamped };
+}
+function solveDeadlineMs(timeoutMinutes) {
+  if (timeoutMinutes <= 0) return void 0;
+  const total = timeoutMinutes * 6e4;
+  const reserve = Math.min(5 * 6e4, Math.max(3e4, total / 5));
+  return Math.max(1e3, total - reserve);
 }
 
 // src/action/progress.ts
@@ -98136,6 +98349,36 @@ var ProgressLog = class {
     this.open = void 0;
   }
 };
+
+// src/action/results.ts
+function problemResults(run2) {
+  const out = [];
+  for (const p of run2.problems) {
+    const report = run2.reports.get(p.key);
+    const outcome = run2.published.find((o2) => o2.key === p.key);
+    const failure2 = run2.failures.get(p.key);
+    const solved = report !== void 0 && isSolved(report);
+    const status2 = report === void 0 ? run2.stopped ? "stopped" : "failed" : failure2 !== void 0 ? "failed" : solved ? "solved" : report.stopped !== void 0 ? "stopped" : "unsolved";
+    out.push({
+      id: p.key,
+      problem: p.problemId,
+      issue: p.issueNumber ?? null,
+      status: status2,
+      branch: outcome?.branch ?? null,
+      pullRequestNumber: outcome?.pullRequest?.number ?? null,
+      pullRequestUrl: outcome?.pullRequest?.url ?? null,
+      operation: outcome?.operation ?? "none",
+      selectedPath: solved ? outcome?.selectedPath ?? p.solutionPath : null,
+      costUsd: report?.usage.total.costUsd ?? 0,
+      ...failure2 !== void 0 ? { reason: failure2 } : report?.stopped !== void 0 ? { reason: report.stopped } : {}
+    });
+  }
+  for (const r of run2.refusals) {
+    const issue3 = /^issue-(\d+)$/.exec(r.key);
+    out.push({ id: r.key, problem: null, issue: issue3 !== null ? Number(issue3[1]) : null, status: "refused", branch: null, pullRequestNumber: null, pullRequestUrl: null, operation: "none", selectedPath: null, costUsd: 0, reason: r.reason });
+  }
+  return out;
+}
 
 // src/action/route.ts
 var PUSH_COMMIT_CAP = 20;
@@ -98289,20 +98532,22 @@ function specFileText(spec, header2) {
 }
 
 // src/action/run.ts
-var OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", ...SCHEDULE_OUTPUT_NAMES];
+var OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", "pull-request-operation", ...SCHEDULE_OUTPUT_NAMES];
 var SPEC_HEADER = "# Written by sstar-action from the issue that asked for this kata.";
-async function runAction(inputs, ctx, env2, io2) {
+async function runAction(inputs, ctx, env2, io2, control = {}) {
   const secrets = inputSecrets(inputs);
   for (const s of secrets) io2.setSecret(s);
   const clean = (text) => redact(text, secrets);
   const resultDir = resolve3(ctx.workspace, inputs.resultDir);
   const result = {
-    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, ...emptyScheduleOutputs() },
+    outputs: { ...emptyScheduleOutputs(), solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, results: "[]", "pull-request-operation": "" },
     target: "skip",
     published: [],
-    refusals: []
+    refusals: [],
+    results: []
   };
   const failures = [];
+  const problemFailures = /* @__PURE__ */ new Map();
   const target = decideTarget(inputs, ctx);
   result.target = target.kind;
   io2.info(`sstar-action: mode ${inputs.mode}, event ${ctx.eventName}, target ${target.kind}`);
@@ -98373,23 +98618,47 @@ async function runAction(inputs, ctx, env2, io2) {
       else reports.set(p.ref.key, report);
     }
   } else if (plan.problems.length > 0) {
+    if (writes && inputs.comment) await postWorkingComments(plan.problems, inputs, ctx, gh, io2, clean);
+    const stop = stopSignal(inputs, control, io2, (why) => result.stopped = why);
     let shared;
     try {
-      shared = await openSolvers(inputs, env2, io2);
+      shared = await openSolvers(inputs, env2, io2, inputs.cacheDir !== void 0 ? resolve3(ctx.workspace, inputs.cacheDir) : null);
     } catch (error63) {
+      stop.dispose();
       return failEarly(error63);
     }
     try {
       for (const p of plan.problems) {
+        if (stop.signal.aborted) {
+          const line = `${p.ref.key}: not started: the run stopped (${result.stopped ?? "aborted"})`;
+          failures.push(line);
+          problemFailures.set(p.ref.key, line);
+          continue;
+        }
         try {
-          reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io2));
+          reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io2, stop.signal));
         } catch (error63) {
-          failures.push(`${p.ref.key}: ${clean(error63.message)}`);
-          io2.error(`${p.ref.key}: ${clean(error63.message)}`);
+          const line = `${p.ref.key}: ${clean(error63.message)}`;
+          failures.push(line);
+          problemFailures.set(p.ref.key, line);
+          io2.error(line);
         }
       }
     } finally {
+      stop.dispose();
       await shared.sandbox.close();
+    }
+    if (result.stopped !== void 0) failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
+  }
+  if (writes && inputs.comment) {
+    for (const p of plan.problems) {
+      const why = problemFailures.get(p.ref.key);
+      if (why === void 0 || p.ref.issueNumber === void 0) continue;
+      try {
+        await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(failureComment(p.ref, why, ctx.runUrl)));
+      } catch (error63) {
+        io2.warning(`could not post the failure on #${p.ref.issueNumber}: ${clean(error63.message)}`);
+      }
     }
   }
   for (const [key, report] of reports) reports.set(key, redactDeep(report, clean));
@@ -98412,27 +98681,40 @@ async function runAction(inputs, ctx, env2, io2) {
             comment: inputs.comment,
             ...ctx.runUrl !== void 0 ? { runUrl: ctx.runUrl } : {},
             log: (line) => io2.info(clean(line)),
-            redact: clean
+            warn: (line) => io2.warning(clean(line)),
+            redact: clean,
+            ...inputs.prTitle !== void 0 ? { titleTemplate: inputs.prTitle } : {},
+            ...inputs.commitMessage !== void 0 ? { commitTemplate: inputs.commitMessage } : {},
+            labels: inputs.prLabels,
+            assignees: inputs.prAssignees,
+            reviewers: inputs.prReviewers,
+            ...result.stopped !== void 0 || report.stopped !== void 0 ? { stopped: result.stopped ?? report.stopped } : {},
+            clamped: p.clamped
           }
         );
         result.published.push(outcome);
       } catch (error63) {
-        failures.push(`${p.ref.key}: write-back failed: ${clean(error63.message)}`);
-        io2.error(`${p.ref.key}: write-back failed: ${clean(error63.message)}`);
+        const line = `${p.ref.key}: write-back failed: ${clean(error63.message)}`;
+        failures.push(line);
+        problemFailures.set(p.ref.key, line);
+        io2.error(line);
+        if (inputs.comment && p.ref.issueNumber !== void 0) {
+          await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(failureComment(p.ref, line, ctx.runUrl))).catch((postError) => io2.warning(`could not post the failure on #${p.ref.issueNumber}: ${clean(postError.message)}`));
+        }
       } finally {
         log.close();
       }
     }
   }
-  await mkdir7(join11(resultDir, "reports"), { recursive: true });
+  await prepareResultDir(resultDir);
   const summaryParts = [];
   for (const p of plan.problems) {
     const report = reports.get(p.ref.key);
     if (report === void 0) continue;
     const md = clean(renderReportMarkdown(report, { variant: "summary" }));
     summaryParts.push(md);
-    await writeFile7(join11(resultDir, "reports", `${p.ref.key}.md`), md);
-    if (inputs.mode !== "solve") await writeFile7(join11(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}
+    await writeResultFile(join11(resultDir, "reports", `${p.ref.key}.md`), md);
+    if (inputs.mode !== "solve") await writeResultFile(join11(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}
 `);
   }
   if (inputs.mode === "solve") {
@@ -98460,7 +98742,7 @@ ${r.reason}${r.details ? `
 ${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary2 = summaryParts.join("\n\n---\n\n");
   if (summary2 !== "") {
-    await writeFile7(join11(resultDir, "report.md"), clean(summary2));
+    await writeResultFile(join11(resultDir, "report.md"), clean(summary2));
     await io2.appendSummary(clean(summary2));
   }
   const solvedAll = plan.problems.length > 0 && plan.problems.every((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)));
@@ -98472,9 +98754,19 @@ ${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
     result.outputs["commit-sha"] = list2(result.published.map((o2) => o2.commitSha));
     result.outputs["pull-request-number"] = list2(result.published.map((o2) => o2.pullRequest ? String(o2.pullRequest.number) : void 0));
     result.outputs["pull-request-url"] = list2(result.published.map((o2) => o2.pullRequest?.url));
+    result.outputs["pull-request-operation"] = result.published.map((o2) => o2.operation).join("\n");
   } else {
     result.outputs["selected-path"] = list2(plan.problems.filter((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key))).map((p) => p.placement.solutionPath));
   }
+  result.results = problemResults({
+    problems: plan.problems.map((p) => ({ key: p.ref.key, problemId: p.spec.id, solutionPath: p.placement.solutionPath, ...p.ref.issueNumber !== void 0 ? { issueNumber: p.ref.issueNumber } : {} })),
+    reports,
+    published: result.published,
+    failures: problemFailures,
+    refusals: result.refusals,
+    stopped: result.stopped !== void 0
+  });
+  result.outputs.results = JSON.stringify(result.results);
   const unsolved = plan.problems.filter((p) => reports.has(p.ref.key) && !isSolved(reports.get(p.ref.key)));
   if (unsolved.length > 0) {
     const line = `no candidate passed every public test for ${unsolved.map((p) => p.ref.key).join(", ")}`;
@@ -98549,10 +98841,12 @@ async function makePlan(target, inputs, ctx, gh, warn) {
       });
       return plan;
     }
-    const spec = parsed.spec;
+    const capped = capLimits(parsed.spec.limits, { maxTimeMs: inputs.maxTimeMs, maxMemoryMb: inputs.maxMemoryMb });
+    const spec = { ...parsed.spec, limits: capped.limits };
+    for (const line of capped.clamped) warn(`issue #${issue3.number}: ${line}`);
     const placement = placeIssue(issue3.number, spec.id, spec.language, inputs);
     if (placement.branch === target.base) throw new Error(baseBranchClash(placement.branch));
-    plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "issue", issueNumber: issue3.number, problemId: spec.id, problemTitle: spec.title } });
+    plan.problems.push({ spec, placement, clamped: capped.clamped, ref: { key: placement.key, kind: "issue", issueNumber: issue3.number, problemId: spec.id, problemTitle: spec.title } });
     return plan;
   }
   if (target.kind === "specs") {
@@ -98571,7 +98865,7 @@ async function makePlan(target, inputs, ctx, gh, warn) {
         plan.errors.push({ message: baseBranchClash(placement.branch), ...specPath !== void 0 ? { file: specPath } : {} });
         continue;
       }
-      plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...specPath !== void 0 ? { specPath } : {} } });
+      plan.problems.push({ spec, placement, clamped: [], ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...specPath !== void 0 ? { specPath } : {} } });
     }
   }
   return plan;
@@ -98622,14 +98916,48 @@ async function openSolvers(inputs, env2, io2, cacheDir = null) {
     }
   };
 }
-async function solveOne(name, spec, shared, io2) {
+async function solveOne(name, spec, shared, io2, signal) {
   const log = new ProgressLog(io2, name);
   log.stage("generate and debug");
   try {
-    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, onProgress: (e) => log.event(e) });
+    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, signal, onProgress: (e) => log.event(e) });
   } finally {
     log.close();
   }
+}
+async function postWorkingComments(problems, inputs, ctx, gh, io2, clean) {
+  for (const p of problems) {
+    if (p.ref.issueNumber === void 0) continue;
+    const body = workingComment(p.ref, { samples: inputs.samples, rounds: inputs.rounds, model: inputs.model, ...ctx.runUrl !== void 0 ? { runUrl: ctx.runUrl } : {}, clamped: p.clamped });
+    try {
+      const posted = await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
+      io2.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);
+    } catch (error63) {
+      io2.warning(`could not post the working comment on #${p.ref.issueNumber}: ${clean(error63.message)}`);
+    }
+  }
+}
+function stopSignal(inputs, control, io2, onStop) {
+  const controller = new AbortController();
+  const stop = (why) => {
+    if (controller.signal.aborted) return;
+    onStop(why);
+    io2.warning(`stopping: ${why}; the finished work is published and the partial report written`);
+    controller.abort(why);
+  };
+  const onAbort = () => stop(typeof control.signal?.reason === "string" ? control.signal.reason : "interrupted");
+  if (control.signal?.aborted) onAbort();
+  control.signal?.addEventListener("abort", onAbort, { once: true });
+  const deadline = solveDeadlineMs(inputs.timeoutMinutes);
+  const timer = deadline !== void 0 ? setTimeout(() => stop(`timeout-minutes ${inputs.timeoutMinutes} is near: solving stopped after ${Math.round(deadline / 1e3)} s to leave time to publish`), deadline) : void 0;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== void 0) clearTimeout(timer);
+      control.signal?.removeEventListener("abort", onAbort);
+    }
+  };
 }
 async function regression(inputs, ctx, env2, io2, result, clean) {
   return runSchedule(inputs, ctx, io2, result, clean, (cacheDir) => openSolvers(inputs, env2, io2, cacheDir));
@@ -98660,14 +98988,41 @@ var io = {
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown2, true).write();
   }
 };
+function stopOnSignals() {
+  const controller = new AbortController();
+  const onSignal = (name) => {
+    if (controller.signal.aborted) {
+      if (name === "SIGINT") {
+        error("SIGINT again: ending at once");
+        process.exit(130);
+      }
+      warning(`${name}: still publishing what is done`);
+      return;
+    }
+    warning(`${name}: stopping; publishing what is done and writing the partial report (send it again to end at once)`);
+    controller.abort(`interrupted by ${name}`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  };
+}
 async function run() {
+  const stop = stopOnSignals();
   try {
     const inputs = readInputs((name) => getInput(name));
-    const result = await runAction(inputs, readContext(process.env), process.env, io);
+    const result = await runAction(inputs, readContext(process.env), process.env, io, { signal: stop.signal });
     for (const name of OUTPUT_NAMES) setOutput(name, result.outputs[name]);
     if (result.failure !== void 0) setFailed(result.failure);
   } catch (error63) {
     setFailed(redact(error63.message, [process.env["INPUT_GITHUB-TOKEN"], process.env["INPUT_API-KEY"], process.env["INPUT_JUDGE-API-KEY"]]));
+  } finally {
+    stop.dispose();
   }
 }
 if (isEntryPoint(import.meta.url)) await run();

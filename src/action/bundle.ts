@@ -4,10 +4,15 @@
 // inside the bundle folder, symlinks are refused, and everything that decides *where* things go
 // (issue, branch, file paths, spec) is derived again by the publish job from its own event,
 // inputs and checkout. The bundle only supplies reports, and the selected code inside them.
-import { lstat, mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+// Every path is resolved to its real path and must stay inside the result folder (no symbolic
+// link is followed, not even a folder's), and the report's free-form keys (usage per stage, time
+// per stage, a cluster's outputs) are held to fixed names, as they reach the comment's text.
+import { constants } from "node:fs";
+import { lstat, mkdir, open, readFile, realpath } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { z } from "zod";
 import { solveReportSchema, type SolveReport } from "../engine/report.ts";
+import type { Stage } from "../model/types.ts";
 import { idSchema } from "../spec/schema.ts";
 
 export const BUNDLE_FILE = "bundle.json";
@@ -41,6 +46,22 @@ export const bundleSchema = z.strictObject({
 });
 export type Bundle = z.infer<typeof bundleSchema>;
 
+const STAGES: readonly Stage[] = ["generate", "debug", "synthesize", "separate", "judge"];
+/** Stage timers' names (the engine's: select, test, execute, and the model stages): a plain word. */
+const TIMER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+/** Synthesized input ids, the keys of a cluster's outputs. */
+const INPUT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+/** A solve report as the publish job accepts it: the engine's schema, with its record keys held to fixed names. */
+export const bundleReportSchema = solveReportSchema.superRefine((report, ctx) => {
+  const bad = (path: (string | number)[], key: string, what: string) => ctx.addIssue({ code: "custom", path, message: `key ${JSON.stringify(key.slice(0, 40))} is not ${what}` });
+  for (const key of Object.keys(report.usage.byStage)) if (!(STAGES as readonly string[]).includes(key)) bad(["usage", "byStage"], key, `a stage (${STAGES.join(", ")})`);
+  for (const key of Object.keys(report.timings.byStageMs)) if (!TIMER_NAME.test(key)) bad(["timings", "byStageMs"], key, "a stage name");
+  report.clusters.forEach((c, i) => {
+    for (const key of Object.keys(c.outputs)) if (!INPUT_ID.test(key)) bad(["clusters", i, "outputs"], key, "an input id");
+  });
+});
+
 export class BundleError extends Error {
   constructor(message: string) {
     super(message);
@@ -53,25 +74,68 @@ export function reportFileFor(key: string): string {
   return `reports/${key}.json`;
 }
 
+/**
+ * Makes `dir` and its reports/ folder for writing, refusing a reports/ that is not a real folder
+ * (a symbolic link there would send the publish job's writes out of the result folder).
+ */
+export async function prepareResultDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const reports = join(dir, "reports");
+  const info = await lstat(reports).catch(() => undefined);
+  if (info === undefined) await mkdir(reports);
+  else if (!info.isDirectory()) throw new BundleError(`${reports} is not a folder (a symbolic link?); refusing to write the reports through it`);
+}
+
+/** Writes a file in the result folder without following a symbolic link at its name (O_NOFOLLOW). */
+export async function writeResultFile(path: string, text: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") throw new BundleError(`${path} is a symbolic link; refusing to write through it`);
+    throw error;
+  }
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function writeBundle(dir: string, bundle: Bundle, reports: Map<string, SolveReport>): Promise<string> {
-  await mkdir(join(dir, "reports"), { recursive: true });
+  await prepareResultDir(dir);
   for (const item of bundle.items) {
     const report = reports.get(item.key);
     if (report === undefined) throw new BundleError(`no report for ${item.key}`);
-    await writeFile(join(dir, item.reportFile), `${JSON.stringify(report, null, 2)}\n`);
+    await writeResultFile(join(dir, item.reportFile), `${JSON.stringify(report, null, 2)}\n`);
   }
   const path = join(dir, BUNDLE_FILE);
-  await writeFile(path, `${JSON.stringify(bundleSchema.parse(bundle), null, 2)}\n`);
+  await writeResultFile(path, `${JSON.stringify(bundleSchema.parse(bundle), null, 2)}\n`);
   return path;
 }
 
-async function readCapped(path: string, maxBytes: number, what: string): Promise<string> {
-  let info;
-  try {
-    info = await lstat(path);
-  } catch {
-    throw new BundleError(`${what} is missing (${path}): did the solve job upload the result folder?`);
+/**
+ * The real path of `rel` inside `dir`, which must be `dir`'s own real path joined with `rel`:
+ * a symbolic link anywhere on the way (the file, or a folder such as reports/) is refused.
+ */
+async function realInside(dir: string, rel: string, what: string): Promise<string> {
+  const root = await realpath(dir).catch(() => {
+    throw new BundleError(`the result folder ${dir} is missing: did the solve job upload it, and did actions/download-artifact put it there?`);
+  });
+  const expected = join(root, rel);
+  const real = await realpath(join(dir, rel)).catch(() => {
+    throw new BundleError(`${what} is missing (${join(dir, rel)}): did the solve job upload the result folder?`);
+  });
+  if (real !== expected) {
+    const inside = real.startsWith(root + sep);
+    throw new BundleError(`${what} (${join(dir, rel)}) goes through a symbolic link${inside ? "" : " out of the result folder"}; refusing it`);
   }
+  return real;
+}
+
+async function readCapped(dir: string, rel: string, maxBytes: number, what: string): Promise<string> {
+  const path = await realInside(dir, rel, what);
+  const info = await lstat(path);
   if (!info.isFile()) throw new BundleError(`${what} is not a regular file (${path}); refusing it`);
   if (info.size > maxBytes) throw new BundleError(`${what} is ${info.size} bytes, above the ${maxBytes}-byte limit; refusing it`);
   return readFile(path, "utf8");
@@ -93,7 +157,7 @@ function firstIssue(error: z.ZodError): string {
 /** Reads and validates a downloaded bundle. Throws BundleError with one line naming the file and field. */
 export async function readBundle(dir: string): Promise<{ bundle: Bundle; reports: Map<string, SolveReport> }> {
   const manifestPath = join(dir, BUNDLE_FILE);
-  const manifest = bundleSchema.safeParse(parseJson(await readCapped(manifestPath, LIMITS.manifestBytes, "the bundle manifest"), manifestPath));
+  const manifest = bundleSchema.safeParse(parseJson(await readCapped(dir, BUNDLE_FILE, LIMITS.manifestBytes, "the bundle manifest"), manifestPath));
   if (!manifest.success) throw new BundleError(`${manifestPath}: ${firstIssue(manifest.error)}`);
   const bundle = manifest.data;
   const keys = new Set<string>();
@@ -106,7 +170,7 @@ export async function readBundle(dir: string): Promise<{ bundle: Bundle; reports
       throw new BundleError(`${manifestPath}: item ${item.key} has an inconsistent kind/issueNumber`);
     }
     const path = join(dir, item.reportFile);
-    const parsed = solveReportSchema.safeParse(parseJson(await readCapped(path, LIMITS.reportBytes, `report ${item.reportFile}`), path));
+    const parsed = bundleReportSchema.safeParse(parseJson(await readCapped(dir, item.reportFile, LIMITS.reportBytes, `report ${item.reportFile}`), path));
     if (!parsed.success) throw new BundleError(`${path}: not a valid solve report (${firstIssue(parsed.error)})`);
     const report = parsed.data;
     if (report.problem.id !== item.problemId) throw new BundleError(`${path}: report is for ${report.problem.id}, the manifest says ${item.problemId}`);

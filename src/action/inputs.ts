@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Budget, Prices } from "../model/budget.ts";
 import { STRATEGY_NAMES, type StrategyName } from "../engine/select/types.ts";
 import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
+import { checkTemplate } from "../github/template.ts";
 
 export const MODES = ["auto", "solve", "publish", "schedule"] as const;
 export type Mode = (typeof MODES)[number];
@@ -62,6 +63,20 @@ export interface ActionInputs {
   deadlineMs: number | undefined;
   /** A cassette (recorded with `sstar ... --record`) that answers every model call: no endpoint, no key. */
   replay: string | undefined;
+  // ---- run behaviour and pull-request settings (issue 14) ----
+  /** Reply cache folder, relative to the workspace (undefined: "none", no cache). */
+  cacheDir: string | undefined;
+  /** The job's time limit in minutes (0: none): solving stops early enough to publish what is done. */
+  timeoutMinutes: number;
+  /** Caps on the limits an issue may set for its programs. */
+  maxTimeMs: number;
+  maxMemoryMb: number;
+  prLabels: string[];
+  prReviewers: string[];
+  prAssignees: string[];
+  /** Templates ({problem}, {id}, {title}, ...); undefined: the built-in text. */
+  prTitle: string | undefined;
+  commitMessage: string | undefined;
 }
 
 /** Defaults, the same as action.yml's, for inputs read outside a runner (local runs, tests). */
@@ -89,6 +104,16 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   confirm: "0",
   alpha: "0.05",
   "max-not-attempted": "10",
+  // ---- run behaviour and pull-request settings (issue 14) ----
+  "cache-dir": ".sstar-cache/model",
+  "timeout-minutes": "0",
+  "max-time-ms": "10000",
+  "max-memory-mb": "1024",
+  "pr-labels": "",
+  "pr-reviewers": "",
+  "pr-assignees": "",
+  "pr-title": "",
+  "commit-message": "",
 };
 
 export class InputError extends Error {
@@ -131,6 +156,29 @@ const durationInput = (bounds: { min: number; max: number }) =>
     }
     return ms;
   });
+
+/** A comma or space separated list of GitHub logins or label names. */
+const listInput = (what: "labels" | "logins") =>
+  z.string().transform((v, ctx) => {
+    const items = (what === "labels" ? v.split(/\s*,\s*/) : v.split(/[\s,]+/)).map((s) => s.trim()).filter((s) => s !== "");
+    const bad = items.find((s) => (what === "labels" ? s.length > 50 || /\p{Cc}/u.test(s) : !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(s)));
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: what === "labels" ? `label ${JSON.stringify(bad)} is not a GitHub label name (at most 50 characters)` : `${JSON.stringify(bad)} is not a GitHub login` });
+      return z.NEVER;
+    }
+    return [...new Set(items)];
+  });
+
+/** A pull-request title or commit-message template: its placeholders must be known ones. */
+const templateInput = optional.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const problem = checkTemplate(v);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  }
+  return v;
+});
 
 /** A price in USD per million tokens; empty means "not given". */
 const priceInput = z.string().transform((v, ctx) => {
@@ -245,6 +293,24 @@ const schema = z.object({
     }
     return n;
   }),
+  // ---- run behaviour and pull-request settings (issue 14) ----
+  "cache-dir": z.string().refine((v) => v === "none" || (!v.startsWith("/") && !v.split(/[\\/]/).includes("..")), { message: 'must be a relative path inside the workspace, or "none" for no cache' }),
+  // Minutes, as the workflow's own timeout-minutes; a fraction ("0.5") is allowed.
+  "timeout-minutes": z.string().transform((v, ctx) => {
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || n > 4320) {
+      ctx.addIssue({ code: "custom", message: `must be a number of minutes from 0 to 4320 (0: no deadline), got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
+  "max-time-ms": intInput(100, 60_000),
+  "max-memory-mb": intInput(16, 8192),
+  "pr-labels": listInput("labels"),
+  "pr-reviewers": listInput("logins"),
+  "pr-assignees": listInput("logins"),
+  "pr-title": templateInput,
+  "commit-message": templateInput,
 });
 
 export const INPUT_NAMES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
@@ -317,6 +383,16 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     maxRetries: v["max-retries"],
     deadlineMs: v.deadline,
     replay: v.replay,
+    // ---- run behaviour and pull-request settings (issue 14) ----
+    cacheDir: v["cache-dir"] === "none" ? undefined : v["cache-dir"],
+    timeoutMinutes: v["timeout-minutes"],
+    maxTimeMs: v["max-time-ms"],
+    maxMemoryMb: v["max-memory-mb"],
+    prLabels: v["pr-labels"],
+    prReviewers: v["pr-reviewers"],
+    prAssignees: v["pr-assignees"],
+    prTitle: v["pr-title"],
+    commitMessage: v["commit-message"],
   };
 }
 

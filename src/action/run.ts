@@ -2,7 +2,6 @@
 // (auto, solve), write back (auto, publish), or run the regression check (schedule). Everything it
 // reads comes in as data (inputs, context, environment) and every side effect on the runner goes
 // through `io`, so tests call it directly.
-import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import fg from "fast-glob";
 import { DEFAULT_SOLVE_OPTIONS, solve, type SolveOptions } from "../engine/index.ts";
@@ -10,7 +9,7 @@ import type { SolveReport } from "../engine/report.ts";
 import { GitCommandManager } from "../github/git.ts";
 import { createOctokit, GitHubHelper, permissionAtLeast } from "../github/github.ts";
 import { isSolved, publish, publishRefusal, type PublishOutcome } from "../github/publish.ts";
-import type { ProblemRef, Refusal } from "../github/text.ts";
+import { failureComment, workingComment, type ProblemRef, type Refusal } from "../github/text.ts";
 import { createModelClient, redact } from "../model/index.ts";
 import { modelConfigFromEnv } from "../model/config.ts";
 import type { ModelClient } from "../model/types.ts";
@@ -18,11 +17,13 @@ import { renderReportMarkdown } from "../report/markdown.ts";
 import { createSandbox } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs, parseIssueBody, type ProblemSpec } from "../spec/index.ts";
-import { readBundle, reportFileFor, writeBundle, type Bundle } from "./bundle.ts";
+import { prepareResultDir, readBundle, reportFileFor, writeBundle, writeResultFile, type Bundle } from "./bundle.ts";
 import { emptyScheduleOutputs, runSchedule, SCHEDULE_OUTPUT_NAMES } from "./schedule.ts";
 import type { ActionContext } from "./context.ts";
 import { inputSecrets, type ActionInputs } from "./inputs.ts";
+import { capLimits, solveDeadlineMs } from "./limits.ts";
 import { ProgressLog, type GroupSink } from "./progress.ts";
+import { problemResults, type ProblemResult } from "./results.ts";
 import { decideTarget, payloadVouches, placeIssue, placeSpec, type Placement, type Target } from "./route.ts";
 import { specFileText } from "./spec-file.ts";
 
@@ -33,7 +34,7 @@ export interface ActionIO extends GroupSink {
   appendSummary(markdown: string): Promise<void>;
 }
 
-export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", ...SCHEDULE_OUTPUT_NAMES] as const;
+export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", "pull-request-operation", ...SCHEDULE_OUTPUT_NAMES] as const;
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
 
 export interface ActionResult {
@@ -44,6 +45,16 @@ export interface ActionResult {
   target: Target["kind"];
   published: PublishOutcome[];
   refusals: Refusal[];
+  /** Per problem, what the `results` output holds. */
+  results: ProblemResult[];
+  /** Why the run stopped before it finished (a signal, the deadline), if it did. */
+  stopped?: string;
+}
+
+/** How the run can be stopped from outside: the entry aborts `signal` on SIGINT/SIGTERM. */
+export interface RunControl {
+  /** Aborted to stop solving; its reason (a string) says why, e.g. "SIGTERM". */
+  signal?: AbortSignal;
 }
 
 /** One problem this run is about, with where its result goes. */
@@ -51,6 +62,8 @@ interface Problem {
   spec: ProblemSpec;
   placement: Placement;
   ref: ProblemRef;
+  /** Limits the issue asked for that were lowered to the caps (issue katas). */
+  clamped: string[];
 }
 
 interface Plan {
@@ -63,18 +76,21 @@ interface Plan {
 
 const SPEC_HEADER = "# Written by sstar-action from the issue that asked for this kata.";
 
-export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: Record<string, string | undefined>, io: ActionIO): Promise<ActionResult> {
+export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: Record<string, string | undefined>, io: ActionIO, control: RunControl = {}): Promise<ActionResult> {
   const secrets = inputSecrets(inputs);
   for (const s of secrets) io.setSecret(s);
   const clean = (text: string) => redact(text, secrets);
   const resultDir = resolve(ctx.workspace, inputs.resultDir);
   const result: ActionResult = {
-    outputs: { solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, ...emptyScheduleOutputs() },
+    outputs: { ...emptyScheduleOutputs(), solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": resultDir, results: "[]", "pull-request-operation": "" },
     target: "skip",
     published: [],
     refusals: [],
+    results: [],
   };
   const failures: string[] = [];
+  /** Problems that got no report, and why (for their comment and the results output). */
+  const problemFailures = new Map<string, string>();
 
   const target = decideTarget(inputs, ctx);
   result.target = target.kind;
@@ -157,23 +173,50 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
       else reports.set(p.ref.key, report);
     }
   } else if (plan.problems.length > 0) {
+    // The working comment goes up before the first model call, so whoever asked sees at once
+    // that the run started; publishing edits the same comment (same marker) into the result.
+    if (writes && inputs.comment) await postWorkingComments(plan.problems, inputs, ctx, gh, io, clean);
+    const stop = stopSignal(inputs, control, io, (why) => (result.stopped = why));
     let shared: Awaited<ReturnType<typeof openSolvers>>;
     try {
-      shared = await openSolvers(inputs, env, io);
+      shared = await openSolvers(inputs, env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null);
     } catch (error) {
+      stop.dispose();
       return failEarly(error);
     }
     try {
       for (const p of plan.problems) {
+        if (stop.signal.aborted) {
+          const line = `${p.ref.key}: not started: the run stopped (${result.stopped ?? "aborted"})`;
+          failures.push(line);
+          problemFailures.set(p.ref.key, line);
+          continue;
+        }
         try {
-          reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io));
+          reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io, stop.signal));
         } catch (error) {
-          failures.push(`${p.ref.key}: ${clean((error as Error).message)}`);
-          io.error(`${p.ref.key}: ${clean((error as Error).message)}`);
+          const line = `${p.ref.key}: ${clean((error as Error).message)}`;
+          failures.push(line);
+          problemFailures.set(p.ref.key, line);
+          io.error(line);
         }
       }
     } finally {
+      stop.dispose();
       await shared.sandbox.close();
+    }
+    if (result.stopped !== undefined) failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
+  }
+  // A problem that got no report says why on its working comment.
+  if (writes && inputs.comment) {
+    for (const p of plan.problems) {
+      const why = problemFailures.get(p.ref.key);
+      if (why === undefined || p.ref.issueNumber === undefined) continue;
+      try {
+        await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(failureComment(p.ref, why, ctx.runUrl)));
+      } catch (error) {
+        io.warning(`could not post the failure on #${p.ref.issueNumber}: ${clean((error as Error).message)}`);
+      }
     }
   }
 
@@ -201,13 +244,29 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
             comment: inputs.comment,
             ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}),
             log: (line) => io.info(clean(line)),
+            warn: (line) => io.warning(clean(line)),
             redact: clean,
+            ...(inputs.prTitle !== undefined ? { titleTemplate: inputs.prTitle } : {}),
+            ...(inputs.commitMessage !== undefined ? { commitTemplate: inputs.commitMessage } : {}),
+            labels: inputs.prLabels,
+            assignees: inputs.prAssignees,
+            reviewers: inputs.prReviewers,
+            ...(result.stopped !== undefined || report.stopped !== undefined ? { stopped: result.stopped ?? report.stopped } : {}),
+            clamped: p.clamped,
           },
         );
         result.published.push(outcome);
       } catch (error) {
-        failures.push(`${p.ref.key}: write-back failed: ${clean((error as Error).message)}`);
-        io.error(`${p.ref.key}: write-back failed: ${clean((error as Error).message)}`);
+        const line = `${p.ref.key}: write-back failed: ${clean((error as Error).message)}`;
+        failures.push(line);
+        problemFailures.set(p.ref.key, line);
+        io.error(line);
+        if (inputs.comment && p.ref.issueNumber !== undefined) {
+          // The working comment must not keep saying "solving" after a failed write-back.
+          await gh()
+            .upsertComment(p.ref.issueNumber, p.ref.key, clean(failureComment(p.ref, line, ctx.runUrl)))
+            .catch((postError: unknown) => io.warning(`could not post the failure on #${p.ref.issueNumber}: ${clean((postError as Error).message)}`));
+        }
       } finally {
         log.close();
       }
@@ -215,15 +274,16 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   }
 
   // The result folder (reports, bundle) and the job summary.
-  await mkdir(join(resultDir, "reports"), { recursive: true });
+  // The publish job's result folder came from an artifact: nothing is written through a link in it.
+  await prepareResultDir(resultDir);
   const summaryParts: string[] = [];
   for (const p of plan.problems) {
     const report = reports.get(p.ref.key);
     if (report === undefined) continue;
     const md = clean(renderReportMarkdown(report, { variant: "summary" }));
     summaryParts.push(md);
-    await writeFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
-    if (inputs.mode !== "solve") await writeFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
+    await writeResultFile(join(resultDir, "reports", `${p.ref.key}.md`), md);
+    if (inputs.mode !== "solve") await writeResultFile(join(resultDir, reportFileFor(p.ref.key)), `${JSON.stringify(report, null, 2)}\n`);
   }
   if (inputs.mode === "solve") {
     const bundle: Bundle = {
@@ -248,7 +308,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
   for (const r of result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary = summaryParts.join("\n\n---\n\n");
   if (summary !== "") {
-    await writeFile(join(resultDir, "report.md"), clean(summary));
+    await writeResultFile(join(resultDir, "report.md"), clean(summary));
     await io.appendSummary(clean(summary));
   }
 
@@ -262,9 +322,19 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
     result.outputs["commit-sha"] = list(result.published.map((o) => o.commitSha));
     result.outputs["pull-request-number"] = list(result.published.map((o) => (o.pullRequest ? String(o.pullRequest.number) : undefined)));
     result.outputs["pull-request-url"] = list(result.published.map((o) => o.pullRequest?.url));
+    result.outputs["pull-request-operation"] = result.published.map((o) => o.operation).join("\n");
   } else {
     result.outputs["selected-path"] = list(plan.problems.filter((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)!)).map((p) => p.placement.solutionPath));
   }
+  result.results = problemResults({
+    problems: plan.problems.map((p) => ({ key: p.ref.key, problemId: p.spec.id, solutionPath: p.placement.solutionPath, ...(p.ref.issueNumber !== undefined ? { issueNumber: p.ref.issueNumber } : {}) })),
+    reports,
+    published: result.published,
+    failures: problemFailures,
+    refusals: result.refusals,
+    stopped: result.stopped !== undefined,
+  });
+  result.outputs.results = JSON.stringify(result.results);
 
   const unsolved = plan.problems.filter((p) => reports.has(p.ref.key) && !isSolved(reports.get(p.ref.key)!));
   if (unsolved.length > 0) {
@@ -353,10 +423,13 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
       });
       return plan;
     }
-    const spec = parsed.spec;
+    // An issue's author sets its limits; the action's caps bound them (the label approves the kata, not a minute per test).
+    const capped = capLimits(parsed.spec.limits, { maxTimeMs: inputs.maxTimeMs, maxMemoryMb: inputs.maxMemoryMb });
+    const spec = { ...parsed.spec, limits: capped.limits };
+    for (const line of capped.clamped) warn(`issue #${issue.number}: ${line}`);
     const placement = placeIssue(issue.number, spec.id, spec.language, inputs);
     if (placement.branch === target.base) throw new Error(baseBranchClash(placement.branch));
-    plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "issue", issueNumber: issue.number, problemId: spec.id, problemTitle: spec.title } });
+    plan.problems.push({ spec, placement, clamped: capped.clamped, ref: { key: placement.key, kind: "issue", issueNumber: issue.number, problemId: spec.id, problemTitle: spec.title } });
     return plan;
   }
   if (target.kind === "specs") {
@@ -375,7 +448,7 @@ async function makePlan(target: Target, inputs: ActionInputs, ctx: ActionContext
         plan.errors.push({ message: baseBranchClash(placement.branch), ...(specPath !== undefined ? { file: specPath } : {}) });
         continue;
       }
-      plan.problems.push({ spec, placement, ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...(specPath !== undefined ? { specPath } : {}) } });
+      plan.problems.push({ spec, placement, clamped: [], ref: { key: placement.key, kind: "spec", problemId: spec.id, problemTitle: spec.title, ...(specPath !== undefined ? { specPath } : {}) } });
     }
   }
   return plan;
@@ -436,14 +509,55 @@ async function openSolvers(
   };
 }
 
-async function solveOne(name: string, spec: ProblemSpec, shared: Awaited<ReturnType<typeof openSolvers>>, io: ActionIO): Promise<SolveReport> {
+async function solveOne(name: string, spec: ProblemSpec, shared: Awaited<ReturnType<typeof openSolvers>>, io: ActionIO, signal: AbortSignal): Promise<SolveReport> {
   const log = new ProgressLog(io, name);
   log.stage("generate and debug");
   try {
-    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, onProgress: (e) => log.event(e) });
+    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, signal, onProgress: (e) => log.event(e) });
   } finally {
     log.close();
   }
+}
+
+/** The working comment on each issue kata of the run; a failure to post it is only a warning. */
+async function postWorkingComments(problems: Problem[], inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper, io: ActionIO, clean: (s: string) => string): Promise<void> {
+  for (const p of problems) {
+    if (p.ref.issueNumber === undefined) continue;
+    const body = workingComment(p.ref, { samples: inputs.samples, rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
+    try {
+      const posted = await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
+      io.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);
+    } catch (error) {
+      io.warning(`could not post the working comment on #${p.ref.issueNumber}: ${clean((error as Error).message)}`);
+    }
+  }
+}
+
+/**
+ * The signal that stops solving: the entry's (SIGINT/SIGTERM) or the run's deadline
+ * (timeout-minutes less the time kept for publishing), whichever comes first. `onStop` gets why.
+ */
+function stopSignal(inputs: ActionInputs, control: RunControl, io: ActionIO, onStop: (why: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (why: string) => {
+    if (controller.signal.aborted) return;
+    onStop(why);
+    io.warning(`stopping: ${why}; the finished work is published and the partial report written`);
+    controller.abort(why);
+  };
+  const onAbort = () => stop(typeof control.signal?.reason === "string" ? control.signal.reason : "interrupted");
+  if (control.signal?.aborted) onAbort();
+  control.signal?.addEventListener("abort", onAbort, { once: true });
+  const deadline = solveDeadlineMs(inputs.timeoutMinutes);
+  const timer = deadline !== undefined ? setTimeout(() => stop(`timeout-minutes ${inputs.timeoutMinutes} is near: solving stopped after ${Math.round(deadline / 1000)} s to leave time to publish`), deadline) : undefined;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      control.signal?.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 /** schedule: evaluate or merge, then compare and keep the regression issue (src/action/schedule.ts). */

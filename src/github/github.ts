@@ -125,6 +125,21 @@ export class GitHubHelper {
     }
   }
 
+  /** Adds labels to an issue or pull request (GitHub creates labels it does not have yet). */
+  async addLabels(issueNumber: number, labels: string[]): Promise<void> {
+    await this.octokit.rest.issues.addLabels({ ...this.repo, issue_number: issueNumber, labels });
+  }
+
+  /** Adds assignees (GitHub silently leaves out logins that may not be assigned). */
+  async addAssignees(issueNumber: number, assignees: string[]): Promise<void> {
+    await this.octokit.rest.issues.addAssignees({ ...this.repo, issue_number: issueNumber, assignees });
+  }
+
+  /** Asks for reviews (422 when a login is not a collaborator or is the pull request's author). */
+  async requestReviewers(pullNumber: number, reviewers: string[]): Promise<void> {
+    await this.octokit.rest.pulls.requestReviewers({ ...this.repo, pull_number: pullNumber, reviewers });
+  }
+
   async findPullRequest(head: string, base: string): Promise<{ number: number; url: string } | undefined> {
     const { data } = await this.octokit.rest.pulls.list({ ...this.repo, state: "open", head: `${this.repo.owner}:${head}`, base, per_page: 10 });
     const pull = data[0];

@@ -4,7 +4,7 @@
 import type { SolveReport } from "../engine/report.ts";
 import type { FileToCommit, GitCommandManager, GitIdentity } from "./git.ts";
 import type { CommentRef, GitHubHelper, PullRequestRef } from "./github.ts";
-import { pullRequestBody, pullRequestTitle, refusalComment, resultComment, type GitHubFacts, type ProblemRef, type Refusal } from "./text.ts";
+import { commitMessage, pullRequestBody, pullRequestTitle, refusalComment, resultComment, type GitHubFacts, type ProblemRef, type Refusal } from "./text.ts";
 
 export interface Publication extends ProblemRef {
   branch: string;
@@ -23,7 +23,22 @@ export interface PublishSettings {
   log?: (line: string) => void;
   /** Masks secrets in every text posted (title, body, comment); the run passes its own. */
   redact?: (text: string) => string;
+  /** Templates for the pull request's title and the commit message (inputs pr-title, commit-message). */
+  titleTemplate?: string;
+  commitTemplate?: string;
+  /** Put on the pull request every run (labels, assignees); reviewers are asked when it is opened. */
+  labels?: string[];
+  assignees?: string[];
+  reviewers?: string[];
+  /** Why the run stopped early, and limits it lowered: said in the comment. */
+  stopped?: string;
+  clamped?: string[];
+  /** A step that could not be done but does not undo the result (a reviewer GitHub refused). */
+  warn?: (line: string) => void;
 }
+
+/** What happened to the problem's pull request: peter-evans/create-pull-request's words. */
+export type PullRequestOperation = "created" | "updated" | "none";
 
 export interface PublishOutcome {
   key: string;
@@ -34,26 +49,33 @@ export interface PublishOutcome {
   /** Repository path of the committed solution (solved problems). */
   selectedPath?: string;
   pullRequest?: PullRequestRef;
+  operation: PullRequestOperation;
   comment?: CommentRef;
 }
 
 export function isSolved(report: SolveReport): boolean {
-  return report.status === "solved" && report.selected !== null;
+  // A run stopped early (signal, deadline) may still pick from partial evidence; that pick is in the
+  // report, but it is not pushed as a solution.
+  return report.status === "solved" && report.selected !== null && report.stopped === undefined;
 }
 
 export async function publish(item: Publication, deps: { git: GitCommandManager; github: GitHubHelper }, settings: PublishSettings): Promise<PublishOutcome> {
   const log = settings.log ?? (() => {});
   const clean = settings.redact ?? ((text: string) => text);
   const solved = isSolved(item.report);
-  const facts: GitHubFacts = { ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}) };
-  const outcome: PublishOutcome = { key: item.key, solved, pushed: false };
+  const facts: GitHubFacts = {
+    ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
+    ...(settings.stopped !== undefined ? { stopped: settings.stopped } : {}),
+    ...(settings.clamped !== undefined && settings.clamped.length > 0 ? { clamped: settings.clamped } : {}),
+  };
+  const outcome: PublishOutcome = { key: item.key, solved, pushed: false, operation: "none" };
 
   if (solved) {
     const commit = await deps.git.commitFiles({
       base: settings.base,
       branch: item.branch,
       files: item.files,
-      message: commitMessage(item),
+      message: clean(commitMessage(item, item.report, settings.commitTemplate)),
       ...(settings.identity !== undefined ? { identity: settings.identity } : {}),
     });
     outcome.selectedPath = item.files[0]?.path;
@@ -69,12 +91,15 @@ export async function publish(item: Publication, deps: { git: GitCommandManager;
       outcome.pullRequest = await deps.github.upsertPullRequest({
         head: item.branch,
         base: settings.base,
-        title: clean(pullRequestTitle(item)),
+        title: clean(pullRequestTitle(item, settings.titleTemplate, item.report)),
         body: clean(pullRequestBody(item, item.report, facts)),
         draft: settings.draft,
       });
       facts.pullRequest = outcome.pullRequest;
+      // "updated" only when the branch moved: an unchanged re-run leaves the pull request as it was.
+      outcome.operation = outcome.pullRequest.created ? "created" : commit.pushed ? "updated" : "none";
       log(`${item.key}: pull request #${outcome.pullRequest.number} ${outcome.pullRequest.created ? "opened" : "updated"}`);
+      await decoratePullRequest(deps.github, outcome.pullRequest, settings, (line) => (settings.warn ?? log)(`${item.key}: ${line}`));
     }
   } else {
     // Nothing is pushed; an earlier run's pull request, if open, gets the news in its comment.
@@ -98,11 +123,23 @@ export async function publishRefusal(github: GitHubHelper, issueNumber: number, 
   return github.upsertComment(issueNumber, refusal.key, redact(refusalComment(refusal)));
 }
 
-function commitMessage(item: Publication): string {
-  const r = item.report;
-  const what = item.kind === "issue" ? `issue #${item.issueNumber}` : item.problemId;
-  const lines = [`sstar: solve ${what}`, ""];
-  if (r.selected !== null) lines.push(`Selected sample ${r.selected.sample} (public tests ${r.selected.publicPassed}/${r.selected.publicTotal}) by ${r.settings.selection} with ${r.settings.model}.`);
-  if (item.kind === "issue") lines.push("", `Refs #${item.issueNumber}`);
-  return lines.join("\n");
+/**
+ * Labels and assignees on every run (adding is idempotent), reviewers only when the pull request
+ * was opened (asking again on each update would notify them each time). GitHub refusing one
+ * (a reviewer who is not a collaborator) is said in the log; the pull request stands.
+ */
+async function decoratePullRequest(github: GitHubHelper, pull: PullRequestRef, settings: PublishSettings, warn: (line: string) => void): Promise<void> {
+  const steps: [string, string[] | undefined, (values: string[]) => Promise<unknown>][] = [
+    ["labels", settings.labels, (v) => github.addLabels(pull.number, v)],
+    ["assignees", settings.assignees, (v) => github.addAssignees(pull.number, v)],
+    ["reviewers", pull.created ? settings.reviewers : undefined, (v) => github.requestReviewers(pull.number, v)],
+  ];
+  for (const [what, values, apply] of steps) {
+    if (values === undefined || values.length === 0) continue;
+    try {
+      await apply(values);
+    } catch (error) {
+      warn(`could not set the pull request's ${what} (${values.join(", ")}): ${(error as Error).message}`);
+    }
+  }
 }

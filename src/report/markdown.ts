@@ -119,7 +119,7 @@ function voteWord(choice: string, m: Match): string {
 function totalCalls(report: SolveReport): string {
   const parts = Object.entries(report.usage.byStage)
     .filter(([, u]) => u.calls > 0)
-    .map(([stage, u]) => `${stage} ${u.calls}`);
+    .map(([stage, u]) => `${escapeInline(stage)} ${u.calls}`);
   return `${report.usage.total.calls} model calls${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
 
@@ -273,11 +273,12 @@ function codeSection(report: SolveReport, maxCode: number): string {
 function usageSection(report: SolveReport): string {
   const lines = ["| stage | calls | cached | prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|"];
   for (const [stage, u] of Object.entries(report.usage.byStage)) {
-    lines.push(`| ${stage} | ${u.calls}${u.failedCalls ? ` (+${u.failedCalls} failed)` : ""} | ${u.cachedCalls} | ${u.promptTokens} | ${u.completionTokens} | ${u.costUsd.toFixed(4)} | ${u.wallMs !== undefined ? seconds(u.wallMs) : ""} |`);
+    lines.push(`| ${escapeInline(stage)} | ${u.calls}${u.failedCalls ? ` (+${u.failedCalls} failed)` : ""} | ${u.cachedCalls} | ${u.promptTokens} | ${u.completionTokens} | ${u.costUsd.toFixed(4)} | ${u.wallMs !== undefined ? seconds(u.wallMs) : ""} |`);
   }
   const t = report.usage.total;
   lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
-  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${k} ${seconds(v)}`).join(", ");
+  // Keys are the engine's stage names; a report read back from a bundle is escaped all the same.
+  const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
   return details("Usage and time", lines.join("\n"));
 }

@@ -2,10 +2,11 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BUNDLE_FILE, LIMITS, readBundle, writeBundle, type Bundle } from "../../src/action/bundle.ts";
+import { BUNDLE_FILE, LIMITS, prepareResultDir, readBundle, writeBundle, writeResultFile, type Bundle } from "../../src/action/bundle.ts";
 import { specFileText } from "../../src/action/spec-file.ts";
 import { parseIssueBody } from "../../src/spec/issue.ts";
 import { checkSpecText } from "../../src/spec/load.ts";
+import { renderReportMarkdown } from "../../src/report/markdown.ts";
 import { makeReport } from "../github/report-fixture.ts";
 
 const dirs: string[] = [];
@@ -67,11 +68,65 @@ describe("result bundle", () => {
         await rm(join(d, "reports/issue-7.json"));
         await symlink("/etc/hostname", join(d, "reports/issue-7.json"));
       },
-      /not a regular file/,
+      /goes through a symbolic link out of the result folder/,
     ],
     ["a missing manifest", async (d: string) => rm(join(d, BUNDLE_FILE)), /the bundle manifest is missing/],
+    [
+      "a reports/ folder that is a link out of the result folder",
+      async (d: string) => {
+        const elsewhere = await dir();
+        await mkdir(join(elsewhere, "reports"));
+        await writeFile(join(elsewhere, "reports/issue-7.json"), JSON.stringify(makeReport()));
+        await rm(join(d, "reports"), { recursive: true });
+        await symlink(join(elsewhere, "reports"), join(d, "reports"));
+      },
+      /goes through a symbolic link out of the result folder/,
+    ],
+    [
+      "a report linked to another file inside the folder",
+      async (d: string) => {
+        await writeFile(join(d, "other.json"), JSON.stringify(makeReport()));
+        await rm(join(d, "reports/issue-7.json"));
+        await symlink(join(d, "other.json"), join(d, "reports/issue-7.json"));
+      },
+      /goes through a symbolic link; refusing/,
+    ],
+    [
+      "a usage stage that is not a stage",
+      async (d: string) => {
+        const report = makeReport();
+        const hostile = { ...report, usage: { ...report.usage, byStage: { ...report.usage.byStage, "@everyone ![x](https://e/x.png) </details>": report.usage.total } } };
+        await writeFile(join(d, "reports/issue-7.json"), JSON.stringify(hostile));
+      },
+      /usage.byStage: key "@everyone.*is not a stage/,
+    ],
+    [
+      "a timer name that is not a name",
+      async (d: string) => {
+        const report = makeReport();
+        await writeFile(join(d, "reports/issue-7.json"), JSON.stringify({ ...report, timings: { ...report.timings, byStageMs: { "</details>@mallory": 5 } } }));
+      },
+      /timings.byStageMs: key "<\/details>@mallory" is not a stage name/,
+    ],
   ])("refuses %s", async (_what, mutate, message) => {
     expect(await broken(mutate)).toMatch(message);
+  });
+
+  it("writes nothing through a link in the result folder", async () => {
+    const d = await dir();
+    const outside = await dir();
+    await symlink(outside, join(d, "reports"));
+    await expect(prepareResultDir(d)).rejects.toThrow(/is not a folder \(a symbolic link\?\)/);
+    await symlink(join(outside, "victim"), join(d, "report.md"));
+    await expect(writeResultFile(join(d, "report.md"), "x")).rejects.toThrow(/is a symbolic link; refusing/);
+  });
+
+  it("escapes the report's stage keys where they are rendered", () => {
+    const report = makeReport();
+    const md = renderReportMarkdown({ ...report, usage: { ...report.usage, byStage: { "@mallory</details>": report.usage.total } }, timings: { ...report.timings, byStageMs: { "![x](y)": 5 } } }, { variant: "comment" });
+    expect(md).not.toContain("@mallory");
+    expect(md).not.toContain("</details>@");
+    expect(md).not.toContain("![x](y)");
   });
 
   it("rejects an oversized manifest before parsing it", async () => {

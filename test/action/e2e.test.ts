@@ -12,6 +12,7 @@ import { ABS_CORRECT, ABS_IDENTITY, truthfulAbsJudge } from "../fixtures/abs-val
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
+import type { ResultPromise } from "execa";
 import { EVENTS, runEntry } from "./harness.ts";
 
 const TOKEN = "ghs_e2eTOKENdoNotLeak0123456789abcdef";
@@ -68,12 +69,36 @@ describe("the action, end to end", () => {
     const p = await repo();
     const { path, payload } = await eventFile("issues-labeled.json");
     const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
-    const chat = await startScriptedChatServer(absRules());
+    // Sees every chat request first (and answers none), to time the first model call.
+    let firstModelCallAt: number | undefined;
+    const chat = await startScriptedChatServer([{ name: "clock", when: () => ((firstModelCallAt ??= performance.now()), false), reply: "" }, ...absRules()]);
     try {
       const run = (extra: Record<string, string> = {}) =>
         runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), ...extra } });
       const first = await run();
       expect(first.exitCode, first.visible).toBe(0);
+      // The working comment went up before any model call, and is the one edited into the result.
+      const working = gh.requests.find((r) => r.operationId === "issues/create-comment")!;
+      expect(working.at).toBeLessThan(firstModelCallAt!);
+      expect((working.body as { body: string }).body).toMatch(/Solving #7\*\* with 4 samples and 1 debugging rounds, model `test-model` · \[workflow run\]\(https:\/\/github\.com\/octo\/katas\/actions\/runs\/4242\)/);
+      const edits = gh.requests.filter((r) => r.operationId === "issues/update-comment");
+      expect(edits.map((r) => r.path)).toEqual([`/repos/octo/katas/issues/comments/${gh.state.comments[0]!.id}`]);
+      expect(edits[0]!.at).toBeGreaterThan(gh.requests.find((r) => r.operationId === "pulls/create")!.at);
+      expect(first.outputs["pull-request-operation"]).toBe("created");
+      expect(JSON.parse(first.outputs.results!)).toEqual([
+        {
+          id: "issue-7",
+          problem: "issue-7",
+          issue: 7,
+          status: "solved",
+          branch: "sstar/issue-7",
+          pullRequestNumber: Number(first.outputs["pull-request-number"]),
+          pullRequestUrl: first.outputs["pull-request-url"],
+          operation: "created",
+          selectedPath: "solutions/issue-7.py",
+          costUsd: 0,
+        },
+      ]);
       expect(first.outputs).toMatchObject({ solved: "true", branch: "sstar/issue-7", "selected-path": "solutions/issue-7.py", "pull-request-number": expect.stringMatching(/^\d+$/) });
       // The branch in the bare repository holds the selected (correct) solution and the spec.
       expect(await p.git(["show", "sstar/issue-7:solutions/issue-7.py"], p.bare)).toBe(CORRECT);
@@ -106,8 +131,10 @@ describe("the action, end to end", () => {
       // The second run streams its model replies (input "stream"): same result.
       const before = chat.chatRequests.length;
       expect(chat.chatRequests.every((r) => r.body.stream === undefined)).toBe(true);
-      const second = await run({ stream: "true" });
+      // Without the reply cache, so every reply is streamed again.
+      const second = await run({ stream: "true", "cache-dir": "none" });
       expect(second.exitCode, second.visible).toBe(0);
+      expect(second.outputs["pull-request-operation"]).toBe("none");
       expect(chat.chatRequests.length).toBeGreaterThan(before);
       expect(chat.chatRequests.slice(before).every((r) => r.body.stream === true)).toBe(true);
       expect(gh.state.pulls).toHaveLength(1);
@@ -116,10 +143,143 @@ describe("the action, end to end", () => {
       // Same selected code: no new commit.
       expect(await p.git(["rev-list", "--count", "main..sstar/issue-7"], p.bare)).toBe("1");
       const creates = gh.requests.filter((r) => r.method === "POST");
-      expect(creates.map((r) => r.path)).toEqual(["/repos/octo/katas/pulls", "/repos/octo/katas/issues/7/comments"]);
+      expect(creates.map((r) => r.path)).toEqual(["/repos/octo/katas/issues/7/comments", "/repos/octo/katas/pulls"]);
       expect(gh.requests.some((r) => r.method === "PATCH" && r.path === "/repos/octo/katas/pulls/" + first.outputs["pull-request-number"])).toBe(true);
       expect(gh.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     } finally {
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it("a run killed with SIGTERM mid-solve leaves a report and an edited comment; the re-run replays finished samples from the restored cache", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    // The first run's fourth generation never answers: the job is cancelled while it waits.
+    let run = 1;
+    const generated = { 1: 0, 2: 0 };
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
+    const chat = await startScriptedChatServer([
+      { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: `\`\`\`json\n${JSON.stringify(["-4\n", "7\n"])}\n\`\`\`` },
+      {
+        name: "generate",
+        when: isGenerate,
+        reply: async () => {
+          const n = ++generated[run as 1 | 2];
+          if (run === 1 && n === 4) {
+            child!.kill("SIGTERM");
+            await released;
+          }
+          return code(CORRECT);
+        },
+      },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: judge },
+    ]);
+    const cache = join(p.work, ".sstar-cache");
+    const saved = await mkdtemp(join(tmpdir(), "sstar-saved-cache-"));
+    cleanup.push(saved);
+    try {
+      const inputs = { ...baseInputs(chat.url), rounds: "0" };
+      const killed = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs, onStart: (c) => (child = c) });
+      expect(killed.exitCode, killed.visible).toBe(1);
+      expect(killed.visible).toMatch(/SIGTERM: stopping; publishing what is done/);
+      expect(killed.visible).toMatch(/the run stopped before it finished \(interrupted by SIGTERM\)/);
+      // The partial report, and the working comment edited to say the run stopped.
+      const partial = solveReportSchema.parse(JSON.parse(await readFile(join(killed.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(partial.stopped).toBe("aborted");
+      expect(partial.samples.filter((s) => s.finalCode !== "").map((s) => s.publicPassed)).toEqual([1, 1, 1]);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).toContain("The run stopped before it finished** (interrupted by SIGTERM)");
+      expect(gh.requests.filter((r) => r.operationId === "issues/update-comment")).toHaveLength(1);
+      expect(JSON.parse(killed.outputs.results!)).toMatchObject([{ id: "issue-7", status: "stopped", operation: "none" }]);
+      expect(gh.state.pulls).toHaveLength(0);
+
+      // What actions/cache/save (if: always()) keeps and a fresh job's actions/cache/restore brings back.
+      await cp(cache, saved, { recursive: true });
+      await rm(cache, { recursive: true, force: true });
+      await cp(saved, cache, { recursive: true });
+      run = 2;
+      const rerun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs });
+      expect(rerun.exitCode, rerun.visible).toBe(0);
+      expect(rerun.outputs.solved).toBe("true");
+      // Three samples came from the cache: only the unfinished one reached the model.
+      expect(generated[2]).toBe(1);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).not.toContain("The run stopped");
+      expect(gh.state.comments[0]!.body).toContain("**Solution:** pull request #");
+    } finally {
+      release();
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it("a cancelled job (SIGINT, then the runner's SIGTERM while publishing) still publishes its partial report", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let n = 0;
+    let child: ResultPromise | undefined;
+    const chat = await startScriptedChatServer([
+      {
+        name: "generate",
+        when: isGenerate,
+        reply: async () => {
+          if (++n === 2) {
+            // The runner's cancel: SIGINT; SIGTERM follows while the run is stopping.
+            child!.stdout!.on("data", (chunk: Buffer) => {
+              if (String(chunk).includes("SIGINT: stopping")) child!.kill("SIGTERM");
+            });
+            child!.kill("SIGINT");
+            await released;
+          }
+          return code(CORRECT);
+        },
+      },
+    ]);
+    try {
+      const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), rounds: "0" }, onStart: (c) => (child = c) });
+      expect(run.exitCode, run.visible).toBe(1);
+      expect(run.visible).toContain("SIGTERM: still publishing what is done");
+      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (interrupted by SIGINT)");
+      const report = solveReportSchema.parse(JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(report.stopped).toBe("aborted");
+    } finally {
+      release();
+      await chat.close();
+      await gh.close();
+    }
+  });
+
+  it("stops solving at the timeout-minutes deadline and publishes what it has", async () => {
+    const p = await repo();
+    const { path, payload } = await eventFile("issues-labeled.json");
+    const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let n = 0;
+    // Two generations answer; the others take longer than the run may.
+    const chat = await startScriptedChatServer([
+      { name: "generate", when: isGenerate, reply: async () => (++n <= 2 ? code(CORRECT) : (await released, code(CORRECT))) },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: judge },
+    ]);
+    try {
+      // 0.05 minutes (3 s): the publishing reserve leaves the floor of one second to solve.
+      const run = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs: { ...baseInputs(chat.url), rounds: "0", "timeout-minutes": "0.05" } });
+      expect(run.exitCode, run.visible).toBe(1);
+      expect(run.visible).toMatch(/stopping: timeout-minutes 0\.05 is near: solving stopped after 1 s to leave time to publish/);
+      expect(gh.state.comments).toHaveLength(1);
+      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (timeout-minutes 0.05 is near");
+      expect(JSON.parse(run.outputs.results!)).toMatchObject([{ id: "issue-7", status: "stopped" }]);
+      const report = solveReportSchema.parse(JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
+      expect(report.stopped).toBe("aborted");
+    } finally {
+      release();
       await chat.close();
       await gh.close();
     }

@@ -122,6 +122,8 @@ describe("failures before solving", () => {
       const comment = gh.state.comments[0]!;
       expect(hasMarker(comment.body, "issue-7")).toBe(true);
       expect(comment.body).toMatch(/The run failed before solving: the judge endpoint/);
+      // The working comment went up first and was edited into the failure: one comment.
+      expect(gh.writes().map((r) => r.operationId)).toEqual(["issues/create-comment", "issues/update-comment"]);
       expect(comment.body).not.toContain(TOKEN);
       expect(gh.state.pulls).toHaveLength(0);
       expect(chat.chatRequests).toHaveLength(0);

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { execa } from "execa";
+import { execa, type ResultPromise } from "execa";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const EVENTS = join(ROOT, "test/fixtures/events");
@@ -45,6 +45,10 @@ export async function runEntry(options: {
   apiUrl: string;
   inputs: Record<string, string>;
   env?: Record<string, string>;
+  /** Called with the running process (to signal it, as a cancelled job's runner does). */
+  onStart?: (child: ResultPromise) => void;
+  /** The entry to run (default the TypeScript source; a test may pass a bundle it built). */
+  entry?: string[];
 }): Promise<EntryRun> {
   const scratch = await mkdtemp(join(tmpdir(), "sstar-entry-"));
   const outputFile = join(scratch, "output");
@@ -73,13 +77,15 @@ export async function runEntry(options: {
     RUNNER_TEMP: scratch,
     ...options.env,
   });
-  const child = await execa(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/action/main.ts")], {
+  const running = execa(process.execPath, options.entry ?? ["--import", import.meta.resolve("tsx"), join(ROOT, "src/action/main.ts")], {
     cwd: options.workspace,
     env,
     extendEnv: false,
     reject: false,
     timeout: 240_000,
   });
+  options.onStart?.(running);
+  const child = await running;
   const outputText = await readFile(outputFile, "utf8");
   const summary = await readFile(summaryFile, "utf8");
   return {

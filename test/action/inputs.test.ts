@@ -29,6 +29,22 @@ describe("action.yml", () => {
 });
 
 describe("readInputs", () => {
+  it("reads the run and pull-request inputs, with safe defaults", () => {
+    expect(read({ "github-token": "t" })).toMatchObject({ cacheDir: ".sstar-cache/model", timeoutMinutes: 0, maxTimeMs: 10_000, maxMemoryMb: 1024, prLabels: [], prReviewers: [], prAssignees: [], prTitle: undefined, commitMessage: undefined });
+    const inputs = read({ "github-token": "t", "cache-dir": "none", "timeout-minutes": "30", "max-time-ms": "5000", "max-memory-mb": "512", "pr-labels": "sstar, kata solution", "pr-reviewers": "alice bob", "pr-assignees": "alice,alice", "pr-title": "kata {problem}", "commit-message": "feat: {id}" });
+    expect(inputs).toMatchObject({ cacheDir: undefined, timeoutMinutes: 30, maxTimeMs: 5000, maxMemoryMb: 512, prLabels: ["sstar", "kata solution"], prReviewers: ["alice", "bob"], prAssignees: ["alice"], prTitle: "kata {problem}", commitMessage: "feat: {id}" });
+  });
+  it.each([
+    ["pr-title", "solve {nope}", /input "pr-title": unknown placeholder \{nope\}/],
+    ["pr-reviewers", "not a/login", /input "pr-reviewers": "a\/login" is not a GitHub login/],
+    ["max-time-ms", "600000", /input "max-time-ms": must be an integer from 100 to 60000/],
+    ["max-memory-mb", "lots", /input "max-memory-mb": must be an integer/],
+    ["cache-dir", "../elsewhere", /input "cache-dir": must be a relative path inside the workspace, or "none"/],
+    ["timeout-minutes", "-1", /input "timeout-minutes": must be a number of minutes from 0 to 4320/],
+  ])("refuses %s %j in one line", (name, value, message) => {
+    expect(() => read({ "github-token": "t", [name]: value })).toThrow(message);
+  });
+
   it("gives working defaults when nothing is set", () => {
     const inputs = read({ "github-token": "t" });
     expect(inputs).toMatchObject({

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function setup() {
-  gh = await startFakeGitHub({ token: "ghs_tok", issues: [{ number: 7, title: "Sum of two integers", labels: ["kata"] }] });
+  gh = await startFakeGitHub({ token: "ghs_tok", issues: [{ number: 7, title: "Sum of two integers", labels: ["kata"] }], collaborators: { alice: "write", bob: "triage" } });
   const p = await makeRepoPair();
   pairs.push(p);
   const git = await GitCommandManager.open(p.work, { auth: { token: "ghs_tok", serverUrl: "https://github.com" } });
@@ -43,6 +43,38 @@ function issueItem(report = makeReport()): Publication {
 }
 
 describe("publish", () => {
+  it("labels, assigns and asks for reviews as the inputs say, with the title and commit templates", async () => {
+    const { gh, p, deps } = await setup();
+    const warnings: string[] = [];
+    const settings = {
+      base: "main",
+      draft: false,
+      comment: true,
+      titleTemplate: "kata {problem}: {title}",
+      commitTemplate: "feat(katas): {id}\n\nRefs #{issue}",
+      labels: ["sstar", "kata solution"],
+      assignees: ["alice"],
+      reviewers: ["bob", "stranger"],
+      warn: (line: string) => warnings.push(line),
+    };
+    const first = await publish(issueItem(), deps, settings);
+    expect(first.operation).toBe("created");
+    const pull = gh.state.pulls[0]!;
+    expect(pull.title).toBe("kata #7: Sum of two integers");
+    expect(pull.labels.map((l) => l.name)).toEqual(["sstar", "kata solution"]);
+    expect(pull.assignees.map((u) => u.login)).toEqual(["alice"]);
+    // GitHub refuses a reviewer who is not a collaborator: said, and the pull request stands.
+    expect(warnings).toEqual([expect.stringMatching(/^issue-7: could not set the pull request's reviewers \(bob, stranger\): Reviews may only be requested from collaborators/)]);
+    expect(await p.git(["log", "-1", "--format=%B", "sstar/issue-7"], p.bare)).toBe("feat(katas): issue-7\n\nRefs #7");
+    // Reviewers are asked once, when the pull request is opened; labels again each run.
+    const second = await publish(issueItem(), deps, { ...settings, reviewers: ["bob"] });
+    expect(second.operation).toBe("none");
+    expect(gh.requests.filter((r) => r.operationId === "pulls/request-reviewers")).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.operationId === "issues/add-labels")).toHaveLength(2);
+    const third = await publish(issueItem(makeReport({ code: "print(sum(map(int, input().split())))\n" })), deps, settings);
+    expect(third.operation).toBe("updated");
+  });
+
   it("masks secrets in the title, body and comment it posts", async () => {
     const { gh, deps } = await setup();
     const secret = "sk-leaked-key-0123456789";
