@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { createModelClient } from "../src/model/index.ts";
-import { serveChatCompletions } from "../src/model/serve.ts";
+import { serveChatCompletions } from "../src/replay/index.ts";
 
 const CALLS = 400;
 const ROUNDS = 5;

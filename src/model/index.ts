@@ -15,8 +15,6 @@ export { redact } from "./redact.ts";
 export { ModelCallAborted, ModelCallError, OfflineCacheMissError } from "./errors.ts";
 export { cacheKey } from "./cache.ts";
 export type { Budget, Prices } from "./budget.ts";
-export { serveChatCompletions } from "./serve.ts";
-export type { ChatHandler, ChatHandlerResult, ChatHandlerRequest, ChatReplyResult, ChatFaultResult, ChatServer, RecordedRequest } from "./serve.ts";
 export {
   BudgetExceededError,
   ModelConfigError,

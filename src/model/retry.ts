@@ -154,3 +154,16 @@ export function rejectsStreamOptions(failure: Failure): boolean {
   if (failure.kind !== "status" || (failure.status !== 400 && failure.status !== 422)) return false;
   return failure.param === "stream_options" || /stream_options/.test(failure.message);
 }
+
+/**
+ * True when a 400/422 refuses `n` (more than one completion per request): the error names the
+ * parameter (`param: "n"`, as OpenAI-style gateways answer), or its message names `n` with a
+ * refusal ("Invalid 'n'", "only n = 1 is supported", "does not support the n parameter").
+ */
+export function rejectsChoices(failure: Failure): boolean {
+  if (failure.kind !== "status" || (failure.status !== 400 && failure.status !== 422)) return false;
+  if (failure.param === "n") return true;
+  if (failure.param !== undefined && failure.param !== null) return false;
+  const named = /(^|[^a-z0-9_])['"`]?n['"`]?([^a-z0-9_]|$)/.test(failure.message);
+  return named && (REFUSAL_WORDS.test(failure.message) || /only n ?= ?1|n ?= ?1 is/i.test(failure.message));
+}

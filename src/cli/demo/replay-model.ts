@@ -13,7 +13,7 @@
 //              run is reproducible; the two orders of one match are independent draws, so the
 //              scripted judge can contradict itself like a real one. Code-only questions get TIE.
 import { createHash } from "node:crypto";
-import { serveChatCompletions, type ChatHandlerResult, type ChatServer } from "../../model/serve.ts";
+import { serveChatCompletions, type ChatHandlerResult, type ChatServer } from "../../replay/index.ts";
 import { extractCode } from "../../model/index.ts";
 import { stageOfMessages } from "../../engine/prompts.ts";
 import { fence } from "../../engine/text.ts";

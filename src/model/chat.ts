@@ -1,0 +1,127 @@
+// One chat call from the caller's side: answered from the cassette when replaying, else from the
+// reply cache, else sent to the endpoint within the concurrency limit and the budget; recorded to
+// the cassette when recording.
+
+import { estimateTokens } from "./budget.ts";
+import { missMessage, requestId, type CassetteEntry } from "./cassette.ts";
+import { targetFor, type ClientContext, type Target } from "./context.ts";
+import { ModelCallAborted, ModelCallError, ReplayMissError } from "./errors.ts";
+import { aborted, sendWithRetries } from "./attempts.ts";
+import { cachedReply, replayed, replyKey, repliesOf, storedReply, withoutCached } from "./account.ts";
+import { promptText, type RequestShape } from "./request.ts";
+import type { CallMeta, ChatReply, ChatRequest } from "./types.ts";
+
+/** The request with the client's own signal (the run's --deadline) joined to the caller's. */
+export function withDeadline(ctx: ClientContext, original: ChatRequest): ChatRequest {
+  const signals = [original.signal, ctx.deadline].filter((x): x is AbortSignal => x !== undefined);
+  if (signals.length > 1) return { ...original, signal: AbortSignal.any(signals) };
+  return { ...original, ...(signals[0] ? { signal: signals[0] } : {}) };
+}
+
+export function shapeOf(ctx: ClientContext, request: ChatRequest, choices: number): RequestShape {
+  return { temperature: request.temperature ?? ctx.config.temperature, maxTokens: request.maxTokens ?? ctx.config.maxTokens, choices };
+}
+
+/** Writes one exchange of a call to the cassette being recorded (if any). */
+export class ExchangeLog {
+  private readonly started = performance.now();
+  readonly id: string;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    request: ChatRequest,
+    private readonly meta: CallMeta,
+    shape: RequestShape,
+  ) {
+    this.id =
+      ctx.cassette !== undefined || ctx.recorder !== undefined
+        ? requestId({ stage: meta.stage, problemId: meta.problemId, key: meta.key, messages: request.messages, temperature: shape.temperature, maxTokens: shape.maxTokens })
+        : "";
+  }
+
+  reply(reply: ChatReply): void {
+    this.add({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}) });
+  }
+
+  /** A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange. */
+  failure(error: unknown): void {
+    if (error instanceof ModelCallError) this.add({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts } });
+  }
+
+  private add(fields: Pick<CassetteEntry, "reply" | "cached" | "error">): void {
+    const { meta } = this;
+    this.ctx.recorder?.add({ id: this.id, stage: meta.stage, problemId: meta.problemId, key: meta.key ?? null, ...fields, ms: Math.round(performance.now() - this.started) });
+  }
+}
+
+/**
+ * The recorded reply when replaying (undefined: send it, with --replay-fallthrough). A request
+ * the cassette does not hold ends the run, refused the way the recording's budget refused it.
+ */
+async function fromCassette(ctx: ClientContext, request: ChatRequest, meta: CallMeta, shape: RequestShape, log: ExchangeLog): Promise<ChatReply | undefined> {
+  if (ctx.cassette === undefined) return undefined;
+  const recorded = await ctx.cassette;
+  const entry = recorded.byId.get(log.id);
+  if (entry !== undefined) {
+    try {
+      const reply = replayed(ctx, entry, request, meta, shape.maxTokens);
+      log.reply(reply);
+      return reply;
+    } catch (error) {
+      log.failure(error);
+      throw error;
+    }
+  }
+  if (ctx.config.cassette?.fallthrough === true) return undefined;
+  // A call the recording's budget refused was never recorded: refuse it the same way.
+  ctx.ledger.release(ctx.ledger.reserve(meta.stage, meta.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens));
+  ctx.memory.fatal ??= new ReplayMissError(missMessage(recorded, meta, log.id));
+  throw ctx.memory.fatal;
+}
+
+export async function chat(ctx: ClientContext, original: ChatRequest, meta: CallMeta): Promise<ChatReply> {
+  const request = withDeadline(ctx, original);
+  if (ctx.memory.fatal instanceof ReplayMissError) throw ctx.memory.fatal;
+  const target = targetFor(ctx, meta.stage);
+  const shape = shapeOf(ctx, request, 1);
+  const log = new ExchangeLog(ctx, request, meta, shape);
+  const recorded = await fromCassette(ctx, request, meta, shape, log);
+  if (recorded !== undefined) return recorded;
+  const gone = ctx.memory.dead.get(target.endpoint.baseUrl);
+  if (gone !== undefined) throw gone;
+  try {
+    const reply = await liveOne(ctx, request, meta, target, shape);
+    log.reply(reply);
+    return reply;
+  } catch (error) {
+    log.failure(error);
+    throw error;
+  }
+}
+
+/** One choice from the reply cache or the endpoint. */
+async function liveOne(ctx: ClientContext, request: ChatRequest, meta: CallMeta, target: Target, shape: RequestShape): Promise<ChatReply> {
+  const key = replyKey(ctx, target, request, shape, meta.key);
+  const hit = await cachedReply(ctx, key, meta, target);
+  if (hit !== undefined) return hit;
+  if (request.signal?.aborted === true) throw aborted(ctx, meta, 0);
+  const reservation = ctx.ledger.reserve(meta.stage, meta.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens);
+  const call = ctx.limit(async () => {
+    // Cancelled while it waited for a slot: it never reached the server, so nothing is counted.
+    if (request.signal?.aborted === true) {
+      ctx.ledger.release(reservation);
+      throw aborted(ctx, meta, 0);
+    }
+    try {
+      const { completion, retries } = await sendWithRetries(ctx, target, request, meta, shape);
+      const reply = repliesOf(completion, request.messages, target)[0]!;
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
+      return reply;
+    } catch (error) {
+      const attempts = error instanceof ModelCallError || error instanceof ModelCallAborted ? error.attempts : 1;
+      ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
+      throw error;
+    }
+  });
+  return storedReply(ctx, key, call);
+}
