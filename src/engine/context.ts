@@ -6,7 +6,7 @@ import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
 import type { Cell, SelectionEvent } from "./select/types.ts";
 import { StageClock, UsageRecorder } from "./usage.ts";
-import type { PublicGrade } from "./execute.ts";
+import type { PublicGrade } from "./public-grade.ts";
 
 export type ProgressEvent =
   | { type: "round"; sample: number; round: number; passed: number; total: number; note?: string }

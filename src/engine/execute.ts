@@ -5,18 +5,15 @@ import type { RunResult } from "../sandbox/types.ts";
 import type { TestResult } from "./report.ts";
 import type { CandidateInfo, Cell, SelInput } from "./select/types.ts";
 import { RunStopped, type RunContext } from "./context.ts";
+import type { PublicGrade } from "./public-grade.ts";
 import type { FeedbackTest } from "./prompts.ts";
 import { cutText } from "./text.ts";
 
 /** Outputs kept in the report are cut to this many characters. */
 export const REPORT_OUTPUT_CHARS = 2000;
 
-export interface PublicGrade {
-  passed: number;
-  total: number;
-  results: TestResult[];
-  feedback: FeedbackTest[];
-}
+// Defined beside the run's state (context.ts memoizes grades), re-exported for the stages that grade.
+export type { PublicGrade } from "./public-grade.ts";
 
 /** Public-test grades per program, memoized per run: samples often write identical programs. */
 export function gradePublic(ctx: RunContext, code: string): Promise<PublicGrade> {

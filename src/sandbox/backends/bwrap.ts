@@ -4,9 +4,8 @@
 import { chownSync, existsSync, lstatSync, readlinkSync } from "node:fs";
 import { sandboxEnv } from "../languages/index.ts";
 import { runnerFlags } from "../limits.ts";
-import type { SpawnPlan } from "../exec.ts";
 import type { Backend, ExecRequest } from "./common.ts";
-import { guardMs, launcherEnv } from "./common.ts";
+import { launcherEnv, spawnPlan } from "./common.ts";
 import type { CgroupSetup, RunCgroup } from "./cgroup.ts";
 import { createRunCgroup } from "./cgroup.ts";
 
@@ -137,14 +136,7 @@ export function createBwrapBackend(o: BwrapBackendOptions): Backend {
       const args = bwrapArgs({ layout, runner: o.runner, request, ...(user === undefined ? {} : { user }), watchMemory: cgroups.kind === "none" });
       // + bwrap's own processes and the runner
       const cgroup = cgroups.kind === "none" ? undefined : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 3 });
-      const spawn: SpawnPlan = {
-        ...launch(o.runner, cgroup, o.bwrap, args),
-        env: launcherEnv(),
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits),
-      };
+      const spawn = spawnPlan(request, { ...launch(o.runner, cgroup, o.bwrap, args), env: launcherEnv() });
       return { spawn, ...(cgroup === undefined ? {} : { cgroup }) };
     },
     async close() {},

@@ -28,6 +28,20 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/**
+ * A backend's spawn plan: its launcher (command, arguments, environment, folder) plus what every
+ * backend passes on alike, the request's stdin and output caps and the outer guard.
+ */
+export function spawnPlan(request: ExecRequest, launcher: Pick<SpawnPlan, "command" | "args" | "env" | "cwd">): SpawnPlan {
+  return {
+    ...launcher,
+    stdin: request.stdin,
+    outputBytes: request.limits.outputBytes,
+    resultBytes: request.resultBytes,
+    guardMs: guardMs(request.limits),
+  };
+}
+
 /** The outer guard: well past the runner's own wall limit, for a sandbox that hangs. */
 export function guardMs(limits: EnforcedLimits): number {
   return limits.wallMs + 5000;

@@ -9,11 +9,10 @@ import { chmodSync } from "node:fs";
 import { execa } from "execa";
 import { sandboxEnv } from "../languages/index.ts";
 import { runnerFlags } from "../limits.ts";
-import type { SpawnPlan } from "../exec.ts";
 import type { RootEntry } from "./bwrap.ts";
 import { BIN, BOX, DATA, SANDBOX_OVERHEAD_BYTES } from "./bwrap.ts";
 import type { Backend, ExecRequest } from "./common.ts";
-import { guardMs, launcherEnv } from "./common.ts";
+import { launcherEnv, spawnPlan } from "./common.ts";
 
 export const DEFAULT_DOCKER_IMAGE = "debian:bookworm-slim";
 const RUNNER_IN = "/sstar/runner";
@@ -104,15 +103,7 @@ export function createDockerBackend(o: DockerBackendOptions): Backend {
       // private (0700) sandbox root, so opening it up reaches no one else.
       if (request.binWritable) chmodSync(request.binDir, 0o777);
       running.add(name);
-      const spawn: SpawnPlan = {
-        command: o.docker,
-        args: dockerRunArgs({ name, image: o.image, layout: o.layout, runner: o.runner, binds: o.binds }, request),
-        env,
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits),
-      };
+      const spawn = spawnPlan(request, { command: o.docker, args: dockerRunArgs({ name, image: o.image, layout: o.layout, runner: o.runner, binds: o.binds }, request), env });
       // Killing the client (output limit, guard) leaves the container: remove it in any case.
       return {
         spawn,

@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sandboxEnv } from "../languages/index.ts";
 import { runnerFlags } from "../limits.ts";
-import type { SpawnPlan } from "../exec.ts";
 import type { Backend } from "./common.ts";
-import { guardMs } from "./common.ts";
+import { spawnPlan } from "./common.ts";
 import type { CgroupSetup } from "./cgroup.ts";
 import { createRunCgroup } from "./cgroup.ts";
 import { launch, SANDBOX_OVERHEAD_BYTES } from "./bwrap.ts";
@@ -26,15 +25,7 @@ export function createNoneBackend(o: NoneBackendOptions): Backend {
       const cgroups = o.cgroups;
       const inner = [...runnerFlags(request.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
       const cgroup = cgroups.kind === "none" ? undefined : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 1 });
-      const spawn: SpawnPlan = {
-        ...launch(o.runner, cgroup, o.runner, inner),
-        env: sandboxEnv(work),
-        cwd: work,
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits),
-      };
+      const spawn = spawnPlan(request, { ...launch(o.runner, cgroup, o.runner, inner), env: sandboxEnv(work), cwd: work });
       return {
         spawn,
         ...(cgroup === undefined ? {} : { cgroup }),
