@@ -25,15 +25,9 @@ const { values: flags } = parseArgs({
     samples: { type: "string", default: "16" },
     draws: { type: "string", default: "20" },
     "judge-accuracy": { type: "string", default: "0.7,0.8,0.9" },
-    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-together,sstar-leader,sstar-reference" },
+    strategies: { type: "string", default: "first,majority,codet,sstar,sstar-reference" },
     "synth-inputs": { type: "string", default: "20" },
     "suspect-share": { type: "string" },
-    "prior-exponent": { type: "string" },
-    "max-inputs": { type: "string" },
-    sharpness: { type: "string" },
-    schedule: { type: "string" },
-    "min-gain": { type: "string" },
-    lookahead: { type: "string" },
     "error-penalty": { type: "string" },
     "no-probe": { type: "boolean", default: false },
     "no-review": { type: "boolean", default: false },
@@ -55,19 +49,13 @@ if (flags.help) {
   --samples N            candidates per draw (16)
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
-  --strategies LIST      first,majority,codet,sstar,sstar-together,sstar-leader,sstar-reference
-                         (sstar-together: judgeMode "together", 3 inputs per call; sstar-leader: schedule "leader", the previous default)
+  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget
+                         (sstar-refbudget: sstar with the reference's own call count on each draw as its bound)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
-  --prior-exponent X     override the cluster-size prior exponent (tuning)
-  --max-inputs N         distinguishing inputs per match (3)
-  --sharpness X          sstar: soft-agreement prior sharpness ("inf" = cluster size, the default)
   --error-penalty X      sstar: prior factor exp(-X) per input where a cluster errors and most ran (0)
-  --schedule NAME        sstar: value (default) or leader
-  --min-gain X           sstar, value schedule: least expected gain worth a match (0)
-  --lookahead N          sstar, value schedule: value a pair over up to N matches (2)
-  --no-probe             sstar: no probing of any cluster for hidden differences (either schedule)
+  --no-probe             sstar: no probing of any cluster for hidden differences
   --no-review            sstar: no code review inside the chosen cluster
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
@@ -94,8 +82,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-together" | "sstar-leader";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-together", "sstar-leader"];
+type BenchStrategy = StrategyName | "codet" | "sstar-refbudget";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -103,22 +91,10 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-together" || s === "sstar-leader" || s === "sstar-reference";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
-if (flags["prior-exponent"] !== undefined) baseOptions.clusterPriorExponent = num("prior-exponent", flags["prior-exponent"], 0);
-if (flags["max-inputs"] !== undefined) baseOptions.maxInputsPerMatch = num("max-inputs", flags["max-inputs"], 1);
-if (flags.sharpness !== undefined) baseOptions.agreementSharpness = flags.sharpness === "inf" ? Infinity : num("sharpness", flags.sharpness, 0);
 if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-penalty", flags["error-penalty"], 0);
-if (flags.schedule !== undefined) {
-  if (flags.schedule !== "value" && flags.schedule !== "leader") {
-    console.error(`bench:selection: --schedule must be "value" or "leader", got "${flags.schedule}"`);
-    process.exit(2);
-  }
-  baseOptions.schedule = flags.schedule;
-}
-if (flags["min-gain"] !== undefined) baseOptions.minGain = num("min-gain", flags["min-gain"], 0);
-if (flags.lookahead !== undefined) baseOptions.lookahead = num("lookahead", flags.lookahead, 1);
 if (flags["no-probe"]) baseOptions.probeAgreeing = false;
 if (flags["no-review"]) baseOptions.codeReview = false;
 if (flags.confidence !== undefined) baseOptions.confidence = num("confidence", flags.confidence, 0);
@@ -181,6 +157,8 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
   rows.push({ dataset, strategy: "oracle: share of all draws holding a correct program", accuracy: null, mean: eligible.length / all.length, sd: 0, callsMean: 0, callsMax: 0 });
 
   const hasPredictions = tasks.some((t) => t.predictedPasses.some((p) => p.length > 0));
+  // The reference's calls per draw and judge accuracy: sstar-refbudget's bound on that draw.
+  const referenceCalls = new Map<string, number>();
   for (const strategy of strategies) {
     if (strategy === "codet" && !hasPredictions) continue; // CodeT needs predicted outputs: none here
     for (const acc of judged(strategy) ? accuracies : [null]) {
@@ -209,7 +187,6 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           const pool = kept.length > 0 ? kept : candidates;
           pick = codetPick(pool.map((c) => ({ index: c.index, passes: task.predictedPasses[x.picks[c.index]!]! })));
         } else {
-          const counters: SimCounters = { judge: 0, separate: 0 };
           const world = {
             cell: (code: string, input: string) => {
               const p = codeToProg.get(code)!;
@@ -220,17 +197,23 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
             correct: (code: string) => task.correct[codeToProg.get(code)!] === true,
             heldOut: x.held.map((i) => task.inputs[i]!),
           };
-          const env = simEnv(world, acc ?? 1, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
           const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
-          const options: SelectOptions = {
-            ...baseOptions,
-            ...(strategy === "sstar-together" ? { judgeMode: "together" } : {}),
-            ...(strategy === "sstar-leader" ? { schedule: "leader" } : {}),
+          const run = async (name: StrategyName, options: SelectOptions) => {
+            const counters: SimCounters = { judge: 0, separate: 0 };
+            const env = simEnv(world, acc ?? 1, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
+            const trace = await select(name, candidates, synth, env, options);
+            return { trace, used: counters.judge + counters.separate };
           };
-          const name: StrategyName = strategy === "sstar-together" || strategy === "sstar-leader" ? "sstar" : strategy;
-          const trace = await select(name, candidates, synth, env, options);
+          const drawKey = `${acc}|${task.id}|${x.d}`;
+          let options = baseOptions;
+          if (strategy === "sstar-refbudget") {
+            const refCalls = referenceCalls.get(drawKey) ?? (await run("sstar-reference", baseOptions)).used;
+            options = { ...baseOptions, callBudget: () => refCalls };
+          }
+          const { trace, used: spent } = await run(strategy === "sstar-refbudget" ? "sstar" : strategy, options);
+          if (strategy === "sstar-reference") referenceCalls.set(drawKey, spent);
           pick = trace.selection.selectedSample;
-          used = counters.judge + counters.separate;
+          used = spent;
           if (flags.dump !== undefined && eligibleSet.has(x)) {
             dumpLines.push(
               JSON.stringify({
@@ -285,10 +268,11 @@ function table(rows: Row[]): string {
  * sstar against sstar-reference on the same draws: the per-draw difference of correct-pick shares,
  * its mean and standard error (draws are independent; both strategies see the same candidates).
  */
-function pairedTable(rows: Row[]): string {
+function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget"): string {
+  const label = ours === "sstar" ? "sstar" : "sstar@ref-count";
   const lines: string[] = [];
   for (const r of rows) {
-    if (r.strategy !== "sstar" || !r.perDraw) continue;
+    if (r.strategy !== ours || !r.perDraw) continue;
     const ref = rows.find((x) => x.dataset === r.dataset && x.strategy === "sstar-reference" && x.accuracy === r.accuracy);
     if (!ref?.perDraw) continue;
     const diffs = r.perDraw.map((v, d) => v - ref.perDraw![d]!);
@@ -303,7 +287,7 @@ function pairedTable(rows: Row[]): string {
   }
   if (lines.length === 0) return "";
   return [
-    "| dataset | judge accuracy | sstar − sstar-reference, points (mean ± standard error over draws) | draws sstar ahead / level / behind |",
+    `| dataset | judge accuracy | ${label} − sstar-reference, points (mean ± standard error over draws) | draws ${label} ahead / level / behind |`,
     "|---|---|---|---|",
     ...lines,
   ].join("\n");
@@ -331,8 +315,8 @@ for (const ds of datasets) {
 }
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
-const paired = pairedTable(rows);
-const out = paired === "" ? table(rows) : `${table(rows)}\n\n${paired}`;
+const paired = [pairedTable(rows, "sstar"), pairedTable(rows, "sstar-refbudget")].filter((p) => p !== "");
+const out = [table(rows), ...paired].join("\n\n");
 console.log(out);
 log(`done in ${seconds} s`);
 

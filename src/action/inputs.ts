@@ -26,6 +26,8 @@ export interface ActionInputs {
   samples: number;
   rounds: number;
   selection: StrategyName;
+  /** sstar's call bound as a multiple of the default bound (undefined: the default, 1). */
+  selectionBudget: number | undefined;
   budget: Budget | undefined;
   /** Stream model replies (server-sent events); the timeout becomes an idle timeout. */
   stream: boolean;
@@ -88,6 +90,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   samples: "8",
   rounds: "2",
   selection: "sstar",
+  "selection-budget": "",
   stream: "false",
   sandbox: "auto",
   "branch-prefix": "sstar/",
@@ -181,6 +184,16 @@ const templateInput = optional.transform((v, ctx) => {
 });
 
 /** A price in USD per million tokens; empty means "not given". */
+const multiplierInput = z.string().transform((v, ctx) => {
+  if (v === "") return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || n > 20) {
+    ctx.addIssue({ code: "custom", message: `must be a number from 0 to 20 (a multiple of the default call bound), like 2, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const priceInput = z.string().transform((v, ctx) => {
   if (v === "") return undefined;
   const n = Number(v.replace(/^\$/, ""));
@@ -234,6 +247,7 @@ const schema = z.object({
   samples: intInput(1, 64),
   rounds: intInput(0, 10),
   selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
+  "selection-budget": multiplierInput,
   budget: z.string(),
   stream: boolInput,
   "price-input": priceInput,
@@ -355,6 +369,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     samples: v.samples,
     rounds: v.rounds,
     selection: v.selection,
+    selectionBudget: v["selection-budget"],
     budget,
     stream: v.stream,
     prices,

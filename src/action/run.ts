@@ -500,6 +500,7 @@ async function openSolvers(
       samples: inputs.samples,
       rounds: inputs.rounds,
       selection: inputs.selection,
+      ...(inputs.selectionBudget !== undefined ? { selectionBudget: inputs.selectionBudget } : {}),
       temperature: DEFAULT_SOLVE_OPTIONS.temperature,
       modelName: config.model,
       judgeModelName: config.judge?.model ?? config.model,

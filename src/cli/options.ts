@@ -51,6 +51,8 @@ export const LIMITS = {
   budgetTokens: 10_000_000_000,
   budgetUsd: 100_000,
   price: 10_000,
+  /** sstar's call bound, as a multiple of the default bound. */
+  selectionBudget: 20,
   /** Per call: 1 s to 1 h. */
   timeoutMs: TIMEOUT_BOUNDS,
   /** A whole run: 1 s to 7 days. */
@@ -107,6 +109,7 @@ export interface SolveSettingsFlags {
   samples: number;
   rounds: number;
   selection: StrategyName;
+  selectionBudget?: number;
   temperature?: number;
   sandbox: SandboxChoice;
   deadline?: number;
@@ -139,6 +142,11 @@ export function addSolveFlags(command: Command): Command {
     .option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples})`, positiveInt("--samples", LIMITS.samples), DEFAULT_SOLVE_OPTIONS.samples)
     .option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds)
     .option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection)
+    .option(
+      "--selection-budget <x>",
+      `sstar: selection model calls allowed, as a multiple of the default bound max(15, 3 x (clusters - 1)) (default 1, at most ${LIMITS.selectionBudget})`,
+      nonNegativeNumber("--selection-budget", LIMITS.selectionBudget),
+    )
     .option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 }))
     .addOption(sandboxOption())
     .option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
@@ -213,6 +221,7 @@ export function solveOptionsFromFlags(
     samples: flags.samples,
     rounds: flags.rounds,
     selection: flags.selection,
+    ...(flags.selectionBudget !== undefined ? { selectionBudget: flags.selectionBudget } : {}),
     temperature: flags.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
     modelName: config.model,
     judgeModelName: config.judge?.model ?? config.model,

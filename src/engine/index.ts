@@ -24,6 +24,8 @@ export interface SolveOptions {
   /** Debugging rounds after the first generation (R). */
   rounds: number;
   selection: StrategyName;
+  /** sstar: the selection call bound as a multiple of the default max(15, 3 x (clusters - 1)). Default 1. */
+  selectionBudget?: number;
   temperature: number;
   maxTokens?: number;
   modelName: string;
@@ -121,6 +123,7 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
       const trace = await ctx.clock.time("select", () =>
         select(options.selection, from, synthesized.inputs, createSelectionEnv(ctx, envSettings), {
           reservedCalls: ctx.usage.calls("synthesize"),
+          ...(options.selectionBudget !== undefined ? { budgetMultiplier: options.selectionBudget } : {}),
           ...(late !== undefined ? { late: late.candidates, latePending: late.pending } : {}),
         }),
       );

@@ -138,6 +138,13 @@ describe("readInputs", () => {
     expect(read({ budget: "calls=400" }).prices).toBeUndefined();
   });
 
+  it("reads selection-budget as a multiple of sstar's default call bound", () => {
+    expect(read({}).selectionBudget).toBeUndefined();
+    expect(read({ "selection-budget": "2.5" }).selectionBudget).toBe(2.5);
+    expect(() => read({ "selection-budget": "21" })).toThrow(/input "selection-budget": must be a number from 0 to 20/);
+    expect(() => read({ "selection-budget": "-1" })).toThrow(/input "selection-budget"/);
+  });
+
   it("needs no key for a local endpoint", () => {
     expect(read({ "base-url": "http://127.0.0.1:8080/v1" }).apiKey).toBeUndefined();
   });

@@ -34,6 +34,13 @@ describe("shared flags", () => {
     expect(flags.temperature).toBeUndefined();
   });
 
+  it("--selection-budget reaches the engine as selectionBudget, within its bounds", () => {
+    const config = modelConfigFromFlags({}, parse(LOCAL));
+    expect(solveOptionsFromFlags(parse(LOCAL), config, "none")).not.toHaveProperty("selectionBudget");
+    expect(solveOptionsFromFlags(parse([...LOCAL, "--selection-budget", "3"]), config, "none")).toMatchObject({ selectionBudget: 3 });
+    expect(() => parse(["--selection-budget", "50"])).toThrow(/--selection-budget must be a number from 0 to 20/);
+  });
+
   it("every model flag changes the model configuration", () => {
     const base = modelConfigFromFlags({}, parse(LOCAL));
     const cases: [string[], (c: typeof base) => unknown, unknown][] = [

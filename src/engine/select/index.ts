@@ -5,7 +5,7 @@ import { clusterTrace } from "./common.ts";
 import type { SelectionContext } from "./context.ts";
 import { publicFilter } from "./filter.ts";
 import { runReference } from "./reference.ts";
-import { DEFAULT_SCHEDULE, runSstar } from "./sstar.ts";
+import { runSstar } from "./sstar.ts";
 import type { CandidateInfo, Cell, SelectionEnv, SelectionTrace, SelectOptions, SelInput, StrategyName } from "./types.ts";
 
 export * from "./types.ts";
@@ -39,11 +39,11 @@ export async function select(
 ): Promise<SelectionTrace> {
   const { late, ...rest } = options;
   if (late !== undefined) {
-    // Only sstar's value schedule can start before every candidate is known, and only when the
+    // Only sstar can start before every candidate is known, and only when the
     // early candidates are a real field (two or more passing every public test, so a late one
     // that fails a public test is dropped exactly as the public filter would drop it).
     const early = publicFilter(candidates);
-    const overlap = strategy === "sstar" && (options.schedule ?? DEFAULT_SCHEDULE) === "value" && !early.fallback && early.kept.length >= 2;
+    const overlap = strategy === "sstar" && !early.fallback && early.kept.length >= 2;
     if (!overlap) return select(strategy, [...candidates, ...(await late)], synthesized, env, rest);
   }
   const ctx = await prepare(candidates, synthesized, env);

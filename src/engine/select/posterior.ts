@@ -48,39 +48,6 @@ export function argmax(values: readonly number[]): number {
   return best;
 }
 
-/**
- * Soft execution agreement (MBR-exec-like): a cluster's weight is the sum, over every candidate,
- * of the share of trusted inputs on which that candidate agrees with the cluster's output vector,
- * raised to `sharpness`. Members count 1 each, so a large sharpness tends to the cluster size;
- * a small one lets near-agreement count (correct programs split by one input still vouch for
- * each other, while wrong programs rarely agree with anything on most inputs). A cluster whose
- * representative errors on inputs where most candidates produce output is multiplied by
- * exp(-errorPenalty) per such input.
- *
- * @param agree agree[g][p]: inputs on which candidate p agrees with cluster g's representative
- * @param errorsAgainstMajority per cluster: inputs where its representative errors while most candidates ran
- */
-export function agreementPrior(
-  agree: readonly (readonly number[])[],
-  inputCount: number,
-  sharpness: number,
-  exponent: number,
-  errorsAgainstMajority: readonly number[] = [],
-  errorPenalty = 0,
-): number[] {
-  const w = agree.map((row, g) => {
-    const soft =
-      inputCount === 0
-        ? row.length
-        : Number.isFinite(sharpness)
-          ? row.reduce((s, a) => s + Math.pow(a / inputCount, sharpness), 0)
-          : row.filter((a) => a >= inputCount).length;
-    return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
-  });
-  const total = w.reduce((s, v) => s + v, 0);
-  return total > 0 ? w.map((v) => v / total) : w.map(() => 1 / Math.max(1, w.length));
-}
-
 /** Joint weights w[x][j] ∝ P(H_x) · P(votes | H_x, q = grid[j]) (normalized to sum 1). */
 export function jointWeights(prior: readonly number[], votes: readonly Vote[], grid: readonly number[] = JUDGE_ACCURACY_GRID): number[][] {
   const w = prior.map((p, x) =>

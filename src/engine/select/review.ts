@@ -67,7 +67,7 @@ export async function reviewCluster(
   members: readonly CandidateInfo[],
   env: SelectionEnv,
   allowance: number,
-  opts: { confidence: number; minGain: number; agreedInputs: number },
+  opts: { confidence: number; agreedInputs: number },
 ): Promise<ReviewOutcome | null> {
   // Identical code counts once, weighted by its copies.
   const progs = programsOf(members);
@@ -106,7 +106,7 @@ export async function reviewCluster(
       for (let a = 0; a < progs.length; a++) {
         for (let b = a + 1; b < progs.length; b++) if (!asked.has(`${a}:${b}`) && !busy.has(a) && !busy.has(b)) pairs.push([a, b]);
       }
-      const best = bestMatch(w, pairs, opts.minGain, 1);
+      const best = bestMatch(w, pairs, 0, 1);
       if (best === null) break;
       chosen.push([best.a, best.b]);
       asked.add(`${best.a}:${best.b}`);

@@ -77,28 +77,21 @@ export interface SelectOptions {
   maxSeparateCalls?: number;
   /**
    * sstar: total selection model calls (separate + judge) allowed, as a function of the number
-   * of clusters. Default max(15, 3 x (clusters - 1)).
+   * of clusters. Default budgetMultiplier x max(15, 3 x (clusters - 1)), rounded down.
    */
   callBudget?: (clusters: number) => number;
+  /** sstar: the call bound as a multiple of the default bound (CLI `--selection-budget`). Default 1. */
+  budgetMultiplier?: number;
   /** sstar: selection calls the caller already spent (e.g. the input-synthesis call); subtracted from the budget. Default 0. */
   reservedCalls?: number;
-  /**
-   * sstar: "together" asks one judge call per order showing up to maxInputsPerMatch inputs;
-   * "each" asks per distinguishing input (both orders each). Default "each".
-   */
-  judgeMode?: "together" | "each";
   /** sstar: an input on which at least this share of candidates errors is suspect (not clustered on). */
   suspectErrorShare?: number;
-  /** sstar: soft agreement prior sharpness (see agreementPrior); Infinity = cluster size. */
-  agreementSharpness?: number;
   /** sstar: prior factor exp(-errorPenalty) per trusted input where the cluster errors while most candidates ran. */
   errorPenalty?: number;
-  /** sstar: prior weight of a cluster is size^clusterPriorExponent. */
-  clusterPriorExponent?: number;
   /**
    * sstar: when every candidate agrees on every usable input but their code differs, spend one
    * `separate` call probing for a hidden difference. Default true. False turns probing off
-   * altogether, in either schedule: no cluster is probed (every call goes to matches).
+   * altogether: no cluster is probed (every call goes to matches).
    */
   probeAgreeing?: boolean;
   /**
@@ -107,17 +100,11 @@ export interface SelectOptions {
    * code-only fallback, scheduled and combined like cluster matches). Default true.
    */
   codeReview?: boolean;
-  /** sstar: "value" plays the match expected to help the pick most; "leader": leader vs each challenger in size order. */
-  schedule?: "value" | "leader";
-  /** sstar ("value"): a match must raise the expected probability of a right pick by more than this. */
-  minGain?: number;
-  /** sstar ("value"): value a pair over up to this many consecutive matches. */
-  lookahead?: number;
   /** sstar: stop spending extra judge calls once the leader's posterior reaches this. */
   confidence?: number;
   /**
    * Candidates still being debugged when selection starts (resolves once every sample is done).
-   * sstar ("value" schedule) starts on the given candidates when at least two pass every public
+   * sstar starts on the given candidates when at least two pass every public
    * test, and the late ones join after its first schedule has run: a late candidate whose outputs
    * match a cluster joins it, a new output vector makes a new cluster that plays under the same
    * budget. Every other strategy, or too few early candidates, waits for them and selects as if

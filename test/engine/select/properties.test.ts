@@ -227,9 +227,9 @@ describe("sstar properties", () => {
     // spare call is the schedule's.
     const arb = tieFreeWorldArb({ classes: [2, 2], errors: false });
     await fc.assert(
-      fc.asyncProperty(arb, fc.constantFrom<JudgeKind>("hash", "tie", "first", "second", "perfect"), fc.constantFrom("value" as const, "leader" as const), async (w, judge, schedule) => {
+      fc.asyncProperty(arb, fc.constantFrom<JudgeKind>("hash", "tie", "first", "second", "perfect"), async (w, judge) => {
         const rec: Calls = { judge: [], separate: [] };
-        const t = await run(w, judge, { codeReview: false, schedule }, rec);
+        const t = await run(w, judge, { codeReview: false }, rec);
         expect(t.clusters).toHaveLength(2);
         const left = defaultCallBudget(2) - callsOf(t);
         const post = posteriorFromTrace(t);

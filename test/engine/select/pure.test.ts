@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { publicFilter } from "../../../src/engine/select/filter.ts";
 import { classifyInputs, SUSPECT_ERROR_SHARE } from "../../../src/engine/select/inputs.ts";
 import { clusterRows, distinguishingInputs } from "../../../src/engine/select/cluster.ts";
-import { agreementPrior, argmax, bestMatch, jointWeights, matchValue, posterior, sizePrior } from "../../../src/engine/select/posterior.ts";
+import { argmax, bestMatch, jointWeights, matchValue, posterior, sizePrior } from "../../../src/engine/select/posterior.ts";
 import { scoreVerdicts } from "../../../src/engine/select/reference.ts";
 import { codetPick } from "../../../bench/selection/codet.ts";
 import type { Cell } from "../../../src/engine/select/index.ts";
@@ -120,34 +120,6 @@ describe("codetPick (benchmark baseline)", () => {
       { index: 3, passes: "000" },
     ])).toBe(1);
     expect(codetPick([])).toBeNull();
-  });
-});
-
-describe("agreementPrior", () => {
-  // Two clusters over 4 inputs and 4 candidates: cluster 0 = {0, 1}, cluster 1 = {2}, and
-  // candidate 3 agrees with cluster 1 on 3 of 4 inputs, with cluster 0 on 1.
-  const agree = [
-    [4, 4, 0, 1],
-    [0, 0, 4, 3],
-  ];
-  it("tends to the cluster size as sharpness grows", () => {
-    expect(agreementPrior(agree, 4, Infinity, 1)).toEqual(sizePrior([2, 1], 1));
-    const p = agreementPrior(agree, 4, 50, 1);
-    expect(p[0]!).toBeCloseTo(2 / 3, 3);
-  });
-  it("lets partial agreement count at low sharpness", () => {
-    const p = agreementPrior(agree, 4, 1, 1);
-    // cluster 0: 1 + 1 + 0 + 0.25 = 2.25; cluster 1: 1 + 0.75 = 1.75
-    expect(p[0]!).toBeCloseTo(2.25 / 4, 9);
-    expect(p[1]!).toBeCloseTo(1.75 / 4, 9);
-  });
-  it("penalizes a cluster that errors where most candidates ran", () => {
-    const p = agreementPrior(agree, 4, Infinity, 1, [2, 0], Math.log(2));
-    // weights 2 / 4 = 0.5 and 1
-    expect(p[0]!).toBeCloseTo(1 / 3, 9);
-  });
-  it("is uniform when nothing has weight", () => {
-    expect(agreementPrior([[0], [0]], 1, Infinity, 1)).toEqual([0.5, 0.5]);
   });
 });
 

@@ -80,27 +80,21 @@ describe("sstar regressions", () => {
     const rows = [["a"], ["a"], ["a"], ["b"], ["b"]];
     const w = world(rows, { extra: (c, input) => `${input}:${c < 3 ? "a" : "b"}` });
     const clusterOf = (s: number) => (s < 3 ? 0 : 1);
-    for (const schedule of ["value", "leader"] as const) {
-      const rec = recorder();
-      await select("sstar", w.candidates, w.inputs, env(w, () => "first", rec), { probeAgreeing: false, schedule });
-      expect(rec.separate.filter(([a, b]) => clusterOf(a) === clusterOf(b)), schedule).toEqual([]);
-    }
+    const rec = recorder();
+    await select("sstar", w.candidates, w.inputs, env(w, () => "first", rec), { probeAgreeing: false });
+    expect(rec.separate.filter(([a, b]) => clusterOf(a) === clusterOf(b))).toEqual([]);
   });
 
-  it("the judge is never asked the same question twice, in either schedule", async () => {
+  it("the judge is never asked the same question twice", async () => {
     // Two clusters, one distinguishing input and a judge that never decides: the schedule wants
     // rematches, but once every separating input was shown there is nothing new to ask.
     const rows = [["a"], ["a"], ["a"], ["b"], ["b"]];
     const w = world(rows, { extra: (c, input) => `${input}:${c < 3 ? "a" : "b"}` });
-    for (const schedule of ["value", "leader"] as const) {
-      for (const judgeMode of ["each", "together"] as const) {
-        const rec = recorder();
-        const t = await select("sstar", w.candidates, w.inputs, env(w, () => "first", rec), { schedule, judgeMode });
-        const keys = rec.judge.map(questionKey);
-        expect(new Set(keys).size, `${schedule}/${judgeMode}`).toBe(keys.length);
-        expect(t.calls.judge + t.calls.separate).toBeLessThanOrEqual(defaultCallBudget(t.clusters.length));
-      }
-    }
+    const rec = recorder();
+    const t = await select("sstar", w.candidates, w.inputs, env(w, () => "first", rec));
+    const keys = rec.judge.map(questionKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(t.calls.judge + t.calls.separate).toBeLessThanOrEqual(defaultCallBudget(t.clusters.length));
   });
 
   it("after a split the reported clusters are still ordered by size, then lowest index", async () => {

@@ -142,8 +142,6 @@ export function worldArb(opts: { errors?: boolean; maxSamples?: number } = {}): 
 }
 
 export const optionsArb: fc.Arbitrary<SelectOptions> = fc.record({
-  schedule: fc.constantFrom("value" as const, "leader" as const),
-  judgeMode: fc.constantFrom("each" as const, "together" as const),
   codeReview: fc.boolean(),
   probeAgreeing: fc.boolean(),
 });
