@@ -2,7 +2,7 @@
 // accept the same flags with the same defaults, one mapping of flags to the model, sandbox and
 // solve configuration, and one way to open the model client and the sandbox and report failures.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { DEFAULT_SOLVE_OPTIONS, isStrategyName, STRATEGY_NAMES, type SolveOptions, type StrategyName } from "../engine/index.ts";
+import { DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
 import { basename, resolve } from "node:path";
 import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
 import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
@@ -111,6 +111,7 @@ export interface SolveSettingsFlags {
   selection: StrategyName;
   selectionBudget?: number;
   temperature?: number;
+  generationRequests: GenerationRequests;
   sandbox: SandboxChoice;
   deadline?: number;
 }
@@ -148,6 +149,11 @@ export function addSolveFlags(command: Command): Command {
       nonNegativeNumber("--selection-budget", LIMITS.selectionBudget),
     )
     .option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 }))
+    .addOption(
+      new Option("--generation-requests <how>", "first generation: one request for all samples (n choices, where the endpoint allows) or one request per sample")
+        .choices(GENERATION_REQUESTS)
+        .default(DEFAULT_SOLVE_OPTIONS.generationRequests),
+    )
     .addOption(sandboxOption())
     .option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
 }
@@ -223,6 +229,7 @@ export function solveOptionsFromFlags(
     selection: flags.selection,
     ...(flags.selectionBudget !== undefined ? { selectionBudget: flags.selectionBudget } : {}),
     temperature: flags.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
+    generationRequests: flags.generationRequests,
     modelName: config.model,
     judgeModelName: config.judge?.model ?? config.model,
     sandboxName,

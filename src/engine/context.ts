@@ -1,6 +1,6 @@
 // One solve run's shared state: the model and sandbox it talks to, accounting, and the stop switch
 // (budget exhausted, aborted) that every stage checks before spending more.
-import type { ChatMessage, ChatReply, ModelClient, Stage } from "../model/types.ts";
+import type { ChatMessage, ChatReply, ChatRequest, ModelClient, Stage } from "../model/types.ts";
 import { BudgetExceededError } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
@@ -93,48 +93,95 @@ export class RunContext {
   }
 
   /** One model call, counted and timed under its stage. Budget exhaustion stops the run. */
-  async chat(stage: Stage, messages: ChatMessage[], opts: { temperature?: number; maxTokens?: number; key?: string }): Promise<ChatReply> {
+  async chat(stage: Stage, messages: ChatMessage[], opts: CallOptions & { key?: string }): Promise<ChatReply> {
     if (this.stopReason !== undefined) throw new RunStopped(this.stopReason);
     const end = this.clock.begin(stage);
     try {
-      const reply = await this.model.chat(
-        {
-          messages,
-          ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-          ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
-          // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
-          ...(this.signal !== undefined ? { signal: this.signal } : {}),
-        },
-        { stage, problemId: this.spec.id, ...(opts.key !== undefined ? { key: opts.key } : {}) },
-      );
+      const reply = await this.model.chat(this.request(messages, opts), {
+        stage,
+        problemId: this.spec.id,
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+      });
       this.usage.reply(stage, reply);
       return reply;
     } catch (error) {
-      if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
-        this.stop(`budget exhausted: ${(error as Error).message}`);
-        throw new RunStopped(this.stopReason ?? "budget exhausted");
-      }
-      if ((error as Error)?.name === "ModelCallAborted") {
-        // A call that had reached the server counts (as failed), as the model client counts it.
-        if (((error as { attempts?: number }).attempts ?? 0) > 0) this.usage.failure(stage);
-        if ((error as Error).message.includes("deadline")) this.abortNote ??= "deadline";
-        this.stop("aborted");
-        throw new RunStopped(this.stopReason ?? "aborted");
-      }
-      this.usage.failure(stage);
-      this.firstError ??= `${stage} call failed: ${errorLine(error)}`;
-      const name = (error as Error)?.name;
-      if (name === "ModelEndpointError" || name === "ReplayMissError") {
-        // Every later call would fail the same way: stop, keep what the run has.
-        // Short here (progress lines repeat it); the full line is the run's error.
-        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
-        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
-      }
-      throw error;
+      throw this.failed(stage, error);
     } finally {
       end();
     }
   }
+
+  /**
+   * keys.length choices of one prompt, one promise per key in key order: one request through the
+   * client's `chatN` when it has one (the prompt is billed once), else one `chat` per key, all in
+   * flight at once (each choice then settles on its own). Each choice is counted and fails like
+   * one `chat` call; a failed choice never takes the others with it.
+   */
+  chatChoices(stage: Stage, messages: ChatMessage[], opts: CallOptions & { keys: string[] }): Promise<ChatReply>[] {
+    const { keys } = opts;
+    const chatN = this.model.chatN?.bind(this.model);
+    if (chatN === undefined || keys.length < 2) return keys.map((key) => this.chat(stage, messages, { ...opts, key }));
+    if (this.stopReason !== undefined) {
+      const stopped = new RunStopped(this.stopReason);
+      return keys.map(() => Promise.reject(stopped));
+    }
+    const end = this.clock.begin(stage);
+    const settled = chatN(this.request(messages, opts), { stage, problemId: this.spec.id, keys }).finally(end);
+    return keys.map(async (_, i) => {
+      let result: PromiseSettledResult<ChatReply> | undefined;
+      try {
+        result = (await settled)[i];
+      } catch (error) {
+        throw this.failed(stage, error);
+      }
+      if (result === undefined) throw this.failed(stage, new Error(`the endpoint returned no choice ${i + 1} of ${keys.length}`));
+      if (result.status === "rejected") throw this.failed(stage, result.reason);
+      this.usage.reply(stage, result.value);
+      return result.value;
+    });
+  }
+
+  private request(messages: ChatMessage[], opts: CallOptions): ChatRequest {
+    return {
+      messages,
+      ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+      ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
+      // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+      ...(this.signal !== undefined ? { signal: this.signal } : {}),
+    };
+  }
+
+  /** Accounts for a failed call and returns what to throw: RunStopped once the failure ends the run. */
+  private failed(stage: Stage, error: unknown): unknown {
+    if (error instanceof RunStopped) return error;
+    if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
+      this.stop(`budget exhausted: ${(error as Error).message}`);
+      return new RunStopped(this.stopReason ?? "budget exhausted");
+    }
+    if ((error as Error)?.name === "ModelCallAborted") {
+      // A call that had reached the server counts (as failed), as the model client counts it.
+      if (((error as { attempts?: number }).attempts ?? 0) > 0) this.usage.failure(stage);
+      if ((error as Error).message.includes("deadline")) this.abortNote ??= "deadline";
+      this.stop("aborted");
+      return new RunStopped(this.stopReason ?? "aborted");
+    }
+    this.usage.failure(stage);
+    this.firstError ??= `${stage} call failed: ${errorLine(error)}`;
+    const name = (error as Error)?.name;
+    if (name === "ModelEndpointError" || name === "ReplayMissError") {
+      // Every later call would fail the same way: stop, keep what the run has.
+      // Short here (progress lines repeat it); the full line is the run's error.
+      this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+      return new RunStopped(this.stopReason ?? "model endpoint unusable");
+    }
+    return error;
+  }
+}
+
+/** Sampling settings of one model call. */
+export interface CallOptions {
+  temperature?: number;
+  maxTokens?: number;
 }
 
 export function errorLine(error: unknown): string {

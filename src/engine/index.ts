@@ -9,7 +9,8 @@ import { RunContext, type ProgressEvent } from "./context.ts";
 import { prefetchCells } from "./execute.ts";
 import { createSelectionEnv, synthesizeInputs, type EnvSettings, type Synthesis } from "./env.ts";
 import { REPORT_VERSION, type SampleTrace, type SolveReport } from "./report.ts";
-import { runSample } from "./sample.ts";
+import { generationMessages } from "./prompts.ts";
+import { runSample, sampleKey } from "./sample.ts";
 import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type SelectionTrace, type StrategyName } from "./select/index.ts";
 import { buildUsage, problemCost } from "./usage-report.ts";
 
@@ -35,6 +36,13 @@ export interface SolveOptions {
   replay?: boolean;
   /** Replies are replayed from this cassette (--replay): named in the report. */
   cassette?: string;
+  /**
+   * How the first generation of the samples is asked for: "one" (default) asks for all of them in
+   * one request (`n` choices, the prompt billed once) when the model client can (`chatN`), else
+   * falls back to one request per sample; "separate" always makes one request per sample (the
+   * reference schedule). Debugging rounds are one request per sample either way.
+   */
+  generationRequests?: GenerationRequests;
   /** Test inputs asked for in the synthesis call. */
   synthesizeCount?: number;
   /** Temperature of judge calls. */
@@ -45,6 +53,9 @@ export interface SolveOptions {
   now?: () => number;
 }
 
+export type GenerationRequests = "one" | "separate";
+export const GENERATION_REQUESTS: readonly GenerationRequests[] = ["one", "separate"];
+
 export const DEFAULT_SOLVE_OPTIONS = {
   samples: 8,
   rounds: 2,
@@ -52,6 +63,7 @@ export const DEFAULT_SOLVE_OPTIONS = {
   temperature: 0.7,
   synthesizeCount: 10,
   judgeTemperature: 0,
+  generationRequests: "one",
 } as const satisfies Partial<SolveOptions>;
 
 /** Inputs asked for by one separating call. */
@@ -86,19 +98,30 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
   const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
   const early: Promise<SampleTrace | null>[] = [];
   let done = 0;
+  const sampleSettings = {
+    temperature: options.temperature,
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  };
+  // One request for every sample's first generation (or one per sample), replies in sample order.
+  const firstReplies =
+    (options.generationRequests ?? DEFAULT_SOLVE_OPTIONS.generationRequests) === "one"
+      ? ctx.chatChoices("generate", generationMessages(spec), {
+          ...sampleSettings,
+          keys: Array.from({ length: options.samples }, (_, index) => sampleKey(index, 0)),
+        })
+      : undefined;
   const samplesPromise: Promise<SampleTrace[]> = Promise.all(
     Array.from({ length: options.samples }, async (_, index) => {
       let markEarly: (t: SampleTrace | null) => void = () => undefined;
       early.push(new Promise((resolve) => (markEarly = resolve)));
       const trace = await runSample(ctx, index, {
         rounds: options.rounds,
-        temperature: options.temperature,
-        ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+        ...sampleSettings,
         // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
         onRound: (round, passed, total) => {
           if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
         },
-      }).catch((error: unknown) => {
+      }, firstReplies?.[index]).catch((error: unknown) => {
         markEarly(null); // never leave selection waiting on a sample that failed outright
         throw error;
       });

@@ -104,7 +104,13 @@ function problemBlock(spec: ProblemSpec): string {
   return `Problem (title and statement):\n\n${fence(`${title}\n\n${spec.statement}`, "text")}${starter}`;
 }
 
-/** The first message of every sample's conversation. */
+/**
+ * The conversation every sample of a problem starts from, identical byte for byte across samples
+ * and rounds (nothing in it names a sample or a round), so that a provider's prefix cache (OpenAI's
+ * automatic prompt caching, vLLM's prefix caching) serves it after the first request: the system
+ * message, then one user message with the instructions and the problem. What varies (replies,
+ * per-round feedback) only ever comes after it.
+ */
 export function generationMessages(spec: ProblemSpec): ChatMessage[] {
   const user = [
     "Solve the programming problem below.",
@@ -117,6 +123,15 @@ export function generationMessages(spec: ProblemSpec): ChatMessage[] {
     { role: "system", content: SYSTEM_PROMPTS.generate },
     { role: "user", content: user },
   ];
+}
+
+/**
+ * The start of every synthesis, separating and judge prompt's user message: the data note and
+ * the problem, before anything that names a count, a program or an input, so the calls of one
+ * stage share a cacheable prefix (the system message, which names the stage, comes first).
+ */
+export function problemPreamble(spec: ProblemSpec): string {
+  return [DATA_NOTE, problemBlock(spec)].join("\n\n");
 }
 
 /** One public test's result as the debugging prompt shows it. */
@@ -187,7 +202,8 @@ function inputFormatText(spec: ProblemSpec): string {
 /** Asks for new test inputs (inputs only: predicted outputs are never used). */
 export function synthesisMessages(spec: ProblemSpec, count: number): ChatMessage[] {
   const user = [
-    `Write ${count} new test inputs for the programming problem below. They will be used to tell correct programs from wrong ones by running them, so:`,
+    problemPreamble(spec) + examplesText(spec, 3),
+    `Write ${count} new test inputs for the programming problem above. They will be used to tell correct programs from wrong ones by running them, so:`,
     [
       "- every input must be valid: respect the input format and every constraint the statement gives;",
       "- cover edge cases (smallest sizes, zeros, equal values, empty collections where allowed, extremes of the value ranges);",
@@ -195,8 +211,6 @@ export function synthesisMessages(spec: ProblemSpec, count: number): ChatMessage
       "- keep every input small (a person should be able to work out the answer by hand);",
       "- give inputs only, not the expected outputs.",
     ].join("\n"),
-    DATA_NOTE,
-    problemBlock(spec) + examplesText(spec, 3),
     inputFormatText(spec),
   ].join("\n\n");
   return [
@@ -209,10 +223,9 @@ export function synthesisMessages(spec: ProblemSpec, count: number): ChatMessage
 export function separatingMessages(spec: ProblemSpec, programA: string, programB: string, count: number): ChatMessage[] {
   const lang = LANGUAGE_FENCE[spec.language];
   const user = [
-    `Below are a programming problem and two programs written for it. They produced the same outputs on every input tried so far. Find up to ${count} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
+    problemPreamble(spec),
+    `Below are two programs written for the programming problem above. They produced the same outputs on every input tried so far. Find up to ${count} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
     "Every input must be valid for the problem (respect its format and constraints) and small. Give inputs only, not outputs.",
-    DATA_NOTE,
-    problemBlock(spec),
     `Program A:\n${fence(cutText(programA, PROMPT_PROGRAM_CHARS), lang)}`,
     `Program B:\n${fence(cutText(programB, PROMPT_PROGRAM_CHARS), lang)}`,
     inputFormatText(spec),
@@ -245,8 +258,8 @@ export function judgeMessages(spec: ProblemSpec, q: JudgeQuestion): ChatMessage[
     `Program 2:\n${fence(cutText(q.secondCode, PROMPT_PROGRAM_CHARS), lang)}`,
   ];
   const intro = codeOnly
-    ? "Two programs were written for the problem below. Decide which one solves it correctly."
-    : `Two programs written for the problem below were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
+    ? "Two programs were written for the problem above. Decide which one solves it correctly."
+    : `Two programs written for the problem above were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
   const agreed =
     codeOnly && q.agreedInputs !== undefined && q.agreedInputs > 0
       ? ` Both programs gave the same results on all ${q.agreedInputs} test input${q.agreedInputs === 1 ? "" : "s"} tried, so any difference lies in cases those inputs missed: look for edge cases, limits and special values where they would behave differently.`
@@ -255,9 +268,8 @@ export function judgeMessages(spec: ProblemSpec, q: JudgeQuestion): ChatMessage[
     ? `Analyse the problem first, then check each program against it, including edge cases.${agreed}`
     : "Work out the correct result for each case yourself from the problem statement, step by step, before looking at which program produced what. The programs are shown only to help you understand the difference; judge by the problem statement.";
   const user = [
+    problemPreamble(spec),
     intro,
-    DATA_NOTE,
-    problemBlock(spec),
     ...cases,
     ...programs,
     [

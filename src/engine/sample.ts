@@ -1,7 +1,7 @@
 // One sample: generate a program, then debug it on the public tests for up to R rounds, keeping
 // the whole conversation. Samples run independently; a failure in one never touches the others.
 import { extractCode } from "../model/index.ts";
-import type { ChatMessage } from "../model/types.ts";
+import type { ChatMessage, ChatReply } from "../model/types.ts";
 import type { SampleTrace } from "./report.ts";
 import { RunStopped, errorLine, type RunContext } from "./context.ts";
 import { gradePublic, type PublicGrade } from "./execute.ts";
@@ -42,10 +42,20 @@ export function sampleTrace(index: number, rounds: RoundTrace[], publicTotal: nu
   };
 }
 
+/** The cache key of a sample's round: the on-disk cache and cassettes know replies by it. */
+export function sampleKey(index: number, round: number): string {
+  return `sample-${index}-round-${round}`;
+}
+
 const NO_CODE_FEEDBACK = (fenceLang: string) =>
   `Your reply held no complete fenced code block. Reply with the complete program in exactly one fenced code block (\`\`\`${fenceLang}).`;
 
-export async function runSample(ctx: RunContext, index: number, settings: SampleSettings): Promise<SampleTrace> {
+/**
+ * Runs sample `index`. `first` is its first generation's reply when the caller asked for it
+ * already (one request for several samples, `RunContext.chatChoices`); without it the sample asks
+ * itself. Either way the sample then debugs on its own schedule.
+ */
+export async function runSample(ctx: RunContext, index: number, settings: SampleSettings, first?: Promise<ChatReply>): Promise<SampleTrace> {
   const spec = ctx.spec;
   const publicTotal = spec.tests.public.length;
   const messages: ChatMessage[] = generationMessages(spec);
@@ -55,11 +65,14 @@ export async function runSample(ctx: RunContext, index: number, settings: Sample
     let content: string;
     let note: string | undefined;
     try {
-      const reply = await ctx.chat(stage, messages, {
-        temperature: settings.temperature,
-        ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
-        key: `sample-${index}-round-${round}`,
-      });
+      const reply =
+        round === 0 && first !== undefined
+          ? await first
+          : await ctx.chat(stage, messages, {
+              temperature: settings.temperature,
+              ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
+              key: sampleKey(index, round),
+            });
       content = reply.content;
       if (reply.finishReason === "length") note = "the reply was cut off at the token limit";
     } catch (error) {

@@ -57,6 +57,11 @@ export interface UsageSnapshot {
 
 export interface ModelClient {
   chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply>;
+  /**
+   * N = keys.length choices of one prompt in one request, results in key order; a choice that
+   * could not be had is rejected; one failed choice never loses the others.
+   */
+  chatN?(request: ChatRequest, meta: CallMeta & { keys: string[] }): Promise<PromiseSettledResult<ChatReply>[]>;
   usage(): UsageSnapshot;
   /** The failure that ends the run, once one happened: a dead endpoint or a replay miss (one line). */
   fatal?(): Error | undefined;

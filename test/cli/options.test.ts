@@ -71,18 +71,20 @@ describe("shared flags", () => {
   });
 
   it("every solve flag reaches the engine's options", () => {
-    const flags = parse([...LOCAL, "--samples", "3", "--rounds", "0", "--selection", "majority", "--temperature", "0.2", "--judge-model", "jm"]);
+    const flags = parse([...LOCAL, "--samples", "3", "--rounds", "0", "--selection", "majority", "--temperature", "0.2", "--judge-model", "jm", "--generation-requests", "separate"]);
     expect(solveOptionsFromFlags(flags, modelConfigFromFlags({}, flags), "bwrap")).toEqual({
       samples: 3,
       rounds: 0,
       selection: "majority",
       temperature: 0.2,
+      generationRequests: "separate",
       modelName: "m",
       judgeModelName: "jm",
       sandboxName: "bwrap",
       replay: false,
     });
-    expect(solveOptionsFromFlags(parse(LOCAL), modelConfigFromFlags({}, parse(LOCAL)), "none")).toMatchObject({ temperature: 0.7, judgeModelName: "m" });
+    expect(solveOptionsFromFlags(parse(LOCAL), modelConfigFromFlags({}, parse(LOCAL)), "none")).toMatchObject({ temperature: 0.7, judgeModelName: "m", generationRequests: "one" });
+    expect(() => parse(["--generation-requests", "many"])).toThrow(/Allowed choices are one, separate/);
   });
 
   it("--sandbox takes every backend the sandbox accepts", () => {

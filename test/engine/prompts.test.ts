@@ -5,6 +5,7 @@ import {
   judgeMessages,
   parseInputList,
   parseJudgeAnswer,
+  problemPreamble,
   separatingMessages,
   stageOfMessages,
   synthesisMessages,
@@ -70,6 +71,44 @@ describe("stage of a conversation", () => {
     expect(stageOfMessages(separatingMessages(stdio, "a", "b", 3))).toBe("separate");
     expect(stageOfMessages(judgeMessages(stdio, { inputs: [], firstCode: "a", secondCode: "b" }))).toBe("judge");
     expect(stageOfMessages([{ role: "user", content: "hi" }])).toBeNull();
+  });
+});
+
+describe("prompts that providers can cache", () => {
+  const feedback = (actual: string) => debugFeedback(stdio, [{ name: "1", input: "1 2\n", expected: "3\n", actual, verdict: "wrong-answer" }], 1000);
+  // What runSample sends: the generation prompt, then per round the reply and the feedback.
+  const conversation = (replies: string[]) => [
+    ...generationMessages(stdio),
+    ...replies.flatMap((r, round) => [
+      { role: "assistant" as const, content: r },
+      { role: "user" as const, content: feedback(String(round + 4)) },
+    ]),
+  ];
+
+  it("starts every generation and debugging prompt of a problem with the same two messages", () => {
+    const prompts = [generationMessages(stdio), generationMessages(stdio), conversation(["```python\nprint(4)\n```"]), conversation(["a", "b"])];
+    const prefix = JSON.stringify(prompts[0]!.slice(0, 2));
+    for (const p of prompts) expect(JSON.stringify(p.slice(0, 2))).toBe(prefix);
+    expect(prompts[0]!.map((m) => m.role)).toEqual(["system", "user"]);
+    // The shared prefix holds the instructions and the problem, and nothing naming a sample or round.
+    const shared = prompts[0]!.map((m) => m.content).join("\n");
+    expect(shared).toContain("Print a+b.");
+    expect(shared).toContain("exactly one fenced code block");
+    expect(shared).not.toMatch(/\bsample\b|\bround\b|attempt/i);
+  });
+
+  it("starts the synthesis, separating and judge prompts' user message with the same problem preamble", () => {
+    const preamble = problemPreamble(stdio);
+    const users = [
+      synthesisMessages(stdio, 5),
+      separatingMessages(stdio, "print(1)", "print(2)", 3),
+      judgeMessages(stdio, { inputs: [{ input: "1 2\n", firstOutput: "3", secondOutput: "4" }], firstCode: "a", secondCode: "b" }),
+      judgeMessages(stdio, { inputs: [], firstCode: "a", secondCode: "b", codeOnly: true, agreedInputs: 4 }),
+    ].map((m) => m[1]!.content);
+    for (const u of users) expect(u.startsWith(preamble)).toBe(true);
+    expect(preamble).toContain("Print a+b.");
+    // Counts, programs and inputs come after the problem.
+    expect(preamble).not.toMatch(/Program [12AB]|Case 1|\b5 new test/);
   });
 });
 
