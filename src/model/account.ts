@@ -123,12 +123,15 @@ export function replayed(ctx: ClientContext, entry: CassetteEntry, request: Chat
     ctx.ledger.cached(meta.stage, meta.problemId);
     return { ...entry.reply, cached: true };
   }
-  const reservation = ctx.ledger.reserve(meta.stage, meta.problemId, estimateTokens(promptText(request.messages)), maxTokens);
+  // A choice that shared its request's prompt reserved no prompt of its own when recorded.
+  const shared = entry.sharedRequest === true;
+  const reservation = ctx.ledger.reserve(meta.stage, meta.problemId, shared ? 0 : estimateTokens(promptText(request.messages)), maxTokens);
+  const requests = shared ? 0 : 1;
   if (entry.reply === undefined) {
     const e = entry.error!;
-    ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
+    ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true, requests });
     throw new ModelCallError(e.message, e.status, e.attempts);
   }
-  ctx.ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
+  ctx.ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false, requests });
   return { ...entry.reply, cached: false };
 }

@@ -36,7 +36,10 @@ export interface ChatReply {
 }
 
 export interface StageUsage {
+  /** Completions asked for (a request for n choices is n calls), failed ones included. */
   calls: number;
+  /** HTTP requests those calls took (fewer than `calls` when one request asked for several choices). Optional: added by the model client. */
+  requests?: number;
   cachedCalls: number;
   promptTokens: number;
   completionTokens: number;
@@ -57,6 +60,19 @@ export interface UsageSnapshot {
 
 export interface ModelClient {
   chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply>;
+  /**
+   * N = keys.length completions of one prompt, in key order, one settled result per key: where
+   * the endpoint takes `n`, one request asks for all the choices not already cached (each choice
+   * is cached and recorded under its own key, as chat() with that key would be); an endpoint
+   * that refuses `n` or answers fewer choices gets separate requests for the missing ones (and
+   * keeps getting them). A choice that could not be had is rejected with the error chat() would
+   * throw; one failed choice never loses the others. Each choice is a call for the budget; when
+   * not all fit, as many as fit are asked for and the rest are rejected with BudgetExceededError.
+   * Usage: the request's prompt tokens (and cached prompt tokens) are on the first reply that
+   * request produced, 0 on the others; its completion tokens are split over its choices in
+   * proportion to their text length; so the sums over the replies equal the request's usage.
+   */
+  chatN?(request: ChatRequest, meta: CallMeta & { keys: string[] }): Promise<PromiseSettledResult<ChatReply>[]>;
   usage(): UsageSnapshot;
   /** The failure that ends the run, once one happened: a dead endpoint or a replay miss (one line). */
   fatal?(): Error | undefined;
