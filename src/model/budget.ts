@@ -13,10 +13,15 @@ export interface Budget {
   costUsd?: number;
 }
 
-/** US dollars per million tokens. Judge prices apply to the judge stages when given. */
+/**
+ * US dollars per million tokens. Judge prices apply to the judge stages when given. Cached
+ * prompt tokens cost `cachedInputPerMTok`, or the input price when it is not given (and, for the
+ * judge stages, the judge input price when that is given).
+ */
 export interface Prices {
   inputPerMTok: number;
   outputPerMTok: number;
+  cachedInputPerMTok?: number;
   judgeInputPerMTok?: number;
   judgeOutputPerMTok?: number;
 }
@@ -32,6 +37,8 @@ export interface Reservation {
 
 export interface CallOutcome {
   promptTokens: number;
+  /** Of the prompt tokens, those the provider's cache served; default 0. */
+  cachedPromptTokens?: number;
   completionTokens: number;
   /** Attempts beyond the first. */
   retries: number;
@@ -44,7 +51,7 @@ export interface CallOutcome {
 }
 
 export function emptyUsage(): StageUsage {
-  return { calls: 0, requests: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
+  return { calls: 0, requests: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
 }
 
 /** About four characters a token: good enough to reserve budget before the server counts. */
@@ -52,12 +59,15 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export function callCost(stage: Stage, promptTokens: number, completionTokens: number, prices: Prices | undefined): number {
+/** `promptTokens` includes `cachedPromptTokens`, which are priced apart. */
+export function callCost(stage: Stage, promptTokens: number, completionTokens: number, prices: Prices | undefined, cachedPromptTokens = 0): number {
   if (prices === undefined) return 0;
   const judge = JUDGE_STAGES.includes(stage);
   const input = judge ? (prices.judgeInputPerMTok ?? prices.inputPerMTok) : prices.inputPerMTok;
   const output = judge ? (prices.judgeOutputPerMTok ?? prices.outputPerMTok) : prices.outputPerMTok;
-  return (promptTokens * input + completionTokens * output) / 1_000_000;
+  const cachedInput = judge && prices.judgeInputPerMTok !== undefined ? prices.judgeInputPerMTok : (prices.cachedInputPerMTok ?? input);
+  const cached = Math.min(cachedPromptTokens, promptTokens);
+  return ((promptTokens - cached) * input + cached * cachedInput + completionTokens * output) / 1_000_000;
 }
 
 function add(into: StageUsage, delta: Partial<StageUsage>): void {
@@ -65,6 +75,7 @@ function add(into: StageUsage, delta: Partial<StageUsage>): void {
   into.requests = (into.requests ?? 0) + (delta.requests ?? 0);
   into.cachedCalls += delta.cachedCalls ?? 0;
   into.promptTokens += delta.promptTokens ?? 0;
+  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (delta.cachedPromptTokens ?? 0);
   into.completionTokens += delta.completionTokens ?? 0;
   into.costUsd += delta.costUsd ?? 0;
   into.retries = (into.retries ?? 0) + (delta.retries ?? 0);
@@ -157,8 +168,9 @@ export class Ledger {
       calls,
       requests: outcome.requests ?? 1,
       promptTokens: outcome.promptTokens,
+      cachedPromptTokens: outcome.cachedPromptTokens ?? 0,
       completionTokens: outcome.completionTokens,
-      costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices),
+      costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices, outcome.cachedPromptTokens ?? 0),
       retries: outcome.retries,
       failedCalls: outcome.failed ? calls : 0,
     });

@@ -118,7 +118,7 @@ export async function liveOne(ctx: ClientContext, request: ChatRequest, meta: Ca
     try {
       const { completion, retries } = await sendWithRetries(ctx, target, request, meta, shape);
       const reply = repliesOf(completion, request.messages, target)[0]!;
-      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: false });
       return reply;
     } catch (error) {
       const attempts = error instanceof ModelCallError || error instanceof ModelCallAborted ? error.attempts : 1;

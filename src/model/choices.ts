@@ -124,8 +124,9 @@ function sendBatch(ctx: ClientContext, request: ChatRequest, target: Target, sha
     try {
       const { completion, retries } = await sendWithRetries(ctx, target, request, meta, shape);
       const replies = repliesOf(completion, request.messages, target).slice(0, shape.choices);
-      const sum = (field: "promptTokens" | "completionTokens"): number => replies.reduce((n, r) => n + r[field], 0);
-      ctx.ledger.settle(reservation, { promptTokens: sum("promptTokens"), completionTokens: sum("completionTokens"), retries, failed: false, calls: replies.length });
+      const sum = (field: "promptTokens" | "cachedPromptTokens" | "completionTokens"): number => replies.reduce((n, r) => n + (r[field] ?? 0), 0);
+      const used = { promptTokens: sum("promptTokens"), cachedPromptTokens: sum("cachedPromptTokens"), completionTokens: sum("completionTokens") };
+      ctx.ledger.settle(reservation, { ...used, retries, failed: false, calls: replies.length });
       if (replies.length < shape.choices) {
         ctx.memory.oneChoice.add(endpointKey(target.endpoint));
         ctx.log(`model: ${describe(target.endpoint)} answered ${replies.length} of n=${shape.choices} choices; asking one request per sample from now on`);

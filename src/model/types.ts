@@ -28,7 +28,10 @@ export interface ChatReply {
   content: string;
   /** stop, length, content_filter, ... as the server said. */
   finishReason: string;
+  /** Prompt tokens, cached ones included. */
   promptTokens: number;
+  /** Of the prompt tokens, those the provider served from its prompt cache (`usage.prompt_tokens_details.cached_tokens`); 0 when not reported. */
+  cachedPromptTokens: number;
   completionTokens: number;
   /** Served from the on-disk cache: no HTTP request was made. */
   cached: boolean;
@@ -41,7 +44,10 @@ export interface StageUsage {
   /** HTTP requests those calls took (fewer than `calls` when one request asked for several choices). Optional: added by the model client. */
   requests?: number;
   cachedCalls: number;
+  /** Prompt tokens, cached ones included. */
   promptTokens: number;
+  /** Of the prompt tokens, those the provider's prompt cache served (priced at the cached input price). Optional: added by the model client. */
+  cachedPromptTokens?: number;
   completionTokens: number;
   costUsd: number;
   /** HTTP attempts beyond the first (429, 5xx, timeouts, ...). Optional: added by the model client. */

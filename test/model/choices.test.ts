@@ -218,3 +218,41 @@ describe("chatN: one request for N samples", () => {
     expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(4); // header and three choices
   });
 });
+
+describe("cached prompt tokens", () => {
+  const cachedRule: ScriptRule = { reply: (r) => ({ content: `c${r.choice}`, promptTokens: 1000, cachedPromptTokens: 800, completionTokens: 100 }) };
+  const prices = { inputPerMTok: 2, outputPerMTok: 8, cachedInputPerMTok: 0.5 };
+
+  it("reads usage.prompt_tokens_details.cached_tokens and prices them at the cached input price", async () => {
+    const server = await serve([cachedRule]);
+    for (const stream of [false, true]) {
+      const { model } = client(server, { prices, stream });
+      const reply = await model.chat(ask, { stage: "generate", problemId: "p", key: "k" });
+      expect(reply).toMatchObject({ promptTokens: 1000, cachedPromptTokens: 800, completionTokens: 100 });
+      const total = model.usage().total;
+      expect(total).toMatchObject({ promptTokens: 1000, cachedPromptTokens: 800, completionTokens: 100 });
+      expect(total.costUsd).toBeCloseTo(((1000 - 800) * 2 + 800 * 0.5 + 100 * 8) / 1e6, 12);
+    }
+  });
+
+  it("without a cached price, cached tokens cost the input price; a server that reports none gives 0", async () => {
+    const server = await serve([{ lastUser: "plain", reply: { content: "x", promptTokens: 1000, completionTokens: 100 } }, cachedRule]);
+    const { model } = client(server, { prices: { inputPerMTok: 2, outputPerMTok: 8 } });
+    await model.chat(ask, { stage: "generate", problemId: "p", key: "k" });
+    expect(model.usage().total.costUsd).toBeCloseTo((1000 * 2 + 100 * 8) / 1e6, 12);
+    const plain = await model.chat({ messages: [{ role: "user", content: "plain" }] }, { stage: "generate", problemId: "p", key: "k" });
+    expect(plain.cachedPromptTokens).toBe(0);
+  });
+
+  it("with n, the request's cached tokens are on the first reply, and survive the reply cache", async () => {
+    const server = await serve([cachedRule]);
+    const cacheDir = await tempDir();
+    const { model } = client(server, { prices, cacheDir });
+    const results = await chatN(model, keys(3));
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value.cachedPromptTokens : -1))).toEqual([800, 0, 0]);
+    expect(model.usage().total).toMatchObject({ calls: 3, requests: 1, promptTokens: 1000, cachedPromptTokens: 800, completionTokens: 300 });
+    expect(model.usage().total.costUsd).toBeCloseTo((200 * 2 + 800 * 0.5 + 300 * 8) / 1e6, 12);
+    const again = await chatN(client(server, { prices, cacheDir }).model, keys(1));
+    expect(again[0]).toMatchObject({ status: "fulfilled", value: { cached: true, cachedPromptTokens: 800 } });
+  });
+});
