@@ -252,6 +252,7 @@ const schema = z.object({
   stream: boolInput,
   "price-input": priceInput,
   "price-output": priceInput,
+  "price-cached-input": priceInput,
   sandbox: z.enum(SANDBOXES, {
     message: `must be one of ${SANDBOXES.join(", ")} (the action never runs model-written code without isolation: "none" is for the CLI on your own machine)`,
   }),
@@ -351,7 +352,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
   }
   const budget = parseBudget(v.budget);
-  const prices = readPrices(v["price-input"], v["price-output"]);
+  const prices = readPrices(v["price-input"], v["price-output"], v["price-cached-input"]);
   if (budget?.costUsd !== undefined && prices === undefined) {
     // The model client can only count dollars from token prices; fail before anything runs.
     throw new InputError(`input "budget": a dollar budget needs the model's prices: set price-input and price-output (USD per million prompt / completion tokens), or use budget: calls=400`);
@@ -411,12 +412,15 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   };
 }
 
-function readPrices(input: number | undefined, output: number | undefined): Prices | undefined {
-  if (input === undefined && output === undefined) return undefined;
+function readPrices(input: number | undefined, output: number | undefined, cachedInput: number | undefined): Prices | undefined {
+  if (input === undefined && output === undefined) {
+    if (cachedInput !== undefined) throw new InputError(`input "price-cached-input": needs price-input and price-output (USD per million prompt / completion tokens)`);
+    return undefined;
+  }
   if (input === undefined || output === undefined) {
     throw new InputError(`input "${input === undefined ? "price-input" : "price-output"}": give both price-input and price-output (USD per million prompt / completion tokens)`);
   }
-  return { inputPerMTok: input, outputPerMTok: output };
+  return { inputPerMTok: input, outputPerMTok: output, ...(cachedInput !== undefined ? { cachedInputPerMTok: cachedInput } : {}) };
 }
 
 function isLocal(url: string): boolean {

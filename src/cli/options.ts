@@ -93,6 +93,7 @@ export interface ModelFlags {
   budgetUsd?: number;
   priceInput?: number;
   priceOutput?: number;
+  priceCachedInput?: number;
   concurrency?: number;
   stream?: boolean;
   cacheDir: string;
@@ -127,6 +128,7 @@ export function addModelFlags(command: Command): Command {
     .option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd))
     .option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price))
     .option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price))
+    .option("--price-cached-input <usd>", "US dollars per million prompt tokens the provider served from its prompt cache (default: the --price-input price)", nonNegativeNumber("--price-cached-input", LIMITS.price))
     .option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency))
     .option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs))
     .option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries))
@@ -193,6 +195,10 @@ export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags, 
   if ((flags.priceInput === undefined) !== (flags.priceOutput === undefined)) {
     throw new ModelConfigError("give both --price-input and --price-output (US dollars per million tokens), or neither");
   }
+  if (flags.priceCachedInput !== undefined && flags.priceInput === undefined) {
+    throw new ModelConfigError("--price-cached-input needs --price-input and --price-output (US dollars per million tokens)");
+  }
+  const cachedPrice = flags.priceCachedInput !== undefined ? { cachedInputPerMTok: flags.priceCachedInput } : {};
   const overrides: Partial<ModelConfig> = {
     ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.model !== undefined ? { model: flags.model } : {}),
@@ -200,7 +206,7 @@ export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags, 
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(flags.stream === true ? { stream: true } : {}),
     ...(Object.keys(budget).length > 0 ? { budget } : {}),
-    ...(flags.priceInput !== undefined && flags.priceOutput !== undefined ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {}),
+    ...(flags.priceInput !== undefined && flags.priceOutput !== undefined ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput, ...cachedPrice } } : {}),
     cacheDir: flags.cache ? flags.cacheDir : null,
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
     ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),

@@ -89,6 +89,8 @@ export const stageUsageSchema = z.object({
   calls: z.number().int(),
   cachedCalls: z.number().int(),
   promptTokens: z.number().int(),
+  /** Of the prompt tokens, those the provider's prompt cache served (absent in reports written before they were read). */
+  cachedPromptTokens: z.number().int().optional(),
   completionTokens: z.number().int(),
   /** Calls that failed after the client's retries (not counted in `calls`). */
   failedCalls: z.number().int().optional(),

@@ -18,13 +18,14 @@ export function buildUsage(byStage: Partial<Record<Stage, StageCounts>>, wallMs:
   const entries = Object.entries(byStage) as [Stage, StageCounts][];
   const tokens = entries.reduce((n, [, s]) => n + s.promptTokens + s.completionTokens, 0);
   const out: Record<string, StageUsage> = {};
-  const total: StageUsage = { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd, wallMs: wallMs.total ?? 0 };
+  const total: StageUsage = { calls: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd, wallMs: wallMs.total ?? 0 };
   for (const [stage, s] of entries) {
     const share = tokens > 0 ? (s.promptTokens + s.completionTokens) / tokens : 0;
     out[stage] = {
       calls: s.calls,
       cachedCalls: s.cachedCalls,
       promptTokens: s.promptTokens,
+      cachedPromptTokens: s.cachedPromptTokens,
       completionTokens: s.completionTokens,
       ...(s.failedCalls > 0 ? { failedCalls: s.failedCalls } : {}),
       costUsd: costUsd * share,
@@ -33,6 +34,7 @@ export function buildUsage(byStage: Partial<Record<Stage, StageCounts>>, wallMs:
     total.calls += s.calls;
     total.cachedCalls += s.cachedCalls;
     total.promptTokens += s.promptTokens;
+    total.cachedPromptTokens = (total.cachedPromptTokens ?? 0) + s.cachedPromptTokens;
     total.completionTokens += s.completionTokens;
   }
   return { total, byStage: out };

@@ -8,10 +8,12 @@ export interface StageCounts {
   cachedCalls: number;
   failedCalls: number;
   promptTokens: number;
+  /** Of the prompt tokens, those the provider's prompt cache served. */
+  cachedPromptTokens: number;
   completionTokens: number;
 }
 
-const zero = (): StageCounts => ({ calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0 });
+const zero = (): StageCounts => ({ calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 });
 
 export class UsageRecorder {
   private readonly stages = new Map<Stage, StageCounts>();
@@ -27,6 +29,7 @@ export class UsageRecorder {
     s.calls++;
     if (reply.cached) s.cachedCalls++;
     s.promptTokens += reply.promptTokens;
+    s.cachedPromptTokens += reply.cachedPromptTokens;
     s.completionTokens += reply.completionTokens;
   }
 

@@ -43,6 +43,7 @@ export function splitByLength(total: number, texts: readonly string[]): number[]
 export function repliesOf(completion: Completion, messages: readonly ChatMessage[], target: Target): CachedReply[] {
   const { usage, choices } = completion;
   const promptTokens = count(usage?.prompt_tokens, estimateTokens(promptText(messages)));
+  const cachedPromptTokens = Math.min(promptTokens, count(usage?.prompt_tokens_details?.cached_tokens, 0));
   const completionTotal = count(usage?.completion_tokens, choices.reduce((n, c) => n + estimateTokens(c.content), 0));
   const completionTokens = choices.length === 1 ? [completionTotal] : splitByLength(completionTotal, choices.map((c) => c.content));
   const model = typeof completion.model === "string" && completion.model !== "" ? completion.model : target.endpoint.model;
@@ -50,9 +51,15 @@ export function repliesOf(completion: Completion, messages: readonly ChatMessage
     content: choice.content,
     finishReason: choice.finishReason,
     promptTokens: i === 0 ? promptTokens : 0,
+    cachedPromptTokens: i === 0 ? cachedPromptTokens : 0,
     completionTokens: completionTokens[i] ?? 0,
     model,
   }));
+}
+
+/** A stored reply handed to the caller (entries written before cached prompt tokens were read count 0). */
+export function asReply(stored: CachedReply, cached: boolean): ChatReply {
+  return { ...stored, cachedPromptTokens: stored.cachedPromptTokens ?? 0, cached };
 }
 
 export function withoutCached(reply: ChatReply): CachedReply {
@@ -83,7 +90,7 @@ export async function cachedReply(ctx: ClientContext, cacheKeyOf: string | undef
   if (shared !== undefined) hit = await shared.catch(() => undefined);
   if (hit !== undefined) {
     ctx.ledger.cached(meta.stage, meta.problemId);
-    return { ...hit, cached: true };
+    return asReply(hit, true);
   }
   if (ctx.config.offline) {
     throw new OfflineCacheMissError(
@@ -101,7 +108,7 @@ export async function cachedReply(ctx: ClientContext, cacheKeyOf: string | undef
  */
 export async function storedReply(ctx: ClientContext, cacheKeyOf: string | undefined, reply: Promise<CachedReply>): Promise<ChatReply> {
   const cache = ctx.cache;
-  if (cache === undefined || cacheKeyOf === undefined) return { ...(await reply), cached: false };
+  if (cache === undefined || cacheKeyOf === undefined) return asReply(await reply, false);
   // Stored before the pending entry goes, so an identical request never falls between the two.
   const stored = reply.then(async (r) => {
     // A reply we can't store is still a reply: log and go on.
@@ -110,7 +117,7 @@ export async function storedReply(ctx: ClientContext, cacheKeyOf: string | undef
   });
   ctx.pending.set(cacheKeyOf, stored);
   try {
-    return { ...(await stored), cached: false };
+    return asReply(await stored, false);
   } finally {
     if (ctx.pending.get(cacheKeyOf) === stored) ctx.pending.delete(cacheKeyOf);
   }
@@ -121,14 +128,18 @@ export function replayed(ctx: ClientContext, entry: CassetteEntry, request: Chat
   if (request.signal?.aborted === true) throw aborted(ctx, meta, 0);
   if (entry.cached === true && entry.reply !== undefined) {
     ctx.ledger.cached(meta.stage, meta.problemId);
-    return { ...entry.reply, cached: true };
+    return asReply(entry.reply, true);
   }
-  const reservation = ctx.ledger.reserve(meta.stage, meta.problemId, estimateTokens(promptText(request.messages)), maxTokens);
+  // A choice that shared its request's prompt reserved no prompt of its own when recorded.
+  const shared = entry.sharedRequest === true;
+  const reservation = ctx.ledger.reserve(meta.stage, meta.problemId, shared ? 0 : estimateTokens(promptText(request.messages)), maxTokens);
+  const requests = shared ? 0 : 1;
   if (entry.reply === undefined) {
     const e = entry.error!;
-    ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
+    ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true, requests });
     throw new ModelCallError(e.message, e.status, e.attempts);
   }
-  ctx.ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
-  return { ...entry.reply, cached: false };
+  const { promptTokens, completionTokens, cachedPromptTokens = 0 } = entry.reply;
+  ctx.ledger.settle(reservation, { promptTokens, cachedPromptTokens, completionTokens, retries: 0, failed: false, requests });
+  return asReply(entry.reply, false);
 }

@@ -24,6 +24,8 @@ export interface CachedReply {
   content: string;
   finishReason: string;
   promptTokens: number;
+  /** Absent in entries written before cached prompt tokens were read: 0. */
+  cachedPromptTokens?: number;
   completionTokens: number;
   model: string;
 }

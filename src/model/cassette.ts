@@ -30,6 +30,8 @@ export interface CassetteEntry {
   /** Served from the reply cache while recording: replayed as a cached call (free). */
   cached?: boolean;
   error?: { message: string; status?: number; attempts: number };
+  /** A choice after the first of one request for several (`n`): its prompt was billed with the first. */
+  sharedRequest?: true;
   /** Wall time of the call while recording. */
   ms: number;
 }

@@ -39,16 +39,19 @@ export class ExchangeLog {
         : "";
   }
 
-  reply(reply: ChatReply): void {
-    this.add({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}) });
+  /** `sharedRequest`: a choice after the first of one request for several. */
+  reply(reply: ChatReply, sharedRequest = false): void {
+    this.add({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}), ...(sharedRequest ? { sharedRequest: true as const } : {}) });
   }
 
   /** A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange. */
-  failure(error: unknown): void {
-    if (error instanceof ModelCallError) this.add({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts } });
+  failure(error: unknown, sharedRequest = false): void {
+    if (error instanceof ModelCallError) {
+      this.add({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts }, ...(sharedRequest ? { sharedRequest: true as const } : {}) });
+    }
   }
 
-  private add(fields: Pick<CassetteEntry, "reply" | "cached" | "error">): void {
+  private add(fields: Pick<CassetteEntry, "reply" | "cached" | "error" | "sharedRequest">): void {
     const { meta } = this;
     this.ctx.recorder?.add({ id: this.id, stage: meta.stage, problemId: meta.problemId, key: meta.key ?? null, ...fields, ms: Math.round(performance.now() - this.started) });
   }
@@ -100,7 +103,7 @@ export async function chat(ctx: ClientContext, original: ChatRequest, meta: Call
 }
 
 /** One choice from the reply cache or the endpoint. */
-async function liveOne(ctx: ClientContext, request: ChatRequest, meta: CallMeta, target: Target, shape: RequestShape): Promise<ChatReply> {
+export async function liveOne(ctx: ClientContext, request: ChatRequest, meta: CallMeta, target: Target, shape: RequestShape): Promise<ChatReply> {
   const key = replyKey(ctx, target, request, shape, meta.key);
   const hit = await cachedReply(ctx, key, meta, target);
   if (hit !== undefined) return hit;
@@ -115,7 +118,7 @@ async function liveOne(ctx: ClientContext, request: ChatRequest, meta: CallMeta,
     try {
       const { completion, retries } = await sendWithRetries(ctx, target, request, meta, shape);
       const reply = repliesOf(completion, request.messages, target)[0]!;
-      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: false });
       return reply;
     } catch (error) {
       const attempts = error instanceof ModelCallError || error instanceof ModelCallAborted ? error.attempts : 1;

@@ -137,6 +137,7 @@ export function validateModelConfig(config: ModelConfig): void {
   checkNumber(config.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
   checkNumber(config.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
   checkNumber(config.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
+  checkNumber(config.prices?.cachedInputPerMTok, "the cached input price (--price-cached-input; action input price-cached-input)", { min: 0 });
   checkNumber(config.prices?.judgeInputPerMTok, "prices.judgeInputPerMTok", { min: 0 });
   checkNumber(config.prices?.judgeOutputPerMTok, "prices.judgeOutputPerMTok", { min: 0 });
   checkNumber(config.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });

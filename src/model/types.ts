@@ -28,7 +28,10 @@ export interface ChatReply {
   content: string;
   /** stop, length, content_filter, ... as the server said. */
   finishReason: string;
+  /** Prompt tokens, cached ones included. */
   promptTokens: number;
+  /** Of the prompt tokens, those the provider served from its prompt cache (`usage.prompt_tokens_details.cached_tokens`); 0 when not reported. */
+  cachedPromptTokens: number;
   completionTokens: number;
   /** Served from the on-disk cache: no HTTP request was made. */
   cached: boolean;
@@ -36,9 +39,15 @@ export interface ChatReply {
 }
 
 export interface StageUsage {
+  /** Completions asked for (a request for n choices is n calls), failed ones included. */
   calls: number;
+  /** HTTP requests those calls took (fewer than `calls` when one request asked for several choices). Optional: added by the model client. */
+  requests?: number;
   cachedCalls: number;
+  /** Prompt tokens, cached ones included. */
   promptTokens: number;
+  /** Of the prompt tokens, those the provider's prompt cache served (priced at the cached input price). Optional: added by the model client. */
+  cachedPromptTokens?: number;
   completionTokens: number;
   costUsd: number;
   /** HTTP attempts beyond the first (429, 5xx, timeouts, ...). Optional: added by the model client. */
@@ -58,8 +67,16 @@ export interface UsageSnapshot {
 export interface ModelClient {
   chat(request: ChatRequest, meta: CallMeta): Promise<ChatReply>;
   /**
-   * N = keys.length choices of one prompt in one request, results in key order; a choice that
-   * could not be had is rejected; one failed choice never loses the others.
+   * N = keys.length completions of one prompt, in key order, one settled result per key: where
+   * the endpoint takes `n`, one request asks for all the choices not already cached (each choice
+   * is cached and recorded under its own key, as chat() with that key would be); an endpoint
+   * that refuses `n` or answers fewer choices gets separate requests for the missing ones (and
+   * keeps getting them). A choice that could not be had is rejected with the error chat() would
+   * throw; one failed choice never loses the others. Each choice is a call for the budget; when
+   * not all fit, as many as fit are asked for and the rest are rejected with BudgetExceededError.
+   * Usage: the request's prompt tokens (and cached prompt tokens) are on the first reply that
+   * request produced, 0 on the others; its completion tokens are split over its choices in
+   * proportion to their text length; so the sums over the replies equal the request's usage.
    */
   chatN?(request: ChatRequest, meta: CallMeta & { keys: string[] }): Promise<PromiseSettledResult<ChatReply>[]>;
   usage(): UsageSnapshot;

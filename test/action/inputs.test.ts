@@ -93,12 +93,14 @@ describe("readInputs", () => {
       budget: "usd=2.5,calls=300",
       "price-input": "1",
       "price-output": "2",
+      "price-cached-input": "0.5",
       "api-key": "sk-1234",
       "github-token": "ghs_abcd",
       base: "develop",
     });
     expect(inputs).toMatchObject({ mode: "solve", samples: 16, rounds: 0, draft: true, stream: true, comment: false, base: "develop", budget: { costUsd: 2.5, calls: 300 } });
     expect(inputs.allowedBots).toEqual(["dependabot", "my-app[bot]", "renovate"]);
+    expect(inputs.prices).toEqual({ inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 });
     expect(inputSecrets(inputs)).toEqual(["ghs_abcd", "sk-1234"]);
   });
 
@@ -120,6 +122,8 @@ describe("readInputs", () => {
     [{ budget: "5" }, 'input "budget": a dollar budget needs the model\'s prices: set price-input and price-output'],
     [{ budget: "usd=2,calls=10", "price-input": "0.15" }, 'input "price-output": give both price-input and price-output'],
     [{ "price-input": "cheap", "price-output": "1" }, 'input "price-input": must be a price in US dollars per million tokens'],
+    [{ "price-cached-input": "0.1" }, 'input "price-cached-input": needs price-input and price-output'],
+    [{ "price-input": "1", "price-output": "2", "price-cached-input": "free" }, 'input "price-cached-input": must be a price in US dollars per million tokens'],
   ])("rejects %j with one line naming the input", (values, message) => {
     let error: Error | undefined;
     try {

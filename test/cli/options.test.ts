@@ -52,6 +52,7 @@ describe("shared flags", () => {
       [["--budget-tokens", "1000"], (c) => c.budget?.tokens, 1000],
       [["--budget-usd", "0.5", "--price-input", "1", "--price-output", "2"], (c) => c.budget?.costUsd, 0.5],
       [["--price-input", "1", "--price-output", "2"], (c) => c.prices, { inputPerMTok: 1, outputPerMTok: 2 }],
+      [["--price-input", "1", "--price-output", "2", "--price-cached-input", "0.25"], (c) => c.prices, { inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.25 }],
       [["--concurrency", "3"], (c) => c.concurrency, 3],
       [["--stream"], (c) => c.stream, true],
       [["--cache-dir", "/tmp/c"], (c) => c.cacheDir, "/tmp/c"],
@@ -105,6 +106,7 @@ describe("shared flags", () => {
     expect(() => parse(["--selection", "best"])).toThrow('unknown selection "best": use one of sstar');
     expect(() => positiveInt("--limit")("x")).toThrow('--limit must be a whole number of at least 1, got "x"');
     expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--price-input", "1"]))).toThrow("give both --price-input and --price-output");
+    expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--price-cached-input", "1"]))).toThrow("--price-cached-input needs --price-input and --price-output");
     expect(() => modelConfigFromFlags({}, parse([...LOCAL, "--budget-usd", "1"]))).toThrow(/needs the model.s prices/);
   });
 

@@ -29,14 +29,15 @@ describe("StageClock", () => {
 describe("usage", () => {
   it("sums calls and tokens per stage and shares the problem's cost by tokens", () => {
     const u = new UsageRecorder();
-    const reply = (p: number, c: number, cached = false) => ({ content: "", finishReason: "stop", promptTokens: p, completionTokens: c, cached, model: "m" });
-    u.reply("generate", reply(100, 200));
+    const reply = (p: number, c: number, cached = false, cachedPromptTokens = 0) => ({ content: "", finishReason: "stop", promptTokens: p, cachedPromptTokens, completionTokens: c, cached, model: "m" });
+    u.reply("generate", reply(100, 200, false, 60));
     u.reply("generate", reply(100, 200, true));
     u.reply("judge", reply(300, 100));
     u.failure("judge");
     const usage = buildUsage(u.byStage(), { total: 1000, generate: 800, judge: 100 }, 1.0);
     expect(usage.total).toMatchObject({ calls: 3, cachedCalls: 1, promptTokens: 500, completionTokens: 500, costUsd: 1, wallMs: 1000 });
-    expect(usage.byStage.generate).toMatchObject({ calls: 2, costUsd: 0.6, wallMs: 800 });
+    expect(usage.byStage.generate).toMatchObject({ calls: 2, costUsd: 0.6, wallMs: 800, cachedPromptTokens: 60 });
+    expect(usage.total.cachedPromptTokens).toBe(60);
     expect(usage.byStage.judge).toMatchObject({ calls: 1, failedCalls: 1, costUsd: 0.4 });
   });
   it("takes the cost as the difference of the client's records for the problem", () => {

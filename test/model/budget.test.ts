@@ -50,6 +50,17 @@ describe("Ledger", () => {
     expect(() => ledger.reserve("generate", "p", 1000, undefined)).not.toThrow();
   });
 
+  it("a request for several choices reserves a call per choice and its prompt once, as many as fit", () => {
+    const ledger = new Ledger({ calls: 5, tokens: 1000 }, undefined);
+    const { reservation, refused } = ledger.reserveUpTo("generate", "p", 100, 200, 6);
+    expect(reservation).toMatchObject({ calls: 4, tokens: 900 }); // 100 + 4 x 200; a fifth choice would pass 1000 tokens
+    expect(refused).toMatch(/over the token budget of 1000 \(--budget-tokens; action input budget tokens=N\); not starting a generate call for problem p/);
+    ledger.settle(reservation, { promptTokens: 100, completionTokens: 120, retries: 0, failed: false, calls: 3 });
+    expect(ledger.snapshot().total).toMatchObject({ calls: 3, requests: 1, promptTokens: 100, completionTokens: 120 });
+    expect(ledger.reserveUpTo("generate", "p", 0, undefined, 9).reservation.calls).toBe(2); // the calls cap: 3 used of 5
+    expect(() => ledger.reserveUpTo("generate", "p", 0, undefined, 1)).toThrow(/5 of 5 calls used/);
+  });
+
   it("snapshots are copies", () => {
     const ledger = new Ledger(undefined, undefined);
     const snap = ledger.snapshot();

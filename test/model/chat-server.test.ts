@@ -93,4 +93,51 @@ describe("scripted chat server", () => {
     const models = await c.models.list();
     expect(models.data.map((m) => m.id)).toEqual(["mx"]);
   });
+
+  it("answers n choices, each from the handler with its own index and finish reason, in JSON and in a stream", async () => {
+    server = await startScriptedChatServer([
+      { reply: (r) => ({ content: `choice ${r.choice} ${"z".repeat(20 * (r.choice + 1))}`, finishReason: r.choice === 2 ? "length" : "stop", promptTokens: 9, completionTokens: 4, cachedPromptTokens: 8 }) },
+    ]);
+    const c = client(server.url);
+    const messages = [{ role: "user" as const, content: "three please" }];
+    const reply = await c.chat.completions.create({ model: "m", messages, n: 3 });
+    expect(reply.choices.map((ch) => [ch.index, ch.finish_reason, ch.message.content?.slice(0, 8)])).toEqual([
+      [0, "stop", "choice 0"],
+      [1, "stop", "choice 1"],
+      [2, "length", "choice 2"],
+    ]);
+    // One usage for the request: the prompt once, the completions summed, the cached prompt tokens as OpenAI reports them.
+    expect(reply.usage).toEqual({ prompt_tokens: 9, completion_tokens: 12, total_tokens: 21, prompt_tokens_details: { cached_tokens: 8 } });
+    const stream = await c.chat.completions.create({ model: "m", messages, n: 3, stream: true, stream_options: { include_usage: true } });
+    const text = ["", "", ""];
+    const finish: (string | null)[] = [null, null, null];
+    const order: number[] = [];
+    let usage: unknown;
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = chunk.usage;
+      for (const ch of chunk.choices) {
+        order.push(ch.index);
+        text[ch.index] += ch.delta.content ?? "";
+        if (ch.finish_reason) finish[ch.index] = ch.finish_reason;
+      }
+    }
+    expect(text).toEqual(reply.choices.map((ch) => ch.message.content));
+    expect(finish).toEqual(["stop", "stop", "length"]);
+    expect(order.slice(0, 6)).toEqual([0, 1, 2, 0, 1, 2]); // interleaved by index, as servers stream n > 1
+    expect(usage).toEqual(reply.usage);
+    expect(server.counts).toEqual([6]); // the rule answered each choice of both requests
+  });
+
+  it("refuses n the way an OpenAI-style server does, or silently answers fewer choices", async () => {
+    server = await startScriptedChatServer([{ reply: "one" }], { n: "refuse" });
+    const refused = await client(server.url).chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], n: 2 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("n");
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("unsupported_parameter");
+    expect((await client(server.url).chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).choices).toHaveLength(1);
+    await server.close();
+    server = await startScriptedChatServer([{ reply: "one" }], { n: { atMost: 1 } });
+    const short = await client(server.url).chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }], n: 4 });
+    expect(short.choices.map((ch) => ch.index)).toEqual([0]);
+  });
 });

@@ -87,7 +87,7 @@ describe("model client: replies", () => {
     const server = await serve([{ reply: { content: "```python\nprint(1)\n```", promptTokens: 12, completionTokens: 7 } }]);
     const { model } = client(server, { temperature: 0.7, maxTokens: 256 });
     const reply = await model.chat(ask("sum"), { stage: "generate", problemId: "p1", key: "s0" });
-    expect(reply).toEqual({ content: "```python\nprint(1)\n```", finishReason: "stop", promptTokens: 12, completionTokens: 7, cached: false, model: "main-model" });
+    expect(reply).toEqual({ content: "```python\nprint(1)\n```", finishReason: "stop", promptTokens: 12, cachedPromptTokens: 0, completionTokens: 7, cached: false, model: "main-model" });
     const body = server.chatRequests[0]?.body;
     expect(body).toMatchObject({ model: "main-model", temperature: 0.7, max_completion_tokens: 256 });
     expect(body.max_tokens).toBeUndefined();
@@ -441,7 +441,7 @@ describe("model client: streaming", () => {
     const server = await serve([{ reply: { content: long, promptTokens: 30, completionTokens: 40, finishReason: "length" } }]);
     const { model } = client(server, { stream: true, maxTokens: 64 });
     const reply = await model.chat(ask("sum"), { stage: "generate", problemId: "p" });
-    expect(reply).toEqual({ content: long, finishReason: "length", promptTokens: 30, completionTokens: 40, cached: false, model: "main-model" });
+    expect(reply).toEqual({ content: long, finishReason: "length", promptTokens: 30, cachedPromptTokens: 0, completionTokens: 40, cached: false, model: "main-model" });
     const body = server.chatRequests[0]?.body;
     expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true }, max_completion_tokens: 64 });
     expect(snapshot(model).total).toMatchObject({ calls: 1, promptTokens: 30, completionTokens: 40 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure, DEFAULT_RETRY_POLICY, endpointFault, parseRetryAfter, rejectsTokenParam, retryDelay, type RetryPolicy } from "../../src/model/retry.ts";
+import { classifyFailure, DEFAULT_RETRY_POLICY, endpointFault, parseRetryAfter, rejectsChoices, rejectsTokenParam, retryDelay, type RetryPolicy } from "../../src/model/retry.ts";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 
@@ -97,5 +97,20 @@ describe("endpointFault: failures that say the endpoint itself is wrong", () => 
     expect(classifyFailure({ kind: "malformed", message: "", notJson: true }).action).toBe("endpoint");
     expect(classifyFailure({ kind: "malformed", message: "", notJson: true }, true).action).toBe("retry");
     expect(classifyFailure({ kind: "malformed", message: "" }).action).toBe("retry");
+  });
+});
+
+describe("rejectsChoices", () => {
+  const status = (message: string, param: string | null = null, code = 400) => ({ kind: "status" as const, status: code, message, param });
+  it("takes a 400 that names n as a refusal of n", () => {
+    expect(rejectsChoices(status("Invalid 'n': this model only supports n=1.", "n"))).toBe(true);
+    expect(rejectsChoices(status("Invalid n value (currently only n = 1 is supported)"))).toBe(true);
+    expect(rejectsChoices(status("Model x with provider y does not support the n parameter for multiple choices."))).toBe(true);
+  });
+  it("does not take other refusals, or other failures, for one", () => {
+    expect(rejectsChoices(status("max_tokens is too large", "max_tokens"))).toBe(false);
+    expect(rejectsChoices(status("This model's maximum context length is 8192 tokens", null))).toBe(false);
+    expect(rejectsChoices(status("Invalid 'n'", "n", 500))).toBe(false);
+    expect(rejectsChoices({ kind: "timeout", message: "n" })).toBe(false);
   });
 });
