@@ -202,101 +202,16 @@ function pct(x: number): string {
 }
 
 export function compareResults(current: EvalResults, baseline: EvalResults, options: CompareOptions): Comparison {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
-  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
-  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
-  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
-
-  const before = new Map(baseline.problems.map((p) => [p.id, p]));
-  const nowIds = new Set(current.problems.map((p) => p.id));
-  const newlyFailing: ProblemChange[] = [];
-  const newlyPassing: ProblemChange[] = [];
-  const flaky: ProblemChange[] = [];
-  let common = 0;
-  let sharedGraded = 0;
-  const counts = { bothPassed: 0, bothFailed: 0, b: 0, c: 0 };
-  for (const p of current.problems) {
-    const prior = before.get(p.id);
-    if (!prior) continue;
-    common++;
-    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
-    sharedGraded++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
-    if (isFlaky(p)) {
-      flaky.push(change);
-      continue;
-    }
-    const was = prior.outcome === "passed";
-    const is = p.outcome === "passed";
-    if (was && is) counts.bothPassed++;
-    else if (!was && !is) counts.bothFailed++;
-    else if (was) {
-      counts.b++;
-      newlyFailing.push(change);
-    } else {
-      counts.c++;
-      newlyPassing.push(change);
-    }
-  }
-  const byId = (x: { id: string }, y: { id: string }): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  for (const list of [newlyFailing, newlyPassing, flaky]) list.sort(byId);
-
-  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
-  const baselinePassed = counts.bothPassed + counts.b;
-  const currentPassed = counts.bothPassed + counts.c;
-  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
-  const currentRate = shared === 0 ? 0 : currentPassed / shared;
-  const deltaPp = round2((currentRate - baselineRate) * 100);
-  const pValue = mcnemarExactP(counts.b, counts.c);
-  const paired: Paired = {
-    shared,
-    baselinePassed,
-    currentPassed,
-    baselineRate,
-    currentRate,
-    deltaPp,
-    newlyFailing: counts.b,
-    newlyPassing: counts.c,
-    bothPassed: counts.bothPassed,
-    bothFailed: counts.bothFailed,
-    pValue,
-  };
-
-  // What keeps the comparison from deciding, if anything.
+  const settings = checkedSettings(options);
+  const pairs = pairProblems(current, baseline);
+  const paired = pairedRates(pairs.counts);
   const notAttempted = notAttemptedOf(current);
   const baselineNotAttempted = notAttemptedOf(baseline);
-  const missing: string[] = [];
-  const allowed = maxNotAttemptedPct / 100;
-  const own = runIncompleteness(current, maxNotAttemptedPct);
-  // The first reason that applies: the later ones follow from the earlier.
-  if (current.problems.length === 0) missing.push("this run evaluated no problem");
-  else if (own !== null) missing.push(own);
-  else if (common === 0) missing.push("no problem was evaluated in both this run and the baseline");
-  else if (sharedGraded < (1 - allowed) * common) {
-    const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
-    missing.push(
-      `only ${sharedGraded} of the ${common} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` +
-        (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : ""),
-    );
-  }
-  const needed = minDiscordantToReject(alpha);
-  if (missing.length === 0 && shared < needed) {
-    missing.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${alpha}`);
-  }
+  const missing = whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings);
   const incomplete = missing.length > 0;
-  const drop = -deltaPp;
-  const regression = !incomplete && counts.b > counts.c && drop >= options.maxDropPct && pValue <= alpha;
+  const drop = -paired.deltaPp;
+  const regression = !incomplete && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
   const decision: Decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
-  const on = `on the ${shared} problems graded in both (${counts.b} newly failing, ${counts.c} newly passing; McNemar exact p = ${formatP(pValue)})`;
-  const verdict = incomplete
-    ? `Incomplete: ${missing.join("; ")}. No regression is decided; fix the cause and rerun.`
-    : regression
-      ? `Regression: the pass rate dropped ${drop} points ${on}, at least the allowed ${options.maxDropPct} and significant at alpha ${alpha}.`
-      : drop > 0
-        ? `No regression: the pass rate dropped ${drop} points ${on}, ${drop < options.maxDropPct ? `less than the allowed ${options.maxDropPct}` : `not significant at alpha ${alpha}`}.`
-        : `No regression: the pass rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} ${on}.`;
-
   const cur = stats(current);
   const base = stats(baseline);
   return {
@@ -306,19 +221,17 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
     regression,
     incomplete,
     missing,
-    common,
+    common: pairs.common,
     paired,
-    maxDropPct: options.maxDropPct,
-    alpha,
-    maxNotAttemptedPct,
-    verdict,
-    newlyFailing,
-    newlyPassing,
-    flaky,
+    ...settings,
+    verdict: verdictText(decision, paired, missing, settings),
+    newlyFailing: pairs.newlyFailing,
+    newlyPassing: pairs.newlyPassing,
+    flaky: pairs.flaky,
     notAttempted,
     baselineNotAttempted,
-    added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
-    removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
+    added: current.problems.filter((p) => !pairs.before.has(p.id)).map((p) => p.id).sort(),
+    removed: baseline.problems.filter((p) => !pairs.nowIds.has(p.id)).map((p) => p.id).sort(),
     cost: {
       current: cur.costUsd,
       baseline: base.costUsd,
@@ -328,6 +241,137 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
     wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline),
   };
+}
+
+interface CompareSettings {
+  maxDropPct: number;
+  alpha: number;
+  maxNotAttemptedPct: number;
+}
+
+function checkedSettings(options: CompareOptions): CompareSettings {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
+  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
+  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
+  return { maxDropPct: options.maxDropPct, alpha, maxNotAttemptedPct };
+}
+
+interface DiscordantCounts {
+  bothPassed: number;
+  bothFailed: number;
+  /** Passed before, fails now. */
+  b: number;
+  /** Failed before, passes now. */
+  c: number;
+}
+
+interface ProblemPairs {
+  before: Map<string, ProblemResult>;
+  nowIds: Set<string>;
+  /** Problems in both runs, and those of them graded in both. */
+  common: number;
+  sharedGraded: number;
+  counts: DiscordantCounts;
+  newlyFailing: ProblemChange[];
+  newlyPassing: ProblemChange[];
+  flaky: ProblemChange[];
+}
+
+/** Each problem of this run beside its baseline result: the 2x2 table McNemar's test reads, and the changes (flaky ones apart). */
+function pairProblems(current: EvalResults, baseline: EvalResults): ProblemPairs {
+  const pairs: ProblemPairs = {
+    before: new Map(baseline.problems.map((p) => [p.id, p])),
+    nowIds: new Set(current.problems.map((p) => p.id)),
+    common: 0,
+    sharedGraded: 0,
+    counts: { bothPassed: 0, bothFailed: 0, b: 0, c: 0 },
+    newlyFailing: [],
+    newlyPassing: [],
+    flaky: [],
+  };
+  const { counts } = pairs;
+  for (const p of current.problems) {
+    const prior = pairs.before.get(p.id);
+    if (!prior) continue;
+    pairs.common++;
+    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
+    pairs.sharedGraded++;
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
+    if (isFlaky(p)) {
+      pairs.flaky.push(change);
+      continue;
+    }
+    const was = prior.outcome === "passed";
+    const is = p.outcome === "passed";
+    if (was && is) counts.bothPassed++;
+    else if (!was && !is) counts.bothFailed++;
+    else if (was) {
+      counts.b++;
+      pairs.newlyFailing.push(change);
+    } else {
+      counts.c++;
+      pairs.newlyPassing.push(change);
+    }
+  }
+  const byId = (x: { id: string }, y: { id: string }): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  for (const list of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky]) list.sort(byId);
+  return pairs;
+}
+
+function pairedRates(counts: DiscordantCounts): Paired {
+  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
+  const baselinePassed = counts.bothPassed + counts.b;
+  const currentPassed = counts.bothPassed + counts.c;
+  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
+  const currentRate = shared === 0 ? 0 : currentPassed / shared;
+  return {
+    shared,
+    baselinePassed,
+    currentPassed,
+    baselineRate,
+    currentRate,
+    deltaPp: round2((currentRate - baselineRate) * 100),
+    newlyFailing: counts.b,
+    newlyPassing: counts.c,
+    bothPassed: counts.bothPassed,
+    bothFailed: counts.bothFailed,
+    pValue: mcnemarExactP(counts.b, counts.c),
+  };
+}
+
+/** What keeps the comparison from deciding, if anything: the first reason that applies (the later ones follow from the earlier). */
+function whatKeepsItFromDeciding(current: EvalResults, pairs: ProblemPairs, baselineNotAttempted: NotAttemptedProblem[], settings: CompareSettings): string[] {
+  const missing: string[] = [];
+  const { common, sharedGraded } = pairs;
+  const allowed = settings.maxNotAttemptedPct / 100;
+  const own = runIncompleteness(current, settings.maxNotAttemptedPct);
+  if (current.problems.length === 0) missing.push("this run evaluated no problem");
+  else if (own !== null) missing.push(own);
+  else if (common === 0) missing.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common) {
+    const baselineMissing = baselineNotAttempted.filter((p) => pairs.nowIds.has(p.id));
+    missing.push(
+      `only ${sharedGraded} of the ${common} problems in both runs were graded in both (at least ${pct(100 - settings.maxNotAttemptedPct)} needed)` +
+        (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : ""),
+    );
+  }
+  const shared = pairs.counts.bothPassed + pairs.counts.bothFailed + pairs.counts.b + pairs.counts.c;
+  const needed = minDiscordantToReject(settings.alpha);
+  if (missing.length === 0 && shared < needed) {
+    missing.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${pairs.flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}`);
+  }
+  return missing;
+}
+
+function verdictText(decision: Decision, paired: Paired, missing: string[], settings: CompareSettings): string {
+  const drop = -paired.deltaPp;
+  const on = `on the ${paired.shared} problems graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
+  if (decision === "incomplete") return `Incomplete: ${missing.join("; ")}. No regression is decided; fix the cause and rerun.`;
+  if (decision === "regression") return `Regression: the pass rate dropped ${drop} points ${on}, at least the allowed ${settings.maxDropPct} and significant at alpha ${settings.alpha}.`;
+  if (drop > 0) return `No regression: the pass rate dropped ${drop} points ${on}, ${drop < settings.maxDropPct ? `less than the allowed ${settings.maxDropPct}` : `not significant at alpha ${settings.alpha}`}.`;
+  return `No regression: the pass rate ${paired.deltaPp > 0 ? `rose ${paired.deltaPp} points` : "is unchanged"} ${on}.`;
 }
 
 /**

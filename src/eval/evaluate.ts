@@ -120,42 +120,12 @@ export async function evaluate(
 ): Promise<EvalResults> {
   const now = options.now ?? (() => new Date());
   const gradable = gradableSpecs(specs);
-  const specHashes: Record<string, string> = {};
-  for (const s of gradable.specs) specHashes[s.id] = specHash(s);
-
-  let todo = gradable.specs;
-  let shardInfo: EvalConfig["shard"] = null;
-  if (options.shard) {
-    const picked = selectShard(gradable.specs, options.shard, options.costs);
-    todo = picked.specs;
-    shardInfo = { index: options.shard.index, count: options.shard.count, problems: picked.ids };
-  }
-
-  const config: EvalConfig = {
-    model: options.solve.modelName,
-    judgeModel: options.solve.judgeModelName,
-    sandbox: options.solve.sandboxName,
-    settings: settingsOf(options.solve),
-    tool: { name: TOOL_NAME, version: options.toolVersion ?? "unknown" },
-    specSetHash: specSetHash(specHashes),
-    specHashes,
-    shard: shardInfo,
-  };
-
-  const done = new Map<string, ProblemResult>();
-  let startedAt = now().toISOString();
-  if (options.resumeFrom) {
-    const conflict = resumeConflict(options.resumeFrom, config);
-    if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
-    const wanted = new Set(todo.map((s) => s.id));
-    for (const p of options.resumeFrom.problems) {
-      // A problem is kept when it belongs to this run, its spec is unchanged, and it did not error
-      // (errors are retried: they are often the endpoint's, and the model cache makes retrying cheap).
-      // Not-attempted problems are redone too: the outage may be over.
-      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
-    }
-    if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
-  }
+  const { todo, config } = runConfig(gradable.specs, options);
+  const specHashes = config.specHashes;
+  const resumed = resumedResults(todo, config, options.resumeFrom);
+  const done = resumed.done;
+  const thisStart = now().toISOString();
+  const startedAt = resumed.startedAt !== undefined && resumed.startedAt < thisStart ? resumed.startedAt : thisStart;
 
   const snapshot = (): EvalResults => {
     const problems = sortById([...done.values()]);
@@ -172,18 +142,8 @@ export async function evaluate(
 
   const remaining = todo.filter((s) => !done.has(s.id));
   options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
-  // One signal for both ways a run ends early; `why` says which it was.
-  const stop = new AbortController();
-  let why: "interrupted" | "deadline" | undefined;
-  const end = (reason: "interrupted" | "deadline"): void => {
-    why ??= reason;
-    stop.abort();
-  };
-  const onAbort = (): void => end("interrupted");
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  if (options.signal?.aborted) end("interrupted");
-  const timer = options.deadline ? setTimeout(() => end("deadline"), Math.max(0, options.deadline.getTime() - now().getTime())) : undefined;
-  const run: RunState = { signal: stop.signal, ended: () => why };
+  const stop = stopSwitch(options.signal, options.deadline, now);
+  const run = stop.run;
   // Writes happen one after another, in finishing order, so the file on disk only ever grows.
   let writes: Promise<void> = Promise.resolve(options.onResults?.(snapshot()));
   const record = async (result: ProblemResult, announce: () => void): Promise<void> => {
@@ -194,7 +154,7 @@ export async function evaluate(
     await writes;
   };
   const limit = pLimit(Math.max(1, options.concurrency ?? 1));
-  const solveOptions: SolveOptions = { ...options.solve, signal: stop.signal };
+  const solveOptions: SolveOptions = { ...options.solve, signal: run.signal };
   try {
     await Promise.all(
       remaining.map((spec) =>
@@ -209,13 +169,8 @@ export async function evaluate(
     );
     if (options.confirm && options.confirm.times > 0 && run.ended() === undefined) {
       const confirm = options.confirm;
-      const baseline = new Map(confirm.baseline.problems.map((p) => [p.id, p]));
-      const toConfirm = todo.filter((spec) => {
-        const p = done.get(spec.id);
-        return p !== undefined && p.outcome === "failed" && p.confirm === undefined && baseline.get(spec.id)?.outcome === "passed";
-      });
       await Promise.all(
-        toConfirm.map((spec) =>
+        toConfirm(todo, done, confirm.baseline).map((spec) =>
           limit(async () => {
             if (run.ended() !== undefined) return;
             const confirmed = await confirmProblem(spec, specHashes[spec.id]!, { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
@@ -226,13 +181,82 @@ export async function evaluate(
       );
     }
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
+    stop.dispose();
   }
   await writes;
   const ended = run.ended();
   if (ended !== undefined) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
   return snapshot();
+}
+
+/** The problems this run (or shard) evaluates, and the config its results file records. */
+function runConfig(specs: ProblemSpec[], options: EvaluateOptions): { todo: ProblemSpec[]; config: EvalConfig } {
+  const specHashes: Record<string, string> = {};
+  for (const s of specs) specHashes[s.id] = specHash(s);
+  let todo = specs;
+  let shardInfo: EvalConfig["shard"] = null;
+  if (options.shard) {
+    const picked = selectShard(specs, options.shard, options.costs);
+    todo = picked.specs;
+    shardInfo = { index: options.shard.index, count: options.shard.count, problems: picked.ids };
+  }
+  const config: EvalConfig = {
+    model: options.solve.modelName,
+    judgeModel: options.solve.judgeModelName,
+    sandbox: options.solve.sandboxName,
+    settings: settingsOf(options.solve),
+    tool: { name: TOOL_NAME, version: options.toolVersion ?? "unknown" },
+    specSetHash: specSetHash(specHashes),
+    specHashes,
+    shard: shardInfo,
+  };
+  return { todo, config };
+}
+
+/** The results an earlier run of the same config already has, and when that run started. */
+function resumedResults(todo: ProblemSpec[], config: EvalConfig, previous: EvalResults | undefined): { done: Map<string, ProblemResult>; startedAt?: string } {
+  const done = new Map<string, ProblemResult>();
+  if (!previous) return { done };
+  const conflict = resumeConflict(previous, config);
+  if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
+  const wanted = new Set(todo.map((s) => s.id));
+  for (const p of previous.problems) {
+    // A problem is kept when it belongs to this run, its spec is unchanged, and it did not error
+    // (errors are retried: they are often the endpoint's, and the model cache makes retrying cheap).
+    // Not-attempted problems are redone too: the outage may be over.
+    if (wanted.has(p.id) && p.specHash === config.specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
+  }
+  return { done, startedAt: previous.meta.startedAt };
+}
+
+/** One signal for both ways a run ends early (the caller's signal, the deadline); `ended` says which it was. */
+function stopSwitch(signal: AbortSignal | undefined, deadline: Date | undefined, now: () => Date): { run: RunState; dispose(): void } {
+  const stop = new AbortController();
+  let why: "interrupted" | "deadline" | undefined;
+  const end = (reason: "interrupted" | "deadline"): void => {
+    why ??= reason;
+    stop.abort();
+  };
+  const onAbort = (): void => end("interrupted");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) end("interrupted");
+  const timer = deadline ? setTimeout(() => end("deadline"), Math.max(0, deadline.getTime() - now().getTime())) : undefined;
+  return {
+    run: { signal: stop.signal, ended: () => why },
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** Failures that passed in the baseline and have not been confirmed yet: run again before they count. */
+function toConfirm(todo: ProblemSpec[], done: Map<string, ProblemResult>, baselineResults: EvalResults): ProblemSpec[] {
+  const baseline = new Map(baselineResults.problems.map((p) => [p.id, p]));
+  return todo.filter((spec) => {
+    const p = done.get(spec.id);
+    return p !== undefined && p.outcome === "failed" && p.confirm === undefined && baseline.get(spec.id)?.outcome === "passed";
+  });
 }
 
 /** How the evaluation run as a whole is doing, as evaluateProblem sees it. */

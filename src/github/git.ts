@@ -94,11 +94,19 @@ export function checkBranchName(name: string): string {
   return name;
 }
 
+/** Runs one git command in the checkout (argument array, allow-listed environment); `auth` adds the push credential. */
+type RunGit = (args: string[], options?: { env?: Record<string, string>; input?: string; allowFailure?: boolean; auth?: boolean }) => Promise<{ stdout: string; stderr: string; exitCode: number }>;
+
+/**
+ * The git command manager, one method per operation a publication needs: open the checkout,
+ * read the remote's branches, read a file, commit files onto a branch. Each operation is a
+ * function below, over one `RunGit`.
+ */
 export class GitCommandManager {
   private constructor(
     readonly dir: string,
     private readonly remote: string,
-    private readonly authEnv: Record<string, string>,
+    private readonly run: RunGit,
   ) {}
 
   /**
@@ -106,81 +114,24 @@ export class GitCommandManager {
    * encoded credential) so the caller can hide it from logs.
    */
   static async open(dir: string, options: { remote?: string; auth?: GitAuth; mask?: (secret: string) => void } = {}): Promise<GitCommandManager> {
-    const authEnv: Record<string, string> = {};
-    if (options.auth !== undefined && options.auth.token !== "") {
-      const credential = Buffer.from(`x-access-token:${options.auth.token}`, "utf8").toString("base64");
-      options.mask?.(credential);
-      const key = `http.${new URL(options.auth.serverUrl).origin}/.extraheader`;
-      // An empty value first resets headers inherited from config files (actions/checkout
-      // persists its own), so the server never sees two Authorization headers.
-      Object.assign(authEnv, {
-        GIT_CONFIG_COUNT: "2",
-        GIT_CONFIG_KEY_0: key,
-        GIT_CONFIG_VALUE_0: "",
-        GIT_CONFIG_KEY_1: key,
-        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${credential}`,
-      });
-    }
-    const git = new GitCommandManager(dir, options.remote ?? "origin", authEnv);
-    const inside = await git.run(["rev-parse", "--is-inside-work-tree"], { allowFailure: true });
+    const run = gitRunner(dir, authEnvFor(options.auth, options.mask));
+    const inside = await run(["rev-parse", "--is-inside-work-tree"], { allowFailure: true });
     if (inside.exitCode !== 0 || inside.stdout !== "true") throw new GitError(`${dir} is not a git checkout (run actions/checkout first)`);
-    return git;
-  }
-
-  private async run(
-    args: string[],
-    options: { env?: Record<string, string>; input?: string; allowFailure?: boolean; auth?: boolean } = {},
-  ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    const result = await execa("git", args, {
-      cwd: this.dir,
-      // An allow-listed environment: git needs no model key or token of ours beyond the push credential.
-      env: { ...toolEnv(), GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...(options.auth === true ? this.authEnv : {}), ...options.env },
-      extendEnv: false,
-      ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" }),
-      reject: false,
-      stripFinalNewline: true,
-    });
-    const exitCode = result.exitCode ?? 1;
-    if (exitCode !== 0 && options.allowFailure !== true) {
-      const detail = String(result.stderr).trim().split("\n").slice(-3).join(" | ");
-      throw new GitError(`git ${args[0]} failed (exit ${exitCode}): ${detail}`);
-    }
-    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+    return new GitCommandManager(dir, options.remote ?? "origin", run);
   }
 
   /** The remote branch's tip, or undefined when the branch does not exist. */
-  async remoteBranchSha(branch: string): Promise<string | undefined> {
-    const { stdout } = await this.run(["ls-remote", "--heads", this.remote, `refs/heads/${checkBranchName(branch)}`], { auth: true });
-    const line = stdout.split("\n").find((l) => l.endsWith(`\trefs/heads/${branch}`));
-    return line?.split("\t")[0];
+  remoteBranchSha(branch: string): Promise<string | undefined> {
+    return remoteBranchSha(this.run, this.remote, branch);
   }
 
   /** Fetches a remote branch into refs/remotes/<remote>/<branch>; returns its sha. */
-  async fetchBranch(branch: string): Promise<string> {
-    checkBranchName(branch);
-    const ref = `refs/remotes/${this.remote}/${branch}`;
-    await this.run(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", this.remote, `+refs/heads/${branch}:${ref}`], { auth: true });
-    return this.revParse(ref);
+  fetchBranch(branch: string): Promise<string> {
+    return fetchBranch(this.run, this.remote, branch);
   }
 
-  async revParse(rev: string): Promise<string> {
-    return (await this.run(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).stdout;
-  }
-
-  /** The blob id `content` would get (no object is written). */
-  private async hashContent(content: string, write: boolean): Promise<string> {
-    return (await this.run(["hash-object", ...(write ? ["-w"] : []), "--stdin"], { input: content })).stdout;
-  }
-
-  /** The blob id at `path` in `commit`, or undefined. */
-  private async blobAt(commit: string, path: string): Promise<string | undefined> {
-    const r = await this.run(["rev-parse", "--verify", "--quiet", `${commit}:${path}`], { allowFailure: true });
-    return r.exitCode === 0 ? r.stdout : undefined;
-  }
-
-  private async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const r = await this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true });
-    return r.exitCode === 0;
+  revParse(rev: string): Promise<string> {
+    return revParse(this.run, rev);
   }
 
   /** The file's content at the remote branch's tip (after `fetchBranch`), or undefined. */
@@ -196,59 +147,143 @@ export class GitCommandManager {
    * - otherwise (new branch, or the base moved past it): one commit on the base's tip, pushed with
    *   a lease on the old tip so a concurrent push is never silently overwritten.
    */
-  async commitFiles(request: CommitRequest): Promise<CommitResult> {
-    checkBranchName(request.base);
-    checkBranchName(request.branch);
-    // sstar only ever writes its own branch; a pull request is how anything reaches the base.
-    if (request.branch === request.base) throw new GitError(`refusing to push to ${JSON.stringify(request.branch)}: it is the base branch; sstar writes only its own branches (check branch-prefix)`);
-    if (request.files.length === 0) throw new GitError("nothing to commit: no files given");
-    const files = request.files.map((f) => ({ path: checkRepoPath(f.path), content: f.content }));
-    const identity = request.identity ?? BOT_IDENTITY;
+  commitFiles(request: CommitRequest): Promise<CommitResult> {
+    return commitFiles(this.run, this.remote, request);
+  }
+}
 
-    let baseSha: string;
-    try {
-      baseSha = await this.fetchBranch(request.base);
-    } catch (error) {
-      throw new GitError(`base branch ${JSON.stringify(request.base)} could not be fetched from ${this.remote}: ${(error as Error).message}`);
-    }
-    const oldTip = await this.remoteBranchSha(request.branch);
-    if (oldTip !== undefined) {
-      const tip = await this.fetchBranch(request.branch);
-      const same = await Promise.all(files.map(async (f) => (await this.blobAt(tip, f.path)) === (await this.hashContent(f.content, false))));
-      if (same.every(Boolean)) return { sha: tip, pushed: false, reset: false, reason: "unchanged" };
-    }
-    const onTop = oldTip !== undefined && (await this.isAncestor(baseSha, oldTip));
-    const parent = onTop ? oldTip : baseSha;
+// ---------- running git ----------
 
-    const scratch = await mkdtemp(join(tmpdir(), "sstar-git-"));
-    try {
-      const env = { GIT_INDEX_FILE: join(scratch, "index") };
-      await this.run(["read-tree", parent], { env });
-      for (const file of files) {
-        const blob = await this.hashContent(file.content, true);
-        await this.run(["update-index", "--add", "--cacheinfo", `100644,${blob},${file.path}`], { env });
-      }
-      const tree = (await this.run(["write-tree"], { env })).stdout;
-      const parentTree = (await this.run(["rev-parse", `${parent}^{tree}`])).stdout;
-      if (tree === parentTree) {
-        // Nothing to add on top of the base: a branch would only repeat it.
-        return { sha: parent, pushed: false, reset: false, reason: oldTip === undefined || !onTop ? "base-has-it" : "unchanged" };
-      }
-      const identityEnv = {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-      };
-      const sha = (await this.run(["commit-tree", tree, "-p", parent, "-F", "-"], { env: identityEnv, input: request.message })).stdout;
-      await this.run(
-        ["push", "--quiet", "--no-verify", `--force-with-lease=refs/heads/${request.branch}:${oldTip ?? ""}`, this.remote, `${sha}:refs/heads/${request.branch}`],
-        { auth: true },
-      );
-      await this.run(["update-ref", `refs/remotes/${this.remote}/${request.branch}`, sha]);
-      return { sha, pushed: true, reset: oldTip !== undefined && !onTop };
-    } finally {
-      await rm(scratch, { recursive: true, force: true });
+/**
+ * The push credential as git config entries in the environment. An empty value first resets
+ * headers inherited from config files (actions/checkout persists its own), so the server never
+ * sees two Authorization headers.
+ */
+function authEnvFor(auth: GitAuth | undefined, mask: ((secret: string) => void) | undefined): Record<string, string> {
+  if (auth === undefined || auth.token === "") return {};
+  const credential = Buffer.from(`x-access-token:${auth.token}`, "utf8").toString("base64");
+  mask?.(credential);
+  const key = `http.${new URL(auth.serverUrl).origin}/.extraheader`;
+  return {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: key,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${credential}`,
+  };
+}
+
+function gitRunner(dir: string, authEnv: Record<string, string>): RunGit {
+  return async (args, options = {}) => {
+    const result = await execa("git", args, {
+      cwd: dir,
+      // An allow-listed environment: git needs no model key or token of ours beyond the push credential.
+      env: { ...toolEnv(), GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C", ...(options.auth === true ? authEnv : {}), ...options.env },
+      extendEnv: false,
+      ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" }),
+      reject: false,
+      stripFinalNewline: true,
+    });
+    const exitCode = result.exitCode ?? 1;
+    if (exitCode !== 0 && options.allowFailure !== true) {
+      const detail = String(result.stderr).trim().split("\n").slice(-3).join(" | ");
+      throw new GitError(`git ${args[0]} failed (exit ${exitCode}): ${detail}`);
     }
+    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode };
+  };
+}
+
+// ---------- branches and objects ----------
+
+async function remoteBranchSha(run: RunGit, remote: string, branch: string): Promise<string | undefined> {
+  const { stdout } = await run(["ls-remote", "--heads", remote, `refs/heads/${checkBranchName(branch)}`], { auth: true });
+  const line = stdout.split("\n").find((l) => l.endsWith(`\trefs/heads/${branch}`));
+  return line?.split("\t")[0];
+}
+
+async function fetchBranch(run: RunGit, remote: string, branch: string): Promise<string> {
+  checkBranchName(branch);
+  const ref = `refs/remotes/${remote}/${branch}`;
+  await run(["fetch", "--no-tags", "--no-recurse-submodules", "--quiet", remote, `+refs/heads/${branch}:${ref}`], { auth: true });
+  return revParse(run, ref);
+}
+
+async function revParse(run: RunGit, rev: string): Promise<string> {
+  return (await run(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).stdout;
+}
+
+/** The blob id `content` gets (written to the object store when `write`). */
+async function hashContent(run: RunGit, content: string, write: boolean): Promise<string> {
+  return (await run(["hash-object", ...(write ? ["-w"] : []), "--stdin"], { input: content })).stdout;
+}
+
+/** The blob id at `path` in `commit`, or undefined. */
+async function blobAt(run: RunGit, commit: string, path: string): Promise<string | undefined> {
+  const r = await run(["rev-parse", "--verify", "--quiet", `${commit}:${path}`], { allowFailure: true });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+async function isAncestor(run: RunGit, ancestor: string, descendant: string): Promise<boolean> {
+  const r = await run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true });
+  return r.exitCode === 0;
+}
+
+// ---------- commit and push ----------
+
+async function commitFiles(run: RunGit, remote: string, request: CommitRequest): Promise<CommitResult> {
+  checkBranchName(request.base);
+  checkBranchName(request.branch);
+  // sstar only ever writes its own branch; a pull request is how anything reaches the base.
+  if (request.branch === request.base) throw new GitError(`refusing to push to ${JSON.stringify(request.branch)}: it is the base branch; sstar writes only its own branches (check branch-prefix)`);
+  if (request.files.length === 0) throw new GitError("nothing to commit: no files given");
+  const files = request.files.map((f) => ({ path: checkRepoPath(f.path), content: f.content }));
+
+  let baseSha: string;
+  try {
+    baseSha = await fetchBranch(run, remote, request.base);
+  } catch (error) {
+    throw new GitError(`base branch ${JSON.stringify(request.base)} could not be fetched from ${remote}: ${(error as Error).message}`);
+  }
+  const oldTip = await remoteBranchSha(run, remote, request.branch);
+  if (oldTip !== undefined) {
+    const tip = await fetchBranch(run, remote, request.branch);
+    const same = await Promise.all(files.map(async (f) => (await blobAt(run, tip, f.path)) === (await hashContent(run, f.content, false))));
+    if (same.every(Boolean)) return { sha: tip, pushed: false, reset: false, reason: "unchanged" };
+  }
+  const onTop = oldTip !== undefined && (await isAncestor(run, baseSha, oldTip));
+  const parent = onTop ? oldTip : baseSha;
+  const sha = await commitOnParent(run, parent, files, request.message, request.identity ?? BOT_IDENTITY);
+  // Nothing to add on top of the base: a branch would only repeat it.
+  if (sha === undefined) return { sha: parent, pushed: false, reset: false, reason: oldTip === undefined || !onTop ? "base-has-it" : "unchanged" };
+  await run(["push", "--quiet", "--no-verify", `--force-with-lease=refs/heads/${request.branch}:${oldTip ?? ""}`, remote, `${sha}:refs/heads/${request.branch}`], { auth: true });
+  await run(["update-ref", `refs/remotes/${remote}/${request.branch}`, sha]);
+  return { sha, pushed: true, reset: oldTip !== undefined && !onTop };
+}
+
+/**
+ * One commit of `files` on `parent`, made with a private index file (the checkout's working tree,
+ * index and HEAD stay as they were); undefined when the files change nothing in the parent's tree.
+ */
+async function commitOnParent(run: RunGit, parent: string, files: FileToCommit[], message: string, identity: GitIdentity): Promise<string | undefined> {
+  const scratch = await mkdtemp(join(tmpdir(), "sstar-git-"));
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, "index") };
+    await run(["read-tree", parent], { env });
+    for (const file of files) {
+      const blob = await hashContent(run, file.content, true);
+      await run(["update-index", "--add", "--cacheinfo", `100644,${blob},${file.path}`], { env });
+    }
+    const tree = (await run(["write-tree"], { env })).stdout;
+    const parentTree = (await run(["rev-parse", `${parent}^{tree}`])).stdout;
+    if (tree === parentTree) return undefined;
+    const identityEnv = {
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+    };
+    return (await run(["commit-tree", tree, "-p", parent, "-F", "-"], { env: identityEnv, input: message })).stdout;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -91,14 +91,7 @@ export class GitHubHelper {
    * or 404 from GET /user: then undefined, and only Bot authors count as us.
    */
   selfLogin(): Promise<string | undefined> {
-    this.self ??= this.octokit.rest.users.getAuthenticated().then(
-      ({ data }) => data.login,
-      (error: unknown) => {
-        const s = status(error);
-        if (s === 401 || s === 403 || s === 404) return undefined;
-        throw error;
-      },
-    );
+    this.self ??= fetchSelfLogin(this.octokit);
     return this.self;
   }
 
@@ -107,15 +100,7 @@ export class GitHubHelper {
     const existing = await this.findPullRequest(options.head, options.base);
     if (existing !== undefined) return this.updatePullRequest(existing.number, options);
     try {
-      const { data } = await this.octokit.rest.pulls.create({
-        ...this.repo,
-        head: options.head,
-        base: options.base,
-        title: options.title,
-        body: options.body,
-        draft: options.draft,
-      });
-      return { number: data.number, url: data.html_url, created: true };
+      return await openPullRequest(this.octokit, this.repo, options);
     } catch (error) {
       // A concurrent run may have opened it between our lookup and our create.
       if (status(error) !== 422 || !String((error as Error).message).includes("already exists")) throw error;
@@ -184,9 +169,7 @@ export class GitHubHelper {
    */
   async permissionOf(login: string): Promise<RepoPermission> {
     try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.repo, username: login });
-      const role = (data as { role_name?: string }).role_name ?? data.permission;
-      return role in RANK ? (role as RepoPermission) : "read";
+      return await fetchRole(this.octokit, this.repo, login);
     } catch (error) {
       if (status(error) === 404) return "none";
       throw error;
@@ -199,9 +182,7 @@ export class GitHubHelper {
    */
   async lookupPermission(login: string): Promise<{ permission: RepoPermission } | { unavailable: number }> {
     try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.repo, username: login });
-      const role = (data as { role_name?: string }).role_name ?? data.permission;
-      return { permission: role in RANK ? (role as RepoPermission) : "read" };
+      return { permission: await fetchRole(this.octokit, this.repo, login) };
     } catch (error) {
       const s = status(error);
       if (s === 403 || s === 404) return { unavailable: s };
@@ -239,4 +220,30 @@ export class GitHubHelper {
     await this.octokit.rest.issues.update({ ...this.repo, issue_number: found.number, state: "closed" });
     return found.number;
   }
+}
+
+// ---------- single requests the helper's methods build on ----------
+
+/** GET /user; installation tokens get 401/403/404 there, which means "no user login". */
+function fetchSelfLogin(octokit: Octokit): Promise<string | undefined> {
+  return octokit.rest.users.getAuthenticated().then(
+    ({ data }) => data.login,
+    (error: unknown) => {
+      const s = status(error);
+      if (s === 401 || s === 403 || s === 404) return undefined;
+      throw error;
+    },
+  );
+}
+
+async function openPullRequest(octokit: Octokit, repo: RepoRef, options: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequestRef> {
+  const { data } = await octokit.rest.pulls.create({ ...repo, head: options.head, base: options.base, title: options.title, body: options.body, draft: options.draft });
+  return { number: data.number, url: data.html_url, created: true };
+}
+
+/** The user's role on the repository; `role_name` tells triage and maintain apart (`permission` folds them into read/write). */
+async function fetchRole(octokit: Octokit, repo: RepoRef, login: string): Promise<RepoPermission> {
+  const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+  const role = (data as { role_name?: string }).role_name ?? data.permission;
+  return role in RANK ? (role as RepoPermission) : "read";
 }

@@ -185,126 +185,141 @@ export function parseIssueBody(body: string, meta: { number: number; title: stri
     problems.push(`a body under ${ISSUE_LIMITS.bodyChars} characters (this one has ${body.length})`);
     return fail();
   }
-  const text = sanitizeIssueText(body);
   const title = cleanTitle(sanitizeIssueText(meta.title)).slice(0, ISSUE_LIMITS.titleChars);
   if (title === "") problems.push("a title");
+  const fields = readFields(sanitizeIssueText(body));
+  const statement = fields.statementParts.join("\n\n").trim();
+  if (statement === "") problems.push("a statement (the problem text, before `### Examples` or under `### Statement`)");
 
-  const statementParts: string[] = [];
-  const exampleBlocks: Block[] = [];
-  let fn: string | undefined;
-  let language: string | undefined;
-  let time: string | undefined;
-  let memory: string | undefined;
-  let limits: string | undefined;
-  let checker: string | undefined;
-  let options = "";
+  const spec: ProblemSpecInput = { id: `issue-${meta.number}`, title: title || `Issue ${meta.number}`, statement: statement || "-", source: { name: `issue #${meta.number}` } };
+  readSignature(fields.fn, spec, problems);
+  readLanguage(fields.language, spec, problems);
+  readLimits(fields, spec, problems);
+  readChecker(fields.checker, spec, problems);
+  if (/^\s*-\s*\[[xX]\]\s*.*(several|multiple).*(correct|answers|outputs)/im.test(fields.options)) spec.multipleAnswers = true;
+  spec.tests = { public: exampleTests(fields.exampleBlocks, spec, problems), hidden: [] };
+
+  if (problems.length > 0) return fail();
+  const r = checkSpecObject(spec, `issue #${meta.number}`);
+  if (!r.ok) {
+    problems.push(...r.errors.map((e) => `${e.field}: ${e.message}`));
+    return fail();
+  }
+  return { ok: true, spec: r.spec };
+}
+
+/** What each section of the body holds, by the kind of its heading. */
+interface IssueFields {
+  statementParts: string[];
+  exampleBlocks: Block[];
+  fn?: string;
+  language?: string;
+  time?: string;
+  memory?: string;
+  limits?: string;
+  checker?: string;
+  options: string;
+}
+
+function readFields(text: string): IssueFields {
+  const f: IssueFields = { statementParts: [], exampleBlocks: [], options: "" };
   for (const s of sections(text)) {
     const kind = s.heading === "" ? "statement" : classify(s.heading);
     switch (kind) {
       case "statement":
-        if (fieldText(s.body) !== "") statementParts.push(fieldText(s.body));
+        if (fieldText(s.body) !== "") f.statementParts.push(fieldText(s.body));
         break;
       case undefined:
         // Headings we don't know (Constraints, Notes) belong to the statement.
-        statementParts.push(`### ${s.heading}\n\n${fieldText(s.body)}`.trim());
+        f.statementParts.push(`### ${s.heading}\n\n${fieldText(s.body)}`.trim());
         break;
       case "function":
-        fn = blockOrText(s.body);
+        f.fn = blockOrText(s.body);
         break;
       case "examples":
-        exampleBlocks.push(...fencedBlocks(s.body));
+        f.exampleBlocks.push(...fencedBlocks(s.body));
         break;
       case "example-input":
       case "example-output": {
         const t = blockOrText(s.body);
-        if (t !== "") exampleBlocks.push({ label: kind === "example-input" ? "input" : "output", text: t });
+        if (t !== "") f.exampleBlocks.push({ label: kind === "example-input" ? "input" : "output", text: t });
         break;
       }
-      case "language":
-        language = fieldText(s.body);
-        break;
-      case "time":
-        time = fieldText(s.body);
-        break;
-      case "memory":
-        memory = fieldText(s.body);
-        break;
-      case "limits":
-        limits = fieldText(s.body);
-        break;
-      case "checker":
-        checker = fieldText(s.body);
-        break;
       case "options":
-        options = s.body;
+        f.options = s.body;
         break;
+      default:
+        // language, time, memory, limits, checker: one line of text each
+        f[kind] = fieldText(s.body);
     }
   }
+  return f;
+}
 
-  const statement = statementParts.join("\n\n").trim();
-  if (statement === "") problems.push("a statement (the problem text, before `### Examples` or under `### Statement`)");
+function readSignature(fn: string | undefined, spec: ProblemSpecInput, problems: string[]): void {
+  if (fn === undefined || fn === "") return;
+  const sig = parseSignature(fn);
+  if (typeof sig === "string") problems.push(`### Function: ${sig}`);
+  else spec.io = { kind: "function", ...sig };
+}
 
-  const spec: ProblemSpecInput = { id: `issue-${meta.number}`, title: title || `Issue ${meta.number}`, statement: statement || "-", source: { name: `issue #${meta.number}` } };
+function readLanguage(language: string | undefined, spec: ProblemSpecInput, problems: string[]): void {
+  if (language === undefined || language === "") return;
+  const lang = LANGUAGE_ALIASES[language.toLowerCase()];
+  if (lang === undefined) problems.push(`### Language: one of ${LANGUAGES.join(", ")} (got ${JSON.stringify(language.slice(0, 40))})`);
+  else spec.language = lang;
+}
 
-  let isFunction = false;
-  if (fn !== undefined && fn !== "") {
-    const sig = parseSignature(fn);
-    if (typeof sig === "string") problems.push(`### Function: ${sig}`);
-    else {
-      isFunction = true;
-      spec.io = { kind: "function", ...sig };
-    }
-  }
-
-  if (language !== undefined && language !== "") {
-    const lang = LANGUAGE_ALIASES[language.toLowerCase()];
-    if (lang === undefined) problems.push(`### Language: one of ${LANGUAGES.join(", ")} (got ${JSON.stringify(language.slice(0, 40))})`);
-    else spec.language = lang;
-  }
-
+/** `### Limits` (both in one line), then `### Time limit` and `### Memory limit`, which win. */
+function readLimits(f: Pick<IssueFields, "limits" | "time" | "memory">, spec: ProblemSpecInput, problems: string[]): void {
   const lim: { timeMs?: number; memoryMb?: number } = {};
-  if (limits !== undefined && limits !== "") {
-    const t = /(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(limits);
-    const m = /(\d+)\s*mb\b/i.exec(limits);
+  if (f.limits !== undefined && f.limits !== "") {
+    const t = /(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(f.limits);
+    const m = /(\d+)\s*mb\b/i.exec(f.limits);
     if (t === null && m === null) problems.push("### Limits: like `2000 ms, 256 MB`");
     if (t !== null) lim.timeMs = Math.round(Number(t[1]) * ((t[2] as string).toLowerCase() === "s" ? 1000 : 1));
     if (m !== null) lim.memoryMb = Number(m[1]);
   }
-  if (time !== undefined && time !== "") {
-    const ms = parseNumber(time, /ms/);
-    const s = ms === undefined ? parseNumber(time, /s|sec|seconds/) : undefined;
+  if (f.time !== undefined && f.time !== "") {
+    const ms = parseNumber(f.time, /ms/);
+    const s = ms === undefined ? parseNumber(f.time, /s|sec|seconds/) : undefined;
     if (ms === undefined && s === undefined) problems.push("### Time limit: milliseconds, like `2000`");
     else lim.timeMs = Math.round(ms ?? (s as number) * 1000);
   }
-  if (memory !== undefined && memory !== "") {
-    const mb = parseNumber(memory, /mb|mib/);
+  if (f.memory !== undefined && f.memory !== "") {
+    const mb = parseNumber(f.memory, /mb|mib/);
     if (mb === undefined) problems.push("### Memory limit: megabytes, like `256`");
     else lim.memoryMb = Math.round(mb);
   }
   if (lim.timeMs !== undefined || lim.memoryMb !== undefined) spec.limits = lim;
+}
 
-  if (checker !== undefined && checker !== "") {
-    const c = checker.toLowerCase().trim();
-    const float = /^float(?:\s+(?:tolerance\s+)?([0-9.eE+-]+))?$/.exec(c);
-    if (c === "tokens" || c === "exact" || c === "case-insensitive") spec.checker = { kind: c };
-    else if (float !== null) spec.checker = float[1] !== undefined && Number.isFinite(Number(float[1])) ? { kind: "float", absolute: Number(float[1]), relative: Number(float[1]) } : { kind: "float" };
-    else if (c === "custom") problems.push("### Checker: custom checker programs aren't accepted from issues; use tokens, exact, float or case-insensitive");
-    else problems.push(`### Checker: one of tokens, exact, float, case-insensitive (got ${JSON.stringify(checker.slice(0, 40))})`);
-  }
-  if (/^\s*-\s*\[[xX]\]\s*.*(several|multiple).*(correct|answers|outputs)/im.test(options)) spec.multipleAnswers = true;
+function readChecker(checker: string | undefined, spec: ProblemSpecInput, problems: string[]): void {
+  if (checker === undefined || checker === "") return;
+  const c = checker.toLowerCase().trim();
+  const float = /^float(?:\s+(?:tolerance\s+)?([0-9.eE+-]+))?$/.exec(c);
+  if (c === "tokens" || c === "exact" || c === "case-insensitive") spec.checker = { kind: c };
+  else if (float !== null) spec.checker = float[1] !== undefined && Number.isFinite(Number(float[1])) ? { kind: "float", absolute: Number(float[1]), relative: Number(float[1]) } : { kind: "float" };
+  else if (c === "custom") problems.push("### Checker: custom checker programs aren't accepted from issues; use tokens, exact, float or case-insensitive");
+  else problems.push(`### Checker: one of tokens, exact, float, case-insensitive (got ${JSON.stringify(checker.slice(0, 40))})`);
+}
 
-  const pairs = examplePairs(exampleBlocks, problems);
+type PublicTests = NonNullable<ProblemSpecInput["tests"]>["public"];
+
+/** The examples as public tests: stdin/stdout text, or (a function kata) JSON arguments and result. */
+function exampleTests(blocks: Block[], spec: ProblemSpecInput, problems: string[]): PublicTests {
+  const pairs = examplePairs(blocks, problems);
   if (pairs.length === 0 && !problems.some((p) => p.startsWith("example"))) {
     problems.push("examples: at least one **Input** fenced block followed by an **Output** fenced block under `### Examples`");
   }
   if (pairs.length > ISSUE_LIMITS.examples) problems.push(`at most ${ISSUE_LIMITS.examples} examples (got ${pairs.length})`);
-  const tests: NonNullable<ProblemSpecInput["tests"]>["public"] = [];
+  const tests: PublicTests = [];
   pairs.slice(0, ISSUE_LIMITS.examples).forEach((p, i) => {
     if (p.input.length > ISSUE_LIMITS.blockChars || p.output.length > ISSUE_LIMITS.blockChars) {
       problems.push(`example ${i + 1}: blocks of at most ${ISSUE_LIMITS.blockChars} characters`);
       return;
     }
-    if (!isFunction) {
+    if (spec.io?.kind !== "function") {
       tests.push({ name: `example-${i + 1}`, input: p.input.endsWith("\n") ? p.input : p.input + "\n", output: p.output });
       return;
     }
@@ -317,17 +332,9 @@ export function parseIssueBody(body: string, meta: { number: number; title: stri
       expectedOk = false;
     }
     if (args === undefined) problems.push(`example ${i + 1}: the Input of a function example is JSON (an array of arguments, or one value per line; use true/false/null and double quotes)`);
-    else if (spec.io?.kind === "function" && args.length !== spec.io.params?.length) problems.push(`example ${i + 1}: ${args.length} argument(s) given, the signature has ${spec.io.params?.length ?? 0}`);
+    else if (args.length !== spec.io.params?.length) problems.push(`example ${i + 1}: ${args.length} argument(s) given, the signature has ${spec.io.params?.length ?? 0}`);
     if (!expectedOk) problems.push(`example ${i + 1}: the Output of a function example is one JSON value`);
     if (args !== undefined && expectedOk) tests.push({ name: `example-${i + 1}`, args, expected });
   });
-  spec.tests = { public: tests, hidden: [] };
-
-  if (problems.length > 0) return fail();
-  const r = checkSpecObject(spec, `issue #${meta.number}`);
-  if (!r.ok) {
-    problems.push(...r.errors.map((e) => `${e.field}: ${e.message}`));
-    return fail();
-  }
-  return { ok: true, spec: r.spec };
+  return tests;
 }

@@ -1,0 +1,128 @@
+// The prepare phase: each program's files written once under a private root (by a hash of its
+// files), a C++ program compiled once, a request's extra files in their own folder, and the
+// execution request for one run put together with its enforced limits.
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExecRequest } from "./backends/common.ts";
+import { compileArgv, programFiles, runArgv } from "./languages/index.ts";
+import { COMPILE_LIMITS, enforcedLimits } from "./limits.ts";
+import { resolveInterpreter } from "./toolchain.ts";
+import type { RunRequest, RunResult } from "./types.ts";
+import type { WorkerPool } from "./workers.ts";
+
+export function sha(...parts: string[]): string {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("hex");
+}
+
+export const COMPILE_ERROR = (message: string): RunResult => ({
+  status: "compile-error",
+  output: "",
+  stderrTail: message,
+  exitCode: null,
+  signal: null,
+  timeMs: 0,
+  memoryKb: null,
+});
+
+export interface ProgramStore {
+  /** The execution request for `request`, or the compile error that ends it. */
+  prepare(request: RunRequest): Promise<{ exec: ExecRequest } | { failed: RunResult }>;
+  /** Removes every file written. */
+  remove(): void;
+}
+
+export function createProgramStore(pool: WorkerPool): ProgramStore {
+  const root = mkdtempSync(join(tmpdir(), "sstar-sandbox-"));
+  for (const d of ["prog", "bin", "data"]) mkdirSync(join(root, d));
+  const programs = new Map<string, string>();
+  const compiles = new Map<string, Promise<RunResult | null>>();
+
+  function programDir(request: RunRequest): { key: string; dir: string; bin: string; compileSource?: string } {
+    const { files, compileSource } = programFiles(request.program, request.io);
+    const key = sha(request.program.language, JSON.stringify(files));
+    const dir = join(root, "prog", key.slice(0, 32));
+    const bin = join(root, "bin", key.slice(0, 32));
+    if (!programs.has(key)) {
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(bin, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o644 });
+      programs.set(key, dir);
+    }
+    return { key, dir, bin, compileSource };
+  }
+
+  /** Compiles once per program; null when it compiled, else the compile-error result. */
+  function compile(key: string, dir: string, bin: string, source: string): Promise<RunResult | null> {
+    let done = compiles.get(key);
+    if (done === undefined) {
+      done = (async () => {
+        const cxx = await resolveInterpreter("cpp");
+        const limits = enforcedLimits(COMPILE_LIMITS, "cpp");
+        const r = await pool.exec(
+          { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
+          "stdio",
+          limits,
+        );
+        if (r.status === "ok") return null;
+        const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
+        return COMPILE_ERROR(why);
+      })();
+      compiles.set(key, done);
+    }
+    return done;
+  }
+
+  /** The request's extra files, in a folder of their own (read-only inside), if it has any. */
+  function dataDir(request: RunRequest): string | undefined {
+    if (request.files === undefined || Object.keys(request.files).length === 0) return undefined;
+    const dir = join(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
+    mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(request.files)) {
+      if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
+      writeFileSync(join(dir, name), content, { mode: 0o644 });
+    }
+    return dir;
+  }
+
+  return {
+    async prepare(request) {
+      const { key, dir, bin, compileSource } = programDir(request);
+      const interpreter = await resolveInterpreter(request.program.language);
+      if (compileSource !== undefined) {
+        const failed = await compile(key, dir, bin, compileSource);
+        if (failed !== null) return { failed };
+      }
+      const limits = enforcedLimits(request.limits, request.program.language);
+      const fileNames = Object.keys(request.files ?? {});
+      const exec: ExecRequest = {
+        programDir: dir,
+        binDir: bin,
+        binWritable: false,
+        dataDir: dataDir(request),
+        binds: request.program.language === "cpp" ? [] : interpreter.binds,
+        limits,
+        stdin: request.assert ?? request.input,
+        resultBytes: limits.outputBytes,
+        argv: (p) =>
+          runArgv({
+            language: request.program.language,
+            io: request.io,
+            assert: request.assert !== undefined,
+            interpreter: interpreter.exe,
+            box: p.box,
+            bin: p.bin,
+            limits,
+            extraArgs: fileNames.map((n) => `${p.data}/${n}`),
+          }),
+      };
+      return { exec };
+    },
+    remove() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
