@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultCallBudget, select } from "../../../src/engine/select/index.ts";
+import { defaultCallBudget, select, type JudgeQuestion, type SelectOptions } from "../../../src/engine/select/index.ts";
 import { env, ERR, rightJudge, world, type Recorder } from "./helpers.ts";
 
 // 8 candidates: 0-5 agree on a wrong answer, 6 and 7 are correct. Input 3 is invalid: everyone errors.
@@ -67,6 +67,31 @@ describe("select: sstar", () => {
       expect(calls).toBe(t.calls.judge + t.calls.separate);
       expect(calls).toBeGreaterThanOrEqual(2 * 5); // every challenger played
     }
+  });
+
+  it("a larger bound (budgetMultiplier) is spent on more rematches while the pick is unsure", async () => {
+    // The smaller cluster is right; the judge says so except on every third input (in both
+    // orders), so the default bound runs out before the pick is sure. `separate` always finds fresh inputs.
+    const w = world([["a"], ["a"], ["a"], ["b"], ["b"]], { extra: (c, input) => `${input}:${c < 3 ? "a" : "b"}` });
+    const right = rightJudge(new Set([3, 4]));
+    const judge = (first: number, second: number, q: JudgeQuestion) => {
+      const n = Number(/\d+$/.exec(q.inputs[0]?.input ?? "")?.[0] ?? 1);
+      return n % 3 === 0 ? right(second, first) : right(first, second);
+    };
+    const spent = async (options: SelectOptions) => {
+      const rec: Recorder = { judge: [], separate: [], executed: 0 };
+      let fresh = 0;
+      const e = { ...env(w, judge, rec), separate: async () => [`fresh${++fresh}`, `fresh${++fresh}`] };
+      const t = await select("sstar", w.candidates, w.inputs, e, { codeReview: false, ...options });
+      expect(t.selection.selectedSample).toBe(3);
+      return { matches: t.matches.length, calls: t.calls.judge + t.calls.separate };
+    };
+    const base = await spent({});
+    const wide = await spent({ budgetMultiplier: 4 });
+    expect(base.calls).toBe(defaultCallBudget(2));
+    expect(wide.matches).toBeGreaterThan(base.matches);
+    expect(wide.calls).toBeGreaterThan(base.calls);
+    expect(wide.calls).toBeLessThanOrEqual(4 * defaultCallBudget(2));
   });
 
   it("a reserved synthesis call is taken out of the budget", async () => {

@@ -3,7 +3,7 @@ import { clusterTrace } from "../common.ts";
 import { posterior } from "../posterior.ts";
 import { chooseProgram, copiesNote, programsOf, reviewCluster, type ReviewOutcome } from "../review.ts";
 import type { CandidateInfo, Cluster, SelectionTrace, SynthesizedInput } from "../types.ts";
-import { left, lowest, mostProbable, prior, rank, type SstarState } from "./state.ts";
+import { confidenceTarget, left, lowest, mostProbable, prior, rank, type SstarState } from "./state.ts";
 
 type Result = Omit<SelectionTrace, "baselines">;
 
@@ -35,7 +35,7 @@ export async function review(s: SstarState, choice: Choice): Promise<ReviewOutco
   if (!s.settings.codeReview || s.env.stopped?.() === true) return null;
   const members = s.groups[choice.cluster]!.map((p) => s.kept[p]!);
   const reviewed = await reviewCluster(choice.id(choice.cluster), members, s.env, Math.max(0, left(s)), {
-    confidence: s.settings.confidence,
+    confidence: confidenceTarget(s),
     agreedInputs: s.trusted.length,
   });
   if (reviewed) {

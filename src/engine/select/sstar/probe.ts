@@ -1,7 +1,7 @@
 // Step 7: probing a cluster for a hidden difference among programs that agree on every input.
 import { cellsAgree } from "../cluster.ts";
 import { separateAndRun, splitOn } from "./evidence.ts";
-import { left, rank, rep, type SstarState } from "./state.ts";
+import { confidenceTarget, left, rank, rep, type SstarState } from "./state.ts";
 
 const probeKey = (s: SstarState, r: number, p: number): string => `${s.kept[r]!.code}\u0000${s.kept[p]!.code}`;
 
@@ -48,7 +48,7 @@ export async function probe(s: SstarState, g: number): Promise<void> {
  * brings new clusters, and new questions. Returns whether it probed.
  */
 export async function probeRunnerUp(s: SstarState, post: readonly number[], leader: number): Promise<boolean> {
-  if (s.groups.length < 2 || post[leader]! >= s.settings.confidence || left(s) < 1) return false;
+  if (s.groups.length < 2 || post[leader]! >= confidenceTarget(s) || left(s) < 1) return false;
   const next = rank(s)
     .filter((g) => g !== leader && mayProbe(s, g))
     .sort((x, y) => post[y]! - post[x]!)[0];

@@ -4,7 +4,7 @@ import { bestMatch, jointWeights, posterior } from "../posterior.ts";
 import { playSpent } from "./match.ts";
 import { mayProbe, probe, probeRunnerUp } from "./probe.ts";
 import { LOOKAHEAD } from "./settings.ts";
-import { exhaustedPair, hasFreshInput, left, mostProbable, prior, rankedPairs, type SstarState } from "./state.ts";
+import { confidenceTarget, exhaustedPair, hasFreshInput, left, mostProbable, prior, rankedPairs, type SstarState } from "./state.ts";
 
 /** Guard against a schedule that never settles (each round spends a call or ends). */
 const MAX_ROUNDS = 500;
@@ -20,7 +20,7 @@ export async function schedule(s: SstarState): Promise<void> {
       await probe(s, leader);
       continue;
     }
-    if (post[leader]! < s.settings.confidence && (await rematchOnFreshInputs(s))) continue;
+    if (post[leader]! < confidenceTarget(s) && (await rematchOnFreshInputs(s))) continue;
     if (await probeRunnerUp(s, post, leader)) continue;
     break;
   }

@@ -3,7 +3,7 @@ import { distinguishingInputs, type Equivalent } from "../cluster.ts";
 import type { SelectionContext } from "../context.ts";
 import { argmax, sizePrior, type Vote } from "../posterior.ts";
 import type { CandidateInfo, Cell, Match, SelectionEnv, SelInput } from "../types.ts";
-import type { SstarSettings } from "./settings.ts";
+import { defaultCallBudget, type SstarSettings } from "./settings.ts";
 
 export interface SstarState {
   readonly ctx: SelectionContext;
@@ -115,6 +115,18 @@ export function prior(s: SstarState): number[] {
 export function budget(s: SstarState): number {
   const full = Math.max(0, s.settings.callBudget(s.groups.length) - s.settings.reservedCalls);
   return s.pendingLate > 0 ? full - Math.min(2 * s.pendingLate, Math.floor(full / 2)) : full;
+}
+
+/**
+ * The leader's posterior at which rematches, probes of other clusters and the review stop. With
+ * a bound r times the default (r > 1) the target rises to 1 - (1 - confidence) / r, so the extra
+ * calls buy a surer pick instead of going unspent; at the default bound it is `confidence` itself.
+ */
+export function confidenceTarget(s: SstarState): number {
+  const { confidence, callBudget } = s.settings;
+  const base = defaultCallBudget(s.groups.length);
+  const ratio = base > 0 ? callBudget(s.groups.length) / base : 1;
+  return ratio > 1 ? 1 - (1 - confidence) / ratio : confidence;
 }
 
 export const used = (s: SstarState): number => s.calls.separate + s.calls.judge;
