@@ -23,7 +23,10 @@ export interface ActionInputs {
   judgeModel: string | undefined;
   judgeBaseUrl: string | undefined;
   judgeApiKey: string | undefined;
-  samples: number;
+  /** A count, or "auto": adaptive sampling in waves (docs/engine.md). */
+  samples: number | "auto";
+  /** With samples "auto": the most samples drawn (unset: the engine's default, 16). */
+  maxSamples: number | undefined;
   rounds: number;
   selection: StrategyName;
   /** sstar's call bound as a multiple of the default bound (undefined: the default, 1). */
@@ -88,6 +91,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   label: "kata",
   model: "gpt-4o-mini",
   samples: "8",
+  "max-samples": "",
   rounds: "2",
   selection: "sstar",
   "selection-budget": "",
@@ -244,7 +248,22 @@ const schema = z.object({
   "judge-model": optional,
   "judge-base-url": urlInput,
   "judge-api-key": optional,
-  samples: intInput(1, 64),
+  samples: z.string().transform((v, ctx) => {
+    if (v === "auto") return "auto" as const;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) {
+      ctx.addIssue({ code: "custom", message: `must be an integer from 1 to 64, got ${JSON.stringify(v)} (or auto: adaptive sampling)` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  "max-samples": z.string().transform((v, ctx) => {
+    if (v === "") return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) {
+      ctx.addIssue({ code: "custom", message: `must be an integer from 1 to 64, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
   rounds: intInput(0, 10),
   selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
   "selection-budget": multiplierInput,
@@ -351,6 +370,9 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     // Checked here so the message names the input; the model client checks the rest.
     throw new InputError(`input "api-key": required for ${v["base-url"]} (pass \${{ secrets.OPENAI_API_KEY }})`);
   }
+  if (v["max-samples"] !== undefined && v.samples !== "auto") {
+    throw new InputError(`input "max-samples": needs samples: auto (with samples: ${v.samples}, ${v.samples} programs are drawn)`);
+  }
   const budget = parseBudget(v.budget);
   const prices = readPrices(v["price-input"], v["price-output"], v["price-cached-input"]);
   if (budget?.costUsd !== undefined && prices === undefined) {
@@ -368,6 +390,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     judgeBaseUrl: v["judge-base-url"],
     judgeApiKey: v["judge-api-key"],
     samples: v.samples,
+    maxSamples: v["max-samples"],
     rounds: v.rounds,
     selection: v.selection,
     selectionBudget: v["selection-budget"],

@@ -498,6 +498,7 @@ async function openSolvers(
     sandbox,
     options: {
       samples: inputs.samples,
+      ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}),
       rounds: inputs.rounds,
       selection: inputs.selection,
       ...(inputs.selectionBudget !== undefined ? { selectionBudget: inputs.selectionBudget } : {}),
@@ -524,7 +525,7 @@ async function solveOne(name: string, spec: ProblemSpec, shared: Awaited<ReturnT
 async function postWorkingComments(problems: Problem[], inputs: ActionInputs, ctx: ActionContext, gh: () => GitHubHelper, io: ActionIO, clean: (s: string) => string): Promise<void> {
   for (const p of problems) {
     if (p.ref.issueNumber === undefined) continue;
-    const body = workingComment(p.ref, { samples: inputs.samples, rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
+    const body = workingComment(p.ref, { samples: inputs.samples, ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}), rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
     try {
       const posted = await gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
       io.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);

@@ -2,7 +2,7 @@
 // accept the same flags with the same defaults, one mapping of flags to the model, sandbox and
 // solve configuration, and one way to open the model client and the sandbox and report failures.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
+import { DEFAULT_MAX_SAMPLES, DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, MAX_SAMPLES_LIMIT, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
 import { basename, resolve } from "node:path";
 import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
 import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
@@ -72,6 +72,22 @@ export function durationArg(name: string, bounds: { min: number; max: number }) 
 }
 
 
+/** `--samples`: a count, or "auto" (adaptive sampling in waves). */
+export function samplesArg(value: string): number | "auto" {
+  if (value.trim() === "auto") return "auto";
+  try {
+    return positiveInt("--samples", LIMITS.samples)(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`${(error as Error).message} (or auto: adaptive sampling)`);
+  }
+}
+
+/** What is wrong with the sampling flags taken together (one line), or undefined. */
+export function samplingFlagsError(flags: Pick<SolveSettingsFlags, "samples" | "maxSamples">): string | undefined {
+  if (flags.maxSamples !== undefined && flags.samples !== "auto") return "--max-samples needs --samples auto (with a fixed --samples N, N is the number drawn)";
+  return undefined;
+}
+
 export function strategyArg(value: string): StrategyName {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
   return value;
@@ -107,7 +123,8 @@ export interface ModelFlags {
 
 /** S* settings and the sandbox. */
 export interface SolveSettingsFlags {
-  samples: number;
+  samples: number | "auto";
+  maxSamples?: number;
   rounds: number;
   selection: StrategyName;
   selectionBudget?: number;
@@ -142,7 +159,8 @@ export function addModelFlags(command: Command): Command {
 
 export function addSolveFlags(command: Command): Command {
   return command
-    .option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples})`, positiveInt("--samples", LIMITS.samples), DEFAULT_SOLVE_OPTIONS.samples)
+    .option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples}), or auto: draw them in waves until the evidence decides the pick`, samplesArg, DEFAULT_SOLVE_OPTIONS.samples)
+    .option("--max-samples <n>", `with --samples auto: the most samples drawn (1 to ${MAX_SAMPLES_LIMIT}, default ${DEFAULT_MAX_SAMPLES})`, positiveInt("--max-samples", MAX_SAMPLES_LIMIT))
     .option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds)
     .option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection)
     .option(
@@ -157,7 +175,11 @@ export function addSolveFlags(command: Command): Command {
         .default(DEFAULT_SOLVE_OPTIONS.generationRequests),
     )
     .addOption(sandboxOption())
-    .option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
+    .option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs))
+    .hook("preAction", (self) => {
+      const error = samplingFlagsError(self.opts<SolveSettingsFlags>());
+      if (error !== undefined) self.error(error);
+    });
 }
 
 /**
@@ -231,6 +253,7 @@ export function solveOptionsFromFlags(
 ): Omit<SolveOptions, "onProgress" | "signal" | "now"> {
   return {
     samples: flags.samples,
+    ...(flags.maxSamples !== undefined ? { maxSamples: flags.maxSamples } : {}),
     rounds: flags.rounds,
     selection: flags.selection,
     ...(flags.selectionBudget !== undefined ? { selectionBudget: flags.selectionBudget } : {}),

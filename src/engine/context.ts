@@ -12,6 +12,10 @@ export type ProgressEvent =
   | { type: "round"; sample: number; round: number; passed: number; total: number; note?: string }
   | { type: "sample-done"; sample: number; passed: number; total: number; done: number; of: number }
   | { type: "synthesized"; inputs: number; rejected: number }
+  /** Adaptive sampling started wave `wave` of `of`; `samples` drawn in all so far. */
+  | { type: "wave"; wave: number; of: number; samples: number }
+  /** Adaptive sampling's stop rule after a wave (the reason is one line). */
+  | { type: "wave-decision"; wave: number; stop: boolean; reason: string }
   | { type: "selection"; event: SelectionEvent }
   | { type: "judge-call"; calls: number }
   | { type: "stopped"; reason: string }

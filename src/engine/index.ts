@@ -2,26 +2,33 @@
 // overlap: every sample starts at once (the model client's concurrency limit bounds the calls in
 // flight), each sample debugs on its own schedule, input synthesis starts with generation (it
 // needs only the problem), and executions run in parallel on the sandbox pool.
-import type { ModelClient, UsageSnapshot } from "../model/types.ts";
+import type { ChatReply, ModelClient, UsageSnapshot } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
 import { RunContext, type ProgressEvent } from "./context.ts";
-import { prefetchCells } from "./execute.ts";
+import { executeCandidates, prefetchCells } from "./execute.ts";
 import { createSelectionEnv, synthesizeInputs, type EnvSettings, type Synthesis } from "./env.ts";
-import { REPORT_VERSION, type SampleTrace, type SolveReport } from "./report.ts";
+import { REPORT_VERSION, type SampleTrace, type SamplingTrace, type SolveReport } from "./report.ts";
 import { generationMessages } from "./prompts.ts";
 import { runSample, sampleKey } from "./sample.ts";
-import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type SelectionTrace, type StrategyName } from "./select/index.ts";
+import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type Cell, type SelectionTrace, type StrategyName } from "./select/index.ts";
+import { DEFAULT_MAX_SAMPLES, wavePlan, waveDecision, type WaveDecision } from "./waves.ts";
 import { buildUsage, problemCost } from "./usage-report.ts";
 
 export type { ProgressEvent } from "./context.ts";
 export type { StrategyName } from "./select/index.ts";
 export { STRATEGY_NAMES } from "./select/index.ts";
 export type { SolveReport } from "./report.ts";
+export { DEFAULT_MAX_SAMPLES, MAX_SAMPLES_LIMIT, STOP_POSTERIOR, wavePlan } from "./waves.ts";
 
 export interface SolveOptions {
-  /** Parallel samples (N). */
-  samples: number;
+  /**
+   * Parallel samples (N), or "auto": draw them in waves (4, then 4, then 8, ... up to `maxSamples`)
+   * and stop once the evidence decides the pick (src/engine/waves.ts, docs/engine.md).
+   */
+  samples: number | "auto";
+  /** With `samples: "auto"`: the most samples drawn (default DEFAULT_MAX_SAMPLES, 16). */
+  maxSamples?: number;
   /** Debugging rounds after the first generation (R). */
   rounds: number;
   selection: StrategyName;
@@ -85,56 +92,16 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
 
-  // Input synthesis runs alongside generation; `first` needs no inputs at all.
+  // Input synthesis runs alongside generation (the first wave, when sampling adapts); `first`
+  // needs no inputs at all, unless adaptive sampling's stop rule does.
   const synthesisPromise: Promise<Synthesis> =
-    options.selection === "first"
+    options.selection === "first" && options.samples !== "auto"
       ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" })
       : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
 
-  // sstar with two or more debugging rounds starts selecting before the last samples finish:
-  // once every sample is either done or has failed its first debugging round (EARLY_ROUND), the
-  // samples done by then are selected from, and the later ones join (select's `late`). Which
-  // samples are early depends only on the model's answers, never on timing.
-  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
-  const early: Promise<SampleTrace | null>[] = [];
-  let done = 0;
-  const sampleSettings = {
-    temperature: options.temperature,
-    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
-  };
-  // One request for every sample's first generation (or one per sample), replies in sample order.
-  const firstReplies =
-    (options.generationRequests ?? DEFAULT_SOLVE_OPTIONS.generationRequests) === "one"
-      ? ctx.chatChoices("generate", generationMessages(spec), {
-          ...sampleSettings,
-          keys: Array.from({ length: options.samples }, (_, index) => sampleKey(index, 0)),
-        })
-      : undefined;
-  const samplesPromise: Promise<SampleTrace[]> = Promise.all(
-    Array.from({ length: options.samples }, async (_, index) => {
-      let markEarly: (t: SampleTrace | null) => void = () => undefined;
-      early.push(new Promise((resolve) => (markEarly = resolve)));
-      const trace = await runSample(ctx, index, {
-        rounds: options.rounds,
-        ...sampleSettings,
-        // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
-        onRound: (round, passed, total) => {
-          if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
-        },
-      }, firstReplies?.[index]).catch((error: unknown) => {
-        markEarly(null); // never leave selection waiting on a sample that failed outright
-        throw error;
-      });
-      markEarly(trace);
-      ctx.samplesDone = done + 1;
-      ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done, of: options.samples });
-      // A candidate that passes the public tests will be executed by selection: start now.
-      if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
-        void synthesisPromise.then((s) => prefetchCells(ctx, trace.finalCode, s.inputs));
-      }
-      return trace;
-    }),
-  );
+  const sampler = createSampler(ctx, options, synthesisPromise);
+  const sampling = await drawSamples(ctx, options, sampler, synthesisPromise, createSelectionEnv(ctx, envSettings).equivalent);
+  const samplesPromise: Promise<SampleTrace[]> = Promise.all(sampler.traces);
 
   const runSelect = async (
     from: CandidateInfo[],
@@ -158,11 +125,16 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
     }
   };
 
+  // sstar with two or more debugging rounds starts selecting before the last samples finish:
+  // once every sample is either done or has failed its first debugging round (EARLY_ROUND), the
+  // samples done by then are selected from, and the later ones join (select's `late`). Which
+  // samples are early depends only on the model's answers, never on timing.
+  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
   let outcome: { trace: SelectionTrace | null; error?: string } = { trace: null };
   let samples: SampleTrace[];
   let synthesis: Synthesis;
   let candidates: CandidateInfo[];
-  const earlyTraces = overlap ? await Promise.all(early) : [];
+  const earlyTraces = overlap ? await Promise.all(sampler.early) : [];
   const earlyCandidates = toCandidates(earlyTraces.filter((t): t is SampleTrace => t !== null));
   if (overlap && earlyCandidates.length > 0 && ctx.stopped !== "aborted") {
     synthesis = await synthesisPromise;
@@ -194,9 +166,117 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
   const selectError = outcome.error;
 
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy });
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy, sampling });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+
+interface Sampler {
+  /** Per sample, in index order: its trace once done. */
+  traces: Promise<SampleTrace>[];
+  /** Per sample: its trace if it is early (done by its first debugging round), else null (see solve()). */
+  early: Promise<SampleTrace | null>[];
+  /** Starts `count` more samples; their traces. */
+  draw(count: number): Promise<SampleTrace>[];
+}
+
+function createSampler(ctx: RunContext, options: SolveOptions, synthesisPromise: Promise<Synthesis>): Sampler {
+  const traces: Promise<SampleTrace>[] = [];
+  const early: Promise<SampleTrace | null>[] = [];
+  let done = 0;
+  const settings = {
+    temperature: options.temperature,
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  };
+  const runOne = async (index: number, first: Promise<ChatReply> | undefined): Promise<SampleTrace> => {
+    let markEarly: (t: SampleTrace | null) => void = () => undefined;
+    early[index] = new Promise((resolve) => (markEarly = resolve));
+    const trace = await runSample(ctx, index, {
+      rounds: options.rounds,
+      ...settings,
+      // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
+      onRound: (round, passed, total) => {
+        if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
+      },
+    }, first).catch((error: unknown) => {
+      markEarly(null); // never leave selection waiting on a sample that failed outright
+      throw error;
+    });
+    markEarly(trace);
+    ctx.samplesDone = done + 1;
+    ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done, of: traces.length });
+    // A candidate that passes the public tests will be executed by selection: start now.
+    if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
+      void synthesisPromise.then((s) => prefetchCells(ctx, trace.finalCode, s.inputs));
+    }
+    return trace;
+  };
+  return {
+    traces,
+    early,
+    draw(count) {
+      const indices = Array.from({ length: count }, (_, k) => traces.length + k);
+      // One request for the wave's first generations (or one per sample), replies in sample order.
+      const firstReplies =
+        (options.generationRequests ?? DEFAULT_SOLVE_OPTIONS.generationRequests) === "one"
+          ? ctx.chatChoices("generate", generationMessages(ctx.spec), { ...settings, keys: indices.map((i) => sampleKey(i, 0)) })
+          : undefined;
+      const wave = indices.map((index, k) => runOne(index, firstReplies?.[k]));
+      traces.push(...wave);
+      return wave;
+    },
+  };
+}
+
+/**
+ * Draws the samples: all N at once, or (`samples: "auto"`) in waves, reading the stop rule after
+ * each wave but the last. Returns what the report says about adaptive sampling.
+ */
+async function drawSamples(
+  ctx: RunContext,
+  options: SolveOptions,
+  sampler: Sampler,
+  synthesisPromise: Promise<Synthesis>,
+  equivalent: (x: string, y: string) => boolean,
+): Promise<SamplingTrace | undefined> {
+  if (options.samples !== "auto") {
+    sampler.draw(options.samples);
+    return undefined;
+  }
+  const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+  const plan = wavePlan(maxSamples);
+  let decision: WaveDecision | undefined;
+  let wavesDrawn = 0;
+  for (const size of plan) {
+    sampler.draw(size);
+    wavesDrawn++;
+    ctx.emit({ type: "wave", wave: wavesDrawn, of: plan.length, samples: sampler.traces.length });
+    if (wavesDrawn === plan.length) break;
+    const drawn = await Promise.all(sampler.traces);
+    const synthesis = await synthesisPromise;
+    if (ctx.stopped !== undefined) break;
+    const candidates = toCandidates(drawn);
+    let cells: Map<number, Cell[]>;
+    try {
+      cells = await executeCandidates(ctx, candidates, synthesis.inputs);
+    } catch {
+      break; // the sandbox failed or the run was interrupted: selection meets it with what it has
+    }
+    const rows = candidates.map((c) => cells.get(c.index) ?? []);
+    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length);
+    ctx.emit({ type: "wave-decision", wave: wavesDrawn, stop: decision.stop, reason: decision.reason });
+    if (decision.stop) break;
+  }
+  const drawn = sampler.traces.length;
+  const reason =
+    decision?.stop === true
+      ? decision.reason
+      : ctx.stopped !== undefined && wavesDrawn < plan.length
+        ? `after wave ${wavesDrawn} of ${plan.length}: the run stopped (${ctx.stopped})`
+        : plan.length === 1
+          ? `one wave of ${drawn} samples (max-samples ${maxSamples})`
+          : `drew all ${plan.length} waves (${drawn} samples, max-samples ${maxSamples}); ${decision?.reason ?? "no stop decision could be made"}`;
+  return { mode: "auto", maxSamples, waves: plan, wavesDrawn, drawn, stoppedEarly: decision?.stop === true, reason };
 }
 
 /**
@@ -240,6 +320,7 @@ interface AssembleArgs {
   selectError: string | undefined;
   costUsd: number;
   pickedBy: "posterior" | "majority" | "first" | null;
+  sampling: SamplingTrace | undefined;
 }
 
 function safeUsage(model: ModelClient): UsageSnapshot | undefined {
@@ -280,7 +361,7 @@ function assembleReport(a: AssembleArgs): SolveReport {
     settings: {
       model: options.modelName,
       judgeModel: options.judgeModelName,
-      samples: options.samples,
+      samples: samples.length,
       rounds: options.rounds,
       selection: options.selection,
       temperature: options.temperature,
@@ -297,12 +378,13 @@ function assembleReport(a: AssembleArgs): SolveReport {
             by: ctx.interruptedBy(),
             during: ctx.stoppedAt.phase,
             samplesDone: ctx.stoppedAt.samplesDone,
-            samples: options.samples,
+            samples: samples.length,
             judgeCalls: ctx.stoppedAt.judgeCalls,
             pickedBy: selected === null ? null : a.pickedBy,
           },
         }
       : {}),
+    ...(a.sampling !== undefined ? { sampling: a.sampling } : {}),
     ...(synthesis.note !== undefined ? { synthesisNote: synthesis.note } : {}),
     samples,
     inputs: [...(trace?.inputs ?? synthesis.inputs.map((i) => ({ ...i }))), ...rejectedInputs],

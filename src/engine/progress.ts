@@ -17,6 +17,8 @@ export interface ProgressState {
   clusters: number | null;
   matchesDone: number;
   judgeCalls: number;
+  /** Adaptive sampling: "wave 2 of 3". */
+  wave?: string;
   stopped?: string;
   status?: string;
   selected?: number | null;
@@ -49,6 +51,10 @@ export function reduceProgress(state: ProgressState, event: ProgressEvent): Prog
       };
     case "synthesized":
       return { ...state, inputs: event.inputs };
+    case "wave":
+      return { ...state, samplesTotal: event.samples, wave: `wave ${event.wave} of ${event.of}` };
+    case "wave-decision":
+      return state;
     case "judge-call":
       return { ...state, stage: "select", judgeCalls: event.calls };
     case "stopped":
@@ -78,7 +84,7 @@ export function progressLine(id: string, s: ProgressState): string {
   const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
   const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
   if (s.stage === "generate") {
-    return `${id}: generate+debug: ${samples}, ${s.samplesPassing} pass the public tests, ${count(s.debugRounds, "debugging round")}${stop}`;
+    return `${id}: generate+debug${s.wave !== undefined ? ` (${s.wave})` : ""}: ${samples}, ${s.samplesPassing} pass the public tests, ${count(s.debugRounds, "debugging round")}${stop}`;
   }
   const selection = [
     s.kept !== null ? count(s.kept, "candidate") : null,
@@ -97,7 +103,7 @@ export function progressLine(id: string, s: ProgressState): string {
 
 /** Events worth a line of their own when the output is not a terminal (logs stay short). */
 export function isMilestone(event: ProgressEvent): boolean {
-  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "stopped" || event.type === "done") return true;
+  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "wave" || event.type === "stopped" || event.type === "done") return true;
   if (event.type === "selection") return ["filtered", "clustered", "match-finished", "selected"].includes(event.event.type);
   return false;
 }

@@ -112,13 +112,24 @@ export const baselineSchema = z.object({
   selectedSample: z.number().int().nullable(),
 });
 
+export const samplingSchema = z.object({
+  mode: z.literal("auto"),
+  maxSamples: z.number().int().describe("the bound on the samples drawn (--max-samples)"),
+  waves: z.array(z.number().int()).describe("planned wave sizes"),
+  wavesDrawn: z.number().int(),
+  drawn: z.number().int().describe("samples drawn in all"),
+  stoppedEarly: z.boolean().describe("the stop rule ended sampling before the last wave"),
+  reason: z.string().describe("the stop rule's verdict in one line"),
+});
+export type SamplingTrace = z.infer<typeof samplingSchema>;
+
 export const solveReportSchema = z.object({
   version: z.literal(REPORT_VERSION),
   problem: z.object({ id: z.string(), title: z.string(), language: languageNameSchema, io: z.enum(["stdio", "function"]) }),
   settings: z.object({
     model: z.string(),
     judgeModel: z.string(),
-    samples: z.number().int(),
+    samples: z.number().int().describe("samples drawn (with samples: auto, see `sampling`)"),
     rounds: z.number().int(),
     selection: strategySchema,
     temperature: z.number(),
@@ -140,6 +151,7 @@ export const solveReportSchema = z.object({
     })
     .optional()
     .describe("set when the run was interrupted: no model call was made after it, the pick uses what was gathered by then"),
+  sampling: samplingSchema.optional().describe("adaptive sampling (samples: auto): how many samples were drawn, after which wave it stopped, and why"),
   synthesisNote: z.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: z.array(sampleSchema),
   inputs: z.array(synthesizedInputSchema),

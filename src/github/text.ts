@@ -2,6 +2,7 @@
 // refusal comments. Pure functions over plain data. Text from issues and models is untrusted: it
 // is escaped (titles) or left to the report renderer, which fences it.
 import type { SolveReport } from "../engine/report.ts";
+import { DEFAULT_MAX_SAMPLES } from "../engine/waves.ts";
 import { escapeInline, renderReportMarkdown } from "../report/markdown.ts";
 import { markerFor, MAX_COMMENT_CHARS } from "./github.ts";
 import { fillTemplate, type TemplateValues } from "./template.ts";
@@ -148,7 +149,9 @@ function clampedNote(clamped: string[]): string {
 }
 
 export interface WorkingFacts {
-  samples: number;
+  /** A count, or "auto" (adaptive sampling, up to maxSamples). */
+  samples: number | "auto";
+  maxSamples?: number;
   rounds: number;
   model: string;
   runUrl?: string;
@@ -160,7 +163,7 @@ export function workingComment(p: ProblemRef, w: WorkingFacts): string {
   const run = w.runUrl !== undefined ? ` · [workflow run](${w.runUrl})` : "";
   const lines = [
     markerFor(p.key),
-    `⏳ **Solving ${problemName(p)}** with ${w.samples} samples and ${w.rounds} debugging rounds, model ${codeSpan(plainLine(w.model, 80))}${run}.`,
+    `⏳ **Solving ${problemName(p)}** with ${w.samples === "auto" ? `up to ${w.maxSamples ?? DEFAULT_MAX_SAMPLES} samples (drawn in waves)` : `${w.samples} samples`} and ${w.rounds} debugging rounds, model ${codeSpan(plainLine(w.model, 80))}${run}.`,
     "",
     "This comment is edited in place with the result when the run ends.",
   ];

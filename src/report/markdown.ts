@@ -155,6 +155,8 @@ function header(report: SolveReport): string[] {
   if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
   if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
   if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);
+  const sampling = samplingLine(report);
+  if (sampling !== undefined) lines.push("", `**Adaptive sampling:** ${escapeInline(sampling)}`);
   lines.push(
     "",
     `${report.settings.samples} samples × up to ${report.settings.rounds} debugging rounds · selection \`${report.settings.selection}\` · ` +
@@ -334,6 +336,14 @@ function plainOneLine(value: string, max: number): string {
   return v;
 }
 
+/** How many samples adaptive sampling drew, after which wave it stopped, and why (undefined with a fixed N). */
+export function samplingLine(report: SolveReport): string | undefined {
+  const a = report.sampling;
+  if (a === undefined) return undefined;
+  const waves = `${a.wavesDrawn} of ${a.waves.length} wave${a.waves.length === 1 ? "" : "s"}`;
+  return `drew ${a.drawn} of at most ${a.maxSamples} samples in ${waves} (${a.waves.join(", ")}); ${a.stoppedEarly ? "stopped early" : "no early stop"}: ${a.reason}.`;
+}
+
 /** What interrupted the run, where it was, and how the pick was made (undefined when it ran to the end). */
 export function interruptedLine(report: SolveReport): string | undefined {
   const i = report.interrupted;
@@ -372,6 +382,8 @@ function terminal(report: SolveReport, maxChars: number): string {
   if (s.fallback) lines.push(`  fallback: ${plainOneLine(s.fallback, 300)}`);
   if (report.error) lines.push(`  error: ${plainOneLine(report.error, 300)}`);
   if (report.stopped) lines.push(`  stopped early: ${plainOneLine(report.stopped, 300)}`);
+  const sampling = samplingLine(report);
+  if (sampling !== undefined) lines.push(`  sampling: ${plainOneLine(sampling, 400)}`);
   const rows = clusterRows(report);
   if (rows.length > 0) {
     lines.push("", `  ${pad("cluster", 9)}${pad("samples", 24)}${pad("public", 9)}${pad("agree", 9)}judge wins`);

@@ -101,12 +101,17 @@ describe("readInputs", () => {
     expect(inputs).toMatchObject({ mode: "solve", samples: 16, rounds: 0, draft: true, stream: true, comment: false, base: "develop", budget: { costUsd: 2.5, calls: 300 } });
     expect(inputs.allowedBots).toEqual(["dependabot", "my-app[bot]", "renovate"]);
     expect(inputs.prices).toEqual({ inputPerMTok: 1, outputPerMTok: 2, cachedInputPerMTok: 0.5 });
+    expect(read({ "github-token": "t", samples: "auto", "max-samples": "32" })).toMatchObject({ samples: "auto", maxSamples: 32 });
+    expect(read({ "github-token": "t", samples: "auto" })).toMatchObject({ samples: "auto", maxSamples: undefined });
     expect(inputSecrets(inputs)).toEqual(["ghs_abcd", "sk-1234"]);
   });
 
   it.each([
     [{ samples: "abc" }, 'input "samples": must be an integer from 1 to 64, got "abc"'],
     [{ samples: "0" }, 'input "samples": must be an integer from 1 to 64, got "0"'],
+    [{ samples: "Auto" }, 'input "samples": must be an integer from 1 to 64, got "Auto" (or auto: adaptive sampling)'],
+    [{ samples: "auto", "max-samples": "65" }, 'input "max-samples": must be an integer from 1 to 64, got "65"'],
+    [{ "max-samples": "16" }, 'input "max-samples": needs samples: auto (with samples: 8, 8 programs are drawn)'],
     [{ rounds: "11" }, 'input "rounds": must be an integer from 0 to 10, got "11"'],
     [{ mode: "yolo" }, 'input "mode": must be one of auto, solve, publish, schedule'],
     [{ draft: "maybe" }, 'input "draft": must be true or false, got "maybe"'],

@@ -8,6 +8,7 @@ import {
   modelConfigFromFlags,
   parseDuration,
   positiveInt,
+  samplingFlagsError,
   SANDBOX_CHOICES,
   solveOptionsFromFlags,
   type ModelFlags,
@@ -86,6 +87,25 @@ describe("shared flags", () => {
     });
     expect(solveOptionsFromFlags(parse(LOCAL), modelConfigFromFlags({}, parse(LOCAL)), "none")).toMatchObject({ temperature: 0.7, judgeModelName: "m", generationRequests: "one" });
     expect(() => parse(["--generation-requests", "many"])).toThrow(/Allowed choices are one, separate/);
+  });
+
+  it("--samples auto and --max-samples reach the engine; --max-samples needs --samples auto", async () => {
+    const flags = parse([...LOCAL, "--samples", "auto", "--max-samples", "32"]);
+    expect(solveOptionsFromFlags(flags, modelConfigFromFlags({}, flags), "none")).toMatchObject({ samples: "auto", maxSamples: 32 });
+    expect(solveOptionsFromFlags(parse([...LOCAL, "--samples", "auto"]), modelConfigFromFlags({}, parse(LOCAL)), "none")).not.toHaveProperty("maxSamples");
+    expect(() => parse(["--samples", "lots"])).toThrow('--samples must be a whole number from 1 to 64, got "lots" (or auto: adaptive sampling)');
+    expect(() => parse(["--samples", "auto", "--max-samples", "65"])).toThrow('--max-samples must be a whole number from 1 to 64, got "65"');
+    expect(() => parse(["--samples", "auto", "--max-samples", "0"])).toThrow('--max-samples must be a whole number from 1 to 64, got "0"');
+    expect(samplingFlagsError({ samples: 8, maxSamples: 16 })).toBe("--max-samples needs --samples auto (with a fixed --samples N, N is the number drawn)");
+    expect(samplingFlagsError({ samples: "auto", maxSamples: 16 })).toBeUndefined();
+    // On a command, the check runs before its action: one line, and the action never runs.
+    let ran = false;
+    const command = new Command("x").exitOverride().configureOutput({ writeErr: () => {} });
+    addSolveFlags(command).action(() => {
+      ran = true;
+    });
+    await expect(command.parseAsync(["--max-samples", "8"], { from: "user" })).rejects.toThrow("--max-samples needs --samples auto");
+    expect(ran).toBe(false);
   });
 
   it("--sandbox takes every backend the sandbox accepts", () => {

@@ -11,6 +11,7 @@ import type { CallMeta, ChatReply, ChatRequest, ModelClient } from "../../src/mo
 import { createSandbox } from "../../src/sandbox/index.ts";
 import type { Sandbox } from "../../src/sandbox/types.ts";
 import { ABS_CORRECT, ABS_IDENTITY, absValueSpec, truthfulAbsJudge } from "../fixtures/abs-value.ts";
+import { renderReportMarkdown } from "../../src/report/markdown.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 
 let sandbox: Sandbox;
@@ -105,6 +106,83 @@ describe("the first generation", () => {
       const prefix = JSON.stringify(prompts[0]!.slice(0, 2));
       for (const m of prompts) expect(JSON.stringify(m.slice(0, 2))).toBe(prefix);
       expect(prefix).not.toMatch(/sample-|\bround\b|\bsample \d/i);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('adaptive sampling (samples: "auto")', () => {
+  it("stops after the first wave on an easy problem: 4 agreeing programs that pass the public tests", async () => {
+    const server = await startScriptedChatServer([synthesisRule, { name: "generate", when: isGenerate, reply: code(ABS_CORRECT) }, judgeRule]);
+    const waves: number[] = [];
+    try {
+      const report = await solve(
+        absValueSpec,
+        { model: client(server.url), sandbox },
+        options({ samples: "auto", onProgress: (e) => (e.type === "wave" ? waves.push(e.samples) : undefined) }),
+      );
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+      expect(server.count("generate")).toBe(4);
+      expect(waves).toEqual([4]);
+      expect(report.samples).toHaveLength(4);
+      expect(report.settings.samples).toBe(4);
+      expect(report.sampling).toEqual({
+        mode: "auto",
+        maxSamples: 16,
+        waves: [4, 4, 8],
+        wavesDrawn: 1,
+        drawn: 4,
+        stoppedEarly: true,
+        reason: "after wave 1 of 3: the leading cluster holds 4 of 4 public-passing samples (1 cluster of 4), posterior 1.00 ≥ 0.9",
+      });
+      expect(report.status).toBe("solved");
+      expect(renderReportMarkdown(report, { variant: "comment" })).toContain(
+        "**Adaptive sampling:** drew 4 of at most 16 samples in 1 of 3 waves \\(4, 4, 8\\); stopped early: after wave 1 of 3",
+      );
+      expect(renderReportMarkdown(report, { variant: "terminal" })).toContain("  sampling: drew 4 of at most 16 samples");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("draws every wave on a hard one (two public-passing clusters disagree), then selects once over all samples", async () => {
+    let k = 0;
+    const server = await startScriptedChatServer([
+      synthesisRule,
+      { name: "generate", when: isGenerate, reply: () => code(++k % 2 === 0 ? ABS_CORRECT : ABS_IDENTITY) },
+      judgeRule,
+    ]);
+    const waves: number[] = [];
+    try {
+      const report = await solve(
+        absValueSpec,
+        { model: client(server.url), sandbox },
+        options({ samples: "auto", maxSamples: 16, onProgress: (e) => (e.type === "wave" ? waves.push(e.samples) : undefined) }),
+      );
+      expect(solveReportSchema.parse(report)).toBeTruthy();
+      expect(server.count("generate")).toBe(16);
+      expect(waves).toEqual([4, 8, 16]);
+      expect(report.samples.map((s) => s.index)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+      expect(report.sampling).toMatchObject({ wavesDrawn: 3, drawn: 16, stoppedEarly: false });
+      expect(report.sampling?.reason).toBe(
+        "drew all 3 waves (16 samples, max-samples 16); after wave 2 of 3: the leading cluster holds 4 of 8 public-passing samples (2 clusters of 8); 1 other cluster passes the public tests too",
+      );
+      // One selection over all 16: two clusters of 8, the judge picks |n|.
+      expect(report.clusters.map((c) => c.members.length)).toEqual([8, 8]);
+      expect(report.selected?.code).toContain("abs(n)");
+      expect(report.status).toBe("solved");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with max-samples 3 draws one wave and says so", async () => {
+    const server = await startScriptedChatServer([synthesisRule, { name: "generate", when: isGenerate, reply: code(ABS_CORRECT) }, judgeRule]);
+    try {
+      const report = await solve(absValueSpec, { model: client(server.url), sandbox }, options({ samples: "auto", maxSamples: 3 }));
+      expect(report.sampling).toMatchObject({ waves: [3], wavesDrawn: 1, drawn: 3, stoppedEarly: false, reason: "one wave of 3 samples (max-samples 3)" });
+      expect(server.count("generate")).toBe(3);
     } finally {
       await server.close();
     }

@@ -9,6 +9,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { createModelClient } from "../../model/index.ts";
 import { gradeProgram } from "../../sandbox/index.ts";
 import type { SolveReport } from "../../engine/report.ts";
+import { DEFAULT_MAX_SAMPLES } from "../../engine/waves.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import { importHumanEval } from "../../spec/importers/humaneval.ts";
 import { specFromObject } from "../../spec/load.ts";
@@ -111,7 +112,8 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
     ? undefined
     : await startReplayModel({
         tasks: loaded.tasks,
-        samples: flags.samples,
+        // The pool's stride between a sample and its debugging reply: the most samples a run draws.
+        samples: flags.samples === "auto" ? (flags.maxSamples ?? DEFAULT_MAX_SAMPLES) : flags.samples,
         judgeAccuracy: flags.judgeAccuracy,
         canonicalOutput: canonicalRunner(sandbox, specs, loaded.tasks),
       });

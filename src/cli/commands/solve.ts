@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { solve, type SolveOptions } from "../../engine/index.ts";
 import { initialProgress, isMilestone, progressLine, reduceProgress } from "../../engine/progress.ts";
+import { FIRST_WAVE } from "../../engine/waves.ts";
 import type { ProgressEvent } from "../../engine/context.ts";
 import { LANGUAGE_EXTENSION } from "../../engine/prompts.ts";
 import type { SolveReport } from "../../engine/report.ts";
@@ -112,7 +113,7 @@ export async function solveAll(
     const quiet = deps.model.fatal?.() !== undefined;
     const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
-      onProgress: quiet ? () => undefined : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
+      onProgress: quiet ? () => undefined : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples === "auto" ? FIRST_WAVE : options.samples),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const report = afterSolve ? await afterSolve(spec, solved) : solved;
