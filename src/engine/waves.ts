@@ -5,7 +5,7 @@
 import { clusterRows, type Equivalent } from "./select/cluster.ts";
 import { classifyInputs } from "./select/inputs.ts";
 import { argmax, posterior, sizePrior } from "./select/posterior.ts";
-import { DEFAULT_CLUSTER_PRIOR_EXPONENT, DEFAULT_ERROR_PENALTY } from "./select/sstar.ts";
+import { DEFAULT_ERROR_PENALTY } from "./select/sstar.ts";
 import type { CandidateInfo, Cell } from "./select/types.ts";
 
 /** Default bound on the samples adaptive sampling may draw (`--max-samples`). */
@@ -79,7 +79,7 @@ export function waveDecision(evidence: WaveEvidence, wave: number, waves: number
   clusters.sort((x, y) => y.length - x.length || Number(passes(candidates[y[0]!]!)) - Number(passes(candidates[x[0]!]!)));
   const ran = trusted.map((i) => cells.filter((row) => row[i]?.ok === true).length / candidates.length);
   const errors = clusters.map((g) => trusted.filter((i, k) => cells[g[0]!]![i]?.ok !== true && ran[k]! > 0.5).length);
-  const post = posterior(sizePrior(clusters.map((g) => g.length), DEFAULT_CLUSTER_PRIOR_EXPONENT, errors, DEFAULT_ERROR_PENALTY), []);
+  const post = posterior(sizePrior(clusters.map((g) => g.length), 1, errors, DEFAULT_ERROR_PENALTY), []);
   const lead = argmax(post);
   const leadPassing = clusters[lead]!.filter((p) => passes(candidates[p]!)).length;
   const others = clusters.filter((g, i) => i !== lead && g.some((p) => passes(candidates[p]!))).length;
