@@ -66,8 +66,12 @@ export interface EvaluateOptions {
   now?: () => Date;
 }
 
-/** SolveOptions fields that are not settings (they label the run or do I/O). */
-const NOT_SETTINGS = new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now"]);
+/**
+ * SolveOptions fields that are not settings (they label the run or do I/O). `generationRequests`
+ * changes how the first programs are asked for (one request or several), not which replies a run
+ * gets: the same prompt and the same cache keys.
+ */
+const NOT_SETTINGS = new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now", "generationRequests"]);
 
 /**
  * The settings that can change results, with the engine's defaults filled in, so that leaving a
