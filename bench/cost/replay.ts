@@ -18,9 +18,10 @@ import { serveChatCompletions, type ChatHandlerResult, type ChatServer } from ".
 import { stageOfMessages } from "../../src/engine/prompts.ts";
 import { fence } from "../../src/engine/text.ts";
 import type { Cell, JudgeQuestion, SelectionEnv } from "../../src/engine/select/index.ts";
+import type { ChatMessage } from "../../src/model/types.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
 import { hash32, rng, shuffled, simEnv, type SimJudge } from "../selection/sim.ts";
-import { completionTokens, PrefixCache, promptTokens, type Message } from "./tokens.ts";
+import { completionTokens, PrefixCache, promptTokens } from "./tokens.ts";
 
 export interface CostProblem {
   /** The data set's task id. */
@@ -143,11 +144,11 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
   const server = await serveChatCompletions(async (request) => {
     if (problem === undefined || state === undefined) return refuse("no problem begun");
     const startMs = performance.now() - state.t0;
-    const messages: Message[] = ((request.body as { messages?: { role: string; content: unknown }[] } | undefined)?.messages ?? []).map((m) => ({
+    const messages: ChatMessage[] = ((request.body as { messages?: { role: ChatMessage["role"]; content: unknown }[] } | undefined)?.messages ?? []).map((m) => ({
       role: m.role,
       content: typeof m.content === "string" ? m.content : JSON.stringify(m.content),
     }));
-    const stage = stageOfMessages(messages as never);
+    const stage = stageOfMessages(messages);
     if (stage === null) return refuse("not an S* prompt");
     const user = messages.find((m) => m.role === "user")?.content ?? "";
     const content = await answer(stage, user);
