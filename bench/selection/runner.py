@@ -15,7 +15,11 @@ check(entry_point), so tests that call the prompt's helpers (poly, encode_cyclic
 Each result also carries grade_cpu (CPU seconds of grading: the check, or the slowest hidden test)
 and grade_note (why grading failed), for calibrating limits to the canonical solution.
 """
-import io, json, math, os, resource, signal, sys, time
+import builtins, io, json, math, os, resource, signal, sys, time
+
+# -S skips the site module, which defines exit() and quit(): programs that stop early with them
+# (many CodeContests references do) must not fail with NameError here.
+builtins.exit = builtins.quit = sys.exit
 
 OUT = os.fdopen(3, "w")
 job = json.loads(sys.stdin.read())
