@@ -28,7 +28,9 @@ const CANONICAL_LIMIT_S = 30;
  * in CPU seconds, and why (the calibrated limit is 10 x the canonical solution's CPU time, at least 3 s).
  */
 export const GRADE_LIMIT_OVERRIDES: ReadonlyMap<string, { seconds: number; reason: string }> = new Map([
-  ["HumanEval/129", { seconds: 20, reason: "minPath: correct brute-force programs enumerate every path of length k (about 5 s of CPU here), the canonical solution is O(n^2)" }],
+  // Issue 17 saw correct brute-force programs near 5 s (wall time, loaded machine); in the CodeGen
+  // pool none of the 100 is correct under CPU-time grading and none times out.
+  ["HumanEval/129", { seconds: 20, reason: "minPath: a correct brute force enumerates every path of length k, far slower than the canonical solution" }],
 ]);
 /** HumanEval tasks whose canonical solution is known to fail its own grading here, with why (none). */
 const KNOWN_CANONICAL_FAILURES: ReadonlyMap<string, string> = new Map();
