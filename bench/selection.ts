@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import os from "node:os";
 import { select, STRATEGY_NAMES, type CandidateInfo, type SelectOptions, type SelInput, type StrategyName } from "../src/engine/select/index.ts";
+import { DEFAULT_ERROR_PENALTY } from "../src/engine/select/sstar.ts";
 import { codetPick } from "./selection/codet.ts";
 import { loadHumanEval, type Task } from "./selection/humaneval.ts";
 import { loadCodeContests } from "./selection/codecontests.ts";
@@ -25,6 +26,8 @@ const { values: flags } = parseArgs({
     samples: { type: "string", default: "16" },
     draws: { type: "string", default: "20" },
     "judge-accuracy": { type: "string", default: "0.7,0.8,0.9" },
+    "judge-code-accuracy": { type: "string" },
+    "cache-dir": { type: "string" },
     strategies: { type: "string", default: "first,majority,codet,sstar,sstar-reference" },
     "synth-inputs": { type: "string", default: "20" },
     "suspect-share": { type: "string" },
@@ -49,18 +52,23 @@ if (flags.help) {
   --samples N            candidates per draw (16)
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
+  --judge-code-accuracy X  accuracy on code-only questions (no outputs shown: sstar's code review,
+                         the reference's fallback); default halfway between chance (0.5) and each
+                         --judge-accuracy; "same" = each --judge-accuracy
+  --cache-dir DIR        execution cache (bench/.cache/selection)
   --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget
                          (sstar-refbudget: sstar with the reference's own call count on each draw as its bound)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
-  --error-penalty X      sstar: prior factor exp(-X) per input where a cluster errors and most ran (0)
+  --error-penalty X      sstar: prior factor exp(-X) per input where a cluster errors and most ran (${DEFAULT_ERROR_PENALTY})
   --no-probe             sstar: no probing of any cluster for hidden differences
   --no-review            sstar: no code review inside the chosen cluster
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
-  --dump FILE            write one JSON line per draw and strategy (pick, hit, calls, clusters
-                         with their correctness) for looking into where strategies differ
+  --dump FILE            write one JSON line per draw and strategy (pick: index within the draw and
+                         pool sample index, hit, calls, clusters with their correctness) for looking
+                         into where strategies differ
   --write                write the result table into BENCHMARKS.md`);
   process.exit(0);
 }
@@ -98,8 +106,20 @@ if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-
 if (flags["no-probe"]) baseOptions.probeAgreeing = false;
 if (flags["no-review"]) baseOptions.codeReview = false;
 if (flags.confidence !== undefined) baseOptions.confidence = num("confidence", flags.confidence, 0);
+// "same": code-only questions as accurate as the others (the judge before --judge-code-accuracy).
+let codeAccuracy: number | "same" | null = null;
+if (flags["judge-code-accuracy"] === "same") codeAccuracy = "same";
+else if (flags["judge-code-accuracy"] !== undefined) {
+  codeAccuracy = num("judge-code-accuracy", flags["judge-code-accuracy"], 0);
+  if (codeAccuracy > 1) {
+    console.error("bench:selection: --judge-code-accuracy must be within 0..1");
+    process.exit(2);
+  }
+}
+/** The judge's accuracy on code-only questions: the flag, else halfway between chance and `acc`. */
+const codeAccuracyFor = (acc: number) => (codeAccuracy === "same" ? acc : (codeAccuracy ?? (0.5 + acc) / 2));
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
-const cacheDir = here("./.cache/selection");
+const cacheDir = flags["cache-dir"] ?? here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const dumpLines: string[] = [];
 
@@ -200,7 +220,7 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
           const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
           const run = async (name: StrategyName, options: SelectOptions) => {
             const counters: SimCounters = { judge: 0, separate: 0 };
-            const env = simEnv(world, acc ?? 1, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
+            const env = simEnv(world, { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) }, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
             const trace = await select(name, candidates, synth, env, options);
             return { trace, used: counters.judge + counters.separate };
           };
@@ -222,6 +242,8 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
                 accuracy: acc,
                 task: task.id,
                 draw: x.d,
+                pick,
+                poolSample: pick === null ? null : x.picks[pick],
                 hit: pick !== null && task.correct[x.picks[pick]!] === true,
                 calls: used,
                 clusters: trace.clusters.map((c) => ({ size: c.members.length, correct: c.members.filter((m) => task.correct[x.picks[m]!]).length })),
@@ -265,15 +287,16 @@ function table(rows: Row[]): string {
 }
 
 /**
- * sstar against sstar-reference on the same draws: the per-draw difference of correct-pick shares,
- * its mean and standard error (draws are independent; both strategies see the same candidates).
+ * sstar against another strategy on the same draws: the per-draw difference of correct-pick
+ * shares, its mean and standard error (draws are independent; both strategies see the same
+ * candidates). A strategy without a judge (majority) is compared at every judge accuracy.
  */
-function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget"): string {
+function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget", other: string): string {
   const label = ours === "sstar" ? "sstar" : "sstar@ref-count";
   const lines: string[] = [];
   for (const r of rows) {
     if (r.strategy !== ours || !r.perDraw) continue;
-    const ref = rows.find((x) => x.dataset === r.dataset && x.strategy === "sstar-reference" && x.accuracy === r.accuracy);
+    const ref = rows.find((x) => x.dataset === r.dataset && x.strategy === other && (x.accuracy === r.accuracy || x.accuracy === null));
     if (!ref?.perDraw) continue;
     const diffs = r.perDraw.map((v, d) => v - ref.perDraw![d]!);
     const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
@@ -287,7 +310,7 @@ function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget"): string {
   }
   if (lines.length === 0) return "";
   return [
-    `| dataset | judge accuracy | ${label} − sstar-reference, points (mean ± standard error over draws) | draws ${label} ahead / level / behind |`,
+    `| dataset | judge accuracy | ${label} − ${other}, points (mean ± standard error over draws) | draws ${label} ahead / level / behind |`,
     "|---|---|---|---|",
     ...lines,
   ].join("\n");
@@ -315,7 +338,7 @@ for (const ds of datasets) {
 }
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
-const paired = [pairedTable(rows, "sstar"), pairedTable(rows, "sstar-refbudget")].filter((p) => p !== "");
+const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority")].filter((p) => p !== "");
 const out = [table(rows), ...paired].join("\n\n");
 console.log(out);
 log(`done in ${seconds} s`);
@@ -332,6 +355,7 @@ if (flags.write) {
     "",
     "The judge is **simulated** (no model is reachable here): when exactly one of the two programs is correct (by hidden grading) it",
     "answers right with the given probability; between two correct or two wrong programs it answers first/second at random.",
+    `Code-only questions (no outputs shown: sstar's code review, the reference's fallback) are answered right with ${codeAccuracy === null ? "the accuracy halfway between chance and the judge accuracy" : codeAccuracy === "same" ? "the judge accuracy" : `probability ${codeAccuracy}`}.`,
     "`separate` is simulated by proposing up to 3 held-out model inputs on which the two programs differ. Correct picks are",
     "the share of draws holding a correct program where a correct one was selected; calls are separate + judge calls.",
     "See docs/selection.md for the method.",

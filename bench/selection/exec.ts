@@ -3,12 +3,14 @@
 // A program that kills the interpreter or hangs past the watchdog is marked failed and the batch
 // restarts after it, so one bad program never loses the others' results.
 import { spawn, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const RUNNER = fileURLToPath(new URL("./runner.py", import.meta.url));
-/** Bump when runner.py or the prep scripts change what they compute: part of every cache key. */
-export const RUNNER_VERSION = "1";
+/** The sandbox every benchmark program runs in (a cache key part: another backend may grade differently). */
+export const SANDBOX_BACKEND = "bwrap";
 
 export interface Job {
   mode: "call" | "stdin";
@@ -26,6 +28,10 @@ export interface ProgramResult {
   cells: [boolean, string][];
   checks: string;
   graded: boolean | null;
+  /** CPU seconds grading took (HumanEval: the check; CodeContests: the slowest hidden test). */
+  grade_cpu?: number;
+  /** Why grading failed ("" when it passed). */
+  grade_note?: string;
 }
 
 let pythonPath: string | undefined;
@@ -43,27 +49,48 @@ export function resolvePython(): string {
   throw new Error("bench:selection: no python3 on PATH; install Python 3 to run the benchmark");
 }
 
-function bwrapArgs(python: string): string[] {
+let sandboxVersion: string | undefined;
+/**
+ * What decides the outcome of a run besides the job itself: the runner's and this file's code,
+ * where they and the interpreter live, the interpreter's and the sandbox's versions. Every cache
+ * key includes it, so results made by other grading code, or under another sandbox, are never reused.
+ */
+export function gradingKey(extraFiles: readonly string[] = [], runner = RUNNER): string {
+  const python = resolvePython();
+  sandboxVersion ??= execFileSync("bwrap", ["--version"], { encoding: "utf8" }).trim();
+  const pythonVersion = execFileSync(python, ["-c", "import sys; print(sys.version)"], { encoding: "utf8" }).trim();
+  const h = createHash("sha256");
+  for (const p of [runner, fileURLToPath(import.meta.url), ...extraFiles]) h.update(p).update("\0").update(readFileSync(p));
+  h.update(JSON.stringify({ python, pythonVersion, backend: SANDBOX_BACKEND, sandboxVersion }));
+  return h.digest("hex").slice(0, 16);
+}
+
+function bwrapArgs(python: string, runner: string): string[] {
+  // The runner (and the interpreter) are bound again after the fresh /tmp, so a checkout under
+  // /tmp stays visible inside the sandbox instead of every program "crashing".
+  const underTmp = (p: string) => p === "/tmp" || p.startsWith("/tmp/");
+  const rebind = [runner, python].filter(underTmp).flatMap((p) => ["--ro-bind", p, p]);
   return [
     "--ro-bind", "/", "/",
     "--dev", "/dev",
     "--proc", "/proc",
     "--tmpfs", "/tmp",
+    ...rebind,
     "--unshare-all",
     "--die-with-parent",
     "--new-session",
     "--clearenv",
     "--chdir", "/tmp",
-    python, "-S", "-B", RUNNER,
+    python, "-S", "-B", runner,
   ];
 }
 
 /** Watchdog: no progress line for this long kills the batch (the current program is marked hung). */
 const WATCHDOG_MS = 30_000;
 
-function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[]): Promise<number | null> {
+function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[], runner: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bwrap", bwrapArgs(resolvePython()), { stdio: ["pipe", "ignore", "ignore", "pipe"] });
+    const child = spawn("bwrap", bwrapArgs(resolvePython(), runner), { stdio: ["pipe", "ignore", "ignore", "pipe"] });
     let current: number | null = null;
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
@@ -77,7 +104,7 @@ function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[]
       const msg = JSON.parse(line) as { start?: number; i?: number } & ProgramResult;
       if (msg.start !== undefined) current = msg.start;
       else if (msg.i !== undefined) {
-        results[msg.i] = { cells: msg.cells, checks: msg.checks, graded: msg.graded };
+        results[msg.i] = { cells: msg.cells, checks: msg.checks, graded: msg.graded, grade_cpu: msg.grade_cpu, grade_note: msg.grade_note };
         current = null;
       }
     });
@@ -94,11 +121,12 @@ function runOnce(job: Job, start: number, results: (ProgramResult | undefined)[]
   });
 }
 
-export async function runJob(job: Job): Promise<ProgramResult[]> {
+/** @param runner the batch runner (another copy only in tests: one under /tmp, say) */
+export async function runJob(job: Job, runner = RUNNER): Promise<ProgramResult[]> {
   const results: (ProgramResult | undefined)[] = new Array(job.programs.length);
   let start = 0;
   while (start < job.programs.length) {
-    const stuck = await runOnce(job, start, results);
+    const stuck = await runOnce(job, start, results, runner);
     const firstMissing = results.findIndex((r, i) => i >= start && r === undefined);
     if (firstMissing === -1 && results.length === job.programs.length && !results.includes(undefined)) break;
     const bad = stuck ?? firstMissing;
@@ -108,10 +136,11 @@ export async function runJob(job: Job): Promise<ProgramResult[]> {
       cells: job.inputs.map(() => [false, "crashed"]),
       checks: job.checks.map(() => "0").join(""),
       graded: false,
+      grade_note: "crashed",
     };
     start = bad + 1;
   }
   return results.map(
-    (r) => r ?? { cells: job.inputs.map(() => [false, "crashed"] as [boolean, string]), checks: job.checks.map(() => "0").join(""), graded: false },
+    (r) => r ?? { cells: job.inputs.map(() => [false, "crashed"] as [boolean, string]), checks: job.checks.map(() => "0").join(""), graded: false, grade_note: "crashed" },
   );
 }

@@ -47,13 +47,23 @@ export interface SimCounters {
   separate: number;
 }
 
+export interface SimJudge {
+  /** Right this often when shown outputs and exactly one of the two programs is correct. */
+  accuracy: number;
+  /**
+   * Right this often on code-only questions (no outputs shown: sstar's code review, the
+   * reference's fallback round-robin): a real judge reading code alone is weaker.
+   */
+  codeAccuracy: number;
+}
+
 /**
- * A judge right with probability `accuracy` when exactly one of the two programs is correct.
- * Between two correct or two wrong programs it answers first/second at random (no ties), which is
- * the harshest reading; code-only questions are answered the same way. Answers depend only on
+ * A judge right with probability `judge.accuracy` (`judge.codeAccuracy` for a code-only question)
+ * when exactly one of the two programs is correct. Between two correct or two wrong programs it
+ * answers first/second at random (no ties), which is the harshest reading. Answers depend only on
  * (seed, question, how many times it was asked), so they don't depend on call order.
  */
-export function simEnv(world: SimWorld, accuracy: number, seed: string, counters: SimCounters): SelectionEnv {
+export function simEnv(world: SimWorld, judge: SimJudge, seed: string, counters: SimCounters): SelectionEnv {
   const asked = new Map<string, number>();
   return {
     async execute(candidates: CandidateInfo[], inputs: SelInput[]) {
@@ -82,7 +92,7 @@ export function simEnv(world: SimWorld, accuracy: number, seed: string, counters
       if (fc === sc) return { choice: r < 0.5 ? "first" : "second" };
       const right = fc ? "first" : "second";
       const wrong = fc ? "second" : "first";
-      return { choice: r < accuracy ? right : wrong };
+      return { choice: r < (q.codeOnly === true ? judge.codeAccuracy : judge.accuracy) ? right : wrong };
     },
     equivalent: (x, y) => x === y,
   };

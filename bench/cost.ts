@@ -1,0 +1,176 @@
+// Cost benchmark (npm run bench:cost): what a solved problem costs with the real engine, over real
+// HTTP, through the real model client, against a replay of real pool programs (bench/cost/replay.ts)
+// with the simulated judge of bench:selection, every prompt and completion counted by a real
+// tokenizer. Per row (a named set of solve options, bench/cost/core.ts): requests, prompt tokens
+// (cached and not), completion tokens, dollars, wall time, and how often a correct program was
+// selected over all problems.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createSandbox } from "../src/sandbox/index.ts";
+import { EASY_SHARE, PRICE, ROWS, runCost, summarize, type ProblemCost, type RowSummary } from "./cost/core.ts";
+import { loadCodeContestsProblems, loadHumanEvalProblems, strongVariant } from "./cost/load.ts";
+import type { CostProblem } from "./cost/replay.ts";
+import { TOKENIZER_NAME } from "./cost/tokens.ts";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const DATA = process.env.SSTAR_DATA ?? here("../../shared/data");
+const DEFAULT_POOL = `${DATA}/pools/codet-codegen16b-humaneval.jsonl`;
+const DATASETS = ["humaneval", "codecontests", "codecontests-strong"] as const;
+
+const { values: flags } = parseArgs({
+  options: {
+    pool: { type: "string", default: DEFAULT_POOL },
+    inputs: { type: "string" },
+    problems: { type: "string", default: `${DATA}/humaneval.jsonl` },
+    codecontests: { type: "string", default: `${DATA}/codecontests-dev.jsonl` },
+    datasets: { type: "string", default: DATASETS.join(",") },
+    rows: { type: "string", default: ROWS.map((r) => r.name).join(",") },
+    "max-problems": { type: "string" },
+    "judge-accuracy": { type: "string", default: "0.8" },
+    "judge-code-accuracy": { type: "string" },
+    latency: { type: "string", default: "20" },
+    "model-latency": { type: "string", default: "2000" },
+    seed: { type: "string", default: "1" },
+    "cache-dir": { type: "string" },
+    write: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (flags.help) {
+  console.log(`npm run bench:cost -- [flags]
+  --pool FILE              HumanEval pool JSONL {"task_id","samples":[code]} (default ${DEFAULT_POOL})
+  --inputs FILE            model-written asserts JSONL beside it (default: <pool>-tests.jsonl)
+  --problems FILE          HumanEval-format problems (default ../shared/data/humaneval.jsonl)
+  --codecontests FILE      CodeContests-format problems for the mutant pools
+  --datasets LIST          ${DATASETS.join(",")} (codecontests-strong: the mutant pool
+                           re-weighted so three quarters of it is correct, as a strong model's)
+  --rows LIST              ${ROWS.map((r) => r.name).join(",")}
+  --max-problems N         the first N problems of each data set (default all)
+  --judge-accuracy X       simulated judge accuracy (0.8)
+  --judge-code-accuracy X  on code-only questions (default halfway between 0.5 and --judge-accuracy)
+  --latency MS             the replay's delay per reply (20)
+  --model-latency MS       per-call latency of the modelled wall time (2000): critical path x this
+  --seed N                 seed of the draws and the judge (1)
+  --cache-dir DIR          bench:selection's execution cache (bench/.cache/selection)
+  --write                  write the result table into BENCHMARKS.md`);
+  process.exit(0);
+}
+
+const fail = (line: string): never => {
+  console.error(`bench:cost: ${line}`);
+  process.exit(2);
+};
+function num(name: string, v: string | undefined, min: number, max = Infinity): number {
+  const n = Number(v);
+  if (v === undefined || v.trim() === "" || !Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number from ${min}${max === Infinity ? "" : ` to ${max}`}, got "${v}"`);
+  return n;
+}
+const seed = num("seed", flags.seed, 0);
+const accuracy = num("judge-accuracy", flags["judge-accuracy"], 0, 1);
+const codeAccuracy = flags["judge-code-accuracy"] !== undefined ? num("judge-code-accuracy", flags["judge-code-accuracy"], 0, 1) : (0.5 + accuracy) / 2;
+const latencyMs = num("latency", flags.latency, 0);
+const modelLatencyMs = num("model-latency", flags["model-latency"], 0);
+const maxProblems = flags["max-problems"] !== undefined ? num("max-problems", flags["max-problems"], 1) : Infinity;
+const datasets = flags.datasets.split(",").map((s) => s.trim());
+for (const d of datasets) if (!(DATASETS as readonly string[]).includes(d)) fail(`unknown dataset "${d}" in --datasets; known: ${DATASETS.join(", ")}`);
+const rowNames = flags.rows.split(",").map((s) => s.trim());
+for (const r of rowNames) if (!ROWS.some((x) => x.name === r)) fail(`unknown row "${r}" in --rows; known: ${ROWS.map((x) => x.name).join(", ")}`);
+const asked = ROWS.filter((r) => rowNames.includes(r.name));
+const rows = asked.filter((r) => r.missing === undefined);
+const notRun = asked.filter((r) => r.missing !== undefined);
+for (const r of notRun) console.error(`bench:cost: row ${r.name} is not run: it needs ${r.missing}, which this engine lacks`);
+if (rows.length === 0) fail("no row of --rows can run on this engine");
+const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
+const cacheDir = flags["cache-dir"] ?? here("./.cache/selection");
+const log = (s: string) => process.stderr.write(`${s}\n`);
+process.on("uncaughtException", (e) => {
+  console.error(e instanceof Error && /^bench:(cost|selection):/.test(e.message) ? e.message : e);
+  process.exit(2);
+});
+
+const t0 = Date.now();
+const sandbox = await createSandbox({ backend: "auto" });
+const results: { dataset: string; summaries: RowSummary[] }[] = [];
+let humaneval: CostProblem[] | undefined;
+let codecontests: CostProblem[] | undefined;
+try {
+  for (const dataset of datasets) {
+    let problems: CostProblem[];
+    if (dataset === "humaneval") problems = humaneval ??= await loadHumanEvalProblems({ pool: flags.pool, inputs: inputsFile, problems: flags.problems, cacheDir, log });
+    else {
+      codecontests ??= await loadCodeContestsProblems({ file: flags.codecontests, cacheDir, log, seed });
+      problems = dataset === "codecontests-strong" ? codecontests.map(strongVariant) : codecontests;
+    }
+    problems = problems.slice(0, maxProblems);
+    if (problems.length === 0) fail(`${dataset}: no problems to run`);
+    log(`${dataset}: ${problems.length} problems, rows ${rows.map((r) => r.name).join(", ")}`);
+    const costs: ProblemCost[] = await runCost(problems, rows, { seed, judge: { accuracy, codeAccuracy }, latencyMs, sandbox, log, label: dataset });
+    const summaries = rows.map((r) => summarize(costs, r.name));
+    // A row that billed nothing measured nothing: say so rather than print zeros.
+    for (const s of summaries) if (s.requests === 0 || s.promptTokens === 0) fail(`${dataset} ${s.row}: no request was served`);
+    results.push({ dataset, summaries });
+  }
+} finally {
+  await sandbox.close();
+}
+
+const fmt = (x: number, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+function table(): string {
+  const lines = [
+    `| data set | row | problems | requests | prompt tokens, uncached + cached | completion tokens | billed tokens vs reference | $ per problem | calls on the critical path | modelled wall (x ${modelLatencyMs / 1000} s) | measured wall (${latencyMs} ms per call) | samples drawn (easy problems) | correct program selected (all problems) |`,
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const { dataset, summaries } of results) {
+    const ref = summaries.find((s) => s.row === "reference");
+    for (const s of summaries) {
+      const billed = s.promptTokens + s.completionTokens;
+      const ratio = ref === undefined ? "-" : `${fmt((ref.promptTokens + ref.completionTokens) / billed, 2)}x fewer`;
+      lines.push(
+        `| ${dataset} | ${s.row} | ${s.problems} | ${fmt(s.requests, 1)} | ${fmt(s.promptTokens - s.cachedPromptTokens)} + ${fmt(s.cachedPromptTokens)} | ${fmt(s.completionTokens)} | ${s.row === "reference" ? "1.00x" : ratio} | ${fmt(s.usd, 5)} | ${fmt(s.criticalPathCalls, 1)} | ${fmt((s.criticalPathCalls * modelLatencyMs) / 1000, 1)} s | ${fmt(s.wallMs / 1000, 1)} s | ${fmt(s.samplesDrawn, 1)} (${s.easySamplesDrawn === null ? "none" : `${fmt(s.easySamplesDrawn, 1)} on ${s.easyProblems}`}) | ${fmt(s.correctShare, 3)} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+const out = table();
+const notRunLine = notRun.length === 0 ? "" : `\nNot run (the engine on this branch lacks their options): ${notRun.map((r) => `${r.name} (needs ${r.missing})`).join("; ")}.`;
+console.log(`${out}${notRunLine}`);
+log(`done in ${seconds} s`);
+
+if (flags.write) {
+  const file = here("../BENCHMARKS.md");
+  const cmd = `npm run bench:cost -- ${process.argv.slice(2).filter((a) => a !== "--write").join(" ")}`.trim();
+  const section = [
+    "<!-- cost:start -->",
+    "## Cost per problem (`npm run bench:cost`)",
+    "",
+    `Command: \`${cmd}\` (seed ${seed}; judge accuracy ${accuracy}, ${codeAccuracy} on code-only questions; R=2 debugging rounds).`,
+    `Machine: ${os.cpus().length} cores, Node ${process.version}; ${seconds} s.`,
+    "",
+    "The real engine (`solve`), over real HTTP, through the real model client (17 calls in flight), against a replay server",
+    "(bench/cost/replay.ts) answering from real pools: generation and debugging requests get the pool's programs drawn without",
+    "replacement in a seeded order (a debugging request gets the next program of the draw: a fresh sample, not a repair);",
+    "synthesis gets the pool's model-written inputs; `separate` and the judge are bench:selection's simulated ones (the judge",
+    "recognises each program by its code in the prompt). Programs run in the real sandbox.",
+    `Tokens: ${TOKENIZER_NAME} (js-tiktoken), every prompt (messages + OpenAI's framing tokens) and completion, reported by the replay in \`usage\`;`,
+    "the engine's own totals are checked against the replay's. Cached prompt tokens: the longest run of leading messages identical",
+    "to an earlier request's of the same problem (a provider prefix cache, counted in whole messages; OpenAI caches only prompts",
+    "of 1,024 tokens or more, in 128-token steps, so this is an upper bound for short prompts).",
+    `Price: ${PRICE.model} list price, $${PRICE.input} input, $${PRICE.cachedInput} cached input, $${PRICE.output} output per million tokens.`,
+    `Wall time: the replay answers after ${latencyMs} ms (measured wall, sandbox runs included); the modelled wall is the longest chain of calls each sent`,
+    `after the previous one was answered, times ${modelLatencyMs / 1000} s per call. Easy problems: at least ${EASY_SHARE * 100}% of the pool's programs correct.`,
+    "Correct program selected: the share of all problems (not only those whose draw holds a correct program).",
+    "",
+    out + notRunLine,
+    "<!-- cost:end -->",
+  ].join("\n");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const re = /<!-- cost:start -->[\s\S]*<!-- cost:end -->/;
+  writeFileSync(file, re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`);
+  log(`wrote ${file}`);
+}
