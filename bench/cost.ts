@@ -78,11 +78,7 @@ const datasets = flags.datasets.split(",").map((s) => s.trim());
 for (const d of datasets) if (!(DATASETS as readonly string[]).includes(d)) fail(`unknown dataset "${d}" in --datasets; known: ${DATASETS.join(", ")}`);
 const rowNames = flags.rows.split(",").map((s) => s.trim());
 for (const r of rowNames) if (!ROWS.some((x) => x.name === r)) fail(`unknown row "${r}" in --rows; known: ${ROWS.map((x) => x.name).join(", ")}`);
-const asked = ROWS.filter((r) => rowNames.includes(r.name));
-const rows = asked.filter((r) => r.missing === undefined);
-const notRun = asked.filter((r) => r.missing !== undefined);
-for (const r of notRun) console.error(`bench:cost: row ${r.name} is not run: it needs ${r.missing}, which this engine lacks`);
-if (rows.length === 0) fail("no row of --rows can run on this engine");
+const rows = ROWS.filter((r) => rowNames.includes(r.name));
 const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl");
 const cacheDir = flags["cache-dir"] ?? here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -138,8 +134,7 @@ function table(): string {
 
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 const out = table();
-const notRunLine = notRun.length === 0 ? "" : `\nNot run (the engine on this branch lacks their options): ${notRun.map((r) => `${r.name} (needs ${r.missing})`).join("; ")}.`;
-console.log(`${out}${notRunLine}`);
+console.log(out);
 log(`done in ${seconds} s`);
 
 if (flags.write) {
@@ -166,7 +161,7 @@ if (flags.write) {
     `after the previous one was answered, times ${modelLatencyMs / 1000} s per call. Easy problems: at least ${EASY_SHARE * 100}% of the pool's programs correct.`,
     "Correct program selected: the share of all problems (not only those whose draw holds a correct program).",
     "",
-    out + notRunLine,
+    out,
     "<!-- cost:end -->",
   ].join("\n");
   const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";

@@ -15,30 +15,25 @@ export interface CostRow {
   what: string;
   /** Solve options on top of the defaults (N=16, R=2, sstar). */
   options: Record<string, unknown>;
-  /** The SolveOptions fields the row needs that this branch's engine lacks: the row is not run. */
-  missing?: string;
 }
 
 /**
- * The rows. The last two need engine options that other branches add (h1-model: chatN, one
- * request with `n`; h5-engine: `generationRequests`, `samples: "auto"`, `maxSamples`): after the
- * merge, drop their `missing`, and pin the reference row to separate requests
- * (`generationRequests: "separate"`) once one request becomes the default.
+ * The rows. The reference schedule and fixed-16 ask for each sample in its own request (as the
+ * reference does); one request asks for all N with `n` (the engine's default); adaptive draws
+ * waves of 4, 4, 8, each wave one request.
  */
 export const ROWS: readonly CostRow[] = [
-  { name: "reference", what: "the reference schedule: N=16 separate generation requests, sstar-reference selection", options: { samples: 16, selection: "sstar-reference" } },
-  { name: "fixed-16", what: "N=16 separate generation requests, sstar selection", options: { samples: 16, selection: "sstar" } },
   {
-    name: "fixed-16-one-request",
-    what: "N=16 from one generation request (`n`), sstar selection",
-    options: { samples: 16, selection: "sstar", generationRequests: "one" },
-    missing: "SolveOptions.generationRequests (h1-model's chatN, h5-engine)",
+    name: "reference",
+    what: "the reference schedule: N=16 separate generation requests, sstar-reference selection",
+    options: { samples: 16, selection: "sstar-reference", generationRequests: "separate" },
   },
+  { name: "fixed-16", what: "N=16 separate generation requests, sstar selection", options: { samples: 16, selection: "sstar", generationRequests: "separate" } },
+  { name: "fixed-16-one-request", what: "N=16 from one generation request (`n`), sstar selection", options: { samples: 16, selection: "sstar", generationRequests: "one" } },
   {
     name: "adaptive",
-    what: "adaptive sampling in waves 4, 4, 8 up to 16, sstar selection",
-    options: { samples: "auto", maxSamples: 16, selection: "sstar" },
-    missing: 'SolveOptions.samples "auto" and maxSamples (h5-engine)',
+    what: "adaptive sampling in waves 4, 4, 8 up to 16 (one request per wave), sstar selection",
+    options: { samples: "auto", maxSamples: 16, selection: "sstar", generationRequests: "one" },
   },
 ];
 
@@ -85,7 +80,6 @@ export async function runCost(
   const out: ProblemCost[] = [];
   try {
     for (const row of rows) {
-      if (row.missing !== undefined) throw new Error(`bench:cost: row ${row.name} needs ${row.missing}, which this engine lacks`);
       for (const [n, p] of problems.entries()) {
         // The same draw for every row: rows are compared on the same programs.
         replay.begin(p, `${opts.seed}|${p.id}`);
@@ -107,16 +101,18 @@ export async function runCost(
         const promptTokens = sum((e) => e.promptTokens);
         const completionTokens = sum((e) => e.completionTokens);
         // The engine's own accounting (from `usage` in the replies) must agree with the ledger.
-        if (report.usage.total.calls !== entries.length || report.usage.total.promptTokens !== promptTokens || report.usage.total.completionTokens !== completionTokens) {
+        const choices = sum((e) => e.choices);
+        const cached = sum((e) => e.cachedPromptTokens);
+        const counted = report.usage.total;
+        if (counted.calls !== choices || counted.promptTokens !== promptTokens || counted.completionTokens !== completionTokens || (counted.cachedPromptTokens ?? 0) !== cached) {
           throw new Error(
-            `bench:cost: ${p.id} (${row.name}): the engine counted ${report.usage.total.calls} calls / ${report.usage.total.promptTokens} prompt tokens, the replay served ${entries.length} / ${promptTokens}`,
+            `bench:cost: ${p.id} (${row.name}): the engine counted ${counted.calls} calls / ${counted.promptTokens} prompt tokens (${counted.cachedPromptTokens ?? 0} cached) / ${counted.completionTokens} completion tokens, the replay served ${choices} / ${promptTokens} (${cached}) / ${completionTokens}`,
           );
         }
         if (report.status === "error") throw new Error(`bench:cost: ${p.id} (${row.name}): the solve failed: ${report.error ?? "no program"}`);
         const selectedCode = report.selected?.code.trim();
         const picked = selectedCode === undefined ? -1 : p.programs.findIndex((c) => c.trim() === selectedCode);
         if (selectedCode !== undefined && picked < 0) throw new Error(`bench:cost: ${p.id} (${row.name}): the selected program is not in the pool`);
-        const cached = sum((e) => e.cachedPromptTokens);
         out.push({
           row: row.name,
           problem: p.id,

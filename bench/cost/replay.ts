@@ -38,6 +38,8 @@ export interface CostProblem {
 
 export interface LedgerEntry {
   stage: string;
+  /** Choices the request asked for and got (`n`): each is one of the engine's calls. */
+  choices: number;
   promptTokens: number;
   cachedPromptTokens: number;
   completionTokens: number;
@@ -77,6 +79,8 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
         byCode: Map<string, number>;
         cache: PrefixCache;
         entries: LedgerEntry[];
+        /** The ledger entry of each request, by the server's request index (its later choices add to it). */
+        byRequest: Map<number, LedgerEntry>;
       }
     | undefined;
 
@@ -152,11 +156,21 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
     if (stage === null) return refuse("not an S* prompt");
     const user = messages.find((m) => m.role === "user")?.content ?? "";
     const content = await answer(stage, user);
+    const completion = completionTokens(content);
+    // A request with `n` calls the handler once per choice: the prompt is billed (and looked up in
+    // the prefix cache) once, with the first choice; later choices add their completion only.
+    const earlier = request.choice > 0 ? state.byRequest.get(request.index) : undefined;
+    if (earlier !== undefined) {
+      earlier.choices += 1;
+      earlier.completionTokens += completion;
+      return { content, promptTokens: 0, completionTokens: completion, delayMs: opts.latencyMs };
+    }
     const prompt = promptTokens(messages);
     const cached = state.cache.lookup(messages);
-    const completion = completionTokens(content);
-    state.entries.push({ stage, promptTokens: prompt, cachedPromptTokens: cached, completionTokens: completion, startMs, endMs: performance.now() - state.t0 + opts.latencyMs });
-    return { content, promptTokens: prompt, completionTokens: completion, delayMs: opts.latencyMs };
+    const entry: LedgerEntry = { stage, choices: 1, promptTokens: prompt, cachedPromptTokens: cached, completionTokens: completion, startMs, endMs: performance.now() - state.t0 + opts.latencyMs };
+    state.entries.push(entry);
+    state.byRequest.set(request.index, entry);
+    return { content, promptTokens: prompt, cachedPromptTokens: cached, completionTokens: completion, delayMs: opts.latencyMs };
   });
 
   return Object.assign(server, {
@@ -179,6 +193,7 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
         byCode,
         cache: new PrefixCache(),
         entries: [] as LedgerEntry[],
+        byRequest: new Map<number, LedgerEntry>(),
         env: undefined as unknown as SelectionEnv,
       };
       const world = {

@@ -27,7 +27,7 @@ describe("bench:cost accounting", () => {
   });
 
   it("counts the critical path as the longest chain of calls one after another", () => {
-    const call = (startMs: number, endMs: number) => ({ stage: "generate", promptTokens: 1, cachedPromptTokens: 0, completionTokens: 1, startMs, endMs });
+    const call = (startMs: number, endMs: number) => ({ stage: "generate", choices: 1, promptTokens: 1, cachedPromptTokens: 0, completionTokens: 1, startMs, endMs });
     expect(criticalPath([call(0, 20), call(1, 21), call(2, 22)])).toBe(1);
     expect(criticalPath([call(0, 20), call(1, 21), call(25, 45), call(50, 70), call(30, 50)])).toBe(3);
     expect(dollars(1e6, 5e5, 1e6)).toBeCloseTo(0.5 * 0.15 + 0.5 * 0.075 + 0.6);
@@ -61,8 +61,17 @@ describe("bench:cost accounting", () => {
       expect(s.problems).toBe(2);
       // The fixture pools: HumanEval/2's holds 4 correct programs of 6 (sstar picks one at this seed), HumanEval/38's none.
       expect(costs.map((c) => c.correct)).toEqual(problems.map((p) => p.correct.some(Boolean)));
-      const missing = ROWS.find((r) => r.missing !== undefined);
-      if (missing) await expect(runCost(problems, [missing], { seed: 1, judge: { accuracy: 0.8, codeAccuracy: 0.65 }, latencyMs: 0, sandbox, log: () => undefined, label: "test" })).rejects.toThrow(/needs/);
+      // One request with `n` for the 16 samples: the same programs and pick, the prompt billed once.
+      const one = ROWS.find((r) => r.name === "fixed-16-one-request")!;
+      const oneCosts = await runCost(problems, [one], { seed: 1, judge: { accuracy: 0.8, codeAccuracy: 0.65 }, latencyMs: 0, sandbox, log: () => undefined, label: "test" });
+      for (const [i, c] of oneCosts.entries()) {
+        expect(c.samplesDrawn).toBe(16);
+        expect(c.requests).toBeLessThanOrEqual(costs[i]!.requests - 15);
+        expect(c.promptTokens).toBeLessThan(costs[i]!.promptTokens);
+        expect(c.correct).toBe(costs[i]!.correct);
+      }
+      const adaptive = await runCost(problems, [ROWS.find((r) => r.name === "adaptive")!], { seed: 1, judge: { accuracy: 0.8, codeAccuracy: 0.65 }, latencyMs: 0, sandbox, log: () => undefined, label: "test" });
+      for (const c of adaptive) expect([4, 8, 16]).toContain(c.samplesDrawn);
     } finally {
       await sandbox.close();
     }
