@@ -27,15 +27,7 @@ import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs } from "../spec/index.ts";
 import type { ActionContext } from "./context.ts";
 import type { ActionInputs } from "./inputs.ts";
-import type { ActionIO, ActionResult } from "./run.ts";
-
-/** Outputs only schedule mode sets (empty in the other modes). */
-export const SCHEDULE_OUTPUT_NAMES = ["pass-rate", "baseline-pass-rate", "p-value", "regression", "incomplete", "issue-number", "results"] as const;
-export type ScheduleOutputs = Record<(typeof SCHEDULE_OUTPUT_NAMES)[number], string>;
-
-export function emptyScheduleOutputs(): ScheduleOutputs {
-  return { "pass-rate": "", "baseline-pass-rate": "", "p-value": "", regression: "", incomplete: "", "issue-number": "", results: "" };
-}
+import type { ActionIO, ActionResult, ScheduleOutputs } from "./outcome.ts";
 
 export const REGRESSION_KEY = "regression";
 export const REGRESSION_LABEL = "sstar-regression";

@@ -1,0 +1,160 @@
+// Solving the plan's problems in this job: the working comment first (so whoever asked sees at
+// once that the run started), then one solve per problem on one model client and one sandbox,
+// until the stop signal (a signal from the entry, or the run's deadline).
+import { basename, resolve } from "node:path";
+import { DEFAULT_SOLVE_OPTIONS, solve } from "../engine/index.ts";
+import type { SolveReport } from "../engine/report.ts";
+import { workingComment } from "../github/text.ts";
+import { createModelClient } from "../model/index.ts";
+import { modelConfigFromEnv } from "../model/config.ts";
+import { createSandbox } from "../sandbox/index.ts";
+import type { ProblemSpec } from "../spec/index.ts";
+import type { ActionInputs } from "./inputs.ts";
+import { solveDeadlineMs } from "./limits.ts";
+import type { ActionIO, ActionResult, RunControl } from "./outcome.ts";
+import { ProgressLog } from "./progress.ts";
+import type { ActionRun, Plan, Problem } from "./run-state.ts";
+import type { Solvers } from "./schedule.ts";
+
+/** Each problem's report by key, or (the model or sandbox could not be set up) the run's result. */
+export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: number | undefined): Promise<Map<string, SolveReport> | ActionResult> {
+  const { inputs, ctx, io, clean, result } = run;
+  const reports = new Map<string, SolveReport>();
+  if (plan.problems.length === 0) return reports;
+  // Publishing later edits the same comment (same marker) into the result.
+  if (run.writes && inputs.comment) await postWorkingComments(run, plan.problems);
+  const stop = stopSignal(inputs, run.control, io, (why) => (result.stopped = why));
+  let shared: Solvers;
+  try {
+    shared = await openSolvers(inputs, run.env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null);
+  } catch (error) {
+    stop.dispose();
+    return run.failEarly(error, issueNumber);
+  }
+  try {
+    for (const p of plan.problems) {
+      if (stop.signal.aborted) {
+        run.problemFailed(p.ref.key, `${p.ref.key}: not started: the run stopped (${result.stopped ?? "aborted"})`);
+        continue;
+      }
+      try {
+        reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io, stop.signal));
+      } catch (error) {
+        const line = `${p.ref.key}: ${clean((error as Error).message)}`;
+        run.problemFailed(p.ref.key, line);
+        io.error(line);
+      }
+    }
+  } finally {
+    stop.dispose();
+    await shared.sandbox.close();
+  }
+  if (result.stopped !== undefined) run.failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
+  return reports;
+}
+
+export async function openSolvers(
+  inputs: ActionInputs,
+  env: Record<string, string | undefined>,
+  io: ActionIO,
+  cacheDir: string | null = null,
+): Promise<Solvers> {
+  const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
+    ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
+    ...(inputs.apiKey !== undefined ? { apiKey: inputs.apiKey } : {}),
+    model: inputs.model,
+    ...(inputs.judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
+      ? {
+          judge: {
+            ...(inputs.judgeModel !== undefined ? { model: inputs.judgeModel } : {}),
+            ...(inputs.judgeBaseUrl !== undefined ? { baseUrl: inputs.judgeBaseUrl } : {}),
+            ...(inputs.judgeApiKey !== undefined ? { apiKey: inputs.judgeApiKey } : {}),
+          },
+        }
+      : {}),
+    ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
+    ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
+    ...(inputs.stream ? { stream: true } : {}),
+    ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}),
+    ...(inputs.maxRetries !== undefined ? { maxRetries: inputs.maxRetries } : {}),
+    // The deadline ends every model call; each problem then picks from what it has.
+    ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
+    // A replay sends nothing anywhere: no key, no cache.
+    ...(inputs.replay !== undefined ? { cassette: { replay: inputs.replay }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
+    cacheDir: inputs.replay !== undefined ? null : cacheDir,
+    log: (line) => io.info(line),
+  });
+  for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
+  const model = createModelClient(config);
+  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line) });
+  io.info(`sandbox: ${sandbox.backend}; model: ${config.model}${config.judge?.model !== undefined ? `; judge: ${config.judge.model}` : ""}`);
+  return {
+    model,
+    sandbox,
+    options: {
+      samples: inputs.samples,
+      ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}),
+      rounds: inputs.rounds,
+      selection: inputs.selection,
+      ...(inputs.selectionBudget !== undefined ? { selectionBudget: inputs.selectionBudget } : {}),
+      temperature: DEFAULT_SOLVE_OPTIONS.temperature,
+      modelName: config.model,
+      judgeModelName: config.judge?.model ?? config.model,
+      sandboxName: sandbox.backend,
+      ...(inputs.replay !== undefined ? { cassette: basename(inputs.replay) } : {}),
+    },
+  };
+}
+
+async function solveOne(name: string, spec: ProblemSpec, shared: Solvers, io: ActionIO, signal: AbortSignal): Promise<SolveReport> {
+  const log = new ProgressLog(io, name);
+  log.stage("generate and debug");
+  try {
+    return await solve(spec, { model: shared.model, sandbox: shared.sandbox }, { ...shared.options, signal, onProgress: (e) => log.event(e) });
+  } finally {
+    log.close();
+  }
+}
+
+/** The working comment on each issue kata of the run; a failure to post it is only a warning. */
+async function postWorkingComments(run: ActionRun, problems: Problem[]): Promise<void> {
+  const { inputs, ctx, io, clean } = run;
+  for (const p of problems) {
+    if (p.ref.issueNumber === undefined) continue;
+    const body = workingComment(p.ref, { samples: inputs.samples, ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}), rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
+    try {
+      const posted = await run.gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
+      io.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);
+    } catch (error) {
+      io.warning(`could not post the working comment on #${p.ref.issueNumber}: ${clean((error as Error).message)}`);
+    }
+  }
+}
+
+/**
+ * The signal that stops solving: the entry's (SIGINT/SIGTERM) or the run's deadline
+ * (timeout-minutes less the time kept for publishing), whichever comes first. `onStop` gets why.
+ */
+function stopSignal(inputs: ActionInputs, control: RunControl, io: ActionIO, onStop: (why: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = (why: string) => {
+    if (controller.signal.aborted) return;
+    onStop(why);
+    io.warning(`stopping: ${why}; the finished work is published and the partial report written`);
+    controller.abort(why);
+  };
+  const onAbort = () => stop(typeof control.signal?.reason === "string" ? control.signal.reason : "interrupted");
+  if (control.signal?.aborted) onAbort();
+  control.signal?.addEventListener("abort", onAbort, { once: true });
+  const deadline = solveDeadlineMs(inputs.timeoutMinutes);
+  const timer = deadline !== undefined ? setTimeout(() => stop(`timeout-minutes ${inputs.timeoutMinutes} is near: solving stopped after ${Math.round(deadline / 1000)} s to leave time to publish`), deadline) : undefined;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      control.signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
