@@ -146,40 +146,54 @@ export class RunContext {
   }
 
   private request(messages: ChatMessage[], opts: CallOptions): ChatRequest {
-    return {
-      messages,
-      ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
-      ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
-      // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
-      ...(this.signal !== undefined ? { signal: this.signal } : {}),
-    };
+    return chatRequest(messages, opts, this.signal);
   }
 
   /** Accounts for a failed call and returns what to throw: RunStopped once the failure ends the run. */
   private failed(stage: Stage, error: unknown): unknown {
-    if (error instanceof RunStopped) return error;
-    if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
-      this.stop(`budget exhausted: ${(error as Error).message}`);
-      return new RunStopped(this.stopReason ?? "budget exhausted");
-    }
-    if ((error as Error)?.name === "ModelCallAborted") {
-      // A call that had reached the server counts (as failed), as the model client counts it.
-      if (((error as { attempts?: number }).attempts ?? 0) > 0) this.usage.failure(stage);
-      if ((error as Error).message.includes("deadline")) this.abortNote ??= "deadline";
-      this.stop("aborted");
-      return new RunStopped(this.stopReason ?? "aborted");
-    }
-    this.usage.failure(stage);
-    this.firstError ??= `${stage} call failed: ${errorLine(error)}`;
-    const name = (error as Error)?.name;
-    if (name === "ModelEndpointError" || name === "ReplayMissError") {
-      // Every later call would fail the same way: stop, keep what the run has.
-      // Short here (progress lines repeat it); the full line is the run's error.
-      this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
-      return new RunStopped(this.stopReason ?? "model endpoint unusable");
-    }
-    return error;
+    return callFailure(this, stage, error);
   }
+
+  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
+  noteAbort(note: string): void {
+    this.abortNote ??= note;
+  }
+}
+
+function chatRequest(messages: ChatMessage[], opts: CallOptions, signal: AbortSignal | undefined): ChatRequest {
+  return {
+    messages,
+    ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
+    ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
+    // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+    ...(signal !== undefined ? { signal } : {}),
+  };
+}
+
+/** What a failed model call does to the run (budget, abort, a dead endpoint stop it) and what to throw. */
+function callFailure(ctx: RunContext, stage: Stage, error: unknown): unknown {
+  if (error instanceof RunStopped) return error;
+  if (error instanceof BudgetExceededError || (error as Error)?.name === "BudgetExceededError") {
+    ctx.stop(`budget exhausted: ${(error as Error).message}`);
+    return new RunStopped(ctx.stopped ?? "budget exhausted");
+  }
+  if ((error as Error)?.name === "ModelCallAborted") {
+    // A call that had reached the server counts (as failed), as the model client counts it.
+    if (((error as { attempts?: number }).attempts ?? 0) > 0) ctx.usage.failure(stage);
+    if ((error as Error).message.includes("deadline")) ctx.noteAbort("deadline");
+    ctx.stop("aborted");
+    return new RunStopped(ctx.stopped ?? "aborted");
+  }
+  ctx.usage.failure(stage);
+  ctx.firstError ??= `${stage} call failed: ${errorLine(error)}`;
+  const name = (error as Error)?.name;
+  if (name === "ModelEndpointError" || name === "ReplayMissError") {
+    // Every later call would fail the same way: stop, keep what the run has.
+    // Short here (progress lines repeat it); the full line is the run's error.
+    ctx.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+    return new RunStopped(ctx.stopped ?? "model endpoint unusable");
+  }
+  return error;
 }
 
 /** Sampling settings of one model call. */

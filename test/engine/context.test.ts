@@ -1,6 +1,6 @@
 // RunContext.chatChoices: several choices of one prompt, through the real model client against
-// the local chat-completions server. The client on this branch has no `chatN`, so it makes one
-// request per key; a client that has one gets a single call with every key, in order.
+// the local chat-completions server. A client without `chatN` gets one request per key; the real
+// client's `chatN` asks for every choice in one request with `n`; either way replies come in key order.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +33,9 @@ describe("RunContext.chatChoices", () => {
     const server = await startScriptedChatServer([{ reply: () => `reply ${++n}` }]);
     try {
       const cacheDir = join(cacheRoot, "fallback");
-      const model = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", cacheDir, concurrency: 4, maxRetries: 0 });
+      const real = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", cacheDir, concurrency: 4, maxRetries: 0 });
+      // The real client seen through a contract without the optional chatN (as another client may be).
+      const model: ModelClient = { chat: (request, meta) => real.chat(request, meta), usage: () => real.usage() };
       const ctx = new RunContext(absValueSpec, model, sandbox, undefined, undefined);
       const first = await Promise.all(ctx.chatChoices("generate", messages, { temperature: 0.7, keys: ["k0", "k1", "k2"] }));
       expect(server.chatRequests).toHaveLength(3);
@@ -44,6 +46,25 @@ describe("RunContext.chatChoices", () => {
       expect(again.map((r) => r.content)).toEqual([first[2]!.content, first[0]!.content]);
       expect(again.every((r) => r.cached)).toBe(true);
       expect(server.chatRequests).toHaveLength(3);
+      expect(ctx.usage.byStage().generate).toMatchObject({ calls: 5, cachedCalls: 2 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("with the real client's chatN: one request with n, replies in key order, each choice cached under its key", async () => {
+    let n = 0;
+    const server = await startScriptedChatServer([{ reply: () => `reply ${++n}` }]);
+    try {
+      const model = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", cacheDir: join(cacheRoot, "n"), concurrency: 4, maxRetries: 0 });
+      const ctx = new RunContext(absValueSpec, model, sandbox, undefined, undefined);
+      const first = await Promise.all(ctx.chatChoices("generate", messages, { temperature: 0.7, keys: ["k0", "k1", "k2"] }));
+      expect(server.chatRequests).toHaveLength(1);
+      expect(server.chatRequests[0]!.body.n).toBe(3);
+      expect(first.map((r) => r.content)).toEqual(["reply 1", "reply 2", "reply 3"]);
+      const again = await Promise.all(ctx.chatChoices("generate", messages, { temperature: 0.7, keys: ["k2", "k0"] }));
+      expect(again.map((r) => r.content)).toEqual(["reply 3", "reply 1"]);
+      expect(server.chatRequests).toHaveLength(1);
       expect(ctx.usage.byStage().generate).toMatchObject({ calls: 5, cachedCalls: 2 });
     } finally {
       await server.close();
