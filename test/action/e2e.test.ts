@@ -9,7 +9,7 @@ import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
 import { solveReportSchema } from "../../src/engine/report.ts";
 import { hasMarker } from "../../src/github/github.ts";
 import { ABS_CORRECT, ABS_IDENTITY, truthfulAbsJudge } from "../fixtures/abs-value.ts";
-import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
+import { startScriptedChatServer, type RecordedRequest, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
 import { startFakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
 import type { ResultPromise } from "execa";
@@ -40,7 +40,12 @@ async function eventFile(name: string): Promise<{ path: string; payload: { issue
 const code = (body: string) => `Here is my program.\n\n\`\`\`python\n${body}\n\`\`\`\n`;
 const CORRECT = ABS_CORRECT;
 const WRONG = ABS_IDENTITY;
+/** Fails the public example (5 -> 5). */
+const FAILS_PUBLIC = "print(-int(input()))";
 const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
+const isDebug = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && r.messages.some((m) => m.role === "assistant");
+/** A recorded request for first generations (the server's log, not the per-choice rule input). */
+const isGenerateRequest = (q: RecordedRequest) => q.body?.messages?.[0]?.content === SYSTEM_PROMPTS.generate && !q.body.messages.some((m: { role: string }) => m.role === "assistant");
 
 const judge = truthfulAbsJudge;
 
@@ -156,20 +161,25 @@ describe("the action, end to end", () => {
     const p = await repo();
     const { path, payload } = await eventFile("issues-labeled.json");
     const gh = await startFakeGitHub({ token: TOKEN, collaborators: { maintainer: "maintain" }, issues: [{ number: 7, title: payload.issue.title, body: payload.issue.body, labels: ["kata"] }] });
-    // The first run's fourth generation never answers: the job is cancelled while it waits.
+    // The action asks for the four first generations in one request (n=4). The fourth sample's
+    // program fails the public example, and the first run's debugging request for it never
+    // answers: the job is cancelled while it waits, with three samples done.
     let run = 1;
     const generated = { 1: 0, 2: 0 };
+    const debugged = { 1: 0, 2: 0 };
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
     const chat = await startScriptedChatServer([
       { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: `\`\`\`json\n${JSON.stringify(["-4\n", "7\n"])}\n\`\`\`` },
+      // One call per choice of the one request.
+      { name: "generate", when: isGenerate, reply: () => code(++generated[run as 1 | 2] === 4 ? FAILS_PUBLIC : CORRECT) },
       {
-        name: "generate",
-        when: isGenerate,
+        name: "debug",
+        when: isDebug,
         reply: async () => {
-          const n = ++generated[run as 1 | 2];
-          if (run === 1 && n === 4) {
+          ++debugged[run as 1 | 2];
+          if (run === 1) {
             child!.kill("SIGTERM");
             await released;
           }
@@ -182,7 +192,7 @@ describe("the action, end to end", () => {
     const saved = await mkdtemp(join(tmpdir(), "sstar-saved-cache-"));
     cleanup.push(saved);
     try {
-      const inputs = { ...baseInputs(chat.url), rounds: "0" };
+      const inputs = { ...baseInputs(chat.url), rounds: "1" };
       const killed = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs, onStart: (c) => (child = c) });
       expect(killed.exitCode, killed.visible).toBe(1);
       expect(killed.visible).toMatch(/SIGTERM: stopping; publishing what is done/);
@@ -190,7 +200,9 @@ describe("the action, end to end", () => {
       // The partial report, and the working comment edited to say the run stopped.
       const partial = solveReportSchema.parse(JSON.parse(await readFile(join(killed.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
       expect(partial.stopped).toBe("aborted");
-      expect(partial.samples.filter((s) => s.finalCode !== "").map((s) => s.publicPassed)).toEqual([1, 1, 1]);
+      expect(partial.samples.filter((s) => s.finalCode !== "").map((s) => s.publicPassed)).toEqual([1, 1, 1, 0]);
+      expect(chat.chatRequests.filter(isGenerateRequest).map((q) => q.body.n)).toEqual([4]);
+      expect([generated[1], debugged[1]]).toEqual([4, 1]);
       expect(gh.state.comments).toHaveLength(1);
       expect(gh.state.comments[0]!.body).toContain("The run stopped before it finished** (interrupted by SIGTERM)");
       expect(gh.requests.filter((r) => r.operationId === "issues/update-comment")).toHaveLength(1);
@@ -205,8 +217,10 @@ describe("the action, end to end", () => {
       const rerun = await runEntry({ eventName: "issues", eventFile: path, workspace: p.work, apiUrl: gh.url, inputs });
       expect(rerun.exitCode, rerun.visible).toBe(0);
       expect(rerun.outputs.solved).toBe("true");
-      // Three samples came from the cache: only the unfinished one reached the model.
-      expect(generated[2]).toBe(1);
+      // The four first generations came from the cache (no generation request at all): only the
+      // unfinished sample's debugging reached the model.
+      expect(generated[2]).toBe(0);
+      expect(debugged[2]).toBe(1);
       expect(gh.state.comments).toHaveLength(1);
       expect(gh.state.comments[0]!.body).not.toContain("The run stopped");
       expect(gh.state.comments[0]!.body).toContain("**Solution:** pull request #");

@@ -115,8 +115,11 @@ describe("Ctrl-C", () => {
       { system: SYSTEM_PROMPTS.generate, reply: `\`\`\`python\n${ODD}\n\`\`\`` },
     ]);
     const out = join(dir, "sampling");
-    const r = await interruptWhen(server, [join(dir, "a.yaml"), "--samples", "4", "--rounds", "0", "--out", out], (stderr) => generated >= 4 && stderr.includes("a: generate+debug: 3/4 samples done"));
+    // One request per sample: the scenario is three generation requests answered and a fourth in
+    // flight (one request with n=4 would hang as a whole; the next test is that path).
+    const r = await interruptWhen(server, [join(dir, "a.yaml"), "--samples", "4", "--rounds", "0", "--generation-requests", "separate", "--out", out], (stderr) => generated >= 4 && stderr.includes("a: generate+debug: 3/4 samples done"));
     await server.close();
+    expect(server.chatRequests.filter((q) => q.body.messages?.[0]?.content === SYSTEM_PROMPTS.generate).map((q) => q.body.n ?? 1)).toEqual([1, 1, 1, 1]);
     expect(r.exitCode, r.stderr).toBe(130);
     const a = await report(out, "a");
     expect(a.interrupted).toMatchObject({ by: "SIGINT", during: "sampling", samplesDone: 3, samples: 4 });
@@ -124,6 +127,44 @@ describe("Ctrl-C", () => {
     expect(["majority", "first"]).toContain(a.interrupted?.pickedBy);
     expect(a.selection.strategy).toBe(a.interrupted?.pickedBy);
     expect(a.selected).not.toBeNull();
+    expect(await readFile(join(out, "a", "solution.py"), "utf8")).not.toBe("");
+    expect(await readFile(join(out, "a", "report.md"), "utf8")).toContain("Stopped by Ctrl-C while sampling and debugging");
+  }, 120_000);
+
+  it("while samples are still coming after one request for all first generations: the same pick over the samples done", async () => {
+    const isDebug = (q: { messages: { role: string }[] }) => q.messages.some((m) => m.role === "assistant");
+    let debugging = 0;
+    const server = await startScriptedChatServer([
+      { system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["0", "-5", "7"]\n```' },
+      // The fourth sample's program fails the public test; its debugging request never answers.
+      {
+        system: SYSTEM_PROMPTS.generate,
+        when: isDebug,
+        reply: () => {
+          debugging++;
+          return { fault: "hang" };
+        },
+      },
+      // The one request's four choices (the server asks the rules once per choice).
+      { system: SYSTEM_PROMPTS.generate, nth: [1, 2], reply: `\`\`\`python\n${GOOD}\n\`\`\`` },
+      { system: SYSTEM_PROMPTS.generate, nth: 3, reply: `\`\`\`python\n${ODD}\n\`\`\`` },
+      { system: SYSTEM_PROMPTS.generate, reply: "```python\nprint(int(input()))\n```" },
+    ]);
+    const out = join(dir, "sampling-one");
+    const r = await interruptWhen(server, [join(dir, "a.yaml"), "--samples", "4", "--rounds", "1", "--out", out], (stderr) => debugging >= 1 && stderr.includes("a: generate+debug: 3/4 samples done"));
+    await server.close();
+    expect(r.exitCode, r.stderr).toBe(130);
+    const generations = server.chatRequests.filter((q) => q.body.messages?.[0]?.content === SYSTEM_PROMPTS.generate);
+    expect(generations.map((q) => [q.body.n ?? 1, q.outcome])).toEqual([
+      [4, "reply"],
+      [1, "hang"],
+    ]);
+    const a = await report(out, "a");
+    expect(a.interrupted).toMatchObject({ by: "SIGINT", during: "sampling", samplesDone: 3, samples: 4 });
+    expect(["majority", "first"]).toContain(a.interrupted?.pickedBy);
+    expect(a.selection.strategy).toBe(a.interrupted?.pickedBy);
+    expect(a.selected).not.toBeNull();
+    expect(a.samples.filter((s) => s.publicPassed === 1)).toHaveLength(3);
     expect(await readFile(join(out, "a", "solution.py"), "utf8")).not.toBe("");
     expect(await readFile(join(out, "a", "report.md"), "utf8")).toContain("Stopped by Ctrl-C while sampling and debugging");
   }, 120_000);

@@ -95,7 +95,19 @@ describe("record and replay", () => {
     expect(text).not.toContain(KEY);
     expect(text.toLowerCase()).not.toContain("authorization");
     expect(text).not.toContain("bearer");
-    expect(text.trim().split("\n").length).toBe(1 + requests);
+    // The three first generations went as one request with n=3; the cassette holds each choice
+    // under its own sample key (the later two marked as sharing that request): a header line, then
+    // one line per request plus one per further choice.
+    const generations = server.chatRequests.filter((q) => q.body.messages?.[0]?.content === SYSTEM_PROMPTS.generate);
+    expect(generations.map((q) => q.body.n)).toEqual([3]);
+    const entries = text.trim().split("\n").slice(1).map((line) => JSON.parse(line) as { stage: string; key: string | null; sharedRequest?: boolean });
+    const generated = entries.filter((e) => e.stage === "generate");
+    expect(generated.map((e) => [e.key, e.sharedRequest ?? false]).sort()).toEqual([
+      ["sample-0-round-0", false],
+      ["sample-1-round-0", true],
+      ["sample-2-round-0", true],
+    ]);
+    expect(entries.length).toBe(requests + 2);
 
     // No endpoint, no key, no model name: everything comes from the cassette.
     const replayed = await sstar(["solve", specFile("double"), "--samples", "3", "--rounds", "0", "--out", join(dir, "replayed"), "--replay", cassette]);

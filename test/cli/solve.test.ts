@@ -93,7 +93,8 @@ describe("sstar solve flags, end to end", () => {
       expect(stages).toEqual({ synthesize: ["jm"], generate: ["m"], judge: ["jm"] });
       expect(separate ?? ["jm"]).toEqual(["jm"]);
       const generate = one.chatRequests.filter((q) => stageOf(q) === "generate");
-      expect(generate.map((q) => q.body.temperature)).toEqual([0.3, 0.3]);
+      // The two first generations go as one request with n=2 (--generation-requests one, the default).
+      expect(generate.map((q) => [q.body.temperature, q.body.n])).toEqual([[0.3, 2]]);
       expect(one.maxInFlight).toBe(1);
       expect(r.stderr).toContain("backend none is NOT isolation");
       const report = JSON.parse(await readFile(join(out, "double", "report.json"), "utf8"));

@@ -248,13 +248,43 @@ describe("solve, end to end", () => {
     const controller = new AbortController();
     try {
       // Without the cancel the hanging calls would wait for their 120 s timeout: past the test's own.
-      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 120_000 }), sandbox }, options({ signal: controller.signal }));
+      // One request per sample ("separate"): the scenario is about several requests in flight, some
+      // answered and some hanging (one request with n=8 would hang as a whole; see the next test).
+      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 120_000 }), sandbox }, options({ signal: controller.signal, generationRequests: "separate" }));
       while (server.chatRequests.filter((r) => r.outcome === "hang").length < 6) await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       const report = await running;
       expect(report.stopped).toBe("aborted");
       expect(report.samples.filter((s) => s.finalCode.includes("abs(n)"))).toHaveLength(2);
       expect(report.usage.byStage.generate?.failedCalls).toBe(6);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an abort cancels the one request for all first generations (n choices) in flight: the run ends at once", async () => {
+    const server = await startScriptedChatServer([
+      synthesisRule(["-4", "7"]),
+      // The one request for the eight first generations never answers.
+      { name: "generate", when: isGenerate, reply: { fault: "hang" } },
+      { name: "judge", system: SYSTEM_PROMPTS.judge, reply: truthfulJudge },
+    ]);
+    const controller = new AbortController();
+    try {
+      const running = solve(absSpec, { model: client(server.url, { timeoutMs: 120_000 }), sandbox }, options({ signal: controller.signal }));
+      while (server.chatRequests.filter((r) => r.outcome === "hang").length < 1) await new Promise((r) => setTimeout(r, 20));
+      const hanging = server.chatRequests.filter((r) => r.outcome === "hang");
+      expect(hanging.map((r) => r.body.n)).toEqual([8]);
+      const started = Date.now();
+      controller.abort();
+      const report = await running;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(report.stopped).toBe("aborted");
+      expect(report.samples).toHaveLength(8);
+      expect(report.samples.filter((s) => s.finalCode !== "")).toHaveLength(0);
+      // The request had reached the server: each of its eight choices counts as a failed call.
+      expect(report.usage.byStage.generate?.failedCalls).toBe(8);
+      expect(server.count("generate")).toBe(1);
     } finally {
       await server.close();
     }
