@@ -16,8 +16,9 @@ export const MAX_SAMPLES_LIMIT = 64;
 export const FIRST_WAVE = 4;
 /**
  * Sampling stops once the leading cluster's posterior reaches this (with the other conditions of
- * `waveDecision`): with the selection's size prior, 4 of 4 agreeing samples (1.0) stop after the
- * first wave, while 3 of 4 (0.75) or 7 of 8 (0.875) draw another wave.
+ * `waveDecision`). With no rival cluster among the public-passing samples the prior gives the
+ * leader 1.0, so today the threshold guards the rule rather than decides it: it is where the rule
+ * would draw the line if rival clusters were ever allowed to stop it (3 of 4 is 0.75, 9 of 10 is 0.9).
  */
 export const STOP_POSTERIOR = 0.9;
 
@@ -57,9 +58,9 @@ const passes = (c: CandidateInfo): boolean => c.publicPassed === c.publicTotal;
 
 /**
  * The stop rule after wave `wave` (1-based) of `waves`. Candidates are clustered as selection
- * clusters them (whole output vectors on the trusted synthesized inputs), those that pass every
- * public test apart from those that don't; each cluster's posterior is the selection's prior
- * (size, times the error penalty) with no judge votes yet. Stop when the leading cluster's
+ * clusters them (whole output vectors on the trusted synthesized inputs), over the samples that
+ * pass every public test (the ones selection keeps); each cluster's posterior is the selection's
+ * prior (size, times the error penalty) with no judge votes yet. Stop when the leading cluster's
  * posterior reaches STOP_POSTERIOR, it holds at least two public-passing samples, and no other
  * cluster holds a public-passing sample.
  */
@@ -71,13 +72,13 @@ export function waveDecision(evidence: WaveEvidence, wave: number, waves: number
   if (passing < 2) return goOn(`${passing} sample${passing === 1 ? "" : "s"} pass${passing === 1 ? "es" : ""} every public test, fewer than 2`);
   const { trusted } = classifyInputs(cells, inputCount);
   if (trusted.length === 0) return goOn("no trusted synthesized input to compare the samples on");
-  const positions = (want: boolean) => candidates.flatMap((c, p) => (passes(c) === want ? [p] : []));
-  const clusters = [positions(true), positions(false)].flatMap((group) =>
-    group.length === 0 ? [] : clusterRows(group.map((p) => cells[p]!), trusted, equivalent).map((g) => g.map((i) => group[i]!)),
-  );
-  // Largest first, a public-passing cluster before a failing one of the same size (its first member is earlier).
-  clusters.sort((x, y) => y.length - x.length || Number(passes(candidates[y[0]!]!)) - Number(passes(candidates[x[0]!]!)));
-  const ran = trusted.map((i) => cells.filter((row) => row[i]?.ok === true).length / candidates.length);
+  // Selection keeps only the public-passing samples (its public filter), so the posterior is over
+  // their clusters: a sample that fails a public test is no rival, and waiting for it to be
+  // outvoted would only buy samples that cannot change the pick.
+  const kept = candidates.flatMap((c, p) => (passes(c) ? [p] : []));
+  const clusters = clusterRows(kept.map((p) => cells[p]!), trusted, equivalent).map((g) => g.map((i) => kept[i]!));
+  clusters.sort((x, y) => y.length - x.length || x[0]! - y[0]!);
+  const ran = trusted.map((i) => kept.filter((p) => cells[p]![i]?.ok === true).length / kept.length);
   const errors = clusters.map((g) => trusted.filter((i, k) => cells[g[0]!]![i]?.ok !== true && ran[k]! > 0.5).length);
   const post = posterior(sizePrior(clusters.map((g) => g.length), 1, errors, DEFAULT_ERROR_PENALTY), []);
   const lead = argmax(post);

@@ -38,16 +38,12 @@ describe("waveDecision", () => {
     expect(d.reason).toBe("after wave 1 of 3: the leading cluster holds 3 of 4 public-passing samples (2 clusters of 4); 1 other cluster passes the public tests too");
   });
 
-  it("goes on below the threshold, counting samples that fail the public tests as clusters of their own", () => {
-    // 3 of 4 agree and pass, the fourth fails the public tests: posterior 0.75.
+  it("does not count samples that fail the public tests as rivals (selection drops them)", () => {
+    // 3 of 4 agree and pass, the fourth fails the public tests: selection keeps one cluster.
     const d = waveDecision(evidence([agree(), agree(), agree(), agree(false)]), 1, 3);
-    expect(d.stop).toBe(false);
-    expect(d.posterior).toBeCloseTo(0.75);
-    expect(d.reason).toBe("after wave 1 of 3: the leading cluster holds 3 of 3 public-passing samples (2 clusters of 4), posterior 0.75 < 0.9");
-    // 9 of 10: 0.9 reaches it.
-    const wide = waveDecision(evidence([...Array.from({ length: 9 }, () => agree()), agree(false)]), 2, 3);
-    expect(wide.stop).toBe(true);
-    expect(wide.posterior).toBeCloseTo(0.9);
+    expect(d.stop).toBe(true);
+    expect(d.posterior).toBeCloseTo(1);
+    expect(d.reason).toBe(`after wave 1 of 3: the leading cluster holds 3 of 3 public-passing samples (1 cluster of 4), posterior 1.00 ≥ ${STOP_POSTERIOR}`);
   });
 
   it("needs two public-passing samples in the leading cluster", () => {
@@ -56,7 +52,7 @@ describe("waveDecision", () => {
     );
     const d = waveDecision(evidence([agree(false), agree(false), agree(false), agree(), other()]), 1, 3);
     expect(d.stop).toBe(false);
-    expect(d.reason).toMatch(/the leading cluster holds 0 of 2 public-passing samples .*, fewer than 2/);
+    expect(d.reason).toMatch(/the leading cluster holds 1 of 2 public-passing samples .*, fewer than 2/);
   });
 
   it("goes on without a trusted synthesized input to compare the samples on", () => {
