@@ -3411,20 +3411,20 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let debugOption;
         let debugHost = "127.0.0.1";
         let debugPort = "9229";
-        let match;
-        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
-          debugOption = match[1];
-        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
-          debugOption = match[1];
-          if (/^\d+$/.test(match[3])) {
-            debugPort = match[3];
+        let match2;
+        if ((match2 = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match2[1];
+        } else if ((match2 = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match2[1];
+          if (/^\d+$/.test(match2[3])) {
+            debugPort = match2[3];
           } else {
-            debugHost = match[3];
+            debugHost = match2[3];
           }
-        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
-          debugOption = match[1];
-          debugHost = match[3];
-          debugPort = match[4];
+        } else if ((match2 = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match2[1];
+          debugHost = match2[3];
+          debugPort = match2[4];
         }
         if (debugOption && debugPort !== "0") {
           return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
@@ -3788,11 +3788,11 @@ var require_shebang_command = __commonJS({
     "use strict";
     var shebangRegex = require_shebang_regex();
     module.exports = (string4 = "") => {
-      const match = string4.match(shebangRegex);
-      if (!match) {
+      const match2 = string4.match(shebangRegex);
+      if (!match2) {
         return null;
       }
-      const [path7, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const [path7, argument] = match2[0].replace(/#! ?/, "").split(" ");
       const binary = path7.split("/").pop();
       if (binary === "env") {
         return argument;
@@ -4117,10 +4117,10 @@ var require_is_extglob = __commonJS({
       if (typeof str2 !== "string" || str2 === "") {
         return false;
       }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
-        if (match[2]) return true;
-        str2 = str2.slice(match.index + match[0].length);
+      var match2;
+      while (match2 = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
+        if (match2[2]) return true;
+        str2 = str2.slice(match2.index + match2[0].length);
       }
       return false;
     };
@@ -4516,7 +4516,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern = "";
-      let count3 = 0;
+      let count4 = 0;
       for (let i2 = 0; i2 < digits; i2++) {
         let [startDigit, stopDigit] = zipped[i2];
         if (startDigit === stopDigit) {
@@ -4524,13 +4524,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count3++;
+          count4++;
         }
       }
-      if (count3) {
+      if (count4) {
         pattern += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern, count: [count3], digits };
+      return { pattern, count: [count4], digits };
     }
     function splitToPatterns(min, max, tok, options) {
       let ranges = splitToRanges(min, max);
@@ -5588,8 +5588,8 @@ var require_utils2 = __commonJS({
     exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
     exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+        return match2 === "\\" ? "" : match2;
       });
     };
     exports.supportsLookbehinds = () => {
@@ -6143,11 +6143,11 @@ var require_parse3 = __commonJS({
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
+        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match2 || match2.type !== "*") {
           return;
         }
-        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel2(match2.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -6156,7 +6156,7 @@ var require_parse3 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match.end + 1;
+        index += match2.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -6167,11 +6167,11 @@ var require_parse3 = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
+      let match2 = parseRepeatedExtglob(value);
+      while (match2) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value = match2.body.trim();
+        match2 = parseRepeatedExtglob(value);
       }
       return depth;
     };
@@ -6277,13 +6277,13 @@ var require_parse3 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count3 = 1;
+        let count4 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state2.start++;
-          count3++;
+          count4++;
         }
-        if (count3 % 2 === 0) {
+        if (count4 % 2 === 0) {
           return false;
         }
         state2.negated = true;
@@ -6439,10 +6439,10 @@ var require_parse3 = __commonJS({
             push({ type: "text", value });
             continue;
           }
-          const match = /^\\+/.exec(remaining());
+          const match2 = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
+          if (match2 && match2[0].length > 2) {
+            slashes = match2[0].length;
             state2.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -6730,10 +6730,10 @@ var require_parse3 = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state2.index += match[0].length;
+          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match2) {
+            value += match2[0];
+            state2.index += match2[0].length;
           }
           push({ type: "text", value });
           continue;
@@ -6758,17 +6758,17 @@ var require_parse3 = __commonJS({
             consume(value);
             continue;
           }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
+          const prior2 = prev.prev;
+          const before = prior2.prev;
+          const isStart = prior2.type === "slash" || prior2.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
           }
-          const isBrace = state2.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+          const isBrace = state2.braces > 0 && (prior2.type === "comma" || prior2.type === "brace");
+          const isExtglob = extglobs.length && (prior2.type === "pipe" || prior2.type === "paren");
+          if (!isStart && prior2.type !== "paren" && !isBrace && !isExtglob) {
             push({ type: "star", value, output: "" });
             continue;
           }
@@ -6780,7 +6780,7 @@ var require_parse3 = __commonJS({
             rest = rest.slice(3);
             consume("/**", 3);
           }
-          if (prior.type === "bos" && eos()) {
+          if (prior2.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
             prev.output = globstar(opts);
@@ -6789,31 +6789,31 @@ var require_parse3 = __commonJS({
             consume(value);
             continue;
           }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
+          if (prior2.type === "slash" && prior2.prev.type !== "bos" && !afterStar && eos()) {
+            state2.output = state2.output.slice(0, -(prior2.output + prev.output).length);
+            prior2.output = `(?:${prior2.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
             prev.value += value;
             state2.globstar = true;
-            state2.output += prior.output + prev.output;
+            state2.output += prior2.output + prev.output;
             consume(value);
             continue;
           }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+          if (prior2.type === "slash" && prior2.prev.type !== "bos" && rest[0] === "/") {
             const end = rest[1] !== void 0 ? "|$" : "";
-            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
+            state2.output = state2.output.slice(0, -(prior2.output + prev.output).length);
+            prior2.output = `(?:${prior2.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
             prev.value += value;
-            state2.output += prior.output + prev.output;
+            state2.output += prior2.output + prev.output;
             state2.globstar = true;
             consume(value + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
-          if (prior.type === "bos" && rest[0] === "/") {
+          if (prior2.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
             prev.value += value;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
@@ -6944,11 +6944,11 @@ var require_parse3 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match) return;
-            const source2 = create(match[1]);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match2) return;
+            const source2 = create(match2[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
+            return source2 + DOT_LITERAL + match2[2];
           }
         }
       };
@@ -7000,8 +7000,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch.test(input2, regex, options, { glob, posix });
-        const result = { glob, state: state2, regex, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match: match2, output: output2 } = picomatch.test(input2, regex, options, { glob, posix });
+        const result = { glob, state: state2, regex, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -7035,20 +7035,20 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input2 === glob;
-      let output2 = match && format2 ? format2(input2) : input2;
-      if (match === false) {
+      let match2 = input2 === glob;
+      let output2 = match2 && format2 ? format2(input2) : input2;
+      if (match2 === false) {
         output2 = format2 ? format2(input2) : input2;
-        match = output2 === glob;
+        match2 = output2 === glob;
       }
-      if (match === false || opts.capture === true) {
+      if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input2, regex, options, posix);
+          match2 = picomatch.matchBase(input2, regex, options, posix);
         } else {
-          match = regex.exec(output2);
+          match2 = regex.exec(output2);
         }
       }
-      return { isMatch: Boolean(match), match, output: output2 };
+      return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
     picomatch.matchBase = (input2, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
@@ -7144,8 +7144,8 @@ var require_micromatch = __commonJS({
         if (negated) negatives++;
         for (let item of list2) {
           let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
+          let match2 = negated ? !matched.isMatch : matched.isMatch;
+          if (!match2) continue;
           if (negated) {
             omit2.add(matched.output);
           } else {
@@ -7241,9 +7241,9 @@ var require_micromatch = __commonJS({
     micromatch.capture = (glob, input2, options) => {
       let posix = utils.isWindows(options);
       let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix ? utils.toPosixSlashes(input2) : input2);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
+      let match2 = regex.exec(posix ? utils.toPosixSlashes(input2) : input2);
+      if (match2) {
+        return match2.slice(1).map((v) => v === void 0 ? "" : v);
       }
     };
     micromatch.makeRe = (...args) => picomatch.makeRe(...args);
@@ -7889,7 +7889,7 @@ var require_run_parallel = __commonJS({
         results = {};
         pending = keys.length;
       }
-      function done(err) {
+      function done2(err) {
         function end() {
           if (cb) cb(err, results);
           cb = null;
@@ -7900,11 +7900,11 @@ var require_run_parallel = __commonJS({
       function each(i2, err, result) {
         results[i2] = result;
         if (--pending === 0 || err) {
-          done(err);
+          done2(err);
         }
       }
       if (!pending) {
-        done(null);
+        done2(null);
       } else if (keys) {
         keys.forEach(function(key) {
           tasks[key](function(err, result) {
@@ -8041,22 +8041,22 @@ var require_async2 = __commonJS({
     }
     exports.readdirWithFileTypes = readdirWithFileTypes;
     function makeRplTaskEntry(entry, settings) {
-      return (done) => {
+      return (done2) => {
         if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
+          done2(null, entry);
           return;
         }
         settings.fs.stat(entry.path, (statError, stats2) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
+              done2(statError);
               return;
             }
-            done(null, entry);
+            done2(null, entry);
             return;
           }
           entry.dirent = utils.fs.createDirentFromStats(entry.name, stats2);
-          done(null, entry);
+          done2(null, entry);
         });
       };
     }
@@ -8068,10 +8068,10 @@ var require_async2 = __commonJS({
         }
         const tasks = names.map((name) => {
           const path7 = common2.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-          return (done) => {
+          return (done2) => {
             fsStat.stat(path7, settings.fsStatSettings, (error62, stats2) => {
               if (error62 !== null) {
-                done(error62);
+                done2(error62);
                 return;
               }
               const entry = {
@@ -8082,7 +8082,7 @@ var require_async2 = __commonJS({
               if (settings.stats) {
                 entry.stats = stats2;
               }
-              done(null, entry);
+              done2(null, entry);
             });
           };
         });
@@ -8374,12 +8374,12 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push(value, done) {
+      function push(value, done2) {
         var current = cache2.get();
         current.context = context;
         current.release = release;
         current.value = value;
-        current.callback = done || noop4;
+        current.callback = done2 || noop4;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self.paused) {
           if (queueTail) {
@@ -8395,12 +8395,12 @@ var require_queue = __commonJS({
           worker.call(context, current.value, current.worked);
         }
       }
-      function unshift(value, done) {
+      function unshift(value, done2) {
         var current = cache2.get();
         current.context = context;
         current.release = release;
         current.value = value;
-        current.callback = done || noop4;
+        current.callback = done2 || noop4;
         current.errorHandler = errorHandler;
         if (_running >= _concurrency || self.paused) {
           if (queueHead) {
@@ -8678,16 +8678,16 @@ var require_async3 = __commonJS({
           }
         });
       }
-      _worker(item, done) {
+      _worker(item, done2) {
         this._scandir(item.directory, this._settings.fsScandirSettings, (error62, entries) => {
           if (error62 !== null) {
-            done(error62, void 0);
+            done2(error62, void 0);
             return;
           }
           for (const entry of entries) {
             this._handleEntry(entry, item.base);
           }
-          done(null, void 0);
+          done2(null, void 0);
         });
       }
       _handleError(error62) {
@@ -9014,7 +9014,7 @@ var require_stream3 = __commonJS({
       static(patterns, options) {
         const filepaths = patterns.map(this._getFullEntryPath, this);
         const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
+        stream._write = (index, _enc, done2) => {
           return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
             if (entry !== null && options.entryFilter(entry)) {
               stream.push(entry);
@@ -9022,8 +9022,8 @@ var require_stream3 = __commonJS({
             if (index === filepaths.length - 1) {
               stream.end();
             }
-            done();
-          }).catch(done);
+            done2();
+          }).catch(done2);
         };
         for (let i2 = 0; i2 < filepaths.length; i2++) {
           stream.write(i2);
@@ -9156,7 +9156,7 @@ var require_partial = __commonJS({
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match = parts.every((part, index) => {
+          const match2 = parts.every((part, index) => {
             const segment = pattern.segments[index];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -9166,7 +9166,7 @@ var require_partial = __commonJS({
             }
             return false;
           });
-          if (match) {
+          if (match2) {
             return true;
           }
         }
@@ -10306,8 +10306,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -10415,13 +10415,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count3 = 0;
+        let count4 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count3)
-            count3 = c3;
+          if (c3 > count4)
+            count4 = c3;
         }
-        return count3;
+        return count4;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -10473,8 +10473,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -11169,21 +11169,21 @@ var require_stringify2 = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity3.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
           if (testMatch.length > 0)
-            match = testMatch;
+            match2 = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -12825,13 +12825,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match = str2.match(timestamp.test);
-        if (!match)
+        const match2 = str2.match(timestamp.test);
+        if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
         let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
+        const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -13374,8 +13374,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -13452,12 +13452,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count3 = 1;
+        let count4 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count3 = Math.max(1, Math.min(end.col - col, 80 - ci2));
+          count4 = Math.max(1, Math.min(end.col - col, 80 - ci2));
         }
-        const pointer = " ".repeat(ci2) + "^".repeat(count3);
+        const pointer = " ".repeat(ci2) + "^".repeat(count4);
         error62.message += `:
 
 ${lineStr}
@@ -14404,8 +14404,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
+      let match2 = line.exec(source);
+      if (!match2)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -14415,11 +14415,11 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match2[1].replace(trimEnd, "");
       let sep2 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
             res += sep2;
@@ -14433,8 +14433,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      match2 = last.exec(source);
+      return res + sep2 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -17270,7 +17270,7 @@ var ModelConfigError = class extends Error {
 };
 
 // src/engine/usage.ts
-var zero = () => ({ calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0 });
+var zero = () => ({ calls: 0, cachedCalls: 0, failedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 });
 var UsageRecorder = class {
   stages = /* @__PURE__ */ new Map();
   get(stage) {
@@ -17283,6 +17283,7 @@ var UsageRecorder = class {
     s.calls++;
     if (reply.cached) s.cachedCalls++;
     s.promptTokens += reply.promptTokens;
+    s.cachedPromptTokens += reply.cachedPromptTokens;
     s.completionTokens += reply.completionTokens;
   }
   failure(stage) {
@@ -17406,52 +17407,97 @@ var RunContext = class {
     if (this.stopReason !== void 0) throw new RunStopped(this.stopReason);
     const end = this.clock.begin(stage);
     try {
-      const reply = await this.model.chat(
-        {
-          messages,
-          ...opts.temperature !== void 0 ? { temperature: opts.temperature } : {},
-          ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {},
-          // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
-          ...this.signal !== void 0 ? { signal: this.signal } : {}
-        },
-        { stage, problemId: this.spec.id, ...opts.key !== void 0 ? { key: opts.key } : {} }
-      );
+      const reply = await this.model.chat(this.request(messages, opts), {
+        stage,
+        problemId: this.spec.id,
+        ...opts.key !== void 0 ? { key: opts.key } : {}
+      });
       this.usage.reply(stage, reply);
       return reply;
     } catch (error62) {
-      if (error62 instanceof BudgetExceededError || error62?.name === "BudgetExceededError") {
-        this.stop(`budget exhausted: ${error62.message}`);
-        throw new RunStopped(this.stopReason ?? "budget exhausted");
-      }
-      if (error62?.name === "ModelCallAborted") {
-        if ((error62.attempts ?? 0) > 0) this.usage.failure(stage);
-        if (error62.message.includes("deadline")) this.abortNote ??= "deadline";
-        this.stop("aborted");
-        throw new RunStopped(this.stopReason ?? "aborted");
-      }
-      this.usage.failure(stage);
-      this.firstError ??= `${stage} call failed: ${errorLine(error62)}`;
-      const name = error62?.name;
-      if (name === "ModelEndpointError" || name === "ReplayMissError") {
-        this.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
-        throw new RunStopped(this.stopReason ?? "model endpoint unusable");
-      }
-      throw error62;
+      throw this.failed(stage, error62);
     } finally {
       end();
     }
   }
+  /**
+   * keys.length choices of one prompt, one promise per key in key order: one request through the
+   * client's `chatN` when it has one (the prompt is billed once), else one `chat` per key, all in
+   * flight at once (each choice then settles on its own). Each choice is counted and fails like
+   * one `chat` call; a failed choice never takes the others with it.
+   */
+  chatChoices(stage, messages, opts) {
+    const { keys } = opts;
+    const chatN2 = this.model.chatN?.bind(this.model);
+    if (chatN2 === void 0 || keys.length < 2) return keys.map((key) => this.chat(stage, messages, { ...opts, key }));
+    if (this.stopReason !== void 0) {
+      const stopped = new RunStopped(this.stopReason);
+      return keys.map(() => Promise.reject(stopped));
+    }
+    const end = this.clock.begin(stage);
+    const settled = chatN2(this.request(messages, opts), { stage, problemId: this.spec.id, keys }).finally(end);
+    return keys.map(async (_, i2) => {
+      let result;
+      try {
+        result = (await settled)[i2];
+      } catch (error62) {
+        throw this.failed(stage, error62);
+      }
+      if (result === void 0) throw this.failed(stage, new Error(`the endpoint returned no choice ${i2 + 1} of ${keys.length}`));
+      if (result.status === "rejected") throw this.failed(stage, result.reason);
+      this.usage.reply(stage, result.value);
+      return result.value;
+    });
+  }
+  request(messages, opts) {
+    return chatRequest(messages, opts, this.signal);
+  }
+  /** Accounts for a failed call and returns what to throw: RunStopped once the failure ends the run. */
+  failed(stage, error62) {
+    return callFailure(this, stage, error62);
+  }
+  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
+  noteAbort(note) {
+    this.abortNote ??= note;
+  }
 };
+function chatRequest(messages, opts, signal) {
+  return {
+    messages,
+    ...opts.temperature !== void 0 ? { temperature: opts.temperature } : {},
+    ...opts.maxTokens !== void 0 ? { maxTokens: opts.maxTokens } : {},
+    // Ctrl-C (or the caller's abort) cancels calls in flight too, not only the ones to come.
+    ...signal !== void 0 ? { signal } : {}
+  };
+}
+function callFailure(ctx, stage, error62) {
+  if (error62 instanceof RunStopped) return error62;
+  if (error62 instanceof BudgetExceededError || error62?.name === "BudgetExceededError") {
+    ctx.stop(`budget exhausted: ${error62.message}`);
+    return new RunStopped(ctx.stopped ?? "budget exhausted");
+  }
+  if (error62?.name === "ModelCallAborted") {
+    if ((error62.attempts ?? 0) > 0) ctx.usage.failure(stage);
+    if (error62.message.includes("deadline")) ctx.noteAbort("deadline");
+    ctx.stop("aborted");
+    return new RunStopped(ctx.stopped ?? "aborted");
+  }
+  ctx.usage.failure(stage);
+  ctx.firstError ??= `${stage} call failed: ${errorLine(error62)}`;
+  const name = error62?.name;
+  if (name === "ModelEndpointError" || name === "ReplayMissError") {
+    ctx.stop(name === "ReplayMissError" ? "replay miss" : "model endpoint unusable");
+    return new RunStopped(ctx.stopped ?? "model endpoint unusable");
+  }
+  return error62;
+}
 function errorLine(error62) {
   const message = error62 instanceof Error ? error62.message : String(error62);
   return message.split("\n")[0] ?? message;
 }
 
 // src/sandbox/pool.ts
-import { createHash as createHash2 } from "node:crypto";
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join5 } from "node:path";
+import { availableParallelism } from "node:os";
 
 // src/sandbox/backends/bwrap.ts
 import { chownSync, existsSync as existsSync2, lstatSync, readlinkSync } from "node:fs";
@@ -17828,6 +17874,15 @@ function runnerFlags(l, o2 = {}) {
 }
 
 // src/sandbox/backends/common.ts
+function spawnPlan(request, launcher) {
+  return {
+    ...launcher,
+    stdin: request.stdin,
+    outputBytes: request.limits.outputBytes,
+    resultBytes: request.resultBytes,
+    guardMs: guardMs(request.limits)
+  };
+}
 function guardMs(limits) {
   return limits.wallMs + 5e3;
 }
@@ -17841,9 +17896,9 @@ import { join } from "node:path";
 function parseCgroupMounts(mountinfo) {
   const mounts2 = [];
   for (const line of mountinfo.split("\n")) {
-    const [left, right] = line.split(" - ");
-    if (left === void 0 || right === void 0) continue;
-    const f = left.split(" ");
+    const [left2, right] = line.split(" - ");
+    if (left2 === void 0 || right === void 0) continue;
+    const f = left2.split(" ");
     const [fstype, , superOptions = ""] = right.split(" ");
     const root = f[3];
     const mountPoint = f[4];
@@ -17876,10 +17931,10 @@ function read(path7) {
 function canMakeChildren(dir, files) {
   try {
     accessSync(dir, constants.W_OK);
-    const probe = join(dir, `sstar-probe-${process.pid}`);
-    mkdirSync(probe);
-    const ok = files.every((f) => existsSync(join(probe, f)));
-    rmdirSync(probe);
+    const probe2 = join(dir, `sstar-probe-${process.pid}`);
+    mkdirSync(probe2);
+    const ok = files.every((f) => existsSync(join(probe2, f)));
+    rmdirSync(probe2);
     return ok;
   } catch {
     return false;
@@ -17947,9 +18002,9 @@ async function killAndRemove(dirs) {
     }
   }
   for (let attempt = 0; attempt < 200; attempt++) {
-    const left = dirs.filter((d) => existsSync(d));
-    if (left.length === 0) return;
-    for (const dir of left) {
+    const left2 = dirs.filter((d) => existsSync(d));
+    if (left2.length === 0) return;
+    for (const dir of left2) {
       for (const pid of (read(join(dir, "cgroup.procs")) ?? "").split("\n").filter(Boolean).map(Number)) {
         try {
           process.kill(pid, "SIGKILL");
@@ -18085,14 +18140,7 @@ function createBwrapBackend(o2) {
       if (user !== void 0 && request.binWritable) chownSync(request.binDir, user.uid, user.gid);
       const args = bwrapArgs({ layout, runner: o2.runner, request, ...user === void 0 ? {} : { user }, watchMemory: cgroups.kind === "none" });
       const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 3 });
-      const spawn3 = {
-        ...launch(o2.runner, cgroup, o2.bwrap, args),
-        env: launcherEnv(),
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits)
-      };
+      const spawn3 = spawnPlan(request, { ...launch(o2.runner, cgroup, o2.bwrap, args), env: launcherEnv() });
       return { spawn: spawn3, ...cgroup === void 0 ? {} : { cgroup } };
     },
     async close() {
@@ -21203,7 +21251,7 @@ function parseMilliseconds(milliseconds) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count3) => count3 === 1 || count3 === 1n ? word : `${word}s`;
+var pluralize = (word, count4) => count4 === 1 || count4 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds, options) {
@@ -22256,14 +22304,14 @@ var identityGenerator = function* (chunk) {
 };
 
 // node_modules/execa/lib/transform/run-sync.js
-var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
+var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done2) => {
   try {
     for (const chunk of getChunksSync(...getChunksArguments)) {
       transformStream.push(chunk);
     }
-    done();
+    done2();
   } catch (error62) {
-    done(error62);
+    done2(error62);
   }
 };
 var runTransformSync = (generators, chunks) => [
@@ -22315,11 +22363,11 @@ var generatorToStream = ({
     writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
     readableObjectMode,
     readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
-    transform(chunk, encoding2, done) {
-      transformMethod([chunk, generators, 0], this, done);
+    transform(chunk, encoding2, done2) {
+      transformMethod([chunk, generators, 0], this, done2);
     },
-    flush(done) {
-      finalMethod([generators], this, done);
+    flush(done2) {
+      finalMethod([generators], this, done2);
     },
     destroy: destroyMethod
   });
@@ -23109,7 +23157,7 @@ var validateStream = (stream) => {
     throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
   }
 };
-var endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, onFinished, unpipeEvent }) => {
+var endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted: aborted4, onFinished, unpipeEvent }) => {
   updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
   const controller = new AbortController();
   try {
@@ -23120,14 +23168,14 @@ var endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, abo
         stream,
         streams,
         ended,
-        aborted: aborted3,
+        aborted: aborted4,
         controller
       }),
       onInputStreamUnpipe({
         stream,
         streams,
         ended,
-        aborted: aborted3,
+        aborted: aborted4,
         unpipeEvent,
         controller
       })
@@ -23136,8 +23184,8 @@ var endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, abo
     controller.abort();
     updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
   }
-  if (streams.size > 0 && streams.size === ended.size + aborted3.size) {
-    if (ended.size === 0 && aborted3.size > 0) {
+  if (streams.size > 0 && streams.size === ended.size + aborted4.size) {
+    if (ended.size === 0 && aborted4.size > 0) {
       abortStream(passThroughStream);
     } else {
       endStream(passThroughStream);
@@ -23156,7 +23204,7 @@ var afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
     }
   }
 };
-var onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted: aborted3, controller: { signal } }) => {
+var onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted: aborted4, controller: { signal } }) => {
   try {
     await finished2(stream, {
       signal,
@@ -23172,20 +23220,20 @@ var onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, abort
       return;
     }
     if (isAbortError(error62)) {
-      aborted3.add(stream);
+      aborted4.add(stream);
     } else {
       errorStream(passThroughStream, error62);
     }
   }
 };
-var onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
+var onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted4, unpipeEvent, controller: { signal } }) => {
   await once7(stream, unpipeEvent, { signal });
   if (!stream.readable) {
     return once7(signal, "abort", { signal });
   }
   streams.delete(stream);
   ended.delete(stream);
-  aborted3.delete(stream);
+  aborted4.delete(stream);
 };
 var endStream = (stream) => {
   if (stream.writable) {
@@ -23440,12 +23488,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count3 } = this.#emitter;
+        let { count: count4 } = this.#emitter;
         const p = process10;
         if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-          count3 += p.__signal_exit_emitter__.count;
+          count4 += p.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count3) {
+        if (listeners.length === count4) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -24424,8 +24472,8 @@ var getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, pres
 };
 var onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
   try {
-    const { value, done } = await onStdoutData.next();
-    if (done) {
+    const { value, done: done2 } = await onStdoutData.next();
+    if (done2) {
       onStdoutDataDone.resolve();
     } else {
       readable2.push(value);
@@ -24486,11 +24534,11 @@ var getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
   write: onWrite.bind(void 0, subprocessStdin),
   final: callbackify3(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
 });
-var onWrite = (subprocessStdin, chunk, encoding, done) => {
+var onWrite = (subprocessStdin, chunk, encoding, done2) => {
   if (subprocessStdin.write(chunk, encoding)) {
-    done();
+    done2();
   } else {
-    subprocessStdin.once("drain", done);
+    subprocessStdin.once("drain", done2);
   }
 };
 var onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
@@ -24984,15 +25032,7 @@ function createDockerBackend(o2) {
       const name = `sstar-${process.pid}-${tag}-${++counter2}`;
       if (request.binWritable) chmodSync(request.binDir, 511);
       running.add(name);
-      const spawn3 = {
-        command: o2.docker,
-        args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request),
-        env: env2,
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits)
-      };
+      const spawn3 = spawnPlan(request, { command: o2.docker, args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request), env: env2 });
       return {
         spawn: spawn3,
         release: async () => {
@@ -25020,15 +25060,7 @@ function createNoneBackend(o2) {
       const cgroups = o2.cgroups;
       const inner = [...runnerFlags(request.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
       const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 1 });
-      const spawn3 = {
-        ...launch(o2.runner, cgroup, o2.runner, inner),
-        env: sandboxEnv(work),
-        cwd: work,
-        stdin: request.stdin,
-        outputBytes: request.limits.outputBytes,
-        resultBytes: request.resultBytes,
-        guardMs: guardMs(request.limits)
-      };
+      const spawn3 = spawnPlan(request, { ...launch(o2.runner, cgroup, o2.runner, inner), env: sandboxEnv(work), cwd: work });
       return {
         spawn: spawn3,
         ...cgroup === void 0 ? {} : { cgroup },
@@ -25285,135 +25317,115 @@ async function detectInterpreters() {
   );
 }
 
-// src/sandbox/exec.ts
-import { spawn as spawn2 } from "node:child_process";
-var STDERR_TAIL_BYTES = 8 * 1024;
-var REPORT_FD = 3;
-var RESULT_FD = 4;
-function killGroup(pid) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-  }
+// src/sandbox/programs.ts
+import { createHash } from "node:crypto";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join4 } from "node:path";
+function sha(...parts) {
+  const h2 = createHash("sha256");
+  for (const p of parts) h2.update(p).update("\0");
+  return h2.digest("hex");
 }
-var liveGroups = /* @__PURE__ */ new Set();
-var exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const pid of liveGroups) killGroup(pid);
-  });
-}
-function killGroups(groups) {
-  for (const pid of groups) killGroup(pid);
-}
-function spawnCollect(plan, live) {
-  installExitHook();
-  return new Promise((resolve6) => {
-    const started = performance.now();
-    const child = spawn2(plan.command, plan.args, {
-      env: plan.env,
-      cwd: plan.cwd ?? "/",
-      // own process group: one kill reaches bwrap and everything under it
-      detached: true,
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
-    });
-    if (child.pid !== void 0) {
-      liveGroups.add(child.pid);
-      live?.add(child.pid);
+var COMPILE_ERROR = (message) => ({
+  status: "compile-error",
+  output: "",
+  stderrTail: message,
+  exitCode: null,
+  signal: null,
+  timeMs: 0,
+  memoryKb: null
+});
+function createProgramStore(pool) {
+  const root = mkdtempSync2(join4(tmpdir2(), "sstar-sandbox-"));
+  for (const d of ["prog", "bin", "data"]) mkdirSync2(join4(root, d));
+  const programs = /* @__PURE__ */ new Map();
+  const compiles = /* @__PURE__ */ new Map();
+  function programDir(request) {
+    const { files, compileSource } = programFiles(request.program, request.io);
+    const key = sha(request.program.language, JSON.stringify(files));
+    const dir = join4(root, "prog", key.slice(0, 32));
+    const bin = join4(root, "bin", key.slice(0, 32));
+    if (!programs.has(key)) {
+      mkdirSync2(dir, { recursive: true });
+      mkdirSync2(bin, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync3(join4(dir, name), content, { mode: 420 });
+      programs.set(key, dir);
     }
-    const stdout = [];
-    let stdoutBytes = 0;
-    let stderr = Buffer.alloc(0);
-    const report = [];
-    const result = [];
-    let resultBytes = 0;
-    let outputOverflow = false;
-    let guardKilled = false;
-    let spawnError = null;
-    const guard = setTimeout(() => {
-      guardKilled = true;
-      killGroup(child.pid);
-    }, plan.guardMs);
-    child.stdout.on("data", (chunk) => {
-      if (outputOverflow) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > plan.outputBytes) {
-        outputOverflow = true;
-        killGroup(child.pid);
-        return;
+    return { key, dir, bin, compileSource };
+  }
+  function compile2(key, dir, bin, source) {
+    let done2 = compiles.get(key);
+    if (done2 === void 0) {
+      done2 = (async () => {
+        const cxx = await resolveInterpreter("cpp");
+        const limits = enforcedLimits(COMPILE_LIMITS, "cpp");
+        const r = await pool.exec(
+          { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
+          "stdio",
+          limits
+        );
+        if (r.status === "ok") return null;
+        const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
+        return COMPILE_ERROR(why);
+      })();
+      compiles.set(key, done2);
+    }
+    return done2;
+  }
+  function dataDir(request) {
+    if (request.files === void 0 || Object.keys(request.files).length === 0) return void 0;
+    const dir = join4(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
+    mkdirSync2(dir, { recursive: true });
+    for (const [name, content] of Object.entries(request.files)) {
+      if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
+      writeFileSync3(join4(dir, name), content, { mode: 420 });
+    }
+    return dir;
+  }
+  return {
+    async prepare(request) {
+      const { key, dir, bin, compileSource } = programDir(request);
+      const interpreter = await resolveInterpreter(request.program.language);
+      if (compileSource !== void 0) {
+        const failed = await compile2(key, dir, bin, compileSource);
+        if (failed !== null) return { failed };
       }
-      stdout.push(chunk);
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr = Buffer.concat([stderr, chunk]);
-      if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
-    });
-    const reportStream = child.stdio[REPORT_FD];
-    reportStream.on("data", (chunk) => report.push(chunk));
-    const resultStream = child.stdio[RESULT_FD];
-    resultStream.on("data", (chunk) => {
-      if (outputOverflow) return;
-      resultBytes += chunk.length;
-      if (resultBytes > plan.resultBytes) {
-        outputOverflow = true;
-        killGroup(child.pid);
-        return;
-      }
-      result.push(chunk);
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(plan.stdin);
-    child.on("error", (err) => {
-      spawnError = err.message;
-    });
-    child.on("exit", () => {
-      setTimeout(() => {
-        for (const s of child.stdio) s?.destroy();
-      }, 300).unref();
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(guard);
-      killGroup(child.pid);
-      if (child.pid !== void 0) {
-        liveGroups.delete(child.pid);
-        live?.delete(child.pid);
-      }
-      let parsed = null;
-      const text = Buffer.concat(report).toString("utf8").trim();
-      if (text !== "") {
-        try {
-          parsed = JSON.parse(text.split("\n").pop() ?? "");
-        } catch {
-          parsed = null;
-        }
-      }
-      let stderrTail = stderr.toString("utf8");
-      if (spawnError !== null) stderrTail += `
-sandbox: could not start ${plan.command}: ${spawnError}`;
-      resolve6({
-        report: parsed,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderrTail,
-        result: result.length > 0 ? Buffer.concat(result).toString("utf8") : null,
-        outputOverflow,
-        guardKilled,
-        outerWallMs: Math.round(performance.now() - started),
-        sandboxExit: code2,
-        sandboxSignal: signal
-      });
-    });
-  });
+      const limits = enforcedLimits(request.limits, request.program.language);
+      const fileNames = Object.keys(request.files ?? {});
+      const exec = {
+        programDir: dir,
+        binDir: bin,
+        binWritable: false,
+        dataDir: dataDir(request),
+        binds: request.program.language === "cpp" ? [] : interpreter.binds,
+        limits,
+        stdin: request.assert ?? request.input,
+        resultBytes: limits.outputBytes,
+        argv: (p) => runArgv({
+          language: request.program.language,
+          io: request.io,
+          assert: request.assert !== void 0,
+          interpreter: interpreter.exe,
+          box: p.box,
+          bin: p.bin,
+          limits,
+          extraArgs: fileNames.map((n2) => `${p.data}/${n2}`)
+        })
+      };
+      return { exec };
+    },
+    remove() {
+      rmSync2(root, { recursive: true, force: true });
+    }
+  };
 }
 
 // src/sandbox/runner.ts
-import { createHash } from "node:crypto";
-import { existsSync as existsSync4, lstatSync as lstatSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { join as join4 } from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync4, lstatSync as lstatSync2, mkdirSync as mkdirSync3, renameSync, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { homedir, tmpdir as tmpdir3 } from "node:os";
+import { join as join5 } from "node:path";
 
 // src/sandbox/runner-source.ts
 var RUNNER_SOURCE = String.raw`
@@ -25934,8 +25946,8 @@ int main(int argc, char **argv) {
 
 // src/sandbox/runner.ts
 function runnerCacheDir(env2 = process.env) {
-  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join4(env2.HOME, ".cache") : join4(homedir(), ".cache"));
-  return join4(base, "sstar");
+  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join5(env2.HOME, ".cache") : join5(homedir(), ".cache"));
+  return join5(base, "sstar");
 }
 var building;
 function ensureRunner(log = () => {
@@ -25947,39 +25959,163 @@ function ensureRunner(log = () => {
   return building;
 }
 async function buildRunner(log) {
-  const hash2 = createHash("sha256").update(RUNNER_SOURCE).digest("hex").slice(0, 16);
+  const hash2 = createHash2("sha256").update(RUNNER_SOURCE).digest("hex").slice(0, 16);
   let dir = runnerCacheDir();
   try {
-    mkdirSync2(dir, { recursive: true });
+    mkdirSync3(dir, { recursive: true });
   } catch {
-    dir = join4(tmpdir2(), `sstar-cache-${process.getuid?.() ?? "u"}`);
-    mkdirSync2(dir, { recursive: true, mode: 448 });
+    dir = join5(tmpdir3(), `sstar-cache-${process.getuid?.() ?? "u"}`);
+    mkdirSync3(dir, { recursive: true, mode: 448 });
     const st = lstatSync2(dir);
     const uid = process.getuid?.();
     if (!st.isDirectory() || uid !== void 0 && st.uid !== uid || (st.mode & 63) !== 0) {
       throw new Error(`sandbox: ${dir} is not a private folder of this user (owner ${st.uid}, mode ${(st.mode & 511).toString(8)}); remove it, or make ~/.cache writable`);
     }
   }
-  const binary = join4(dir, `runner-${hash2}`);
+  const binary = join5(dir, `runner-${hash2}`);
   if (existsSync4(binary)) return binary;
   const cc = findExecutable("cc") ?? findExecutable("gcc") ?? findExecutable("clang");
   if (cc === void 0) {
     throw new Error("sandbox: no C compiler (cc, gcc or clang) on PATH to build the runner; install gcc (apt-get install gcc)");
   }
-  const source = join4(dir, `runner-${hash2}.${process.pid}.c`);
+  const source = join5(dir, `runner-${hash2}.${process.pid}.c`);
   const partial2 = `${binary}.${process.pid}.tmp`;
-  writeFileSync3(source, RUNNER_SOURCE);
+  writeFileSync4(source, RUNNER_SOURCE);
   try {
     await execa(cc, ["-O2", "-Wall", "-o", partial2, source], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" }, extendEnv: false });
     renameSync(partial2, binary);
   } catch (err) {
     throw new Error(`sandbox: building the runner with ${cc} failed: ${err.message.split("\n").slice(0, 5).join(" ")}`, { cause: err });
   } finally {
-    rmSync2(source, { force: true });
-    rmSync2(partial2, { force: true });
+    rmSync3(source, { force: true });
+    rmSync3(partial2, { force: true });
   }
   log(`sandbox: built the runner at ${binary}`);
   return binary;
+}
+
+// src/sandbox/exec.ts
+import { spawn as spawn2 } from "node:child_process";
+var STDERR_TAIL_BYTES = 8 * 1024;
+var REPORT_FD = 3;
+var RESULT_FD = 4;
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+var liveGroups = /* @__PURE__ */ new Set();
+var exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const pid of liveGroups) killGroup(pid);
+  });
+}
+function killGroups(groups) {
+  for (const pid of groups) killGroup(pid);
+}
+function spawnCollect(plan, live) {
+  installExitHook();
+  return new Promise((resolve6) => {
+    const started = performance.now();
+    const child = spawn2(plan.command, plan.args, {
+      env: plan.env,
+      cwd: plan.cwd ?? "/",
+      // own process group: one kill reaches bwrap and everything under it
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+    });
+    if (child.pid !== void 0) {
+      liveGroups.add(child.pid);
+      live?.add(child.pid);
+    }
+    const stdout = [];
+    let stdoutBytes = 0;
+    let stderr = Buffer.alloc(0);
+    const report = [];
+    const result = [];
+    let resultBytes = 0;
+    let outputOverflow = false;
+    let guardKilled = false;
+    let spawnError = null;
+    const guard = setTimeout(() => {
+      guardKilled = true;
+      killGroup(child.pid);
+    }, plan.guardMs);
+    child.stdout.on("data", (chunk) => {
+      if (outputOverflow) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > plan.outputBytes) {
+        outputOverflow = true;
+        killGroup(child.pid);
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr = Buffer.concat([stderr, chunk]);
+      if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
+    });
+    const reportStream = child.stdio[REPORT_FD];
+    reportStream.on("data", (chunk) => report.push(chunk));
+    const resultStream = child.stdio[RESULT_FD];
+    resultStream.on("data", (chunk) => {
+      if (outputOverflow) return;
+      resultBytes += chunk.length;
+      if (resultBytes > plan.resultBytes) {
+        outputOverflow = true;
+        killGroup(child.pid);
+        return;
+      }
+      result.push(chunk);
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(plan.stdin);
+    child.on("error", (err) => {
+      spawnError = err.message;
+    });
+    child.on("exit", () => {
+      setTimeout(() => {
+        for (const s of child.stdio) s?.destroy();
+      }, 300).unref();
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(guard);
+      killGroup(child.pid);
+      if (child.pid !== void 0) {
+        liveGroups.delete(child.pid);
+        live?.delete(child.pid);
+      }
+      let parsed = null;
+      const text = Buffer.concat(report).toString("utf8").trim();
+      if (text !== "") {
+        try {
+          parsed = JSON.parse(text.split("\n").pop() ?? "");
+        } catch {
+          parsed = null;
+        }
+      }
+      let stderrTail = stderr.toString("utf8");
+      if (spawnError !== null) stderrTail += `
+sandbox: could not start ${plan.command}: ${spawnError}`;
+      resolve6({
+        report: parsed,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderrTail,
+        result: result.length > 0 ? Buffer.concat(result).toString("utf8") : null,
+        outputOverflow,
+        guardKilled,
+        outerWallMs: Math.round(performance.now() - started),
+        sandboxExit: code2,
+        sandboxSignal: signal
+      });
+    });
+  });
 }
 
 // src/sandbox/status.ts
@@ -26034,6 +26170,46 @@ function classifyRun(c3, limits, contract) {
   return { status, output: output2, ...base };
 }
 
+// src/sandbox/workers.ts
+function createWorkerPool(backend, workers) {
+  const queue = pLimit(workers);
+  const freeSlots = Array.from({ length: workers }, (_, i2) => i2);
+  const live = /* @__PURE__ */ new Set();
+  let closed = false;
+  async function runOnSlot(slot, request, contract, limits) {
+    const { spawn: spawn3, cgroup, release } = await backend.plan(request, slot);
+    try {
+      const collected = await spawnCollect(spawn3, live);
+      return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
+    } finally {
+      await cgroup?.release();
+      await release?.();
+    }
+  }
+  return {
+    get closed() {
+      return closed;
+    },
+    exec(request, contract, limits) {
+      return queue(async () => {
+        if (closed) throw new Error("sandbox: closed");
+        const slot = freeSlots.pop() ?? 0;
+        try {
+          return await runOnSlot(slot, request, contract, limits);
+        } finally {
+          freeSlots.push(slot);
+        }
+      });
+    },
+    async close() {
+      closed = true;
+      queue.clearQueue();
+      killGroups(live);
+      await backend.close();
+    }
+  };
+}
+
 // src/sandbox/pool.ts
 function chooseBackend(choice, reports) {
   const find = (n2) => reports.find((r) => r.name === n2);
@@ -26046,23 +26222,9 @@ function chooseBackend(choice, reports) {
   const why = reports.filter((r) => r.name !== "none").map((r) => `${r.name}: ${r.reason ?? "unavailable"}`).join("; ");
   return { error: `sandbox: no isolation backend works here (${why}). Install bubblewrap (apt-get install bubblewrap), or choose sandbox "none" explicitly to run programs without isolation` };
 }
-function sha(...parts) {
-  const h2 = createHash2("sha256");
-  for (const p of parts) h2.update(p).update("\0");
-  return h2.digest("hex");
-}
 function runKey(r) {
   return sha(JSON.stringify([r.program.language, r.program.code, r.io, r.input, r.assert ?? null, r.limits, r.files ?? null]));
 }
-var COMPILE_ERROR = (message) => ({
-  status: "compile-error",
-  output: "",
-  stderrTail: message,
-  exitCode: null,
-  signal: null,
-  timeMs: 0,
-  memoryKb: null
-});
 async function interpreterBinds() {
   const found = await Promise.allSettled(["python", "javascript", "cpp"].map((l) => resolveInterpreter(l)));
   return [...new Set(found.flatMap((f) => f.status === "fulfilled" ? f.value.binds : []))];
@@ -26070,143 +26232,25 @@ async function interpreterBinds() {
 async function createSandbox(options = {}) {
   const log = options.log ?? (() => {
   });
-  const choice = options.backend ?? "auto";
-  const runner = await ensureRunner(log);
-  const reports = [];
-  if (choice === "auto" || choice === "bwrap") reports.push(await detectBwrap(log));
-  if (choice === "auto" && !reports[0]?.available || choice === "docker") reports.push(await detectDocker());
-  const picked = chooseBackend(choice, reports);
-  if ("error" in picked) throw new Error(picked.error);
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const limitsInfo = detectLimits(workers);
-  const uid = process.getuid?.() ?? 0;
-  const uidBase = sandboxUidBase();
-  const userFor = uid === 0 ? (slot) => sandboxUser(0, slot, uidBase) : void 0;
-  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
-  if (picked.name === "none") {
-    log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
-  }
-  const root = mkdtempSync2(join5(tmpdir3(), "sstar-sandbox-"));
-  for (const d of ["prog", "bin", "data"]) mkdirSync3(join5(root, d));
-  const backend = picked.name === "bwrap" ? createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } }) : picked.name === "docker" ? createDockerBackend({
-    docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
-    image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
-    runner,
-    layout: systemLayout(),
-    binds: await interpreterBinds(),
-    log
-  }) : createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
+  const backend = await openBackend(options.backend ?? "auto", workers, log);
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
-  const limit2 = pLimit(workers);
-  const freeSlots = Array.from({ length: workers }, (_, i2) => i2);
+  const pool = createWorkerPool(backend, workers);
+  const programs = createProgramStore(pool);
   const results = /* @__PURE__ */ new Map();
-  const programs = /* @__PURE__ */ new Map();
-  const compiles = /* @__PURE__ */ new Map();
-  let closed = false;
-  const live = /* @__PURE__ */ new Set();
-  async function exec(request, contract, limits) {
-    return limit2(async () => {
-      if (closed) throw new Error("sandbox: closed");
-      const slot = freeSlots.pop() ?? 0;
-      try {
-        const { spawn: spawn3, cgroup, release } = await backend.plan(request, slot);
-        try {
-          const collected = await spawnCollect(spawn3, live);
-          return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
-        } finally {
-          await cgroup?.release();
-          await release?.();
-        }
-      } finally {
-        freeSlots.push(slot);
-      }
-    });
-  }
-  function programDir(request) {
-    const { files, compileSource } = programFiles(request.program, request.io);
-    const key = sha(request.program.language, JSON.stringify(files));
-    const dir = join5(root, "prog", key.slice(0, 32));
-    const bin = join5(root, "bin", key.slice(0, 32));
-    if (!programs.has(key)) {
-      mkdirSync3(dir, { recursive: true });
-      mkdirSync3(bin, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync4(join5(dir, name), content, { mode: 420 });
-      programs.set(key, dir);
-    }
-    return { key, dir, bin, compileSource };
-  }
-  function compile2(key, dir, bin, source) {
-    let done = compiles.get(key);
-    if (done === void 0) {
-      done = (async () => {
-        const cxx = await resolveInterpreter("cpp");
-        const limits = enforcedLimits(COMPILE_LIMITS, "cpp");
-        const r = await exec(
-          { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
-          "stdio",
-          limits
-        );
-        if (r.status === "ok") return null;
-        const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
-        return COMPILE_ERROR(why);
-      })();
-      compiles.set(key, done);
-    }
-    return done;
-  }
   async function runOnce(request) {
     if (request.assert !== void 0 && (request.io.kind !== "function" || request.program.language !== "python")) {
       return { ...COMPILE_ERROR(""), status: "runtime-error", stderrTail: `sandbox: assertion tests need a Python function problem (got ${request.program.language}, ${request.io.kind})` };
     }
-    const { key, dir, bin, compileSource } = programDir(request);
-    const interpreter = await resolveInterpreter(request.program.language);
-    if (compileSource !== void 0) {
-      const failed = await compile2(key, dir, bin, compileSource);
-      if (failed !== null) return failed;
-    }
-    const limits = enforcedLimits(request.limits, request.program.language);
-    let dataDir;
-    const fileNames = Object.keys(request.files ?? {});
-    if (request.files !== void 0 && fileNames.length > 0) {
-      dataDir = join5(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
-      mkdirSync3(dataDir, { recursive: true });
-      for (const [name, content] of Object.entries(request.files)) {
-        if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
-        writeFileSync4(join5(dataDir, name), content, { mode: 420 });
-      }
-    }
-    const contract = request.io.kind;
-    const stdin = request.assert ?? request.input;
-    return exec(
-      {
-        programDir: dir,
-        binDir: bin,
-        binWritable: false,
-        dataDir,
-        binds: request.program.language === "cpp" ? [] : interpreter.binds,
-        limits,
-        stdin,
-        resultBytes: limits.outputBytes,
-        argv: (p) => runArgv({
-          language: request.program.language,
-          io: request.io,
-          assert: request.assert !== void 0,
-          interpreter: interpreter.exe,
-          box: p.box,
-          bin: p.bin,
-          limits,
-          extraArgs: fileNames.map((n2) => `${p.data}/${n2}`)
-        })
-      },
-      contract,
-      limits
-    );
+    const prepared = await programs.prepare(request);
+    if ("failed" in prepared) return prepared.failed;
+    return pool.exec(prepared.exec, request.io.kind, prepared.exec.limits);
   }
   return {
     backend: backend.name,
     workers,
     run(request) {
-      if (closed) return Promise.reject(new Error("sandbox: run after close()"));
+      if (pool.closed) return Promise.reject(new Error("sandbox: run after close()"));
       if (options.cache === false) return runOnce(request);
       const key = runKey(request);
       const hit = results.get(key);
@@ -26217,14 +26261,39 @@ async function createSandbox(options = {}) {
       return fresh;
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      limit2.clearQueue();
-      killGroups(live);
-      await backend.close();
-      rmSync3(root, { recursive: true, force: true });
+      if (pool.closed) return;
+      await pool.close();
+      programs.remove();
     }
   };
+}
+async function openBackend(choice, workers, log) {
+  const runner = await ensureRunner(log);
+  const reports = [];
+  if (choice === "auto" || choice === "bwrap") reports.push(await detectBwrap(log));
+  if (choice === "auto" && !reports[0]?.available || choice === "docker") reports.push(await detectDocker());
+  const picked = chooseBackend(choice, reports);
+  if ("error" in picked) throw new Error(picked.error);
+  const limitsInfo = detectLimits(workers);
+  const uid = process.getuid?.() ?? 0;
+  const uidBase = sandboxUidBase();
+  const userFor = uid === 0 ? (slot) => sandboxUser(0, slot, uidBase) : void 0;
+  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
+  if (picked.name === "none") {
+    log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
+  }
+  if (picked.name === "bwrap") return createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } });
+  if (picked.name === "docker") {
+    return createDockerBackend({
+      docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
+      image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
+      runner,
+      layout: systemLayout(),
+      binds: await interpreterBinds(),
+      log
+    });
+  }
+  return createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
 }
 
 // src/checkers/index.ts
@@ -26670,6 +26739,9 @@ ${contractText(spec)}`,
     { role: "user", content: user }
   ];
 }
+function problemPreamble(spec) {
+  return [DATA_NOTE, problemBlock(spec)].join("\n\n");
+}
 function debugFeedback(spec, tests, timeMs) {
   const failing = tests.filter((t) => t.verdict !== "accepted");
   const passing = tests.filter((t) => t.verdict === "accepted");
@@ -26724,9 +26796,10 @@ function inputFormatText(spec) {
   const example = n2 > 0 ? `[${spec.io.params.map((_, i2) => i2 === 0 ? "[1, 2]" : i2 === 1 ? '"ab"' : "0").join(", ")}]` : "[[1, 2]]";
   return `Reply with one fenced \`\`\`json block holding a JSON array of calls; each call is the JSON array of the arguments of \`${functionSignature(spec)}\`${n2 > 0 ? ` (${n2} argument${n2 === 1 ? "" : "s"})` : ""}, e.g. [${example}].`;
 }
-function synthesisMessages(spec, count3) {
+function synthesisMessages(spec, count4) {
   const user = [
-    `Write ${count3} new test inputs for the programming problem below. They will be used to tell correct programs from wrong ones by running them, so:`,
+    problemPreamble(spec) + examplesText(spec, 3),
+    `Write ${count4} new test inputs for the programming problem above. They will be used to tell correct programs from wrong ones by running them, so:`,
     [
       "- every input must be valid: respect the input format and every constraint the statement gives;",
       "- cover edge cases (smallest sizes, zeros, equal values, empty collections where allowed, extremes of the value ranges);",
@@ -26734,8 +26807,6 @@ function synthesisMessages(spec, count3) {
       "- keep every input small (a person should be able to work out the answer by hand);",
       "- give inputs only, not the expected outputs."
     ].join("\n"),
-    DATA_NOTE,
-    problemBlock(spec) + examplesText(spec, 3),
     inputFormatText(spec)
   ].join("\n\n");
   return [
@@ -26743,13 +26814,12 @@ function synthesisMessages(spec, count3) {
     { role: "user", content: user }
   ];
 }
-function separatingMessages(spec, programA, programB, count3) {
+function separatingMessages(spec, programA, programB, count4) {
   const lang = LANGUAGE_FENCE[spec.language];
   const user = [
-    `Below are a programming problem and two programs written for it. They produced the same outputs on every input tried so far. Find up to ${count3} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
+    problemPreamble(spec),
+    `Below are two programs written for the programming problem above. They produced the same outputs on every input tried so far. Find up to ${count4} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
     "Every input must be valid for the problem (respect its format and constraints) and small. Give inputs only, not outputs.",
-    DATA_NOTE,
-    problemBlock(spec),
     `Program A:
 ${fence(cutText(programA, PROMPT_PROGRAM_CHARS), lang)}`,
     `Program B:
@@ -26782,13 +26852,12 @@ ${fence(cutText(q.firstCode, PROMPT_PROGRAM_CHARS), lang)}`,
     `Program 2:
 ${fence(cutText(q.secondCode, PROMPT_PROGRAM_CHARS), lang)}`
   ];
-  const intro = codeOnly ? "Two programs were written for the problem below. Decide which one solves it correctly." : `Two programs written for the problem below were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
+  const intro = codeOnly ? "Two programs were written for the problem above. Decide which one solves it correctly." : `Two programs written for the problem above were run on the same input${q.inputs.length > 1 ? "s" : ""} and gave different results. Decide which program's results are correct.`;
   const agreed = codeOnly && q.agreedInputs !== void 0 && q.agreedInputs > 0 ? ` Both programs gave the same results on all ${q.agreedInputs} test input${q.agreedInputs === 1 ? "" : "s"} tried, so any difference lies in cases those inputs missed: look for edge cases, limits and special values where they would behave differently.` : "";
   const method = codeOnly ? `Analyse the problem first, then check each program against it, including edge cases.${agreed}` : "Work out the correct result for each case yourself from the problem statement, step by step, before looking at which program produced what. The programs are shown only to help you understand the difference; judge by the problem statement.";
   const user = [
+    problemPreamble(spec),
     intro,
-    DATA_NOTE,
-    problemBlock(spec),
     ...cases,
     ...programs,
     [
@@ -26943,16 +27012,16 @@ function createSelectionEnv(ctx, settings) {
     stopped: () => ctx.stopped === "aborted"
   };
 }
-async function synthesizeInputs(ctx, count3, settings) {
+async function synthesizeInputs(ctx, count4, settings) {
   const rejected = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count3), {
+      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count4), {
         temperature: settings.synthesisTemperature,
         ...settings.maxTokens !== void 0 ? { maxTokens: settings.maxTokens } : {},
         key: `synthesize-${attempt}`
       });
-      const parsed = parseInputList(ctx.spec, reply.content, count3);
+      const parsed = parseInputList(ctx.spec, reply.content, count4);
       rejected.push(...parsed.rejected);
       if (parsed.inputs.length > 0) {
         return { inputs: parsed.inputs.map((input2, i2) => ({ id: `s${i2 + 1}`, input: input2, origin: "synthesized" })), rejected };
@@ -28191,14 +28260,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count3 = units;
+  let count4 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count3--;
+      count4--;
       i2++;
     }
   }
-  return count3;
+  return count4;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -30921,15 +30990,15 @@ var $ZodIntersection = /* @__PURE__ */ $constructor("$ZodIntersection", (inst, d
   $ZodType.init(inst, def);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
-    const left = def.left._zod.run({ value: input2, issues: [] }, ctx);
+    const left2 = def.left._zod.run({ value: input2, issues: [] }, ctx);
     const right = def.right._zod.run({ value: input2, issues: [] }, ctx);
-    const async = left instanceof Promise || right instanceof Promise;
+    const async = left2 instanceof Promise || right instanceof Promise;
     if (async) {
-      return Promise.all([left, right]).then(([left2, right2]) => {
-        return handleIntersectionResults(payload, left2, right2);
+      return Promise.all([left2, right]).then(([left3, right2]) => {
+        return handleIntersectionResults(payload, left3, right2);
       });
     }
-    return handleIntersectionResults(payload, left, right);
+    return handleIntersectionResults(payload, left2, right);
   };
 });
 function mergeValues(a2, b) {
@@ -30980,7 +31049,7 @@ function mergeValues(a2, b) {
   }
   return { valid: false, mergeErrorPath: [] };
 }
-function handleIntersectionResults(result, left, right) {
+function handleIntersectionResults(result, left2, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
@@ -31004,7 +31073,7 @@ function handleIntersectionResults(result, left, right) {
     }
     return true;
   };
-  for (const iss of left.issues) {
+  for (const iss of left2.issues) {
     if (!collect(iss, "l"))
       result.issues.push(iss);
   }
@@ -31022,7 +31091,7 @@ function handleIntersectionResults(result, left, right) {
         result.issues.push(keyIssues.get(k));
     }
   }
-  const merged = mergeValues(left.value, right.value);
+  const merged = mergeValues(left2.value, right.value);
   if (!merged.valid) {
     if (aborted2(result))
       return result;
@@ -31702,19 +31771,19 @@ var $ZodPipe = /* @__PURE__ */ $constructor("$ZodPipe", (inst, def) => {
       }
       return handlePipeResult(right, def.in, ctx);
     }
-    const left = def.in._zod.run(payload, ctx);
-    if (left instanceof Promise) {
-      return left.then((left2) => handlePipeResult(left2, def.out, ctx));
+    const left2 = def.in._zod.run(payload, ctx);
+    if (left2 instanceof Promise) {
+      return left2.then((left3) => handlePipeResult(left3, def.out, ctx));
     }
-    return handlePipeResult(left, def.out, ctx);
+    return handlePipeResult(left2, def.out, ctx);
   };
 });
-function handlePipeResult(left, next, ctx) {
-  if (left.issues.some((iss) => iss.code !== "unrecognized_keys")) {
-    left.aborted = true;
-    return left;
+function handlePipeResult(left2, next, ctx) {
+  if (left2.issues.some((iss) => iss.code !== "unrecognized_keys")) {
+    left2.aborted = true;
+    return left2;
   }
-  return next._zod.run({ value: left.value, issues: left.issues }, ctx);
+  return next._zod.run({ value: left2.value, issues: left2.issues }, ctx);
 }
 var $ZodCodec = /* @__PURE__ */ $constructor("$ZodCodec", (inst, def) => {
   $ZodType.init(inst, def);
@@ -31725,11 +31794,11 @@ var $ZodCodec = /* @__PURE__ */ $constructor("$ZodCodec", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     const direction = ctx.direction || "forward";
     if (direction === "forward") {
-      const left = def.in._zod.run(payload, ctx);
-      if (left instanceof Promise) {
-        return left.then((left2) => handleCodecAResult(left2, def, ctx));
+      const left2 = def.in._zod.run(payload, ctx);
+      if (left2 instanceof Promise) {
+        return left2.then((left3) => handleCodecAResult(left3, def, ctx));
       }
-      return handleCodecAResult(left, def, ctx);
+      return handleCodecAResult(left2, def, ctx);
     } else {
       const right = def.out._zod.run(payload, ctx);
       if (right instanceof Promise) {
@@ -31759,12 +31828,12 @@ function handleCodecAResult(result, def, ctx) {
     return handleCodecTxResult(result, transformed, def.in, ctx);
   }
 }
-function handleCodecTxResult(left, value, nextSchema, ctx) {
-  if (left.issues.length) {
-    left.aborted = true;
-    return left;
+function handleCodecTxResult(left2, value, nextSchema, ctx) {
+  if (left2.issues.length) {
+    left2.aborted = true;
+    return left2;
   }
-  return nextSchema._zod.run({ value, issues: left.issues }, ctx);
+  return nextSchema._zod.run({ value, issues: left2.issues }, ctx);
 }
 var $ZodPreprocess = /* @__PURE__ */ $constructor("$ZodPreprocess", (inst, def) => {
   $ZodPipe.init(inst, def);
@@ -32581,8 +32650,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getBelarusianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -35229,8 +35298,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count3, one, many) {
-  return Math.abs(count3) === 1 ? one : many;
+function getArmenianPlural(count4, one, many) {
+  return Math.abs(count4) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -37968,8 +38037,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getRussianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -42257,10 +42326,10 @@ function _discriminatedUnion(Class2, discriminator, options, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _intersection(Class2, left, right) {
+function _intersection(Class2, left2, right) {
   return new Class2({
     type: "intersection",
-    left,
+    left: left2,
     right
   });
 }
@@ -45140,10 +45209,10 @@ var ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
 });
-function intersection(left, right) {
+function intersection(left2, right) {
   return new ZodIntersection({
     type: "intersection",
-    left,
+    left: left2,
     right
   });
 }
@@ -46751,6 +46820,8 @@ var stageUsageSchema = external_exports.object({
   calls: external_exports.number().int(),
   cachedCalls: external_exports.number().int(),
   promptTokens: external_exports.number().int(),
+  /** Of the prompt tokens, those the provider's prompt cache served (absent in reports written before they were read). */
+  cachedPromptTokens: external_exports.number().int().optional(),
   completionTokens: external_exports.number().int(),
   /** Calls that failed after the client's retries (not counted in `calls`). */
   failedCalls: external_exports.number().int().optional(),
@@ -46769,13 +46840,22 @@ var baselineSchema = external_exports.object({
   strategy: strategySchema,
   selectedSample: external_exports.number().int().nullable()
 });
+var samplingSchema = external_exports.object({
+  mode: external_exports.literal("auto"),
+  maxSamples: external_exports.number().int().describe("the bound on the samples drawn (--max-samples)"),
+  waves: external_exports.array(external_exports.number().int()).describe("planned wave sizes"),
+  wavesDrawn: external_exports.number().int(),
+  drawn: external_exports.number().int().describe("samples drawn in all"),
+  stoppedEarly: external_exports.boolean().describe("the stop rule ended sampling before the last wave"),
+  reason: external_exports.string().describe("the stop rule's verdict in one line")
+});
 var solveReportSchema = external_exports.object({
   version: external_exports.literal(REPORT_VERSION),
   problem: external_exports.object({ id: external_exports.string(), title: external_exports.string(), language: languageNameSchema, io: external_exports.enum(["stdio", "function"]) }),
   settings: external_exports.object({
     model: external_exports.string(),
     judgeModel: external_exports.string(),
-    samples: external_exports.number().int(),
+    samples: external_exports.number().int().describe("samples drawn (with samples: auto, see `sampling`)"),
     rounds: external_exports.number().int(),
     selection: strategySchema,
     temperature: external_exports.number(),
@@ -46794,6 +46874,7 @@ var solveReportSchema = external_exports.object({
     judgeCalls: external_exports.number().int().describe("judge calls asked before the interrupt"),
     pickedBy: external_exports.enum(["posterior", "majority", "first"]).nullable().describe("how the pick was made from the evidence gathered so far; null: nothing to pick from")
   }).optional().describe("set when the run was interrupted: no model call was made after it, the pick uses what was gathered by then"),
+  sampling: samplingSchema.optional().describe("adaptive sampling (samples: auto): how many samples were drawn, after which wave it stopped, and why"),
   synthesisNote: external_exports.string().optional().describe("why input synthesis produced no inputs, when it did not"),
   samples: external_exports.array(sampleSchema),
   inputs: external_exports.array(synthesizedInputSchema),
@@ -46811,6 +46892,236 @@ var solveReportSchema = external_exports.object({
   timings: external_exports.object({ totalMs: external_exports.number(), byStageMs: external_exports.record(external_exports.string(), external_exports.number()) }),
   startedAt: external_exports.string()
 });
+
+// src/model/budget.ts
+function emptyUsage() {
+  return { calls: 0, requests: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
+}
+function estimateTokens(text) {
+  return Math.ceil(text.length / 4);
+}
+function callCost(stage, promptTokens, completionTokens, prices, cachedPromptTokens = 0) {
+  if (prices === void 0) return 0;
+  const judge = JUDGE_STAGES.includes(stage);
+  const input2 = judge ? prices.judgeInputPerMTok ?? prices.inputPerMTok : prices.inputPerMTok;
+  const output2 = judge ? prices.judgeOutputPerMTok ?? prices.outputPerMTok : prices.outputPerMTok;
+  const cachedInput = judge && prices.judgeInputPerMTok !== void 0 ? prices.judgeInputPerMTok : prices.cachedInputPerMTok ?? input2;
+  const cached3 = Math.min(cachedPromptTokens, promptTokens);
+  return ((promptTokens - cached3) * input2 + cached3 * cachedInput + completionTokens * output2) / 1e6;
+}
+function add(into, delta) {
+  into.calls += delta.calls ?? 0;
+  into.requests = (into.requests ?? 0) + (delta.requests ?? 0);
+  into.cachedCalls += delta.cachedCalls ?? 0;
+  into.promptTokens += delta.promptTokens ?? 0;
+  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (delta.cachedPromptTokens ?? 0);
+  into.completionTokens += delta.completionTokens ?? 0;
+  into.costUsd += delta.costUsd ?? 0;
+  into.retries = (into.retries ?? 0) + (delta.retries ?? 0);
+  into.failedCalls = (into.failedCalls ?? 0) + (delta.failedCalls ?? 0);
+}
+function formatUsd(value) {
+  return `$${value.toFixed(value < 1 ? 4 : 2)}`;
+}
+var Ledger = class {
+  constructor(budget2, prices) {
+    this.budget = budget2;
+    this.prices = prices;
+  }
+  budget;
+  prices;
+  total = emptyUsage();
+  byStage = {};
+  byProblem = {};
+  reservedCalls = 0;
+  reservedTokens = 0;
+  reservedCost = 0;
+  exceeded;
+  /** Reserve one request for `choices` calls, or throw BudgetExceededError when it could pass the budget. */
+  reserve(stage, problemId, estimatedPromptTokens, maxTokens, choices = 1) {
+    const reason = this.refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices);
+    if (reason !== void 0) {
+      this.exceeded ??= reason;
+      throw new BudgetExceededError(reason);
+    }
+    const tokens = estimatedPromptTokens + (maxTokens ?? 0) * choices;
+    const costUsd = callCost(stage, estimatedPromptTokens, (maxTokens ?? 0) * choices, this.prices);
+    this.reservedCalls += choices;
+    this.reservedTokens += tokens;
+    this.reservedCost += costUsd;
+    return { stage, problemId, calls: choices, tokens, costUsd };
+  }
+  /**
+   * Reserve one request for as many of `wanted` choices as fit (at least one, else
+   * BudgetExceededError); `refused` is the reason the others don't fit.
+   */
+  reserveUpTo(stage, problemId, estimatedPromptTokens, maxTokens, wanted) {
+    let choices = wanted;
+    while (choices > 1 && this.refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices) !== void 0) choices--;
+    const reservation = this.reserve(stage, problemId, estimatedPromptTokens, maxTokens, choices);
+    if (choices === wanted) return { reservation };
+    const refused = this.refusal(stage, problemId, 0, maxTokens, 1) ?? `model budget reached; not starting a ${stage} call for problem ${problemId}`;
+    this.exceeded ??= refused;
+    return { reservation, refused };
+  }
+  refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices) {
+    const tokens = estimatedPromptTokens + (maxTokens ?? 0) * choices;
+    const costUsd = callCost(stage, estimatedPromptTokens, (maxTokens ?? 0) * choices, this.prices);
+    const budget2 = this.budget ?? {};
+    const what = `not starting ${choices > 1 ? `${choices} ${stage} calls` : `a ${stage} call`} for problem ${problemId}`;
+    if (budget2.calls !== void 0 && this.total.calls + this.reservedCalls + choices > budget2.calls) {
+      return `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget2.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
+    }
+    if (budget2.tokens !== void 0 && this.usedTokens() + this.reservedTokens + tokens > budget2.tokens) {
+      return `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over the token budget of ${budget2.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
+    }
+    if (budget2.costUsd !== void 0 && this.total.costUsd + this.reservedCost + costUsd > budget2.costUsd) {
+      return `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget2.costUsd)} (--budget-usd; action input budget); ${what}`;
+    }
+    return void 0;
+  }
+  /** A reserved request that never reached the server (cancelled while queued, refused `n`): nothing to count. */
+  release(reservation) {
+    this.reservedCalls -= reservation.calls;
+    this.reservedTokens -= reservation.tokens;
+    this.reservedCost -= reservation.costUsd;
+  }
+  /** Replace a reservation by what the request actually used. */
+  settle(reservation, outcome) {
+    this.release(reservation);
+    const calls = outcome.calls ?? reservation.calls;
+    this.record(reservation.stage, reservation.problemId, {
+      calls,
+      requests: outcome.requests ?? 1,
+      promptTokens: outcome.promptTokens,
+      cachedPromptTokens: outcome.cachedPromptTokens ?? 0,
+      completionTokens: outcome.completionTokens,
+      costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices, outcome.cachedPromptTokens ?? 0),
+      retries: outcome.retries,
+      failedCalls: outcome.failed ? calls : 0
+    });
+  }
+  /** A reply served from the cache: free, so only counted. */
+  cached(stage, problemId) {
+    this.record(stage, problemId, { cachedCalls: 1 });
+  }
+  snapshot() {
+    const copy = (u2) => ({ ...u2 });
+    const snapshot = {
+      total: copy(this.total),
+      byStage: Object.fromEntries(Object.entries(this.byStage).map(([k, v]) => [k, copy(v)])),
+      byProblem: Object.fromEntries(Object.entries(this.byProblem).map(([k, v]) => [k, copy(v)]))
+    };
+    if (this.exceeded !== void 0) snapshot.budgetExceeded = this.exceeded;
+    return snapshot;
+  }
+  usedTokens() {
+    return this.total.promptTokens + this.total.completionTokens;
+  }
+  record(stage, problemId, delta) {
+    add(this.total, delta);
+    add(this.byStage[stage] ??= emptyUsage(), delta);
+    add(this.byProblem[problemId] ??= emptyUsage(), delta);
+  }
+};
+
+// src/model/cassette.ts
+import { createHash as createHash3 } from "node:crypto";
+import { readFile, writeFile, appendFile, mkdir } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+var CASSETTE_FORMAT = 1;
+function requestId(r) {
+  const canonical = JSON.stringify([
+    CASSETTE_FORMAT,
+    r.stage,
+    r.problemId,
+    r.key ?? null,
+    r.messages.map((m) => [m.role, m.content]),
+    r.temperature ?? null,
+    r.maxTokens ?? null
+  ]);
+  return createHash3("sha256").update(canonical).digest("hex");
+}
+function describeRequest(meta3) {
+  const sample = /^sample-(\d+)-round-(\d+)$/.exec(meta3.key ?? "");
+  const judge = /^judge-(\d+)$/.exec(meta3.key ?? "");
+  const separate = /^separate-(\d+)-(\d+)-(\d+)$/.exec(meta3.key ?? "");
+  const which = sample ? `sample ${sample[1]}, round ${sample[2]}` : judge ? `judge call ${judge[1]}` : separate ? `samples ${separate[1]} and ${separate[2]}, call ${separate[3]}` : meta3.key !== void 0 ? `key ${meta3.key}` : "no sample key";
+  return `${meta3.stage} call of problem ${meta3.problemId} (${which})`;
+}
+var slotOf = (e) => JSON.stringify([e.stage, e.problemId, e.key ?? null]);
+function parseCassette(file2, text) {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const bad = (line, why) => new ModelConfigError(`${file2}:${line}: not a cassette (${why}); record one with --record ${file2}`);
+  if (lines.length === 0) throw bad(1, "the file is empty");
+  let header2;
+  try {
+    header2 = JSON.parse(lines[0]);
+  } catch {
+    throw bad(1, "the first line is not JSON");
+  }
+  if (header2.cassette !== CASSETTE_FORMAT) throw bad(1, `expected a header with "cassette": ${CASSETTE_FORMAT}`);
+  const byId = /* @__PURE__ */ new Map();
+  const bySlot = /* @__PURE__ */ new Map();
+  lines.slice(1).forEach((line, i2) => {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw bad(i2 + 2, "a line is not JSON");
+    }
+    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0) {
+      throw bad(i2 + 2, "an entry needs id, stage and a reply or an error");
+    }
+    byId.set(entry.id, entry);
+    bySlot.set(slotOf(entry), entry);
+  });
+  return { file: file2, header: header2, byId, bySlot };
+}
+async function loadCassette(file2) {
+  let text;
+  try {
+    text = await readFile(file2, "utf8");
+  } catch (error62) {
+    throw new ModelConfigError(`--replay ${file2}: can't read the cassette (${error62.code ?? error62.message})`);
+  }
+  return parseCassette(file2, text);
+}
+async function readCassetteHeader(file2) {
+  return (await loadCassette(file2)).header;
+}
+function missMessage(cassette, meta3, id) {
+  const recorded2 = cassette.bySlot.get(slotOf({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null }));
+  const why = recorded2 !== void 0 && recorded2.id !== id ? "the recorded request differs (the prompt, the problem or a setting changed)" : "it was never recorded";
+  return `replay: ${cassette.file} holds no reply for the ${describeRequest(meta3)}: ${why}; record again with --record, or pass --replay-fallthrough to send misses to the endpoint`;
+}
+var CassetteRecorder = class {
+  constructor(file2, header2) {
+    this.file = file2;
+    const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header2, recordedAt: (/* @__PURE__ */ new Date()).toISOString() });
+    this.chain = mkdir(dirname2(file2), { recursive: true }).then(() => writeFile(file2, `${line}
+`)).catch((error62) => {
+      this.failed = error62;
+    });
+  }
+  file;
+  chain;
+  failed;
+  add(entry) {
+    this.chain = this.chain.then(async () => {
+      if (this.failed) return;
+      await appendFile(this.file, `${JSON.stringify(entry)}
+`).catch((error62) => {
+        this.failed = error62;
+      });
+    });
+  }
+  /** Waits for every line to be written; throws ModelConfigError when the file could not be. */
+  async flush() {
+    await this.chain;
+    if (this.failed) throw new ModelConfigError(`--record ${this.file}: can't write the cassette (${this.failed.code ?? this.failed.message})`);
+  }
+};
 
 // node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state2, value, kind, f) {
@@ -47064,7 +47375,7 @@ var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
       }
     }
   };
-  const settle2 = (callback) => {
+  const settle3 = (callback) => {
     if (settled) {
       return;
     }
@@ -47077,14 +47388,14 @@ var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
     callback();
   };
   const abort = () => {
-    settle2(() => reject());
+    settle3(() => reject());
   };
   if (activeSignals.some((signal) => signal.aborted)) {
     abort();
     return;
   }
   timeout = setTimeout(() => {
-    settle2(resolve6);
+    settle3(resolve6);
   }, ms);
   for (const signal of activeSignals) {
     if (settled) {
@@ -47093,7 +47404,7 @@ var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
     try {
       signal.addEventListener("abort", abort, { once: true });
     } catch (error62) {
-      settle2(() => reject(error62));
+      settle3(() => reject(error62));
     }
   }
   if (activeSignals.some((signal) => signal.aborted)) {
@@ -47194,8 +47505,8 @@ function ReadableStreamFrom(iterable, strategy) {
     start() {
     },
     async pull(controller) {
-      const { done, value } = await iter.next();
-      if (done) {
+      const { done: done2, value } = await iter.next();
+      if (done2) {
         controller.close();
       } else {
         controller.enqueue(value);
@@ -47631,7 +47942,7 @@ var Stream = class _Stream {
         throw new OpenAIError("Cannot iterate over a consumed stream, use `.tee()` to split the stream.");
       }
       consumed = true;
-      let done = false;
+      let done2 = false;
       let receivedCompletionSentinel = false;
       const messages = _iterSSEMessages(response, controller);
       const closeMessages = messages.return.bind(messages);
@@ -47669,14 +47980,14 @@ var Stream = class _Stream {
           }
           yield synthesizeEventData ? { event: sse.event, data } : data;
         }
-        done = true;
+        done2 = true;
       } catch (e) {
         if (receivedCompletionSentinel || isTransportAbortError(e) || controller.signal.aborted && e === controller.signal.reason) {
           return;
         }
         throw e;
       } finally {
-        if (!done) {
+        if (!done2) {
           controller.abort();
         }
       }
@@ -47705,8 +48016,8 @@ var Stream = class _Stream {
           return;
         }
         while (true) {
-          const { value: chunk, done } = await reader.read();
-          if (done) {
+          const { value: chunk, done: done2 } = await reader.read();
+          if (done2) {
             closed = true;
             break;
           }
@@ -47742,7 +48053,7 @@ var Stream = class _Stream {
         throw new OpenAIError("Cannot iterate over a consumed stream, use `.tee()` to split the stream.");
       }
       consumed = true;
-      let done = false;
+      let done2 = false;
       try {
         for await (const line of iterLines()) {
           if (line) {
@@ -47758,14 +48069,14 @@ var Stream = class _Stream {
             yield data;
           }
         }
-        done = true;
+        done2 = true;
       } catch (e) {
         if (controller.signal.aborted || isAbortError2(e)) {
           return;
         }
         throw e;
       } finally {
-        if (!done) {
+        if (!done2) {
           controller.abort();
         }
       }
@@ -47794,7 +48105,7 @@ var Stream = class _Stream {
    */
   tee() {
     const { controller } = this;
-    const left = createStreamTeeQueue();
+    const left2 = createStreamTeeQueue();
     const right = createStreamTeeQueue();
     const iterator = this.iterator();
     const teeIterator = (queue) => ({
@@ -47804,7 +48115,7 @@ var Stream = class _Stream {
         }
         if (queue.length === 0) {
           const result = iterator.next();
-          left.enqueue(result);
+          left2.enqueue(result);
           right.enqueue(result);
         }
         return queue.dequeue();
@@ -47812,7 +48123,7 @@ var Stream = class _Stream {
       return: async () => {
         if (!queue.canceled) {
           queue.cancel();
-          if (left.canceled && right.canceled) {
+          if (left2.canceled && right.canceled) {
             await __classPrivateFieldGet(this, _Stream_instances, "m", _Stream_cancelIterator).call(this, iterator, controller);
           }
         }
@@ -47824,7 +48135,7 @@ var Stream = class _Stream {
       __classPrivateFieldSet(stream, _Stream_isTeeBranch, true, "f");
       return stream;
     };
-    return [branch(left), branch(right)];
+    return [branch(left2), branch(right)];
   }
   /**
    * Converts this stream to a newline-separated ReadableStream of
@@ -47845,8 +48156,8 @@ var Stream = class _Stream {
       },
       async pull(ctrl) {
         try {
-          const { value, done } = await iter.next();
-          if (done) {
+          const { value, done: done2 } = await iter.next();
+          if (done2) {
             return ctrl.close();
           }
           const bytes = encodeUTF8(JSON.stringify(value) + "\n");
@@ -47910,9 +48221,9 @@ function createAbortableSSESource(body, signal) {
       if (signal.aborted) {
         return ended;
       }
-      const aborted3 = waitForAbort().then(() => ended);
+      const aborted4 = waitForAbort().then(() => ended);
       try {
-        const result = await Promise.race([source.next(), aborted3]);
+        const result = await Promise.race([source.next(), aborted4]);
         if (signal.aborted) {
           return ended;
         }
@@ -47933,10 +48244,10 @@ function createAbortableSSESource(body, signal) {
     async return() {
       const pending = cancel();
       if (pending && !signal.aborted) {
-        const aborted3 = waitForAbort();
+        const aborted4 = waitForAbort();
         try {
           if (!signal.aborted) {
-            await Promise.race([pending, aborted3]);
+            await Promise.race([pending, aborted4]);
           }
         } finally {
           interrupt = void 0;
@@ -48303,11 +48614,11 @@ function getBrowserInfo() {
     { key: "safari", pattern: /(?:Version\W+(\d+)\.(\d+)(?:\.(\d+))?)?(?:\W+Mobile\S*)?\W+Safari/ }
   ];
   for (const { key, pattern } of browserPatterns) {
-    const match = pattern.exec(navigator.userAgent);
-    if (match) {
-      const major = match[1] || 0;
-      const minor = match[2] || 0;
-      const patch = match[3] || 0;
+    const match2 = pattern.exec(navigator.userAgent);
+    if (match2) {
+      const major = match2[1] || 0;
+      const minor = match2[2] || 0;
+      const patch = match2[3] || 0;
       return { browser: key, version: `${major}.${minor}.${patch}` };
     }
   }
@@ -50727,12 +51038,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path7(stat
   }
   const pathOnly = path8.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
-  let match;
-  while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
+  let match2;
+  while ((match2 = invalidSegmentPattern.exec(pathOnly)) !== null) {
     invalidSegments.push({
-      start: match.index,
-      length: match[0].length,
-      error: `Value "${match[0]}" can't be safely passed as a path parameter`
+      start: match2.index,
+      length: match2[0].length,
+      error: `Value "${match2[0]}" can't be safely passed as a path parameter`
     });
   }
   invalidSegments.sort((a2, b) => a2.start - b.start);
@@ -52849,10 +53160,10 @@ _a4 = AbstractChatCompletionRunner, _AbstractChatCompletionRunner_completionArri
             if (!hasOwn(details2, name)) {
               continue;
             }
-            const count3 = details2[name];
-            if (typeof count3 === "number") {
+            const count4 = details2[name];
+            if (typeof count4 === "number") {
               Object.defineProperty(totalDetails, name, {
-                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count3,
+                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count4,
                 enumerable: true,
                 configurable: true,
                 writable: true
@@ -53224,8 +53535,8 @@ function createPartialJSONParseState() {
     pending_high_surrogate: false
   };
 }
-function recordPartialJSONFragment(state2, budget, fragment, validationWorkBudget) {
-  if (budget.fragments >= MAX_PARTIAL_JSON_FRAGMENTS) {
+function recordPartialJSONFragment(state2, budget2, fragment, validationWorkBudget) {
+  if (budget2.fragments >= MAX_PARTIAL_JSON_FRAGMENTS) {
     throw new OpenAIError("Chat completion stream exceeded its structured JSON fragment limit");
   }
   let bytes = 0;
@@ -53247,7 +53558,7 @@ function recordPartialJSONFragment(state2, budget, fragment, validationWorkBudge
       bytes += 4;
     }
     firstCharacter = false;
-    if (budget.bytes + bytes > MAX_PARTIAL_JSON_BYTES) {
+    if (budget2.bytes + bytes > MAX_PARTIAL_JSON_BYTES) {
       throw new OpenAIError("Chat completion stream exceeded its structured JSON byte limit");
     }
     if (validationWorkBudget && validationWorkBudget.work + bytes > MAX_PARTIAL_JSON_PARSE_WORK) {
@@ -53290,8 +53601,8 @@ function recordPartialJSONFragment(state2, budget, fragment, validationWorkBudge
     const finalCodeUnit = fragment.codePointAt(fragment.length - 1) ?? 0;
     state2.pending_high_surrogate = finalCodeUnit >= 55296 && finalCodeUnit <= 56319;
   }
-  budget.bytes += bytes;
-  budget.fragments += 1;
+  budget2.bytes += bytes;
+  budget2.fragments += 1;
   if (validationWorkBudget) {
     validationWorkBudget.work += bytes;
   }
@@ -53304,11 +53615,11 @@ function recordPartialJSONFragment(state2, budget, fragment, validationWorkBudge
   }
   return true;
 }
-function reservePartialJSONParse(state2, budget) {
-  if (budget.work + state2.bytes > MAX_PARTIAL_JSON_PARSE_WORK) {
+function reservePartialJSONParse(state2, budget2) {
+  if (budget2.work + state2.bytes > MAX_PARTIAL_JSON_PARSE_WORK) {
     return false;
   }
-  budget.work += state2.bytes;
+  budget2.work += state2.bytes;
   state2.work += state2.bytes;
   state2.last_parsed_bytes = state2.bytes;
   return true;
@@ -53388,9 +53699,9 @@ function mapCapturedSnapshotArray(array2, maximum, kind, map2) {
   }
   return mapped;
 }
-function validateStructuredJSONSnapshot(value, budget, validationWorkBudget) {
+function validateStructuredJSONSnapshot(value, budget2, validationWorkBudget) {
   const state2 = createPartialJSONParseState();
-  const parseBudget = budget ?? { bytes: 0, fragments: 0, work: 0 };
+  const parseBudget = budget2 ?? { bytes: 0, fragments: 0, work: 0 };
   recordPartialJSONFragment(state2, parseBudget, value, validationWorkBudget);
   if (!reservePartialJSONParse(state2, parseBudget)) {
     throw new OpenAIError("Chat completion stream exceeded its structured JSON parse-work limit");
@@ -53494,20 +53805,20 @@ var MAX_SERIALIZED_PARSER_SCHEMA_BYTES = 1024 * 1024;
 var MAX_SERIALIZED_PARSER_SCHEMA_DEPTH = 64;
 var OMITTED_SERIALIZED_PARSER_VALUE = /* @__PURE__ */ Symbol("omitted serialized parser value");
 var UNSAFE_SERIALIZED_PARSER_VALUE = /* @__PURE__ */ Symbol("unsafe serialized parser value");
-function canonicalSerializedParserSchema(value, budget) {
+function canonicalSerializedParserSchema(value, budget2) {
   const ancestors = /* @__PURE__ */ new WeakSet();
   const charge = (bytes) => {
-    if (!Number.isSafeInteger(bytes) || bytes < 0 || budget.bytes + bytes > MAX_SERIALIZED_PARSER_SCHEMA_BYTES) {
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || budget2.bytes + bytes > MAX_SERIALIZED_PARSER_SCHEMA_BYTES) {
       return false;
     }
-    budget.bytes += bytes;
+    budget2.bytes += bytes;
     return true;
   };
   const visit2 = (current, depth) => {
-    if (depth > MAX_SERIALIZED_PARSER_SCHEMA_DEPTH || budget.nodes >= MAX_SERIALIZED_PARSER_SCHEMA_NODES) {
+    if (depth > MAX_SERIALIZED_PARSER_SCHEMA_DEPTH || budget2.nodes >= MAX_SERIALIZED_PARSER_SCHEMA_NODES) {
       return UNSAFE_SERIALIZED_PARSER_VALUE;
     }
-    budget.nodes += 1;
+    budget2.nodes += 1;
     if (current === void 0 || typeof current === "function" || typeof current === "symbol") {
       return OMITTED_SERIALIZED_PARSER_VALUE;
     }
@@ -53550,7 +53861,7 @@ function canonicalSerializedParserSchema(value, budget) {
       if (array2) {
         const lengthDescriptor = Object.getOwnPropertyDescriptor(current, "length");
         const length = lengthDescriptor && "value" in lengthDescriptor ? lengthDescriptor.value : void 0;
-        if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0 || length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget.nodes) {
+        if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0 || length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget2.nodes) {
           return UNSAFE_SERIALIZED_PARSER_VALUE;
         }
         const items = [];
@@ -53561,7 +53872,7 @@ function canonicalSerializedParserSchema(value, budget) {
             if (Object.getOwnPropertyDescriptor(Array.prototype, key) || Object.getOwnPropertyDescriptor(Object.prototype, key)) {
               return UNSAFE_SERIALIZED_PARSER_VALUE;
             }
-            budget.nodes += 1;
+            budget2.nodes += 1;
             if (!charge(4)) {
               return UNSAFE_SERIALIZED_PARSER_VALUE;
             }
@@ -53580,7 +53891,7 @@ function canonicalSerializedParserSchema(value, budget) {
         return `[${items.join(",")}]`;
       }
       const keys = Reflect.ownKeys(current);
-      if (keys.length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget.nodes) {
+      if (keys.length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget2.nodes) {
         return UNSAFE_SERIALIZED_PARSER_VALUE;
       }
       const entries = [];
@@ -53600,11 +53911,11 @@ function canonicalSerializedParserSchema(value, budget) {
         }
         entries.push([key, descriptor.value]);
       }
-      entries.sort(([left], [right]) => {
-        if (left === right) {
+      entries.sort(([left2], [right]) => {
+        if (left2 === right) {
           return 0;
         }
-        return left < right ? -1 : 1;
+        return left2 < right ? -1 : 1;
       });
       const fields = [];
       for (const [key, entry] of entries) {
@@ -60972,14 +61283,14 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
   return error62;
 }, _AgentToolDispatcher_wait = async function _AgentToolDispatcher_wait2(action) {
   let onAbort;
-  const aborted3 = new Promise((_resolve, reject) => {
+  const aborted4 = new Promise((_resolve, reject) => {
     onAbort = () => reject(__classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_abortError).call(this));
     __classPrivateFieldGet(this, _AgentToolDispatcher_controller, "f").signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
     __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_checkAbort).call(this);
     const invoke = async () => await action();
-    return await Promise.race([invoke(), aborted3]);
+    return await Promise.race([invoke(), aborted4]);
   } finally {
     if (onAbort) {
       __classPrivateFieldGet(this, _AgentToolDispatcher_controller, "f").signal.removeEventListener("abort", onAbort);
@@ -61313,12 +61624,12 @@ var ResultCollection = class {
 };
 _ResultCollection_iterator = /* @__PURE__ */ new WeakMap(), _ResultCollection_ended = /* @__PURE__ */ new WeakMap(), _ResultCollection_enabled = /* @__PURE__ */ new WeakMap(), _ResultCollection_uncollectedEvents = /* @__PURE__ */ new WeakMap(), _ResultCollection_error = /* @__PURE__ */ new WeakMap(), _ResultCollection_result = /* @__PURE__ */ new WeakMap(), _ResultCollection_source = /* @__PURE__ */ new WeakMap(), _ResultCollection_signal = /* @__PURE__ */ new WeakMap(), _ResultCollection_canHandle = /* @__PURE__ */ new WeakMap(), _ResultCollection_instances = /* @__PURE__ */ new WeakSet(), _ResultCollection_observe = async function* _ResultCollection_observe2() {
   const iterator = __classPrivateFieldGet(this, _ResultCollection_source, "f").call(this);
-  let done = false;
+  let done2 = false;
   try {
     while (true) {
       const next = await iterator.next();
       if (next.done) {
-        done = true;
+        done2 = true;
         return;
       }
       if (__classPrivateFieldGet(this, _ResultCollection_enabled, "f")) {
@@ -61335,7 +61646,7 @@ _ResultCollection_iterator = /* @__PURE__ */ new WeakMap(), _ResultCollection_en
     throw error62;
   } finally {
     __classPrivateFieldSet(this, _ResultCollection_ended, true, "f");
-    if (!done) {
+    if (!done2) {
       await iterator.return?.();
     }
   }
@@ -62991,14 +63302,14 @@ function isPrimitiveAssistantStreamArrayDelta(accumulator, delta) {
   return delta.every(isPrimitiveAssistantStreamValue) && accumulator.every(isPrimitiveAssistantStreamValue);
 }
 function countOwnAssistantStreamArrayEntries(accumulator) {
-  let count3 = 0;
+  let count4 = 0;
   for (const key of Object.keys(accumulator)) {
     const index = Number(key);
     if (Number.isSafeInteger(index) && index >= 0 && index < accumulator.length && String(index) === key) {
-      count3 += 1;
+      count4 += 1;
     }
   }
-  return count3;
+  return count4;
 }
 function getAssistantStreamArrayOwnEntryCount(accumulator, enforceSparseHoleBudget, cachedState) {
   if (!enforceSparseHoleBudget) {
@@ -67622,9 +67933,9 @@ var ResponseStream = class _ResponseStream extends EventStream {
       if (!hasOwn(response, "output") || response.output == null) {
         let output2;
         if (event.type === "response.completed") {
-          output2 = [...__classPrivateFieldGet(this, _ResponseStream_completedOutput, "f")].sort(([left], [right]) => left - right).map(([, item]) => structuredClone(item));
+          output2 = [...__classPrivateFieldGet(this, _ResponseStream_completedOutput, "f")].sort(([left2], [right]) => left2 - right).map(([, item]) => structuredClone(item));
         } else if (event.type === "response.failed" || event.type === "response.incomplete") {
-          output2 = [...__classPrivateFieldGet(this, _ResponseStream_outputPositions, "f").keys()].sort((left, right) => left - right).map((index) => structuredClone(__classPrivateFieldGet(this, _ResponseStream_instances, "m", _ResponseStream_outputAtWireIndex).call(this, index)));
+          output2 = [...__classPrivateFieldGet(this, _ResponseStream_outputPositions, "f").keys()].sort((left2, right) => left2 - right).map((index) => structuredClone(__classPrivateFieldGet(this, _ResponseStream_instances, "m", _ResponseStream_outputAtWireIndex).call(this, index)));
         } else {
           output2 = [];
         }
@@ -67712,9 +68023,9 @@ var ResponseStream = class _ResponseStream extends EventStream {
         const identity3 = outputIdentity(item);
         const oldWireIndex = previous.get(identity3);
         const wireIndex = oldWireIndex ?? newPosition;
-        const done = __classPrivateFieldGet(this, _ResponseStream_completedOutput, "f").get(wireIndex);
+        const done2 = __classPrivateFieldGet(this, _ResponseStream_completedOutput, "f").get(wireIndex);
         const unfinished = __classPrivateFieldGet(this, _ResponseStream_unfinishedOutput, "f").get(wireIndex);
-        if (positions.has(wireIndex) || done && outputIdentity(done) !== identity3 || unfinished !== void 0 && unfinished !== identity3) {
+        if (positions.has(wireIndex) || done2 && outputIdentity(done2) !== identity3 || unfinished !== void 0 && unfinished !== identity3) {
           throw new OpenAIError("Response snapshot has conflicting output positions.");
         }
         const previousItem = __classPrivateFieldGet(this, _ResponseStream_instances, "m", _ResponseStream_outputAtWireIndex).call(this, wireIndex);
@@ -67723,7 +68034,7 @@ var ResponseStream = class _ResponseStream extends EventStream {
         }
         positions.set(wireIndex, newPosition);
         __classPrivateFieldGet(this, _ResponseStream_wireByIdentity, "f").set(identity3, wireIndex);
-        if (done) {
+        if (done2) {
           __classPrivateFieldGet(this, _ResponseStream_completedOutput, "f").set(wireIndex, structuredClone(item));
         } else {
           __classPrivateFieldGet(this, _ResponseStream_unfinishedOutput, "f").set(wireIndex, identity3);
@@ -67758,7 +68069,7 @@ var ResponseStream = class _ResponseStream extends EventStream {
       return;
     }
     const ordered = [...__classPrivateFieldGet(this, _ResponseStream_outputPositions, "f")];
-    ordered.sort(([left], [right]) => left - right);
+    ordered.sort(([left2], [right]) => left2 - right);
     if (ordered.some(([, oldPosition], newPosition) => oldPosition !== newPosition)) {
       const derivedText = __classPrivateFieldGet(this, _ResponseStream_accumulatorContext, "f").canonicalSnapshot === response;
       response.output = ordered.map(([, oldPosition]) => response.output[oldPosition]);
@@ -70668,22 +70979,22 @@ _a5 = OpenAI, _OpenAI_encoder = /* @__PURE__ */ new WeakMap(), _OpenAI_x509Authe
 }, _OpenAI_sanitizeLogValue = function _OpenAI_sanitizeLogValue2(value, seen) {
   const maxDepth = 64;
   const maxValues = 4096;
-  const redactString = (entry) => entry.replace(/(\/\/)([^/\s?#]*@)(?=[^/\s?#]+)/g, "$1[REDACTED]@").replace(/(^|[\s/])([^/\s]+)/g, (match, prefix, token) => {
+  const redactString = (entry) => entry.replace(/(\/\/)([^/\s?#]*@)(?=[^/\s?#]+)/g, "$1[REDACTED]@").replace(/(^|[\s/])([^/\s]+)/g, (match2, prefix, token) => {
     const start = prefix === "/" ? token.search(/[=(]/) + 1 : 0;
     if (prefix === "/" && start === 0)
-      return match;
+      return match2;
     const colon = token.indexOf(":", start + 1);
     let at = token.length - 2;
     while (at >= 0 && (token[at] !== "@" || token[at + 1] === "@"))
       at--;
-    return colon >= 0 && at > colon ? `${prefix}${token.slice(0, start)}[REDACTED]${token.slice(at)}` : match;
-  }).replace(/(^|[\s,;])([a-z][a-z0-9_-]*)(\s*:\s*)([^\r\n,;]+)/gi, (match, prefix, key, separator) => __classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_isSensitiveLogKey).call(this, key) ? `${prefix}${key}${separator}[REDACTED]` : match).replace(/(^|[?&#;])([^=&;\s?#/]+)=([^&;\s#]+)/g, (match, separator, key) => {
+    return colon >= 0 && at > colon ? `${prefix}${token.slice(0, start)}[REDACTED]${token.slice(at)}` : match2;
+  }).replace(/(^|[\s,;])([a-z][a-z0-9_-]*)(\s*:\s*)([^\r\n,;]+)/gi, (match2, prefix, key, separator) => __classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_isSensitiveLogKey).call(this, key) ? `${prefix}${key}${separator}[REDACTED]` : match2).replace(/(^|[?&#;])([^=&;\s?#/]+)=([^&;\s#]+)/g, (match2, separator, key) => {
     let decoded = key;
     try {
       decoded = globalThis.decodeURIComponent(key);
     } catch {
     }
-    return __classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_isSensitiveLogKey).call(this, decoded) ? `${separator}${key}=[REDACTED]` : match;
+    return __classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_isSensitiveLogKey).call(this, decoded) ? `${separator}${key}=[REDACTED]` : match2;
   });
   const getLogString = (entry) => {
     try {
@@ -71025,119 +71336,9 @@ function isUndiciDispatcherVersionMismatchError(error62) {
 var _a6;
 _a6 = brand_privateBedrockClient;
 
-// src/model/client.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
-
-// src/model/budget.ts
-function emptyUsage() {
-  return { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
-}
-function estimateTokens(text) {
-  return Math.ceil(text.length / 4);
-}
-function callCost(stage, promptTokens, completionTokens, prices) {
-  if (prices === void 0) return 0;
-  const judge = JUDGE_STAGES.includes(stage);
-  const input2 = judge ? prices.judgeInputPerMTok ?? prices.inputPerMTok : prices.inputPerMTok;
-  const output2 = judge ? prices.judgeOutputPerMTok ?? prices.outputPerMTok : prices.outputPerMTok;
-  return (promptTokens * input2 + completionTokens * output2) / 1e6;
-}
-function add(into, delta) {
-  into.calls += delta.calls ?? 0;
-  into.cachedCalls += delta.cachedCalls ?? 0;
-  into.promptTokens += delta.promptTokens ?? 0;
-  into.completionTokens += delta.completionTokens ?? 0;
-  into.costUsd += delta.costUsd ?? 0;
-  into.retries = (into.retries ?? 0) + (delta.retries ?? 0);
-  into.failedCalls = (into.failedCalls ?? 0) + (delta.failedCalls ?? 0);
-}
-function formatUsd(value) {
-  return `$${value.toFixed(value < 1 ? 4 : 2)}`;
-}
-var Ledger = class {
-  constructor(budget, prices) {
-    this.budget = budget;
-    this.prices = prices;
-  }
-  budget;
-  prices;
-  total = emptyUsage();
-  byStage = {};
-  byProblem = {};
-  reservedCalls = 0;
-  reservedTokens = 0;
-  reservedCost = 0;
-  exceeded;
-  /** Reserve one call, or throw BudgetExceededError when it could pass the budget. */
-  reserve(stage, problemId, estimatedPromptTokens, maxTokens) {
-    const tokens = estimatedPromptTokens + (maxTokens ?? 0);
-    const costUsd = callCost(stage, estimatedPromptTokens, maxTokens ?? 0, this.prices);
-    const budget = this.budget ?? {};
-    const what = `not starting a ${stage} call for problem ${problemId}`;
-    let reason;
-    if (budget.calls !== void 0 && this.total.calls + this.reservedCalls + 1 > budget.calls) {
-      reason = `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
-    } else if (budget.tokens !== void 0 && this.usedTokens() + this.reservedTokens + tokens > budget.tokens) {
-      reason = `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over the token budget of ${budget.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
-    } else if (budget.costUsd !== void 0 && this.total.costUsd + this.reservedCost + costUsd > budget.costUsd) {
-      reason = `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget.costUsd)} (--budget-usd; action input budget); ${what}`;
-    }
-    if (reason !== void 0) {
-      this.exceeded ??= reason;
-      throw new BudgetExceededError(reason);
-    }
-    this.reservedCalls += 1;
-    this.reservedTokens += tokens;
-    this.reservedCost += costUsd;
-    return { stage, problemId, tokens, costUsd };
-  }
-  /** Replace a reservation by what the call actually used. */
-  /** A reserved call that never reached the server (cancelled while queued): nothing to count. */
-  release(reservation) {
-    this.reservedCalls -= 1;
-    this.reservedTokens -= reservation.tokens;
-    this.reservedCost -= reservation.costUsd;
-  }
-  settle(reservation, outcome) {
-    this.reservedCalls -= 1;
-    this.reservedTokens -= reservation.tokens;
-    this.reservedCost -= reservation.costUsd;
-    this.record(reservation.stage, reservation.problemId, {
-      calls: 1,
-      promptTokens: outcome.promptTokens,
-      completionTokens: outcome.completionTokens,
-      costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices),
-      retries: outcome.retries,
-      failedCalls: outcome.failed ? 1 : 0
-    });
-  }
-  /** A reply served from the cache: free, so only counted. */
-  cached(stage, problemId) {
-    this.record(stage, problemId, { cachedCalls: 1 });
-  }
-  snapshot() {
-    const copy = (u2) => ({ ...u2 });
-    const snapshot = {
-      total: copy(this.total),
-      byStage: Object.fromEntries(Object.entries(this.byStage).map(([k, v]) => [k, copy(v)])),
-      byProblem: Object.fromEntries(Object.entries(this.byProblem).map(([k, v]) => [k, copy(v)]))
-    };
-    if (this.exceeded !== void 0) snapshot.budgetExceeded = this.exceeded;
-    return snapshot;
-  }
-  usedTokens() {
-    return this.total.promptTokens + this.total.completionTokens;
-  }
-  record(stage, problemId, delta) {
-    add(this.total, delta);
-    add(this.byStage[stage] ??= emptyUsage(), delta);
-    add(this.byProblem[problemId] ??= emptyUsage(), delta);
-  }
-};
-
 // src/model/cache.ts
-import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir2, readFile as readFile2, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var CACHE_FORMAT = 1;
 function cacheKey(parts) {
@@ -71150,7 +71351,7 @@ function cacheKey(parts) {
     parts.maxTokens ?? null,
     parts.key ?? null
   ]);
-  return createHash3("sha256").update(canonical).digest("hex");
+  return createHash4("sha256").update(canonical).digest("hex");
 }
 function isCachedReply(value) {
   const r = value;
@@ -71168,7 +71369,7 @@ var DiskCache = class {
   async get(key) {
     let text;
     try {
-      text = await readFile(this.pathOf(key), "utf8");
+      text = await readFile2(this.pathOf(key), "utf8");
     } catch (error62) {
       if (error62.code === "ENOENT") return void 0;
       throw error62;
@@ -71184,11 +71385,11 @@ var DiskCache = class {
   /** Write via a unique temporary file and rename, so readers never see half a file. */
   async put(key, reply) {
     const path7 = this.pathOf(key);
-    await mkdir(join6(this.dir, key.slice(0, 2)), { recursive: true });
+    await mkdir2(join6(this.dir, key.slice(0, 2)), { recursive: true });
     const tmp = `${path7}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`;
     const file2 = { format: CACHE_FORMAT, key, model: reply.model, reply };
     try {
-      await writeFile(tmp, JSON.stringify(file2));
+      await writeFile2(tmp, JSON.stringify(file2));
       await rename(tmp, path7);
     } catch (error62) {
       await rm(tmp, { force: true });
@@ -71276,6 +71477,13 @@ function rejectsStreamOptions(failure2) {
   if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
   return failure2.param === "stream_options" || /stream_options/.test(failure2.message);
 }
+function rejectsChoices(failure2) {
+  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
+  if (failure2.param === "n") return true;
+  if (failure2.param !== void 0 && failure2.param !== null) return false;
+  const named = /(^|[^a-z0-9_])['"`]?n['"`]?([^a-z0-9_]|$)/.test(failure2.message);
+  return named && (REFUSAL_WORDS.test(failure2.message) || /only n ?= ?1|n ?= ?1 is/i.test(failure2.message));
+}
 
 // src/model/config.ts
 var DEFAULT_TIMEOUT_MS = 3e5;
@@ -71350,6 +71558,7 @@ function validateModelConfig(config2) {
   checkNumber(config2.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
   checkNumber(config2.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
   checkNumber(config2.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
+  checkNumber(config2.prices?.cachedInputPerMTok, "the cached input price (--price-cached-input; action input price-cached-input)", { min: 0 });
   checkNumber(config2.prices?.judgeInputPerMTok, "prices.judgeInputPerMTok", { min: 0 });
   checkNumber(config2.prices?.judgeOutputPerMTok, "prices.judgeOutputPerMTok", { min: 0 });
   checkNumber(config2.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
@@ -71418,103 +71627,86 @@ function safeHost(url2) {
   }
 }
 
-// src/model/cassette.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile2, writeFile as writeFile2, appendFile, mkdir as mkdir2 } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
-var CASSETTE_FORMAT = 1;
-function requestId(r) {
-  const canonical = JSON.stringify([
-    CASSETTE_FORMAT,
-    r.stage,
-    r.problemId,
-    r.key ?? null,
-    r.messages.map((m) => [m.role, m.content]),
-    r.temperature ?? null,
-    r.maxTokens ?? null
-  ]);
-  return createHash4("sha256").update(canonical).digest("hex");
+// src/model/redact.ts
+var MIN_SECRET_LENGTH = 4;
+function redact(text, secrets) {
+  let out = text;
+  const list2 = [...new Set(secrets.filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))].sort(
+    (a2, b) => b.length - a2.length
+  );
+  for (const secret of list2) out = out.split(secret).join("***");
+  return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1***");
 }
-function describeRequest(meta3) {
-  const sample = /^sample-(\d+)-round-(\d+)$/.exec(meta3.key ?? "");
-  const judge = /^judge-(\d+)$/.exec(meta3.key ?? "");
-  const separate = /^separate-(\d+)-(\d+)-(\d+)$/.exec(meta3.key ?? "");
-  const which = sample ? `sample ${sample[1]}, round ${sample[2]}` : judge ? `judge call ${judge[1]}` : separate ? `samples ${separate[1]} and ${separate[2]}, call ${separate[3]}` : meta3.key !== void 0 ? `key ${meta3.key}` : "no sample key";
-  return `${meta3.stage} call of problem ${meta3.problemId} (${which})`;
-}
-var slotOf = (e) => JSON.stringify([e.stage, e.problemId, e.key ?? null]);
-function parseCassette(file2, text) {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  const bad = (line, why) => new ModelConfigError(`${file2}:${line}: not a cassette (${why}); record one with --record ${file2}`);
-  if (lines.length === 0) throw bad(1, "the file is empty");
-  let header2;
-  try {
-    header2 = JSON.parse(lines[0]);
-  } catch {
-    throw bad(1, "the first line is not JSON");
-  }
-  if (header2.cassette !== CASSETTE_FORMAT) throw bad(1, `expected a header with "cassette": ${CASSETTE_FORMAT}`);
-  const byId = /* @__PURE__ */ new Map();
-  const bySlot = /* @__PURE__ */ new Map();
-  lines.slice(1).forEach((line, i2) => {
-    let entry;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      throw bad(i2 + 2, "a line is not JSON");
-    }
-    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0) {
-      throw bad(i2 + 2, "an entry needs id, stage and a reply or an error");
-    }
-    byId.set(entry.id, entry);
-    bySlot.set(slotOf(entry), entry);
-  });
-  return { file: file2, header: header2, byId, bySlot };
-}
-async function loadCassette(file2) {
-  let text;
-  try {
-    text = await readFile2(file2, "utf8");
-  } catch (error62) {
-    throw new ModelConfigError(`--replay ${file2}: can't read the cassette (${error62.code ?? error62.message})`);
-  }
-  return parseCassette(file2, text);
-}
-async function readCassetteHeader(file2) {
-  return (await loadCassette(file2)).header;
-}
-function missMessage(cassette, meta3, id) {
-  const recorded2 = cassette.bySlot.get(slotOf({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null }));
-  const why = recorded2 !== void 0 && recorded2.id !== id ? "the recorded request differs (the prompt, the problem or a setting changed)" : "it was never recorded";
-  return `replay: ${cassette.file} holds no reply for the ${describeRequest(meta3)}: ${why}; record again with --record, or pass --replay-fallthrough to send misses to the endpoint`;
-}
-var CassetteRecorder = class {
-  constructor(file2, header2) {
-    this.file = file2;
-    const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header2, recordedAt: (/* @__PURE__ */ new Date()).toISOString() });
-    this.chain = mkdir2(dirname2(file2), { recursive: true }).then(() => writeFile2(file2, `${line}
-`)).catch((error62) => {
-      this.failed = error62;
-    });
-  }
-  file;
-  chain;
-  failed;
-  add(entry) {
-    this.chain = this.chain.then(async () => {
-      if (this.failed) return;
-      await appendFile(this.file, `${JSON.stringify(entry)}
-`).catch((error62) => {
-        this.failed = error62;
-      });
-    });
-  }
-  /** Waits for every line to be written; throws ModelConfigError when the file could not be. */
-  async flush() {
-    await this.chain;
-    if (this.failed) throw new ModelConfigError(`--record ${this.file}: can't write the cassette (${this.failed.code ?? this.failed.message})`);
+
+// src/model/context.ts
+var EndpointMemory = class {
+  /** The token-limit parameter each endpoint+model accepts, learned from refusals. */
+  tokenParams = /* @__PURE__ */ new Map();
+  /** Endpoint+models that refused `stream_options` (usage in the stream). */
+  noStreamOptions = /* @__PURE__ */ new Set();
+  /** Endpoint+models that refused `n` or answered fewer choices than asked: one request per choice. */
+  oneChoice = /* @__PURE__ */ new Set();
+  /** Base URLs that gave a usable reply: after that a refused connection is a restart, retried. */
+  answered = /* @__PURE__ */ new Set();
+  /** Base URLs found unusable: every later call to them fails at once with the same error. */
+  dead = /* @__PURE__ */ new Map();
+  /** The first failure that ends the run (a dead endpoint, a replay miss). */
+  fatal;
+  markDead(endpoint, error62) {
+    if (!this.dead.has(endpoint.baseUrl)) this.dead.set(endpoint.baseUrl, error62);
+    this.fatal ??= error62;
+    return error62;
   }
 };
+function endpointKey(endpoint) {
+  return `${endpoint.baseUrl} ${endpoint.model}`;
+}
+function createContext(config2) {
+  const secrets = secretsOf(config2);
+  const cassette = config2.cassette?.replay !== void 0 ? loadCassette(config2.cassette.replay) : void 0;
+  cassette?.catch(() => void 0);
+  return {
+    config: config2,
+    secrets,
+    log: (line) => config2.log?.(redact(line, secrets)),
+    policy: retryPolicyOf(config2),
+    timeoutMs: config2.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    limit: pLimit(config2.concurrency ?? DEFAULT_CONCURRENCY),
+    ledger: new Ledger(config2.budget, config2.prices),
+    cache: config2.cacheDir ? new DiskCache(config2.cacheDir) : void 0,
+    pending: /* @__PURE__ */ new Map(),
+    memory: new EndpointMemory(),
+    cassette,
+    recorder: config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }) : void 0,
+    deadline: config2.signal,
+    targets: /* @__PURE__ */ new Map()
+  };
+}
+function targetFor(ctx, stage) {
+  const endpoint = endpointFor(ctx.config, stage);
+  let found = ctx.targets.get(endpoint.role);
+  if (found === void 0) {
+    found = {
+      endpoint,
+      openai: new OpenAI({
+        baseURL: endpoint.baseUrl,
+        apiKey: endpoint.apiKey,
+        // Our retry policy, not the client's: testable, and it honours our limits and budget.
+        maxRetries: 0,
+        timeout: ctx.timeoutMs,
+        ...Object.keys(endpoint.query).length > 0 ? { defaultQuery: endpoint.query } : {},
+        ...ctx.config.headers !== void 0 ? { defaultHeaders: ctx.config.headers } : {},
+        // The client's own logger would bypass redaction.
+        logLevel: "off"
+      })
+    };
+    ctx.targets.set(endpoint.role, found);
+  }
+  return found;
+}
+function describe3(endpoint) {
+  return `${endpoint.role === "judge" ? "judge " : ""}model ${endpoint.model} at ${endpoint.baseUrl}`;
+}
 
 // src/model/errors.ts
 var ModelCallError = class extends Error {
@@ -71556,18 +71748,10 @@ var ReplayMissError = class extends ModelConfigError {
   }
 };
 
-// src/model/redact.ts
-var MIN_SECRET_LENGTH = 4;
-function redact(text, secrets) {
-  let out = text;
-  const list2 = [...new Set(secrets.filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))].sort(
-    (a2, b) => b.length - a2.length
-  );
-  for (const secret of list2) out = out.split(secret).join("***");
-  return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1***");
-}
+// src/model/attempts.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
 
-// src/model/client.ts
+// src/model/completion.ts
 var BadReply = class extends Error {
   constructor(kind, message) {
     super(message);
@@ -71578,6 +71762,75 @@ var BadReply = class extends Error {
   notJson = false;
 };
 var StreamIdle = class extends Error {
+};
+function oneLine(text, max = 300) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+}
+function inIndexOrder(choices) {
+  const at = (c3, i2) => typeof c3.index === "number" && Number.isInteger(c3.index) ? c3.index : i2;
+  return choices.map((c3, i2) => ({ c: c3, i: at(c3, i2) })).sort((a2, b) => a2.i - b.i).map(({ c: c3 }) => c3);
+}
+async function completeOnce(openai, body, signal) {
+  const completion = await openai.chat.completions.create(
+    body,
+    signal !== void 0 ? { signal } : void 0
+  );
+  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+    const bad = new BadReply("malformed", typeof completion === "string" ? `reply is not JSON: ${oneLine(completion, 80)}` : "reply is not a chat completion (no choices array)");
+    if (typeof completion === "string") bad.notJson = true;
+    throw bad;
+  }
+  if (completion.choices.length === 0) throw new BadReply("empty-choices", "reply has no choices");
+  return {
+    choices: inIndexOrder(completion.choices).map((choice) => ({
+      content: typeof choice.message?.content === "string" ? choice.message.content : "",
+      finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown"
+    })),
+    usage: completion.usage,
+    model: completion.model
+  };
+}
+
+// src/model/request.ts
+function tokenParamFor(config2, memory, endpoint) {
+  const configured = config2.tokenParam ?? "auto";
+  return configured === "auto" ? memory.tokenParams.get(endpointKey(endpoint)) ?? "max_completion_tokens" : configured;
+}
+function buildRequestBody(config2, memory, endpoint, messages, shape) {
+  const tokenParam = tokenParamFor(config2, memory, endpoint);
+  const body = { model: endpoint.model, messages };
+  if (shape.temperature !== void 0) body.temperature = shape.temperature;
+  if (shape.maxTokens !== void 0) body[tokenParam] = shape.maxTokens;
+  if (shape.choices > 1) body.n = shape.choices;
+  const usageOption = config2.stream === true && !memory.noStreamOptions.has(endpointKey(endpoint));
+  if (usageOption) body.stream_options = { include_usage: true };
+  return { body, tokenParam, usageOption };
+}
+function promptText(messages) {
+  return messages.map((m) => m.content).join("\n");
+}
+
+// src/model/stream.ts
+var ChoiceAssembly = class {
+  byIndex = /* @__PURE__ */ new Map();
+  usage;
+  model;
+  add(part) {
+    if (typeof part.model === "string" && part.model !== "") this.model = part.model;
+    if (part.usage) this.usage = part.usage;
+    if (!Array.isArray(part.choices)) return;
+    for (const choice of part.choices) {
+      const index = typeof choice.index === "number" && Number.isInteger(choice.index) ? choice.index : 0;
+      let slot = this.byIndex.get(index);
+      if (slot === void 0) this.byIndex.set(index, slot = { content: "", finishReason: void 0 });
+      if (typeof choice.delta?.content === "string") slot.content += choice.delta.content;
+      if (typeof choice.finish_reason === "string") slot.finishReason = choice.finish_reason;
+    }
+  }
+  choices() {
+    return [...this.byIndex.entries()].sort(([a2], [b]) => a2 - b).map(([, s]) => ({ content: s.content, finishReason: s.finishReason ?? "unknown" }));
+  }
 };
 async function streamCompletion(openai, body, idleMs, signal) {
   const abort = new AbortController();
@@ -71598,26 +71851,17 @@ async function streamCompletion(openai, body, idleMs, signal) {
     const stream = await openai.chat.completions.create({ ...body, stream: true }, {
       signal: abort.signal
     });
-    let content = "";
-    let finishReason;
-    let usage;
-    let model;
-    let choices = false;
+    const assembly = new ChoiceAssembly();
     for await (const part of stream) {
       arm();
       if (typeof part !== "object" || part === null) throw new BadReply("malformed", "a streamed chunk is not an object");
-      if (typeof part.model === "string" && part.model !== "") model = part.model;
-      if (part.usage) usage = part.usage;
-      const choice = Array.isArray(part.choices) ? part.choices[0] : void 0;
-      if (choice === void 0) continue;
-      choices = true;
-      if (typeof choice.delta?.content === "string") content += choice.delta.content;
-      if (typeof choice.finish_reason === "string") finishReason = choice.finish_reason;
+      assembly.add(part);
     }
     if (idle) throw silent();
     if (abort.signal.aborted) throw new Error("the stream was cancelled");
-    if (!choices) throw new BadReply("empty-choices", "streamed reply has no choices");
-    return { content, finishReason: finishReason ?? "unknown", usage, model };
+    const choices = assembly.choices();
+    if (choices.length === 0) throw new BadReply("empty-choices", "streamed reply has no choices");
+    return { choices, usage: assembly.usage, model: assembly.model };
   } catch (error62) {
     if (idle) throw silent();
     throw error62;
@@ -71626,33 +71870,10 @@ async function streamCompletion(openai, body, idleMs, signal) {
     signal?.removeEventListener("abort", cancel);
   }
 }
-async function completeOnce(openai, body, signal) {
-  const completion = await openai.chat.completions.create(
-    body,
-    signal !== void 0 ? { signal } : void 0
-  );
-  if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-    const bad = new BadReply("malformed", typeof completion === "string" ? `reply is not JSON: ${oneLine(completion, 80)}` : "reply is not a chat completion (no choices array)");
-    if (typeof completion === "string") bad.notJson = true;
-    throw bad;
-  }
-  const choice = completion.choices[0];
-  if (choice === void 0) throw new BadReply("empty-choices", "reply has no choices");
-  return {
-    content: typeof choice.message?.content === "string" ? choice.message.content : "",
-    finishReason: typeof choice.finish_reason === "string" ? choice.finish_reason : "unknown",
-    usage: completion.usage,
-    model: completion.model
-  };
-}
-function withoutCached(reply) {
-  const { cached: _cached, ...rest } = reply;
-  return rest;
-}
-function oneLine(text, max = 300) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
-}
+
+// src/model/attempts.ts
+var ChoicesRefused = class extends Error {
+};
 function toFailure(error62, nowMs) {
   if (error62 instanceof BadReply) return { kind: error62.kind, message: error62.message, ...error62.notJson ? { notJson: true } : {} };
   if (error62 instanceof StreamIdle) return { kind: "timeout", message: error62.message };
@@ -71682,261 +71903,409 @@ function connectionCode(error62) {
   }
   return found;
 }
-function createModelClient(config2) {
-  validateModelConfig(config2);
-  const secrets = secretsOf(config2);
-  const log = (line) => config2.log?.(redact(line, secrets));
-  const policy = retryPolicyOf(config2);
-  const timeoutMs = config2.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const limit2 = pLimit(config2.concurrency ?? DEFAULT_CONCURRENCY);
-  const ledger = new Ledger(config2.budget, config2.prices);
-  const cache2 = config2.cacheDir ? new DiskCache(config2.cacheDir) : void 0;
-  const pending = /* @__PURE__ */ new Map();
-  const tokenParams = /* @__PURE__ */ new Map();
-  const noStreamOptions = /* @__PURE__ */ new Set();
-  const answered = /* @__PURE__ */ new Set();
-  const dead = /* @__PURE__ */ new Map();
-  let fatal;
-  const cassette = config2.cassette?.replay !== void 0 ? loadCassette(config2.cassette.replay) : void 0;
-  cassette?.catch(() => void 0);
-  const recorder = config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }) : void 0;
-  const deadline = config2.signal;
-  const settings = /* @__PURE__ */ new Map();
-  function settingsFor(stage) {
-    const endpoint = endpointFor(config2, stage);
-    let found = settings.get(endpoint.role);
-    if (found === void 0) {
-      found = {
-        endpoint,
-        openai: new OpenAI({
-          baseURL: endpoint.baseUrl,
-          apiKey: endpoint.apiKey,
-          // Our retry policy, not the client's: testable, and it honours our limits and budget.
-          maxRetries: 0,
-          timeout: timeoutMs,
-          ...Object.keys(endpoint.query).length > 0 ? { defaultQuery: endpoint.query } : {},
-          ...config2.headers !== void 0 ? { defaultHeaders: config2.headers } : {},
-          // The client's own logger would bypass redaction.
-          logLevel: "off"
-        })
-      };
-      settings.set(endpoint.role, found);
-    }
-    return found;
+function configError(ctx, endpoint, failure2) {
+  const judge = endpoint.role === "judge";
+  const keySetting = judge ? "SSTAR_JUDGE_API_KEY (action input judge-api-key)" : "OPENAI_API_KEY (action input api-key)";
+  const modelSetting = judge ? "SSTAR_JUDGE_MODEL / --judge-model (action input judge-model)" : "SSTAR_MODEL / --model (action input model)";
+  const urlSetting = judge ? "SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "OPENAI_BASE_URL / --base-url (action input base-url)";
+  const said = `HTTP ${failure2.status}: ${oneLine(failure2.message, 200)}`;
+  const text = failure2.status === 401 ? `${describe3(endpoint)}: the API key was refused (${said}); check ${keySetting}` : failure2.status === 403 ? `${describe3(endpoint)}: access denied (${said}); check that ${keySetting} may use this model` : `${describe3(endpoint)}: no such model or route (${said}); check ${modelSetting} and ${urlSetting}`;
+  return new ModelConfigError(redact(text, ctx.secrets));
+}
+function aborted3(ctx, meta3, attempts) {
+  const why = ctx.deadline?.aborted === true ? " (the run's deadline passed)" : "";
+  return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled${why}`, attempts);
+}
+function adjustedAfterRefusal(ctx, endpoint, failure2, sent, shape, switched) {
+  const key = endpointKey(endpoint);
+  if (shape.choices > 1 && rejectsChoices(failure2)) {
+    ctx.memory.oneChoice.add(key);
+    ctx.log(`model: ${describe3(endpoint)} refused n=${shape.choices}; asking one request per sample from now on`);
+    throw new ChoicesRefused(failure2.message);
   }
-  function describe3(endpoint) {
-    return `${endpoint.role === "judge" ? "judge " : ""}model ${endpoint.model} at ${endpoint.baseUrl}`;
+  if (sent.usageOption && rejectsStreamOptions(failure2)) {
+    ctx.memory.noStreamOptions.add(key);
+    ctx.log(`model: ${describe3(endpoint)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
+    return "stream-options";
   }
-  function configError(endpoint, failure2) {
-    const judge = endpoint.role === "judge";
-    const keySetting = judge ? "SSTAR_JUDGE_API_KEY (action input judge-api-key)" : "OPENAI_API_KEY (action input api-key)";
-    const modelSetting = judge ? "SSTAR_JUDGE_MODEL / --judge-model (action input judge-model)" : "SSTAR_MODEL / --model (action input model)";
-    const urlSetting = judge ? "SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "OPENAI_BASE_URL / --base-url (action input base-url)";
-    const said = `HTTP ${failure2.status}: ${oneLine(failure2.message, 200)}`;
-    const text = failure2.status === 401 ? `${describe3(endpoint)}: the API key was refused (${said}); check ${keySetting}` : failure2.status === 403 ? `${describe3(endpoint)}: access denied (${said}); check that ${keySetting} may use this model` : `${describe3(endpoint)}: no such model or route (${said}); check ${modelSetting} and ${urlSetting}`;
-    return new ModelConfigError(redact(text, secrets));
+  if ((ctx.config.tokenParam ?? "auto") === "auto" && shape.maxTokens !== void 0 && !switched && rejectsTokenParam(failure2, sent.tokenParam)) {
+    ctx.memory.tokenParams.set(key, otherTokenParam(sent.tokenParam));
+    ctx.log(`model: ${describe3(endpoint)} refused ${sent.tokenParam}; sending ${otherTokenParam(sent.tokenParam)} from now on`);
+    return "token-param";
   }
-  async function send(request, meta3, stage, temperature, maxTokens) {
-    const { endpoint, openai } = stage;
-    const paramKey = `${endpoint.baseUrl} ${endpoint.model}`;
-    const configured = config2.tokenParam ?? "auto";
-    let switched = false;
-    let retries = 0;
-    for (; ; ) {
-      const param = configured === "auto" ? tokenParams.get(paramKey) ?? "max_completion_tokens" : configured;
-      const body = { model: endpoint.model, messages: request.messages };
-      if (temperature !== void 0) body.temperature = temperature;
-      if (maxTokens !== void 0) body[param] = maxTokens;
-      const usageOption = config2.stream === true && !noStreamOptions.has(paramKey);
-      if (usageOption) body.stream_options = { include_usage: true };
-      try {
-        const { content, finishReason, usage, model } = config2.stream === true ? await streamCompletion(openai, body, timeoutMs, request.signal) : await completeOnce(openai, body, request.signal);
-        answered.add(endpoint.baseUrl);
-        const count3 = (value, fallback) => typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
-        return {
-          retries,
-          reply: {
-            content,
-            finishReason,
-            // Servers that report no usage (some proxies, old llama.cpp) get our own estimate.
-            promptTokens: count3(usage?.prompt_tokens, estimateTokens(request.messages.map((m) => m.content).join("\n"))),
-            completionTokens: count3(usage?.completion_tokens, estimateTokens(content)),
-            model: typeof model === "string" && model !== "" ? model : endpoint.model
-          }
-        };
-      } catch (error62) {
-        if (request.signal?.aborted === true) throw aborted3(meta3, retries + 1);
-        const failure2 = toFailure(error62, Date.now());
-        if (usageOption && rejectsStreamOptions(failure2)) {
-          noStreamOptions.add(paramKey);
-          log(`model: ${describe3(endpoint)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
-          continue;
-        }
-        if (configured === "auto" && maxTokens !== void 0 && !switched && rejectsTokenParam(failure2, param)) {
-          switched = true;
-          tokenParams.set(paramKey, otherTokenParam(param));
-          log(`model: ${describe3(endpoint)} refused ${param}; sending ${otherTokenParam(param)} from now on`);
-          continue;
-        }
-        const what = `${meta3.stage} call for problem ${meta3.problemId}`;
-        const action = classifyFailure(failure2, answered.has(endpoint.baseUrl));
-        const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
-        if (action.action === "config") throw markDead(endpoint, configError(endpoint, failure2));
-        if (action.action === "endpoint") {
-          const urlSetting = endpoint.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
-          throw markDead(endpoint, new ModelEndpointError(redact(`model endpoint ${endpoint.baseUrl}: ${action.what}; check ${urlSetting}`, secrets), endpoint.baseUrl));
-        }
-        if (action.action === "fail") {
-          throw new ModelCallError(redact(`${describe3(endpoint)} refused a ${what} (${said})`, secrets), failure2.status, retries + 1);
-        }
-        if (retries >= policy.maxRetries) {
-          throw new ModelCallError(
-            redact(`${describe3(endpoint)} failed a ${what} after ${retries + 1} attempts (last: ${said}); the server may be down or overloaded`, secrets),
-            failure2.status,
-            retries + 1
-          );
-        }
-        const delay = retryDelay(retries, failure2.retryAfterMs, policy, Math.random());
-        retries++;
-        log(`model: ${said} from ${describe3(endpoint)} on a ${what}; retry ${retries}/${policy.maxRetries} in ${(delay / 1e3).toFixed(1)}s`);
-        try {
-          await sleep2(delay, void 0, request.signal !== void 0 ? { signal: request.signal } : void 0);
-        } catch {
-          throw aborted3(meta3, retries);
-        }
-      }
-    }
+  return void 0;
+}
+function finalError(ctx, endpoint, failure2, meta3, retries) {
+  const what = `${meta3.stage} call for problem ${meta3.problemId}`;
+  const action = classifyFailure(failure2, ctx.memory.answered.has(endpoint.baseUrl));
+  const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
+  if (action.action === "config") return ctx.memory.markDead(endpoint, configError(ctx, endpoint, failure2));
+  if (action.action === "endpoint") {
+    const urlSetting = endpoint.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
+    return ctx.memory.markDead(endpoint, new ModelEndpointError(redact(`model endpoint ${endpoint.baseUrl}: ${action.what}; check ${urlSetting}`, ctx.secrets), endpoint.baseUrl));
   }
-  function markDead(endpoint, error62) {
-    if (!dead.has(endpoint.baseUrl)) dead.set(endpoint.baseUrl, error62);
-    fatal ??= error62;
-    return error62;
+  if (action.action === "fail") return new ModelCallError(redact(`${describe3(endpoint)} refused a ${what} (${said})`, ctx.secrets), failure2.status, retries + 1);
+  if (retries >= ctx.policy.maxRetries) {
+    return new ModelCallError(
+      redact(`${describe3(endpoint)} failed a ${what} after ${retries + 1} attempts (last: ${said}); the server may be down or overloaded`, ctx.secrets),
+      failure2.status,
+      retries + 1
+    );
   }
-  async function replayed(entry, request, meta3, maxTokens) {
-    if (request.signal?.aborted === true) throw aborted3(meta3, 0);
-    if (entry.cached === true && entry.reply !== void 0) {
-      ledger.cached(meta3.stage, meta3.problemId);
-      return { ...entry.reply, cached: true };
-    }
-    const reservation = ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens);
-    if (entry.reply === void 0) {
-      const e = entry.error;
-      ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true });
-      throw new ModelCallError(e.message, e.status, e.attempts);
-    }
-    ledger.settle(reservation, { promptTokens: entry.reply.promptTokens, completionTokens: entry.reply.completionTokens, retries: 0, failed: false });
-    return { ...entry.reply, cached: false };
-  }
-  async function chat(original, meta3) {
-    const signals2 = [original.signal, deadline].filter((x) => x !== void 0);
-    const request = signals2.length > 1 ? { ...original, signal: AbortSignal.any(signals2) } : { ...original, ...signals2[0] ? { signal: signals2[0] } : {} };
-    if (fatal instanceof ReplayMissError) throw fatal;
-    const stage = settingsFor(meta3.stage);
-    const temperature = request.temperature ?? config2.temperature;
-    const maxTokens = request.maxTokens ?? config2.maxTokens;
-    const started = performance.now();
-    const id = cassette !== void 0 || recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request.messages, temperature, maxTokens }) : "";
-    const entryOf = (fields) => ({
-      id,
-      stage: meta3.stage,
-      problemId: meta3.problemId,
-      key: meta3.key ?? null,
-      ...fields,
-      ms: Math.round(performance.now() - started)
-    });
-    if (cassette !== void 0) {
-      const recorded2 = await cassette;
-      const entry = recorded2.byId.get(id);
-      if (entry !== void 0) {
-        try {
-          const reply = await replayed(entry, request, meta3, maxTokens);
-          recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
-          return reply;
-        } catch (error62) {
-          if (error62 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts } }));
-          throw error62;
-        }
-      }
-      if (config2.cassette?.fallthrough !== true) {
-        ledger.release(ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(request.messages.map((m) => m.content).join("\n")), maxTokens));
-        const miss = new ReplayMissError(missMessage(recorded2, meta3, id));
-        fatal ??= miss;
-        throw fatal;
-      }
-    }
-    const gone = dead.get(stage.endpoint.baseUrl);
-    if (gone !== void 0) throw gone;
+  return void 0;
+}
+async function sendWithRetries(ctx, target, request, meta3, shape) {
+  const { endpoint, openai } = target;
+  let switched = false;
+  let retries = 0;
+  for (; ; ) {
+    const sent = buildRequestBody(ctx.config, ctx.memory, endpoint, request.messages, shape);
     try {
-      const reply = await live(request, meta3, stage, temperature, maxTokens);
-      recorder?.add(entryOf({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {} }));
+      const completion = ctx.config.stream === true ? await streamCompletion(openai, sent.body, ctx.timeoutMs, request.signal) : await completeOnce(openai, sent.body, request.signal);
+      ctx.memory.answered.add(endpoint.baseUrl);
+      return { completion, retries };
+    } catch (error62) {
+      if (request.signal?.aborted === true) throw aborted3(ctx, meta3, retries + 1);
+      const failure2 = toFailure(error62, Date.now());
+      const adjusted = adjustedAfterRefusal(ctx, endpoint, failure2, sent, shape, switched);
+      if (adjusted === "token-param") switched = true;
+      if (adjusted !== void 0) continue;
+      const final = finalError(ctx, endpoint, failure2, meta3, retries);
+      if (final !== void 0) throw final;
+      const delay = retryDelay(retries, failure2.retryAfterMs, ctx.policy, Math.random());
+      retries++;
+      const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
+      ctx.log(`model: ${said} from ${describe3(endpoint)} on a ${meta3.stage} call for problem ${meta3.problemId}; retry ${retries}/${ctx.policy.maxRetries} in ${(delay / 1e3).toFixed(1)}s`);
+      try {
+        await sleep2(delay, void 0, request.signal !== void 0 ? { signal: request.signal } : void 0);
+      } catch {
+        throw aborted3(ctx, meta3, retries);
+      }
+    }
+  }
+}
+
+// src/model/account.ts
+function count2(value, fallback) {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
+}
+function splitByLength(total, texts) {
+  const lengths = texts.map((t) => t.length);
+  const sum = lengths.reduce((a2, b) => a2 + b, 0);
+  const exact = lengths.map((l) => sum > 0 ? total * l / sum : total / texts.length);
+  const parts = exact.map(Math.floor);
+  let left2 = total - parts.reduce((a2, b) => a2 + b, 0);
+  const order = exact.map((x, i2) => ({ i: i2, rest: x - Math.floor(x) })).sort((a2, b) => b.rest - a2.rest || a2.i - b.i);
+  for (const { i: i2 } of order) {
+    if (left2 <= 0) break;
+    parts[i2] += 1;
+    left2--;
+  }
+  return parts;
+}
+function repliesOf(completion, messages, target) {
+  const { usage, choices } = completion;
+  const promptTokens = count2(usage?.prompt_tokens, estimateTokens(promptText(messages)));
+  const cachedPromptTokens = Math.min(promptTokens, count2(usage?.prompt_tokens_details?.cached_tokens, 0));
+  const completionTotal = count2(usage?.completion_tokens, choices.reduce((n2, c3) => n2 + estimateTokens(c3.content), 0));
+  const completionTokens = choices.length === 1 ? [completionTotal] : splitByLength(completionTotal, choices.map((c3) => c3.content));
+  const model = typeof completion.model === "string" && completion.model !== "" ? completion.model : target.endpoint.model;
+  return choices.map((choice, i2) => ({
+    content: choice.content,
+    finishReason: choice.finishReason,
+    promptTokens: i2 === 0 ? promptTokens : 0,
+    cachedPromptTokens: i2 === 0 ? cachedPromptTokens : 0,
+    completionTokens: completionTokens[i2] ?? 0,
+    model
+  }));
+}
+function asReply(stored, cached3) {
+  return { ...stored, cachedPromptTokens: stored.cachedPromptTokens ?? 0, cached: cached3 };
+}
+function withoutCached(reply) {
+  const { cached: _cached, ...rest } = reply;
+  return rest;
+}
+function replyKey(ctx, target, request, shape, key) {
+  if (ctx.cache === void 0) return void 0;
+  return cacheKey({ baseUrl: target.endpoint.baseUrl, model: target.endpoint.model, messages: request.messages, temperature: shape.temperature, maxTokens: shape.maxTokens, key });
+}
+async function cachedReply(ctx, cacheKeyOf, meta3, target) {
+  const cache2 = ctx.cache;
+  if (cache2 === void 0 || cacheKeyOf === void 0) return void 0;
+  let hit;
+  let shared = ctx.pending.get(cacheKeyOf);
+  if (shared === void 0) {
+    hit = await cache2.get(cacheKeyOf);
+    if (hit === void 0) shared = ctx.pending.get(cacheKeyOf);
+  }
+  if (shared !== void 0) hit = await shared.catch(() => void 0);
+  if (hit !== void 0) {
+    ctx.ledger.cached(meta3.stage, meta3.problemId);
+    return asReply(hit, true);
+  }
+  if (ctx.config.offline) {
+    throw new OfflineCacheMissError(
+      `offline replay: no cached reply for a ${meta3.stage} call of problem ${meta3.problemId}${meta3.key !== void 0 ? ` (key ${meta3.key})` : ""} to ${describe3(target.endpoint)} in ${cache2.dir}; the recorded run doesn't cover this request: run online to record it`
+    );
+  }
+  return void 0;
+}
+async function storedReply(ctx, cacheKeyOf, reply) {
+  const cache2 = ctx.cache;
+  if (cache2 === void 0 || cacheKeyOf === void 0) return asReply(await reply, false);
+  const stored = reply.then(async (r) => {
+    await cache2.put(cacheKeyOf, r).catch((error62) => ctx.log(`model: could not write the reply cache in ${cache2.dir}: ${error62.message}`));
+    return r;
+  });
+  ctx.pending.set(cacheKeyOf, stored);
+  try {
+    return asReply(await stored, false);
+  } finally {
+    if (ctx.pending.get(cacheKeyOf) === stored) ctx.pending.delete(cacheKeyOf);
+  }
+}
+function replayed(ctx, entry, request, meta3, maxTokens) {
+  if (request.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
+  if (entry.cached === true && entry.reply !== void 0) {
+    ctx.ledger.cached(meta3.stage, meta3.problemId);
+    return asReply(entry.reply, true);
+  }
+  const shared = entry.sharedRequest === true;
+  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, shared ? 0 : estimateTokens(promptText(request.messages)), maxTokens);
+  const requests = shared ? 0 : 1;
+  if (entry.reply === void 0) {
+    const e = entry.error;
+    ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, e.attempts - 1), failed: true, requests });
+    throw new ModelCallError(e.message, e.status, e.attempts);
+  }
+  const { promptTokens, completionTokens, cachedPromptTokens = 0 } = entry.reply;
+  ctx.ledger.settle(reservation, { promptTokens, cachedPromptTokens, completionTokens, retries: 0, failed: false, requests });
+  return asReply(entry.reply, false);
+}
+
+// src/model/chat.ts
+function withDeadline(ctx, original) {
+  const signals2 = [original.signal, ctx.deadline].filter((x) => x !== void 0);
+  if (signals2.length > 1) return { ...original, signal: AbortSignal.any(signals2) };
+  return { ...original, ...signals2[0] ? { signal: signals2[0] } : {} };
+}
+function shapeOf(ctx, request, choices) {
+  return { temperature: request.temperature ?? ctx.config.temperature, maxTokens: request.maxTokens ?? ctx.config.maxTokens, choices };
+}
+var ExchangeLog = class {
+  constructor(ctx, request, meta3, shape) {
+    this.ctx = ctx;
+    this.meta = meta3;
+    this.id = ctx.cassette !== void 0 || ctx.recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request.messages, temperature: shape.temperature, maxTokens: shape.maxTokens }) : "";
+  }
+  ctx;
+  meta;
+  started = performance.now();
+  id;
+  /** `sharedRequest`: a choice after the first of one request for several. */
+  reply(reply, sharedRequest = false) {
+    this.add({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {}, ...sharedRequest ? { sharedRequest: true } : {} });
+  }
+  /** A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange. */
+  failure(error62, sharedRequest = false) {
+    if (error62 instanceof ModelCallError) {
+      this.add({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts }, ...sharedRequest ? { sharedRequest: true } : {} });
+    }
+  }
+  add(fields) {
+    const { meta: meta3 } = this;
+    this.ctx.recorder?.add({ id: this.id, stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null, ...fields, ms: Math.round(performance.now() - this.started) });
+  }
+};
+async function fromCassette(ctx, request, meta3, shape, log) {
+  if (ctx.cassette === void 0) return void 0;
+  const recorded2 = await ctx.cassette;
+  const entry = recorded2.byId.get(log.id);
+  if (entry !== void 0) {
+    try {
+      const reply = replayed(ctx, entry, request, meta3, shape.maxTokens);
+      log.reply(reply);
       return reply;
     } catch (error62) {
-      if (error62 instanceof ModelCallError) recorder?.add(entryOf({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts } }));
+      log.failure(error62);
       throw error62;
     }
   }
-  async function live(request, meta3, stage, temperature, maxTokens) {
-    const key = cache2 ? cacheKey({ baseUrl: stage.endpoint.baseUrl, model: stage.endpoint.model, messages: request.messages, temperature, maxTokens, key: meta3.key }) : void 0;
-    if (cache2 !== void 0 && key !== void 0) {
-      let hit;
-      let shared = pending.get(key);
-      if (shared === void 0) {
-        hit = await cache2.get(key);
-        if (hit === void 0) shared = pending.get(key);
-      }
-      if (shared !== void 0) hit = await shared.catch(() => void 0);
-      if (hit !== void 0) {
-        ledger.cached(meta3.stage, meta3.problemId);
-        return { ...hit, cached: true };
-      }
-      if (config2.offline) {
-        throw new OfflineCacheMissError(
-          `offline replay: no cached reply for a ${meta3.stage} call of problem ${meta3.problemId}${meta3.key !== void 0 ? ` (key ${meta3.key})` : ""} to ${describe3(stage.endpoint)} in ${cache2.dir}; the recorded run doesn't cover this request: run online to record it`
-        );
-      }
+  if (ctx.config.cassette?.fallthrough === true) return void 0;
+  ctx.ledger.release(ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens));
+  ctx.memory.fatal ??= new ReplayMissError(missMessage(recorded2, meta3, log.id));
+  throw ctx.memory.fatal;
+}
+async function chat(ctx, original, meta3) {
+  const request = withDeadline(ctx, original);
+  if (ctx.memory.fatal instanceof ReplayMissError) throw ctx.memory.fatal;
+  const target = targetFor(ctx, meta3.stage);
+  const shape = shapeOf(ctx, request, 1);
+  const log = new ExchangeLog(ctx, request, meta3, shape);
+  const recorded2 = await fromCassette(ctx, request, meta3, shape, log);
+  if (recorded2 !== void 0) return recorded2;
+  const gone = ctx.memory.dead.get(target.endpoint.baseUrl);
+  if (gone !== void 0) throw gone;
+  try {
+    const reply = await liveOne(ctx, request, meta3, target, shape);
+    log.reply(reply);
+    return reply;
+  } catch (error62) {
+    log.failure(error62);
+    throw error62;
+  }
+}
+async function liveOne(ctx, request, meta3, target, shape) {
+  const key = replyKey(ctx, target, request, shape, meta3.key);
+  const hit = await cachedReply(ctx, key, meta3, target);
+  if (hit !== void 0) return hit;
+  if (request.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
+  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens);
+  const call = ctx.limit(async () => {
+    if (request.signal?.aborted === true) {
+      ctx.ledger.release(reservation);
+      throw aborted3(ctx, meta3, 0);
     }
-    if (request.signal?.aborted === true) throw aborted3(meta3, 0);
-    const promptEstimate = estimateTokens(request.messages.map((m) => m.content).join("\n"));
-    const reservation = ledger.reserve(meta3.stage, meta3.problemId, promptEstimate, maxTokens);
-    const call = limit2(async () => {
-      if (request.signal?.aborted === true) {
-        ledger.release(reservation);
-        throw aborted3(meta3, 0);
-      }
+    try {
+      const { completion, retries } = await sendWithRetries(ctx, target, request, meta3, shape);
+      const reply = repliesOf(completion, request.messages, target)[0];
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: false });
+      return reply;
+    } catch (error62) {
+      const attempts = error62 instanceof ModelCallError || error62 instanceof ModelCallAborted ? error62.attempts : 1;
+      ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
+      throw error62;
+    }
+  });
+  return storedReply(ctx, key, call);
+}
+
+// src/model/choices.ts
+var ShortAnswer = class extends Error {
+};
+function settle2(promise2) {
+  return promise2.then(
+    (value) => ({ status: "fulfilled", value }),
+    (reason) => ({ status: "rejected", reason })
+  );
+}
+async function chatN(ctx, original, meta3) {
+  const { keys, ...base } = meta3;
+  const metaOf = (key) => ({ ...base, key });
+  const target = targetFor(ctx, meta3.stage);
+  if (keys.length <= 1 || ctx.cassette !== void 0 || ctx.memory.oneChoice.has(endpointKey(target.endpoint))) {
+    return Promise.all(keys.map((key) => settle2(chat(ctx, original, metaOf(key)))));
+  }
+  const request = withDeadline(ctx, original);
+  const shape = shapeOf(ctx, request, 1);
+  const results = keys.map(() => void 0);
+  const missing2 = [];
+  await Promise.all(
+    keys.map(async (key, index) => {
+      const choice = { index, meta: metaOf(key), cacheKey: replyKey(ctx, target, request, shape, key), log: new ExchangeLog(ctx, request, metaOf(key), shape) };
       try {
-        const { reply, retries } = await send(request, meta3, stage, temperature, maxTokens);
-        ledger.settle(reservation, { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, retries, failed: false });
-        return reply;
+        const hit = await cachedReply(ctx, choice.cacheKey, choice.meta, target);
+        if (hit === void 0) return missing2.push(choice);
+        choice.log.reply(hit);
+        results[index] = { status: "fulfilled", value: hit };
       } catch (error62) {
-        const attempts = error62 instanceof ModelCallError || error62 instanceof ModelCallAborted ? error62.attempts : 1;
-        ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
+        results[index] = { status: "rejected", reason: error62 };
+      }
+    })
+  );
+  missing2.sort((a2, b) => a2.index - b.index);
+  for (const [i2, settled] of (await askFor(ctx, request, target, shape, missing2)).entries()) results[missing2[i2].index] = settled;
+  return results;
+}
+async function askFor(ctx, request, target, shape, choices) {
+  const one = (choice) => settle2(liveLogged(ctx, request, target, shape, choice));
+  const gone = ctx.memory.dead.get(target.endpoint.baseUrl);
+  if (gone !== void 0) return choices.map(() => ({ status: "rejected", reason: gone }));
+  if (choices.length <= 1 || ctx.memory.oneChoice.has(endpointKey(target.endpoint))) return Promise.all(choices.map(one));
+  const first = choices[0].meta;
+  if (request.signal?.aborted === true) return choices.map(() => ({ status: "rejected", reason: aborted3(ctx, first, 0) }));
+  let reserved;
+  try {
+    reserved = ctx.ledger.reserveUpTo(first.stage, first.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens, choices.length);
+  } catch (error62) {
+    return choices.map(() => ({ status: "rejected", reason: error62 }));
+  }
+  const asked = choices.slice(0, reserved.reservation.calls);
+  const refused = choices.slice(asked.length).map(() => ({ status: "rejected", reason: new BudgetExceededError(reserved.refused ?? "model budget reached") }));
+  if (asked.length === 1) {
+    ctx.ledger.release(reserved.reservation);
+    return [await one(asked[0]), ...refused];
+  }
+  const batch = sendBatch(ctx, request, target, { ...shape, choices: asked.length }, asked, reserved.reservation);
+  const settled = await Promise.all(
+    asked.map(async (choice, i2) => {
+      try {
+        const reply = await storedReply(ctx, choice.cacheKey, batch.then((replies) => replies[i2] ?? Promise.reject(new ShortAnswer())));
+        choice.log.reply(reply, i2 > 0);
+        return { status: "fulfilled", value: reply };
+      } catch (error62) {
+        if (error62 instanceof ChoicesRefused || error62 instanceof ShortAnswer) return one(choice);
+        choice.log.failure(error62, i2 > 0);
+        return { status: "rejected", reason: error62 };
+      }
+    })
+  );
+  return [...settled, ...refused];
+}
+async function liveLogged(ctx, request, target, shape, choice) {
+  try {
+    const reply = await liveOne(ctx, request, choice.meta, target, shape);
+    choice.log.reply(reply);
+    return reply;
+  } catch (error62) {
+    choice.log.failure(error62);
+    throw error62;
+  }
+}
+function sendBatch(ctx, request, target, shape, asked, reservation) {
+  const meta3 = asked[0].meta;
+  return ctx.limit(async () => {
+    if (request.signal?.aborted === true) {
+      ctx.ledger.release(reservation);
+      throw aborted3(ctx, meta3, 0);
+    }
+    try {
+      const { completion, retries } = await sendWithRetries(ctx, target, request, meta3, shape);
+      const replies = repliesOf(completion, request.messages, target).slice(0, shape.choices);
+      const sum = (field) => replies.reduce((n2, r) => n2 + (r[field] ?? 0), 0);
+      const used2 = { promptTokens: sum("promptTokens"), cachedPromptTokens: sum("cachedPromptTokens"), completionTokens: sum("completionTokens") };
+      ctx.ledger.settle(reservation, { ...used2, retries, failed: false, calls: replies.length });
+      if (replies.length < shape.choices) {
+        ctx.memory.oneChoice.add(endpointKey(target.endpoint));
+        ctx.log(`model: ${describe3(target.endpoint)} answered ${replies.length} of n=${shape.choices} choices; asking one request per sample from now on`);
+      }
+      return replies;
+    } catch (error62) {
+      if (error62 instanceof ChoicesRefused) {
+        ctx.ledger.release(reservation);
         throw error62;
       }
-    });
-    if (cache2 === void 0 || key === void 0) return { ...await call, cached: false };
-    const stored = call.then(async (reply) => {
-      await cache2.put(key, reply).catch((error62) => log(`model: could not write the reply cache in ${cache2.dir}: ${error62.message}`));
-      return reply;
-    });
-    pending.set(key, stored);
-    try {
-      return { ...await stored, cached: false };
-    } finally {
-      if (pending.get(key) === stored) pending.delete(key);
+      const attempts = error62 instanceof ModelCallError || error62 instanceof ModelCallAborted ? error62.attempts : 1;
+      ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
+      throw error62;
     }
-  }
+  });
+}
+
+// src/model/client.ts
+function createModelClient(config2) {
+  validateModelConfig(config2);
+  const ctx = createContext(config2);
   return {
-    chat,
-    usage: () => ledger.snapshot(),
-    fatal: () => fatal,
+    chat: (request, meta3) => chat(ctx, request, meta3),
+    chatN: (request, meta3) => chatN(ctx, request, meta3),
+    usage: () => ctx.ledger.snapshot(),
+    fatal: () => ctx.memory.fatal,
     close: async () => {
-      await recorder?.flush();
+      await ctx.recorder?.flush();
     }
   };
-  function aborted3(meta3, attempts) {
-    const why = deadline?.aborted === true ? " (the run's deadline passed)" : "";
-    return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled${why}`, attempts);
-  }
 }
 
 // src/model/extract.ts
@@ -72012,272 +72381,21 @@ function extractCode(reply, language) {
   const text = stripThinking2(reply.replace(/\r\n?/g, "\n"));
   const blocks = fencedBlocks(text).filter((b) => b.code.trim() !== "");
   const tags = LANGUAGE_TAGS[language];
-  const pick2 = (candidates) => {
+  const pick3 = (candidates) => {
     const complete = candidates.filter((b) => !b.unclosed);
     const chosen = complete[complete.length - 1] ?? candidates[candidates.length - 1];
     return chosen === void 0 ? null : chosen.code.replace(/\s+$/, "") + "\n";
   };
-  const tagged = pick2(blocks.filter((b) => tags.includes(b.tag)));
+  const tagged = pick3(blocks.filter((b) => tags.includes(b.tag)));
   if (tagged !== null) return tagged;
   const bare = blocks.filter((b) => b.tag === "");
   const codeLike = bare.filter((b) => CODE_MARKER[language].test(b.code) || CODE_START[language].test(b.code.trimStart()));
-  const untagged = pick2(codeLike.length > 0 ? codeLike : bare);
+  const untagged = pick3(codeLike.length > 0 ? codeLike : bare);
   if (untagged !== null) return untagged;
   if (blocks.length > 0 || /^( {0,3})(`{3,}|~{3,})/m.test(text)) return null;
   const whole = text.trim();
   return whole !== "" && looksLikeCode(whole, language) ? `${whole}
 ` : null;
-}
-
-// src/model/serve.ts
-import { createServer } from "node:http";
-var CHAT_PATHS = /* @__PURE__ */ new Set(["/v1/chat/completions", "/chat/completions"]);
-var MODEL_PATHS = /* @__PURE__ */ new Set(["/v1/models", "/models"]);
-function isFault(result) {
-  return typeof result.fault === "string";
-}
-function readBody(req) {
-  return new Promise((resolve6, reject) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => resolve6(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-function roughTokens(text) {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-function promptText(body) {
-  const messages = body?.messages;
-  if (!Array.isArray(messages)) return "";
-  return messages.map((m) => {
-    const content = m.content;
-    return typeof content === "string" ? content : JSON.stringify(content ?? "");
-  }).join("\n");
-}
-function sendJson(res, status, value, extraHeaders = {}) {
-  const text = JSON.stringify(value);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...extraHeaders
-  });
-  res.end(text);
-}
-function errorBody(status, message) {
-  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code: null, param: null } };
-}
-async function serveChatCompletions(handler, options = {}) {
-  const host = options.host ?? "127.0.0.1";
-  const requests = [];
-  const sockets = /* @__PURE__ */ new Set();
-  const hanging = /* @__PURE__ */ new Set();
-  const models = /* @__PURE__ */ new Set();
-  let chatIndex = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let idCounter = 0;
-  async function handleChat(req, res, record2) {
-    const body = record2.body;
-    if (typeof body?.model === "string") models.add(body.model);
-    const streaming = body?.stream === true;
-    const id = `chatcmpl-${++idCounter}`;
-    const created = Math.floor(Date.now() / 1e3);
-    const chunk = (delta, finishReason) => ({
-      id,
-      object: "chat.completion.chunk",
-      created,
-      model: typeof body?.model === "string" ? body.model : "test-model",
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }]
-    });
-    let result;
-    try {
-      result = await handler({ body: record2.body, headers: record2.headers, index: record2.index });
-    } catch (error62) {
-      record2.outcome = "handler-error";
-      sendJson(res, 500, errorBody(500, `chat server handler threw: ${error62.message}`));
-      return;
-    }
-    if (isFault(result)) {
-      switch (result.fault) {
-        case "status": {
-          record2.outcome = `status:${result.status}`;
-          const headers = {};
-          if (result.retryAfter !== void 0) headers["retry-after"] = String(result.retryAfter);
-          sendJson(res, result.status, result.body ?? errorBody(result.status, `scripted status ${result.status}`), headers);
-          return;
-        }
-        case "hang":
-          record2.outcome = "hang";
-          hanging.add(res);
-          await new Promise((resolve6) => res.on("close", resolve6));
-          return;
-        case "malformed": {
-          record2.outcome = "malformed";
-          const text = '{"id": "chatcmpl-broken", "choices": [{"message": {"content": "unterminated';
-          res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-          res.end(text);
-          return;
-        }
-        case "empty-choices":
-          record2.outcome = "empty-choices";
-          sendJson(res, 200, {
-            id,
-            object: "chat.completion",
-            created,
-            model: typeof body?.model === "string" ? body.model : "test-model",
-            choices: [],
-            usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
-          });
-          return;
-        case "drop":
-          record2.outcome = "drop";
-          req.socket.destroy();
-          return;
-        case "stall":
-          record2.outcome = "stall";
-          hanging.add(res);
-          if (streaming) {
-            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-            res.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "" }, null))}
-
-`);
-          }
-          await new Promise((resolve6) => res.on("close", resolve6));
-          return;
-      }
-    }
-    if (result.delayMs !== void 0 && result.delayMs > 0) {
-      await new Promise((resolve6) => {
-        const timer = setTimeout(resolve6, result.delayMs);
-        res.on("close", () => {
-          clearTimeout(timer);
-          resolve6();
-        });
-      });
-      if (res.destroyed) {
-        record2.outcome = "client-gone";
-        return;
-      }
-    }
-    record2.outcome = "reply";
-    const promptTokens = result.promptTokens ?? roughTokens(promptText(record2.body));
-    const completionTokens = result.completionTokens ?? roughTokens(result.content);
-    if (streaming) {
-      const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      const events = [chunk({ role: "assistant", content: "" }, null)];
-      for (const piece of result.content.match(/[\s\S]{1,16}/g) ?? []) events.push(chunk({ content: piece }, null));
-      events.push(chunk({}, result.finishReason ?? "stop"));
-      const options2 = record2.body.stream_options;
-      if (options2?.include_usage === true) events.push({ ...chunk({}, null), choices: [], usage });
-      for (const event of events) {
-        if (res.destroyed) return;
-        res.write(`data: ${JSON.stringify(event)}
-
-`);
-        if (result.chunkDelayMs !== void 0 && result.chunkDelayMs > 0) await new Promise((r) => setTimeout(r, result.chunkDelayMs));
-      }
-      res.end("data: [DONE]\n\n");
-      return;
-    }
-    sendJson(res, 200, {
-      id,
-      object: "chat.completion",
-      created,
-      model: typeof body?.model === "string" ? body.model : "test-model",
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: result.content, refusal: null },
-          finish_reason: result.finishReason ?? "stop",
-          logprobs: null
-        }
-      ],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }
-    });
-  }
-  const server = createServer((req, res) => {
-    void (async () => {
-      const [rawPath = "/", query = ""] = (req.url ?? "/").split("?", 2);
-      const path7 = rawPath.replace(/\/+$/, "") || "/";
-      const text = await readBody(req).catch(() => "");
-      let body;
-      if (text.length > 0) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = void 0;
-        }
-      }
-      const isChat = req.method === "POST" && CHAT_PATHS.has(path7);
-      const record2 = {
-        method: req.method ?? "GET",
-        path: path7,
-        query,
-        headers: { ...req.headers },
-        body,
-        index: isChat ? chatIndex++ : -1,
-        outcome: "pending"
-      };
-      requests.push(record2);
-      if (isChat) {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        try {
-          await handleChat(req, res, record2);
-        } finally {
-          inFlight--;
-        }
-        return;
-      }
-      if (req.method === "GET" && MODEL_PATHS.has(path7)) {
-        record2.outcome = "models";
-        const ids = models.size > 0 ? [...models] : ["test-model"];
-        sendJson(res, 200, {
-          object: "list",
-          data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "sstar-test" }))
-        });
-        return;
-      }
-      record2.outcome = "not-found";
-      sendJson(res, 404, errorBody(404, `no route for ${req.method} ${path7}`));
-    })().catch((error62) => {
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(500, String(error62)));
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise((resolve6, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve6();
-    });
-  });
-  const address = server.address();
-  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  let closed;
-  return {
-    url: `http://${hostPart}:${address.port}/v1`,
-    requests,
-    get inFlight() {
-      return inFlight;
-    },
-    get maxInFlight() {
-      return maxInFlight;
-    },
-    close() {
-      closed ??= new Promise((resolve6) => {
-        for (const res of hanging) res.destroy();
-        server.close(() => resolve6());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    }
-  };
 }
 
 // src/engine/sample.ts
@@ -72299,8 +72417,11 @@ function sampleTrace(index, rounds, publicTotal) {
     publicTotal: best?.publicTotal ?? publicTotal
   };
 }
+function sampleKey(index, round) {
+  return `sample-${index}-round-${round}`;
+}
 var NO_CODE_FEEDBACK = (fenceLang) => `Your reply held no complete fenced code block. Reply with the complete program in exactly one fenced code block (\`\`\`${fenceLang}).`;
-async function runSample(ctx, index, settings) {
+async function runSample(ctx, index, settings, first) {
   const spec = ctx.spec;
   const publicTotal = spec.tests.public.length;
   const messages = generationMessages(spec);
@@ -72310,10 +72431,10 @@ async function runSample(ctx, index, settings) {
     let content;
     let note;
     try {
-      const reply = await ctx.chat(stage, messages, {
+      const reply = round === 0 && first !== void 0 ? await first : await ctx.chat(stage, messages, {
         temperature: settings.temperature,
         ...settings.maxTokens !== void 0 ? { maxTokens: settings.maxTokens } : {},
-        key: `sample-${index}-round-${round}`
+        key: sampleKey(index, round)
       });
       content = reply.content;
       if (reply.finishReason === "length") note = "the reply was cut off at the token limit";
@@ -72474,12 +72595,23 @@ function argmaxFirst(values) {
   return best;
 }
 async function runReference(ctx, env2, options = {}) {
-  const equivalent = (x, y) => env2.equivalent(x, y);
-  const calls = { separate: 0, judge: 0 };
+  const run = newRun(ctx, env2, options);
   const { kept } = ctx;
-  const matches = [];
-  const extraInputs = [];
-  const inputsOut = ctx.inputs.map((i2) => ({ ...i2 }));
+  if (kept.length === 0) return done(run, null, "no candidates");
+  if (ctx.fallback) return done(run, kept[0].index, "lowest-index sample with the best public pass rate", ctx.fallback);
+  if (kept.length === 1) return done(run, kept[0].index, "the only sample passing every public test");
+  if (ctx.inputs.length === 0) return done(run, kept[0].index, "no synthesized inputs: the first public-passing sample");
+  const scores = await tournament(run);
+  if (scores.some((s) => s !== 0)) {
+    const best2 = argmaxFirst(scores);
+    return done(run, kept[best2].index, `highest tournament score (${scores[best2]}) over the per-input matches; ties go to the lowest index`);
+  }
+  const rr = await codeOnlyRoundRobin(run);
+  const best = argmaxFirst(rr);
+  return done(run, kept[best].index, `every tournament score was 0: code-only round-robin, highest score (${rr[best]}); ties go to the lowest index`);
+}
+function newRun(ctx, env2, options) {
+  const equivalent = (x, y) => env2.equivalent(x, y);
   const groups = clusterRows(
     ctx.cells,
     ctx.inputs.map((_, i2) => i2),
@@ -72488,141 +72620,153 @@ async function runReference(ctx, env2, options = {}) {
   const clusters = groups.map(
     (g, gi) => clusterTrace(
       `c${gi + 1}`,
-      g.map((p) => kept[p].index),
+      g.map((p) => ctx.kept[p].index),
       ctx.cells[g[0]],
       ctx.inputs
     )
   );
-  const done = (sample, reason, fallback) => ({
+  return {
+    ctx,
+    env: env2,
+    equivalent,
+    maxSeparate: options.maxSeparateCalls ?? Infinity,
+    calls: { separate: 0, judge: 0 },
+    matches: [],
+    extraInputs: [],
+    clusters,
+    cache: /* @__PURE__ */ new Map()
+  };
+}
+function done(run, sample, reason, fallback) {
+  return {
     selection: {
       strategy: "sstar-reference",
       selectedSample: sample,
-      selectedCluster: sample === null ? null : clusters.find((c3) => c3.members.includes(sample))?.id ?? null,
+      selectedCluster: sample === null ? null : run.clusters.find((c3) => c3.members.includes(sample))?.id ?? null,
       reason,
       ...fallback ? { fallback } : {}
     },
-    inputs: [...inputsOut, ...extraInputs],
-    clusters,
-    matches,
-    calls
-  });
-  if (kept.length === 0) return done(null, "no candidates");
-  if (ctx.fallback) return done(kept[0].index, "lowest-index sample with the best public pass rate", ctx.fallback);
-  if (kept.length === 1) return done(kept[0].index, "the only sample passing every public test");
-  if (ctx.inputs.length === 0) return done(kept[0].index, "no synthesized inputs: the first public-passing sample");
-  const maxSeparate = options.maxSeparateCalls ?? Infinity;
-  const sampleScore = new Map(kept.map((c3) => [c3.index, 0]));
-  const cache2 = /* @__PURE__ */ new Map();
-  const judgeBoth = async (a2, b, inputs, outA, outB, codeOnly) => {
-    const q = (firstIsA) => ({
-      inputs: codeOnly ? [] : inputs.map((inp, j) => ({
-        input: inp.input,
-        firstOutput: firstIsA ? outA[j] : outB[j],
-        secondOutput: firstIsA ? outB[j] : outA[j]
-      })),
-      firstCode: firstIsA ? a2.code : b.code,
-      secondCode: firstIsA ? b.code : a2.code,
-      ...codeOnly ? { codeOnly: true } : {}
-    });
-    const [ab, ba] = await Promise.all([env2.judge(q(true)), env2.judge(q(false))]);
-    calls.judge += 2;
-    return { ab, ba };
+    inputs: [...run.ctx.inputs.map((i2) => ({ ...i2 })), ...run.extraInputs],
+    clusters: run.clusters,
+    matches: run.matches,
+    calls: run.calls
   };
-  const match = (a2, b) => {
-    const key = `${a2.index}>${b.index}`;
-    const hit = cache2.get(key);
-    if (hit) return hit;
-    const p = (async () => {
-      env2.onEvent?.({ type: "match-started", a: `s${a2.index}`, b: `s${b.index}` });
-      let proposed = [];
-      if (calls.separate < maxSeparate) {
-        proposed = await env2.separate(a2, b);
-        calls.separate++;
-        env2.onEvent?.({ type: "separate", a: a2.index, b: b.index, inputs: proposed.length });
-      }
-      const inputs = proposed.map((input2, j) => ({ id: `ref-${a2.index}-${b.index}-${j + 1}`, input: input2, origin: "separating" }));
-      extraInputs.push(...inputs);
-      const res = inputs.length > 0 ? await env2.execute([a2, b], inputs) : /* @__PURE__ */ new Map();
-      const outA = inputs.map((_, j) => shown(res.get(a2.index)?.[j]));
-      const outB = inputs.map((_, j) => shown(res.get(b.index)?.[j]));
-      const { ab, ba } = await judgeBoth(a2, b, inputs, outA, outB, false);
-      const s = scoreVerdicts(ab.choice, ba.choice);
-      const winner = s.a > s.b ? "a" : s.b > s.a ? "b" : "tie";
-      matches.push({
-        a: `s${a2.index}`,
-        b: `s${b.index}`,
-        inputs: inputs.map((inp, j) => ({ inputId: inp.id, input: inp.input, outputA: outA[j], outputB: outB[j] })),
-        votes: sides(ab, ba).votes,
-        winner,
-        note: "reference match between samples (a, b name samples s<index>)"
-      });
-      env2.onEvent?.({ type: "match-finished", a: `s${a2.index}`, b: `s${b.index}`, winner });
-      return s;
-    })();
-    cache2.set(key, p);
-    return p;
-  };
-  for (let i2 = 0; i2 < ctx.inputs.length; i2++) {
-    const local = [];
-    kept.forEach((_, p) => {
-      const cell = ctx.cells[p][i2];
-      if (!cell?.ok) return;
-      const home = local.find((g) => {
-        const o2 = ctx.cells[g[0]][i2].output;
-        return o2 === cell.output || equivalent(o2, cell.output);
-      });
-      if (home) home.push(p);
-      else local.push([p]);
-    });
+}
+async function tournament(run) {
+  const scores = run.ctx.kept.map(() => 0);
+  for (let i2 = 0; i2 < run.ctx.inputs.length; i2++) {
+    const local = inputGroups(run, i2);
     if (local.length < 2) continue;
-    const totals = new Array(local.length).fill(0);
-    const jobs2 = [];
-    for (let x = 0; x < local.length; x++) {
-      for (let y = x + 1; y < local.length; y++) {
-        for (const pa of local[x]) {
-          for (const pb of local[y]) {
-            jobs2.push(
-              match(kept[pa], kept[pb]).then((s) => {
-                totals[x] += s.a;
-                totals[y] += s.b;
-              })
-            );
-          }
+    const totals = await groupTotals(run, local);
+    const top = Math.max(...totals);
+    if (totals.filter((t) => t === top).length === 1) for (const p of local[totals.indexOf(top)]) scores[p]++;
+  }
+  return scores;
+}
+function inputGroups(run, i2) {
+  const { cells } = run.ctx;
+  const local = [];
+  run.ctx.kept.forEach((_, p) => {
+    const cell = cells[p][i2];
+    if (!cell?.ok) return;
+    const home = local.find((g) => {
+      const o2 = cells[g[0]][i2].output;
+      return o2 === cell.output || run.equivalent(o2, cell.output);
+    });
+    if (home) home.push(p);
+    else local.push([p]);
+  });
+  return local;
+}
+async function groupTotals(run, local) {
+  const { kept } = run.ctx;
+  const totals = new Array(local.length).fill(0);
+  const jobs = [];
+  for (let x = 0; x < local.length; x++) {
+    for (let y = x + 1; y < local.length; y++) {
+      for (const pa of local[x]) {
+        for (const pb of local[y]) {
+          jobs.push(
+            match(run, kept[pa], kept[pb]).then((s) => {
+              totals[x] += s.a;
+              totals[y] += s.b;
+            })
+          );
         }
       }
     }
-    await Promise.all(jobs2);
-    const top = Math.max(...totals);
-    const winners = totals.filter((t) => t === top).length;
-    if (winners === 1) {
-      for (const p of local[totals.indexOf(top)]) sampleScore.set(kept[p].index, sampleScore.get(kept[p].index) + 1);
-    }
   }
-  const indices = kept.map((c3) => c3.index);
-  let scores = indices.map((ix) => sampleScore.get(ix));
-  if (scores.some((s) => s !== 0)) {
-    const best2 = indices[argmaxFirst(scores)];
-    return done(best2, `highest tournament score (${sampleScore.get(best2)}) over the per-input matches; ties go to the lowest index`);
+  await Promise.all(jobs);
+  return totals;
+}
+async function judgeBoth(run, a2, b, inputs, outA, outB, codeOnly) {
+  const q = (firstIsA) => ({
+    inputs: codeOnly ? [] : inputs.map((inp, j) => ({
+      input: inp.input,
+      firstOutput: firstIsA ? outA[j] : outB[j],
+      secondOutput: firstIsA ? outB[j] : outA[j]
+    })),
+    firstCode: firstIsA ? a2.code : b.code,
+    secondCode: firstIsA ? b.code : a2.code,
+    ...codeOnly ? { codeOnly: true } : {}
+  });
+  const [ab, ba] = await Promise.all([run.env.judge(q(true)), run.env.judge(q(false))]);
+  run.calls.judge += 2;
+  return { ab, ba };
+}
+function match(run, a2, b) {
+  const key = `${a2.index}>${b.index}`;
+  const hit = run.cache.get(key);
+  if (hit) return hit;
+  const p = playMatch(run, a2, b);
+  run.cache.set(key, p);
+  return p;
+}
+async function playMatch(run, a2, b) {
+  const { env: env2 } = run;
+  env2.onEvent?.({ type: "match-started", a: `s${a2.index}`, b: `s${b.index}` });
+  let proposed = [];
+  if (run.calls.separate < run.maxSeparate) {
+    proposed = await env2.separate(a2, b);
+    run.calls.separate++;
+    env2.onEvent?.({ type: "separate", a: a2.index, b: b.index, inputs: proposed.length });
   }
-  const rr = new Map(indices.map((ix) => [ix, 0]));
+  const inputs = proposed.map((input2, j) => ({ id: `ref-${a2.index}-${b.index}-${j + 1}`, input: input2, origin: "separating" }));
+  run.extraInputs.push(...inputs);
+  const res = inputs.length > 0 ? await env2.execute([a2, b], inputs) : /* @__PURE__ */ new Map();
+  const outA = inputs.map((_, j) => shown(res.get(a2.index)?.[j]));
+  const outB = inputs.map((_, j) => shown(res.get(b.index)?.[j]));
+  const { ab, ba } = await judgeBoth(run, a2, b, inputs, outA, outB, false);
+  const s = scoreVerdicts(ab.choice, ba.choice);
+  const winner = s.a > s.b ? "a" : s.b > s.a ? "b" : "tie";
+  run.matches.push({
+    a: `s${a2.index}`,
+    b: `s${b.index}`,
+    inputs: inputs.map((inp, j) => ({ inputId: inp.id, input: inp.input, outputA: outA[j], outputB: outB[j] })),
+    votes: sides(ab, ba).votes,
+    winner,
+    note: "reference match between samples (a, b name samples s<index>)"
+  });
+  env2.onEvent?.({ type: "match-finished", a: `s${a2.index}`, b: `s${b.index}`, winner });
+  return s;
+}
+async function codeOnlyRoundRobin(run) {
+  const { kept } = run.ctx;
+  const scores = kept.map(() => 0);
   const jobs = [];
   for (let x = 0; x < kept.length; x++) {
     for (let y = x + 1; y < kept.length; y++) {
-      const a2 = kept[x];
-      const b = kept[y];
       jobs.push(
-        judgeBoth(a2, b, [], [], [], true).then(({ ab, ba }) => {
+        judgeBoth(run, kept[x], kept[y], [], [], [], true).then(({ ab, ba }) => {
           const s = scoreVerdicts(ab.choice, ba.choice);
-          rr.set(a2.index, rr.get(a2.index) + s.a);
-          rr.set(b.index, rr.get(b.index) + s.b);
+          scores[x] += s.a;
+          scores[y] += s.b;
         })
       );
     }
   }
   await Promise.all(jobs);
-  scores = indices.map((ix) => rr.get(ix));
-  const best = indices[argmaxFirst(scores)];
-  return done(best, `every tournament score was 0: code-only round-robin, highest score (${rr.get(best)}); ties go to the lowest index`);
+  return scores;
 }
 
 // src/engine/select/inputs.ts
@@ -72646,8 +72790,8 @@ function classifyInputs(cells, inputCount, threshold = SUSPECT_ERROR_SHARE) {
 
 // src/engine/select/posterior.ts
 var JUDGE_ACCURACY_GRID = [0.6, 0.7, 0.8, 0.9];
-function posterior(prior, votes, grid = JUDGE_ACCURACY_GRID) {
-  const k = prior.length;
+function posterior(prior2, votes, grid = JUDGE_ACCURACY_GRID) {
+  const k = prior2.length;
   const marginal = new Array(k).fill(0);
   for (const q of grid) {
     for (let x = 0; x < k; x++) {
@@ -72656,9 +72800,9 @@ function posterior(prior, votes, grid = JUDGE_ACCURACY_GRID) {
       marginal[x] += l / grid.length;
     }
   }
-  const joint = prior.map((p, x) => p * marginal[x]);
+  const joint = prior2.map((p, x) => p * marginal[x]);
   const total = joint.reduce((s, v) => s + v, 0);
-  return total > 0 ? joint.map((v) => v / total) : prior.map(() => 1 / Math.max(1, k));
+  return total > 0 ? joint.map((v) => v / total) : prior2.map(() => 1 / Math.max(1, k));
 }
 function sizePrior(sizes, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
   const w = sizes.map((s, g) => Math.pow(s, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0)));
@@ -72670,16 +72814,8 @@ function argmax(values) {
   for (let i2 = 1; i2 < values.length; i2++) if (values[i2] > values[best] + 1e-12) best = i2;
   return best;
 }
-function agreementPrior(agree, inputCount, sharpness, exponent, errorsAgainstMajority = [], errorPenalty = 0) {
-  const w = agree.map((row, g) => {
-    const soft = inputCount === 0 ? row.length : Number.isFinite(sharpness) ? row.reduce((s, a2) => s + Math.pow(a2 / inputCount, sharpness), 0) : row.filter((a2) => a2 >= inputCount).length;
-    return Math.pow(soft, exponent) * Math.exp(-errorPenalty * (errorsAgainstMajority[g] ?? 0));
-  });
-  const total = w.reduce((s, v) => s + v, 0);
-  return total > 0 ? w.map((v) => v / total) : w.map(() => 1 / Math.max(1, w.length));
-}
-function jointWeights(prior, votes, grid = JUDGE_ACCURACY_GRID) {
-  const w = prior.map(
+function jointWeights(prior2, votes, grid = JUDGE_ACCURACY_GRID) {
+  const w = prior2.map(
     (p, x) => grid.map((q) => {
       let l = p / grid.length;
       for (const v of votes) l *= v.winner === x ? q : v.loser === x ? 1 - q : 0.5;
@@ -72687,7 +72823,7 @@ function jointWeights(prior, votes, grid = JUDGE_ACCURACY_GRID) {
     })
   );
   const total = w.reduce((s, row) => s + row.reduce((a2, b) => a2 + b, 0), 0);
-  return total > 0 ? w.map((row) => row.map((v) => v / total)) : w.map((row) => row.map(() => 1 / (prior.length * grid.length)));
+  return total > 0 ? w.map((row) => row.map((v) => v / total)) : w.map((row) => row.map(() => 1 / (prior2.length * grid.length)));
 }
 function matchValue(w, a2, b, grid = JUDGE_ACCURACY_GRID, voteCount = 2) {
   const k = w.length;
@@ -72722,6 +72858,210 @@ function bestMatch(w, pairs, minGain, lookahead = 1, grid = JUDGE_ACCURACY_GRID)
   return best;
 }
 
+// src/engine/select/sstar/settings.ts
+var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
+var DEFAULT_ERROR_PENALTY = 0.5;
+var DEFAULT_CONFIDENCE = 0.95;
+var LOOKAHEAD = 2;
+var MIN_CALL_BUDGET = 15;
+function defaultCallBudget(clusters) {
+  return clusters < 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
+}
+function resolveSettings(options) {
+  const multiplier = options.budgetMultiplier ?? 1;
+  return {
+    maxInputsPerMatch: Math.max(1, options.maxInputsPerMatch ?? DEFAULT_MAX_INPUTS_PER_MATCH),
+    suspectErrorShare: options.suspectErrorShare ?? SUSPECT_ERROR_SHARE,
+    errorPenalty: options.errorPenalty ?? DEFAULT_ERROR_PENALTY,
+    confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    maxSeparateCalls: options.maxSeparateCalls ?? Infinity,
+    probeAgreeing: options.probeAgreeing ?? true,
+    codeReview: options.codeReview ?? true,
+    callBudget: options.callBudget ?? ((clusters) => scaledBudget(clusters, multiplier)),
+    reservedCalls: options.reservedCalls ?? 0
+  };
+}
+function scaledBudget(clusters, multiplier) {
+  return Math.floor(multiplier * defaultCallBudget(clusters));
+}
+
+// src/engine/select/sstar/state.ts
+function newState(ctx, env2, settings, pendingLate) {
+  return {
+    ctx,
+    env: env2,
+    settings,
+    equivalent: (x, y) => env2.equivalent(x, y),
+    kept: ctx.kept,
+    inputs: [...ctx.inputs],
+    cells: ctx.cells.map((r) => [...r]),
+    trusted: [],
+    suspectReason: /* @__PURE__ */ new Map(),
+    groups: [],
+    votes: [],
+    matches: [],
+    matchPositions: /* @__PURE__ */ new Map(),
+    shownFor: /* @__PURE__ */ new Map(),
+    exhausted: /* @__PURE__ */ new Set(),
+    probed: /* @__PURE__ */ new Set(),
+    calls: { separate: 0, judge: 0 },
+    pendingLate
+  };
+}
+var rep = (s, g) => s.groups[g][0];
+function lowest(s, g) {
+  const members2 = s.groups[g];
+  return members2.reduce((best, p) => s.kept[p].index < s.kept[best].index ? p : best, members2[0]);
+}
+function rank(s) {
+  return s.groups.map((_, g) => g).sort((x, y) => s.groups[y].length - s.groups[x].length || s.kept[lowest(s, x)].index - s.kept[lowest(s, y)].index);
+}
+var idNow = (s, g) => `c${rank(s).indexOf(g) + 1}`;
+function mostProbable(s, post) {
+  const r = rank(s);
+  return r[argmax(r.map((g) => post[g]))];
+}
+function rankedPairs(s) {
+  const r = rank(s);
+  const pairs = [];
+  for (let i2 = 0; i2 < r.length; i2++) for (let j = i2 + 1; j < r.length; j++) pairs.push([r[i2], r[j]]);
+  return pairs;
+}
+function prior(s) {
+  const t = s.trusted;
+  const ran = t.map((i2) => s.cells.filter((row) => row[i2]?.ok === true).length / s.kept.length);
+  const errs = s.groups.map((g) => t.filter((i2, k) => s.cells[g[0]][i2]?.ok !== true && ran[k] > 0.5).length);
+  return sizePrior(
+    s.groups.map((g) => g.length),
+    1,
+    errs,
+    s.settings.errorPenalty
+  );
+}
+function budget(s) {
+  const full = Math.max(0, s.settings.callBudget(s.groups.length) - s.settings.reservedCalls);
+  return s.pendingLate > 0 ? full - Math.min(2 * s.pendingLate, Math.floor(full / 2)) : full;
+}
+function confidenceTarget(s) {
+  const { confidence, callBudget } = s.settings;
+  const base = defaultCallBudget(s.groups.length);
+  const ratio = base > 0 ? callBudget(s.groups.length) / base : 1;
+  return ratio > 1 ? 1 - (1 - confidence) / ratio : confidence;
+}
+var used = (s) => s.calls.separate + s.calls.judge;
+var left = (s) => budget(s) - used(s);
+var pairKey = (a2, b) => a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
+function separatingInputs(s, a2, b) {
+  return distinguishingInputs(
+    s.cells[rep(s, a2)],
+    s.cells[rep(s, b)],
+    s.trusted,
+    s.inputs.map((i2) => i2.input),
+    s.equivalent
+  );
+}
+function unseenInputs(s, a2, b) {
+  const seen = s.shownFor.get(pairKey(a2, b));
+  return separatingInputs(s, a2, b).filter((i2) => !seen?.has(i2));
+}
+var exhaustedPair = (s, a2, b) => s.exhausted.has(pairKey(a2, b));
+var hasFreshInput = (s, a2, b) => unseenInputs(s, a2, b).length > 0;
+function missing() {
+  return { ok: false, output: "not run" };
+}
+
+// src/engine/select/sstar/evidence.ts
+function classify(s, positions) {
+  const sub = classifyInputs(
+    s.cells.map((row) => positions.map((i2) => row[i2])),
+    positions.length,
+    s.settings.suspectErrorShare
+  );
+  for (const t of sub.trusted) s.trusted.push(positions[t]);
+  for (const x of sub.suspect) s.suspectReason.set(positions[x.index], x.reason);
+}
+function cluster(s) {
+  s.groups.push(...clusterRows(s.cells, s.trusted, s.equivalent));
+  s.env.onEvent?.({ type: "clustered", clusters: s.groups.length });
+}
+async function separateAndRun(s, pa, pb) {
+  const proposed = await s.env.separate(s.kept[pa], s.kept[pb]);
+  s.calls.separate++;
+  s.env.onEvent?.({ type: "separate", a: s.kept[pa].index, b: s.kept[pb].index, inputs: proposed.length });
+  const added = addInputs(s, proposed);
+  if (added.length === 0) return [];
+  const res = await s.env.execute(s.kept, added);
+  const start = s.inputs.length - added.length;
+  s.kept.forEach((c3, p) => {
+    const row = res.get(c3.index);
+    s.cells[p].push(...added.map((_, j) => row?.[j] ?? missing()));
+  });
+  const fresh = added.map((_, j) => start + j);
+  const trustedBefore = s.trusted.length;
+  classify(s, fresh);
+  return s.trusted.slice(trustedBefore);
+}
+function addInputs(s, proposed) {
+  const have = new Set(s.inputs.map((i2) => i2.input));
+  const ids = new Set(s.inputs.map((i2) => i2.id));
+  const added = [];
+  for (const text of proposed) {
+    if (have.has(text)) continue;
+    have.add(text);
+    let n2 = s.inputs.length + 1;
+    while (ids.has(`sep${n2}`)) n2++;
+    const id = `sep${n2}`;
+    ids.add(id);
+    const inp = { id, input: text, origin: "separating" };
+    s.inputs.push(inp);
+    added.push(inp);
+  }
+  return added;
+}
+function splitOn(s, fresh) {
+  if (fresh.length === 0) return;
+  const before = s.groups.length;
+  for (let g = 0; g < before; g++) {
+    const members2 = s.groups[g];
+    const sub = clusterRows(
+      members2.map((p) => s.cells[p]),
+      fresh,
+      s.equivalent
+    ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
+    if (sub.length < 2) continue;
+    const home = sub.findIndex((c3) => c3.includes(members2[0]));
+    s.groups[g] = sub[home];
+    sub.forEach((c3, i2) => {
+      if (i2 !== home) s.groups.push(c3);
+    });
+  }
+  if (s.groups.length > before) s.env.onEvent?.({ type: "clustered", clusters: s.groups.length });
+}
+async function join7(s, arrivals) {
+  const { ctx } = s;
+  const known = new Set(ctx.all.map((c3) => c3.index));
+  const fresh = arrivals.filter((c3) => !known.has(c3.index)).sort((x, y) => x.index - y.index);
+  ctx.all.push(...fresh);
+  ctx.all.sort((x, y) => x.index - y.index);
+  const passing = fresh.filter((c3) => c3.publicTotal === 0 || c3.publicPassed === c3.publicTotal);
+  s.env.onEvent?.({ type: "filtered", kept: [...s.kept, ...passing].map((c3) => c3.index).sort((x, y) => x - y) });
+  if (passing.length === 0) return;
+  const res = s.inputs.length > 0 ? await s.env.execute(passing, s.inputs) : /* @__PURE__ */ new Map();
+  const start = s.kept.length;
+  for (const c3 of passing) {
+    const row = s.inputs.map((_, i2) => res.get(c3.index)?.[i2] ?? missing());
+    s.kept.push(c3);
+    s.cells.push(row);
+    ctx.cells.push(row.slice(0, ctx.inputs.length));
+  }
+  for (let p = start; p < s.kept.length; p++) {
+    const home = s.groups.find((g) => vectorsAgree(s.cells[g[0]], s.cells[p], s.trusted, s.equivalent));
+    if (home) home.push(p);
+    else s.groups.push([p]);
+  }
+  s.env.onEvent?.({ type: "clustered", clusters: s.groups.length });
+}
+
 // src/engine/select/review.ts
 var REVIEW_TIES_TO_STOP = 2;
 function programsOf(members2) {
@@ -72738,16 +73078,16 @@ function chooseProgram(programs, votes = []) {
 }
 function copiesNote(programs, chosen) {
   const copies = programs[chosen].length;
-  const pick2 = programs[chosen][0].index;
-  if (programs.length === 1) return `one program (${copies} ${copies === 1 ? "copy" : "copies"}): sample ${pick2}`;
+  const pick3 = programs[chosen][0].index;
+  if (programs.length === 1) return `one program (${copies} ${copies === 1 ? "copy" : "copies"}): sample ${pick3}`;
   const top = programs.filter((p) => p.length === copies).length;
-  if (top === 1) return `the program with the most copies (${copies} copies): sample ${pick2}`;
-  return copies === 1 ? `each program once, so the lowest-index one: sample ${pick2}` : `the lowest-index of the ${top} programs with the most copies (${copies} copies each): sample ${pick2}`;
+  if (top === 1) return `the program with the most copies (${copies} copies): sample ${pick3}`;
+  return copies === 1 ? `each program once, so the lowest-index one: sample ${pick3}` : `the lowest-index of the ${top} programs with the most copies (${copies} copies each): sample ${pick3}`;
 }
 async function reviewCluster(clusterId, members2, env2, allowance, opts) {
   const progs = programsOf(members2);
   if (progs.length < 2 || allowance < 2) return null;
-  const prior = sizePrior(progs.map((copies) => copies.length), 1);
+  const prior2 = sizePrior(progs.map((copies) => copies.length), 1);
   const votes = [];
   const matches = [];
   const asked = /* @__PURE__ */ new Set();
@@ -72768,9 +73108,9 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
   };
   let round = 0;
   while (allowance - judgeCalls >= 2 && ties < REVIEW_TIES_TO_STOP) {
-    if (Math.max(...posterior(prior, votes)) >= opts.confidence) break;
+    if (Math.max(...posterior(prior2, votes)) >= opts.confidence) break;
     const width = Math.min(round === 0 ? REVIEW_TIES_TO_STOP : Infinity, Math.floor((allowance - judgeCalls) / 2));
-    const w = jointWeights(prior, votes);
+    const w = jointWeights(prior2, votes);
     const busy = /* @__PURE__ */ new Set();
     const chosen = [];
     while (chosen.length < width) {
@@ -72778,7 +73118,7 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
       for (let a2 = 0; a2 < progs.length; a2++) {
         for (let b = a2 + 1; b < progs.length; b++) if (!asked.has(`${a2}:${b}`) && !busy.has(a2) && !busy.has(b)) pairs.push([a2, b]);
       }
-      const best = bestMatch(w, pairs, opts.minGain, 1);
+      const best = bestMatch(w, pairs, 0, 1);
       if (best === null) break;
       chosen.push([best.a, best.b]);
       asked.add(`${best.a}:${best.b}`);
@@ -72808,406 +73148,183 @@ async function reviewCluster(clusterId, members2, env2, allowance, opts) {
   return { chosen: chooseProgram(progs, votes), programs: progs, votes: votes.length, matches, judgeCalls };
 }
 
-// src/engine/select/sstar.ts
-var DEFAULT_MAX_INPUTS_PER_MATCH = 3;
-var DEFAULT_CLUSTER_PRIOR_EXPONENT = 1;
-var DEFAULT_AGREEMENT_SHARPNESS = Infinity;
-var DEFAULT_ERROR_PENALTY = 0.5;
-var DEFAULT_SCHEDULE = "value";
-var DEFAULT_MIN_GAIN = 0;
-var DEFAULT_JUDGE_MODE = "each";
-var DEFAULT_LOOKAHEAD = 2;
-var DEFAULT_CONFIDENCE = 0.95;
-var MIN_CALL_BUDGET = 15;
-function defaultCallBudget(clusters) {
-  return clusters < 1 ? 0 : Math.max(MIN_CALL_BUDGET, 3 * (clusters - 1));
-}
-async function runSstar(ctx, env2, options = {}) {
-  const maxInputs = Math.max(1, options.maxInputsPerMatch ?? DEFAULT_MAX_INPUTS_PER_MATCH);
-  const threshold = options.suspectErrorShare ?? SUSPECT_ERROR_SHARE;
-  const exponent = options.clusterPriorExponent ?? DEFAULT_CLUSTER_PRIOR_EXPONENT;
-  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
-  const sharpness = options.agreementSharpness ?? DEFAULT_AGREEMENT_SHARPNESS;
-  const errorPenalty = options.errorPenalty ?? DEFAULT_ERROR_PENALTY;
-  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
-  const minGain = options.minGain ?? DEFAULT_MIN_GAIN;
-  const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
-  const mode = options.judgeMode ?? DEFAULT_JUDGE_MODE;
-  const maxSeparate = options.maxSeparateCalls ?? Infinity;
-  const probeAgreeing = options.probeAgreeing ?? true;
-  const codeReview = options.codeReview ?? true;
-  const equivalent = (x, y) => env2.equivalent(x, y);
-  const calls = { separate: 0, judge: 0 };
-  const { kept } = ctx;
-  const work = { inputs: [...ctx.inputs], cells: ctx.cells.map((r) => [...r]) };
-  if (kept.length === 0) {
-    return {
-      selection: { strategy: "sstar", selectedSample: null, selectedCluster: null, reason: "no candidates" },
-      inputs: work.inputs.map((i2) => ({ ...i2 })),
-      clusters: [],
-      matches: [],
-      calls
-    };
-  }
-  if (kept.length === 1) {
-    const only = kept[0];
-    return {
-      selection: {
-        strategy: "sstar",
-        selectedSample: only.index,
-        selectedCluster: "c1",
-        reason: "the only candidate left after the public filter",
-        ...ctx.fallback ? { fallback: ctx.fallback } : {}
-      },
-      inputs: work.inputs.map((i2) => ({ ...i2 })),
-      clusters: [{ id: "c1", members: [only.index], representative: only.index, outputs: {} }],
-      matches: [],
-      calls
-    };
-  }
-  const cls = classifyInputs(work.cells, work.inputs.length, threshold);
-  const suspectReason = new Map(cls.suspect.map((s) => [s.index, s.reason]));
-  const separateAndRun = async (pa, pb) => {
-    const proposed = await env2.separate(kept[pa], kept[pb]);
-    calls.separate++;
-    env2.onEvent?.({ type: "separate", a: kept[pa].index, b: kept[pb].index, inputs: proposed.length });
-    const added = addInputs(work, proposed, "separating");
-    if (added.length === 0) return [];
-    const res = await env2.execute(kept, added);
-    const start = work.inputs.length - added.length;
-    kept.forEach((c3, p) => {
-      const row = res.get(c3.index);
-      work.cells[p].push(...added.map((_, j) => row?.[j] ?? missing()));
-    });
-    const fresh = added.map((_, j) => start + j);
-    const sub = classifyInputs(
-      work.cells.map((row) => fresh.map((i2) => row[i2])),
-      fresh.length,
-      threshold
-    );
-    for (const t of sub.trusted) cls.trusted.push(fresh[t]);
-    for (const s of sub.suspect) suspectReason.set(fresh[s.index], s.reason);
-    return sub.trusted.map((t) => fresh[t]);
-  };
-  const distinctCodes = /* @__PURE__ */ new Map();
-  kept.forEach((c3, p) => {
-    if (!distinctCodes.has(c3.code)) distinctCodes.set(c3.code, p);
-  });
-  const oneClusterBudget = (options.callBudget ?? defaultCallBudget)(1) - (options.reservedCalls ?? 0);
-  if (cls.trusted.length === 0 && distinctCodes.size >= 2 && calls.separate < maxSeparate && oneClusterBudget >= 1) {
-    const [pa, pb] = [...distinctCodes.values()];
-    await separateAndRun(pa, pb);
-  }
-  env2.onEvent?.({ type: "inputs", kept: cls.trusted.length, dropped: suspectReason.size });
-  const groups = clusterRows(work.cells, cls.trusted, equivalent);
-  env2.onEvent?.({ type: "clustered", clusters: groups.length });
-  const rep = (g) => groups[g][0];
-  const lowest = (g) => groups[g].reduce((best, p) => kept[p].index < kept[best].index ? p : best, groups[g][0]);
-  const rank = () => groups.map((_, g) => g).sort((x, y) => groups[y].length - groups[x].length || kept[lowest(x)].index - kept[lowest(y)].index);
-  const idNow = (g) => `c${rank().indexOf(g) + 1}`;
-  const mostProbable = (post2) => {
-    const r = rank();
-    return r[argmax(r.map((g) => post2[g]))];
-  };
-  const rankedPairs = () => {
-    const r = rank();
-    const pairs = [];
-    for (let i2 = 0; i2 < r.length; i2++) for (let j = i2 + 1; j < r.length; j++) pairs.push([r[i2], r[j]]);
-    return pairs;
-  };
-  const prior = () => {
-    const t = cls.trusted;
-    const ran = t.map((i2) => work.cells.filter((row) => row[i2]?.ok === true).length / kept.length);
-    const errs = groups.map((g) => t.filter((i2, k2) => work.cells[g[0]][i2]?.ok !== true && ran[k2] > 0.5).length);
-    if (!Number.isFinite(sharpness)) return sizePrior(groups.map((g) => g.length), exponent, errs, errorPenalty);
-    const agree = groups.map((g) => kept.map((_, p) => t.filter((i2) => cellsAgree(work.cells[g[0]][i2], work.cells[p][i2], equivalent)).length));
-    return agreementPrior(agree, t.length, sharpness, exponent, errs, errorPenalty);
-  };
-  const votes = [];
-  const matches = [];
-  const matchPositions = /* @__PURE__ */ new Map();
-  const fullBudget = () => Math.max(0, (options.callBudget ?? defaultCallBudget)(groups.length) - (options.reservedCalls ?? 0));
-  let pendingLate = options.late !== void 0 ? Math.max(1, options.latePending ?? 1) : 0;
-  const budget = () => {
-    const full = fullBudget();
-    return pendingLate > 0 ? full - Math.min(2 * pendingLate, Math.floor(full / 2)) : full;
-  };
-  const used = () => calls.separate + calls.judge;
-  const left = () => budget() - used();
-  const shownFor = /* @__PURE__ */ new Map();
-  const exhausted = /* @__PURE__ */ new Set();
-  const inputText = () => work.inputs.map((i2) => i2.input);
-  const pairKey = (a2, b) => a2 < b ? `${a2}:${b}` : `${b}:${a2}`;
-  const unseenInputs = (a2, b) => {
-    const seen = shownFor.get(pairKey(a2, b));
-    return distinguishingInputs(work.cells[rep(a2)], work.cells[rep(b)], cls.trusted, inputText(), equivalent).filter((i2) => !seen?.has(i2));
-  };
-  const hasFreshInput = (a2, b) => unseenInputs(a2, b).length > 0;
-  const madeBySplits = [];
-  const splitOn = (fresh) => {
-    if (fresh.length === 0) return;
-    const before = groups.length;
-    for (let g = 0; g < before; g++) {
-      const members2 = groups[g];
-      const sub = clusterRows(
-        members2.map((p) => work.cells[p]),
-        fresh,
-        equivalent
-      ).map((c3) => c3.map((i2) => members2[i2]).sort((x, y) => x - y));
-      if (sub.length < 2) continue;
-      const home = sub.findIndex((c3) => c3.includes(members2[0]));
-      groups[g] = sub[home];
-      sub.forEach((c3, i2) => {
-        if (i2 === home) return;
-        groups.push(c3);
-        madeBySplits.push(groups.length - 1);
-      });
-    }
-    if (groups.length > before) env2.onEvent?.({ type: "clustered", clusters: groups.length });
-  };
-  const play = async (a2, b, allowance, note) => {
-    const ra = rep(a2);
-    const rb = rep(b);
-    const key = pairKey(a2, b);
-    let pool = unseenInputs(a2, b);
-    let matchNote = note;
-    let asked = false;
-    if (pool.length === 0 && allowance >= 3 && calls.separate < maxSeparate && !exhausted.has(key)) {
-      allowance--;
-      asked = true;
-      const separatedBefore = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
-      splitOn(await separateAndRun(ra, rb));
-      pool = unseenInputs(a2, b);
-      if (pool.length === 0) exhausted.add(key);
-      const why = separatedBefore ? "every input separating them was already shown" : "no synthesized input separated them";
-      matchNote = [matchNote, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ");
-    }
-    const trace = { a: idNow(a2), b: idNow(b), inputs: [], votes: [], winner: "tie" };
-    matchPositions.set(trace, [a2, b]);
-    if (matchNote) trace.note = matchNote;
-    env2.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
-    if (pool.length === 0 || allowance < 2) {
-      const separating = distinguishingInputs(work.cells[ra], work.cells[rb], cls.trusted, inputText(), equivalent).length > 0;
-      const why = pool.length > 0 ? "call budget exhausted" : asked ? "it proposed none the judge had not seen" : separating ? "every input separating them was already shown" : "no input separates them";
-      trace.note = [trace.note, why].filter(Boolean).join("; ");
-      matches.push(trace);
-      env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: "tie" });
-      return;
-    }
-    const seen = shownFor.get(key) ?? /* @__PURE__ */ new Set();
-    shownFor.set(key, seen);
-    const perCall = mode === "together" ? Math.min(maxInputs, pool.length) : 1;
-    const callsWanted = mode === "together" ? 2 : 2 * Math.min(maxInputs, pool.length);
-    const pairs = Math.max(1, Math.floor(Math.min(callsWanted, allowance) / 2));
-    const chosen2 = pool.slice(0, mode === "together" ? perCall : pairs);
-    chosen2.forEach((i2) => seen.add(i2));
-    trace.inputs = chosen2.map((i2) => ({
-      inputId: work.inputs[i2].id,
-      input: work.inputs[i2].input,
-      outputA: shown(work.cells[ra][i2]),
-      outputB: shown(work.cells[rb][i2])
-    }));
-    const batches = mode === "together" ? [chosen2] : chosen2.map((i2) => [i2]);
-    let aVotes = 0;
-    let bVotes = 0;
-    const forOrder = (batch, first, second) => ({
-      inputs: batch.map((i2) => ({
-        input: work.inputs[i2].input,
-        firstOutput: shown(work.cells[first][i2]),
-        secondOutput: shown(work.cells[second][i2])
-      })),
-      firstCode: kept[first].code,
-      secondCode: kept[second].code
-    });
-    const answers = await Promise.all(
-      batches.map((batch) => Promise.all([env2.judge(forOrder(batch, ra, rb)), env2.judge(forOrder(batch, rb, ra))]))
-    );
-    for (const [ab, ba] of answers) {
-      calls.judge += 2;
-      const verdict = sides(ab, ba);
-      trace.votes.push(...verdict.votes);
-      const { winner: winner2, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
-      for (let v = 0; v < n2; v++) votes.push(winner2 === "a" ? { winner: a2, loser: b } : { winner: b, loser: a2 });
-      if (winner2 === "a") aVotes += n2;
-      else if (winner2 === "b") bVotes += n2;
-    }
-    trace.winner = aVotes > bVotes ? "a" : bVotes > aVotes ? "b" : "tie";
-    matches.push(trace);
-    env2.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
-  };
-  const probed = /* @__PURE__ */ new Set();
-  const probeKey = (r, p) => `${kept[r].code}\0${kept[p].code}`;
-  const probeable = (g) => groups[g].filter((p) => kept[p].code !== kept[rep(g)].code && !probed.has(probeKey(rep(g), p)));
-  const canProbe = (g) => probeable(g).length > 0;
-  const refine2 = async (g) => {
-    const r = rep(g);
-    const suspectIdx = [...suspectReason.keys()];
-    const disagreements = (p) => suspectIdx.filter((i2) => !cellsAgree(work.cells[r][i2], work.cells[p][i2], equivalent)).length;
-    const partner = probeable(g).map((p) => ({ p, d: disagreements(p), s: similarity(kept[r].code, kept[p].code) })).sort((x, y) => y.d - x.d || x.s - y.s || kept[x.p].index - kept[y.p].index)[0]?.p;
-    if (partner === void 0) return;
-    probed.add(probeKey(r, partner));
-    splitOn(await separateAndRun(r, partner));
-  };
-  const mayProbe = (g) => probeAgreeing && calls.separate < maxSeparate && (groups.length > 1 || calls.separate === 0) && canProbe(g);
-  const probeRunnerUp = async (post2, leader) => {
-    if (groups.length < 2 || post2[leader] >= confidence || left() < 1) return false;
-    const next = rank().filter((g) => g !== leader && mayProbe(g)).sort((x, y) => post2[y] - post2[x])[0];
-    if (next === void 0) return false;
-    await refine2(next);
-    return true;
-  };
-  const join12 = async (arrivals) => {
-    const known = new Set(ctx.all.map((c3) => c3.index));
-    const fresh = arrivals.filter((c3) => !known.has(c3.index)).sort((x, y) => x.index - y.index);
-    ctx.all.push(...fresh);
-    ctx.all.sort((x, y) => x.index - y.index);
-    const passing = fresh.filter((c3) => c3.publicTotal === 0 || c3.publicPassed === c3.publicTotal);
-    env2.onEvent?.({ type: "filtered", kept: [...kept, ...passing].map((c3) => c3.index).sort((x, y) => x - y) });
-    if (passing.length === 0) return;
-    const res = work.inputs.length > 0 ? await env2.execute(passing, work.inputs) : /* @__PURE__ */ new Map();
-    const start = kept.length;
-    for (const c3 of passing) {
-      const row = work.inputs.map((_, i2) => res.get(c3.index)?.[i2] ?? missing());
-      kept.push(c3);
-      work.cells.push(row);
-      ctx.cells.push(row.slice(0, ctx.inputs.length));
-    }
-    for (let p = start; p < kept.length; p++) {
-      const home = groups.find((g) => vectorsAgree(work.cells[g[0]], work.cells[p], cls.trusted, equivalent));
-      if (home) home.push(p);
-      else groups.push([p]);
-    }
-    env2.onEvent?.({ type: "clustered", clusters: groups.length });
-  };
-  const runValue = async () => {
-    let guard = 0;
-    while (guard++ < 500 && env2.stopped?.() !== true) {
-      const post2 = posterior(prior(), votes);
-      const leader = mostProbable(post2);
-      const reserve = mayProbe(leader) ? 1 : 0;
-      if (groups.length > 1 && left() >= 2 + reserve) {
-        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b));
-        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - reserve) / 2)));
-        if (best !== null) {
-          const before = used();
-          await play(best.a, best.b, 2);
-          if (used() !== before) continue;
-        }
-      }
-      if (mayProbe(leader) && left() >= 1) {
-        await refine2(leader);
-        continue;
-      }
-      if (groups.length > 1 && post2[leader] < confidence && left() >= 3 && calls.separate < maxSeparate) {
-        const pairs = rankedPairs().filter(([a2, b]) => hasFreshInput(a2, b) || !exhausted.has(pairKey(a2, b)));
-        const best = bestMatch(jointWeights(prior(), votes), pairs, minGain, Math.min(lookahead, Math.floor((left() - 1) / 2)));
-        if (best !== null) {
-          const before = used();
-          await play(best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
-          if (used() !== before) continue;
-        }
-      }
-      if (await probeRunnerUp(post2, leader)) continue;
-      break;
-    }
-  };
-  if (schedule === "value") {
-    await runValue();
-    if (options.late !== void 0 && env2.stopped?.() !== true) {
-      await join12(await options.late);
-      pendingLate = 0;
-      await runValue();
-    }
-  } else {
-    const played = /* @__PURE__ */ new Set([rank()[0]]);
-    const queue = rank().slice(1);
-    const leaderOf = () => {
-      const post2 = posterior(prior(), votes);
-      const r = rank().filter((g) => played.has(g));
-      return r[argmax(r.map((g) => post2[g]))];
-    };
-    let guard = 0;
-    while (guard++ < 200 && env2.stopped?.() !== true) {
-      queue.push(...madeBySplits.splice(0));
-      const c3 = queue.shift();
-      if (c3 !== void 0) {
-        await play(leaderOf(), c3, left() - 2 * queue.length);
-        played.add(c3);
-        continue;
-      }
-      const post2 = posterior(prior(), votes);
-      const leader = mostProbable(post2);
-      if (mayProbe(leader) && left() >= 1) {
-        await refine2(leader);
-        continue;
-      }
-      if (groups.length > 1 && left() >= 2 && post2[leader] < confidence) {
-        const r = rank().filter((g) => g !== leader);
-        const runnerUp = r[argmax(r.map((g) => post2[g]))];
-        const before = used();
-        await play(leader, runnerUp, left(), "rematch: the leader was not yet confident");
-        if (used() !== before) continue;
-      }
-      if (await probeRunnerUp(post2, leader)) continue;
-      break;
-    }
-  }
-  const k = groups.length;
-  const post = posterior(prior(), votes);
-  const win = mostProbable(post);
-  const order = rank();
+// src/engine/select/sstar/pick.ts
+function chooseCluster(s) {
+  const post = posterior(prior(s), s.votes);
+  const cluster2 = mostProbable(s, post);
+  const order = rank(s);
   const id = (g) => `c${order.indexOf(g) + 1}`;
-  for (const [m, [a2, b]] of matchPositions) {
+  for (const [m, [a2, b]] of s.matchPositions) {
     m.a = id(a2);
     m.b = id(b);
   }
-  const clusterMatches = matches.length;
-  const winMembers = groups[win].map((p) => kept[p]);
-  const reviewed = codeReview && env2.stopped?.() !== true ? await reviewCluster(id(win), winMembers, env2, Math.max(0, left()), { confidence, minGain, agreedInputs: cls.trusted.length }) : null;
+  return { cluster: cluster2, post, id, clusterMatches: s.matches.length };
+}
+async function review(s, choice) {
+  if (!s.settings.codeReview || s.env.stopped?.() === true) return null;
+  const members2 = s.groups[choice.cluster].map((p) => s.kept[p]);
+  const reviewed = await reviewCluster(choice.id(choice.cluster), members2, s.env, Math.max(0, left(s)), {
+    confidence: confidenceTarget(s),
+    agreedInputs: s.trusted.length
+  });
   if (reviewed) {
-    calls.judge += reviewed.judgeCalls;
-    matches.push(...reviewed.matches);
+    s.calls.judge += reviewed.judgeCalls;
+    s.matches.push(...reviewed.matches);
   }
-  const programs = reviewed?.programs ?? programsOf(winMembers);
+  return reviewed;
+}
+function pick2(s, choice, reviewed) {
+  const members2 = s.groups[choice.cluster].map((p) => s.kept[p]);
+  const programs = reviewed?.programs ?? programsOf(members2);
   const chosen = reviewed?.chosen ?? chooseProgram(programs);
   const winner = programs[chosen][0];
-  const judged = votes.length;
-  const tied = matches.filter((m) => m.winner === "tie").length;
-  const found = k === 1 ? `all ${groups[0].length} candidates agree on every usable input` : `cluster ${id(win)} (${groups[win].length} of ${kept.length} candidates) has the highest posterior, ${post[win].toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
-  let reason = found;
+  let reason = clusterReason(s, choice);
   if (reviewed && reviewed.votes > 0) {
     const v = reviewed.votes;
     reason += `; a code review of its ${programs.length} distinct programs (${v} decisive vote${v === 1 ? "" : "s"}) chose sample ${winner.index}`;
   } else if (reviewed) {
     const m = reviewed.matches.length;
     reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
-  } else if (k === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
-  if (env2.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
-  const clusters = order.map(
-    (g) => clusterTrace(
-      id(g),
-      groups[g].map((p) => kept[p].index).sort((x, y) => x - y),
-      work.cells[lowest(g)],
-      work.inputs
-    )
-  );
-  const inputs = work.inputs.map((inp, i2) => {
-    const r = suspectReason.get(i2);
-    return r === void 0 ? { ...inp } : { ...inp, dropped: r };
-  });
+  } else if (s.groups.length === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
+  if (s.env.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
   return {
     selection: {
       strategy: "sstar",
       selectedSample: winner.index,
-      selectedCluster: id(win),
+      selectedCluster: choice.id(choice.cluster),
       reason,
-      ...ctx.fallback ? { fallback: ctx.fallback } : {}
+      ...s.ctx.fallback ? { fallback: s.ctx.fallback } : {}
     },
-    inputs,
-    clusters,
-    matches,
-    calls
+    inputs: inputsTrace(s),
+    clusters: clustersTrace(s, choice),
+    matches: s.matches,
+    calls: s.calls
   };
+}
+function clusterReason(s, choice) {
+  const { cluster: win, post, id, clusterMatches } = choice;
+  if (s.groups.length === 1) return `all ${s.groups[0].length} candidates agree on every usable input`;
+  const judged = s.votes.length;
+  const tied = s.matches.filter((m) => m.winner === "tie").length;
+  return `cluster ${id(win)} (${s.groups[win].length} of ${s.kept.length} candidates) has the highest posterior, ${post[win].toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
+}
+function inputsTrace(s) {
+  return s.inputs.map((inp, i2) => {
+    const r = s.suspectReason.get(i2);
+    return r === void 0 ? { ...inp } : { ...inp, dropped: r };
+  });
+}
+function clustersTrace(s, choice) {
+  return rank(s).map(
+    (g) => clusterTrace(
+      choice.id(g),
+      s.groups[g].map((p) => s.kept[p].index).sort((x, y) => x - y),
+      s.cells[lowest(s, g)],
+      s.inputs
+    )
+  );
+}
+
+// src/engine/select/sstar/match.ts
+async function play(s, a2, b, allowance, note) {
+  const fresh = await freshInputs(s, a2, b, allowance, note);
+  const trace = { a: idNow(s, a2), b: idNow(s, b), inputs: [], votes: [], winner: "tie" };
+  s.matchPositions.set(trace, [a2, b]);
+  if (fresh.note) trace.note = fresh.note;
+  s.env.onEvent?.({ type: "match-started", a: trace.a, b: trace.b });
+  if (fresh.pool.length === 0 || fresh.allowance < 2) {
+    trace.note = [trace.note, whyUnplayed(s, a2, b, fresh.pool.length > 0, fresh.asked)].filter(Boolean).join("; ");
+  } else {
+    await judgeOn(s, a2, b, pickInputs(s, a2, b, fresh.pool, fresh.allowance), trace);
+  }
+  s.matches.push(trace);
+  s.env.onEvent?.({ type: "match-finished", a: trace.a, b: trace.b, winner: trace.winner });
+}
+async function freshInputs(s, a2, b, allowance, note) {
+  const pool = unseenInputs(s, a2, b);
+  const key = pairKey(a2, b);
+  if (pool.length > 0 || allowance < 3 || s.calls.separate >= s.settings.maxSeparateCalls || s.exhausted.has(key)) {
+    return { pool, allowance, asked: false, note };
+  }
+  const separatedBefore = separatingInputs(s, a2, b).length > 0;
+  splitOn(s, await separateAndRun(s, rep(s, a2), rep(s, b)));
+  const after = unseenInputs(s, a2, b);
+  if (after.length === 0) s.exhausted.add(key);
+  const why = separatedBefore ? "every input separating them was already shown" : "no synthesized input separated them";
+  return { pool: after, allowance: allowance - 1, asked: true, note: [note, `${why}: asked the model for separating inputs`].filter(Boolean).join("; ") };
+}
+function whyUnplayed(s, a2, b, hadInputs, asked) {
+  if (hadInputs) return "call budget exhausted";
+  if (asked) return "it proposed none the judge had not seen";
+  return separatingInputs(s, a2, b).length > 0 ? "every input separating them was already shown" : "no input separates them";
+}
+function pickInputs(s, a2, b, pool, allowance) {
+  const key = pairKey(a2, b);
+  const seen = s.shownFor.get(key) ?? /* @__PURE__ */ new Set();
+  s.shownFor.set(key, seen);
+  const wanted = 2 * Math.min(s.settings.maxInputsPerMatch, pool.length);
+  const chosen = pool.slice(0, Math.max(1, Math.floor(Math.min(wanted, allowance) / 2)));
+  chosen.forEach((i2) => seen.add(i2));
+  return chosen;
+}
+async function judgeOn(s, a2, b, chosen, trace) {
+  const ra = rep(s, a2);
+  const rb = rep(s, b);
+  trace.inputs = chosen.map((i2) => ({
+    inputId: s.inputs[i2].id,
+    input: s.inputs[i2].input,
+    outputA: shown(s.cells[ra][i2]),
+    outputB: shown(s.cells[rb][i2])
+  }));
+  const question = (i2, first, second) => ({
+    inputs: [{ input: s.inputs[i2].input, firstOutput: shown(s.cells[first][i2]), secondOutput: shown(s.cells[second][i2]) }],
+    firstCode: s.kept[first].code,
+    secondCode: s.kept[second].code
+  });
+  const answers = await Promise.all(chosen.map((i2) => Promise.all([s.env.judge(question(i2, ra, rb)), s.env.judge(question(i2, rb, ra))])));
+  let aVotes = 0;
+  let bVotes = 0;
+  for (const [ab, ba] of answers) {
+    s.calls.judge += 2;
+    const verdict = sides(ab, ba);
+    trace.votes.push(...verdict.votes);
+    const { winner, votes: n2 } = verdictVotes(verdict.ab, verdict.ba);
+    for (let v = 0; v < n2; v++) s.votes.push(winner === "a" ? { winner: a2, loser: b } : { winner: b, loser: a2 });
+    if (winner === "a") aVotes += n2;
+    else if (winner === "b") bVotes += n2;
+  }
+  trace.winner = aVotes > bVotes ? "a" : bVotes > aVotes ? "b" : "tie";
+}
+async function playSpent(s, a2, b, allowance, note) {
+  const before = used(s);
+  await play(s, a2, b, allowance, note);
+  return used(s) !== before;
+}
+
+// src/engine/select/sstar/probe.ts
+var probeKey = (s, r, p) => `${s.kept[r].code}\0${s.kept[p].code}`;
+function probeable(s, g) {
+  const r = rep(s, g);
+  return s.groups[g].filter((p) => s.kept[p].code !== s.kept[r].code && !s.probed.has(probeKey(s, r, p)));
+}
+function mayProbe(s, g) {
+  return s.settings.probeAgreeing && s.calls.separate < s.settings.maxSeparateCalls && (s.groups.length > 1 || s.calls.separate === 0) && probeable(s, g).length > 0;
+}
+async function probe(s, g) {
+  const r = rep(s, g);
+  const suspect = [...s.suspectReason.keys()];
+  const disagreements = (p) => suspect.filter((i2) => !cellsAgree(s.cells[r][i2], s.cells[p][i2], s.equivalent)).length;
+  const partner = probeable(s, g).map((p) => ({ p, d: disagreements(p), sim: similarity(s.kept[r].code, s.kept[p].code) })).sort((x, y) => y.d - x.d || x.sim - y.sim || s.kept[x.p].index - s.kept[y.p].index)[0]?.p;
+  if (partner === void 0) return;
+  s.probed.add(probeKey(s, r, partner));
+  splitOn(s, await separateAndRun(s, r, partner));
+}
+async function probeRunnerUp(s, post, leader) {
+  if (s.groups.length < 2 || post[leader] >= confidenceTarget(s) || left(s) < 1) return false;
+  const next = rank(s).filter((g) => g !== leader && mayProbe(s, g)).sort((x, y) => post[y] - post[x])[0];
+  if (next === void 0) return false;
+  await probe(s, next);
+  return true;
 }
 function similarity(a2, b) {
   const ta = new Set(a2.match(/\w+|[^\s\w]/g) ?? []);
@@ -73217,25 +73334,84 @@ function similarity(a2, b) {
   const union2 = ta.size + tb.size - inter;
   return union2 === 0 ? 1 : inter / union2;
 }
-function missing() {
-  return { ok: false, output: "not run" };
-}
-function addInputs(work, proposed, origin) {
-  const have = new Set(work.inputs.map((i2) => i2.input));
-  const ids = new Set(work.inputs.map((i2) => i2.id));
-  const added = [];
-  for (const text of proposed) {
-    if (have.has(text)) continue;
-    have.add(text);
-    let n2 = work.inputs.length + 1;
-    while (ids.has(`sep${n2}`)) n2++;
-    const id = `sep${n2}`;
-    ids.add(id);
-    const inp = { id, input: text, origin };
-    work.inputs.push(inp);
-    added.push(inp);
+
+// src/engine/select/sstar/schedule.ts
+var MAX_ROUNDS = 500;
+async function schedule(s) {
+  for (let round = 0; round < MAX_ROUNDS && s.env.stopped?.() !== true; round++) {
+    const post = posterior(prior(s), s.votes);
+    const leader = mostProbable(s, post);
+    if (await playBestMatch(s, leader)) continue;
+    if (mayProbe(s, leader) && left(s) >= 1) {
+      await probe(s, leader);
+      continue;
+    }
+    if (post[leader] < confidenceTarget(s) && await rematchOnFreshInputs(s)) continue;
+    if (await probeRunnerUp(s, post, leader)) continue;
+    break;
   }
-  return added;
+}
+async function playBestMatch(s, leader) {
+  const reserve = mayProbe(s, leader) ? 1 : 0;
+  if (s.groups.length < 2 || left(s) < 2 + reserve) return false;
+  const pairs = rankedPairs(s).filter(([a2, b]) => hasFreshInput(s, a2, b));
+  const best = bestMatch(jointWeights(prior(s), s.votes), pairs, 0, Math.min(LOOKAHEAD, Math.floor((left(s) - reserve) / 2)));
+  return best !== null && await playSpent(s, best.a, best.b, 2);
+}
+async function rematchOnFreshInputs(s) {
+  if (s.groups.length < 2 || left(s) < 3 || s.calls.separate >= s.settings.maxSeparateCalls) return false;
+  const pairs = rankedPairs(s).filter(([a2, b]) => hasFreshInput(s, a2, b) || !exhaustedPair(s, a2, b));
+  const best = bestMatch(jointWeights(prior(s), s.votes), pairs, 0, Math.min(LOOKAHEAD, Math.floor((left(s) - 1) / 2)));
+  return best !== null && await playSpent(s, best.a, best.b, 3, "rematch on fresh separating inputs: the pick was not yet sure");
+}
+
+// src/engine/select/sstar.ts
+async function runSstar(ctx, env2, options = {}) {
+  const settings = resolveSettings(options);
+  const pendingLate = options.late !== void 0 ? Math.max(1, options.latePending ?? 1) : 0;
+  const s = newState(ctx, env2, settings, pendingLate);
+  if (ctx.kept.length < 2) return trivial(s);
+  classify(
+    s,
+    s.inputs.map((_, i2) => i2)
+  );
+  await separateWhenNothingUsable(s, settings);
+  env2.onEvent?.({ type: "inputs", kept: s.trusted.length, dropped: s.suspectReason.size });
+  cluster(s);
+  await schedule(s);
+  if (options.late !== void 0 && env2.stopped?.() !== true) {
+    await join7(s, await options.late);
+    s.pendingLate = 0;
+    await schedule(s);
+  }
+  const choice = chooseCluster(s);
+  return pick2(s, choice, await review(s, choice));
+}
+function trivial(s) {
+  const only = s.kept[0];
+  return {
+    selection: {
+      strategy: "sstar",
+      selectedSample: only?.index ?? null,
+      selectedCluster: only ? "c1" : null,
+      reason: only ? "the only candidate left after the public filter" : "no candidates",
+      ...only && s.ctx.fallback ? { fallback: s.ctx.fallback } : {}
+    },
+    inputs: inputsTrace(s),
+    clusters: only ? [{ id: "c1", members: [only.index], representative: only.index, outputs: {} }] : [],
+    matches: [],
+    calls: s.calls
+  };
+}
+async function separateWhenNothingUsable(s, settings) {
+  const distinctCodes = /* @__PURE__ */ new Map();
+  s.kept.forEach((c3, p) => {
+    if (!distinctCodes.has(c3.code)) distinctCodes.set(c3.code, p);
+  });
+  const oneClusterBudget = settings.callBudget(1) - settings.reservedCalls;
+  if (s.trusted.length > 0 || distinctCodes.size < 2 || s.calls.separate >= settings.maxSeparateCalls || oneClusterBudget < 1) return;
+  const [pa, pb] = [...distinctCodes.values()];
+  await separateAndRun(s, pa, pb);
 }
 
 // src/engine/select/types.ts
@@ -73260,7 +73436,7 @@ async function select(strategy, candidates, synthesized, env2, options = {}) {
   const { late, ...rest } = options;
   if (late !== void 0) {
     const early = publicFilter(candidates);
-    const overlap = strategy === "sstar" && (options.schedule ?? DEFAULT_SCHEDULE) === "value" && !early.fallback && early.kept.length >= 2;
+    const overlap = strategy === "sstar" && !early.fallback && early.kept.length >= 2;
     if (!overlap) return select(strategy, [...candidates, ...await late], synthesized, env2, rest);
   }
   const ctx = await prepare(candidates, synthesized, env2);
@@ -73316,6 +73492,48 @@ function baselineTrace(strategy, ctx, env2) {
   };
 }
 
+// src/engine/waves.ts
+var DEFAULT_MAX_SAMPLES = 16;
+var MAX_SAMPLES_LIMIT = 64;
+var FIRST_WAVE = 4;
+var STOP_POSTERIOR = 0.9;
+function wavePlan(maxSamples) {
+  const waves = [];
+  let drawn = 0;
+  while (drawn < maxSamples) {
+    const size = Math.min(drawn === 0 ? FIRST_WAVE : drawn, maxSamples - drawn);
+    waves.push(size);
+    drawn += size;
+  }
+  return waves;
+}
+var passes = (c3) => c3.publicPassed === c3.publicTotal;
+function waveDecision(evidence, wave, waves) {
+  const at = `after wave ${wave} of ${waves}`;
+  const goOn = (why, post2 = null) => ({ stop: false, reason: `${at}: ${why}`, posterior: post2 });
+  const { candidates, cells, inputCount, equivalent } = evidence;
+  const passing = candidates.filter(passes).length;
+  if (passing < 2) return goOn(`${passing} sample${passing === 1 ? "" : "s"} pass${passing === 1 ? "es" : ""} every public test, fewer than 2`);
+  const { trusted } = classifyInputs(cells, inputCount);
+  if (trusted.length === 0) return goOn("no trusted synthesized input to compare the samples on");
+  const kept = candidates.flatMap((c3, p) => passes(c3) ? [p] : []);
+  const clusters = clusterRows(kept.map((p) => cells[p]), trusted, equivalent).map((g) => g.map((i2) => kept[i2]));
+  clusters.sort((x, y) => y.length - x.length || x[0] - y[0]);
+  const ran = trusted.map((i2) => kept.filter((p) => cells[p][i2]?.ok === true).length / kept.length);
+  const errors = clusters.map((g) => trusted.filter((i2, k) => cells[g[0]][i2]?.ok !== true && ran[k] > 0.5).length);
+  const post = posterior(sizePrior(clusters.map((g) => g.length), 1, errors, DEFAULT_ERROR_PENALTY), []);
+  const lead = argmax(post);
+  const leadPassing = clusters[lead].filter((p) => passes(candidates[p])).length;
+  const others = clusters.filter((g, i2) => i2 !== lead && g.some((p) => passes(candidates[p]))).length;
+  const value = post[lead];
+  const holds = `the leading cluster holds ${leadPassing} of ${passing} public-passing samples (${clusters.length} cluster${clusters.length === 1 ? "" : "s"} of ${candidates.length})`;
+  const shown2 = (value >= STOP_POSTERIOR ? value : Math.floor(value * 100) / 100).toFixed(2);
+  if (leadPassing < 2) return goOn(`${holds}, fewer than 2`, value);
+  if (others > 0) return goOn(`${holds}; ${others} other cluster${others === 1 ? "" : "s"} pass${others === 1 ? "es" : ""} the public tests too`, value);
+  if (value < STOP_POSTERIOR) return goOn(`${holds}, posterior ${shown2} < ${STOP_POSTERIOR}`, value);
+  return { stop: true, reason: `${at}: ${holds}, posterior ${shown2} \u2265 ${STOP_POSTERIOR}`, posterior: value };
+}
+
 // src/engine/usage-report.ts
 function problemCost(before, after, problemId) {
   const a2 = after?.byProblem[problemId]?.costUsd ?? 0;
@@ -73326,13 +73544,14 @@ function buildUsage(byStage, wallMs, costUsd) {
   const entries = Object.entries(byStage);
   const tokens = entries.reduce((n2, [, s]) => n2 + s.promptTokens + s.completionTokens, 0);
   const out = {};
-  const total = { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd, wallMs: wallMs.total ?? 0 };
+  const total = { calls: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd, wallMs: wallMs.total ?? 0 };
   for (const [stage, s] of entries) {
     const share = tokens > 0 ? (s.promptTokens + s.completionTokens) / tokens : 0;
     out[stage] = {
       calls: s.calls,
       cachedCalls: s.cachedCalls,
       promptTokens: s.promptTokens,
+      cachedPromptTokens: s.cachedPromptTokens,
       completionTokens: s.completionTokens,
       ...s.failedCalls > 0 ? { failedCalls: s.failedCalls } : {},
       costUsd: costUsd * share,
@@ -73341,19 +73560,22 @@ function buildUsage(byStage, wallMs, costUsd) {
     total.calls += s.calls;
     total.cachedCalls += s.cachedCalls;
     total.promptTokens += s.promptTokens;
+    total.cachedPromptTokens = (total.cachedPromptTokens ?? 0) + s.cachedPromptTokens;
     total.completionTokens += s.completionTokens;
   }
   return { total, byStage: out };
 }
 
 // src/engine/index.ts
+var GENERATION_REQUESTS = ["one", "separate"];
 var DEFAULT_SOLVE_OPTIONS = {
   samples: 8,
   rounds: 2,
   selection: "sstar",
   temperature: 0.7,
   synthesizeCount: 10,
-  judgeTemperature: 0
+  judgeTemperature: 0,
+  generationRequests: "one"
 };
 var SEPARATE_COUNT = 3;
 function isStrategyName(name) {
@@ -73370,35 +73592,10 @@ async function solve(spec, deps, options) {
     separateCount: SEPARATE_COUNT,
     ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {}
   };
-  const synthesisPromise = options.selection === "first" ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" }) : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
-  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
-  const early = [];
-  let done = 0;
-  const samplesPromise = Promise.all(
-    Array.from({ length: options.samples }, async (_, index) => {
-      let markEarly = () => void 0;
-      early.push(new Promise((resolve6) => markEarly = resolve6));
-      const trace2 = await runSample(ctx, index, {
-        rounds: options.rounds,
-        temperature: options.temperature,
-        ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {},
-        // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
-        onRound: (round, passed, total) => {
-          if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
-        }
-      }).catch((error62) => {
-        markEarly(null);
-        throw error62;
-      });
-      markEarly(trace2);
-      ctx.samplesDone = done + 1;
-      ctx.emit({ type: "sample-done", sample: index, passed: trace2.publicPassed, total: trace2.publicTotal, done: ++done, of: options.samples });
-      if (trace2.finalCode !== "" && trace2.publicPassed === trace2.publicTotal) {
-        void synthesisPromise.then((s) => prefetchCells(ctx, trace2.finalCode, s.inputs));
-      }
-      return trace2;
-    })
-  );
+  const synthesisPromise = options.selection === "first" && options.samples !== "auto" ? Promise.resolve({ inputs: [], rejected: [], note: "not needed by the `first` strategy" }) : synthesizeInputs(ctx, options.synthesizeCount ?? DEFAULT_SOLVE_OPTIONS.synthesizeCount, envSettings);
+  const sampler = createSampler(ctx, options, synthesisPromise);
+  const sampling = await drawSamples(ctx, options, sampler, synthesisPromise, createSelectionEnv(ctx, envSettings).equivalent);
+  const samplesPromise = Promise.all(sampler.traces);
   const runSelect = async (from, synthesized, late) => {
     ctx.phase = "selection";
     try {
@@ -73406,6 +73603,7 @@ async function solve(spec, deps, options) {
         "select",
         () => select(options.selection, from, synthesized.inputs, createSelectionEnv(ctx, envSettings), {
           reservedCalls: ctx.usage.calls("synthesize"),
+          ...options.selectionBudget !== void 0 ? { budgetMultiplier: options.selectionBudget } : {},
           ...late !== void 0 ? { late: late.candidates, latePending: late.pending } : {}
         })
       );
@@ -73415,11 +73613,12 @@ async function solve(spec, deps, options) {
       return { trace: null, error: `selection failed: ${error62.message}` };
     }
   };
+  const overlap = options.selection === "sstar" && options.rounds > EARLY_ROUND;
   let outcome = { trace: null };
   let samples;
   let synthesis;
   let candidates;
-  const earlyTraces = overlap ? await Promise.all(early) : [];
+  const earlyTraces = overlap ? await Promise.all(sampler.early) : [];
   const earlyCandidates = toCandidates(earlyTraces.filter((t) => t !== null));
   if (overlap && earlyCandidates.length > 0 && ctx.stopped !== "aborted") {
     synthesis = await synthesisPromise;
@@ -73450,9 +73649,84 @@ async function solve(spec, deps, options) {
   const { trace } = outcome;
   const selectError = outcome.error;
   const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy });
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy, sampling });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
+}
+function createSampler(ctx, options, synthesisPromise) {
+  const traces = [];
+  const early = [];
+  let done2 = 0;
+  const settings = {
+    temperature: options.temperature,
+    ...options.maxTokens !== void 0 ? { maxTokens: options.maxTokens } : {}
+  };
+  const runOne = async (index, first) => {
+    let markEarly = () => void 0;
+    early[index] = new Promise((resolve6) => markEarly = resolve6);
+    const trace = await runSample(ctx, index, {
+      rounds: options.rounds,
+      ...settings,
+      // Failing round EARLY_ROUND with rounds left: this sample is late (a no-op once resolved).
+      onRound: (round, passed, total) => {
+        if (round >= EARLY_ROUND && passed < total && round < options.rounds) markEarly(null);
+      }
+    }, first).catch((error62) => {
+      markEarly(null);
+      throw error62;
+    });
+    markEarly(trace);
+    ctx.samplesDone = done2 + 1;
+    ctx.emit({ type: "sample-done", sample: index, passed: trace.publicPassed, total: trace.publicTotal, done: ++done2, of: traces.length });
+    if (trace.finalCode !== "" && trace.publicPassed === trace.publicTotal) {
+      void synthesisPromise.then((s) => prefetchCells(ctx, trace.finalCode, s.inputs));
+    }
+    return trace;
+  };
+  return {
+    traces,
+    early,
+    draw(count4) {
+      const indices = Array.from({ length: count4 }, (_, k) => traces.length + k);
+      const firstReplies = (options.generationRequests ?? DEFAULT_SOLVE_OPTIONS.generationRequests) === "one" ? ctx.chatChoices("generate", generationMessages(ctx.spec), { ...settings, keys: indices.map((i2) => sampleKey(i2, 0)) }) : void 0;
+      const wave = indices.map((index, k) => runOne(index, firstReplies?.[k]));
+      traces.push(...wave);
+      return wave;
+    }
+  };
+}
+async function drawSamples(ctx, options, sampler, synthesisPromise, equivalent) {
+  if (options.samples !== "auto") {
+    sampler.draw(options.samples);
+    return void 0;
+  }
+  const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+  const plan = wavePlan(maxSamples);
+  let decision;
+  let wavesDrawn = 0;
+  for (const size of plan) {
+    sampler.draw(size);
+    wavesDrawn++;
+    ctx.emit({ type: "wave", wave: wavesDrawn, of: plan.length, samples: sampler.traces.length });
+    if (wavesDrawn === plan.length) break;
+    const drawn2 = await Promise.all(sampler.traces);
+    const synthesis = await synthesisPromise;
+    if (ctx.stopped !== void 0) break;
+    const candidates = toCandidates(drawn2);
+    let cells;
+    try {
+      cells = await executeCandidates(ctx, candidates, synthesis.inputs);
+    } catch {
+      break;
+    }
+    const rows = candidates.map((c3) => cells.get(c3.index) ?? []);
+    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length);
+    ctx.emit({ type: "wave-decision", wave: wavesDrawn, stop: decision.stop, reason: decision.reason });
+    if (decision.stop) break;
+  }
+  const drawn = sampler.traces.length;
+  const reason = decision?.stop === true ? decision.reason : ctx.stopped !== void 0 && wavesDrawn < plan.length ? `after wave ${wavesDrawn} of ${plan.length}: the run stopped (${ctx.stopped})` : plan.length === 1 ? `one wave of ${drawn} samples (max-samples ${maxSamples})` : `drew all ${plan.length} waves (${drawn} samples, max-samples ${maxSamples}); ${decision?.reason ?? "no stop decision could be made"}`;
+  return { mode: "auto", maxSamples, waves: plan, wavesDrawn, drawn, stoppedEarly: decision?.stop === true, reason };
 }
 async function pickFromEvidence(ctx, candidates, synthesis, envSettings) {
   const { kept } = publicFilter(candidates);
@@ -73499,7 +73773,7 @@ function assembleReport(a2) {
     settings: {
       model: options.modelName,
       judgeModel: options.judgeModelName,
-      samples: options.samples,
+      samples: samples.length,
       rounds: options.rounds,
       selection: options.selection,
       temperature: options.temperature,
@@ -73515,11 +73789,12 @@ function assembleReport(a2) {
         by: ctx.interruptedBy(),
         during: ctx.stoppedAt.phase,
         samplesDone: ctx.stoppedAt.samplesDone,
-        samples: options.samples,
+        samples: samples.length,
         judgeCalls: ctx.stoppedAt.judgeCalls,
         pickedBy: selected === null ? null : a2.pickedBy
       }
     } : {},
+    ...a2.sampling !== void 0 ? { sampling: a2.sampling } : {},
     ...synthesis.note !== void 0 ? { synthesisNote: synthesis.note } : {},
     samples,
     inputs: [...trace?.inputs ?? synthesis.inputs.map((i2) => ({ ...i2 })), ...rejectedInputs],
@@ -73579,10 +73854,10 @@ function classifyAttempt(f) {
   if (f.thrown) failures.push({ stage: "generate", error: f.thrown, kind: classifyError(f.thrown) });
   const first = (kind) => failures.find((x) => x.kind === kind)?.error;
   if (f.deadline) return { cause: "deadline", detail: "the evaluation's deadline passed before this problem finished" };
-  const aborted3 = first("aborted");
-  if (f.interrupted || f.stopped === "aborted" || aborted3) return { cause: "interrupted", detail: aborted3?.message ?? "the run was stopped before this problem finished" };
-  const budget = first("budget");
-  if (budget || f.stopped?.startsWith("budget")) return { cause: "budget-exhausted", detail: budget?.message ?? f.stopped ?? "model budget exhausted" };
+  const aborted4 = first("aborted");
+  if (f.interrupted || f.stopped === "aborted" || aborted4) return { cause: "interrupted", detail: aborted4?.message ?? "the run was stopped before this problem finished" };
+  const budget2 = first("budget");
+  if (budget2 || f.stopped?.startsWith("budget")) return { cause: "budget-exhausted", detail: budget2?.message ?? f.stopped ?? "model budget exhausted" };
   const auth = first("auth");
   if (auth) return { cause: "authentication", detail: auth.message };
   const sandbox = f.sandboxErrors[0];
@@ -73822,11 +74097,11 @@ function parseShard(text, setting = "--shard") {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   const index = Number(m[1]);
-  const count3 = Number(m[2]);
-  if (count3 < 1 || index < 1 || index > count3) {
+  const count4 = Number(m[2]);
+  if (count4 < 1 || index < 1 || index > count4) {
     throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   }
-  return { index, count: count3 };
+  return { index, count: count4 };
 }
 var COST_MODEL = {
   /** Seconds of model calls per problem regardless of size. */
@@ -73861,19 +74136,19 @@ function median(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-function partition2(items, count3) {
-  if (!Number.isInteger(count3) || count3 < 1) throw new Error(`shard count must be a positive integer, got ${count3}`);
+function partition2(items, count4) {
+  if (!Number.isInteger(count4) || count4 < 1) throw new Error(`shard count must be a positive integer, got ${count4}`);
   const seen = /* @__PURE__ */ new Set();
   for (const item of items) {
     if (seen.has(item.id)) throw new Error(`problem id ${JSON.stringify(item.id)} appears twice in the spec set: ids must be unique`);
     seen.add(item.id);
   }
   const order = [...items].sort((a2, b) => b.cost - a2.cost || (a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0));
-  const loads = Array.from({ length: count3 }, () => 0);
-  const shards = Array.from({ length: count3 }, () => []);
+  const loads = Array.from({ length: count4 }, () => 0);
+  const shards = Array.from({ length: count4 }, () => []);
   for (const item of order) {
     let best = 0;
-    for (let i2 = 1; i2 < count3; i2++) if (loads[i2] < loads[best]) best = i2;
+    for (let i2 = 1; i2 < count4; i2++) if (loads[i2] < loads[best]) best = i2;
     loads[best] += Math.max(0, item.cost);
     shards[best].push(item.id);
   }
@@ -73889,7 +74164,7 @@ function selectShard(specs, shard, measured) {
 
 // src/eval/evaluate.ts
 var TOOL_NAME = "sstar";
-var NOT_SETTINGS = /* @__PURE__ */ new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now"]);
+var NOT_SETTINGS = /* @__PURE__ */ new Set(["modelName", "judgeModelName", "sandboxName", "onProgress", "signal", "now", "generationRequests"]);
 function settingsOf(solveOptions) {
   const merged = { ...DEFAULT_SOLVE_OPTIONS, replay: false, maxTokens: null, ...solveOptions };
   const out = {};
@@ -73928,12 +74203,76 @@ function resumeConflict(previous, config2) {
 async function evaluate(specs, deps, options) {
   const now = options.now ?? (() => /* @__PURE__ */ new Date());
   const gradable = gradableSpecs(specs);
+  const { todo, config: config2 } = runConfig(gradable.specs, options);
+  const specHashes = config2.specHashes;
+  const resumed = resumedResults(todo, config2, options.resumeFrom);
+  const done2 = resumed.done;
+  const thisStart = now().toISOString();
+  const startedAt = resumed.startedAt !== void 0 && resumed.startedAt < thisStart ? resumed.startedAt : thisStart;
+  const snapshot = () => {
+    const problems = sortById([...done2.values()]);
+    return {
+      kind: EVAL_RESULTS_KIND,
+      version: EVAL_RESULTS_VERSION,
+      config: config2,
+      skipped: gradable.skipped,
+      problems,
+      summary: summarize(problems),
+      meta: { startedAt, updatedAt: now().toISOString() }
+    };
+  };
+  const remaining = todo.filter((s) => !done2.has(s.id));
+  options.onProgress?.({ type: "start", problems: todo.length, resumed: done2.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
+  const stop = stopSwitch(options.signal, options.deadline, now);
+  const run = stop.run;
+  let writes = Promise.resolve(options.onResults?.(snapshot()));
+  const record2 = async (result, announce) => {
+    done2.set(result.id, result);
+    announce();
+    const current = snapshot();
+    writes = writes.then(() => options.onResults?.(current));
+    await writes;
+  };
+  const limit2 = pLimit(Math.max(1, options.concurrency ?? 1));
+  const solveOptions = { ...options.solve, signal: run.signal };
+  try {
+    await Promise.all(
+      remaining.map(
+        (spec) => limit2(async () => {
+          const ended2 = run.ended();
+          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run));
+          await record2(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done2.size, of: todo.length }));
+        })
+      )
+    );
+    if (options.confirm && options.confirm.times > 0 && run.ended() === void 0) {
+      const confirm = options.confirm;
+      await Promise.all(
+        toConfirm(todo, done2, confirm.baseline).map(
+          (spec) => limit2(async () => {
+            if (run.ended() !== void 0) return;
+            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
+            if (confirmed === null) return;
+            await record2({ ...done2.get(spec.id), confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
+          })
+        )
+      );
+    }
+  } finally {
+    stop.dispose();
+  }
+  await writes;
+  const ended = run.ended();
+  if (ended !== void 0) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
+  return snapshot();
+}
+function runConfig(specs, options) {
   const specHashes = {};
-  for (const s of gradable.specs) specHashes[s.id] = specHash(s);
-  let todo = gradable.specs;
+  for (const s of specs) specHashes[s.id] = specHash(s);
+  let todo = specs;
   let shardInfo = null;
   if (options.shard) {
-    const picked = selectShard(gradable.specs, options.shard, options.costs);
+    const picked = selectShard(specs, options.shard, options.costs);
     todo = picked.specs;
     shardInfo = { index: options.shard.index, count: options.shard.count, problems: picked.ids };
   }
@@ -73947,31 +74286,20 @@ async function evaluate(specs, deps, options) {
     specHashes,
     shard: shardInfo
   };
-  const done = /* @__PURE__ */ new Map();
-  let startedAt = now().toISOString();
-  if (options.resumeFrom) {
-    const conflict = resumeConflict(options.resumeFrom, config2);
-    if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
-    const wanted = new Set(todo.map((s) => s.id));
-    for (const p of options.resumeFrom.problems) {
-      if (wanted.has(p.id) && p.specHash === specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done.set(p.id, p);
-    }
-    if (options.resumeFrom.meta.startedAt < startedAt) startedAt = options.resumeFrom.meta.startedAt;
+  return { todo, config: config2 };
+}
+function resumedResults(todo, config2, previous) {
+  const done2 = /* @__PURE__ */ new Map();
+  if (!previous) return { done: done2 };
+  const conflict = resumeConflict(previous, config2);
+  if (conflict !== null) throw new Error(`the earlier results come from a different run: ${conflict}; use another --out or delete the file`);
+  const wanted = new Set(todo.map((s) => s.id));
+  for (const p of previous.problems) {
+    if (wanted.has(p.id) && p.specHash === config2.specHashes[p.id] && p.status !== "error" && p.outcome !== "not-attempted") done2.set(p.id, p);
   }
-  const snapshot = () => {
-    const problems = sortById([...done.values()]);
-    return {
-      kind: EVAL_RESULTS_KIND,
-      version: EVAL_RESULTS_VERSION,
-      config: config2,
-      skipped: gradable.skipped,
-      problems,
-      summary: summarize(problems),
-      meta: { startedAt, updatedAt: now().toISOString() }
-    };
-  };
-  const remaining = todo.filter((s) => !done.has(s.id));
-  options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
+  return { done: done2, startedAt: previous.meta.startedAt };
+}
+function stopSwitch(signal, deadline, now) {
   const stop = new AbortController();
   let why;
   const end = (reason) => {
@@ -73979,56 +74307,23 @@ async function evaluate(specs, deps, options) {
     stop.abort();
   };
   const onAbort = () => end("interrupted");
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  if (options.signal?.aborted) end("interrupted");
-  const timer = options.deadline ? setTimeout(() => end("deadline"), Math.max(0, options.deadline.getTime() - now().getTime())) : void 0;
-  const run = { signal: stop.signal, ended: () => why };
-  let writes = Promise.resolve(options.onResults?.(snapshot()));
-  const record2 = async (result, announce) => {
-    done.set(result.id, result);
-    announce();
-    const current = snapshot();
-    writes = writes.then(() => options.onResults?.(current));
-    await writes;
-  };
-  const limit2 = pLimit(Math.max(1, options.concurrency ?? 1));
-  const solveOptions = { ...options.solve, signal: stop.signal };
-  try {
-    await Promise.all(
-      remaining.map(
-        (spec) => limit2(async () => {
-          const ended2 = run.ended();
-          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run));
-          await record2(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length }));
-        })
-      )
-    );
-    if (options.confirm && options.confirm.times > 0 && run.ended() === void 0) {
-      const confirm = options.confirm;
-      const baseline = new Map(confirm.baseline.problems.map((p) => [p.id, p]));
-      const toConfirm = todo.filter((spec) => {
-        const p = done.get(spec.id);
-        return p !== void 0 && p.outcome === "failed" && p.confirm === void 0 && baseline.get(spec.id)?.outcome === "passed";
-      });
-      await Promise.all(
-        toConfirm.map(
-          (spec) => limit2(async () => {
-            if (run.ended() !== void 0) return;
-            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
-            if (confirmed === null) return;
-            await record2({ ...done.get(spec.id), confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
-          })
-        )
-      );
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) end("interrupted");
+  const timer = deadline ? setTimeout(() => end("deadline"), Math.max(0, deadline.getTime() - now().getTime())) : void 0;
+  return {
+    run: { signal: stop.signal, ended: () => why },
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-  }
-  await writes;
-  const ended = run.ended();
-  if (ended !== void 0) options.onProgress?.({ type: "stopped", reason: ended === "deadline" ? "deadline reached" : "aborted" });
-  return snapshot();
+  };
+}
+function toConfirm(todo, done2, baselineResults) {
+  const baseline = new Map(baselineResults.problems.map((p) => [p.id, p]));
+  return todo.filter((spec) => {
+    const p = done2.get(spec.id);
+    return p !== void 0 && p.outcome === "failed" && p.confirm === void 0 && baseline.get(spec.id)?.outcome === "passed";
+  });
 }
 function endedBy(reason) {
   return reason === "deadline" ? { cause: "deadline", detail: "the evaluation's deadline passed before this problem started" } : { cause: "interrupted", detail: "the run was stopped before this problem started" };
@@ -74135,7 +74430,7 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
     }
     return g;
   };
-  const pick2 = async (strategy, sample, code2) => {
+  const pick3 = async (strategy, sample, code2) => {
     if (sample === null || code2 === void 0) return noPick(strategy, spec);
     return { strategy, sample, ...await gradeCode(code2) };
   };
@@ -74144,8 +74439,8 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
   let candidateGrades;
   try {
     [selected, baselines2, candidateGrades] = await Promise.all([
-      pick2(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
-      Promise.all(report.baselines.map((b) => pick2(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)))),
+      pick3(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
+      Promise.all(report.baselines.map((b) => pick3(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)))),
       Promise.all([...new Set(codeOf.values())].map(gradeCode))
     ]);
   } catch (error62) {
@@ -74307,18 +74602,18 @@ function mergeResults(results, names) {
   const skippedIds = new Set(first.skipped.map((s) => s.id));
   const expected = Object.keys(first.config.specHashes).filter((id) => !skippedIds.has(id)).sort();
   if (sharded[0]) {
-    const count3 = first.config.shard.count;
+    const count4 = first.config.shard.count;
     const byIndex = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
       const s = r.config.shard;
-      if (s.count !== count3) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count3} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
+      if (s.count !== count4) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count4} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
       const other = byIndex.get(s.index);
-      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count3}: overlapping shards; give each shard once`);
+      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count4}: overlapping shards; give each shard once`);
       byIndex.set(s.index, i2);
     }
-    const missing2 = Array.from({ length: count3 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
+    const missing2 = Array.from({ length: count4 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
     if (missing2.length > 0) {
-      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count3}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count3}`).join(", ")}); give every shard`);
+      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count4}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count4}`).join(", ")}); give every shard`);
     }
     const owner = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
@@ -74333,8 +74628,8 @@ function mergeResults(results, names) {
   }
   for (const [i2, r] of results.entries()) {
     const assigned = r.config.shard?.problems ?? expected;
-    const done = new Set(r.problems.map((p) => p.id));
-    const unfinished = assigned.filter((id) => !done.has(id));
+    const done2 = new Set(r.problems.map((p) => p.id));
+    const unfinished = assigned.filter((id) => !done2.has(id));
     if (unfinished.length > 0) {
       const which = r.config.shard ? `shard ${r.config.shard.index}/${r.config.shard.count}` : "the run";
       throw new MergeError(`${name(i2)}: ${which} is unfinished (${unfinished.length} of ${assigned.length} problems missing: ${list(unfinished)}); rerun it with the same --out to finish it`);
@@ -74433,88 +74728,16 @@ function pct(x) {
   return `${Math.round(x * 10) / 10}%`;
 }
 function compareResults(current, baseline, options) {
-  const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
-  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
-  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
-  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
-  const before = new Map(baseline.problems.map((p) => [p.id, p]));
-  const nowIds = new Set(current.problems.map((p) => p.id));
-  const newlyFailing = [];
-  const newlyPassing = [];
-  const flaky = [];
-  let common2 = 0;
-  let sharedGraded = 0;
-  const counts = { bothPassed: 0, bothFailed: 0, b: 0, c: 0 };
-  for (const p of current.problems) {
-    const prior = before.get(p.id);
-    if (!prior) continue;
-    common2++;
-    if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
-    sharedGraded++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
-    if (isFlaky(p)) {
-      flaky.push(change);
-      continue;
-    }
-    const was = prior.outcome === "passed";
-    const is = p.outcome === "passed";
-    if (was && is) counts.bothPassed++;
-    else if (!was && !is) counts.bothFailed++;
-    else if (was) {
-      counts.b++;
-      newlyFailing.push(change);
-    } else {
-      counts.c++;
-      newlyPassing.push(change);
-    }
-  }
-  const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  for (const list2 of [newlyFailing, newlyPassing, flaky]) list2.sort(byId);
-  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
-  const baselinePassed = counts.bothPassed + counts.b;
-  const currentPassed = counts.bothPassed + counts.c;
-  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
-  const currentRate = shared === 0 ? 0 : currentPassed / shared;
-  const deltaPp = round2((currentRate - baselineRate) * 100);
-  const pValue = mcnemarExactP(counts.b, counts.c);
-  const paired = {
-    shared,
-    baselinePassed,
-    currentPassed,
-    baselineRate,
-    currentRate,
-    deltaPp,
-    newlyFailing: counts.b,
-    newlyPassing: counts.c,
-    bothPassed: counts.bothPassed,
-    bothFailed: counts.bothFailed,
-    pValue
-  };
+  const settings = checkedSettings(options);
+  const pairs = pairProblems(current, baseline);
+  const paired = pairedRates(pairs.counts);
   const notAttempted = notAttemptedOf(current);
   const baselineNotAttempted = notAttemptedOf(baseline);
-  const missing2 = [];
-  const allowed = maxNotAttemptedPct / 100;
-  const own2 = runIncompleteness(current, maxNotAttemptedPct);
-  if (current.problems.length === 0) missing2.push("this run evaluated no problem");
-  else if (own2 !== null) missing2.push(own2);
-  else if (common2 === 0) missing2.push("no problem was evaluated in both this run and the baseline");
-  else if (sharedGraded < (1 - allowed) * common2) {
-    const baselineMissing = baselineNotAttempted.filter((p) => nowIds.has(p.id));
-    missing2.push(
-      `only ${sharedGraded} of the ${common2} problems in both runs were graded in both (at least ${pct(100 - maxNotAttemptedPct)} needed)` + (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : "")
-    );
-  }
-  const needed = minDiscordantToReject(alpha);
-  if (missing2.length === 0 && shared < needed) {
-    missing2.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${alpha}`);
-  }
+  const missing2 = whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings);
   const incomplete = missing2.length > 0;
-  const drop = -deltaPp;
-  const regression = !incomplete && counts.b > counts.c && drop >= options.maxDropPct && pValue <= alpha;
+  const drop = -paired.deltaPp;
+  const regression = !incomplete && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
   const decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
-  const on6 = `on the ${shared} problems graded in both (${counts.b} newly failing, ${counts.c} newly passing; McNemar exact p = ${formatP(pValue)})`;
-  const verdict = incomplete ? `Incomplete: ${missing2.join("; ")}. No regression is decided; fix the cause and rerun.` : regression ? `Regression: the pass rate dropped ${drop} points ${on6}, at least the allowed ${options.maxDropPct} and significant at alpha ${alpha}.` : drop > 0 ? `No regression: the pass rate dropped ${drop} points ${on6}, ${drop < options.maxDropPct ? `less than the allowed ${options.maxDropPct}` : `not significant at alpha ${alpha}`}.` : `No regression: the pass rate ${deltaPp > 0 ? `rose ${deltaPp} points` : "is unchanged"} ${on6}.`;
   const cur = stats(current);
   const base = stats(baseline);
   return {
@@ -74524,19 +74747,17 @@ function compareResults(current, baseline, options) {
     regression,
     incomplete,
     missing: missing2,
-    common: common2,
+    common: pairs.common,
     paired,
-    maxDropPct: options.maxDropPct,
-    alpha,
-    maxNotAttemptedPct,
-    verdict,
-    newlyFailing,
-    newlyPassing,
-    flaky,
+    ...settings,
+    verdict: verdictText(decision, paired, missing2, settings),
+    newlyFailing: pairs.newlyFailing,
+    newlyPassing: pairs.newlyPassing,
+    flaky: pairs.flaky,
     notAttempted,
     baselineNotAttempted,
-    added: current.problems.filter((p) => !before.has(p.id)).map((p) => p.id).sort(),
-    removed: baseline.problems.filter((p) => !nowIds.has(p.id)).map((p) => p.id).sort(),
+    added: current.problems.filter((p) => !pairs.before.has(p.id)).map((p) => p.id).sort(),
+    removed: baseline.problems.filter((p) => !pairs.nowIds.has(p.id)).map((p) => p.id).sort(),
     cost: {
       current: cur.costUsd,
       baseline: base.costUsd,
@@ -74546,6 +74767,102 @@ function compareResults(current, baseline, options) {
     wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline)
   };
+}
+function checkedSettings(options) {
+  const alpha = options.alpha ?? DEFAULT_ALPHA;
+  const maxNotAttemptedPct = options.maxNotAttemptedPct ?? DEFAULT_MAX_NOT_ATTEMPTED_PCT;
+  if (!(options.maxDropPct >= 0)) throw new Error(`--max-drop must be a number of percentage points >= 0, got ${options.maxDropPct}`);
+  if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be a probability between 0 and 1 (exclusive), got ${alpha}`);
+  if (!(maxNotAttemptedPct >= 0 && maxNotAttemptedPct <= 100)) throw new Error(`--max-not-attempted must be a percentage from 0 to 100, got ${maxNotAttemptedPct}`);
+  return { maxDropPct: options.maxDropPct, alpha, maxNotAttemptedPct };
+}
+function pairProblems(current, baseline) {
+  const pairs = {
+    before: new Map(baseline.problems.map((p) => [p.id, p])),
+    nowIds: new Set(current.problems.map((p) => p.id)),
+    common: 0,
+    sharedGraded: 0,
+    counts: { bothPassed: 0, bothFailed: 0, b: 0, c: 0 },
+    newlyFailing: [],
+    newlyPassing: [],
+    flaky: []
+  };
+  const { counts } = pairs;
+  for (const p of current.problems) {
+    const prior2 = pairs.before.get(p.id);
+    if (!prior2) continue;
+    pairs.common++;
+    if (p.outcome === "not-attempted" || prior2.outcome === "not-attempted") continue;
+    pairs.sharedGraded++;
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior2) };
+    if (isFlaky(p)) {
+      pairs.flaky.push(change);
+      continue;
+    }
+    const was = prior2.outcome === "passed";
+    const is = p.outcome === "passed";
+    if (was && is) counts.bothPassed++;
+    else if (!was && !is) counts.bothFailed++;
+    else if (was) {
+      counts.b++;
+      pairs.newlyFailing.push(change);
+    } else {
+      counts.c++;
+      pairs.newlyPassing.push(change);
+    }
+  }
+  const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  for (const list2 of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky]) list2.sort(byId);
+  return pairs;
+}
+function pairedRates(counts) {
+  const shared = counts.bothPassed + counts.bothFailed + counts.b + counts.c;
+  const baselinePassed = counts.bothPassed + counts.b;
+  const currentPassed = counts.bothPassed + counts.c;
+  const baselineRate = shared === 0 ? 0 : baselinePassed / shared;
+  const currentRate = shared === 0 ? 0 : currentPassed / shared;
+  return {
+    shared,
+    baselinePassed,
+    currentPassed,
+    baselineRate,
+    currentRate,
+    deltaPp: round2((currentRate - baselineRate) * 100),
+    newlyFailing: counts.b,
+    newlyPassing: counts.c,
+    bothPassed: counts.bothPassed,
+    bothFailed: counts.bothFailed,
+    pValue: mcnemarExactP(counts.b, counts.c)
+  };
+}
+function whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings) {
+  const missing2 = [];
+  const { common: common2, sharedGraded } = pairs;
+  const allowed = settings.maxNotAttemptedPct / 100;
+  const own2 = runIncompleteness(current, settings.maxNotAttemptedPct);
+  if (current.problems.length === 0) missing2.push("this run evaluated no problem");
+  else if (own2 !== null) missing2.push(own2);
+  else if (common2 === 0) missing2.push("no problem was evaluated in both this run and the baseline");
+  else if (sharedGraded < (1 - allowed) * common2) {
+    const baselineMissing = baselineNotAttempted.filter((p) => pairs.nowIds.has(p.id));
+    missing2.push(
+      `only ${sharedGraded} of the ${common2} problems in both runs were graded in both (at least ${pct(100 - settings.maxNotAttemptedPct)} needed)` + (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : "")
+    );
+  }
+  const shared = pairs.counts.bothPassed + pairs.counts.bothFailed + pairs.counts.b + pairs.counts.c;
+  const needed = minDiscordantToReject(settings.alpha);
+  if (missing2.length === 0 && shared < needed) {
+    missing2.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${pairs.flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}`);
+  }
+  return missing2;
+}
+function verdictText(decision, paired, missing2, settings) {
+  const drop = -paired.deltaPp;
+  const on6 = `on the ${paired.shared} problems graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
+  if (decision === "incomplete") return `Incomplete: ${missing2.join("; ")}. No regression is decided; fix the cause and rerun.`;
+  if (decision === "regression") return `Regression: the pass rate dropped ${drop} points ${on6}, at least the allowed ${settings.maxDropPct} and significant at alpha ${settings.alpha}.`;
+  if (drop > 0) return `No regression: the pass rate dropped ${drop} points ${on6}, ${drop < settings.maxDropPct ? `less than the allowed ${settings.maxDropPct}` : `not significant at alpha ${settings.alpha}`}.`;
+  return `No regression: the pass rate ${paired.deltaPp > 0 ? `rose ${paired.deltaPp} points` : "is unchanged"} ${on6}.`;
 }
 function runIncompleteness(r, maxNotAttemptedPct = DEFAULT_MAX_NOT_ATTEMPTED_PCT) {
   const notAttempted = notAttemptedOf(r);
@@ -74810,11 +75127,11 @@ function regressionIssue(c3, context = {}) {
 
 // src/eval/files.ts
 import { mkdir as mkdir3, readFile as readFile3, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, join as join7 } from "node:path";
+import { basename as basename2, dirname as dirname3, join as join8 } from "node:path";
 async function writeJsonAtomic(path7, value) {
   const dir = dirname3(path7);
   await mkdir3(dir, { recursive: true });
-  const tmp = join7(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = join8(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     await writeFile3(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
     await rename2(tmp, path7);
@@ -75436,6 +75753,8 @@ var LIMITS = {
   budgetTokens: 1e10,
   budgetUsd: 1e5,
   price: 1e4,
+  /** sstar's call bound, as a multiple of the default bound. */
+  selectionBudget: 20,
   /** Per call: 1 s to 1 h. */
   timeoutMs: TIMEOUT_BOUNDS,
   /** A whole run: 1 s to 7 days. */
@@ -75452,6 +75771,18 @@ function durationArg(name, bounds) {
     return ms;
   };
 }
+function samplesArg(value) {
+  if (value.trim() === "auto") return "auto";
+  try {
+    return positiveInt("--samples", LIMITS.samples)(value);
+  } catch (error62) {
+    throw new InvalidArgumentError(`${error62.message} (or auto: adaptive sampling)`);
+  }
+}
+function samplingFlagsError(flags) {
+  if (flags.maxSamples !== void 0 && flags.samples !== "auto") return "--max-samples needs --samples auto (with a fixed --samples N, N is the number drawn)";
+  return void 0;
+}
 function strategyArg(value) {
   if (!isStrategyName(value)) throw new InvalidArgumentError(`unknown selection ${JSON.stringify(value)}: use one of ${STRATEGY_NAMES.join(", ")}`);
   return value;
@@ -75460,10 +75791,19 @@ function sandboxOption() {
   return new Option("--sandbox <kind>", "isolation backend (none is no isolation)").choices(SANDBOX_CHOICES).default("auto");
 }
 function addModelFlags(command) {
-  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls)).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens)).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd)).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price)).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price)).option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency)).option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs)).option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries)).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache").option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay").option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)").option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
+  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls)).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens)).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd)).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price)).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price)).option("--price-cached-input <usd>", "US dollars per million prompt tokens the provider served from its prompt cache (default: the --price-input price)", nonNegativeNumber("--price-cached-input", LIMITS.price)).option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency)).option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs)).option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries)).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache").option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay").option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)").option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
 }
 function addSolveFlags(command) {
-  return command.option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples})`, positiveInt("--samples", LIMITS.samples), DEFAULT_SOLVE_OPTIONS.samples).option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(sandboxOption()).option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs));
+  return command.option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples}), or auto: draw them in waves until the evidence decides the pick`, samplesArg, DEFAULT_SOLVE_OPTIONS.samples).option("--max-samples <n>", `with --samples auto: the most samples drawn (1 to ${MAX_SAMPLES_LIMIT}, default ${DEFAULT_MAX_SAMPLES})`, positiveInt("--max-samples", MAX_SAMPLES_LIMIT)).option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option(
+    "--selection-budget <x>",
+    `sstar: selection model calls allowed, as a multiple of the default bound max(15, 3 x (clusters - 1)) (default 1, at most ${LIMITS.selectionBudget})`,
+    nonNegativeNumber("--selection-budget", LIMITS.selectionBudget)
+  ).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(
+    new Option("--generation-requests <how>", "first generation: one request for all samples (n choices, where the endpoint allows) or one request per sample").choices(GENERATION_REQUESTS).default(DEFAULT_SOLVE_OPTIONS.generationRequests)
+  ).addOption(sandboxOption()).option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs)).hook("preAction", (self) => {
+    const error62 = samplingFlagsError(self.opts());
+    if (error62 !== void 0) self.error(error62);
+  });
 }
 function modelConfigFromFlags(env2, flags, recorded2) {
   if (flags.replayFallthrough === true && flags.replay === void 0) throw new ModelConfigError("--replay-fallthrough needs --replay FILE");
@@ -75482,7 +75822,7 @@ function modelConfigFromFlags(env2, flags, recorded2) {
     env2 = { ...env2, OPENAI_API_KEY: env2.OPENAI_API_KEY || "replay-needs-no-key", SSTAR_JUDGE_API_KEY: env2.SSTAR_JUDGE_API_KEY || "replay-needs-no-key" };
     flags = { ...flags, cache: false };
   }
-  const budget = {
+  const budget2 = {
     ...flags.budgetCalls !== void 0 ? { calls: flags.budgetCalls } : {},
     ...flags.budgetTokens !== void 0 ? { tokens: flags.budgetTokens } : {},
     ...flags.budgetUsd !== void 0 ? { costUsd: flags.budgetUsd } : {}
@@ -75494,14 +75834,18 @@ function modelConfigFromFlags(env2, flags, recorded2) {
   if (flags.priceInput === void 0 !== (flags.priceOutput === void 0)) {
     throw new ModelConfigError("give both --price-input and --price-output (US dollars per million tokens), or neither");
   }
+  if (flags.priceCachedInput !== void 0 && flags.priceInput === void 0) {
+    throw new ModelConfigError("--price-cached-input needs --price-input and --price-output (US dollars per million tokens)");
+  }
+  const cachedPrice = flags.priceCachedInput !== void 0 ? { cachedInputPerMTok: flags.priceCachedInput } : {};
   const overrides = {
     ...flags.baseUrl !== void 0 ? { baseUrl: flags.baseUrl } : {},
     ...flags.model !== void 0 ? { model: flags.model } : {},
     ...Object.keys(judge).length > 0 ? { judge } : {},
     ...flags.concurrency !== void 0 ? { concurrency: flags.concurrency } : {},
     ...flags.stream === true ? { stream: true } : {},
-    ...Object.keys(budget).length > 0 ? { budget } : {},
-    ...flags.priceInput !== void 0 && flags.priceOutput !== void 0 ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput } } : {},
+    ...Object.keys(budget2).length > 0 ? { budget: budget2 } : {},
+    ...flags.priceInput !== void 0 && flags.priceOutput !== void 0 ? { prices: { inputPerMTok: flags.priceInput, outputPerMTok: flags.priceOutput, ...cachedPrice } } : {},
     cacheDir: flags.cache ? flags.cacheDir : null,
     ...flags.timeout !== void 0 ? { timeoutMs: flags.timeout } : {},
     ...flags.maxRetries !== void 0 ? { maxRetries: flags.maxRetries } : {},
@@ -75518,9 +75862,12 @@ function modelConfigFromFlags(env2, flags, recorded2) {
 function solveOptionsFromFlags(flags, config2, sandboxName) {
   return {
     samples: flags.samples,
+    ...flags.maxSamples !== void 0 ? { maxSamples: flags.maxSamples } : {},
     rounds: flags.rounds,
     selection: flags.selection,
+    ...flags.selectionBudget !== void 0 ? { selectionBudget: flags.selectionBudget } : {},
     temperature: flags.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
+    generationRequests: flags.generationRequests,
     modelName: config2.model,
     judgeModelName: config2.judge?.model ?? config2.model,
     sandboxName,
@@ -75766,7 +76113,7 @@ function registerMerge(program2) {
 // src/spec/write.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 import { mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 function specToYaml(spec, header2) {
   const body = (0, import_yaml2.stringify)(spec, { blockQuote: "literal", lineWidth: 0, aliasDuplicateObjects: false });
   return header2 === void 0 ? body : `${header2}
@@ -75776,7 +76123,7 @@ async function writeSpecs(specs, outDir, opts = {}) {
   await mkdir5(outDir, { recursive: true });
   const result = { written: [], skipped: [] };
   for (const spec of specs) {
-    const path7 = join8(outDir, `${spec.id}.yaml`);
+    const path7 = join9(outDir, `${spec.id}.yaml`);
     try {
       await writeFile4(path7, specToYaml(spec, opts.header), { flag: opts.force === true ? "w" : "wx" });
       result.written.push(path7);
@@ -76570,7 +76917,7 @@ function registerImport(program2) {
 
 // src/cli/commands/solve.ts
 import { mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join9, relative as relative2, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join10, relative as relative2, resolve as resolve3 } from "node:path";
 
 // src/engine/progress.ts
 function initialProgress(samplesTotal) {
@@ -76599,6 +76946,10 @@ function reduceProgress(state2, event) {
       };
     case "synthesized":
       return { ...state2, inputs: event.inputs };
+    case "wave":
+      return { ...state2, samplesTotal: event.samples, wave: `wave ${event.wave} of ${event.of}` };
+    case "wave-decision":
+      return state2;
     case "judge-call":
       return { ...state2, stage: "select", judgeCalls: event.calls };
     case "stopped":
@@ -76617,21 +76968,21 @@ function reduceProgress(state2, event) {
     }
   }
 }
-function count2(n2, one, many = `${one}s`) {
+function count3(n2, one, many = `${one}s`) {
   return `${n2} ${n2 === 1 ? one : many}`;
 }
 function progressLine(id, s) {
   const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
   const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
   if (s.stage === "generate") {
-    return `${id}: generate+debug: ${samples}, ${s.samplesPassing} pass the public tests, ${count2(s.debugRounds, "debugging round")}${stop}`;
+    return `${id}: generate+debug${s.wave !== void 0 ? ` (${s.wave})` : ""}: ${samples}, ${s.samplesPassing} pass the public tests, ${count3(s.debugRounds, "debugging round")}${stop}`;
   }
   const selection = [
-    s.kept !== null ? count2(s.kept, "candidate") : null,
-    s.inputs !== null ? count2(s.inputs, "input") : null,
-    s.clusters !== null ? count2(s.clusters, "cluster") : null,
-    count2(s.matchesDone, "match", "matches"),
-    count2(s.judgeCalls, "judge call")
+    s.kept !== null ? count3(s.kept, "candidate") : null,
+    s.inputs !== null ? count3(s.inputs, "input") : null,
+    s.clusters !== null ? count3(s.clusters, "cluster") : null,
+    count3(s.matchesDone, "match", "matches"),
+    count3(s.judgeCalls, "judge call")
   ].filter((p) => p !== null);
   if (s.stage === "select") {
     return `${id}: select: ${[...s.samplesDone < s.samplesTotal ? [samples] : [], ...selection].join(", ")}${stop}`;
@@ -76640,7 +76991,7 @@ function progressLine(id, s) {
   return `${id}: ${s.status ?? "done"}${picked} (${[samples, ...selection.slice(-2)].join(", ")})${stop}`;
 }
 function isMilestone(event) {
-  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "stopped" || event.type === "done") return true;
+  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "wave" || event.type === "stopped" || event.type === "done") return true;
   if (event.type === "selection") return ["filtered", "clustered", "match-finished", "selected"].includes(event.event.type);
   return false;
 }
@@ -76682,7 +77033,7 @@ function cut2(text, max) {
 function clusterRows2(report) {
   const clustered = report.clusters.reduce((n2, c3) => n2 + c3.members.length, 0);
   return report.clusters.map((c3) => {
-    const rep = report.samples.find((s) => s.index === c3.representative);
+    const rep2 = report.samples.find((s) => s.index === c3.representative);
     let wins = 0;
     let played = 0;
     for (const m of report.matches) {
@@ -76693,8 +77044,8 @@ function clusterRows2(report) {
     return {
       id: c3.id,
       members: c3.members,
-      publicPassed: rep?.publicPassed ?? 0,
-      publicTotal: rep?.publicTotal ?? 0,
+      publicPassed: rep2?.publicPassed ?? 0,
+      publicTotal: rep2?.publicTotal ?? 0,
       agreeing: c3.members.length,
       clustered,
       wins,
@@ -76749,6 +77100,8 @@ function header(report) {
   if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
   if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
   if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);
+  const sampling = samplingLine(report);
+  if (sampling !== void 0) lines.push("", `**Adaptive sampling:** ${escapeInline(sampling)}`);
   lines.push(
     "",
     `${report.settings.samples} samples \xD7 up to ${report.settings.rounds} debugging rounds \xB7 selection \`${report.settings.selection}\` \xB7 model ${codeCell(report.settings.model)}${report.settings.judgeModel !== report.settings.model ? ` \xB7 judge ${codeCell(report.settings.judgeModel)}` : ""} \xB7 ${totalCalls(report)} \xB7 ${seconds(report.timings.totalMs)}`
@@ -76851,12 +77204,14 @@ function codeSection(report, maxCode) {
   return details(`Selected program (sample ${report.selected.sample})`, fenced(cut2(report.selected.code, maxCode), report.problem.language));
 }
 function usageSection(report) {
-  const lines = ["| stage | calls | cached | prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|"];
+  const lines = ["| stage | calls | cached | prompt tokens | cached prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|---|"];
   for (const [stage, u2] of Object.entries(report.usage.byStage)) {
-    lines.push(`| ${escapeInline(stage)} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`);
+    lines.push(
+      `| ${escapeInline(stage)} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.cachedPromptTokens ?? 0} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`
+    );
   }
   const t = report.usage.total;
-  lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
+  lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.cachedPromptTokens ?? 0} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
   const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
   return details("Usage and time", lines.join("\n"));
@@ -76901,6 +77256,12 @@ function plainOneLine(value, max) {
   if (v.length > max) v = `${v.slice(0, max - 1)}\u2026`;
   return v;
 }
+function samplingLine(report) {
+  const a2 = report.sampling;
+  if (a2 === void 0) return void 0;
+  const waves = `${a2.wavesDrawn} of ${a2.waves.length} wave${a2.waves.length === 1 ? "" : "s"}`;
+  return `drew ${a2.drawn} of at most ${a2.maxSamples} samples in ${waves} (${a2.waves.join(", ")}); ${a2.stoppedEarly ? "stopped early" : "no early stop"}: ${a2.reason}.`;
+}
 function interruptedLine(report) {
   const i2 = report.interrupted;
   if (i2 === void 0) return void 0;
@@ -76925,6 +77286,8 @@ function terminal(report, maxChars) {
   if (s.fallback) lines.push(`  fallback: ${plainOneLine(s.fallback, 300)}`);
   if (report.error) lines.push(`  error: ${plainOneLine(report.error, 300)}`);
   if (report.stopped) lines.push(`  stopped early: ${plainOneLine(report.stopped, 300)}`);
+  const sampling = samplingLine(report);
+  if (sampling !== void 0) lines.push(`  sampling: ${plainOneLine(sampling, 400)}`);
   const rows = clusterRows2(report);
   if (rows.length > 0) {
     lines.push("", `  ${pad("cluster", 9)}${pad("samples", 24)}${pad("public", 9)}${pad("agree", 9)}judge wins`);
@@ -77007,11 +77370,11 @@ async function solveAll(specs, options, outDir, deps, json2, afterSolve) {
   const reports = [];
   for (const spec of specs) {
     if (deps.signal?.aborted) break;
-    const dir = join9(outDir, spec.id);
+    const dir = join10(outDir, spec.id);
     const quiet = deps.model.fatal?.() !== void 0;
     const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
-      onProgress: quiet ? () => void 0 : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples),
+      onProgress: quiet ? () => void 0 : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples === "auto" ? FIRST_WAVE : options.samples),
       ...deps.signal ? { signal: deps.signal } : {}
     });
     const report = afterSolve ? await afterSolve(spec, solved) : solved;
@@ -77038,11 +77401,11 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
 async function writeProblemFiles(dir, spec, report) {
   await mkdir6(dir, { recursive: true });
   const writes = [
-    writeFile5(join9(dir, "report.json"), `${JSON.stringify(report, null, 2)}
+    writeFile5(join10(dir, "report.json"), `${JSON.stringify(report, null, 2)}
 `),
-    writeFile5(join9(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
+    writeFile5(join10(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
   ];
-  if (report.selected) writes.push(writeFile5(join9(dir, solutionFile(spec)), report.selected.code));
+  if (report.selected) writes.push(writeFile5(join10(dir, solutionFile(spec)), report.selected.code));
   await Promise.all(writes);
 }
 function solutionFile(spec) {
@@ -77101,12 +77464,12 @@ ${wroteLines(results)}
 
 // src/cli/commands/demo.ts
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join11, resolve as resolve5 } from "node:path";
+import { join as join12, resolve as resolve5 } from "node:path";
 
 // src/cli/demo/pool.ts
 import { existsSync as existsSync5 } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
-import { dirname as dirname6, join as join10, resolve as resolve4 } from "node:path";
+import { dirname as dirname6, join as join11, resolve as resolve4 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 
 // src/spec/importers/python.ts
@@ -77149,12 +77512,12 @@ var HUMANEVAL_FILE = "humaneval.jsonl";
 function inRepoDemoData(from = dirname6(fileURLToPath3(import.meta.url))) {
   let dir = from;
   for (let up = 0; up < 5; up++) {
-    if (existsSync5(join10(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join10(dir, "demo", "humaneval");
+    if (existsSync5(join11(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join11(dir, "demo", "humaneval");
     dir = dirname6(dir);
   }
   return void 0;
 }
-var hasDataSet = (dir) => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync5(join10(dir, f)));
+var hasDataSet = (dir) => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync5(join11(dir, f)));
 function defaultDemoData(env2 = process.env, cwd = process.cwd(), repo = inRepoDemoData(), present = hasDataSet) {
   if (env2.SSTAR_DATA !== void 0 && env2.SSTAR_DATA.trim() !== "") return { dir: resolve4(env2.SSTAR_DATA), source: "$SSTAR_DATA" };
   const shared = [resolve4(cwd, "..", "shared", "data"), ...repo !== void 0 ? [resolve4(repo, "..", "..", "..", "shared", "data")] : []].find(present);
@@ -77201,9 +77564,9 @@ json.dump(out, sys.stdout)
 async function loadPoolTasks(dataDir, taskIds) {
   const ids = new Set(taskIds);
   const [he, pool, tests] = await Promise.all([
-    readTaskLines(join10(dataDir, HUMANEVAL_FILE), ids),
-    readTaskLines(join10(dataDir, POOL_FILE), ids),
-    readTaskLines(join10(dataDir, TESTS_FILE), ids)
+    readTaskLines(join11(dataDir, HUMANEVAL_FILE), ids),
+    readTaskLines(join11(dataDir, POOL_FILE), ids),
+    readTaskLines(join11(dataDir, TESTS_FILE), ids)
   ]);
   const missing2 = taskIds.filter((id) => !he.has(id) || !pool.has(id));
   if (missing2.length > 0) throw new Error(`not in ${dataDir}: ${missing2.join(", ")} (check --data and --tasks)`);
@@ -77230,6 +77593,294 @@ async function loadPoolTasks(dataDir, taskIds) {
 
 // src/cli/demo/replay-model.ts
 import { createHash as createHash6 } from "node:crypto";
+
+// src/replay/server.ts
+import { createServer } from "node:http";
+
+// src/replay/protocol.ts
+function isFault(result) {
+  return typeof result.fault === "string";
+}
+function roughTokens(text) {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+function promptText2(body) {
+  const messages = body?.messages;
+  if (!Array.isArray(messages)) return "";
+  return messages.map((m) => {
+    const content = m.content;
+    return typeof content === "string" ? content : JSON.stringify(content ?? "");
+  }).join("\n");
+}
+function usageOf(body, replies) {
+  const first = replies[0];
+  const promptTokens = first?.promptTokens ?? roughTokens(promptText2(body));
+  const completionTokens = replies.reduce((n2, r) => n2 + (r.completionTokens ?? roughTokens(r.content)), 0);
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    ...first?.cachedPromptTokens !== void 0 ? { prompt_tokens_details: { cached_tokens: first.cachedPromptTokens } } : {}
+  };
+}
+function completionBody(frame, replies, usage) {
+  return {
+    id: frame.id,
+    object: "chat.completion",
+    created: frame.created,
+    model: frame.model,
+    choices: replies.map((reply, index) => ({
+      index,
+      message: { role: "assistant", content: reply.content, refusal: null },
+      finish_reason: reply.finishReason ?? "stop",
+      logprobs: null
+    })),
+    usage
+  };
+}
+function chunkBody(frame, index, delta, finishReason) {
+  return {
+    id: frame.id,
+    object: "chat.completion.chunk",
+    created: frame.created,
+    model: frame.model,
+    choices: [{ index, delta, finish_reason: finishReason, logprobs: null }]
+  };
+}
+function streamEvents(frame, replies, usage) {
+  const events = replies.map((_, index) => chunkBody(frame, index, { role: "assistant", content: "" }, null));
+  const pieces = replies.map((reply) => reply.content.match(/[\s\S]{1,16}/g) ?? []);
+  const rounds = Math.max(0, ...pieces.map((p) => p.length));
+  for (let round = 0; round < rounds; round++) {
+    pieces.forEach((p, index) => {
+      if (round < p.length) events.push(chunkBody(frame, index, { content: p[round] }, null));
+    });
+  }
+  replies.forEach((reply, index) => events.push(chunkBody(frame, index, {}, reply.finishReason ?? "stop")));
+  if (usage !== void 0) events.push({ ...chunkBody(frame, 0, {}, null), choices: [], usage });
+  return events;
+}
+function sendJson(res, status, value, extraHeaders = {}) {
+  const text = JSON.stringify(value);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...extraHeaders
+  });
+  res.end(text);
+}
+function errorBody(status, message, fields = {}) {
+  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code: fields.code ?? null, param: fields.param ?? null } };
+}
+
+// src/replay/server.ts
+var CHAT_PATHS = /* @__PURE__ */ new Set(["/v1/chat/completions", "/chat/completions"]);
+var MODEL_PATHS = /* @__PURE__ */ new Set(["/v1/models", "/models"]);
+var ServerState = class {
+  requests = [];
+  sockets = /* @__PURE__ */ new Set();
+  hanging = /* @__PURE__ */ new Set();
+  models = /* @__PURE__ */ new Set();
+  chatIndex = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  idCounter = 0;
+  frameFor(body) {
+    return { id: `chatcmpl-${++this.idCounter}`, created: Math.floor(Date.now() / 1e3), model: typeof body?.model === "string" ? body.model : "test-model" };
+  }
+};
+function readBody(req) {
+  return new Promise((resolve6, reject) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => resolve6(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+async function parseRequest(req) {
+  const [rawPath = "/", query = ""] = (req.url ?? "/").split("?", 2);
+  const path7 = rawPath.replace(/\/+$/, "") || "/";
+  const text = await readBody(req).catch(() => "");
+  let body;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = void 0;
+    }
+  }
+  return { path: path7, query, body };
+}
+function choiceCounts(body, mode) {
+  const asked = typeof body?.n === "number" && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
+  const answered = typeof mode === "object" ? Math.max(1, Math.min(asked, mode.atMost)) : asked;
+  return { asked, answered };
+}
+async function collectReplies(handler, record2, count4) {
+  const replies = [];
+  for (let choice = 0; choice < count4; choice++) {
+    const result = await handler({ body: record2.body, headers: record2.headers, index: record2.index, choice });
+    if (isFault(result)) return result;
+    replies.push(result);
+  }
+  return replies;
+}
+function untilClosed(res) {
+  return new Promise((resolve6) => res.on("close", resolve6));
+}
+async function answerFault(state2, req, res, record2, fault, frame) {
+  record2.outcome = fault.fault === "status" ? `status:${fault.status}` : fault.fault;
+  switch (fault.fault) {
+    case "status": {
+      const headers = fault.retryAfter !== void 0 ? { "retry-after": String(fault.retryAfter) } : {};
+      sendJson(res, fault.status, fault.body ?? errorBody(fault.status, `scripted status ${fault.status}`), headers);
+      return;
+    }
+    case "hang":
+      state2.hanging.add(res);
+      return untilClosed(res);
+    case "malformed": {
+      const text = '{"id": "chatcmpl-broken", "choices": [{"message": {"content": "unterminated';
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    case "empty-choices":
+      sendJson(res, 200, { id: frame.id, object: "chat.completion", created: frame.created, model: frame.model, choices: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
+      return;
+    case "drop":
+      req.socket.destroy();
+      return;
+    case "stall":
+      state2.hanging.add(res);
+      if (record2.body?.stream === true) {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.write(`data: ${JSON.stringify(chunkBody(frame, 0, { role: "assistant", content: "" }, null))}
+
+`);
+      }
+      return untilClosed(res);
+  }
+}
+async function waitUnlessGone(res, ms) {
+  if (ms === void 0 || ms <= 0) return true;
+  await new Promise((resolve6) => {
+    const timer = setTimeout(resolve6, ms);
+    res.on("close", () => {
+      clearTimeout(timer);
+      resolve6();
+    });
+  });
+  return !res.destroyed;
+}
+async function writeStream(res, frame, replies, body) {
+  const options = body?.stream_options;
+  const events = streamEvents(frame, replies, options?.include_usage === true ? usageOf(body, replies) : void 0);
+  const pause = replies[0]?.chunkDelayMs;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  for (const event of events) {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(event)}
+
+`);
+    if (pause !== void 0 && pause > 0) await new Promise((r) => setTimeout(r, pause));
+  }
+  res.end("data: [DONE]\n\n");
+}
+async function handleChat(state2, handler, mode, req, res, record2) {
+  const body = record2.body;
+  if (typeof body?.model === "string") state2.models.add(body.model);
+  const frame = state2.frameFor(body);
+  const { asked, answered } = choiceCounts(body, mode);
+  if (mode === "refuse" && asked > 1) {
+    record2.outcome = "refused-n";
+    sendJson(res, 400, errorBody(400, "Invalid 'n': this model only supports n=1.", { param: "n", code: "unsupported_parameter" }));
+    return;
+  }
+  let result;
+  try {
+    result = await collectReplies(handler, record2, answered);
+  } catch (error62) {
+    record2.outcome = "handler-error";
+    sendJson(res, 500, errorBody(500, `chat server handler threw: ${error62.message}`));
+    return;
+  }
+  if (!Array.isArray(result)) return answerFault(state2, req, res, record2, result, frame);
+  if (!await waitUnlessGone(res, Math.max(0, ...result.map((r) => r.delayMs ?? 0)))) {
+    record2.outcome = "client-gone";
+    return;
+  }
+  record2.outcome = "reply";
+  if (body?.stream === true) return writeStream(res, frame, result, record2.body);
+  sendJson(res, 200, completionBody(frame, result, usageOf(record2.body, result)));
+}
+async function route(state2, handler, mode, req, res) {
+  const { path: path7, query, body } = await parseRequest(req);
+  const isChat = req.method === "POST" && CHAT_PATHS.has(path7);
+  const record2 = { method: req.method ?? "GET", path: path7, query, headers: { ...req.headers }, body, index: isChat ? state2.chatIndex++ : -1, outcome: "pending" };
+  state2.requests.push(record2);
+  if (isChat) {
+    state2.inFlight++;
+    state2.maxInFlight = Math.max(state2.maxInFlight, state2.inFlight);
+    try {
+      await handleChat(state2, handler, mode, req, res, record2);
+    } finally {
+      state2.inFlight--;
+    }
+    return;
+  }
+  if (req.method === "GET" && MODEL_PATHS.has(path7)) {
+    record2.outcome = "models";
+    const ids = state2.models.size > 0 ? [...state2.models] : ["test-model"];
+    sendJson(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "sstar-test" })) });
+    return;
+  }
+  record2.outcome = "not-found";
+  sendJson(res, 404, errorBody(404, `no route for ${req.method} ${path7}`));
+}
+async function serveChatCompletions(handler, options = {}) {
+  const state2 = new ServerState();
+  const mode = options.n ?? "honour";
+  const server = createServer((req, res) => {
+    route(state2, handler, mode, req, res).catch((error62) => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(500, String(error62)));
+    });
+  });
+  server.on("connection", (socket) => {
+    state2.sockets.add(socket);
+    socket.on("close", () => state2.sockets.delete(socket));
+  });
+  await new Promise((resolve6, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve6();
+    });
+  });
+  const address = server.address();
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closed;
+  return {
+    url: `http://${hostPart}:${address.port}/v1`,
+    requests: state2.requests,
+    get inFlight() {
+      return state2.inFlight;
+    },
+    get maxInFlight() {
+      return state2.maxInFlight;
+    },
+    close() {
+      closed ??= new Promise((resolve6) => {
+        for (const res of state2.hanging) res.destroy();
+        server.close(() => resolve6());
+        for (const socket of state2.sockets) socket.destroy();
+      });
+      return closed;
+    }
+  };
+}
+
+// src/cli/demo/replay-model.ts
 var REPLAY_MODEL_NAME = "replay:codegen16b-humaneval-pool";
 var REPLAY_JUDGE_NAME = "replay:scripted-judge";
 function hashUnit(text) {
@@ -77301,18 +77952,18 @@ ${fence(pool[next % pool.length] ?? "", "python")}
 `);
       }
       case "synthesize": {
-        const count3 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
-        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count3));
+        const count4 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
+        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count4));
         return reply(`The model's own test calls:
 
-${fenceJson(task.calls.slice(0, count3))}`);
+${fenceJson(task.calls.slice(0, count4))}`);
       }
       case "separate": {
         const k = separated.get(task.taskId) ?? 0;
         separated.set(task.taskId, k + 1);
-        const count3 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
-        const start = (synthesized.get(task.taskId) ?? 0) + k * count3;
-        return reply(fenceJson(task.calls.slice(start, start + count3)));
+        const count4 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
+        const start = (synthesized.get(task.taskId) ?? 0) + k * count4;
+        return reply(fenceJson(task.calls.slice(start, start + count4)));
       }
       case "judge": {
         const cases = parseJudgeCases(firstUser);
@@ -77343,7 +77994,7 @@ function probability(value) {
 function registerDemo(program2) {
   const command = program2.command("demo").description(
     "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead."
-  ).option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)").option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join11(tmpdir4(), "sstar-demo"));
+  ).option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)").option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo"));
   addSolveFlags(command);
   addModelFlags(command);
   for (const option of command.options) {
@@ -77394,7 +78045,8 @@ async function runDemo(flags, given) {
   if (sandbox === null) return 2;
   const replay = live || flags.replay !== void 0 ? void 0 : await startReplayModel({
     tasks: loaded.tasks,
-    samples: flags.samples,
+    // The pool's stride between a sample and its debugging reply: the most samples a run draws.
+    samples: flags.samples === "auto" ? flags.maxSamples ?? DEFAULT_MAX_SAMPLES : flags.samples,
     judgeAccuracy: flags.judgeAccuracy,
     canonicalOutput: canonicalRunner(sandbox, specs, loaded.tasks)
   });
