@@ -134,7 +134,7 @@ describe('adaptive sampling (samples: "auto")', () => {
         wavesDrawn: 1,
         drawn: 4,
         stoppedEarly: true,
-        reason: "after wave 1 of 3: the leading cluster holds 4 of 4 public-passing samples (1 cluster of 4), posterior 1.00 ≥ 0.9",
+        reason: "after wave 1 of 3: the leading cluster holds 4 of 4 public-passing samples (1 cluster of 4), posterior 1.00 ≥ 0.85",
       });
       expect(report.status).toBe("solved");
       expect(renderReportMarkdown(report, { variant: "comment" })).toContain(
@@ -166,7 +166,7 @@ describe('adaptive sampling (samples: "auto")', () => {
       expect(report.samples.map((s) => s.index)).toEqual(Array.from({ length: 16 }, (_, i) => i));
       expect(report.sampling).toMatchObject({ wavesDrawn: 3, drawn: 16, stoppedEarly: false });
       expect(report.sampling?.reason).toBe(
-        "drew all 3 waves (16 samples, max-samples 16); after wave 2 of 3: the leading cluster holds 4 of 8 public-passing samples (2 clusters of 8); 1 other cluster passes the public tests too",
+        "drew all 3 waves (16 samples, max-samples 16); after wave 2 of 3: the leading cluster holds 4 of 8 public-passing samples (2 clusters of 8); 1 other cluster passes the public tests too, posterior 0.50 < 0.85",
       );
       // One selection over all 16: two clusters of 8, the judge picks |n|.
       expect(report.clusters.map((c) => c.members.length)).toEqual([8, 8]);

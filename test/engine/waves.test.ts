@@ -35,7 +35,7 @@ describe("waveDecision", () => {
   it("goes on when another cluster passes the public tests too", () => {
     const d = waveDecision(evidence([agree(), agree(), agree(), other()]), 1, 3);
     expect(d.stop).toBe(false);
-    expect(d.reason).toBe("after wave 1 of 3: the leading cluster holds 3 of 4 public-passing samples (2 clusters of 4); 1 other cluster passes the public tests too");
+    expect(d.reason).toBe("after wave 1 of 3: the leading cluster holds 3 of 4 public-passing samples (2 clusters of 4); 1 other cluster passes the public tests too, posterior 0.75 < 0.85");
   });
 
   it("does not count samples that fail the public tests as rivals (selection drops them)", () => {
@@ -44,6 +44,13 @@ describe("waveDecision", () => {
     expect(d.stop).toBe(true);
     expect(d.posterior).toBeCloseTo(1);
     expect(d.reason).toBe(`after wave 1 of 3: the leading cluster holds 3 of 3 public-passing samples (1 cluster of 4), posterior 1.00 ≥ ${STOP_POSTERIOR}`);
+  });
+
+  it("stops on a clear majority with a rival: 7 of 8 public-passing samples agree (0.875)", () => {
+    const d = waveDecision(evidence([...Array.from({ length: 7 }, () => agree()), other()]), 2, 3);
+    expect(d.stop).toBe(true);
+    expect(d.posterior).toBeCloseTo(0.875);
+    expect(d.reason).toBe(`after wave 2 of 3: the leading cluster holds 7 of 8 public-passing samples (2 clusters of 8); 1 other cluster passes the public tests too, posterior 0.88 ≥ ${STOP_POSTERIOR}`);
   });
 
   it("needs two public-passing samples in the leading cluster", () => {
