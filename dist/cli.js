@@ -73496,7 +73496,7 @@ function baselineTrace(strategy, ctx, env2) {
 var DEFAULT_MAX_SAMPLES = 16;
 var MAX_SAMPLES_LIMIT = 64;
 var FIRST_WAVE = 4;
-var STOP_POSTERIOR = 0.9;
+var STOP_POSTERIOR = 0.85;
 function wavePlan(maxSamples) {
   const waves = [];
   let drawn = 0;
@@ -73529,9 +73529,9 @@ function waveDecision(evidence, wave, waves) {
   const holds = `the leading cluster holds ${leadPassing} of ${passing} public-passing samples (${clusters.length} cluster${clusters.length === 1 ? "" : "s"} of ${candidates.length})`;
   const shown2 = (value >= STOP_POSTERIOR ? value : Math.floor(value * 100) / 100).toFixed(2);
   if (leadPassing < 2) return goOn(`${holds}, fewer than 2`, value);
-  if (others > 0) return goOn(`${holds}; ${others} other cluster${others === 1 ? "" : "s"} pass${others === 1 ? "es" : ""} the public tests too`, value);
-  if (value < STOP_POSTERIOR) return goOn(`${holds}, posterior ${shown2} < ${STOP_POSTERIOR}`, value);
-  return { stop: true, reason: `${at}: ${holds}, posterior ${shown2} \u2265 ${STOP_POSTERIOR}`, posterior: value };
+  const rivals = others === 0 ? "" : `; ${others} other cluster${others === 1 ? "" : "s"} pass${others === 1 ? "es" : ""} the public tests too`;
+  if (value < STOP_POSTERIOR) return goOn(`${holds}${rivals}, posterior ${shown2} < ${STOP_POSTERIOR}`, value);
+  return { stop: true, reason: `${at}: ${holds}${rivals}, posterior ${shown2} \u2265 ${STOP_POSTERIOR}`, posterior: value };
 }
 
 // src/engine/usage-report.ts
