@@ -1,6 +1,6 @@
 // Spawns one sandboxed command, feeds stdin, caps what it prints, and collects the runner's report.
 import { spawn } from "node:child_process";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { Collected, RunnerReport } from "./status.ts";
 
 export const STDERR_TAIL_BYTES = 8 * 1024;
@@ -19,6 +19,11 @@ export interface SpawnPlan {
   /** Outer guard: kill everything when the runner has not reported by then. */
   guardMs: number;
   cwd?: string;
+}
+
+/** An interactive run (assertion tests): stdin stays open for the channel, which also reads the result fd as it comes. */
+export interface RunChannel {
+  attach(stdin: Writable, result: Readable): void;
 }
 
 function killGroup(pid: number | undefined): void {
@@ -45,7 +50,7 @@ export function killGroups(groups: Iterable<number>): void {
   for (const pid of groups) killGroup(pid);
 }
 
-export function spawnCollect(plan: SpawnPlan, live?: Set<number>): Promise<Collected> {
+export function spawnCollect(plan: SpawnPlan, live?: Set<number>, channel?: RunChannel): Promise<Collected> {
   installExitHook();
   return new Promise((resolve) => {
     const started = performance.now();
@@ -104,7 +109,8 @@ export function spawnCollect(plan: SpawnPlan, live?: Set<number>): Promise<Colle
     });
     // A program that never reads its input closes the pipe early: that is not an error of ours.
     child.stdin.on("error", () => {});
-    child.stdin.end(plan.stdin);
+    if (channel === undefined) child.stdin.end(plan.stdin);
+    else channel.attach(child.stdin, resultStream);
     child.on("error", (err) => {
       spawnError = err.message;
     });

@@ -73,6 +73,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
     }
     const prepared = await programs.prepare(request);
     if ("failed" in prepared) return prepared.failed;
+    if (request.assert !== undefined) return pool.execJudged(prepared.exec, await programs.prepareJudge({ ...request, assert: request.assert }));
     return pool.exec(prepared.exec, request.io.kind, prepared.exec.limits);
   }
 

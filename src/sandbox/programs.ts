@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecRequest } from "./backends/common.ts";
-import { compileArgv, programFiles, runArgv } from "./languages/index.ts";
+import { compileArgv, judgeArgv, judgeFiles, programFiles, runArgv } from "./languages/index.ts";
 import { COMPILE_LIMITS, enforcedLimits } from "./limits.ts";
 import { resolveInterpreter } from "./toolchain.ts";
 import type { RunRequest, RunResult } from "./types.ts";
@@ -31,6 +31,8 @@ export const COMPILE_ERROR = (message: string): RunResult => ({
 export interface ProgramStore {
   /** The execution request for `request`, or the compile error that ends it. */
   prepare(request: RunRequest): Promise<{ exec: ExecRequest } | { failed: RunResult }>;
+  /** An assertion test's judge (the test code, in a sandbox of its own): its execution request. */
+  prepareJudge(request: RunRequest & { assert: string }): Promise<ExecRequest>;
   /** Removes every file written. */
   remove(): void;
 }
@@ -41,8 +43,8 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
   const programs = new Map<string, string>();
   const compiles = new Map<string, Promise<RunResult | null>>();
 
-  function programDir(request: RunRequest): { key: string; dir: string; bin: string; compileSource?: string } {
-    const { files, compileSource } = programFiles(request.program, request.io);
+  function programDir(request: RunRequest, judge = false): { key: string; dir: string; bin: string; compileSource?: string } {
+    const { files, compileSource } = judge ? judgeFiles(request.assert ?? "") : programFiles(request.program, request.io);
     const key = sha(request.program.language, JSON.stringify(files));
     const dir = join(root, "prog", key.slice(0, 32));
     const bin = join(root, "bin", key.slice(0, 32));
@@ -105,7 +107,8 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
         dataDir: dataDir(request),
         binds: request.program.language === "cpp" ? [] : interpreter.binds,
         limits,
-        stdin: request.assert ?? request.input,
+        // Assertion tests: the judge's calls come on stdin as the run goes (judge.ts).
+        stdin: request.assert !== undefined ? "" : request.input,
         resultBytes: limits.outputBytes,
         argv: (p) =>
           runArgv({
@@ -120,6 +123,13 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
           }),
       };
       return { exec };
+    },
+    async prepareJudge(request) {
+      const { dir, bin } = programDir(request, true);
+      const python = await resolveInterpreter("python");
+      const limits = enforcedLimits(request.limits, "python");
+      const name = request.io.kind === "function" ? request.io.name : "candidate";
+      return { programDir: dir, binDir: bin, binWritable: false, binds: python.binds, limits, stdin: "", resultBytes: limits.outputBytes, argv: (p) => judgeArgv(python.exe, p.box, name) };
     },
     remove() {
       rmSync(root, { recursive: true, force: true });

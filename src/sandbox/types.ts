@@ -44,6 +44,11 @@ export interface RunResult {
   timeMs: number;
   /** Peak resident memory in KiB, when the backend can tell. */
   memoryKb: number | null;
+  /**
+   * Assertion tests only: what the judge (the test code, run apart from the program) decided.
+   * `passed` only when every assertion held and the program answered every call as plain data.
+   */
+  judged?: { passed: boolean; message: string };
   /** True when the result came from the cache, not a new process. */
   cached?: boolean;
 }

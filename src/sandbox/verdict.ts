@@ -31,7 +31,11 @@ export function verdictFor(result: RunResult, test: TestCase, checker: CheckerOu
         : result.status;
     return { verdict, message: tail === "" ? how : `${how}: ${tail}` };
   }
-  if (test.assert !== undefined) return { verdict: "accepted" };
+  // Assertion tests: only the judge's word counts; a clean run of the program alone is not a pass.
+  if (test.assert !== undefined) {
+    if (result.judged?.passed === true) return { verdict: "accepted" };
+    return { verdict: "wrong-answer", message: result.judged?.message || "the assertion test was not judged" };
+  }
   if (checker === null) {
     // Nothing to compare against: it ran cleanly, which is all that can be said.
     return test.output === undefined ? { verdict: "accepted", message: "no expected output: only checked that it runs" } : { verdict: "wrong-answer", message: "output was not checked" };

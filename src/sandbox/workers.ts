@@ -6,12 +6,18 @@ import pLimit from "p-limit";
 import type { Backend, ExecRequest } from "./backends/common.ts";
 import { killGroups, spawnCollect } from "./exec.ts";
 import type { EnforcedLimits } from "./limits.ts";
+import { createAssertionRelay, judgedResult } from "./judge.ts";
 import { classifyRun } from "./status.ts";
 import type { RunResult } from "./types.ts";
 
 export interface WorkerPool {
   /** Queues one run; it starts when a worker is free. */
   exec(request: ExecRequest, contract: "stdio" | "function", limits: EnforcedLimits): Promise<RunResult>;
+  /**
+   * Queues one assertion test: the program and its judge at once, on one worker; the judge on a
+   * slot of its own (slot + workers: another uid as root), so the program can't reach it.
+   */
+  execJudged(program: ExecRequest, judge: ExecRequest): Promise<RunResult>;
   readonly closed: boolean;
   /** Drops the queue, kills what runs, and closes the backend. */
   close(): Promise<void>;
@@ -35,20 +41,44 @@ export function createWorkerPool(backend: Backend, workers: number): WorkerPool 
     }
   }
 
+  async function runJudged(slot: number, program: ExecRequest, judge: ExecRequest): Promise<RunResult> {
+    const relay = createAssertionRelay();
+    const plans = await Promise.all([backend.plan(program, slot), backend.plan(judge, slot + workers)]);
+    try {
+      const [p, j] = plans;
+      const [pc, jc] = await Promise.all([spawnCollect(p.spawn, live, relay.program), spawnCollect(j.spawn, live, relay.judge)]);
+      const programRun = classifyRun({ ...pc, cgroup: p.cgroup?.usage() ?? null }, program.limits, "stdio");
+      const judgeRun = classifyRun({ ...jc, cgroup: j.cgroup?.usage() ?? null }, judge.limits, "stdio");
+      return judgedResult(programRun, judgeRun, relay.outcome());
+    } finally {
+      for (const plan of plans) {
+        await plan.cgroup?.release();
+        await plan.release?.();
+      }
+    }
+  }
+
+  function onWorker(run: (slot: number) => Promise<RunResult>): Promise<RunResult> {
+    return queue(async () => {
+      if (closed) throw new Error("sandbox: closed");
+      const slot = freeSlots.pop() ?? 0;
+      try {
+        return await run(slot);
+      } finally {
+        freeSlots.push(slot);
+      }
+    });
+  }
+
   return {
     get closed() {
       return closed;
     },
     exec(request, contract, limits) {
-      return queue(async () => {
-        if (closed) throw new Error("sandbox: closed");
-        const slot = freeSlots.pop() ?? 0;
-        try {
-          return await runOnSlot(slot, request, contract, limits);
-        } finally {
-          freeSlots.push(slot);
-        }
-      });
+      return onWorker((slot) => runOnSlot(slot, request, contract, limits));
+    },
+    execJudged(program, judge) {
+      return onWorker((slot) => runJudged(slot, program, judge));
     },
     async close() {
       closed = true;

@@ -6,6 +6,7 @@ import type { EnforcedLimits } from "../limits.ts";
 import { cppHarness } from "./harness-cpp.ts";
 import { JAVASCRIPT_HARNESS } from "./harness-javascript.ts";
 import { PYTHON_HARNESS } from "./harness-python.ts";
+import { PYTHON_JUDGE } from "./harness-python-judge.ts";
 
 export const EXTENSIONS: Record<Language, string> = { python: "py", javascript: "js", cpp: "cpp" };
 
@@ -40,6 +41,16 @@ export function programFiles(program: Program, io: IoContract): ProgramFiles {
   }
 }
 
+/** The judge of an assertion test: its own program, run in a sandbox apart from the candidate's. */
+export function judgeFiles(testCode: string): ProgramFiles {
+  return { files: { "judge.py": PYTHON_JUDGE, "test.py": testCode } };
+}
+
+/** The judge's command line: the test code and the name `candidate` stands for. */
+export function judgeArgv(interpreter: string, box: string, name: string): string[] {
+  return [interpreter, "-u", "-B", `${box}/judge.py`, `${box}/test.py`, name];
+}
+
 export const CXX_FLAGS = ["-O2", "-std=c++17", "-pipe", "-w"];
 
 export function compileArgv(cxx: string, box: string, source: string, bin: string): string[] {
@@ -49,7 +60,7 @@ export function compileArgv(cxx: string, box: string, source: string, bin: strin
 export interface RunArgvOptions {
   language: Language;
   io: IoContract;
-  /** Function problems: run the assertion code (stdin) instead of a call. Python only. */
+  /** Function problems: answer the calls of an assertion test's judge (stdin) instead of one call. Python only. */
   assert: boolean;
   interpreter: string;
   box: string;
@@ -71,7 +82,7 @@ function programArgv(o: RunArgvOptions): string[] {
       // -u: output reaches us even when the program is killed; -B: no .pyc writes into the read-only box.
       return fn === undefined
         ? [o.interpreter, "-u", "-B", `${o.box}/solution.py`]
-        : [o.interpreter, "-u", "-B", `${o.box}/harness.py`, `${o.box}/solution.py`, fn, o.assert ? "assert" : "call"];
+        : [o.interpreter, "-u", "-B", `${o.box}/harness.py`, `${o.box}/solution.py`, fn, o.assert ? "serve" : "call"];
     case "javascript": {
       const heapMb = Math.max(16, Math.floor(o.limits.memoryKb / 1024));
       // V8 must hit its own stack limit (a RangeError) before the thread stack runs out (SIGSEGV).
