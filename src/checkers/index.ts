@@ -118,25 +118,47 @@ function showJson(v: unknown): string {
 }
 
 /**
- * Deep comparison of JSON values: two integers (BigInt, as parseJsonExact reads integer literals)
- * exactly, any other pair of numbers with tolerance (a JS number is a float here, even 1.5e20).
+ * How numbers compare. `integersExact`: an integer answer (an integer literal, read as a BigInt)
+ * is matched only by the same integer, or by a float of exactly its value (2.0 for 2, never
+ * 1000000900.0 for 1000000000): the default, as a tolerance is only for answers that are floats.
+ * Off only under the `float` checker, where every number compares with its tolerance.
  */
-export function compareJsonValues(
-  expected: unknown,
-  actual: unknown,
-  tolerance: { absolute: number; relative: number } = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE },
-  path = "$",
-): CompareResult {
+export interface NumberRule {
+  absolute: number;
+  relative: number;
+  integersExact: boolean;
+}
+
+export const DEFAULT_NUMBER_RULE: NumberRule = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE, integersExact: true };
+
+/** The number rule of a checker: `float` gives its tolerance to every number; any other keeps integers exact. */
+export function numberRule(checker: BuiltinChecker): NumberRule {
+  return checker.kind === "float" ? { absolute: checker.absolute, relative: checker.relative, integersExact: false } : DEFAULT_NUMBER_RULE;
+}
+
+/** Whether a float holds exactly the integer `n` (no rounding: 2^53 + 1 is no float's value). */
+function floatIsInteger(x: number, n: bigint): boolean {
+  return Number.isInteger(x) && BigInt(x) === n;
+}
+
+function sameNumber(e: number | bigint, a: number | bigint, rule: NumberRule): boolean {
+  if (typeof e === "bigint" && typeof a === "bigint") return rule.integersExact ? e === a : e === a || floatsClose(Number(e), Number(a), rule.absolute, rule.relative);
+  if (rule.integersExact && typeof e === "bigint") return floatIsInteger(a as number, e);
+  return floatsClose(Number(e), Number(a), rule.absolute, rule.relative);
+}
+
+/**
+ * Deep comparison of JSON values (integers are BigInts, as parseJsonExact reads integer literals):
+ * numbers by their kind (NumberRule), everything else by type and value.
+ */
+export function compareJsonValues(expected: unknown, actual: unknown, rule: NumberRule = DEFAULT_NUMBER_RULE, path = "$"): CompareResult {
   const numeric = (v: unknown) => typeof v === "number" || typeof v === "bigint";
   if (numeric(expected) && numeric(actual)) {
     const e = expected as number | bigint;
     const a = actual as number | bigint;
-    if (typeof e === "bigint" && typeof a === "bigint") {
-      return e === a ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
-    }
-    return floatsClose(Number(e), Number(a), tolerance.absolute, tolerance.relative)
-      ? { ok: true }
-      : { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}` };
+    if (sameNumber(e, a, rule)) return { ok: true };
+    const kind = rule.integersExact && typeof e === "bigint" && typeof a === "number" ? " (an integer answer is matched only by that integer)" : "";
+    return { ok: false, message: `${path}: expected ${showJson(e)}, got ${showJson(a)}${kind}` };
   }
   if (typeName(expected) !== typeName(actual)) {
     return { ok: false, message: `${path}: expected ${typeName(expected)} ${showJson(expected)}, got ${typeName(actual)} ${showJson(actual)}` };
@@ -144,7 +166,7 @@ export function compareJsonValues(
   if (Array.isArray(expected) && Array.isArray(actual)) {
     if (expected.length !== actual.length) return { ok: false, message: `${path}: expected ${expected.length} items, got ${actual.length}` };
     for (let i = 0; i < expected.length; i++) {
-      const r = compareJsonValues(expected[i], actual[i], tolerance, `${path}[${i}]`);
+      const r = compareJsonValues(expected[i], actual[i], rule, `${path}[${i}]`);
       if (!r.ok) return r;
     }
     return { ok: true };
@@ -156,7 +178,7 @@ export function compareJsonValues(
     const ak = Object.keys(a).sort();
     if (ek.join("\0") !== ak.join("\0")) return { ok: false, message: `${path}: expected keys ${showJson(ek)}, got ${showJson(ak)}` };
     for (const k of ek) {
-      const r = compareJsonValues(e[k], a[k], tolerance, `${path}.${k}`);
+      const r = compareJsonValues(e[k], a[k], rule, `${path}.${k}`);
       if (!r.ok) return r;
     }
     return { ok: true };
@@ -164,7 +186,7 @@ export function compareJsonValues(
   return expected === actual ? { ok: true } : { ok: false, message: `${path}: expected ${showJson(expected)}, got ${showJson(actual)}` };
 }
 
-/** Compares two JSON texts (function problems); the checker's float tolerance applies if it has one. */
+/** Compares two JSON texts (function problems), numbers by the checker's rule (numberRule). */
 export function compareJsonOutputs(checker: BuiltinChecker, expected: string, actual: string): CompareResult {
   let e: unknown;
   let a: unknown;
@@ -178,8 +200,7 @@ export function compareJsonOutputs(checker: BuiltinChecker, expected: string, ac
   } catch {
     return { ok: false, message: `the returned value is not valid JSON: ${show(actual)}` };
   }
-  const tolerance = checker.kind === "float" ? { absolute: checker.absolute, relative: checker.relative } : undefined;
-  return compareJsonValues(e, a, tolerance);
+  return compareJsonValues(e, a, numberRule(checker));
 }
 
 /**

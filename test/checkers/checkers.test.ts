@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareJsonOutputs, compareJsonValues, compareOutputs, equivalentOutputs, floatsClose, parseJsonExact, tokenize } from "../../src/checkers/index.ts";
 
@@ -119,9 +120,12 @@ describe("JSON values", () => {
     expect(compareJsonOutputs(float, "1e15", "1000000000000001").ok).toBe(true); // relative 1e-6
     expect(compareJsonOutputs(float, "2.0", "2").ok).toBe(true);
     expect(compareJsonOutputs(float, "1.5e20", "1.6e20").ok).toBe(false);
-    // Integer literals stay exact, however long.
-    expect(compareJsonOutputs(float, "100000000000000000000", "100000000000000000001").ok).toBe(false);
-    expect(compareJsonOutputs(float, "1000000", "1000001").ok).toBe(false);
+    // Under `float` every number has the tolerance, integers too (issue 21); under any other checker
+    // an integer answer is exact, however long.
+    expect(compareJsonOutputs(float, "100000000", "100000050").ok).toBe(true);
+    expect(compareJsonOutputs(float, "100000000", "100000200").ok).toBe(false);
+    expect(compareJsonOutputs(tokens, "100000000000000000000", "100000000000000000001").ok).toBe(false);
+    expect(compareJsonOutputs(tokens, "1000000", "1000001").ok).toBe(false);
     expect(compareJsonValues(1.5e20, 1.5000001e20).ok).toBe(true);
     expect(parseJsonExact("[2.0, 1.5e20, 0.5, 7]")).toEqual([2, 1.5e20, 0.5, 7n]);
     expect(compareJsonOutputs(float, "[2.0]", "[3]").message).toBe("$[0]: expected 2, got 3");
@@ -130,6 +134,47 @@ describe("JSON values", () => {
     expect(compareJsonOutputs(tokens, "1", "not json").ok).toBe(false);
     expect(compareJsonOutputs({ kind: "float", absolute: 0.1, relative: 0 }, "1.0", "1.05").ok).toBe(true);
     expect(compareJsonOutputs(tokens, "1.0", "1.05").ok).toBe(false);
+  });
+});
+
+describe("numbers compare by their kind (issue 21)", () => {
+  it("an integer answer is matched only by that integer unless the checker is float", () => {
+    expect(compareJsonOutputs(tokens, "1000000007", "1000000907.0")).toEqual({ ok: false, message: "$: expected 1000000007, got 1000000907 (an integer answer is matched only by that integer)" });
+    expect(compareJsonOutputs(tokens, "1000000007", "1000000007.0000001").ok).toBe(false);
+    expect(compareJsonOutputs(tokens, "[5]", "[5.0]").ok).toBe(true); // a float of exactly the value
+    expect(compareJsonOutputs(tokens, "9007199254740993", "9007199254740992.0").ok).toBe(false); // 2^53 + 1 is no float
+    expect(compareJsonOutputs(float, "1000000007", "1000000007.5").ok).toBe(true);
+    expect(compareJsonOutputs(tokens, "0.5", "0.5000001").ok).toBe(true); // a float answer keeps the default tolerance
+    expect(compareJsonOutputs(tokens, "2.5", "2").ok).toBe(false);
+  });
+  const intText = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String);
+  it("property: under tokens, two integer texts match exactly when they are the same integer", () => {
+    fc.assert(fc.property(intText, intText, (x, y) => compareJsonOutputs(tokens, x, y).ok === (BigInt(x) === BigInt(y))));
+  });
+  it("property: under tokens, a float never matches an integer it is not exactly equal to", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (n, x) => {
+        const ok = compareJsonOutputs(tokens, String(n), JSON.stringify(x).replace(/^(-?\d+)$/, "$1.0")).ok;
+        return ok === (x === n);
+      }),
+    );
+  });
+  it("property: under float, integers within the tolerance match and are symmetric for the absolute part", () => {
+    const rule = { kind: "float" as const, absolute: 1e-6, relative: 1e-6 };
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), fc.integer({ min: -5, max: 5 }), (n, d) => {
+        const ok = compareJsonOutputs(rule, String(n), String(n + d)).ok;
+        return ok === (d === 0 || Math.abs(d) <= 1e-6 + 1e-15 + Math.abs(n) * 1e-6 + 1e-9);
+      }),
+    );
+  });
+  it("property: a float answer matches any number within the checker's tolerance", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: -1, max: 1, noNaN: true }), (x, f) => {
+        const y = x + f * 1e-7 * Math.max(1, Math.abs(x));
+        return compareJsonOutputs(tokens, `${x.toExponential()}`, JSON.stringify(y)).ok;
+      }),
+    );
   });
 });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/sandbox/types.ts";
 import { verdictFor } from "../../src/sandbox/verdict.ts";
+import { JUDGE_PROGRAM_FAILED, judgedResult, type RelayOutcome } from "../../src/sandbox/judge.ts";
 import { classifyRun, type Collected } from "../../src/sandbox/status.ts";
 import { enforcedLimits, runnerFlags } from "../../src/sandbox/limits.ts";
 import { chooseBackend, runKey } from "../../src/sandbox/pool.ts";
@@ -34,9 +35,32 @@ describe("verdictFor", () => {
     expect(verdictFor(ok, test, { ok: true })).toEqual({ verdict: "accepted" });
     expect(verdictFor(ok, test, { ok: false, message: "token 1 differs" })).toEqual({ verdict: "wrong-answer", message: "token 1 differs" });
   });
-  it("accepts assertion tests that ran cleanly, and says when nothing could be compared", () => {
-    expect(verdictFor(ok, { name: "a", input: "", assert: "assert True" }, null)).toEqual({ verdict: "accepted" });
+  it("accepts an assertion test only on the judge's word, and says when nothing could be compared", () => {
+    const assertTest = { name: "a", input: "", assert: "assert True" };
+    expect(verdictFor({ ...ok, judged: { passed: true, message: "" } }, assertTest, null)).toEqual({ verdict: "accepted" });
+    // a clean run of the program alone is no pass (issue 21: it may have exited at import)
+    expect(verdictFor(ok, assertTest, null)).toEqual({ verdict: "wrong-answer", message: "the assertion test was not judged" });
+    expect(verdictFor({ ...ok, judged: { passed: false, message: "AssertionError" } }, assertTest, null)).toEqual({ verdict: "wrong-answer", message: "AssertionError" });
     expect(verdictFor(ok, { name: "a", input: "" }, null).message).toContain("no expected output");
+  });
+});
+
+describe("judgedResult: an assertion test from the program's run, the judge's run and the relay", () => {
+  const run = (over: Partial<RunResult> = {}): RunResult => ({ ...ok, output: "", stderrTail: "", ...over });
+  const relay = (over: Partial<RelayOutcome> = {}): RelayOutcome => ({ passed: true, calls: 2, violation: null, ...over });
+  it("passes only with the judge's pass, a clean judge and a clean program", () => {
+    expect(judgedResult(run(), run(), relay())).toMatchObject({ status: "ok", judged: { passed: true }, output: "all assertions held (2 calls)" });
+    expect(judgedResult(run(), run(), relay({ passed: false })).judged).toEqual({ passed: false, message: "the test code ended before its end (it exited early)" });
+    expect(judgedResult(run(), run({ status: "runtime-error", exitCode: 1, stderrTail: "Traceback\nAssertionError" }), relay({ passed: false }))).toMatchObject({ status: "ok", judged: { passed: false, message: "Traceback\nAssertionError" } });
+  });
+  it("the program's own failure and any violation of the channel come first", () => {
+    expect(judgedResult(run({ status: "time-limit" }), run(), relay())).toMatchObject({ status: "time-limit", judged: { passed: false } });
+    expect(judgedResult(run(), run(), relay({ violation: "the program wrote on the answer channel without being asked" }))).toMatchObject({ status: "runtime-error", judged: { passed: false } });
+    const gone = judgedResult(run(), run({ status: "runtime-error", exitCode: JUDGE_PROGRAM_FAILED, stderrTail: "sstar judge: the program ended without answering call 1" }), relay({ passed: false }));
+    expect(gone).toMatchObject({ status: "runtime-error", judged: { passed: false, message: "sstar judge: the program ended without answering call 1" } });
+  });
+  it("a judge that ran out of time says so", () => {
+    expect(judgedResult(run(), run({ status: "time-limit" }), relay({ passed: false })).judged?.message).toBe("the test code ended with time-limit");
   });
 });
 
@@ -309,7 +333,7 @@ describe("languages", () => {
   it("builds run commands per contract", () => {
     const l = enforcedLimits({ timeMs: 1000, memoryMb: 64 }, "python");
     expect(runArgv({ language: "python", io: { kind: "stdio" }, assert: false, interpreter: "/py", box: "/box", bin: "/build", limits: l })).toEqual(["/py", "-u", "-B", "/box/solution.py"]);
-    expect(runArgv({ language: "python", io: { kind: "function", name: "f", params: [], returns: "any" }, assert: true, interpreter: "/py", box: "/box", bin: "/build", limits: l })).toEqual(["/py", "-u", "-B", "/box/harness.py", "/box/solution.py", "f", "assert"]);
+    expect(runArgv({ language: "python", io: { kind: "function", name: "f", params: [], returns: "any" }, assert: true, interpreter: "/py", box: "/box", bin: "/build", limits: l })).toEqual(["/py", "-u", "-B", "/box/harness.py", "/box/solution.py", "f", "serve"]);
     expect(runArgv({ language: "cpp", io: { kind: "stdio" }, assert: false, interpreter: "/g++", box: "/box", bin: "/build", limits: l, extraArgs: ["/data/x"] })).toEqual(["/build/program", "/data/x"]);
     expect(() => runArgv({ language: "javascript", io: { kind: "function", name: "f", params: [], returns: "any" }, assert: true, interpreter: "/node", box: "/b", bin: "/c", limits: l })).toThrow(/only for Python/);
   });
