@@ -1,9 +1,45 @@
 // The Python side of the HumanEval importer, run once for all tasks: reads the signature with `ast`,
 // turns example text into values with `ast.literal_eval` (never eval), and keeps an example only when
 // the canonical solution, run on the JSON round-tripped arguments under a timeout, returns that value.
+// It also runs each hidden check on the canonical solution as sstar grades it, apart from the
+// solution (every call and answer as plain data, languages/harness-python.ts): a check that can't
+// run that way (it passes a function, or needs what is not plain data) is reported, not imported.
 // Kept as a string so the bundled CLI carries it.
+import { PLAIN_DATA_PY } from "../../sandbox/languages/harness-python.ts";
+
 export const HUMANEVAL_CHECK_PY = String.raw`
 import ast, copy, io, json, math, re, signal, sys, contextlib
+${PLAIN_DATA_PY}
+class NotApart(Exception):
+    pass
+
+def apart(fn):
+    """The canonical solution seen as the judge sees a program: arguments and answers as plain data."""
+    def candidate(*args, **kwargs):
+        try:
+            request = json.loads(json.dumps({"a": [encode(a) for a in args], "k": {str(k): encode(v) for k, v in kwargs.items()}}))
+        except Unsendable as e:
+            raise NotApart("it passes the candidate %s" % e)
+        value = fn(*[decode(a) for a in request["a"]], **{k: decode(v) for k, v in request["k"].items()})
+        try:
+            return decode(json.loads(json.dumps(encode(value))))
+        except Unsendable as e:
+            raise NotApart("the canonical solution returns %s" % e)
+    return candidate
+
+def check_apart(t, fn, helpers_text):
+    code = "\n\n\n".join(p for p in (helpers_text.strip(), t["test"].strip(), "check(candidate)") if p)
+    scope = {"__name__": "sstar_test", "candidate": apart(fn)}
+    scope[t["entry_point"]] = scope["candidate"]  # as the judge does: some checks use the function's own name
+    try:
+        limited(60, exec, compile(code, "<test>", "exec"), scope)
+    except NotApart as e:
+        return "its hidden check can't run apart from the program, as sstar grades it: %s" % e
+    except BaseException as e:
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        return "its hidden check fails on the canonical solution run apart from it, as sstar grades it (%s: %s)" % (type(e).__name__, str(e)[:200])
+    return None
 
 class Timeout(Exception):
     pass
@@ -143,6 +179,10 @@ def task(t):
         if isinstance(e, KeyboardInterrupt):
             raise
         out["error"] = "canonical solution failed to load: %s" % type(e).__name__
+        return out
+    why = check_apart(t, fn, out["helpers"])
+    if why is not None:
+        out["error"] = why
         return out
     names = [p["name"] for p in params]
     seen = set()
