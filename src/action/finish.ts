@@ -1,6 +1,7 @@
 // The end of every problem mode: the result folder (reports, and the bundle in solve mode), the
 // job summary, the outputs, and whether the step fails.
 import { join } from "node:path";
+import { redactDeep } from "../model/redact.ts";
 import type { SolveReport } from "../engine/report.ts";
 import { isSolved } from "../github/publish.ts";
 import { renderReportMarkdown } from "../report/markdown.ts";
@@ -100,12 +101,3 @@ function setOutputs(run: ActionRun, plan: Plan, reports: Map<string, SolveReport
   result.outputs.results = JSON.stringify(result.results);
 }
 
-/** A copy of `value` with every string passed through `clean` (reports are plain JSON data). */
-export function redactDeep<T>(value: T, clean: (text: string) => string): T {
-  if (typeof value === "string") return clean(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, clean)) as T;
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)])) as T;
-  }
-  return value;
-}

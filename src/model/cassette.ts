@@ -150,6 +150,8 @@ export class CassetteRecorder {
   constructor(
     readonly file: string,
     header: Omit<CassetteHeader, "cassette" | "recordedAt">,
+    /** Masks the secrets in each line written (an endpoint may echo the key in a reply). */
+    private readonly clean: (text: string) => string = (text) => text,
   ) {
     const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header, recordedAt: new Date().toISOString() });
     this.chain = mkdir(dirname(file), { recursive: true })
@@ -162,7 +164,7 @@ export class CassetteRecorder {
   add(entry: CassetteEntry): void {
     this.chain = this.chain.then(async () => {
       if (this.failed) return;
-      await appendFile(this.file, `${JSON.stringify(entry)}\n`).catch((error: unknown) => {
+      await appendFile(this.file, `${this.clean(JSON.stringify(entry))}\n`).catch((error: unknown) => {
         this.failed = error as Error;
       });
     });

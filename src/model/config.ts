@@ -1,6 +1,7 @@
 // Model configuration: the one typed object the CLI and the action build, and its validation.
 
 import type { Budget, Prices } from "./budget.ts";
+import { hasControlCharacter, unsendableKey } from "./redact.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.ts";
 import { JUDGE_STAGES, ModelConfigError, type Stage } from "./types.ts";
 
@@ -121,10 +122,22 @@ function checkNumber(value: number | undefined, setting: string, rule: { min: nu
   }
 }
 
+/** A key goes in a header: one that can't is a configuration error before any call, and the message never holds it. */
+function checkKey(key: string, setting: string): void {
+  const why = unsendableKey(key);
+  if (why !== null) throw new ModelConfigError(`${setting} ${why}: it can't be sent in an HTTP header; set it again as the bare key`);
+}
+
 /** Throws ModelConfigError naming the first bad setting. */
 export function validateModelConfig(config: ModelConfig): void {
   if (!config.model) throw new ModelConfigError("no model set: pass --model <name> or set SSTAR_MODEL (action input: model)");
   if (!config.apiKey) throw new ModelConfigError("no API key set: set OPENAI_API_KEY (action input: api-key)");
+  checkKey(config.apiKey, "the API key (OPENAI_API_KEY; action input api-key)");
+  if (config.judge?.apiKey !== undefined) checkKey(config.judge.apiKey, "the judge's API key (SSTAR_JUDGE_API_KEY; action input judge-api-key)");
+  // Other headers may hold spaces ("X-Title: my app"), never a control character.
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    if (hasControlCharacter(value)) throw new ModelConfigError(`the value of header ${JSON.stringify(name)} holds a control character: it can't be sent in an HTTP header`);
+  }
   splitBaseUrl(config.baseUrl, "base URL");
   if (config.judge?.baseUrl !== undefined) splitBaseUrl(config.judge.baseUrl, "judge base URL");
   checkNumber(config.temperature, "temperature (--temperature)", { min: 0, max: 2 });

@@ -84,7 +84,7 @@ export function createContext(config: ModelConfig): ClientContext {
     memory: new EndpointMemory(),
     cassette,
     recorder:
-      config.cassette?.record !== undefined ? new CassetteRecorder(config.cassette.record, { model: config.model, judgeModel: config.judge?.model ?? config.model }) : undefined,
+      config.cassette?.record !== undefined ? new CassetteRecorder(config.cassette.record, { model: config.model, judgeModel: config.judge?.model ?? config.model }, (text) => redact(text, secrets)) : undefined,
     deadline: config.signal,
     targets: new Map(),
   };

@@ -159,3 +159,52 @@ describe("summary and exit code", () => {
     expect(summaryTable([{ ...row("a", "solved"), hidden: "3/5" }]).split("\n")[2]).toBe("a        solved  0         1/1     3/5     9      1.5 s");
   });
 });
+
+// Issue 21: a key never leaves in any encoding, and a key that can't be a header is refused first.
+describe("sstar solve keeps the key out of everything it writes", () => {
+  const KEY = "sk-test/Ab+c=d_0123456789abcdef";
+  const encodings = [
+    KEY,
+    encodeURIComponent(KEY),
+    JSON.stringify(KEY).slice(1, -1).replace(/\//g, "\\/"),
+    Buffer.from(`user:${KEY}`).toString("base64"),
+    Buffer.from(KEY).toString("base64url"),
+    `${KEY.slice(0, 12)}\n${KEY.slice(12)}`,
+  ];
+  const run = (args: string[], key: string) =>
+    execa("npx", ["tsx", "src/cli/main.ts", "solve", ...args], { reject: false, env: { OPENAI_API_KEY: key, SSTAR_MODEL: "" } });
+
+  it("an endpoint echoing the key raw, URL-encoded, JSON-escaped, base64 or split: masked in report.json, report.md and the cassette", async () => {
+    // In the code (kept in report.json) on one line, and all of them in the prose around it (the cassette).
+    const echo = `# ${encodings.slice(0, -1).join(" | ")}\nprint(2 * int(input()))`;
+    const echoing = await startScriptedChatServer([
+      { system: SYSTEM_PROMPTS.synthesize, reply: '```json\n["0", "-5", "7"]\n```' },
+      { system: SYSTEM_PROMPTS.generate, reply: `Your key: ${encodings.join("\n")}\n\`\`\`python\n${echo}\n\`\`\`` },
+      { system: SYSTEM_PROMPTS.judge, reply: "ANSWER: TIE" },
+    ]);
+    try {
+      const out = join(dir, "echo");
+      const cassette = join(dir, "echo.jsonl");
+      const r = await run([join(dir, "double.yaml"), "--samples", "2", "--base-url", echoing.url, "--model", "m", "--out", out, "--no-cache", "--record", cassette], KEY);
+      expect(r.exitCode).toBe(0);
+      const written = [await readFile(join(out, "double", "report.json"), "utf8"), await readFile(join(out, "double", "report.md"), "utf8"), await readFile(cassette, "utf8"), r.stdout, r.stderr].join("\n");
+      expect(written).toContain("***");
+      const core = Buffer.from(KEY).toString("base64").slice(4, 24);
+      for (const leak of [KEY, encodeURIComponent(KEY), KEY.slice(12), core, "0123456789abcdef"]) expect(written, leak).not.toContain(leak);
+    } finally {
+      await echoing.close();
+    }
+  }, 120_000);
+
+  it("a key with a line break or a space inside: exit 2, one line naming the setting, the key never printed, nothing sent", async () => {
+    for (const bad of [`${KEY.slice(0, 10)}\n${KEY.slice(10)}`, `${KEY.slice(0, 10)} ${KEY.slice(10)}`, `${KEY}\u0007`]) {
+      const before = server.chatRequests.length;
+      const r = await run([join(dir, "double.yaml"), "--base-url", server.url, "--model", "m", "--out", join(dir, "bad"), "--no-cache"], bad);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/the API key \(OPENAI_API_KEY; action input api-key\) holds (a control character|whitespace inside it).*: it can't be sent in an HTTP header/);
+      for (const part of [KEY.slice(0, 10), KEY.slice(10)]) expect(r.stderr + r.stdout).not.toContain(part);
+      expect(server.chatRequests.length).toBe(before);
+    }
+  }, 180_000);
+});

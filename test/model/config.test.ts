@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpointFor, modelConfigFromEnv, secretsOf, splitBaseUrl, validateModelConfig } from "../../src/model/config.ts";
-import { redact } from "../../src/model/redact.ts";
+import { base64Cores, redact } from "../../src/model/redact.ts";
 import { ModelConfigError } from "../../src/model/types.ts";
 
 describe("modelConfigFromEnv", () => {
@@ -62,6 +62,50 @@ describe("redact", () => {
     expect(redact("key sk-abc123 and sk-abc123456", ["sk-abc123", "sk-abc123456"])).toBe("key *** and ***");
     expect(redact("Authorization: Bearer abcdefghijkl", [])).toBe("Authorization: Bearer ***");
     expect(redact("none of it", ["", undefined, "x"])).toBe("none of it");
+  });
+  it("masks the key URL-encoded (either case), JSON-escaped (once or twice, \\uXXXX), base64 at any alignment, base64url and split across lines", () => {
+    const key = "sk-Ab/c+d=eF_gh0123456789xyz";
+    const hexUpper = encodeURIComponent(key);
+    const forms = [
+      hexUpper,
+      hexUpper.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      JSON.stringify(key).slice(1, -1).replace(/\//g, "\\/"),
+      JSON.stringify(JSON.stringify(key).replace(/\//g, "\\/")),
+      [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+      `${key.slice(0, 9)}\n    ${key.slice(9)}`,
+      `${key.slice(0, 9)}\\n${key.slice(9)}`,
+      Buffer.from(key).toString("base64"),
+      Buffer.from(key).toString("base64url"),
+    ];
+    for (const form of forms) expect(redact(`<${form}>`, [key]), form).not.toMatch(/0123456789|MDEyMzQ1Njc4/);
+    for (let k = 0; k < 3; k++) {
+      const blob = Buffer.from(`${"u".repeat(k)}:${key}:tail`).toString("base64");
+      expect(redact(blob, [key])).toContain("***");
+      expect(redact(blob, [key])).not.toContain(Buffer.from(key).toString("base64").slice(8, 24));
+    }
+    expect(base64Cores("abc")).toEqual([]); // too short to mask without hiding ordinary words
+    expect(redact("an ordinary sentence with sk and Ab", [key])).toBe("an ordinary sentence with sk and Ab");
+  });
+  it("a key that can't be a header value is a configuration error that never shows it", () => {
+    const base = { baseUrl: "https://x.test/v1", model: "m" };
+    for (const [apiKey, why] of [["sk-a\nb-secretpart", /holds a control character/], ["sk-a b-secretpart", /holds whitespace inside it/], ["sk-\u00e9\u4e2d-secretpart", /outside Latin-1/]] as const) {
+      const thrown = (() => {
+        try {
+          validateModelConfig({ ...base, apiKey });
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(thrown).toBeInstanceOf(ModelConfigError);
+      expect(thrown?.message).toMatch(why);
+      expect(thrown?.message).toMatch(/^the API key \(OPENAI_API_KEY; action input api-key\)/);
+      expect(thrown?.message).not.toContain("secretpart");
+    }
+    expect(() => validateModelConfig({ ...base, apiKey: "k", judge: { apiKey: "j\tk" } })).toThrow(/^the judge's API key \(SSTAR_JUDGE_API_KEY/);
+    expect(() => validateModelConfig({ ...base, apiKey: "k", headers: { "X-Title": "my app" } })).not.toThrow();
+    expect(() => validateModelConfig({ ...base, apiKey: "k", headers: { "X-Title": "a\r\nInjected: 1" } })).toThrow(/header "X-Title" holds a control character/);
+    expect(() => modelConfigFromEnv({ SSTAR_MODEL: "m", OPENAI_API_KEY: "sk-one\nsk-two" })).toThrow(ModelConfigError);
   });
   it("secrets include the judge key and key-like headers", () => {
     const s = secretsOf({ baseUrl: "https://x/v1", apiKey: "main-key", model: "m", judge: { apiKey: "judge-key" }, headers: { "api-key": "azure-key", "X-Title": "sstar" } });

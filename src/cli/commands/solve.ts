@@ -12,6 +12,8 @@ import type { ProgressEvent } from "../../engine/context.ts";
 import { LANGUAGE_EXTENSION } from "../../engine/prompts.ts";
 import type { SolveReport } from "../../engine/report.ts";
 import type { ModelClient } from "../../model/types.ts";
+import { secretsOf } from "../../model/config.ts";
+import { redact, redactDeep } from "../../model/redact.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
 import { formatSpecError } from "../../spec/errors.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
@@ -91,6 +93,8 @@ export interface SolveRunDeps {
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   isTTY: boolean;
   signal?: AbortSignal;
+  /** Masks the configuration's secrets in every text of a report before it is shown or written. */
+  clean?: (text: string) => string;
 }
 
 /** Solves the problems one after another (each one fully concurrent inside) and writes the files. */
@@ -116,7 +120,9 @@ export async function solveAll(
       onProgress: quiet ? () => undefined : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples === "auto" ? FIRST_WAVE : options.samples),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const report = afterSolve ? await afterSolve(spec, solved) : solved;
+    const graded = afterSolve ? await afterSolve(spec, solved) : solved;
+    // An endpoint may echo the key (in any encoding) into the model's text: never into a report.
+    const report = deps.clean === undefined ? graded : redactDeep(graded, deps.clean);
     await writeProblemFiles(dir, spec, report);
     if (!json && !quiet) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
@@ -195,7 +201,7 @@ async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): P
         loaded.specs,
         solveOptionsFromFlags(flags, config, sandbox.backend),
         resolve(flags.out),
-        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal, clean: (text) => redact(text, secretsOf(config)) },
         flags.json,
       ),
     );
