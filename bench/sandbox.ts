@@ -18,6 +18,18 @@ const programs: Record<"python" | "javascript" | "cpp", Program> = {
   cpp: { language: "cpp", code: "#include <cstdio>\nint main(){ long long x; if (scanf(\"%lld\", &x) != 1) return 1; printf(\"%lld\\n\", x + 1); }" },
 };
 
+// An assertion test (issue 21): the program and its judge in two sandboxes at once, each call and
+// answer relayed by sstar as plain data. "bare" runs the same check in one plain interpreter.
+const ADD = "def add(a, b):\n    return a + b\n";
+const CHECK = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n";
+async function timedAssert(sb: PooledSandbox, round: string): Promise<number> {
+  const t = performance.now();
+  const io = { kind: "function" as const, name: "add", params: [], returns: "int" };
+  const r = await sb.run({ program: { language: "python", code: ADD }, io, input: "", assert: `${CHECK}# round ${round}\n`, limits });
+  if (r.judged?.passed !== true) throw new Error(`bench: assertion test under ${sb.backend}: ${r.status} ${r.judged?.message ?? ""} ${r.stderrTail}`);
+  return performance.now() - t;
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -83,6 +95,8 @@ for (let i = 0; i < ROUNDS; i++) {
     add(`${lang}/bare`, await bare(cmd, args, String(i)));
     for (const [name, sb] of sandboxes) add(`${lang}/${name}`, await timed(sb, programs[lang], String(i)));
   }
+  add("python-assert/bare", await bare(py.exe, ["-c", `${ADD}${CHECK}check(add)`], ""));
+  for (const [name, sb] of sandboxes) add(`python-assert/${name}`, await timedAssert(sb, String(i)));
 }
 for (const sb of sandboxes.values()) await sb.close();
 
@@ -102,7 +116,7 @@ const barePoolSeconds = (performance.now() - t1) / 1000;
 
 const rows: string[] = ["| language | bare (ms/run) | " + columns.map((b) => `${b} (ms/run) | ${b} overhead (ms) | ${b} / bare`).join(" | ") + " |"];
 rows.push("|---|---|" + columns.map(() => "---|---|---").join("|") + "|");
-for (const lang of Object.keys(programs)) {
+for (const lang of [...Object.keys(programs), "python-assert"]) {
   const b = median(samples.get(`${lang}/bare`) ?? []);
   const cells = columns.map((name) => {
     const s = median(samples.get(`${lang}/${name}`) ?? []);
@@ -112,6 +126,11 @@ for (const lang of Object.keys(programs)) {
 }
 const pyBare = median(samples.get("python/bare") ?? []);
 const pyBw = median(samples.get("python/bwrap") ?? []);
+const asBare = median(samples.get("python-assert/bare") ?? []);
+const asBw = median(samples.get("python-assert/bwrap") ?? []);
+const assertLine = backends.includes("bwrap")
+  ? `Assertion tests (python-assert: a HumanEval-style check of two calls, the test code judged in a sandbox of its own): ${asBw.toFixed(1)} ms per test under bwrap against ${asBw > 0 ? (asBw - pyBw).toFixed(1) : "?"} ms more than one sandboxed Python run (the judge's second sandbox and the relayed calls); the sandboxed Python run ${pyBw.toFixed(1)} ms is ${(pyBw / pyBare).toFixed(2)}x the bare start, the judged test ${(asBw / asBare).toFixed(2)}x the same check in one bare interpreter.`
+  : "";
 const cgroupLine = withCgroup
   ? `The run's cgroup (${limitsInfo.cgroups.kind}: make the groups, set the memory and pids limits, read CPU and OOM counts, kill and remove them) costs, per run, bwrap minus bwrap-no-cgroup (medians of the same rounds): ${Object.keys(programs).map((l) => `${l} ${(median(samples.get(`${l}/bwrap`) ?? []) - median(samples.get(`${l}/bwrap-no-cgroup`) ?? [])).toFixed(1)} ms`).join(", ")}. Without a cgroup the runner sums the run's memory itself (bwrap-no-cgroup).`
   : `No cgroup here (${limitsInfo.cgroups.kind === "none" ? limitsInfo.cgroups.reason : ""}): the runner's own limits only.`;
@@ -128,6 +147,8 @@ const section = [
   ...rows,
   "",
   cgroupLine,
+  "",
+  assertLine,
   "",
   backends.includes("bwrap")
     ? `Target (issue 3): sandboxed Python per-run overhead at most 2x the bare start: overhead ${(pyBw - pyBare).toFixed(1)} ms vs bare ${pyBare.toFixed(1)} ms (${((pyBw - pyBare) / pyBare).toFixed(2)}x; whole sandboxed run ${(pyBw / pyBare).toFixed(2)}x bare): ${(pyBw - pyBare) <= 2 * pyBare ? "met" : "NOT met"}. A fork server is not needed at this overhead.`
