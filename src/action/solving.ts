@@ -14,6 +14,7 @@ import { solveDeadlineMs } from "./limits.ts";
 import type { ActionIO, ActionResult, RunControl } from "./outcome.ts";
 import { ProgressLog } from "./progress.ts";
 import type { ActionRun, Plan, Problem } from "./run-state.ts";
+import { postStatusComment } from "./status-comment.ts";
 import type { Solvers } from "./schedule.ts";
 
 /** Each problem's report by key, or (the model or sandbox could not be set up) the run's result. */
@@ -38,7 +39,11 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
         continue;
       }
       try {
-        reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io, stop.signal));
+        const report = await solveOne(p.ref.key, p.spec, shared, io, stop.signal);
+        // The model could not be used at all (no answer): a failure of the set-up, never a
+        // result, so nothing is published and an earlier result stays.
+        if (report.status === "error") run.problemFailed(p.ref.key, clean(modelUnusableLine(p.ref.key, report.error)));
+        else reports.set(p.ref.key, report);
       } catch (error) {
         const line = `${p.ref.key}: ${clean((error as Error).message)}`;
         run.problemFailed(p.ref.key, line);
@@ -51,6 +56,11 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
   }
   if (result.stopped !== undefined) run.failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
   return reports;
+}
+
+/** One line: which problem, that the model gave no answer, the cause (its message names the input to fix). */
+export function modelUnusableLine(key: string, error: string | undefined): string {
+  return `${key}: the model could not be used, so nothing was published: ${error ?? "no model call succeeded"}`;
 }
 
 export async function openSolvers(
@@ -122,9 +132,10 @@ async function postWorkingComments(run: ActionRun, problems: Problem[]): Promise
   for (const p of problems) {
     if (p.ref.issueNumber === undefined) continue;
     const body = workingComment(p.ref, { samples: inputs.samples, ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}), rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
+    const note = `A rerun started${ctx.runUrl !== undefined ? ` (${ctx.runUrl})` : ""}; this result, from an earlier run, stays until the rerun has one.`;
     try {
-      const posted = await run.gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
-      io.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);
+      const posted = await postStatusComment(run.gh(), p.ref.issueNumber, p.ref.key, clean(body), clean(note));
+      io.info(`${p.ref.key}: ${posted === "noted" ? "the earlier result kept, a note added" : "working comment posted"} on #${p.ref.issueNumber}`);
     } catch (error) {
       io.warning(`could not post the working comment on #${p.ref.issueNumber}: ${clean((error as Error).message)}`);
     }
