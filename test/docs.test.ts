@@ -84,6 +84,21 @@ describe("the Markdown documents", () => {
   });
 });
 
+describe("the example workflows", () => {
+  it("say how to write `uses:` in a user's repository wherever they use this one (`uses: ./`)", async () => {
+    const files = await fg([".github/workflows/*.yml"], { cwd: ROOT, dot: true });
+    expect(files.length).toBeGreaterThan(0);
+    const bare: string[] = [];
+    for (const file of files) {
+      const lines = (await readFile(join(ROOT, file), "utf8")).split("\n");
+      lines.forEach((line, i) => {
+        if (/^\s*(- )?uses: \.\/\s*$/.test(line) && !(lines[i - 1] ?? "").includes("In your repository: uses: sstar-action/sstar-action@v1")) bare.push(`${file}:${i + 1}`);
+      });
+    }
+    expect(bare, "a `uses: ./` with no comment saying what to write instead").toEqual([]);
+  });
+});
+
 describe("docs/action.md against action.yml", async () => {
   const action = parse(await readFile(join(ROOT, "action.yml"), "utf8")) as ActionYml;
   const doc = await readFile(join(ROOT, "docs/action.md"), "utf8");

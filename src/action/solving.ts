@@ -27,7 +27,7 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
   const stop = stopSignal(inputs, run.control, io, (why) => (result.stopped = why));
   let shared: Solvers;
   try {
-    shared = await openSolvers(inputs, run.env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null);
+    shared = await openSolvers(inputs, run.env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null, ctx.workspace);
   } catch (error) {
     stop.dispose();
     return run.failEarly(error, issueNumber);
@@ -67,7 +67,9 @@ export async function openSolvers(
   inputs: ActionInputs,
   env: Record<string, string | undefined>,
   io: ActionIO,
-  cacheDir: string | null = null,
+  cacheDir: string | null,
+  /** The checkout: `replay` is a path inside it, whatever the current folder. */
+  workspace: string,
 ): Promise<Solvers> {
   const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
@@ -90,7 +92,7 @@ export async function openSolvers(
     // The deadline ends every model call; each problem then picks from what it has.
     ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
     // A replay sends nothing anywhere: no key, no cache.
-    ...(inputs.replay !== undefined ? { cassette: { replay: inputs.replay }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
+    ...(inputs.replay !== undefined ? { cassette: { replay: resolve(workspace, inputs.replay) }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
     cacheDir: inputs.replay !== undefined ? null : cacheDir,
     log: (line) => io.info(line),
   });
