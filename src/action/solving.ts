@@ -7,6 +7,7 @@ import type { SolveReport } from "../engine/report.ts";
 import { workingComment } from "../github/text.ts";
 import { createModelClient } from "../model/index.ts";
 import { modelConfigFromEnv } from "../model/config.ts";
+import { folderProblem } from "../report/writable.ts";
 import { createSandbox } from "../sandbox/index.ts";
 import type { ProblemSpec } from "../spec/index.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -22,6 +23,9 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
   const { inputs, ctx, io, clean, result } = run;
   const reports = new Map<string, SolveReport>();
   if (plan.problems.length === 0) return reports;
+  // The result folder is written at the end: a folder that can't be written is found now, before any model call.
+  const unwritable = await folderProblem(run.resultDir);
+  if (unwritable !== undefined) return run.failEarly(new Error(`input "result-dir" ${inputs.resultDir}: can't write there (${unwritable}); set result-dir to a folder in the workspace the job can write`), issueNumber);
   // Publishing later edits the same comment (same marker) into the result.
   if (run.writes && inputs.comment) await postWorkingComments(run, plan.problems);
   const stop = stopSignal(inputs, run.control, io, (why) => (result.stopped = why));

@@ -54,7 +54,7 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     process.stderr.write("sstar eval: --confirm needs --baseline FILE: the problems to confirm are those that newly fail against it\n");
     return 2;
   }
-  const run = await openSolveRun("eval", specPaths, flags);
+  const run = await openSolveRun("eval", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "file" }]);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline) : undefined;

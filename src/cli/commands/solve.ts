@@ -13,6 +13,7 @@ import { LANGUAGE_EXTENSION } from "../../engine/prompts.ts";
 import type { SolveReport } from "../../engine/report.ts";
 import type { ModelClient } from "../../model/types.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
+import { rescueFolder, writeFailure } from "../../report/writable.ts";
 import { formatSpecError } from "../../spec/errors.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
 import { renderReportMarkdown } from "../../report/markdown.ts";
@@ -91,6 +92,8 @@ export interface SolveRunDeps {
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
   isTTY: boolean;
   signal?: AbortSignal;
+  /** For error lines ("sstar demo: ..."); default "solve". */
+  command?: string;
 }
 
 /** Solves the problems one after another (each one fully concurrent inside) and writes the files. */
@@ -117,7 +120,7 @@ export async function solveAll(
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const report = afterSolve ? await afterSolve(spec, solved) : solved;
-    await writeProblemFiles(dir, spec, report);
+    const wrote = await writeOrRescue(dir, spec, report, deps);
     if (!json && !quiet) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
     results.push({
@@ -128,7 +131,7 @@ export async function solveAll(
       publicTotal: report.selected?.publicTotal ?? null,
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
-      dir,
+      dir: wrote,
       ...(report.selected ? { solution: solutionFile(spec) } : {}),
       ...(report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {}),
       ...(report.error !== undefined ? { error: report.error } : {}),
@@ -145,6 +148,23 @@ export async function writeProblemFiles(dir: string, spec: ProblemSpec, report: 
   ];
   if (report.selected) writes.push(writeFile(join(dir, solutionFile(spec)), report.selected.code));
   await Promise.all(writes);
+}
+
+/**
+ * The problem's files in `dir`, or, when that write fails after the work (the folder was checked
+ * before it), in a fresh folder under the system's temporary folder, said in one line. Returns
+ * where they are.
+ */
+async function writeOrRescue(dir: string, spec: ProblemSpec, report: SolveReport, deps: SolveRunDeps): Promise<string> {
+  try {
+    await writeProblemFiles(dir, spec, report);
+    return dir;
+  } catch (error) {
+    const rescue = join(await rescueFolder("sstar-out"), spec.id);
+    await writeProblemFiles(rescue, spec, report);
+    deps.stderr.write(`sstar ${deps.command ?? "solve"}: can't write ${dir} (${writeFailure(error)}); ${spec.id}'s files are in ${rescue}\n`);
+    return rescue;
+  }
 }
 
 export function solutionFile(spec: ProblemSpec): string {
@@ -183,7 +203,7 @@ export function registerSolve(program: Command): void {
 }
 
 async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): Promise<number> {
-  const run = await openSolveRun("solve", specPaths, flags);
+  const run = await openSolveRun("solve", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "folder" }]);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   try {
