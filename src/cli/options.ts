@@ -136,6 +136,7 @@ export interface SolveSettingsFlags {
 }
 
 export function addModelFlags(command: Command): Command {
+  command.addHelpText("after", "\nThe model's API key is read from OPENAI_API_KEY (a separate judge endpoint's from SSTAR_JUDGE_API_KEY); none is needed for a local endpoint or with --replay.");
   return command
     .option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)")
     .option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)")
