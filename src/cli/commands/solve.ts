@@ -21,7 +21,8 @@ import { addModelFlags, addSolveFlags, closeModel, interruptible, openSolveRun, 
 
 export interface ProblemResult {
   id: string;
-  status: SolveReport["status"];
+  /** "not started": the run was stopped (Ctrl-C, --deadline) before this problem began; it has no files. */
+  status: SolveReport["status"] | "not started";
   selectedSample: number | null;
   publicPassed: number | null;
   publicTotal: number | null;
@@ -58,7 +59,8 @@ export function summaryTable(results: readonly ProblemResult[]): string {
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const solved = results.filter((r) => r.status === "solved").length;
-  lines.push("", `${solved} of ${results.length} solved`);
+  const notStarted = results.filter((r) => r.status === "not started").length;
+  lines.push("", `${solved}/${results.length} solved${notStarted > 0 ? ` (${notStarted} not started: the run was stopped first)` : ""}`);
   return lines.join("\n");
 }
 
@@ -109,7 +111,11 @@ export async function solveAll(
   const results: ProblemResult[] = [];
   const reports: SolveReport[] = [];
   for (const spec of specs) {
-    if (deps.signal?.aborted) break;
+    if (deps.signal?.aborted) {
+      // Listed, so a stopped run's summary still names every problem it was given.
+      results.push({ id: spec.id, status: "not started", selectedSample: null, publicPassed: null, publicTotal: null, calls: 0, wallMs: 0, dir: join(outDir, spec.id) });
+      continue;
+    }
     const dir = join(outDir, spec.id);
     // Once the endpoint is known dead (or the replay missed) every call fails at once: the later
     // problems are marked the same way, without progress lines that would bury the one error line.
@@ -174,6 +180,7 @@ export function solutionFile(spec: ProblemSpec): string {
 /** Where each problem's files went, one line per problem (relative to the working folder when inside it). */
 export function wroteLines(results: readonly ProblemResult[], cwd: string = process.cwd()): string {
   return results
+    .filter((r) => r.status !== "not started")
     .map((r) => {
       const dir = relative(cwd, r.dir);
       const shown = dir === "" || dir.startsWith("..") || isAbsolute(dir) ? r.dir : dir;
