@@ -8,10 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
-import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
 import { RERUN_NOTE_MARKER } from "../../src/action/status-comment.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
-import { absValueYaml } from "../fixtures/abs-value.ts";
+import { ABS_CORRECT, ABS_IDENTITY, absValueYaml, truthfulAbsJudge } from "../fixtures/abs-value.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fixtures/github-server.ts";
 import { makeRepoPair, type RepoPair } from "../github/helpers.ts";
 import { EVENTS, ROOT, runEntry, type EntryRun } from "./harness.ts";
@@ -23,20 +22,13 @@ afterAll(async () => {
 });
 
 const isGenerate = (r: ScriptRequest) => r.system === SYSTEM_PROMPTS.generate && !r.messages.some((m) => m.role === "assistant");
+/** Half the samples right, half wrong on negatives; inputs that separate them; a judge always right. */
 function solvingRules(): ScriptRule[] {
   let k = 0;
-  const code = (body: string) => `\`\`\`python\n${body}\n\`\`\`\n`;
   return [
     { name: "synthesize", system: SYSTEM_PROMPTS.synthesize, reply: `\`\`\`json\n${JSON.stringify(["-4\n", "7\n"])}\n\`\`\`` },
-    { name: "generate", when: isGenerate, reply: () => code(++k % 2 === 0 ? "n = int(input())\nprint(abs(n))" : "n = int(input())\nprint(n)") },
-    {
-      name: "judge",
-      system: SYSTEM_PROMPTS.judge,
-      reply: (r) => {
-        const c = parseJudgeCases(r.lastUser)[0];
-        return `ANSWER: ${c?.first.trim() === String(Math.abs(Number(c?.input.trim()))) ? "1" : "2"}`;
-      },
-    },
+    { name: "generate", when: isGenerate, reply: () => `\`\`\`python\n${++k % 2 === 0 ? ABS_CORRECT : ABS_IDENTITY}\n\`\`\`\n` },
+    { name: "judge", system: SYSTEM_PROMPTS.judge, reply: truthfulAbsJudge },
   ];
 }
 
