@@ -139,7 +139,7 @@ describe("the model can't be used: the step fails in one line and earlier eviden
     } finally {
       await gh.close();
     }
-  }, 300_000);
+  }, 600_000);
 
   it("on workflow_dispatch: nothing is pushed, the pull request and its comment keep the earlier result", async () => {
     const p = await makeRepoPair({ "problems/abs-value.yaml": absValueYaml() });
@@ -154,7 +154,7 @@ describe("the model can't be used: the step fails in one line and earlier eviden
     } finally {
       await gh.close();
     }
-  }, 300_000);
+  }, 600_000);
 
   it("docs/action.md's exit-behaviour table has one row per case pinned here", async () => {
     const doc = await readFile(join(ROOT, "docs/action.md"), "utf8");
