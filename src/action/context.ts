@@ -2,6 +2,7 @@
 // checkout is. Read from the runner's environment and the event payload file (GITHUB_EVENT_PATH);
 // nothing here is ever put into a shell command.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 
 export interface ActionContext {
@@ -54,7 +55,8 @@ export function readContext(env: Record<string, string | undefined>): ActionCont
     actor: sender.success ? { login: sender.data.login, type: sender.data.type } : { login: env.GITHUB_ACTOR ?? "", type: (env.GITHUB_ACTOR ?? "").endsWith("[bot]") ? "Bot" : "User" },
     ref: env.GITHUB_REF ?? "",
     sha: env.GITHUB_SHA ?? "",
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    // A local run may say GITHUB_WORKSPACE=. : every path inside it is made from this absolute one.
+    workspace: resolve(env.GITHUB_WORKSPACE ?? process.cwd()),
     serverUrl,
     apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
     runUrl: runId !== undefined && runId !== "" ? `${serverUrl}/${owner}/${repo}/actions/runs/${runId}` : undefined,

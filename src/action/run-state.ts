@@ -2,14 +2,14 @@
 // environment, io), the secrets mask, the result being filled in, the failures so far, and the
 // GitHub helper (made on first use, as the read-only solve job may have no token).
 import { createOctokit, GitHubHelper } from "../github/github.ts";
-import { publishRefusal } from "../github/publish.ts";
-import type { ProblemRef, Refusal } from "../github/text.ts";
+import { refusalComment, type ProblemRef, type Refusal } from "../github/text.ts";
 import { redact } from "../model/index.ts";
 import type { ProblemSpec } from "../spec/index.ts";
 import type { ActionContext } from "./context.ts";
 import { inputSecrets, type ActionInputs } from "./inputs.ts";
 import { emptyResult, type ActionIO, type ActionResult, type RunControl } from "./outcome.ts";
 import type { Placement } from "./route.ts";
+import { postStatusComment } from "./status-comment.ts";
 
 /** One problem this run is about, with where its result goes. */
 export interface Problem {
@@ -83,7 +83,10 @@ export class ActionRun {
     const line = this.clean((error as Error).message);
     if (this.writes && issueNumber !== undefined && this.inputs.githubToken !== "" && this.inputs.comment) {
       try {
-        await publishRefusal(this.gh(), issueNumber, { key: `issue-${issueNumber}`, reason: `The run failed before solving: ${line}`, remedy: "A maintainer can see the workflow run's log, fix the cause, then remove and re-add the label." }, this.clean);
+        const key = `issue-${issueNumber}`;
+        const body = refusalComment({ key, reason: `The run failed before solving: ${line}`, remedy: "A maintainer can see the workflow run's log, fix the cause, then remove and re-add the label." });
+        const note = `A rerun failed before solving: ${line}${this.ctx.runUrl !== undefined ? ` (${this.ctx.runUrl})` : ""}. The result above is from an earlier run.`;
+        await postStatusComment(this.gh(), issueNumber, key, this.clean(body), this.clean(note));
       } catch (postError) {
         this.io.warning(`could not post the failure on #${issueNumber}: ${this.clean((postError as Error).message)}`);
       }

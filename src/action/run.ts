@@ -27,7 +27,7 @@ export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: R
       io.info(`nothing to do: ${target.reason}`);
       return run.result;
     case "regression":
-      return runSchedule(inputs, ctx, io, run.result, run.clean, (cacheDir) => openSolvers(inputs, env, io, cacheDir));
+      return runSchedule(inputs, ctx, io, run.result, run.clean, (cacheDir) => openSolvers(inputs, env, io, cacheDir, ctx.workspace));
     default:
       if (inputs.mode === "publish") return runPublish(run, target);
       if (inputs.mode === "solve") return runSolve(run, target);

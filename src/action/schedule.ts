@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import fg from "fast-glob";
+import { count } from "../engine/progress.ts";
 import type { SolveOptions } from "../engine/index.ts";
 import {
   evalProgressLine,
@@ -76,7 +77,7 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     const confirm = inputs.confirm > 0 ? await openSolvers(null) : undefined;
     await confirm?.sandbox.close();
     try {
-      io.startGroup(`evaluate ${loaded.specs.length} problems${inputs.shard !== undefined ? ` (shard ${inputs.shard})` : ""}`);
+      io.startGroup(`evaluate ${count(loaded.specs.length, "problem")}${inputs.shard !== undefined ? ` (shard ${inputs.shard})` : ""}`);
       await runEvalJob({
         specs: loaded.specs,
         model: shared.model,
@@ -126,7 +127,7 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
   if (compared.incomplete) return incomplete(inputs, ctx, io, result, clean, compared.cause ?? "unknown cause", compared);
 
   const c = compared.comparison;
-  const failure = c ? `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${c.paired.shared} problems (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${c.newlyFailing.map((p) => p.id).join(", ")}` : "";
+  const failure = c ? `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${count(c.paired.shared, "problem")} (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${c.newlyFailing.map((p) => p.id).join(", ")}` : "";
   // The step fails on a regression whether or not a token lets it open the issue.
   if (compared.regression) result.failure = clean(failure);
   if (inputs.githubToken === "") {

@@ -7,6 +7,7 @@ import type { SolveReport } from "../engine/report.ts";
 import { workingComment } from "../github/text.ts";
 import { createModelClient } from "../model/index.ts";
 import { modelConfigFromEnv } from "../model/config.ts";
+import { folderProblem } from "../report/writable.ts";
 import { createSandbox } from "../sandbox/index.ts";
 import type { ProblemSpec } from "../spec/index.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -14,6 +15,7 @@ import { solveDeadlineMs } from "./limits.ts";
 import type { ActionIO, ActionResult, RunControl } from "./outcome.ts";
 import { ProgressLog } from "./progress.ts";
 import type { ActionRun, Plan, Problem } from "./run-state.ts";
+import { postStatusComment } from "./status-comment.ts";
 import type { Solvers } from "./schedule.ts";
 
 /** Each problem's report by key, or (the model or sandbox could not be set up) the run's result. */
@@ -21,12 +23,15 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
   const { inputs, ctx, io, clean, result } = run;
   const reports = new Map<string, SolveReport>();
   if (plan.problems.length === 0) return reports;
+  // The result folder is written at the end: a folder that can't be written is found now, before any model call.
+  const unwritable = await folderProblem(run.resultDir);
+  if (unwritable !== undefined) return run.failEarly(new Error(`input "result-dir" ${inputs.resultDir}: can't write there (${unwritable}); set result-dir to a folder in the workspace the job can write`), issueNumber);
   // Publishing later edits the same comment (same marker) into the result.
   if (run.writes && inputs.comment) await postWorkingComments(run, plan.problems);
   const stop = stopSignal(inputs, run.control, io, (why) => (result.stopped = why));
   let shared: Solvers;
   try {
-    shared = await openSolvers(inputs, run.env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null);
+    shared = await openSolvers(inputs, run.env, io, inputs.cacheDir !== undefined ? resolve(ctx.workspace, inputs.cacheDir) : null, ctx.workspace);
   } catch (error) {
     stop.dispose();
     return run.failEarly(error, issueNumber);
@@ -38,7 +43,11 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
         continue;
       }
       try {
-        reports.set(p.ref.key, await solveOne(p.ref.key, p.spec, shared, io, stop.signal));
+        const report = await solveOne(p.ref.key, p.spec, shared, io, stop.signal);
+        // The model could not be used at all (no answer): a failure of the set-up, never a
+        // result, so nothing is published and an earlier result stays.
+        if (report.status === "error") run.problemFailed(p.ref.key, clean(modelUnusableLine(p.ref.key, report.error)));
+        else reports.set(p.ref.key, report);
       } catch (error) {
         const line = `${p.ref.key}: ${clean((error as Error).message)}`;
         run.problemFailed(p.ref.key, line);
@@ -53,11 +62,18 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
   return reports;
 }
 
+/** One line: which problem, that the model gave no answer, the cause (its message names the input to fix). */
+export function modelUnusableLine(key: string, error: string | undefined): string {
+  return `${key}: the model could not be used, so nothing was published: ${error ?? "no model call succeeded"}`;
+}
+
 export async function openSolvers(
   inputs: ActionInputs,
   env: Record<string, string | undefined>,
   io: ActionIO,
-  cacheDir: string | null = null,
+  cacheDir: string | null,
+  /** The checkout: `replay` is a path inside it, whatever the current folder. */
+  workspace: string,
 ): Promise<Solvers> {
   const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
@@ -80,7 +96,7 @@ export async function openSolvers(
     // The deadline ends every model call; each problem then picks from what it has.
     ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
     // A replay sends nothing anywhere: no key, no cache.
-    ...(inputs.replay !== undefined ? { cassette: { replay: inputs.replay }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
+    ...(inputs.replay !== undefined ? { cassette: { replay: resolve(workspace, inputs.replay) }, ...(inputs.apiKey === undefined ? { apiKey: "replay-needs-no-key" } : {}) } : {}),
     cacheDir: inputs.replay !== undefined ? null : cacheDir,
     log: (line) => io.info(line),
   });
@@ -122,9 +138,10 @@ async function postWorkingComments(run: ActionRun, problems: Problem[]): Promise
   for (const p of problems) {
     if (p.ref.issueNumber === undefined) continue;
     const body = workingComment(p.ref, { samples: inputs.samples, ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}), rounds: inputs.rounds, model: inputs.model, ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), clamped: p.clamped });
+    const note = `A rerun started${ctx.runUrl !== undefined ? ` (${ctx.runUrl})` : ""}; this result, from an earlier run, stays until the rerun has one.`;
     try {
-      const posted = await run.gh().upsertComment(p.ref.issueNumber, p.ref.key, clean(body));
-      io.info(`${p.ref.key}: working comment ${posted.created ? "posted on" : "edited on"} #${p.ref.issueNumber}`);
+      const posted = await postStatusComment(run.gh(), p.ref.issueNumber, p.ref.key, clean(body), clean(note));
+      io.info(`${p.ref.key}: ${posted === "noted" ? "the earlier result kept, a note added" : "working comment posted"} on #${p.ref.issueNumber}`);
     } catch (error) {
       io.warning(`could not post the working comment on #${p.ref.issueNumber}: ${clean((error as Error).message)}`);
     }

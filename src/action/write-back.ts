@@ -8,6 +8,7 @@ import { failureComment } from "../github/text.ts";
 import { ProgressLog } from "./progress.ts";
 import type { ActionRun, Plan, Problem } from "./run-state.ts";
 import { specFileText } from "./spec-file.ts";
+import { postStatusComment } from "./status-comment.ts";
 
 const SPEC_HEADER = "# Written by sstar-action from the issue that asked for this kata.";
 
@@ -33,7 +34,7 @@ export async function commentFailures(run: ActionRun, plan: Plan): Promise<void>
     const why = run.problemFailures.get(p.ref.key);
     if (why === undefined || p.ref.issueNumber === undefined) continue;
     try {
-      await run.gh().upsertComment(p.ref.issueNumber, p.ref.key, run.clean(failureComment(p.ref, why, run.ctx.runUrl)));
+      await postFailure(run, p, why);
     } catch (error) {
       run.io.warning(`could not post the failure on #${p.ref.issueNumber}: ${run.clean((error as Error).message)}`);
     }
@@ -88,11 +89,15 @@ async function writeBackFailed(run: ActionRun, p: Problem, error: unknown): Prom
   run.io.error(line);
   if (run.inputs.comment && p.ref.issueNumber !== undefined) {
     // The working comment must not keep saying "solving" after a failed write-back.
-    await run
-      .gh()
-      .upsertComment(p.ref.issueNumber, p.ref.key, run.clean(failureComment(p.ref, line, run.ctx.runUrl)))
-      .catch((postError: unknown) => run.io.warning(`could not post the failure on #${p.ref.issueNumber}: ${run.clean((postError as Error).message)}`));
+    await postFailure(run, p, line).catch((postError: unknown) => run.io.warning(`could not post the failure on #${p.ref.issueNumber}: ${run.clean((postError as Error).message)}`));
   }
+}
+
+/** The failure on the problem's comment, or (the comment holds an earlier result) a note under it. */
+async function postFailure(run: ActionRun, p: Problem, why: string): Promise<void> {
+  if (p.ref.issueNumber === undefined) return;
+  const note = `A rerun failed: ${why}${run.ctx.runUrl !== undefined ? ` (${run.ctx.runUrl})` : ""}. The result above is from an earlier run.`;
+  await postStatusComment(run.gh(), p.ref.issueNumber, p.ref.key, run.clean(failureComment(p.ref, why, run.ctx.runUrl)), run.clean(note));
 }
 
 function ensureNewline(code: string): string {

@@ -13,6 +13,7 @@ export { formatDuration, parseDuration } from "../model/duration.ts";
 import type { ModelClient } from "../model/types.ts";
 import { createSandbox, type BackendChoice } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
+import { fileProblem, folderProblem } from "../report/writable.ts";
 import { formatSpecError } from "../spec/errors.ts";
 import { loadSpecs, type LoadedSpecs } from "../spec/load.ts";
 
@@ -135,6 +136,7 @@ export interface SolveSettingsFlags {
 }
 
 export function addModelFlags(command: Command): Command {
+  command.addHelpText("after", "\nThe model's API key is read from OPENAI_API_KEY (a separate judge endpoint's from SSTAR_JUDGE_API_KEY); none is needed for a local endpoint or with --replay.");
   return command
     .option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)")
     .option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)")
@@ -298,6 +300,33 @@ export async function openSandbox(choice: SandboxChoice, err: ErrorLine): Promis
   }
 }
 
+/** A path the run will write, named by its flag. */
+export interface OutputPath {
+  flag: string;
+  path: string;
+  kind: "folder" | "file";
+}
+
+/** `--record FILE`, when given: the cassette is written as the run goes. */
+export function recordOutput(flags: ModelFlags): OutputPath[] {
+  return flags.record !== undefined ? [{ flag: "--record", path: flags.record, kind: "file" }] : [];
+}
+
+/**
+ * Every path the run will write, checked before any model call (folders are created, as the run
+ * would): false, after one line per path that can't be written, means exit 2.
+ */
+export async function outputsWritable(err: ErrorLine, outputs: readonly OutputPath[]): Promise<boolean> {
+  let ok = true;
+  for (const o of outputs) {
+    const problem = o.kind === "folder" ? await folderProblem(o.path) : await fileProblem(o.path);
+    if (problem === undefined) continue;
+    err(`${o.flag} ${o.path}: can't write there (${problem}); pass ${o.flag} a ${o.kind} you can write`);
+    ok = false;
+  }
+  return ok;
+}
+
 export interface SolveRun {
   err: ErrorLine;
   loaded: LoadedSpecs;
@@ -311,7 +340,7 @@ export interface SolveRun {
  * model client and the sandbox. null, after one line saying why, when there is nothing to run or
  * the configuration is wrong: exit 2. The caller closes the sandbox.
  */
-export async function openSolveRun(command: string, specPaths: string[], flags: ModelFlags & SolveSettingsFlags): Promise<SolveRun | null> {
+export async function openSolveRun(command: string, specPaths: string[], flags: ModelFlags & SolveSettingsFlags, outputs: OutputPath[]): Promise<SolveRun | null> {
   const err = errorLine(command);
   const loaded = await loadSpecs(specPaths);
   for (const e of loaded.errors) err(formatSpecError(e));
@@ -319,6 +348,7 @@ export async function openSolveRun(command: string, specPaths: string[], flags: 
     err("no problem specs loaded: pass spec files, folders or globs (see docs/spec-format.md)");
     return null;
   }
+  if (!(await outputsWritable(err, [...outputs, ...recordOutput(flags)]))) return null;
   const config = await modelConfigOrReport(process.env, flags, err);
   if (config === null) return null;
   const sandbox = await openSandbox(flags.sandbox, err);

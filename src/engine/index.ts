@@ -341,8 +341,9 @@ function assembleReport(a: AssembleArgs): SolveReport {
   const stopped = ctx.stopped;
   let error: string | undefined = a.selectError;
   if (a.candidates.length === 0) error ??= ctx.firstError ?? stopped ?? "no sample produced a program";
-  // A dead endpoint or a replay miss is an error, not an unsolved problem.
-  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
+  // A dead endpoint, a replay miss, or a budget spent before the model ever answered is an error,
+  // not an unsolved problem: "unsolved" means the model answered and no candidate passed.
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable" || (stopped?.startsWith("budget exhausted") === true && ctx.usage.answered() === 0);
   const status: SolveReport["status"] =
     selected === null ? (error !== undefined && (stopped === undefined || fatal) && a.candidates.length === 0 ? "error" : "unsolved")
       : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";

@@ -44,6 +44,13 @@ export class UsageRecorder {
   calls(stage: Stage): number {
     return this.stages.get(stage)?.calls ?? 0;
   }
+
+  /** Replies received over every stage: 0 means the model never answered this problem. */
+  answered(): number {
+    let n = 0;
+    for (const s of this.stages.values()) n += s.calls;
+    return n;
+  }
 }
 
 /** Wall time per named stage as the union of the intervals its operations were running. */

@@ -9,6 +9,7 @@
 // `maxDropPct` points AND McNemar's exact test on the discordant pairs rejects "no change" at
 // `alpha` (p <= alpha). Each run's own rate keeps its Wilson interval, for reading, not deciding.
 import { canonicalJson } from "./hash.ts";
+import { count } from "../engine/progress.ts";
 import { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
 import { CAUSE_TEXT, type NotAttemptedCause } from "./outcome.ts";
 import { isFlaky, type EvalResults, type ProblemResult } from "./results.ts";
@@ -156,7 +157,8 @@ function gradeText(p: ProblemResult): string {
   if (p.outcome === "not-attempted") return `not attempted (${p.notAttempted?.detail ?? "unknown cause"})`;
   const s = p.selected;
   if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
-  const text = s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  // One convention across commands: passed/total.
+  const text = s.passed ? `passes: hidden ${s.hiddenPassed}/${s.hiddenTotal} passed` : `fails: hidden ${s.hiddenPassed}/${s.hiddenTotal} passed${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
   const retries = p.confirm?.runs;
   if (!retries || retries.length === 0) return text;
   const passedOn = retries.findIndex((r) => r.outcome === "passed");
@@ -367,7 +369,7 @@ function whatKeepsItFromDeciding(current: EvalResults, pairs: ProblemPairs, base
 
 function verdictText(decision: Decision, paired: Paired, missing: string[], settings: CompareSettings): string {
   const drop = -paired.deltaPp;
-  const on = `on the ${paired.shared} problems graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
+  const on = `on the ${count(paired.shared, "problem")} graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
   if (decision === "incomplete") return `Incomplete: ${missing.join("; ")}. No regression is decided; fix the cause and rerun.`;
   if (decision === "regression") return `Regression: the pass rate dropped ${drop} points ${on}, at least the allowed ${settings.maxDropPct} and significant at alpha ${settings.alpha}.`;
   if (drop > 0) return `No regression: the pass rate dropped ${drop} points ${on}, ${drop < settings.maxDropPct ? `less than the allowed ${settings.maxDropPct}` : `not significant at alpha ${settings.alpha}`}.`;
@@ -382,7 +384,7 @@ export function runIncompleteness(r: EvalResults, maxNotAttemptedPct = DEFAULT_M
   const notAttempted = notAttemptedOf(r);
   const n = r.problems.length;
   if (n === 0 || notAttempted.length / n <= maxNotAttemptedPct / 100) return null;
-  return `${notAttempted.length} of ${n} problems (${pct((100 * notAttempted.length) / n)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
+  return `${notAttempted.length} of ${count(n, "problem")} (${pct((100 * notAttempted.length) / n)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
 }
 
 function round2(x: number): number {

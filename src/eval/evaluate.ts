@@ -241,9 +241,11 @@ function stopSwitch(signal: AbortSignal | undefined, deadline: Date | undefined,
     why ??= reason;
     stop.abort();
   };
-  const onAbort = (): void => end("interrupted");
+  // The CLI's --deadline aborts the signal with the reason "deadline <duration>" (it may fire
+  // before the timer here): that is the deadline, not an interruption.
+  const onAbort = (): void => end(typeof signal?.reason === "string" && signal.reason.startsWith("deadline") ? "deadline" : "interrupted");
   signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) end("interrupted");
+  if (signal?.aborted) onAbort();
   const timer = deadline ? setTimeout(() => end("deadline"), Math.max(0, deadline.getTime() - now().getTime())) : undefined;
   return {
     run: { signal: stop.signal, ended: () => why },

@@ -1,6 +1,7 @@
 // Markdown for the job summary and the regression issue.
 import { formatP, wilsonInterval, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
 import { CAUSE_TEXT } from "./outcome.ts";
+import { count } from "../engine/progress.ts";
 import { code, escapeMarkdown } from "./markdown.ts";
 import type { EvalResults } from "./results.ts";
 import { renderTrendMarkdown, type Trend } from "./trend.ts";
@@ -52,7 +53,7 @@ function pairedSection(c: Comparison): string[] {
   const p = c.paired;
   const share = (k: number): string => (p.shared === 0 ? "–" : `${pct(k / p.shared)} (${k}/${p.shared})`);
   return [
-    `### Paired comparison on the ${p.shared} problems graded in both runs`,
+    `### Paired comparison on the ${count(p.shared, "problem")} graded in both runs`,
     "",
     "| | baseline | current | change |",
     "|---|---|---|---|",
@@ -150,7 +151,7 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
   if (failing.length > 0) {
     out.push(`<details><summary>Not solved (${failing.length})</summary>`, "");
     for (const p of failing.slice(0, MAX_LISTED)) {
-      const why = p.selected.sample === null ? (p.error ?? "no program selected") : `fails ${p.selected.hiddenTotal - p.selected.hiddenPassed}/${p.selected.hiddenTotal}${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
+      const why = p.selected.sample === null ? (p.error ?? "no program selected") : `hidden ${p.selected.hiddenPassed}/${p.selected.hiddenTotal} passed${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
       out.push(`- ${code(p.id)} ${escapeMarkdown(p.title)}: ${escapeMarkdown(why)}${p.oracle.passed ? " (some candidate passes: a selection miss)" : ""}`);
     }
     if (failing.length > MAX_LISTED) out.push(`- … and ${failing.length - MAX_LISTED} more`);

@@ -42,3 +42,22 @@ export function verdictFor(result: RunResult, test: TestCase, checker: CheckerOu
   }
   return checker.ok ? { verdict: "accepted", ...(checker.message ? { message: checker.message } : {}) } : { verdict: "wrong-answer", message: checker.message ?? "wrong answer" };
 }
+
+/**
+ * A verdict message in one line: "exit code 1: ZeroDivisionError: division by zero", not the
+ * traceback's first line. From a crash's stderr tail it keeps the exception's line (Python prints
+ * it last, Node first before the "at" lines, C++ after "what():"), else the last line that is
+ * not a stack frame.
+ */
+export function messageLine(message: string): string {
+  const lines = message.split(/\r\n|\r|\n/);
+  if (lines.length === 1) return message;
+  const head = lines[0]!;
+  const how = /^(exit code -?\d+|killed by \w+|did not run|compile-error): /.exec(head)?.[1];
+  const body = how !== undefined ? [head.slice(how.length + 2), ...lines.slice(1)] : lines;
+  const text = body.map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const exception = [...text].reverse().find((l) => /^([\w.$]*(Error|Exception|Interrupt|Exit)\b|\s*what\(\):)/.test(l.trimStart()));
+  const notFrame = [...text].reverse().find((l) => !/^\s+(at |File ")/.test(l) && !/^\s*\^+\s*$/.test(l));
+  const line = (exception ?? notFrame ?? text[0] ?? "").trim();
+  return how !== undefined ? `${how}: ${line}` : line;
+}

@@ -91,7 +91,7 @@ describe("Ctrl-C", () => {
       { system: SYSTEM_PROMPTS.generate, reply: `\`\`\`python\n${ODD}\n\`\`\`` },
     ]);
     const out = join(dir, "deadline");
-    const r = await execa(process.execPath, ["--import", "tsx", "src/cli/main.ts", "solve", join(dir, "a.yaml"), "--samples", "3", "--rounds", "0", "--deadline", "6s", "--out", out, "--base-url", server.url, "--model", "m", "--no-cache"], {
+    const r = await execa(process.execPath, ["--import", "tsx", "src/cli/main.ts", "solve", join(dir, "a.yaml"), join(dir, "b.yaml"), "--samples", "3", "--rounds", "0", "--deadline", "6s", "--out", out, "--base-url", server.url, "--model", "m", "--no-cache"], {
       reject: false,
       env: { OPENAI_API_KEY: "", SSTAR_MODEL: "" },
     });
@@ -103,6 +103,11 @@ describe("Ctrl-C", () => {
     expect(a.interrupted?.by).toBe("deadline 6s");
     expect(a.selected).not.toBeNull();
     expect(await readFile(join(out, "a", "report.md"), "utf8")).toContain("Stopped by the 6s deadline");
+    // b never started: the summary still lists it, as not started, and no files are claimed for it.
+    expect(r.stdout).toMatch(/^b\s+not started\s+-/m);
+    expect(r.stdout).toMatch(/^\d\/2 solved \(1 not started: the run was stopped first\)$/m);
+    expect(r.stdout).not.toMatch(/wrote .*b\//);
+    expect(existsSync(join(out, "b"))).toBe(false);
   }, 120_000);
 
   it("while samples are still coming: picks by majority over the inputs already run, and says at what point", async () => {

@@ -222,6 +222,6 @@ describe("endpoints that can't serve a run", () => {
     ]);
     // The first problem's calls that were already in flight (3 samples + input synthesis), nothing after.
     expect(htmlHits).toBeLessThanOrEqual(4);
-    expect(r.stdout).toContain("0 of 3 solved");
+    expect(r.stdout).toContain("0/3 solved");
   }, 60_000);
 });

@@ -154,7 +154,7 @@ describe("summary and exit code", () => {
     const t = summaryTable([row("a", "solved"), row("long-id", "error")]);
     expect(t.split("\n")[0]).toBe("problem  status  selected  public  calls  time");
     expect(t).toContain("long-id  error   0         1/1     9      1.5 s");
-    expect(t).toContain("1 of 2 solved");
+    expect(t).toContain("1/2 solved");
     expect(t).not.toContain("hidden");
     expect(summaryTable([{ ...row("a", "solved"), hidden: "3/5" }]).split("\n")[2]).toBe("a        solved  0         1/1     3/5     9      1.5 s");
   });

@@ -76,7 +76,7 @@ describe("compareResults: the paired decision", () => {
     expect(w.regression).toBe(true);
     expect(w.paired.pValue).toBeCloseTo(0.0078125, 7);
     expect(w.newlyFailing.map((p) => p.id)).toEqual(["p01", "p02", "p03", "p04", "p05", "p06", "p07", "p08"]);
-    expect(w.newlyFailing[0]).toMatchObject({ now: "fails 2/5 (hidden-4: wrong-answer)", before: "passes 5/5" });
+    expect(w.newlyFailing[0]).toMatchObject({ now: "fails: hidden 3/5 passed (hidden-4: wrong-answer)", before: "passes: hidden 5/5 passed" });
     expect(w.verdict).toMatch(/^Regression: the pass rate dropped 20 points on the 40 problems graded in both \(8 newly failing, 0 newly passing; McNemar exact p = 0.00781\)/);
     // Significant, but smaller than the allowed drop: not a regression. "At least" includes equality.
     expect(compareResults(worse, baseline, { maxDropPct: 25 }).decision).toBe("no-regression");
@@ -97,9 +97,9 @@ describe("compareResults: the paired decision", () => {
     const current = run(40, (i) => i >= 8 && i < 36, extra);
     const c = compareResults(current, baseline, { maxDropPct: 5 });
     expect(c.flaky.map((p) => p.id)).toEqual(["p01", "p02", "p03"]);
-    expect(c.flaky[0]!.now).toBe("fails 2/5 (hidden-4: wrong-answer), then passes on retry 1");
+    expect(c.flaky[0]!.now).toBe("fails: hidden 3/5 passed (hidden-4: wrong-answer), then passes on retry 1");
     expect(c.newlyFailing.map((p) => p.id)).toEqual(["p04", "p05", "p06", "p07", "p08"]);
-    expect(c.newlyFailing[0]!.now).toBe("fails 2/5 (hidden-4: wrong-answer), and on 1 retry");
+    expect(c.newlyFailing[0]!.now).toBe("fails: hidden 3/5 passed (hidden-4: wrong-answer), and on 1 retry");
     expect(c.paired).toMatchObject({ shared: 37, newlyFailing: 5, newlyPassing: 0 });
     expect(c.decision).toBe("no-regression"); // 5 one way: p = 0.0625
   });

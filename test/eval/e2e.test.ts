@@ -84,14 +84,14 @@ describe("evaluation, end to end", () => {
     const base = join(dir, "baseline.json");
     const good = await cli(["eval", specDir, "--out", base, ...modelFlags(), "--no-cache"]);
     expect(good.exitCode, good.all).toBe(0);
-    expect(good.stdout).toContain("6/6 graded problems solved on hidden tests");
+    expect(good.stdout).toContain("6/6 graded solved on hidden tests");
 
     // Every program memorizes the public examples now: 6 discordant pairs, all one way.
     for (const p of problems) model.broken.add(p.spec.id);
     const worse = join(dir, "worse.json");
     const bad = await cli(["eval", specDir, "--out", worse, ...modelFlags(), "--no-cache"]);
     expect(bad.exitCode, bad.all).toBe(0);
-    expect(bad.stdout).toContain("0/6 graded problems solved on hidden tests");
+    expect(bad.stdout).toContain("0/6 graded solved on hidden tests");
 
     const summary = join(dir, "summary.md");
     const trend = join(dir, "trend.json");

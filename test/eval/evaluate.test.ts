@@ -56,6 +56,13 @@ describe("evaluate: attempted or not, and why", () => {
     expect(r.summary).toMatchObject({ graded: 0, notAttempted: 2, notAttemptedByCause: { deadline: 2 } });
   });
 
+  it("the CLI's --deadline (a signal aborted with the reason \"deadline 1s\") is recorded as the deadline, not an interruption", async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort("deadline 1s"), 300);
+    const r = await evaluate(specs, { model: client({ model: "hangs" }), sandbox }, { solve: SOLVE, signal: stop.signal, deadline: new Date(Date.now() + 60_000) });
+    expect(outcomes(r)).toEqual([["add-01", "not-attempted", "deadline"], ["add-02", "not-attempted", "deadline"]]);
+  });
+
   it("an interrupted run records what it did not finish as not attempted (interrupted)", async () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 300);

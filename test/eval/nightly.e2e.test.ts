@@ -43,7 +43,7 @@ describe("the nightly check, end to end", () => {
     const base = join(dir, "baseline.json");
     const good = await cli(evalArgs(base));
     expect(good.exitCode, good.stderr).toBe(0);
-    expect(good.stdout).toContain(`${COUNT}/${COUNT} graded problems solved on hidden tests (100.0%)`);
+    expect(good.stdout).toContain(`${COUNT}/${COUNT} graded solved on hidden tests (100.0%)`);
     const again = join(dir, "again.json");
     expect((await cli(evalArgs(again))).exitCode).toBe(0);
     const same = await cli(["compare", again, "--baseline", base, "--summary", join(dir, "same.md")]);
@@ -54,7 +54,7 @@ describe("the nightly check, end to end", () => {
     const worse = join(dir, "worse.json");
     const bad = await cli(evalArgs(worse));
     expect(bad.exitCode, bad.stderr).toBe(0);
-    expect(bad.stdout).toContain("5/12 graded problems solved");
+    expect(bad.stdout).toContain("5/12 graded solved");
     const summary = join(dir, "worse.md");
     const cmp = await cli(["compare", worse, "--baseline", base, "--max-drop", "5", "--summary", summary]);
     expect(cmp.exitCode, cmp.stderr).toBe(1);
@@ -79,7 +79,7 @@ describe("the nightly check, end to end", () => {
     // With the reply cache on: the retries must not come from it (they would replay the broken answer).
     const run = await cli([...evalArgs(out, "--confirm", "1", "--baseline", base).filter((a) => a !== "--no-cache"), "--cache-dir", join(dir, "cache")]);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain("5/12 graded problems solved");
+    expect(run.stdout).toContain("5/12 graded solved");
     expect(run.stdout).toContain(", 6 flaky");
     expect(run.stderr).toContain("confirm add-01: passed on retry 1 of 1: flaky, not counted as a regression");
     expect(run.stderr).toContain("confirm add-07: failed on 1 retry too");

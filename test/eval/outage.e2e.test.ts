@@ -34,7 +34,7 @@ describe("an unreachable endpoint", () => {
     const url = `http://127.0.0.1:${await closedPort()}/v1`;
     const run = await cli(["eval", join(dir, "specs"), "--out", out, "--base-url", url, "--model", "m", ...ONE_CALL, "--problem-concurrency", "2", "--no-cache"]);
     expect(run.exitCode, run.stderr).toBe(3);
-    expect(run.stdout).toContain("0/0 graded problems solved on hidden tests (0.0%), 2 not attempted (2 endpoint-unreachable)");
+    expect(run.stdout).toContain("no problem graded, 2 not attempted (2 endpoint-unreachable)");
     expect(run.stderr).toMatch(/\[\d\/2\] add-01: not attempted, model endpoint unreachable \(.*127\.0\.0\.1:\d+\/v1.*connection refused/);
     expect(run.stderr).toMatch(/sstar eval: incomplete: 2 of 2 problems \(100%\) could not be attempted, more than the allowed 10%: 2 model endpoint unreachable/);
     const written = parseEvalResults(JSON.parse(await readFile(out, "utf8")), out);
@@ -50,7 +50,7 @@ describe("an unreachable endpoint", () => {
     const summary = join(dir, "summary.md");
     const cmp = await cli(["compare", out, "--baseline", baseline, "--summary", summary]);
     expect(cmp.exitCode, cmp.stderr).toBe(3);
-    expect(cmp.stderr).toMatch(/^sstar compare: incomplete \(p = 1\)\. Incomplete: 2 of 2 problems \(100%\) could not be attempted/);
+    expect(cmp.stderr).toMatch(/^sstar compare: incomplete \(no problem graded in both runs\)\. Incomplete: 2 of 2 problems \(100%\) could not be attempted/);
     expect(cmp.stderr).toContain("Not attempted: add-01, add-02.");
     expect(cmp.stderr).not.toMatch(/regression \(|Newly failing/);
     const md = await readFile(summary, "utf8");

@@ -8,7 +8,7 @@ describe("evalProgressLine", () => {
       "evaluating 4 problems (shard 2/3), 2 already done (resumed), 1 skipped without hidden tests",
     );
     expect(evalProgressLine({ type: "problem-done", id: "a", result: problem({ id: "a", passed: false }), done: 3, of: 4 })).toBe(
-      "[3/4] a: fails hidden 3/5, oracle none, 10 calls, 1.1 s",
+      "[3/4] a: fails: hidden 3/5 passed, oracle none, 10 calls, 1.1 s",
     );
     expect(evalProgressLine({ type: "problem-start", id: "a" })).toBeNull();
     expect(evalProgressLine({ type: "problem-done", id: "b", result: problem({ id: "b", notAttempted: "authentication" }), done: 4, of: 4 })).toBe(

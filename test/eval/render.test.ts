@@ -38,9 +38,9 @@ describe("renderComparisonMarkdown", () => {
     expect(md).toContain("| baseline `first` |");
     expect(md).toContain("| wall time (solve + grading, summed) | 11 s | 10 s | |");
     expect(md.indexOf("### Newly failing (6)")).toBeLessThan(md.indexOf("### Newly passing (0)"));
-    expect(md).toContain("- `d` Problem d: now fails 2/5 (hidden-4: wrong-answer); before passes 5/5");
+    expect(md).toContain("- `d` Problem d: now fails: hidden 3/5 passed (hidden-4: wrong-answer); before passes: hidden 5/5 passed");
     expect(md).toContain("### Flaky: failed, then passed on a retry (1), not counted");
-    expect(md).toContain("- `h` Problem h: now fails 2/5 (hidden-4: wrong-answer), then passes on retry 2; before passes 5/5");
+    expect(md).toContain("- `h` Problem h: now fails: hidden 3/5 passed (hidden-4: wrong-answer), then passes on retry 2; before passes: hidden 5/5 passed");
     expect(md).toContain("### Not attempted in this run (1), left out of every rate");
     expect(md).toContain("- `j`: sandbox unavailable (sandbox-unavailable (test))");
     expect(md).toContain("dropped by at least 10 points and McNemar's exact test gives p ≤ 0.05");
@@ -79,7 +79,7 @@ describe("renderResultsMarkdown", () => {
     expect(md).toContain("| problems graded | 9 of 10 (1 not attempted) |");
     expect(md).toContain("| pass rate (hidden tests) | 22.2% (2/9), 95% interval");
     expect(md).toContain("<summary>Not solved (7)</summary>");
-    expect(md).toContain("`d` Problem d: fails 2/5 (hidden-4: wrong-answer) (some candidate passes: a selection miss)");
+    expect(md).toContain("`d` Problem d: hidden 3/5 passed (hidden-4: wrong-answer) (some candidate passes: a selection miss)");
     expect(md).toContain("### Not attempted (1), left out of every rate");
     expect(renderResultsMarkdown(current, undefined, "9 of 10 problems could not be attempted")).toContain("Incomplete: 9 of 10 problems could not be attempted.");
   });

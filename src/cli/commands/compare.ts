@@ -82,7 +82,7 @@ async function runCompareCommand(current: string, flags: CompareFlags): Promise<
     if (c) {
       const ids = (label: string, list: readonly { id: string }[]): string => (list.length > 0 ? ` ${label}: ${list.map((p) => p.id).join(", ")}.` : "");
       process.stderr.write(
-        `sstar compare: ${c.decision} (p = ${formatP(c.paired.pValue)}). ${c.verdict}${ids("Newly failing", c.newlyFailing)}${ids("Flaky", c.flaky)}${ids("Not attempted", c.notAttempted)}\n`,
+        `sstar compare: ${c.decision}${c.paired.shared > 0 ? ` (p = ${formatP(c.paired.pValue)})` : " (no problem graded in both runs)"}. ${c.verdict}${ids("Newly failing", c.newlyFailing)}${ids("Flaky", c.flaky)}${ids("Not attempted", c.notAttempted)}\n`,
       );
       if (c.regression && flags.issueOut !== undefined) {
         await writeJsonAtomic(flags.issueOut, regressionIssue(c, { ...(flags.runUrl ? { runUrl: flags.runUrl } : {}), ...(commit ? { commit } : {}) }));
@@ -92,7 +92,14 @@ async function runCompareCommand(current: string, flags: CompareFlags): Promise<
     }
     return result.incomplete ? EXIT_INCOMPLETE : result.regression ? 1 : 0;
   } catch (error) {
-    process.stderr.write(`sstar compare: ${(error as Error).message}\n`);
+    process.stderr.write(`sstar compare: ${compareErrorLine(error, flags.baseline)}\n`);
     return 2;
   }
+}
+
+/** The error's line; a baseline that does not exist yet (a first run) says how to go on without one. */
+export function compareErrorLine(error: unknown, baseline: string): string {
+  const message = (error as Error).message;
+  const missing = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT" && message.startsWith(`${baseline}:`);
+  return missing ? `${message}; on a first run, with no baseline yet, pass --allow-missing-baseline (or give --baseline an existing results file)` : message;
 }

@@ -16,7 +16,7 @@ import { specFromObject } from "../../spec/load.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
 import { defaultDemoData, DEMO_TASKS, loadPoolTasks } from "../demo/pool.ts";
 import { REPLAY_JUDGE_NAME, REPLAY_MODEL_NAME, startReplayModel } from "../demo/replay-model.ts";
-import { addModelFlags, addSolveFlags, closeModel, errorLine, interruptible, modelConfigOrReport, openSandbox, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
+import { addModelFlags, addSolveFlags, closeModel, errorLine, interruptible, modelConfigOrReport, openSandbox, outputsWritable, recordOutput, solveOptionsFromFlags, type ModelFlags, type SolveSettingsFlags } from "../options.ts";
 import { exitCodeFor, solveAll, summaryTable, wroteLines } from "./solve.ts";
 
 /** Tasks whose first pool samples mix correct and wrong programs (a selection is needed). */
@@ -99,6 +99,7 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
     err(`${(error as Error).message} (data folder: ${dataDir}; pass --data DIR)`);
     return 2;
   }
+  if (!(await outputsWritable(err, [{ flag: "--out", path: flags.out, kind: "folder" }, ...recordOutput(flags)]))) return 2;
   // The replay's address is known only once it runs: check the other settings (budgets, prices,
   // concurrency) now with a placeholder local address and no environment (no $SSTAR_MODEL etc.).
   const config = live
@@ -142,7 +143,7 @@ async function runDemo(flags: DemoFlags, given: (optionName: string) => boolean)
         specs,
         live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
         resolve(flags.out),
-        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal, command: "demo" },
         false,
         (spec, report) => withHiddenResult(sandbox, spec, report),
       ),

@@ -54,7 +54,7 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     process.stderr.write("sstar eval: --confirm needs --baseline FILE: the problems to confirm are those that newly fail against it\n");
     return 2;
   }
-  const run = await openSolveRun("eval", specPaths, flags);
+  const run = await openSolveRun("eval", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "file" }]);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline) : undefined;
@@ -81,11 +81,10 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
       }),
     );
     const s = results.summary;
-    const rate = s.graded === 0 ? 0 : (100 * s.solved) / s.graded;
     const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
     const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, ` +
+      `${flags.out}: ${s.graded === 0 ? "no problem graded" : `${s.solved}/${s.graded} graded solved on hidden tests (${((100 * s.solved) / s.graded).toFixed(1)}%)`}${notAttempted}${flaky}, ` +
         `${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
     // An unusable endpoint is named once here; the run is then incomplete (exit 3), not a usage error.

@@ -6,6 +6,7 @@ import { Option, type Command } from "commander";
 import { createSandbox, gradeProgram, languageFromPath, type GradeResult, type TestOutcome } from "../../sandbox/index.ts";
 import { formatSpecError, loadSpecFile, SpecLoadError } from "../../spec/index.ts";
 import type { Language, ProblemSpec, TestCase } from "../../spec/schema.ts";
+import { messageLine } from "../../sandbox/verdict.ts";
 import { errorLine, sandboxOption, type SandboxChoice } from "../options.ts";
 
 export type TestSelection = "public" | "hidden" | "all";
@@ -23,7 +24,7 @@ export function programLanguage(file: string, spec: ProblemSpec): Language {
 
 export function outcomeLine(o: TestOutcome): string {
   const mem = o.memoryKb === null ? "" : `, ${(o.memoryKb / 1024).toFixed(1)} MiB`;
-  const why = o.verdict === "accepted" || o.message === undefined ? "" : `: ${o.message.split("\n")[0]}`;
+  const why = o.verdict === "accepted" || o.message === undefined ? "" : `: ${messageLine(o.message)}`;
   return `${o.verdict === "accepted" ? "ok  " : "FAIL"} ${o.test}: ${o.verdict} (${o.timeMs} ms${mem})${why}`;
 }
 

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { importCodeContests, importHumanEval, importLiveCodeBench, writeSpecs, type ImportResult } from "../../spec/index.ts";
-import { positiveInt } from "../options.ts";
+import { errorLine, outputsWritable, positiveInt } from "../options.ts";
 
 const FORMATS = ["codecontests", "humaneval", "livecodebench"] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,6 +33,10 @@ export function registerImport(program: Command): void {
     .action(async (format: string, file: string, opts: { out: string; force?: boolean; limit?: number }) => {
       if (!(FORMATS as readonly string[]).includes(format)) {
         process.stderr.write(`sstar import: unknown format ${JSON.stringify(format)}: use one of ${FORMATS.join(", ")}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (!(await outputsWritable(errorLine("import"), [{ flag: "--out", path: opts.out, kind: "folder" }]))) {
         process.exitCode = 2;
         return;
       }

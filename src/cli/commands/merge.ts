@@ -2,6 +2,7 @@
 // Exit code: 0 merged, 2 the files do not belong together (one line naming the files and field).
 import type { Command } from "commander";
 import { runMergeJob } from "../../eval/index.ts";
+import { count } from "../../engine/progress.ts";
 
 export function registerMerge(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function registerMerge(program: Command): void {
         const merged = await runMergeJob(files, flags.out);
         const s = merged.summary;
         const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted` : "";
-        process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} of ${s.graded} graded solved on hidden tests${notAttempted}\n`);
+        process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${count(s.problems, "problem")}, ${s.solved}/${s.graded} graded solved on hidden tests${notAttempted}\n`);
         process.exitCode = 0;
       } catch (error) {
         process.stderr.write(`sstar merge: ${(error as Error).message}\n`);

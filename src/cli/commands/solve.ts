@@ -15,6 +15,7 @@ import type { ModelClient } from "../../model/types.ts";
 import { secretsOf } from "../../model/config.ts";
 import { redact, redactDeep } from "../../model/redact.ts";
 import type { Sandbox } from "../../sandbox/types.ts";
+import { rescueFolder, writeFailure } from "../../report/writable.ts";
 import { formatSpecError } from "../../spec/errors.ts";
 import type { ProblemSpec } from "../../spec/schema.ts";
 import { renderReportMarkdown } from "../../report/markdown.ts";
@@ -22,7 +23,8 @@ import { addModelFlags, addSolveFlags, closeModel, interruptible, openSolveRun, 
 
 export interface ProblemResult {
   id: string;
-  status: SolveReport["status"];
+  /** "not started": the run was stopped (Ctrl-C, --deadline) before this problem began; it has no files. */
+  status: SolveReport["status"] | "not started";
   selectedSample: number | null;
   publicPassed: number | null;
   publicTotal: number | null;
@@ -59,7 +61,8 @@ export function summaryTable(results: readonly ProblemResult[]): string {
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const solved = results.filter((r) => r.status === "solved").length;
-  lines.push("", `${solved} of ${results.length} solved`);
+  const notStarted = results.filter((r) => r.status === "not started").length;
+  lines.push("", `${solved}/${results.length} solved${notStarted > 0 ? ` (${notStarted} not started: the run was stopped first)` : ""}`);
   return lines.join("\n");
 }
 
@@ -95,6 +98,8 @@ export interface SolveRunDeps {
   signal?: AbortSignal;
   /** Masks the configuration's secrets in every text of a report before it is shown or written. */
   clean?: (text: string) => string;
+  /** For error lines ("sstar demo: ..."); default "solve". */
+  command?: string;
 }
 
 /** Solves the problems one after another (each one fully concurrent inside) and writes the files. */
@@ -110,7 +115,11 @@ export async function solveAll(
   const results: ProblemResult[] = [];
   const reports: SolveReport[] = [];
   for (const spec of specs) {
-    if (deps.signal?.aborted) break;
+    if (deps.signal?.aborted) {
+      // Listed, so a stopped run's summary still names every problem it was given.
+      results.push({ id: spec.id, status: "not started", selectedSample: null, publicPassed: null, publicTotal: null, calls: 0, wallMs: 0, dir: join(outDir, spec.id) });
+      continue;
+    }
     const dir = join(outDir, spec.id);
     // Once the endpoint is known dead (or the replay missed) every call fails at once: the later
     // problems are marked the same way, without progress lines that would bury the one error line.
@@ -123,7 +132,7 @@ export async function solveAll(
     const graded = afterSolve ? await afterSolve(spec, solved) : solved;
     // An endpoint may echo the key (in any encoding) into the model's text: never into a report.
     const report = deps.clean === undefined ? graded : redactDeep(graded, deps.clean);
-    await writeProblemFiles(dir, spec, report);
+    const wrote = await writeOrRescue(dir, spec, report, deps);
     if (!json && !quiet) deps.stdout.write(`\n${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
     results.push({
@@ -134,7 +143,7 @@ export async function solveAll(
       publicTotal: report.selected?.publicTotal ?? null,
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
-      dir,
+      dir: wrote,
       ...(report.selected ? { solution: solutionFile(spec) } : {}),
       ...(report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {}),
       ...(report.error !== undefined ? { error: report.error } : {}),
@@ -153,6 +162,23 @@ export async function writeProblemFiles(dir: string, spec: ProblemSpec, report: 
   await Promise.all(writes);
 }
 
+/**
+ * The problem's files in `dir`, or, when that write fails after the work (the folder was checked
+ * before it), in a fresh folder under the system's temporary folder, said in one line. Returns
+ * where they are.
+ */
+async function writeOrRescue(dir: string, spec: ProblemSpec, report: SolveReport, deps: SolveRunDeps): Promise<string> {
+  try {
+    await writeProblemFiles(dir, spec, report);
+    return dir;
+  } catch (error) {
+    const rescue = join(await rescueFolder("sstar-out"), spec.id);
+    await writeProblemFiles(rescue, spec, report);
+    deps.stderr.write(`sstar ${deps.command ?? "solve"}: can't write ${dir} (${writeFailure(error)}); ${spec.id}'s files are in ${rescue}\n`);
+    return rescue;
+  }
+}
+
 export function solutionFile(spec: ProblemSpec): string {
   return `solution.${LANGUAGE_EXTENSION[spec.language]}`;
 }
@@ -160,6 +186,7 @@ export function solutionFile(spec: ProblemSpec): string {
 /** Where each problem's files went, one line per problem (relative to the working folder when inside it). */
 export function wroteLines(results: readonly ProblemResult[], cwd: string = process.cwd()): string {
   return results
+    .filter((r) => r.status !== "not started")
     .map((r) => {
       const dir = relative(cwd, r.dir);
       const shown = dir === "" || dir.startsWith("..") || isAbsolute(dir) ? r.dir : dir;
@@ -189,7 +216,7 @@ export function registerSolve(program: Command): void {
 }
 
 async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): Promise<number> {
-  const run = await openSolveRun("solve", specPaths, flags);
+  const run = await openSolveRun("solve", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "folder" }]);
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   try {
