@@ -55,7 +55,8 @@ if (flags.help) {
   --problems FILE        HumanEval-format problems (default ../shared/data/humaneval.jsonl)
   --codecontests FILE    CodeContests-format problems for mutant pools
   --datasets LIST        humaneval,codecontests
-  --samples N            candidates per draw (16)
+  --samples N[,N...]     candidates per draw (16); a list cycles over the draws (draw d takes the
+                         (d mod k)-th): fit:confidence's data covers several sample counts
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
   --judge-code-accuracy X  accuracy on code-only questions (no outputs shown: sstar's code review,
@@ -92,7 +93,8 @@ function num(name: string, v: string | undefined, min: number): number {
   }
   return n;
 }
-const samples = num("samples", flags.samples, 1);
+const sampleCounts = flags.samples.split(",").map((v) => num("samples", v, 1));
+const samples = sampleCounts.join(",");
 const draws = num("draws", flags.draws, 1);
 const synthInputs = num("synth-inputs", flags["synth-inputs"], 0);
 const seed = num("seed", flags.seed, 0);
@@ -169,7 +171,7 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
       const picks = shuffled(
         task.programs.map((_, i) => i),
         r,
-      ).slice(0, samples);
+      ).slice(0, sampleCounts[d % sampleCounts.length]);
       const order = shuffled(modelIdx, r);
       const n = synthInputs === 0 ? order.length : synthInputs;
       all.push({ dataset, task, d, picks, synth: order.slice(0, n), held: order.slice(n) });
