@@ -122,9 +122,9 @@ writeFileSync(
   `// Written by \`${command}\` (bench/fit-confidence.ts): do not edit by hand.
 // ${summary}.
 // Held-out expected calibration error (10 bins) by judge accuracy: ${eceRows.map((r) => r.split("|").slice(1, 4).map((c) => c.trim()).join(" ")).join("; ")}.
-import type { ConfidenceModel } from "./confidence.ts";
+// Plain data (no import): confidence.ts reads it as a ConfidenceModel, which type-checks it.
 
-export const CONFIDENCE_MODEL: ConfidenceModel = {
+export const CONFIDENCE_MODEL = {
   intercept: ${num(model.intercept)},
   coefficients: ${record(model.coefficients)},
   mean: ${record(model.mean)},

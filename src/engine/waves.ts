@@ -3,8 +3,7 @@
 // inputs) exactly as selection will, and stops once the would-be pick's calibrated confidence
 // reaches the target. Selection then runs once, as usual, over every sample drawn.
 import { clusterRows, type Equivalent } from "./select/cluster.ts";
-import { confidenceOf, type ConfidenceModel, type PickEvidence } from "./select/confidence.ts";
-import { CONFIDENCE_MODEL } from "./select/confidence-model.ts";
+import { CONFIDENCE_MODEL, confidenceOf, type ConfidenceModel, type PickEvidence } from "./select/confidence.ts";
 import { publicFilter } from "./select/filter.ts";
 import { classifyInputs } from "./select/inputs.ts";
 import { argmax, posterior, sizePrior } from "./select/posterior.ts";

@@ -3,7 +3,7 @@
 // sizes, public tests, judge votes and splits, inputs, errors, how many samples); its coefficients
 // live in confidence-model.ts, fitted on the development data by `npm run fit:confidence`
 // (docs/selection.md, "Confidence"). Pure: the engine, the stop rule and the benchmark all call it.
-import { CONFIDENCE_MODEL } from "./confidence-model.ts";
+import { CONFIDENCE_MODEL as FITTED } from "./confidence-model.ts";
 
 /** What a pick rests on, counted the same way by selection (sstar/pick.ts) and the stop rule (waves.ts). */
 export interface PickEvidence {
@@ -83,6 +83,9 @@ export function confidenceFeatures(e: PickEvidence): Features {
     chosenErrorShare: e.trusted === 0 ? 0 : e.chosenErrors / e.trusted,
   };
 }
+
+/** The shipped model: the coefficients `npm run fit:confidence` wrote. */
+export const CONFIDENCE_MODEL: ConfidenceModel = FITTED;
 
 /** The model's probability for one feature vector. */
 export function predict(model: ConfidenceModel, f: Features): number {
