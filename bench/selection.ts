@@ -9,7 +9,11 @@ import { DEFAULT_ERROR_PENALTY } from "../src/engine/select/sstar.ts";
 import { codetPick } from "./selection/codet.ts";
 import { loadHumanEval, type Task } from "./selection/humaneval.ts";
 import { loadCodeContests } from "./selection/codecontests.ts";
-import { hash32, rng, shuffled, simEnv, type SimCounters } from "./selection/sim.ts";
+import { hash32, rng, shuffled, simEnv, type SimCounters, type SimWorld } from "./selection/sim.ts";
+import { confidenceTables, type DrawRecord } from "./selection/confidence-report.ts";
+import { EASY_SHARE } from "./cost/core.ts";
+import { waveDecision, wavePlan } from "../src/engine/waves.ts";
+import { DEFAULT_MIN_CONFIDENCE, type PickEvidence } from "../src/engine/select/confidence.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // The shared data sets beside the checkout (../shared/data), or SSTAR_DATA.
@@ -37,6 +41,8 @@ const { values: flags } = parseArgs({
     confidence: { type: "string" },
     seed: { type: "string", default: "1" },
     dump: { type: "string" },
+    json: { type: "string" },
+    "min-confidence": { type: "string" },
     write: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -49,15 +55,17 @@ if (flags.help) {
   --problems FILE        HumanEval-format problems (default ../shared/data/humaneval.jsonl)
   --codecontests FILE    CodeContests-format problems for mutant pools
   --datasets LIST        humaneval,codecontests
-  --samples N            candidates per draw (16)
+  --samples N[,N...]     candidates per draw (16); a list cycles over the draws (draw d takes the
+                         (d mod k)-th): fit:confidence's data covers several sample counts
   --draws N              seeded draws per task (20)
   --judge-accuracy LIST  simulated judge accuracies (0.7,0.8,0.9)
   --judge-code-accuracy X  accuracy on code-only questions (no outputs shown: sstar's code review,
                          the reference's fallback); default halfway between chance (0.5) and each
                          --judge-accuracy; "same" = each --judge-accuracy
   --cache-dir DIR        execution cache (bench/.cache/selection)
-  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget
-                         (sstar-refbudget: sstar with the reference's own call count on each draw as its bound)
+  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget, sstar-adaptive
+                         (sstar-refbudget: sstar with the reference's own call count on each draw as its bound;
+                         sstar-adaptive: the engine's waves and stop rule over the draw, then sstar)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
@@ -66,9 +74,13 @@ if (flags.help) {
   --no-review            sstar: no code review inside the chosen cluster
   --confidence X         sstar: stop rematches once the leader's posterior reaches X (0.95)
   --seed N               seed of draws and judge (1)
-  --dump FILE            write one JSON line per draw and strategy (pick: index within the draw and
-                         pool sample index, hit, calls, clusters with their correctness) for looking
-                         into where strategies differ
+  --dump FILE            write one JSON line per draw and strategy, every draw (pick: index within the
+                         draw and pool sample index, hit, calls, confidence and its evidence, clusters
+                         with their correctness): where strategies differ, and fit:confidence's data
+  --json FILE            write every figure the tables show (correct picks, calls, ECE, coverage,
+                         precision, the risk-coverage curve, adaptive sampling) as JSON
+  --min-confidence X     the abstention threshold the tables report coverage and precision at
+                         (default ${DEFAULT_MIN_CONFIDENCE}, the engine's)
   --write                write the result table into BENCHMARKS.md`);
   process.exit(0);
 }
@@ -81,17 +93,19 @@ function num(name: string, v: string | undefined, min: number): number {
   }
   return n;
 }
-const samples = num("samples", flags.samples, 1);
+const sampleCounts = flags.samples.split(",").map((v) => num("samples", v, 1));
+const samples = sampleCounts.join(",");
 const draws = num("draws", flags.draws, 1);
 const synthInputs = num("synth-inputs", flags["synth-inputs"], 0);
 const seed = num("seed", flags.seed, 0);
+const minConfidence = flags["min-confidence"] === undefined ? DEFAULT_MIN_CONFIDENCE : num("min-confidence", flags["min-confidence"], 0);
 const accuracies = flags["judge-accuracy"].split(",").map((a) => num("judge-accuracy", a, 0));
 if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-refbudget";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget"];
+type BenchStrategy = StrategyName | "codet" | "sstar-refbudget" | "sstar-adaptive";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget", "sstar-adaptive"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -99,7 +113,7 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference" || s === "sstar-adaptive";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-penalty", flags["error-penalty"], 0);
@@ -122,6 +136,8 @@ const inputsFile = flags.inputs ?? flags.pool.replace(/\.jsonl$/, "-tests.jsonl"
 const cacheDir = flags["cache-dir"] ?? here("./.cache/selection");
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const dumpLines: string[] = [];
+/** Every draw of every strategy, correct program or not: the confidence and abstention figures. */
+const records: DrawRecord[] = [];
 
 interface Row {
   dataset: string;
@@ -135,16 +151,18 @@ interface Row {
   perDraw?: number[];
 }
 
+/** One seeded draw of a task: the candidates (pool indices), the synthesized and held-out inputs. */
+interface Draw {
+  dataset: string;
+  task: Task;
+  d: number;
+  picks: number[];
+  synth: number[];
+  held: number[];
+}
+
 async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
   const rows: Row[] = [];
-  // Per draw: which tasks are eligible (the draw holds a correct program), and the draw itself.
-  interface Draw {
-    task: Task;
-    d: number;
-    picks: number[];
-    synth: number[];
-    held: number[];
-  }
   const all: Draw[] = [];
   for (const task of tasks) {
     const modelIdx = task.inputs.map((_, i) => i).slice(task.publicCount);
@@ -153,10 +171,10 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
       const picks = shuffled(
         task.programs.map((_, i) => i),
         r,
-      ).slice(0, samples);
+      ).slice(0, sampleCounts[d % sampleCounts.length]);
       const order = shuffled(modelIdx, r);
       const n = synthInputs === 0 ? order.length : synthInputs;
-      all.push({ task, d, picks, synth: order.slice(0, n), held: order.slice(n) });
+      all.push({ dataset, task, d, picks, synth: order.slice(0, n), held: order.slice(n) });
     }
   }
   const eligible = all.filter((x) => x.picks.some((p) => x.task.correct[p]));
@@ -185,75 +203,24 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
       const hits = new Map<Draw, boolean>();
       const calls: number[] = [];
       for (const x of all) {
-        const { task } = x;
-        const codeToProg = new Map<string, number>();
-        task.programs.forEach((c, i) => {
-          if (!codeToProg.has(c)) codeToProg.set(c, i);
+        const out = await runDraw(strategy, acc, x, referenceCalls);
+        const hit = out.pick !== null && x.task.correct[x.picks[out.pick]!] === true;
+        calls.push(out.used);
+        hits.set(x, hit);
+        records.push({
+          dataset,
+          strategy,
+          accuracy: acc,
+          task: x.task.id,
+          draw: x.d,
+          eligible: eligibleSet.has(x),
+          easy: x.task.correct.filter(Boolean).length / x.task.correct.length >= EASY_SHARE,
+          hit,
+          confidence: out.confidence,
+          drawn: out.drawn,
+          ...(out.evidence ? { evidence: out.evidence } : {}),
         });
-        const inputIdx = new Map<string, number>();
-        task.inputs.forEach((t, i) => {
-          if (!inputIdx.has(t)) inputIdx.set(t, i);
-        });
-        const candidates: CandidateInfo[] = x.picks.map((p, j) => ({
-          index: j,
-          code: task.programs[p]!,
-          publicPassed: task.publicPassed[p]!,
-          publicTotal: task.publicTotal,
-        }));
-        let pick: number | null;
-        let used = 0;
-        if (strategy === "codet") {
-          const kept = candidates.filter((c) => c.publicPassed === c.publicTotal);
-          const pool = kept.length > 0 ? kept : candidates;
-          pick = codetPick(pool.map((c) => ({ index: c.index, passes: task.predictedPasses[x.picks[c.index]!]! })));
-        } else {
-          const world = {
-            cell: (code: string, input: string) => {
-              const p = codeToProg.get(code)!;
-              const i = inputIdx.get(input);
-              const c = i === undefined ? undefined : task.cells[p]![i];
-              return c ? { ok: c[0], output: c[1] } : { ok: false, output: "not run" };
-            },
-            correct: (code: string) => task.correct[codeToProg.get(code)!] === true,
-            heldOut: x.held.map((i) => task.inputs[i]!),
-          };
-          const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
-          const run = async (name: StrategyName, options: SelectOptions) => {
-            const counters: SimCounters = { judge: 0, separate: 0 };
-            const env = simEnv(world, { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) }, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
-            const trace = await select(name, candidates, synth, env, options);
-            return { trace, used: counters.judge + counters.separate };
-          };
-          const drawKey = `${acc}|${task.id}|${x.d}`;
-          let options = baseOptions;
-          if (strategy === "sstar-refbudget") {
-            const refCalls = referenceCalls.get(drawKey) ?? (await run("sstar-reference", baseOptions)).used;
-            options = { ...baseOptions, callBudget: () => refCalls };
-          }
-          const { trace, used: spent } = await run(strategy === "sstar-refbudget" ? "sstar" : strategy, options);
-          if (strategy === "sstar-reference") referenceCalls.set(drawKey, spent);
-          pick = trace.selection.selectedSample;
-          used = spent;
-          if (flags.dump !== undefined && eligibleSet.has(x)) {
-            dumpLines.push(
-              JSON.stringify({
-                dataset,
-                strategy,
-                accuracy: acc,
-                task: task.id,
-                draw: x.d,
-                pick,
-                poolSample: pick === null ? null : x.picks[pick],
-                hit: pick !== null && task.correct[x.picks[pick]!] === true,
-                calls: used,
-                clusters: trace.clusters.map((c) => ({ size: c.members.length, correct: c.members.filter((m) => task.correct[x.picks[m]!]).length })),
-                selected: trace.selection.selectedCluster,
-              }),
-            );
-          }
-        }
-        calls.push(used);
-        hits.set(x, pick !== null && task.correct[x.picks[pick]!] === true);
+        if (flags.dump !== undefined) dumpLines.push(JSON.stringify(dumpLine(dataset, strategy, acc, x, out, hit, eligibleSet.has(x))));
       }
       const perDraw = perDrawShare(hits);
       const { mean, sd } = stats(perDraw);
@@ -271,6 +238,127 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
     }
   }
   return rows;
+}
+
+/** What one strategy did on one draw. */
+interface DrawOutcome {
+  /** Index within the draw, or null. */
+  pick: number | null;
+  /** Selection model calls (separate + judge). */
+  used: number;
+  /** The pick's confidence (sstar: calibrated; majority, sstar-reference: the winning cluster's share); null without one. */
+  confidence: number | null;
+  evidence?: PickEvidence;
+  clusters?: { size: number; correct: number }[];
+  selectedCluster?: string | null;
+  /** Samples the strategy looked at (sstar-adaptive: those its waves drew). */
+  drawn: number;
+}
+
+/** One strategy on one draw, at judge accuracy `acc` (null: no judge). */
+async function runDraw(strategy: BenchStrategy, acc: number | null, x: Draw, referenceCalls: Map<string, number>): Promise<DrawOutcome> {
+  const { task } = x;
+  const candidates: CandidateInfo[] = x.picks.map((p, j) => ({
+    index: j,
+    code: task.programs[p]!,
+    publicPassed: task.publicPassed[p]!,
+    publicTotal: task.publicTotal,
+  }));
+  if (strategy === "codet") {
+    const kept = candidates.filter((c) => c.publicPassed === c.publicTotal);
+    const pool = kept.length > 0 ? kept : candidates;
+    const pick = codetPick(pool.map((c) => ({ index: c.index, passes: task.predictedPasses[x.picks[c.index]!]! })));
+    return { pick, used: 0, confidence: null, drawn: candidates.length };
+  }
+  const world = simWorld(task, x.held);
+  const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
+  const run = async (name: StrategyName, from: CandidateInfo[], options: SelectOptions) => {
+    const counters: SimCounters = { judge: 0, separate: 0 };
+    const env = simEnv(world, { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) }, `${seed}|${x.dataset}|${task.id}|${x.d}`, counters);
+    const trace = await select(name, from, synth, env, options);
+    return { trace, used: counters.judge + counters.separate };
+  };
+  const drawKey = `${acc}|${task.id}|${x.d}`;
+  let options = baseOptions;
+  let from = candidates;
+  if (strategy === "sstar-refbudget") {
+    const refCalls = referenceCalls.get(drawKey) ?? (await run("sstar-reference", candidates, baseOptions)).used;
+    options = { ...baseOptions, callBudget: () => refCalls };
+  } else if (strategy === "sstar-adaptive") {
+    from = candidates.slice(0, adaptiveDrawn(candidates, synth, world));
+  }
+  const name: StrategyName = strategy === "sstar-refbudget" || strategy === "sstar-adaptive" ? "sstar" : strategy;
+  const { trace, used } = await run(name, from, options);
+  if (strategy === "sstar-reference") referenceCalls.set(drawKey, used);
+  return {
+    pick: trace.selection.selectedSample,
+    used,
+    confidence: trace.selection.confidence ?? null,
+    ...(trace.selection.evidence ? { evidence: trace.selection.evidence } : {}),
+    clusters: trace.clusters.map((c) => ({ size: c.members.length, correct: c.members.filter((m) => task.correct[x.picks[m]!]).length })),
+    selectedCluster: trace.selection.selectedCluster,
+    drawn: from.length,
+  };
+}
+
+/**
+ * sstar-adaptive: the engine's wave plan and stop rule (src/engine/waves.ts) over the draw's
+ * candidates in order, with the outputs on the synthesized inputs the engine would have run;
+ * how many samples it draws before the rule stops (or the plan ends).
+ */
+function adaptiveDrawn(candidates: readonly CandidateInfo[], synth: readonly SelInput[], world: SimWorld): number {
+  const plan = wavePlan(candidates.length);
+  let drawn = 0;
+  for (let w = 0; w < plan.length; w++) {
+    drawn += plan[w]!;
+    if (w === plan.length - 1) break;
+    const sub = candidates.slice(0, drawn);
+    const cells = sub.map((c) => synth.map((i) => world.cell(c.code, i.input)));
+    if (waveDecision({ candidates: sub, cells, inputCount: synth.length, equivalent: (a, b) => a === b }, w + 1, plan.length).stop) break;
+  }
+  return drawn;
+}
+
+/** The simulated world of one draw: the pool's cells, hidden grading, held-out inputs. */
+function simWorld(task: Task, held: readonly number[]): SimWorld {
+  const codeToProg = new Map<string, number>();
+  task.programs.forEach((c, i) => {
+    if (!codeToProg.has(c)) codeToProg.set(c, i);
+  });
+  const inputIdx = new Map<string, number>();
+  task.inputs.forEach((t, i) => {
+    if (!inputIdx.has(t)) inputIdx.set(t, i);
+  });
+  return {
+    cell: (code: string, input: string) => {
+      const p = codeToProg.get(code)!;
+      const i = inputIdx.get(input);
+      const c = i === undefined ? undefined : task.cells[p]![i];
+      return c ? { ok: c[0], output: c[1] } : { ok: false, output: "not run" };
+    },
+    correct: (code: string) => task.correct[codeToProg.get(code)!] === true,
+    heldOut: held.map((i) => task.inputs[i]!),
+  };
+}
+
+function dumpLine(dataset: string, strategy: string, acc: number | null, x: Draw, out: DrawOutcome, hit: boolean, eligible: boolean) {
+  return {
+    dataset,
+    strategy,
+    accuracy: acc,
+    task: x.task.id,
+    draw: x.d,
+    eligible,
+    pick: out.pick,
+    poolSample: out.pick === null ? null : x.picks[out.pick],
+    hit,
+    calls: out.used,
+    confidence: out.confidence,
+    drawn: out.drawn,
+    clusters: out.clusters ?? [],
+    selected: out.selectedCluster ?? null,
+    ...(out.evidence ? { evidence: out.evidence } : {}),
+  };
 }
 
 function table(rows: Row[]): string {
@@ -339,8 +427,15 @@ for (const ds of datasets) {
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
 const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority")].filter((p) => p !== "");
-const out = [table(rows), ...paired].join("\n\n");
+const confidence = confidenceTables(records, minConfidence);
+const out = [table(rows), ...paired, confidence.markdown].join("\n\n");
 console.log(out);
+if (flags.json !== undefined) {
+  writeFileSync(
+    flags.json,
+    `${JSON.stringify({ command: process.argv.slice(2), samples, draws, seed, minConfidence, rows: rows.map(({ perDraw, ...r }) => ({ ...r, perDrawCorrect: perDraw ?? null })), ...confidence.json }, null, 2)}\n`,
+  );
+}
 log(`done in ${seconds} s`);
 
 if (flags.write) {

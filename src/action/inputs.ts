@@ -31,6 +31,8 @@ export interface ActionInputs {
   selection: StrategyName;
   /** sstar's call bound as a multiple of the default bound (undefined: the default, 1). */
   selectionBudget: number | undefined;
+  /** A pick below this confidence is `uncertain`: no pull request, a "needs a human" comment (undefined: the engine's default). */
+  minConfidence: number | undefined;
   budget: Budget | undefined;
   /** Stream model replies (server-sent events); the timeout becomes an idle timeout. */
   stream: boolean;
@@ -95,6 +97,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   rounds: "2",
   selection: "sstar",
   "selection-budget": "",
+  "min-confidence": "",
   stream: "false",
   sandbox: "auto",
   "branch-prefix": "sstar/",
@@ -267,6 +270,15 @@ const schema = z.object({
   rounds: intInput(0, 10),
   selection: z.enum(STRATEGY_NAMES as [StrategyName, ...StrategyName[]], { message: `must be one of ${STRATEGY_NAMES.join(", ")}` }),
   "selection-budget": multiplierInput,
+  "min-confidence": z.string().transform((v, ctx) => {
+    if (v === "") return undefined;
+    const n = Number(v);
+    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(v) || n > 1) {
+      ctx.addIssue({ code: "custom", message: `must be a number from 0 to 1 (0 never abstains), like 0.5, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  }),
   budget: z.string(),
   stream: boolInput,
   "price-input": priceInput,
@@ -394,6 +406,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     rounds: v.rounds,
     selection: v.selection,
     selectionBudget: v["selection-budget"],
+    minConfidence: v["min-confidence"],
     budget,
     stream: v.stream,
     prices,

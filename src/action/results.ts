@@ -1,10 +1,10 @@
 // The `results` output: one JSON entry per problem of the run, for `fromJSON()` in a workflow's
 // `if:` and later steps. Pure: made from what the run decided and did.
 import type { SolveReport } from "../engine/report.ts";
-import { isSolved, type PublishOutcome, type PullRequestOperation } from "../github/publish.ts";
+import { isSolved, isUncertain, type PublishOutcome, type PullRequestOperation } from "../github/publish.ts";
 import type { Refusal } from "../github/text.ts";
 
-export type ProblemStatus = "solved" | "unsolved" | "stopped" | "failed" | "refused";
+export type ProblemStatus = "solved" | "uncertain" | "unsolved" | "stopped" | "failed" | "refused";
 
 export interface ProblemResult {
   /** The problem's key: issue-7, spec-two-sum (also the marker of its comment). */
@@ -42,7 +42,7 @@ export function problemResults(run: {
     const solved = report !== undefined && isSolved(report);
     // No report: it failed, or the run stopped before it; a report but a failure: its write-back failed.
     const status: ProblemStatus =
-      report === undefined ? (run.stopped ? "stopped" : "failed") : failure !== undefined ? "failed" : solved ? "solved" : report.stopped !== undefined ? "stopped" : "unsolved";
+      report === undefined ? (run.stopped ? "stopped" : "failed") : failure !== undefined ? "failed" : solved ? "solved" : isUncertain(report) ? "uncertain" : report.stopped !== undefined ? "stopped" : "unsolved";
     out.push({
       id: p.key,
       problem: p.problemId,

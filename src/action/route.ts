@@ -11,7 +11,8 @@ export type Target =
    */
   | { kind: "issue"; issue: EventIssue; base: string; via: "label"; labeler: string; labelerIsAllowedBot: boolean }
   /** A `/sstar solve` comment: run.ts checks the commenter's permission before it becomes an issue target. */
-  | { kind: "command"; issue: EventIssue; base: string; commenter: string }
+  /** `force`: "/sstar solve force", a pull request even for a pick below min-confidence. */
+  | { kind: "command"; issue: EventIssue; base: string; commenter: string; force: boolean }
   | { kind: "specs"; base: string; changed: string[] | "all" }
   | { kind: "regression" }
   | { kind: "refuse"; reason: string; remedy: string; issueNumber?: number }
@@ -21,6 +22,8 @@ export type Target =
 const PUSH_COMMIT_CAP = 20;
 
 export const COMMAND = "/sstar solve";
+/** The command asking for the pull request whatever the pick's confidence. */
+export const FORCE_COMMAND = `${COMMAND} force`;
 
 export function isBot(actor: { login: string; type: string }): boolean {
   return actor.type === "Bot" || actor.login.toLowerCase().endsWith("[bot]");
@@ -76,9 +79,10 @@ function routeEvent(inputs: ActionInputs, ctx: ActionContext): Target {
     case "issue_comment": {
       const comment = commentSchema.safeParse(ctx.payload.comment);
       if (ctx.payload.action !== "created" || !comment.success || !payloadIssue.success) return { kind: "skip", reason: "only a new comment can be a command" };
-      if (comment.data.body.trim().split(/\r?\n/)[0]?.trim().toLowerCase() !== COMMAND) return { kind: "skip", reason: `the comment is not "${COMMAND}"` };
+      const line = comment.data.body.trim().split(/\r?\n/)[0]?.trim().toLowerCase().replace(/\s+/g, " ");
+      if (line !== COMMAND && line !== FORCE_COMMAND) return { kind: "skip", reason: `the comment is not "${COMMAND}" or "${FORCE_COMMAND}"` };
       if (payloadIssue.data.pull_request !== undefined) return { kind: "skip", reason: `"${COMMAND}" works on issues, not pull requests` };
-      return { kind: "command", issue: payloadIssue.data, base: inputs.base ?? defaultBranch, commenter: comment.data.user.login };
+      return { kind: "command", issue: payloadIssue.data, base: inputs.base ?? defaultBranch, commenter: comment.data.user.login, force: line === FORCE_COMMAND };
     }
     case "push": {
       const push = pushSchema.safeParse(ctx.payload);

@@ -17,9 +17,11 @@ import { openSolvers } from "./solving.ts";
 
 export { OUTPUT_NAMES, type ActionIO, type ActionResult, type Outputs, type RunControl } from "./outcome.ts";
 
-export async function runAction(inputs: ActionInputs, ctx: ActionContext, env: Record<string, string | undefined>, io: ActionIO, control: RunControl = {}): Promise<ActionResult> {
+export async function runAction(given: ActionInputs, ctx: ActionContext, env: Record<string, string | undefined>, io: ActionIO, control: RunControl = {}): Promise<ActionResult> {
+  const target = decideTarget(given, ctx);
+  // "/sstar solve force": the maintainer asks for the pull request whatever the pick's confidence.
+  const inputs = target.kind === "command" && target.force ? { ...given, minConfidence: 0 } : given;
   const run = new ActionRun(inputs, ctx, env, io, control, resolve(ctx.workspace, inputs.resultDir));
-  const target = decideTarget(inputs, ctx);
   run.result.target = target.kind;
   io.info(`sstar-action: mode ${inputs.mode}, event ${ctx.eventName}, target ${target.kind}`);
   switch (target.kind) {

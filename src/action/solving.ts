@@ -113,6 +113,7 @@ export async function openSolvers(
       rounds: inputs.rounds,
       selection: inputs.selection,
       ...(inputs.selectionBudget !== undefined ? { selectionBudget: inputs.selectionBudget } : {}),
+      ...(inputs.minConfidence !== undefined ? { minConfidence: inputs.minConfidence } : {}),
       temperature: DEFAULT_SOLVE_OPTIONS.temperature,
       modelName: config.model,
       judgeModelName: config.judge?.model ?? config.model,

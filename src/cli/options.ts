@@ -2,7 +2,7 @@
 // accept the same flags with the same defaults, one mapping of flags to the model, sandbox and
 // solve configuration, and one way to open the model client and the sandbox and report failures.
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { DEFAULT_MAX_SAMPLES, DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, MAX_SAMPLES_LIMIT, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
+import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_CONFIDENCE, DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, MAX_SAMPLES_LIMIT, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
 import { basename, resolve } from "node:path";
 import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
 import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
@@ -129,6 +129,7 @@ export interface SolveSettingsFlags {
   rounds: number;
   selection: StrategyName;
   selectionBudget?: number;
+  minConfidence?: number;
   temperature?: number;
   generationRequests: GenerationRequests;
   sandbox: SandboxChoice;
@@ -169,6 +170,11 @@ export function addSolveFlags(command: Command): Command {
       "--selection-budget <x>",
       `sstar: selection model calls allowed, as a multiple of the default bound max(15, 3 x (clusters - 1)) (default 1, at most ${LIMITS.selectionBudget})`,
       nonNegativeNumber("--selection-budget", LIMITS.selectionBudget),
+    )
+    .option(
+      "--min-confidence <x>",
+      `a pick passing the public tests with a lower confidence is "uncertain" (exit code 3), 0 to 1 (default ${DEFAULT_MIN_CONFIDENCE}; 0 never abstains)`,
+      numberArg("--min-confidence", { integer: false, min: 0, max: 1 }),
     )
     .option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 }))
     .addOption(
@@ -259,6 +265,7 @@ export function solveOptionsFromFlags(
     rounds: flags.rounds,
     selection: flags.selection,
     ...(flags.selectionBudget !== undefined ? { selectionBudget: flags.selectionBudget } : {}),
+    ...(flags.minConfidence !== undefined ? { minConfidence: flags.minConfidence } : {}),
     temperature: flags.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
     generationRequests: flags.generationRequests,
     modelName: config.model,

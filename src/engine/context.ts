@@ -19,7 +19,7 @@ export type ProgressEvent =
   | { type: "selection"; event: SelectionEvent }
   | { type: "judge-call"; calls: number }
   | { type: "stopped"; reason: string }
-  | { type: "done"; status: "solved" | "unsolved" | "error"; selectedSample: number | null };
+  | { type: "done"; status: "solved" | "uncertain" | "unsolved" | "error"; selectedSample: number | null };
 
 /** Thrown inside a run once it has been stopped; stages catch it and keep what they have. */
 export class RunStopped extends Error {

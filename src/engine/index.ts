@@ -12,14 +12,16 @@ import { REPORT_VERSION, type SampleTrace, type SamplingTrace, type SolveReport 
 import { generationMessages } from "./prompts.ts";
 import { runSample, sampleKey } from "./sample.ts";
 import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type Cell, type SelectionTrace, type StrategyName } from "./select/index.ts";
-import { DEFAULT_MAX_SAMPLES, wavePlan, waveDecision, type WaveDecision } from "./waves.ts";
+import { DEFAULT_MAX_SAMPLES, STOP_CONFIDENCE, wavePlan, waveDecision, type WaveDecision } from "./waves.ts";
+import { DEFAULT_MIN_CONFIDENCE } from "./select/confidence.ts";
 import { buildUsage, problemCost } from "./usage-report.ts";
 
 export type { ProgressEvent } from "./context.ts";
 export type { StrategyName } from "./select/index.ts";
 export { STRATEGY_NAMES } from "./select/index.ts";
 export type { SolveReport } from "./report.ts";
-export { DEFAULT_MAX_SAMPLES, MAX_SAMPLES_LIMIT, STOP_POSTERIOR, wavePlan } from "./waves.ts";
+export { DEFAULT_MAX_SAMPLES, MAX_SAMPLES_LIMIT, STOP_CONFIDENCE, wavePlan } from "./waves.ts";
+export { DEFAULT_MIN_CONFIDENCE } from "./select/confidence.ts";
 
 export interface SolveOptions {
   /**
@@ -29,6 +31,11 @@ export interface SolveOptions {
   samples: number | "auto";
   /** With `samples: "auto"`: the most samples drawn (default DEFAULT_MAX_SAMPLES, 16). */
   maxSamples?: number;
+  /**
+   * A pick passing every public test whose confidence (`selection.confidence`) is below this is
+   * `uncertain` instead of `solved` (default DEFAULT_MIN_CONFIDENCE; 0 never abstains).
+   */
+  minConfidence?: number;
   /** Debugging rounds after the first generation (R). */
   rounds: number;
   selection: StrategyName;
@@ -246,6 +253,7 @@ async function drawSamples(
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
   const plan = wavePlan(maxSamples);
   let decision: WaveDecision | undefined;
+  let failure: string | undefined;
   let wavesDrawn = 0;
   for (const size of plan) {
     sampler.draw(size);
@@ -256,14 +264,16 @@ async function drawSamples(
     const synthesis = await synthesisPromise;
     if (ctx.stopped !== undefined) break;
     const candidates = toCandidates(drawn);
-    let cells: Map<number, Cell[]>;
-    try {
-      cells = await executeCandidates(ctx, candidates, synthesis.inputs);
-    } catch {
-      break; // the sandbox failed or the run was interrupted: selection meets it with what it has
+    const executed = await executeWave(ctx, candidates, synthesis.inputs);
+    if ("failure" in executed) {
+      failure = `the sandbox failed running wave ${wavesDrawn}'s samples twice (${executed.failure})`;
+      break;
     }
+    const cells = executed.cells;
     const rows = candidates.map((c) => cells.get(c.index) ?? []);
-    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length);
+    // The stop target is at least the abstention threshold: sampling never stops on a pick it would abstain on.
+    const target = Math.max(STOP_CONFIDENCE, options.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
+    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length, target);
     ctx.emit({ type: "wave-decision", wave: wavesDrawn, stop: decision.stop, reason: decision.reason });
     if (decision.stop) break;
   }
@@ -271,12 +281,32 @@ async function drawSamples(
   const reason =
     decision?.stop === true
       ? decision.reason
+      : failure !== undefined
+        ? `after wave ${wavesDrawn} of ${plan.length}: stopped drawing samples: ${failure}; selection runs on the ${drawn} drawn`
       : ctx.stopped !== undefined && wavesDrawn < plan.length
         ? `after wave ${wavesDrawn} of ${plan.length}: the run stopped (${ctx.stopped})`
         : plan.length === 1
           ? `one wave of ${drawn} samples (max-samples ${maxSamples})`
           : `drew all ${plan.length} waves (${drawn} samples, max-samples ${maxSamples}); ${decision?.reason ?? "no stop decision could be made"}`;
   return { mode: "auto", maxSamples, waves: plan, wavesDrawn, drawn, stoppedEarly: decision?.stop === true, reason };
+}
+
+/**
+ * Runs a wave's samples on the synthesized inputs for the stop rule, once more if the sandbox
+ * fails (a passing hiccup), and returns the failure if it fails again: the caller reports it
+ * rather than pretending every wave was drawn.
+ */
+async function executeWave(ctx: RunContext, candidates: CandidateInfo[], inputs: Synthesis["inputs"]): Promise<{ cells: Map<number, Cell[]> } | { failure: string }> {
+  let last = "";
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (ctx.stopped !== undefined) return { failure: `the run stopped (${ctx.stopped})` };
+    try {
+      return { cells: await executeCandidates(ctx, candidates, inputs) };
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return { failure: last };
 }
 
 /**
@@ -323,6 +353,11 @@ interface AssembleArgs {
   sampling: SamplingTrace | undefined;
 }
 
+/** A pick passing the public tests is uncertain when its confidence is known and below the threshold. */
+export function isUncertain(confidence: number | undefined, minConfidence: number): boolean {
+  return confidence !== undefined && confidence < minConfidence;
+}
+
 function safeUsage(model: ModelClient): UsageSnapshot | undefined {
   try {
     return model.usage();
@@ -344,9 +379,11 @@ function assembleReport(a: AssembleArgs): SolveReport {
   // A dead endpoint, a replay miss, or a budget spent before the model ever answered is an error,
   // not an unsolved problem: "unsolved" means the model answered and no candidate passed.
   const fatal = stopped === "replay miss" || stopped === "model endpoint unusable" || (stopped?.startsWith("budget exhausted") === true && ctx.usage.answered() === 0);
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const status: SolveReport["status"] =
     selected === null ? (error !== undefined && (stopped === undefined || fatal) && a.candidates.length === 0 ? "error" : "unsolved")
-      : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
+      : selected.publicPassed !== selected.publicTotal ? "unsolved"
+        : isUncertain(trace?.selection.confidence, minConfidence) ? "uncertain" : "solved";
   const selection = trace?.selection ?? {
     strategy: options.selection,
     selectedSample: null,
@@ -371,6 +408,7 @@ function assembleReport(a: AssembleArgs): SolveReport {
       ...(options.cassette !== undefined ? { cassette: options.cassette } : {}),
     },
     status,
+    minConfidence,
     ...(error !== undefined ? { error } : {}),
     ...(stopped !== undefined ? { stopped } : {}),
     ...(stopped === "aborted" && ctx.stoppedAt !== undefined

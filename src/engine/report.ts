@@ -98,6 +98,24 @@ export const stageUsageSchema = z.object({
   wallMs: z.number().optional(),
 });
 
+const count = z.number().int().min(0);
+export const pickEvidenceSchema = z.object({
+  candidates: count.describe("candidates drawn that hold a program"),
+  kept: count.describe("candidates selection kept (every public test passed, or the best pass rate with `fallback`)"),
+  fallback: z.boolean().describe("no candidate passed every public test"),
+  clusterSizes: z.array(count).describe("sizes of the kept candidates' clusters"),
+  chosenSize: count.describe("size of the chosen cluster"),
+  posterior: z.number().min(0).max(1).describe("the chosen cluster's posterior (sizes, errors, judge votes)"),
+  votesFor: count.describe("decisive judge votes for the chosen cluster"),
+  votesAgainst: count.describe("decisive judge votes against the chosen cluster"),
+  matches: count.describe("cluster matches played"),
+  splitMatches: count.describe("cluster matches whose verdict was split or tied"),
+  distinctPrograms: count.describe("distinct programs in the chosen cluster"),
+  trusted: count.describe("synthesized inputs clustered on"),
+  suspect: count.describe("synthesized inputs dropped as suspect"),
+  chosenErrors: count.describe("trusted inputs on which the chosen cluster errors"),
+});
+
 export const selectionSchema = z.object({
   strategy: strategySchema,
   selectedSample: z.number().int().nullable(),
@@ -105,6 +123,13 @@ export const selectionSchema = z.object({
   /** One or two sentences: why this candidate. */
   reason: z.string(),
   fallback: z.string().optional().describe("set when no candidate passed the public tests"),
+  confidence: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("sstar: the calibrated probability that the selected program is correct (docs/selection.md, Confidence); other strategies: the winning cluster's share of the kept candidates"),
+  evidence: pickEvidenceSchema.optional().describe("sstar: what the confidence was computed from"),
 });
 
 export const baselineSchema = z.object({
@@ -137,7 +162,10 @@ export const solveReportSchema = z.object({
     replay: z.boolean().describe("answers came from a local replay model, not a live one"),
     cassette: z.string().optional().describe("replies were replayed from this cassette file (--replay): no model was called for them"),
   }),
-  status: z.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
+  status: z
+    .enum(["solved", "uncertain", "unsolved", "error"])
+    .describe("solved: a candidate passing every public test was selected with confidence at least minConfidence; uncertain: the same, below minConfidence (no pull request)"),
+  minConfidence: z.number().min(0).max(1).optional().describe("the confidence below which a pick passing the public tests is `uncertain` (--min-confidence)"),
   error: z.string().optional(),
   stopped: z.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
   interrupted: z

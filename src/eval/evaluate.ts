@@ -444,6 +444,7 @@ export async function evaluateProblem(
     outcome: why !== null ? "not-attempted" : selected.passed ? "passed" : "failed",
     ...(why !== null ? { notAttempted: why } : {}),
     status: report.status,
+    ...(report.selection.confidence !== undefined && report.selected !== null ? { confidence: report.selection.confidence } : {}),
     ...(report.error !== undefined ? { error: report.error } : {}),
     selected,
     baselines,

@@ -138,6 +138,11 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
   out.push("| | |", "|---|---|");
   out.push(`| problems graded | ${n} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
   out.push(`| pass rate (hidden tests) | ${rate(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n))} |`);
+  if (s.answered !== undefined && s.answeredPassed !== undefined) {
+    // Coverage: problems the action would open a pull request for; precision: of those, how many are right.
+    const precision = s.answered === 0 ? "–" : `${pct(s.answeredPassed / s.answered)} (${s.answeredPassed}/${s.answered})`;
+    out.push(`| coverage (picks at or above --min-confidence) | ${rate(s.answered)} |`, `| precision (answered picks passing) | ${precision} |`);
+  }
   for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate(k)} |`);
   out.push(
     `| oracle (some candidate passes) | ${rate(s.oracle)} |`,

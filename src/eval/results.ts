@@ -75,7 +75,8 @@ export const problemResultSchema = z.object({
   specHash: z.string(),
   outcome: z.enum(OUTCOMES).describe("passed / failed: a program was selected (or none could be) and graded; not-attempted: the infrastructure failed (see notAttempted), left out of every rate"),
   notAttempted: notAttemptedSchema.optional().describe("set when outcome is not-attempted"),
-  status: z.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
+  status: z.enum(["solved", "uncertain", "unsolved", "error"]).describe("the solve run's status (public tests and --min-confidence)"),
+  confidence: z.number().min(0).max(1).optional().describe("the pick's confidence (report.json selection.confidence)"),
   error: z.string().optional(),
   selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
   baselines: z.array(pickSchema).describe("first, majority: picks from the same samples, graded too"),
@@ -106,6 +107,8 @@ export const evalSummarySchema = z.object({
   flaky: z.number().int().describe("problems that failed but passed on a --confirm retry"),
   solved: z.number().int().describe("selected program passes every hidden test"),
   solveRate: z.number().describe("solved / graded (0 when nothing was graded)"),
+  answered: z.number().int().optional().describe("graded problems the action would open a pull request for (status solved: public tests passed, confidence at least --min-confidence)"),
+  answeredPassed: z.number().int().optional().describe("of the answered, those whose pick passes every hidden test"),
   oracle: z.number().int(),
   baselines: z.record(z.string(), z.number().int()).describe("strategy -> problems its pick solved"),
   errors: z.number().int(),
@@ -164,6 +167,8 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
   let errors = 0;
   let flaky = 0;
   let wallMs = 0;
+  let answered = 0;
+  let answeredPassed = 0;
   for (const p of problems) {
     // Spending and time count whatever happened; rates count only what was graded.
     addUsage(usage, p.usage);
@@ -178,6 +183,10 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     graded++;
     if (isFlaky(p)) flaky++;
     if (p.selected.passed) solved++;
+    if (p.status === "solved") {
+      answered++;
+      if (p.selected.passed) answeredPassed++;
+    }
     if (p.oracle.passed) oracle++;
     for (const b of p.baselines) baselines[b.strategy] = (baselines[b.strategy] ?? 0) + (b.passed ? 1 : 0);
   }
@@ -190,6 +199,8 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     flaky,
     solved,
     solveRate: graded === 0 ? 0 : solved / graded,
+    answered,
+    answeredPassed,
     oracle,
     baselines,
     errors,

@@ -4,6 +4,7 @@
 import type { SolveReport } from "../engine/report.ts";
 import type { FileToCommit, GitCommandManager, GitIdentity } from "./git.ts";
 import type { CommentRef, GitHubHelper, PullRequestRef } from "./github.ts";
+import { needsHumanComment } from "./needs-human.ts";
 import { commitMessage, pullRequestBody, pullRequestTitle, refusalComment, resultComment, type GitHubFacts, type ProblemRef, type Refusal } from "./text.ts";
 
 export interface Publication extends ProblemRef {
@@ -59,6 +60,11 @@ export function isSolved(report: SolveReport): boolean {
   return report.status === "solved" && report.selected !== null && report.stopped === undefined;
 }
 
+/** A pick that passed every public test but whose confidence is below min-confidence: no pull request. */
+export function isUncertain(report: SolveReport): boolean {
+  return report.status === "uncertain" && report.selected !== null && report.stopped === undefined;
+}
+
 export async function publish(item: Publication, deps: { git: GitCommandManager; github: GitHubHelper }, settings: PublishSettings): Promise<PublishOutcome> {
   const log = settings.log ?? (() => {});
   const clean = settings.redact ?? ((text: string) => text);
@@ -105,13 +111,18 @@ export async function publish(item: Publication, deps: { git: GitCommandManager;
     // Nothing is pushed; an earlier run's pull request, if open, gets the news in its comment.
     const existing = await deps.github.findPullRequest(item.branch, settings.base);
     if (existing !== undefined) facts.pullRequest = existing;
-    log(`${item.key}: no candidate passed every public test; nothing pushed`);
+    log(
+      isUncertain(item.report)
+        ? `${item.key}: the pick's confidence ${item.report.selection.confidence?.toFixed(2)} is below min-confidence ${item.report.minConfidence}; nothing pushed, a human is asked to decide`
+        : `${item.key}: no candidate passed every public test; nothing pushed`,
+    );
   }
 
   if (settings.comment) {
     const target = item.kind === "issue" ? item.issueNumber : facts.pullRequest?.number;
     if (target !== undefined) {
-      outcome.comment = await deps.github.upsertComment(target, item.key, clean(resultComment(item, item.report, facts)));
+      const text = isUncertain(item.report) && settings.stopped === undefined ? needsHumanComment(item, item.report, facts) : resultComment(item, item.report, facts);
+      outcome.comment = await deps.github.upsertComment(target, item.key, clean(text));
       log(`${item.key}: comment ${outcome.comment.created ? "posted on" : outcome.comment.changed ? "edited on" : "unchanged on"} #${target}`);
     }
   }

@@ -7,6 +7,7 @@
 // code) is untrusted: it is shown only inside code spans or fences it cannot close, never as
 // Markdown or HTML.
 import type { SolveReport } from "../engine/report.ts";
+import { confidencePhrase } from "./confidence.ts";
 
 export type MarkdownVariant = "comment" | "summary" | "terminal";
 
@@ -105,9 +106,16 @@ export function clusterRows(report: SolveReport): ClusterRow[] {
 function statusWord(report: SolveReport): string {
   switch (report.status) {
     case "solved": return "✅ solved";
+    case "uncertain": return "❔ uncertain (needs a human)";
     case "unsolved": return "❌ unsolved";
     default: return "⚠️ error";
   }
+}
+
+/** ", confidence 0.93" (nothing without a confidence). */
+function withConfidence(report: SolveReport): string {
+  const phrase = confidencePhrase(report);
+  return phrase === undefined ? "" : `, ${phrase}`;
 }
 
 function voteWord(choice: string, m: Match): string {
@@ -147,7 +155,7 @@ function header(report: SolveReport): string[] {
     lines.push(
       `**Selected:** sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${codeCell(s.selectedCluster)})` : ""}, ` +
         `public tests ${report.selected.publicPassed}/${report.selected.publicTotal}` +
-        `${report.hidden ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : ""}. ${escapeInline(s.reason)}`,
+        `${report.hidden ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : ""}${withConfidence(report)}. ${escapeInline(s.reason)}`,
     );
   } else {
     lines.push(`**Nothing selected.** ${escapeInline(s.reason)}`);
@@ -375,7 +383,7 @@ function terminal(report: SolveReport, maxChars: number): string {
   const s = report.selection;
   lines.push(
     report.selected
-      ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}`
+      ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}${withConfidence(report)}`
       : "  nothing selected",
   );
   lines.push(`  why: ${plainOneLine(s.reason, 300)}`);

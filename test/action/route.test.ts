@@ -46,6 +46,15 @@ describe("decideTarget", () => {
     chatter.payload = { ...chatter.payload, comment: { id: 1, body: "I think /sstar solve is neat", user: { login: "x" } } };
     expect(decideTarget(inputs(), chatter)).toMatchObject({ kind: "skip" });
   });
+  it('"/sstar solve force" asks for the pull request whatever the confidence; plain "/sstar solve" does not', () => {
+    expect(decideTarget(inputs(), ctx("issue_comment", "issue-comment-command.json"))).toMatchObject({ kind: "command", force: false });
+    const forced = ctx("issue_comment", "issue-comment-command.json");
+    forced.payload = { ...forced.payload, comment: { id: 1, body: "/sstar  solve FORCE\nplease", user: { login: "x" } } };
+    expect(decideTarget(inputs(), forced)).toMatchObject({ kind: "command", force: true });
+    const other = ctx("issue_comment", "issue-comment-command.json");
+    other.payload = { ...other.payload, comment: { id: 1, body: "/sstar solve faster", user: { login: "x" } } };
+    expect(decideTarget(inputs(), other)).toMatchObject({ kind: "skip" });
+  });
   it("vouches from the payload only for the requester, when roles cannot be read", () => {
     type Asking = Extract<Target, { kind: "issue" } | { kind: "command" }>;
     const label = ctx("issues", "issues-labeled.json");

@@ -131,6 +131,19 @@ describe("sstar solve flags, end to end", () => {
     expect(r.exitCode).not.toBe(2);
   });
 
+  it("--min-confidence: a pick below it is uncertain, exit code 3, its confidence in report.json and the summary", async () => {
+    const out = join(dir, "unsure");
+    const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", server.url, "--model", "m", "--min-confidence", "1", "--out", out, "--no-cache"]);
+    expect(r.exitCode, r.stderr).toBe(3);
+    const report = JSON.parse(await readFile(join(out, "double", "report.json"), "utf8"));
+    expect(report.status).toBe("uncertain");
+    expect(report.minConfidence).toBe(1);
+    expect(report.selection.confidence).toBeGreaterThan(0);
+    expect(report.selection.confidence).toBeLessThan(1);
+    expect(r.stdout).toMatch(/double +uncertain +\d+ +0\.\d\d /);
+    expect((await cli([join(dir, "double.yaml"), "--min-confidence", "1.5", "--model", "m"])).stderr).toMatch(/--min-confidence/);
+  });
+
   it("--cache-dir replays a second identical run from the cache without any request", async () => {
     const cacheDir = join(dir, "cache");
     const args = [join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", server.url, "--model", "m", "--cache-dir", cacheDir, "--json"];
@@ -145,18 +158,21 @@ describe("sstar solve flags, end to end", () => {
 
 describe("summary and exit code", () => {
   const row = (id: string, status: ProblemResult["status"]): ProblemResult => ({ id, status, selectedSample: 0, publicPassed: 1, publicTotal: 1, calls: 9, wallMs: 1500, dir: "x" });
-  it("exit 0 only when every problem is solved", () => {
+  it("exit 0 only when every problem is solved; 3 when the others are uncertain; 1 when any is worse", () => {
     expect(exitCodeFor([row("a", "solved")])).toBe(0);
     expect(exitCodeFor([row("a", "solved"), row("b", "unsolved")])).toBe(1);
+    expect(exitCodeFor([row("a", "solved"), row("b", "uncertain")])).toBe(3);
+    expect(exitCodeFor([row("a", "uncertain"), row("b", "error")])).toBe(1);
     expect(exitCodeFor([])).toBe(1);
   });
   it("prints an aligned table with a total", () => {
     const t = summaryTable([row("a", "solved"), row("long-id", "error")]);
-    expect(t.split("\n")[0]).toBe("problem  status  selected  public  calls  time");
-    expect(t).toContain("long-id  error   0         1/1     9      1.5 s");
+    expect(t.split("\n")[0]).toBe("problem  status  selected  confidence  public  calls  time");
+    expect(t).toContain("long-id  error   0         -           1/1     9      1.5 s");
     expect(t).toContain("1/2 solved");
     expect(t).not.toContain("hidden");
-    expect(summaryTable([{ ...row("a", "solved"), hidden: "3/5" }]).split("\n")[2]).toBe("a        solved  0         1/1     3/5     9      1.5 s");
+    expect(summaryTable([{ ...row("a", "solved"), hidden: "3/5", confidence: 0.934 }]).split("\n")[2]).toBe("a        solved  0         0.93        1/1     3/5     9      1.5 s");
+    expect(summaryTable([row("a", "solved"), row("b", "uncertain")])).toContain("1 of 2 solved, 1 uncertain (a pick below --min-confidence: check it by hand)");
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { gradableSpecs, resumeConflict, settingsOf } from "../../src/eval/evaluate.ts";
 import { specHash } from "../../src/eval/hash.ts";
-import { evalResultsJsonSchema, evalResultsJsonSchemaText, parseEvalResults } from "../../src/eval/results.ts";
+import { evalResultsJsonSchema, evalResultsJsonSchemaText, parseEvalResults, summarize } from "../../src/eval/results.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
 import { config, problem, results } from "./helpers.ts";
 
@@ -92,5 +92,18 @@ describe("evaluation configuration", () => {
     expect(resumeConflict(prev, config(["a", "b"]))).toBeNull(); // spec set changes are handled per problem
     expect(resumeConflict(prev, config(["a"], { model: "other" }))).toMatch(/^config\.model differs/);
     expect(resumeConflict(prev, config(["a"], { shard: { index: 1, count: 2, problems: ["a"] } }))).toBe("it holds the whole set, this run is shard 1/2");
+  });
+});
+
+describe("coverage and precision (--min-confidence)", () => {
+  it("counts the answered problems (status solved) and those of them whose pick passes; an uncertain pick is still graded", () => {
+    const problems = [
+      problem({ id: "a", passed: true }),
+      problem({ id: "b", passed: false }),
+      { ...problem({ id: "c", passed: true }), status: "uncertain" as const, confidence: 0.3 },
+      { ...problem({ id: "d", passed: false }), status: "uncertain" as const, confidence: 0.2 },
+    ];
+    const s = summarize(problems);
+    expect(s).toMatchObject({ graded: 4, solved: 2, solveRate: 0.5, answered: 2, answeredPassed: 1 });
   });
 });

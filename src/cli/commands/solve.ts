@@ -1,7 +1,8 @@
 // `sstar solve <spec...>`: solve each problem with S*, write solution, report.json and report.md
 // per problem, show progress per stage and a final summary table.
 // Exit code: 0 every problem solved, 1 some unsolved (or errored), 2 usage or configuration error
-// (including an endpoint that can't be used and a replay miss), 130 interrupted (docs/cli.md).
+// (including an endpoint that can't be used and a replay miss), 3 every problem solved or
+// uncertain and some uncertain (a pick below --min-confidence), 130 interrupted (docs/cli.md).
 import { mkdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
@@ -26,6 +27,8 @@ export interface ProblemResult {
   /** "not started": the run was stopped (Ctrl-C, --deadline) before this problem began; it has no files. */
   status: SolveReport["status"] | "not started";
   selectedSample: number | null;
+  /** The pick's confidence (report.json `selection.confidence`), when it has one. */
+  confidence?: number;
   publicPassed: number | null;
   publicTotal: number | null;
   calls: number;
@@ -38,19 +41,24 @@ export interface ProblemResult {
   error?: string;
 }
 
+/** Exit code of `solve` when some problem's pick is below --min-confidence and none is worse off. */
+export const EXIT_UNCERTAIN = 3;
+
 export function exitCodeFor(results: readonly ProblemResult[]): number {
-  return results.length > 0 && results.every((r) => r.status === "solved") ? 0 : 1;
+  if (results.length === 0 || results.some((r) => r.status !== "solved" && r.status !== "uncertain")) return 1;
+  return results.some((r) => r.status === "uncertain") ? EXIT_UNCERTAIN : 0;
 }
 
 /** The final summary table (plain text, aligned). */
 export function summaryTable(results: readonly ProblemResult[]): string {
   const withHidden = results.some((r) => r.hidden !== undefined);
   const rows = [
-    ["problem", "status", "selected", "public", ...(withHidden ? ["hidden"] : []), "calls", "time"],
+    ["problem", "status", "selected", "confidence", "public", ...(withHidden ? ["hidden"] : []), "calls", "time"],
     ...results.map((r) => [
       r.id,
       r.status,
       r.selectedSample === null ? "-" : String(r.selectedSample),
+      r.confidence === undefined ? "-" : r.confidence.toFixed(2),
       r.publicPassed === null ? "-" : `${r.publicPassed}/${r.publicTotal}`,
       ...(withHidden ? [r.hidden ?? "-"] : []),
       String(r.calls),
@@ -62,7 +70,12 @@ export function summaryTable(results: readonly ProblemResult[]): string {
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const solved = results.filter((r) => r.status === "solved").length;
   const notStarted = results.filter((r) => r.status === "not started").length;
-  lines.push("", `${solved}/${results.length} solved${notStarted > 0 ? ` (${notStarted} not started: the run was stopped first)` : ""}`);
+  const uncertain = results.filter((r) => r.status === "uncertain").length;
+  const notes = [
+    ...(uncertain > 0 ? [`${uncertain} uncertain (a pick below --min-confidence: check it by hand)`] : []),
+    ...(notStarted > 0 ? [`${notStarted} not started: the run was stopped first`] : []),
+  ];
+  lines.push("", `${solved}/${results.length} solved${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`);
   return lines.join("\n");
 }
 
@@ -139,6 +152,7 @@ export async function solveAll(
       id: spec.id,
       status: report.status,
       selectedSample: report.selected?.sample ?? null,
+      ...(report.selected !== null && report.selection.confidence !== undefined ? { confidence: report.selection.confidence } : {}),
       publicPassed: report.selected?.publicPassed ?? null,
       publicTotal: report.selected?.publicTotal ?? null,
       calls: report.usage.total.calls,

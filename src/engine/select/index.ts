@@ -68,8 +68,22 @@ export async function select(
   if (strategy === "sstar") trace = { ...(await runSstar(ctx, env, options)), baselines: base };
   else if (strategy === "sstar-reference") trace = { ...(await runReference(ctx, env, options)), baselines: base };
   else trace = { ...baselineTrace(strategy, ctx, env), baselines: base };
+  const share = clusterShare(trace);
+  if (trace.selection.confidence === undefined && share !== undefined) trace.selection.confidence = share;
   env.onEvent?.({ type: "selected", sample: trace.selection.selectedSample, reason: trace.selection.reason });
   return trace;
+}
+
+/**
+ * The confidence of a strategy without a calibrated model of its own (first, majority,
+ * sstar-reference): the share of the clustered candidates in the selected one's cluster.
+ */
+export function clusterShare(trace: Omit<SelectionTrace, "baselines">): number | undefined {
+  const sample = trace.selection.selectedSample;
+  if (sample === null) return undefined;
+  const total = trace.clusters.reduce((n, c) => n + c.members.length, 0);
+  const own = trace.clusters.find((c) => c.members.includes(sample));
+  return own === undefined || total === 0 ? undefined : own.members.length / total;
 }
 
 function baselineTrace(strategy: "first" | "majority", ctx: SelectionContext, env: SelectionEnv): Omit<SelectionTrace, "baselines"> {

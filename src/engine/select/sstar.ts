@@ -2,6 +2,7 @@
 // classify the inputs, cluster, then a schedule of matches, probes and rematches under a hard
 // budget of model calls that grows with the number of clusters, a code review of the chosen
 // cluster's programs that no input tells apart, and the pick. Each step lives in sstar/.
+import { confidenceOf, type PickEvidence } from "./confidence.ts";
 import type { SelectionContext } from "./context.ts";
 import { classify, cluster, join, separateAndRun } from "./sstar/evidence.ts";
 import { chooseCluster, inputsTrace, pick, review } from "./sstar/pick.ts";
@@ -46,6 +47,15 @@ export async function runSstar(ctx: SelectionContext, env: SelectionEnv, options
 /** No candidate, or the only one left after the public filter: nothing to select among. */
 function trivial(s: SstarState): Result {
   const only = s.kept[0];
+  const evidence: PickEvidence | undefined = only && {
+    candidates: s.ctx.all.length,
+    kept: 1,
+    fallback: s.ctx.fallback !== undefined,
+    clusterSizes: [1],
+    chosenSize: 1,
+    posterior: 1,
+    ...{ votesFor: 0, votesAgainst: 0, matches: 0, splitMatches: 0, distinctPrograms: 1, trusted: 0, suspect: 0, chosenErrors: 0 },
+  };
   return {
     selection: {
       strategy: "sstar",
@@ -53,6 +63,7 @@ function trivial(s: SstarState): Result {
       selectedCluster: only ? "c1" : null,
       reason: only ? "the only candidate left after the public filter" : "no candidates",
       ...(only && s.ctx.fallback ? { fallback: s.ctx.fallback } : {}),
+      ...(evidence ? { confidence: confidenceOf(evidence), evidence } : {}),
     },
     inputs: inputsTrace(s),
     clusters: only ? [{ id: "c1", members: [only.index], representative: only.index, outputs: {} }] : [],

@@ -1,9 +1,10 @@
 // Steps 8-9: the code review inside the chosen cluster, the pick, and the trace that explains it.
 import { clusterTrace } from "../common.ts";
+import { confidenceOf, type PickEvidence } from "../confidence.ts";
 import { posterior } from "../posterior.ts";
 import { chooseProgram, copiesNote, programsOf, reviewCluster, type ReviewOutcome } from "../review.ts";
 import type { CandidateInfo, Cluster, SelectionTrace, SynthesizedInput } from "../types.ts";
-import { confidenceTarget, left, lowest, mostProbable, prior, rank, type SstarState } from "./state.ts";
+import { confidenceTarget, left, lowest, mostProbable, prior, rank, rep, type SstarState } from "./state.ts";
 
 type Result = Omit<SelectionTrace, "baselines">;
 
@@ -60,18 +61,44 @@ export function pick(s: SstarState, choice: Choice, reviewed: ReviewOutcome | nu
     reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
   } else if (s.groups.length === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
   if (s.env.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
+  const evidence = pickEvidence(s, choice, programs.length);
   return {
     selection: {
       strategy: "sstar",
       selectedSample: winner.index,
       selectedCluster: choice.id(choice.cluster),
       reason,
+      confidence: confidenceOf(evidence),
+      evidence,
       ...(s.ctx.fallback ? { fallback: s.ctx.fallback } : {}),
     },
     inputs: inputsTrace(s),
     clusters: clustersTrace(s, choice),
     matches: s.matches,
     calls: s.calls,
+  };
+}
+
+/** What the pick rests on, for its calibrated confidence (confidence.ts). */
+export function pickEvidence(s: SstarState, choice: Choice, distinctPrograms: number): PickEvidence {
+  const g = choice.cluster;
+  const clusterMatches = s.matches.slice(0, choice.clusterMatches);
+  const repCells = s.cells[rep(s, g)]!;
+  return {
+    candidates: s.ctx.all.length,
+    kept: s.kept.length,
+    fallback: s.ctx.fallback !== undefined,
+    clusterSizes: s.groups.map((m) => m.length),
+    chosenSize: s.groups[g]!.length,
+    posterior: choice.post[g]!,
+    votesFor: s.votes.filter((v) => v.winner === g).length,
+    votesAgainst: s.votes.filter((v) => v.loser === g).length,
+    matches: clusterMatches.length,
+    splitMatches: clusterMatches.filter((m) => m.winner === "tie").length,
+    distinctPrograms,
+    trusted: s.trusted.length,
+    suspect: s.suspectReason.size,
+    chosenErrors: s.trusted.filter((i) => repCells[i]?.ok !== true).length,
   };
 }
 
