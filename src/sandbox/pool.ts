@@ -13,7 +13,9 @@ import { COMPILE_ERROR, createProgramStore, sha } from "./programs.ts";
 import { ensureRunner } from "./runner.ts";
 import { resolveInterpreter } from "./toolchain.ts";
 import type { SandboxUser } from "./user.ts";
-import { sandboxUidBase, sandboxUser } from "./user.ts";
+import { describeProgramUser, sandboxUidBase, sandboxUser } from "./user.ts";
+import type { UidBlock } from "./uid-block.ts";
+import { holdUidBlock } from "./uid-block.ts";
 import { createWorkerPool } from "./workers.ts";
 
 export type BackendChoice = "auto" | "bwrap" | "docker" | "none";
@@ -61,7 +63,7 @@ async function interpreterBinds(): Promise<string[]> {
 export async function createSandbox(options: SandboxOptions = {}): Promise<PooledSandbox> {
   const log = options.log ?? (() => {});
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const backend = await openBackend(options.backend ?? "auto", workers, log);
+  const { backend, uidBlock } = await openBackend(options.backend ?? "auto", workers, log);
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const pool = createWorkerPool(backend, workers);
   const programs = createProgramStore(pool);
@@ -94,12 +96,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
       if (pool.closed) return;
       await pool.close();
       programs.remove();
+      uidBlock?.release();
     },
   };
 }
 
 /** The backend asked for, if it works here (bwrap before docker for "auto"), set up for `workers` runs at once. */
-async function openBackend(choice: BackendChoice, workers: number, log: (line: string) => void): Promise<Backend> {
+async function openBackend(choice: BackendChoice, workers: number, log: (line: string) => void): Promise<{ backend: Backend; uidBlock?: UidBlock }> {
   const runner = await ensureRunner(log);
   const reports: BackendReport[] = [];
   if (choice === "auto" || choice === "bwrap") reports.push(await detectBwrap(log));
@@ -109,21 +112,23 @@ async function openBackend(choice: BackendChoice, workers: number, log: (line: s
   const limitsInfo = detectLimits(workers);
   const uid = process.getuid?.() ?? 0;
   const uidBase = sandboxUidBase();
-  const userFor = uid === 0 ? (slot: number) => sandboxUser(0, slot, uidBase) as SandboxUser : undefined;
-  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
+  // As root, a block of program uids held by this process alone (not for docker: its uid 65534 is inside the container).
+  const uidBlock = uid === 0 && picked.name === "bwrap" ? await holdUidBlock(runner, uidBase) : undefined;
+  const userFor = uidBlock !== undefined ? (slot: number) => sandboxUser(0, slot, uidBase, uidBlock.block) as SandboxUser : undefined;
+  if (picked.name === "bwrap") log(`sandbox: ${describeProgramUser(uid, workers, uidBase, uidBlock?.block ?? 0)}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
   if (picked.name === "none") {
     log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
   }
-  if (picked.name === "bwrap") return createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...(userFor === undefined ? {} : { userFor }) });
+  if (picked.name === "bwrap") return { backend: createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...(userFor === undefined ? {} : { userFor }) }), ...(uidBlock === undefined ? {} : { uidBlock }) };
   if (picked.name === "docker") {
-    return createDockerBackend({
+    return { backend: createDockerBackend({
       docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
       image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
       runner,
       layout: systemLayout(),
       binds: await interpreterBinds(),
       log,
-    });
+    }) };
   }
-  return createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
+  return { backend: createNoneBackend({ runner, cgroups: limitsInfo.cgroups }) };
 }

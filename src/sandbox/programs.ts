@@ -106,7 +106,8 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
         binds: request.program.language === "cpp" ? [] : interpreter.binds,
         limits,
         stdin: request.assert ?? request.input,
-        resultBytes: limits.outputBytes,
+        // Only a function harness gets the result channel; for stdio the runner closes it.
+        resultBytes: request.io.kind === "function" ? limits.outputBytes : 0,
         argv: (p) =>
           runArgv({
             language: request.program.language,
