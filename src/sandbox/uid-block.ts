@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "node:net";
 import type { Readable } from "node:stream";
-import { UID_BLOCK_SIZE } from "./user.ts";
 
-/** How many blocks the lock folder may hand out: uids base … base + BLOCKS × UID_BLOCK_SIZE. */
+/** How many blocks the lock folder may hand out: uids base … base + UID_BLOCKS × UID_BLOCK_SIZE (user.ts). */
 export const UID_BLOCKS = 4096;
 
 export interface UidBlock {
