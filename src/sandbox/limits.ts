@@ -6,8 +6,30 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_OUTPUT_BYTES = 16 * MiB;
 export const DEFAULT_PROCESSES = 64;
-/** Compiles get their own, generous limits (g++ -O2 on a big file is slow and hungry). */
+/** Compiles get their own, generous limits (g++ -O2 on a big file is slow and hungry), within the caps. */
 export const COMPILE_LIMITS: Limits = { timeMs: 60_000, memoryMb: 2048, outputBytes: 1 * MiB, processes: 64 };
+
+/** The most time and memory any run may have, compiles included (the action's max-time-ms and max-memory-mb). */
+export interface LimitCaps {
+  timeMs: number;
+  memoryMb: number;
+}
+
+/** `limits` lowered to the caps, if any. Pure. */
+export function capLimits(limits: Limits, caps: LimitCaps | undefined): Limits {
+  if (caps === undefined) return limits;
+  return { ...limits, timeMs: Math.min(limits.timeMs, caps.timeMs), memoryMb: Math.min(limits.memoryMb, caps.memoryMb) };
+}
+
+/**
+ * A compile's enforced limits: a run like any other (time, memory, tmpfs and processes held the
+ * same way), under the compile's own limits lowered to the caps. The binary it writes is a file of
+ * the run: no larger than its memory limit (RLIMIT_FSIZE). Pure.
+ */
+export function compileLimits(caps: LimitCaps | undefined): EnforcedLimits {
+  const l = enforcedLimits(capLimits(COMPILE_LIMITS, caps), "cpp");
+  return { ...l, fileSizeBytes: Math.min(l.fileSizeBytes, l.runMemoryBytes) };
+}
 
 export interface EnforcedLimits {
   /** RLIMIT_CPU soft limit in seconds (SIGXCPU, SIGKILL a second later). */

@@ -17,6 +17,7 @@ import { describeProgramUser, sandboxUidBase, sandboxUser } from "./user.ts";
 import type { UidBlock } from "./uid-block.ts";
 import { holdUidBlock } from "./uid-block.ts";
 import { createWorkerPool } from "./workers.ts";
+import type { LimitCaps } from "./limits.ts";
 
 export type BackendChoice = "auto" | "bwrap" | "docker" | "none";
 
@@ -25,6 +26,10 @@ export interface SandboxOptions {
   workers?: number;
   cache?: boolean;
   log?: (line: string) => void;
+  /** The most time and memory any run may have, compiles included (the action's max-time-ms and max-memory-mb). */
+  caps?: LimitCaps;
+  /** Bytes of compiled binaries kept on disk at most (default 256 MiB); idle ones past it are deleted. */
+  binaryBudgetBytes?: number;
 }
 
 export interface PooledSandbox extends Sandbox {
@@ -66,7 +71,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
   const { backend, uidBlock } = await openBackend(options.backend ?? "auto", workers, log);
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const pool = createWorkerPool(backend, workers);
-  const programs = createProgramStore(pool);
+  const programs = createProgramStore(pool, { ...(options.caps === undefined ? {} : { caps: options.caps }), ...(options.binaryBudgetBytes === undefined ? {} : { binaryBudgetBytes: options.binaryBudgetBytes }) });
   const results = new Map<string, Promise<RunResult>>();
 
   async function runOnce(request: RunRequest): Promise<RunResult> {
@@ -75,7 +80,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
     }
     const prepared = await programs.prepare(request);
     if ("failed" in prepared) return prepared.failed;
-    return pool.exec(prepared.exec, request.io.kind, prepared.exec.limits);
+    try {
+      return await pool.exec(prepared.exec, request.io.kind, prepared.exec.limits);
+    } finally {
+      prepared.done();
+    }
   }
 
   return {
