@@ -34,6 +34,8 @@ export interface SandboxOptions {
 
 export interface PooledSandbox extends Sandbox {
   readonly workers: number;
+  /** Bytes the compiled binaries kept on disk hold now (within binaryBudgetBytes). */
+  readonly binaryBytes: number;
 }
 
 /** Which backend to use, from what was asked and what works. Pure. */
@@ -90,6 +92,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
   return {
     backend: backend.name,
     workers,
+    get binaryBytes() {
+      return programs.binaryBytes;
+    },
     run(request: RunRequest): Promise<RunResult> {
       if (pool.closed) return Promise.reject(new Error("sandbox: run after close()"));
       if (options.cache === false) return runOnce(request);
