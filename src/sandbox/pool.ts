@@ -1,5 +1,6 @@
 // The Sandbox: picks a backend, queues runs on a worker pool sized to the CPUs (workers.ts), runs
-// identical requests once (cached by a hash of program, input, limits and assertion), and prepares
+// identical requests once (cached by a hash of program, input, limits and assertion; large outputs
+// kept on disk by digest, results.ts), and prepares
 // each program's files and C++ compile once (programs.ts).
 import { availableParallelism } from "node:os";
 import type { RunRequest, RunResult, Sandbox } from "./types.ts";
@@ -17,6 +18,7 @@ import { describeProgramUser, sandboxUidBase, sandboxUser } from "./user.ts";
 import type { UidBlock } from "./uid-block.ts";
 import { holdUidBlock } from "./uid-block.ts";
 import { createWorkerPool } from "./workers.ts";
+import { createResultCache } from "./results.ts";
 import type { LimitCaps } from "./limits.ts";
 
 export type BackendChoice = "auto" | "bwrap" | "docker" | "none";
@@ -74,7 +76,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const pool = createWorkerPool(backend, workers);
   const programs = createProgramStore(pool, { ...(options.caps === undefined ? {} : { caps: options.caps }), ...(options.binaryBudgetBytes === undefined ? {} : { binaryBudgetBytes: options.binaryBudgetBytes }) });
-  const results = new Map<string, Promise<RunResult>>();
+  const results = createResultCache();
 
   async function runOnce(request: RunRequest): Promise<RunResult> {
     if (request.assert !== undefined && (request.io.kind !== "function" || request.program.language !== "python")) {
@@ -102,14 +104,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Poole
       const hit = results.get(key);
       if (hit !== undefined) return hit.then((r) => ({ ...r, cached: true }));
       const fresh = runOnce(request);
-      results.set(key, fresh);
-      fresh.catch(() => results.delete(key));
+      results.remember(key, fresh);
       return fresh;
     },
     async close() {
       if (pool.closed) return;
       await pool.close();
       programs.remove();
+      results.remove();
       uidBlock?.release();
     },
   };
