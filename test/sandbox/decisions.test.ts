@@ -292,6 +292,7 @@ describe("cgroups", () => {
   it("says what enforces each limit", () => {
     expect(limitNotes({ kind: "cgroup2", parent: "/sys/fs/cgroup/sstar" }).join("\n")).toMatch(/cgroup v2 per run under \/sys\/fs\/cgroup\/sstar.*memory.max/);
     expect(limitNotes({ kind: "none", reason: "no cgroup can be made under /x" }).join("\n")).toMatch(/no cgroup: no cgroup can be made under \/x[\s\S]*PSS[\s\S]*RUSAGE_CHILDREN/);
+    for (const setup of [{ kind: "none" as const, reason: "x" }, { kind: "cgroup2" as const, parent: "/p" }]) expect(limitNotes(setup).join("\n")).toMatch(/closes all but stdin, stdout, stderr[\s\S]*act on the caller only/);
   });
 });
 
