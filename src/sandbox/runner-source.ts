@@ -461,7 +461,7 @@ static int close_all_but(const int *keep, int nkeep) {
 #endif
       }
     }
-    if (i < nkeep) from = (unsigned int)keep[i] + 1;
+    if (i < nkeep && (unsigned int)keep[i] + 1 > from) from = (unsigned int)keep[i] + 1;
   }
   return 0;
 }
