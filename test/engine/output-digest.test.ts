@@ -1,12 +1,16 @@
 // Large outputs are kept as the digest of their answer: equal answers stay equal, different ones differ.
 import { describe, expect, it } from "vitest";
 import { equivalentOutputs } from "../../src/checkers/index.ts";
-import { DIGEST_PREFIX, INLINE_OUTPUT_CHARS, compactOutput } from "../../src/engine/output-digest.ts";
+import { tokenize } from "../../src/checkers/index.ts";
+import { DIGEST_PREFIX, INLINE_OUTPUT_CHARS, canonicalOutput, compactOutput } from "../../src/engine/output-digest.ts";
 import { shown } from "../../src/engine/select/common.ts";
 
 const big = (sep: string, last = "9") => `${Array.from({ length: 40_000 }, (_, i) => String(i % 10)).join(sep)}${sep}${last}\n`;
 
 describe("compactOutput", () => {
+  it("the tokens form is the checker's own token list, joined", () => {
+    for (const text of ["", "  a \t b\n\nc  ", "\u00a0x\u2003y\r\n", "1\n2\n"]) expect(canonicalOutput(text, { kind: "tokens" }, "text")).toBe(tokenize(text).join(" "));
+  });
   it("keeps small outputs whole", () => {
     expect(compactOutput("1 2 3\n", { kind: "tokens" }, "text")).toEqual({ output: "1 2 3\n" });
   });
