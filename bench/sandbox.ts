@@ -114,6 +114,15 @@ for (let i = 0; i < POOL_RUNS; i += width) {
 }
 const barePoolSeconds = (performance.now() - t1) / 1000;
 
+// Peak RSS of sstar while 8 samples print 15 MiB on each of 12 inputs, in a process of its own.
+const memoryRun = await new Promise<string>((res, rej) => {
+  const child = spawn(process.execPath, ["--import", "tsx", new URL("./sandbox-memory.ts", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (b: Buffer) => (out += b.toString("utf8")));
+  child.on("close", (code) => (code === 0 ? res(out.trim().split("\n").pop() ?? "") : rej(new Error(`bench: sandbox-memory.ts exited with ${code}`))));
+});
+const memory = JSON.parse(memoryRun) as { samples: number; inputs: number; mibPerOutput: number; baselineMiB: number; peakMiB: number; seconds: number };
+
 const rows: string[] = ["| language | bare (ms/run) | " + columns.map((b) => `${b} (ms/run) | ${b} overhead (ms) | ${b} / bare`).join(" | ") + " |"];
 rows.push("|---|---|" + columns.map(() => "---|---|---").join("|") + "|");
 for (const lang of [...Object.keys(programs), "python-assert"]) {
@@ -153,6 +162,8 @@ const section = [
   backends.includes("bwrap")
     ? `Target (issue 3): sandboxed Python per-run overhead at most 2x the bare start: overhead ${(pyBw - pyBare).toFixed(1)} ms vs bare ${pyBare.toFixed(1)} ms (${((pyBw - pyBare) / pyBare).toFixed(2)}x; whole sandboxed run ${(pyBw / pyBare).toFixed(2)}x bare): ${(pyBw - pyBare) <= 2 * pyBare ? "met" : "NOT met"}. A fork server is not needed at this overhead.`
     : "bwrap not available on this machine: no overhead target measured.",
+  "",
+  `Memory (issue 21): ${memory.samples} samples x ${memory.inputs} inputs x ${memory.mibPerOutput} MiB outputs (\`bench/sandbox-memory.ts\`: the sandbox's run cache and selection's cells kept as the engine keeps them): peak RSS ${memory.peakMiB} MiB (${memory.baselineMiB} MiB at start; ${memory.seconds} s). Before outputs were kept by digest (main at 9f74baf): see the figures below the section.`,
   "",
   `Pool at full width (${pool.workers} workers, backend ${pool.backend}): ${POOL_RUNS} distinct Python runs in ${poolSeconds.toFixed(2)} s = ${(POOL_RUNS / poolSeconds).toFixed(1)} runs/s; bare Python at the same width: ${(POOL_RUNS / barePoolSeconds).toFixed(1)} runs/s.`,
   "<!-- sandbox:end -->",

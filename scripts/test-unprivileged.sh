@@ -19,4 +19,4 @@ chown 65534:65534 "$home"
 # --configLoader runner: vitest would otherwise write its bundled config into node_modules.
 setpriv --reuid=65534 --regid=65534 --clear-groups \
   env -i PATH="$PWD/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" HOME="$home" LANG=C.UTF-8 SSTAR_TEST_ROOT_FILE="$secret" \
-  node_modules/.bin/vitest run --configLoader runner test/sandbox/hostile.test.ts test/sandbox/hostile-verdicts.test.ts test/sandbox/none.test.ts test/sandbox/importer-hostile.test.ts test/sandbox/spec-symlinks.test.ts
+  node_modules/.bin/vitest run --configLoader runner test/sandbox/hostile.test.ts test/sandbox/hostile-verdicts.test.ts test/sandbox/hostile-runner.test.ts test/sandbox/compile.test.ts test/sandbox/none.test.ts test/sandbox/importer-hostile.test.ts test/sandbox/spec-symlinks.test.ts

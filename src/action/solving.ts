@@ -102,7 +102,8 @@ export async function openSolvers(
   });
   for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
   const model = createModelClient(config);
-  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line) });
+  // Compiles too are held to max-time-ms and max-memory-mb.
+  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line), caps: { timeMs: inputs.maxTimeMs, memoryMb: inputs.maxMemoryMb } });
   io.info(`sandbox: ${sandbox.backend}; model: ${config.model}${config.judge?.model !== undefined ? `; judge: ${config.judge.model}` : ""}`);
   return {
     model,

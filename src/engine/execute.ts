@@ -8,6 +8,8 @@ import { RunStopped, type RunContext } from "./context.ts";
 import type { PublicGrade } from "./public-grade.ts";
 import type { FeedbackTest } from "./prompts.ts";
 import { cutText } from "./text.ts";
+import { compactOutput } from "./output-digest.ts";
+import type { ResolvedChecker } from "../spec/schema.ts";
 
 /** Outputs kept in the report are cut to this many characters. */
 export const REPORT_OUTPUT_CHARS = 2000;
@@ -54,9 +56,12 @@ async function gradePublicNow(ctx: RunContext, code: string): Promise<PublicGrad
   return { passed: grade.passed, total: grade.total, results, feedback };
 }
 
-/** A run's result as selection sees it: the output when it ran cleanly, else its status. */
-export function toCell(run: RunResult): Cell {
-  return run.status === "ok" ? { ok: true, output: run.output } : { ok: false, output: run.status };
+/**
+ * A run's result as selection sees it: the output when it ran cleanly (a large one as the digest of
+ * its answer under the checker, with its first characters), else its status.
+ */
+export function toCell(run: RunResult, checker: ResolvedChecker, format: "text" | "json"): Cell {
+  return run.status === "ok" ? { ok: true, ...compactOutput(run.output, checker, format) } : { ok: false, output: run.status };
 }
 
 /**
@@ -74,7 +79,7 @@ export function runCell(ctx: RunContext, code: string, input: string): Promise<C
       const run = await ctx.clock.time("execute", () =>
         ctx.sandbox.run({ program: { language: spec.language, code }, io: spec.io, input, limits: spec.limits }),
       );
-      return toCell(run);
+      return toCell(run, spec.checker, spec.io.kind === "function" ? "json" : "text");
     })();
     ctx.cells.set(key, p);
     p.then(

@@ -160,7 +160,17 @@ export async function detectDocker(): Promise<BackendReport> {
 }
 
 /** How each limit is enforced given the cgroup setup. Pure. */
+/** What holds on every backend and host, whatever the cgroup situation. */
+const RUNNER_NOTES = [
+  "descriptors: the runner closes all but stdin, stdout, stderr and a function harness's result channel before exec",
+  "the runner's own limits, priority and affinity: out of the program's reach (seccomp lets prlimit64, setpriority, sched_* and ioprio_set act on the caller only)",
+];
+
 export function limitNotes(cgroups: CgroupSetup): string[] {
+  return [...cgroupNotes(cgroups), ...RUNNER_NOTES];
+}
+
+function cgroupNotes(cgroups: CgroupSetup): string[] {
   if (cgroups.kind === "cgroup2") {
     return [
       `memory: a cgroup v2 per run under ${cgroups.parent} (memory.max, memory.swap.max=0): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
@@ -177,8 +187,8 @@ export function limitNotes(cgroups: CgroupSetup): string[] {
   }
   return [
     `no cgroup: ${cgroups.reason}`,
-    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit",
-    "processes: RLIMIT_NPROC inside the run's own user namespace (or for its own uid when root)",
+    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit; /tmp and /dev/shm together are the limit, and files left at the end plus the peak RSS count",
+    "processes: RLIMIT_NPROC inside the run's own user namespace (or, as root, for its own uid in a uid block this sstar process alone holds)",
     "CPU time: the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN after reaping all)",
   ];
 }

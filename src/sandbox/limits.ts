@@ -6,8 +6,30 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_OUTPUT_BYTES = 16 * MiB;
 export const DEFAULT_PROCESSES = 64;
-/** Compiles get their own, generous limits (g++ -O2 on a big file is slow and hungry). */
+/** Compiles get their own, generous limits (g++ -O2 on a big file is slow and hungry), within the caps. */
 export const COMPILE_LIMITS: Limits = { timeMs: 60_000, memoryMb: 2048, outputBytes: 1 * MiB, processes: 64 };
+
+/** The most time and memory any run may have, compiles included (the action's max-time-ms and max-memory-mb). */
+export interface LimitCaps {
+  timeMs: number;
+  memoryMb: number;
+}
+
+/** `limits` lowered to the caps, if any. Pure. */
+export function capLimits(limits: Limits, caps: LimitCaps | undefined): Limits {
+  if (caps === undefined) return limits;
+  return { ...limits, timeMs: Math.min(limits.timeMs, caps.timeMs), memoryMb: Math.min(limits.memoryMb, caps.memoryMb) };
+}
+
+/**
+ * A compile's enforced limits: a run like any other (time, memory, tmpfs and processes held the
+ * same way), under the compile's own limits lowered to the caps. The binary it writes is a file of
+ * the run: no larger than its memory limit (RLIMIT_FSIZE). Pure.
+ */
+export function compileLimits(caps: LimitCaps | undefined): EnforcedLimits {
+  const l = enforcedLimits(capLimits(COMPILE_LIMITS, caps), "cpp");
+  return { ...l, fileSizeBytes: Math.min(l.fileSizeBytes, l.runMemoryBytes) };
+}
 
 export interface EnforcedLimits {
   /** RLIMIT_CPU soft limit in seconds (SIGXCPU, SIGKILL a second later). */
@@ -22,13 +44,20 @@ export interface EnforcedLimits {
   processes: number;
   fileSizeBytes: number;
   outputBytes: number;
-  /** Size of each writable tmpfs (/tmp, /dev/shm). */
+  /** Size of the writable /tmp tmpfs. */
   tmpBytes: number;
+  /** Size of /dev/shm: with /tmp it sums to the memory limit, so files alone never exceed it. */
+  shmBytes: number;
   /** All of a run's memory: every process, and what its tmpfs hold. */
   runMemoryBytes: number;
   /** The time limit proper: CPU time above this is time-limit. */
   timeMs: number;
   memoryKb: number;
+}
+
+/** A quarter of the memory for /dev/shm (POSIX shared memory, semaphores), the rest for /tmp. */
+function shmBytes(memoryBytes: number): number {
+  return Math.floor(memoryBytes / 4 / 4096) * 4096;
 }
 
 export function enforcedLimits(limits: Limits, language: Language): EnforcedLimits {
@@ -47,9 +76,11 @@ export function enforcedLimits(limits: Limits, language: Language): EnforcedLimi
     processes: limits.processes ?? DEFAULT_PROCESSES,
     fileSizeBytes: 64 * MiB,
     outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
-    // Sized, and counted with everything else against the memory limit (the run's cgroup, or the
-    // runner's sampling): a program can't park memory in /tmp or /dev/shm.
-    tmpBytes: memoryBytes,
+    // Sized so that together they are the memory limit, and counted with everything else against
+    // it (the run's cgroup, or the runner's sums): a program can't park memory in /tmp or /dev/shm,
+    // and files alone can never exceed the limit, whatever the sampler sees.
+    tmpBytes: memoryBytes - shmBytes(memoryBytes),
+    shmBytes: shmBytes(memoryBytes),
     runMemoryBytes: memoryBytes,
     timeMs: limits.timeMs,
     memoryKb: limits.memoryMb * 1024,
@@ -62,6 +93,8 @@ export interface RunnerOptions {
   user?: { uid: number; gid: number };
   /** No memory cgroup: the runner sums the run's memory itself, with these tmpfs mounts. */
   watchMemory?: { tmpfs: string[] };
+  /** Descriptors above stderr the program is handed on purpose; the runner closes every other one. */
+  keepFds?: number[];
 }
 
 /** The runner's command-line flags for these limits; every program also runs under its seccomp filter (-S). */
@@ -70,6 +103,7 @@ export function runnerFlags(l: EnforcedLimits, o: RunnerOptions = {}): string[] 
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
   if (o.user !== undefined) flags.push("-u", String(o.user.uid), "-G", String(o.user.gid));
+  for (const fd of o.keepFds ?? []) flags.push("-k", String(fd));
   if (o.watchMemory !== undefined) {
     flags.push("-m", String(l.runMemoryBytes));
     for (const t of o.watchMemory.tmpfs) flags.push("-t", t);

@@ -2,12 +2,13 @@
 // files), a C++ program compiled once, a request's extra files in their own folder, and the
 // execution request for one run put together with its enforced limits.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecRequest } from "./backends/common.ts";
 import { compileArgv, judgeArgv, judgeFiles, programFiles, runArgv } from "./languages/index.ts";
-import { COMPILE_LIMITS, enforcedLimits } from "./limits.ts";
+import type { LimitCaps } from "./limits.ts";
+import { capLimits, compileLimits, enforcedLimits } from "./limits.ts";
 import { resolveInterpreter } from "./toolchain.ts";
 import type { RunRequest, RunResult } from "./types.ts";
 import type { WorkerPool } from "./workers.ts";
@@ -29,19 +30,87 @@ export const COMPILE_ERROR = (message: string): RunResult => ({
 });
 
 export interface ProgramStore {
-  /** The execution request for `request`, or the compile error that ends it. */
-  prepare(request: RunRequest): Promise<{ exec: ExecRequest } | { failed: RunResult }>;
+  /** The execution request for `request` (call `done` when its run ended), or the compile error that ends it. */
+  prepare(request: RunRequest): Promise<{ exec: ExecRequest; done: () => void } | { failed: RunResult }>;
   /** An assertion test's judge (the test code, in a sandbox of its own): its execution request. */
   prepareJudge(request: RunRequest & { assert: string }): Promise<ExecRequest>;
+  /** Bytes the compiled binaries kept now hold. */
+  readonly binaryBytes: number;
   /** Removes every file written. */
   remove(): void;
 }
 
-export function createProgramStore(pool: WorkerPool): ProgramStore {
+export interface ProgramStoreOptions {
+  /** The most time and memory any run may have: compiles too are held to them. */
+  caps?: LimitCaps;
+  /** Bytes of compiled binaries kept at most; the least recently used ones not running are deleted past it (and compiled again if needed). */
+  binaryBudgetBytes?: number;
+}
+
+export const DEFAULT_BINARY_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** Which kept binaries to delete so that `incoming` more bytes fit the budget: least recently used first, never one in use. Pure. */
+export function binariesToEvict(kept: { key: string; bytes: number; lastUsed: number; inUse: number }[], incoming: number, budget: number): string[] {
+  let total = kept.reduce((sum, b) => sum + b.bytes, 0) + incoming;
+  const out: string[] = [];
+  for (const b of [...kept].sort((x, y) => x.lastUsed - y.lastUsed)) {
+    if (total <= budget) break;
+    if (b.inUse > 0) continue;
+    out.push(b.key);
+    total -= b.bytes;
+  }
+  return out;
+}
+
+function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size;
+  return bytes;
+}
+
+/** Compiled binaries on disk, their bytes within a budget: the least recently used idle ones are deleted past it. */
+function createBinaryShelf(budget: number, onEvict: (key: string) => void) {
+  const binaries = new Map<string, { bin: string; bytes: number; lastUsed: number; inUse: number }>();
+  let clock = 0;
+  return {
+    /** Keeps a fresh binary, deleting the least recently used idle ones past the budget. */
+    keep(key: string, bin: string): void {
+      const bytes = folderBytes(bin);
+      for (const old of binariesToEvict([...binaries].map(([k, b]) => ({ key: k, ...b })), bytes, budget)) {
+        const b = binaries.get(old);
+        if (b === undefined) continue;
+        rmSync(b.bin, { recursive: true, force: true });
+        mkdirSync(b.bin, { recursive: true });
+        binaries.delete(old);
+        onEvict(old);
+      }
+      binaries.set(key, { bin, bytes, lastUsed: ++clock, inUse: 0 });
+    },
+    /** Marks a binary in use by one run; the returned function ends that use. */
+    use(key: string): () => void {
+      const b = binaries.get(key);
+      if (b === undefined) return () => {};
+      b.inUse++;
+      b.lastUsed = ++clock;
+      return () => {
+        b.inUse--;
+      };
+    },
+    get bytes(): number {
+      let total = 0;
+      for (const b of binaries.values()) total += b.bytes;
+      return total;
+    },
+  };
+}
+
+export function createProgramStore(pool: WorkerPool, options: ProgramStoreOptions = {}): ProgramStore {
   const root = mkdtempSync(join(tmpdir(), "sstar-sandbox-"));
   for (const d of ["prog", "bin", "data"]) mkdirSync(join(root, d));
   const programs = new Map<string, string>();
   const compiles = new Map<string, Promise<RunResult | null>>();
+  // An evicted binary is compiled again when a run needs it.
+  const shelf = createBinaryShelf(options.binaryBudgetBytes ?? DEFAULT_BINARY_BUDGET_BYTES, (key) => compiles.delete(key));
 
   function programDir(request: RunRequest, judge = false): { key: string; dir: string; bin: string; compileSource?: string } {
     const { files, compileSource } = judge ? judgeFiles(request.assert ?? "") : programFiles(request.program, request.io);
@@ -63,13 +132,19 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
     if (done === undefined) {
       done = (async () => {
         const cxx = await resolveInterpreter("cpp");
-        const limits = enforcedLimits(COMPILE_LIMITS, "cpp");
+        const limits = compileLimits(options.caps);
         const r = await pool.exec(
           { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
           "stdio",
           limits,
         );
-        if (r.status === "ok") return null;
+        if (r.status === "ok") {
+          shelf.keep(key, bin);
+          return null;
+        }
+        // A failed compile may have left a partial binary: nothing of it is kept.
+        rmSync(bin, { recursive: true, force: true });
+        mkdirSync(bin, { recursive: true });
         const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
         return COMPILE_ERROR(why);
       })();
@@ -94,11 +169,13 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
     async prepare(request) {
       const { key, dir, bin, compileSource } = programDir(request);
       const interpreter = await resolveInterpreter(request.program.language);
+      let done = () => {};
       if (compileSource !== undefined) {
         const failed = await compile(key, dir, bin, compileSource);
         if (failed !== null) return { failed };
+        done = shelf.use(key);
       }
-      const limits = enforcedLimits(request.limits, request.program.language);
+      const limits = enforcedLimits(capLimits(request.limits, options.caps), request.program.language);
       const fileNames = Object.keys(request.files ?? {});
       const exec: ExecRequest = {
         programDir: dir,
@@ -109,7 +186,8 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
         limits,
         // Assertion tests: the judge's calls come on stdin as the run goes (judge.ts).
         stdin: request.assert !== undefined ? "" : request.input,
-        resultBytes: limits.outputBytes,
+        // Only a function harness gets the result channel; for stdio the runner closes it.
+        resultBytes: request.io.kind === "function" ? limits.outputBytes : 0,
         argv: (p) =>
           runArgv({
             language: request.program.language,
@@ -122,7 +200,10 @@ export function createProgramStore(pool: WorkerPool): ProgramStore {
             extraArgs: fileNames.map((n) => `${p.data}/${n}`),
           }),
       };
-      return { exec };
+      return { exec, done };
+    },
+    get binaryBytes() {
+      return shelf.bytes;
     },
     async prepareJudge(request) {
       const { dir, bin } = programDir(request, true);

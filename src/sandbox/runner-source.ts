@@ -30,6 +30,7 @@ export const RUNNER_SOURCE = String.raw`
 #include <sched.h>
 #include <sys/syscall.h>
 #include <sys/statfs.h>
+#include <sys/file.h>
 #include <dirent.h>
 #include <grp.h>
 #include <linux/audit.h>
@@ -190,6 +191,56 @@ static const struct denied_call denied[] = {
 #ifdef __NR_vhangup
   {__NR_vhangup, EPERM},
 #endif
+  /* Reaching into another process (the runner included: it is not dumpable, but say no up front). */
+#ifdef __NR_pidfd_getfd
+  {__NR_pidfd_getfd, EPERM},
+#endif
+#ifdef __NR_process_madvise
+  {__NR_process_madvise, EPERM},
+#endif
+#ifdef __NR_process_mrelease
+  {__NR_process_mrelease, EPERM},
+#endif
+};
+
+/*
+ * Calls that take a pid (or a process group or user): allowed only on the caller itself (the listed
+ * arguments must be 0: pid 0 is "me"), since under the runner's uid (not root) the kernel would let
+ * the program lower its runner's RLIMIT_NOFILE (blinding its /proc scan), renice or pin it, or move
+ * its pages. seccomp sees argument values, not memory they point to, which is all these need.
+ * EPERM, as the kernel itself answers for a process one may not touch.
+ */
+struct self_only_call { int nr; int nargs; int arg[2]; unsigned value[2]; };
+static const struct self_only_call self_only[] = {
+#ifdef __NR_prlimit64
+  {__NR_prlimit64, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_setpriority
+  /* which = PRIO_PROCESS, who = 0: a process group or user would reach the runner too. */
+  {__NR_setpriority, 2, {0, 1}, {0, 0}},
+#endif
+#ifdef __NR_sched_setaffinity
+  {__NR_sched_setaffinity, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setscheduler
+  {__NR_sched_setscheduler, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setparam
+  {__NR_sched_setparam, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setattr
+  {__NR_sched_setattr, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_ioprio_set
+  /* which = IOPRIO_WHO_PROCESS (1), who = 0 */
+  {__NR_ioprio_set, 2, {0, 1}, {1, 0}},
+#endif
+#ifdef __NR_migrate_pages
+  {__NR_migrate_pages, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_move_pages
+  {__NR_move_pages, 1, {0, 0}, {0, 0}},
+#endif
 };
 
 #if defined(__x86_64__)
@@ -205,8 +256,8 @@ static int install_seccomp(void) {
 #ifndef SSTAR_AUDIT_ARCH
   return ENOSYS;
 #else
-  enum { N = sizeof denied / sizeof denied[0] };
-  struct sock_filter f[4 + 2 + 2 * N + 5];
+  enum { N = sizeof denied / sizeof denied[0], M = sizeof self_only / sizeof self_only[0] };
+  struct sock_filter f[4 + 2 + 2 * N + 7 * M + 5];
   unsigned short k = 0;
   f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
   f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SSTAR_AUDIT_ARCH, 1, 0);
@@ -220,6 +271,20 @@ static int install_seccomp(void) {
   for (unsigned i = 0; i < N; i++) {
     f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[i].nr, 0, 1);
     f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)denied[i].err);
+  }
+  /* Self-only calls: the low word of each listed argument (pids and "which" are ints) must match. */
+  for (unsigned i = 0; i < M; i++) {
+    const struct self_only_call *c = &self_only[i];
+    unsigned short block = (unsigned short)(2 * c->nargs + 2);
+    f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)c->nr, 0, block);
+    for (int a = 0; a < c->nargs; a++) {
+      /* after this check: the remaining checks, then ALLOW; a mismatch jumps to the EPERM after it */
+      unsigned char to_deny = (unsigned char)(2 * (c->nargs - a - 1) + 1);
+      f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]) + 8 * c->arg[a]);
+      f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->value[a], 0, to_deny);
+    }
+    f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
   }
   /* clone() that asks for a new namespace (flags are the first argument's low word). */
   f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3);
@@ -242,11 +307,13 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
 #define MAX_PROCS 4096
 static pid_t scan_pid[MAX_PROCS], scan_ppid[MAX_PROCS];
 static char scan_mine[MAX_PROCS];
+/* Set when /proc could not be read (out of descriptors, say): a scan that sees nothing must not pass for a small run. */
+static int scan_failed;
 
 /* Every process of /proc with its parent; returns how many (at most MAX_PROCS). */
 static int scan_processes(void) {
   DIR *d = opendir("/proc");
-  if (d == NULL) return 0;
+  if (d == NULL) { scan_failed = 1; return 0; }
   int n = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL && n < MAX_PROCS) {
@@ -254,7 +321,10 @@ static int scan_processes(void) {
     char path[300], buf[512];
     snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) scan_failed = 1;
+      continue;
+    }
     ssize_t got = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (got <= 0) continue;
@@ -367,14 +437,71 @@ static unsigned long long run_memory(int n, unsigned long long limit, const char
 
 #define MAX_LIST 8
 
+/*
+ * Closes every descriptor from 3 up except those in keep (sorted, ascending): descriptors that
+ * sstar's own parent left open without close-on-exec (a CI agent's, a wrapper script's) pass
+ * through Node's spawn and bwrap, and must not reach the program.
+ */
+static int close_all_but(const int *keep, int nkeep) {
+  unsigned int from = 3;
+  for (int i = 0; i <= nkeep; i++) {
+    unsigned int to = i < nkeep ? (unsigned int)keep[i] : ~0U;
+    if (to >= from && to > 0) {
+      unsigned int last = i < nkeep ? to - 1 : ~0U;
+      if (last >= from) {
+#ifdef __NR_close_range
+        if (syscall(__NR_close_range, from, last, 0) != 0) {
+#endif
+          /* No close_range (kernel before 5.9): one by one up to the descriptor limit. */
+          struct rlimit rl;
+          unsigned int top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1048576 ? (unsigned int)rl.rlim_cur : 1048576;
+          for (unsigned int fd = from; fd <= last && fd < top; fd++) close((int)fd);
+#ifdef __NR_close_range
+        }
+#endif
+      }
+    }
+    if (i < nkeep && (unsigned int)keep[i] + 1 > from) from = (unsigned int)keep[i] + 1;
+  }
+  return 0;
+}
+
+static int compare_ints(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/*
+ * -L dir: hold a block of program uids for this sstar process (as root). Takes the first free
+ * dir/block-N (an exclusive flock), prints N, and keeps the lock until its stdin closes, which
+ * happens when sstar exits however it exits: two sstar processes on one host never share a uid,
+ * so never an RLIMIT_NPROC count nor the right to signal each other's programs.
+ */
+static int hold_uid_block(const char *dir, int blocks) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  for (int b = 0; b < blocks; b++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/block-%d", dir, b);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) { fprintf(stderr, "sstar-runner: %s: %s\n", path, strerror(errno)); return 125; }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) { close(fd); continue; }
+    printf("%d\n", b);
+    fflush(stdout);
+    char buf[256];
+    while (read(0, buf, sizeof buf) > 0) {}
+    return 0;
+  }
+  fprintf(stderr, "sstar-runner: all %d uid blocks under %s are held by other sstar processes\n", blocks, dir);
+  return 125;
+}
+
 int main(int argc, char **argv) {
   unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0, run_mem = 0;
   int report_fd = 3, opt, filter = 0;
   long uid = -1, gid = -1;
   const char *cgroups[MAX_LIST];
   const char *tmpfs[MAX_LIST];
-  int ncgroups = 0, ntmpfs = 0;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
+  int ncgroups = 0, ntmpfs = 0, nkeep = 0;
+  int keep[MAX_LIST + 1];
+  const char *lock_dir = NULL;
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:k:L:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -389,10 +516,13 @@ int main(int argc, char **argv) {
       case 'G': gid = atol(optarg); break;
       case 'm': run_mem = strtoull(optarg, NULL, 10); break;
       case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
+      case 'k': if (nkeep < MAX_LIST) keep[nkeep++] = atoi(optarg); break;
+      case 'L': lock_dir = optarg; break;
       case 'S': filter = 1; break;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }
+  if (lock_dir != NULL) return hold_uid_block(lock_dir, optind < argc ? atoi(argv[optind]) : 4096);
   if (optind >= argc) { fprintf(stderr, "sstar-runner: no program\n"); return 125; }
 
   if (ncgroups > 0) {
@@ -444,6 +574,12 @@ int main(int argc, char **argv) {
     if (!err && nproc && set_limit(RLIMIT_NPROC, nproc, nproc)) err = errno;
     if (!err && fsize && set_limit(RLIMIT_FSIZE, fsize, fsize)) err = errno;
     if (!err && set_limit(RLIMIT_CORE, 0, 0)) err = errno;
+    if (!err) {
+      /* Only stdin, stdout, stderr, the descriptors handed on purpose (-k) and our exec-error pipe. */
+      keep[nkeep++] = errpipe[1];
+      qsort(keep, (size_t)nkeep, sizeof keep[0], compare_ints);
+      close_all_but(keep, nkeep);
+    }
     /* Last before exec: the filter must not stand in the way of setting up the child. */
     if (!err && filter) {
       err = install_seccomp();
@@ -464,7 +600,7 @@ int main(int argc, char **argv) {
   if (got != (ssize_t)sizeof exec_err) exec_err = 0;
 
   /* Wait for the program, reaping orphans as they end; every few ms check the wall clock and, without a cgroup, the run's memory. */
-  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0;
+  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0, watch_failed = 0;
   unsigned long long peak = 0;
   while (!main_done) {
     int st;
@@ -481,12 +617,21 @@ int main(int argc, char **argv) {
       unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
       if (used > peak) peak = used;
       if (used > run_mem) { mem_killed = 1; break; }
+      if (scan_failed) { watch_failed = 1; break; }
       if (left > 10) left = 10;
     }
     struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
     sigtimedwait(&chld, NULL, &ts);
   }
   long long wall_ms = now_ms() - start;
+  if (run_mem && main_done && !mem_killed) {
+    /* One more look before the leftovers go: what they and the tmpfs hold now. */
+    int n = scan_processes();
+    mark_descendants(n);
+    unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
+    if (used > peak) peak = used;
+    if (used > run_mem) mem_killed = 1;
+  }
   /* Whatever the program left behind goes with it, and is counted. */
   kill(-pid, SIGKILL);
   kill_and_reap_all();
@@ -501,15 +646,26 @@ int main(int argc, char **argv) {
   long long cpu_ms = (long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                      (long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
   long max_rss = ru.ru_maxrss;
+  if (run_mem && !mem_killed) {
+    /*
+     * Files still in the tmpfs were written while the program ran, and the kernel's peak RSS of its
+     * largest process is exact: together they are a floor under the run's peak that no timing can
+     * hide from the sampler (a program that fills /tmp, allocates and exits at once).
+     */
+    unsigned long long fs = 0;
+    for (int i = 0; i < ntmpfs; i++) fs += tmpfs_used(tmpfs[i]);
+    if (fs + (unsigned long long)max_rss * 1024 > run_mem) mem_killed = 1;
+    if (fs + (unsigned long long)max_rss * 1024 > peak) peak = fs + (unsigned long long)max_rss * 1024;
+  }
   if ((long)(peak / 1024) > max_rss && !mem_killed) max_rss = (long)(peak / 1024);
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char out[512];
   int n = snprintf(out, sizeof out,
                    "{\"exit\":%d,\"signal\":%d,\"cpuMs\":%lld,\"wallMs\":%lld,\"maxRssKb\":%ld,"
-                   "\"wallKilled\":%s,\"memKilled\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
+                   "\"wallKilled\":%s,\"memKilled\":%s,\"watchFailed\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
                    exit_code, sig, cpu_ms, wall_ms, max_rss, wall_killed ? "true" : "false",
-                   mem_killed ? "true" : "false", peak / 1024, exec_err);
+                   mem_killed ? "true" : "false", watch_failed ? "true" : "false", peak / 1024, exec_err);
   if (write(report_fd, out, (size_t)n) != n) return 125;
   return 0;
 }

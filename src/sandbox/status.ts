@@ -14,6 +14,8 @@ export interface RunnerReport {
   wallKilled: boolean;
   /** Without a cgroup: the runner's sum of the run's memory (processes and tmpfs) went over the limit. */
   memKilled?: boolean;
+  /** Without a cgroup: the runner could not read /proc to sum the run's memory, so it stopped the run. */
+  watchFailed?: boolean;
   execError: number;
 }
 
@@ -61,8 +63,9 @@ export function classifyRun(c: Collected, limits: EnforcedLimits, contract: "std
   // The cgroup also counts CPU of processes the runner could not wait for.
   const cpuMs = r ? Math.max(r.cpuMs, c.cgroup?.cpuMs ?? 0) : c.outerWallMs;
   const overMemory = c.cgroup?.oomKilled === true || r?.memKilled === true;
+  const watchNote = r?.watchFailed === true ? "\nsandbox: the runner could not read /proc to watch the run's memory (out of descriptors?), so it stopped the run" : "";
   const base = {
-    stderrTail: c.stderrTail,
+    stderrTail: c.stderrTail + watchNote,
     exitCode: r ? (r.exit >= 0 ? r.exit : null) : c.sandboxExit,
     signal: r ? signalName(r.signal) : c.sandboxSignal,
     timeMs: cpuMs,
@@ -75,7 +78,7 @@ export function classifyRun(c: Collected, limits: EnforcedLimits, contract: "std
       // The sandbox never reported: killed by the outer guard (hung), by the OOM killer, or failed to start.
       return c.guardKilled ? "time-limit" : overMemory ? "memory-limit" : "runtime-error";
     }
-    if (r.execError !== 0) return "runtime-error";
+    if (r.execError !== 0 || r.watchFailed === true) return "runtime-error";
     if (r.wallKilled || r.signal === constants.signals.SIGXCPU || cpuMs > limits.timeMs) return "time-limit";
     if (overMemory) return "memory-limit";
     // A CPU-limit SIGKILL arrives a second after SIGXCPU; CPU time past the soft limit tells it apart.

@@ -1,6 +1,7 @@
 // Finds the interpreters and compilers once per process. `python3` may be a pyenv shim (~200 ms per
 // start): we ask it once for the real executable and run that from then on.
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { execa } from "execa";
 import type { Language } from "../spec/schema.ts";
@@ -73,12 +74,62 @@ async function resolveNode(): Promise<Interpreter> {
   return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
 }
 
+/**
+ * The folders a compiler says it uses, from `-print-search-dirs` (install, programs, libraries) and
+ * `-E -v` (the #include <...> list), plus its own bin folder. Pure.
+ */
+export function compilerFolders(exe: string, searchDirs: string, verbose: string): string[] {
+  const out = [dirname(exe)];
+  for (const line of searchDirs.split("\n")) {
+    const m = /^(install|programs|libraries): =?(.*)$/.exec(line.trim());
+    if (m !== null) out.push(...(m[2] as string).split(":").filter(Boolean));
+  }
+  const includes = /#include <\.\.\.> search starts here:\n([\s\S]*?)\nEnd of search list/.exec(verbose);
+  if (includes !== null) out.push(...(includes[1] as string).split("\n").map((l) => l.trim()).filter(Boolean));
+  return out;
+}
+
+/**
+ * Which of the compiler's folders the compile step binds: real, existing paths outside the system
+ * folders (bound anyway), never the home folder, the checkout or anything above them (a compiler
+ * under ~/bin must not bring ~ along: a compile error would quote its files), and none inside another. Pure
+ * but for `real` (realpath, or null when the folder doesn't exist).
+ */
+export function toolchainBinds(candidates: string[], real: (p: string) => string | null, protectedDirs: string[]): string[] {
+  const within = (p: string, dir: string) => p === dir || p.startsWith(`${dir.endsWith("/") ? dir : `${dir}/`}`);
+  const found = new Set<string>();
+  for (const c of candidates) {
+    const r = real(c);
+    if (r === null || r === "/" || isUnderSystemDir(r)) continue;
+    if (protectedDirs.some((d) => within(d, r))) continue;
+    found.add(r);
+  }
+  const all = [...found].sort();
+  return all.filter((p) => !all.some((q) => q !== p && within(p, q)));
+}
+
+function realDir(path: string): string | null {
+  try {
+    const r = realpathSync(path);
+    return statSync(r).isDirectory() ? r : null;
+  } catch {
+    return null;
+  }
+}
+
 async function resolveCpp(): Promise<Interpreter> {
   const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
   if (candidate === undefined) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
   const exe = realpathSync(candidate);
   const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 30_000, ...probeOptions() });
-  return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
+  let binds: string[] = [];
+  if (!isUnderSystemDir(exe)) {
+    const search = await execa(exe, ["-print-search-dirs"], { timeout: 30_000, reject: false, ...probeOptions() });
+    const verbose = await execa(exe, ["-E", "-v", "-x", "c++", "/dev/null", "-o", "/dev/null"], { timeout: 30_000, reject: false, ...probeOptions() });
+    const protectedDirs = [homedir(), process.env.HOME, process.cwd()].filter((d): d is string => d !== undefined && d !== "").map((d) => realDir(d) ?? d);
+    binds = toolchainBinds(compilerFolders(exe, String(search.stdout), String(verbose.stderr)), realDir, protectedDirs);
+  }
+  return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds };
 }
 
 const cache = new Map<Language, Promise<Interpreter>>();

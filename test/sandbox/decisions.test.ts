@@ -229,7 +229,7 @@ describe("docker arguments", () => {
   it("gives the run a fresh, sized /tmp and /dev/shm, counted in its own memory limit, and no user site-packages", () => {
     const l = request.limits;
     expect(joined).toContain(`--tmpfs /tmp:rw,exec,nosuid,size=${l.tmpBytes}`);
-    expect(joined).toContain(`--shm-size ${l.tmpBytes}`);
+    expect(joined).toContain(`--shm-size ${l.shmBytes}`);
     expect(joined).toContain(`--memory ${l.runMemoryBytes + 8 * 1024 * 1024} --memory-swap ${l.runMemoryBytes + 8 * 1024 * 1024}`);
     expect(joined).toContain(`--pids-limit ${l.processes + 8}`);
     expect(joined).toContain("--env PYTHONNOUSERSITE=1");
@@ -259,8 +259,14 @@ describe("bwrapArgs as root", () => {
     expect(joined).toContain("--remount-ro /dev");
     expect(joined).toContain("--remount-ro / ");
     expect(joined).toContain("--proc /proc --ro-bind /proc/sys /proc/sys");
-    const size = String(request.limits.tmpBytes);
-    expect(joined).toContain(`--perms 1777 --size ${size} --tmpfs /tmp --perms 1777 --size ${size} --tmpfs /dev/shm`);
+    const { tmpBytes, shmBytes, runMemoryBytes } = request.limits;
+    expect(joined).toContain(`--perms 1777 --size ${tmpBytes} --tmpfs /tmp --perms 1777 --size ${shmBytes} --tmpfs /dev/shm`);
+    // together no more than the memory limit: files alone can't exceed it, whatever the sampler sees
+    expect(tmpBytes + shmBytes).toBe(runMemoryBytes);
+  });
+  it("hands the program the result channel only for a function harness; the runner closes every other descriptor", () => {
+    expect(joined).toMatch(/ -k 4 /);
+    expect(bwrapArgs({ layout: [], runner: "/r", request: { ...request, resultBytes: 0 } }).join(" ")).not.toContain("-k ");
   });
   it("without a cgroup, asks the runner to sum the run's memory with both tmpfs", () => {
     expect(joined).toContain(`-m ${request.limits.runMemoryBytes} -t /tmp -t /dev/shm`);
@@ -310,6 +316,7 @@ describe("cgroups", () => {
   it("says what enforces each limit", () => {
     expect(limitNotes({ kind: "cgroup2", parent: "/sys/fs/cgroup/sstar" }).join("\n")).toMatch(/cgroup v2 per run under \/sys\/fs\/cgroup\/sstar.*memory.max/);
     expect(limitNotes({ kind: "none", reason: "no cgroup can be made under /x" }).join("\n")).toMatch(/no cgroup: no cgroup can be made under \/x[\s\S]*PSS[\s\S]*RUSAGE_CHILDREN/);
+    for (const setup of [{ kind: "none" as const, reason: "x" }, { kind: "cgroup2" as const, parent: "/p" }]) expect(limitNotes(setup).join("\n")).toMatch(/closes all but stdin, stdout, stderr[\s\S]*act on the caller only/);
   });
 });
 

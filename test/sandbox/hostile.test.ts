@@ -6,6 +6,7 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type PooledSandbox, type RunRequest } from "../../src/sandbox/index.ts";
+import { memoryCases, pyRequest } from "./hostile-memory.ts";
 
 const MARKER = `sstar-hostile-${randomBytes(6).toString("hex")}`;
 const SECRET_TOKEN = `ghs_${randomBytes(12).toString("hex")}`;
@@ -285,36 +286,40 @@ shutil.rmtree(${JSON.stringify(dir)}, ignore_errors=True)`;
  */
 function wholeRunCases(label: string, sandbox: () => PooledSandbox): void {
   describe(label, () => {
-  // Memory parked where no per-process limit sees it: the whole run is held to the limit.
-  const fill = (dir: string) => `import os
-chunk = b"x" * (8 << 20)
-n = 0
-try:
-    while n < 40:
-        with open(f"${dir}/fill{n}", "wb") as f:
-            f.write(chunk)
-        n += 1
-except OSError as e:
-    print("full at", n, e.errno, flush=True)
-held = [b"y" * (8 << 20) for _ in range(6)]
-print("held", n * 8, "MiB in ${dir} and 48 MiB in the process", flush=True)`;
-  it.each(["/tmp", "/dev/shm"])("memory held in %s beyond the limit: memory-limit", async (dir) => {
-    const r = await sandbox().run(py(fill(dir), { timeMs: 5000, memoryMb: 128 }));
+  // Memory parked where no per-process limit sees it, or held while the runner is blinded: the whole run is held to the limit.
+  it.each(memoryCases)("$name: memory-limit", async ({ code }) => {
+    const r = await sandbox().run(pyRequest(code, MARKER));
     expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
+    expect(r.output).not.toContain("runner blinded");
+    expect(leftovers()).toEqual([]);
   });
 
-  it("memory held across forked children beyond the limit: memory-limit", async () => {
-    const code = `import os, time
-for i in range(6):
-    if os.fork() == 0:
-        x = b"x" * (40 << 20)
-        time.sleep(3)
-        os._exit(0)
-time.sleep(3)
-print("six children held 240 MiB")`;
-    const r = await sandbox().run(py(code, { timeMs: 5000, memoryMb: 128 }));
-    expect(r.status, `${r.output}${r.stderrTail}`).toBe("memory-limit");
-    expect(leftovers()).toEqual([]);
+  it("the runner's limits, priority and affinity are out of reach; the program's own still work", async () => {
+    const code = `import os, resource
+pp = os.getppid()
+tries = {
+    "prlimit runner": lambda: resource.prlimit(pp, resource.RLIMIT_NOFILE, (0, 0)),
+    "renice runner": lambda: os.setpriority(os.PRIO_PROCESS, pp, 19),
+    "renice own group": lambda: os.setpriority(os.PRIO_PGRP, 0, 19),
+    "renice own user": lambda: os.setpriority(os.PRIO_USER, 0, 19),
+    "pin runner": lambda: os.sched_setaffinity(pp, {0}),
+    "schedule runner": lambda: os.sched_setscheduler(pp, os.SCHED_IDLE, os.sched_param(0)),
+    "own limit": lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64)),
+    "own prlimit": lambda: resource.prlimit(0, resource.RLIMIT_NOFILE, (60, 60)),
+    "own nice": lambda: os.nice(1),
+    "own affinity": lambda: os.sched_setaffinity(0, os.sched_getaffinity(0)),
+}
+for name, call in tries.items():
+    try:
+        call()
+        print(name, "done")
+    except OSError as e:
+        print(name, "refused")
+`;
+    const r = await sandbox().run(py(code));
+    expect(r.status, r.stderrTail).toBe("ok");
+    for (const name of ["prlimit runner", "renice runner", "renice own group", "renice own user", "pin runner", "schedule runner"]) expect(r.output).toContain(`${name} refused`);
+    for (const name of ["own limit", "own prlimit", "own nice", "own affinity"]) expect(r.output).toContain(`${name} done`);
   });
 
   it("forked children sharing their parent's pages are not counted twice", async () => {

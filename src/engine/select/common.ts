@@ -10,7 +10,7 @@ export function cut(s: string, max: number = MAX_SHOWN_OUTPUT): string {
 /** What the judge and the report see for a cell: the output, or the failure status marked as such. */
 export function shown(cell: Cell | undefined): string {
   if (cell === undefined) return "(not run)";
-  return cell.ok ? cut(cell.output) : `(no output: ${cut(cell.output, 500)})`;
+  return cell.ok ? cut(cell.head ?? cell.output) : `(no output: ${cut(cell.output, 500)})`;
 }
 
 export function clusterTrace(

@@ -29,6 +29,8 @@ export interface SelInput {
 export interface Cell {
   ok: boolean;
   output: string;
+  /** A large output kept as a digest (see engine/output-digest.ts): its first characters, for display. */
+  head?: string;
 }
 
 export interface JudgeQuestion {

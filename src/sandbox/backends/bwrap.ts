@@ -5,7 +5,7 @@ import { chownSync, existsSync, lstatSync, readlinkSync } from "node:fs";
 import { sandboxEnv } from "../languages/index.ts";
 import { runnerFlags } from "../limits.ts";
 import type { Backend, ExecRequest } from "./common.ts";
-import { launcherEnv, spawnPlan } from "./common.ts";
+import { handedFds, launcherEnv, spawnPlan } from "./common.ts";
 import type { CgroupSetup, RunCgroup } from "./cgroup.ts";
 import { createRunCgroup } from "./cgroup.ts";
 
@@ -59,7 +59,7 @@ export function parentDirs(paths: string[]): string[] {
   return [...dirs];
 }
 
-/** The writable tmpfs mounts inside, each sized to the run's memory and counted against it. */
+/** The writable tmpfs mounts inside, sized to sum to the run's memory and counted against it. */
 export const WRITABLE_TMPFS = [HOME, "/dev/shm"];
 
 /**
@@ -90,7 +90,8 @@ export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapA
   // Unprivileged bwrap covers /proc/sys read-only itself; as root it does not: bind it read-only.
   if (user !== undefined) a.push("--ro-bind", "/proc/sys", "/proc/sys");
   a.push("--dev", "/dev", "--remount-ro", "/dev");
-  for (const t of WRITABLE_TMPFS) a.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", t);
+  a.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", HOME);
+  a.push("--perms", "1777", "--size", String(request.limits.shmBytes), "--tmpfs", "/dev/shm");
   // Interpreter binds come after the private /tmp: an interpreter installed under /tmp (a
   // checkout there with the `node` dev dependency) would otherwise be hidden by the tmpfs.
   for (const dir of parentDirs(request.binds)) a.push("--perms", "0755", "--dir", dir);
@@ -101,7 +102,7 @@ export function bwrapArgs({ layout, runner, request, user, watchMemory }: BwrapA
   a.push("--ro-bind", runner, RUNNER);
   a.push("--remount-ro", "/", "--chdir", HOME, "--clearenv");
   for (const [k, v] of Object.entries(sandboxEnv(HOME))) a.push("--setenv", k, v);
-  const flags = runnerFlags(request.limits, { ...(user === undefined ? {} : { user }), ...(watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {}) });
+  const flags = runnerFlags(request.limits, { ...(user === undefined ? {} : { user }), ...(watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {}), keepFds: handedFds(request) });
   a.push(RUNNER, ...flags, "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }));
   return a;
 }

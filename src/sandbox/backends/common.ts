@@ -1,6 +1,7 @@
 // What every backend is given for one execution, and what it returns: a plan to spawn.
 import type { EnforcedLimits } from "../limits.ts";
 import type { SpawnPlan } from "../exec.ts";
+import { RESULT_FD } from "../exec.ts";
 import type { RunCgroup } from "./cgroup.ts";
 
 export interface ExecRequest {
@@ -50,4 +51,9 @@ export function guardMs(limits: EnforcedLimits): number {
 /** Minimal environment for the sandbox tool itself: secrets in our environment never reach it. */
 export function launcherEnv(): Record<string, string> {
   return { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/tmp" };
+}
+
+/** The descriptors the program is handed besides stdin, stdout and stderr: the result channel, when it has one. */
+export function handedFds(request: ExecRequest): number[] {
+  return request.resultBytes > 0 ? [RESULT_FD] : [];
 }

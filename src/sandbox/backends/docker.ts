@@ -12,7 +12,7 @@ import { runnerFlags } from "../limits.ts";
 import type { RootEntry } from "./bwrap.ts";
 import { BIN, BOX, DATA, SANDBOX_OVERHEAD_BYTES } from "./bwrap.ts";
 import type { Backend, ExecRequest } from "./common.ts";
-import { launcherEnv, spawnPlan } from "./common.ts";
+import { handedFds, launcherEnv, spawnPlan } from "./common.ts";
 
 export const DEFAULT_DOCKER_IMAGE = "debian:bookworm-slim";
 const RUNNER_IN = "/sstar/runner";
@@ -60,12 +60,12 @@ export function dockerRunArgs(c: ContainerSpec, request: ExecRequest): string[] 
     "--memory", String(memory),
     "--memory-swap", String(memory),
     "--tmpfs", `${HOME}:rw,exec,nosuid,size=${l.tmpBytes}`,
-    "--shm-size", String(l.tmpBytes),
+    "--shm-size", String(l.shmBytes),
     "--workdir", HOME,
     "--init",
     ...mounts(c, request),
     ...env,
-    c.image, RUNNER_IN, ...runnerFlags(l), "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }),
+    c.image, RUNNER_IN, ...runnerFlags(l, { keepFds: handedFds(request) }), "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }),
   ];
 }
 
