@@ -80,9 +80,30 @@ def normalize(out):
     return "\n".join(" ".join(line.split()) for line in out.strip().splitlines())
 
 
+def feed_stdin(text):
+    """Put `text` behind file descriptor 0 and a fresh sys.stdin on it, so a program reads it however
+    it reads standard input (input(), sys.stdin, sys.stdin.buffer, open(0), os.read(0, n),
+    sys.stdin.fileno()), as it would as a process of its own (the product's sandbox runs it so)."""
+    data = text.encode()
+    try:
+        fd = os.memfd_create("stdin")
+    except (AttributeError, OSError):
+        import tempfile
+        fd = os.dup(tempfile.TemporaryFile().fileno())
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    # A program that closed fd 0 (open(0) collected) leaves it free, so the new file may be fd 0 itself.
+    if fd != 0:
+        os.dup2(fd, 0)
+        os.close(fd)
+    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+
+
 def run_stdin(code, text, seconds):
     """Run a stdin/stdout program as __main__; SystemExit is a normal end. Returns normalized stdout."""
-    sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8")
+    feed_stdin(text)
     raw = io.BytesIO()
     sys.stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
     g = {"__name__": "__main__"}
