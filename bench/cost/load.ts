@@ -52,6 +52,12 @@ function modelInputsOf(task: Task, convert: (texts: string[]) => (string | null)
   return { modelInputs, cells: task.cells.map((row) => kept.map((i) => ({ ok: row[i]![0], output: row[i]![1] }))) };
 }
 
+/** The pool holds a correct program and a wrong one that passes every public test: selection can go either way. */
+function contested(task: Task): boolean {
+  const passesPublic = (i: number) => task.publicPassed[i] === task.publicTotal;
+  return task.correct.some(Boolean) && task.correct.some((ok, i) => !ok && passesPublic(i));
+}
+
 export async function loadHumanEvalProblems(opts: { pool: string; inputs: string; problems: string; cacheDir: string; log: (s: string) => void }): Promise<CostProblem[]> {
   const tasks = await loadHumanEval(opts);
   const rows = new Map(jsonLines(opts.problems).map((r) => [String(r["task_id"]), r]));
@@ -65,7 +71,7 @@ export async function loadHumanEvalProblems(opts: { pool: string; inputs: string
       opts.log(`bench:cost: ${task.id}: the HumanEval importer skipped it (${imported.skipped.find((s) => s.id === task.id)?.reason ?? "no spec"})`);
       continue;
     }
-    out.push({ id: task.id, spec, programs: task.programs, correct: task.correct, ...modelInputsOf(task, argsAsJson) });
+    out.push({ id: task.id, spec, programs: task.programs, correct: task.correct, contested: contested(task), ...modelInputsOf(task, argsAsJson) });
   }
   return out;
 }
@@ -81,7 +87,7 @@ export async function loadCodeContestsProblems(opts: { file: string; cacheDir: s
       opts.log(`bench:cost: ${task.id}: the CodeContests importer skipped it (${imported.skipped[0]?.reason ?? "no spec"})`);
       continue;
     }
-    out.push({ id: task.id, spec: specFromObject(s, opts.file), programs: task.programs, correct: task.correct, ...modelInputsOf(task, (t) => t) });
+    out.push({ id: task.id, spec: specFromObject(s, opts.file), programs: task.programs, correct: task.correct, contested: contested(task), ...modelInputsOf(task, (t) => t) });
   }
   return out;
 }
