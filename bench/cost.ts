@@ -9,7 +9,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { EASY_SHARE, pairedDifference, PRICE, ROWS, runCost, summarize, type ProblemCost, type RowSummary } from "./cost/core.ts";
-import { loadCodeContestsProblems, loadHumanEvalProblems, strongVariant } from "./cost/load.ts";
+import { hardVariant, loadCodeContestsProblems, loadHumanEvalProblems, strongVariant } from "./cost/load.ts";
 import type { CostProblem } from "./cost/replay.ts";
 import { DEBUG_EXPLANATION_TOKENS, JUDGE_REASONING_TOKENS } from "./cost/replay.ts";
 import { CACHE_RULES, TOKENIZER_NAME } from "./cost/tokens.ts";
@@ -17,7 +17,7 @@ import { CACHE_RULES, TOKENIZER_NAME } from "./cost/tokens.ts";
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const DATA = process.env.SSTAR_DATA ?? here("../../shared/data");
 const DEFAULT_POOL = `${DATA}/pools/codet-codegen16b-humaneval.jsonl`;
-const DATASETS = ["humaneval", "codecontests", "codecontests-strong"] as const;
+const DATASETS = ["humaneval", "codecontests", "codecontests-strong", "codecontests-hard"] as const;
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,7 +47,8 @@ if (flags.help) {
   --problems FILE          HumanEval-format problems (default ../shared/data/humaneval.jsonl)
   --codecontests FILE      CodeContests-format problems for the mutant pools
   --datasets LIST          ${DATASETS.join(",")} (codecontests-strong: the mutant pool
-                           re-weighted so three quarters of it is correct, as a strong model's)
+                           re-weighted so three quarters of it is correct, as a strong model's;
+                           codecontests-hard: one program in eight correct, as a weak model's)
   --rows LIST              ${ROWS.map((r) => r.name).join(",")}
   --max-problems N         the first N problems of each data set (default all)
   --judge-accuracy X       simulated judge accuracy (0.8)
@@ -102,7 +103,7 @@ let codecontests: CostProblem[] | undefined;
     if (dataset === "humaneval") problems = humaneval ??= await loadHumanEvalProblems({ pool: flags.pool, inputs: inputsFile, problems: flags.problems, cacheDir, log });
     else {
       codecontests ??= await loadCodeContestsProblems({ file: flags.codecontests, cacheDir, log, seed });
-      problems = dataset === "codecontests-strong" ? codecontests.map(strongVariant) : codecontests;
+      problems = dataset === "codecontests-strong" ? codecontests.map(strongVariant) : dataset === "codecontests-hard" ? codecontests.map(hardVariant) : codecontests;
     }
     problems = problems.slice(0, maxProblems);
     if (problems.length === 0) fail(`${dataset}: no problems to run`);

@@ -161,7 +161,7 @@ export async function runCost(problems: readonly CostProblem[], rows: readonly C
           out.push(await solveOne(p, n, draw, row, replay, sandbox, opts));
           if (draw === 0 && (n + 1) % 10 === 0) opts.log(`${opts.label} ${row.name}: ${n + 1}/${problems.length} problems`);
         }
-        if (draw > 0 && draw % 5 === 0) opts.log(`${opts.label} ${row.name}: ${draw}/${opts.draws} draws of the contested problems`);
+        if (draw > 0 && draw % 5 === 0 && problems.some((p) => p.contested)) opts.log(`${opts.label} ${row.name}: ${draw}/${opts.draws} draws of the contested problems`);
       }
     } finally {
       await replay.close();

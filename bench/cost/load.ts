@@ -103,3 +103,16 @@ export function strongVariant(p: CostProblem): CostProblem {
   const picks = [...Array.from({ length: Math.max(3 * wrong.length, right.length) }, (_, k) => right[k % right.length]!), ...wrong];
   return { ...p, programs: picks.map((i) => p.programs[i]!), correct: picks.map((i) => p.correct[i]!), cells: picks.map((i) => p.cells[i]!) };
 }
+
+/**
+ * The pool a weaker model would give, where the model struggles: one program in eight correct
+ * (each correct program of the pool once, the wrong ones repeated in turn to make up the rest).
+ * A pool with no wrong program stays as it is.
+ */
+export function hardVariant(p: CostProblem): CostProblem {
+  const right = p.programs.map((_, i) => i).filter((i) => p.correct[i]);
+  const wrong = p.programs.map((_, i) => i).filter((i) => !p.correct[i]);
+  if (right.length === 0 || wrong.length === 0) return p;
+  const picks = [...right, ...Array.from({ length: Math.max(7 * right.length, wrong.length) }, (_, k) => wrong[k % wrong.length]!)];
+  return { ...p, programs: picks.map((i) => p.programs[i]!), correct: picks.map((i) => p.correct[i]!), cells: picks.map((i) => p.cells[i]!) };
+}

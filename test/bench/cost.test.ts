@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { dollars, pairedDifference, ROWS, runCost, summarize, type ProblemCost, type RunCostOptions } from "../../bench/cost/core.ts";
-import { loadHumanEvalProblems, strongVariant } from "../../bench/cost/load.ts";
+import { hardVariant, loadHumanEvalProblems, strongVariant } from "../../bench/cost/load.ts";
 import { CACHE_RULES, completionTokens, PrefixCache, promptIds, promptTokens, reasoningText } from "../../bench/cost/tokens.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -106,5 +106,8 @@ describe("bench:cost accounting", () => {
     }
     const strong = strongVariant({ ...problems[1]!, correct: problems[1]!.correct.map((_, i) => i === 0) });
     expect(strong.correct.filter(Boolean).length / strong.correct.length).toBeGreaterThanOrEqual(0.75);
+    const hard = hardVariant(problems[1]!);
+    expect(hard.correct.filter(Boolean).length / hard.correct.length).toBeCloseTo(1 / 8);
+    expect(hard.programs).toHaveLength(hard.cells.length);
   });
 });
