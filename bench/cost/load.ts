@@ -52,6 +52,12 @@ function modelInputsOf(task: Task, convert: (texts: string[]) => (string | null)
   return { modelInputs, cells: task.cells.map((row) => kept.map((i) => ({ ok: row[i]![0], output: row[i]![1] }))) };
 }
 
+/** The pool holds a correct program and a wrong one that passes every public test: selection can go either way. */
+function contested(task: Task): boolean {
+  const passesPublic = (i: number) => task.publicPassed[i] === task.publicTotal;
+  return task.correct.some(Boolean) && task.correct.some((ok, i) => !ok && passesPublic(i));
+}
+
 export async function loadHumanEvalProblems(opts: { pool: string; inputs: string; problems: string; cacheDir: string; log: (s: string) => void }): Promise<CostProblem[]> {
   const tasks = await loadHumanEval(opts);
   const rows = new Map(jsonLines(opts.problems).map((r) => [String(r["task_id"]), r]));
@@ -65,7 +71,7 @@ export async function loadHumanEvalProblems(opts: { pool: string; inputs: string
       opts.log(`bench:cost: ${task.id}: the HumanEval importer skipped it (${imported.skipped.find((s) => s.id === task.id)?.reason ?? "no spec"})`);
       continue;
     }
-    out.push({ id: task.id, spec, programs: task.programs, correct: task.correct, ...modelInputsOf(task, argsAsJson) });
+    out.push({ id: task.id, spec, programs: task.programs, correct: task.correct, contested: contested(task), ...modelInputsOf(task, argsAsJson) });
   }
   return out;
 }
@@ -81,7 +87,7 @@ export async function loadCodeContestsProblems(opts: { file: string; cacheDir: s
       opts.log(`bench:cost: ${task.id}: the CodeContests importer skipped it (${imported.skipped[0]?.reason ?? "no spec"})`);
       continue;
     }
-    out.push({ id: task.id, spec: specFromObject(s, opts.file), programs: task.programs, correct: task.correct, ...modelInputsOf(task, (t) => t) });
+    out.push({ id: task.id, spec: specFromObject(s, opts.file), programs: task.programs, correct: task.correct, contested: contested(task), ...modelInputsOf(task, (t) => t) });
   }
   return out;
 }
@@ -95,5 +101,18 @@ export function strongVariant(p: CostProblem): CostProblem {
   const wrong = p.programs.map((_, i) => i).filter((i) => !p.correct[i]);
   if (right.length === 0) return p;
   const picks = [...Array.from({ length: Math.max(3 * wrong.length, right.length) }, (_, k) => right[k % right.length]!), ...wrong];
+  return { ...p, programs: picks.map((i) => p.programs[i]!), correct: picks.map((i) => p.correct[i]!), cells: picks.map((i) => p.cells[i]!) };
+}
+
+/**
+ * The pool a weaker model would give, where the model struggles: one program in eight correct
+ * (each correct program of the pool once, the wrong ones repeated in turn to make up the rest).
+ * A pool with no wrong program stays as it is.
+ */
+export function hardVariant(p: CostProblem): CostProblem {
+  const right = p.programs.map((_, i) => i).filter((i) => p.correct[i]);
+  const wrong = p.programs.map((_, i) => i).filter((i) => !p.correct[i]);
+  if (right.length === 0 || wrong.length === 0) return p;
+  const picks = [...right, ...Array.from({ length: Math.max(7 * right.length, wrong.length) }, (_, k) => wrong[k % wrong.length]!)];
   return { ...p, programs: picks.map((i) => p.programs[i]!), correct: picks.map((i) => p.correct[i]!), cells: picks.map((i) => p.cells[i]!) };
 }

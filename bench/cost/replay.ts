@@ -13,7 +13,9 @@
 //               is correct (code-only questions: the code accuracy).
 //
 // Every prompt and completion is counted by a real tokenizer (tokens.ts), reported in `usage`, and
-// recorded in a ledger with its cached prefix and its time on the wire.
+// recorded in a ledger with its cached prefix (under the named provider's caching rules) and its
+// time on the wire. It runs in a worker thread of its own (replay-worker.ts), so its tokenizing
+// never holds up the engine and every reply comes after the fixed latency.
 import { serveChatCompletions, type ChatHandlerResult, type ChatServer } from "../../src/replay/index.ts";
 import { stageOfMessages } from "../../src/engine/prompts.ts";
 import { fence } from "../../src/engine/text.ts";
@@ -21,7 +23,7 @@ import type { Cell, JudgeQuestion, SelectionEnv } from "../../src/engine/select/
 import type { ChatMessage } from "../../src/model/types.ts";
 import type { ProblemSpec } from "../../src/spec/schema.ts";
 import { hash32, rng, shuffled, simEnv, type SimJudge } from "../selection/sim.ts";
-import { completionTokens, PrefixCache, promptTokens } from "./tokens.ts";
+import { completionTokens, PrefixCache, promptIds, reasoningText, type CacheRules } from "./tokens.ts";
 
 export interface CostProblem {
   /** The data set's task id. */
@@ -34,6 +36,8 @@ export interface CostProblem {
   modelInputs: string[];
   /** Per program, its cell on each model input (for `separate`). */
   cells: Cell[][];
+  /** Rows can differ here: a correct program and a wrong one passing every public test are both in the pool. */
+  contested: boolean;
 }
 
 export interface LedgerEntry {
@@ -65,7 +69,23 @@ function fencedAfter(prompt: string, label: string): string | null {
   return m ? m[2]! : null;
 }
 
-export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number }): Promise<CostReplay> {
+/**
+ * Reply lengths beyond the program or the verdict: a judge asked to work out each case step by
+ * step before its ANSWER line reasons for JUDGE_REASONING_TOKENS tokens; a debugging reply asked
+ * to "explain briefly why the program fails" explains in DEBUG_EXPLANATION_TOKENS before the code.
+ * (Round figures for gpt-4o-mini-class replies to such prompts; no recorded replies to measure.)
+ */
+export const JUDGE_REASONING_TOKENS = 300;
+export const DEBUG_EXPLANATION_TOKENS = 80;
+
+export interface CostReplayOptions {
+  judge: SimJudge;
+  /** Every reply is sent this long after its request arrived. */
+  latencyMs: number;
+  cacheRules: CacheRules;
+}
+
+export async function startCostReplay(opts: CostReplayOptions): Promise<CostReplay> {
   let problem: CostProblem | undefined;
   let state:
     | {
@@ -115,10 +135,13 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
     const s = state!;
     const lang = p.spec.language;
     switch (stage) {
-      case "generate":
-      case "debug": {
+      case "generate": {
         const k = nextProgram();
         return `Here is the program.\n\n${fence(p.programs[k]!, lang)}\n`;
+      }
+      case "debug": {
+        const k = nextProgram();
+        return `${reasoningText(DEBUG_EXPLANATION_TOKENS)}\n\n${fence(p.programs[k]!, lang)}\n`;
       }
       case "synthesize": {
         const count = Number(/Write (\d+) new test inputs/.exec(user)?.[1] ?? "10");
@@ -138,7 +161,7 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
         // The question as sim.ts keys it: the prompt's own text stands for the inputs shown.
         const q: JudgeQuestion = { inputs: codeOnly ? [] : [{ input: user, firstOutput: "", secondOutput: "" }], firstCode: first, secondCode: second, codeOnly };
         const { choice } = await s.env.judge(q);
-        return `Simulated judge.\nANSWER: ${choice === "first" ? "1" : "2"}`;
+        return `${reasoningText(JUDGE_REASONING_TOKENS)}\nANSWER: ${choice === "first" ? "1" : "2"}`;
       }
       default:
         throw new Error(`bench:cost: unexpected stage ${stage}`);
@@ -165,8 +188,12 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
       earlier.completionTokens += completion;
       return { content, promptTokens: 0, completionTokens: completion, delayMs: opts.latencyMs };
     }
-    const prompt = promptTokens(messages);
-    const cached = state.cache.lookup(messages);
+    const ids = promptIds(messages);
+    const prompt = ids.length;
+    const cached = state.cache.lookup(ids);
+    // The prompt is cached for later requests once this one has completed (its reply sent), never while in flight.
+    const cache = state.cache;
+    setTimeout(() => cache.remember(ids), opts.latencyMs).unref();
     const entry: LedgerEntry = { stage, choices: 1, promptTokens: prompt, cachedPromptTokens: cached, completionTokens: completion, startMs, endMs: performance.now() - state.t0 + opts.latencyMs };
     state.entries.push(entry);
     state.byRequest.set(request.index, entry);
@@ -191,7 +218,7 @@ export async function startCostReplay(opts: { judge: SimJudge; latencyMs: number
         seed,
         synthServed: 0,
         byCode,
-        cache: new PrefixCache(),
+        cache: new PrefixCache(opts.cacheRules),
         entries: [] as LedgerEntry[],
         byRequest: new Map<number, LedgerEntry>(),
         env: undefined as unknown as SelectionEnv,

@@ -22,16 +22,6 @@ const CALL_TIMEOUT_S = 1;
 /** Per hidden test, CPU seconds: the least limit, and the most (the data set's own check gave the reference 10 s). */
 const GRADE_FLOOR_S = 3;
 const GRADE_CAP_S = 10;
-/**
- * References known to fail their own grading here, with why (prep keeps only the problems the data
- * marks as passing, so these fail only in this benchmark's runner).
- */
-const FD_STDIN = "reads stdin through its file descriptor (os.read(sys.stdin.fileno())), which the in-process runner's in-memory stdin cannot serve";
-const KNOWN_REFERENCE_FAILURES: ReadonlyMap<string, string> = new Map([
-  ["1499_e_chaotic_merge_7526", FD_STDIN],
-  ["397_c_on_number_of_decompositions_into_multipliers_6811", FD_STDIN],
-  ["95_c_volleyball_8708", FD_STDIN],
-]);
 
 interface Prepped {
   id: string;
@@ -62,7 +52,7 @@ export async function loadCodeContests(opts: { file: string; cacheDir: string; l
       id: p.id,
       job: { mode: "stdin", entry: "", programs: [p.reference], inputs: [], checks: [], test: null, grade_inputs: p.hidden, grade_timeout: GRADE_CAP_S, timeout: CALL_TIMEOUT_S },
     })),
-    { cacheFile: join(opts.cacheDir, `codecontests-canonical-${fileHash([opts.file], `${grading};${limits}`)}.json`), known: KNOWN_REFERENCE_FAILURES, log: opts.log, runner: opts.runner },
+    { cacheFile: join(opts.cacheDir, `codecontests-canonical-${fileHash([opts.file], `${grading};${limits}`)}.json`), log: opts.log, runner: opts.runner },
   );
   mkdirSync(dir, { recursive: true });
   const limit = pLimit(2);
@@ -70,11 +60,8 @@ export async function loadCodeContests(opts: { file: string; cacheDir: string; l
   const tasks = await Promise.all(
     prepped.map((p) =>
       limit(async (): Promise<Task | null> => {
+        // checkCanonicals threw if any reference failed: each one here passed alone.
         const reference = references.get(p.id)!;
-        if (!reference.passed) {
-          dropped++; // a known failure (listed with its reason): no ground truth
-          return null;
-        }
         const gradeLimit = Math.min(GRADE_CAP_S, calibratedLimit(reference.cpu, GRADE_FLOOR_S));
         const file = join(dir, `${p.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${gradeLimit}.json`);
         const inputs = [...p.public.map(([i]) => i), ...p.synth, ...p.held];
@@ -119,6 +106,6 @@ export async function loadCodeContests(opts: { file: string; cacheDir: string; l
       }),
     ),
   );
-  opts.log(`codecontests: ${prepped.length} usable problems, ${dropped} dropped (reference fails a public example, or a known failure)`);
+  opts.log(`codecontests: ${prepped.length} usable problems, ${dropped} dropped (reference fails a public example)`);
   return tasks.filter((t): t is Task => t !== null);
 }

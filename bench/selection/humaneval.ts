@@ -32,8 +32,6 @@ export const GRADE_LIMIT_OVERRIDES: ReadonlyMap<string, { seconds: number; reaso
   // pool none of the 100 is correct under CPU-time grading and none times out.
   ["HumanEval/129", { seconds: 20, reason: "minPath: a correct brute force enumerates every path of length k, far slower than the canonical solution" }],
 ]);
-/** HumanEval tasks whose canonical solution is known to fail its own grading here, with why (none). */
-const KNOWN_CANONICAL_FAILURES: ReadonlyMap<string, string> = new Map();
 
 export interface Task {
   id: string;
@@ -90,7 +88,7 @@ export async function loadHumanEval(
       id: p.task_id,
       job: { mode: "call", entry: p.entry, programs: [p.canonical], inputs: [], checks: [], test: p.test, grade_timeout: CANONICAL_LIMIT_S, timeout: CALL_TIMEOUT_S },
     })),
-    { cacheFile: join(opts.cacheDir, `humaneval-canonical-${fileHash([opts.problems], `${grading};${limits}`)}.json`), known: KNOWN_CANONICAL_FAILURES, log: opts.log, runner: opts.runner },
+    { cacheFile: join(opts.cacheDir, `humaneval-canonical-${fileHash([opts.problems], `${grading};${limits}`)}.json`), log: opts.log, runner: opts.runner },
   );
   mkdirSync(dir, { recursive: true });
   const pool = readFileSync(opts.pool, "utf8")

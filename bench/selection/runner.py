@@ -80,30 +80,69 @@ def normalize(out):
     return "\n".join(" ".join(line.split()) for line in out.strip().splitlines())
 
 
+def memfd(name):
+    try:
+        return os.memfd_create(name)
+    except (AttributeError, OSError):
+        import tempfile
+        return os.dup(tempfile.TemporaryFile().fileno())
+
+
+def onto(fd, target):
+    """Makes `fd` the process's descriptor `target` (a program that closed `target` leaves it free,
+    so the new file may already be it)."""
+    if fd != target:
+        os.dup2(fd, target)
+        os.close(fd)
+
+
+def feed_stdin(text):
+    """Put `text` behind file descriptor 0 and a fresh sys.stdin on it, so a program reads it however
+    it reads standard input (input(), sys.stdin, sys.stdin.buffer, open(0), os.read(0, n),
+    sys.stdin.fileno()), as it would as a process of its own (the product's sandbox runs it so)."""
+    fd = memfd("stdin")
+    view = memoryview(text.encode())
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    onto(fd, 0)
+    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+
+
+def capture_stdout():
+    """A fresh file behind descriptor 1 and sys.stdout on it: print, sys.stdout.buffer and
+    os.write(sys.stdout.fileno()) (the fast-I/O templates) all land in it."""
+    onto(memfd("stdout"), 1)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+
+
+def captured_stdout():
+    try:
+        sys.stdout.flush()
+    except BaseException:
+        pass
+    try:
+        size = os.fstat(1).st_size
+        return os.pread(1, size, 0)
+    except OSError:
+        return b""  # the program closed its standard output
+
+
 def run_stdin(code, text, seconds):
     """Run a stdin/stdout program as __main__; SystemExit is a normal end. Returns normalized stdout."""
-    sys.stdin = io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8")
-    raw = io.BytesIO()
-    sys.stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    feed_stdin(text)
+    capture_stdout()
     g = {"__name__": "__main__"}
-    captured = [b""]
-    def grab():
-        # Read before the wrapper is dropped: collecting a TextIOWrapper closes its buffer.
-        try:
-            sys.stdout.flush()
-        except BaseException:
-            pass
-        if not raw.closed:
-            captured[0] = raw.getvalue()
+    out = b""
     try:
         run_timed(lambda: exec(compile(code, "<candidate>", "exec"), g), seconds)
     except SystemExit:
         pass
     finally:
-        grab()
+        out = captured_stdout()
         sys.stdout = io.StringIO()
         sys.stdin = real_stdin
-    return normalize(captured[0].decode("utf-8", "replace"))
+    return normalize(out.decode("utf-8", "replace"))
 
 
 def run_program(code):

@@ -6,6 +6,7 @@ import type { SolveReport } from "../engine/report.ts";
 import { isSolved } from "../github/publish.ts";
 import { renderReportMarkdown } from "../report/markdown.ts";
 import { prepareResultDir, reportFileFor, writeBundle, writeResultFile, type Bundle } from "./bundle.ts";
+import { costOutputs, spendOfReports, spendSummary } from "./cost.ts";
 import type { ActionResult } from "./outcome.ts";
 import { problemResults } from "./results.ts";
 import type { ActionRun, Plan } from "./run-state.ts";
@@ -66,6 +67,7 @@ async function writeResults(run: ActionRun, plan: Plan, reports: Map<string, Sol
     };
     await writeBundle(resultDir, bundle, reports);
   }
+  if (reports.size > 0) summaryParts.push(spendSummary(spendOfReports(reports.values())));
   for (const r of run.result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
   const summary = summaryParts.join("\n\n---\n\n");
   if (summary !== "") {
@@ -79,6 +81,7 @@ function setOutputs(run: ActionRun, plan: Plan, reports: Map<string, SolveReport
   const { result } = run;
   const solvedAll = plan.problems.length > 0 && plan.problems.every((p) => reports.has(p.ref.key) && isSolved(reports.get(p.ref.key)!));
   result.outputs.solved = String(solvedAll);
+  Object.assign(result.outputs, costOutputs(spendOfReports(reports.values())));
   const list = (values: (string | undefined)[]) => values.filter((v): v is string => v !== undefined && v !== "").join("\n");
   if (run.writes) {
     result.outputs["selected-path"] = list(result.published.map((o) => o.selectedPath));

@@ -1,7 +1,7 @@
 // The action's inputs, read into one typed, validated object. Names match action.yml (kebab-case);
 // an empty input means "use the default", as GitHub passes unset inputs as empty strings.
 import { z } from "zod";
-import type { Budget, Prices } from "../model/budget.ts";
+import { parseBudgetText, type Budget, type Prices } from "../model/budget.ts";
 import { STRATEGY_NAMES, type StrategyName } from "../engine/select/types.ts";
 import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
 import { checkTemplate } from "../github/template.ts";
@@ -218,27 +218,13 @@ const relPath = z.string().refine((v) => v !== "" && !v.startsWith("/") && !v.sp
   message: "must be a relative path inside the workspace (no leading / and no ..)",
 });
 
-/**
- * `budget`: a plain number is a cost cap in US dollars ("5", "$2.50"); or a comma list of
- * `usd=…`, `calls=…`, `tokens=…`.
- */
-export function parseBudget(text: string): Budget | undefined {
-  const v = text.trim();
-  if (v === "") return undefined;
-  const plain = v.replace(/^\$/, "");
-  if (/^\d+(\.\d+)?$/.test(plain)) return { costUsd: Number(plain) };
-  const budget: Budget = {};
-  for (const part of v.split(",")) {
-    const m = part.trim().match(/^(usd|cost|calls|tokens)\s*=\s*\$?(\d+(?:\.\d+)?(?:e\d+)?)$/i);
-    if (m === null) throw new InputError(`input "budget": cannot read ${JSON.stringify(part.trim())}: use a dollar amount like 5 or a list like usd=5,calls=400,tokens=2000000`);
-    const key = m[1]!.toLowerCase();
-    const n = Number(m[2]);
-    if (key === "calls" || key === "tokens") {
-      if (!Number.isInteger(n) || n < 1) throw new InputError(`input "budget": ${key} must be a positive integer`);
-      budget[key] = n;
-    } else budget.costUsd = n;
+/** `budget` / `budget-per-problem`: see parseBudgetText; the error names the input. */
+export function parseBudget(text: string, input = "budget"): Budget | undefined {
+  try {
+    return parseBudgetText(text, `input "${input}"`);
+  } catch (error) {
+    throw new InputError((error as Error).message);
   }
-  return budget;
 }
 
 const schema = z.object({
@@ -280,6 +266,7 @@ const schema = z.object({
     return n;
   }),
   budget: z.string(),
+  "budget-per-problem": z.string(),
   stream: boolInput,
   "price-input": priceInput,
   "price-output": priceInput,
@@ -385,11 +372,15 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   if (v["max-samples"] !== undefined && v.samples !== "auto") {
     throw new InputError(`input "max-samples": needs samples: auto (with samples: ${v.samples}, ${v.samples} programs are drawn)`);
   }
-  const budget = parseBudget(v.budget);
+  const perProblem = parseBudget(v["budget-per-problem"], "budget-per-problem");
+  const runBudget = parseBudget(v.budget);
+  const budget = perProblem !== undefined ? { ...runBudget, perProblem } : runBudget;
   const prices = readPrices(v["price-input"], v["price-output"], v["price-cached-input"]);
-  if (budget?.costUsd !== undefined && prices === undefined) {
-    // The model client can only count dollars from token prices; fail before anything runs.
-    throw new InputError(`input "budget": a dollar budget needs the model's prices: set price-input and price-output (USD per million prompt / completion tokens), or use budget: calls=400`);
+  for (const [input, b] of [["budget", runBudget], ["budget-per-problem", perProblem]] as const) {
+    if (b?.costUsd !== undefined && prices === undefined) {
+      // The model client can only count dollars from token prices; fail before anything runs.
+      throw new InputError(`input "${input}": a dollar budget needs the model's prices: set price-input and price-output (USD per million prompt / completion tokens), or use ${input}: calls=400`);
+    }
   }
   return {
     mode: v.mode,

@@ -4,6 +4,7 @@
 import * as core from "@actions/core";
 import { redact } from "../model/redact.ts";
 import { readContext } from "./context.ts";
+import { costOutputs, noSpend } from "./cost.ts";
 import { readInputs } from "./inputs.ts";
 import { OUTPUT_NAMES, runAction, type ActionIO } from "./run.ts";
 import { isEntryPoint } from "../entry.ts";
@@ -61,6 +62,8 @@ export async function run(): Promise<void> {
     for (const name of OUTPUT_NAMES) core.setOutput(name, result.outputs[name]);
     if (result.failure !== undefined) core.setFailed(result.failure);
   } catch (error) {
+    // Nothing was spent before the run started: the cost outputs say 0, never empty.
+    for (const [name, value] of Object.entries(costOutputs(noSpend()))) core.setOutput(name, value);
     // One line, no stack: the messages name the input, file or setting and what to do. Masked
     // here too, as this may run before the inputs (and so the secrets) were read.
     core.setFailed(redact((error as Error).message, [process.env["INPUT_GITHUB-TOKEN"], process.env["INPUT_API-KEY"], process.env["INPUT_JUDGE-API-KEY"]]));

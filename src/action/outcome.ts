@@ -1,6 +1,7 @@
 // What one action run gives back (outputs, failure, what it did) and the runner it writes through
 // (`ActionIO`): shared by the router, every mode's handler and the schedule mode.
 import type { PublishOutcome } from "../github/publish.ts";
+import { COST_OUTPUT_NAMES, costOutputs, noSpend } from "./cost.ts";
 import type { Refusal } from "../github/text.ts";
 import type { GroupSink } from "./progress.ts";
 import type { ProblemResult } from "./results.ts";
@@ -21,7 +22,18 @@ export function emptyScheduleOutputs(): ScheduleOutputs {
   return { "pass-rate": "", "baseline-pass-rate": "", "p-value": "", regression: "", incomplete: "", "issue-number": "", results: "" };
 }
 
-export const OUTPUT_NAMES = ["solved", "selected-path", "branch", "commit-sha", "pull-request-number", "pull-request-url", "report-path", "pull-request-operation", ...SCHEDULE_OUTPUT_NAMES] as const;
+export const OUTPUT_NAMES = [
+  "solved",
+  "selected-path",
+  "branch",
+  "commit-sha",
+  "pull-request-number",
+  "pull-request-url",
+  "report-path",
+  "pull-request-operation",
+  ...SCHEDULE_OUTPUT_NAMES,
+  ...COST_OUTPUT_NAMES,
+] as const;
 export type Outputs = Record<(typeof OUTPUT_NAMES)[number], string>;
 
 export interface ActionResult {
@@ -46,7 +58,7 @@ export interface RunControl {
 
 export function emptyResult(reportPath: string): ActionResult {
   return {
-    outputs: { ...emptyScheduleOutputs(), solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": reportPath, results: "[]", "pull-request-operation": "" },
+    outputs: { ...emptyScheduleOutputs(), ...costOutputs(noSpend()), solved: "false", "selected-path": "", branch: "", "commit-sha": "", "pull-request-number": "", "pull-request-url": "", "report-path": reportPath, results: "[]", "pull-request-operation": "" },
     target: "skip",
     published: [],
     refusals: [],

@@ -27,6 +27,7 @@ import type { ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs } from "../spec/index.ts";
 import type { ActionContext } from "./context.ts";
+import { costOutputs, spendOfEval, spendSummary } from "./cost.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIO, ActionResult, ScheduleOutputs } from "./outcome.ts";
 
@@ -99,7 +100,9 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
       // A shard only evaluates (and confirms); the final job merges, compares and decides.
       const shard = await readResultsFile(resultsPath);
       const cause = runIncompleteness(shard, inputs.maxNotAttempted);
-      Object.assign(result.outputs, {
+      const spend = spendOfEval(shard.summary.usage);
+      await io.appendSummary(clean(`## sstar evaluation, shard ${inputs.shard}\n\n${spendSummary(spend)}\n`));
+      Object.assign(result.outputs, costOutputs(spend), {
         "report-path": resultsPath,
         "pass-rate": rateText(shard.summary.solveRate),
         incomplete: String(cause !== null),
@@ -111,6 +114,9 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     }
   }
 
+  // What the night spent (every problem, graded or not), whatever the comparison decides.
+  const spend = spendOfEval((await readResultsFile(resultsPath)).summary.usage);
+  Object.assign(result.outputs, costOutputs(spend));
   const compared = await runCompareJob({
     current: resultsPath,
     baseline: join(ctx.workspace, inputs.baselinePath),
@@ -122,7 +128,7 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     commit: ctx.sha,
   });
   await writeFile(join(resultDir, "report.md"), clean(compared.markdown));
-  await io.appendSummary(clean(compared.markdown));
+  await io.appendSummary(clean(`${compared.markdown.trimEnd()}\n\n${spendSummary(spend)}\n`));
   Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression") });
   if (compared.incomplete) return incomplete(inputs, ctx, io, result, clean, compared.cause ?? "unknown cause", compared);
 

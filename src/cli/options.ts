@@ -5,6 +5,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_CONFIDENCE, DEFAULT_SOLVE_OPTIONS, GENERATION_REQUESTS, MAX_SAMPLES_LIMIT, isStrategyName, STRATEGY_NAMES, type GenerationRequests, type SolveOptions, type StrategyName } from "../engine/index.ts";
 import { basename, resolve } from "node:path";
 import { createModelClient, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, ModelConfigError, modelConfigFromEnv, type ModelConfig } from "../model/index.ts";
+import { parseBudgetText, type BudgetLimits } from "../model/budget.ts";
 import { readCassetteHeader, type CassetteHeader } from "../model/cassette.ts";
 import { DEFAULT_RETRY_POLICY } from "../model/retry.ts";
 import { DEADLINE_BOUNDS, formatDuration, MAX_RETRIES_BOUND, parseDuration, TIMEOUT_BOUNDS } from "../model/duration.ts";
@@ -37,6 +38,19 @@ function numberArg(name: string, rule: { integer: boolean; min: number; max?: nu
 export const positiveInt = (name: string, max?: number) => numberArg(name, { integer: true, min: 1, ...(max !== undefined ? { max } : {}) });
 export const nonNegativeInt = (name: string, max?: number) => numberArg(name, { integer: true, min: 0, ...(max !== undefined ? { max } : {}) });
 export const nonNegativeNumber = (name: string, max?: number) => numberArg(name, { integer: false, min: 0, ...(max !== undefined ? { max } : {}) });
+
+/** A budget as text (parseBudgetText); commander reports the one-line error as the flag's. */
+function budgetText(name: string) {
+  return (value: string): BudgetLimits => {
+    try {
+      const limits = parseBudgetText(value, name);
+      if (limits === undefined) throw new Error(`${name}: give a dollar amount like 0.5 or a list like usd=0.5,calls=60`);
+      return limits;
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
 
 /**
  * Bounds of the numeric flags: the same as the action's inputs where it has them (samples 1-64,
@@ -108,6 +122,7 @@ export interface ModelFlags {
   budgetCalls?: number;
   budgetTokens?: number;
   budgetUsd?: number;
+  budgetPerProblem?: BudgetLimits;
   priceInput?: number;
   priceOutput?: number;
   priceCachedInput?: number;
@@ -146,6 +161,7 @@ export function addModelFlags(command: Command): Command {
     .option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls))
     .option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens))
     .option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd))
+    .option("--budget-per-problem <budget>", "a cap for each problem on its own: US dollars (0.5) or a list like usd=0.5,calls=60,tokens=300000", budgetText("--budget-per-problem"))
     .option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price))
     .option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price))
     .option("--price-cached-input <usd>", "US dollars per million prompt tokens the provider served from its prompt cache (default: the --price-input price)", nonNegativeNumber("--price-cached-input", LIMITS.price))
@@ -217,6 +233,7 @@ export function modelConfigFromFlags(env: NodeJS.ProcessEnv, flags: ModelFlags, 
     ...(flags.budgetCalls !== undefined ? { calls: flags.budgetCalls } : {}),
     ...(flags.budgetTokens !== undefined ? { tokens: flags.budgetTokens } : {}),
     ...(flags.budgetUsd !== undefined ? { costUsd: flags.budgetUsd } : {}),
+    ...(flags.budgetPerProblem !== undefined ? { perProblem: flags.budgetPerProblem } : {}),
   };
   const judge = {
     ...(flags.judgeModel !== undefined ? { model: flags.judgeModel } : {}),

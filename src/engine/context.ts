@@ -1,5 +1,5 @@
-// One solve run's shared state: the model and sandbox it talks to, accounting, and the stop switch
-// (budget exhausted, aborted) that every stage checks before spending more.
+// One solve run's shared state (RunContext): the model and sandbox it talks to, accounting, and the
+// stop switch (RunStop: budget exhausted, aborted) that every stage checks before spending more.
 import type { ChatMessage, ChatReply, ChatRequest, ModelClient, Stage } from "../model/types.ts";
 import { BudgetExceededError } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
@@ -29,34 +29,13 @@ export class RunStopped extends Error {
   }
 }
 
-export class RunContext {
-  readonly usage = new UsageRecorder();
-  /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
-  readonly cells = new Map<string, Promise<Cell>>();
-  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
-  readonly settledCells = new Map<string, Cell>();
-  /** Public-test grades per program, memoized for this run. */
-  readonly grades = new Map<string, Promise<PublicGrade>>();
-  readonly clock: StageClock;
+/**
+ * A run's stop switch: why and where it stopped (budget exhausted, aborted), and what
+ * interrupted it. Every stage checks `stopped` before spending more.
+ */
+export class RunStop {
   private stopReason: string | undefined;
-  /** The first non-budget model error, shown when nothing at all could be generated. */
-  firstError: string | undefined;
-
-  constructor(
-    readonly spec: ProblemSpec,
-    readonly model: ModelClient,
-    readonly sandbox: Sandbox,
-    private readonly onProgress: ((e: ProgressEvent) => void) | undefined,
-    readonly signal: AbortSignal | undefined,
-    now?: () => number,
-  ) {
-    this.clock = new StageClock(now);
-    signal?.addEventListener("abort", this.onAbort, { once: true });
-    if (signal?.aborted) this.stop("aborted");
-  }
-
-  private readonly onAbort = (): void => this.stop("aborted");
-
+  private abortNote: string | undefined;
   /** Where the run was when it stopped: set by the engine as it moves on (see solve()). */
   phase: "sampling" | "selection" = "sampling";
   /** The phase, samples done and judge calls made at the moment the run stopped. */
@@ -64,7 +43,15 @@ export class RunContext {
   samplesDone = 0;
   judgeCalls = 0;
 
-  private abortNote: string | undefined;
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    private readonly onProgress: ((e: ProgressEvent) => void) | undefined,
+  ) {
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    if (signal?.aborted) this.stop("aborted");
+  }
+
+  private readonly onAbort = (): void => this.stop("aborted");
 
   /** What interrupted the run: the signal's reason when it gave one ("SIGINT", "deadline 10m"), else the model client's. */
   interruptedBy(): string {
@@ -96,12 +83,43 @@ export class RunContext {
     }
   }
 
+  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
+  noteAbort(note: string): void {
+    this.abortNote ??= note;
+  }
+}
+
+/** One solve run's shared state: the model and sandbox it talks to, its accounting and memos, and its stop switch. */
+export class RunContext extends RunStop {
+  readonly usage = new UsageRecorder();
+  /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
+  readonly cells = new Map<string, Promise<Cell>>();
+  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
+  readonly settledCells = new Map<string, Cell>();
+  /** Public-test grades per program, memoized for this run. */
+  readonly grades = new Map<string, Promise<PublicGrade>>();
+  readonly clock: StageClock;
+  /** The first non-budget model error, shown when nothing at all could be generated. */
+  firstError: string | undefined;
+
+  constructor(
+    readonly spec: ProblemSpec,
+    readonly model: ModelClient,
+    readonly sandbox: Sandbox,
+    onProgress: ((e: ProgressEvent) => void) | undefined,
+    signal: AbortSignal | undefined,
+    now?: () => number,
+  ) {
+    super(signal, onProgress);
+    this.clock = new StageClock(now);
+  }
+
   /** One model call, counted and timed under its stage. Budget exhaustion stops the run. */
   async chat(stage: Stage, messages: ChatMessage[], opts: CallOptions & { key?: string }): Promise<ChatReply> {
-    if (this.stopReason !== undefined) throw new RunStopped(this.stopReason);
+    if (this.stopped !== undefined) throw new RunStopped(this.stopped);
     const end = this.clock.begin(stage);
     try {
-      const reply = await this.model.chat(this.request(messages, opts), {
+      const reply = await this.model.chat(chatRequest(messages, opts, this.signal), {
         stage,
         problemId: this.spec.id,
         ...(opts.key !== undefined ? { key: opts.key } : {}),
@@ -109,7 +127,7 @@ export class RunContext {
       this.usage.reply(stage, reply);
       return reply;
     } catch (error) {
-      throw this.failed(stage, error);
+      throw callFailure(this, stage, error);
     } finally {
       end();
     }
@@ -125,38 +143,27 @@ export class RunContext {
     const { keys } = opts;
     const chatN = this.model.chatN?.bind(this.model);
     if (chatN === undefined || keys.length < 2) return keys.map((key) => this.chat(stage, messages, { ...opts, key }));
-    if (this.stopReason !== undefined) {
-      const stopped = new RunStopped(this.stopReason);
+    if (this.stopped !== undefined) {
+      const stopped = new RunStopped(this.stopped);
       return keys.map(() => Promise.reject(stopped));
     }
     const end = this.clock.begin(stage);
-    const settled = chatN(this.request(messages, opts), { stage, problemId: this.spec.id, keys }).finally(end);
-    return keys.map(async (_, i) => {
-      let result: PromiseSettledResult<ChatReply> | undefined;
-      try {
-        result = (await settled)[i];
-      } catch (error) {
-        throw this.failed(stage, error);
-      }
-      if (result === undefined) throw this.failed(stage, new Error(`the endpoint returned no choice ${i + 1} of ${keys.length}`));
-      if (result.status === "rejected") throw this.failed(stage, result.reason);
-      this.usage.reply(stage, result.value);
-      return result.value;
-    });
+    const settled = chatN(chatRequest(messages, opts, this.signal), { stage, problemId: this.spec.id, keys }).finally(end);
+    return keys.map((_, i) => this.choiceOf(stage, settled, i, keys.length));
   }
 
-  private request(messages: ChatMessage[], opts: CallOptions): ChatRequest {
-    return chatRequest(messages, opts, this.signal);
-  }
-
-  /** Accounts for a failed call and returns what to throw: RunStopped once the failure ends the run. */
-  private failed(stage: Stage, error: unknown): unknown {
-    return callFailure(this, stage, error);
-  }
-
-  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
-  noteAbort(note: string): void {
-    this.abortNote ??= note;
+  /** Choice `i` of a request for several: counted like one call, or failed like one. */
+  private async choiceOf(stage: Stage, settled: Promise<PromiseSettledResult<ChatReply>[]>, i: number, of: number): Promise<ChatReply> {
+    let result: PromiseSettledResult<ChatReply> | undefined;
+    try {
+      result = (await settled)[i];
+    } catch (error) {
+      throw callFailure(this, stage, error);
+    }
+    if (result === undefined) throw callFailure(this, stage, new Error(`the endpoint returned no choice ${i + 1} of ${of}`));
+    if (result.status === "rejected") throw callFailure(this, stage, result.reason);
+    this.usage.reply(stage, result.value);
+    return result.value;
   }
 }
 

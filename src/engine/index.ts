@@ -2,10 +2,10 @@
 // overlap: every sample starts at once (the model client's concurrency limit bounds the calls in
 // flight), each sample debugs on its own schedule, input synthesis starts with generation (it
 // needs only the problem), and executions run in parallel on the sandbox pool.
-import type { ChatReply, ModelClient, UsageSnapshot } from "../model/types.ts";
+import type { ChatReply, ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
-import { RunContext, type ProgressEvent } from "./context.ts";
+import { errorLine, RunContext, type ProgressEvent } from "./context.ts";
 import { executeCandidates, prefetchCells } from "./execute.ts";
 import { createSelectionEnv, synthesizeInputs, type EnvSettings, type Synthesis } from "./env.ts";
 import { REPORT_VERSION, type SampleTrace, type SamplingTrace, type SolveReport } from "./report.ts";
@@ -14,7 +14,7 @@ import { runSample, sampleKey } from "./sample.ts";
 import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type Cell, type SelectionTrace, type StrategyName } from "./select/index.ts";
 import { DEFAULT_MAX_SAMPLES, STOP_CONFIDENCE, wavePlan, waveDecision, type WaveDecision } from "./waves.ts";
 import { DEFAULT_MIN_CONFIDENCE } from "./select/confidence.ts";
-import { buildUsage, problemCost } from "./usage-report.ts";
+import { buildUsage, problemSpend, type ProblemSpend, type UsageReading } from "./usage-report.ts";
 
 export type { ProgressEvent } from "./context.ts";
 export type { StrategyName } from "./select/index.ts";
@@ -172,8 +172,8 @@ export async function solve(spec: ProblemSpec, deps: { model: ModelClient; sandb
   const { trace } = outcome;
   const selectError = outcome.error;
 
-  const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy, sampling });
+  const spend = problemSpend(usageBefore, safeUsage(deps.model), spec.id);
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, spend, pickedBy, sampling });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
 }
@@ -348,7 +348,7 @@ interface AssembleArgs {
   ctx: RunContext;
   startedAt: string;
   selectError: string | undefined;
-  costUsd: number;
+  spend: ProblemSpend;
   pickedBy: "posterior" | "majority" | "first" | null;
   sampling: SamplingTrace | undefined;
 }
@@ -358,11 +358,12 @@ export function isUncertain(confidence: number | undefined, minConfidence: numbe
   return confidence !== undefined && confidence < minConfidence;
 }
 
-function safeUsage(model: ModelClient): UsageSnapshot | undefined {
+/** The client's usage, or why it could not be read (the report then says the cost is unknown). */
+function safeUsage(model: ModelClient): UsageReading {
   try {
-    return model.usage();
-  } catch {
-    return undefined;
+    return { snapshot: model.usage() };
+  } catch (error) {
+    return { error: errorLine(error) };
   }
 }
 
@@ -432,7 +433,7 @@ function assembleReport(a: AssembleArgs): SolveReport {
     selection,
     baselines: trace?.baselines ?? [],
     selected,
-    usage: buildUsage(ctx.usage.byStage(), timings, a.costUsd),
+    usage: buildUsage(ctx.usage.byStage(), timings, a.spend),
     timings: { totalMs: timings.total ?? 0, byStageMs: Object.fromEntries(Object.entries(timings).filter(([k]) => k !== "total")) },
     startedAt: a.startedAt,
   };

@@ -87,6 +87,10 @@ export type MatchTrace = z.infer<typeof matchSchema>;
 
 export const stageUsageSchema = z.object({
   calls: z.number().int(),
+  /** HTTP requests the calls took (one request may ask for several choices); absent in older reports. */
+  requests: z.number().int().optional(),
+  /** HTTP attempts beyond the first (429, 5xx, timeouts); absent in older reports. */
+  retries: z.number().int().optional(),
   cachedCalls: z.number().int(),
   promptTokens: z.number().int(),
   /** Of the prompt tokens, those the provider's prompt cache served (absent in reports written before they were read). */
@@ -195,6 +199,7 @@ export const solveReportSchema = z.object({
   usage: z.object({
     total: stageUsageSchema,
     byStage: z.record(z.string(), stageUsageSchema),
+    costNote: z.string().optional().describe("why the cost is not known (no prices set, usage unreadable): the dollar figures are then not a cost"),
   }),
   timings: z.object({ totalMs: z.number(), byStageMs: z.record(z.string(), z.number()) }),
   startedAt: z.string(),

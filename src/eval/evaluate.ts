@@ -455,6 +455,8 @@ export async function evaluateProblem(
       promptTokens: total.promptTokens,
       completionTokens: total.completionTokens,
       costUsd: total.costUsd,
+      cachedPromptTokens: total.cachedPromptTokens ?? 0,
+      requests: total.requests ?? 0,
     },
     wallMs: Math.round(report.timings.totalMs),
     gradeMs,

@@ -11,7 +11,7 @@ import { evaluate, type EvalProgress } from "./evaluate.ts";
 import { readResultsFile, readResultsIfExists, readTrendFile, writeJsonAtomic } from "./files.ts";
 import { mergeResults } from "./merge.ts";
 import { renderComparisonMarkdown, renderResultsMarkdown } from "./render.ts";
-import type { EvalResults } from "./results.ts";
+import { costPerSolved, type EvalResults } from "./results.ts";
 import { measuredCosts, type ShardSelector } from "./shard.ts";
 import { appendTrend, DEFAULT_TREND_POINTS, type Trend } from "./trend.ts";
 
@@ -122,6 +122,7 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
           solved: current.summary.solved,
           problems: current.summary.graded,
           costUsd: current.summary.usage.costUsd,
+          costPerSolvedUsd: costPerSolved(current.summary),
         },
         o.trendPoints ?? DEFAULT_TREND_POINTS,
       );

@@ -49,6 +49,10 @@ export const evalUsageSchema = z.object({
   promptTokens: z.number().int(),
   completionTokens: z.number().int(),
   costUsd: z.number(),
+  /** Of the prompt tokens, those the provider's cache served; absent in results written before. */
+  cachedPromptTokens: z.number().int().optional(),
+  /** HTTP requests the calls took; absent in results written before. */
+  requests: z.number().int().optional(),
 });
 export type EvalUsage = z.infer<typeof evalUsageSchema>;
 
@@ -154,6 +158,8 @@ export function addUsage(into: EvalUsage, u: EvalUsage): void {
   into.promptTokens += u.promptTokens;
   into.completionTokens += u.completionTokens;
   into.costUsd += u.costUsd;
+  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (u.cachedPromptTokens ?? 0);
+  into.requests = (into.requests ?? 0) + (u.requests ?? 0);
 }
 
 /** Totals over problem results; every count is recomputed, never trusted from a file. */
@@ -217,6 +223,11 @@ export function isFlaky(p: ProblemResult): boolean {
 /** The share of the problems that could not be attempted (0 when there are none). */
 export function notAttemptedShare(summary: EvalSummary): number {
   return summary.problems === 0 ? 0 : summary.notAttempted / summary.problems;
+}
+
+/** What the run spent per solved problem (null: nothing solved), the trend's cost figure. */
+export function costPerSolved(summary: { solved: number; usage: EvalUsage }): number | null {
+  return summary.solved === 0 ? null : roundUsd(summary.usage.costUsd / summary.solved);
 }
 
 /** Costs add up in floating point; round to a millionth of a dollar so sums are order-independent. */

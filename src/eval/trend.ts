@@ -14,6 +14,7 @@ export const trendPointSchema = z.object({
   solved: z.number().int(),
   problems: z.number().int(),
   costUsd: z.number(),
+  costPerSolvedUsd: z.number().nullable().optional().describe("the night's cost over the problems it solved (null: none solved); absent in points written before"),
 });
 export type TrendPoint = z.infer<typeof trendPointSchema>;
 
@@ -47,6 +48,12 @@ export function appendTrend(trend: Trend, point: TrendPoint, maxPoints = DEFAULT
   const same = last !== undefined && last.date === point.date && last.commit === point.commit && last.model === point.model;
   const points = [...(same ? trend.points.slice(0, -1) : trend.points), point];
   return { ...trend, points: points.slice(-maxPoints) };
+}
+
+/** The cost per solved problem as the trend line shows it ("" for points written before it was kept). */
+function perSolved(p: TrendPoint): string {
+  if (p.costPerSolvedUsd === undefined) return "";
+  return p.costPerSolvedUsd === null ? ", none solved" : `, $${p.costPerSolvedUsd.toFixed(4)} per solved problem`;
 }
 
 const BARS = "▁▂▃▄▅▆▇█";
@@ -104,7 +111,7 @@ export function renderTrendMarkdown(trend: Trend): string {
     "",
     trendMermaid(points),
     "",
-    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% – ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`,
+    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% – ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}${perSolved(last)}, ${escapeMarkdown(last.model)})`,
   ];
   return lines.join("\n");
 }

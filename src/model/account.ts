@@ -40,7 +40,7 @@ export function splitByLength(total: number, texts: readonly string[]): number[]
  * choices by the length of their text. Servers that report no usage (some proxies, old
  * llama.cpp) get our own estimate.
  */
-export function repliesOf(completion: Completion, messages: readonly ChatMessage[], target: Target): CachedReply[] {
+export function repliesOf(completion: Completion, messages: readonly ChatMessage[], target: Target): ChoiceReply[] {
   const { usage, choices } = completion;
   const promptTokens = count(usage?.prompt_tokens, estimateTokens(promptText(messages)));
   const cachedPromptTokens = Math.min(promptTokens, count(usage?.prompt_tokens_details?.cached_tokens, 0));
@@ -54,7 +54,18 @@ export function repliesOf(completion: Completion, messages: readonly ChatMessage
     cachedPromptTokens: i === 0 ? cachedPromptTokens : 0,
     completionTokens: completionTokens[i] ?? 0,
     model,
+    ...(choice.broken !== undefined ? { broken: choice.broken } : {}),
   }));
+}
+
+/** One choice's reply as read, with why it can't be used when the stream garbled it. */
+export type ChoiceReply = CachedReply & { broken?: string };
+
+/** The reply to hand on and cache, or the error that choice fails with (alone). */
+export function usableReply(reply: ChoiceReply, index: number, target: Target, attempts: number): CachedReply {
+  const { broken, ...rest } = reply;
+  if (broken !== undefined) throw new ModelCallError(`${describe(target.endpoint)}: choice ${index + 1} of the reply is unusable: ${broken}`, undefined, attempts);
+  return rest;
 }
 
 /** A stored reply handed to the caller (entries written before cached prompt tokens were read count 0). */

@@ -30,6 +30,8 @@ export interface CassetteEntry {
   /** Served from the reply cache while recording: replayed as a cached call (free). */
   cached?: boolean;
   error?: { message: string; status?: number; attempts: number };
+  /** The budget refused the call (never sent): replayed as the same refusal, whatever the replay's own reservations. */
+  refused?: string;
   /** A choice after the first of one request for several (`n`): its prompt was billed with the first. */
   sharedRequest?: true;
   /** Wall time of the call while recording. */
@@ -108,8 +110,8 @@ export function parseCassette(file: string, text: string): Cassette {
     } catch {
       throw bad(i + 2, "a line is not JSON");
     }
-    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || (entry.reply === undefined && entry.error === undefined)) {
-      throw bad(i + 2, "an entry needs id, stage and a reply or an error");
+    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || (entry.reply === undefined && entry.error === undefined && typeof entry.refused !== "string")) {
+      throw bad(i + 2, "an entry needs id, stage and a reply, an error or a refusal");
     }
     byId.set(entry.id, entry);
     bySlot.set(slotOf(entry), entry);

@@ -7,9 +7,9 @@ import { missMessage, requestId, type CassetteEntry } from "./cassette.ts";
 import { targetFor, type ClientContext, type Target } from "./context.ts";
 import { ModelCallAborted, ModelCallError, ReplayMissError } from "./errors.ts";
 import { aborted, sendWithRetries } from "./attempts.ts";
-import { cachedReply, replayed, replyKey, repliesOf, storedReply, withoutCached } from "./account.ts";
+import { cachedReply, replayed, replyKey, repliesOf, storedReply, usableReply, withoutCached, type ChoiceReply } from "./account.ts";
 import { promptText, type RequestShape } from "./request.ts";
-import type { CallMeta, ChatReply, ChatRequest } from "./types.ts";
+import { BudgetExceededError, type CallMeta, type ChatReply, type ChatRequest } from "./types.ts";
 
 /** The request with the client's own signal (the run's --deadline) joined to the caller's. */
 export function withDeadline(ctx: ClientContext, original: ChatRequest): ChatRequest {
@@ -44,14 +44,18 @@ export class ExchangeLog {
     this.add({ reply: withoutCached(reply), ...(reply.cached ? { cached: true } : {}), ...(sharedRequest ? { sharedRequest: true as const } : {}) });
   }
 
-  /** A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange. */
+  /**
+   * A final failure and a budget refusal are part of the run (the engine decided on them; a
+   * replay's reservations in flight differ, so a refusal is kept, not re-derived); a cancel is not.
+   */
   failure(error: unknown, sharedRequest = false): void {
-    if (error instanceof ModelCallError) {
+    if (error instanceof BudgetExceededError) this.add({ refused: error.message });
+    else if (error instanceof ModelCallError) {
       this.add({ error: { message: error.message, ...(error.status !== undefined ? { status: error.status } : {}), attempts: error.attempts }, ...(sharedRequest ? { sharedRequest: true as const } : {}) });
     }
   }
 
-  private add(fields: Pick<CassetteEntry, "reply" | "cached" | "error" | "sharedRequest">): void {
+  private add(fields: Pick<CassetteEntry, "reply" | "cached" | "error" | "sharedRequest" | "refused">): void {
     const { meta } = this;
     this.ctx.recorder?.add({ id: this.id, stage: meta.stage, problemId: meta.problemId, key: meta.key ?? null, ...fields, ms: Math.round(performance.now() - this.started) });
   }
@@ -65,6 +69,11 @@ async function fromCassette(ctx: ClientContext, request: ChatRequest, meta: Call
   if (ctx.cassette === undefined) return undefined;
   const recorded = await ctx.cassette;
   const entry = recorded.byId.get(log.id);
+  if (entry?.refused !== undefined) {
+    const refusal = ctx.ledger.refuse(entry.refused);
+    log.failure(refusal);
+    throw refusal;
+  }
   if (entry !== undefined) {
     try {
       const reply = replayed(ctx, entry, request, meta, shape.maxTokens);
@@ -115,16 +124,20 @@ export async function liveOne(ctx: ClientContext, request: ChatRequest, meta: Ca
       ctx.ledger.release(reservation);
       throw aborted(ctx, meta, 0);
     }
+    let reply: ChoiceReply;
+    let sent: number;
     try {
       const { completion, retries } = await sendWithRetries(ctx, target, request, meta, shape);
-      const reply = repliesOf(completion, request.messages, target)[0]!;
-      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: false });
-      return reply;
+      reply = repliesOf(completion, request.messages, target)[0]!;
+      sent = retries + 1;
+      // A garbled choice was still billed: counted, then failed.
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: reply.broken !== undefined });
     } catch (error) {
       const attempts = error instanceof ModelCallError || error instanceof ModelCallAborted ? error.attempts : 1;
       ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
       throw error;
     }
+    return usableReply(reply, 0, target, sent);
   });
   return storedReply(ctx, key, call);
 }

@@ -3,12 +3,11 @@
 // one where it does not (learned per endpoint from a refusal or a short answer).
 
 import { estimateTokens } from "./budget.ts";
-import type { CachedReply } from "./cache.ts";
 import { chat, ExchangeLog, liveOne, shapeOf, withDeadline } from "./chat.ts";
 import { describe, endpointKey, targetFor, type ClientContext, type Target } from "./context.ts";
 import { ModelCallAborted, ModelCallError } from "./errors.ts";
 import { aborted, ChoicesRefused, sendWithRetries } from "./attempts.ts";
-import { cachedReply, replyKey, repliesOf, storedReply } from "./account.ts";
+import { cachedReply, replyKey, repliesOf, storedReply, usableReply, type ChoiceReply } from "./account.ts";
 import { promptText, type RequestShape } from "./request.ts";
 import { BudgetExceededError, type CallMeta, type ChatReply, type ChatRequest } from "./types.ts";
 
@@ -74,10 +73,15 @@ async function askFor(ctx: ClientContext, request: ChatRequest, target: Target, 
   try {
     reserved = ctx.ledger.reserveUpTo(first.stage, first.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens, choices.length);
   } catch (error) {
+    for (const choice of choices) choice.log.failure(error);
     return choices.map(() => ({ status: "rejected", reason: error }));
   }
   const asked = choices.slice(0, reserved.reservation.calls);
-  const refused: Settled[] = choices.slice(asked.length).map(() => ({ status: "rejected", reason: new BudgetExceededError(reserved.refused ?? "model budget reached") }));
+  const refused: Settled[] = choices.slice(asked.length).map((choice) => {
+    const reason = new BudgetExceededError(reserved.refused ?? "model budget reached");
+    choice.log.failure(reason);
+    return { status: "rejected", reason };
+  });
   if (asked.length === 1) {
     // Only one fits: an ordinary call, with its own reservation.
     ctx.ledger.release(reserved.reservation);
@@ -87,7 +91,11 @@ async function askFor(ctx: ClientContext, request: ChatRequest, target: Target, 
   const settled = await Promise.all(
     asked.map(async (choice, i) => {
       try {
-        const reply = await storedReply(ctx, choice.cacheKey, batch.then((replies) => replies[i] ?? Promise.reject(new ShortAnswer())));
+        const reply = await storedReply(
+          ctx,
+          choice.cacheKey,
+          batch.then(({ replies, attempts }) => (replies[i] === undefined ? Promise.reject(new ShortAnswer()) : usableReply(replies[i], i, target, attempts))),
+        );
         choice.log.reply(reply, i > 0);
         return { status: "fulfilled", value: reply } as Settled;
       } catch (error) {
@@ -114,7 +122,14 @@ async function liveLogged(ctx: ClientContext, request: ChatRequest, target: Targ
 }
 
 /** The request for several choices, within the concurrency limit (one slot) and its reservation. */
-function sendBatch(ctx: ClientContext, request: ChatRequest, target: Target, shape: RequestShape, asked: Choice[], reservation: ReturnType<ClientContext["ledger"]["reserve"]>): Promise<CachedReply[]> {
+function sendBatch(
+  ctx: ClientContext,
+  request: ChatRequest,
+  target: Target,
+  shape: RequestShape,
+  asked: Choice[],
+  reservation: ReturnType<ClientContext["ledger"]["reserve"]>,
+): Promise<{ replies: ChoiceReply[]; attempts: number }> {
   const meta = asked[0]!.meta;
   return ctx.limit(async () => {
     if (request.signal?.aborted === true) {
@@ -126,12 +141,13 @@ function sendBatch(ctx: ClientContext, request: ChatRequest, target: Target, sha
       const replies = repliesOf(completion, request.messages, target).slice(0, shape.choices);
       const sum = (field: "promptTokens" | "cachedPromptTokens" | "completionTokens"): number => replies.reduce((n, r) => n + (r[field] ?? 0), 0);
       const used = { promptTokens: sum("promptTokens"), cachedPromptTokens: sum("cachedPromptTokens"), completionTokens: sum("completionTokens") };
-      ctx.ledger.settle(reservation, { ...used, retries, failed: false, calls: replies.length });
+      const broken = replies.filter((r) => r.broken !== undefined).length;
+      ctx.ledger.settle(reservation, { ...used, retries, failed: false, failedCalls: broken, calls: replies.length });
       if (replies.length < shape.choices) {
         ctx.memory.oneChoice.add(endpointKey(target.endpoint));
         ctx.log(`model: ${describe(target.endpoint)} answered ${replies.length} of n=${shape.choices} choices; asking one request per sample from now on`);
       }
-      return replies;
+      return { replies, attempts: retries + 1 };
     } catch (error) {
       if (error instanceof ChoicesRefused) {
         ctx.ledger.release(reservation);

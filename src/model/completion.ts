@@ -21,6 +21,8 @@ export class StreamIdle extends Error {}
 export interface CompletionChoice {
   content: string;
   finishReason: string;
+  /** Why this choice can't be used (a streamed index repeated or missing): it fails alone. */
+  broken?: string;
 }
 
 /** The usage fields we read (OpenAI's CompletionUsage; vLLM reports the same with prefix caching). */

@@ -148,6 +148,9 @@ export function validateModelConfig(config: ModelConfig): void {
   checkNumber(config.budget?.calls, "the call budget (--budget-calls)", { min: 0, integer: true });
   checkNumber(config.budget?.tokens, "the token budget (--budget-tokens)", { min: 0, integer: true });
   checkNumber(config.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
+  checkNumber(config.budget?.perProblem?.calls, "the per-problem call budget (--budget-per-problem calls=N)", { min: 0, integer: true });
+  checkNumber(config.budget?.perProblem?.tokens, "the per-problem token budget (--budget-per-problem tokens=N)", { min: 0, integer: true });
+  checkNumber(config.budget?.perProblem?.costUsd, "the per-problem dollar budget (--budget-per-problem usd=X)", { min: 0 });
   checkNumber(config.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
   checkNumber(config.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
   checkNumber(config.prices?.cachedInputPerMTok, "the cached input price (--price-cached-input; action input price-cached-input)", { min: 0 });
@@ -156,6 +159,9 @@ export function validateModelConfig(config: ModelConfig): void {
   checkNumber(config.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
   checkNumber(config.retry?.maxDelayMs, "retry.maxDelayMs", { min: 0 });
   checkNumber(config.retry?.maxRetryAfterMs, "retry.maxRetryAfterMs", { min: 0 });
+  if (config.budget?.perProblem?.costUsd !== undefined && config.prices === undefined) {
+    throw new ModelConfigError("a per-problem dollar budget (--budget-per-problem usd=X) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
+  }
   if (config.budget?.costUsd !== undefined && config.prices === undefined) {
     throw new ModelConfigError("a dollar budget (--budget-usd) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
   }

@@ -6,9 +6,24 @@ import { BadReply, StreamIdle, type Completion, type CompletionChoice, type Comp
 
 type Chunk = Partial<OpenAI.Chat.ChatCompletionChunk>;
 
-/** The choices being assembled from the chunks, by index. */
-class ChoiceAssembly {
-  private readonly byIndex = new Map<number, { content: string; finishReason: string | undefined }>();
+interface ChoiceSlot {
+  content: string;
+  finishReason: string | undefined;
+  /** Chunks for this index carrying text or a role, and how many carried a role (a choice opens with one). */
+  chunks: number;
+  roles: number;
+  /** Text or a second finish reason after this index had finished. */
+  afterEnd: boolean;
+}
+
+/**
+ * The choices being assembled from the chunks, merged by index. A server (or proxy) that sends
+ * two replies under one index would splice two programs into one: such an index (opened twice,
+ * or going on after its finish reason) is broken, as is an index below the highest one that
+ * never came; each fails on its own. A server that repeats the role on every chunk is only verbose.
+ */
+export class ChoiceAssembly {
+  private readonly byIndex = new Map<number, ChoiceSlot>();
   usage: CompletionUsage | undefined;
   model: unknown;
 
@@ -16,17 +31,32 @@ class ChoiceAssembly {
     if (typeof part.model === "string" && part.model !== "") this.model = part.model;
     if (part.usage) this.usage = part.usage as CompletionUsage;
     if (!Array.isArray(part.choices)) return;
-    for (const choice of part.choices as Partial<OpenAI.Chat.ChatCompletionChunk.Choice>[]) {
-      const index = typeof choice.index === "number" && Number.isInteger(choice.index) ? choice.index : 0;
-      let slot = this.byIndex.get(index);
-      if (slot === undefined) this.byIndex.set(index, (slot = { content: "", finishReason: undefined }));
-      if (typeof choice.delta?.content === "string") slot.content += choice.delta.content;
-      if (typeof choice.finish_reason === "string") slot.finishReason = choice.finish_reason;
-    }
+    for (const choice of part.choices as Partial<OpenAI.Chat.ChatCompletionChunk.Choice>[]) this.addChoice(choice);
   }
 
+  private addChoice(choice: Partial<OpenAI.Chat.ChatCompletionChunk.Choice>): void {
+    const index = typeof choice.index === "number" && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : 0;
+    let slot = this.byIndex.get(index);
+    if (slot === undefined) this.byIndex.set(index, (slot = { content: "", finishReason: undefined, chunks: 0, roles: 0, afterEnd: false }));
+    const delta = choice.delta;
+    if (typeof delta?.role === "string" || typeof delta?.content === "string") slot.chunks++;
+    if (typeof delta?.role === "string") slot.roles++;
+    if (slot.finishReason !== undefined && ((typeof delta?.content === "string" && delta.content !== "") || typeof choice.finish_reason === "string")) slot.afterEnd = true;
+    if (typeof delta?.content === "string") slot.content += delta.content;
+    if (typeof choice.finish_reason === "string") slot.finishReason = choice.finish_reason;
+  }
+
+  /** Choices 0..highest index, in order; a repeated or missing index is a broken choice. */
   choices(): CompletionChoice[] {
-    return [...this.byIndex.entries()].sort(([a], [b]) => a - b).map(([, s]) => ({ content: s.content, finishReason: s.finishReason ?? "unknown" }));
+    if (this.byIndex.size === 0) return [];
+    const highest = Math.max(...this.byIndex.keys());
+    return Array.from({ length: highest + 1 }, (_, i): CompletionChoice => {
+      const s = this.byIndex.get(i);
+      if (s === undefined) return { content: "", finishReason: "unknown", broken: `the stream never sent choice index ${i} (it sent indexes up to ${highest})` };
+      const choice: CompletionChoice = { content: s.content, finishReason: s.finishReason ?? "unknown" };
+      if (s.afterEnd || (s.roles > 1 && s.roles < s.chunks)) choice.broken = `the stream sent choice index ${i} twice (a second reply under the same index); its text can't be told apart`;
+      return choice;
+    });
   }
 }
 

@@ -60,6 +60,10 @@ export interface UsageSnapshot {
   total: StageUsage;
   byStage: Partial<Record<Stage, StageUsage>>;
   byProblem: Record<string, StageUsage>;
+  /** Per problem, per stage (each stage's cost priced from its own tokens). Optional: added by the model client. */
+  byProblemStage?: Record<string, Partial<Record<Stage, StageUsage>>>;
+  /** Prices were given, so `costUsd` is a cost; false: every cost is 0 because nothing was priced. Optional: added by the model client. */
+  priced?: boolean;
   /** Set once a call was refused by the budget: the first refusal's one-line reason. */
   budgetExceeded?: string;
 }

@@ -282,14 +282,13 @@ function codeSection(report: SolveReport, maxCode: number): string {
 
 function usageSection(report: SolveReport): string {
   // "cached" counts replies from sstar's own cache; "cached prompt tokens" are the provider's prompt-cache hits.
-  const lines = ["| stage | calls | cached | prompt tokens | cached prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|---|"];
-  for (const [stage, u] of Object.entries(report.usage.byStage)) {
-    lines.push(
-      `| ${escapeInline(stage)} | ${u.calls}${u.failedCalls ? ` (+${u.failedCalls} failed)` : ""} | ${u.cachedCalls} | ${u.promptTokens} | ${u.cachedPromptTokens ?? 0} | ${u.completionTokens} | ${u.costUsd.toFixed(4)} | ${u.wallMs !== undefined ? seconds(u.wallMs) : ""} |`,
-    );
-  }
-  const t = report.usage.total;
-  lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.cachedPromptTokens ?? 0} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
+  const lines = ["| stage | calls | requests | retries | cached | prompt tokens | cached prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|---|---|---|"];
+  const unknown = report.usage.costNote !== undefined;
+  const row = (name: string, u: SolveReport["usage"]["total"], wall: string) =>
+    `| ${name} | ${u.calls}${u.failedCalls ? ` (+${u.failedCalls} failed)` : ""} | ${u.requests ?? ""} | ${u.retries ?? ""} | ${u.cachedCalls} | ${u.promptTokens} | ${u.cachedPromptTokens ?? 0} | ${u.completionTokens} | ${unknown ? "unknown" : u.costUsd.toFixed(4)} | ${wall} |`;
+  for (const [stage, u] of Object.entries(report.usage.byStage)) lines.push(row(escapeInline(stage), u, u.wallMs !== undefined ? seconds(u.wallMs) : ""));
+  lines.push(row("**total**", report.usage.total, seconds(report.timings.totalMs)));
+  if (report.usage.costNote !== undefined) lines.push("", `Cost unknown: ${escapeInline(report.usage.costNote)}.`);
   // Keys are the engine's stage names; a report read back from a bundle is escaped all the same.
   const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);

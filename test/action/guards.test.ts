@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SYSTEM_PROMPTS } from "../../src/engine/prompts.ts";
+import type { SolveReport } from "../../src/engine/report.ts";
 import { hasMarker } from "../../src/github/github.ts";
 import { parseJudgeCases } from "../../src/cli/demo/replay-model.ts";
 import { startScriptedChatServer, type ScriptRequest, type ScriptRule } from "../fixtures/chat-server.ts";
@@ -75,6 +76,18 @@ describe("budget in dollars", () => {
       expect(run.exitCode, run.visible).toBe(0);
       expect(run.outputs.solved).toBe("true");
       expect(gh.state.pulls).toHaveLength(1);
+      // What the run spent, as outputs and in the job summary, agreeing with the report.
+      const report = JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "spec-abs-value.json"), "utf8")) as SolveReport;
+      const t = report.usage.total;
+      expect(run.outputs).toMatchObject({
+        "cost-usd": String(Number(t.costUsd.toFixed(6))),
+        "prompt-tokens": String(t.promptTokens),
+        "completion-tokens": String(t.completionTokens),
+        "cached-tokens": String(t.cachedPromptTokens ?? 0),
+        requests: String(chat.chatRequests.length),
+      });
+      expect(Number(run.outputs["cost-usd"])).toBeGreaterThan(0);
+      expect(run.summary).toContain(`**Model spend:** $${t.costUsd.toFixed(4)}; ${chat.chatRequests.length} requests; ${t.promptTokens} prompt tokens`);
     } finally {
       await chat.close();
       await gh.close();
@@ -94,6 +107,8 @@ describe("budget in dollars", () => {
       expect(errors[0]).toMatch(/input "budget": a dollar budget needs the model's prices: set price-input and price-output/);
       expect(chat.chatRequests).toHaveLength(0);
       expect(gh.requests).toHaveLength(0);
+      // Nothing was spent: zero, not empty.
+      expect(run.outputs).toMatchObject({ "cost-usd": "0", "prompt-tokens": "0", "completion-tokens": "0", "cached-tokens": "0", requests: "0" });
     } finally {
       await chat.close();
       await gh.close();

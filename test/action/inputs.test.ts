@@ -128,6 +128,9 @@ describe("readInputs", () => {
     [{ budget: "usd=2,calls=10", "price-input": "0.15" }, 'input "price-output": give both price-input and price-output'],
     [{ "price-input": "cheap", "price-output": "1" }, 'input "price-input": must be a price in US dollars per million tokens'],
     [{ "price-cached-input": "0.1" }, 'input "price-cached-input": needs price-input and price-output'],
+    [{ "budget-per-problem": "half" }, 'input "budget-per-problem": cannot read "half"'],
+    [{ "budget-per-problem": "0.5" }, 'input "budget-per-problem": a dollar budget needs the model\'s prices'],
+    [{ "budget-per-problem": "calls=0" }, 'input "budget-per-problem": calls must be a positive integer'],
     [{ "price-input": "1", "price-output": "2", "price-cached-input": "free" }, 'input "price-cached-input": must be a price in US dollars per million tokens'],
   ])("rejects %j with one line naming the input", (values, message) => {
     let error: Error | undefined;
@@ -145,6 +148,11 @@ describe("readInputs", () => {
     expect(inputs.budget).toEqual({ costUsd: 5 });
     expect(inputs.prices).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 });
     expect(read({ budget: "calls=400" }).prices).toBeUndefined();
+  });
+
+  it("reads budget-per-problem beside the run's budget", () => {
+    expect(read({ budget: "usd=5", "budget-per-problem": "0.5", "price-input": "0.15", "price-output": "0.6" }).budget).toEqual({ costUsd: 5, perProblem: { costUsd: 0.5 } });
+    expect(read({ "budget-per-problem": "calls=60,tokens=300000" }).budget).toEqual({ perProblem: { calls: 60, tokens: 300000 } });
   });
 
   it("reads selection-budget as a multiple of sstar's default call bound", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StageClock, UsageRecorder } from "../../src/engine/usage.ts";
-import { buildUsage, problemCost } from "../../src/engine/usage-report.ts";
+import { buildUsage, problemSpend } from "../../src/engine/usage-report.ts";
+import { Ledger } from "../../src/model/budget.ts";
 import { candidateRound, sampleTrace } from "../../src/engine/sample.ts";
 import { initialProgress, progressLine, reduceProgress } from "../../src/engine/progress.ts";
 
@@ -27,23 +28,55 @@ describe("StageClock", () => {
 });
 
 describe("usage", () => {
-  it("sums calls and tokens per stage and shares the problem's cost by tokens", () => {
-    const u = new UsageRecorder();
-    const reply = (p: number, c: number, cached = false, cachedPromptTokens = 0) => ({ content: "", finishReason: "stop", promptTokens: p, cachedPromptTokens, completionTokens: c, cached, model: "m" });
-    u.reply("generate", reply(100, 200, false, 60));
-    u.reply("generate", reply(100, 200, true));
-    u.reply("judge", reply(300, 100));
-    u.failure("judge");
-    const usage = buildUsage(u.byStage(), { total: 1000, generate: 800, judge: 100 }, 1.0);
-    expect(usage.total).toMatchObject({ calls: 3, cachedCalls: 1, promptTokens: 500, completionTokens: 500, costUsd: 1, wallMs: 1000 });
-    expect(usage.byStage.generate).toMatchObject({ calls: 2, costUsd: 0.6, wallMs: 800, cachedPromptTokens: 60 });
-    expect(usage.total.cachedPromptTokens).toBe(60);
-    expect(usage.byStage.judge).toMatchObject({ calls: 1, failedCalls: 1, costUsd: 0.4 });
+  const reply = (p: number, c: number, cached = false, cachedPromptTokens = 0) => ({ content: "", finishReason: "stop", promptTokens: p, cachedPromptTokens, completionTokens: c, cached, model: "m" });
+  const prices = { inputPerMTok: 0.15, cachedInputPerMTok: 0.075, outputPerMTok: 0.6, judgeInputPerMTok: 1, judgeOutputPerMTok: 4 };
+
+  /** A ledger that billed p: two generate calls in one request (one retry), a judge call, and another problem's call. */
+  function billed() {
+    const ledger = new Ledger(undefined, prices);
+    const before = { snapshot: ledger.snapshot() };
+    const gen = ledger.reserve("generate", "p", 10, undefined, 2);
+    ledger.settle(gen, { promptTokens: 1000, cachedPromptTokens: 400, completionTokens: 2000, retries: 1, failed: false });
+    ledger.settle(ledger.reserve("judge", "p", 10, undefined), { promptTokens: 3000, completionTokens: 500, retries: 0, failed: false });
+    ledger.settle(ledger.reserve("judge", "q", 10, undefined), { promptTokens: 9000, completionTokens: 900, retries: 0, failed: false });
+    return { before, after: { snapshot: ledger.snapshot() } };
+  }
+
+  it("prices each stage from its own input, cached input and output tokens at its own prices", () => {
+    const { before, after } = billed();
+    const spend = problemSpend(before, after, "p");
+    // generate: 600 uncached x 0.15 + 400 cached x 0.075 + 2000 out x 0.6; judge at the judge prices.
+    const generate = (600 * 0.15 + 400 * 0.075 + 2000 * 0.6) / 1e6;
+    const judge = (3000 * 1 + 500 * 4) / 1e6;
+    expect(spend.byStage.generate).toEqual({ costUsd: expect.closeTo(generate, 12) as number, requests: 1, retries: 1 });
+    expect(spend.byStage.judge?.costUsd).toBeCloseTo(judge, 12);
+    expect(spend.costUsd).toBeCloseTo(generate + judge, 12);
+    expect(spend.costNote).toBeUndefined();
+    // Shared by tokens (as before), generate's share of the cost would be 3000/6500: not its price.
+    expect(Math.abs(generate - (spend.costUsd * 3000) / 6500)).toBeGreaterThan(1e-4);
   });
-  it("takes the cost as the difference of the client's records for the problem", () => {
-    const snap = (c: number) => ({ total: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: c }, byStage: {}, byProblem: { p: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: c } } });
-    expect(problemCost(snap(0.5), snap(0.75), "p")).toBeCloseTo(0.25);
-    expect(problemCost(undefined, snap(0.75), "q")).toBe(0);
+
+  it("puts requests and retries beside calls, per stage and in total", () => {
+    const u = new UsageRecorder();
+    u.reply("generate", reply(1000, 1000, false, 400));
+    u.reply("generate", reply(0, 1000));
+    u.reply("judge", reply(3000, 500));
+    u.failure("judge");
+    const { before, after } = billed();
+    const usage = buildUsage(u.byStage(), { total: 1000, generate: 800, judge: 100 }, problemSpend(before, after, "p"));
+    expect(usage.total).toMatchObject({ calls: 3, requests: 2, retries: 1, cachedCalls: 0, promptTokens: 4000, cachedPromptTokens: 400, completionTokens: 2500, wallMs: 1000 });
+    expect(usage.byStage.generate).toMatchObject({ calls: 2, requests: 1, retries: 1, wallMs: 800, cachedPromptTokens: 400 });
+    expect(usage.byStage.judge).toMatchObject({ calls: 1, requests: 1, retries: 0, failedCalls: 1 });
+    expect(usage.costNote).toBeUndefined();
+  });
+
+  it("never gives a silent $0: an unreadable usage or no prices says the cost is unknown", () => {
+    const ledger = new Ledger(undefined, undefined);
+    const unpriced = problemSpend({ snapshot: ledger.snapshot() }, { snapshot: ledger.snapshot() }, "p");
+    expect(unpriced.costNote).toMatch(/^no prices set \(--price-input, --price-output/);
+    const broken = problemSpend({ snapshot: ledger.snapshot() }, { error: "usage exploded" }, "p");
+    expect(broken.costNote).toBe("the model client's usage could not be read (usage exploded), so the cost is unknown");
+    expect(buildUsage({}, {}, broken).costNote).toBe(broken.costNote);
   });
 });
 

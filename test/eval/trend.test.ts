@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { costPerSolved } from "../../src/eval/results.ts";
 import { appendTrend, emptyTrend, parseTrend, renderTrendMarkdown, sparkline, trendMermaid, type TrendPoint } from "../../src/eval/trend.ts";
 
 const point = (day: number, rate: number, commit = `c${day}`): TrendPoint => ({
@@ -44,5 +45,16 @@ describe("trend", () => {
     expect(md).toContain("```mermaid");
     expect(md).toContain("`▁█` 50.0% – 55.0%");
     expect(renderTrendMarkdown(emptyTrend())).toBe("");
+  });
+
+  it("records the night's cost per solved problem and shows it on the latest line", () => {
+    expect(costPerSolved({ solved: 8, usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 1.5 } })).toBe(0.1875);
+    expect(costPerSolved({ solved: 0, usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 1.5 } })).toBeNull();
+    const t = appendTrend(emptyTrend(), { ...point(1, 0.4), costPerSolvedUsd: 0.1875 });
+    expect(parseTrend(JSON.parse(JSON.stringify(t)), "trend.json").points[0]!.costPerSolvedUsd).toBe(0.1875);
+    expect(renderTrendMarkdown(t)).toContain("$1.50, $0.1875 per solved problem, gpt-test");
+    expect(renderTrendMarkdown(appendTrend(emptyTrend(), { ...point(1, 0), costPerSolvedUsd: null }))).toContain("$1.50, none solved, gpt-test");
+    // Points written before the field existed still read, and show no figure.
+    expect(renderTrendMarkdown(appendTrend(emptyTrend(), point(1, 0.4)))).toContain("$1.50, gpt-test");
   });
 });

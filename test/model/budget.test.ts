@@ -61,6 +61,23 @@ describe("Ledger", () => {
     expect(() => ledger.reserveUpTo("generate", "p", 0, undefined, 1)).toThrow(/5 of 5 calls used/);
   });
 
+  it("caps each problem on its own beside the run's budget, so one hard problem can't eat the run's", () => {
+    const ledger = new Ledger({ calls: 10, perProblem: { calls: 3, costUsd: 0.01 } }, { inputPerMTok: 1, outputPerMTok: 2 });
+    for (let i = 0; i < 3; i++) ledger.settle(ledger.reserve("generate", "hard", 10, undefined), ok(100, 50));
+    expect(() => ledger.reserve("debug", "hard", 10, undefined)).toThrow(
+      "model budget reached: 3 of 3 calls used of problem hard (--budget-per-problem calls=N; action input budget-per-problem); not starting a debug call for problem hard",
+    );
+    // The next problem starts with its own allowance; the run's total still counts every call.
+    const r = ledger.reserveUpTo("generate", "easy", 10, undefined, 5);
+    expect(r.reservation.calls).toBe(3);
+    expect(r.refused).toMatch(/3 of 3 calls used of problem easy/);
+    ledger.settle(r.reservation, ok(100, 50));
+    expect(ledger.snapshot().total.calls).toBe(6);
+    expect(ledger.snapshot().byProblemStage?.hard?.generate).toMatchObject({ calls: 3 });
+    // Per-problem dollars: 2,000,000 estimated prompt tokens cost $2, over the $0.01 cap.
+    expect(() => ledger.reserve("generate", "third", 2_000_000, undefined)).toThrow(/over the budget of \$0\.0100 \(--budget-per-problem usd=X; action input budget-per-problem\)/);
+  });
+
   it("snapshots are copies", () => {
     const ledger = new Ledger(undefined, undefined);
     const snap = ledger.snapshot();

@@ -37,7 +37,7 @@ describe("cassette format", () => {
   it("refuses a file that is not a cassette with one line naming the file and line", () => {
     expect(() => parseCassette("c.jsonl", "")).toThrow("c.jsonl:1: not a cassette (the file is empty); record one with --record c.jsonl");
     expect(() => parseCassette("c.jsonl", '{"cassette": 9}')).toThrow('c.jsonl:1: not a cassette (expected a header with "cassette": 1)');
-    expect(() => parseCassette("c.jsonl", '{"cassette": 1, "model": "m"}\n{"id": "x"}')).toThrow("c.jsonl:2: not a cassette (an entry needs id, stage and a reply or an error)");
+    expect(() => parseCassette("c.jsonl", '{"cassette": 1, "model": "m"}\n{"id": "x"}')).toThrow("c.jsonl:2: not a cassette (an entry needs id, stage and a reply, an error or a refusal)");
   });
 
   it("a miss says whether the request changed or was never recorded", () => {
@@ -74,7 +74,36 @@ describe("the model client with a cassette", () => {
     const replayed = await run({ replay: file });
     expect(replayed).toEqual(recorded);
     expect(server.chatRequests.length).toBe(requests);
-    expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(3); // header, the reply, the refusal
+    expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(4); // header, the reply, the failure, the refusal
+    await server.close();
+  });
+
+  it("replays a token budget's refusals as recorded, though the replay holds no reservations in flight", async () => {
+    // Recorded with three calls in flight at once, each reserving its prompt and max tokens: the
+    // third is refused by the others' reservations. Replayed, each call settles before the next
+    // reserves, so the third would fit: it must still be refused, not become a replay miss.
+    const server = await startScriptedChatServer([{ reply: { content: "ok", delayMs: 40 } }]);
+    const file = join(dir, "tokens.jsonl");
+    const run = async (cassette: { record?: string; replay?: string }) => {
+      const client = createModelClient({ baseUrl: server.url, apiKey: "k", model: "m", cacheDir: null, maxTokens: 100, budget: { tokens: 250 }, cassette });
+      const outcomes = await Promise.all(
+        ["a", "b", "c"].map((content, i) =>
+          client.chat({ messages: [{ role: "user", content }] }, { stage: "generate", problemId: "p", key: `sample-${i}-round-0` }).then(
+            (r) => `ok ${r.content}`,
+            (e: Error) => `${e.name}: ${e.message}`,
+          ),
+        ),
+      );
+      await client.close?.();
+      return { outcomes, usage: client.usage() };
+    };
+    const recorded = await run({ record: file });
+    expect(recorded.outcomes.filter((o) => o.startsWith("BudgetExceededError: model budget reached"))).toHaveLength(1);
+    const requests = server.chatRequests.length;
+    const replayed = await run({ replay: file });
+    expect(replayed).toEqual(recorded);
+    expect(replayed.usage.budgetExceeded).toBe(recorded.usage.budgetExceeded);
+    expect(server.chatRequests.length).toBe(requests);
     await server.close();
   });
 });

@@ -215,7 +215,7 @@ describe("chatN: one request for N samples", () => {
     expect(replayed).toEqual(recorded);
     expect(replayed.usage.total).toMatchObject({ calls: 3, requests: 1, promptTokens: 100 });
     expect(server.chatRequests).toHaveLength(1);
-    expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(4); // header and three choices
+    expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(5); // header, three choices and the refusal
   });
 });
 
