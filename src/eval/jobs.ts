@@ -97,6 +97,9 @@ export interface CompareJobResult {
   cause: string | null;
   /** The run's own pass rate on its graded problems, and the baseline's (null without one). */
   passRate: number;
+  /** The 95% Wilson interval of this run's pass rate. */
+  passRateLow: number;
+  passRateHigh: number;
   baselinePassRate: number | null;
   trend: Trend | null;
 }
@@ -119,6 +122,8 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
           commit: o.commit ?? "",
           model: current.config.model,
           rate: current.summary.solveRate,
+          rateLow: current.summary.solveRateLow,
+          rateHigh: current.summary.solveRateHigh,
           solved: current.summary.solved,
           problems: current.summary.graded,
           costUsd: current.summary.usage.costUsd,
@@ -132,6 +137,8 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
     cause,
     incomplete: cause !== null,
     passRate: current.summary.solveRate,
+    passRateLow: current.summary.solveRateLow,
+    passRateHigh: current.summary.solveRateHigh,
     trend,
   };
   if (!comparison) {

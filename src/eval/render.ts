@@ -1,5 +1,5 @@
 // Markdown for the job summary and the regression issue.
-import { formatP, wilsonInterval, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
+import { formatP, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
 import { CAUSE_TEXT } from "./outcome.ts";
 import { code, escapeMarkdown } from "./markdown.ts";
 import type { EvalResults } from "./results.ts";
@@ -29,6 +29,12 @@ function changeList(changes: readonly ProblemChange[]): string[] {
   if (changes.length > MAX_LISTED) lines.push(`- … and ${changes.length - MAX_LISTED} more (see the results files)`);
   return lines;
 }
+
+const RULE_TEXT: Record<Comparison["rule"], string> = {
+  mcnemar: "McNemar's paired test",
+  "per-problem": "the per-problem rule",
+  none: "no rule (incomplete)",
+};
 
 const HEADLINE: Record<Comparison["decision"], string> = {
   regression: "❌ regression",
@@ -71,6 +77,7 @@ function pairedSection(c: Comparison): string[] {
 export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
   const out: string[] = [];
   out.push(`## sstar evaluation: ${HEADLINE[c.decision]}`, "", escapeMarkdown(c.verdict), "");
+  out.push(`**Decided by**: ${RULE_TEXT[c.rule]}: ${escapeMarkdown(c.ruleReason)}.`, "");
   out.push(...pairedSection(c));
 
   const strategies = [...new Set([...Object.keys(c.baseline.baselines), ...Object.keys(c.current.baselines)])].sort();
@@ -103,6 +110,9 @@ export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
   if (c.flaky.length > 0) {
     out.push(`### Flaky: failed, then passed on a retry (${c.flaky.length}), not counted`, "", ...changeList(c.flaky), "");
   }
+  if (c.timingSensitive.length > 0) {
+    out.push(`### Timing-sensitive: failed by a time limit, passed with the scaled limit (${c.timingSensitive.length}), not counted`, "", ...changeList(c.timingSensitive), "");
+  }
   if (c.notAttempted.length > 0) {
     out.push(`### Not attempted in this run (${c.notAttempted.length}), left out of every rate`, "", ...notAttemptedList(c.notAttempted), "");
   }
@@ -120,7 +130,7 @@ export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
     out.push(...c.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
   }
   out.push(
-    `<sub>Decision rule: incomplete (never a regression) when more than ${c.maxNotAttemptedPct}% of the problems could not be attempted or too few were graded in both runs; otherwise a regression when the pass rate on the problems graded in both dropped by at least ${c.maxDropPct} points and McNemar's exact test gives p ≤ ${c.alpha}. See docs/eval.md.</sub>`,
+    `<sub>Decision rule: incomplete (never a regression) when more than ${c.maxNotAttemptedPct}% of the problems could not be attempted or too few of the problems in both runs were graded in both; otherwise, with enough problems graded in both for McNemar's test to ever reject, a regression when their pass rate dropped by at least ${c.maxDropPct} points and McNemar's exact test gives p ≤ ${c.alpha}; with fewer, a regression when a problem that passed in the baseline fails now and on its --confirm retries. See docs/eval.md.</sub>`,
   );
   const trendText = trend ? renderTrendMarkdown(trend) : "";
   if (trendText) out.push("", trendText);
@@ -136,7 +146,7 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
   if (incomplete) out.push(`Incomplete: ${escapeMarkdown(incomplete)}.`, "");
   out.push("| | |", "|---|---|");
   out.push(`| problems graded | ${n} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
-  out.push(`| pass rate (hidden tests) | ${rate(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n))} |`);
+  out.push(`| pass rate (hidden tests) | ${rate(s.solved)}, 95% interval ${ci({ low: s.solveRateLow, high: s.solveRateHigh })} |`);
   for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate(k)} |`);
   out.push(
     `| oracle (some candidate passes) | ${rate(s.oracle)} |`,

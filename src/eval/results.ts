@@ -1,6 +1,7 @@
 // The evaluation results file: one run (or one shard of a run) graded on hidden tests. This zod
 // schema is the single source of truth; `evalResultsJsonSchema()` is its JSON Schema.
 import { z } from "zod";
+import { wilsonInterval } from "./interval.ts";
 import { NOT_ATTEMPTED_CAUSES } from "./outcome.ts";
 
 export const EVAL_RESULTS_KIND = "sstar-eval-results";
@@ -34,6 +35,10 @@ export const gradeSchema = z.object({
   hiddenTotal: z.number().int(),
   /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
   firstFailure: z.string().optional(),
+  timingSensitive: z
+    .boolean()
+    .optional()
+    .describe("failed only by time limits, and passed every hidden test when those were run again with the limit scaled once more: a slow runner, not a wrong program"),
 });
 export type Grade = z.infer<typeof gradeSchema>;
 
@@ -98,6 +103,16 @@ export const problemResultSchema = z.object({
 });
 export type ProblemResult = z.infer<typeof problemResultSchema>;
 
+export const calibrationSchema = z.object({
+  shard: z.number().int().nullable().describe("the shard this runner graded (null: the whole set)"),
+  program: z.string().describe("what was timed: the fixed calibration program"),
+  referenceMs: z.number().describe("its wall time on the reference runner"),
+  measuredMs: z.number().describe("its median wall time here"),
+  runs: z.array(z.number()).describe("every timed run, ms"),
+  scale: z.number().describe("time limits were multiplied by this (measured / reference, at least 1)"),
+});
+export type Calibration = z.infer<typeof calibrationSchema>;
+
 export const evalSummarySchema = z.object({
   problems: z.number().int().describe("problems evaluated, attempted or not"),
   graded: z.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
@@ -106,6 +121,9 @@ export const evalSummarySchema = z.object({
   flaky: z.number().int().describe("problems that failed but passed on a --confirm retry"),
   solved: z.number().int().describe("selected program passes every hidden test"),
   solveRate: z.number().describe("solved / graded (0 when nothing was graded)"),
+  solveRateLow: z.number().describe("95% Wilson interval of the solve rate, lower end (0 when nothing was graded)"),
+  solveRateHigh: z.number().describe("95% Wilson interval of the solve rate, upper end (1 when nothing was graded)"),
+  timingSensitive: z.number().int().describe("problems failed only by time limits that passed on the scaled-limit retry"),
   oracle: z.number().int(),
   baselines: z.record(z.string(), z.number().int()).describe("strategy -> problems its pick solved"),
   errors: z.number().int(),
@@ -126,6 +144,7 @@ export const evalResultsSchema = z.object({
     updatedAt: z.string(),
     /** Files merged into this one. */
     mergedFrom: z.array(z.string()).optional(),
+    calibration: z.array(calibrationSchema).optional().describe("the speed calibration of each runner that graded (one per shard; merged files keep them all)"),
   }),
 });
 export type EvalResults = z.infer<typeof evalResultsSchema>;
@@ -163,6 +182,7 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
   let oracle = 0;
   let errors = 0;
   let flaky = 0;
+  let timingSensitive = 0;
   let wallMs = 0;
   for (const p of problems) {
     // Spending and time count whatever happened; rates count only what was graded.
@@ -177,11 +197,13 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     }
     graded++;
     if (isFlaky(p)) flaky++;
+    if (isTimingSensitive(p)) timingSensitive++;
     if (p.selected.passed) solved++;
     if (p.oracle.passed) oracle++;
     for (const b of p.baselines) baselines[b.strategy] = (baselines[b.strategy] ?? 0) + (b.passed ? 1 : 0);
   }
   usage.costUsd = roundUsd(usage.costUsd);
+  const ci = wilsonInterval(solved, graded);
   return {
     problems: problems.length,
     graded,
@@ -190,6 +212,9 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     flaky,
     solved,
     solveRate: graded === 0 ? 0 : solved / graded,
+    solveRateLow: ci.low,
+    solveRateHigh: ci.high,
+    timingSensitive,
     oracle,
     baselines,
     errors,
@@ -201,6 +226,11 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
 /** Failed, then passed on at least one --confirm retry. */
 export function isFlaky(p: ProblemResult): boolean {
   return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
+}
+
+/** Failed only by time limits, and passed when those tests ran again with the scaled limit: the runner's speed, not the program. */
+export function isTimingSensitive(p: ProblemResult): boolean {
+  return p.outcome === "failed" && p.selected.timingSensitive === true;
 }
 
 /** The share of the problems that could not be attempted (0 when there are none). */

@@ -83,9 +83,10 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     const s = results.summary;
     const rate = s.graded === 0 ? 0 : (100 * s.solved) / s.graded;
     const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
-    const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
+    const flaky = `${s.flaky > 0 ? `, ${s.flaky} flaky` : ""}${s.timingSensitive > 0 ? `, ${s.timingSensitive} timing-sensitive` : ""}`;
+    const interval = s.graded > 0 ? `, 95% interval ${(100 * s.solveRateLow).toFixed(1)}–${(100 * s.solveRateHigh).toFixed(1)}%` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}, ` +
+      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate.toFixed(1)}%)${notAttempted}${flaky}${interval}, ` +
         `${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
     // An unusable endpoint is named once here; the run is then incomplete (exit 3), not a usage error.
