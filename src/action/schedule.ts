@@ -85,6 +85,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
         out: resultsPath,
         ...(inputs.shard !== undefined ? { shard: parseShard(inputs.shard, 'input "shard"') } : {}),
         ...(confirm ? { confirm: { times: inputs.confirm, baselineFile: join(ctx.workspace, inputs.baselinePath), model: confirm.model } } : {}),
+        ...(inputs.calibrate ? { calibrate: {} } : {}),
+        onCalibrated: (c) => io.info(`time calibration: ${c.measuredMs} ms here, ${c.referenceMs} ms on the reference runner: time limits × ${c.scale}`),
         onProgress: (e) => {
           const line = evalProgressLine(e);
           if (line !== null) io.info(clean(line));
@@ -101,6 +103,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
       Object.assign(result.outputs, {
         "report-path": resultsPath,
         "pass-rate": rateText(shard.summary.solveRate),
+        "pass-rate-low": rateText(shard.summary.solveRateLow),
+        "pass-rate-high": rateText(shard.summary.solveRateHigh),
         incomplete: String(cause !== null),
         regression: "false",
         results: JSON.stringify({ shard: inputs.shard, summary: shard.summary }),
@@ -161,9 +165,15 @@ export function decisionOutputs(compared: CompareJobResult): Partial<ScheduleOut
     decision: compared.decision,
     cause: compared.cause,
     passRate: compared.passRate,
+    passRateLow: compared.passRateLow,
+    passRateHigh: compared.passRateHigh,
     baselinePassRate: compared.baselinePassRate,
     ...(c
       ? {
+          rule: c.rule,
+          ruleReason: c.ruleReason,
+          timingSensitive: c.timingSensitive.map((p) => p.id),
+          calibration: c.calibration.map((k) => ({ shard: k.shard, scale: k.scale, measuredMs: k.measuredMs, referenceMs: k.referenceMs })),
           pValue: c.paired.pValue,
           paired: c.paired,
           maxDropPct: c.maxDropPct,
@@ -180,6 +190,8 @@ export function decisionOutputs(compared: CompareJobResult): Partial<ScheduleOut
   };
   return {
     "pass-rate": rateText(compared.passRate),
+    "pass-rate-low": rateText(compared.passRateLow),
+    "pass-rate-high": rateText(compared.passRateHigh),
     "baseline-pass-rate": compared.baselinePassRate === null ? "" : rateText(compared.baselinePassRate),
     "p-value": c ? String(Number(c.paired.pValue.toPrecision(12))) : "",
     regression: String(compared.regression),

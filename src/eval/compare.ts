@@ -17,7 +17,7 @@ import { canonicalJson } from "./hash.ts";
 import { wilsonInterval, type Interval } from "./interval.ts";
 import { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
 import { CAUSE_TEXT, type NotAttemptedCause } from "./outcome.ts";
-import { isFlaky, isTimingSensitive, type EvalResults, type ProblemResult } from "./results.ts";
+import { isFlaky, isTimingSensitive, type Calibration, type EvalResults, type ProblemResult } from "./results.ts";
 
 export { wilsonInterval, type Interval } from "./interval.ts";
 
@@ -131,6 +131,8 @@ export interface Comparison {
   wall: { currentMs: number; baselineMs: number };
   /** Configuration that differs from the baseline (model, settings, ...): expected when trying a new model. */
   configChanges: string[];
+  /** This run's time calibration, one per runner (empty: limits as the specs give them). */
+  calibration: Calibration[];
 }
 
 function stats(r: EvalResults): RunStats {
@@ -250,6 +252,7 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
     },
     wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline),
+    calibration: current.meta.calibration ?? [],
   };
 }
 

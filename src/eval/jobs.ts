@@ -11,7 +11,8 @@ import { evaluate, type EvalProgress } from "./evaluate.ts";
 import { readResultsFile, readResultsIfExists, readTrendFile, writeJsonAtomic } from "./files.ts";
 import { mergeResults } from "./merge.ts";
 import { renderComparisonMarkdown, renderResultsMarkdown } from "./render.ts";
-import type { EvalResults } from "./results.ts";
+import type { Calibration, EvalResults } from "./results.ts";
+import { calibrate } from "./calibrate.ts";
 import { measuredCosts, type ShardSelector } from "./shard.ts";
 import { appendTrend, DEFAULT_TREND_POINTS, type Trend } from "./trend.ts";
 
@@ -36,6 +37,10 @@ export interface EvalJobOptions {
    */
   confirm?: { times: number; baselineFile: string; model: ModelClient };
   onProgress?: (event: EvalProgress) => void;
+  /** Time the calibration program first and scale every time limit by the result (referenceMs: the reference runner's time, default CALIBRATION_REFERENCE_MS). */
+  calibrate?: { referenceMs?: number };
+  /** Told the calibration once it is measured. */
+  onCalibrated?: (calibration: Calibration) => void;
 }
 
 /** Runs (or resumes) one evaluation, writing `out` atomically after every finished problem. */
@@ -43,6 +48,8 @@ export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
   const previous = await readResultsIfExists(o.out);
   const costs = o.costsFile !== undefined ? measuredCosts(await readResultsFile(o.costsFile)) : undefined;
   const confirmBaseline = o.confirm !== undefined && o.confirm.times > 0 ? await readResultsIfExists(o.confirm.baselineFile) : undefined;
+  const calibration = o.calibrate ? await calibrate(o.sandbox, { ...o.calibrate, shard: o.shard?.index ?? null }) : undefined;
+  if (calibration) o.onCalibrated?.(calibration);
   try {
     return await evaluate(o.specs, { model: o.model, sandbox: o.sandbox }, {
       solve: o.solve,
@@ -54,6 +61,7 @@ export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
       ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.deadline ? { deadline: o.deadline } : {}),
+      ...(calibration ? { calibration } : {}),
       ...(o.confirm && confirmBaseline ? { confirm: { times: o.confirm.times, baseline: confirmBaseline, model: o.confirm.model } } : {}),
       onResults: (results) => writeJsonAtomic(o.out, results),
     });

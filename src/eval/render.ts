@@ -2,7 +2,7 @@
 import { formatP, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
 import { CAUSE_TEXT } from "./outcome.ts";
 import { code, escapeMarkdown } from "./markdown.ts";
-import type { EvalResults } from "./results.ts";
+import type { Calibration, EvalResults } from "./results.ts";
 import { renderTrendMarkdown, type Trend } from "./trend.ts";
 
 /** Changes listed in full up to this many; the rest are counted. */
@@ -51,6 +51,14 @@ function notAttemptedList(problems: readonly NotAttemptedProblem[]): string[] {
   const lines = problems.slice(0, MAX_LISTED).map((p) => `- ${code(p.id)}: ${escapeMarkdown(p.cause === "unknown" ? "unknown cause" : CAUSE_TEXT[p.cause])} (${escapeMarkdown(p.detail)})`);
   if (problems.length > MAX_LISTED) lines.push(`- … and ${problems.length - MAX_LISTED} more (see the results files)`);
   return lines;
+}
+
+/** One line per runner: how its time limits were scaled (nothing when the run was not calibrated). */
+function calibrationLines(calibration: readonly Calibration[]): string[] {
+  if (calibration.length === 0) return [];
+  const line = (k: Calibration): string =>
+    `- ${k.shard === null ? "the runner" : `shard ${k.shard}`}: time limits × ${k.scale} (${escapeMarkdown(k.program)}: ${k.measuredMs} ms here, ${k.referenceMs} ms on the reference runner)`;
+  return ["### Time calibration", "", ...calibration.map(line), ""];
 }
 
 /** The paired table: both rates on the shared problems, the 2x2 of outcomes, the test. */
@@ -125,6 +133,7 @@ export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
     if (c.removed.length > 0) out.push(`- Only in the baseline (${c.removed.length}): ${c.removed.slice(0, MAX_LISTED).map(code).join(", ")}`);
     out.push("");
   }
+  out.push(...calibrationLines(c.calibration));
   if (c.configChanges.length > 0) {
     out.push("### Configuration changes since the baseline", "");
     out.push(...c.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
@@ -166,6 +175,7 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
     if (failing.length > MAX_LISTED) out.push(`- … and ${failing.length - MAX_LISTED} more`);
     out.push("", "</details>");
   }
+  out.push("", ...calibrationLines(r.meta.calibration ?? []));
   const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
   if (notAttempted.length > 0) {
     out.push("", `### Not attempted (${notAttempted.length}), left out of every rate`, "");
