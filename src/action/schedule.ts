@@ -22,6 +22,8 @@ import {
   type CompareJobResult,
 } from "../eval/index.ts";
 import { createOctokit, GitHubHelper, markerFor } from "../github/github.ts";
+import { renderEvalHtml } from "../report/html/index.ts";
+import { htmlReportLink, publishHtmlReport } from "./html-artifact.ts";
 import type { ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs } from "../spec/index.ts";
@@ -124,9 +126,16 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
     commit: ctx.sha,
   });
-  await writeFile(join(resultDir, "report.md"), clean(compared.markdown));
-  await io.appendSummary(clean(compared.markdown));
-  Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression") });
+  const html = await publishHtmlReport(
+    join(resultDir, "report.html"),
+    renderEvalHtml({ results: compared.results, ...(compared.comparison ? { comparison: compared.comparison } : {}), ...(compared.trend ? { trend: compared.trend } : {}) }),
+    ctx.runUrl,
+    (line) => io.warning(clean(line)),
+  );
+  const markdown = `${compared.markdown}\n${htmlReportLink(html)}\n`;
+  await writeFile(join(resultDir, "report.md"), clean(markdown));
+  await io.appendSummary(clean(markdown));
+  Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression"), "html-report": html.path, "html-report-url": html.url ?? "" });
   if (compared.incomplete) return incomplete(inputs, ctx, io, result, clean, compared.cause ?? "unknown cause", compared);
 
   const c = compared.comparison;
@@ -140,7 +149,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
   const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
   if (compared.regression && c !== null) {
     const issue = regressionIssue(c, { ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), commit: ctx.sha });
-    const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(`${markerFor(REGRESSION_KEY)}\n${issue.body}`), labels: [REGRESSION_LABEL] });
+    const body = `${markerFor(REGRESSION_KEY)}\n${issue.body}\n${htmlReportLink(html)}\n`;
+    const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(body), labels: [REGRESSION_LABEL] });
     io.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
     result.outputs["issue-number"] = String(ref.number);
     result.failure = clean(`${failure} (issue #${ref.number})`);

@@ -96,6 +96,8 @@ export interface CompareJobOptions {
 }
 
 export interface CompareJobResult {
+  /** This run's results, as read. */
+  results: EvalResults;
   comparison: Comparison | null;
   markdown: string;
   decision: Decision;
@@ -142,6 +144,7 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
     }
   }
   const common = {
+    results: current,
     cause,
     incomplete: cause !== null,
     passRate: current.summary.solveRate,

@@ -91,11 +91,11 @@ describe.skipIf(!haveBrowser)("HTML reports in headless Chromium", () => {
     expect(await page.locator("#trend-none").count()).toBe(1);
     // The hostile title is text, not an element.
     expect(await page.locator("body img").count()).toBe(0);
-    expect(await page.locator("#problems tbody tr").first().innerText()).toContain('<img src="http://127.0.0.1:9/x.png"');
+    expect(await page.locator("#problems tbody tr").first().textContent()).toContain('<img src="http://127.0.0.1:9/x.png"');
   }, 60_000);
 
   it("a comparison with a trend of several nights: the chart draws, and the tables count the nights and the flipped problems", async () => {
-    const [results, baseline, trend] = ["results.json", "baseline.json", "trend.json"].map((f) => join(dir, f));
+    const [results, baseline, trend] = [join(dir, "results.json"), join(dir, "baseline.json"), join(dir, "trend.json")] as const;
     await writeFile(results, JSON.stringify(fixture.current));
     await writeFile(baseline, JSON.stringify(fixture.baseline));
     await writeFile(trend, JSON.stringify(fixture.trend));

@@ -14,7 +14,8 @@ export interface EvalHtmlInput {
   trend?: Trend;
 }
 
-const DECISION_TEXT = { regression: "❌ regression", "no-regression": "✅ no regression", incomplete: "⚠️ run incomplete" } as const;
+// Words, not emoji: a runner's browser may have no emoji font.
+const DECISION_TEXT = { regression: "regression", "no-regression": "no regression", incomplete: "run incomplete" } as const;
 
 /** Dollars per solved problem; null when nothing was solved. */
 export function costPerSolved(costUsd: number, solved: number): number | null {
@@ -108,7 +109,8 @@ function problemsSection(r: EvalResults): string {
       `<span class="num">${ms(p.wallMs + p.gradeMs)}</span>`,
     ];
   });
-  return `<h2>Every problem (${r.problems.length})</h2>\n${table("problems", ["problem", "title", "outcome", "hidden", "first failure / cause", "oracle", "cost", "time"], rows)}`;
+  // A long list is folded: the flipped problems above are what a reader looks at first.
+  return `<h2>Every problem (${r.problems.length})</h2>\n<details${r.problems.length <= 20 ? " open" : ""}><summary>${r.problems.length} problems</summary>\n${table("problems", ["problem", "title", "outcome", "hidden", "first failure / cause", "oracle", "cost", "time"], rows)}\n</details>`;
 }
 
 /** Draws the trend: the pass rate and its interval, one x step per run; dates on the axis. */
@@ -142,7 +144,7 @@ function trendData(trend: Trend | undefined): unknown {
 
 export function renderEvalHtml(input: EvalHtmlInput): string {
   const { results: r, comparison: c, trend } = input;
-  const title = `sstar evaluation: ${r.config.model}${c ? ` (${DECISION_TEXT[c.decision].slice(2).trim()})` : ""}`;
+  const title = `sstar evaluation: ${r.config.model}${c ? ` (${DECISION_TEXT[c.decision]})` : ""}`;
   const head = c
     ? [`<h1>sstar evaluation: <span class="${c.decision}" id="decision">${esc(DECISION_TEXT[c.decision])}</span></h1>`, `<p class="verdict" id="verdict">${esc(c.verdict)}</p>`, `<p id="rule"><b>Decided by</b> ${esc(c.rule === "mcnemar" ? "McNemar's paired test" : c.rule === "per-problem" ? "the per-problem rule" : "no rule (incomplete)")}: ${esc(c.ruleReason)}.</p>`]
     : [`<h1>sstar evaluation: ${esc(r.config.model)}</h1>`, `<p class="muted">${esc(r.summary.graded)} problems graded on hidden tests; no baseline given, so nothing is decided.</p>`];
