@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-if ! command -v bwrap >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null || ! command -v git >/dev/null; then
+if ! command -v bwrap >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null || ! command -v git >/dev/null || ! command -v chromium >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  # bubblewrap: the sandbox; python3, g++: languages candidate programs are written in.
-  $SUDO apt-get install -y -qq bubblewrap python3 g++ git >/dev/null
+  # bubblewrap: the sandbox; python3, g++: languages candidate programs are written in; chromium:
+  # the browser the HTML report tests drive (playwright-core, no browser download).
+  $SUDO apt-get install -y -qq bubblewrap python3 g++ git chromium >/dev/null
 fi
 # npm itself runs on the machine's Node, which may be older than the Node 24 that the `node` dev
 # dependency brings and every npm script runs on: its EBADENGINE warnings say nothing about this
