@@ -20,10 +20,11 @@ import {
   runIncompleteness,
   runMergeJob,
   type CompareJobResult,
+  type Comparison,
 } from "../eval/index.ts";
 import { createOctokit, GitHubHelper, markerFor } from "../github/github.ts";
 import { renderEvalHtml } from "../report/html/index.ts";
-import { htmlReportLink, publishHtmlReport } from "./html-artifact.ts";
+import { htmlReportLink, publishHtmlReport, type HtmlArtifact } from "./html-artifact.ts";
 import type { ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs } from "../spec/index.ts";
@@ -116,30 +117,12 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     }
   }
 
-  const compared = await runCompareJob({
-    current: resultsPath,
-    baseline: join(ctx.workspace, inputs.baselinePath),
-    allowMissingBaseline: true,
-    maxDropPct: inputs.maxDrop,
-    alpha: inputs.alpha,
-    maxNotAttemptedPct: inputs.maxNotAttempted,
-    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
-    commit: ctx.sha,
-  });
-  const html = await publishHtmlReport(
-    join(resultDir, "report.html"),
-    renderEvalHtml({ results: compared.results, ...(compared.comparison ? { comparison: compared.comparison } : {}), ...(compared.trend ? { trend: compared.trend } : {}) }),
-    ctx.runUrl,
-    (line) => io.warning(clean(line)),
-  );
-  const markdown = `${compared.markdown}\n${htmlReportLink(html)}\n`;
-  await writeFile(join(resultDir, "report.md"), clean(markdown));
-  await io.appendSummary(clean(markdown));
+  const { compared, html } = await compareAndReport(inputs, ctx, io, clean, resultDir, resultsPath);
   Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression"), "html-report": html.path, "html-report-url": html.url ?? "" });
   if (compared.incomplete) return incomplete(inputs, ctx, io, result, clean, compared.cause ?? "unknown cause", compared);
 
   const c = compared.comparison;
-  const failure = c ? `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${c.paired.shared} problems (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${c.newlyFailing.map((p) => p.id).join(", ")}` : "";
+  const failure = c ? regressionLine(c) : "";
   // The step fails on a regression whether or not a token lets it open the issue.
   if (compared.regression) result.failure = clean(failure);
   if (inputs.githubToken === "") {
@@ -162,6 +145,37 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     }
   }
   return result;
+}
+
+/** Compares with the baseline (appending the trend), writes report.md, the summary and the HTML report (uploaded as an artifact when possible). */
+async function compareAndReport(inputs: ActionInputs, ctx: ActionContext, io: ActionIO, clean: (s: string) => string, resultDir: string, resultsPath: string): Promise<{ compared: CompareJobResult; html: HtmlArtifact }> {
+  const compared = await runCompareJob({
+    current: resultsPath,
+    baseline: join(ctx.workspace, inputs.baselinePath),
+    allowMissingBaseline: true,
+    maxDropPct: inputs.maxDrop,
+    alpha: inputs.alpha,
+    maxNotAttemptedPct: inputs.maxNotAttempted,
+    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
+    commit: ctx.sha,
+  });
+  const html = await publishHtmlReport(
+    join(resultDir, "report.html"),
+    renderEvalHtml({ results: compared.results, ...(compared.comparison ? { comparison: compared.comparison } : {}), ...(compared.trend ? { trend: compared.trend } : {}) }),
+    ctx.runUrl,
+    (line) => io.warning(clean(line)),
+  );
+  const markdown = `${compared.markdown}\n${htmlReportLink(html)}\n`;
+  await writeFile(join(resultDir, "report.md"), clean(markdown));
+  await io.appendSummary(clean(markdown));
+  return { compared, html };
+}
+
+/** The step's failure line on a regression, by the rule that decided it. */
+function regressionLine(c: Comparison): string {
+  const ids = c.newlyFailing.map((p) => p.id).join(", ");
+  if (c.rule === "per-problem") return `regression: ${ids} passed in the baseline and fail${c.newlyFailing.length === 1 ? "s" : ""} now (per-problem rule: ${c.paired.shared} problems graded in both, too few to test statistically)`;
+  return `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${c.paired.shared} problems (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${ids}`;
 }
 
 function signedPoints(pp: number): string {
