@@ -1,6 +1,6 @@
 // One command builds every bundle the action and the CLI run from (committed in dist/).
 import { build } from "esbuild";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 
 rmSync("dist", { recursive: true, force: true });
 const common = {
@@ -12,6 +12,11 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
   // Some CommonJS dependencies call require(): give the ESM bundle one.
+  // The HTML report's chart library, inlined into every page it writes (src/report/html/assets.ts).
+  define: {
+    __SSTAR_UPLOT_JS__: JSON.stringify(readFileSync("node_modules/uplot/dist/uPlot.iife.min.js", "utf8")),
+    __SSTAR_UPLOT_CSS__: JSON.stringify(readFileSync("node_modules/uplot/dist/uPlot.min.css", "utf8")),
+  },
   banner: { js: "import { createRequire as __sstarCreateRequire } from 'node:module'; const require = __sstarCreateRequire(import.meta.url);" },
 };
 await build({ ...common, entryPoints: { index: "src/action/main.ts" }, outdir: "dist" });

@@ -23,13 +23,14 @@ wait_for_apt() {
   done
 }
 
-if ! command -v bwrap >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null || ! command -v git >/dev/null; then
+if ! command -v bwrap >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null || ! command -v git >/dev/null || ! command -v chromium >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   # fuser (psmisc) may be missing: then apt's own lock timeout does the waiting.
   if command -v fuser >/dev/null; then wait_for_apt; fi
   $SUDO apt-get -o DPkg::Lock::Timeout="${SSTAR_APT_WAIT:-300}" update -qq
-  # bubblewrap: the sandbox; python3, g++: languages candidate programs are written in.
-  $SUDO apt-get -o DPkg::Lock::Timeout="${SSTAR_APT_WAIT:-300}" install -y -qq bubblewrap python3 g++ git >/dev/null
+  # bubblewrap: the sandbox; python3, g++: languages candidate programs are written in; chromium:
+  # the browser the HTML report tests drive (playwright-core, no browser download).
+  $SUDO apt-get -o DPkg::Lock::Timeout="${SSTAR_APT_WAIT:-300}" install -y -qq bubblewrap python3 g++ git chromium >/dev/null
 fi
 
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"

@@ -58,6 +58,8 @@ export interface ActionInputs {
   trend: string | undefined;
   /** schedule mode: re-solve newly failing problems this many times (fresh samples); a pass makes them flaky. */
   confirm: number;
+  /** schedule mode: time a calibration program before grading and scale time limits by it. */
+  calibrate: boolean;
   /** schedule mode: significance level of McNemar's exact test. */
   alpha: number;
   /** schedule mode: percentage of problems not attempted above which the run is incomplete. */
@@ -112,6 +114,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   results: "",
   "max-drop": "5",
   confirm: "0",
+  calibrate: "true",
   alpha: "0.05",
   "max-not-attempted": "10",
   // ---- run behaviour and pull-request settings (issue 14) ----
@@ -310,6 +313,7 @@ const schema = z.object({
     return n;
   }),
   confirm: z.string().regex(/^\d{1,2}$/, "must be a whole number of retries from 0 to 99").transform(Number),
+  calibrate: boolInput,
   alpha: z.string().transform((v, ctx) => {
     const n = Number(v);
     if (v === "" || !(n > 0 && n < 1)) {
@@ -420,6 +424,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     results: v.results,
     trend: v.trend,
     confirm: v.confirm,
+    calibrate: v.calibrate,
     alpha: v.alpha,
     maxNotAttempted: v["max-not-attempted"],
     timeoutMs: v.timeout,

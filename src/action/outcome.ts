@@ -15,11 +15,23 @@ export interface ActionIO extends GroupSink {
 }
 
 /** Outputs only schedule mode sets (empty in the other modes). */
-export const SCHEDULE_OUTPUT_NAMES = ["pass-rate", "baseline-pass-rate", "p-value", "regression", "incomplete", "issue-number", "results"] as const;
+export const SCHEDULE_OUTPUT_NAMES = ["pass-rate", "pass-rate-low", "pass-rate-high", "baseline-pass-rate", "p-value", "regression", "incomplete", "issue-number", "results", "html-report", "html-report-url"] as const;
 export type ScheduleOutputs = Record<(typeof SCHEDULE_OUTPUT_NAMES)[number], string>;
 
 export function emptyScheduleOutputs(): ScheduleOutputs {
-  return { "pass-rate": "", "baseline-pass-rate": "", "p-value": "", regression: "", incomplete: "", "issue-number": "", results: "" };
+  return {
+    "pass-rate": "",
+    "pass-rate-low": "",
+    "pass-rate-high": "",
+    "baseline-pass-rate": "",
+    "p-value": "",
+    regression: "",
+    incomplete: "",
+    "issue-number": "",
+    results: "",
+    "html-report": "",
+    "html-report-url": "",
+  };
 }
 
 export const OUTPUT_NAMES = [

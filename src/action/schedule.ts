@@ -21,8 +21,11 @@ import {
   runIncompleteness,
   runMergeJob,
   type CompareJobResult,
+  type Comparison,
 } from "../eval/index.ts";
 import { createOctokit, GitHubHelper, markerFor } from "../github/github.ts";
+import { renderEvalHtml } from "../report/html/index.ts";
+import { htmlReportLink, publishHtmlReport, type HtmlArtifact } from "./html-artifact.ts";
 import type { ModelClient } from "../model/types.ts";
 import type { Sandbox } from "../sandbox/types.ts";
 import { formatSpecError, loadSpecs } from "../spec/index.ts";
@@ -87,6 +90,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
         out: resultsPath,
         ...(inputs.shard !== undefined ? { shard: parseShard(inputs.shard, 'input "shard"') } : {}),
         ...(confirm ? { confirm: { times: inputs.confirm, baselineFile: join(ctx.workspace, inputs.baselinePath), model: confirm.model } } : {}),
+        ...(inputs.calibrate ? { calibrate: {} } : {}),
+        onCalibrated: (c) => io.info(`time calibration: ${c.measuredMs} ms here, ${c.referenceMs} ms on the reference runner: time limits × ${c.scale}`),
         onProgress: (e) => {
           const line = evalProgressLine(e);
           if (line !== null) io.info(clean(line));
@@ -105,6 +110,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
       Object.assign(result.outputs, costOutputs(spend), {
         "report-path": resultsPath,
         "pass-rate": rateText(shard.summary.solveRate),
+        "pass-rate-low": rateText(shard.summary.solveRateLow),
+        "pass-rate-high": rateText(shard.summary.solveRateHigh),
         incomplete: String(cause !== null),
         regression: "false",
         results: JSON.stringify({ shard: inputs.shard, summary: shard.summary }),
@@ -117,23 +124,12 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
   // What the night spent (every problem, graded or not), whatever the comparison decides.
   const spend = spendOfEval((await readResultsFile(resultsPath)).summary.usage);
   Object.assign(result.outputs, costOutputs(spend));
-  const compared = await runCompareJob({
-    current: resultsPath,
-    baseline: join(ctx.workspace, inputs.baselinePath),
-    allowMissingBaseline: true,
-    maxDropPct: inputs.maxDrop,
-    alpha: inputs.alpha,
-    maxNotAttemptedPct: inputs.maxNotAttempted,
-    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
-    commit: ctx.sha,
-  });
-  await writeFile(join(resultDir, "report.md"), clean(compared.markdown));
-  await io.appendSummary(clean(`${compared.markdown.trimEnd()}\n\n${spendSummary(spend)}\n`));
-  Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression") });
+  const { compared, html } = await compareAndReport(inputs, ctx, io, clean, resultDir, resultsPath, spendSummary(spend));
+  Object.assign(result.outputs, decisionOutputs(compared), { "report-path": resultDir, solved: String(compared.decision === "no-regression"), "html-report": html.path, "html-report-url": html.url ?? "" });
   if (compared.incomplete) return incomplete(inputs, ctx, io, result, clean, compared.cause ?? "unknown cause", compared);
 
   const c = compared.comparison;
-  const failure = c ? `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${count(c.paired.shared, "problem")} (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${c.newlyFailing.map((p) => p.id).join(", ")}` : "";
+  const failure = c ? regressionLine(c) : "";
   // The step fails on a regression whether or not a token lets it open the issue.
   if (compared.regression) result.failure = clean(failure);
   if (inputs.githubToken === "") {
@@ -143,7 +139,8 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
   const github = new GitHubHelper(createOctokit(inputs.githubToken, ctx.apiUrl), ctx.repo);
   if (compared.regression && c !== null) {
     const issue = regressionIssue(c, { ...(ctx.runUrl !== undefined ? { runUrl: ctx.runUrl } : {}), commit: ctx.sha });
-    const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(`${markerFor(REGRESSION_KEY)}\n${issue.body}`), labels: [REGRESSION_LABEL] });
+    const body = `${markerFor(REGRESSION_KEY)}\n${issue.body}\n${htmlReportLink(html)}\n`;
+    const ref = await github.upsertIssue({ key: REGRESSION_KEY, title: clean(issue.title), body: clean(body), labels: [REGRESSION_LABEL] });
     io.warning(`regression: issue #${ref.number} ${ref.created ? "opened" : "updated"}`);
     result.outputs["issue-number"] = String(ref.number);
     result.failure = clean(`${failure} (issue #${ref.number})`);
@@ -157,6 +154,37 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
   return result;
 }
 
+/** Compares with the baseline (appending the trend), writes report.md, the summary and the HTML report (uploaded as an artifact when possible). */
+async function compareAndReport(inputs: ActionInputs, ctx: ActionContext, io: ActionIO, clean: (s: string) => string, resultDir: string, resultsPath: string, spendLine: string): Promise<{ compared: CompareJobResult; html: HtmlArtifact }> {
+  const compared = await runCompareJob({
+    current: resultsPath,
+    baseline: join(ctx.workspace, inputs.baselinePath),
+    allowMissingBaseline: true,
+    maxDropPct: inputs.maxDrop,
+    alpha: inputs.alpha,
+    maxNotAttemptedPct: inputs.maxNotAttempted,
+    ...(inputs.trend !== undefined ? { trend: join(ctx.workspace, inputs.trend) } : {}),
+    commit: ctx.sha,
+  });
+  const html = await publishHtmlReport(
+    join(resultDir, "report.html"),
+    renderEvalHtml({ results: compared.results, ...(compared.comparison ? { comparison: compared.comparison } : {}), ...(compared.trend ? { trend: compared.trend } : {}) }),
+    ctx.runUrl,
+    (line) => io.warning(clean(line)),
+  );
+  const markdown = `${compared.markdown}\n${htmlReportLink(html)}\n`;
+  await writeFile(join(resultDir, "report.md"), clean(markdown));
+  await io.appendSummary(clean(`${markdown.trimEnd()}\n\n${spendLine}\n`));
+  return { compared, html };
+}
+
+/** The step's failure line on a regression, by the rule that decided it. */
+function regressionLine(c: Comparison): string {
+  const ids = c.newlyFailing.map((p) => p.id).join(", ");
+  if (c.rule === "per-problem") return `regression: ${ids} passed in the baseline and fail${c.newlyFailing.length === 1 ? "s" : ""} now (per-problem rule: ${c.paired.shared} problems graded in both, too few to test statistically)`;
+  return `regression: pass rate ${signedPoints(c.paired.deltaPp)} on ${c.paired.shared} problems (McNemar exact p = ${formatP(c.paired.pValue)}); newly failing: ${ids}`;
+}
+
 function signedPoints(pp: number): string {
   return `${pp > 0 ? "+" : pp < 0 ? "−" : "±"}${Math.abs(pp)} points`;
 }
@@ -168,9 +196,15 @@ export function decisionOutputs(compared: CompareJobResult): Partial<ScheduleOut
     decision: compared.decision,
     cause: compared.cause,
     passRate: compared.passRate,
+    passRateLow: compared.passRateLow,
+    passRateHigh: compared.passRateHigh,
     baselinePassRate: compared.baselinePassRate,
     ...(c
       ? {
+          rule: c.rule,
+          ruleReason: c.ruleReason,
+          timingSensitive: c.timingSensitive.map((p) => p.id),
+          calibration: c.calibration.map((k) => ({ shard: k.shard, scale: k.scale, measuredMs: k.measuredMs, referenceMs: k.referenceMs })),
           pValue: c.paired.pValue,
           paired: c.paired,
           maxDropPct: c.maxDropPct,
@@ -187,6 +221,8 @@ export function decisionOutputs(compared: CompareJobResult): Partial<ScheduleOut
   };
   return {
     "pass-rate": rateText(compared.passRate),
+    "pass-rate-low": rateText(compared.passRateLow),
+    "pass-rate-high": rateText(compared.passRateHigh),
     "baseline-pass-rate": compared.baselinePassRate === null ? "" : rateText(compared.baselinePassRate),
     "p-value": c ? String(Number(c.paired.pValue.toPrecision(12))) : "",
     regression: String(compared.regression),

@@ -10,6 +10,7 @@ import { registerSolve } from "./commands/solve.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerGrade } from "./commands/grade.ts";
 import { registerDoctor } from "./commands/doctor.ts";
+import { registerReport } from "./commands/report.ts";
 import { isEntryPoint } from "../entry.ts";
 
 /**
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerMerge(program);
   registerCompare(program);
+  registerReport(program);
   registerValidate(program);
   registerImport(program);
   registerSolve(program);

@@ -8,31 +8,23 @@
 // when the pass rate on the problems graded in both (flaky ones left out) dropped by at least
 // `maxDropPct` points AND McNemar's exact test on the discordant pairs rejects "no change" at
 // `alpha` (p <= alpha). Each run's own rate keeps its Wilson interval, for reading, not deciding.
+//
+// Below the size where McNemar's test can ever reject (6 problems at alpha 0.05) the decision is
+// per problem instead: a problem that passed in the baseline and fails now (and on every --confirm
+// retry) is a regression, named with its evidence; none such is "no regression". "Incomplete" is
+// kept for runs that could not grade (an outage, a spent budget, a deadline), never for a small set.
 import { canonicalJson } from "./hash.ts";
 import { count } from "../engine/progress.ts";
+import { wilsonInterval, type Interval } from "./interval.ts";
 import { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
 import { CAUSE_TEXT, type NotAttemptedCause } from "./outcome.ts";
-import { isFlaky, type EvalResults, type ProblemResult } from "./results.ts";
+import { isFlaky, isTimingSensitive, type Calibration, type EvalResults, type ProblemResult } from "./results.ts";
+
+export { wilsonInterval, type Interval } from "./interval.ts";
 
 export const DEFAULT_MAX_DROP_PP = 5;
 export const DEFAULT_ALPHA = 0.05;
 export const DEFAULT_MAX_NOT_ATTEMPTED_PCT = 10;
-
-export interface Interval {
-  low: number;
-  high: number;
-}
-
-/** Wilson score interval for `successes` of `n` at normal quantile `z` (1.96: 95%). n = 0: [0, 1]. */
-export function wilsonInterval(successes: number, n: number, z = 1.96): Interval {
-  if (n <= 0) return { low: 0, high: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const center = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
-}
 
 export interface RunStats {
   /** Problems evaluated, attempted or not. */
@@ -62,6 +54,8 @@ export interface ProblemChange {
   /** The selected program's hidden-test result now and before. */
   now: string;
   before: string;
+  /** --confirm retries that failed too (0: not retried). */
+  confirmedBy: number;
 }
 
 export interface NotAttemptedProblem {
@@ -90,6 +84,12 @@ export interface Paired {
 
 export type Decision = "regression" | "no-regression" | "incomplete";
 
+/**
+ * Which rule decided: McNemar's paired test (enough shared problems for it to ever reject), the
+ * per-problem rule (too few to test statistically), or none (incomplete: the run could not grade).
+ */
+export type DecisionRule = "mcnemar" | "per-problem" | "none";
+
 export interface CompareOptions {
   maxDropPct: number;
   alpha?: number;
@@ -112,8 +112,13 @@ export interface Comparison {
   maxNotAttemptedPct: number;
   /** One sentence: why this is, is not, or cannot be called a regression. */
   verdict: string;
+  /** Which rule decided, and why that one (one sentence). */
+  rule: DecisionRule;
+  ruleReason: string;
   /** Passed in the baseline, fail now (and on every --confirm retry). */
   newlyFailing: ProblemChange[];
+  /** Newly failing only by a time limit, and passing with the scaled limit on retry: reported, left out of the decision. */
+  timingSensitive: ProblemChange[];
   newlyPassing: ProblemChange[];
   /** Failed now, passed on a --confirm retry: reported, left out of the decision. */
   flaky: ProblemChange[];
@@ -127,6 +132,8 @@ export interface Comparison {
   wall: { currentMs: number; baselineMs: number };
   /** Configuration that differs from the baseline (model, settings, ...): expected when trying a new model. */
   configChanges: string[];
+  /** This run's time calibration, one per runner (empty: limits as the specs give them). */
+  calibration: Calibration[];
 }
 
 function stats(r: EvalResults): RunStats {
@@ -211,8 +218,10 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
   const baselineNotAttempted = notAttemptedOf(baseline);
   const missing = whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings);
   const incomplete = missing.length > 0;
+  const { rule, ruleReason } = decidingRule(incomplete, paired.shared, pairs, settings);
   const drop = -paired.deltaPp;
-  const regression = !incomplete && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
+  const regression =
+    rule === "per-problem" ? pairs.newlyFailing.length > 0 : rule === "mcnemar" && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
   const decision: Decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
   const cur = stats(current);
   const base = stats(baseline);
@@ -226,10 +235,13 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
     common: pairs.common,
     paired,
     ...settings,
-    verdict: verdictText(decision, paired, missing, settings),
+    rule,
+    ruleReason,
+    verdict: verdictText(decision, rule, paired, missing, pairs.newlyFailing, settings),
     newlyFailing: pairs.newlyFailing,
     newlyPassing: pairs.newlyPassing,
     flaky: pairs.flaky,
+    timingSensitive: pairs.timingSensitive,
     notAttempted,
     baselineNotAttempted,
     added: current.problems.filter((p) => !pairs.before.has(p.id)).map((p) => p.id).sort(),
@@ -242,6 +254,23 @@ export function compareResults(current: EvalResults, baseline: EvalResults, opti
     },
     wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
     configChanges: configChanges(current, baseline),
+    calibration: current.meta.calibration ?? [],
+  };
+}
+
+/** Which rule decides a complete comparison: McNemar's test when the shared problems are enough for it to ever reject, else the per-problem rule. */
+function decidingRule(incomplete: boolean, shared: number, pairs: ProblemPairs, settings: CompareSettings): { rule: DecisionRule; ruleReason: string } {
+  if (incomplete) return { rule: "none", ruleReason: "the run could not grade enough problems for either rule to decide" };
+  const needed = minDiscordantToReject(settings.alpha);
+  const left = pairs.flaky.length + pairs.timingSensitive.length > 0 ? " (flaky and timing-sensitive ones left out)" : "";
+  if (shared >= needed) {
+    return { rule: "mcnemar", ruleReason: `${shared} problems are graded in both runs${left}, enough for McNemar's exact test (at least ${needed} at alpha ${settings.alpha})` };
+  }
+  return {
+    rule: "per-problem",
+    ruleReason:
+      `only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${left}, too few to test statistically (McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}), ` +
+      "so each problem that passed in the baseline and fails now, and again on its --confirm retries, is a regression on its own",
   };
 }
 
@@ -279,6 +308,7 @@ interface ProblemPairs {
   newlyFailing: ProblemChange[];
   newlyPassing: ProblemChange[];
   flaky: ProblemChange[];
+  timingSensitive: ProblemChange[];
 }
 
 /** Each problem of this run beside its baseline result: the 2x2 table McNemar's test reads, and the changes (flaky ones apart). */
@@ -292,6 +322,7 @@ function pairProblems(current: EvalResults, baseline: EvalResults): ProblemPairs
     newlyFailing: [],
     newlyPassing: [],
     flaky: [],
+    timingSensitive: [],
   };
   const { counts } = pairs;
   for (const p of current.problems) {
@@ -300,9 +331,14 @@ function pairProblems(current: EvalResults, baseline: EvalResults): ProblemPairs
     pairs.common++;
     if (p.outcome === "not-attempted" || prior.outcome === "not-attempted") continue;
     pairs.sharedGraded++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior) };
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior), confirmedBy: (p.confirm?.runs ?? []).filter((r) => r.outcome === "failed").length };
     if (isFlaky(p)) {
       pairs.flaky.push(change);
+      continue;
+    }
+    // A time limit that the calibrated limit's retry passes says "this runner is slow", not "the model got worse".
+    if (prior.outcome === "passed" && isTimingSensitive(p)) {
+      pairs.timingSensitive.push(change);
       continue;
     }
     const was = prior.outcome === "passed";
@@ -318,7 +354,7 @@ function pairProblems(current: EvalResults, baseline: EvalResults): ProblemPairs
     }
   }
   const byId = (x: { id: string }, y: { id: string }): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  for (const list of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky]) list.sort(byId);
+  for (const list of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky, pairs.timingSensitive]) list.sort(byId);
   return pairs;
 }
 
@@ -359,18 +395,20 @@ function whatKeepsItFromDeciding(current: EvalResults, pairs: ProblemPairs, base
         (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : ""),
     );
   }
-  const shared = pairs.counts.bothPassed + pairs.counts.bothFailed + pairs.counts.b + pairs.counts.c;
-  const needed = minDiscordantToReject(settings.alpha);
-  if (missing.length === 0 && shared < needed) {
-    missing.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${pairs.flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}`);
-  }
+  // Too few shared problems for McNemar's test is not incomplete: the per-problem rule decides them.
   return missing;
 }
 
-function verdictText(decision: Decision, paired: Paired, missing: string[], settings: CompareSettings): string {
+function verdictText(decision: Decision, rule: DecisionRule, paired: Paired, missing: string[], newlyFailing: readonly ProblemChange[], settings: CompareSettings): string {
   const drop = -paired.deltaPp;
-  const on = `on the ${count(paired.shared, "problem")} graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
   if (decision === "incomplete") return `Incomplete: ${missing.join("; ")}. No regression is decided; fix the cause and rerun.`;
+  if (rule === "per-problem") {
+    const shared = `${paired.shared} problem${paired.shared === 1 ? "" : "s"} graded in both runs, too few to test statistically; decided problem by problem`;
+    if (newlyFailing.length === 0) return `No regression: no problem that passed in the baseline fails now (${shared}).`;
+    const evidence = newlyFailing.map((p) => `${p.id} (before ${p.before}; now ${p.now}${p.confirmedBy === 0 ? "; not confirmed: no --confirm retry" : ""})`).join(", ");
+    return `Regression: ${newlyFailing.length} problem${newlyFailing.length === 1 ? "" : "s"} passed in the baseline and fail${newlyFailing.length === 1 ? "s" : ""} now: ${evidence} (${shared}).`;
+  }
+  const on = `on the ${count(paired.shared, "problem")} graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
   if (decision === "regression") return `Regression: the pass rate dropped ${drop} points ${on}, at least the allowed ${settings.maxDropPct} and significant at alpha ${settings.alpha}.`;
   if (drop > 0) return `No regression: the pass rate dropped ${drop} points ${on}, ${drop < settings.maxDropPct ? `less than the allowed ${settings.maxDropPct}` : `not significant at alpha ${settings.alpha}`}.`;
   return `No regression: the pass rate ${paired.deltaPp > 0 ? `rose ${paired.deltaPp} points` : "is unchanged"} ${on}.`;

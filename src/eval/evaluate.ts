@@ -6,6 +6,7 @@ import type { SolveReport } from "../engine/report.ts";
 import type { ModelClient } from "../model/types.ts";
 import { gradeProgram } from "../sandbox/index.ts";
 import type { Sandbox } from "../sandbox/types.ts";
+import { scaledSpec, TIMING_RETRY_FACTOR } from "./calibrate.ts";
 import { classifyAttempt, errorFacts, type CallRecord, type ErrorFacts, type NotAttempted } from "./outcome.ts";
 import type { ProblemSpec } from "../spec/schema.ts";
 import { canonicalJson, specHash, specSetHash } from "./hash.ts";
@@ -17,6 +18,7 @@ import {
   sortById,
   summarize,
   zeroUsage,
+  type Calibration,
   type ConfirmRun,
   type EvalConfig,
   type EvalResults,
@@ -62,6 +64,8 @@ export interface EvaluateOptions {
   /** Wall-clock end of the run: problems still running or not started then are not attempted (deadline). */
   deadline?: Date;
   confirm?: ConfirmOptions;
+  /** This runner's time calibration (calibrate()): every time limit is multiplied by its scale; recorded in meta.calibration. */
+  calibration?: Calibration;
   /** Timestamps (tests). */
   now?: () => Date;
 }
@@ -140,9 +144,10 @@ export async function evaluate(
       skipped: gradable.skipped,
       problems,
       summary: summarize(problems),
-      meta: { startedAt, updatedAt: now().toISOString() },
+      meta: { startedAt, updatedAt: now().toISOString(), ...(options.calibration ? { calibration: [options.calibration] } : {}) },
     };
   };
+  const scale = options.calibration?.scale ?? 1;
 
   const remaining = todo.filter((s) => !done.has(s.id));
   options.onProgress?.({ type: "start", problems: todo.length, resumed: done.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
@@ -166,7 +171,7 @@ export async function evaluate(
           const ended = run.ended();
           const result = ended
             ? ungradedResult(spec, specHashes[spec.id]!, solveOptions.selection, now, endedBy(ended))
-            : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id]!, deps, solveOptions, now, run));
+            : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id]!, deps, solveOptions, now, run, scale));
           await record(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done.size, of: todo.length }));
         }),
       ),
@@ -177,7 +182,7 @@ export async function evaluate(
         toConfirm(todo, done, confirm.baseline).map((spec) =>
           limit(async () => {
             if (run.ended() !== undefined) return;
-            const confirmed = await confirmProblem(spec, specHashes[spec.id]!, { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
+            const confirmed = await confirmProblem(spec, specHashes[spec.id]!, { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run, scale);
             if (confirmed === null) return;
             await record({ ...done.get(spec.id)!, confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
           }),
@@ -318,6 +323,7 @@ async function confirmProblem(
   times: number,
   now: () => Date,
   run: RunState,
+  scale = 1,
 ): Promise<NonNullable<ProblemResult["confirm"]> | null> {
   const runs: ConfirmRun[] = [];
   const usage = zeroUsage();
@@ -326,7 +332,7 @@ async function confirmProblem(
       chat: (request, meta) => deps.model.chat(request, { ...meta, key: `confirm-${attempt}/${meta.key ?? ""}` }),
       usage: () => deps.model.usage(),
     };
-    const r = await evaluateProblem(spec, hash, { model, sandbox: deps.sandbox }, solveOptions, now, run);
+    const r = await evaluateProblem(spec, hash, { model, sandbox: deps.sandbox }, solveOptions, now, run, scale);
     if (run.ended() !== undefined && r.outcome === "not-attempted") break;
     addUsage(usage, r.usage);
     runs.push({
@@ -385,8 +391,11 @@ export async function evaluateProblem(
   solveOptions: SolveOptions,
   now: () => Date = () => new Date(),
   run?: RunState,
+  timeScale = 1,
 ): Promise<ProblemResult> {
   const rec = recorded(deps);
+  // The calibrated limits, for solving (public tests) and grading alike; the hash stays the spec's own.
+  spec = scaledSpec(spec, timeScale);
   const facts = (extra: { thrown?: ErrorFacts; stopped?: string }) => ({
     calls: rec.calls,
     sandboxErrors: rec.sandboxErrors,
@@ -466,7 +475,8 @@ export async function evaluateProblem(
 
 async function gradeHidden(sandbox: Sandbox, spec: ProblemSpec, code: string): Promise<Grade> {
   const tests = spec.tests.hidden;
-  const g = await gradeProgram(sandbox, spec, { language: spec.language, code }, tests);
+  const program = { language: spec.language, code };
+  const g = await gradeProgram(sandbox, spec, program, tests);
   const failing = g.outcomes.findIndex((o) => o.verdict !== "accepted");
   const firstFailure = failing < 0 ? undefined : `${tests[failing]?.name ?? `hidden ${failing + 1}`}: ${g.outcomes[failing]!.verdict}`;
   return {
@@ -474,5 +484,17 @@ async function gradeHidden(sandbox: Sandbox, spec: ProblemSpec, code: string): P
     hiddenPassed: g.passed,
     hiddenTotal: g.total,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
+    ...((await passesWithMoreTime(sandbox, spec, program, g.outcomes)) ? { timingSensitive: true } : {}),
   };
+}
+
+/**
+ * A program that failed only by time limits, run again on those tests with TIMING_RETRY_FACTOR
+ * times the limit: true when it then passes them all (the runner's speed decided, not the program).
+ */
+async function passesWithMoreTime(sandbox: Sandbox, spec: ProblemSpec, program: { language: ProblemSpec["language"]; code: string }, outcomes: readonly { verdict: string }[]): Promise<boolean> {
+  const failed = spec.tests.hidden.filter((_, i) => outcomes[i]?.verdict !== "accepted");
+  if (failed.length === 0 || outcomes.some((o) => o.verdict !== "accepted" && o.verdict !== "time-limit")) return false;
+  const retry = await gradeProgram(sandbox, scaledSpec(spec, TIMING_RETRY_FACTOR), program, failed);
+  return retry.allPassed;
 }

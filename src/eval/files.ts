@@ -6,11 +6,15 @@ import { parseEvalResults, type EvalResults } from "./results.ts";
 import { emptyTrend, parseTrend, type Trend } from "./trend.ts";
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeTextAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+export async function writeTextAtomic(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await writeFile(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
+    await writeFile(tmp, text, "utf8");
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });

@@ -24,12 +24,23 @@ export {
 } from "./outcome.ts";
 export { mcnemarExactP, minDiscordantToReject } from "./mcnemar.ts";
 export {
+  calibrate,
+  calibrationScale,
+  scaledSpec,
+  CALIBRATION_PROGRAM,
+  CALIBRATION_REFERENCE_MS,
+  MAX_CALIBRATION_SCALE,
+  TIMING_RETRY_FACTOR,
+} from "./calibrate.ts";
+export {
   comparableView,
   evalResultsJsonSchema,
   evalResultsJsonSchemaText,
   evalResultsSchema,
   isFlaky,
+  isTimingSensitive,
   notAttemptedShare,
+  type Calibration,
   OUTCOMES,
   type ConfirmRun,
   type Outcome,
@@ -69,6 +80,7 @@ export {
   type CompareOptions,
   type Comparison,
   type Decision,
+  type DecisionRule,
   type Interval,
   type NotAttemptedProblem,
   type Paired,

@@ -11,7 +11,8 @@ import { evaluate, type EvalProgress } from "./evaluate.ts";
 import { readResultsFile, readResultsIfExists, readTrendFile, writeJsonAtomic } from "./files.ts";
 import { mergeResults } from "./merge.ts";
 import { renderComparisonMarkdown, renderResultsMarkdown } from "./render.ts";
-import { costPerSolved, type EvalResults } from "./results.ts";
+import { costPerSolved, type Calibration, type EvalResults } from "./results.ts";
+import { calibrate } from "./calibrate.ts";
 import { measuredCosts, type ShardSelector } from "./shard.ts";
 import { appendTrend, DEFAULT_TREND_POINTS, type Trend } from "./trend.ts";
 
@@ -36,6 +37,10 @@ export interface EvalJobOptions {
    */
   confirm?: { times: number; baselineFile: string; model: ModelClient };
   onProgress?: (event: EvalProgress) => void;
+  /** Time the calibration program first and scale every time limit by the result (referenceMs: the reference runner's time, default CALIBRATION_REFERENCE_MS). */
+  calibrate?: { referenceMs?: number };
+  /** Told the calibration once it is measured. */
+  onCalibrated?: (calibration: Calibration) => void;
 }
 
 /** Runs (or resumes) one evaluation, writing `out` atomically after every finished problem. */
@@ -43,6 +48,8 @@ export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
   const previous = await readResultsIfExists(o.out);
   const costs = o.costsFile !== undefined ? measuredCosts(await readResultsFile(o.costsFile)) : undefined;
   const confirmBaseline = o.confirm !== undefined && o.confirm.times > 0 ? await readResultsIfExists(o.confirm.baselineFile) : undefined;
+  const calibration = o.calibrate ? await calibrate(o.sandbox, { ...o.calibrate, shard: o.shard?.index ?? null }) : undefined;
+  if (calibration) o.onCalibrated?.(calibration);
   try {
     return await evaluate(o.specs, { model: o.model, sandbox: o.sandbox }, {
       solve: o.solve,
@@ -54,6 +61,7 @@ export async function runEvalJob(o: EvalJobOptions): Promise<EvalResults> {
       ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.deadline ? { deadline: o.deadline } : {}),
+      ...(calibration ? { calibration } : {}),
       ...(o.confirm && confirmBaseline ? { confirm: { times: o.confirm.times, baseline: confirmBaseline, model: o.confirm.model } } : {}),
       onResults: (results) => writeJsonAtomic(o.out, results),
     });
@@ -88,6 +96,8 @@ export interface CompareJobOptions {
 }
 
 export interface CompareJobResult {
+  /** This run's results, as read. */
+  results: EvalResults;
   comparison: Comparison | null;
   markdown: string;
   decision: Decision;
@@ -97,6 +107,9 @@ export interface CompareJobResult {
   cause: string | null;
   /** The run's own pass rate on its graded problems, and the baseline's (null without one). */
   passRate: number;
+  /** The 95% Wilson interval of this run's pass rate. */
+  passRateLow: number;
+  passRateHigh: number;
   baselinePassRate: number | null;
   trend: Trend | null;
 }
@@ -119,6 +132,8 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
           commit: o.commit ?? "",
           model: current.config.model,
           rate: current.summary.solveRate,
+          rateLow: current.summary.solveRateLow,
+          rateHigh: current.summary.solveRateHigh,
           solved: current.summary.solved,
           problems: current.summary.graded,
           costUsd: current.summary.usage.costUsd,
@@ -130,9 +145,12 @@ export async function runCompareJob(o: CompareJobOptions): Promise<CompareJobRes
     }
   }
   const common = {
+    results: current,
     cause,
     incomplete: cause !== null,
     passRate: current.summary.solveRate,
+    passRateLow: current.summary.solveRateLow,
+    passRateHigh: current.summary.solveRateHigh,
     trend,
   };
   if (!comparison) {

@@ -1,7 +1,7 @@
 // Merging shard results into one: refuses anything that would make the merged numbers a lie
 // (different configurations or spec versions, overlapping, missing or unfinished shards).
 import { canonicalJson } from "./hash.ts";
-import { EVAL_RESULTS_KIND, EVAL_RESULTS_VERSION, sortById, summarize, type EvalConfig, type EvalResults } from "./results.ts";
+import { EVAL_RESULTS_KIND, EVAL_RESULTS_VERSION, sortById, summarize, type Calibration, type EvalConfig, type EvalResults } from "./results.ts";
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -125,6 +125,12 @@ export function mergeResults(results: readonly EvalResults[], names?: readonly s
     skipped: sortById(first.skipped),
     problems,
     summary: summarize(problems),
-    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i) => name(i)) },
+    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i) => name(i)), ...mergedCalibration(results) },
   };
+}
+
+/** Every shard's runner calibration, in shard order: each graded its problems with its own scale. */
+function mergedCalibration(results: readonly EvalResults[]): { calibration?: Calibration[] } {
+  const all = results.flatMap((r) => r.meta.calibration ?? []).sort((a, b) => (a.shard ?? 0) - (b.shard ?? 0));
+  return all.length > 0 ? { calibration: all } : {};
 }

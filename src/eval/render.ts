@@ -1,9 +1,9 @@
 // Markdown for the job summary and the regression issue.
-import { formatP, wilsonInterval, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
+import { formatP, type Comparison, type Interval, type NotAttemptedProblem, type ProblemChange } from "./compare.ts";
 import { CAUSE_TEXT } from "./outcome.ts";
 import { count } from "../engine/progress.ts";
 import { code, escapeMarkdown } from "./markdown.ts";
-import type { EvalResults } from "./results.ts";
+import type { Calibration, EvalResults } from "./results.ts";
 import { renderTrendMarkdown, type Trend } from "./trend.ts";
 
 /** Changes listed in full up to this many; the rest are counted. */
@@ -31,6 +31,12 @@ function changeList(changes: readonly ProblemChange[]): string[] {
   return lines;
 }
 
+const RULE_TEXT: Record<Comparison["rule"], string> = {
+  mcnemar: "McNemar's paired test",
+  "per-problem": "the per-problem rule",
+  none: "no rule (incomplete)",
+};
+
 const HEADLINE: Record<Comparison["decision"], string> = {
   regression: "❌ regression",
   "no-regression": "✅ no regression",
@@ -46,6 +52,14 @@ function notAttemptedList(problems: readonly NotAttemptedProblem[]): string[] {
   const lines = problems.slice(0, MAX_LISTED).map((p) => `- ${code(p.id)}: ${escapeMarkdown(p.cause === "unknown" ? "unknown cause" : CAUSE_TEXT[p.cause])} (${escapeMarkdown(p.detail)})`);
   if (problems.length > MAX_LISTED) lines.push(`- … and ${problems.length - MAX_LISTED} more (see the results files)`);
   return lines;
+}
+
+/** One line per runner: how its time limits were scaled (nothing when the run was not calibrated). */
+function calibrationLines(calibration: readonly Calibration[]): string[] {
+  if (calibration.length === 0) return [];
+  const line = (k: Calibration): string =>
+    `- ${k.shard === null ? "the runner" : `shard ${k.shard}`}: time limits × ${k.scale} (${escapeMarkdown(k.program)}: ${k.measuredMs} ms here, ${k.referenceMs} ms on the reference runner)`;
+  return ["### Time calibration", "", ...calibration.map(line), ""];
 }
 
 /** The paired table: both rates on the shared problems, the 2x2 of outcomes, the test. */
@@ -72,6 +86,7 @@ function pairedSection(c: Comparison): string[] {
 export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
   const out: string[] = [];
   out.push(`## sstar evaluation: ${HEADLINE[c.decision]}`, "", escapeMarkdown(c.verdict), "");
+  out.push(`**Decided by**: ${RULE_TEXT[c.rule]}: ${escapeMarkdown(c.ruleReason)}.`, "");
   out.push(...pairedSection(c));
 
   const strategies = [...new Set([...Object.keys(c.baseline.baselines), ...Object.keys(c.current.baselines)])].sort();
@@ -104,6 +119,9 @@ export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
   if (c.flaky.length > 0) {
     out.push(`### Flaky: failed, then passed on a retry (${c.flaky.length}), not counted`, "", ...changeList(c.flaky), "");
   }
+  if (c.timingSensitive.length > 0) {
+    out.push(`### Timing-sensitive: failed by a time limit, passed with the scaled limit (${c.timingSensitive.length}), not counted`, "", ...changeList(c.timingSensitive), "");
+  }
   if (c.notAttempted.length > 0) {
     out.push(`### Not attempted in this run (${c.notAttempted.length}), left out of every rate`, "", ...notAttemptedList(c.notAttempted), "");
   }
@@ -116,12 +134,13 @@ export function renderComparisonMarkdown(c: Comparison, trend?: Trend): string {
     if (c.removed.length > 0) out.push(`- Only in the baseline (${c.removed.length}): ${c.removed.slice(0, MAX_LISTED).map(code).join(", ")}`);
     out.push("");
   }
+  out.push(...calibrationLines(c.calibration));
   if (c.configChanges.length > 0) {
     out.push("### Configuration changes since the baseline", "");
     out.push(...c.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
   }
   out.push(
-    `<sub>Decision rule: incomplete (never a regression) when more than ${c.maxNotAttemptedPct}% of the problems could not be attempted or too few were graded in both runs; otherwise a regression when the pass rate on the problems graded in both dropped by at least ${c.maxDropPct} points and McNemar's exact test gives p ≤ ${c.alpha}. See docs/eval.md.</sub>`,
+    `<sub>Decision rule: incomplete (never a regression) when more than ${c.maxNotAttemptedPct}% of the problems could not be attempted or too few of the problems in both runs were graded in both; otherwise, with enough problems graded in both for McNemar's test to ever reject, a regression when their pass rate dropped by at least ${c.maxDropPct} points and McNemar's exact test gives p ≤ ${c.alpha}; with fewer, a regression when a problem that passed in the baseline fails now and on its --confirm retries. See docs/eval.md.</sub>`,
   );
   const trendText = trend ? renderTrendMarkdown(trend) : "";
   if (trendText) out.push("", trendText);
@@ -137,7 +156,7 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
   if (incomplete) out.push(`Incomplete: ${escapeMarkdown(incomplete)}.`, "");
   out.push("| | |", "|---|---|");
   out.push(`| problems graded | ${n} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
-  out.push(`| pass rate (hidden tests) | ${rate(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n))} |`);
+  out.push(`| pass rate (hidden tests) | ${rate(s.solved)}, 95% interval ${ci({ low: s.solveRateLow, high: s.solveRateHigh })} |`);
   if (s.answered !== undefined && s.answeredPassed !== undefined) {
     // Coverage: problems the action would open a pull request for; precision: of those, how many are right.
     const precision = s.answered === 0 ? "–" : `${pct(s.answeredPassed / s.answered)} (${s.answeredPassed}/${s.answered})`;
@@ -162,6 +181,7 @@ export function renderResultsMarkdown(r: EvalResults, trend?: Trend, incomplete?
     if (failing.length > MAX_LISTED) out.push(`- … and ${failing.length - MAX_LISTED} more`);
     out.push("", "</details>");
   }
+  out.push("", ...calibrationLines(r.meta.calibration ?? []));
   const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
   if (notAttempted.length > 0) {
     out.push("", `### Not attempted (${notAttempted.length}), left out of every rate`, "");

@@ -1,6 +1,7 @@
 // The evaluation results file: one run (or one shard of a run) graded on hidden tests. This zod
 // schema is the single source of truth; `evalResultsJsonSchema()` is its JSON Schema.
 import { z } from "zod";
+import { wilsonInterval } from "./interval.ts";
 import { NOT_ATTEMPTED_CAUSES } from "./outcome.ts";
 
 export const EVAL_RESULTS_KIND = "sstar-eval-results";
@@ -34,6 +35,10 @@ export const gradeSchema = z.object({
   hiddenTotal: z.number().int(),
   /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
   firstFailure: z.string().optional(),
+  timingSensitive: z
+    .boolean()
+    .optional()
+    .describe("failed only by time limits, and passed every hidden test when those were run again with the limit scaled once more: a slow runner, not a wrong program"),
 });
 export type Grade = z.infer<typeof gradeSchema>;
 
@@ -103,6 +108,16 @@ export const problemResultSchema = z.object({
 });
 export type ProblemResult = z.infer<typeof problemResultSchema>;
 
+export const calibrationSchema = z.object({
+  shard: z.number().int().nullable().describe("the shard this runner graded (null: the whole set)"),
+  program: z.string().describe("what was timed: the fixed calibration program"),
+  referenceMs: z.number().describe("its wall time on the reference runner"),
+  measuredMs: z.number().describe("its median wall time here"),
+  runs: z.array(z.number()).describe("every timed run, ms"),
+  scale: z.number().describe("time limits were multiplied by this (measured / reference, at least 1)"),
+});
+export type Calibration = z.infer<typeof calibrationSchema>;
+
 export const evalSummarySchema = z.object({
   problems: z.number().int().describe("problems evaluated, attempted or not"),
   graded: z.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
@@ -113,6 +128,9 @@ export const evalSummarySchema = z.object({
   solveRate: z.number().describe("solved / graded (0 when nothing was graded)"),
   answered: z.number().int().optional().describe("graded problems the action would open a pull request for (status solved: public tests passed, confidence at least --min-confidence)"),
   answeredPassed: z.number().int().optional().describe("of the answered, those whose pick passes every hidden test"),
+  solveRateLow: z.number().describe("95% Wilson interval of the solve rate, lower end (0 when nothing was graded)"),
+  solveRateHigh: z.number().describe("95% Wilson interval of the solve rate, upper end (1 when nothing was graded)"),
+  timingSensitive: z.number().int().describe("problems failed only by time limits that passed on the scaled-limit retry"),
   oracle: z.number().int(),
   baselines: z.record(z.string(), z.number().int()).describe("strategy -> problems its pick solved"),
   errors: z.number().int(),
@@ -133,6 +151,7 @@ export const evalResultsSchema = z.object({
     updatedAt: z.string(),
     /** Files merged into this one. */
     mergedFrom: z.array(z.string()).optional(),
+    calibration: z.array(calibrationSchema).optional().describe("the speed calibration of each runner that graded (one per shard; merged files keep them all)"),
   }),
 });
 export type EvalResults = z.infer<typeof evalResultsSchema>;
@@ -172,6 +191,7 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
   let oracle = 0;
   let errors = 0;
   let flaky = 0;
+  let timingSensitive = 0;
   let wallMs = 0;
   let answered = 0;
   let answeredPassed = 0;
@@ -188,6 +208,7 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     }
     graded++;
     if (isFlaky(p)) flaky++;
+    if (isTimingSensitive(p)) timingSensitive++;
     if (p.selected.passed) solved++;
     if (p.status === "solved") {
       answered++;
@@ -197,6 +218,7 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     for (const b of p.baselines) baselines[b.strategy] = (baselines[b.strategy] ?? 0) + (b.passed ? 1 : 0);
   }
   usage.costUsd = roundUsd(usage.costUsd);
+  const ci = wilsonInterval(solved, graded);
   return {
     problems: problems.length,
     graded,
@@ -207,6 +229,9 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
     solveRate: graded === 0 ? 0 : solved / graded,
     answered,
     answeredPassed,
+    solveRateLow: ci.low,
+    solveRateHigh: ci.high,
+    timingSensitive,
     oracle,
     baselines,
     errors,
@@ -218,6 +243,11 @@ export function summarize(problems: readonly ProblemResult[]): EvalSummary {
 /** Failed, then passed on at least one --confirm retry. */
 export function isFlaky(p: ProblemResult): boolean {
   return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
+}
+
+/** Failed only by time limits, and passed when those tests ran again with the scaled limit: the runner's speed, not the program. */
+export function isTimingSensitive(p: ProblemResult): boolean {
+  return p.outcome === "failed" && p.selected.timingSensitive === true;
 }
 
 /** The share of the problems that could not be attempted (0 when there are none). */

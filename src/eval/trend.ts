@@ -11,6 +11,8 @@ export const trendPointSchema = z.object({
   commit: z.string(),
   model: z.string(),
   rate: z.number().describe("solve rate, 0..1"),
+  rateLow: z.number().optional().describe("95% Wilson interval of the rate, lower end (points written before intervals lack it)"),
+  rateHigh: z.number().optional().describe("95% Wilson interval of the rate, upper end"),
   solved: z.number().int(),
   problems: z.number().int(),
   costUsd: z.number(),
@@ -111,7 +113,7 @@ export function renderTrendMarkdown(trend: Trend): string {
     "",
     trendMermaid(points),
     "",
-    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% – ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}${perSolved(last)}, ${escapeMarkdown(last.model)})`,
+    `\`${sparkline(rates)}\` ${pct(Math.min(...rates))}% – ${pct(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct(last.rate)}%${last.rateLow !== undefined && last.rateHigh !== undefined ? ` [95% ${pct(last.rateLow)}–${pct(last.rateHigh)}]` : ""}, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}${perSolved(last)}, ${escapeMarkdown(last.model)})`,
   ];
   return lines.join("\n");
 }

@@ -68,6 +68,11 @@ describe("schedule: the regression check", () => {
       expect(first.summary).toContain("### Paired comparison on the 10 problems graded in both runs");
       expect(first.summary).toContain("| **passed before** | 4 | **6** newly failing |");
       expect(first.summary).toContain("xychart-beta");
+      // The 95% interval of 4/10, and the HTML report: written, not uploaded outside GitHub Actions (a warning says so).
+      expect(first.outputs).toMatchObject({ "pass-rate-low": "0.1682", "pass-rate-high": "0.6873", "html-report-url": "" });
+      expect(first.outputs["html-report"]).toMatch(/report\.html$/);
+      expect(first.summary).toContain("HTML report: `report.html` in the result folder (not uploaded: not running in GitHub Actions (ACTIONS_RUNTIME_TOKEN is not set))");
+      expect(first.stdout).toContain("::warning::HTML report not uploaded as an artifact");
       expect(issue.labels).toEqual([{ name: "sstar-regression" }]);
       expect(hasMarker(issue.body, "regression")).toBe(true);
       expect(issue.body).toContain("`f`");

@@ -175,13 +175,9 @@ describe("compareResults: incomplete runs never report a regression", () => {
     expect(c.missing[0]).toBe("only 17 of the 20 problems in both runs were graded in both (at least 90% needed); the baseline could not attempt 3: 3 run interrupted (interrupted (test))");
   });
 
-  it("fewer shared problems than the test can ever reject with, or none: incomplete", () => {
-    const small = run(4, () => true);
-    const c = compareResults(run(4, () => false), small, { maxDropPct: 5 });
-    expect(c.decision).toBe("incomplete");
-    expect(c.missing).toEqual(["only 4 problems are graded in both runs: McNemar's test needs at least 6 to ever reject at alpha 0.05"]);
+  it("no problem in both runs: incomplete, naming why", () => {
     const other = results([problem({ id: "zz" })], config(["zz"]));
-    expect(compareResults(other, small, { maxDropPct: 5 }).missing).toEqual(["no problem was evaluated in both this run and the baseline"]);
+    expect(compareResults(other, run(4, () => true), { maxDropPct: 5 }).missing).toEqual(["no problem was evaluated in both this run and the baseline"]);
   });
 
   it("a run on its own is incomplete beyond the allowance", () => {
@@ -189,5 +185,60 @@ describe("compareResults: incomplete runs never report a regression", () => {
     expect(runIncompleteness(run(10, () => true, extra))).toBe("2 of 10 problems (20%) could not be attempted, more than the allowed 10%: 2 model endpoint refused the credentials (authentication (test))");
     expect(runIncompleteness(run(10, () => true, extra), 20)).toBeNull();
     expect(runIncompleteness(run(10, () => true))).toBeNull();
+  });
+});
+
+describe("compareResults: small sets decide problem by problem", () => {
+  const ids = ["p1", "p2", "p3", "p4", "p5"];
+  const five = (over: Record<string, Partial<ProblemOpts>> = {}) => results(ids.map((id) => problem({ id, ...over[id] })), config(ids));
+
+  it("a problem that passed, fails now and on its --confirm retry is a regression, named with its evidence", () => {
+    const c = compareResults(five({ p3: { passed: false, confirm: [false] } }), five(), { maxDropPct: 5 });
+    expect(c.decision).toBe("regression");
+    expect(c.incomplete).toBe(false);
+    expect(c.rule).toBe("per-problem");
+    expect(c.ruleReason).toBe(
+      "only 5 problems are graded in both runs, too few to test statistically (McNemar's test needs at least 6 to ever reject at alpha 0.05), so each problem that passed in the baseline and fails now, and again on its --confirm retries, is a regression on its own",
+    );
+    expect(c.newlyFailing.map((p) => [p.id, p.confirmedBy])).toEqual([["p3", 1]]);
+    expect(c.verdict).toBe(
+      "Regression: 1 problem passed in the baseline and fails now: p3 (before passes 5/5; now fails 2/5 (hidden-4: wrong-answer), and on 1 retry) (5 problems graded in both runs, too few to test statistically; decided problem by problem).",
+    );
+  });
+
+  it("the same run twice is no regression, by the per-problem rule, never incomplete", () => {
+    const c = compareResults(five(), five(), { maxDropPct: 5 });
+    expect([c.decision, c.rule, c.missing]).toEqual(["no-regression", "per-problem", []]);
+    expect(c.verdict).toBe("No regression: no problem that passed in the baseline fails now (5 problems graded in both runs, too few to test statistically; decided problem by problem).");
+  });
+
+  it("a failure that passes on its retry is flaky: no regression; an unconfirmed one still counts, and says so", () => {
+    expect(compareResults(five({ p2: { passed: false, confirm: [true] } }), five(), { maxDropPct: 5 }).decision).toBe("no-regression");
+    const unconfirmed = compareResults(five({ p2: { passed: false } }), five(), { maxDropPct: 5 });
+    expect(unconfirmed.decision).toBe("regression");
+    expect(unconfirmed.verdict).toContain("p2 (before passes 5/5; now fails 2/5 (hidden-4: wrong-answer); not confirmed: no --confirm retry)");
+  });
+
+  it("an outage on a small set is still incomplete, with its cause", () => {
+    const c = compareResults(five({ p1: { notAttempted: "endpoint-unreachable" }, p2: { notAttempted: "endpoint-unreachable" } }), five(), { maxDropPct: 5 });
+    expect([c.decision, c.rule]).toEqual(["incomplete", "none"]);
+    expect(c.missing[0]).toMatch(/^2 of 5 problems \(40%\) could not be attempted, more than the allowed 10%: 2 model endpoint unreachable/);
+  });
+
+  it("six or more shared problems: McNemar decides, and one newly failing problem is no regression", () => {
+    const six = ["p1", "p2", "p3", "p4", "p5", "p6"];
+    const mk = (fail: string[]) => results(six.map((id) => problem({ id, passed: !fail.includes(id), ...(fail.includes(id) ? { confirm: [false] } : {}) })), config(six));
+    const c = compareResults(mk(["p3"]), mk([]), { maxDropPct: 5 });
+    expect([c.decision, c.rule]).toEqual(["no-regression", "mcnemar"]);
+  });
+
+  it("a time limit that passes with the scaled limit on retry is timing-sensitive, not a regression", () => {
+    const current = five({ p4: { passed: false } });
+    const p4 = current.problems.find((p) => p.id === "p4")!;
+    p4.selected = { ...p4.selected, firstFailure: "hidden-2: time-limit", timingSensitive: true };
+    const c = compareResults(results(current.problems, config(ids)), five(), { maxDropPct: 5 });
+    expect(c.decision).toBe("no-regression");
+    expect(c.timingSensitive.map((p) => p.id)).toEqual(["p4"]);
+    expect(c.newlyFailing).toEqual([]);
   });
 });

@@ -82,7 +82,7 @@ async function runCompareCommand(current: string, flags: CompareFlags): Promise<
     if (c) {
       const ids = (label: string, list: readonly { id: string }[]): string => (list.length > 0 ? ` ${label}: ${list.map((p) => p.id).join(", ")}.` : "");
       process.stderr.write(
-        `sstar compare: ${c.decision}${c.paired.shared > 0 ? ` (p = ${formatP(c.paired.pValue)})` : " (no problem graded in both runs)"}. ${c.verdict}${ids("Newly failing", c.newlyFailing)}${ids("Flaky", c.flaky)}${ids("Not attempted", c.notAttempted)}\n`,
+        `sstar compare: ${c.decision}${c.paired.shared > 0 ? ` (p = ${formatP(c.paired.pValue)})` : " (no problem graded in both runs)"}. ${c.verdict}${ids("Newly failing", c.newlyFailing)}${ids("Flaky", c.flaky)}${ids("Timing-sensitive", c.timingSensitive)}${ids("Not attempted", c.notAttempted)} Decided by ${c.rule === "none" ? "no rule" : c.rule === "mcnemar" ? "McNemar's test" : "the per-problem rule"}: ${c.ruleReason}.\n`,
       );
       if (c.regression && flags.issueOut !== undefined) {
         await writeJsonAtomic(flags.issueOut, regressionIssue(c, { ...(flags.runUrl ? { runUrl: flags.runUrl } : {}), ...(commit ? { commit } : {}) }));

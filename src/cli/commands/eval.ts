@@ -20,6 +20,14 @@ interface EvalFlags extends ModelFlags, SolveSettingsFlags {
   maxNotAttempted: number;
   confirm: number;
   baseline?: string;
+  calibrate: boolean;
+  calibrationReference?: number;
+}
+
+function referenceMsArg(value: string): number {
+  const ms = Number(value);
+  if (!(Number.isFinite(ms) && ms > 0)) throw new InvalidArgumentError(`--calibration-reference must be a time in milliseconds > 0, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function shardArg(value: string): ShardSelector {
@@ -41,7 +49,9 @@ export function registerEval(program: Command): void {
     .option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1)
     .option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT)
     .option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0)
-    .option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)");
+    .option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)")
+    .option("--calibrate", "time a fixed calibration program first and scale every time limit by (its time here / its reference time), at least 1; recorded in the results", false)
+    .option("--calibration-reference <ms>", "with --calibrate: the calibration program's time on the reference runner, ms (default: sstar's own figure, or take meta.calibration[0].measuredMs of your baseline)", referenceMsArg);
   addSolveFlags(command);
   addModelFlags(command);
   command.action(async (specPaths: string[], flags: EvalFlags) => {
@@ -58,6 +68,10 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
   if (run === null) return 2;
   const { err, loaded, config, model, sandbox } = run;
   const deadline = flags.deadline !== undefined ? new Date(Date.now() + flags.deadline) : undefined;
+  if (flags.calibrationReference !== undefined && !flags.calibrate) {
+    err("--calibration-reference needs --calibrate");
+    return 2;
+  }
   try {
     const { result: results, interrupted } = await interruptible(err, "stopping after saving the finished problems", flags.deadline, (signal) =>
       runEvalJob({
@@ -68,6 +82,8 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
         out: flags.out,
         ...(flags.shard ? { shard: flags.shard } : {}),
         ...(flags.costs !== undefined ? { costsFile: flags.costs } : {}),
+        ...(flags.calibrate ? { calibrate: flags.calibrationReference !== undefined ? { referenceMs: flags.calibrationReference } : {} } : {}),
+        onCalibrated: (c) => err(`time calibration: ${c.program} took ${c.measuredMs} ms here (runs ${c.runs.join(", ")} ms), ${c.referenceMs} ms on the reference runner: time limits × ${c.scale}`),
         toolVersion,
         concurrency: flags.problemConcurrency,
         signal,
@@ -82,9 +98,10 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     );
     const s = results.summary;
     const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
-    const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
+    const flaky = `${s.flaky > 0 ? `, ${s.flaky} flaky` : ""}${s.timingSensitive > 0 ? `, ${s.timingSensitive} timing-sensitive` : ""}`;
+    const interval = s.graded > 0 ? `, 95% interval ${(100 * s.solveRateLow).toFixed(1)}–${(100 * s.solveRateHigh).toFixed(1)}%` : "";
     process.stdout.write(
-      `${flags.out}: ${s.graded === 0 ? "no problem graded" : `${s.solved}/${s.graded} graded solved on hidden tests (${((100 * s.solved) / s.graded).toFixed(1)}%)`}${notAttempted}${flaky}, ` +
+      `${flags.out}: ${s.graded === 0 ? "no problem graded" : `${s.solved}/${s.graded} graded solved on hidden tests (${((100 * s.solved) / s.graded).toFixed(1)}%)`}${notAttempted}${flaky}${interval}, ` +
         `${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}\n`,
     );
     // An unusable endpoint is named once here; the run is then incomplete (exit 3), not a usage error.
