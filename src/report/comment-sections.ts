@@ -81,9 +81,9 @@ function plural(n: number, word: string): string {
 export function firstSentence(f: SelectionFacts): string {
   const from = `from ${plural(f.samples, "sample")}`;
   if (f.picked === null) {
-    return f.status === "error" ? `Nothing picked ${from}: the run failed (see the error below).` : `Nothing picked ${from}: none passed every public test.`;
+    return f.status === "error" ? `**Nothing picked** ${from}: the run failed (see the error below).` : `**Nothing picked** ${from}: none passed every public test.`;
   }
-  const head = `Picked sample ${f.picked} ${from}`;
+  const head = `**Picked sample ${f.picked}** ${from}`;
   if (f.cluster === null || f.clusters === 0) return `${head} by the \`${f.strategy}\` rule (no output clusters to compare).`;
   const id = escapeInline(f.cluster);
   if (f.clusters === 1) return `${head}: all ${f.clustered} samples that pass the public tests give the same outputs on every synthesized input.`;
@@ -115,10 +115,23 @@ export function voteName(choice: string, m: Match): string {
   return choice;
 }
 
+/** A match between two samples of one cluster (the code review), not between clusters. */
+function isReview(report: SolveReport, m: Match): boolean {
+  return !report.clusters.some((c) => c.id === m.a || c.id === m.b) && /^s\d+$/.test(m.a) && /^s\d+$/.test(m.b);
+}
+
+/** The code review inside the picked cluster, one line per match (it chose among identical-output programs). */
+function reviewLines(report: SolveReport): string[] {
+  return report.matches
+    .filter((m) => isReview(report, m))
+    .map((m) => `- sample ${escapeInline(m.a.slice(1))} vs sample ${escapeInline(m.b.slice(1))}${m.note !== undefined ? ` (${escapeInline(m.note)})` : ""}: ${judgeLine(m)}`);
+}
+
 /** The picked cluster's matches first, then the others; each as a small table with named columns. */
 export function disagreementTables(report: SolveReport, maxRows: number): string[] {
   const picked = report.selection.selectedCluster;
-  const matches = [...report.matches].sort((x, y) => Number(y.a === picked || y.b === picked) - Number(x.a === picked || x.b === picked));
+  const reviews = reviewLines(report);
+  const matches = report.matches.filter((m) => !isReview(report, m)).sort((x, y) => Number(y.a === picked || y.b === picked) - Number(x.a === picked || x.b === picked));
   const out: string[] = [];
   let rows = 0;
   let hidden = 0;
@@ -144,8 +157,9 @@ export function disagreementTables(report: SolveReport, maxRows: number): string
     rows += shown.length;
     hidden += m.inputs.length - shown.length;
   }
-  if (out.length === 0) return [];
   if (hidden > 0) out.push("", `*${hidden} more rows in report.json.*`);
+  if (reviews.length > 0) out.push("", "Inside the picked cluster (same outputs, different code):", "", ...reviews);
+  if (out.length === 0) return [];
   return ["", "#### Where the clusters disagree", ...out];
 }
 

@@ -115,13 +115,10 @@ function header(report: SolveReport): string[] {
   if (interrupted !== undefined) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
-  lines.push(firstSentence(selectionFacts(report)));
-  if (report.selected) {
-    lines.push(
-      "",
-      `Public tests passed ${report.selected.publicPassed}/${report.selected.publicTotal}` + `${report.hidden ? ` · hidden tests passed ${report.hidden.passed}/${report.hidden.total}` : ""}.`,
-    );
-  }
+  const passed = report.selected
+    ? ` Public tests passed ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden tests passed ${report.hidden.passed}/${report.hidden.total}` : ""}.`
+    : "";
+  lines.push(`${firstSentence(selectionFacts(report))}${passed}`);
   if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
   if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
   if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);

@@ -57,9 +57,9 @@ describe("renderReportMarkdown", () => {
     const head = md.slice(0, firstDetails);
     expect(head).toContain("✅ solved");
     expect(head).toContain(
-      "Picked sample 1 from 3 samples: 1 of the 2 samples that pass the public tests agree with it (cluster c2); on 1 input where the clusters disagree, the judge sided with it twice and against it never.",
+      "**Picked sample 1** from 3 samples: 1 of the 2 samples that pass the public tests agree with it (cluster c2); on 1 input where the clusters disagree, the judge sided with it twice and against it never.",
     );
-    expect(head).toContain("Public tests passed 2/2.");
+    expect(head).toContain("against it never. Public tests passed 2/2.");
     expect(head).toContain("#### Where the clusters disagree");
     expect(head).toContain("**c1 (sample 0) vs c2 ✔ (sample 1)** · judge: c2, 2 of 2 votes");
     expect(head).toContain("| input | output of c1 | output of c2 | expected (judge) |");
@@ -88,7 +88,7 @@ describe("renderReportMarkdown", () => {
     const review = { a: "s0", b: "s1", inputs: [], votes: [{ order: "ab" as const, choice: "b" as const }, { order: "ba" as const, choice: "b" as const }], winner: "b" as const, note: "code review inside c1" };
     const none = { a: "c1", b: "c2", inputs: [], votes: [], winner: "tie" as const, note: "no input separates them" };
     const md = renderReportMarkdown(report({ matches: [review, none] }), { variant: "comment" });
-    expect(md).toContain("**s0 vs s1** · judge: s1, 2 of 2 votes\n\n*(no input tells them apart: the judge compared the code)*");
+    expect(md).toContain("Inside the picked cluster (same outputs, different code):\n\n- sample 0 vs sample 1 (code review inside c1): judge: s1, 2 of 2 votes");
     expect(md).not.toContain("**c1 (sample 0) vs c2");
   });
 
