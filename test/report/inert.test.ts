@@ -11,11 +11,14 @@ import { join } from "node:path";
 import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import { afterAll, describe, expect, it } from "vitest";
-import { readBundle, writeBundle, type Bundle } from "../../src/action/bundle.ts";
+import { BundleError, readBundle, writeBundle, type Bundle } from "../../src/action/bundle.ts";
 import type { SolveReport } from "../../src/engine/report.ts";
 import { resultComment, type ProblemRef } from "../../src/github/text.ts";
 import { renderReportMarkdown } from "../../src/report/markdown.ts";
 import { makeReport } from "../github/report-fixture.ts";
+
+// eslint-disable-next-line no-control-regex -- the characters the bundle refuses in one-line names
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const md = new MarkdownIt({ html: true, linkify: true });
 
@@ -138,7 +141,15 @@ describe("what is posted is inert", () => {
         const text = `${pieces.join("")}z`;
         const hostile = withText(baseReport(), () => text);
         const single = resultComment(ref, hostile, facts);
-        const viaBundle = resultComment(ref, await throughBundle(hostile), facts);
+        // The bundle schema refuses a one-line name (title, model, ...) with a line break or control character...
+        const refused = await throughBundle(hostile).then(() => undefined, (e: unknown) => e);
+        if (NOT_ONE_LINE.test(text)) expect(refused).toBeInstanceOf(BundleError);
+        // ...and renders every other field, whatever it holds, as the template made it.
+        const oneLineNames = structuredClone(hostile);
+        const flat = text.replace(new RegExp(NOT_ONE_LINE.source, "g"), "");
+        oneLineNames.problem.title = flat;
+        Object.assign(oneLineNames.settings, { model: flat, judgeModel: flat, sandbox: flat });
+        const viaBundle = resultComment(ref, await throughBundle(oneLineNames), facts);
         expect(elements(single)).toEqual(template);
         expect(elements(viaBundle)).toEqual(template);
         expect(liveReferences(single)).toEqual(references);
