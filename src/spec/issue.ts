@@ -31,7 +31,9 @@ interface Section {
 
 /** Splits on `##`/`###` headings outside fenced blocks; text before the first heading has heading "". Linear (src/spec/scan.ts). */
 function sections(body: string): Section[] {
-  const out: Section[] = [{ heading: "", body: "" }];
+  // Lines collected in arrays and joined once: appending to a string per line builds ropes that
+  // every later trim flattens again.
+  const out: { heading: string; lines: string[] }[] = [{ heading: "", lines: [] }];
   let fence: string | undefined;
   for (const line of body.split("\n")) {
     const marker = fenceMarker(line);
@@ -40,10 +42,10 @@ function sections(body: string): Section[] {
       else if (closesFence(line, fence)) fence = undefined;
     }
     const heading = fence === undefined && marker === undefined ? atxHeading(line) : undefined;
-    if (heading !== undefined) out.push({ heading, body: "" });
-    else (out[out.length - 1] as Section).body += line + "\n";
+    if (heading !== undefined) out.push({ heading, lines: [] });
+    else out[out.length - 1]!.lines.push(line);
   }
-  return out;
+  return out.map((s) => ({ heading: s.heading, body: s.lines.length === 0 ? "" : `${s.lines.join("\n")}\n` }));
 }
 
 type Kind = "statement" | "function" | "examples" | "example-input" | "example-output" | "language" | "time" | "memory" | "limits" | "checker" | "options";
