@@ -71,7 +71,7 @@ function times(n: number): string {
 }
 
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+  return `${n} ${word}${n === 1 ? "" : word.endsWith("ch") ? "es" : "s"}`;
 }
 
 /**
@@ -90,7 +90,7 @@ export function firstSentence(f: SelectionFacts): string {
   const agree = `${head}: ${f.agree} of the ${f.clustered} samples that pass the public tests agree with it (cluster ${id})`;
   if (!f.judged) return `${agree}; the judge was not asked (\`${f.strategy}\` rule).`;
   const split = f.splitMatches > 0 ? `; ${plural(f.splitMatches, "match")} split¹` : "";
-  return `${agree}; on ${plural(f.disagreeInputs, "input")} where the clusters disagree, the judge sided with it ${times(f.votesFor)} and against it ${times(f.votesAgainst)}${split}.`;
+  return `${agree}; on ${plural(f.disagreeInputs, "input")} where the clusters disagree, the judge sided with it ${times(f.votesFor)} and ${f.votesAgainst === 0 ? "never against it" : `against it ${times(f.votesAgainst)}`}${split}.`;
 }
 
 function clusterLabel(report: SolveReport, id: string): string {

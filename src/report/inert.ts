@@ -22,7 +22,9 @@ const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 /** Bidi overrides and isolates, zero-width and invisible format characters. */
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** ASCII punctuation CommonMark, GFM or GitHub give a meaning to somewhere in a line. */
-const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()<>#+\-.!|~=&$:^]/g;
+// Not `-` or `=` inside a line (they open nothing there, and secrets the log masks contain
+// them); a line-start list or setext marker is escaped apart.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()<>#+!|~&$^.:]/g;
 const ZWSP = "\u200b";
 
 /** `text` with every line break (all terminators above) replaced by `by`, and control characters by U+FFFD. */
@@ -45,7 +47,9 @@ export function escapeInline(text: string): string {
     .replace(/@/g, `@${ZWSP}`)
     .replace(/\\#(?=\d)/g, `\\#${ZWSP}`)
     .replace(/\\:\//g, `\\:${ZWSP}/`)
-    .replace(/\bwww\\\./gi, (w) => `${w.slice(0, 3)}${ZWSP}${w.slice(3)}`);
+    .replace(/\bwww\\\./gi, (w) => `${w.slice(0, 3)}${ZWSP}${w.slice(3)}`)
+    .replace(/^(\d+)([.)])/, "$1\\$2")
+    .replace(/^([-=])/, "\\$1");
 }
 
 /** The longest run of backticks in `text`. */

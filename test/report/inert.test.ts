@@ -20,7 +20,9 @@ import { makeReport } from "../github/report-fixture.ts";
 // eslint-disable-next-line no-control-regex -- the characters the bundle refuses in one-line names
 const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
+// GFM links `www.` and `scheme://` only (extended autolinks), not bare domains: linkify-it's fuzzy links off.
 const md = new MarkdownIt({ html: true, linkify: true });
+md.linkify.set({ fuzzyLink: false, fuzzyEmail: true }).add("//", null); // nor protocol-relative `//host`
 
 /** Strings that would act as Markdown or HTML if they reached the page unescaped. */
 const HOSTILE = [

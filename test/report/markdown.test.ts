@@ -57,9 +57,9 @@ describe("renderReportMarkdown", () => {
     const head = md.slice(0, firstDetails);
     expect(head).toContain("✅ solved");
     expect(head).toContain(
-      "**Picked sample 1** from 3 samples: 1 of the 2 samples that pass the public tests agree with it (cluster c2); on 1 input where the clusters disagree, the judge sided with it twice and against it never.",
+      "**Picked sample 1** from 3 samples: 1 of the 2 samples that pass the public tests agree with it (cluster c2); on 1 input where the clusters disagree, the judge sided with it twice and never against it.",
     );
-    expect(head).toContain("against it never. Public tests passed 2/2.");
+    expect(head).toContain("never against it. Public tests passed 2/2.");
     expect(head).toContain("#### Where the clusters disagree");
     expect(head).toContain("**c1 (sample 0) vs c2 ✔ (sample 1)** · judge: c2, 2 of 2 votes");
     expect(head).toContain("| input | output of c1 | output of c2 | expected (judge) |");
