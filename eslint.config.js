@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 import { builtinRules } from "eslint/use-at-your-own-risk";
+import regexp from "eslint-plugin-regexp";
 import longDefinitions from "./scripts/long-definitions.json" with { type: "json" };
 
 const maxLinesPerFunction = builtinRules.get("max-lines-per-function");
@@ -41,6 +42,14 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     plugins: { structure: { rules: { "max-lines-per-function": longFunctions } } },
     rules: { "structure/max-lines-per-function": ["error", { max: longDefinitions.maxLines, skipBlankLines: true, skipComments: true }] },
+  },
+  // Regexes over untrusted text (issue bodies, model replies, program output, what is posted) must
+  // not backtrack super-linearly: a regex cannot be interrupted, so one slow match blocks the event
+  // loop past the deadline and SIGTERM. Hand-written scanners where a regex would be ambiguous.
+  {
+    files: ["src/spec/issue.ts", "src/spec/scan.ts", "src/checkers/**/*.ts", "src/engine/**/*.ts", "src/model/extract.ts", "src/report/**/*.ts", "src/github/text.ts", "src/action/bundle.ts", "src/cli/demo/replay-model.ts"],
+    plugins: { regexp },
+    rules: { "regexp/no-super-linear-backtracking": "error", "regexp/no-super-linear-move": "error" },
   },
   // Harness sources are program text (data), not logic: exempt, as listed in scripts/long-definitions.json.
   {

@@ -52,9 +52,39 @@ const TIMER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** Synthesized input ids, the keys of a cluster's outputs. */
 const INPUT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
-/** A solve report as the publish job accepts it: the engine's schema, with its record keys held to fixed names. */
+/** One-line names (title, model, sandbox, cassette): no line break, control or bidi character, at most 300 characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const NAME_TEXT = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]{0,300}$/;
+
+/** Every string in `value` at most `max` characters: the path of the first that is longer. */
+function overlong(value: unknown, max: number, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value === "string") return value.length > max ? path : undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = overlong(v, max, [...path, Array.isArray(value) ? Number(k) : k]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A solve report as the publish job accepts it: the engine's schema, with its record keys held to
+ * fixed names, its one-line names to one plain line, and every string to LIMITS.codeChars.
+ * (The comment escapes everything anyway, in src/report/inert.ts: this is the second wall.)
+ */
 export const bundleReportSchema = solveReportSchema.superRefine((report, ctx) => {
   const bad = (path: (string | number)[], key: string, what: string) => ctx.addIssue({ code: "custom", path, message: `key ${JSON.stringify(key.slice(0, 40))} is not ${what}` });
+  const names: [string[], string | undefined][] = [
+    [["problem", "title"], report.problem.title],
+    [["settings", "model"], report.settings.model],
+    [["settings", "judgeModel"], report.settings.judgeModel],
+    [["settings", "sandbox"], report.settings.sandbox],
+    [["settings", "cassette"], report.settings.cassette],
+  ];
+  for (const [path, text] of names) if (text !== undefined && !NAME_TEXT.test(text)) ctx.addIssue({ code: "custom", path, message: "must be one line of at most 300 characters, without control or bidi characters" });
+  // The selected code is checked apart, after parsing, with its own message.
+  const long = overlong({ ...report, selected: null }, LIMITS.codeChars);
+  if (long !== undefined) ctx.addIssue({ code: "custom", path: long, message: `longer than ${LIMITS.codeChars} characters` });
   for (const key of Object.keys(report.usage.byStage)) if (!(STAGES as readonly string[]).includes(key)) bad(["usage", "byStage"], key, `a stage (${STAGES.join(", ")})`);
   for (const key of Object.keys(report.timings.byStageMs)) if (!TIMER_NAME.test(key)) bad(["timings", "byStageMs"], key, "a stage name");
   report.clusters.forEach((c, i) => {

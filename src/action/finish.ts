@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { redactDeep } from "../model/redact.ts";
 import type { SolveReport } from "../engine/report.ts";
 import { isSolved } from "../github/publish.ts";
+import { escapeInline } from "../report/inert.ts";
 import { renderReportMarkdown } from "../report/markdown.ts";
 import { prepareResultDir, reportFileFor, writeBundle, writeResultFile, type Bundle } from "./bundle.ts";
 import { costOutputs, spendOfReports, spendSummary } from "./cost.ts";
@@ -68,7 +69,8 @@ async function writeResults(run: ActionRun, plan: Plan, reports: Map<string, Sol
     await writeBundle(resultDir, bundle, reports);
   }
   if (reports.size > 0) summaryParts.push(spendSummary(spendOfReports(reports.values())));
-  for (const r of run.result.refusals) summaryParts.push(`### sstar-action refused\n\n${r.reason}${r.details ? `\n\n${r.details.map((d) => `- ${d}`).join("\n")}` : ""}`);
+  // Refusal reasons quote the issue (a missing part, a bad value): escaped like every posted text.
+  for (const r of run.result.refusals) summaryParts.push(`### sstar-action refused\n\n${escapeInline(r.reason)}${r.details ? `\n\n${r.details.map((d) => `- ${escapeInline(d)}`).join("\n")}` : ""}`);
   const summary = summaryParts.join("\n\n---\n\n");
   if (summary !== "") {
     await writeResultFile(join(resultDir, "report.md"), clean(summary));

@@ -1,6 +1,7 @@
 // Solving the plan's problems in this job: the working comment first (so whoever asked sees at
 // once that the run started), then one solve per problem on one model client and one sandbox,
 // until the stop signal (a signal from the entry, or the run's deadline).
+import { readCassetteHeader } from "../model/cassette.ts";
 import { basename, resolve } from "node:path";
 import { DEFAULT_SOLVE_OPTIONS, solve } from "../engine/index.ts";
 import type { SolveReport } from "../engine/report.ts";
@@ -75,14 +76,17 @@ export async function openSolvers(
   /** The checkout: `replay` is a path inside it, whatever the current folder. */
   workspace: string,
 ): Promise<Solvers> {
+  // A replayed run names the models the cassette was recorded with (they wrote every answer), not the inputs' defaults.
+  const recorded = inputs.replay !== undefined ? await readCassetteHeader(inputs.replay) : undefined;
+  const judgeModel = recorded !== undefined ? recorded.judgeModel : inputs.judgeModel;
   const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
     ...(inputs.apiKey !== undefined ? { apiKey: inputs.apiKey } : {}),
-    model: inputs.model,
-    ...(inputs.judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
+    model: recorded?.model ?? inputs.model,
+    ...(judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
       ? {
           judge: {
-            ...(inputs.judgeModel !== undefined ? { model: inputs.judgeModel } : {}),
+            ...(judgeModel !== undefined ? { model: judgeModel } : {}),
             ...(inputs.judgeBaseUrl !== undefined ? { baseUrl: inputs.judgeBaseUrl } : {}),
             ...(inputs.judgeApiKey !== undefined ? { apiKey: inputs.judgeApiKey } : {}),
           },

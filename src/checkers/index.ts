@@ -7,7 +7,7 @@ export interface CompareResult {
   message?: string;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
+const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 export const DEFAULT_TOLERANCE = 1e-6;
 /** testlib's slack for binary rounding when it compares doubles. */
 const EPS = 1e-15;
@@ -56,8 +56,15 @@ function compareTokens(expected: string, actual: string, sameToken: (e: string, 
   return { ok: true };
 }
 
+/** `line` without trailing spaces, tabs, form feeds and vertical tabs: a loop, because `/[ \t]+$/` is quadratic on a program's line of many spaces and one last character. */
+function withoutTrailingBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0 && " \t\f\v".includes(line[end - 1] as string)) end--;
+  return line.slice(0, end);
+}
+
 function normalizeExact(text: string): string[] {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map(withoutTrailingBlanks);
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }

@@ -4,7 +4,8 @@
 import type { ChatMessage, Stage } from "../model/types.ts";
 import type { Language, ProblemSpec, TestCase } from "../spec/schema.ts";
 import type { JudgeQuestion } from "./select/types.ts";
-import { cutText, fence, stripThinking } from "./text.ts";
+import { fencedBlocks, stripThinking } from "../model/extract.ts";
+import { cutText, fence } from "./text.ts";
 
 /** Longest value (input, output, error) shown in a prompt before it is cut with a marker. */
 export const PROMPT_VALUE_CHARS = 2000;
@@ -294,9 +295,7 @@ export type JudgeChoice = "first" | "second" | "tie" | "invalid";
  */
 export function parseJudgeAnswer(reply: string): JudgeChoice {
   const text = stripThinking(reply);
-  const re = /answer\s*[:=-]?\s*[*_`"'[(\s]*(?:program|output)?\s*(1|2|one|two|first|second|tie|both|neither|equal(?:ly)?)\b/gi;
-  let last: string | undefined;
-  for (const m of text.matchAll(re)) last = m[1];
+  let last = lastAnswerWord(text);
   if (last === undefined) {
     const lines = text.trim().split("\n").map((l) => l.replace(/[*_`"'.\s[\]()]/g, "").toLowerCase());
     const tail = lines[lines.length - 1] ?? "";
@@ -308,6 +307,33 @@ export function parseJudgeAnswer(reply: string): JudgeChoice {
     case "2": case "two": case "second": return "second";
     default: return "tie";
   }
+}
+
+const ANSWER_WORD = /(1|2|one|two|first|second|tie|both|neither|equal(?:ly)?)\b/iy;
+const ANSWER_SKIP = new Set([..."*_`\"'[("]);
+
+/**
+ * The word after the last `answer` (`ANSWER: 2`, `Answer = **Program 1**`, `answer: tie`), read
+ * by hand from each occurrence: the old single regex had five adjacent quantifiers over spaces and
+ * backtracked polynomially on a reply of `answer` and many spaces.
+ */
+function lastAnswerWord(text: string): string | undefined {
+  let last: string | undefined;
+  const isSpace = (ch: string | undefined) => ch !== undefined && ch.trim() === "";
+  for (const m of text.matchAll(/answer/gi)) {
+    let i = m.index + m[0].length;
+    while (isSpace(text[i])) i++;
+    if (text[i] === ":" || text[i] === "=" || text[i] === "-") i++;
+    while (isSpace(text[i]) || ANSWER_SKIP.has(text[i] as string)) i++;
+    const word = text.slice(i, i + 7).toLowerCase();
+    if (word.startsWith("program")) i += 7;
+    else if (word.startsWith("output")) i += 6;
+    while (isSpace(text[i])) i++;
+    ANSWER_WORD.lastIndex = i;
+    const choice = ANSWER_WORD.exec(text);
+    if (choice !== null) last = choice[1];
+  }
+  return last;
 }
 
 /** Reasoning shown in the report: the judge's reply without hidden thinking, cut. */
@@ -323,8 +349,7 @@ export interface ParsedInputs {
 }
 
 function jsonCandidates(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n?\1/g)) if (m[2] !== undefined) out.push(m[2]);
+  const out: string[] = fencedBlocks(text).filter((b) => !b.unclosed).map((b) => b.code);
   const first = text.indexOf("[");
   const last = text.lastIndexOf("]");
   if (first >= 0 && last > first) out.push(text.slice(first, last + 1));

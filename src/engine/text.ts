@@ -21,8 +21,3 @@ export function fence(text: string, info = ""): string {
   const body = text.endsWith("\n") ? text : `${text}\n`;
   return `${ticks}${info}\n${body}${ticks}`;
 }
-
-/** Removes `<think>...</think>` blocks that reasoning models put before their answer. */
-export function stripThinking(text: string): string {
-  return text.replace(/<think>[\s\S]*?<\/think>/gi, "").replace(/^[\s\S]*<\/think>/i, "");
-}

@@ -3,7 +3,8 @@
 // is escaped (titles) or left to the report renderer, which fences it.
 import type { SolveReport } from "../engine/report.ts";
 import { DEFAULT_MAX_SAMPLES } from "../engine/waves.ts";
-import { escapeInline, renderReportMarkdown } from "../report/markdown.ts";
+import { codeSpan, escapeInline, plainLine } from "../report/inert.ts";
+import { renderReportMarkdown } from "../report/markdown.ts";
 import { markerFor, MAX_COMMENT_CHARS } from "./github.ts";
 import { fillTemplate, type TemplateValues } from "./template.ts";
 
@@ -33,25 +34,8 @@ export interface GitHubFacts {
   clamped?: string[];
 }
 
-/** One line of plain text: control characters and newlines removed, cut to `max`. */
-export function plainLine(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const line = text.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+/g, " ").replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
-
-/**
- * `text` as one inline code span that nothing inside can close: the fence is one backtick longer
- * than the longest run of backticks in it (CommonMark), padded when the text starts or ends
- * with one.
- */
-export function codeSpan(text: string): string {
-  const line = plainLine(text, 300);
-  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = line.startsWith("`") || line.endsWith("`") ? " " : "";
-  return `${fence}${pad}${line}${pad}${fence}`;
-}
+// One plain line and a code span that nothing inside can close: from the one escaping module.
+export { codeSpan, plainLine };
 
 function problemName(p: ProblemRef): string {
   return p.kind === "issue" ? `#${p.issueNumber}` : p.problemId;

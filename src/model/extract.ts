@@ -24,7 +24,7 @@ export interface FencedBlock {
  * unclosed <think> to the end (the model was cut off while still thinking).
  */
 export function stripThinking(reply: string): string {
-  let text = reply.replace(/<(think|thinking|reasoning)>[\s\S]*?<\/\1>/gi, "");
+  let text = withoutThinkingBlocks(reply);
   const close = /<\/(think|thinking|reasoning)>/gi;
   let lastClose = -1;
   for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
@@ -34,6 +34,37 @@ export function stripThinking(reply: string): string {
   return text;
 }
 
+/**
+ * `reply` without its complete `<tag>...</tag>` blocks, in one pass: a lazy regex scanned to the
+ * end from every unclosed opening tag (quadratic on a reply of many `<think>`); here a tag with no
+ * closing tag after one position has none after any later one, so each tag fails at most once.
+ */
+function withoutThinkingBlocks(reply: string): string {
+  const open = /<(think|thinking|reasoning)>/gi;
+  const noCloseAfter = new Map<string, number>();
+  const kept: string[] = [];
+  let from = 0;
+  for (let m = open.exec(reply); m !== null; m = open.exec(reply)) {
+    const tag = (m[1] as string).toLowerCase();
+    const after = m.index + m[0].length;
+    if ((noCloseAfter.get(tag) ?? Infinity) <= after) continue;
+    const close = new RegExp(`</${tag}>`, "gi");
+    close.lastIndex = after;
+    const c = close.exec(reply);
+    if (c === null) {
+      noCloseAfter.set(tag, after);
+      continue;
+    }
+    kept.push(reply.slice(from, m.index));
+    from = c.index + c[0].length;
+    open.lastIndex = from;
+  }
+  kept.push(reply.slice(from));
+  return kept.join("");
+}
+
+// Matched against one line (no newline in it), so `[^\n]*` always reaches the end: nothing to backtrack.
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- one line, see above
 const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
 
 /** CommonMark-style fenced blocks, in order. Unclosed last block runs to the end. */
@@ -71,19 +102,19 @@ export function fencedBlocks(text: string): FencedBlock[] {
 }
 
 const CODE_START: Record<Language, RegExp> = {
-  python: /^(def \w+\s*\(|class \w+|import \w|from \S+ import |#|@\w|if __name__|for |while |with |try:|print\(|[A-Za-z_][\w, ]*\s*=|[A-Za-z_][\w.]*\()/,
+  python: /^(def \w+\s*\(|class \w+|import \w|from \S+ import |#|@\w|if __name__|for |while |with |try:|print\(|[A-Za-z_][\w, \t]*=|[A-Za-z_][\w.]*\()/,
   javascript: /^("use strict"|'use strict'|function[\s*]|async function|const |let |var |import |export |class |require\(|process\.|module\.exports|\/\/|\/\*|#!)/,
   cpp: /^(#include|#define|#pragma|using |int main|template\s*<|namespace |typedef |struct |class |\/\/|\/\*|const |static |long long|int |void |auto |std::)/,
 };
 
 const CODE_MARKER: Record<Language, RegExp> = {
-  python: /^\s*(def \w+\s*\(|import \w|from \S+ import |class \w+)|\b(print|input)\(|sys\.stdin/m,
+  python: /^[ \t]*(def \w+\s*\(|import \w|from \S+ import |class \w+)|\b(print|input)\(|sys\.stdin/m,
   javascript: /\bfunction\b|=>|console\.log|require\(|process\.stdin|module\.exports/,
   cpp: /#include|\bint main\s*\(|std::|\bcout\b|\bcin\b/,
 };
 
 /** A line of English prose: six or more words ending in punctuation (code punctuation is checked apart). */
-const PROSE = /^[A-Za-z][A-Za-z'’]*(\s+[A-Za-z'’,-]+){5,}[.:!?]$/;
+const PROSE = /^[A-Za-z][A-Za-z'’]*([ \t]+[A-Za-z'’,-]+){5,}[.:!?]$/;
 
 /** True when an unfenced reply is plausibly just a program in `language`. */
 export function looksLikeCode(text: string, language: Language): boolean {
@@ -111,7 +142,7 @@ export function extractCode(reply: string, language: Language): string | null {
     // A complete block beats a cut-off one written after it (a truncated revision).
     const complete = candidates.filter((b) => !b.unclosed);
     const chosen = complete[complete.length - 1] ?? candidates[candidates.length - 1];
-    return chosen === undefined ? null : chosen.code.replace(/\s+$/, "") + "\n";
+    return chosen === undefined ? null : chosen.code.trimEnd() + "\n";
   };
   const tagged = pick(blocks.filter((b) => tags.includes(b.tag)));
   if (tagged !== null) return tagged;

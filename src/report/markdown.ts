@@ -8,6 +8,8 @@
 // Markdown or HTML.
 import type { SolveReport } from "../engine/report.ts";
 import { confidencePhrase } from "./confidence.ts";
+import { codeCell, details, escapeInline, fenced } from "./inert.ts";
+import { disagreementTables, firstSentence, otherClustersCode, selectionFacts, splitFootnote, voteName } from "./comment-sections.ts";
 
 export type MarkdownVariant = "comment" | "summary" | "terminal";
 
@@ -28,36 +30,8 @@ const DEFAULT_MAX: Record<MarkdownVariant, number> = {
 
 type Match = SolveReport["matches"][number];
 
-// ---------- escaping ----------
-
-/** Text outside code: Markdown and HTML specials escaped, mentions defused. */
-export function escapeInline(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`)
-    .replace(/@/g, "@\u200b")
-    .replace(/\r?\n/g, " ");
-}
-
-/** A one-line code span for a table cell: newlines shown as ↵, pipes escaped, cut to `max`. */
-export function codeCell(value: string, max = 60): string {
-  let v = value.replace(/\r?\n$/, "").replace(/\r?\n/g, "↵");
-  if (v.length > max) v = `${v.slice(0, max - 1)}…`;
-  if (v === "") return "*(empty)*";
-  v = v.replace(/\|/g, "\\|");
-  let longest = 0;
-  for (const m of v.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  const ticks = "`".repeat(longest + 1);
-  const pad = v.startsWith("`") || v.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${v}${pad}${ticks}`;
-}
-
-/** A fenced block that its content cannot close. */
-export function fenced(text: string, info = ""): string {
-  let longest = 0;
-  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  const ticks = "`".repeat(Math.max(3, longest + 1));
-  return `${ticks}${info}\n${text.endsWith("\n") ? text : `${text}\n`}${ticks}`;
-}
+// Escaping lives in ./inert.ts, the one place text becomes Markdown.
+export { codeCell, escapeInline, fenced } from "./inert.ts";
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}\n… [${text.length - max} characters cut]`;
@@ -119,9 +93,7 @@ function withConfidence(report: SolveReport): string {
 }
 
 function voteWord(choice: string, m: Match): string {
-  if (choice === "a") return m.a;
-  if (choice === "b") return m.b;
-  return choice;
+  return escapeInline(voteName(choice, m));
 }
 
 function totalCalls(report: SolveReport): string {
@@ -151,15 +123,11 @@ function header(report: SolveReport): string[] {
   if (interrupted !== undefined) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
-  if (report.selected) {
-    lines.push(
-      `**Selected:** sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${codeCell(s.selectedCluster)})` : ""}, ` +
-        `public tests ${report.selected.publicPassed}/${report.selected.publicTotal}` +
-        `${report.hidden ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : ""}${withConfidence(report)}. ${escapeInline(s.reason)}`,
-    );
-  } else {
-    lines.push(`**Nothing selected.** ${escapeInline(s.reason)}`);
-  }
+  const passed = report.selected
+    ? ` Public tests passed ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden tests passed ${report.hidden.passed}/${report.hidden.total}` : ""}.`
+    : "";
+  const confidence = confidencePhrase(report);
+  lines.push(`${firstSentence(selectionFacts(report))}${confidence === undefined ? "" : ` ${confidence[0]!.toUpperCase()}${confidence.slice(1)}.`}${passed}`);
   if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
   if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
   if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);
@@ -174,37 +142,6 @@ function header(report: SolveReport): string[] {
   return lines;
 }
 
-function distinguishingTable(report: SolveReport, maxRows: number): string[] {
-  const rows: string[] = [];
-  for (const m of report.matches) {
-    const votes = m.votes.map((v) => `${v.order === "ab" ? `${m.a} first` : `${m.b} first`}: ${voteWord(v.choice, m)}`).join("; ");
-    if (m.inputs.length === 0) {
-      // Votes without inputs: the judge compared the code (sstar's code review, the reference's round-robin).
-      const what = m.votes.length > 0 ? "*(none: the judge compared the code)*" : "*(none)*";
-      rows.push(`| ${m.a} vs ${m.b} | ${what} | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
-      continue;
-    }
-    m.inputs.forEach((inp, i) => {
-      rows.push(
-        `| ${i === 0 ? `${m.a} vs ${m.b}` : ""} | ${codeCell(inp.input)} | ${codeCell(inp.outputA, 40)} | ${codeCell(inp.outputB, 40)} | ` +
-          `${i === 0 ? escapeInline(votes) : ""} | ${i === 0 ? voteWord(m.winner, m) : ""} |`,
-      );
-    });
-  }
-  if (rows.length === 0) return [];
-  const shown = rows.slice(0, maxRows);
-  const out = [
-    "",
-    "#### Distinguishing inputs",
-    "",
-    "| match | input | output A | output B | judge votes | winner |",
-    "|---|---|---|---|---|---|",
-    ...shown,
-  ];
-  if (rows.length > shown.length) out.push("", `*${rows.length - shown.length} more rows in report.json.*`);
-  return out;
-}
-
 function clusterTable(report: SolveReport): string[] {
   const rows = clusterRows(report);
   const out = ["", "#### Candidates", ""];
@@ -212,7 +149,7 @@ function clusterTable(report: SolveReport): string[] {
     out.push("| cluster | samples | public tests | synthesized agreement | judge wins |", "|---|---|---|---|---|");
     for (const r of rows) {
       out.push(
-        `| ${r.selected ? `**${r.id}** ✔` : r.id} | ${r.members.join(", ")} | ${r.publicPassed}/${r.publicTotal} | ` +
+        `| ${r.selected ? `**${escapeInline(r.id)}** ✔` : escapeInline(r.id)} | ${r.members.join(", ")} | ${r.publicPassed}/${r.publicTotal} | ` +
           `${r.agreeing} of ${r.clustered} candidates | ${r.played > 0 ? `${r.wins} of ${r.played}` : "–"} |`,
       );
     }
@@ -221,7 +158,7 @@ function clusterTable(report: SolveReport): string[] {
     for (const s of report.samples) out.push(`| ${s.index} | ${s.publicPassed}/${s.publicTotal} |`);
   }
   const usable = report.inputs.filter((i) => !i.dropped).length;
-  out.push("", `Clusters group candidates that gave the same outputs on all ${usable} usable synthesized inputs.`);
+  out.push("", `Clusters group candidates that gave the same outputs on all ${usable} usable synthesized inputs. How the \`${report.selection.strategy}\` rule decided: ${escapeInline(report.selection.reason)}.`);
   if (report.baselines.length > 0) {
     out.push(
       "",
@@ -237,18 +174,15 @@ interface Section {
   compact?: string;
 }
 
-function details(summary: string, body: string): string {
-  return `\n<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-
 function matchesSection(report: SolveReport, reasoningChars: number): string {
   const parts = report.matches.map((m) => {
-    const lines = [`**${m.a} vs ${m.b}** → ${voteWord(m.winner, m)}${m.note ? ` (${escapeInline(m.note)})` : ""}`];
+    const [a, b] = [escapeInline(m.a), escapeInline(m.b)];
+    const lines = [`**${a} vs ${b}** → ${voteWord(m.winner, m)}${m.note ? ` (${escapeInline(m.note)})` : ""}`];
     for (const inp of m.inputs) {
-      lines.push("", `Input ${codeCell(inp.inputId)}:`, fenced(cut(inp.input, 1000)), `Output of ${m.a}:`, fenced(cut(inp.outputA, 1000)), `Output of ${m.b}:`, fenced(cut(inp.outputB, 1000)));
+      lines.push("", `Input ${codeCell(inp.inputId)}:`, fenced(cut(inp.input, 1000)), `Output of ${a}:`, fenced(cut(inp.outputA, 1000)), `Output of ${b}:`, fenced(cut(inp.outputB, 1000)));
     }
     for (const v of m.votes) {
-      lines.push("", `Judge, ${v.order === "ab" ? m.a : m.b} shown first: **${voteWord(v.choice, m)}**`);
+      lines.push("", `Judge, ${v.order === "ab" ? a : b} shown first: **${voteWord(v.choice, m)}**`);
       if (v.reasoning && reasoningChars > 0) lines.push(fenced(cut(v.reasoning, reasoningChars), "text"));
     }
     return lines.join("\n");
@@ -296,11 +230,12 @@ function usageSection(report: SolveReport): string {
 }
 
 function markdown(report: SolveReport, maxChars: number): string {
-  const head = [...header(report), ...distinguishingTable(report, 30), ...clusterTable(report)].join("\n");
+  const head = [...header(report), ...disagreementTables(report, 30), ...splitFootnote(report), ...clusterTable(report)].join("\n");
   // In order of importance; trimmed from the end.
   const sections: Section[] = [
     { full: usageSection(report) },
     { full: codeSection(report, 20_000), compact: codeSection(report, 3000) },
+    { full: otherClustersCode(report, 6000), compact: otherClustersCode(report, 1000) },
     { full: matchesSection(report, 3000), compact: matchesSection(report, 0) },
     { full: samplesSection(report) },
     { full: inputsSection(report, 200), compact: inputsSection(report, 20) },
@@ -404,7 +339,7 @@ function terminal(report: SolveReport, maxChars: number): string {
   if (dist.length > 0) {
     lines.push("", "  distinguishing inputs:");
     for (const { m, i } of dist.slice(0, 12)) {
-      lines.push(`    ${m.a} vs ${m.b}: input ${plainOneLine(i.input, 40)} -> ${plainOneLine(i.outputA, 20)} | ${plainOneLine(i.outputB, 20)}; winner ${voteWord(m.winner, m)}`);
+      lines.push(`    ${m.a} vs ${m.b}: input ${plainOneLine(i.input, 40)} -> ${plainOneLine(i.outputA, 20)} | ${plainOneLine(i.outputB, 20)}; winner ${voteName(m.winner, m)}`);
     }
     if (dist.length > 12) lines.push(`    ... ${dist.length - 12} more in report.json`);
   }

@@ -5,6 +5,7 @@ import type { ProblemSpec, ProblemSpecInput } from "./schema.ts";
 import { LANGUAGES, type Language } from "./schema.ts";
 import { checkSpecObject } from "./load.ts";
 import { splitTopLevel } from "./importers/common.ts";
+import { atxHeading, closesFence, closingParen, exampleLabel, fenceMarker, firstNumberWithUnit, leadingIdentifier, numberWithOptionalUnit, openingFence, ticksSeveralAnswers } from "./scan.ts";
 
 export const ISSUE_LIMITS = {
   bodyChars: 65_536,
@@ -28,22 +29,23 @@ interface Section {
   body: string;
 }
 
-/** Splits on `##`/`###` headings outside fenced blocks; text before the first heading has heading "". */
+/** Splits on `##`/`###` headings outside fenced blocks; text before the first heading has heading "". Linear (src/spec/scan.ts). */
 function sections(body: string): Section[] {
-  const out: Section[] = [{ heading: "", body: "" }];
+  // Lines collected in arrays and joined once: appending to a string per line builds ropes that
+  // every later trim flattens again.
+  const out: { heading: string; lines: string[] }[] = [{ heading: "", lines: [] }];
   let fence: string | undefined;
   for (const line of body.split("\n")) {
-    const f = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (f !== null) {
-      const marker = f[1] as string;
+    const marker = fenceMarker(line);
+    if (marker !== undefined) {
       if (fence === undefined) fence = marker;
-      else if (marker.startsWith(fence[0] as string) && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      else if (closesFence(line, fence)) fence = undefined;
     }
-    const h = fence === undefined ? /^\s{0,3}#{2,3}\s+(.+?)\s*#*\s*$/.exec(line) : null;
-    if (h !== null && fence === undefined && f === null) out.push({ heading: (h[1] as string).trim(), body: "" });
-    else (out[out.length - 1] as Section).body += line + "\n";
+    const heading = fence === undefined && marker === undefined ? atxHeading(line) : undefined;
+    if (heading !== undefined) out.push({ heading, lines: [] });
+    else out[out.length - 1]!.lines.push(line);
   }
-  return out;
+  return out.map((s) => ({ heading: s.heading, body: s.lines.length === 0 ? "" : `${s.lines.join("\n")}\n` }));
 }
 
 type Kind = "statement" | "function" | "examples" | "example-input" | "example-output" | "language" | "time" | "memory" | "limits" | "checker" | "options";
@@ -83,19 +85,18 @@ function fencedBlocks(text: string): Block[] {
   let label: Block["label"];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    const open = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/.exec(line);
-    if (open !== null) {
-      const marker = open[1] as string;
+    const marker = openingFence(line);
+    if (marker !== undefined) {
       const content: string[] = [];
       let j = i + 1;
-      while (j < lines.length && !new RegExp(`^\\s*${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`).test(lines[j] as string)) content.push(lines[j++] as string);
+      while (j < lines.length && !closesFence(lines[j] as string, marker)) content.push(lines[j++] as string);
       out.push({ label, text: content.join("\n") });
       label = undefined;
       i = j;
       continue;
     }
-    const l = /^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?:(?:example|sample)\s*\d*\s*)?(input|output)\s*\d*\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i.exec(line);
-    if (l !== null) label = (l[1] as string).toLowerCase() as "input" | "output";
+    const l = exampleLabel(line);
+    if (l !== undefined) label = l;
     else if (line.trim() !== "") label = undefined;
   }
   return out;
@@ -127,20 +128,39 @@ function examplePairs(blocks: Block[], problems: string[]): { input: string; out
 
 /** `def f(a: int, b: list[int]) -> int` (or without `def`) -> function I/O. */
 export function parseSignature(text: string): { name: string; params: { name: string; type: string }[]; returns: string } | string {
-  const src = text.replace(/^```\w*\n?|```$/g, "").trim().split("\n").find((l) => /\w+\s*\(/.test(l)) ?? "";
-  const m = /^(?:def\s+)?([A-Za-z_]\w*)\s*\((.*)\)\s*(?:->\s*(.+?))?\s*:?\s*$/.exec(src.trim());
-  if (m === null) return "a signature like `def f(a: int, b: list[int]) -> int`";
+  const src = text.replace(/^```\w*\n?|```$/g, "").trim().split("\n").find((l) => /\w\s*\(/.test(l)) ?? "";
+  const usage = "a signature like `def f(a: int, b: list[int]) -> int`";
+  let s = src.trim();
+  if (s.startsWith("def") && /^\s/.test(s.slice(3, 4))) s = s.slice(3).trimStart();
+  const name = leadingIdentifier(s);
+  s = s.slice(name.length).trimStart();
+  const close = s.startsWith("(") ? closingParen(s, 0) : -1;
+  if (name === "" || close < 0) return usage;
+  let tail = s.slice(close + 1).trim();
+  if (tail.endsWith(":")) tail = tail.slice(0, -1).trim();
+  if (tail !== "" && !tail.startsWith("->")) return usage;
+  const returns = tail.slice(2).trim();
   const params: { name: string; type: string }[] = [];
-  const parts = splitTopLevel(m[2] ?? "");
+  const parts = splitTopLevel(s.slice(1, close));
   // A trailing comma (or no parameters) leaves an empty last part.
   if (parts.at(-1)?.trim() === "") parts.pop();
   for (const p of parts) {
-    const pm = /^\s*([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*(?:=.*)?$/.exec(p);
-    if (pm === null) return `a parameter like \`name: type\` (got ${JSON.stringify(p.trim().slice(0, 40))})`;
-    if (pm[1] === "self") continue;
-    params.push({ name: pm[1] as string, type: pm[2]?.trim() || "any" });
+    const param = parseParam(p);
+    if (param === undefined) return `a parameter like \`name: type\` (got ${JSON.stringify(p.trim().slice(0, 40))})`;
+    if (param.name !== "self") params.push(param);
   }
-  return { name: m[1] as string, params, returns: m[3]?.trim() || "any" };
+  return { name, params, returns: returns || "any" };
+}
+
+/** `name`, `name: type`, `name: type = default`, `name=default`. */
+function parseParam(text: string): { name: string; type: string } | undefined {
+  const p = text.trim();
+  const name = leadingIdentifier(p);
+  const rest = p.slice(name.length).trimStart();
+  if (name === "" || (rest !== "" && !rest.startsWith(":") && !rest.startsWith("="))) return undefined;
+  if (!rest.startsWith(":")) return { name, type: "any" };
+  const eq = rest.indexOf("=");
+  return { name, type: rest.slice(1, eq < 0 ? undefined : eq).trim() || "any" };
 }
 
 const LANGUAGE_ALIASES: Record<string, Language> = {
@@ -148,11 +168,6 @@ const LANGUAGE_ALIASES: Record<string, Language> = {
   javascript: "javascript", js: "javascript", node: "javascript", "node.js": "javascript",
   cpp: "cpp", "c++": "cpp", "c++17": "cpp", "c++20": "cpp",
 };
-
-function parseNumber(text: string, unit: RegExp): number | undefined {
-  const m = new RegExp(`^\\s*(\\d+(?:\\.\\d+)?)\\s*(${unit.source})?\\s*$`, "i").exec(text);
-  return m === null ? undefined : Number(m[1]);
-}
 
 /** Function examples are JSON: an array of arguments, or one JSON value per line. */
 function functionArgs(input: string): unknown[] | undefined {
@@ -196,7 +211,7 @@ export function parseIssueBody(body: string, meta: { number: number; title: stri
   readLanguage(fields.language, spec, problems);
   readLimits(fields, spec, problems);
   readChecker(fields.checker, spec, problems);
-  if (/^\s*-\s*\[[xX]\]\s*.*(several|multiple).*(correct|answers|outputs)/im.test(fields.options)) spec.multipleAnswers = true;
+  if (ticksSeveralAnswers(fields.options)) spec.multipleAnswers = true;
   spec.tests = { public: exampleTests(fields.exampleBlocks, spec, problems), hidden: [] };
 
   if (problems.length > 0) return fail();
@@ -274,20 +289,20 @@ function readLanguage(language: string | undefined, spec: ProblemSpecInput, prob
 function readLimits(f: Pick<IssueFields, "limits" | "time" | "memory">, spec: ProblemSpecInput, problems: string[]): void {
   const lim: { timeMs?: number; memoryMb?: number } = {};
   if (f.limits !== undefined && f.limits !== "") {
-    const t = /(\d+(?:\.\d+)?)\s*(ms|s)\b/i.exec(f.limits);
-    const m = /(\d+)\s*mb\b/i.exec(f.limits);
-    if (t === null && m === null) problems.push("### Limits: like `2000 ms, 256 MB`");
-    if (t !== null) lim.timeMs = Math.round(Number(t[1]) * ((t[2] as string).toLowerCase() === "s" ? 1000 : 1));
-    if (m !== null) lim.memoryMb = Number(m[1]);
+    const t = firstNumberWithUnit(f.limits, ["ms", "s"], true);
+    const m = firstNumberWithUnit(f.limits, ["mb"], false);
+    if (t === undefined && m === undefined) problems.push("### Limits: like `2000 ms, 256 MB`");
+    if (t !== undefined) lim.timeMs = Math.round(t.value * (t.unit === "s" ? 1000 : 1));
+    if (m !== undefined) lim.memoryMb = m.value;
   }
   if (f.time !== undefined && f.time !== "") {
-    const ms = parseNumber(f.time, /ms/);
-    const s = ms === undefined ? parseNumber(f.time, /s|sec|seconds/) : undefined;
+    const ms = numberWithOptionalUnit(f.time, ["ms"]);
+    const s = ms === undefined ? numberWithOptionalUnit(f.time, ["s", "sec", "seconds"]) : undefined;
     if (ms === undefined && s === undefined) problems.push("### Time limit: milliseconds, like `2000`");
     else lim.timeMs = Math.round(ms ?? (s as number) * 1000);
   }
   if (f.memory !== undefined && f.memory !== "") {
-    const mb = parseNumber(f.memory, /mb|mib/);
+    const mb = numberWithOptionalUnit(f.memory, ["mb", "mib"]);
     if (mb === undefined) problems.push("### Memory limit: megabytes, like `256`");
     else lim.memoryMb = Math.round(mb);
   }

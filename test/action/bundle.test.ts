@@ -61,7 +61,7 @@ describe("result bundle", () => {
     ["a report that is not a report", async (d: string) => writeFile(join(d, "reports/issue-7.json"), JSON.stringify({ version: 1 })), /not a valid solve report/],
     ["a report that is not JSON", async (d: string) => writeFile(join(d, "reports/issue-7.json"), "{"), /is not JSON/],
     ["an oversized report", async (d: string) => writeFile(join(d, "reports/issue-7.json"), " ".repeat(LIMITS.reportBytes + 1)), /above the 8388608-byte limit/],
-    ["oversized code", async (d: string) => writeFile(join(d, "reports/issue-7.json"), JSON.stringify(makeReport({ code: "x".repeat(LIMITS.codeChars + 1) }))), /selected code is/],
+    ["oversized code", async (d: string) => writeFile(join(d, "reports/issue-7.json"), JSON.stringify(makeReport({ code: "x".repeat(LIMITS.codeChars + 1) }))), /selected code is|samples\.0\.rounds\.0\.code: longer than 524288 characters/],
     [
       "a symlinked report",
       async (d: string) => {
@@ -149,5 +149,15 @@ describe("spec file for an issue kata", () => {
     expect(back.spec.tests.public).toEqual(parsed.spec.tests.public);
     expect(back.spec.statement).toBe(parsed.spec.statement);
     expect(back.spec.id).toBe("issue-12");
+  });
+});
+
+describe("bundle report text bounds", () => {
+  it("refuses a one-line name with a line break or a bidi control, naming the field", async () => {
+    for (const title of ["Sum\r# heading", "Sum\u202eevil"]) {
+      const d = await dir();
+      await writeBundle(d, bundle(), new Map([["issue-7", makeReport({ title })]]));
+      await expect(readBundle(d)).rejects.toThrow(/problem\.title.*one line/);
+    }
   });
 });

@@ -29,7 +29,7 @@ describe("GitHub texts", () => {
     expect(w).toContain("Solving #7** with 8 samples and 2 debugging rounds, model ``gpt`x`` · [workflow run](https://r/1)");
     expect(w).toContain("Limits lowered to this repository's caps: time limit 60000 ms lowered to 10000 ms");
     const f = failureComment(issue, "sandbox: @mallory <b>", "https://r/1");
-    expect(f).toContain("failed on #7:** sandbox: @\u200bmallory \\<b\\>");
+    expect(f).toContain("failed on #7:** sandbox\\: @\u200bmallory \\<b\\>");
   });
   it("says in the result that the run stopped early, and the lowered limits", () => {
     const text = resultComment(issue, makeReport({ status: "unsolved" }), { stopped: "interrupted by SIGTERM", clamped: ["memory limit 8192 MB lowered to 1024 MB (input max-memory-mb)"] });

@@ -56,9 +56,16 @@ describe("renderReportMarkdown", () => {
     const firstDetails = md.indexOf("<details>");
     const head = md.slice(0, firstDetails);
     expect(head).toContain("✅ solved");
-    expect(head).toContain("**Selected:** sample 1");
-    expect(head).toContain("#### Distinguishing inputs");
-    expect(head).toContain("| c1 vs c2 | `-4` | `-4` | `4` |");
+    expect(head).toContain(
+      "**Picked sample 1** from 3 samples: 1 of the 2 samples that pass the public tests agree with it (cluster c2); on 1 input where the clusters disagree, the judge sided with it twice and never against it.",
+    );
+    expect(head).toContain("never against it. Public tests passed 2/2.");
+    expect(head).toContain("#### Where the clusters disagree");
+    expect(head).toContain("**c1 (sample 0) vs c2 ✔ (sample 1)** · judge: c2, 2 of 2 votes");
+    expect(head).toContain("| input | output of c1 | output of c2 | expected (judge) |");
+    expect(head).toContain("| `-4` | `-4` | `4` | `4` |");
+    expect(md).toContain("<summary>Code of the other clusters (1)</summary>");
+    expect(md).toContain("**c1 (sample 0)**, public tests passed 2/2:\n\n```python\nprint(n)\n```");
     expect(head).toContain("| **c2** ✔ | 1 | 2/2 | 1 of 2 candidates | 1 of 1 |");
     expect(head).toContain("`first` → sample 0");
     expect(head).toContain("6 model calls (generate 3, judge 2)");
@@ -73,7 +80,7 @@ describe("renderReportMarkdown", () => {
     expect(md).toContain("Absolute \\<b\\>value\\</b\\> @\u200bteam");
     // The judge's reasoning is fenced: its </details> can't close our block.
     expect(md).toContain("```text\n|-4| = 4. </details> <script>x</script>\n```");
-    expect(escapeInline("[x](http://evil)")).toBe("\\[x\\]\\(http://evil\\)");
+    expect(escapeInline("[x](http://evil)")).toBe("\\[x\\]\\(http\\:\u200b//evil\\)");
     expect(codeCell("a|b`c\nd")).toBe("``a\\|b`c↵d``");
   });
 
@@ -81,8 +88,8 @@ describe("renderReportMarkdown", () => {
     const review = { a: "s0", b: "s1", inputs: [], votes: [{ order: "ab" as const, choice: "b" as const }, { order: "ba" as const, choice: "b" as const }], winner: "b" as const, note: "code review inside c1" };
     const none = { a: "c1", b: "c2", inputs: [], votes: [], winner: "tie" as const, note: "no input separates them" };
     const md = renderReportMarkdown(report({ matches: [review, none] }), { variant: "comment" });
-    expect(md).toContain("| s0 vs s1 | *(none: the judge compared the code)* |");
-    expect(md).toContain("| c1 vs c2 | *(none)* |");
+    expect(md).toContain("Inside the picked cluster (same outputs, different code):\n\n- sample 0 vs sample 1 (code review inside c1): judge: s1, 2 of 2 votes");
+    expect(md).not.toContain("**c1 (sample 0) vs c2");
   });
 
   it("labels a replay run as a replay", () => {
@@ -102,7 +109,7 @@ describe("renderReportMarkdown", () => {
     expect(md).toContain("❌ unsolved");
     expect(md).toContain("**Fallback:** no candidate passed");
     expect(md).toContain("**Stopped early:** budget exhausted");
-    expect(md).toContain("hidden tests 3/5");
+    expect(md).toContain("hidden tests passed 3/5");
   });
 
   it("fits within maxChars by trimming the folded details first", () => {
@@ -112,7 +119,7 @@ describe("renderReportMarkdown", () => {
     expect(full.length).toBeGreaterThan(20_000);
     const small = renderReportMarkdown(r, { variant: "comment", maxChars: 5000 });
     expect(small.length).toBeLessThanOrEqual(5000);
-    expect(small).toContain("#### Distinguishing inputs");
+    expect(small).toContain("#### Where the clusters disagree");
     expect(small).toContain("#### Candidates");
     // Every opened <details> is closed.
     expect(small.split("<details>").length).toBe(small.split("</details>").length);

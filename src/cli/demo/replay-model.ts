@@ -46,7 +46,7 @@ export function hashUnit(text: string): number {
 /** The judge prompt's cases: input and the two outputs, as the engine fenced them. */
 export function parseJudgeCases(prompt: string): { input: string; first: string; second: string }[] {
   const re =
-    /Case \d+\. [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\1\nProgram 1's [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\3\nProgram 2's [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\5/g;
+    /Case \d+\. [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\1\nProgram 1's [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\3\nProgram 2's [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\5/g;
   return [...prompt.matchAll(re)].map((m) => ({ input: m[2] ?? "", first: m[4] ?? "", second: m[6] ?? "" }));
 }
 

@@ -106,7 +106,8 @@ function clusterReason(s: SstarState, choice: Choice): string {
   const { cluster: win, post, id, clusterMatches } = choice;
   if (s.groups.length === 1) return `all ${s.groups[0]!.length} candidates agree on every usable input`;
   const judged = s.votes.length;
-  const tied = s.matches.filter((m) => m.winner === "tie").length;
+  // The cluster matches only (the code review's matches come after them), as the report's table shows.
+  const tied = s.matches.slice(0, clusterMatches).filter((m) => m.winner === "tie").length;
   return (
     `cluster ${id(win)} (${s.groups[win]!.length} of ${s.kept.length} candidates) has the highest posterior, ` +
     `${post[win]!.toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side ` +
