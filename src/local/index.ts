@@ -66,8 +66,9 @@ export async function openLocalModel(name: string, options: OpenLocalOptions): P
   const cacheDir = localCacheDir(env);
   const platform = runtimePlatform();
   const { threads, sandboxWorkers } = splitCores(options.cores ?? availableParallelism(), threadsSetting(env));
-  const entry = await ensureRuntime(cacheDir, platform, options.log);
+  // The weights first: a machine with no route to them fails in seconds, before the library install.
   const modelPath = await modelFile(spec, cacheDir, options);
+  const entry = await ensureRuntime(cacheDir, platform, options.log);
   const server = await startLocalServer(
     { entry, modelPath, threads, contextSize: LOCAL_CONTEXT_TOKENS, defaultMaxTokens: LOCAL_DEFAULT_MAX_TOKENS, ...(options.grammarFile !== undefined ? { grammarFile: options.grammarFile } : {}) },
     options.log,
