@@ -15,6 +15,7 @@ import type { ActionIO, ActionResult, RunControl } from "./outcome.ts";
 import { ProgressLog } from "./progress.ts";
 import type { ActionRun, Plan, Problem } from "./run-state.ts";
 import type { Solvers } from "./schedule.ts";
+import { openActionLocalModel, type ActionLocalModel } from "./local-model.ts";
 
 /** Each problem's report by key, or (the model or sandbox could not be set up) the run's result. */
 export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: number | undefined): Promise<Map<string, SolveReport> | ActionResult> {
@@ -47,7 +48,7 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
     }
   } finally {
     stop.dispose();
-    await shared.sandbox.close();
+    await shared.close();
   }
   if (result.stopped !== undefined) run.failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
   return reports;
@@ -59,10 +60,24 @@ export async function openSolvers(
   io: ActionIO,
   cacheDir: string | null = null,
 ): Promise<Solvers> {
+  // model: local runs the model on the runner; it needs no key and no base URL.
+  const local: ActionLocalModel | undefined =
+    inputs.model === "local" || inputs.model.startsWith("local:") ? await openActionLocalModel(inputs.model, env as NodeJS.ProcessEnv, io, { ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}) }) : undefined;
+  try {
+    return await openSolversOn(inputs, env, io, cacheDir, local);
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+}
+
+async function openSolversOn(inputs: ActionInputs, env: Record<string, string | undefined>, io: ActionIO, cacheDir: string | null, local: ActionLocalModel | undefined): Promise<Solvers> {
+  const endpoint = local?.endpoint;
   const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
     ...(inputs.apiKey !== undefined ? { apiKey: inputs.apiKey } : {}),
     model: inputs.model,
+    ...(endpoint !== undefined ? { baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey, model: endpoint.model, concurrency: endpoint.concurrency, timeoutMs: endpoint.timeoutMs } : {}),
     ...(inputs.judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
       ? {
           judge: {
@@ -75,7 +90,7 @@ export async function openSolvers(
     ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
     ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
     ...(inputs.stream ? { stream: true } : {}),
-    ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}),
+    ...(inputs.timeoutMs !== undefined && endpoint === undefined ? { timeoutMs: inputs.timeoutMs } : {}),
     ...(inputs.maxRetries !== undefined ? { maxRetries: inputs.maxRetries } : {}),
     // The deadline ends every model call; each problem then picks from what it has.
     ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
@@ -86,11 +101,16 @@ export async function openSolvers(
   });
   for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
   const model = createModelClient(config);
-  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line) });
+  // With the local model, decoding threads and sandbox workers never share a core (splitCores).
+  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line), ...(local !== undefined ? { workers: local.local.sandboxWorkers } : {}) });
   io.info(`sandbox: ${sandbox.backend}; model: ${config.model}${config.judge?.model !== undefined ? `; judge: ${config.judge.model}` : ""}`);
   return {
     model,
     sandbox,
+    async close() {
+      await sandbox.close();
+      await local?.close();
+    },
     options: {
       samples: inputs.samples,
       ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}),

@@ -38,6 +38,8 @@ export interface AnswerStats {
   promptTokens: number;
   evaluatedPromptTokens: number;
   generatedTokens: number;
+  /** From the request's start to the first generated token (the prompt's evaluation), and to the end. */
+  firstTokenMs: number;
   ms: number;
 }
 
@@ -109,7 +111,9 @@ async function generateOne(parts: GeneratorParts, request: ChatHandlerRequest, o
   // The library ends the loop itself when a grammar is complete: that is a natural stop too.
   let finishReason = "stop";
   const tail = 8 + Math.max(0, ...params.stop.map((s) => s.length));
+  let firstTokenMs = 0;
   for await (const token of sequence.evaluate(prompt.slice(keep), options)) {
+    if (firstTokenMs === 0) firstTokenMs = Date.now() - started;
     if (model.isEogToken(token)) break;
     generated.push(token);
     if (params.stop.length > 0 && cutAtStop(model.detokenize(generated.slice(-tail)), params.stop).stopped) break;
@@ -119,6 +123,6 @@ async function generateOne(parts: GeneratorParts, request: ChatHandlerRequest, o
     }
   }
   const { text } = cutAtStop(model.detokenize(generated), params.stop);
-  onStats({ promptTokens: prompt.length, evaluatedPromptTokens: prompt.length - keep, generatedTokens: generated.length, ms: Date.now() - started });
+  onStats({ promptTokens: prompt.length, evaluatedPromptTokens: prompt.length - keep, generatedTokens: generated.length, firstTokenMs, ms: Date.now() - started });
   return { content: text, finishReason, promptTokens: prompt.length, completionTokens: generated.length, cachedPromptTokens: keep };
 }

@@ -65,7 +65,7 @@ describe("weights download", () => {
     expect(requests).toEqual([{ url: "/acme/coder-GGUF/resolve/abc123/coder-q4_k_m.gguf", range: undefined, auth: "Bearer hf_secret" }]);
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.length).toBeLessThanOrEqual(6);
-    expect(lines.at(-1)).toMatch(/^\[#{30}\] 100%  3\/3 MB/);
+    expect(lines.at(-1)).toMatch(/^\[#{30}\] 100% {2}3\/3 MB/);
     await ensureWeights(HUB, path, { env });
     expect(requests).toHaveLength(1);
   });

@@ -91,7 +91,7 @@ describe("local model server", () => {
     expect(aborted.generatedTokens).toBeLessThan(6000);
   });
 
-  it("ends an answer at a stop string; a grammar makes even random weights write an exact text", async () => {
+  it("ends an answer at a stop string; a grammar makes even random weights write an exact text", { timeout: INSTALL_TIMEOUT_MS }, async () => {
     const grammarFile = join(dir, "exact.gbnf");
     await writeFile(grammarFile, 'root ::= "print(42);;rest"\n');
     const scripted = await startLocalServer({ ...settings, grammarFile }, () => undefined);
@@ -113,7 +113,7 @@ describe("local model server", () => {
 });
 
 describe("local model server failures", () => {
-  it("a corrupt model file: every call gets one line naming the file, and nothing else dies", async () => {
+  it("a corrupt model file: every call gets one line naming the file, and nothing else dies", { timeout: INSTALL_TIMEOUT_MS }, async () => {
     const corrupt = join(dir, "corrupt.gguf");
     await writeFile(corrupt, Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(64, 7)]));
     const lines: string[] = [];
@@ -129,7 +129,7 @@ describe("local model server failures", () => {
     }
   });
 
-  it("a crashed server is restarted once on the same port; a second crash fails every call with one line", { timeout: 300_000 }, async () => {
+  it("a crashed server is restarted once on the same port; a second crash fails every call with one line", { timeout: 2 * INSTALL_TIMEOUT_MS }, async () => {
     const lines: string[] = [];
     const crashy = await startLocalServer(settings, (line) => lines.push(line));
     try {

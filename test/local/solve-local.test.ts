@@ -47,7 +47,7 @@ const sstar = (args: string[], env: Record<string, string> = {}) =>
   execa("npx", ["tsx", "src/cli/main.ts", ...args], { reject: false, env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "", SSTAR_MODEL: "", ...env } });
 
 describe("sstar solve on a local model", () => {
-  it("runs S* on the in-process model and selects a program that passes the hidden tests", { timeout: 300_000 }, async () => {
+  it("runs S* on the in-process model and selects a program that passes the hidden tests", { timeout: 2 * INSTALL_TIMEOUT_MS }, async () => {
     const out = join(dir, "out");
     const r = await sstar([
       "solve", join(dir, "double.yaml"), "--model", `local:${model}`, "--samples", "4", "--rounds", "1", "--out", out, "--no-cache", "--json", "--sandbox", "none",
@@ -66,7 +66,7 @@ describe("sstar solve on a local model", () => {
     expect(graded.stdout).toMatch(/PASS, all 2 tests passed \(hidden\)/);
   });
 
-  it("a corrupt model file fails the problem with one line naming it; the run ends normally", { timeout: 300_000 }, async () => {
+  it("a corrupt model file fails the problem with one line naming it; the run ends normally", { timeout: 2 * INSTALL_TIMEOUT_MS }, async () => {
     const corrupt = join(dir, "corrupt.gguf");
     await writeFile(corrupt, Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(64, 7)]));
     const out = join(dir, "out-corrupt");
