@@ -45,6 +45,7 @@ describe("the action on model: local", () => {
         apiUrl: gh.url,
         inputs: { mode: "solve", "github-token": TOKEN, model: `local:${model}`, samples: "4", rounds: "1" },
         env: { SSTAR_LOCAL_GRAMMAR: join(dir, "programs.gbnf") },
+        timeoutMs: 2 * INSTALL_TIMEOUT_MS - 60_000,
       });
       expect(run.exitCode, run.visible).toBe(0);
       expect(run.visible).toContain(`model: local:${model}, run on this machine`);
