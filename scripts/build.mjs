@@ -20,6 +20,8 @@ const common = {
   banner: { js: "import { createRequire as __sstarCreateRequire } from 'node:module'; const require = __sstarCreateRequire(import.meta.url);" },
 };
 await build({ ...common, entryPoints: { index: "src/action/main.ts" }, outdir: "dist" });
+// The local model's server process (src/local/serve.ts starts it from beside the bundle that runs).
+await build({ ...common, entryPoints: { "local-model": "src/local/child.ts" }, outdir: "dist" });
 await build({ ...common, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node\n" + common.banner.js } });
 // The package bin (`npx sstar`) runs dist/cli.js directly: it must stay executable across rebuilds.
 chmodSync("dist/cli.js", 0o755);

@@ -2,7 +2,8 @@
 # The sandbox's hostile suite again as an unprivileged user (nobody), after the suite ran as root:
 # every promise must hold both ways. Needs root (to switch user) and setpriv; the checkout and
 # node_modules must be readable by nobody. A 0600 root-owned file in a bound folder is planted for
-# the "can't read root's file" case.
+# the "can't read root's file" case. The local model's end-to-end solve runs too: as nobody, with a
+# fresh HOME, it installs the library into an empty cache folder (npm registry needed) and solves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
@@ -19,4 +20,5 @@ chown 65534:65534 "$home"
 # --configLoader runner: vitest would otherwise write its bundled config into node_modules.
 setpriv --reuid=65534 --regid=65534 --clear-groups \
   env -i PATH="$PWD/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" HOME="$home" LANG=C.UTF-8 SSTAR_TEST_ROOT_FILE="$secret" \
-  node_modules/.bin/vitest run --configLoader runner test/sandbox/hostile.test.ts test/sandbox/hostile-verdicts.test.ts test/sandbox/hostile-runner.test.ts test/sandbox/compile.test.ts test/sandbox/none.test.ts test/sandbox/importer-hostile.test.ts test/sandbox/spec-symlinks.test.ts
+  node_modules/.bin/vitest run --configLoader runner test/sandbox/hostile.test.ts test/sandbox/hostile-verdicts.test.ts test/sandbox/hostile-runner.test.ts test/sandbox/compile.test.ts test/sandbox/none.test.ts test/sandbox/importer-hostile.test.ts test/sandbox/spec-symlinks.test.ts \
+  test/local/solve-local.test.ts

@@ -43,6 +43,8 @@ export interface Solvers {
   model: ModelClient;
   sandbox: Sandbox;
   options: Omit<SolveOptions, "onProgress">;
+  /** Closes the sandbox and, with `model: local`, stops the model server (and saves the Actions cache). */
+  close(): Promise<void>;
 }
 
 /** How schedule mode gets its model and sandbox (the action's own setup, with or without the reply cache). */
@@ -79,7 +81,7 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
     // --confirm's retries must be fresh samples: a second client, without the cache (its sandbox
     // is not needed: the retries run in the shared one).
     const confirm = inputs.confirm > 0 ? await openSolvers(null) : undefined;
-    await confirm?.sandbox.close();
+    await confirm?.close();
     try {
       io.startGroup(`evaluate ${count(loaded.specs.length, "problem")}${inputs.shard !== undefined ? ` (shard ${inputs.shard})` : ""}`);
       await runEvalJob({
@@ -99,7 +101,7 @@ export async function runSchedule(inputs: ActionInputs, ctx: ActionContext, io: 
       });
       io.endGroup();
     } finally {
-      await shared.sandbox.close();
+      await shared.close();
     }
     if (inputs.shard !== undefined) {
       // A shard only evaluates (and confirms); the final job merges, compares and decides.

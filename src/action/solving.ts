@@ -18,6 +18,7 @@ import { ProgressLog } from "./progress.ts";
 import type { ActionRun, Plan, Problem } from "./run-state.ts";
 import { postStatusComment } from "./status-comment.ts";
 import type { Solvers } from "./schedule.ts";
+import { openActionLocalModel, type ActionLocalModel } from "./local-model.ts";
 
 /** Each problem's report by key, or (the model or sandbox could not be set up) the run's result. */
 export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: number | undefined): Promise<Map<string, SolveReport> | ActionResult> {
@@ -57,7 +58,7 @@ export async function solveProblems(run: ActionRun, plan: Plan, issueNumber: num
     }
   } finally {
     stop.dispose();
-    await shared.sandbox.close();
+    await shared.close();
   }
   if (result.stopped !== undefined) run.failures.push(`the run stopped before it finished (${result.stopped}); the partial report is in ${inputs.resultDir}`);
   return reports;
@@ -76,13 +77,27 @@ export async function openSolvers(
   /** The checkout: `replay` is a path inside it, whatever the current folder. */
   workspace: string,
 ): Promise<Solvers> {
+  // model: local runs the model on the runner; it needs no key and no base URL.
+  const local: ActionLocalModel | undefined =
+    inputs.model === "local" || inputs.model.startsWith("local:") ? await openActionLocalModel(inputs.model, env as NodeJS.ProcessEnv, io, { ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}) }) : undefined;
+  try {
+    return await openSolversOn(inputs, env, io, cacheDir, workspace, local);
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+}
+
+async function openSolversOn(inputs: ActionInputs, env: Record<string, string | undefined>, io: ActionIO, cacheDir: string | null, workspace: string, local: ActionLocalModel | undefined): Promise<Solvers> {
+  const endpoint = local?.endpoint;
   // A replayed run names the models the cassette was recorded with (they wrote every answer), not the inputs' defaults.
-  const recorded = inputs.replay !== undefined ? await readCassetteHeader(inputs.replay) : undefined;
+  const recorded = inputs.replay !== undefined ? await readCassetteHeader(resolve(workspace, inputs.replay)) : undefined;
   const judgeModel = recorded !== undefined ? recorded.judgeModel : inputs.judgeModel;
   const config = modelConfigFromEnv(env as NodeJS.ProcessEnv, {
     ...(inputs.baseUrl !== undefined ? { baseUrl: inputs.baseUrl } : {}),
     ...(inputs.apiKey !== undefined ? { apiKey: inputs.apiKey } : {}),
     model: recorded?.model ?? inputs.model,
+    ...(endpoint !== undefined ? { baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey, model: endpoint.model, concurrency: endpoint.concurrency, timeoutMs: endpoint.timeoutMs } : {}),
     ...(judgeModel !== undefined || inputs.judgeBaseUrl !== undefined || inputs.judgeApiKey !== undefined
       ? {
           judge: {
@@ -95,7 +110,7 @@ export async function openSolvers(
     ...(inputs.budget !== undefined ? { budget: inputs.budget } : {}),
     ...(inputs.prices !== undefined ? { prices: inputs.prices } : {}),
     ...(inputs.stream ? { stream: true } : {}),
-    ...(inputs.timeoutMs !== undefined ? { timeoutMs: inputs.timeoutMs } : {}),
+    ...(inputs.timeoutMs !== undefined && endpoint === undefined ? { timeoutMs: inputs.timeoutMs } : {}),
     ...(inputs.maxRetries !== undefined ? { maxRetries: inputs.maxRetries } : {}),
     // The deadline ends every model call; each problem then picks from what it has.
     ...(inputs.deadlineMs !== undefined ? { signal: AbortSignal.timeout(inputs.deadlineMs) } : {}),
@@ -106,12 +121,22 @@ export async function openSolvers(
   });
   for (const s of [config.apiKey, config.judge?.apiKey]) if (s !== undefined && s.length >= 4) io.setSecret(s);
   const model = createModelClient(config);
-  // Compiles too are held to max-time-ms and max-memory-mb.
-  const sandbox = await createSandbox({ backend: inputs.sandbox, log: (line) => io.info(line), caps: { timeMs: inputs.maxTimeMs, memoryMb: inputs.maxMemoryMb } });
+  // Compiles too are held to max-time-ms and max-memory-mb; with the local model, decoding threads
+  // and sandbox workers never share a core (splitCores).
+  const sandbox = await createSandbox({
+    backend: inputs.sandbox,
+    log: (line) => io.info(line),
+    caps: { timeMs: inputs.maxTimeMs, memoryMb: inputs.maxMemoryMb },
+    ...(local !== undefined ? { workers: local.local.sandboxWorkers } : {}),
+  });
   io.info(`sandbox: ${sandbox.backend}; model: ${config.model}${config.judge?.model !== undefined ? `; judge: ${config.judge.model}` : ""}`);
   return {
     model,
     sandbox,
+    async close() {
+      await sandbox.close();
+      await local?.close();
+    },
     options: {
       samples: inputs.samples,
       ...(inputs.maxSamples !== undefined ? { maxSamples: inputs.maxSamples } : {}),

@@ -17,6 +17,8 @@ import type { Sandbox } from "../sandbox/types.ts";
 import { fileProblem, folderProblem } from "../report/writable.ts";
 import { formatSpecError } from "../spec/errors.ts";
 import { loadSpecs, type LoadedSpecs } from "../spec/load.ts";
+import type { LocalModel } from "../local/index.ts";
+import { openLocalForFlags } from "./local-model.ts";
 
 /** Every backend createSandbox accepts. */
 export const SANDBOX_CHOICES = ["auto", "bwrap", "docker", "none"] as const satisfies readonly BackendChoice[];
@@ -314,10 +316,10 @@ export async function modelConfigOrReport(env: NodeJS.ProcessEnv, flags: ModelFl
 }
 
 /** The sandbox the flag asks for (its warnings go to stderr); null, after one line, when it can't start: exit 2. */
-export async function openSandbox(choice: SandboxChoice, err: ErrorLine): Promise<Sandbox | null> {
+export async function openSandbox(choice: SandboxChoice, err: ErrorLine, workers?: number): Promise<Sandbox | null> {
   try {
     // The sandbox logs its backend and warnings (e.g. that "none" is no isolation) with their own prefix.
-    return await createSandbox({ backend: choice, log: (line) => process.stderr.write(`${line}\n`) });
+    return await createSandbox({ backend: choice, log: (line) => process.stderr.write(`${line}\n`), ...(workers !== undefined ? { workers } : {}) });
   } catch (error) {
     err((error as Error).message);
     return null;
@@ -357,6 +359,10 @@ export interface SolveRun {
   config: ModelConfig;
   model: ModelClient;
   sandbox: Sandbox;
+  /** The model run on this machine, when the run uses it. */
+  local?: LocalModel;
+  /** Closes the sandbox and stops the local model's server. */
+  close(): Promise<void>;
 }
 
 /**
@@ -373,11 +379,21 @@ export async function openSolveRun(command: string, specPaths: string[], flags: 
     return null;
   }
   if (!(await outputsWritable(err, [...outputs, ...recordOutput(flags)]))) return null;
-  const config = await modelConfigOrReport(process.env, flags, err);
-  if (config === null) return null;
-  const sandbox = await openSandbox(flags.sandbox, err);
-  if (sandbox === null) return null;
-  return { err, loaded, config, model: createModelClient({ ...config, log: err }), sandbox };
+  const chosen = await openLocalForFlags(process.env, flags, err);
+  if (chosen === null) return null;
+  const { local } = chosen;
+  const config = await modelConfigOrReport(process.env, chosen.flags, err);
+  // Decoding threads and sandbox workers never share a core (see splitCores).
+  const sandbox = config === null ? null : await openSandbox(flags.sandbox, err, local?.sandboxWorkers);
+  if (config === null || sandbox === null) {
+    await local?.server.close();
+    return null;
+  }
+  const close = async (): Promise<void> => {
+    await sandbox.close();
+    await local?.server.close();
+  };
+  return { err, loaded, config, model: createModelClient({ ...config, log: err }), sandbox, ...(local !== undefined ? { local } : {}), close };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ChatHandlerRequest {
   index: number;
   /** 0-based choice within the request: the handler answers each of a request's `n` choices in turn. */
   choice: number;
+  /** Aborted when the client goes away before the answer is written (a timeout, a cancelled run). */
+  signal?: AbortSignal;
 }
 
 export type ChatHandler = (request: ChatHandlerRequest) => ChatHandlerResult | Promise<ChatHandlerResult>;

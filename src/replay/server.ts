@@ -123,10 +123,10 @@ function choiceCounts(body: { n?: unknown } | undefined, mode: ChoicesMode): { a
 }
 
 /** The handler's answer for each choice in turn; the first fault answers for the whole request. */
-async function collectReplies(handler: ChatHandler, record: RecordedRequest, count: number): Promise<ChatReplyResult[] | ChatFaultResult> {
+async function collectReplies(handler: ChatHandler, record: RecordedRequest, count: number, signal: AbortSignal): Promise<ChatReplyResult[] | ChatFaultResult> {
   const replies: ChatReplyResult[] = [];
   for (let choice = 0; choice < count; choice++) {
-    const result = await handler({ body: record.body, headers: record.headers, index: record.index, choice });
+    const result = await handler({ body: record.body, headers: record.headers, index: record.index, choice, signal });
     if (isFault(result)) return result;
     replies.push(result);
   }
@@ -208,8 +208,13 @@ async function handleChat(state: ServerState, handler: ChatHandler, mode: Choice
     return;
   }
   let result: ChatReplyResult[] | ChatFaultResult;
+  // A handler doing real work (the local model) stops when nobody is waiting for the answer.
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
   try {
-    result = await collectReplies(handler, record, answered);
+    result = await collectReplies(handler, record, answered, gone.signal);
   } catch (error) {
     // A throwing handler is a bug in the test script: answer 500 so the test sees it loudly.
     record.outcome = "handler-error";

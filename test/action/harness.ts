@@ -49,6 +49,8 @@ export async function runEntry(options: {
   onStart?: (child: ResultPromise) => void;
   /** The entry to run (default the TypeScript source; a test may pass a bundle it built). */
   entry?: string[];
+  /** Kill the run after this long (default 240 s; a model run on the machine needs more). */
+  timeoutMs?: number;
 }): Promise<EntryRun> {
   const scratch = await mkdtemp(join(tmpdir(), "sstar-entry-"));
   const outputFile = join(scratch, "output");
@@ -82,7 +84,7 @@ export async function runEntry(options: {
     env,
     extendEnv: false,
     reject: false,
-    timeout: 240_000,
+    timeout: options.timeoutMs ?? 240_000,
   });
   options.onStart?.(running);
   const child = await running;

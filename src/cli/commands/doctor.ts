@@ -1,7 +1,8 @@
 // `sstar doctor`: which sandbox backends work here (and why not), the interpreters and their
-// versions, and how each limit is enforced. Exit 0 when some isolating backend works, else 1.
+// versions, how each limit is enforced, and the local model's state (library, weights, threads). Exit 0 when some isolating backend works, else 1.
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
+import { localModelState, localStateLines } from "../../local/index.ts";
 import { detectBackends, detectInterpreters, detectLimits, type BackendReport, type InterpreterReport, type LimitsReport } from "../../sandbox/index.ts";
 
 export function doctorLines(backends: BackendReport[], interpreters: InterpreterReport[], limits: LimitsReport): string[] {
@@ -32,8 +33,9 @@ export function registerDoctor(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const [backends, interpreters] = await Promise.all([detectBackends({ log: (l) => process.stderr.write(`${l}\n`) }), detectInterpreters()]);
       const limits = detectLimits(availableParallelism());
-      if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits }, null, 2)}\n`);
-      else process.stdout.write(`${doctorLines(backends, interpreters, limits).join("\n")}\n`);
+      const local = localModelState();
+      if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits, local }, null, 2)}\n`);
+      else process.stdout.write(`${[...doctorLines(backends, interpreters, limits), ...localStateLines(local)].join("\n")}\n`);
       process.exitCode = backends.some((b) => b.available && b.name !== "none") ? 0 : 1;
     });
 }

@@ -118,6 +118,6 @@ async function runEvalCommand(specPaths: string[], flags: EvalFlags, toolVersion
     err((error as Error).message);
     return 2;
   } finally {
-    await sandbox.close();
+    await run.close();
   }
 }

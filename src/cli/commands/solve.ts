@@ -253,6 +253,6 @@ async function runSolveCommand(specPaths: string[], flags: SolveCommandFlags): P
     if (interrupted) return 130;
     return loaded.errors.length > 0 ? Math.max(1, exitCodeFor(results)) : exitCodeFor(results);
   } finally {
-    await sandbox.close();
+    await run.close();
   }
 }
