@@ -4,12 +4,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import os from "node:os";
-import { select, STRATEGY_NAMES, type CandidateInfo, type SelectOptions, type SelInput, type StrategyName } from "../src/engine/select/index.ts";
+import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type SelectOptions, type SelInput, type StrategyName } from "../src/engine/select/index.ts";
 import { DEFAULT_ERROR_PENALTY } from "../src/engine/select/sstar.ts";
 import { codetPick } from "./selection/codet.ts";
 import { loadHumanEval, type Task } from "./selection/humaneval.ts";
 import { loadCodeContests } from "./selection/codecontests.ts";
-import { hash32, rng, shuffled, simEnv, type SimCounters } from "./selection/sim.ts";
+import { hash32, rng, shuffled, simEnv, simEquivalence, type SimCounters } from "./selection/sim.ts";
+import { expairtSelect } from "./selection/expairt.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // The shared data sets beside the checkout (../shared/data), or SSTAR_DATA.
@@ -56,8 +57,9 @@ if (flags.help) {
                          the reference's fallback); default halfway between chance (0.5) and each
                          --judge-accuracy; "same" = each --judge-accuracy
   --cache-dir DIR        execution cache (bench/.cache/selection)
-  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget
-                         (sstar-refbudget: sstar with the reference's own call count on each draw as its bound)
+  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget,
+                         expairt, sstar-expbudget (sstar-refbudget / sstar-expbudget: sstar with the
+                         reference's / ExPairT's own call count on each draw as its bound)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
   --suspect-share X      override SUSPECT_ERROR_SHARE (tuning)
@@ -90,8 +92,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-refbudget";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget"];
+type BenchStrategy = StrategyName | "codet" | "sstar-refbudget" | "expairt" | "sstar-expbudget";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget", "expairt", "sstar-expbudget"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -99,7 +101,7 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference" || s === "expairt" || s === "sstar-expbudget";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-penalty", flags["error-penalty"], 0);
@@ -179,6 +181,8 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
   const hasPredictions = tasks.some((t) => t.predictedPasses.some((p) => p.length > 0));
   // The reference's calls per draw and judge accuracy: sstar-refbudget's bound on that draw.
   const referenceCalls = new Map<string, number>();
+  // ExPairT's calls per draw and judge accuracy: sstar-expbudget's bound on that draw.
+  const expairtCalls = new Map<string, number>();
   for (const strategy of strategies) {
     if (strategy === "codet" && !hasPredictions) continue; // CodeT needs predicted outputs: none here
     for (const acc of judged(strategy) ? accuracies : [null]) {
@@ -218,11 +222,20 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
             heldOut: x.held.map((i) => task.inputs[i]!),
           };
           const synth: SelInput[] = x.synth.map((i, k) => ({ id: `in${k + 1}`, input: task.inputs[i]!, origin: "synthesized" }));
+          const simJudge = { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) };
+          const drawSeed = `${seed}|${dataset}|${task.id}|${x.d}`;
           const run = async (name: StrategyName, options: SelectOptions) => {
             const counters: SimCounters = { judge: 0, separate: 0 };
-            const env = simEnv(world, { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) }, `${seed}|${dataset}|${task.id}|${x.d}`, counters);
+            const env = simEnv(world, simJudge, drawSeed, counters);
             const trace = await select(name, candidates, synth, env, options);
             return { trace, used: counters.judge + counters.separate };
+          };
+          // ExPairT on the same candidates the others keep (the public filter), the same judge.
+          const runExpairt = async () => {
+            const counters: SimCounters = { judge: 0, separate: 0 };
+            const env = { ...simEnv(world, simJudge, drawSeed, counters), equivalence: simEquivalence(world, simJudge, drawSeed, counters) };
+            const result = await expairtSelect(publicFilter(candidates).kept, synth, env);
+            return { result, used: counters.judge + counters.separate };
           };
           const drawKey = `${acc}|${task.id}|${x.d}`;
           let options = baseOptions;
@@ -230,7 +243,24 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
             const refCalls = referenceCalls.get(drawKey) ?? (await run("sstar-reference", baseOptions)).used;
             options = { ...baseOptions, callBudget: () => refCalls };
           }
-          const { trace, used: spent } = await run(strategy === "sstar-refbudget" ? "sstar" : strategy, options);
+          if (strategy === "sstar-expbudget") {
+            const expCalls = expairtCalls.get(drawKey) ?? (await runExpairt()).used;
+            options = { ...baseOptions, callBudget: () => expCalls };
+          }
+          if (strategy === "expairt") {
+            const { result, used: spent } = await runExpairt();
+            expairtCalls.set(drawKey, spent);
+            pick = result.pick;
+            used = spent;
+            if (flags.dump !== undefined && eligibleSet.has(x)) {
+              const hit = pick !== null && task.correct[x.picks[pick]!] === true;
+              dumpLines.push(JSON.stringify({ dataset, strategy, accuracy: acc, task: task.id, draw: x.d, pick, poolSample: pick === null ? null : x.picks[pick], hit, calls: used, membership: result.membership, equivalence: result.equivalence, rounds: result.rounds }));
+            }
+            calls.push(used);
+            hits.set(x, pick !== null && task.correct[x.picks[pick]!] === true);
+            continue;
+          }
+          const { trace, used: spent } = await run(strategy === "sstar-refbudget" || strategy === "sstar-expbudget" ? "sstar" : strategy, options);
           if (strategy === "sstar-reference") referenceCalls.set(drawKey, spent);
           pick = trace.selection.selectedSample;
           used = spent;
@@ -291,8 +321,8 @@ function table(rows: Row[]): string {
  * shares, its mean and standard error (draws are independent; both strategies see the same
  * candidates). A strategy without a judge (majority) is compared at every judge accuracy.
  */
-function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget", other: string): string {
-  const label = ours === "sstar" ? "sstar" : "sstar@ref-count";
+function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget" | "sstar-expbudget", other: string): string {
+  const label = ours === "sstar" ? "sstar" : ours === "sstar-refbudget" ? "sstar@ref-count" : "sstar@expairt-count";
   const lines: string[] = [];
   for (const r of rows) {
     if (r.strategy !== ours || !r.perDraw) continue;
@@ -338,7 +368,7 @@ for (const ds of datasets) {
 }
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
-const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority")].filter((p) => p !== "");
+const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority"), pairedTable(rows, "sstar", "expairt"), pairedTable(rows, "sstar-expbudget", "expairt")].filter((p) => p !== "");
 const out = [table(rows), ...paired].join("\n\n");
 console.log(out);
 log(`done in ${seconds} s`);
