@@ -4,16 +4,17 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import os from "node:os";
-import { select, STRATEGY_NAMES, type CandidateInfo, type SelectOptions, type SelInput, type StrategyName } from "../src/engine/select/index.ts";
+import { publicFilter, select, STRATEGY_NAMES, type CandidateInfo, type SelectOptions, type SelInput, type StrategyName } from "../src/engine/select/index.ts";
 import { DEFAULT_ERROR_PENALTY } from "../src/engine/select/sstar.ts";
 import { codetPick } from "./selection/codet.ts";
 import { loadHumanEval, type Task } from "./selection/humaneval.ts";
 import { loadCodeContests } from "./selection/codecontests.ts";
-import { hash32, rng, shuffled, simEnv, type SimCounters, type SimWorld } from "./selection/sim.ts";
+import { hash32, rng, shuffled, simEnv, simEquivalence, type SimCounters, type SimWorld } from "./selection/sim.ts";
 import { confidenceTables, type DrawRecord } from "./selection/confidence-report.ts";
 import { EASY_SHARE } from "./cost/core.ts";
 import { waveDecision, wavePlan } from "../src/engine/waves.ts";
 import { DEFAULT_MIN_CONFIDENCE, type PickEvidence } from "../src/engine/select/confidence.ts";
+import { expairtSelect } from "./selection/expairt.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // The shared data sets beside the checkout (../shared/data), or SSTAR_DATA.
@@ -63,8 +64,9 @@ if (flags.help) {
                          the reference's fallback); default halfway between chance (0.5) and each
                          --judge-accuracy; "same" = each --judge-accuracy
   --cache-dir DIR        execution cache (bench/.cache/selection)
-  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget, sstar-adaptive
-                         (sstar-refbudget: sstar with the reference's own call count on each draw as its bound;
+  --strategies LIST      first,majority,codet,sstar,sstar-reference (default), sstar-refbudget, sstar-adaptive,
+                         expairt, sstar-expbudget (sstar-refbudget / sstar-expbudget: sstar with the
+                         reference's / ExPairT's own call count on each draw as its bound;
                          sstar-adaptive: the engine's waves and stop rule over the draw, then sstar)
   --synth-inputs N       model inputs given as synthesized inputs per draw; the rest are what
                          \`separate\` may propose (20; 0 = all)
@@ -104,8 +106,8 @@ if (accuracies.some((a) => a > 1)) {
   console.error("bench:selection: --judge-accuracy values must be within 0..1");
   process.exit(2);
 }
-type BenchStrategy = StrategyName | "codet" | "sstar-refbudget" | "sstar-adaptive";
-const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget", "sstar-adaptive"];
+type BenchStrategy = StrategyName | "codet" | "sstar-refbudget" | "sstar-adaptive" | "expairt" | "sstar-expbudget";
+const known: BenchStrategy[] = [...STRATEGY_NAMES, "codet", "sstar-refbudget", "sstar-adaptive", "expairt", "sstar-expbudget"];
 const strategies = flags.strategies.split(",").map((s) => s.trim()) as BenchStrategy[];
 for (const s of strategies) {
   if (!known.includes(s)) {
@@ -113,7 +115,7 @@ for (const s of strategies) {
     process.exit(2);
   }
 }
-const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference" || s === "sstar-adaptive";
+const judged = (s: BenchStrategy) => s === "sstar" || s === "sstar-refbudget" || s === "sstar-reference" || s === "sstar-adaptive" || s === "expairt" || s === "sstar-expbudget";
 const baseOptions: SelectOptions = {};
 if (flags["suspect-share"] !== undefined) baseOptions.suspectErrorShare = num("suspect-share", flags["suspect-share"], 0);
 if (flags["error-penalty"] !== undefined) baseOptions.errorPenalty = num("error-penalty", flags["error-penalty"], 0);
@@ -197,13 +199,17 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
   const hasPredictions = tasks.some((t) => t.predictedPasses.some((p) => p.length > 0));
   // The reference's calls per draw and judge accuracy: sstar-refbudget's bound on that draw.
   const referenceCalls = new Map<string, number>();
+  // ExPairT's calls per draw and judge accuracy: sstar-expbudget's bound on that draw.
+  const expairtCalls = new Map<string, number>();
+  // ExPairT's calls per draw and judge accuracy: sstar-expbudget's bound on that draw.
+  const expairtCalls = new Map<string, number>();
   for (const strategy of strategies) {
     if (strategy === "codet" && !hasPredictions) continue; // CodeT needs predicted outputs: none here
     for (const acc of judged(strategy) ? accuracies : [null]) {
       const hits = new Map<Draw, boolean>();
       const calls: number[] = [];
       for (const x of all) {
-        const out = await runDraw(strategy, acc, x, referenceCalls);
+        const out = await runDraw(strategy, acc, x, referenceCalls, expairtCalls);
         const hit = out.pick !== null && x.task.correct[x.picks[out.pick]!] === true;
         calls.push(out.used);
         hits.set(x, hit);
@@ -256,7 +262,7 @@ interface DrawOutcome {
 }
 
 /** One strategy on one draw, at judge accuracy `acc` (null: no judge). */
-async function runDraw(strategy: BenchStrategy, acc: number | null, x: Draw, referenceCalls: Map<string, number>): Promise<DrawOutcome> {
+async function runDraw(strategy: BenchStrategy, acc: number | null, x: Draw, referenceCalls: Map<string, number>, expairtCalls: Map<string, number>): Promise<DrawOutcome> {
   const { task } = x;
   const candidates: CandidateInfo[] = x.picks.map((p, j) => ({
     index: j,
@@ -278,16 +284,34 @@ async function runDraw(strategy: BenchStrategy, acc: number | null, x: Draw, ref
     const trace = await select(name, from, synth, env, options);
     return { trace, used: counters.judge + counters.separate };
   };
+  // ExPairT on the same candidates the others keep (the public filter), the same judge.
+  const runExpairt = async () => {
+    const counters: SimCounters = { judge: 0, separate: 0 };
+    const simJudge = { accuracy: acc ?? 1, codeAccuracy: codeAccuracyFor(acc ?? 1) };
+    const drawSeed = `${seed}|${x.dataset}|${task.id}|${x.d}`;
+    const env = { ...simEnv(world, simJudge, drawSeed, counters), equivalence: simEquivalence(world, simJudge, drawSeed, counters) };
+    const result = await expairtSelect(publicFilter(candidates).kept, synth, env);
+    return { result, used: counters.judge + counters.separate };
+  };
   const drawKey = `${acc}|${task.id}|${x.d}`;
+  if (strategy === "expairt") {
+    const { result, used } = await runExpairt();
+    expairtCalls.set(drawKey, used);
+    return { pick: result.pick, used, confidence: null, drawn: candidates.length };
+  }
   let options = baseOptions;
   let from = candidates;
+  if (strategy === "sstar-expbudget") {
+    const expCalls = expairtCalls.get(drawKey) ?? (await runExpairt()).used;
+    options = { ...baseOptions, callBudget: () => expCalls };
+  }
   if (strategy === "sstar-refbudget") {
     const refCalls = referenceCalls.get(drawKey) ?? (await run("sstar-reference", candidates, baseOptions)).used;
     options = { ...baseOptions, callBudget: () => refCalls };
   } else if (strategy === "sstar-adaptive") {
     from = candidates.slice(0, adaptiveDrawn(candidates, synth, world));
   }
-  const name: StrategyName = strategy === "sstar-refbudget" || strategy === "sstar-adaptive" ? "sstar" : strategy;
+  const name: StrategyName = strategy === "sstar-refbudget" || strategy === "sstar-adaptive" || strategy === "sstar-expbudget" ? "sstar" : strategy;
   const { trace, used } = await run(name, from, options);
   if (strategy === "sstar-reference") referenceCalls.set(drawKey, used);
   return {
@@ -379,8 +403,8 @@ function table(rows: Row[]): string {
  * shares, its mean and standard error (draws are independent; both strategies see the same
  * candidates). A strategy without a judge (majority) is compared at every judge accuracy.
  */
-function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget", other: string): string {
-  const label = ours === "sstar" ? "sstar" : "sstar@ref-count";
+function pairedTable(rows: Row[], ours: "sstar" | "sstar-refbudget" | "sstar-expbudget", other: string): string {
+  const label = ours === "sstar" ? "sstar" : ours === "sstar-refbudget" ? "sstar@ref-count" : "sstar@expairt-count";
   const lines: string[] = [];
   for (const r of rows) {
     if (r.strategy !== ours || !r.perDraw) continue;
@@ -426,7 +450,7 @@ for (const ds of datasets) {
 }
 const seconds = ((Date.now() - t0) / 1000).toFixed(0);
 if (flags.dump !== undefined) writeFileSync(flags.dump, dumpLines.map((l) => `${l}\n`).join(""));
-const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority")].filter((p) => p !== "");
+const paired = [pairedTable(rows, "sstar", "sstar-reference"), pairedTable(rows, "sstar-refbudget", "sstar-reference"), pairedTable(rows, "sstar", "majority"), pairedTable(rows, "sstar", "expairt"), pairedTable(rows, "sstar-expbudget", "expairt")].filter((p) => p !== "");
 const confidence = confidenceTables(records, minConfidence);
 const out = [table(rows), ...paired, confidence.markdown].join("\n\n");
 console.log(out);

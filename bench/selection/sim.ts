@@ -97,3 +97,29 @@ export function simEnv(world: SimWorld, judge: SimJudge, seed: string, counters:
     equivalent: (x, y) => x === y,
   };
 }
+
+/**
+ * ExPairT's equivalence question, simulated ("give an input on which these two programs differ,
+ * or NO_DIFF"), one call. When some held-out model input separates the two programs, the model
+ * names one of them (a seeded choice) with probability `judge.codeAccuracy` (it reads code only)
+ * and otherwise answers NO_DIFF; when none does, whatever it answers separates nothing, which the
+ * caller checks by running both, so it is simulated as NO_DIFF.
+ */
+export function simEquivalence(world: SimWorld, judge: SimJudge, seed: string, counters: SimCounters) {
+  const asked = new Map<string, number>();
+  return async (a: CandidateInfo, b: CandidateInfo): Promise<string | null> => {
+    counters.judge++;
+    const key = `${a.code}|${b.code}`;
+    const n = (asked.get(key) ?? 0) + 1;
+    asked.set(key, n);
+    const differ = world.heldOut.filter((inp) => {
+      const x = world.cell(a.code, inp);
+      const y = world.cell(b.code, inp);
+      return x.ok !== y.ok || x.output !== y.output;
+    });
+    if (differ.length === 0) return null;
+    const r = rng(hash32(`${seed}|equivalence|${key}|${n}`));
+    if (r() >= judge.codeAccuracy) return null;
+    return shuffled(differ, r)[0]!;
+  };
+}
