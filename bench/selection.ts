@@ -201,8 +201,6 @@ async function evaluate(dataset: string, tasks: Task[]): Promise<Row[]> {
   const referenceCalls = new Map<string, number>();
   // ExPairT's calls per draw and judge accuracy: sstar-expbudget's bound on that draw.
   const expairtCalls = new Map<string, number>();
-  // ExPairT's calls per draw and judge accuracy: sstar-expbudget's bound on that draw.
-  const expairtCalls = new Map<string, number>();
   for (const strategy of strategies) {
     if (strategy === "codet" && !hasPredictions) continue; // CodeT needs predicted outputs: none here
     for (const acc of judged(strategy) ? accuracies : [null]) {

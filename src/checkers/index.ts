@@ -57,7 +57,7 @@ function compareTokens(expected: string, actual: string, sameToken: (e: string, 
 }
 
 /** `line` without trailing spaces, tabs, form feeds and vertical tabs: a loop, because `/[ \t]+$/` is quadratic on a program's line of many spaces and one last character. */
-function withoutTrailingBlanks(line: string): string {
+export function withoutTrailingBlanks(line: string): string {
   let end = line.length;
   while (end > 0 && " \t\f\v".includes(line[end - 1] as string)) end--;
   return line.slice(0, end);

@@ -5,6 +5,7 @@
 // otherwise stay resident for the whole run).
 import { createHash } from "node:crypto";
 import type { ResolvedChecker } from "../spec/schema.ts";
+import { withoutTrailingBlanks } from "../checkers/index.ts";
 
 /** Outputs up to this many characters are kept whole. */
 export const INLINE_OUTPUT_CHARS = 64 * 1024;
@@ -43,7 +44,7 @@ function foldTokens(output: string, sink: (piece: string) => void): void {
 
 /** The exact checker's reading: line ends unified, trailing blanks and blank last lines dropped. */
 function exactForm(output: string): string {
-  const lines = output.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
+  const lines = output.replace(/\r\n?/g, "\n").split("\n").map(withoutTrailingBlanks);
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines.join("\n");
 }

@@ -104,28 +104,8 @@ function createBinaryShelf(budget: number, onEvict: (key: string) => void) {
   };
 }
 
-export function createProgramStore(pool: WorkerPool, options: ProgramStoreOptions = {}): ProgramStore {
-  const root = mkdtempSync(join(tmpdir(), "sstar-sandbox-"));
-  for (const d of ["prog", "bin", "data"]) mkdirSync(join(root, d));
-  const programs = new Map<string, string>();
-  const compiles = new Map<string, Promise<RunResult | null>>();
-  // An evicted binary is compiled again when a run needs it.
-  const shelf = createBinaryShelf(options.binaryBudgetBytes ?? DEFAULT_BINARY_BUDGET_BYTES, (key) => compiles.delete(key));
-
-  function programDir(request: RunRequest, judge = false): { key: string; dir: string; bin: string; compileSource?: string } {
-    const { files, compileSource } = judge ? judgeFiles(request.assert ?? "") : programFiles(request.program, request.io);
-    const key = sha(request.program.language, JSON.stringify(files));
-    const dir = join(root, "prog", key.slice(0, 32));
-    const bin = join(root, "bin", key.slice(0, 32));
-    if (!programs.has(key)) {
-      mkdirSync(dir, { recursive: true });
-      mkdirSync(bin, { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o644 });
-      programs.set(key, dir);
-    }
-    return { key, dir, bin, compileSource };
-  }
-
+/** Compiles once per program (a failed or evicted binary is compiled again when needed). */
+function compiler(pool: WorkerPool, options: ProgramStoreOptions, compiles: Map<string, Promise<RunResult | null>>, shelf: ReturnType<typeof createBinaryShelf>) {
   /** Compiles once per program; null when it compiled, else the compile-error result. */
   function compile(key: string, dir: string, bin: string, source: string): Promise<RunResult | null> {
     let done = compiles.get(key);
@@ -152,6 +132,33 @@ export function createProgramStore(pool: WorkerPool, options: ProgramStoreOption
     }
     return done;
   }
+
+  return compile;
+}
+
+export function createProgramStore(pool: WorkerPool, options: ProgramStoreOptions = {}): ProgramStore {
+  const root = mkdtempSync(join(tmpdir(), "sstar-sandbox-"));
+  for (const d of ["prog", "bin", "data"]) mkdirSync(join(root, d));
+  const programs = new Map<string, string>();
+  const compiles = new Map<string, Promise<RunResult | null>>();
+  // An evicted binary is compiled again when a run needs it.
+  const shelf = createBinaryShelf(options.binaryBudgetBytes ?? DEFAULT_BINARY_BUDGET_BYTES, (key) => compiles.delete(key));
+
+  function programDir(request: RunRequest, judge = false): { key: string; dir: string; bin: string; compileSource?: string } {
+    const { files, compileSource } = judge ? judgeFiles(request.assert ?? "") : programFiles(request.program, request.io);
+    const key = sha(request.program.language, JSON.stringify(files));
+    const dir = join(root, "prog", key.slice(0, 32));
+    const bin = join(root, "bin", key.slice(0, 32));
+    if (!programs.has(key)) {
+      mkdirSync(dir, { recursive: true });
+      mkdirSync(bin, { recursive: true });
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o644 });
+      programs.set(key, dir);
+    }
+    return { key, dir, bin, compileSource };
+  }
+
+  const compile = compiler(pool, options, compiles, shelf);
 
   /** The request's extra files, in a folder of their own (read-only inside), if it has any. */
   function dataDir(request: RunRequest): string | undefined {
@@ -208,7 +215,7 @@ export function createProgramStore(pool: WorkerPool, options: ProgramStoreOption
     async prepareJudge(request) {
       const { dir, bin } = programDir(request, true);
       const python = await resolveInterpreter("python");
-      const limits = enforcedLimits(request.limits, "python");
+      const limits = enforcedLimits(capLimits(request.limits, options.caps), "python");
       const name = request.io.kind === "function" ? request.io.name : "candidate";
       return { programDir: dir, binDir: bin, binWritable: false, binds: python.binds, limits, stdin: "", resultBytes: limits.outputBytes, argv: (p) => judgeArgv(python.exe, p.box, name) };
     },
