@@ -3489,15 +3489,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat2, path7, options) {
-      if (!stat2.isSymbolicLink() && !stat2.isFile()) {
+    function checkStat(stat5, path7, options) {
+      if (!stat5.isSymbolicLink() && !stat5.isFile()) {
         return false;
       }
       return checkPathExt(path7, options);
     }
     function isexe(path7, options, cb) {
-      fs.stat(path7, function(er, stat2) {
-        cb(er, er ? false : checkStat(stat2, path7, options));
+      fs.stat(path7, function(er, stat5) {
+        cb(er, er ? false : checkStat(stat5, path7, options));
       });
     }
     function sync(path7, options) {
@@ -3513,20 +3513,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs = __require("fs");
     function isexe(path7, options, cb) {
-      fs.stat(path7, function(er, stat2) {
-        cb(er, er ? false : checkStat(stat2, options));
+      fs.stat(path7, function(er, stat5) {
+        cb(er, er ? false : checkStat(stat5, options));
       });
     }
     function sync(path7, options) {
       return checkStat(fs.statSync(path7), options);
     }
-    function checkStat(stat2, options) {
-      return stat2.isFile() && checkMode(stat2, options);
+    function checkStat(stat5, options) {
+      return stat5.isFile() && checkMode(stat5, options);
     }
-    function checkMode(stat2, options) {
-      var mod = stat2.mode;
-      var uid = stat2.uid;
-      var gid = stat2.gid;
+    function checkMode(stat5, options) {
+      var mod = stat5.mode;
+      var uid = stat5.uid;
+      var gid = stat5.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -3560,12 +3560,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve6, reject) {
+        return new Promise(function(resolve8, reject) {
           isexe(path7, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve6(is);
+              resolve8(is);
             }
           });
         });
@@ -3631,27 +3631,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve6, reject) => {
+      const step = (i2) => new Promise((resolve8, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve8(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve6(subStep(p, i2, 0));
+        resolve8(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve8, reject) => {
         if (ii === pathExt.length)
-          return resolve6(step(i2 + 1));
+          return resolve8(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve6(p + ext);
+              return resolve8(p + ext);
           }
-          return resolve6(subStep(p, i2, ii + 1));
+          return resolve8(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -3943,7 +3943,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse3 = require_parse();
     var enoent = require_enoent();
-    function spawn3(command, args, options) {
+    function spawn5(command, args, options) {
       const parsed = parse3(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -3955,8 +3955,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn3;
-    module.exports.spawn = spawn3;
+    module.exports = spawn5;
+    module.exports.spawn = spawn5;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -4516,7 +4516,7 @@ var require_to_regex_range = __commonJS({
       let zipped = zip(start, stop);
       let digits = zipped.length;
       let pattern = "";
-      let count4 = 0;
+      let count5 = 0;
       for (let i2 = 0; i2 < digits; i2++) {
         let [startDigit, stopDigit] = zipped[i2];
         if (startDigit === stopDigit) {
@@ -4524,13 +4524,13 @@ var require_to_regex_range = __commonJS({
         } else if (startDigit !== "0" || stopDigit !== "9") {
           pattern += toCharacterClass(startDigit, stopDigit, options);
         } else {
-          count4++;
+          count5++;
         }
       }
-      if (count4) {
+      if (count5) {
         pattern += options.shorthand === true ? "\\d" : "[0-9]";
       }
-      return { pattern, count: [count4], digits };
+      return { pattern, count: [count5], digits };
     }
     function splitToPatterns(min, max, tok, options) {
       let ranges = splitToRanges(min, max);
@@ -6277,13 +6277,13 @@ var require_parse3 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count4 = 1;
+        let count5 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state2.start++;
-          count4++;
+          count5++;
         }
-        if (count4 % 2 === 0) {
+        if (count5 % 2 === 0) {
           return false;
         }
         state2.negated = true;
@@ -6380,14 +6380,14 @@ var require_parse3 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
         let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc3, chars, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
             return m;
           }
           if (first === "?") {
-            if (esc2) {
-              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
+            if (esc3) {
+              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
@@ -6398,12 +6398,12 @@ var require_parse3 = __commonJS({
             return DOT_LITERAL.repeat(chars.length);
           }
           if (first === "*") {
-            if (esc2) {
-              return esc2 + first + (rest ? star : "");
+            if (esc3) {
+              return esc3 + first + (rest ? star : "");
             }
             return star;
           }
-          return esc2 ? m : `\\${m}`;
+          return esc3 ? m : `\\${m}`;
         });
         if (backslashes === true) {
           if (opts.unescape === true) {
@@ -6465,11 +6465,11 @@ var require_parse3 = __commonJS({
               prev.posix = true;
               if (inner.includes(":")) {
                 const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
+                const pre2 = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
                 const posix = POSIX_REGEX_SOURCE[rest2];
                 if (posix) {
-                  prev.value = pre + posix;
+                  prev.value = pre2 + posix;
                   state2.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -6999,7 +6999,7 @@ var require_picomatch = __commonJS({
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
       }
-      const matcher = (input2, returnObject = false) => {
+      const matcher2 = (input2, returnObject = false) => {
         const { isMatch, match: match2, output: output2 } = picomatch.test(input2, regex, options, { glob, posix });
         const result = { glob, state: state2, regex, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
@@ -7022,9 +7022,9 @@ var require_picomatch = __commonJS({
         return returnObject ? result : true;
       };
       if (returnState) {
-        matcher.state = state2;
+        matcher2.state = state2;
       }
-      return matcher;
+      return matcher2;
     };
     picomatch.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
@@ -7054,7 +7054,7 @@ var require_picomatch = __commonJS({
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
       return regex.test(path7.basename(input2));
     };
-    picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
+    picomatch.isMatch = (str2, patterns2, options) => picomatch(patterns2, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
@@ -7125,8 +7125,8 @@ var require_micromatch = __commonJS({
       const index = v.indexOf("{");
       return index > -1 && v.indexOf("}", index) > -1;
     };
-    var micromatch = (list2, patterns, options) => {
-      patterns = [].concat(patterns);
+    var micromatch = (list2, patterns2, options) => {
+      patterns2 = [].concat(patterns2);
       list2 = [].concat(list2);
       let omit2 = /* @__PURE__ */ new Set();
       let keep = /* @__PURE__ */ new Set();
@@ -7138,8 +7138,8 @@ var require_micromatch = __commonJS({
           options.onResult(state2);
         }
       };
-      for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch(String(patterns[i2]), { ...options, onResult }, true);
+      for (let i2 = 0; i2 < patterns2.length; i2++) {
+        let isMatch = picomatch(String(patterns2[i2]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list2) {
@@ -7154,31 +7154,31 @@ var require_micromatch = __commonJS({
           }
         }
       }
-      let result = negatives === patterns.length ? [...items] : [...keep];
+      let result = negatives === patterns2.length ? [...items] : [...keep];
       let matches = result.filter((item) => !omit2.has(item));
       if (options && matches.length === 0) {
         if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
+          throw new Error(`No matches found for "${patterns2.join(", ")}"`);
         }
         if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
+          return options.unescape ? patterns2.map((p) => p.replace(/\\/g, "")) : patterns2;
         }
       }
       return matches;
     };
     micromatch.match = micromatch;
     micromatch.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
+    micromatch.isMatch = (str2, patterns2, options) => picomatch(patterns2, options)(str2);
     micromatch.any = micromatch.isMatch;
-    micromatch.not = (list2, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
+    micromatch.not = (list2, patterns2, options = {}) => {
+      patterns2 = [].concat(patterns2).map(String);
       let result = /* @__PURE__ */ new Set();
       let items = [];
       let onResult = (state2) => {
         if (options.onResult) options.onResult(state2);
         items.push(state2.output);
       };
-      let matches = new Set(micromatch(list2, patterns, { ...options, onResult }));
+      let matches = new Set(micromatch(list2, patterns2, { ...options, onResult }));
       for (let item of items) {
         if (!matches.has(item)) {
           result.add(item);
@@ -7203,18 +7203,18 @@ var require_micromatch = __commonJS({
       }
       return micromatch.isMatch(str2, pattern, { ...options, contains: true });
     };
-    micromatch.matchKeys = (obj, patterns, options) => {
+    micromatch.matchKeys = (obj, patterns2, options) => {
       if (!utils.isObject(obj)) {
         throw new TypeError("Expected the first argument to be an object");
       }
-      let keys = micromatch(Object.keys(obj), patterns, options);
+      let keys = micromatch(Object.keys(obj), patterns2, options);
       let res = {};
       for (let key of keys) res[key] = obj[key];
       return res;
     };
-    micromatch.some = (list2, patterns, options) => {
+    micromatch.some = (list2, patterns2, options) => {
       let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
+      for (let pattern of [].concat(patterns2)) {
         let isMatch = picomatch(String(pattern), options);
         if (items.some((item) => isMatch(item))) {
           return true;
@@ -7222,9 +7222,9 @@ var require_micromatch = __commonJS({
       }
       return false;
     };
-    micromatch.every = (list2, patterns, options) => {
+    micromatch.every = (list2, patterns2, options) => {
       let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
+      for (let pattern of [].concat(patterns2)) {
         let isMatch = picomatch(String(pattern), options);
         if (!items.every((item) => isMatch(item))) {
           return false;
@@ -7232,11 +7232,11 @@ var require_micromatch = __commonJS({
       }
       return true;
     };
-    micromatch.all = (str2, patterns, options) => {
+    micromatch.all = (str2, patterns2, options) => {
       if (typeof str2 !== "string") {
         throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
       }
-      return [].concat(patterns).every((p) => picomatch(p, options)(str2));
+      return [].concat(patterns2).every((p) => picomatch(p, options)(str2));
     };
     micromatch.capture = (glob, input2, options) => {
       let posix = utils.isWindows(options);
@@ -7248,9 +7248,9 @@ var require_micromatch = __commonJS({
     };
     micromatch.makeRe = (...args) => picomatch.makeRe(...args);
     micromatch.scan = (...args) => picomatch.scan(...args);
-    micromatch.parse = (patterns, options) => {
+    micromatch.parse = (patterns2, options) => {
       let res = [];
-      for (let pattern of [].concat(patterns || [])) {
+      for (let pattern of [].concat(patterns2 || [])) {
         for (let str2 of braces(String(pattern), options)) {
           res.push(picomatch.parse(str2, options));
         }
@@ -7341,20 +7341,20 @@ var require_pattern = __commonJS({
       return !isNegativePattern(pattern);
     }
     exports.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern);
+    function getNegativePatterns(patterns2) {
+      return patterns2.filter(isNegativePattern);
     }
     exports.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
+    function getPositivePatterns(patterns2) {
+      return patterns2.filter(isPositivePattern);
     }
     exports.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
+    function getPatternsInsideCurrentDirectory(patterns2) {
+      return patterns2.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
     }
     exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
+    function getPatternsOutsideCurrentDirectory(patterns2) {
+      return patterns2.filter(isPatternRelatedToParentDirectory);
     }
     exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
     function isPatternRelatedToParentDirectory(pattern) {
@@ -7378,16 +7378,16 @@ var require_pattern = __commonJS({
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename4);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
+    function expandPatternsWithBraceExpansion(patterns2) {
+      return patterns2.reduce((collection, pattern) => {
         return collection.concat(expandBraceExpansion(pattern));
       }, []);
     }
     exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
     function expandBraceExpansion(pattern) {
-      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a2, b) => a2.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
+      const patterns2 = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
+      patterns2.sort((a2, b) => a2.length - b.length);
+      return patterns2.filter((pattern2) => pattern2 !== "");
     }
     exports.expandBraceExpansion = expandBraceExpansion;
     function getPatternParts(pattern, options) {
@@ -7406,8 +7406,8 @@ var require_pattern = __commonJS({
       return micromatch.makeRe(pattern, options);
     }
     exports.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
+    function convertPatternsToRe(patterns2, options) {
+      return patterns2.map((pattern) => makeRe(pattern, options));
     }
     exports.convertPatternsToRe = convertPatternsToRe;
     function matchAny(entry, patternsRe) {
@@ -7418,10 +7418,10 @@ var require_pattern = __commonJS({
       return pattern.replace(DOUBLE_SLASH_RE, "/");
     }
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
+    function partitionAbsoluteAndRelative(patterns2) {
       const absolute = [];
       const relative3 = [];
-      for (const pattern of patterns) {
+      for (const pattern of patterns2) {
         if (isAbsolute3(pattern)) {
           absolute.push(pattern);
         } else {
@@ -7628,10 +7628,10 @@ var require_tasks = __commonJS({
     exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
     var utils = require_utils3();
     function generate(input2, settings) {
-      const patterns = processPatterns(input2, settings);
+      const patterns2 = processPatterns(input2, settings);
       const ignore = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
+      const positivePatterns = getPositivePatterns(patterns2);
+      const negativePatterns = getNegativePatternsAsPositive(patterns2, ignore);
       const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
       const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
       const staticTasks = convertPatternsToTasks(
@@ -7650,14 +7650,14 @@ var require_tasks = __commonJS({
     }
     exports.generate = generate;
     function processPatterns(input2, settings) {
-      let patterns = input2;
+      let patterns2 = input2;
       if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
+        patterns2 = utils.pattern.expandPatternsWithBraceExpansion(patterns2);
       }
       if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
+        patterns2 = patterns2.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
       }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
+      return patterns2.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
     }
     function convertPatternsToTasks(positive, negative, dynamic) {
       const tasks = [];
@@ -7674,19 +7674,19 @@ var require_tasks = __commonJS({
       return tasks;
     }
     exports.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
+    function getPositivePatterns(patterns2) {
+      return utils.pattern.getPositivePatterns(patterns2);
     }
     exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
+    function getNegativePatternsAsPositive(patterns2, ignore) {
+      const negative = utils.pattern.getNegativePatterns(patterns2).concat(ignore);
       const positive = negative.map(utils.pattern.convertToPositivePattern);
       return positive;
     }
     exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
+    function groupPatternsByBaseDirectory(patterns2) {
       const group = {};
-      return patterns.reduce((collection, pattern) => {
+      return patterns2.reduce((collection, pattern) => {
         const base = utils.pattern.getBaseDirectory(pattern);
         if (base in collection) {
           collection[base].push(pattern);
@@ -7732,7 +7732,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path7, (statError, stat2) => {
+        settings.fs.stat(path7, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -7742,9 +7742,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat2.isSymbolicLink = () => true;
+            stat5.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat2);
+          callSuccessCallback(callback, stat5);
         });
       });
     }
@@ -7770,11 +7770,11 @@ var require_sync = __commonJS({
         return lstat;
       }
       try {
-        const stat2 = settings.fs.statSync(path7);
+        const stat5 = settings.fs.statSync(path7);
         if (settings.markSymbolicLink) {
-          stat2.isSymbolicLink = () => true;
+          stat5.isSymbolicLink = () => true;
         }
-        return stat2;
+        return stat5;
       } catch (error62) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat;
@@ -7841,19 +7841,19 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat2(path7, optionsOrSettingsOrCallback, callback) {
+    function stat5(path7, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path7, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path7, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat2;
-    function statSync4(path7, optionsOrSettings) {
+    exports.stat = stat5;
+    function statSync5(path7, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path7, settings);
     }
-    exports.statSync = statSync4;
+    exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -8519,41 +8519,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve6, reject) {
+        var p = new Promise(function(resolve8, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve6(result);
+            resolve8(result);
           });
         });
         p.catch(noop4);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve6, reject) {
+        var p = new Promise(function(resolve8, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve6(result);
+            resolve8(result);
           });
         });
         p.catch(noop4);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve6) {
+        var p = new Promise(function(resolve8) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve6();
+              resolve8();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve6();
+                resolve8();
                 queue.drain = previousDrain;
               };
             }
@@ -9011,11 +9011,11 @@ var require_stream3 = __commonJS({
       dynamic(root, options) {
         return this._walkStream(root, options);
       }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
+      static(patterns2, options) {
+        const filepaths = patterns2.map(this._getFullEntryPath, this);
         const stream = new stream_1.PassThrough({ objectMode: true });
         stream._write = (index, _enc, done2) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
+          return this._getEntry(filepaths[index], patterns2[index], options).then((entry) => {
             if (entry !== null && options.entryFilter(entry)) {
               stream.push(entry);
             }
@@ -9039,9 +9039,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           this._stat(filepath, this._fsStatSettings, (error62, stats2) => {
-            return error62 === null ? resolve6(stats2) : reject(error62);
+            return error62 === null ? resolve8(stats2) : reject(error62);
           });
         });
       }
@@ -9065,23 +9065,23 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           this._walkAsync(root, options, (error62, entries) => {
             if (error62 === null) {
-              resolve6(entries);
+              resolve8(entries);
             } else {
               reject(error62);
             }
           });
         });
       }
-      async static(patterns, options) {
+      async static(patterns2, options) {
         const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve6, reject) => {
+        const stream = this._readerStream.static(patterns2, options);
+        return new Promise((resolve8, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve6(entries));
+          stream.once("end", () => resolve8(entries));
         });
       }
     };
@@ -9150,8 +9150,8 @@ var require_partial = __commonJS({
       match(filepath) {
         const parts = filepath.split("/");
         const levels = parts.length;
-        const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
-        for (const pattern of patterns) {
+        const patterns2 = this._storage.filter((info) => !info.complete || info.segments.length > levels);
+        for (const pattern of patterns2) {
           const section = pattern.sections[0];
           if (!pattern.complete && levels > section.length) {
             return true;
@@ -9190,18 +9190,18 @@ var require_deep = __commonJS({
         this._micromatchOptions = _micromatchOptions;
       }
       getFilter(basePath, positive, negative) {
-        const matcher = this._getMatcher(positive);
+        const matcher2 = this._getMatcher(positive);
         const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
+        return (entry) => this._filter(basePath, entry, matcher2, negativeRe);
       }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
+      _getMatcher(patterns2) {
+        return new partial_1.default(patterns2, this._settings, this._micromatchOptions);
       }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
+      _getNegativePatternsRe(patterns2) {
+        const affectDepthOfReadingPatterns = patterns2.filter(utils.pattern.isAffectDepthOfReadingPattern);
         return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
       }
-      _filter(basePath, entry, matcher, negativeRe) {
+      _filter(basePath, entry, matcher2, negativeRe) {
         if (this._isSkippedByDeep(basePath, entry.path)) {
           return false;
         }
@@ -9209,7 +9209,7 @@ var require_deep = __commonJS({
           return false;
         }
         const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
+        if (this._isSkippedByPositivePatterns(filepath, matcher2)) {
           return false;
         }
         return this._isSkippedByNegativePatterns(filepath, negativeRe);
@@ -9231,8 +9231,8 @@ var require_deep = __commonJS({
       _isSkippedSymbolicLink(entry) {
         return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
       }
-      _isSkippedByPositivePatterns(entryPath, matcher) {
-        return !this._settings.baseNameMatch && !matcher.match(entryPath);
+      _isSkippedByPositivePatterns(entryPath, matcher2) {
+        return !this._settings.baseNameMatch && !matcher2.match(entryPath);
       }
       _isSkippedByNegativePatterns(entryPath, patternsRe) {
         return !utils.pattern.matchAny(entryPath, patternsRe);
@@ -9256,7 +9256,7 @@ var require_entry = __commonJS({
       }
       getFilter(positive, negative) {
         const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
+        const patterns2 = {
           positive: {
             all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
           },
@@ -9265,9 +9265,9 @@ var require_entry = __commonJS({
             relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
           }
         };
-        return (entry) => this._filter(entry, patterns);
+        return (entry) => this._filter(entry, patterns2);
       }
-      _filter(entry, patterns) {
+      _filter(entry, patterns2) {
         const filepath = utils.path.removeLeadingDotSegment(entry.path);
         if (this._settings.unique && this._isDuplicateEntry(filepath)) {
           return false;
@@ -9275,7 +9275,7 @@ var require_entry = __commonJS({
         if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
           return false;
         }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
+        const isMatched = this._isMatchToPatternsSet(filepath, patterns2, entry.dirent.isDirectory());
         if (this._settings.unique && isMatched) {
           this._createIndexRecord(filepath);
         }
@@ -9293,16 +9293,16 @@ var require_entry = __commonJS({
       _onlyDirectoryFilter(entry) {
         return this._settings.onlyDirectories && !entry.dirent.isDirectory();
       }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory);
+      _isMatchToPatternsSet(filepath, patterns2, isDirectory) {
+        const isMatched = this._isMatchToPatterns(filepath, patterns2.positive.all, isDirectory);
         if (!isMatched) {
           return false;
         }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory);
+        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns2.negative.relative, isDirectory);
         if (isMatchedByRelativeNegative) {
           return false;
         }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory);
+        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns2.negative.absolute, isDirectory);
         if (isMatchedByAbsoluteNegative) {
           return false;
         }
@@ -9517,9 +9517,9 @@ var require_sync5 = __commonJS({
       dynamic(root, options) {
         return this._walkSync(root, options);
       }
-      static(patterns, options) {
+      static(patterns2, options) {
         const entries = [];
-        for (const pattern of patterns) {
+        for (const pattern of patterns2) {
           const filepath = this._getFullEntryPath(pattern);
           const entry = this._getEntry(filepath, pattern, options);
           if (entry === null || !options.entryFilter(entry)) {
@@ -9672,9 +9672,9 @@ var require_out4 = __commonJS({
       FastGlob2.stream = stream;
       function generateTasks(source, options) {
         assertPatternsInput(source);
-        const patterns = [].concat(source);
+        const patterns2 = [].concat(source);
         const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
+        return taskManager.generate(patterns2, settings);
       }
       FastGlob2.generateTasks = generateTasks;
       function isDynamicPattern(source, options) {
@@ -9721,9 +9721,9 @@ var require_out4 = __commonJS({
       })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
     })(FastGlob || (FastGlob = {}));
     function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
+      const patterns2 = [].concat(source);
       const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
+      const tasks = taskManager.generate(patterns2, settings);
       const provider = new _Provider(settings);
       return tasks.map(provider.read, provider);
     }
@@ -10306,8 +10306,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count4, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count4);
+          for (const { count: count5, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count5);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -10415,13 +10415,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity3.isCollection(node2)) {
-        let count4 = 0;
+        let count5 = 0;
         for (const item of node2.items) {
           const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count4)
-            count4 = c3;
+          if (c3 > count5)
+            count5 = c3;
         }
-        return count4;
+        return count5;
       } else if (identity3.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -12726,18 +12726,18 @@ var require_set = __commonJS({
       }
       static from(schema, iterable, ctx) {
         const { replacer } = ctx;
-        const set3 = new this(schema);
+        const set4 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set4.items.push(Pair.createPair(value, null, ctx));
           }
-        return set3;
+        return set4;
       }
     };
     YAMLSet.tag = "tag:yaml.org,2002:set";
-    var set2 = {
+    var set3 = {
       collection: "map",
       identify: (value) => value instanceof Set,
       nodeClass: YAMLSet,
@@ -12756,7 +12756,7 @@ var require_set = __commonJS({
       }
     };
     exports.YAMLSet = YAMLSet;
-    exports.set = set2;
+    exports.set = set3;
   }
 });
 
@@ -12863,7 +12863,7 @@ var require_schema3 = __commonJS({
     var merge2 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp = require_timestamp();
     var schema = [
       map2.map,
@@ -12883,7 +12883,7 @@ var require_schema3 = __commonJS({
       merge2.merge,
       omap.omap,
       pairs.pairs,
-      set2.set,
+      set3.set,
       timestamp.intTime,
       timestamp.floatTime,
       timestamp.timestamp
@@ -12910,7 +12910,7 @@ var require_tags = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
-    var set2 = require_set();
+    var set3 = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
@@ -12936,7 +12936,7 @@ var require_tags = __commonJS({
       omap: omap.omap,
       pairs: pairs.pairs,
       seq: seq.seq,
-      set: set2.set,
+      set: set3.set,
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
@@ -12944,7 +12944,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
-      "tag:yaml.org,2002:set": set2.set,
+      "tag:yaml.org,2002:set": set3.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
@@ -13374,8 +13374,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count4, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count4);
+          for (const { count: count5, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count5);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -13452,12 +13452,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count4 = 1;
+        let count5 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count4 = Math.max(1, Math.min(end.col - col, 80 - ci2));
+          count5 = Math.max(1, Math.min(end.col - col, 80 - ci2));
         }
-        const pointer = " ".repeat(ci2) + "^".repeat(count4);
+        const pointer = " ".repeat(ci2) + "^".repeat(count5);
         error62.message += `:
 
 ${lineStr}
@@ -17173,27 +17173,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run = async (function_, resolve6, arguments_) => {
+  const run = async (function_, resolve8, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve6(result);
+    resolve8(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve6, reject, arguments_) => {
+  const enqueue = (function_, resolve8, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run.bind(void 0, function_, resolve6, arguments_));
+    }).then(run.bind(void 0, function_, resolve8, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve6, reject) => {
-    enqueue(function_, resolve6, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve8, reject) => {
+    enqueue(function_, resolve8, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -17295,6 +17295,12 @@ var UsageRecorder = class {
   calls(stage) {
     return this.stages.get(stage)?.calls ?? 0;
   }
+  /** Replies received over every stage: 0 means the model never answered this problem. */
+  answered() {
+    let n2 = 0;
+    for (const s of this.stages.values()) n2 += s.calls;
+    return n2;
+  }
 };
 var StageClock = class {
   constructor(now = () => performance.now()) {
@@ -17329,7 +17335,7 @@ var StageClock = class {
   totals() {
     const out = {};
     const t = this.now();
-    for (const [stage, ms] of this.total) out[stage] = ms;
+    for (const [stage, ms2] of this.total) out[stage] = ms2;
     for (const [stage, a2] of this.active) if (a2.count > 0) out[stage] = (out[stage] ?? 0) + (t - a2.since);
     for (const k of Object.keys(out)) out[k] = Math.round(out[k]);
     return out;
@@ -17343,41 +17349,24 @@ var RunStopped = class extends Error {
     this.name = "RunStopped";
   }
 };
-var RunContext = class {
-  constructor(spec, model, sandbox, onProgress, signal, now) {
-    this.spec = spec;
-    this.model = model;
-    this.sandbox = sandbox;
-    this.onProgress = onProgress;
+var RunStop = class {
+  constructor(signal, onProgress) {
     this.signal = signal;
-    this.clock = new StageClock(now);
+    this.onProgress = onProgress;
     signal?.addEventListener("abort", this.onAbort, { once: true });
     if (signal?.aborted) this.stop("aborted");
   }
-  spec;
-  model;
-  sandbox;
-  onProgress;
   signal;
-  usage = new UsageRecorder();
-  /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
-  cells = /* @__PURE__ */ new Map();
-  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
-  settledCells = /* @__PURE__ */ new Map();
-  /** Public-test grades per program, memoized for this run. */
-  grades = /* @__PURE__ */ new Map();
-  clock;
+  onProgress;
   stopReason;
-  /** The first non-budget model error, shown when nothing at all could be generated. */
-  firstError;
-  onAbort = () => this.stop("aborted");
+  abortNote;
   /** Where the run was when it stopped: set by the engine as it moves on (see solve()). */
   phase = "sampling";
   /** The phase, samples done and judge calls made at the moment the run stopped. */
   stoppedAt;
   samplesDone = 0;
   judgeCalls = 0;
-  abortNote;
+  onAbort = () => this.stop("aborted");
   /** What interrupted the run: the signal's reason when it gave one ("SIGINT", "deadline 10m"), else the model client's. */
   interruptedBy() {
     const reason = this.signal?.aborted === true ? this.signal.reason : void 0;
@@ -17402,12 +17391,38 @@ var RunContext = class {
     } catch {
     }
   }
+  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
+  noteAbort(note) {
+    this.abortNote ??= note;
+  }
+};
+var RunContext = class extends RunStop {
+  constructor(spec, model, sandbox, onProgress, signal, now) {
+    super(signal, onProgress);
+    this.spec = spec;
+    this.model = model;
+    this.sandbox = sandbox;
+    this.clock = new StageClock(now);
+  }
+  spec;
+  model;
+  sandbox;
+  usage = new UsageRecorder();
+  /** Sandbox results of (program, input) pairs during selection, memoized for this run. */
+  cells = /* @__PURE__ */ new Map();
+  /** The cells that finished running (by the same key): what an interrupted run may still pick from. */
+  settledCells = /* @__PURE__ */ new Map();
+  /** Public-test grades per program, memoized for this run. */
+  grades = /* @__PURE__ */ new Map();
+  clock;
+  /** The first non-budget model error, shown when nothing at all could be generated. */
+  firstError;
   /** One model call, counted and timed under its stage. Budget exhaustion stops the run. */
   async chat(stage, messages, opts) {
-    if (this.stopReason !== void 0) throw new RunStopped(this.stopReason);
+    if (this.stopped !== void 0) throw new RunStopped(this.stopped);
     const end = this.clock.begin(stage);
     try {
-      const reply = await this.model.chat(this.request(messages, opts), {
+      const reply = await this.model.chat(chatRequest(messages, opts, this.signal), {
         stage,
         problemId: this.spec.id,
         ...opts.key !== void 0 ? { key: opts.key } : {}
@@ -17415,7 +17430,7 @@ var RunContext = class {
       this.usage.reply(stage, reply);
       return reply;
     } catch (error62) {
-      throw this.failed(stage, error62);
+      throw callFailure(this, stage, error62);
     } finally {
       end();
     }
@@ -17430,35 +17445,26 @@ var RunContext = class {
     const { keys } = opts;
     const chatN2 = this.model.chatN?.bind(this.model);
     if (chatN2 === void 0 || keys.length < 2) return keys.map((key) => this.chat(stage, messages, { ...opts, key }));
-    if (this.stopReason !== void 0) {
-      const stopped = new RunStopped(this.stopReason);
+    if (this.stopped !== void 0) {
+      const stopped = new RunStopped(this.stopped);
       return keys.map(() => Promise.reject(stopped));
     }
     const end = this.clock.begin(stage);
-    const settled = chatN2(this.request(messages, opts), { stage, problemId: this.spec.id, keys }).finally(end);
-    return keys.map(async (_, i2) => {
-      let result;
-      try {
-        result = (await settled)[i2];
-      } catch (error62) {
-        throw this.failed(stage, error62);
-      }
-      if (result === void 0) throw this.failed(stage, new Error(`the endpoint returned no choice ${i2 + 1} of ${keys.length}`));
-      if (result.status === "rejected") throw this.failed(stage, result.reason);
-      this.usage.reply(stage, result.value);
-      return result.value;
-    });
+    const settled = chatN2(chatRequest(messages, opts, this.signal), { stage, problemId: this.spec.id, keys }).finally(end);
+    return keys.map((_, i2) => this.choiceOf(stage, settled, i2, keys.length));
   }
-  request(messages, opts) {
-    return chatRequest(messages, opts, this.signal);
-  }
-  /** Accounts for a failed call and returns what to throw: RunStopped once the failure ends the run. */
-  failed(stage, error62) {
-    return callFailure(this, stage, error62);
-  }
-  /** Why the client cancelled a call, for interruptedBy() ("deadline"); the first note stays. */
-  noteAbort(note) {
-    this.abortNote ??= note;
+  /** Choice `i` of a request for several: counted like one call, or failed like one. */
+  async choiceOf(stage, settled, i2, of) {
+    let result;
+    try {
+      result = (await settled)[i2];
+    } catch (error62) {
+      throw callFailure(this, stage, error62);
+    }
+    if (result === void 0) throw callFailure(this, stage, new Error(`the endpoint returned no choice ${i2 + 1} of ${of}`));
+    if (result.status === "rejected") throw callFailure(this, stage, result.reason);
+    this.usage.reply(stage, result.value);
+    return result.value;
   }
 };
 function chatRequest(messages, opts, signal) {
@@ -17700,11 +17706,78 @@ Promise.resolve(fn(...args)).then((value) => {
 `;
 
 // src/sandbox/languages/harness-python.ts
+var PLAIN_DATA_PY = String.raw`
+class Unsendable(Exception):
+    pass
+
+def encode(v, depth=0):
+    if depth > 200:
+        raise Unsendable("a value nested deeper than 200 levels")
+    t = type(v)
+    if v is None or t is bool or t is str:
+        return v
+    if t is int:
+        return {"i": hex(v)}
+    if t is float:
+        return {"f": float.hex(v)}
+    if t is complex:
+        return {"c": [float.hex(v.real), float.hex(v.imag)]}
+    if t is list:
+        return [encode(x, depth + 1) for x in v]
+    if t is tuple:
+        return {"t": [encode(x, depth + 1) for x in v]}
+    if t is dict:
+        return {"d": [[encode(k, depth + 1), encode(x, depth + 1)] for k, x in v.items()]}
+    if t is set or t is frozenset:
+        return {"s" if t is set else "z": [encode(x, depth + 1) for x in v]}
+    if t is bytes:
+        return {"y": v.hex()}
+    for base in (bool, int, float, complex, str, bytes, tuple, list, dict, frozenset, set):
+        if isinstance(v, base):
+            return encode(base(v), depth)
+    raise Unsendable("a value of type %s" % t.__name__)
+
+def decode(v, depth=0):
+    if depth > 200:
+        raise ValueError("nested deeper than 200 levels")
+    if v is None or type(v) in (bool, str):
+        return v
+    if type(v) is list:
+        return [decode(x, depth + 1) for x in v]
+    if type(v) is not dict or len(v) != 1:
+        raise ValueError("not a tagged value: %.80r" % (v,))
+    (tag, x), = v.items()
+    if tag == "i" and type(x) is str:
+        return int(x, 16)
+    if tag == "f" and type(x) is str:
+        return float.fromhex(x)
+    if tag == "c" and type(x) is list and len(x) == 2 and all(type(p) is str for p in x):
+        return complex(float.fromhex(x[0]), float.fromhex(x[1]))
+    if tag == "y" and type(x) is str:
+        return bytes.fromhex(x)
+    if type(x) is not list:
+        raise ValueError("bad tag %.20r" % (tag,))
+    items = [decode(e, depth + 1) for e in x] if tag != "d" else None
+    if tag == "t":
+        return tuple(items)
+    if tag == "s":
+        return set(items)
+    if tag == "z":
+        return frozenset(items)
+    if tag == "d":
+        out = {}
+        for pair in x:
+            if type(pair) is not list or len(pair) != 2:
+                raise ValueError("bad dict entry")
+            out[decode(pair[0], depth + 1)] = decode(pair[1], depth + 1)
+        return out
+    raise ValueError("bad tag %.20r" % (tag,))
+`;
 var PYTHON_HARNESS = String.raw`
 import ast, json, math, os, sys
 
 RESULT_FD = 4
-
+${PLAIN_DATA_PY}
 def jsonable(value, depth=0):
     if depth > 200:
         return repr(value)
@@ -17738,9 +17811,41 @@ def find_function(namespace, name):
                 continue
     raise SystemExit("sstar harness: the program defines no function or Solution method named %r" % name)
 
+def write_all(data):
+    while data:
+        data = data[os.write(RESULT_FD, data):]
+
+def answer(fn, line):
+    request = json.loads(line)
+    args = [decode(a) for a in request["a"]]
+    kwargs = {k: decode(v) for k, v in request["k"].items()}
+    try:
+        value = fn(*args, **kwargs)
+    except Exception as e:
+        return {"e": type(e).__name__, "m": str(e)[:2000]}
+    try:
+        return {"r": encode(value)}
+    except Unsendable as e:
+        return {"x": str(e)}
+
+def serve(fn, requests):
+    # One request at a time, in order; the program's state carries over between calls as it would
+    # in one interpreter. Exceptions the function raises go back by name; SystemExit ends the run.
+    for line in requests:
+        reply = json.dumps(answer(fn, line), ensure_ascii=True, allow_nan=False)
+        write_all(reply.encode("ascii") + b"\n")
+
 def main():
     solution, name, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-    data = sys.stdin.read()
+    if mode == "serve":
+        # The requests come on a descriptor of our own; the program's stdin is empty.
+        requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        data = ""
+    else:
+        data = sys.stdin.read()
     with open(solution, encoding="utf-8") as f:
         source = f.read()
     real_stdout = sys.stdout
@@ -17748,28 +17853,110 @@ def main():
     namespace = {"__name__": "sstar_solution", "__file__": solution, "__builtins__": __builtins__}
     exec(compile(source, solution, "exec"), namespace)
     fn = find_function(namespace, name)
-    if mode == "call":
-        args = json.loads(data)
-        if not isinstance(args, list):
-            raise SystemExit("sstar harness: the input must be a JSON array of arguments")
-        value = fn(*args)
-        payload = json.dumps(jsonable(value), ensure_ascii=False, allow_nan=False)
-    else:
-        tree = ast.parse(data, "<test>")
-        scope = {"__name__": "sstar_test", "candidate": fn, "__builtins__": __builtins__}
-        exec(compile(tree, "<test>", "exec"), scope)
-        # HumanEval tests define check(candidate) and leave the call to the runner.
-        called = any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-                     and n.value.func.id == "check" for n in tree.body)
-        if callable(scope.get("check")) and not called:
-            scope["check"](fn)
-        payload = "true"
+    if mode == "serve":
+        serve(fn, requests)
+        return
+    args = json.loads(data)
+    if not isinstance(args, list):
+        raise SystemExit("sstar harness: the input must be a JSON array of arguments")
+    value = fn(*args)
+    payload = json.dumps(jsonable(value), ensure_ascii=False, allow_nan=False)
     sys.stdout = real_stdout
-    data = payload.encode("utf-8")
-    while data:
-        data = data[os.write(RESULT_FD, data):]
+    write_all(payload.encode("utf-8"))
 
 main()
+`;
+
+// src/sandbox/languages/harness-python-judge.ts
+var PYTHON_JUDGE = String.raw`
+import ast, builtins, json, os, sys
+
+CALL_FD = 4
+${PLAIN_DATA_PY}
+class ProgramFailed(BaseException):
+    """The program ended or answered with something that is not plain data. A BaseException, so a
+    test's 'except Exception' can't swallow it; a bare 'except' can, so it is also remembered."""
+
+failures = []
+calls = 0
+answers = os.fdopen(os.dup(0), "r", encoding="utf-8")
+
+def fail(why):
+    failures.append(why)
+    raise ProgramFailed(why)
+
+def send(message):
+    data = (json.dumps(message, ensure_ascii=True, allow_nan=False) + "\n").encode("ascii")
+    while data:
+        data = data[os.write(CALL_FD, data):]
+
+def raised(name, message):
+    cls = getattr(builtins, name, None) if isinstance(name, str) else None
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        return cls(message)
+    return RuntimeError("the candidate raised %s: %s" % (name, message))
+
+def candidate(*args, **kwargs):
+    global calls
+    if failures:
+        raise ProgramFailed(failures[0])
+    try:
+        request = {"a": [encode(a) for a in args], "k": {str(k): encode(v) for k, v in kwargs.items()}}
+    except Unsendable as e:
+        raise TypeError("sstar: the test passes the candidate %s, which can't be sent to a separate process as plain data" % e)
+    calls += 1
+    send(request)
+    line = answers.readline()
+    if not line:
+        fail("the program ended without answering call %d" % calls)
+    try:
+        reply = json.loads(line)
+        if type(reply) is not dict:
+            raise ValueError("not an object")
+        if "gone" in reply:
+            fail("the program ended without answering call %d (%s)" % (calls, str(reply["gone"])[:200]))
+        if "x" in reply:
+            fail("call %d returned %s, which is not plain data" % (calls, str(reply["x"])[:200]))
+        if "e" in reply:
+            error = raised(reply["e"], str(reply.get("m", "")))
+        else:
+            return decode(reply["r"])
+    except ProgramFailed:
+        raise
+    except Exception as e:
+        fail("the answer to call %d is not plain data (%s)" % (calls, type(e).__name__))
+    raise error
+
+def main():
+    test_path, name = sys.argv[1], sys.argv[2]
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdout = sys.stderr
+    candidate.__name__ = candidate.__qualname__ = name
+    with open(test_path, encoding="utf-8") as f:
+        source = f.read()
+    tree = ast.parse(source, "<test>")
+    scope = {"__name__": "sstar_test", "candidate": candidate, "__builtins__": builtins}
+    # HumanEval's tests ran in the solution's namespace: some call the function by its own name.
+    if name.isidentifier() and name not in scope and name != "check":
+        scope[name] = candidate
+    exec(compile(tree, "<test>", "exec"), scope)
+    # HumanEval tests define check(candidate) and leave the call to the runner.
+    called = any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+                 and n.value.func.id == "check" for n in tree.body)
+    if callable(scope.get("check")) and not called:
+        scope["check"](candidate)
+    if failures:
+        raise ProgramFailed(failures[0])
+    send({"pass": calls})
+
+try:
+    main()
+except ProgramFailed as e:
+    sys.stderr.write("sstar judge: %s\n" % (failures[0] if failures else e))
+    sys.stderr.flush()
+    os._exit(3)
 `;
 
 // src/sandbox/languages/index.ts
@@ -17794,6 +17981,12 @@ function programFiles(program2, io) {
       return { files: { "solution.cpp": program2.code }, compileSource: "solution.cpp" };
   }
 }
+function judgeFiles(testCode) {
+  return { files: { "judge.py": PYTHON_JUDGE, "test.py": testCode } };
+}
+function judgeArgv(interpreter, box, name) {
+  return [interpreter, "-u", "-B", `${box}/judge.py`, `${box}/test.py`, name];
+}
 var CXX_FLAGS = ["-O2", "-std=c++17", "-pipe", "-w"];
 function compileArgv(cxx, box, source, bin) {
   return [cxx, ...CXX_FLAGS, "-o", `${bin}/program`, `${box}/${source}`];
@@ -17806,7 +17999,7 @@ function programArgv(o2) {
   if (o2.assert && o2.language !== "python") throw new Error(`sandbox: assertion tests run only for Python programs, not ${o2.language}`);
   switch (o2.language) {
     case "python":
-      return fn === void 0 ? [o2.interpreter, "-u", "-B", `${o2.box}/solution.py`] : [o2.interpreter, "-u", "-B", `${o2.box}/harness.py`, `${o2.box}/solution.py`, fn, o2.assert ? "assert" : "call"];
+      return fn === void 0 ? [o2.interpreter, "-u", "-B", `${o2.box}/solution.py`] : [o2.interpreter, "-u", "-B", `${o2.box}/harness.py`, `${o2.box}/solution.py`, fn, o2.assert ? "serve" : "call"];
     case "javascript": {
       const heapMb = Math.max(16, Math.floor(o2.limits.memoryKb / 1024));
       const stackKb = Math.floor(o2.limits.stackBytes / 1024 * 0.8);
@@ -17837,6 +18030,17 @@ var MiB = 1024 * 1024;
 var DEFAULT_OUTPUT_BYTES = 16 * MiB;
 var DEFAULT_PROCESSES = 64;
 var COMPILE_LIMITS = { timeMs: 6e4, memoryMb: 2048, outputBytes: 1 * MiB, processes: 64 };
+function capLimits(limits, caps) {
+  if (caps === void 0) return limits;
+  return { ...limits, timeMs: Math.min(limits.timeMs, caps.timeMs), memoryMb: Math.min(limits.memoryMb, caps.memoryMb) };
+}
+function compileLimits(caps) {
+  const l = enforcedLimits(capLimits(COMPILE_LIMITS, caps), "cpp");
+  return { ...l, fileSizeBytes: Math.min(l.fileSizeBytes, l.runMemoryBytes) };
+}
+function shmBytes(memoryBytes) {
+  return Math.floor(memoryBytes / 4 / 4096) * 4096;
+}
 function enforcedLimits(limits, language) {
   const memoryBytes = limits.memoryMb * MiB;
   const js = language === "javascript";
@@ -17853,9 +18057,11 @@ function enforcedLimits(limits, language) {
     processes: limits.processes ?? DEFAULT_PROCESSES,
     fileSizeBytes: 64 * MiB,
     outputBytes: limits.outputBytes ?? DEFAULT_OUTPUT_BYTES,
-    // Sized, and counted with everything else against the memory limit (the run's cgroup, or the
-    // runner's sampling): a program can't park memory in /tmp or /dev/shm.
-    tmpBytes: memoryBytes,
+    // Sized so that together they are the memory limit, and counted with everything else against
+    // it (the run's cgroup, or the runner's sums): a program can't park memory in /tmp or /dev/shm,
+    // and files alone can never exceed the limit, whatever the sampler sees.
+    tmpBytes: memoryBytes - shmBytes(memoryBytes),
+    shmBytes: shmBytes(memoryBytes),
     runMemoryBytes: memoryBytes,
     timeMs: limits.timeMs,
     memoryKb: limits.memoryMb * 1024
@@ -17866,6 +18072,7 @@ function runnerFlags(l, o2 = {}) {
   if (l.addressSpaceBytes !== null) flags.push("-a", String(l.addressSpaceBytes));
   if (l.dataBytes !== null) flags.push("-d", String(l.dataBytes));
   if (o2.user !== void 0) flags.push("-u", String(o2.user.uid), "-G", String(o2.user.gid));
+  for (const fd of o2.keepFds ?? []) flags.push("-k", String(fd));
   if (o2.watchMemory !== void 0) {
     flags.push("-m", String(l.runMemoryBytes));
     for (const t of o2.watchMemory.tmpfs) flags.push("-t", t);
@@ -17873,14 +18080,139 @@ function runnerFlags(l, o2 = {}) {
   return flags;
 }
 
+// src/sandbox/exec.ts
+import { spawn } from "node:child_process";
+var STDERR_TAIL_BYTES = 8 * 1024;
+var REPORT_FD = 3;
+var RESULT_FD = 4;
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+var liveGroups = /* @__PURE__ */ new Set();
+var exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const pid of liveGroups) killGroup(pid);
+  });
+}
+function killGroups(groups) {
+  for (const pid of groups) killGroup(pid);
+}
+function spawnCollect(plan, live, channel) {
+  installExitHook();
+  return new Promise((resolve8) => {
+    const started = performance.now();
+    const child = spawn(plan.command, plan.args, {
+      env: plan.env,
+      cwd: plan.cwd ?? "/",
+      // own process group: one kill reaches bwrap and everything under it
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
+    });
+    if (child.pid !== void 0) {
+      liveGroups.add(child.pid);
+      live?.add(child.pid);
+    }
+    const stdout = [];
+    let stdoutBytes = 0;
+    let stderr = Buffer.alloc(0);
+    const report = [];
+    const result = [];
+    let resultBytes = 0;
+    let outputOverflow = false;
+    let guardKilled = false;
+    let spawnError = null;
+    const guard = setTimeout(() => {
+      guardKilled = true;
+      killGroup(child.pid);
+    }, plan.guardMs);
+    child.stdout.on("data", (chunk) => {
+      if (outputOverflow) return;
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > plan.outputBytes) {
+        outputOverflow = true;
+        killGroup(child.pid);
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr = Buffer.concat([stderr, chunk]);
+      if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
+    });
+    const reportStream = child.stdio[REPORT_FD];
+    reportStream.on("data", (chunk) => report.push(chunk));
+    const resultStream = child.stdio[RESULT_FD];
+    resultStream.on("data", (chunk) => {
+      if (outputOverflow) return;
+      resultBytes += chunk.length;
+      if (resultBytes > plan.resultBytes) {
+        outputOverflow = true;
+        killGroup(child.pid);
+        return;
+      }
+      result.push(chunk);
+    });
+    child.stdin.on("error", () => {
+    });
+    if (channel === void 0) child.stdin.end(plan.stdin);
+    else channel.attach(child.stdin, resultStream);
+    child.on("error", (err) => {
+      spawnError = err.message;
+    });
+    child.on("exit", () => {
+      setTimeout(() => {
+        for (const s of child.stdio) s?.destroy();
+      }, 300).unref();
+    });
+    child.on("close", (code2, signal) => {
+      clearTimeout(guard);
+      killGroup(child.pid);
+      if (child.pid !== void 0) {
+        liveGroups.delete(child.pid);
+        live?.delete(child.pid);
+      }
+      let parsed = null;
+      const text = Buffer.concat(report).toString("utf8").trim();
+      if (text !== "") {
+        try {
+          parsed = JSON.parse(text.split("\n").pop() ?? "");
+        } catch {
+          parsed = null;
+        }
+      }
+      let stderrTail = stderr.toString("utf8");
+      if (spawnError !== null) stderrTail += `
+sandbox: could not start ${plan.command}: ${spawnError}`;
+      resolve8({
+        report: parsed,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderrTail,
+        result: result.length > 0 ? Buffer.concat(result).toString("utf8") : null,
+        outputOverflow,
+        guardKilled,
+        outerWallMs: Math.round(performance.now() - started),
+        sandboxExit: code2,
+        sandboxSignal: signal
+      });
+    });
+  });
+}
+
 // src/sandbox/backends/common.ts
-function spawnPlan(request, launcher) {
+function spawnPlan(request2, launcher) {
   return {
     ...launcher,
-    stdin: request.stdin,
-    outputBytes: request.limits.outputBytes,
-    resultBytes: request.resultBytes,
-    guardMs: guardMs(request.limits)
+    stdin: request2.stdin,
+    outputBytes: request2.limits.outputBytes,
+    resultBytes: request2.resultBytes,
+    guardMs: guardMs(request2.limits)
   };
 }
 function guardMs(limits) {
@@ -17888,6 +18220,9 @@ function guardMs(limits) {
 }
 function launcherEnv() {
   return { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8", HOME: "/tmp" };
+}
+function handedFds(request2) {
+  return request2.resultBytes > 0 ? [RESULT_FD] : [];
 }
 
 // src/sandbox/backends/cgroup.ts
@@ -18101,7 +18436,7 @@ function parentDirs(paths) {
   return [...dirs];
 }
 var WRITABLE_TMPFS = [HOME, "/dev/shm"];
-function bwrapArgs({ layout, runner, request, user, watchMemory }) {
+function bwrapArgs({ layout, runner, request: request2, user, watchMemory }) {
   const a2 = user === void 0 ? ["--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"] : ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE"];
   a2.push("--hostname", "sandbox", "--die-with-parent", "--new-session", "--as-pid-1");
   for (const dir of parentDirs(layout.map((e) => e.path))) a2.push("--perms", "0755", "--dir", dir);
@@ -18112,17 +18447,18 @@ function bwrapArgs({ layout, runner, request, user, watchMemory }) {
   a2.push("--proc", "/proc");
   if (user !== void 0) a2.push("--ro-bind", "/proc/sys", "/proc/sys");
   a2.push("--dev", "/dev", "--remount-ro", "/dev");
-  for (const t of WRITABLE_TMPFS) a2.push("--perms", "1777", "--size", String(request.limits.tmpBytes), "--tmpfs", t);
-  for (const dir of parentDirs(request.binds)) a2.push("--perms", "0755", "--dir", dir);
-  for (const path7 of request.binds) a2.push("--ro-bind", path7, path7);
-  a2.push("--ro-bind", request.programDir, BOX);
-  a2.push(request.binWritable ? "--bind" : "--ro-bind", request.binDir, BIN);
-  if (request.dataDir !== void 0) a2.push("--ro-bind", request.dataDir, DATA);
+  a2.push("--perms", "1777", "--size", String(request2.limits.tmpBytes), "--tmpfs", HOME);
+  a2.push("--perms", "1777", "--size", String(request2.limits.shmBytes), "--tmpfs", "/dev/shm");
+  for (const dir of parentDirs(request2.binds)) a2.push("--perms", "0755", "--dir", dir);
+  for (const path7 of request2.binds) a2.push("--ro-bind", path7, path7);
+  a2.push("--ro-bind", request2.programDir, BOX);
+  a2.push(request2.binWritable ? "--bind" : "--ro-bind", request2.binDir, BIN);
+  if (request2.dataDir !== void 0) a2.push("--ro-bind", request2.dataDir, DATA);
   a2.push("--ro-bind", runner, RUNNER);
   a2.push("--remount-ro", "/", "--chdir", HOME, "--clearenv");
   for (const [k, v] of Object.entries(sandboxEnv(HOME))) a2.push("--setenv", k, v);
-  const flags = runnerFlags(request.limits, { ...user === void 0 ? {} : { user }, ...watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {} });
-  a2.push(RUNNER, ...flags, "--", ...request.argv({ box: BOX, bin: BIN, data: DATA }));
+  const flags = runnerFlags(request2.limits, { ...user === void 0 ? {} : { user }, ...watchMemory === true ? { watchMemory: { tmpfs: WRITABLE_TMPFS } } : {}, keepFds: handedFds(request2) });
+  a2.push(RUNNER, ...flags, "--", ...request2.argv({ box: BOX, bin: BIN, data: DATA }));
   return a2;
 }
 var SANDBOX_OVERHEAD_BYTES = 8 * 1024 * 1024;
@@ -18135,13 +18471,13 @@ function createBwrapBackend(o2) {
   const cgroups = o2.cgroups;
   return {
     name: "bwrap",
-    async plan(request, slot) {
+    async plan(request2, slot) {
       const user = o2.userFor?.(slot);
-      if (user !== void 0 && request.binWritable) chownSync(request.binDir, user.uid, user.gid);
-      const args = bwrapArgs({ layout, runner: o2.runner, request, ...user === void 0 ? {} : { user }, watchMemory: cgroups.kind === "none" });
-      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 3 });
-      const spawn3 = spawnPlan(request, { ...launch(o2.runner, cgroup, o2.bwrap, args), env: launcherEnv() });
-      return { spawn: spawn3, ...cgroup === void 0 ? {} : { cgroup } };
+      if (user !== void 0 && request2.binWritable) chownSync(request2.binDir, user.uid, user.gid);
+      const args = bwrapArgs({ layout, runner: o2.runner, request: request2, ...user === void 0 ? {} : { user }, watchMemory: cgroups.kind === "none" });
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request2.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request2.limits.processes + 3 });
+      const spawn5 = spawnPlan(request2, { ...launch(o2.runner, cgroup, o2.bwrap, args), env: launcherEnv() });
+      return { spawn: spawn5, ...cgroup === void 0 ? {} : { cgroup } };
     },
     async close() {
     }
@@ -19720,8 +20056,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve6, reject) => {
-    Object.assign(methods, { resolve: resolve6, reject });
+  const promise2 = new Promise((resolve8, reject) => {
+    Object.assign(methods, { resolve: resolve8, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -21251,7 +21587,7 @@ function parseMilliseconds(milliseconds) {
 
 // node_modules/pretty-ms/index.js
 var isZero = (value) => value === 0 || value === 0n;
-var pluralize = (word, count4) => count4 === 1 || count4 === 1n ? word : `${word}s`;
+var pluralize = (word, count5) => count5 === 1 || count5 === 1n ? word : `${word}s`;
 var SECOND_ROUNDING_EPSILON = 1e-7;
 var ONE_DAY_IN_MILLISECONDS = 24n * 60n * 60n * 1000n;
 function prettyMilliseconds(milliseconds, options) {
@@ -22776,7 +23112,7 @@ var getSyncResult = ({ error: error62, exitCode, signal, timedOut, isMaxBuffer, 
 
 // node_modules/execa/lib/methods/main-async.js
 import { setMaxListeners } from "node:events";
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 
 // node_modules/execa/lib/ipc/methods.js
 import process8 from "node:process";
@@ -23488,12 +23824,12 @@ var SignalExit = class extends SignalExitBase {
     for (const sig of signals) {
       this.#sigListeners[sig] = () => {
         const listeners = this.#process.listeners(sig);
-        let { count: count4 } = this.#emitter;
+        let { count: count5 } = this.#emitter;
         const p = process10;
         if (typeof p.__signal_exit_emitter__ === "object" && typeof p.__signal_exit_emitter__.count === "number") {
-          count4 += p.__signal_exit_emitter__.count;
+          count5 += p.__signal_exit_emitter__.count;
         }
-        if (listeners.length === count4) {
+        if (listeners.length === count5) {
           this.unload();
           const ret = this.#emitter.emit("exit", null, sig);
           const s = sig === "SIGHUP" ? this.#hupSig : sig;
@@ -24364,11 +24700,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve6 = promise2.resolve.bind(promise2);
-  return { resolve: resolve6, promises };
+  const resolve8 = promise2.resolve.bind(promise2);
+  return { resolve: resolve8, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve6, promises }, subprocess) => {
-  resolve6();
+var waitForConcurrentStreams = async ({ resolve: resolve8, promises }, subprocess) => {
+  resolve8();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -24726,7 +25062,7 @@ var handleAsyncOptions = ({ timeout, signal, ...options }) => {
 var spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors }) => {
   let subprocess;
   try {
-    subprocess = spawn(...concatenateShell(file2, commandArguments, options));
+    subprocess = spawn2(...concatenateShell(file2, commandArguments, options));
   } catch (error62) {
     return handleEarlyError({
       error: error62,
@@ -24957,21 +25293,21 @@ var {
 var DEFAULT_DOCKER_IMAGE = "debian:bookworm-slim";
 var RUNNER_IN = "/sstar/runner";
 var HOME2 = "/tmp";
-function mounts(c3, request) {
+function mounts(c3, request2) {
   const a2 = [];
   for (const e of c3.layout) {
     const source = e.kind === "symlink" ? e.target.startsWith("/") ? e.target : `/${e.target}` : e.path;
     a2.push("--mount", `type=bind,source=${source},target=${e.path},readonly`);
   }
-  for (const b of [.../* @__PURE__ */ new Set([...c3.binds, ...request.binds])]) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
+  for (const b of [.../* @__PURE__ */ new Set([...c3.binds, ...request2.binds])]) a2.push("--mount", `type=bind,source=${b},target=${b},readonly`);
   a2.push("--mount", `type=bind,source=${c3.runner},target=${RUNNER_IN},readonly`);
-  a2.push("--mount", `type=bind,source=${request.programDir},target=${BOX},readonly`);
-  a2.push("--mount", `type=bind,source=${request.binDir},target=${BIN}${request.binWritable ? "" : ",readonly"}`);
-  if (request.dataDir !== void 0) a2.push("--mount", `type=bind,source=${request.dataDir},target=${DATA},readonly`);
+  a2.push("--mount", `type=bind,source=${request2.programDir},target=${BOX},readonly`);
+  a2.push("--mount", `type=bind,source=${request2.binDir},target=${BIN}${request2.binWritable ? "" : ",readonly"}`);
+  if (request2.dataDir !== void 0) a2.push("--mount", `type=bind,source=${request2.dataDir},target=${DATA},readonly`);
   return a2;
 }
-function dockerRunArgs(c3, request) {
-  const l = request.limits;
+function dockerRunArgs(c3, request2) {
+  const l = request2.limits;
   const memory = l.runMemoryBytes + SANDBOX_OVERHEAD_BYTES;
   const env2 = Object.entries(sandboxEnv(HOME2)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
   return [
@@ -24999,17 +25335,17 @@ function dockerRunArgs(c3, request) {
     "--tmpfs",
     `${HOME2}:rw,exec,nosuid,size=${l.tmpBytes}`,
     "--shm-size",
-    String(l.tmpBytes),
+    String(l.shmBytes),
     "--workdir",
     HOME2,
     "--init",
-    ...mounts(c3, request),
+    ...mounts(c3, request2),
     ...env2,
     c3.image,
     RUNNER_IN,
-    ...runnerFlags(l),
+    ...runnerFlags(l, { keepFds: handedFds(request2) }),
     "--",
-    ...request.argv({ box: BOX, bin: BIN, data: DATA })
+    ...request2.argv({ box: BOX, bin: BIN, data: DATA })
   ];
 }
 function dockerClientEnv(env2 = process.env) {
@@ -25028,13 +25364,13 @@ function createDockerBackend(o2) {
   const remove = (name) => execa(o2.docker, ["rm", "--force", name], { env: env2, extendEnv: false, reject: false });
   return {
     name: "docker",
-    async plan(request) {
+    async plan(request2) {
       const name = `sstar-${process.pid}-${tag}-${++counter2}`;
-      if (request.binWritable) chmodSync(request.binDir, 511);
+      if (request2.binWritable) chmodSync(request2.binDir, 511);
       running.add(name);
-      const spawn3 = spawnPlan(request, { command: o2.docker, args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request), env: env2 });
+      const spawn5 = spawnPlan(request2, { command: o2.docker, args: dockerRunArgs({ name, image: o2.image, layout: o2.layout, runner: o2.runner, binds: o2.binds }, request2), env: env2 });
       return {
-        spawn: spawn3,
+        spawn: spawn5,
         release: async () => {
           running.delete(name);
           await remove(name);
@@ -25055,14 +25391,14 @@ import { join as join2 } from "node:path";
 function createNoneBackend(o2) {
   return {
     name: "none",
-    async plan(request) {
+    async plan(request2) {
       const work = mkdtempSync(join2(tmpdir(), "sstar-none-"));
       const cgroups = o2.cgroups;
-      const inner = [...runnerFlags(request.limits, cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}), "--", ...request.argv({ box: request.programDir, bin: request.binDir, data: request.dataDir ?? work })];
-      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request.limits.processes + 1 });
-      const spawn3 = spawnPlan(request, { ...launch(o2.runner, cgroup, o2.runner, inner), env: sandboxEnv(work), cwd: work });
+      const inner = [...runnerFlags(request2.limits, { ...cgroups.kind === "none" ? { watchMemory: { tmpfs: [] } } : {}, keepFds: handedFds(request2) }), "--", ...request2.argv({ box: request2.programDir, bin: request2.binDir, data: request2.dataDir ?? work })];
+      const cgroup = cgroups.kind === "none" ? void 0 : createRunCgroup(cgroups, { memoryBytes: request2.limits.runMemoryBytes + SANDBOX_OVERHEAD_BYTES, pids: request2.limits.processes + 1 });
+      const spawn5 = spawnPlan(request2, { ...launch(o2.runner, cgroup, o2.runner, inner), env: sandboxEnv(work), cwd: work });
       return {
-        spawn: spawn3,
+        spawn: spawn5,
         ...cgroup === void 0 ? {} : { cgroup },
         release: () => rmSync(work, { recursive: true, force: true })
       };
@@ -25077,6 +25413,7 @@ import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:f
 
 // src/sandbox/toolchain.ts
 import { accessSync as accessSync2, constants as constants5, realpathSync, statSync as statSync2 } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, dirname, join as join3 } from "node:path";
 var TOOL_ENV = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_CONFIG_HOME|XDG_CACHE_HOME|PYENV_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy|GIT_CONFIG_(GLOBAL|SYSTEM|NOSYSTEM)|GIT_SSL_CAINFO|GIT_EXEC_PATH)$/;
 function toolEnv(env2 = process.env) {
@@ -25121,12 +25458,49 @@ async function resolveNode() {
   const { stdout } = await execa(exe, ["--version"], { timeout: 3e4, ...probeOptions() });
   return { language: "javascript", exe, version: stdout.trim().replace(/^v/, ""), binds: isUnderSystemDir(exe) ? [] : [exe] };
 }
+function compilerFolders(exe, searchDirs, verbose) {
+  const out = [dirname(exe)];
+  for (const line of searchDirs.split("\n")) {
+    const m = /^(install|programs|libraries): =?(.*)$/.exec(line.trim());
+    if (m !== null) out.push(...m[2].split(":").filter(Boolean));
+  }
+  const includes = /#include <\.\.\.> search starts here:\n([\s\S]*?)\nEnd of search list/.exec(verbose);
+  if (includes !== null) out.push(...includes[1].split("\n").map((l) => l.trim()).filter(Boolean));
+  return out;
+}
+function toolchainBinds(candidates, real, protectedDirs) {
+  const within = (p, dir) => p === dir || p.startsWith(`${dir.endsWith("/") ? dir : `${dir}/`}`);
+  const found = /* @__PURE__ */ new Set();
+  for (const c3 of candidates) {
+    const r = real(c3);
+    if (r === null || r === "/" || isUnderSystemDir(r)) continue;
+    if (protectedDirs.some((d) => within(d, r))) continue;
+    found.add(r);
+  }
+  const all = [...found].sort();
+  return all.filter((p) => !all.some((q) => q !== p && within(p, q)));
+}
+function realDir(path7) {
+  try {
+    const r = realpathSync(path7);
+    return statSync2(r).isDirectory() ? r : null;
+  } catch {
+    return null;
+  }
+}
 async function resolveCpp() {
   const candidate = process.env.SSTAR_CXX ?? findExecutable("g++") ?? findExecutable("c++");
   if (candidate === void 0) throw new Error("sandbox: no g++ on PATH; install it (apt-get install g++) or set SSTAR_CXX");
   const exe = realpathSync(candidate);
   const { stdout } = await execa(exe, ["-dumpfullversion", "-dumpversion"], { timeout: 3e4, ...probeOptions() });
-  return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds: isUnderSystemDir(exe) ? [] : [dirname(dirname(exe))] };
+  let binds = [];
+  if (!isUnderSystemDir(exe)) {
+    const search = await execa(exe, ["-print-search-dirs"], { timeout: 3e4, reject: false, ...probeOptions() });
+    const verbose = await execa(exe, ["-E", "-v", "-x", "c++", "/dev/null", "-o", "/dev/null"], { timeout: 3e4, reject: false, ...probeOptions() });
+    const protectedDirs = [homedir(), process.env.HOME, process.cwd()].filter((d) => d !== void 0 && d !== "").map((d) => realDir(d) ?? d);
+    binds = toolchainBinds(compilerFolders(exe, String(search.stdout), String(verbose.stderr)), realDir, protectedDirs);
+  }
+  return { language: "cpp", exe, version: stdout.trim().split("\n")[0] ?? "", binds };
 }
 var cache = /* @__PURE__ */ new Map();
 function resolveInterpreter(language) {
@@ -25141,6 +25515,7 @@ function resolveInterpreter(language) {
 
 // src/sandbox/user.ts
 var DEFAULT_SANDBOX_UID = 1e8;
+var UID_BLOCK_SIZE = 1024;
 function sandboxUidBase(env2 = process.env) {
   const raw = env2.SSTAR_SANDBOX_UID;
   if (raw === void 0 || raw === "") return DEFAULT_SANDBOX_UID;
@@ -25148,14 +25523,17 @@ function sandboxUidBase(env2 = process.env) {
   if (!Number.isInteger(n2) || n2 <= 0 || n2 > 4e9) throw new Error(`sandbox: SSTAR_SANDBOX_UID must be a uid above 0 (got ${JSON.stringify(raw)})`);
   return n2;
 }
-function sandboxUser(ourUid, slot, base) {
+function sandboxUser(ourUid, slot, base, block = 0) {
   if (ourUid !== 0) return void 0;
-  return { uid: base + slot, gid: base + slot };
+  if (slot >= UID_BLOCK_SIZE) throw new Error(`sandbox: at most ${UID_BLOCK_SIZE} workers as root (asked for slot ${slot})`);
+  const uid = base + block * UID_BLOCK_SIZE + slot;
+  return { uid, gid: uid };
 }
-function describeProgramUser(ourUid, workers, base) {
+function describeProgramUser(ourUid, workers, base, block = 0) {
   if (ourUid !== 0) return `programs run as host uid ${ourUid} (yours; uid 65534 inside the sandbox's user namespace)`;
-  const last = base + workers - 1;
-  return `programs run as host uid ${workers === 1 ? base : `${base}-${last}`} (one per worker; sstar runs as root, so the runner drops to it before exec, with no capabilities)`;
+  const first = base + block * UID_BLOCK_SIZE;
+  const last = first + workers - 1;
+  return `programs run as host uid ${workers === 1 ? first : `${first}-${last}`} (one per worker, in a block of ${UID_BLOCK_SIZE} held by this sstar process alone; sstar runs as root, so the runner drops to it before exec, with no capabilities)`;
 }
 
 // src/sandbox/detect.ts
@@ -25236,8 +25614,8 @@ async function detectBwrap(log = () => {
   }
   const version2 = (await execa(bwrap, ["--version"], { reject: false, ...probeOptions() })).stdout.trim().replace(/^bubblewrap\s*/, "");
   const notes = [];
-  let failure2 = await probeBwrap(bwrap);
-  if (failure2 !== null) {
+  let failure3 = await probeBwrap(bwrap);
+  if (failure3 !== null) {
     const blocker = usernsBlocker({
       apparmorRestrict: readSysctl(APPARMOR_SYSCTL),
       unprivilegedClone: readSysctl("/proc/sys/kernel/unprivileged_userns_clone"),
@@ -25251,12 +25629,12 @@ async function detectBwrap(log = () => {
         const fixed = await fixUserns(bwrap, log);
         if (fixed !== null) {
           notes.push(fixed);
-          failure2 = null;
+          failure3 = null;
         }
       }
     }
-    if (failure2 !== null) {
-      const what = blocker ?? failure2;
+    if (failure3 !== null) {
+      const what = blocker ?? failure3;
       return { name: "bwrap", available: false, path: bwrap, version: version2, reason: `bwrap can't create its namespaces: ${what}${blocker?.includes("AppArmor") ? " (on a CI runner with passwordless sudo this is fixed automatically; elsewhere run with SSTAR_FIX_USERNS=1 or see docs/sandbox.md)" : ""}`, notes };
     }
   }
@@ -25271,7 +25649,14 @@ async function detectDocker() {
   }
   return { name: "docker", available: true, path: docker, version: r.stdout.trim(), notes: [] };
 }
+var RUNNER_NOTES = [
+  "descriptors: the runner closes all but stdin, stdout, stderr and a function harness's result channel before exec",
+  "the runner's own limits, priority and affinity: out of the program's reach (seccomp lets prlimit64, setpriority, sched_* and ioprio_set act on the caller only)"
+];
 function limitNotes(cgroups) {
+  return [...cgroupNotes(cgroups), ...RUNNER_NOTES];
+}
+function cgroupNotes(cgroups) {
   if (cgroups.kind === "cgroup2") {
     return [
       `memory: a cgroup v2 per run under ${cgroups.parent} (memory.max, memory.swap.max=0): every process, /tmp and /dev/shm together; also the runner's rlimits per process`,
@@ -25288,8 +25673,8 @@ function limitNotes(cgroups) {
   }
   return [
     `no cgroup: ${cgroups.reason}`,
-    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit",
-    "processes: RLIMIT_NPROC inside the run's own user namespace (or for its own uid when root)",
+    "memory: per process (RLIMIT_AS/RLIMIT_DATA), and the runner sums every process's memory (PSS) and /tmp and /dev/shm every 10 ms, killing the run past the limit; /tmp and /dev/shm together are the limit, and files left at the end plus the peak RSS count",
+    "processes: RLIMIT_NPROC inside the run's own user namespace (or, as root, for its own uid in a uid block this sstar process alone holds)",
     "CPU time: the runner's count of every descendant (child subreaper, RUSAGE_CHILDREN after reaping all)"
   ];
 }
@@ -25319,7 +25704,7 @@ async function detectInterpreters() {
 
 // src/sandbox/programs.ts
 import { createHash } from "node:crypto";
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, readdirSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join4 } from "node:path";
 function sha(...parts) {
@@ -25336,14 +25721,94 @@ var COMPILE_ERROR = (message) => ({
   timeMs: 0,
   memoryKb: null
 });
-function createProgramStore(pool) {
+var DEFAULT_BINARY_BUDGET_BYTES = 256 * 1024 * 1024;
+function binariesToEvict(kept, incoming, budget2) {
+  let total = kept.reduce((sum, b) => sum + b.bytes, 0) + incoming;
+  const out = [];
+  for (const b of [...kept].sort((x, y) => x.lastUsed - y.lastUsed)) {
+    if (total <= budget2) break;
+    if (b.inUse > 0) continue;
+    out.push(b.key);
+    total -= b.bytes;
+  }
+  return out;
+}
+function folderBytes(dir) {
+  let bytes = 0;
+  for (const name of readdirSync(dir)) bytes += statSync3(join4(dir, name)).size;
+  return bytes;
+}
+function createBinaryShelf(budget2, onEvict) {
+  const binaries = /* @__PURE__ */ new Map();
+  let clock = 0;
+  return {
+    /** Keeps a fresh binary, deleting the least recently used idle ones past the budget. */
+    keep(key, bin) {
+      const bytes = folderBytes(bin);
+      for (const old of binariesToEvict([...binaries].map(([k, b]) => ({ key: k, ...b })), bytes, budget2)) {
+        const b = binaries.get(old);
+        if (b === void 0) continue;
+        rmSync2(b.bin, { recursive: true, force: true });
+        mkdirSync2(b.bin, { recursive: true });
+        binaries.delete(old);
+        onEvict(old);
+      }
+      binaries.set(key, { bin, bytes, lastUsed: ++clock, inUse: 0 });
+    },
+    /** Marks a binary in use by one run; the returned function ends that use. */
+    use(key) {
+      const b = binaries.get(key);
+      if (b === void 0) return () => {
+      };
+      b.inUse++;
+      b.lastUsed = ++clock;
+      return () => {
+        b.inUse--;
+      };
+    },
+    get bytes() {
+      let total = 0;
+      for (const b of binaries.values()) total += b.bytes;
+      return total;
+    }
+  };
+}
+function compiler(pool, options, compiles, shelf) {
+  function compile2(key, dir, bin, source) {
+    let done2 = compiles.get(key);
+    if (done2 === void 0) {
+      done2 = (async () => {
+        const cxx = await resolveInterpreter("cpp");
+        const limits = compileLimits(options.caps);
+        const r = await pool.exec(
+          { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
+          "stdio",
+          limits
+        );
+        if (r.status === "ok") {
+          shelf.keep(key, bin);
+          return null;
+        }
+        rmSync2(bin, { recursive: true, force: true });
+        mkdirSync2(bin, { recursive: true });
+        const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
+        return COMPILE_ERROR(why);
+      })();
+      compiles.set(key, done2);
+    }
+    return done2;
+  }
+  return compile2;
+}
+function createProgramStore(pool, options = {}) {
   const root = mkdtempSync2(join4(tmpdir2(), "sstar-sandbox-"));
   for (const d of ["prog", "bin", "data"]) mkdirSync2(join4(root, d));
   const programs = /* @__PURE__ */ new Map();
   const compiles = /* @__PURE__ */ new Map();
-  function programDir(request) {
-    const { files, compileSource } = programFiles(request.program, request.io);
-    const key = sha(request.program.language, JSON.stringify(files));
+  const shelf = createBinaryShelf(options.binaryBudgetBytes ?? DEFAULT_BINARY_BUDGET_BYTES, (key) => compiles.delete(key));
+  function programDir(request2, judge = false) {
+    const { files, compileSource } = judge ? judgeFiles(request2.assert ?? "") : programFiles(request2.program, request2.io);
+    const key = sha(request2.program.language, JSON.stringify(files));
     const dir = join4(root, "prog", key.slice(0, 32));
     const bin = join4(root, "bin", key.slice(0, 32));
     if (!programs.has(key)) {
@@ -25354,58 +25819,45 @@ function createProgramStore(pool) {
     }
     return { key, dir, bin, compileSource };
   }
-  function compile2(key, dir, bin, source) {
-    let done2 = compiles.get(key);
-    if (done2 === void 0) {
-      done2 = (async () => {
-        const cxx = await resolveInterpreter("cpp");
-        const limits = enforcedLimits(COMPILE_LIMITS, "cpp");
-        const r = await pool.exec(
-          { programDir: dir, binDir: bin, binWritable: true, binds: cxx.binds, limits, stdin: "", resultBytes: 0, argv: (p) => compileArgv(cxx.exe, p.box, source, p.bin) },
-          "stdio",
-          limits
-        );
-        if (r.status === "ok") return null;
-        const why = r.status === "time-limit" ? "compilation timed out" : r.stderrTail.trim() || `compiler exited with ${r.exitCode ?? r.signal}`;
-        return COMPILE_ERROR(why);
-      })();
-      compiles.set(key, done2);
-    }
-    return done2;
-  }
-  function dataDir(request) {
-    if (request.files === void 0 || Object.keys(request.files).length === 0) return void 0;
-    const dir = join4(root, "data", sha(JSON.stringify(request.files)).slice(0, 32));
+  const compile2 = compiler(pool, options, compiles, shelf);
+  function dataDir(request2) {
+    if (request2.files === void 0 || Object.keys(request2.files).length === 0) return void 0;
+    const dir = join4(root, "data", sha(JSON.stringify(request2.files)).slice(0, 32));
     mkdirSync2(dir, { recursive: true });
-    for (const [name, content] of Object.entries(request.files)) {
+    for (const [name, content] of Object.entries(request2.files)) {
       if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`sandbox: bad file name ${JSON.stringify(name)} in run request`);
       writeFileSync3(join4(dir, name), content, { mode: 420 });
     }
     return dir;
   }
   return {
-    async prepare(request) {
-      const { key, dir, bin, compileSource } = programDir(request);
-      const interpreter = await resolveInterpreter(request.program.language);
+    async prepare(request2) {
+      const { key, dir, bin, compileSource } = programDir(request2);
+      const interpreter = await resolveInterpreter(request2.program.language);
+      let done2 = () => {
+      };
       if (compileSource !== void 0) {
         const failed = await compile2(key, dir, bin, compileSource);
         if (failed !== null) return { failed };
+        done2 = shelf.use(key);
       }
-      const limits = enforcedLimits(request.limits, request.program.language);
-      const fileNames = Object.keys(request.files ?? {});
+      const limits = enforcedLimits(capLimits(request2.limits, options.caps), request2.program.language);
+      const fileNames = Object.keys(request2.files ?? {});
       const exec = {
         programDir: dir,
         binDir: bin,
         binWritable: false,
-        dataDir: dataDir(request),
-        binds: request.program.language === "cpp" ? [] : interpreter.binds,
+        dataDir: dataDir(request2),
+        binds: request2.program.language === "cpp" ? [] : interpreter.binds,
         limits,
-        stdin: request.assert ?? request.input,
-        resultBytes: limits.outputBytes,
+        // Assertion tests: the judge's calls come on stdin as the run goes (judge.ts).
+        stdin: request2.assert !== void 0 ? "" : request2.input,
+        // Only a function harness gets the result channel; for stdio the runner closes it.
+        resultBytes: request2.io.kind === "function" ? limits.outputBytes : 0,
         argv: (p) => runArgv({
-          language: request.program.language,
-          io: request.io,
-          assert: request.assert !== void 0,
+          language: request2.program.language,
+          io: request2.io,
+          assert: request2.assert !== void 0,
           interpreter: interpreter.exe,
           box: p.box,
           bin: p.bin,
@@ -25413,7 +25865,17 @@ function createProgramStore(pool) {
           extraArgs: fileNames.map((n2) => `${p.data}/${n2}`)
         })
       };
-      return { exec };
+      return { exec, done: done2 };
+    },
+    get binaryBytes() {
+      return shelf.bytes;
+    },
+    async prepareJudge(request2) {
+      const { dir, bin } = programDir(request2, true);
+      const python = await resolveInterpreter("python");
+      const limits = enforcedLimits(capLimits(request2.limits, options.caps), "python");
+      const name = request2.io.kind === "function" ? request2.io.name : "candidate";
+      return { programDir: dir, binDir: bin, binWritable: false, binds: python.binds, limits, stdin: "", resultBytes: limits.outputBytes, argv: (p) => judgeArgv(python.exe, p.box, name) };
     },
     remove() {
       rmSync2(root, { recursive: true, force: true });
@@ -25424,7 +25886,7 @@ function createProgramStore(pool) {
 // src/sandbox/runner.ts
 import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync4, lstatSync as lstatSync2, mkdirSync as mkdirSync3, renameSync, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { homedir, tmpdir as tmpdir3 } from "node:os";
+import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
 import { join as join5 } from "node:path";
 
 // src/sandbox/runner-source.ts
@@ -25459,6 +25921,7 @@ var RUNNER_SOURCE = String.raw`
 #include <sched.h>
 #include <sys/syscall.h>
 #include <sys/statfs.h>
+#include <sys/file.h>
 #include <dirent.h>
 #include <grp.h>
 #include <linux/audit.h>
@@ -25619,6 +26082,56 @@ static const struct denied_call denied[] = {
 #ifdef __NR_vhangup
   {__NR_vhangup, EPERM},
 #endif
+  /* Reaching into another process (the runner included: it is not dumpable, but say no up front). */
+#ifdef __NR_pidfd_getfd
+  {__NR_pidfd_getfd, EPERM},
+#endif
+#ifdef __NR_process_madvise
+  {__NR_process_madvise, EPERM},
+#endif
+#ifdef __NR_process_mrelease
+  {__NR_process_mrelease, EPERM},
+#endif
+};
+
+/*
+ * Calls that take a pid (or a process group or user): allowed only on the caller itself (the listed
+ * arguments must be 0: pid 0 is "me"), since under the runner's uid (not root) the kernel would let
+ * the program lower its runner's RLIMIT_NOFILE (blinding its /proc scan), renice or pin it, or move
+ * its pages. seccomp sees argument values, not memory they point to, which is all these need.
+ * EPERM, as the kernel itself answers for a process one may not touch.
+ */
+struct self_only_call { int nr; int nargs; int arg[2]; unsigned value[2]; };
+static const struct self_only_call self_only[] = {
+#ifdef __NR_prlimit64
+  {__NR_prlimit64, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_setpriority
+  /* which = PRIO_PROCESS, who = 0: a process group or user would reach the runner too. */
+  {__NR_setpriority, 2, {0, 1}, {0, 0}},
+#endif
+#ifdef __NR_sched_setaffinity
+  {__NR_sched_setaffinity, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setscheduler
+  {__NR_sched_setscheduler, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setparam
+  {__NR_sched_setparam, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_sched_setattr
+  {__NR_sched_setattr, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_ioprio_set
+  /* which = IOPRIO_WHO_PROCESS (1), who = 0 */
+  {__NR_ioprio_set, 2, {0, 1}, {1, 0}},
+#endif
+#ifdef __NR_migrate_pages
+  {__NR_migrate_pages, 1, {0, 0}, {0, 0}},
+#endif
+#ifdef __NR_move_pages
+  {__NR_move_pages, 1, {0, 0}, {0, 0}},
+#endif
 };
 
 #if defined(__x86_64__)
@@ -25634,8 +26147,8 @@ static int install_seccomp(void) {
 #ifndef SSTAR_AUDIT_ARCH
   return ENOSYS;
 #else
-  enum { N = sizeof denied / sizeof denied[0] };
-  struct sock_filter f[4 + 2 + 2 * N + 5];
+  enum { N = sizeof denied / sizeof denied[0], M = sizeof self_only / sizeof self_only[0] };
+  struct sock_filter f[4 + 2 + 2 * N + 7 * M + 5];
   unsigned short k = 0;
   f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
   f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SSTAR_AUDIT_ARCH, 1, 0);
@@ -25649,6 +26162,20 @@ static int install_seccomp(void) {
   for (unsigned i = 0; i < N; i++) {
     f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[i].nr, 0, 1);
     f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)denied[i].err);
+  }
+  /* Self-only calls: the low word of each listed argument (pids and "which" are ints) must match. */
+  for (unsigned i = 0; i < M; i++) {
+    const struct self_only_call *c = &self_only[i];
+    unsigned short block = (unsigned short)(2 * c->nargs + 2);
+    f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)c->nr, 0, block);
+    for (int a = 0; a < c->nargs; a++) {
+      /* after this check: the remaining checks, then ALLOW; a mismatch jumps to the EPERM after it */
+      unsigned char to_deny = (unsigned char)(2 * (c->nargs - a - 1) + 1);
+      f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]) + 8 * c->arg[a]);
+      f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->value[a], 0, to_deny);
+    }
+    f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
   }
   /* clone() that asks for a new namespace (flags are the first argument's low word). */
   f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3);
@@ -25671,11 +26198,13 @@ static int set_limit(int resource, unsigned long long soft, unsigned long long h
 #define MAX_PROCS 4096
 static pid_t scan_pid[MAX_PROCS], scan_ppid[MAX_PROCS];
 static char scan_mine[MAX_PROCS];
+/* Set when /proc could not be read (out of descriptors, say): a scan that sees nothing must not pass for a small run. */
+static int scan_failed;
 
 /* Every process of /proc with its parent; returns how many (at most MAX_PROCS). */
 static int scan_processes(void) {
   DIR *d = opendir("/proc");
-  if (d == NULL) return 0;
+  if (d == NULL) { scan_failed = 1; return 0; }
   int n = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL && n < MAX_PROCS) {
@@ -25683,7 +26212,10 @@ static int scan_processes(void) {
     char path[300], buf[512];
     snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) scan_failed = 1;
+      continue;
+    }
     ssize_t got = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (got <= 0) continue;
@@ -25796,14 +26328,71 @@ static unsigned long long run_memory(int n, unsigned long long limit, const char
 
 #define MAX_LIST 8
 
+/*
+ * Closes every descriptor from 3 up except those in keep (sorted, ascending): descriptors that
+ * sstar's own parent left open without close-on-exec (a CI agent's, a wrapper script's) pass
+ * through Node's spawn and bwrap, and must not reach the program.
+ */
+static int close_all_but(const int *keep, int nkeep) {
+  unsigned int from = 3;
+  for (int i = 0; i <= nkeep; i++) {
+    unsigned int to = i < nkeep ? (unsigned int)keep[i] : ~0U;
+    if (to >= from && to > 0) {
+      unsigned int last = i < nkeep ? to - 1 : ~0U;
+      if (last >= from) {
+#ifdef __NR_close_range
+        if (syscall(__NR_close_range, from, last, 0) != 0) {
+#endif
+          /* No close_range (kernel before 5.9): one by one up to the descriptor limit. */
+          struct rlimit rl;
+          unsigned int top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1048576 ? (unsigned int)rl.rlim_cur : 1048576;
+          for (unsigned int fd = from; fd <= last && fd < top; fd++) close((int)fd);
+#ifdef __NR_close_range
+        }
+#endif
+      }
+    }
+    if (i < nkeep && (unsigned int)keep[i] + 1 > from) from = (unsigned int)keep[i] + 1;
+  }
+  return 0;
+}
+
+static int compare_ints(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/*
+ * -L dir: hold a block of program uids for this sstar process (as root). Takes the first free
+ * dir/block-N (an exclusive flock), prints N, and keeps the lock until its stdin closes, which
+ * happens when sstar exits however it exits: two sstar processes on one host never share a uid,
+ * so never an RLIMIT_NPROC count nor the right to signal each other's programs.
+ */
+static int hold_uid_block(const char *dir, int blocks) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  for (int b = 0; b < blocks; b++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/block-%d", dir, b);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) { fprintf(stderr, "sstar-runner: %s: %s\n", path, strerror(errno)); return 125; }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) { close(fd); continue; }
+    printf("%d\n", b);
+    fflush(stdout);
+    char buf[256];
+    while (read(0, buf, sizeof buf) > 0) {}
+    return 0;
+  }
+  fprintf(stderr, "sstar-runner: all %d uid blocks under %s are held by other sstar processes\n", blocks, dir);
+  return 125;
+}
+
 int main(int argc, char **argv) {
   unsigned long long cpu = 0, as = 0, data = 0, stack = 0, nproc = 0, fsize = 0, wall = 0, run_mem = 0;
   int report_fd = 3, opt, filter = 0;
   long uid = -1, gid = -1;
   const char *cgroups[MAX_LIST];
   const char *tmpfs[MAX_LIST];
-  int ncgroups = 0, ntmpfs = 0;
-  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:S")) != -1) {
+  int ncgroups = 0, ntmpfs = 0, nkeep = 0;
+  int keep[MAX_LIST + 1];
+  const char *lock_dir = NULL;
+  while ((opt = getopt(argc, argv, "+c:a:d:s:p:f:w:r:g:u:G:m:t:k:L:S")) != -1) {
     switch (opt) {
       case 'c': cpu = strtoull(optarg, NULL, 10); break;
       case 'a': as = strtoull(optarg, NULL, 10); break;
@@ -25818,10 +26407,13 @@ int main(int argc, char **argv) {
       case 'G': gid = atol(optarg); break;
       case 'm': run_mem = strtoull(optarg, NULL, 10); break;
       case 't': if (ntmpfs < MAX_LIST) tmpfs[ntmpfs++] = optarg; break;
+      case 'k': if (nkeep < MAX_LIST) keep[nkeep++] = atoi(optarg); break;
+      case 'L': lock_dir = optarg; break;
       case 'S': filter = 1; break;
       default: fprintf(stderr, "sstar-runner: bad option\n"); return 125;
     }
   }
+  if (lock_dir != NULL) return hold_uid_block(lock_dir, optind < argc ? atoi(argv[optind]) : 4096);
   if (optind >= argc) { fprintf(stderr, "sstar-runner: no program\n"); return 125; }
 
   if (ncgroups > 0) {
@@ -25873,6 +26465,12 @@ int main(int argc, char **argv) {
     if (!err && nproc && set_limit(RLIMIT_NPROC, nproc, nproc)) err = errno;
     if (!err && fsize && set_limit(RLIMIT_FSIZE, fsize, fsize)) err = errno;
     if (!err && set_limit(RLIMIT_CORE, 0, 0)) err = errno;
+    if (!err) {
+      /* Only stdin, stdout, stderr, the descriptors handed on purpose (-k) and our exec-error pipe. */
+      keep[nkeep++] = errpipe[1];
+      qsort(keep, (size_t)nkeep, sizeof keep[0], compare_ints);
+      close_all_but(keep, nkeep);
+    }
     /* Last before exec: the filter must not stand in the way of setting up the child. */
     if (!err && filter) {
       err = install_seccomp();
@@ -25893,7 +26491,7 @@ int main(int argc, char **argv) {
   if (got != (ssize_t)sizeof exec_err) exec_err = 0;
 
   /* Wait for the program, reaping orphans as they end; every few ms check the wall clock and, without a cgroup, the run's memory. */
-  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0;
+  int status = 0, main_done = 0, wall_killed = 0, mem_killed = 0, watch_failed = 0;
   unsigned long long peak = 0;
   while (!main_done) {
     int st;
@@ -25910,12 +26508,21 @@ int main(int argc, char **argv) {
       unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
       if (used > peak) peak = used;
       if (used > run_mem) { mem_killed = 1; break; }
+      if (scan_failed) { watch_failed = 1; break; }
       if (left > 10) left = 10;
     }
     struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
     sigtimedwait(&chld, NULL, &ts);
   }
   long long wall_ms = now_ms() - start;
+  if (run_mem && main_done && !mem_killed) {
+    /* One more look before the leftovers go: what they and the tmpfs hold now. */
+    int n = scan_processes();
+    mark_descendants(n);
+    unsigned long long used = run_memory(n, run_mem, tmpfs, ntmpfs);
+    if (used > peak) peak = used;
+    if (used > run_mem) mem_killed = 1;
+  }
   /* Whatever the program left behind goes with it, and is counted. */
   kill(-pid, SIGKILL);
   kill_and_reap_all();
@@ -25930,15 +26537,26 @@ int main(int argc, char **argv) {
   long long cpu_ms = (long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                      (long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000;
   long max_rss = ru.ru_maxrss;
+  if (run_mem && !mem_killed) {
+    /*
+     * Files still in the tmpfs were written while the program ran, and the kernel's peak RSS of its
+     * largest process is exact: together they are a floor under the run's peak that no timing can
+     * hide from the sampler (a program that fills /tmp, allocates and exits at once).
+     */
+    unsigned long long fs = 0;
+    for (int i = 0; i < ntmpfs; i++) fs += tmpfs_used(tmpfs[i]);
+    if (fs + (unsigned long long)max_rss * 1024 > run_mem) mem_killed = 1;
+    if (fs + (unsigned long long)max_rss * 1024 > peak) peak = fs + (unsigned long long)max_rss * 1024;
+  }
   if ((long)(peak / 1024) > max_rss && !mem_killed) max_rss = (long)(peak / 1024);
   int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   char out[512];
   int n = snprintf(out, sizeof out,
                    "{\"exit\":%d,\"signal\":%d,\"cpuMs\":%lld,\"wallMs\":%lld,\"maxRssKb\":%ld,"
-                   "\"wallKilled\":%s,\"memKilled\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
+                   "\"wallKilled\":%s,\"memKilled\":%s,\"watchFailed\":%s,\"runPeakKb\":%llu,\"execError\":%d}\n",
                    exit_code, sig, cpu_ms, wall_ms, max_rss, wall_killed ? "true" : "false",
-                   mem_killed ? "true" : "false", peak / 1024, exec_err);
+                   mem_killed ? "true" : "false", watch_failed ? "true" : "false", peak / 1024, exec_err);
   if (write(report_fd, out, (size_t)n) != n) return 125;
   return 0;
 }
@@ -25946,7 +26564,7 @@ int main(int argc, char **argv) {
 
 // src/sandbox/runner.ts
 function runnerCacheDir(env2 = process.env) {
-  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join5(env2.HOME, ".cache") : join5(homedir(), ".cache"));
+  const base = env2.XDG_CACHE_HOME ?? (env2.HOME ? join5(env2.HOME, ".cache") : join5(homedir2(), ".cache"));
   return join5(base, "sstar");
 }
 var building;
@@ -25994,128 +26612,178 @@ async function buildRunner(log) {
   return binary;
 }
 
-// src/sandbox/exec.ts
-import { spawn as spawn2 } from "node:child_process";
-var STDERR_TAIL_BYTES = 8 * 1024;
-var REPORT_FD = 3;
-var RESULT_FD = 4;
-function killGroup(pid) {
-  if (pid === void 0) return;
+// src/sandbox/uid-block.ts
+import { spawn as spawn3 } from "node:child_process";
+import { lstatSync as lstatSync3, mkdirSync as mkdirSync4 } from "node:fs";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join6 } from "node:path";
+var UID_BLOCKS = 4096;
+function lockFolder(base) {
+  const parent = lstatOk("/run") ? "/run/sstar" : join6(tmpdir4(), "sstar-root");
+  mkdirSync4(parent, { recursive: true, mode: 448 });
+  const st = lstatSync3(parent);
+  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 63) !== 0) {
+    throw new Error(`sandbox: ${parent} must be a folder of root's with mode 0700 (owner ${st.uid}, mode ${(st.mode & 511).toString(8)}); remove it and run again`);
+  }
+  const dir = join6(parent, `uids-${base}`);
+  mkdirSync4(dir, { recursive: true, mode: 448 });
+  return dir;
+}
+function lstatOk(path7) {
   try {
-    process.kill(-pid, "SIGKILL");
+    return lstatSync3(path7).isDirectory();
   } catch {
+    return false;
   }
 }
-var liveGroups = /* @__PURE__ */ new Set();
-var exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const pid of liveGroups) killGroup(pid);
+function holdUidBlock(runner, base) {
+  const dir = lockFolder(base);
+  return new Promise((resolve8, reject) => {
+    const child = spawn3(runner, ["-L", dir, "--", String(UID_BLOCKS)], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: "/usr/bin:/bin" } });
+    let out = "";
+    let err = "";
+    const stdout = child.stdout;
+    stdout.on("data", (chunk) => {
+      out += chunk.toString("utf8");
+      const line = /^(\d+)\n/.exec(out);
+      if (line === null) return;
+      stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
+      const stdin = child.stdin;
+      stdin.unref();
+      resolve8({ block: Number(line[1]), release: () => stdin.end() });
+    });
+    child.stderr.on("data", (chunk) => err += chunk.toString("utf8"));
+    child.on("error", (e) => reject(new Error(`sandbox: could not start the uid lock holder: ${e.message}`)));
+    child.on("exit", (code2) => {
+      if (!/^\d+\n/.test(out)) reject(new Error(err.trim() || `sandbox: the uid lock holder exited with ${code2}`));
+    });
   });
 }
-function killGroups(groups) {
-  for (const pid of groups) killGroup(pid);
-}
-function spawnCollect(plan, live) {
-  installExitHook();
-  return new Promise((resolve6) => {
-    const started = performance.now();
-    const child = spawn2(plan.command, plan.args, {
-      env: plan.env,
-      cwd: plan.cwd ?? "/",
-      // own process group: one kill reaches bwrap and everything under it
-      detached: true,
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"]
-    });
-    if (child.pid !== void 0) {
-      liveGroups.add(child.pid);
-      live?.add(child.pid);
+
+// src/sandbox/judge.ts
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
+function eachLine(stream, onLine, onEnd) {
+  const decoder = new StringDecoder3("utf8");
+  let buffered = "";
+  let ended = false;
+  stream.on("data", (chunk) => {
+    buffered += decoder.write(chunk);
+    let at;
+    while ((at = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, at);
+      buffered = buffered.slice(at + 1);
+      onLine(line);
     }
-    const stdout = [];
-    let stdoutBytes = 0;
-    let stderr = Buffer.alloc(0);
-    const report = [];
-    const result = [];
-    let resultBytes = 0;
-    let outputOverflow = false;
-    let guardKilled = false;
-    let spawnError = null;
-    const guard = setTimeout(() => {
-      guardKilled = true;
-      killGroup(child.pid);
-    }, plan.guardMs);
-    child.stdout.on("data", (chunk) => {
-      if (outputOverflow) return;
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > plan.outputBytes) {
-        outputOverflow = true;
-        killGroup(child.pid);
-        return;
-      }
-      stdout.push(chunk);
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr = Buffer.concat([stderr, chunk]);
-      if (stderr.length > STDERR_TAIL_BYTES) stderr = stderr.subarray(stderr.length - STDERR_TAIL_BYTES);
-    });
-    const reportStream = child.stdio[REPORT_FD];
-    reportStream.on("data", (chunk) => report.push(chunk));
-    const resultStream = child.stdio[RESULT_FD];
-    resultStream.on("data", (chunk) => {
-      if (outputOverflow) return;
-      resultBytes += chunk.length;
-      if (resultBytes > plan.resultBytes) {
-        outputOverflow = true;
-        killGroup(child.pid);
-        return;
-      }
-      result.push(chunk);
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(plan.stdin);
-    child.on("error", (err) => {
-      spawnError = err.message;
-    });
-    child.on("exit", () => {
-      setTimeout(() => {
-        for (const s of child.stdio) s?.destroy();
-      }, 300).unref();
-    });
-    child.on("close", (code2, signal) => {
-      clearTimeout(guard);
-      killGroup(child.pid);
-      if (child.pid !== void 0) {
-        liveGroups.delete(child.pid);
-        live?.delete(child.pid);
-      }
-      let parsed = null;
-      const text = Buffer.concat(report).toString("utf8").trim();
-      if (text !== "") {
-        try {
-          parsed = JSON.parse(text.split("\n").pop() ?? "");
-        } catch {
-          parsed = null;
-        }
-      }
-      let stderrTail = stderr.toString("utf8");
-      if (spawnError !== null) stderrTail += `
-sandbox: could not start ${plan.command}: ${spawnError}`;
-      resolve6({
-        report: parsed,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderrTail,
-        result: result.length > 0 ? Buffer.concat(result).toString("utf8") : null,
-        outputOverflow,
-        guardKilled,
-        outerWallMs: Math.round(performance.now() - started),
-        sandboxExit: code2,
-        sandboxSignal: signal
-      });
-    });
   });
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd(buffered + decoder.end());
+  };
+  stream.on("end", end);
+  stream.on("close", end);
+}
+function isAnswerLine(line) {
+  try {
+    const v = JSON.parse(line);
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+function createAssertionRelay() {
+  let programIn;
+  let judgeIn;
+  const queued = [];
+  let pending = 0;
+  let gone = null;
+  let passed = false;
+  let calls = 0;
+  let violation = null;
+  const toJudge = (line) => judgeIn?.write(`${line}
+`);
+  const toProgram = (line) => programIn === void 0 ? queued.push(line) : programIn.write(`${line}
+`);
+  function programGone(why) {
+    if (gone !== null) return;
+    gone = why;
+    for (; pending > 0; pending--) toJudge(JSON.stringify({ gone: why }));
+    programIn?.end();
+  }
+  function violated(why) {
+    violation ??= why;
+    programGone(why);
+  }
+  const program2 = {
+    attach(stdin, result) {
+      programIn = stdin;
+      for (const line of queued.splice(0)) stdin.write(`${line}
+`);
+      eachLine(
+        result,
+        (line) => {
+          if (gone !== null) return violated("the program wrote on the answer channel after it was closed");
+          if (pending === 0) return violated("the program wrote on the answer channel without being asked");
+          if (!isAnswerLine(line)) return violated("the program wrote a line on the answer channel that is not an answer");
+          pending--;
+          toJudge(line);
+        },
+        (rest) => rest !== "" ? violated("the program left an unfinished line on the answer channel") : programGone("its process ended")
+      );
+    }
+  };
+  const judge = {
+    attach(stdin, result) {
+      judgeIn = stdin;
+      eachLine(
+        result,
+        (line) => {
+          let message;
+          try {
+            message = JSON.parse(line);
+          } catch {
+            return;
+          }
+          if ("pass" in message) {
+            passed = true;
+            programIn?.end();
+            return;
+          }
+          calls++;
+          if (gone !== null) return toJudge(JSON.stringify({ gone }));
+          pending++;
+          toProgram(line);
+        },
+        () => {
+          stdin.end();
+          programIn?.end();
+        }
+      );
+    }
+  };
+  return { program: program2, judge, outcome: () => ({ passed, calls, violation }) };
+}
+function lastLines(text, n2) {
+  return text.trim().split("\n").slice(-n2).join("\n");
+}
+var JUDGE_PROGRAM_FAILED = 3;
+function judgedResult(program2, judge, relay) {
+  const base = { ...program2, output: "" };
+  if (relay.violation !== null) {
+    return { ...base, status: "runtime-error", stderrTail: `${program2.stderrTail}
+sstar: ${relay.violation}`.trim(), judged: { passed: false, message: relay.violation } };
+  }
+  if (program2.status !== "ok") return { ...base, judged: { passed: false, message: `the program's run ended with ${program2.status}` } };
+  const said = lastLines(judge.stderrTail, 6);
+  if (judge.status === "ok" && relay.passed) return { ...base, output: `all assertions held (${relay.calls} call${relay.calls === 1 ? "" : "s"})`, judged: { passed: true, message: "" } };
+  if (judge.status === "runtime-error" && judge.exitCode === JUDGE_PROGRAM_FAILED) {
+    return { ...base, status: "runtime-error", stderrTail: `${program2.stderrTail}
+${said}`.trim(), judged: { passed: false, message: said } };
+  }
+  const why = judge.status === "ok" ? "the test code ended before its end (it exited early)" : judge.status === "runtime-error" ? said || "the test code failed" : `the test code ended with ${judge.status}${said ? `: ${said}` : ""}`;
+  return { ...base, judged: { passed: false, message: why } };
 }
 
 // src/sandbox/status.ts
@@ -26142,8 +26810,9 @@ function classifyRun(c3, limits, contract) {
   const r = c3.report;
   const cpuMs = r ? Math.max(r.cpuMs, c3.cgroup?.cpuMs ?? 0) : c3.outerWallMs;
   const overMemory = c3.cgroup?.oomKilled === true || r?.memKilled === true;
+  const watchNote = r?.watchFailed === true ? "\nsandbox: the runner could not read /proc to watch the run's memory (out of descriptors?), so it stopped the run" : "";
   const base = {
-    stderrTail: c3.stderrTail,
+    stderrTail: c3.stderrTail + watchNote,
     exitCode: r ? r.exit >= 0 ? r.exit : null : c3.sandboxExit,
     signal: r ? signalName(r.signal) : c3.sandboxSignal,
     timeMs: cpuMs,
@@ -26155,7 +26824,7 @@ function classifyRun(c3, limits, contract) {
     if (r === null) {
       return c3.guardKilled ? "time-limit" : overMemory ? "memory-limit" : "runtime-error";
     }
-    if (r.execError !== 0) return "runtime-error";
+    if (r.execError !== 0 || r.watchFailed === true) return "runtime-error";
     if (r.wallKilled || r.signal === constants6.signals.SIGXCPU || cpuMs > limits.timeMs) return "time-limit";
     if (overMemory) return "memory-limit";
     if (r.signal === constants6.signals.SIGKILL && r.cpuMs >= limits.cpuSeconds * 1e3) return "time-limit";
@@ -26176,36 +26845,97 @@ function createWorkerPool(backend, workers) {
   const freeSlots = Array.from({ length: workers }, (_, i2) => i2);
   const live = /* @__PURE__ */ new Set();
   let closed = false;
-  async function runOnSlot(slot, request, contract, limits) {
-    const { spawn: spawn3, cgroup, release } = await backend.plan(request, slot);
+  async function runOnSlot(slot, request2, contract, limits) {
+    const { spawn: spawn5, cgroup, release } = await backend.plan(request2, slot);
     try {
-      const collected = await spawnCollect(spawn3, live);
+      const collected = await spawnCollect(spawn5, live);
       return classifyRun({ ...collected, cgroup: cgroup?.usage() ?? null }, limits, contract);
     } finally {
       await cgroup?.release();
       await release?.();
     }
   }
+  async function runJudged(slot, program2, judge) {
+    const relay = createAssertionRelay();
+    const plans = await Promise.all([backend.plan(program2, slot), backend.plan(judge, slot + workers)]);
+    try {
+      const [p, j] = plans;
+      const [pc, jc] = await Promise.all([spawnCollect(p.spawn, live, relay.program), spawnCollect(j.spawn, live, relay.judge)]);
+      const programRun = classifyRun({ ...pc, cgroup: p.cgroup?.usage() ?? null }, program2.limits, "stdio");
+      const judgeRun = classifyRun({ ...jc, cgroup: j.cgroup?.usage() ?? null }, judge.limits, "stdio");
+      return judgedResult(programRun, judgeRun, relay.outcome());
+    } finally {
+      for (const plan of plans) {
+        await plan.cgroup?.release();
+        await plan.release?.();
+      }
+    }
+  }
+  function onWorker(run) {
+    return queue(async () => {
+      if (closed) throw new Error("sandbox: closed");
+      const slot = freeSlots.pop() ?? 0;
+      try {
+        return await run(slot);
+      } finally {
+        freeSlots.push(slot);
+      }
+    });
+  }
   return {
     get closed() {
       return closed;
     },
-    exec(request, contract, limits) {
-      return queue(async () => {
-        if (closed) throw new Error("sandbox: closed");
-        const slot = freeSlots.pop() ?? 0;
-        try {
-          return await runOnSlot(slot, request, contract, limits);
-        } finally {
-          freeSlots.push(slot);
-        }
-      });
+    exec(request2, contract, limits) {
+      return onWorker((slot) => runOnSlot(slot, request2, contract, limits));
+    },
+    execJudged(program2, judge) {
+      return onWorker((slot) => runJudged(slot, program2, judge));
     },
     async close() {
       closed = true;
       queue.clearQueue();
       killGroups(live);
       await backend.close();
+    }
+  };
+}
+
+// src/sandbox/results.ts
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync5, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join7 } from "node:path";
+var INLINE_RESULT_CHARS = 64 * 1024;
+function createResultCache() {
+  let dir;
+  const entries = /* @__PURE__ */ new Map();
+  function store(result) {
+    if (result.output.length <= INLINE_RESULT_CHARS) return { result };
+    dir ??= mkdtempSync3(join7(tmpdir5(), "sstar-results-"));
+    const file2 = join7(dir, createHash3("sha256").update(result.output).digest("hex"));
+    if (!existsSync5(file2)) writeFileSync5(file2, result.output, { mode: 384 });
+    return { result: { ...result, output: "" }, outputFile: file2 };
+  }
+  return {
+    get(key) {
+      const hit = entries.get(key);
+      if (hit === void 0) return void 0;
+      if (hit instanceof Promise) return hit;
+      return Promise.resolve(hit.outputFile === void 0 ? hit.result : { ...hit.result, output: readFileSync5(hit.outputFile, "utf8") });
+    },
+    remember(key, run) {
+      entries.set(key, run);
+      run.then(
+        (r) => {
+          if (entries.get(key) === run) entries.set(key, store(r));
+        },
+        () => entries.delete(key)
+      );
+    },
+    remove() {
+      entries.clear();
+      if (dir !== void 0) rmSync4(dir, { recursive: true, force: true });
     }
   };
 }
@@ -26233,37 +26963,46 @@ async function createSandbox(options = {}) {
   const log = options.log ?? (() => {
   });
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const backend = await openBackend(options.backend ?? "auto", workers, log);
+  const { backend, uidBlock } = await openBackend(options.backend ?? "auto", workers, log);
   log(`sandbox: backend ${backend.name}, ${workers} worker${workers === 1 ? "" : "s"}`);
   const pool = createWorkerPool(backend, workers);
-  const programs = createProgramStore(pool);
-  const results = /* @__PURE__ */ new Map();
-  async function runOnce(request) {
-    if (request.assert !== void 0 && (request.io.kind !== "function" || request.program.language !== "python")) {
-      return { ...COMPILE_ERROR(""), status: "runtime-error", stderrTail: `sandbox: assertion tests need a Python function problem (got ${request.program.language}, ${request.io.kind})` };
+  const programs = createProgramStore(pool, { ...options.caps === void 0 ? {} : { caps: options.caps }, ...options.binaryBudgetBytes === void 0 ? {} : { binaryBudgetBytes: options.binaryBudgetBytes } });
+  const results = createResultCache();
+  async function runOnce(request2) {
+    if (request2.assert !== void 0 && (request2.io.kind !== "function" || request2.program.language !== "python")) {
+      return { ...COMPILE_ERROR(""), status: "runtime-error", stderrTail: `sandbox: assertion tests need a Python function problem (got ${request2.program.language}, ${request2.io.kind})` };
     }
-    const prepared = await programs.prepare(request);
+    const prepared = await programs.prepare(request2);
     if ("failed" in prepared) return prepared.failed;
-    return pool.exec(prepared.exec, request.io.kind, prepared.exec.limits);
+    try {
+      if (request2.assert !== void 0) return await pool.execJudged(prepared.exec, await programs.prepareJudge({ ...request2, assert: request2.assert }));
+      return await pool.exec(prepared.exec, request2.io.kind, prepared.exec.limits);
+    } finally {
+      prepared.done();
+    }
   }
   return {
     backend: backend.name,
     workers,
-    run(request) {
+    get binaryBytes() {
+      return programs.binaryBytes;
+    },
+    run(request2) {
       if (pool.closed) return Promise.reject(new Error("sandbox: run after close()"));
-      if (options.cache === false) return runOnce(request);
-      const key = runKey(request);
+      if (options.cache === false) return runOnce(request2);
+      const key = runKey(request2);
       const hit = results.get(key);
       if (hit !== void 0) return hit.then((r) => ({ ...r, cached: true }));
-      const fresh = runOnce(request);
-      results.set(key, fresh);
-      fresh.catch(() => results.delete(key));
+      const fresh = runOnce(request2);
+      results.remember(key, fresh);
       return fresh;
     },
     async close() {
       if (pool.closed) return;
       await pool.close();
       programs.remove();
+      results.remove();
+      uidBlock?.release();
     }
   };
 }
@@ -26277,27 +27016,28 @@ async function openBackend(choice, workers, log) {
   const limitsInfo = detectLimits(workers);
   const uid = process.getuid?.() ?? 0;
   const uidBase = sandboxUidBase();
-  const userFor = uid === 0 ? (slot) => sandboxUser(0, slot, uidBase) : void 0;
-  if (picked.name === "bwrap") log(`sandbox: ${limitsInfo.programUser}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
+  const uidBlock = uid === 0 && picked.name === "bwrap" ? await holdUidBlock(runner, uidBase) : void 0;
+  const userFor = uidBlock !== void 0 ? (slot) => sandboxUser(0, slot, uidBase, uidBlock.block) : void 0;
+  if (picked.name === "bwrap") log(`sandbox: ${describeProgramUser(uid, workers, uidBase, uidBlock?.block ?? 0)}; ${limitsInfo.cgroups.kind === "none" ? `no cgroup (${limitsInfo.cgroups.reason}): limits per process, memory summed by the runner` : `a ${limitsInfo.cgroups.kind} group per run`}`);
   if (picked.name === "none") {
     log("sandbox: warning: backend none is NOT isolation: programs run as you with only resource limits and a clean environment; they can read and write your files and use the network");
   }
-  if (picked.name === "bwrap") return createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } });
+  if (picked.name === "bwrap") return { backend: createBwrapBackend({ bwrap: reports.find((r) => r.name === "bwrap")?.path ?? "bwrap", runner, cgroups: limitsInfo.cgroups, ...userFor === void 0 ? {} : { userFor } }), ...uidBlock === void 0 ? {} : { uidBlock } };
   if (picked.name === "docker") {
-    return createDockerBackend({
+    return { backend: createDockerBackend({
       docker: reports.find((r) => r.name === "docker")?.path ?? "docker",
       image: process.env.SSTAR_DOCKER_IMAGE ?? DEFAULT_DOCKER_IMAGE,
       runner,
       layout: systemLayout(),
       binds: await interpreterBinds(),
       log
-    });
+    }) };
   }
-  return createNoneBackend({ runner, cgroups: limitsInfo.cgroups });
+  return { backend: createNoneBackend({ runner, cgroups: limitsInfo.cgroups }) };
 }
 
 // src/checkers/index.ts
-var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
+var NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 var DEFAULT_TOLERANCE = 1e-6;
 var EPS = 1e-15;
 function tokenize(text) {
@@ -26337,8 +27077,13 @@ function compareTokens(expected, actual, sameToken) {
   }
   return { ok: true };
 }
+function withoutTrailingBlanks(line) {
+  let end = line.length;
+  while (end > 0 && " 	\f\v".includes(line[end - 1])) end--;
+  return line.slice(0, end);
+}
 function normalizeExact(text) {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/[ \t\f\v]+$/, ""));
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map(withoutTrailingBlanks);
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
@@ -26387,15 +27132,26 @@ function showJson(v) {
   const s = json2 === void 0 ? String(v) : json2.replace(/"\\u0000bigint:(-?\d+)"/g, "$1");
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
-function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE }, path7 = "$") {
+var DEFAULT_NUMBER_RULE = { absolute: DEFAULT_TOLERANCE, relative: DEFAULT_TOLERANCE, integersExact: true };
+function numberRule(checker) {
+  return checker.kind === "float" ? { absolute: checker.absolute, relative: checker.relative, integersExact: false } : DEFAULT_NUMBER_RULE;
+}
+function floatIsInteger(x, n2) {
+  return Number.isInteger(x) && BigInt(x) === n2;
+}
+function sameNumber(e, a2, rule) {
+  if (typeof e === "bigint" && typeof a2 === "bigint") return rule.integersExact ? e === a2 : e === a2 || floatsClose(Number(e), Number(a2), rule.absolute, rule.relative);
+  if (rule.integersExact && typeof e === "bigint") return floatIsInteger(a2, e);
+  return floatsClose(Number(e), Number(a2), rule.absolute, rule.relative);
+}
+function compareJsonValues(expected, actual, rule = DEFAULT_NUMBER_RULE, path7 = "$") {
   const numeric = (v) => typeof v === "number" || typeof v === "bigint";
   if (numeric(expected) && numeric(actual)) {
     const e = expected;
     const a2 = actual;
-    if (typeof e === "bigint" && typeof a2 === "bigint") {
-      return e === a2 ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
-    }
-    return floatsClose(Number(e), Number(a2), tolerance.absolute, tolerance.relative) ? { ok: true } : { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}` };
+    if (sameNumber(e, a2, rule)) return { ok: true };
+    const kind = rule.integersExact && typeof e === "bigint" && typeof a2 === "number" ? " (an integer answer is matched only by that integer)" : "";
+    return { ok: false, message: `${path7}: expected ${showJson(e)}, got ${showJson(a2)}${kind}` };
   }
   if (typeName(expected) !== typeName(actual)) {
     return { ok: false, message: `${path7}: expected ${typeName(expected)} ${showJson(expected)}, got ${typeName(actual)} ${showJson(actual)}` };
@@ -26403,7 +27159,7 @@ function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOL
   if (Array.isArray(expected) && Array.isArray(actual)) {
     if (expected.length !== actual.length) return { ok: false, message: `${path7}: expected ${expected.length} items, got ${actual.length}` };
     for (let i2 = 0; i2 < expected.length; i2++) {
-      const r = compareJsonValues(expected[i2], actual[i2], tolerance, `${path7}[${i2}]`);
+      const r = compareJsonValues(expected[i2], actual[i2], rule, `${path7}[${i2}]`);
       if (!r.ok) return r;
     }
     return { ok: true };
@@ -26415,7 +27171,7 @@ function compareJsonValues(expected, actual, tolerance = { absolute: DEFAULT_TOL
     const ak = Object.keys(a2).sort();
     if (ek.join("\0") !== ak.join("\0")) return { ok: false, message: `${path7}: expected keys ${showJson(ek)}, got ${showJson(ak)}` };
     for (const k of ek) {
-      const r = compareJsonValues(e[k], a2[k], tolerance, `${path7}.${k}`);
+      const r = compareJsonValues(e[k], a2[k], rule, `${path7}.${k}`);
       if (!r.ok) return r;
     }
     return { ok: true };
@@ -26435,8 +27191,7 @@ function compareJsonOutputs(checker, expected, actual) {
   } catch {
     return { ok: false, message: `the returned value is not valid JSON: ${show(actual)}` };
   }
-  const tolerance = checker.kind === "float" ? { absolute: checker.absolute, relative: checker.relative } : void 0;
-  return compareJsonValues(e, a2, tolerance);
+  return compareJsonValues(e, a2, numberRule(checker));
 }
 function equivalentOutputs(a2, b, checker, format2 = "text") {
   const builtin = checker.kind === "custom" ? { kind: "tokens" } : checker;
@@ -26452,21 +27207,36 @@ var STATUS_VERDICT = {
   "compile-error": "compile-error",
   "output-limit": "output-limit"
 };
-function lastLines(text, n2) {
+function lastLines2(text, n2) {
   return text.trim().split("\n").slice(-n2).join("\n");
 }
 function verdictFor(result, test, checker) {
   if (result.status !== "ok") {
     const verdict = STATUS_VERDICT[result.status];
-    const tail = lastLines(result.stderrTail, result.status === "compile-error" ? 20 : 6);
+    const tail = lastLines2(result.stderrTail, result.status === "compile-error" ? 20 : 6);
     const how = result.status === "runtime-error" ? result.signal !== null ? `killed by ${result.signal}` : result.exitCode !== null ? `exit code ${result.exitCode}` : "did not run" : result.status;
     return { verdict, message: tail === "" ? how : `${how}: ${tail}` };
   }
-  if (test.assert !== void 0) return { verdict: "accepted" };
+  if (test.assert !== void 0) {
+    if (result.judged?.passed === true) return { verdict: "accepted" };
+    return { verdict: "wrong-answer", message: result.judged?.message || "the assertion test was not judged" };
+  }
   if (checker === null) {
     return test.output === void 0 ? { verdict: "accepted", message: "no expected output: only checked that it runs" } : { verdict: "wrong-answer", message: "output was not checked" };
   }
   return checker.ok ? { verdict: "accepted", ...checker.message ? { message: checker.message } : {} } : { verdict: "wrong-answer", message: checker.message ?? "wrong answer" };
+}
+function messageLine(message) {
+  const lines = message.split(/\r\n|\r|\n/);
+  if (lines.length === 1) return message;
+  const head = lines[0];
+  const how = /^(exit code -?\d+|killed by \w+|did not run|compile-error): /.exec(head)?.[1];
+  const body = how !== void 0 ? [head.slice(how.length + 2), ...lines.slice(1)] : lines;
+  const text = body.map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const exception = [...text].reverse().find((l) => /^([\w.$]*(Error|Exception|Interrupt|Exit)\b|\s*what\(\):)/.test(l.trimStart()));
+  const notFrame = [...text].reverse().find((l) => !/^\s+(at |File ")/.test(l) && !/^\s*\^+\s*$/.test(l));
+  const line = (exception ?? notFrame ?? text[0] ?? "").trim();
+  return how !== void 0 ? `${how}: ${line}` : line;
 }
 
 // src/sandbox/grade.ts
@@ -26556,8 +27326,57 @@ function fence(text, info = "") {
   return `${ticks}${info}
 ${body}${ticks}`;
 }
-function stripThinking(text) {
-  return text.replace(/<think>[\s\S]*?<\/think>/gi, "").replace(/^[\s\S]*<\/think>/i, "");
+
+// src/engine/output-digest.ts
+import { createHash as createHash4 } from "node:crypto";
+var INLINE_OUTPUT_CHARS = 64 * 1024;
+var OUTPUT_HEAD_CHARS = 2e3;
+var DIGEST_PREFIX = "sstar-output-digest:";
+function isSpace(c3) {
+  if (c3 <= 32) return c3 === 32 || c3 >= 9 && c3 <= 13;
+  return c3 === 160 || c3 === 5760 || c3 >= 8192 && c3 <= 8202 || c3 === 8232 || c3 === 8233 || c3 === 8239 || c3 === 8287 || c3 === 12288 || c3 === 65279;
+}
+function foldTokens(output2, sink) {
+  let piece = "";
+  let first = true;
+  let start = -1;
+  for (let i2 = 0; i2 <= output2.length; i2++) {
+    const space = i2 === output2.length || isSpace(output2.charCodeAt(i2));
+    if (space && start >= 0) {
+      piece += first ? output2.slice(start, i2) : ` ${output2.slice(start, i2)}`;
+      first = false;
+      start = -1;
+      if (piece.length >= 65536) {
+        sink(piece);
+        piece = "";
+      }
+    } else if (!space && start < 0) start = i2;
+  }
+  if (piece !== "") sink(piece);
+}
+function exactForm(output2) {
+  const lines = output2.replace(/\r\n?/g, "\n").split("\n").map(withoutTrailingBlanks);
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines.join("\n");
+}
+function foldCanonical(output2, checker, format2, sink) {
+  if (format2 === "json" || checker.kind === "float") return false;
+  if (checker.kind === "exact") sink(exactForm(output2));
+  else if (checker.kind === "case-insensitive") foldTokens(output2, (p) => sink(p.toLowerCase()));
+  else foldTokens(output2, sink);
+  return true;
+}
+function compactOutput(output2, checker, format2) {
+  if (output2.length <= INLINE_OUTPUT_CHARS) return { output: output2 };
+  const hash2 = createHash4("sha256");
+  let length = 0;
+  const canonical = foldCanonical(output2, checker, format2, (p) => {
+    hash2.update(p);
+    length += p.length;
+  });
+  if (!canonical || length <= INLINE_OUTPUT_CHARS) return { output: output2 };
+  const digest = hash2.digest("hex");
+  return { output: `${DIGEST_PREFIX}${digest}`, head: `${output2.slice(0, OUTPUT_HEAD_CHARS)}\u2026 [${output2.length - OUTPUT_HEAD_CHARS} more chars; sha256 of its answer ${digest.slice(0, 16)}]` };
 }
 
 // src/engine/execute.ts
@@ -26598,8 +27417,8 @@ async function gradePublicNow(ctx, code2) {
   });
   return { passed: grade.passed, total: grade.total, results, feedback };
 }
-function toCell(run) {
-  return run.status === "ok" ? { ok: true, output: run.output } : { ok: false, output: run.status };
+function toCell(run, checker, format2) {
+  return run.status === "ok" ? { ok: true, ...compactOutput(run.output, checker, format2) } : { ok: false, output: run.status };
 }
 function runCell(ctx, code2, input2) {
   const key = `${code2}\0${input2}`;
@@ -26612,7 +27431,7 @@ function runCell(ctx, code2, input2) {
         "execute",
         () => ctx.sandbox.run({ program: { language: spec.language, code: code2 }, io: spec.io, input: input2, limits: spec.limits })
       );
-      return toCell(run);
+      return toCell(run, spec.checker, spec.io.kind === "function" ? "json" : "text");
     })();
     ctx.cells.set(key, p);
     p.then(
@@ -26634,6 +27453,119 @@ async function executeCandidates(ctx, candidates, inputs) {
     })
   );
   return out;
+}
+
+// src/model/extract.ts
+var LANGUAGE_TAGS = {
+  python: ["python", "py", "python3", "py3", "pypy", "pypy3"],
+  javascript: ["javascript", "js", "node", "nodejs", "mjs", "cjs"],
+  cpp: ["cpp", "c++", "cc", "cxx", "hpp"]
+};
+function stripThinking(reply) {
+  let text = withoutThinkingBlocks(reply);
+  const close = /<\/(think|thinking|reasoning)>/gi;
+  let lastClose = -1;
+  for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
+  if (lastClose >= 0) text = text.slice(lastClose);
+  const open3 = /<(think|thinking|reasoning)>/i.exec(text);
+  if (open3 !== null) text = text.slice(0, open3.index);
+  return text;
+}
+function withoutThinkingBlocks(reply) {
+  const open3 = /<(think|thinking|reasoning)>/gi;
+  const noCloseAfter = /* @__PURE__ */ new Map();
+  const kept = [];
+  let from = 0;
+  for (let m = open3.exec(reply); m !== null; m = open3.exec(reply)) {
+    const tag = m[1].toLowerCase();
+    const after = m.index + m[0].length;
+    if ((noCloseAfter.get(tag) ?? Infinity) <= after) continue;
+    const close = new RegExp(`</${tag}>`, "gi");
+    close.lastIndex = after;
+    const c3 = close.exec(reply);
+    if (c3 === null) {
+      noCloseAfter.set(tag, after);
+      continue;
+    }
+    kept.push(reply.slice(from, m.index));
+    from = c3.index + c3[0].length;
+    open3.lastIndex = from;
+  }
+  kept.push(reply.slice(from));
+  return kept.join("");
+}
+var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
+function fencedBlocks(text) {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const blocks = [];
+  let i2 = 0;
+  while (i2 < lines.length) {
+    const open3 = OPEN_FENCE.exec(lines[i2] ?? "");
+    if (open3 === null || open3[2]?.startsWith("`") && open3[3]?.includes("`")) {
+      i2++;
+      continue;
+    }
+    const indent = open3[1]?.length ?? 0;
+    const fence2 = open3[2] ?? "```";
+    const tag = (open3[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
+    const body = [];
+    let closed = false;
+    i2++;
+    for (; i2 < lines.length; i2++) {
+      const line = lines[i2] ?? "";
+      const trimmed = line.trim();
+      if (trimmed.startsWith(fence2[0].repeat(fence2.length)) && /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence2[0] && /^ {0,3}\S/.test(line)) {
+        closed = true;
+        i2++;
+        break;
+      }
+      body.push(line.replace(new RegExp(`^ {0,${indent}}`), ""));
+    }
+    blocks.push({ tag, code: body.join("\n"), unclosed: !closed });
+  }
+  return blocks;
+}
+var CODE_START = {
+  python: /^(def \w+\s*\(|class \w+|import \w|from \S+ import |#|@\w|if __name__|for |while |with |try:|print\(|[A-Za-z_][\w, \t]*=|[A-Za-z_][\w.]*\()/,
+  javascript: /^("use strict"|'use strict'|function[\s*]|async function|const |let |var |import |export |class |require\(|process\.|module\.exports|\/\/|\/\*|#!)/,
+  cpp: /^(#include|#define|#pragma|using |int main|template\s*<|namespace |typedef |struct |class |\/\/|\/\*|const |static |long long|int |void |auto |std::)/
+};
+var CODE_MARKER = {
+  python: /^[ \t]*(def \w+\s*\(|import \w|from \S+ import |class \w+)|\b(print|input)\(|sys\.stdin/m,
+  javascript: /\bfunction\b|=>|console\.log|require\(|process\.stdin|module\.exports/,
+  cpp: /#include|\bint main\s*\(|std::|\bcout\b|\bcin\b/
+};
+var PROSE = /^[A-Za-z][A-Za-z'’]*([ \t]+[A-Za-z'’,-]+){5,}[.:!?]$/;
+function looksLikeCode(text, language) {
+  const lines = text.split("\n").map((l) => l.trimEnd());
+  const first = lines.find((l) => l.trim() !== "");
+  if (first === void 0 || !CODE_START[language].test(first.trim())) return false;
+  if (!CODE_MARKER[language].test(text)) return false;
+  const commentStart = language === "python" ? "#" : "//";
+  return !lines.some((l) => {
+    const t = l.trim();
+    return !l.startsWith(" ") && !l.startsWith("	") && !t.startsWith(commentStart) && PROSE.test(t) && !/[(){}[\];=<>]/.test(t);
+  });
+}
+function extractCode(reply, language) {
+  const text = stripThinking(reply.replace(/\r\n?/g, "\n"));
+  const blocks = fencedBlocks(text).filter((b) => b.code.trim() !== "");
+  const tags = LANGUAGE_TAGS[language];
+  const pick3 = (candidates) => {
+    const complete = candidates.filter((b) => !b.unclosed);
+    const chosen = complete[complete.length - 1] ?? candidates[candidates.length - 1];
+    return chosen === void 0 ? null : chosen.code.trimEnd() + "\n";
+  };
+  const tagged = pick3(blocks.filter((b) => tags.includes(b.tag)));
+  if (tagged !== null) return tagged;
+  const bare = blocks.filter((b) => b.tag === "");
+  const codeLike = bare.filter((b) => CODE_MARKER[language].test(b.code) || CODE_START[language].test(b.code.trimStart()));
+  const untagged = pick3(codeLike.length > 0 ? codeLike : bare);
+  if (untagged !== null) return untagged;
+  if (blocks.length > 0 || /^( {0,3})(`{3,}|~{3,})/m.test(text)) return null;
+  const whole = text.trim();
+  return whole !== "" && looksLikeCode(whole, language) ? `${whole}
+` : null;
 }
 
 // src/engine/prompts.ts
@@ -26796,10 +27728,10 @@ function inputFormatText(spec) {
   const example = n2 > 0 ? `[${spec.io.params.map((_, i2) => i2 === 0 ? "[1, 2]" : i2 === 1 ? '"ab"' : "0").join(", ")}]` : "[[1, 2]]";
   return `Reply with one fenced \`\`\`json block holding a JSON array of calls; each call is the JSON array of the arguments of \`${functionSignature(spec)}\`${n2 > 0 ? ` (${n2} argument${n2 === 1 ? "" : "s"})` : ""}, e.g. [${example}].`;
 }
-function synthesisMessages(spec, count4) {
+function synthesisMessages(spec, count5) {
   const user = [
     problemPreamble(spec) + examplesText(spec, 3),
-    `Write ${count4} new test inputs for the programming problem above. They will be used to tell correct programs from wrong ones by running them, so:`,
+    `Write ${count5} new test inputs for the programming problem above. They will be used to tell correct programs from wrong ones by running them, so:`,
     [
       "- every input must be valid: respect the input format and every constraint the statement gives;",
       "- cover edge cases (smallest sizes, zeros, equal values, empty collections where allowed, extremes of the value ranges);",
@@ -26814,11 +27746,11 @@ function synthesisMessages(spec, count4) {
     { role: "user", content: user }
   ];
 }
-function separatingMessages(spec, programA, programB, count4) {
+function separatingMessages(spec, programA, programB, count5) {
   const lang = LANGUAGE_FENCE[spec.language];
   const user = [
     problemPreamble(spec),
-    `Below are two programs written for the programming problem above. They produced the same outputs on every input tried so far. Find up to ${count4} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
+    `Below are two programs written for the programming problem above. They produced the same outputs on every input tried so far. Find up to ${count5} valid inputs on which the two programs would produce different outputs (where one of them is likely wrong). Study both programs' logic and look for the cases they handle differently.`,
     "Every input must be valid for the problem (respect its format and constraints) and small. Give inputs only, not outputs.",
     `Program A:
 ${fence(cutText(programA, PROMPT_PROGRAM_CHARS), lang)}`,
@@ -26875,9 +27807,7 @@ ${fence(cutText(q.secondCode, PROMPT_PROGRAM_CHARS), lang)}`
 }
 function parseJudgeAnswer(reply) {
   const text = stripThinking(reply);
-  const re = /answer\s*[:=-]?\s*[*_`"'[(\s]*(?:program|output)?\s*(1|2|one|two|first|second|tie|both|neither|equal(?:ly)?)\b/gi;
-  let last;
-  for (const m of text.matchAll(re)) last = m[1];
+  let last = lastAnswerWord(text);
   if (last === void 0) {
     const lines = text.trim().split("\n").map((l) => l.replace(/[*_`"'.\s[\]()]/g, "").toLowerCase());
     const tail = lines[lines.length - 1] ?? "";
@@ -26897,12 +27827,31 @@ function parseJudgeAnswer(reply) {
       return "tie";
   }
 }
+var ANSWER_WORD = /(1|2|one|two|first|second|tie|both|neither|equal(?:ly)?)\b/iy;
+var ANSWER_SKIP = /* @__PURE__ */ new Set([..."*_`\"'[("]);
+function lastAnswerWord(text) {
+  let last;
+  const isSpace2 = (ch) => ch !== void 0 && ch.trim() === "";
+  for (const m of text.matchAll(/answer/gi)) {
+    let i2 = m.index + m[0].length;
+    while (isSpace2(text[i2])) i2++;
+    if (text[i2] === ":" || text[i2] === "=" || text[i2] === "-") i2++;
+    while (isSpace2(text[i2]) || ANSWER_SKIP.has(text[i2])) i2++;
+    const word = text.slice(i2, i2 + 7).toLowerCase();
+    if (word.startsWith("program")) i2 += 7;
+    else if (word.startsWith("output")) i2 += 6;
+    while (isSpace2(text[i2])) i2++;
+    ANSWER_WORD.lastIndex = i2;
+    const choice = ANSWER_WORD.exec(text);
+    if (choice !== null) last = choice[1];
+  }
+  return last;
+}
 function judgeReasoning(reply) {
   return cutText(stripThinking(reply).trim(), 4e3);
 }
 function jsonCandidates(text) {
-  const out = [];
-  for (const m of text.matchAll(/(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n?\1/g)) if (m[2] !== void 0) out.push(m[2]);
+  const out = fencedBlocks(text).filter((b) => !b.unclosed).map((b) => b.code);
   const first = text.indexOf("[");
   const last = text.lastIndexOf("]");
   if (first >= 0 && last > first) out.push(text.slice(first, last + 1));
@@ -27012,16 +27961,16 @@ function createSelectionEnv(ctx, settings) {
     stopped: () => ctx.stopped === "aborted"
   };
 }
-async function synthesizeInputs(ctx, count4, settings) {
+async function synthesizeInputs(ctx, count5, settings) {
   const rejected = [];
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count4), {
+      const reply = await ctx.chat("synthesize", synthesisMessages(ctx.spec, count5), {
         temperature: settings.synthesisTemperature,
         ...settings.maxTokens !== void 0 ? { maxTokens: settings.maxTokens } : {},
         key: `synthesize-${attempt}`
       });
-      const parsed = parseInputList(ctx.spec, reply.content, count4);
+      const parsed = parseInputList(ctx.spec, reply.content, count5);
       rejected.push(...parsed.rejected);
       if (parsed.inputs.length > 0) {
         return { inputs: parsed.inputs.map((input2, i2) => ({ id: `s${i2 + 1}`, input: input2, origin: "synthesized" })), rejected };
@@ -28260,14 +29209,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count4 = units;
+  let count5 = units;
   for (let i2 = 0; i2 < units - 1; i2++) {
     if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
-      count4--;
+      count5--;
       i2++;
     }
   }
-  return count4;
+  return count5;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -28337,8 +29286,8 @@ function base64urlToUint8Array(base64url3) {
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
-function hexToUint8Array(hex3) {
-  const cleanHex = hex3.replace(/^0x/, "");
+function hexToUint8Array(hex4) {
+  const cleanHex = hex4.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
@@ -28355,9 +29304,9 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -28372,10 +29321,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -28386,7 +29335,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -30800,8 +31749,8 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   });
   defineLazyInternal(inst, "pattern", (zod) => {
     if (zod.def.options.every((o2) => o2._zod.pattern)) {
-      const patterns = zod.def.options.map((o2) => o2._zod.pattern);
-      return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
+      const patterns2 = zod.def.options.map((o2) => o2._zod.pattern);
+      return new RegExp(`^(${patterns2.map((p) => cleanRegex(p.source)).join("|")})$`);
     }
     return void 0;
   });
@@ -32100,17 +33049,17 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
-  const cached3 = recursive.get(inst);
-  if (cached3 !== void 0)
-    return cached3 ? PROVEN : NONE;
+function isRecursive(inst, stack, resolve8) {
+  const cached4 = recursive.get(inst);
+  if (cached4 !== void 0)
+    return cached4 ? PROVEN : NONE;
   if (stack.has(inst))
     return PROVEN;
   stack.add(inst);
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve8);
       if (answer > result)
         result = answer;
     }
@@ -32121,7 +33070,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -32185,7 +33134,7 @@ function isRecursive(inst, stack, resolve6) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -32650,8 +33599,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count4, one, few, many) {
-  const absCount = Math.abs(count4);
+function getBelarusianPlural(count5, one, few, many) {
+  const absCount = Math.abs(count5);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -35298,8 +36247,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count4, one, many) {
-  return Math.abs(count4) === 1 ? one : many;
+function getArmenianPlural(count5, one, many) {
+  return Math.abs(count5) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -37744,8 +38693,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -37889,8 +38838,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -38037,8 +38986,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count4, one, few, many) {
-  const absCount = Math.abs(count4);
+function getRussianPlural(count5, one, few, many) {
+  const absCount = Math.abs(count5);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -43279,7 +44228,7 @@ var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
   const json2 = _json;
   json2.type = "string";
-  const { minimum, maximum, format: format2, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
+  const { minimum, maximum, format: format2, patterns: patterns2, contentEncoding, laxFormat } = aggregateChecks(schema);
   if (typeof minimum === "number")
     json2.minLength = minimum;
   if (typeof maximum === "number")
@@ -43294,8 +44243,8 @@ var stringProcessor = (schema, ctx, _json, _params) => {
   }
   if (contentEncoding)
     json2.contentEncoding = contentEncoding;
-  if (patterns && patterns.size > 0) {
-    const patternList = [...patterns].map(exactPattern);
+  if (patterns2 && patterns2.size > 0) {
+    const patternList = [...patterns2].map(exactPattern);
     if (patternList.length === 1)
       json2.pattern = patternList[0].source;
     else if (patternList.length > 1) {
@@ -43710,14 +44659,14 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
   json2.type = "object";
   const keyType = def.keyType;
-  const patterns = aggregateChecks(keyType).patterns;
-  if (def.mode === "loose" && patterns && patterns.size > 0) {
+  const patterns2 = aggregateChecks(keyType).patterns;
+  if (def.mode === "loose" && patterns2 && patterns2.size > 0) {
     const valueSchema = processSchema(def.valueType, ctx, {
       ...params,
       path: [...params.path, "patternProperties", "*"]
     });
     json2.patternProperties = {};
-    for (const pattern of patterns) {
+    for (const pattern of patterns2) {
       assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
     }
   } else {
@@ -46321,7 +47270,7 @@ function convertBaseSchema(schema, ctx) {
         }
         if (schema.additionalProperties === false) {
           const propertyKeys = Object.keys(shape);
-          const patterns = patternKeys.map((p) => new RegExp(p));
+          const patterns2 = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
             if (!isPlainObject2(payload.value))
@@ -46330,7 +47279,7 @@ function convertBaseSchema(schema, ctx) {
             for (const key of Object.keys(payload.value)) {
               if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns2.some((regex) => regex.test(key)))
                 continue;
               unrecognized.push(key);
             }
@@ -46537,15 +47486,15 @@ function visit(schema, fnOrHandlers) {
   };
   const cache2 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached3 = cache2.get(s);
-    if (cached3 === RESOLVING) {
+    const cached4 = cache2.get(s);
+    if (cached4 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
         getter: () => cache2.get(s)
       });
     }
-    if (cached3 !== void 0)
-      return cached3;
+    if (cached4 !== void 0)
+      return cached4;
     cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
@@ -46818,6 +47767,10 @@ var matchSchema = external_exports.object({
 });
 var stageUsageSchema = external_exports.object({
   calls: external_exports.number().int(),
+  /** HTTP requests the calls took (one request may ask for several choices); absent in older reports. */
+  requests: external_exports.number().int().optional(),
+  /** HTTP attempts beyond the first (429, 5xx, timeouts); absent in older reports. */
+  retries: external_exports.number().int().optional(),
   cachedCalls: external_exports.number().int(),
   promptTokens: external_exports.number().int(),
   /** Of the prompt tokens, those the provider's prompt cache served (absent in reports written before they were read). */
@@ -46828,13 +47781,32 @@ var stageUsageSchema = external_exports.object({
   costUsd: external_exports.number(),
   wallMs: external_exports.number().optional()
 });
+var count2 = external_exports.number().int().min(0);
+var pickEvidenceSchema = external_exports.object({
+  candidates: count2.describe("candidates drawn that hold a program"),
+  kept: count2.describe("candidates selection kept (every public test passed, or the best pass rate with `fallback`)"),
+  fallback: external_exports.boolean().describe("no candidate passed every public test"),
+  clusterSizes: external_exports.array(count2).describe("sizes of the kept candidates' clusters"),
+  chosenSize: count2.describe("size of the chosen cluster"),
+  posterior: external_exports.number().min(0).max(1).describe("the chosen cluster's posterior (sizes, errors, judge votes)"),
+  votesFor: count2.describe("decisive judge votes for the chosen cluster"),
+  votesAgainst: count2.describe("decisive judge votes against the chosen cluster"),
+  matches: count2.describe("cluster matches played"),
+  splitMatches: count2.describe("cluster matches whose verdict was split or tied"),
+  distinctPrograms: count2.describe("distinct programs in the chosen cluster"),
+  trusted: count2.describe("synthesized inputs clustered on"),
+  suspect: count2.describe("synthesized inputs dropped as suspect"),
+  chosenErrors: count2.describe("trusted inputs on which the chosen cluster errors")
+});
 var selectionSchema = external_exports.object({
   strategy: strategySchema,
   selectedSample: external_exports.number().int().nullable(),
   selectedCluster: clusterIdSchema.nullable(),
   /** One or two sentences: why this candidate. */
   reason: external_exports.string(),
-  fallback: external_exports.string().optional().describe("set when no candidate passed the public tests")
+  fallback: external_exports.string().optional().describe("set when no candidate passed the public tests"),
+  confidence: external_exports.number().min(0).max(1).optional().describe("sstar: the calibrated probability that the selected program is correct (docs/selection.md, Confidence); other strategies: the winning cluster's share of the kept candidates"),
+  evidence: pickEvidenceSchema.optional().describe("sstar: what the confidence was computed from")
 });
 var baselineSchema = external_exports.object({
   strategy: strategySchema,
@@ -46863,7 +47835,8 @@ var solveReportSchema = external_exports.object({
     replay: external_exports.boolean().describe("answers came from a local replay model, not a live one"),
     cassette: external_exports.string().optional().describe("replies were replayed from this cassette file (--replay): no model was called for them")
   }),
-  status: external_exports.enum(["solved", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected"),
+  status: external_exports.enum(["solved", "uncertain", "unsolved", "error"]).describe("solved: a candidate passing every public test was selected with confidence at least minConfidence; uncertain: the same, below minConfidence (no pull request)"),
+  minConfidence: external_exports.number().min(0).max(1).optional().describe("the confidence below which a pick passing the public tests is `uncertain` (--min-confidence)"),
   error: external_exports.string().optional(),
   stopped: external_exports.string().optional().describe("why the run stopped early (budget exhausted, aborted); the report holds what it had by then"),
   interrupted: external_exports.object({
@@ -46887,13 +47860,32 @@ var solveReportSchema = external_exports.object({
   hidden: external_exports.object({ passed: external_exports.number().int(), total: external_exports.number().int() }).optional(),
   usage: external_exports.object({
     total: stageUsageSchema,
-    byStage: external_exports.record(external_exports.string(), stageUsageSchema)
+    byStage: external_exports.record(external_exports.string(), stageUsageSchema),
+    costNote: external_exports.string().optional().describe("why the cost is not known (no prices set, usage unreadable): the dollar figures are then not a cost")
   }),
   timings: external_exports.object({ totalMs: external_exports.number(), byStageMs: external_exports.record(external_exports.string(), external_exports.number()) }),
   startedAt: external_exports.string()
 });
 
 // src/model/budget.ts
+function parseBudgetText(text, name) {
+  const v = text.trim();
+  if (v === "") return void 0;
+  const plain = v.replace(/^\$/, "");
+  if (/^\d+(\.\d+)?$/.test(plain)) return { costUsd: Number(plain) };
+  const limits = {};
+  for (const part of v.split(",")) {
+    const m = part.trim().match(/^(usd|cost|calls|tokens)\s*=\s*\$?(\d+(?:\.\d+)?(?:e\d+)?)$/i);
+    if (m === null) throw new Error(`${name}: cannot read ${JSON.stringify(part.trim())}: use a dollar amount like 5 or a list like usd=5,calls=400,tokens=2000000`);
+    const key = m[1].toLowerCase();
+    const n2 = Number(m[2]);
+    if (key === "calls" || key === "tokens") {
+      if (!Number.isInteger(n2) || n2 < 1) throw new Error(`${name}: ${key} must be a positive integer`);
+      limits[key] = n2;
+    } else limits.costUsd = n2;
+  }
+  return limits;
+}
 function emptyUsage() {
   return { calls: 0, requests: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0, retries: 0, failedCalls: 0 };
 }
@@ -46906,23 +47898,59 @@ function callCost(stage, promptTokens, completionTokens, prices, cachedPromptTok
   const input2 = judge ? prices.judgeInputPerMTok ?? prices.inputPerMTok : prices.inputPerMTok;
   const output2 = judge ? prices.judgeOutputPerMTok ?? prices.outputPerMTok : prices.outputPerMTok;
   const cachedInput = judge && prices.judgeInputPerMTok !== void 0 ? prices.judgeInputPerMTok : prices.cachedInputPerMTok ?? input2;
-  const cached3 = Math.min(cachedPromptTokens, promptTokens);
-  return ((promptTokens - cached3) * input2 + cached3 * cachedInput + completionTokens * output2) / 1e6;
+  const cached4 = Math.min(cachedPromptTokens, promptTokens);
+  return ((promptTokens - cached4) * input2 + cached4 * cachedInput + completionTokens * output2) / 1e6;
 }
-function add(into, delta) {
-  into.calls += delta.calls ?? 0;
-  into.requests = (into.requests ?? 0) + (delta.requests ?? 0);
-  into.cachedCalls += delta.cachedCalls ?? 0;
-  into.promptTokens += delta.promptTokens ?? 0;
-  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (delta.cachedPromptTokens ?? 0);
-  into.completionTokens += delta.completionTokens ?? 0;
-  into.costUsd += delta.costUsd ?? 0;
-  into.retries = (into.retries ?? 0) + (delta.retries ?? 0);
-  into.failedCalls = (into.failedCalls ?? 0) + (delta.failedCalls ?? 0);
+function add(into, delta2) {
+  into.calls += delta2.calls ?? 0;
+  into.requests = (into.requests ?? 0) + (delta2.requests ?? 0);
+  into.cachedCalls += delta2.cachedCalls ?? 0;
+  into.promptTokens += delta2.promptTokens ?? 0;
+  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (delta2.cachedPromptTokens ?? 0);
+  into.completionTokens += delta2.completionTokens ?? 0;
+  into.costUsd += delta2.costUsd ?? 0;
+  into.retries = (into.retries ?? 0) + (delta2.retries ?? 0);
+  into.failedCalls = (into.failedCalls ?? 0) + (delta2.failedCalls ?? 0);
 }
 function formatUsd(value) {
   return `$${value.toFixed(value < 1 ? 4 : 2)}`;
 }
+var RUN_LIMITS = {
+  calls: "--budget-calls; action input budget calls=N",
+  tokens: "--budget-tokens; action input budget tokens=N",
+  costUsd: "--budget-usd; action input budget",
+  of: ""
+};
+var problemLimits = (problemId) => ({
+  calls: "--budget-per-problem calls=N; action input budget-per-problem",
+  tokens: "--budget-per-problem tokens=N; action input budget-per-problem",
+  costUsd: "--budget-per-problem usd=X; action input budget-per-problem",
+  of: ` of problem ${problemId}`
+});
+var Scope = class {
+  used = emptyUsage();
+  reserved = { calls: 0, tokens: 0, costUsd: 0 };
+  hold(amounts, sign) {
+    this.reserved.calls += sign * amounts.calls;
+    this.reserved.tokens += sign * amounts.tokens;
+    this.reserved.costUsd += sign * amounts.costUsd;
+  }
+  /** Why `ask` can't start within `limits` (one line), or undefined when it fits. */
+  refusal(limits, names, ask, what) {
+    const { used: used2, reserved } = this;
+    const tokens = used2.promptTokens + used2.completionTokens;
+    if (limits.calls !== void 0 && used2.calls + reserved.calls + ask.calls > limits.calls) {
+      return `model budget reached: ${used2.calls + reserved.calls} of ${limits.calls} calls used${names.of} (${names.calls}); ${what}`;
+    }
+    if (limits.tokens !== void 0 && tokens + reserved.tokens + ask.tokens > limits.tokens) {
+      return `model budget reached: ${tokens} tokens used${names.of}, ${reserved.tokens} reserved by calls in flight, and this call may take ${ask.tokens}, over the token budget of ${limits.tokens} (${names.tokens}); ${what}`;
+    }
+    if (limits.costUsd !== void 0 && used2.costUsd + reserved.costUsd + ask.costUsd > limits.costUsd) {
+      return `model budget reached: ${formatUsd(used2.costUsd)} spent${names.of}, ${formatUsd(reserved.costUsd)} reserved, and this call may cost ${formatUsd(ask.costUsd)}, over the budget of ${formatUsd(limits.costUsd)} (${names.costUsd}); ${what}`;
+    }
+    return void 0;
+  }
+};
 var Ledger = class {
   constructor(budget2, prices) {
     this.budget = budget2;
@@ -46930,61 +47958,43 @@ var Ledger = class {
   }
   budget;
   prices;
-  total = emptyUsage();
+  run = new Scope();
+  problems = /* @__PURE__ */ new Map();
   byStage = {};
-  byProblem = {};
-  reservedCalls = 0;
-  reservedTokens = 0;
-  reservedCost = 0;
+  byProblemStage = {};
   exceeded;
   /** Reserve one request for `choices` calls, or throw BudgetExceededError when it could pass the budget. */
   reserve(stage, problemId, estimatedPromptTokens, maxTokens, choices = 1) {
-    const reason = this.refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices);
-    if (reason !== void 0) {
-      this.exceeded ??= reason;
-      throw new BudgetExceededError(reason);
-    }
-    const tokens = estimatedPromptTokens + (maxTokens ?? 0) * choices;
-    const costUsd = callCost(stage, estimatedPromptTokens, (maxTokens ?? 0) * choices, this.prices);
-    this.reservedCalls += choices;
-    this.reservedTokens += tokens;
-    this.reservedCost += costUsd;
-    return { stage, problemId, calls: choices, tokens, costUsd };
+    const ask = this.worstCase(stage, estimatedPromptTokens, maxTokens, choices);
+    const reason = this.refusal(stage, problemId, ask, choices);
+    if (reason !== void 0) throw this.refuse(reason);
+    this.run.hold(ask, 1);
+    this.problem(problemId).hold(ask, 1);
+    return { stage, problemId, ...ask };
   }
   /**
    * Reserve one request for as many of `wanted` choices as fit (at least one, else
    * BudgetExceededError); `refused` is the reason the others don't fit.
    */
   reserveUpTo(stage, problemId, estimatedPromptTokens, maxTokens, wanted) {
+    const fits = (n2) => this.refusal(stage, problemId, this.worstCase(stage, estimatedPromptTokens, maxTokens, n2), n2) === void 0;
     let choices = wanted;
-    while (choices > 1 && this.refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices) !== void 0) choices--;
+    while (choices > 1 && !fits(choices)) choices--;
     const reservation = this.reserve(stage, problemId, estimatedPromptTokens, maxTokens, choices);
     if (choices === wanted) return { reservation };
-    const refused = this.refusal(stage, problemId, 0, maxTokens, 1) ?? `model budget reached; not starting a ${stage} call for problem ${problemId}`;
+    const refused = this.refusal(stage, problemId, this.worstCase(stage, 0, maxTokens, 1), 1) ?? `model budget reached; not starting a ${stage} call for problem ${problemId}`;
     this.exceeded ??= refused;
     return { reservation, refused };
   }
-  refusal(stage, problemId, estimatedPromptTokens, maxTokens, choices) {
-    const tokens = estimatedPromptTokens + (maxTokens ?? 0) * choices;
-    const costUsd = callCost(stage, estimatedPromptTokens, (maxTokens ?? 0) * choices, this.prices);
-    const budget2 = this.budget ?? {};
-    const what = `not starting ${choices > 1 ? `${choices} ${stage} calls` : `a ${stage} call`} for problem ${problemId}`;
-    if (budget2.calls !== void 0 && this.total.calls + this.reservedCalls + choices > budget2.calls) {
-      return `model budget reached: ${this.total.calls + this.reservedCalls} of ${budget2.calls} calls used (--budget-calls; action input budget calls=N); ${what}`;
-    }
-    if (budget2.tokens !== void 0 && this.usedTokens() + this.reservedTokens + tokens > budget2.tokens) {
-      return `model budget reached: ${this.usedTokens()} tokens used, ${this.reservedTokens} reserved by calls in flight, and this call may take ${tokens}, over the token budget of ${budget2.tokens} (--budget-tokens; action input budget tokens=N); ${what}`;
-    }
-    if (budget2.costUsd !== void 0 && this.total.costUsd + this.reservedCost + costUsd > budget2.costUsd) {
-      return `model budget reached: ${formatUsd(this.total.costUsd)} spent, ${formatUsd(this.reservedCost)} reserved, and this call may cost ${formatUsd(costUsd)}, over the budget of ${formatUsd(budget2.costUsd)} (--budget-usd; action input budget); ${what}`;
-    }
-    return void 0;
+  /** A refusal the recording made (a cassette replayed): refused again with the same line. */
+  refuse(reason) {
+    this.exceeded ??= reason;
+    return new BudgetExceededError(reason);
   }
   /** A reserved request that never reached the server (cancelled while queued, refused `n`): nothing to count. */
   release(reservation) {
-    this.reservedCalls -= reservation.calls;
-    this.reservedTokens -= reservation.tokens;
-    this.reservedCost -= reservation.costUsd;
+    this.run.hold(reservation, -1);
+    this.problem(reservation.problemId).hold(reservation, -1);
   }
   /** Replace a reservation by what the request actually used. */
   settle(reservation, outcome) {
@@ -46998,7 +48008,7 @@ var Ledger = class {
       completionTokens: outcome.completionTokens,
       costUsd: callCost(reservation.stage, outcome.promptTokens, outcome.completionTokens, this.prices, outcome.cachedPromptTokens ?? 0),
       retries: outcome.retries,
-      failedCalls: outcome.failed ? calls : 0
+      failedCalls: outcome.failedCalls ?? (outcome.failed ? calls : 0)
     });
   }
   /** A reply served from the cache: free, so only counted. */
@@ -47007,26 +48017,43 @@ var Ledger = class {
   }
   snapshot() {
     const copy = (u2) => ({ ...u2 });
+    const copyStages = (stages) => Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, copy(v)]));
     const snapshot = {
-      total: copy(this.total),
-      byStage: Object.fromEntries(Object.entries(this.byStage).map(([k, v]) => [k, copy(v)])),
-      byProblem: Object.fromEntries(Object.entries(this.byProblem).map(([k, v]) => [k, copy(v)]))
+      total: copy(this.run.used),
+      byStage: copyStages(this.byStage),
+      byProblem: Object.fromEntries([...this.problems].map(([k, v]) => [k, copy(v.used)])),
+      byProblemStage: Object.fromEntries(Object.entries(this.byProblemStage).map(([k, v]) => [k, copyStages(v)])),
+      priced: this.prices !== void 0
     };
     if (this.exceeded !== void 0) snapshot.budgetExceeded = this.exceeded;
     return snapshot;
   }
-  usedTokens() {
-    return this.total.promptTokens + this.total.completionTokens;
+  /** What a request may take at most: every choice, its prompt once and max tokens per choice. */
+  worstCase(stage, estimatedPromptTokens, maxTokens, choices) {
+    const completion = (maxTokens ?? 0) * choices;
+    return { calls: choices, tokens: estimatedPromptTokens + completion, costUsd: callCost(stage, estimatedPromptTokens, completion, this.prices) };
   }
-  record(stage, problemId, delta) {
-    add(this.total, delta);
-    add(this.byStage[stage] ??= emptyUsage(), delta);
-    add(this.byProblem[problemId] ??= emptyUsage(), delta);
+  /** The run's budget first, then the problem's own. */
+  refusal(stage, problemId, ask, choices) {
+    const what = `not starting ${choices > 1 ? `${choices} ${stage} calls` : `a ${stage} call`} for problem ${problemId}`;
+    const perProblem = this.budget?.perProblem;
+    return this.run.refusal(this.budget ?? {}, RUN_LIMITS, ask, what) ?? (perProblem !== void 0 ? this.problem(problemId).refusal(perProblem, problemLimits(problemId), ask, what) : void 0);
+  }
+  problem(problemId) {
+    let scope = this.problems.get(problemId);
+    if (scope === void 0) this.problems.set(problemId, scope = new Scope());
+    return scope;
+  }
+  record(stage, problemId, delta2) {
+    add(this.run.used, delta2);
+    add(this.byStage[stage] ??= emptyUsage(), delta2);
+    add(this.problem(problemId).used, delta2);
+    add((this.byProblemStage[problemId] ??= {})[stage] ??= emptyUsage(), delta2);
   }
 };
 
 // src/model/cassette.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFile, writeFile, appendFile, mkdir } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 var CASSETTE_FORMAT = 1;
@@ -47040,7 +48067,7 @@ function requestId(r) {
     r.temperature ?? null,
     r.maxTokens ?? null
   ]);
-  return createHash3("sha256").update(canonical).digest("hex");
+  return createHash5("sha256").update(canonical).digest("hex");
 }
 function describeRequest(meta3) {
   const sample = /^sample-(\d+)-round-(\d+)$/.exec(meta3.key ?? "");
@@ -47070,8 +48097,8 @@ function parseCassette(file2, text) {
     } catch {
       throw bad(i2 + 2, "a line is not JSON");
     }
-    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0) {
-      throw bad(i2 + 2, "an entry needs id, stage and a reply or an error");
+    if (typeof entry.id !== "string" || typeof entry.stage !== "string" || entry.reply === void 0 && entry.error === void 0 && typeof entry.refused !== "string") {
+      throw bad(i2 + 2, "an entry needs id, stage and a reply, an error or a refusal");
     }
     byId.set(entry.id, entry);
     bySlot.set(slotOf(entry), entry);
@@ -47096,8 +48123,9 @@ function missMessage(cassette, meta3, id) {
   return `replay: ${cassette.file} holds no reply for the ${describeRequest(meta3)}: ${why}; record again with --record, or pass --replay-fallthrough to send misses to the endpoint`;
 }
 var CassetteRecorder = class {
-  constructor(file2, header2) {
+  constructor(file2, header2, clean = (text) => text) {
     this.file = file2;
+    this.clean = clean;
     const line = JSON.stringify({ cassette: CASSETTE_FORMAT, ...header2, recordedAt: (/* @__PURE__ */ new Date()).toISOString() });
     this.chain = mkdir(dirname2(file2), { recursive: true }).then(() => writeFile(file2, `${line}
 `)).catch((error62) => {
@@ -47105,12 +48133,13 @@ var CassetteRecorder = class {
     });
   }
   file;
+  clean;
   chain;
   failed;
   add(entry) {
     this.chain = this.chain.then(async () => {
       if (this.failed) return;
-      await appendFile(this.file, `${JSON.stringify(entry)}
+      await appendFile(this.file, `${this.clean(JSON.stringify(entry))}
 `).catch((error62) => {
         this.failed = error62;
       });
@@ -47363,7 +48392,7 @@ var safeJSON = (text) => {
 };
 
 // node_modules/openai/internal/utils/sleep.mjs
-var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
+var sleep = (ms2, ...signals2) => new Promise((resolve8, reject) => {
   const activeSignals = [...new Set(signals2.filter((signal) => signal != null))];
   let timeout;
   let settled = false;
@@ -47395,8 +48424,8 @@ var sleep = (ms, ...signals2) => new Promise((resolve6, reject) => {
     return;
   }
   timeout = setTimeout(() => {
-    settle3(resolve6);
-  }, ms);
+    settle3(resolve8);
+  }, ms2);
   for (const signal of activeSignals) {
     if (settled) {
       break;
@@ -48193,8 +49222,8 @@ function createAbortableSSESource(body, signal) {
   let interrupt;
   const waitForAbort = () => (
     // oxlint-disable-next-line promise/avoid-new -- AbortSignal callbacks need a portable Promise bridge.
-    new Promise((resolve6) => {
-      interrupt = resolve6;
+    new Promise((resolve8) => {
+      interrupt = resolve8;
     })
   );
   const cancel = () => {
@@ -49131,8 +50160,8 @@ function resolveDataResidency(options) {
 var _APIPromise_client;
 var APIPromise = class _APIPromise extends Promise {
   constructor(client, responsePromise, parseResponse2 = defaultParseResponse) {
-    super((resolve6) => {
-      resolve6(null);
+    super((resolve8) => {
+      resolve8(null);
     });
     this.responsePromise = responsePromise;
     this.parseResponse = parseResponse2;
@@ -49230,8 +50259,8 @@ var AbstractPage = class {
   }
 };
 var PagePromise = class extends APIPromise {
-  constructor(client, request, Page2) {
-    super(client, request, async (client2, props) => new Page2(client2, props.response, await defaultParseResponse(client2, props), props.options));
+  constructor(client, request2, Page2) {
+    super(client, request2, async (client2, props) => new Page2(client2, props.response, await defaultParseResponse(client2, props), props.options));
   }
   /**
    * Allow auto-paginating iteration on an unawaited list call, eg:
@@ -49980,11 +51009,11 @@ var X509WorkloadIdentityAuth = class {
   }
   /** Returns immutable request settings without invoking caller-owned accessors again. */
   requestSnapshot() {
-    const { request } = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
-    if (!request) {
+    const { request: request2 } = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
+    if (!request2) {
       throw new OpenAIError("X.509 workload identity requires snapshotted request settings.");
     }
-    return request;
+    return request2;
   }
   /** Suspends an already-running network budget during retry-local asynchronous preparation. */
   beginRequestPreparation() {
@@ -50017,17 +51046,17 @@ var X509WorkloadIdentityAuth = class {
     return __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this).phase === "planning";
   }
   /** Approves the final overridden destination and transport before minting a bearer. */
-  authorizePlannedRequest(url2, request, timeout, allowHookSignal = false) {
+  authorizePlannedRequest(url2, request2, timeout, allowHookSignal = false) {
     const scope = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
-    const headers = Object.getOwnPropertyDescriptor(request, "headers");
-    const body = Object.getOwnPropertyDescriptor(request, "body");
-    const signal = Object.getOwnPropertyDescriptor(request, "signal");
-    const redirect = Object.getOwnPropertyDescriptor(request, "redirect");
-    if (scope.phase !== "planning" || !headers || !(headers.value instanceof Headers) || !body && "body" in request || [body, signal, redirect].some((descriptor) => descriptor && !("value" in descriptor))) {
+    const headers = Object.getOwnPropertyDescriptor(request2, "headers");
+    const body = Object.getOwnPropertyDescriptor(request2, "body");
+    const signal = Object.getOwnPropertyDescriptor(request2, "signal");
+    const redirect = Object.getOwnPropertyDescriptor(request2, "redirect");
+    if (scope.phase !== "planning" || !headers || !(headers.value instanceof Headers) || !body && "body" in request2 || [body, signal, redirect].some((descriptor) => descriptor && !("value" in descriptor))) {
       throw new OpenAIError("X.509 workload identity requires an approved final request.");
     }
     this.snapshotAPIURL(url2);
-    assertX509FetchOptions(request);
+    assertX509FetchOptions(request2);
     try {
       assertSafeHeaders(headers.value);
     } catch {
@@ -50117,7 +51146,7 @@ var X509WorkloadIdentityAuth = class {
   }
   /** Binds deferred response parsing to the original logical request and its unchanged deadline. */
   continuation() {
-    const { wallStartedAt, monotonicStartedAt, deadlineArmed, request, requestOwner, effectiveSignal } = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
+    const { wallStartedAt, monotonicStartedAt, deadlineArmed, request: request2, requestOwner, effectiveSignal } = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
     const scope = {
       wallStartedAt,
       monotonicStartedAt,
@@ -50125,7 +51154,7 @@ var X509WorkloadIdentityAuth = class {
       // Spread creates an own data property without invoking inherited setters or changing the object prototype.
       ...deadlineArmed ? { deadlineArmed } : {},
       // Spread creates an own data property without invoking inherited setters or changing the object prototype.
-      ...request ? { request } : {},
+      ...request2 ? { request: request2 } : {},
       // Spread creates an own data property without invoking inherited setters or changing the object prototype.
       ...effectiveSignal ? { effectiveSignal } : {},
       // Spread creates an own data property without invoking inherited setters or changing the object prototype.
@@ -50214,9 +51243,9 @@ var X509WorkloadIdentityAuth = class {
     }
     __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_preflight).call(this, context);
     const scope = options ? __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this) : void 0;
-    const cached3 = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_cachedToken, "f");
-    if (cached3 && performance.now() < cached3.refreshAt && Date.now() < cached3.wallRefreshAt) {
-      return __classPrivateFieldGet(_a3, _a3, "m", _X509WorkloadIdentityAuth_assignToken).call(_a3, scope, cached3);
+    const cached4 = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_cachedToken, "f");
+    if (cached4 && performance.now() < cached4.refreshAt && Date.now() < cached4.wallRefreshAt) {
+      return __classPrivateFieldGet(_a3, _a3, "m", _X509WorkloadIdentityAuth_assignToken).call(_a3, scope, cached4);
     }
     const remaining = context && options ? this.remainingTimeout(options, context.timeout) : context?.timeout;
     const { signal, dispose } = exchangeDeadline(remaining, callerSignal);
@@ -50235,7 +51264,7 @@ var X509WorkloadIdentityAuth = class {
       }
       return __classPrivateFieldGet(_a3, _a3, "m", _X509WorkloadIdentityAuth_assignToken).call(_a3, scope, refreshed);
     } catch (error62) {
-      return await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_recoverRefreshFailure).call(this, error62, attempt, cached3, scope, options, context);
+      return await __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_recoverRefreshFailure).call(this, error62, attempt, cached4, scope, options, context);
     } finally {
       waiter.dispose();
       dispose();
@@ -50256,39 +51285,39 @@ var X509WorkloadIdentityAuth = class {
     refresh?.controller.abort(new APIUserAbortError());
   }
   /** Binds the minted credential to the original headers before protected request hooks run. */
-  bindRequest(options, request, adminAPIKey) {
-    if (!(request.headers instanceof Headers)) {
+  bindRequest(options, request2, adminAPIKey) {
+    if (!(request2.headers instanceof Headers)) {
       throw new OpenAIError("X.509 workload identity requires the original workload authorization headers.");
     }
     const scope = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
     const { token } = scope;
     const security = options.__security ?? { bearerAuth: true };
     let approvedAuthorization = token ? `Bearer ${token}` : null;
-    if (!token && security.adminAPIKeyAuth && adminAPIKey !== null && headerValue(request.headers, "Authorization") !== null) {
+    if (!token && security.adminAPIKeyAuth && adminAPIKey !== null && headerValue(request2.headers, "Authorization") !== null) {
       approvedAuthorization = new Headers({ Authorization: `Bearer ${adminAPIKey}` }).get("Authorization");
     }
-    scope.headers = request.headers;
+    scope.headers = request2.headers;
     scope.authorization = approvedAuthorization;
-    this.assertRequest(request);
+    this.assertRequest(request2);
   }
   /** Rebinds an equivalent protected-hook container without relaxing final dispatch identity checks. */
-  adoptRequestHeaders(request) {
+  adoptRequestHeaders(request2) {
     const scope = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_scope).call(this);
     const original = scope.headers;
-    if (!(original instanceof Headers) || !(request.headers instanceof Headers)) {
+    if (!(original instanceof Headers) || !(request2.headers instanceof Headers)) {
       throw new OpenAIError("X.509 workload identity must preserve its issued workload authorization.");
     }
-    scope.headers = request.headers;
+    scope.headers = request2.headers;
     try {
-      this.assertRequest(request);
+      this.assertRequest(request2);
     } catch (error62) {
       scope.headers = original;
       throw error62;
     }
   }
   /** Rejects request hooks that replace the selected bearer or its approved header identity. */
-  assertRequest(request) {
-    const { headers } = request;
+  assertRequest(request2) {
+    const { headers } = request2;
     if (!(headers instanceof Headers)) {
       throw new OpenAIError("X.509 workload identity must preserve its issued workload authorization.");
     }
@@ -50328,7 +51357,7 @@ _a3 = X509WorkloadIdentityAuth, _X509WorkloadIdentityAuth_identityProviderId = /
     scope.tokenGeneration = token.generation;
   }
   return token.accessToken;
-}, _X509WorkloadIdentityAuth_recoverRefreshFailure = async function _X509WorkloadIdentityAuth_recoverRefreshFailure2(error62, attempt, cached3, scope, options, context) {
+}, _X509WorkloadIdentityAuth_recoverRefreshFailure = async function _X509WorkloadIdentityAuth_recoverRefreshFailure2(error62, attempt, cached4, scope, options, context) {
   const callerSignal = context ? context.signal : options?.signal;
   if (callerSignal?.aborted) {
     throw userAbortError(callerSignal);
@@ -50336,7 +51365,7 @@ _a3 = X509WorkloadIdentityAuth, _X509WorkloadIdentityAuth_identityProviderId = /
   if (attempt.controller.signal.aborted && attempt.generation !== __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_tokenGeneration, "f")) {
     return await this.getToken(options, context);
   }
-  const fallback = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_fallbackToken).call(this, error62, cached3, scope);
+  const fallback = __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_instances, "m", _X509WorkloadIdentityAuth_fallbackToken).call(this, error62, cached4, scope);
   if (fallback !== void 0) {
     return fallback;
   }
@@ -50347,8 +51376,8 @@ _a3 = X509WorkloadIdentityAuth, _X509WorkloadIdentityAuth_identityProviderId = /
     }
   }
   throw error62;
-}, _X509WorkloadIdentityAuth_fallbackToken = function _X509WorkloadIdentityAuth_fallbackToken2(error62, cached3, scope) {
-  if (!cached3 || cached3 !== __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_cachedToken, "f") || performance.now() >= cached3.expiresAt || Date.now() >= cached3.wallExpiresAt || !_a3.isRetryableFailure(error62)) {
+}, _X509WorkloadIdentityAuth_fallbackToken = function _X509WorkloadIdentityAuth_fallbackToken2(error62, cached4, scope) {
+  if (!cached4 || cached4 !== __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_cachedToken, "f") || performance.now() >= cached4.expiresAt || Date.now() >= cached4.wallExpiresAt || !_a3.isRetryableFailure(error62)) {
     return void 0;
   }
   const headers = _a3.retryHeaders(error62);
@@ -50360,9 +51389,9 @@ _a3 = X509WorkloadIdentityAuth, _X509WorkloadIdentityAuth_identityProviderId = /
     requested = Number.isNaN(seconds2) ? Date.parse(retryAfter) - Date.now() : seconds2 * 1e3;
   }
   const cooldown = requested !== void 0 && Number.isFinite(requested) && requested >= 0 && requested <= 6e4 ? Math.max(FAILED_REFRESH_COOLDOWN_MS, requested) : FAILED_REFRESH_COOLDOWN_MS;
-  cached3.refreshAt = Math.min(cached3.expiresAt, performance.now() + cooldown);
-  cached3.wallRefreshAt = Math.min(cached3.wallExpiresAt, Date.now() + cooldown);
-  return __classPrivateFieldGet(_a3, _a3, "m", _X509WorkloadIdentityAuth_assignToken).call(_a3, scope, cached3);
+  cached4.refreshAt = Math.min(cached4.expiresAt, performance.now() + cooldown);
+  cached4.wallRefreshAt = Math.min(cached4.wallExpiresAt, Date.now() + cooldown);
+  return __classPrivateFieldGet(_a3, _a3, "m", _X509WorkloadIdentityAuth_assignToken).call(_a3, scope, cached4);
 }, _X509WorkloadIdentityAuth_retireRefresh = function _X509WorkloadIdentityAuth_retireRefresh2(attempt) {
   if (attempt.waiters !== 0 || __classPrivateFieldGet(this, _X509WorkloadIdentityAuth_refresh, "f") !== attempt) {
     return;
@@ -50651,9 +51680,9 @@ var multipartFormRequestOptions = async (opts, fetch2, formOptions) => {
 var supportsFormDataMap = /* @__PURE__ */ new WeakMap();
 function supportsFormData(fetchObject) {
   const fetch2 = typeof fetchObject === "function" ? fetchObject : fetchObject.fetch;
-  const cached3 = supportsFormDataMap.get(fetch2);
-  if (cached3) {
-    return cached3;
+  const cached4 = supportsFormDataMap.get(fetch2);
+  if (cached4) {
+    return cached4;
   }
   const promise2 = (async () => {
     try {
@@ -52190,12 +53219,12 @@ var EventStream = class {
     _EventStream_aborted.set(this, false);
     _EventStream_catchingPromiseCreated.set(this, false);
     _EventStream_terminalFailure.set(this, void 0);
-    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve6, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve6, "f");
+    __classPrivateFieldSet(this, _EventStream_connectedPromise, new Promise((resolve8, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveConnectedPromise, resolve8, "f");
       __classPrivateFieldSet(this, _EventStream_rejectConnectedPromise, reject, "f");
     }), "f");
-    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve6, reject) => {
-      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve6, "f");
+    __classPrivateFieldSet(this, _EventStream_endPromise, new Promise((resolve8, reject) => {
+      __classPrivateFieldSet(this, _EventStream_resolveEndPromise, resolve8, "f");
       __classPrivateFieldSet(this, _EventStream_rejectEndPromise, reject, "f");
     }), "f");
     __classPrivateFieldGet(this, _EventStream_connectedPromise, "f").catch(() => void 0);
@@ -52333,7 +53362,7 @@ var EventStream = class {
    *   const message = await stream.emitted('message') // rejects if the stream errors
    */
   emitted(event) {
-    return new Promise((resolve6, reject) => {
+    return new Promise((resolve8, reject) => {
       __classPrivateFieldSet(this, _EventStream_catchingPromiseCreated, true, "f");
       const onError = (error62) => {
         this.off(event, onEvent);
@@ -52343,7 +53372,7 @@ var EventStream = class {
         if (event !== "error") {
           this.off("error", onError);
         }
-        resolve6(values.length > 1 ? values : values[0]);
+        resolve8(values.length > 1 ? values : values[0]);
       };
       if (event !== "error") {
         __classPrivateFieldGet(this, _EventStream_instances, "m", _EventStream_onceForEmitted).call(this, "error", onError);
@@ -52401,7 +53430,7 @@ var EventStream = class {
     const readQueue = createEventQueue();
     const bufferedLedger = createBufferedEventLedger();
     let ended = this.ended;
-    let failure2;
+    let failure3;
     let failureDelivered = false;
     let detach = () => void 0;
     const doneResult = () => ({ value: void 0, done: true });
@@ -52411,11 +53440,11 @@ var EventStream = class {
       }
     };
     const rejectReader = () => {
-      if (!failure2 || failureDelivered || !readQueue.length) {
+      if (!failure3 || failureDelivered || !readQueue.length) {
         return;
       }
       failureDelivered = true;
-      readQueue.dequeue().reject(failure2);
+      readQueue.dequeue().reject(failure3);
     };
     const cleanup = () => {
       detach();
@@ -52498,13 +53527,13 @@ var EventStream = class {
       }
     };
     const onFailure = (error62) => {
-      failure2 = error62;
+      failure3 = error62;
       if (!pushQueue.length) {
         rejectReader();
       }
     };
     const adoptTerminalFailure = () => {
-      if (failure2) {
+      if (failure3) {
         return;
       }
       const terminal2 = __classPrivateFieldGet(this, _EventStream_terminalFailure, "f");
@@ -52512,7 +53541,7 @@ var EventStream = class {
         return;
       }
       if (terminal2.kind === "error" ? rejectOnError : rejectOnAbort) {
-        failure2 = terminal2.error;
+        failure3 = terminal2.error;
       }
     };
     const onEnd = () => {
@@ -52552,15 +53581,15 @@ var EventStream = class {
         if (ended || this.ended) {
           adoptTerminalFailure();
         }
-        if (failure2 && !failureDelivered) {
+        if (failure3 && !failureDelivered) {
           failureDelivered = true;
-          return Promise.reject(failure2);
+          return Promise.reject(failure3);
         }
         if (ended) {
           return Promise.resolve(doneResult());
         }
-        return new Promise((resolve6, reject) => {
-          readQueue.enqueue({ resolve: resolve6, reject });
+        return new Promise((resolve8, reject) => {
+          readQueue.enqueue({ resolve: resolve8, reject });
         });
       },
       return: () => {
@@ -53160,10 +54189,10 @@ _a4 = AbstractChatCompletionRunner, _AbstractChatCompletionRunner_completionArri
             if (!hasOwn(details2, name)) {
               continue;
             }
-            const count4 = details2[name];
-            if (typeof count4 === "number") {
+            const count5 = details2[name];
+            if (typeof count5 === "number") {
               Object.defineProperty(totalDetails, name, {
-                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count4,
+                value: (hasOwn(totalDetails, name) ? totalDetails[name] ?? 0 : 0) + count5,
                 enumerable: true,
                 configurable: true,
                 writable: true
@@ -54334,24 +55363,24 @@ var ChatCompletionStream = class _ChatCompletionStream extends AbstractChatCompl
       const capturedChoice = capturedChoiceFrames.get(choice);
       const choiceSnapshot = completion.choices[capturedChoice?.index ?? choice.index];
       const capturedToolCalls = capturedChoice?.tool_calls ?? [];
-      const { delta } = choice;
+      const { delta: delta2 } = choice;
       const structuredResponse = isParseableResponseFormat(__classPrivateFieldGet(this, _ChatCompletionStream_params, "f")?.response_format);
       const boundedSnapshot = structuredResponse || __classPrivateFieldGet(this, _ChatCompletionStream_hasAutoParseableTool, "f");
       const messageSnapshot = boundedSnapshot ? captureStructuredMessageSnapshot(choiceSnapshot) : choiceSnapshot.message;
       const refusal = boundedSnapshot ? captureStructuredJSONSnapshot(messageSnapshot, "refusal") : messageSnapshot.refusal;
       const parseableContent = !refusal && structuredResponse;
       const messageContent = parseableContent ? captureStructuredJSONSnapshot(messageSnapshot, "content") : messageSnapshot.content;
-      if (delta?.content != null && messageSnapshot.role === "assistant" && messageContent) {
-        this._emit("content", delta.content, messageContent);
+      if (delta2?.content != null && messageSnapshot.role === "assistant" && messageContent) {
+        this._emit("content", delta2.content, messageContent);
         this._emit("content.delta", {
-          delta: delta.content,
+          delta: delta2.content,
           snapshot: messageContent,
           parsed: messageSnapshot.parsed
         });
       }
-      if (delta?.refusal != null && messageSnapshot.role === "assistant" && refusal) {
+      if (delta2?.refusal != null && messageSnapshot.role === "assistant" && refusal) {
         this._emit("refusal.delta", {
-          delta: delta.refusal,
+          delta: delta2.refusal,
           snapshot: refusal
         });
       }
@@ -54615,7 +55644,7 @@ var ChatCompletionStream = class _ChatCompletionStream extends AbstractChatCompl
     const requestedChoiceCount = __classPrivateFieldGet(this, _ChatCompletionStream_params, "f")?.n;
     const maxChoices = typeof requestedChoiceCount === "number" && Number.isSafeInteger(requestedChoiceCount) && requestedChoiceCount > 0 ? Math.min(requestedChoiceCount, MAX_STREAM_CHOICES) : MAX_STREAM_CHOICES;
     for (const chunkChoice of chunk.choices) {
-      const { delta, finish_reason, index, logprobs = null, ...other } = chunkChoice;
+      const { delta: delta2, finish_reason, index, logprobs = null, ...other } = chunkChoice;
       const capturedToolCalls = [];
       capturedChoiceFrames.set(chunkChoice, Object.freeze({ index, tool_calls: capturedToolCalls }));
       if (!Number.isSafeInteger(index) || index < 0 || index >= maxChoices) {
@@ -54671,14 +55700,14 @@ var ChatCompletionStream = class _ChatCompletionStream extends AbstractChatCompl
         }
       }
       assignOwnProperties(choice, other);
-      if (!delta) {
+      if (!delta2) {
         Object.freeze(capturedToolCalls);
         continue;
       }
       __classPrivateFieldGet(this, _ChatCompletionStream_audioDoneChoiceIndexes, "f").delete(index);
-      const { audio, content, refusal, function_call, role, ...capturedDeltaFields } = delta;
+      const { audio, content, refusal, function_call, role, ...capturedDeltaFields } = delta2;
       const { tool_calls: capturedToolCallDelta, ...rest2 } = capturedDeltaFields;
-      const tool_calls = hasOwn(capturedDeltaFields, "tool_calls") ? capturedToolCallDelta : delta.tool_calls;
+      const tool_calls = hasOwn(capturedDeltaFields, "tool_calls") ? capturedToolCallDelta : delta2.tool_calls;
       assertIsEmpty(rest2);
       assignOwnProperties(choice.message, rest2);
       if (audio?.expires_at != null && audio.id == null && audio.data == null && audio.transcript == null && content == null && refusal == null && function_call == null && role == null && tool_calls == null && Object.keys(rest2).length === 0) {
@@ -59226,7 +60255,7 @@ function withBodyFinalization2(options, finalization) {
 }
 var Transcriptions = class extends APIResource {
   create(body, options) {
-    return this._client.post("/audio/transcriptions", resolveResourceRequestOptions39(options, (options2) => multipartFormRequestOptions(withBodyFinalization2(((request) => ({ ...request, __metadata: { model: body.model } }))({
+    return this._client.post("/audio/transcriptions", resolveResourceRequestOptions39(options, (options2) => multipartFormRequestOptions(withBodyFinalization2(((request2) => ({ ...request2, __metadata: { model: body.model } }))({
       body,
       ...options2,
       stream: body.stream ?? false,
@@ -59241,7 +60270,7 @@ function resolveResourceRequestOptions40(options, buildOptions) {
 }
 var Translations = class extends APIResource {
   create(body, options) {
-    return this._client.post("/audio/translations", resolveResourceRequestOptions40(options, (options2) => multipartFormRequestOptions(((request) => ({ ...request, __metadata: { model: body.model } }))({
+    return this._client.post("/audio/translations", resolveResourceRequestOptions40(options, (options2) => multipartFormRequestOptions(((request2) => ({ ...request2, __metadata: { model: body.model } }))({
       body,
       ...options2,
       __security: { bearerAuth: true }
@@ -61247,7 +62276,7 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
   } catch (error62) {
     __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_checkAbort).call(this);
     if (__classPrivateFieldGet(this, _AgentToolDispatcher_onToolError, "f")) {
-      const failure2 = Object.freeze({
+      const failure3 = Object.freeze({
         error: error62,
         stage,
         tool_name: call.name,
@@ -61256,7 +62285,7 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
         call_id: call.call_id
       });
       try {
-        await __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_wait).call(this, () => __classPrivateFieldGet(this, _AgentToolDispatcher_onToolError, "f")?.call(this, failure2));
+        await __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_wait).call(this, () => __classPrivateFieldGet(this, _AgentToolDispatcher_onToolError, "f")?.call(this, failure3));
       } catch {
         __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_checkAbort).call(this);
       }
@@ -61309,8 +62338,8 @@ _AgentToolDispatcher_handlers = /* @__PURE__ */ new WeakMap(), _AgentToolDispatc
     try {
       await __classPrivateFieldGet(this, _AgentToolDispatcher_instances, "m", _AgentToolDispatcher_wait).call(this, () => (
         // oxlint-disable-next-line promise/avoid-new -- Own the registration timer so cancellation clears it promptly.
-        new Promise((resolve6) => {
-          timer = setTimeout(resolve6, delay);
+        new Promise((resolve8) => {
+          timer = setTimeout(resolve8, delay);
         })
       ));
     } finally {
@@ -61903,9 +62932,9 @@ function captureCreationTools(body, options) {
   }
   capturedOptions.headers = buildHeaders([capturedOptions.headers]);
   descriptors2.stream = { value: stream, enumerable: true, configurable: true, writable: true };
-  const request = Object.create(Object.getPrototypeOf(body), descriptors2);
+  const request2 = Object.create(Object.getPrototypeOf(body), descriptors2);
   return {
-    body: request,
+    body: request2,
     options: capturedOptions,
     handlers: handlers && Object.fromEntries(Object.entries(handlers))
   };
@@ -61973,7 +63002,7 @@ var Sessions = class extends APIResource {
   create(body, options) {
     const creation = captureCreationTools(body, options);
     const output2 = captureAgentOutput(creation.body, creation.options);
-    const request = (body2, options2) => this._client.post("/agents/sessions", resolveResourceRequestOptions60(options2, (options3) => withBodyFinalization3({
+    const request2 = (body2, options2) => this._client.post("/agents/sessions", resolveResourceRequestOptions60(options2, (options3) => withBodyFinalization3({
       body: body2,
       ...options3,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options3?.headers]),
@@ -61981,7 +63010,7 @@ var Sessions = class extends APIResource {
       __streamMode: "events",
       __security: { bearerAuth: true }
     }, { streamFromBody: true })));
-    return request(output2.body, output2.options)._thenUnwrap((data, { options: options2 }) => (
+    return request2(output2.body, output2.options)._thenUnwrap((data, { options: options2 }) => (
       // SAFETY: defaultParseResponse uses this same resolved flag to return the configured stream instance.
       options2.stream ? withAgentTurnResult(data, output2.format, creation.handlers ? { sessions: this, handlers: creation.handlers, options: output2.options } : void 0) : data
     ));
@@ -63094,7 +64123,7 @@ var Steps = class extends APIResource {
 
 // node_modules/openai/lib/polling.mjs
 function sleepUntilAborted(milliseconds, signal) {
-  return new Promise((resolve6, reject) => {
+  return new Promise((resolve8, reject) => {
     let timer;
     let registered;
     let settled = false;
@@ -63143,7 +64172,7 @@ function sleepUntilAborted(milliseconds, signal) {
       }
       settled = true;
       cleanup();
-      resolve6();
+      resolve8();
     }, milliseconds);
     registered = abort;
     try {
@@ -63298,18 +64327,18 @@ function commitAssistantStreamArrayProjection(projection) {
 function isPrimitiveAssistantStreamValue(value) {
   return typeof value === "string" || typeof value === "number";
 }
-function isPrimitiveAssistantStreamArrayDelta(accumulator, delta) {
-  return delta.every(isPrimitiveAssistantStreamValue) && accumulator.every(isPrimitiveAssistantStreamValue);
+function isPrimitiveAssistantStreamArrayDelta(accumulator, delta2) {
+  return delta2.every(isPrimitiveAssistantStreamValue) && accumulator.every(isPrimitiveAssistantStreamValue);
 }
 function countOwnAssistantStreamArrayEntries(accumulator) {
-  let count4 = 0;
+  let count5 = 0;
   for (const key of Object.keys(accumulator)) {
     const index = Number(key);
     if (Number.isSafeInteger(index) && index >= 0 && index < accumulator.length && String(index) === key) {
-      count4 += 1;
+      count5 += 1;
     }
   }
-  return count4;
+  return count5;
 }
 function getAssistantStreamArrayOwnEntryCount(accumulator, enforceSparseHoleBudget, cachedState) {
   if (!enforceSparseHoleBudget) {
@@ -63334,7 +64363,7 @@ function getAssistantStreamDeltaIndex(deltaEntry, kind, baselineLength) {
   }
   return index;
 }
-function assertValidAssistantStreamArrayDelta(accumulator, delta, kind, projection, validateRecord) {
+function assertValidAssistantStreamArrayDelta(accumulator, delta2, kind, projection, validateRecord) {
   let projectedArray = projection.arrays.get(accumulator);
   if (!projectedArray) {
     const enforceSparseHoleBudget = projection.cacheArrays && !externallyMutableAssistantStreamValues.has(accumulator);
@@ -63349,7 +64378,7 @@ function assertValidAssistantStreamArrayDelta(accumulator, delta, kind, projecti
     };
     projection.arrays.set(accumulator, projectedArray);
   }
-  for (const deltaEntry of delta) {
+  for (const deltaEntry of delta2) {
     if (!isObj(deltaEntry)) {
       throw new Error("Expected array delta entry to be an object but got an invalid value");
     }
@@ -63376,9 +64405,9 @@ function assertValidAssistantStreamArrayDelta(accumulator, delta, kind, projecti
     projectedArray.length = projectedLength;
   }
 }
-function assertValidAssistantStreamDeltaIndices(accumulator, delta, projection) {
+function assertValidAssistantStreamDeltaIndices(accumulator, delta2, projection) {
   let projectedValues = projection.records.get(accumulator);
-  for (const [key, deltaValue] of Object.entries(delta)) {
+  for (const [key, deltaValue] of Object.entries(delta2)) {
     if (key === "index" || key === "type") {
       continue;
     }
@@ -63442,13 +64471,13 @@ function getRequiredAssistantStreamArrayIndex(deltaEntry) {
   }
   return index;
 }
-function applyAssistantStreamArrayDelta(accumulator, delta, applyRecord) {
-  if (isPrimitiveAssistantStreamArrayDelta(accumulator, delta)) {
-    accumulator.push(...delta);
+function applyAssistantStreamArrayDelta(accumulator, delta2, applyRecord) {
+  if (isPrimitiveAssistantStreamArrayDelta(accumulator, delta2)) {
+    accumulator.push(...delta2);
     assistantStreamArrayStates.delete(accumulator);
     return;
   }
-  for (const deltaEntry of delta) {
+  for (const deltaEntry of delta2) {
     if (!isObj(deltaEntry)) {
       throw new Error("Expected array delta entry to be an object but got an invalid value");
     }
@@ -63468,9 +64497,9 @@ function applyAssistantStreamArrayDelta(accumulator, delta, applyRecord) {
     }
   }
 }
-function applyAssistantStreamDelta(accumulator, delta) {
+function applyAssistantStreamDelta(accumulator, delta2) {
   const externallyMutable = externallyMutableAssistantStreamValues.has(accumulator);
-  for (const [key, deltaValue] of Object.entries(delta)) {
+  for (const [key, deltaValue] of Object.entries(delta2)) {
     if (key === "__proto__" || key === "constructor" || key === "prototype") {
       throw new OpenAIError(`Assistant stream delta contains an unsafe property: ${key}`);
     }
@@ -63520,20 +64549,20 @@ function assertSafeAssistantStreamDelta(value) {
     assertSafeAssistantStreamDelta(nestedValue);
   }
 }
-function accumulateAssistantStreamDelta(accumulator, delta, cacheArrays = false) {
-  assertSafeAssistantStreamDelta(delta);
+function accumulateAssistantStreamDelta(accumulator, delta2, cacheArrays = false) {
+  assertSafeAssistantStreamDelta(delta2);
   const accumulatorRecord = accumulator;
-  const deltaRecord = delta;
+  const deltaRecord = delta2;
   const projection = createAssistantStreamDeltaProjection(cacheArrays && !isAssistantStreamValueExternallyMutable(accumulator));
   assertValidAssistantStreamDeltaIndices(accumulatorRecord, deltaRecord, projection);
   applyAssistantStreamDelta(accumulatorRecord, deltaRecord);
   commitAssistantStreamArrayProjection(projection);
   return accumulator;
 }
-function createAssistantStreamArrayDeltaCommit(accumulator, delta, kind, cacheArrays = true) {
-  assertSafeAssistantStreamDelta(delta);
+function createAssistantStreamArrayDeltaCommit(accumulator, delta2, kind, cacheArrays = true) {
+  assertSafeAssistantStreamDelta(delta2);
   const projection = createAssistantStreamDeltaProjection(cacheArrays && !isAssistantStreamValueExternallyMutable(accumulator));
-  assertValidAssistantStreamArrayDelta(accumulator, delta, kind, projection, assertValidAssistantStreamDeltaIndices);
+  assertValidAssistantStreamArrayDelta(accumulator, delta2, kind, projection, assertValidAssistantStreamDeltaIndices);
   return () => commitAssistantStreamArrayProjection(projection);
 }
 
@@ -63758,8 +64787,8 @@ var AssistantStream = class _AssistantStream extends EventStream {
    * Applies an assistant delta to its mutable snapshot, concatenating text and
    * merging nested objects and indexed array entries.
    */
-  static accumulateDelta(acc, delta) {
-    return accumulateAssistantStreamDelta(acc, delta);
+  static accumulateDelta(acc, delta2) {
+    return accumulateAssistantStreamDelta(acc, delta2);
   }
   _addRun(run) {
     __classPrivateFieldGet(this, _AssistantStream_instances, "m", _AssistantStream_emitExposed).call(this, "run", run);
@@ -63896,8 +64925,8 @@ _AssistantStream_addEvent = function _AssistantStream_addEvent2(event) {
     throw new OpenAIError("Received assistant run-step event with an invalid run-step ID");
   }
   if (event.event === "thread.run.step.delta") {
-    const delta = event.data.delta;
-    if (delta && hasOwn(delta, "id")) {
+    const delta2 = event.data.delta;
+    if (delta2 && hasOwn(delta2, "id")) {
       throw new OpenAIError("Run-step deltas must not contain an id field");
     }
   }
@@ -64074,9 +65103,9 @@ _AssistantStream_addEvent = function _AssistantStream_addEvent2(event) {
       break;
     }
     case "thread.run.step.delta": {
-      const delta = event.data.delta;
-      if (delta.step_details && delta.step_details.type === "tool_calls" && delta.step_details.tool_calls && accumulatedRunStep.step_details.type === "tool_calls") {
-        for (const toolCall of delta.step_details.tool_calls) {
+      const delta2 = event.data.delta;
+      if (delta2.step_details && delta2.step_details.type === "tool_calls" && delta2.step_details.tool_calls && accumulatedRunStep.step_details.type === "tool_calls") {
+        for (const toolCall of delta2.step_details.tool_calls) {
           if (toolCall.index === __classPrivateFieldGet(this, _AssistantStream_currentToolCallIndex, "f")) {
             __classPrivateFieldGet(this, _AssistantStream_instances, "m", _AssistantStream_emitExposed).call(this, "toolCallDelta", toolCall, accumulatedRunStep.step_details.tool_calls[toolCall.index]);
           } else {
@@ -64133,12 +65162,12 @@ _AssistantStream_addEvent = function _AssistantStream_addEvent2(event) {
       if (!snapshot) {
         throw new Error("Received a RunStepDelta before creation of a snapshot");
       }
-      const delta = event.data.delta;
-      if (delta) {
-        if (hasOwn(delta, "id")) {
+      const delta2 = event.data.delta;
+      if (delta2) {
+        if (hasOwn(delta2, "id")) {
           throw new OpenAIError("Run-step deltas must not contain an id field");
         }
-        const accumulated = accumulateAssistantStreamDelta(snapshot, delta, true);
+        const accumulated = accumulateAssistantStreamDelta(snapshot, delta2, true);
         __classPrivateFieldGet(this, _AssistantStream_runStepSnapshots, "f")[runStepID] = accumulated;
       }
       return __classPrivateFieldGet(this, _AssistantStream_runStepSnapshots, "f")[runStepID];
@@ -66881,9 +67910,9 @@ function createResponseOutputIdentityIndex(snapshot) {
   return identityIndex;
 }
 function getResponseOutputIdentityIndex(context, snapshot) {
-  const cached3 = responseOutputIdentityIndexes.get(context);
-  if (cached3 && cached3.snapshot === snapshot && cached3.output === snapshot.output && cached3.length === snapshot.output.length) {
-    return cached3;
+  const cached4 = responseOutputIdentityIndexes.get(context);
+  if (cached4 && cached4.snapshot === snapshot && cached4.output === snapshot.output && cached4.length === snapshot.output.length) {
+    return cached4;
   }
   const identityIndex = createResponseOutputIdentityIndex(snapshot);
   responseOutputIdentityIndexes.set(context, identityIndex);
@@ -67865,15 +68894,15 @@ var ResponseStream = class _ResponseStream extends EventStream {
       const body = { ...params, stream: true };
       let prepared = { body };
       let responseBody = null;
-      let request = client.responses.create(body, { ...options, signal: this.controller.signal });
-      if (request instanceof APIPromise) {
-        request = request._thenUnwrap((events, props) => {
+      let request2 = client.responses.create(body, { ...options, signal: this.controller.signal });
+      if (request2 instanceof APIPromise) {
+        request2 = request2._thenUnwrap((events, props) => {
           prepared = props.options;
           responseBody = props.response.body;
           return events;
         });
       }
-      stream = await request;
+      stream = await request2;
       try {
         format2 = getTextFormat(prepared);
       } catch (error62) {
@@ -69738,8 +70767,8 @@ async function resolveRealtimeAPIKey(client, deferCache = false) {
     isProvider,
     commit: () => {
       const hookKey = current.providerKey !== void 0 && apiKey !== void 0 && apiKey !== current.providerKey ? validateCapturedAPIKey(client, apiKey) : void 0;
-      const cached3 = current.commit();
-      return hookKey === void 0 ? validateCapturedAPIKey(client, cached3) : hookKey;
+      const cached4 = current.commit();
+      return hookKey === void 0 ? validateCapturedAPIKey(client, cached4) : hookKey;
     }
   };
 }
@@ -70132,16 +71161,16 @@ var OpenAI = class {
         return resolvedToken;
       }
       this.apiKey = resolvedToken;
-      const cached4 = capture ? this.apiKey : resolvedToken;
+      const cached5 = capture ? this.apiKey : resolvedToken;
       this._lastCachedAPIKeyInvocation = invocation;
-      return cached4;
+      return cached5;
     };
     if (deferredCache) {
       deferredCache.providerKey = resolvedToken;
       deferredCache.commit = commit;
     }
-    const cached3 = deferredCache ? validateCapturedAPIKey(this, resolvedToken) : commit();
-    capture?.(cached3);
+    const cached4 = deferredCache ? validateCapturedAPIKey(this, resolvedToken) : commit();
+    capture?.(cached4);
     return true;
   }
   buildURL(path7, query, defaultBaseURL) {
@@ -70209,7 +71238,7 @@ var OpenAI = class {
    * This is useful for cases where you want to add certain headers based off of
    * the request properties, e.g. `method` or `url`.
    */
-  async prepareRequest(request, { url: url2, options }) {
+  async prepareRequest(request2, { url: url2, options }) {
   }
   get(path7, opts) {
     return this.methodRequest("get", path7, opts);
@@ -70233,20 +71262,20 @@ var OpenAI = class {
   }
   request(options, remainingRetries = null) {
     const authentication = __classPrivateFieldGet(this, _OpenAI_x509Authentication, "f") ?? this._workloadIdentityAuth;
-    const request = authentication instanceof X509WorkloadIdentityAuth ? Promise.resolve(options).then((resolved) => authentication.runRequest(() => this.makeRequest(resolved, remainingRetries, void 0), this)) : this.makeRequest(options, remainingRetries, void 0);
-    return this.responsePromise(request);
+    const request2 = authentication instanceof X509WorkloadIdentityAuth ? Promise.resolve(options).then((resolved) => authentication.runRequest(() => this.makeRequest(resolved, remainingRetries, void 0), this)) : this.makeRequest(options, remainingRetries, void 0);
+    return this.responsePromise(request2);
   }
-  responsePromise(request, parse3 = (client, props) => this.parseResponseWithTimeout(client, props)) {
-    const promise2 = new APIPromise(this, request, (client, props) => {
+  responsePromise(request2, parse3 = (client, props) => this.parseResponseWithTimeout(client, props)) {
+    const promise2 = new APIPromise(this, request2, (client, props) => {
       const resume = __classPrivateFieldGet(this, _OpenAI_responseAttempts, "f").get(props.controller)?.continueRequest;
       return resume ? resume(() => parse3(client, props)) : parse3(client, props);
     });
     promise2.withResponse = async () => {
       const data = await promise2;
-      const { response } = await request;
+      const { response } = await request2;
       return { data, response, request_id: response.headers.get("x-request-id") };
     };
-    promise2._thenUnwrap = (transform2) => this.responsePromise(request, async (client, props) => addRequestID(transform2(await parse3(client, props), props), props.response));
+    promise2._thenUnwrap = (transform2) => this.responsePromise(request2, async (client, props) => addRequestID(transform2(await parse3(client, props), props), props.response));
     return promise2;
   }
   async parseResponseWithTimeout(client, props) {
@@ -70608,9 +71637,9 @@ var OpenAI = class {
   }
   requestAPIList(Page2, options) {
     const authentication = __classPrivateFieldGet(this, _OpenAI_x509Authentication, "f") ?? this._workloadIdentityAuth;
-    const request = authentication instanceof X509WorkloadIdentityAuth ? Promise.resolve(options).then((resolved) => authentication.runRequest(() => this.makeRequest(resolved, null, void 0), this)) : this.makeRequest(options, null, void 0);
-    const page = new PagePromise(this, request, Page2);
-    const guarded = this.responsePromise(request, async (client, props) => {
+    const request2 = authentication instanceof X509WorkloadIdentityAuth ? Promise.resolve(options).then((resolved) => authentication.runRequest(() => this.makeRequest(resolved, null, void 0), this)) : this.makeRequest(options, null, void 0);
+    const page = new PagePromise(this, request2, Page2);
+    const guarded = this.responsePromise(request2, async (client, props) => {
       const body = await this.parseResponseWithTimeout(client, props);
       return new Page2(client, props.response, body, props.options);
     });
@@ -70637,12 +71666,12 @@ var OpenAI = class {
     const response = await fetchWithTimeout.call(this, url2, init, timeout, controller);
     return response;
   }
-  async fetchWithTimeout(url2, init, ms, controller) {
+  async fetchWithTimeout(url2, init, ms2, controller) {
     const { signal, method, ...options } = init || {};
     const abort = this._makeAbort(controller);
     const composed = !!signal && composedCallerSignals.get(controller) === signal;
     const cleanup = signal && !composed ? addRequestAbortListener(signal, abort, controller.signal) : void 0;
-    const timeout = setTimeout(abort, ms);
+    const timeout = setTimeout(abort, ms2);
     const isReadableBody = globalThis.ReadableStream && options.body instanceof globalThis.ReadableStream || typeof options.body === "object" && options.body !== null && Symbol.asyncIterator in options.body;
     const fetchOptions = {
       signal: controller.signal,
@@ -71337,9 +72366,9 @@ var _a6;
 _a6 = brand_privateBedrockClient;
 
 // src/model/cache.ts
-import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
+import { createHash as createHash6, randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir2, readFile as readFile2, rename, rm, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 var CACHE_FORMAT = 1;
 function cacheKey(parts) {
   const canonical = JSON.stringify([
@@ -71351,7 +72380,7 @@ function cacheKey(parts) {
     parts.maxTokens ?? null,
     parts.key ?? null
   ]);
-  return createHash4("sha256").update(canonical).digest("hex");
+  return createHash6("sha256").update(canonical).digest("hex");
 }
 function isCachedReply(value) {
   const r = value;
@@ -71363,7 +72392,7 @@ var DiskCache = class {
   }
   dir;
   pathOf(key) {
-    return join6(this.dir, key.slice(0, 2), `${key}.json`);
+    return join8(this.dir, key.slice(0, 2), `${key}.json`);
   }
   /** The reply, or undefined on a miss. A damaged entry is a miss (and is removed) rather than an error. */
   async get(key) {
@@ -71385,7 +72414,7 @@ var DiskCache = class {
   /** Write via a unique temporary file and rename, so readers never see half a file. */
   async put(key, reply) {
     const path7 = this.pathOf(key);
-    await mkdir2(join6(this.dir, key.slice(0, 2)), { recursive: true });
+    await mkdir2(join8(this.dir, key.slice(0, 2)), { recursive: true });
     const tmp = `${path7}.${process.pid}.${randomBytes2(6).toString("hex")}.tmp`;
     const file2 = { format: CACHE_FORMAT, key, model: reply.model, reply };
     try {
@@ -71398,6 +72427,82 @@ var DiskCache = class {
   }
 };
 
+// src/model/redact.ts
+var MIN_SECRET_LENGTH = 4;
+var MIN_BASE64_CORE = 8;
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+function hex3(n2, width) {
+  return [...n2.toString(16).padStart(width, "0")].map((d) => /[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d).join("");
+}
+function charPattern(ch) {
+  const forms = [escapeRegExp(ch), `\\\\+${escapeRegExp(ch)}`];
+  forms.push([...Buffer.from(ch, "utf8")].map((b) => `%${hex3(b, 2)}`).join(""));
+  const code2 = ch.codePointAt(0) ?? 0;
+  if (code2 <= 65535) forms.push(`\\\\+u${hex3(code2, 4)}`);
+  return `(?:${forms.join("|")})`;
+}
+var LINE_SPLIT = "(?:(?:\\r?\\n|\\\\+r\\\\+n|\\\\+n)[ \\t>]*)?";
+function base64Cores(secret) {
+  const bytes = Buffer.from(secret, "utf8");
+  const cores = [];
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
+    const start = Math.ceil(k / 3) * 4;
+    const end = Math.floor((k + bytes.length) / 3) * 4;
+    if (end - start >= MIN_BASE64_CORE) cores.push(encoded.slice(start, end));
+  }
+  return cores;
+}
+function secretPattern(secret) {
+  const chars = [...secret];
+  const plain = chars.map(charPattern).join(LINE_SPLIT);
+  const encoded = base64Cores(secret).flatMap((core) => {
+    const url2 = core.replace(/\+/g, "-").replace(/\//g, "_");
+    return [.../* @__PURE__ */ new Set([core, url2])].map((c3) => [...c3].map((ch) => escapeRegExp(ch)).join(LINE_SPLIT));
+  });
+  return [plain, ...encoded].join("|");
+}
+var patterns = /* @__PURE__ */ new Map();
+function matcher(secret) {
+  let re = patterns.get(secret);
+  if (re === void 0) {
+    re = new RegExp(secretPattern(secret), "g");
+    patterns.set(secret, re);
+  }
+  return re;
+}
+function redact(text, secrets) {
+  let out = text;
+  const list2 = [...new Set(secrets.filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))].sort(
+    (a2, b) => b.length - a2.length
+  );
+  for (const secret of list2) out = out.replace(matcher(secret), "***");
+  return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1***");
+}
+function redactDeep(value, clean) {
+  if (typeof value === "string") return clean(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, clean));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, clean)]));
+  }
+  return value;
+}
+function hasControlCharacter(text) {
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const c3 = text.charCodeAt(i2);
+    if (c3 < 32 || c3 === 127) return true;
+  }
+  return false;
+}
+function unsendableKey(key) {
+  if (hasControlCharacter(key)) return "holds a control character (a line break or tab pasted with it?)";
+  if (/\s/.test(key)) return "holds whitespace inside it";
+  if (/[^\u0020-\u00ff]/.test(key)) return "holds a character outside Latin-1, which no HTTP header can carry";
+  return null;
+}
+
 // src/model/retry.ts
 var DEFAULT_RETRY_POLICY = {
   maxRetries: 5,
@@ -71407,8 +72512,8 @@ var DEFAULT_RETRY_POLICY = {
 };
 function parseRetryAfter(retryAfter, retryAfterMs, nowMs) {
   if (retryAfterMs !== null && retryAfterMs !== void 0 && retryAfterMs.trim() !== "") {
-    const ms = Number(retryAfterMs.trim());
-    if (Number.isFinite(ms) && ms >= 0) return ms;
+    const ms2 = Number(retryAfterMs.trim());
+    if (Number.isFinite(ms2) && ms2 >= 0) return ms2;
   }
   if (retryAfter === null || retryAfter === void 0) return void 0;
   const text = retryAfter.trim();
@@ -71427,9 +72532,9 @@ function retryDelay(retry, retryAfterMs, policy, random) {
   return Math.round(step / 2 + random * step / 2);
 }
 var TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
-function endpointFault(failure2, answeredBefore) {
-  const code2 = failure2.code ?? "";
-  if (failure2.kind === "connection") {
+function endpointFault(failure3, answeredBefore) {
+  const code2 = failure3.code ?? "";
+  if (failure3.kind === "connection") {
     if (TLS_CODE.test(code2)) return `the TLS connection failed (${code2}): check the scheme (http or https) and the server's certificate`;
     if (code2 === "ENOTFOUND") return "no such host (DNS lookup failed)";
     if (answeredBefore) return void 0;
@@ -71438,15 +72543,15 @@ function endpointFault(failure2, answeredBefore) {
     if (code2 === "EHOSTUNREACH" || code2 === "ENETUNREACH") return `the host can't be reached (${code2})`;
     return void 0;
   }
-  if ((failure2.kind === "malformed" || failure2.kind === "empty-choices") && failure2.notJson === true && !answeredBefore) {
+  if ((failure3.kind === "malformed" || failure3.kind === "empty-choices") && failure3.notJson === true && !answeredBefore) {
     return "it answered with something that is not JSON (a web page?), not a chat completion: the base URL usually ends in /v1";
   }
   return void 0;
 }
-function classifyFailure(failure2, answeredBefore = false) {
-  const fault = endpointFault(failure2, answeredBefore);
+function classifyFailure(failure3, answeredBefore = false) {
+  const fault = endpointFault(failure3, answeredBefore);
   if (fault !== void 0) return { action: "endpoint", what: fault };
-  switch (failure2.kind) {
+  switch (failure3.kind) {
     case "timeout":
     case "connection":
     case "malformed":
@@ -71455,7 +72560,7 @@ function classifyFailure(failure2, answeredBefore = false) {
     case "other":
       return { action: "fail" };
     case "status": {
-      const status = failure2.status ?? 0;
+      const status = failure3.status ?? 0;
       if (status === 401 || status === 403 || status === 404) return { action: "config" };
       if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) return { action: "retry" };
       return { action: "fail" };
@@ -71463,26 +72568,26 @@ function classifyFailure(failure2, answeredBefore = false) {
   }
 }
 var REFUSAL_WORDS = /unsupported|not supported|unrecognized|unknown|not permitted|not allowed|extra|unexpected|invalid|does not support/i;
-function rejectsTokenParam(failure2, sent) {
-  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
-  if (failure2.param !== void 0 && failure2.param !== null && failure2.param !== sent) return false;
-  if (failure2.param === sent) return REFUSAL_WORDS.test(failure2.message) || !/too large|at most|exceed|maximum/i.test(failure2.message);
-  const named = new RegExp(`(^|[^a-z_])${sent}([^a-z_]|$)`).test(failure2.message);
-  return named && REFUSAL_WORDS.test(failure2.message);
+function rejectsTokenParam(failure3, sent) {
+  if (failure3.kind !== "status" || failure3.status !== 400 && failure3.status !== 422) return false;
+  if (failure3.param !== void 0 && failure3.param !== null && failure3.param !== sent) return false;
+  if (failure3.param === sent) return REFUSAL_WORDS.test(failure3.message) || !/too large|at most|exceed|maximum/i.test(failure3.message);
+  const named = new RegExp(`(^|[^a-z_])${sent}([^a-z_]|$)`).test(failure3.message);
+  return named && REFUSAL_WORDS.test(failure3.message);
 }
 function otherTokenParam(param) {
   return param === "max_tokens" ? "max_completion_tokens" : "max_tokens";
 }
-function rejectsStreamOptions(failure2) {
-  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
-  return failure2.param === "stream_options" || /stream_options/.test(failure2.message);
+function rejectsStreamOptions(failure3) {
+  if (failure3.kind !== "status" || failure3.status !== 400 && failure3.status !== 422) return false;
+  return failure3.param === "stream_options" || /stream_options/.test(failure3.message);
 }
-function rejectsChoices(failure2) {
-  if (failure2.kind !== "status" || failure2.status !== 400 && failure2.status !== 422) return false;
-  if (failure2.param === "n") return true;
-  if (failure2.param !== void 0 && failure2.param !== null) return false;
-  const named = /(^|[^a-z0-9_])['"`]?n['"`]?([^a-z0-9_]|$)/.test(failure2.message);
-  return named && (REFUSAL_WORDS.test(failure2.message) || /only n ?= ?1|n ?= ?1 is/i.test(failure2.message));
+function rejectsChoices(failure3) {
+  if (failure3.kind !== "status" || failure3.status !== 400 && failure3.status !== 422) return false;
+  if (failure3.param === "n") return true;
+  if (failure3.param !== void 0 && failure3.param !== null) return false;
+  const named = /(^|[^a-z0-9_])['"`]?n['"`]?([^a-z0-9_]|$)/.test(failure3.message);
+  return named && (REFUSAL_WORDS.test(failure3.message) || /only n ?= ?1|n ?= ?1 is/i.test(failure3.message));
 }
 
 // src/model/config.ts
@@ -71543,9 +72648,18 @@ function checkNumber(value, setting, rule) {
     throw new ModelConfigError(`${setting} must be ${kind} ${range}, got ${String(value)}`);
   }
 }
+function checkKey(key, setting) {
+  const why = unsendableKey(key);
+  if (why !== null) throw new ModelConfigError(`${setting} ${why}: it can't be sent in an HTTP header; set it again as the bare key`);
+}
 function validateModelConfig(config2) {
   if (!config2.model) throw new ModelConfigError("no model set: pass --model <name> or set SSTAR_MODEL (action input: model)");
   if (!config2.apiKey) throw new ModelConfigError("no API key set: set OPENAI_API_KEY (action input: api-key)");
+  checkKey(config2.apiKey, "the API key (OPENAI_API_KEY; action input api-key)");
+  if (config2.judge?.apiKey !== void 0) checkKey(config2.judge.apiKey, "the judge's API key (SSTAR_JUDGE_API_KEY; action input judge-api-key)");
+  for (const [name, value] of Object.entries(config2.headers ?? {})) {
+    if (hasControlCharacter(value)) throw new ModelConfigError(`the value of header ${JSON.stringify(name)} holds a control character: it can't be sent in an HTTP header`);
+  }
   splitBaseUrl(config2.baseUrl, "base URL");
   if (config2.judge?.baseUrl !== void 0) splitBaseUrl(config2.judge.baseUrl, "judge base URL");
   checkNumber(config2.temperature, "temperature (--temperature)", { min: 0, max: 2 });
@@ -71556,6 +72670,9 @@ function validateModelConfig(config2) {
   checkNumber(config2.budget?.calls, "the call budget (--budget-calls)", { min: 0, integer: true });
   checkNumber(config2.budget?.tokens, "the token budget (--budget-tokens)", { min: 0, integer: true });
   checkNumber(config2.budget?.costUsd, "the dollar budget (--budget-usd)", { min: 0 });
+  checkNumber(config2.budget?.perProblem?.calls, "the per-problem call budget (--budget-per-problem calls=N)", { min: 0, integer: true });
+  checkNumber(config2.budget?.perProblem?.tokens, "the per-problem token budget (--budget-per-problem tokens=N)", { min: 0, integer: true });
+  checkNumber(config2.budget?.perProblem?.costUsd, "the per-problem dollar budget (--budget-per-problem usd=X)", { min: 0 });
   checkNumber(config2.prices?.inputPerMTok, "the input price (--price-input; action input price-input)", { min: 0 });
   checkNumber(config2.prices?.outputPerMTok, "the output price (--price-output; action input price-output)", { min: 0 });
   checkNumber(config2.prices?.cachedInputPerMTok, "the cached input price (--price-cached-input; action input price-cached-input)", { min: 0 });
@@ -71564,6 +72681,9 @@ function validateModelConfig(config2) {
   checkNumber(config2.retry?.baseDelayMs, "retry.baseDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxDelayMs, "retry.maxDelayMs", { min: 0 });
   checkNumber(config2.retry?.maxRetryAfterMs, "retry.maxRetryAfterMs", { min: 0 });
+  if (config2.budget?.perProblem?.costUsd !== void 0 && config2.prices === void 0) {
+    throw new ModelConfigError("a per-problem dollar budget (--budget-per-problem usd=X) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
+  }
   if (config2.budget?.costUsd !== void 0 && config2.prices === void 0) {
     throw new ModelConfigError("a dollar budget (--budget-usd) needs the model's prices: give --price-input and --price-output (action inputs price-input, price-output), US dollars per million tokens");
   }
@@ -71627,17 +72747,6 @@ function safeHost(url2) {
   }
 }
 
-// src/model/redact.ts
-var MIN_SECRET_LENGTH = 4;
-function redact(text, secrets) {
-  let out = text;
-  const list2 = [...new Set(secrets.filter((s) => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))].sort(
-    (a2, b) => b.length - a2.length
-  );
-  for (const secret of list2) out = out.split(secret).join("***");
-  return out.replace(/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, "$1***");
-}
-
 // src/model/context.ts
 var EndpointMemory = class {
   /** The token-limit parameter each endpoint+model accepts, learned from refusals. */
@@ -71677,7 +72786,7 @@ function createContext(config2) {
     pending: /* @__PURE__ */ new Map(),
     memory: new EndpointMemory(),
     cassette,
-    recorder: config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }) : void 0,
+    recorder: config2.cassette?.record !== void 0 ? new CassetteRecorder(config2.cassette.record, { model: config2.model, judgeModel: config2.judge?.model ?? config2.model }, (text) => redact(text, secrets)) : void 0,
     deadline: config2.signal,
     targets: /* @__PURE__ */ new Map()
   };
@@ -71820,16 +72929,30 @@ var ChoiceAssembly = class {
     if (typeof part.model === "string" && part.model !== "") this.model = part.model;
     if (part.usage) this.usage = part.usage;
     if (!Array.isArray(part.choices)) return;
-    for (const choice of part.choices) {
-      const index = typeof choice.index === "number" && Number.isInteger(choice.index) ? choice.index : 0;
-      let slot = this.byIndex.get(index);
-      if (slot === void 0) this.byIndex.set(index, slot = { content: "", finishReason: void 0 });
-      if (typeof choice.delta?.content === "string") slot.content += choice.delta.content;
-      if (typeof choice.finish_reason === "string") slot.finishReason = choice.finish_reason;
-    }
+    for (const choice of part.choices) this.addChoice(choice);
   }
+  addChoice(choice) {
+    const index = typeof choice.index === "number" && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : 0;
+    let slot = this.byIndex.get(index);
+    if (slot === void 0) this.byIndex.set(index, slot = { content: "", finishReason: void 0, chunks: 0, roles: 0, afterEnd: false });
+    const delta2 = choice.delta;
+    if (typeof delta2?.role === "string" || typeof delta2?.content === "string") slot.chunks++;
+    if (typeof delta2?.role === "string") slot.roles++;
+    if (slot.finishReason !== void 0 && (typeof delta2?.content === "string" && delta2.content !== "" || typeof choice.finish_reason === "string")) slot.afterEnd = true;
+    if (typeof delta2?.content === "string") slot.content += delta2.content;
+    if (typeof choice.finish_reason === "string") slot.finishReason = choice.finish_reason;
+  }
+  /** Choices 0..highest index, in order; a repeated or missing index is a broken choice. */
   choices() {
-    return [...this.byIndex.entries()].sort(([a2], [b]) => a2 - b).map(([, s]) => ({ content: s.content, finishReason: s.finishReason ?? "unknown" }));
+    if (this.byIndex.size === 0) return [];
+    const highest = Math.max(...this.byIndex.keys());
+    return Array.from({ length: highest + 1 }, (_, i2) => {
+      const s = this.byIndex.get(i2);
+      if (s === void 0) return { content: "", finishReason: "unknown", broken: `the stream never sent choice index ${i2} (it sent indexes up to ${highest})` };
+      const choice = { content: s.content, finishReason: s.finishReason ?? "unknown" };
+      if (s.afterEnd || s.roles > 1 && s.roles < s.chunks) choice.broken = `the stream sent choice index ${i2} twice (a second reply under the same index); its text can't be told apart`;
+      return choice;
+    });
   }
 };
 async function streamCompletion(openai, body, idleMs, signal) {
@@ -71885,9 +73008,9 @@ function toFailure(error62, nowMs) {
   if (error62 instanceof OpenAI.APIError && typeof error62.status === "number") {
     const headers = error62.headers;
     const retryAfterMs = parseRetryAfter(headers?.get("retry-after"), headers?.get("retry-after-ms"), nowMs);
-    const failure2 = { kind: "status", status: error62.status, message: error62.message, param: error62.param ?? null };
-    if (retryAfterMs !== void 0) failure2.retryAfterMs = retryAfterMs;
-    return failure2;
+    const failure3 = { kind: "status", status: error62.status, message: error62.message, param: error62.param ?? null };
+    if (retryAfterMs !== void 0) failure3.retryAfterMs = retryAfterMs;
+    return failure3;
   }
   if (error62 instanceof SyntaxError) return { kind: "malformed", message: `reply is not valid JSON (${error62.message})` };
   return { kind: "other", message: error62 instanceof Error ? error62.message : String(error62) };
@@ -71903,81 +73026,81 @@ function connectionCode(error62) {
   }
   return found;
 }
-function configError(ctx, endpoint, failure2) {
+function configError(ctx, endpoint, failure3) {
   const judge = endpoint.role === "judge";
   const keySetting = judge ? "SSTAR_JUDGE_API_KEY (action input judge-api-key)" : "OPENAI_API_KEY (action input api-key)";
   const modelSetting = judge ? "SSTAR_JUDGE_MODEL / --judge-model (action input judge-model)" : "SSTAR_MODEL / --model (action input model)";
   const urlSetting = judge ? "SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "OPENAI_BASE_URL / --base-url (action input base-url)";
-  const said = `HTTP ${failure2.status}: ${oneLine(failure2.message, 200)}`;
-  const text = failure2.status === 401 ? `${describe3(endpoint)}: the API key was refused (${said}); check ${keySetting}` : failure2.status === 403 ? `${describe3(endpoint)}: access denied (${said}); check that ${keySetting} may use this model` : `${describe3(endpoint)}: no such model or route (${said}); check ${modelSetting} and ${urlSetting}`;
+  const said = `HTTP ${failure3.status}: ${oneLine(failure3.message, 200)}`;
+  const text = failure3.status === 401 ? `${describe3(endpoint)}: the API key was refused (${said}); check ${keySetting}` : failure3.status === 403 ? `${describe3(endpoint)}: access denied (${said}); check that ${keySetting} may use this model` : `${describe3(endpoint)}: no such model or route (${said}); check ${modelSetting} and ${urlSetting}`;
   return new ModelConfigError(redact(text, ctx.secrets));
 }
 function aborted3(ctx, meta3, attempts) {
   const why = ctx.deadline?.aborted === true ? " (the run's deadline passed)" : "";
   return new ModelCallAborted(`the ${meta3.stage} call for problem ${meta3.problemId} was cancelled${why}`, attempts);
 }
-function adjustedAfterRefusal(ctx, endpoint, failure2, sent, shape, switched) {
+function adjustedAfterRefusal(ctx, endpoint, failure3, sent, shape, switched) {
   const key = endpointKey(endpoint);
-  if (shape.choices > 1 && rejectsChoices(failure2)) {
+  if (shape.choices > 1 && rejectsChoices(failure3)) {
     ctx.memory.oneChoice.add(key);
     ctx.log(`model: ${describe3(endpoint)} refused n=${shape.choices}; asking one request per sample from now on`);
-    throw new ChoicesRefused(failure2.message);
+    throw new ChoicesRefused(failure3.message);
   }
-  if (sent.usageOption && rejectsStreamOptions(failure2)) {
+  if (sent.usageOption && rejectsStreamOptions(failure3)) {
     ctx.memory.noStreamOptions.add(key);
     ctx.log(`model: ${describe3(endpoint)} refused stream_options; streaming without usage from now on (tokens are estimated)`);
     return "stream-options";
   }
-  if ((ctx.config.tokenParam ?? "auto") === "auto" && shape.maxTokens !== void 0 && !switched && rejectsTokenParam(failure2, sent.tokenParam)) {
+  if ((ctx.config.tokenParam ?? "auto") === "auto" && shape.maxTokens !== void 0 && !switched && rejectsTokenParam(failure3, sent.tokenParam)) {
     ctx.memory.tokenParams.set(key, otherTokenParam(sent.tokenParam));
     ctx.log(`model: ${describe3(endpoint)} refused ${sent.tokenParam}; sending ${otherTokenParam(sent.tokenParam)} from now on`);
     return "token-param";
   }
   return void 0;
 }
-function finalError(ctx, endpoint, failure2, meta3, retries) {
+function finalError(ctx, endpoint, failure3, meta3, retries) {
   const what = `${meta3.stage} call for problem ${meta3.problemId}`;
-  const action = classifyFailure(failure2, ctx.memory.answered.has(endpoint.baseUrl));
-  const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
-  if (action.action === "config") return ctx.memory.markDead(endpoint, configError(ctx, endpoint, failure2));
+  const action = classifyFailure(failure3, ctx.memory.answered.has(endpoint.baseUrl));
+  const said = `${failure3.status !== void 0 ? `HTTP ${failure3.status}: ` : ""}${oneLine(failure3.message, 200)}`;
+  if (action.action === "config") return ctx.memory.markDead(endpoint, configError(ctx, endpoint, failure3));
   if (action.action === "endpoint") {
     const urlSetting = endpoint.role === "judge" ? "--judge-base-url / SSTAR_JUDGE_BASE_URL (action input judge-base-url)" : "--base-url / OPENAI_BASE_URL (action input base-url)";
     return ctx.memory.markDead(endpoint, new ModelEndpointError(redact(`model endpoint ${endpoint.baseUrl}: ${action.what}; check ${urlSetting}`, ctx.secrets), endpoint.baseUrl));
   }
-  if (action.action === "fail") return new ModelCallError(redact(`${describe3(endpoint)} refused a ${what} (${said})`, ctx.secrets), failure2.status, retries + 1);
+  if (action.action === "fail") return new ModelCallError(redact(`${describe3(endpoint)} refused a ${what} (${said})`, ctx.secrets), failure3.status, retries + 1);
   if (retries >= ctx.policy.maxRetries) {
     return new ModelCallError(
       redact(`${describe3(endpoint)} failed a ${what} after ${retries + 1} attempts (last: ${said}); the server may be down or overloaded`, ctx.secrets),
-      failure2.status,
+      failure3.status,
       retries + 1
     );
   }
   return void 0;
 }
-async function sendWithRetries(ctx, target, request, meta3, shape) {
+async function sendWithRetries(ctx, target, request2, meta3, shape) {
   const { endpoint, openai } = target;
   let switched = false;
   let retries = 0;
   for (; ; ) {
-    const sent = buildRequestBody(ctx.config, ctx.memory, endpoint, request.messages, shape);
+    const sent = buildRequestBody(ctx.config, ctx.memory, endpoint, request2.messages, shape);
     try {
-      const completion = ctx.config.stream === true ? await streamCompletion(openai, sent.body, ctx.timeoutMs, request.signal) : await completeOnce(openai, sent.body, request.signal);
+      const completion = ctx.config.stream === true ? await streamCompletion(openai, sent.body, ctx.timeoutMs, request2.signal) : await completeOnce(openai, sent.body, request2.signal);
       ctx.memory.answered.add(endpoint.baseUrl);
       return { completion, retries };
     } catch (error62) {
-      if (request.signal?.aborted === true) throw aborted3(ctx, meta3, retries + 1);
-      const failure2 = toFailure(error62, Date.now());
-      const adjusted = adjustedAfterRefusal(ctx, endpoint, failure2, sent, shape, switched);
+      if (request2.signal?.aborted === true) throw aborted3(ctx, meta3, retries + 1);
+      const failure3 = toFailure(error62, Date.now());
+      const adjusted = adjustedAfterRefusal(ctx, endpoint, failure3, sent, shape, switched);
       if (adjusted === "token-param") switched = true;
       if (adjusted !== void 0) continue;
-      const final = finalError(ctx, endpoint, failure2, meta3, retries);
+      const final = finalError(ctx, endpoint, failure3, meta3, retries);
       if (final !== void 0) throw final;
-      const delay = retryDelay(retries, failure2.retryAfterMs, ctx.policy, Math.random());
+      const delay = retryDelay(retries, failure3.retryAfterMs, ctx.policy, Math.random());
       retries++;
-      const said = `${failure2.status !== void 0 ? `HTTP ${failure2.status}: ` : ""}${oneLine(failure2.message, 200)}`;
+      const said = `${failure3.status !== void 0 ? `HTTP ${failure3.status}: ` : ""}${oneLine(failure3.message, 200)}`;
       ctx.log(`model: ${said} from ${describe3(endpoint)} on a ${meta3.stage} call for problem ${meta3.problemId}; retry ${retries}/${ctx.policy.maxRetries} in ${(delay / 1e3).toFixed(1)}s`);
       try {
-        await sleep2(delay, void 0, request.signal !== void 0 ? { signal: request.signal } : void 0);
+        await sleep2(delay, void 0, request2.signal !== void 0 ? { signal: request2.signal } : void 0);
       } catch {
         throw aborted3(ctx, meta3, retries);
       }
@@ -71986,7 +73109,7 @@ async function sendWithRetries(ctx, target, request, meta3, shape) {
 }
 
 // src/model/account.ts
-function count2(value, fallback) {
+function count3(value, fallback) {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 function splitByLength(total, texts) {
@@ -72005,9 +73128,9 @@ function splitByLength(total, texts) {
 }
 function repliesOf(completion, messages, target) {
   const { usage, choices } = completion;
-  const promptTokens = count2(usage?.prompt_tokens, estimateTokens(promptText(messages)));
-  const cachedPromptTokens = Math.min(promptTokens, count2(usage?.prompt_tokens_details?.cached_tokens, 0));
-  const completionTotal = count2(usage?.completion_tokens, choices.reduce((n2, c3) => n2 + estimateTokens(c3.content), 0));
+  const promptTokens = count3(usage?.prompt_tokens, estimateTokens(promptText(messages)));
+  const cachedPromptTokens = Math.min(promptTokens, count3(usage?.prompt_tokens_details?.cached_tokens, 0));
+  const completionTotal = count3(usage?.completion_tokens, choices.reduce((n2, c3) => n2 + estimateTokens(c3.content), 0));
   const completionTokens = choices.length === 1 ? [completionTotal] : splitByLength(completionTotal, choices.map((c3) => c3.content));
   const model = typeof completion.model === "string" && completion.model !== "" ? completion.model : target.endpoint.model;
   return choices.map((choice, i2) => ({
@@ -72016,19 +73139,25 @@ function repliesOf(completion, messages, target) {
     promptTokens: i2 === 0 ? promptTokens : 0,
     cachedPromptTokens: i2 === 0 ? cachedPromptTokens : 0,
     completionTokens: completionTokens[i2] ?? 0,
-    model
+    model,
+    ...choice.broken !== void 0 ? { broken: choice.broken } : {}
   }));
 }
-function asReply(stored, cached3) {
-  return { ...stored, cachedPromptTokens: stored.cachedPromptTokens ?? 0, cached: cached3 };
+function usableReply(reply, index, target, attempts) {
+  const { broken, ...rest } = reply;
+  if (broken !== void 0) throw new ModelCallError(`${describe3(target.endpoint)}: choice ${index + 1} of the reply is unusable: ${broken}`, void 0, attempts);
+  return rest;
+}
+function asReply(stored, cached4) {
+  return { ...stored, cachedPromptTokens: stored.cachedPromptTokens ?? 0, cached: cached4 };
 }
 function withoutCached(reply) {
   const { cached: _cached, ...rest } = reply;
   return rest;
 }
-function replyKey(ctx, target, request, shape, key) {
+function replyKey(ctx, target, request2, shape, key) {
   if (ctx.cache === void 0) return void 0;
-  return cacheKey({ baseUrl: target.endpoint.baseUrl, model: target.endpoint.model, messages: request.messages, temperature: shape.temperature, maxTokens: shape.maxTokens, key });
+  return cacheKey({ baseUrl: target.endpoint.baseUrl, model: target.endpoint.model, messages: request2.messages, temperature: shape.temperature, maxTokens: shape.maxTokens, key });
 }
 async function cachedReply(ctx, cacheKeyOf, meta3, target) {
   const cache2 = ctx.cache;
@@ -72065,14 +73194,14 @@ async function storedReply(ctx, cacheKeyOf, reply) {
     if (ctx.pending.get(cacheKeyOf) === stored) ctx.pending.delete(cacheKeyOf);
   }
 }
-function replayed(ctx, entry, request, meta3, maxTokens) {
-  if (request.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
+function replayed(ctx, entry, request2, meta3, maxTokens) {
+  if (request2.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
   if (entry.cached === true && entry.reply !== void 0) {
     ctx.ledger.cached(meta3.stage, meta3.problemId);
     return asReply(entry.reply, true);
   }
   const shared = entry.sharedRequest === true;
-  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, shared ? 0 : estimateTokens(promptText(request.messages)), maxTokens);
+  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, shared ? 0 : estimateTokens(promptText(request2.messages)), maxTokens);
   const requests = shared ? 0 : 1;
   if (entry.reply === void 0) {
     const e = entry.error;
@@ -72090,14 +73219,14 @@ function withDeadline(ctx, original) {
   if (signals2.length > 1) return { ...original, signal: AbortSignal.any(signals2) };
   return { ...original, ...signals2[0] ? { signal: signals2[0] } : {} };
 }
-function shapeOf(ctx, request, choices) {
-  return { temperature: request.temperature ?? ctx.config.temperature, maxTokens: request.maxTokens ?? ctx.config.maxTokens, choices };
+function shapeOf(ctx, request2, choices) {
+  return { temperature: request2.temperature ?? ctx.config.temperature, maxTokens: request2.maxTokens ?? ctx.config.maxTokens, choices };
 }
 var ExchangeLog = class {
-  constructor(ctx, request, meta3, shape) {
+  constructor(ctx, request2, meta3, shape) {
     this.ctx = ctx;
     this.meta = meta3;
-    this.id = ctx.cassette !== void 0 || ctx.recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request.messages, temperature: shape.temperature, maxTokens: shape.maxTokens }) : "";
+    this.id = ctx.cassette !== void 0 || ctx.recorder !== void 0 ? requestId({ stage: meta3.stage, problemId: meta3.problemId, key: meta3.key, messages: request2.messages, temperature: shape.temperature, maxTokens: shape.maxTokens }) : "";
   }
   ctx;
   meta;
@@ -72107,9 +73236,13 @@ var ExchangeLog = class {
   reply(reply, sharedRequest = false) {
     this.add({ reply: withoutCached(reply), ...reply.cached ? { cached: true } : {}, ...sharedRequest ? { sharedRequest: true } : {} });
   }
-  /** A final failure is part of the run (the engine decided on it); a cancel or a budget refusal is not an exchange. */
+  /**
+   * A final failure and a budget refusal are part of the run (the engine decided on them; a
+   * replay's reservations in flight differ, so a refusal is kept, not re-derived); a cancel is not.
+   */
   failure(error62, sharedRequest = false) {
-    if (error62 instanceof ModelCallError) {
+    if (error62 instanceof BudgetExceededError) this.add({ refused: error62.message });
+    else if (error62 instanceof ModelCallError) {
       this.add({ error: { message: error62.message, ...error62.status !== void 0 ? { status: error62.status } : {}, attempts: error62.attempts }, ...sharedRequest ? { sharedRequest: true } : {} });
     }
   }
@@ -72118,13 +73251,18 @@ var ExchangeLog = class {
     this.ctx.recorder?.add({ id: this.id, stage: meta3.stage, problemId: meta3.problemId, key: meta3.key ?? null, ...fields, ms: Math.round(performance.now() - this.started) });
   }
 };
-async function fromCassette(ctx, request, meta3, shape, log) {
+async function fromCassette(ctx, request2, meta3, shape, log) {
   if (ctx.cassette === void 0) return void 0;
   const recorded2 = await ctx.cassette;
   const entry = recorded2.byId.get(log.id);
+  if (entry?.refused !== void 0) {
+    const refusal = ctx.ledger.refuse(entry.refused);
+    log.failure(refusal);
+    throw refusal;
+  }
   if (entry !== void 0) {
     try {
-      const reply = replayed(ctx, entry, request, meta3, shape.maxTokens);
+      const reply = replayed(ctx, entry, request2, meta3, shape.maxTokens);
       log.reply(reply);
       return reply;
     } catch (error62) {
@@ -72133,22 +73271,22 @@ async function fromCassette(ctx, request, meta3, shape, log) {
     }
   }
   if (ctx.config.cassette?.fallthrough === true) return void 0;
-  ctx.ledger.release(ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens));
+  ctx.ledger.release(ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request2.messages)), shape.maxTokens));
   ctx.memory.fatal ??= new ReplayMissError(missMessage(recorded2, meta3, log.id));
   throw ctx.memory.fatal;
 }
 async function chat(ctx, original, meta3) {
-  const request = withDeadline(ctx, original);
+  const request2 = withDeadline(ctx, original);
   if (ctx.memory.fatal instanceof ReplayMissError) throw ctx.memory.fatal;
   const target = targetFor(ctx, meta3.stage);
-  const shape = shapeOf(ctx, request, 1);
-  const log = new ExchangeLog(ctx, request, meta3, shape);
-  const recorded2 = await fromCassette(ctx, request, meta3, shape, log);
+  const shape = shapeOf(ctx, request2, 1);
+  const log = new ExchangeLog(ctx, request2, meta3, shape);
+  const recorded2 = await fromCassette(ctx, request2, meta3, shape, log);
   if (recorded2 !== void 0) return recorded2;
   const gone = ctx.memory.dead.get(target.endpoint.baseUrl);
   if (gone !== void 0) throw gone;
   try {
-    const reply = await liveOne(ctx, request, meta3, target, shape);
+    const reply = await liveOne(ctx, request2, meta3, target, shape);
     log.reply(reply);
     return reply;
   } catch (error62) {
@@ -72156,27 +73294,30 @@ async function chat(ctx, original, meta3) {
     throw error62;
   }
 }
-async function liveOne(ctx, request, meta3, target, shape) {
-  const key = replyKey(ctx, target, request, shape, meta3.key);
+async function liveOne(ctx, request2, meta3, target, shape) {
+  const key = replyKey(ctx, target, request2, shape, meta3.key);
   const hit = await cachedReply(ctx, key, meta3, target);
   if (hit !== void 0) return hit;
-  if (request.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
-  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens);
+  if (request2.signal?.aborted === true) throw aborted3(ctx, meta3, 0);
+  const reservation = ctx.ledger.reserve(meta3.stage, meta3.problemId, estimateTokens(promptText(request2.messages)), shape.maxTokens);
   const call = ctx.limit(async () => {
-    if (request.signal?.aborted === true) {
+    if (request2.signal?.aborted === true) {
       ctx.ledger.release(reservation);
       throw aborted3(ctx, meta3, 0);
     }
+    let reply;
+    let sent;
     try {
-      const { completion, retries } = await sendWithRetries(ctx, target, request, meta3, shape);
-      const reply = repliesOf(completion, request.messages, target)[0];
-      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: false });
-      return reply;
+      const { completion, retries } = await sendWithRetries(ctx, target, request2, meta3, shape);
+      reply = repliesOf(completion, request2.messages, target)[0];
+      sent = retries + 1;
+      ctx.ledger.settle(reservation, { promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens ?? 0, completionTokens: reply.completionTokens, retries, failed: reply.broken !== void 0 });
     } catch (error62) {
       const attempts = error62 instanceof ModelCallError || error62 instanceof ModelCallAborted ? error62.attempts : 1;
       ctx.ledger.settle(reservation, { promptTokens: 0, completionTokens: 0, retries: Math.max(0, attempts - 1), failed: true });
       throw error62;
     }
+    return usableReply(reply, 0, target, sent);
   });
   return storedReply(ctx, key, call);
 }
@@ -72197,13 +73338,13 @@ async function chatN(ctx, original, meta3) {
   if (keys.length <= 1 || ctx.cassette !== void 0 || ctx.memory.oneChoice.has(endpointKey(target.endpoint))) {
     return Promise.all(keys.map((key) => settle2(chat(ctx, original, metaOf(key)))));
   }
-  const request = withDeadline(ctx, original);
-  const shape = shapeOf(ctx, request, 1);
+  const request2 = withDeadline(ctx, original);
+  const shape = shapeOf(ctx, request2, 1);
   const results = keys.map(() => void 0);
   const missing2 = [];
   await Promise.all(
     keys.map(async (key, index) => {
-      const choice = { index, meta: metaOf(key), cacheKey: replyKey(ctx, target, request, shape, key), log: new ExchangeLog(ctx, request, metaOf(key), shape) };
+      const choice = { index, meta: metaOf(key), cacheKey: replyKey(ctx, target, request2, shape, key), log: new ExchangeLog(ctx, request2, metaOf(key), shape) };
       try {
         const hit = await cachedReply(ctx, choice.cacheKey, choice.meta, target);
         if (hit === void 0) return missing2.push(choice);
@@ -72215,33 +73356,42 @@ async function chatN(ctx, original, meta3) {
     })
   );
   missing2.sort((a2, b) => a2.index - b.index);
-  for (const [i2, settled] of (await askFor(ctx, request, target, shape, missing2)).entries()) results[missing2[i2].index] = settled;
+  for (const [i2, settled] of (await askFor(ctx, request2, target, shape, missing2)).entries()) results[missing2[i2].index] = settled;
   return results;
 }
-async function askFor(ctx, request, target, shape, choices) {
-  const one = (choice) => settle2(liveLogged(ctx, request, target, shape, choice));
+async function askFor(ctx, request2, target, shape, choices) {
+  const one = (choice) => settle2(liveLogged(ctx, request2, target, shape, choice));
   const gone = ctx.memory.dead.get(target.endpoint.baseUrl);
   if (gone !== void 0) return choices.map(() => ({ status: "rejected", reason: gone }));
   if (choices.length <= 1 || ctx.memory.oneChoice.has(endpointKey(target.endpoint))) return Promise.all(choices.map(one));
   const first = choices[0].meta;
-  if (request.signal?.aborted === true) return choices.map(() => ({ status: "rejected", reason: aborted3(ctx, first, 0) }));
+  if (request2.signal?.aborted === true) return choices.map(() => ({ status: "rejected", reason: aborted3(ctx, first, 0) }));
   let reserved;
   try {
-    reserved = ctx.ledger.reserveUpTo(first.stage, first.problemId, estimateTokens(promptText(request.messages)), shape.maxTokens, choices.length);
+    reserved = ctx.ledger.reserveUpTo(first.stage, first.problemId, estimateTokens(promptText(request2.messages)), shape.maxTokens, choices.length);
   } catch (error62) {
+    for (const choice of choices) choice.log.failure(error62);
     return choices.map(() => ({ status: "rejected", reason: error62 }));
   }
   const asked = choices.slice(0, reserved.reservation.calls);
-  const refused = choices.slice(asked.length).map(() => ({ status: "rejected", reason: new BudgetExceededError(reserved.refused ?? "model budget reached") }));
+  const refused = choices.slice(asked.length).map((choice) => {
+    const reason = new BudgetExceededError(reserved.refused ?? "model budget reached");
+    choice.log.failure(reason);
+    return { status: "rejected", reason };
+  });
   if (asked.length === 1) {
     ctx.ledger.release(reserved.reservation);
     return [await one(asked[0]), ...refused];
   }
-  const batch = sendBatch(ctx, request, target, { ...shape, choices: asked.length }, asked, reserved.reservation);
+  const batch = sendBatch(ctx, request2, target, { ...shape, choices: asked.length }, asked, reserved.reservation);
   const settled = await Promise.all(
     asked.map(async (choice, i2) => {
       try {
-        const reply = await storedReply(ctx, choice.cacheKey, batch.then((replies) => replies[i2] ?? Promise.reject(new ShortAnswer())));
+        const reply = await storedReply(
+          ctx,
+          choice.cacheKey,
+          batch.then(({ replies, attempts }) => replies[i2] === void 0 ? Promise.reject(new ShortAnswer()) : usableReply(replies[i2], i2, target, attempts))
+        );
         choice.log.reply(reply, i2 > 0);
         return { status: "fulfilled", value: reply };
       } catch (error62) {
@@ -72253,9 +73403,9 @@ async function askFor(ctx, request, target, shape, choices) {
   );
   return [...settled, ...refused];
 }
-async function liveLogged(ctx, request, target, shape, choice) {
+async function liveLogged(ctx, request2, target, shape, choice) {
   try {
-    const reply = await liveOne(ctx, request, choice.meta, target, shape);
+    const reply = await liveOne(ctx, request2, choice.meta, target, shape);
     choice.log.reply(reply);
     return reply;
   } catch (error62) {
@@ -72263,24 +73413,25 @@ async function liveLogged(ctx, request, target, shape, choice) {
     throw error62;
   }
 }
-function sendBatch(ctx, request, target, shape, asked, reservation) {
+function sendBatch(ctx, request2, target, shape, asked, reservation) {
   const meta3 = asked[0].meta;
   return ctx.limit(async () => {
-    if (request.signal?.aborted === true) {
+    if (request2.signal?.aborted === true) {
       ctx.ledger.release(reservation);
       throw aborted3(ctx, meta3, 0);
     }
     try {
-      const { completion, retries } = await sendWithRetries(ctx, target, request, meta3, shape);
-      const replies = repliesOf(completion, request.messages, target).slice(0, shape.choices);
+      const { completion, retries } = await sendWithRetries(ctx, target, request2, meta3, shape);
+      const replies = repliesOf(completion, request2.messages, target).slice(0, shape.choices);
       const sum = (field) => replies.reduce((n2, r) => n2 + (r[field] ?? 0), 0);
       const used2 = { promptTokens: sum("promptTokens"), cachedPromptTokens: sum("cachedPromptTokens"), completionTokens: sum("completionTokens") };
-      ctx.ledger.settle(reservation, { ...used2, retries, failed: false, calls: replies.length });
+      const broken = replies.filter((r) => r.broken !== void 0).length;
+      ctx.ledger.settle(reservation, { ...used2, retries, failed: false, failedCalls: broken, calls: replies.length });
       if (replies.length < shape.choices) {
         ctx.memory.oneChoice.add(endpointKey(target.endpoint));
         ctx.log(`model: ${describe3(target.endpoint)} answered ${replies.length} of n=${shape.choices} choices; asking one request per sample from now on`);
       }
-      return replies;
+      return { replies, attempts: retries + 1 };
     } catch (error62) {
       if (error62 instanceof ChoicesRefused) {
         ctx.ledger.release(reservation);
@@ -72298,104 +73449,14 @@ function createModelClient(config2) {
   validateModelConfig(config2);
   const ctx = createContext(config2);
   return {
-    chat: (request, meta3) => chat(ctx, request, meta3),
-    chatN: (request, meta3) => chatN(ctx, request, meta3),
+    chat: (request2, meta3) => chat(ctx, request2, meta3),
+    chatN: (request2, meta3) => chatN(ctx, request2, meta3),
     usage: () => ctx.ledger.snapshot(),
     fatal: () => ctx.memory.fatal,
     close: async () => {
       await ctx.recorder?.flush();
     }
   };
-}
-
-// src/model/extract.ts
-var LANGUAGE_TAGS = {
-  python: ["python", "py", "python3", "py3", "pypy", "pypy3"],
-  javascript: ["javascript", "js", "node", "nodejs", "mjs", "cjs"],
-  cpp: ["cpp", "c++", "cc", "cxx", "hpp"]
-};
-function stripThinking2(reply) {
-  let text = reply.replace(/<(think|thinking|reasoning)>[\s\S]*?<\/\1>/gi, "");
-  const close = /<\/(think|thinking|reasoning)>/gi;
-  let lastClose = -1;
-  for (let m = close.exec(text); m !== null; m = close.exec(text)) lastClose = m.index + m[0].length;
-  if (lastClose >= 0) text = text.slice(lastClose);
-  const open3 = /<(think|thinking|reasoning)>/i.exec(text);
-  if (open3 !== null) text = text.slice(0, open3.index);
-  return text;
-}
-var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n]*)$/;
-function fencedBlocks(text) {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const blocks = [];
-  let i2 = 0;
-  while (i2 < lines.length) {
-    const open3 = OPEN_FENCE.exec(lines[i2] ?? "");
-    if (open3 === null || open3[2]?.startsWith("`") && open3[3]?.includes("`")) {
-      i2++;
-      continue;
-    }
-    const indent = open3[1]?.length ?? 0;
-    const fence2 = open3[2] ?? "```";
-    const tag = (open3[3] ?? "").trim().replace(/^\{\.?|\}$/g, "").split(/[\s:{},]/)[0]?.toLowerCase() ?? "";
-    const body = [];
-    let closed = false;
-    i2++;
-    for (; i2 < lines.length; i2++) {
-      const line = lines[i2] ?? "";
-      const trimmed = line.trim();
-      if (trimmed.startsWith(fence2[0].repeat(fence2.length)) && /^(`+|~+)$/.test(trimmed) && trimmed[0] === fence2[0] && /^ {0,3}\S/.test(line)) {
-        closed = true;
-        i2++;
-        break;
-      }
-      body.push(line.replace(new RegExp(`^ {0,${indent}}`), ""));
-    }
-    blocks.push({ tag, code: body.join("\n"), unclosed: !closed });
-  }
-  return blocks;
-}
-var CODE_START = {
-  python: /^(def \w+\s*\(|class \w+|import \w|from \S+ import |#|@\w|if __name__|for |while |with |try:|print\(|[A-Za-z_][\w, ]*\s*=|[A-Za-z_][\w.]*\()/,
-  javascript: /^("use strict"|'use strict'|function[\s*]|async function|const |let |var |import |export |class |require\(|process\.|module\.exports|\/\/|\/\*|#!)/,
-  cpp: /^(#include|#define|#pragma|using |int main|template\s*<|namespace |typedef |struct |class |\/\/|\/\*|const |static |long long|int |void |auto |std::)/
-};
-var CODE_MARKER = {
-  python: /^\s*(def \w+\s*\(|import \w|from \S+ import |class \w+)|\b(print|input)\(|sys\.stdin/m,
-  javascript: /\bfunction\b|=>|console\.log|require\(|process\.stdin|module\.exports/,
-  cpp: /#include|\bint main\s*\(|std::|\bcout\b|\bcin\b/
-};
-var PROSE = /^[A-Za-z][A-Za-z'’]*(\s+[A-Za-z'’,-]+){5,}[.:!?]$/;
-function looksLikeCode(text, language) {
-  const lines = text.split("\n").map((l) => l.trimEnd());
-  const first = lines.find((l) => l.trim() !== "");
-  if (first === void 0 || !CODE_START[language].test(first.trim())) return false;
-  if (!CODE_MARKER[language].test(text)) return false;
-  const commentStart = language === "python" ? "#" : "//";
-  return !lines.some((l) => {
-    const t = l.trim();
-    return !l.startsWith(" ") && !l.startsWith("	") && !t.startsWith(commentStart) && PROSE.test(t) && !/[(){}[\];=<>]/.test(t);
-  });
-}
-function extractCode(reply, language) {
-  const text = stripThinking2(reply.replace(/\r\n?/g, "\n"));
-  const blocks = fencedBlocks(text).filter((b) => b.code.trim() !== "");
-  const tags = LANGUAGE_TAGS[language];
-  const pick3 = (candidates) => {
-    const complete = candidates.filter((b) => !b.unclosed);
-    const chosen = complete[complete.length - 1] ?? candidates[candidates.length - 1];
-    return chosen === void 0 ? null : chosen.code.replace(/\s+$/, "") + "\n";
-  };
-  const tagged = pick3(blocks.filter((b) => tags.includes(b.tag)));
-  if (tagged !== null) return tagged;
-  const bare = blocks.filter((b) => b.tag === "");
-  const codeLike = bare.filter((b) => CODE_MARKER[language].test(b.code) || CODE_START[language].test(b.code.trimStart()));
-  const untagged = pick3(codeLike.length > 0 ? codeLike : bare);
-  if (untagged !== null) return untagged;
-  if (blocks.length > 0 || /^( {0,3})(`{3,}|~{3,})/m.test(text)) return null;
-  const whole = text.trim();
-  return whole !== "" && looksLikeCode(whole, language) ? `${whole}
-` : null;
 }
 
 // src/engine/sample.ts
@@ -72557,7 +73618,7 @@ function cut(s, max = MAX_SHOWN_OUTPUT) {
 }
 function shown(cell) {
   if (cell === void 0) return "(not run)";
-  return cell.ok ? cut(cell.output) : `(no output: ${cut(cell.output, 500)})`;
+  return cell.ok ? cut(cell.head ?? cell.output) : `(no output: ${cut(cell.output, 500)})`;
 }
 function clusterTrace(id, members2, repCells, inputs) {
   const outputs = {};
@@ -72768,6 +73829,65 @@ async function codeOnlyRoundRobin(run) {
   await Promise.all(jobs);
   return scores;
 }
+
+// src/engine/select/confidence-model.ts
+var CONFIDENCE_MODEL = {
+  intercept: 0.359815,
+  coefficients: { posteriorLogit: 0.0817838, chosenShare: -0.0903849, keptShare: -147395e-8, logKept: 0.823406, logClusters: -1.07172, noPublicPass: -2.55837, judgeMargin: 0.163737, splitShare: -0.0622537, logDistinctPrograms: 0.496089, suspectShare: 0.0749755, chosenErrorShare: -0.298894 },
+  mean: { posteriorLogit: 4.65909, chosenShare: 0.72907, keptShare: 0.556478, logKept: 1.27302, logClusters: 0.551382, noPublicPass: 0.246094, judgeMargin: 0.348472, splitShare: 0.209092, logDistinctPrograms: 0.6932, suspectShare: 0.0798997, chosenErrorShare: 0.0262284 },
+  scale: { posteriorLogit: 2.63226, chosenShare: 0.326888, keptShare: 0.316983, logKept: 0.825425, logClusters: 0.664618, noPublicPass: 0.430734, judgeMargin: 0.466098, splitShare: 0.287297, logDistinctPrograms: 0.735966, suspectShare: 0.178421, chosenErrorShare: 0.142915 }
+};
+
+// src/engine/select/confidence.ts
+var FEATURE_NAMES = [
+  "posteriorLogit",
+  "chosenShare",
+  "keptShare",
+  "logKept",
+  "logClusters",
+  "noPublicPass",
+  "judgeMargin",
+  "splitShare",
+  "logDistinctPrograms",
+  "suspectShare",
+  "chosenErrorShare"
+];
+var logit = (p) => {
+  const q = Math.min(1 - 1e-3, Math.max(1e-3, p));
+  return Math.log(q / (1 - q));
+};
+function confidenceFeatures(e) {
+  const kept = Math.max(1, e.kept);
+  const votes = e.votesFor + e.votesAgainst;
+  const inputs = e.trusted + e.suspect;
+  return {
+    posteriorLogit: logit(e.posterior),
+    chosenShare: e.chosenSize / kept,
+    keptShare: e.candidates > 0 ? e.kept / e.candidates : 0,
+    logKept: Math.log(kept),
+    logClusters: Math.log(Math.max(1, e.clusterSizes.length)),
+    noPublicPass: e.fallback ? 1 : 0,
+    // In [-1, 1]: +1 all votes for the pick, -1 all against; 0 with no vote.
+    judgeMargin: votes === 0 ? 0 : (e.votesFor - e.votesAgainst) / votes,
+    splitShare: e.matches === 0 ? 0 : e.splitMatches / e.matches,
+    logDistinctPrograms: Math.log(Math.max(1, e.distinctPrograms)),
+    suspectShare: inputs === 0 ? 0 : e.suspect / inputs,
+    chosenErrorShare: e.trusted === 0 ? 0 : e.chosenErrors / e.trusted
+  };
+}
+var CONFIDENCE_MODEL2 = CONFIDENCE_MODEL;
+function predict(model, f) {
+  let z2 = model.intercept;
+  for (const name of FEATURE_NAMES) {
+    const sd = model.scale[name];
+    z2 += model.coefficients[name] * ((f[name] - model.mean[name]) / (sd > 0 ? sd : 1));
+  }
+  return 1 / (1 + Math.exp(-z2));
+}
+function confidenceOf(e, model = CONFIDENCE_MODEL2) {
+  return predict(model, confidenceFeatures(e));
+}
+var DEFAULT_MIN_CONFIDENCE = 0.65;
 
 // src/engine/select/inputs.ts
 var SUSPECT_ERROR_SHARE = 0.75;
@@ -73037,7 +74157,7 @@ function splitOn(s, fresh) {
   }
   if (s.groups.length > before) s.env.onEvent?.({ type: "clustered", clusters: s.groups.length });
 }
-async function join7(s, arrivals) {
+async function join9(s, arrivals) {
   const { ctx } = s;
   const known = new Set(ctx.all.map((c3) => c3.index));
   const fresh = arrivals.filter((c3) => !known.has(c3.index)).sort((x, y) => x.index - y.index);
@@ -73187,12 +74307,15 @@ function pick2(s, choice, reviewed) {
     reason += `; a code review of its ${programs.length} distinct programs found no difference (${m} match${m === 1 ? "" : "es"}, no decisive vote), so ${copiesNote(programs, chosen)}`;
   } else if (s.groups.length === 1 || programs.length > 1) reason += `; ${copiesNote(programs, chosen)}`;
   if (s.env.stopped?.() === true) reason += "; interrupted: picked from the evidence gathered so far";
+  const evidence = pickEvidence(s, choice, programs.length);
   return {
     selection: {
       strategy: "sstar",
       selectedSample: winner.index,
       selectedCluster: choice.id(choice.cluster),
       reason,
+      confidence: confidenceOf(evidence),
+      evidence,
       ...s.ctx.fallback ? { fallback: s.ctx.fallback } : {}
     },
     inputs: inputsTrace(s),
@@ -73201,11 +74324,32 @@ function pick2(s, choice, reviewed) {
     calls: s.calls
   };
 }
+function pickEvidence(s, choice, distinctPrograms) {
+  const g = choice.cluster;
+  const clusterMatches = s.matches.slice(0, choice.clusterMatches);
+  const repCells = s.cells[rep(s, g)];
+  return {
+    candidates: s.ctx.all.length,
+    kept: s.kept.length,
+    fallback: s.ctx.fallback !== void 0,
+    clusterSizes: s.groups.map((m) => m.length),
+    chosenSize: s.groups[g].length,
+    posterior: choice.post[g],
+    votesFor: s.votes.filter((v) => v.winner === g).length,
+    votesAgainst: s.votes.filter((v) => v.loser === g).length,
+    matches: clusterMatches.length,
+    splitMatches: clusterMatches.filter((m) => m.winner === "tie").length,
+    distinctPrograms,
+    trusted: s.trusted.length,
+    suspect: s.suspectReason.size,
+    chosenErrors: s.trusted.filter((i2) => repCells[i2]?.ok !== true).length
+  };
+}
 function clusterReason(s, choice) {
   const { cluster: win, post, id, clusterMatches } = choice;
   if (s.groups.length === 1) return `all ${s.groups[0].length} candidates agree on every usable input`;
   const judged = s.votes.length;
-  const tied = s.matches.filter((m) => m.winner === "tie").length;
+  const tied = s.matches.slice(0, clusterMatches).filter((m) => m.winner === "tie").length;
   return `cluster ${id(win)} (${s.groups[win].length} of ${s.kept.length} candidates) has the highest posterior, ${post[win].toFixed(2)}, from cluster sizes and ${judged} judge vote${judged === 1 ? "" : "s"} naming a side over ${clusterMatches} match${clusterMatches === 1 ? "" : "es"}${tied > 0 ? ` (${tied} tied)` : ""}`;
 }
 function inputsTrace(s) {
@@ -73380,7 +74524,7 @@ async function runSstar(ctx, env2, options = {}) {
   cluster(s);
   await schedule(s);
   if (options.late !== void 0 && env2.stopped?.() !== true) {
-    await join7(s, await options.late);
+    await join9(s, await options.late);
     s.pendingLate = 0;
     await schedule(s);
   }
@@ -73389,13 +74533,23 @@ async function runSstar(ctx, env2, options = {}) {
 }
 function trivial(s) {
   const only = s.kept[0];
+  const evidence = only && {
+    candidates: s.ctx.all.length,
+    kept: 1,
+    fallback: s.ctx.fallback !== void 0,
+    clusterSizes: [1],
+    chosenSize: 1,
+    posterior: 1,
+    ...{ votesFor: 0, votesAgainst: 0, matches: 0, splitMatches: 0, distinctPrograms: 1, trusted: 0, suspect: 0, chosenErrors: 0 }
+  };
   return {
     selection: {
       strategy: "sstar",
       selectedSample: only?.index ?? null,
       selectedCluster: only ? "c1" : null,
       reason: only ? "the only candidate left after the public filter" : "no candidates",
-      ...only && s.ctx.fallback ? { fallback: s.ctx.fallback } : {}
+      ...only && s.ctx.fallback ? { fallback: s.ctx.fallback } : {},
+      ...evidence ? { confidence: confidenceOf(evidence), evidence } : {}
     },
     inputs: inputsTrace(s),
     clusters: only ? [{ id: "c1", members: [only.index], representative: only.index, outputs: {} }] : [],
@@ -73460,8 +74614,17 @@ async function select(strategy, candidates, synthesized, env2, options = {}) {
   if (strategy === "sstar") trace = { ...await runSstar(ctx, env2, options), baselines: base };
   else if (strategy === "sstar-reference") trace = { ...await runReference(ctx, env2, options), baselines: base };
   else trace = { ...baselineTrace(strategy, ctx, env2), baselines: base };
+  const share = clusterShare(trace);
+  if (trace.selection.confidence === void 0 && share !== void 0) trace.selection.confidence = share;
   env2.onEvent?.({ type: "selected", sample: trace.selection.selectedSample, reason: trace.selection.reason });
   return trace;
+}
+function clusterShare(trace) {
+  const sample = trace.selection.selectedSample;
+  if (sample === null) return void 0;
+  const total = trace.clusters.reduce((n2, c3) => n2 + c3.members.length, 0);
+  const own2 = trace.clusters.find((c3) => c3.members.includes(sample));
+  return own2 === void 0 || total === 0 ? void 0 : own2.members.length / total;
 }
 function baselineTrace(strategy, ctx, env2) {
   const n2 = ctx.cells[0]?.length ?? 0;
@@ -73496,7 +74659,7 @@ function baselineTrace(strategy, ctx, env2) {
 var DEFAULT_MAX_SAMPLES = 16;
 var MAX_SAMPLES_LIMIT = 64;
 var FIRST_WAVE = 4;
-var STOP_POSTERIOR = 0.85;
+var STOP_CONFIDENCE = 0.9;
 function wavePlan(maxSamples) {
   const waves = [];
   let drawn = 0;
@@ -73507,63 +74670,102 @@ function wavePlan(maxSamples) {
   }
   return waves;
 }
-var passes = (c3) => c3.publicPassed === c3.publicTotal;
-function waveDecision(evidence, wave, waves) {
-  const at = `after wave ${wave} of ${waves}`;
-  const goOn = (why, post2 = null) => ({ stop: false, reason: `${at}: ${why}`, posterior: post2 });
+function waveEvidence(evidence) {
   const { candidates, cells, inputCount, equivalent } = evidence;
-  const passing = candidates.filter(passes).length;
-  if (passing < 2) return goOn(`${passing} sample${passing === 1 ? "" : "s"} pass${passing === 1 ? "es" : ""} every public test, fewer than 2`);
-  const { trusted } = classifyInputs(cells, inputCount);
-  if (trusted.length === 0) return goOn("no trusted synthesized input to compare the samples on");
-  const kept = candidates.flatMap((c3, p) => passes(c3) ? [p] : []);
-  const clusters = clusterRows(kept.map((p) => cells[p]), trusted, equivalent).map((g) => g.map((i2) => kept[i2]));
-  clusters.sort((x, y) => y.length - x.length || x[0] - y[0]);
-  const ran = trusted.map((i2) => kept.filter((p) => cells[p][i2]?.ok === true).length / kept.length);
-  const errors = clusters.map((g) => trusted.filter((i2, k) => cells[g[0]][i2]?.ok !== true && ran[k] > 0.5).length);
-  const post = posterior(sizePrior(clusters.map((g) => g.length), 1, errors, DEFAULT_ERROR_PENALTY), []);
+  const { kept: keptCandidates, fallback } = publicFilter(candidates);
+  if (fallback !== void 0 || keptCandidates.length === 0) return "no sample passes every public test";
+  const kept = keptCandidates.map((c3) => candidates.indexOf(c3));
+  const keptCells = kept.map((p) => cells[p]);
+  const { trusted, suspect } = classifyInputs(keptCells, inputCount);
+  const groups = clusterRows(keptCells, trusted, equivalent);
+  groups.sort((x, y) => y.length - x.length || x[0] - y[0]);
+  const ran = trusted.map((i2) => keptCells.filter((row) => row[i2]?.ok === true).length / kept.length);
+  const errors = groups.map((g) => trusted.filter((i2, k) => keptCells[g[0]][i2]?.ok !== true && ran[k] > 0.5).length);
+  const post = posterior(sizePrior(groups.map((g) => g.length), 1, errors, DEFAULT_ERROR_PENALTY), []);
   const lead = argmax(post);
-  const leadPassing = clusters[lead].filter((p) => passes(candidates[p])).length;
-  const others = clusters.filter((g, i2) => i2 !== lead && g.some((p) => passes(candidates[p]))).length;
-  const value = post[lead];
-  const holds = `the leading cluster holds ${leadPassing} of ${passing} public-passing samples (${clusters.length} cluster${clusters.length === 1 ? "" : "s"} of ${candidates.length})`;
-  const shown2 = (value >= STOP_POSTERIOR ? value : Math.floor(value * 100) / 100).toFixed(2);
-  if (leadPassing < 2) return goOn(`${holds}, fewer than 2`, value);
-  const rivals = others === 0 ? "" : `; ${others} other cluster${others === 1 ? "" : "s"} pass${others === 1 ? "es" : ""} the public tests too`;
-  if (value < STOP_POSTERIOR) return goOn(`${holds}${rivals}, posterior ${shown2} < ${STOP_POSTERIOR}`, value);
-  return { stop: true, reason: `${at}: ${holds}${rivals}, posterior ${shown2} \u2265 ${STOP_POSTERIOR}`, posterior: value };
+  return {
+    candidates: candidates.length,
+    kept: kept.length,
+    fallback: false,
+    clusterSizes: groups.map((g) => g.length),
+    chosenSize: groups[lead].length,
+    posterior: post[lead],
+    ...{ votesFor: 0, votesAgainst: 0, matches: 0, splitMatches: 0 },
+    distinctPrograms: new Set(groups[lead].map((p) => candidates[kept[p]].code)).size,
+    trusted: trusted.length,
+    suspect: suspect.length,
+    chosenErrors: trusted.filter((i2) => keptCells[groups[lead][0]][i2]?.ok !== true).length
+  };
+}
+function waveDecision(evidence, wave, waves, target = STOP_CONFIDENCE, model = CONFIDENCE_MODEL2) {
+  const at = `after wave ${wave} of ${waves}`;
+  const e = waveEvidence(evidence);
+  if (typeof e === "string") return { stop: false, reason: `${at}: ${e}`, confidence: null };
+  if (e.trusted === 0) return { stop: false, reason: `${at}: no trusted synthesized input to compare the samples on`, confidence: null };
+  const confidence = confidenceOf(e, model);
+  const clusters = e.clusterSizes.length;
+  const holds = `the would-be pick's cluster holds ${e.chosenSize} of ${e.kept} public-passing samples (${clusters} cluster${clusters === 1 ? "" : "s"}; ${e.candidates} drawn)`;
+  const shown3 = (confidence >= target ? confidence : Math.floor(confidence * 100 + 1e-9) / 100).toFixed(2);
+  if (e.chosenSize < 2) return { stop: false, reason: `${at}: ${holds}, fewer than 2`, confidence };
+  if (confidence < target) return { stop: false, reason: `${at}: ${holds}, confidence ${shown3} < ${target}`, confidence };
+  return { stop: true, reason: `${at}: ${holds}, confidence ${shown3} \u2265 ${target}`, confidence };
 }
 
 // src/engine/usage-report.ts
-function problemCost(before, after, problemId) {
-  const a2 = after?.byProblem[problemId]?.costUsd ?? 0;
-  const b = before?.byProblem[problemId]?.costUsd ?? 0;
-  return Math.max(0, a2 - b);
+var NO_PRICES = "no prices set (--price-input, --price-output; action inputs price-input, price-output), so no cost was computed";
+function delta(after, before) {
+  return {
+    costUsd: Math.max(0, (after?.costUsd ?? 0) - (before?.costUsd ?? 0)),
+    requests: Math.max(0, (after?.requests ?? 0) - (before?.requests ?? 0)),
+    retries: Math.max(0, (after?.retries ?? 0) - (before?.retries ?? 0))
+  };
 }
-function buildUsage(byStage, wallMs, costUsd) {
+function problemSpend(before, after, problemId) {
+  const failed = "error" in before ? before.error : "error" in after ? after.error : void 0;
+  if (failed !== void 0 || !("snapshot" in before) || !("snapshot" in after)) {
+    return { costUsd: 0, byStage: {}, costNote: `the model client's usage could not be read (${failed ?? "no usage"}), so the cost is unknown` };
+  }
+  const [b, a2] = [before.snapshot, after.snapshot];
+  const costUsd = delta(a2.byProblem[problemId], b.byProblem[problemId]).costUsd;
+  const stagesAfter = a2.byProblemStage?.[problemId];
+  const stagesBefore = b.byProblemStage?.[problemId] ?? {};
+  const byStage = {};
+  for (const stage of Object.keys(stagesAfter ?? {})) byStage[stage] = delta(stagesAfter?.[stage], stagesBefore[stage]);
+  const spend = { costUsd, byStage };
+  if (a2.priced === false) spend.costNote = NO_PRICES;
+  else if (stagesAfter === void 0 && costUsd > 0) spend.costNote = "the model client gives no usage per stage, so only the total cost is known";
+  return spend;
+}
+function stageRow(s, spend, wallMs) {
+  return {
+    calls: s.calls,
+    ...spend !== void 0 ? { requests: spend.requests, retries: spend.retries } : {},
+    cachedCalls: s.cachedCalls,
+    promptTokens: s.promptTokens,
+    cachedPromptTokens: s.cachedPromptTokens,
+    completionTokens: s.completionTokens,
+    ...s.failedCalls > 0 ? { failedCalls: s.failedCalls } : {},
+    costUsd: spend?.costUsd ?? 0,
+    ...wallMs !== void 0 ? { wallMs } : {}
+  };
+}
+function buildUsage(byStage, wallMs, spend) {
   const entries = Object.entries(byStage);
-  const tokens = entries.reduce((n2, [, s]) => n2 + s.promptTokens + s.completionTokens, 0);
   const out = {};
-  const total = { calls: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd, wallMs: wallMs.total ?? 0 };
+  const total = { calls: 0, requests: 0, retries: 0, cachedCalls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: spend.costUsd, wallMs: wallMs.total ?? 0 };
   for (const [stage, s] of entries) {
-    const share = tokens > 0 ? (s.promptTokens + s.completionTokens) / tokens : 0;
-    out[stage] = {
-      calls: s.calls,
-      cachedCalls: s.cachedCalls,
-      promptTokens: s.promptTokens,
-      cachedPromptTokens: s.cachedPromptTokens,
-      completionTokens: s.completionTokens,
-      ...s.failedCalls > 0 ? { failedCalls: s.failedCalls } : {},
-      costUsd: costUsd * share,
-      ...wallMs[stage] !== void 0 ? { wallMs: wallMs[stage] } : {}
-    };
+    out[stage] = stageRow(s, spend.byStage[stage], wallMs[stage]);
     total.calls += s.calls;
     total.cachedCalls += s.cachedCalls;
     total.promptTokens += s.promptTokens;
     total.cachedPromptTokens = (total.cachedPromptTokens ?? 0) + s.cachedPromptTokens;
     total.completionTokens += s.completionTokens;
   }
-  return { total, byStage: out };
+  for (const s of Object.values(spend.byStage)) {
+    total.requests = (total.requests ?? 0) + s.requests;
+    total.retries = (total.retries ?? 0) + s.retries;
+  }
+  return { total, byStage: out, ...spend.costNote !== void 0 ? { costNote: spend.costNote } : {} };
 }
 
 // src/engine/index.ts
@@ -73648,8 +74850,8 @@ async function solve(spec, deps, options) {
   endTotal();
   const { trace } = outcome;
   const selectError = outcome.error;
-  const costUsd = problemCost(usageBefore, safeUsage(deps.model), spec.id);
-  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, costUsd, pickedBy, sampling });
+  const spend = problemSpend(usageBefore, safeUsage(deps.model), spec.id);
+  const report = assembleReport({ spec, options, samples, synthesis, trace, candidates, ctx, startedAt, selectError, spend, pickedBy, sampling });
   ctx.emit({ type: "done", status: report.status, selectedSample: report.selected?.sample ?? null });
   return report;
 }
@@ -73663,7 +74865,7 @@ function createSampler(ctx, options, synthesisPromise) {
   };
   const runOne = async (index, first) => {
     let markEarly = () => void 0;
-    early[index] = new Promise((resolve6) => markEarly = resolve6);
+    early[index] = new Promise((resolve8) => markEarly = resolve8);
     const trace = await runSample(ctx, index, {
       rounds: options.rounds,
       ...settings,
@@ -73686,8 +74888,8 @@ function createSampler(ctx, options, synthesisPromise) {
   return {
     traces,
     early,
-    draw(count4) {
-      const indices = Array.from({ length: count4 }, (_, k) => traces.length + k);
+    draw(count5) {
+      const indices = Array.from({ length: count5 }, (_, k) => traces.length + k);
       const firstReplies = (options.generationRequests ?? DEFAULT_SOLVE_OPTIONS.generationRequests) === "one" ? ctx.chatChoices("generate", generationMessages(ctx.spec), { ...settings, keys: indices.map((i2) => sampleKey(i2, 0)) }) : void 0;
       const wave = indices.map((index, k) => runOne(index, firstReplies?.[k]));
       traces.push(...wave);
@@ -73703,6 +74905,7 @@ async function drawSamples(ctx, options, sampler, synthesisPromise, equivalent) 
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
   const plan = wavePlan(maxSamples);
   let decision;
+  let failure3;
   let wavesDrawn = 0;
   for (const size of plan) {
     sampler.draw(size);
@@ -73713,20 +74916,33 @@ async function drawSamples(ctx, options, sampler, synthesisPromise, equivalent) 
     const synthesis = await synthesisPromise;
     if (ctx.stopped !== void 0) break;
     const candidates = toCandidates(drawn2);
-    let cells;
-    try {
-      cells = await executeCandidates(ctx, candidates, synthesis.inputs);
-    } catch {
+    const executed = await executeWave(ctx, candidates, synthesis.inputs);
+    if ("failure" in executed) {
+      failure3 = `the sandbox failed running wave ${wavesDrawn}'s samples twice (${executed.failure})`;
       break;
     }
+    const cells = executed.cells;
     const rows = candidates.map((c3) => cells.get(c3.index) ?? []);
-    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length);
+    const target = Math.max(STOP_CONFIDENCE, options.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
+    decision = waveDecision({ candidates, cells: rows, inputCount: synthesis.inputs.length, equivalent }, wavesDrawn, plan.length, target);
     ctx.emit({ type: "wave-decision", wave: wavesDrawn, stop: decision.stop, reason: decision.reason });
     if (decision.stop) break;
   }
   const drawn = sampler.traces.length;
-  const reason = decision?.stop === true ? decision.reason : ctx.stopped !== void 0 && wavesDrawn < plan.length ? `after wave ${wavesDrawn} of ${plan.length}: the run stopped (${ctx.stopped})` : plan.length === 1 ? `one wave of ${drawn} samples (max-samples ${maxSamples})` : `drew all ${plan.length} waves (${drawn} samples, max-samples ${maxSamples}); ${decision?.reason ?? "no stop decision could be made"}`;
+  const reason = decision?.stop === true ? decision.reason : failure3 !== void 0 ? `after wave ${wavesDrawn} of ${plan.length}: stopped drawing samples: ${failure3}; selection runs on the ${drawn} drawn` : ctx.stopped !== void 0 && wavesDrawn < plan.length ? `after wave ${wavesDrawn} of ${plan.length}: the run stopped (${ctx.stopped})` : plan.length === 1 ? `one wave of ${drawn} samples (max-samples ${maxSamples})` : `drew all ${plan.length} waves (${drawn} samples, max-samples ${maxSamples}); ${decision?.reason ?? "no stop decision could be made"}`;
   return { mode: "auto", maxSamples, waves: plan, wavesDrawn, drawn, stoppedEarly: decision?.stop === true, reason };
+}
+async function executeWave(ctx, candidates, inputs) {
+  let last = "";
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (ctx.stopped !== void 0) return { failure: `the run stopped (${ctx.stopped})` };
+    try {
+      return { cells: await executeCandidates(ctx, candidates, inputs) };
+    } catch (error62) {
+      last = error62 instanceof Error ? error62.message : String(error62);
+    }
+  }
+  return { failure: last };
 }
 async function pickFromEvidence(ctx, candidates, synthesis, envSettings) {
   const { kept } = publicFilter(candidates);
@@ -73742,11 +74958,14 @@ var EARLY_ROUND = 1;
 function toCandidates(samples) {
   return samples.filter((s) => s.finalCode.trim() !== "").map((s) => ({ index: s.index, code: s.finalCode, publicPassed: s.publicPassed, publicTotal: s.publicTotal }));
 }
+function isUncertain(confidence, minConfidence) {
+  return confidence !== void 0 && confidence < minConfidence;
+}
 function safeUsage(model) {
   try {
-    return model.usage();
-  } catch {
-    return void 0;
+    return { snapshot: model.usage() };
+  } catch (error62) {
+    return { error: errorLine(error62) };
   }
 }
 function assembleReport(a2) {
@@ -73757,8 +74976,9 @@ function assembleReport(a2) {
   const stopped = ctx.stopped;
   let error62 = a2.selectError;
   if (a2.candidates.length === 0) error62 ??= ctx.firstError ?? stopped ?? "no sample produced a program";
-  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable";
-  const status = selected === null ? error62 !== void 0 && (stopped === void 0 || fatal) && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed === selected.publicTotal ? "solved" : "unsolved";
+  const fatal = stopped === "replay miss" || stopped === "model endpoint unusable" || stopped?.startsWith("budget exhausted") === true && ctx.usage.answered() === 0;
+  const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const status = selected === null ? error62 !== void 0 && (stopped === void 0 || fatal) && a2.candidates.length === 0 ? "error" : "unsolved" : selected.publicPassed !== selected.publicTotal ? "unsolved" : isUncertain(trace?.selection.confidence, minConfidence) ? "uncertain" : "solved";
   const selection = trace?.selection ?? {
     strategy: options.selection,
     selectedSample: null,
@@ -73782,6 +75002,7 @@ function assembleReport(a2) {
       ...options.cassette !== void 0 ? { cassette: options.cassette } : {}
     },
     status,
+    minConfidence,
     ...error62 !== void 0 ? { error: error62 } : {},
     ...stopped !== void 0 ? { stopped } : {},
     ...stopped === "aborted" && ctx.stoppedAt !== void 0 ? {
@@ -73803,10 +75024,54 @@ function assembleReport(a2) {
     selection,
     baselines: trace?.baselines ?? [],
     selected,
-    usage: buildUsage(ctx.usage.byStage(), timings, a2.costUsd),
+    usage: buildUsage(ctx.usage.byStage(), timings, a2.spend),
     timings: { totalMs: timings.total ?? 0, byStageMs: Object.fromEntries(Object.entries(timings).filter(([k]) => k !== "total")) },
     startedAt: a2.startedAt
   };
+}
+
+// src/eval/calibrate.ts
+var CALIBRATION_PROGRAM = ["s = 0", "for i in range(1_500_000):", "    s = (s + i * i) % 1_000_003", "print(s)"].join("\n");
+var CALIBRATION_EXPECTED = "749961";
+var CALIBRATION_NAME = "python: 1.5M modular multiply-adds";
+var CALIBRATION_REFERENCE_MS = 400;
+var CALIBRATION_RUNS = 3;
+var MAX_CALIBRATION_SCALE = 20;
+var TIMING_RETRY_FACTOR = 2;
+function median(xs) {
+  const s = [...xs].sort((a2, b) => a2 - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function calibrationScale(measuredMs, referenceMs) {
+  if (!(referenceMs > 0)) throw new Error(`the calibration reference must be a time in ms > 0, got ${referenceMs}`);
+  const ratio = Math.round(measuredMs / referenceMs * 100) / 100;
+  return Math.min(MAX_CALIBRATION_SCALE, Math.max(1, ratio));
+}
+function scaledSpec(spec, scale) {
+  if (scale === 1) return spec;
+  return { ...spec, limits: { ...spec.limits, timeMs: Math.round(spec.limits.timeMs * scale) } };
+}
+async function calibrate(sandbox, options = {}) {
+  const referenceMs = options.referenceMs ?? CALIBRATION_REFERENCE_MS;
+  const runs = [];
+  for (let i2 = 0; i2 < (options.runs ?? CALIBRATION_RUNS); i2++) {
+    const start = performance.now();
+    const r = await sandbox.run({
+      program: { language: "python", code: `# calibration run ${i2} ${Date.now()}
+${CALIBRATION_PROGRAM}` },
+      io: { kind: "stdio" },
+      input: "",
+      limits: { timeMs: 6e4, memoryMb: 256 }
+    });
+    const wall = performance.now() - start;
+    if (r.status !== "ok" || r.output.trim() !== CALIBRATION_EXPECTED) {
+      throw new Error(`the time calibration program did not run in the sandbox (${r.status}${r.stderrTail ? `: ${r.stderrTail.trim().split("\n").at(-1)}` : ""}); check \`sstar doctor\` or run without --calibrate`);
+    }
+    runs.push(Math.round(wall));
+  }
+  const measuredMs = median(runs);
+  return { shard: options.shard ?? null, program: CALIBRATION_NAME, referenceMs, measuredMs, runs, scale: calibrationScale(measuredMs, referenceMs) };
 }
 
 // src/eval/outcome.ts
@@ -73875,7 +75140,7 @@ function classifyAttempt(f) {
 }
 
 // src/eval/hash.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function canonicalJson(value) {
   return JSON.stringify(sortKeys(value));
 }
@@ -73892,7 +75157,7 @@ function sortKeys(value) {
   return value;
 }
 function sha256(text) {
-  return createHash5("sha256").update(text).digest("hex");
+  return createHash7("sha256").update(text).digest("hex");
 }
 function specHash(spec) {
   const { path: _path, ...content } = spec;
@@ -73901,6 +75166,17 @@ function specHash(spec) {
 function specSetHash(hashes) {
   const lines = Object.keys(hashes).sort().map((id) => `${id} ${hashes[id]}`);
   return `sha256:${sha256(lines.join("\n")).slice(0, 16)}`;
+}
+
+// src/eval/interval.ts
+function wilsonInterval(successes, n2, z2 = 1.96) {
+  if (n2 <= 0) return { low: 0, high: 1 };
+  const p = successes / n2;
+  const z22 = z2 * z2;
+  const denom = 1 + z22 / n2;
+  const center = (p + z22 / (2 * n2)) / denom;
+  const half = z2 * Math.sqrt(p * (1 - p) / n2 + z22 / (4 * n2 * n2)) / denom;
+  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
 }
 
 // src/eval/results.ts
@@ -73927,7 +75203,8 @@ var gradeSchema = external_exports.object({
   hiddenPassed: external_exports.number().int(),
   hiddenTotal: external_exports.number().int(),
   /** First failing hidden test, e.g. "hidden-3: wrong-answer". */
-  firstFailure: external_exports.string().optional()
+  firstFailure: external_exports.string().optional(),
+  timingSensitive: external_exports.boolean().optional().describe("failed only by time limits, and passed every hidden test when those were run again with the limit scaled once more: a slow runner, not a wrong program")
 });
 var pickSchema = gradeSchema.extend({
   strategy: external_exports.string(),
@@ -73938,7 +75215,11 @@ var evalUsageSchema = external_exports.object({
   cachedCalls: external_exports.number().int(),
   promptTokens: external_exports.number().int(),
   completionTokens: external_exports.number().int(),
-  costUsd: external_exports.number()
+  costUsd: external_exports.number(),
+  /** Of the prompt tokens, those the provider's cache served; absent in results written before. */
+  cachedPromptTokens: external_exports.number().int().optional(),
+  /** HTTP requests the calls took; absent in results written before. */
+  requests: external_exports.number().int().optional()
 });
 var OUTCOMES = ["passed", "failed", "not-attempted"];
 var notAttemptedSchema = external_exports.object({
@@ -73958,7 +75239,8 @@ var problemResultSchema = external_exports.object({
   specHash: external_exports.string(),
   outcome: external_exports.enum(OUTCOMES).describe("passed / failed: a program was selected (or none could be) and graded; not-attempted: the infrastructure failed (see notAttempted), left out of every rate"),
   notAttempted: notAttemptedSchema.optional().describe("set when outcome is not-attempted"),
-  status: external_exports.enum(["solved", "unsolved", "error"]).describe("the solve run's status (public tests only)"),
+  status: external_exports.enum(["solved", "uncertain", "unsolved", "error"]).describe("the solve run's status (public tests and --min-confidence)"),
+  confidence: external_exports.number().min(0).max(1).optional().describe("the pick's confidence (report.json selection.confidence)"),
   error: external_exports.string().optional(),
   selected: pickSchema.describe("the configured strategy's pick, graded on the hidden tests"),
   baselines: external_exports.array(pickSchema).describe("first, majority: picks from the same samples, graded too"),
@@ -73976,6 +75258,14 @@ var problemResultSchema = external_exports.object({
   gradeMs: external_exports.number().describe("hidden-test grading wall time"),
   finishedAt: external_exports.string()
 });
+var calibrationSchema = external_exports.object({
+  shard: external_exports.number().int().nullable().describe("the shard this runner graded (null: the whole set)"),
+  program: external_exports.string().describe("what was timed: the fixed calibration program"),
+  referenceMs: external_exports.number().describe("its wall time on the reference runner"),
+  measuredMs: external_exports.number().describe("its median wall time here"),
+  runs: external_exports.array(external_exports.number()).describe("every timed run, ms"),
+  scale: external_exports.number().describe("time limits were multiplied by this (measured / reference, at least 1)")
+});
 var evalSummarySchema = external_exports.object({
   problems: external_exports.number().int().describe("problems evaluated, attempted or not"),
   graded: external_exports.number().int().describe("problems attempted: passed + failed; the denominator of every rate"),
@@ -73984,6 +75274,11 @@ var evalSummarySchema = external_exports.object({
   flaky: external_exports.number().int().describe("problems that failed but passed on a --confirm retry"),
   solved: external_exports.number().int().describe("selected program passes every hidden test"),
   solveRate: external_exports.number().describe("solved / graded (0 when nothing was graded)"),
+  answered: external_exports.number().int().optional().describe("graded problems the action would open a pull request for (status solved: public tests passed, confidence at least --min-confidence)"),
+  answeredPassed: external_exports.number().int().optional().describe("of the answered, those whose pick passes every hidden test"),
+  solveRateLow: external_exports.number().describe("95% Wilson interval of the solve rate, lower end (0 when nothing was graded)"),
+  solveRateHigh: external_exports.number().describe("95% Wilson interval of the solve rate, upper end (1 when nothing was graded)"),
+  timingSensitive: external_exports.number().int().describe("problems failed only by time limits that passed on the scaled-limit retry"),
   oracle: external_exports.number().int(),
   baselines: external_exports.record(external_exports.string(), external_exports.number().int()).describe("strategy -> problems its pick solved"),
   errors: external_exports.number().int(),
@@ -74001,7 +75296,8 @@ var evalResultsSchema = external_exports.object({
     startedAt: external_exports.string(),
     updatedAt: external_exports.string(),
     /** Files merged into this one. */
-    mergedFrom: external_exports.array(external_exports.string()).optional()
+    mergedFrom: external_exports.array(external_exports.string()).optional(),
+    calibration: external_exports.array(calibrationSchema).optional().describe("the speed calibration of each runner that graded (one per shard; merged files keep them all)")
   })
 });
 var zeroUsage = () => ({ calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
@@ -74011,6 +75307,8 @@ function addUsage(into, u2) {
   into.promptTokens += u2.promptTokens;
   into.completionTokens += u2.completionTokens;
   into.costUsd += u2.costUsd;
+  into.cachedPromptTokens = (into.cachedPromptTokens ?? 0) + (u2.cachedPromptTokens ?? 0);
+  into.requests = (into.requests ?? 0) + (u2.requests ?? 0);
 }
 function summarize(problems) {
   const usage = zeroUsage();
@@ -74021,7 +75319,10 @@ function summarize(problems) {
   let oracle = 0;
   let errors = 0;
   let flaky = 0;
+  let timingSensitive = 0;
   let wallMs = 0;
+  let answered = 0;
+  let answeredPassed = 0;
   for (const p of problems) {
     addUsage(usage, p.usage);
     if (p.confirm) addUsage(usage, p.confirm.usage);
@@ -74034,11 +75335,17 @@ function summarize(problems) {
     }
     graded++;
     if (isFlaky(p)) flaky++;
+    if (isTimingSensitive(p)) timingSensitive++;
     if (p.selected.passed) solved++;
+    if (p.status === "solved") {
+      answered++;
+      if (p.selected.passed) answeredPassed++;
+    }
     if (p.oracle.passed) oracle++;
     for (const b of p.baselines) baselines2[b.strategy] = (baselines2[b.strategy] ?? 0) + (b.passed ? 1 : 0);
   }
   usage.costUsd = roundUsd(usage.costUsd);
+  const ci2 = wilsonInterval(solved, graded);
   return {
     problems: problems.length,
     graded,
@@ -74047,6 +75354,11 @@ function summarize(problems) {
     flaky,
     solved,
     solveRate: graded === 0 ? 0 : solved / graded,
+    answered,
+    answeredPassed,
+    solveRateLow: ci2.low,
+    solveRateHigh: ci2.high,
+    timingSensitive,
     oracle,
     baselines: baselines2,
     errors,
@@ -74057,8 +75369,14 @@ function summarize(problems) {
 function isFlaky(p) {
   return p.outcome === "failed" && (p.confirm?.runs.some((r) => r.outcome === "passed") ?? false);
 }
-function roundUsd(usd2) {
-  return Math.round(usd2 * 1e6) / 1e6;
+function isTimingSensitive(p) {
+  return p.outcome === "failed" && p.selected.timingSensitive === true;
+}
+function costPerSolved(summary) {
+  return summary.solved === 0 ? null : roundUsd(summary.usage.costUsd / summary.solved);
+}
+function roundUsd(usd3) {
+  return Math.round(usd3 * 1e6) / 1e6;
 }
 function sortById(items) {
   return [...items].sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
@@ -74097,11 +75415,11 @@ function parseShard(text, setting = "--shard") {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!m) throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   const index = Number(m[1]);
-  const count4 = Number(m[2]);
-  if (count4 < 1 || index < 1 || index > count4) {
+  const count5 = Number(m[2]);
+  if (count5 < 1 || index < 1 || index > count5) {
     throw new Error(`${setting} must look like i/n with 1 <= i <= n (e.g. 2/3), got ${JSON.stringify(text)}`);
   }
-  return { index, count: count4 };
+  return { index, count: count5 };
 }
 var COST_MODEL = {
   /** Seconds of model calls per problem regardless of size. */
@@ -74129,26 +75447,26 @@ function specCosts(specs, measured) {
   const estimates = specs.map((s) => ({ id: s.id, cost: estimateSpecCost(s) }));
   if (!measured || measured.size === 0) return estimates;
   const ratios = estimates.filter((e) => measured.has(e.id) && e.cost > 0).map((e) => measured.get(e.id) / e.cost).sort((a2, b) => a2 - b);
-  const scale = ratios.length === 0 ? 1 : median(ratios);
+  const scale = ratios.length === 0 ? 1 : median2(ratios);
   return estimates.map((e) => ({ id: e.id, cost: measured.has(e.id) ? measured.get(e.id) : e.cost * scale }));
 }
-function median(sorted) {
+function median2(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-function partition2(items, count4) {
-  if (!Number.isInteger(count4) || count4 < 1) throw new Error(`shard count must be a positive integer, got ${count4}`);
+function partition2(items, count5) {
+  if (!Number.isInteger(count5) || count5 < 1) throw new Error(`shard count must be a positive integer, got ${count5}`);
   const seen = /* @__PURE__ */ new Set();
   for (const item of items) {
     if (seen.has(item.id)) throw new Error(`problem id ${JSON.stringify(item.id)} appears twice in the spec set: ids must be unique`);
     seen.add(item.id);
   }
   const order = [...items].sort((a2, b) => b.cost - a2.cost || (a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0));
-  const loads = Array.from({ length: count4 }, () => 0);
-  const shards = Array.from({ length: count4 }, () => []);
+  const loads = Array.from({ length: count5 }, () => 0);
+  const shards = Array.from({ length: count5 }, () => []);
   for (const item of order) {
     let best = 0;
-    for (let i2 = 1; i2 < count4; i2++) if (loads[i2] < loads[best]) best = i2;
+    for (let i2 = 1; i2 < count5; i2++) if (loads[i2] < loads[best]) best = i2;
     loads[best] += Math.max(0, item.cost);
     shards[best].push(item.id);
   }
@@ -74218,9 +75536,10 @@ async function evaluate(specs, deps, options) {
       skipped: gradable.skipped,
       problems,
       summary: summarize(problems),
-      meta: { startedAt, updatedAt: now().toISOString() }
+      meta: { startedAt, updatedAt: now().toISOString(), ...options.calibration ? { calibration: [options.calibration] } : {} }
     };
   };
+  const scale = options.calibration?.scale ?? 1;
   const remaining = todo.filter((s) => !done2.has(s.id));
   options.onProgress?.({ type: "start", problems: todo.length, resumed: done2.size, skipped: gradable.skipped.length, shard: options.shard ?? null });
   const stop = stopSwitch(options.signal, options.deadline, now);
@@ -74240,7 +75559,7 @@ async function evaluate(specs, deps, options) {
       remaining.map(
         (spec) => limit2(async () => {
           const ended2 = run.ended();
-          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run));
+          const result = ended2 ? ungradedResult(spec, specHashes[spec.id], solveOptions.selection, now, endedBy(ended2)) : (options.onProgress?.({ type: "problem-start", id: spec.id }), await evaluateProblem(spec, specHashes[spec.id], deps, solveOptions, now, run, scale));
           await record2(result, () => options.onProgress?.({ type: "problem-done", id: spec.id, result, done: done2.size, of: todo.length }));
         })
       )
@@ -74251,7 +75570,7 @@ async function evaluate(specs, deps, options) {
         toConfirm(todo, done2, confirm.baseline).map(
           (spec) => limit2(async () => {
             if (run.ended() !== void 0) return;
-            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run);
+            const confirmed = await confirmProblem(spec, specHashes[spec.id], { model: confirm.model, sandbox: deps.sandbox }, solveOptions, confirm.times, now, run, scale);
             if (confirmed === null) return;
             await record2({ ...done2.get(spec.id), confirm: confirmed }, () => options.onProgress?.({ type: "confirm-done", id: spec.id, runs: confirmed.runs, of: confirm.times }));
           })
@@ -74306,9 +75625,9 @@ function stopSwitch(signal, deadline, now) {
     why ??= reason;
     stop.abort();
   };
-  const onAbort = () => end("interrupted");
+  const onAbort = () => end(typeof signal?.reason === "string" && signal.reason.startsWith("deadline") ? "deadline" : "interrupted");
   signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) end("interrupted");
+  if (signal?.aborted) onAbort();
   const timer = deadline ? setTimeout(() => end("deadline"), Math.max(0, deadline.getTime() - now().getTime())) : void 0;
   return {
     run: { signal: stop.signal, ended: () => why },
@@ -74349,15 +75668,15 @@ function ungradedResult(spec, hash2, selection, now, why, error62) {
     finishedAt: now().toISOString()
   };
 }
-async function confirmProblem(spec, hash2, deps, solveOptions, times, now, run) {
+async function confirmProblem(spec, hash2, deps, solveOptions, times2, now, run, scale = 1) {
   const runs = [];
   const usage = zeroUsage();
-  for (let attempt = 1; attempt <= times && run.ended() === void 0; attempt++) {
+  for (let attempt = 1; attempt <= times2 && run.ended() === void 0; attempt++) {
     const model = {
-      chat: (request, meta3) => deps.model.chat(request, { ...meta3, key: `confirm-${attempt}/${meta3.key ?? ""}` }),
+      chat: (request2, meta3) => deps.model.chat(request2, { ...meta3, key: `confirm-${attempt}/${meta3.key ?? ""}` }),
       usage: () => deps.model.usage()
     };
-    const r = await evaluateProblem(spec, hash2, { model, sandbox: deps.sandbox }, solveOptions, now, run);
+    const r = await evaluateProblem(spec, hash2, { model, sandbox: deps.sandbox }, solveOptions, now, run, scale);
     if (run.ended() !== void 0 && r.outcome === "not-attempted") break;
     addUsage(usage, r.usage);
     runs.push({
@@ -74376,9 +75695,9 @@ function recorded(deps) {
   const calls = [];
   const sandboxErrors = [];
   const model = {
-    async chat(request, meta3) {
+    async chat(request2, meta3) {
       try {
-        const reply = await deps.model.chat(request, meta3);
+        const reply = await deps.model.chat(request2, meta3);
         calls.push({ stage: meta3.stage });
         return reply;
       } catch (error62) {
@@ -74390,9 +75709,9 @@ function recorded(deps) {
   };
   const sandbox = {
     backend: deps.sandbox.backend,
-    async run(request) {
+    async run(request2) {
       try {
-        return await deps.sandbox.run(request);
+        return await deps.sandbox.run(request2);
       } catch (error62) {
         sandboxErrors.push(errorFacts(error62));
         throw error62;
@@ -74402,8 +75721,9 @@ function recorded(deps) {
   };
   return { deps: { model, sandbox }, calls, sandboxErrors };
 }
-async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date(), run) {
+async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @__PURE__ */ new Date(), run, timeScale = 1) {
   const rec = recorded(deps);
+  spec = scaledSpec(spec, timeScale);
   const facts = (extra) => ({
     calls: rec.calls,
     sandboxErrors: rec.sandboxErrors,
@@ -74419,8 +75739,8 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
     return ungradedResult(spec, hash2, solveOptions.selection, now, classifyAttempt(facts({ thrown: errorFacts(error62) })), `solve failed: ${message}`);
   }
   const gradeStart = performance.now();
-  const codeOf = /* @__PURE__ */ new Map();
-  for (const s of report.samples) if (s.finalCode.trim() !== "") codeOf.set(s.index, s.finalCode);
+  const codeOf2 = /* @__PURE__ */ new Map();
+  for (const s of report.samples) if (s.finalCode.trim() !== "") codeOf2.set(s.index, s.finalCode);
   const grades = /* @__PURE__ */ new Map();
   const gradeCode = (code2) => {
     let g = grades.get(code2);
@@ -74440,8 +75760,8 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
   try {
     [selected, baselines2, candidateGrades] = await Promise.all([
       pick3(report.selection.strategy, report.selected?.sample ?? null, report.selected?.code),
-      Promise.all(report.baselines.map((b) => pick3(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf.get(b.selectedSample)))),
-      Promise.all([...new Set(codeOf.values())].map(gradeCode))
+      Promise.all(report.baselines.map((b) => pick3(b.strategy, b.selectedSample, b.selectedSample === null ? void 0 : codeOf2.get(b.selectedSample)))),
+      Promise.all([...new Set(codeOf2.values())].map(gradeCode))
     ]);
   } catch (error62) {
     const why2 = classifyAttempt(facts({ ...report.stopped !== void 0 ? { stopped: report.stopped } : {} })) ?? { cause: "sandbox-unavailable", detail: errorFacts(error62).message };
@@ -74457,6 +75777,7 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
     outcome: why !== null ? "not-attempted" : selected.passed ? "passed" : "failed",
     ...why !== null ? { notAttempted: why } : {},
     status: report.status,
+    ...report.selection.confidence !== void 0 && report.selected !== null ? { confidence: report.selection.confidence } : {},
     ...report.error !== void 0 ? { error: report.error } : {},
     selected,
     baselines: baselines2,
@@ -74466,7 +75787,9 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
       cachedCalls: total.cachedCalls,
       promptTokens: total.promptTokens,
       completionTokens: total.completionTokens,
-      costUsd: total.costUsd
+      costUsd: total.costUsd,
+      cachedPromptTokens: total.cachedPromptTokens ?? 0,
+      requests: total.requests ?? 0
     },
     wallMs: Math.round(report.timings.totalMs),
     gradeMs,
@@ -74475,15 +75798,23 @@ async function evaluateProblem(spec, hash2, deps, solveOptions, now = () => /* @
 }
 async function gradeHidden(sandbox, spec, code2) {
   const tests = spec.tests.hidden;
-  const g = await gradeProgram(sandbox, spec, { language: spec.language, code: code2 }, tests);
+  const program2 = { language: spec.language, code: code2 };
+  const g = await gradeProgram(sandbox, spec, program2, tests);
   const failing = g.outcomes.findIndex((o2) => o2.verdict !== "accepted");
   const firstFailure = failing < 0 ? void 0 : `${tests[failing]?.name ?? `hidden ${failing + 1}`}: ${g.outcomes[failing].verdict}`;
   return {
     passed: g.allPassed,
     hiddenPassed: g.passed,
     hiddenTotal: g.total,
-    ...firstFailure !== void 0 ? { firstFailure } : {}
+    ...firstFailure !== void 0 ? { firstFailure } : {},
+    ...await passesWithMoreTime(sandbox, spec, program2, g.outcomes) ? { timingSensitive: true } : {}
   };
+}
+async function passesWithMoreTime(sandbox, spec, program2, outcomes) {
+  const failed = spec.tests.hidden.filter((_, i2) => outcomes[i2]?.verdict !== "accepted");
+  if (failed.length === 0 || outcomes.some((o2) => o2.verdict !== "accepted" && o2.verdict !== "time-limit")) return false;
+  const retry = await gradeProgram(sandbox, scaledSpec(spec, TIMING_RETRY_FACTOR), program2, failed);
+  return retry.allPassed;
 }
 
 // src/eval/mcnemar.ts
@@ -74516,6 +75847,83 @@ function minDiscordantToReject(alpha) {
   return n2;
 }
 
+// src/engine/progress.ts
+function initialProgress(samplesTotal) {
+  return {
+    stage: "generate",
+    samplesDone: 0,
+    samplesTotal,
+    samplesPassing: 0,
+    debugRounds: 0,
+    inputs: null,
+    kept: null,
+    clusters: null,
+    matchesDone: 0,
+    judgeCalls: 0
+  };
+}
+function reduceProgress(state2, event) {
+  switch (event.type) {
+    case "round":
+      return event.round > 0 ? { ...state2, debugRounds: state2.debugRounds + 1 } : state2;
+    case "sample-done":
+      return {
+        ...state2,
+        samplesDone: event.done,
+        samplesPassing: state2.samplesPassing + (event.total > 0 && event.passed === event.total ? 1 : 0)
+      };
+    case "synthesized":
+      return { ...state2, inputs: event.inputs };
+    case "wave":
+      return { ...state2, samplesTotal: event.samples, wave: `wave ${event.wave} of ${event.of}` };
+    case "wave-decision":
+      return state2;
+    case "judge-call":
+      return { ...state2, stage: "select", judgeCalls: event.calls };
+    case "stopped":
+      return { ...state2, stopped: event.reason };
+    case "done":
+      return { ...state2, stage: "done", status: event.status, selected: event.selectedSample };
+    case "selection": {
+      const e = event.event;
+      const s = { ...state2, stage: "select" };
+      if (e.type === "filtered") return { ...s, kept: e.kept.length };
+      if (e.type === "inputs") return { ...s, inputs: e.kept };
+      if (e.type === "clustered") return { ...s, clusters: e.clusters };
+      if (e.type === "match-finished") return { ...s, matchesDone: s.matchesDone + 1 };
+      if (e.type === "selected") return { ...s, selected: e.sample };
+      return s;
+    }
+  }
+}
+function count4(n2, one, many = `${one}s`) {
+  return `${n2} ${n2 === 1 ? one : many}`;
+}
+function progressLine(id, s) {
+  const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
+  const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
+  if (s.stage === "generate") {
+    return `${id}: generate+debug${s.wave !== void 0 ? ` (${s.wave})` : ""}: ${samples}, ${s.samplesPassing} pass the public tests, ${count4(s.debugRounds, "debugging round")}${stop}`;
+  }
+  const selection = [
+    s.kept !== null ? count4(s.kept, "candidate") : null,
+    s.inputs !== null ? count4(s.inputs, "input") : null,
+    s.clusters !== null ? count4(s.clusters, "cluster") : null,
+    count4(s.matchesDone, "match", "matches"),
+    count4(s.judgeCalls, "judge call")
+  ].filter((p) => p !== null);
+  if (s.stage === "select") {
+    return `${id}: select: ${[...s.samplesDone < s.samplesTotal ? [samples] : [], ...selection].join(", ")}${stop}`;
+  }
+  const picked = s.selected !== void 0 && s.selected !== null ? `, selected sample ${s.selected}` : "";
+  return `${id}: ${s.status ?? "done"}${picked} (${[samples, ...selection.slice(-2)].join(", ")})${stop}`;
+}
+function isMilestone(event) {
+  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "wave" || event.type === "stopped" || event.type === "done") return true;
+  if (event.type === "selection") return ["filtered", "clustered", "match-finished", "selected"].includes(event.event.type);
+  return false;
+}
+
 // src/eval/progress.ts
 function evalProgressLine(event) {
   switch (event.type) {
@@ -74523,13 +75931,13 @@ function evalProgressLine(event) {
       const shard = event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : "";
       const resumed = event.resumed > 0 ? `, ${event.resumed} already done (resumed)` : "";
       const skipped = event.skipped > 0 ? `, ${event.skipped} skipped without hidden tests` : "";
-      return `evaluating ${event.problems} problems${shard}${resumed}${skipped}`;
+      return `evaluating ${count4(event.problems, "problem")}${shard}${resumed}${skipped}`;
     }
     case "problem-done": {
       const r = event.result;
       const s = r.selected;
       if (r.outcome === "not-attempted") return `[${event.done}/${event.of}] ${r.id}: not attempted, ${r.notAttempted ? CAUSE_TEXT[r.notAttempted.cause] : "unknown cause"} (${r.notAttempted?.detail ?? r.error ?? ""})`;
-      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"} hidden ${s.hiddenPassed}/${s.hiddenTotal}`;
+      const verdict = s.sample === null ? `no program${r.error ? ` (${r.error})` : ""}` : `${s.passed ? "passes" : "fails"}: hidden ${s.hiddenPassed}/${s.hiddenTotal} passed`;
       const oracle = r.oracle.passed ? `oracle ${r.oracle.passing}/${r.oracle.candidates}` : "oracle none";
       return `[${event.done}/${event.of}] ${r.id}: ${verdict}, ${oracle}, ${r.usage.calls} calls, ${((r.wallMs + r.gradeMs) / 1e3).toFixed(1)} s`;
     }
@@ -74602,18 +76010,18 @@ function mergeResults(results, names) {
   const skippedIds = new Set(first.skipped.map((s) => s.id));
   const expected = Object.keys(first.config.specHashes).filter((id) => !skippedIds.has(id)).sort();
   if (sharded[0]) {
-    const count4 = first.config.shard.count;
+    const count5 = first.config.shard.count;
     const byIndex = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
       const s = r.config.shard;
-      if (s.count !== count4) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count4} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
+      if (s.count !== count5) throw new MergeError(`${name(0)} is shard ${first.config.shard.index}/${count5} but ${name(i2)} is shard ${s.index}/${s.count}: config.shard.count differs; merge shards of one split`);
       const other = byIndex.get(s.index);
-      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count4}: overlapping shards; give each shard once`);
+      if (other !== void 0) throw new MergeError(`${name(other)} and ${name(i2)} are both shard ${s.index}/${count5}: overlapping shards; give each shard once`);
       byIndex.set(s.index, i2);
     }
-    const missing2 = Array.from({ length: count4 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
+    const missing2 = Array.from({ length: count5 }, (_, k) => k + 1).filter((k) => !byIndex.has(k));
     if (missing2.length > 0) {
-      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count4}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count4}`).join(", ")}); give every shard`);
+      throw new MergeError(`shard${missing2.length > 1 ? "s" : ""} ${missing2.map((k) => `${k}/${count5}`).join(", ")} missing (got ${results.map((r, i2) => `${name(i2)} = ${r.config.shard.index}/${count5}`).join(", ")}); give every shard`);
     }
     const owner = /* @__PURE__ */ new Map();
     for (const [i2, r] of results.entries()) {
@@ -74650,23 +76058,18 @@ function mergeResults(results, names) {
     skipped: sortById(first.skipped),
     problems,
     summary: summarize(problems),
-    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i2) => name(i2)) }
+    meta: { startedAt, updatedAt, mergedFrom: results.map((_, i2) => name(i2)), ...mergedCalibration(results) }
   };
+}
+function mergedCalibration(results) {
+  const all = results.flatMap((r) => r.meta.calibration ?? []).sort((a2, b) => (a2.shard ?? 0) - (b.shard ?? 0));
+  return all.length > 0 ? { calibration: all } : {};
 }
 
 // src/eval/compare.ts
 var DEFAULT_MAX_DROP_PP = 5;
 var DEFAULT_ALPHA = 0.05;
 var DEFAULT_MAX_NOT_ATTEMPTED_PCT = 10;
-function wilsonInterval(successes, n2, z2 = 1.96) {
-  if (n2 <= 0) return { low: 0, high: 1 };
-  const p = successes / n2;
-  const z22 = z2 * z2;
-  const denom = 1 + z22 / n2;
-  const center = (p + z22 / (2 * n2)) / denom;
-  const half = z2 * Math.sqrt(p * (1 - p) / n2 + z22 / (4 * n2 * n2)) / denom;
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
-}
 function stats(r) {
   const s = r.summary;
   const n2 = s.graded;
@@ -74694,7 +76097,7 @@ function gradeText(p) {
   if (p.outcome === "not-attempted") return `not attempted (${p.notAttempted?.detail ?? "unknown cause"})`;
   const s = p.selected;
   if (s.sample === null) return p.error ? `no program (${p.error})` : "no program selected";
-  const text = s.passed ? `passes ${s.hiddenPassed}/${s.hiddenTotal}` : `fails ${s.hiddenTotal - s.hiddenPassed}/${s.hiddenTotal}${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
+  const text = s.passed ? `passes: hidden ${s.hiddenPassed}/${s.hiddenTotal} passed` : `fails: hidden ${s.hiddenPassed}/${s.hiddenTotal} passed${s.firstFailure ? ` (${s.firstFailure})` : ""}`;
   const retries = p.confirm?.runs;
   if (!retries || retries.length === 0) return text;
   const passedOn = retries.findIndex((r) => r.outcome === "passed");
@@ -74735,8 +76138,9 @@ function compareResults(current, baseline, options) {
   const baselineNotAttempted = notAttemptedOf(baseline);
   const missing2 = whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings);
   const incomplete = missing2.length > 0;
+  const { rule, ruleReason } = decidingRule(incomplete, paired.shared, pairs, settings);
   const drop = -paired.deltaPp;
-  const regression = !incomplete && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
+  const regression = rule === "per-problem" ? pairs.newlyFailing.length > 0 : rule === "mcnemar" && paired.newlyFailing > paired.newlyPassing && drop >= settings.maxDropPct && paired.pValue <= settings.alpha;
   const decision = incomplete ? "incomplete" : regression ? "regression" : "no-regression";
   const cur = stats(current);
   const base = stats(baseline);
@@ -74750,10 +76154,13 @@ function compareResults(current, baseline, options) {
     common: pairs.common,
     paired,
     ...settings,
-    verdict: verdictText(decision, paired, missing2, settings),
+    rule,
+    ruleReason,
+    verdict: verdictText(decision, rule, paired, missing2, pairs.newlyFailing, settings),
     newlyFailing: pairs.newlyFailing,
     newlyPassing: pairs.newlyPassing,
     flaky: pairs.flaky,
+    timingSensitive: pairs.timingSensitive,
     notAttempted,
     baselineNotAttempted,
     added: current.problems.filter((p) => !pairs.before.has(p.id)).map((p) => p.id).sort(),
@@ -74765,7 +76172,20 @@ function compareResults(current, baseline, options) {
       deltaPct: base.costUsd > 0 ? round2((cur.costUsd - base.costUsd) / base.costUsd * 100) : null
     },
     wall: { currentMs: cur.wallMs, baselineMs: base.wallMs },
-    configChanges: configChanges(current, baseline)
+    configChanges: configChanges(current, baseline),
+    calibration: current.meta.calibration ?? []
+  };
+}
+function decidingRule(incomplete, shared, pairs, settings) {
+  if (incomplete) return { rule: "none", ruleReason: "the run could not grade enough problems for either rule to decide" };
+  const needed = minDiscordantToReject(settings.alpha);
+  const left2 = pairs.flaky.length + pairs.timingSensitive.length > 0 ? " (flaky and timing-sensitive ones left out)" : "";
+  if (shared >= needed) {
+    return { rule: "mcnemar", ruleReason: `${shared} problems are graded in both runs${left2}, enough for McNemar's exact test (at least ${needed} at alpha ${settings.alpha})` };
+  }
+  return {
+    rule: "per-problem",
+    ruleReason: `only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${left2}, too few to test statistically (McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}), so each problem that passed in the baseline and fails now, and again on its --confirm retries, is a regression on its own`
   };
 }
 function checkedSettings(options) {
@@ -74785,7 +76205,8 @@ function pairProblems(current, baseline) {
     counts: { bothPassed: 0, bothFailed: 0, b: 0, c: 0 },
     newlyFailing: [],
     newlyPassing: [],
-    flaky: []
+    flaky: [],
+    timingSensitive: []
   };
   const { counts } = pairs;
   for (const p of current.problems) {
@@ -74794,9 +76215,13 @@ function pairProblems(current, baseline) {
     pairs.common++;
     if (p.outcome === "not-attempted" || prior2.outcome === "not-attempted") continue;
     pairs.sharedGraded++;
-    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior2) };
+    const change = { id: p.id, title: p.title, now: gradeText(p), before: gradeText(prior2), confirmedBy: (p.confirm?.runs ?? []).filter((r) => r.outcome === "failed").length };
     if (isFlaky(p)) {
       pairs.flaky.push(change);
+      continue;
+    }
+    if (prior2.outcome === "passed" && isTimingSensitive(p)) {
+      pairs.timingSensitive.push(change);
       continue;
     }
     const was = prior2.outcome === "passed";
@@ -74812,7 +76237,7 @@ function pairProblems(current, baseline) {
     }
   }
   const byId = (x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-  for (const list2 of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky]) list2.sort(byId);
+  for (const list2 of [pairs.newlyFailing, pairs.newlyPassing, pairs.flaky, pairs.timingSensitive]) list2.sort(byId);
   return pairs;
 }
 function pairedRates(counts) {
@@ -74849,17 +76274,18 @@ function whatKeepsItFromDeciding(current, pairs, baselineNotAttempted, settings)
       `only ${sharedGraded} of the ${common2} problems in both runs were graded in both (at least ${pct(100 - settings.maxNotAttemptedPct)} needed)` + (baselineMissing.length > 0 ? `; the baseline could not attempt ${baselineMissing.length}: ${causesText(baselineMissing)}` : "")
     );
   }
-  const shared = pairs.counts.bothPassed + pairs.counts.bothFailed + pairs.counts.b + pairs.counts.c;
-  const needed = minDiscordantToReject(settings.alpha);
-  if (missing2.length === 0 && shared < needed) {
-    missing2.push(`only ${shared} problem${shared === 1 ? " is" : "s are"} graded in both runs${pairs.flaky.length > 0 ? ` (flaky ones left out)` : ""}: McNemar's test needs at least ${needed} to ever reject at alpha ${settings.alpha}`);
-  }
   return missing2;
 }
-function verdictText(decision, paired, missing2, settings) {
+function verdictText(decision, rule, paired, missing2, newlyFailing, settings) {
   const drop = -paired.deltaPp;
-  const on6 = `on the ${paired.shared} problems graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
   if (decision === "incomplete") return `Incomplete: ${missing2.join("; ")}. No regression is decided; fix the cause and rerun.`;
+  if (rule === "per-problem") {
+    const shared = `${paired.shared} problem${paired.shared === 1 ? "" : "s"} graded in both runs, too few to test statistically; decided problem by problem`;
+    if (newlyFailing.length === 0) return `No regression: no problem that passed in the baseline fails now (${shared}).`;
+    const evidence = newlyFailing.map((p) => `${p.id} (before ${p.before}; now ${p.now}${p.confirmedBy === 0 ? "; not confirmed: no --confirm retry" : ""})`).join(", ");
+    return `Regression: ${newlyFailing.length} problem${newlyFailing.length === 1 ? "" : "s"} passed in the baseline and fail${newlyFailing.length === 1 ? "s" : ""} now: ${evidence} (${shared}).`;
+  }
+  const on6 = `on the ${count4(paired.shared, "problem")} graded in both (${paired.newlyFailing} newly failing, ${paired.newlyPassing} newly passing; McNemar exact p = ${formatP(paired.pValue)})`;
   if (decision === "regression") return `Regression: the pass rate dropped ${drop} points ${on6}, at least the allowed ${settings.maxDropPct} and significant at alpha ${settings.alpha}.`;
   if (drop > 0) return `No regression: the pass rate dropped ${drop} points ${on6}, ${drop < settings.maxDropPct ? `less than the allowed ${settings.maxDropPct}` : `not significant at alpha ${settings.alpha}`}.`;
   return `No regression: the pass rate ${paired.deltaPp > 0 ? `rose ${paired.deltaPp} points` : "is unchanged"} ${on6}.`;
@@ -74868,7 +76294,7 @@ function runIncompleteness(r, maxNotAttemptedPct = DEFAULT_MAX_NOT_ATTEMPTED_PCT
   const notAttempted = notAttemptedOf(r);
   const n2 = r.problems.length;
   if (n2 === 0 || notAttempted.length / n2 <= maxNotAttemptedPct / 100) return null;
-  return `${notAttempted.length} of ${n2} problems (${pct(100 * notAttempted.length / n2)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
+  return `${notAttempted.length} of ${count4(n2, "problem")} (${pct(100 * notAttempted.length / n2)}) could not be attempted, more than the allowed ${pct(maxNotAttemptedPct)}: ${causesText(notAttempted)}`;
 }
 function round2(x) {
   return Math.round(x * 100) / 100;
@@ -74893,9 +76319,12 @@ var trendPointSchema = external_exports.object({
   commit: external_exports.string(),
   model: external_exports.string(),
   rate: external_exports.number().describe("solve rate, 0..1"),
+  rateLow: external_exports.number().optional().describe("95% Wilson interval of the rate, lower end (points written before intervals lack it)"),
+  rateHigh: external_exports.number().optional().describe("95% Wilson interval of the rate, upper end"),
   solved: external_exports.number().int(),
   problems: external_exports.number().int(),
-  costUsd: external_exports.number()
+  costUsd: external_exports.number(),
+  costPerSolvedUsd: external_exports.number().nullable().optional().describe("the night's cost over the problems it solved (null: none solved); absent in points written before")
 });
 var trendSchema = external_exports.object({
   kind: external_exports.literal(TREND_KIND),
@@ -74919,6 +76348,10 @@ function appendTrend(trend, point, maxPoints = DEFAULT_TREND_POINTS) {
   const same = last !== void 0 && last.date === point.date && last.commit === point.commit && last.model === point.model;
   const points = [...same ? trend.points.slice(0, -1) : trend.points, point];
   return { ...trend, points: points.slice(-maxPoints) };
+}
+function perSolved(p) {
+  if (p.costPerSolvedUsd === void 0) return "";
+  return p.costPerSolvedUsd === null ? ", none solved" : `, $${p.costPerSolvedUsd.toFixed(4)} per solved problem`;
 }
 var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
 function sparkline(rates) {
@@ -74964,7 +76397,7 @@ function renderTrendMarkdown(trend) {
     "",
     trendMermaid(points),
     "",
-    `\`${sparkline(rates)}\` ${pct2(Math.min(...rates))}% \u2013 ${pct2(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct2(last.rate)}%, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}, ${escapeMarkdown(last.model)})`
+    `\`${sparkline(rates)}\` ${pct2(Math.min(...rates))}% \u2013 ${pct2(Math.max(...rates))}% (from ${first.date.slice(0, 10)} to ${last.date.slice(0, 10)}; latest ${pct2(last.rate)}%${last.rateLow !== void 0 && last.rateHigh !== void 0 ? ` [95% ${pct2(last.rateLow)}\u2013${pct2(last.rateHigh)}]` : ""}, ${last.solved}/${last.problems}, $${last.costUsd.toFixed(2)}${perSolved(last)}, ${escapeMarkdown(last.model)})`
   ];
   return lines.join("\n");
 }
@@ -74988,13 +76421,18 @@ function changeList(changes) {
   if (changes.length > MAX_LISTED) lines.push(`- \u2026 and ${changes.length - MAX_LISTED} more (see the results files)`);
   return lines;
 }
+var RULE_TEXT = {
+  mcnemar: "McNemar's paired test",
+  "per-problem": "the per-problem rule",
+  none: "no rule (incomplete)"
+};
 var HEADLINE = {
   regression: "\u274C regression",
   "no-regression": "\u2705 no regression",
   incomplete: "\u26A0\uFE0F run incomplete"
 };
-function duration3(ms) {
-  const s = Math.round(ms / 1e3);
+function duration3(ms2) {
+  const s = Math.round(ms2 / 1e3);
   return s < 120 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
 function notAttemptedList(problems) {
@@ -75002,11 +76440,16 @@ function notAttemptedList(problems) {
   if (problems.length > MAX_LISTED) lines.push(`- \u2026 and ${problems.length - MAX_LISTED} more (see the results files)`);
   return lines;
 }
+function calibrationLines(calibration) {
+  if (calibration.length === 0) return [];
+  const line = (k) => `- ${k.shard === null ? "the runner" : `shard ${k.shard}`}: time limits \xD7 ${k.scale} (${escapeMarkdown(k.program)}: ${k.measuredMs} ms here, ${k.referenceMs} ms on the reference runner)`;
+  return ["### Time calibration", "", ...calibration.map(line), ""];
+}
 function pairedSection(c3) {
   const p = c3.paired;
   const share = (k) => p.shared === 0 ? "\u2013" : `${pct3(k / p.shared)} (${k}/${p.shared})`;
   return [
-    `### Paired comparison on the ${p.shared} problems graded in both runs`,
+    `### Paired comparison on the ${count4(p.shared, "problem")} graded in both runs`,
     "",
     "| | baseline | current | change |",
     "|---|---|---|---|",
@@ -75024,6 +76467,7 @@ function pairedSection(c3) {
 function renderComparisonMarkdown(c3, trend) {
   const out = [];
   out.push(`## sstar evaluation: ${HEADLINE[c3.decision]}`, "", escapeMarkdown(c3.verdict), "");
+  out.push(`**Decided by**: ${RULE_TEXT[c3.rule]}: ${escapeMarkdown(c3.ruleReason)}.`, "");
   out.push(...pairedSection(c3));
   const strategies = [.../* @__PURE__ */ new Set([...Object.keys(c3.baseline.baselines), ...Object.keys(c3.current.baselines)])].sort();
   const graded = (r) => `${r.graded} of ${r.problems}${r.notAttempted > 0 ? ` (${r.notAttempted} not attempted)` : ""}`;
@@ -75054,6 +76498,9 @@ function renderComparisonMarkdown(c3, trend) {
   if (c3.flaky.length > 0) {
     out.push(`### Flaky: failed, then passed on a retry (${c3.flaky.length}), not counted`, "", ...changeList(c3.flaky), "");
   }
+  if (c3.timingSensitive.length > 0) {
+    out.push(`### Timing-sensitive: failed by a time limit, passed with the scaled limit (${c3.timingSensitive.length}), not counted`, "", ...changeList(c3.timingSensitive), "");
+  }
   if (c3.notAttempted.length > 0) {
     out.push(`### Not attempted in this run (${c3.notAttempted.length}), left out of every rate`, "", ...notAttemptedList(c3.notAttempted), "");
   }
@@ -75066,12 +76513,13 @@ function renderComparisonMarkdown(c3, trend) {
     if (c3.removed.length > 0) out.push(`- Only in the baseline (${c3.removed.length}): ${c3.removed.slice(0, MAX_LISTED).map(code).join(", ")}`);
     out.push("");
   }
+  out.push(...calibrationLines(c3.calibration));
   if (c3.configChanges.length > 0) {
     out.push("### Configuration changes since the baseline", "");
     out.push(...c3.configChanges.map((line) => `- ${escapeMarkdown(line)}`), "");
   }
   out.push(
-    `<sub>Decision rule: incomplete (never a regression) when more than ${c3.maxNotAttemptedPct}% of the problems could not be attempted or too few were graded in both runs; otherwise a regression when the pass rate on the problems graded in both dropped by at least ${c3.maxDropPct} points and McNemar's exact test gives p \u2264 ${c3.alpha}. See docs/eval.md.</sub>`
+    `<sub>Decision rule: incomplete (never a regression) when more than ${c3.maxNotAttemptedPct}% of the problems could not be attempted or too few of the problems in both runs were graded in both; otherwise, with enough problems graded in both for McNemar's test to ever reject, a regression when their pass rate dropped by at least ${c3.maxDropPct} points and McNemar's exact test gives p \u2264 ${c3.alpha}; with fewer, a regression when a problem that passed in the baseline fails now and on its --confirm retries. See docs/eval.md.</sub>`
   );
   const trendText = trend ? renderTrendMarkdown(trend) : "";
   if (trendText) out.push("", trendText);
@@ -75085,7 +76533,11 @@ function renderResultsMarkdown(r, trend, incomplete) {
   if (incomplete) out.push(`Incomplete: ${escapeMarkdown(incomplete)}.`, "");
   out.push("| | |", "|---|---|");
   out.push(`| problems graded | ${n2} of ${s.problems}${s.notAttempted > 0 ? ` (${s.notAttempted} not attempted)` : ""} |`);
-  out.push(`| pass rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci(wilsonInterval(s.solved, n2))} |`);
+  out.push(`| pass rate (hidden tests) | ${rate2(s.solved)}, 95% interval ${ci({ low: s.solveRateLow, high: s.solveRateHigh })} |`);
+  if (s.answered !== void 0 && s.answeredPassed !== void 0) {
+    const precision = s.answered === 0 ? "\u2013" : `${pct3(s.answeredPassed / s.answered)} (${s.answeredPassed}/${s.answered})`;
+    out.push(`| coverage (picks at or above --min-confidence) | ${rate2(s.answered)} |`, `| precision (answered picks passing) | ${precision} |`);
+  }
   for (const [strategy, k] of Object.entries(s.baselines).sort()) out.push(`| baseline \`${escapeMarkdown(strategy)}\` | ${rate2(k)} |`);
   out.push(
     `| oracle (some candidate passes) | ${rate2(s.oracle)} |`,
@@ -75099,12 +76551,13 @@ function renderResultsMarkdown(r, trend, incomplete) {
   if (failing.length > 0) {
     out.push(`<details><summary>Not solved (${failing.length})</summary>`, "");
     for (const p of failing.slice(0, MAX_LISTED)) {
-      const why = p.selected.sample === null ? p.error ?? "no program selected" : `fails ${p.selected.hiddenTotal - p.selected.hiddenPassed}/${p.selected.hiddenTotal}${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
+      const why = p.selected.sample === null ? p.error ?? "no program selected" : `hidden ${p.selected.hiddenPassed}/${p.selected.hiddenTotal} passed${p.selected.firstFailure ? ` (${p.selected.firstFailure})` : ""}`;
       out.push(`- ${code(p.id)} ${escapeMarkdown(p.title)}: ${escapeMarkdown(why)}${p.oracle.passed ? " (some candidate passes: a selection miss)" : ""}`);
     }
     if (failing.length > MAX_LISTED) out.push(`- \u2026 and ${failing.length - MAX_LISTED} more`);
     out.push("", "</details>");
   }
+  out.push("", ...calibrationLines(r.meta.calibration ?? []));
   const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
   if (notAttempted.length > 0) {
     out.push("", `### Not attempted (${notAttempted.length}), left out of every rate`, "");
@@ -75127,13 +76580,16 @@ function regressionIssue(c3, context = {}) {
 
 // src/eval/files.ts
 import { mkdir as mkdir3, readFile as readFile3, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, join as join8 } from "node:path";
+import { basename as basename2, dirname as dirname3, join as join10 } from "node:path";
 async function writeJsonAtomic(path7, value) {
+  await writeTextAtomic(path7, JSON.stringify(value, null, 2) + "\n");
+}
+async function writeTextAtomic(path7, text) {
   const dir = dirname3(path7);
   await mkdir3(dir, { recursive: true });
-  const tmp = join8(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const tmp = join10(dir, `.${basename2(path7)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    await writeFile3(tmp, JSON.stringify(value, null, 2) + "\n", "utf8");
+    await writeFile3(tmp, text, "utf8");
     await rename2(tmp, path7);
   } catch (error62) {
     await rm2(tmp, { force: true });
@@ -75181,6 +76637,8 @@ async function runEvalJob(o2) {
   const previous = await readResultsIfExists(o2.out);
   const costs = o2.costsFile !== void 0 ? measuredCosts(await readResultsFile(o2.costsFile)) : void 0;
   const confirmBaseline = o2.confirm !== void 0 && o2.confirm.times > 0 ? await readResultsIfExists(o2.confirm.baselineFile) : void 0;
+  const calibration = o2.calibrate ? await calibrate(o2.sandbox, { ...o2.calibrate, shard: o2.shard?.index ?? null }) : void 0;
+  if (calibration) o2.onCalibrated?.(calibration);
   try {
     return await evaluate(o2.specs, { model: o2.model, sandbox: o2.sandbox }, {
       solve: o2.solve,
@@ -75192,6 +76650,7 @@ async function runEvalJob(o2) {
       ...o2.concurrency !== void 0 ? { concurrency: o2.concurrency } : {},
       ...o2.signal ? { signal: o2.signal } : {},
       ...o2.deadline ? { deadline: o2.deadline } : {},
+      ...calibration ? { calibration } : {},
       ...o2.confirm && confirmBaseline ? { confirm: { times: o2.confirm.times, baseline: confirmBaseline, model: o2.confirm.model } } : {},
       onResults: (results) => writeJsonAtomic(o2.out, results)
     });
@@ -75224,9 +76683,12 @@ async function runCompareJob(o2) {
           commit: o2.commit ?? "",
           model: current.config.model,
           rate: current.summary.solveRate,
+          rateLow: current.summary.solveRateLow,
+          rateHigh: current.summary.solveRateHigh,
           solved: current.summary.solved,
           problems: current.summary.graded,
-          costUsd: current.summary.usage.costUsd
+          costUsd: current.summary.usage.costUsd,
+          costPerSolvedUsd: costPerSolved(current.summary)
         },
         o2.trendPoints ?? DEFAULT_TREND_POINTS
       );
@@ -75234,9 +76696,12 @@ async function runCompareJob(o2) {
     }
   }
   const common2 = {
+    results: current,
     cause,
     incomplete: cause !== null,
     passRate: current.summary.solveRate,
+    passRateLow: current.summary.solveRateLow,
+    passRateHigh: current.summary.solveRateHigh,
     trend
   };
   if (!comparison) {
@@ -75261,7 +76726,7 @@ async function appendSummary(path7, markdown2) {
 }
 
 // src/cli/options.ts
-import { basename as basename3, resolve as resolve2 } from "node:path";
+import { basename as basename3, resolve as resolve4 } from "node:path";
 
 // src/model/duration.ts
 var UNITS = { "": 1e3, ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
@@ -75270,15 +76735,52 @@ function parseDuration(text) {
   if (m === null) return void 0;
   return Number(m[1]) * UNITS[m[2] ?? ""];
 }
-function formatDuration(ms) {
+function formatDuration(ms2) {
   for (const [unit, size] of [["d", 864e5], ["h", 36e5], ["m", 6e4], ["s", 1e3]]) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+    if (ms2 >= size && ms2 % size === 0) return `${ms2 / size}${unit}`;
   }
-  return ms % 1e3 === 0 ? `${ms / 1e3}s` : `${ms}ms`;
+  return ms2 % 1e3 === 0 ? `${ms2 / 1e3}s` : `${ms2}ms`;
 }
 var TIMEOUT_BOUNDS = { min: 1e3, max: 36e5 };
 var DEADLINE_BOUNDS = { min: 1e3, max: 7 * 864e5 };
 var MAX_RETRIES_BOUND = 10;
+
+// src/report/writable.ts
+import { mkdir as mkdir5, mkdtemp, rm as rm3, stat, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir as tmpdir6 } from "node:os";
+import { dirname as dirname5, join as join11, resolve } from "node:path";
+function writeFailure(error62) {
+  const e = error62;
+  const reasons = {
+    EROFS: "read-only file system",
+    EACCES: "permission denied",
+    EPERM: "not permitted",
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EISDIR: "it is a folder",
+    ENOSPC: "no space left",
+    EEXIST: "a file is in the way"
+  };
+  return e?.code !== void 0 ? `${e.code}: ${reasons[e.code] ?? e.message}` : String(e?.message ?? error62);
+}
+async function folderProblem(dir) {
+  try {
+    await mkdir5(dir, { recursive: true });
+    const probe2 = join11(dir, `.sstar-write-check-${process.pid}`);
+    await writeFile4(probe2, "");
+    await rm3(probe2, { force: true });
+    return void 0;
+  } catch (error62) {
+    return writeFailure(error62);
+  }
+}
+async function fileProblem(file2) {
+  const existing = await stat(file2).catch(() => void 0);
+  if (existing?.isDirectory() === true) return "it is a folder; give a file name";
+  return folderProblem(dirname5(resolve(file2)));
+}
+async function rescueFolder(prefix) {
+  return mkdtemp(join11(tmpdir6(), `${prefix}-`));
+}
 
 // src/spec/errors.ts
 function formatSpecError(e) {
@@ -75406,10 +76908,10 @@ function issuesToSpecErrors(issues, raw, file2, prefix = []) {
 
 // src/spec/load.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-import { readFileSync as readFileSync5, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
+import { readFileSync as readFileSync6, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
 import { constants as constants7 } from "node:fs";
-import { open as open2, stat } from "node:fs/promises";
-import { dirname as dirname5, isAbsolute, relative, resolve, sep } from "node:path";
+import { open as open2, stat as stat2 } from "node:fs/promises";
+import { dirname as dirname6, isAbsolute, relative, resolve as resolve2, sep } from "node:path";
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/spec/schema.ts
@@ -75546,7 +77048,7 @@ function readSpecFile(ref, origin, field, errors) {
   };
   if (origin.baseDir === void 0) return err("file references aren't allowed in this spec (it has no folder): put the text inline");
   if (isAbsolute(ref)) return err(`use a path relative to the spec file, not ${JSON.stringify(ref)}`);
-  const full = resolve(origin.baseDir, ref);
+  const full = resolve2(origin.baseDir, ref);
   let real;
   let base;
   try {
@@ -75557,8 +77059,8 @@ function readSpecFile(ref, origin, field, errors) {
   }
   if (real !== base && !real.startsWith(base + sep)) return err(`${ref} is outside the spec's folder: keep test files beside the spec`);
   try {
-    if (!statSync3(real).isFile()) return err(`${ref} is not a file`);
-    return readFileSync5(real, "utf8");
+    if (!statSync4(real).isFile()) return err(`${ref} is not a file`);
+    return readFileSync6(real, "utf8");
   } catch (e) {
     return err(`can't read ${ref}: ${e.code ?? e.message}`);
   }
@@ -75662,7 +77164,7 @@ async function checkSpecPath(path7) {
     const message = code2 === "ENOENT" ? "file not found" : code2 === "ELOOP" ? "is a symbolic link: spec files are read only as plain files (copy the file instead)" : `can't read the file (${code2 ?? e.message})`;
     return { ok: false, errors: [{ file: path7, field: "", message }] };
   }
-  return checkSpecText(text, { file: path7, baseDir: dirname5(resolve(path7)) });
+  return checkSpecText(text, { file: path7, baseDir: dirname6(resolve2(path7)) });
 }
 async function loadSpecFile(path7) {
   const r = await checkSpecPath(path7);
@@ -75675,20 +77177,20 @@ async function expandSpecPaths(inputs) {
   const files = /* @__PURE__ */ new Set();
   const errors = [];
   for (const input2 of inputs) {
-    const info = await stat(input2).catch(() => void 0);
+    const info = await stat2(input2).catch(() => void 0);
     if (info?.isDirectory()) {
       const found = await (0, import_fast_glob.default)(SPEC_GLOB, { cwd: input2, ignore: IGNORE, onlyFiles: true, dot: false, followSymbolicLinks: false });
-      for (const f of found) files.add(relativeOrAbsolute(resolve(input2, f)));
+      for (const f of found) files.add(relativeOrAbsolute(resolve2(input2, f)));
       continue;
     }
     if (info?.isFile()) {
-      files.add(relativeOrAbsolute(resolve(input2)));
+      files.add(relativeOrAbsolute(resolve2(input2)));
       continue;
     }
     if (import_fast_glob.default.isDynamicPattern(input2)) {
       const found = await (0, import_fast_glob.default)(input2, { ignore: IGNORE, onlyFiles: true, followSymbolicLinks: false });
       if (found.length === 0) errors.push({ file: input2, field: "", message: "no files match this pattern" });
-      for (const f of found) files.add(relativeOrAbsolute(resolve(f)));
+      for (const f of found) files.add(relativeOrAbsolute(resolve2(f)));
       continue;
     }
     errors.push({ file: input2, field: "", message: "no such file or folder" });
@@ -75727,6 +77229,7581 @@ async function loadSpecs(pathsOrGlobsOrDirs) {
   return { specs, errors, files: listed };
 }
 
+// src/local/index.ts
+import { availableParallelism as availableParallelism3 } from "node:os";
+import { stat as stat4 } from "node:fs/promises";
+
+// src/local/download.ts
+import { createHash as createHash8 } from "node:crypto";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2, existsSync as existsSync6 } from "node:fs";
+import { mkdir as mkdir6, readFile as readFile4, rename as rename3, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname7 } from "node:path";
+import { once as once9 } from "node:events";
+function hubUrl(hub, env2 = process.env) {
+  const endpoint = (env2.HF_ENDPOINT?.trim() || "https://huggingface.co").replace(/\/+$/, "");
+  const path7 = [hub.owner, hub.repo, "resolve", hub.revision, ...hub.file.split("/")].map(encodeURIComponent).join("/");
+  return `${endpoint}/${path7}`;
+}
+function progressText(done2, total, bytesPerSecond) {
+  const mb = (n2) => (n2 / 1e6).toFixed(0);
+  const speed = `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`;
+  if (total === void 0 || total <= 0) return `${mb(done2)} MB  ${speed}`;
+  const share = Math.min(1, done2 / total);
+  const filled = Math.round(share * 30);
+  return `[${"#".repeat(filled)}${"-".repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${mb(done2)}/${mb(total)} MB  ${speed}`;
+}
+var Progress = class {
+  constructor(options, startBytes) {
+    this.options = options;
+    this.startBytes = startBytes;
+  }
+  options;
+  startBytes;
+  lastStep = -1;
+  started = Date.now();
+  update(done2, total, final = false) {
+    const o2 = this.options;
+    if (o2 === void 0) return;
+    const rate2 = (done2 - this.startBytes) / Math.max(1e-3, (Date.now() - this.started) / 1e3);
+    if (o2.isTTY) {
+      o2.write(`\r\x1B[2K${progressText(done2, total, rate2)}${final ? "\n" : ""}`);
+      return;
+    }
+    const every = o2.everyPercent ?? 5;
+    const step = total ? Math.floor(done2 / total * (100 / every)) : Math.floor(done2 / 5e7);
+    if (step > this.lastStep || final) {
+      this.lastStep = step;
+      o2.write(`${progressText(done2, total, rate2)}
+`);
+    }
+  }
+};
+function failure2(url2, why) {
+  return new ModelConfigError(`local model: could not download ${url2}: ${why}`);
+}
+async function sha256Of(path7) {
+  const hash2 = createHash8("sha256");
+  for await (const chunk of createReadStream2(path7)) hash2.update(chunk);
+  return hash2.digest("hex");
+}
+async function request(url2, offset, env2, stallMs, signal) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${stallMs / 1e3} s`)), stallMs);
+  signal?.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
+  const headers = { "user-agent": "sstar-action" };
+  if (env2.HF_TOKEN?.trim()) headers.authorization = `Bearer ${env2.HF_TOKEN.trim()}`;
+  if (offset > 0) headers.range = `bytes=${offset}-`;
+  try {
+    const response = await fetch(url2, { headers, signal: abort.signal, redirect: "follow" });
+    return { response, abort };
+  } catch (error62) {
+    const cause = error62.cause;
+    const why = abort.signal.aborted ? String(abort.signal.reason?.message ?? abort.signal.reason) : cause?.code ?? cause?.message ?? error62.message;
+    throw failure2(url2, `${why}; check the network, or HF_ENDPOINT for a mirror`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function statusError(url2, status) {
+  if (status === 401 || status === 403) return failure2(url2, `HTTP ${status}: the repository needs a Hugging Face token with access; set HF_TOKEN`);
+  if (status === 404) return failure2(url2, "HTTP 404: no such file or revision; check the model name (local:hf:<owner>/<repo>/<file.gguf>[#revision])");
+  return failure2(url2, `HTTP ${status}`);
+}
+async function receive(response, part, offset, total, progress, stallMs, abort) {
+  const out = createWriteStream2(part, { flags: offset > 0 ? "a" : "w" });
+  let done2 = offset;
+  let timer = setTimeout(() => abort.abort(new Error(`no data for ${stallMs / 1e3} s`)), stallMs);
+  try {
+    for await (const chunk of response.body) {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(new Error(`no data for ${stallMs / 1e3} s`)), stallMs);
+      if (!out.write(chunk)) await once9(out, "drain");
+      done2 += chunk.length;
+      progress.update(done2, total);
+    }
+  } finally {
+    clearTimeout(timer);
+    out.end();
+    await once9(out, "close");
+  }
+  if (total !== void 0 && done2 !== total) throw new Error(`the connection ended after ${done2} of ${total} bytes`);
+}
+async function ensureWeights(hub, path7, options = {}) {
+  const env2 = options.env ?? process.env;
+  const url2 = hubUrl(hub, env2);
+  if (existsSync6(path7)) {
+    const recorded2 = existsSync6(`${path7}.sha256`) ? (await readFile4(`${path7}.sha256`, "utf8")).trim() : void 0;
+    if (hub.sha256 !== void 0 && recorded2 !== void 0 && recorded2 !== hub.sha256) {
+      throw new ModelConfigError(`local model: ${path7} has sha256 ${recorded2}, expected ${hub.sha256}; delete it to download it again`);
+    }
+    return path7;
+  }
+  await mkdir6(dirname7(path7), { recursive: true });
+  const part = `${path7}.part`;
+  const stallMs = options.stallMs ?? 3e4;
+  let resumes = options.resumes ?? 2;
+  for (; ; ) {
+    const offset = existsSync6(part) ? (await stat3(part)).size : 0;
+    const { response, abort } = await request(url2, offset, env2, stallMs, options.signal);
+    if (response.status === 416) {
+      await rm4(part, { force: true });
+      continue;
+    }
+    if (!response.ok) throw statusError(url2, response.status);
+    const resumed = response.status === 206 ? offset : 0;
+    const length = Number(response.headers.get("content-length") ?? NaN);
+    const total = Number.isFinite(length) ? resumed + length : void 0;
+    const progress = new Progress(options.progress, resumed);
+    try {
+      await receive(response, part, resumed, total, progress, stallMs, abort);
+      progress.update(total ?? 0, total, true);
+      break;
+    } catch (error62) {
+      if (options.signal?.aborted || resumes-- <= 0) throw failure2(url2, `${error62.message}; run again to resume`);
+    }
+  }
+  const digest = await sha256Of(part);
+  if (hub.sha256 !== void 0 && digest !== hub.sha256) {
+    await rm4(part, { force: true });
+    throw failure2(url2, `the file's sha256 is ${digest}, expected ${hub.sha256}: deleted, run again`);
+  }
+  await writeFile5(`${path7}.sha256`, `${digest}
+`);
+  await rename3(part, path7);
+  return path7;
+}
+
+// src/local/runtime.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { mkdir as mkdir7, rename as rename4, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+
+// src/local/lockfiles/linux-x64/package.json
+var package_default = {
+  name: "sstar-local-model-runtime",
+  private: true,
+  version: "1.0.0",
+  dependencies: { "node-llama-cpp": "3.21.1", "@node-llama-cpp/linux-x64": "3.21.1" }
+};
+
+// src/local/lockfiles/linux-x64/package-lock.json
+var package_lock_default = {
+  name: "sstar-local-model-runtime",
+  version: "1.0.0",
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    "": {
+      name: "sstar-local-model-runtime",
+      version: "1.0.0",
+      dependencies: {
+        "@node-llama-cpp/linux-x64": "3.21.1",
+        "node-llama-cpp": "3.21.1"
+      }
+    },
+    "node_modules/@huggingface/jinja": {
+      version: "0.5.13",
+      integrity: "sha512-jM17MqFily1iyT/1LD3r5w8/CZiyapVB0+7vOw48PfVtzyKsXStmHE4jVTyDAD05Tqv3un1xrS9ILUU1ugQAYQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/@isaacs/fs-minipass": {
+      version: "4.0.1",
+      integrity: "sha512-wgm9Ehl2jpeqP3zw/7mo3kRHFp5MEDhqAdwy1fTGkHAwnkGOVsgpvQhL8B5n1qlb01jV3n/bI0ZfZp5lWA1k4w==",
+      license: "ISC",
+      dependencies: {
+        minipass: "^7.0.4"
+      },
+      engines: {
+        node: ">=18.0.0"
+      }
+    },
+    "node_modules/@kwsites/file-exists": {
+      version: "1.1.1",
+      integrity: "sha512-m9/5YGR18lIwxSFDwfE3oA7bWuq9kdau6ugN4H2rJeyhFQZcG9AgSHkQtSD15a8WvTgfz9aikZMrKPHvbpqFiw==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.1.1"
+      }
+    },
+    "node_modules/@kwsites/promise-deferred": {
+      version: "1.1.1",
+      integrity: "sha512-GaHYm+c0O9MjZRu0ongGBRbinu8gVAMd2UZjji6jVmqKtZluZnptXGWhz1E8j8D2HJ3f/yMxKAUC0b+57wncIw==",
+      license: "MIT"
+    },
+    "node_modules/@node-llama-cpp/linux-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-eI3anSEGzJiwF2rpMpZVTdHzw47LztbvfvuRzlu/fPO18ROnBOd+75RPUBlV6qENPpmNtbov85+3VODwEwBurg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-armv7l": {
+      version: "3.21.1",
+      integrity: "sha512-N/IaOXCQogfyDrlANRXbU2u+l0dbZ4BBqc3/Rv1xknHbRi/rX0rrOf5elPG8S9I5p9ebcU48HrRqk2d9O/LNHw==",
+      cpu: [
+        "arm",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-riscv64": {
+      version: "3.21.1",
+      integrity: "sha512-tjxegcxrw4heT3LIyPjXvCu7pFaD7e4ac1z+5KhWf/iS/9SSB9poqNyPXSkPibyzhTBB8BgDY47LgfBKqiu/xQ==",
+      cpu: [
+        "riscv64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Totj6RTDMGo3FoK2yNUaz/oGmZD0olAqTrRluFUWmu0kW2i9TOzHSW0OWCAiGkzRCVX0WsU2CyUQo/W2NYtdPA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-idsE55VoD/FbvLhnBC9krUJaUoC0XnebseAAnCpm/brKf61HEbu+idgbb5eN6mxkjLSrHtILprJ0nDcUJjVrFg==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-1PuURowccBcks3CCoMe1mTHh5vD0V5bFHMUEgtbI/OSDjpP+Pdbn+lf42CGUrepTzR8kCH1HovQ7d8q6/vuIKA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-flEeSzONQ6OIm5bYKLQf4eEnBzcC5WugFbyPUwkCqyyOFZ8pH0H9ulQ7ZNDLSIczeKneMRJornlyY1Hq7d3GDA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-arm64-metal": {
+      version: "3.21.1",
+      integrity: "sha512-6MIDAZV7DXD9R1+jEXWJkFuolni3GATGE6mmuyFYc6ZmtOh9djAy15df0T0AXK3sCmVKL+fQcOAWZezxx4MvQQ==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Q4nyNmbcNiKygBZQZjX+qLk2w3YzoiFpLWsxNURQN7xjyUi2p2rWxjRa7Otg0FrjGf/ri4aQ+X3Uj5Y0zD06eg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-/UDR7Y0B8iKfc/tqxBmWkcgRdZQ9Wrkwod7fYl4J6iZXcTIj286RkHvZSED7VMY67TrcUXVvxJVMNFtmjeYnDg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64": {
+      version: "3.21.1",
+      integrity: "sha512-JcIpCnra7bAd7JNWA8ehdn2DIRaTMuj+fBC8bw+5rKSNzszWFbuj2XA05c5QHovonDMBLN1ePXE/hcfZtzXoUQ==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-PLz70neFEMkQTlmJqG1ujUtCSgHasLPMxQ9rLkqQVmZYAXqkRj+45TIHCjdn3XqUeaoun0vrO9rRaxZ8NVq9jg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-L2MxLVEYPDDe4O8EDWPmX6brldc9+Vt9hNoT/anj3pSnmrjkQcmaoKhHs6oP5qhEhb5Uog0rj6lgzNGtJO3p9Q==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-HJ237Azh5m4Sz+w3A1IU/fYLaSDOocskcfn2ILTgqTuuORCB86EMnu3Yt/XsNhRHTtEiwz1Q/E0mO4PLIbZLAA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@reflink/reflink": {
+      version: "0.1.19",
+      integrity: "sha512-DmCG8GzysnCZ15bres3N5AHCmwBwYgp0As6xjhQ47rAUTUXxJiK+lLUxaGsX3hd/30qUpVElh05PbGuxRPgJwA==",
+      license: "MIT",
+      optional: true,
+      engines: {
+        node: ">= 10"
+      },
+      optionalDependencies: {
+        "@reflink/reflink-darwin-arm64": "0.1.19",
+        "@reflink/reflink-darwin-x64": "0.1.19",
+        "@reflink/reflink-linux-arm64-gnu": "0.1.19",
+        "@reflink/reflink-linux-arm64-musl": "0.1.19",
+        "@reflink/reflink-linux-x64-gnu": "0.1.19",
+        "@reflink/reflink-linux-x64-musl": "0.1.19",
+        "@reflink/reflink-win32-arm64-msvc": "0.1.19",
+        "@reflink/reflink-win32-x64-msvc": "0.1.19"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-arm64": {
+      version: "0.1.19",
+      integrity: "sha512-ruy44Lpepdk1FqDz38vExBY/PVUsjxZA+chd9wozjUH9JjuDT/HEaQYA6wYN9mf041l0yLVar6BCZuWABJvHSA==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-x64": {
+      version: "0.1.19",
+      integrity: "sha512-By85MSWrMZa+c26TcnAy8SDk0sTUkYlNnwknSchkhHpGXOtjNDUOxJE9oByBnGbeuIE1PiQsxDG3Ud+IVV9yuA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-7P+er8+rP9iNeN+bfmccM4hTAaLP6PQJPKWSA4iSk2bNvo6KU6RyPgYeHxXmzNKzPVRcypZQTpFgstHam6maVg==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-37iO/Dp6m5DDaC2sf3zPtx/hl9FV3Xze4xoYidrxxS9bgP3S8ALroxRK6xBG/1TtfXKTvolvp+IjrUU6ujIGmA==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-jbI8jvuYCaA3MVUdu8vLoLAFqC+iNMpiSuLbxlAgg7x3K5bsS8nOpTRnkLF7vISJ+rVR8W+7ThXlXlUQ93ulkw==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-e9FBWDe+lv7QKAwtKOt6A2W/fyy/aEEfr0g6j/hWzvQcrzHCsz07BNQYlNOjTfeytrtLU7k449H1PI95jA4OjQ==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-arm64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-09PxnVIQcd+UOn4WAW73WU6PXL7DwGS6wPlkMhMg2zlHHG65F3vHepOw06HFCq+N42qkaNAc8AKIabWvtk6cIQ==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-x64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-E//yT4ni2SyhwP8JRjVGWr3cbnhWDiPLgnQ66qqaanjjnMiu3O/2tjCPQXlcGc/DEYofpDc9fvhv6tALQsMV9w==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@simple-git/args-pathspec": {
+      version: "1.0.4",
+      integrity: "sha512-EtMX6XjRWSastG2SdkmSQByPtJ9dx/NIjnHbpQPCYt62j4RmSx5rgLTGpw0YCjF5h191gZOmBfheOT23cRSFdw==",
+      license: "MIT"
+    },
+    "node_modules/@simple-git/argv-parser": {
+      version: "1.1.1",
+      integrity: "sha512-Q9lBcfQ+VQCpQqGJFHe5yooOS5hGdLFFbJ5R+R5aDsnkPCahtn1hSkMcORX65J2Z5lxSkD0lQorMsncuBQxYUw==",
+      license: "MIT",
+      dependencies: {
+        "@simple-git/args-pathspec": "^1.0.3"
+      }
+    },
+    "node_modules/@tinyhttp/content-disposition": {
+      version: "2.2.4",
+      integrity: "sha512-5Kc5CM2Ysn3vTTArBs2vESUt0AQiWZA86yc1TI3B+lxXmtEq133C1nxXNOgnzhrivdPZIh3zLj5gDnZjoLL5GA==",
+      license: "MIT",
+      engines: {
+        node: ">=12.17.0"
+      },
+      funding: {
+        type: "individual",
+        url: "https://github.com/tinyhttp/tinyhttp?sponsor=1"
+      }
+    },
+    "node_modules/ansi-escapes": {
+      version: "6.2.1",
+      integrity: "sha512-4nJ3yixlEthEJ9Rk4vPcdBRkZvQZlYyu8j4/Mqz5sgIkddmEnH2Yj2ZrnP9S3tQOvSNRUIgVNF/1yPpRAGNRig==",
+      license: "MIT",
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ansi-regex": {
+      version: "6.6.0",
+      integrity: "sha512-XZ5apbzreCbXSKwPjJstu8R0zOi247w3XYwWxtwBXgpZrCyc1Ka7p9/xY0A9/diMewmHbEKz+FIraWaEWjlN5g==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-regex?sponsor=1"
+      }
+    },
+    "node_modules/ansi-styles": {
+      version: "6.2.3",
+      integrity: "sha512-4Dj6M28JB+oAH8kFkTLUo+a2jwOFkuqb3yucU0CANcRRUbxS0cP0nZYCGjcc3BNXwRIsUVmDGgzawme7zvJHvg==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/async-retry": {
+      version: "1.3.3",
+      integrity: "sha512-wfr/jstw9xNi/0teMHrRW7dsz3Lt5ARhYNZ2ewpadnhaIp5mbALhOAP+EAdsC7t4Z6wqsDVv9+W6gm1Dk9mEyw==",
+      license: "MIT",
+      dependencies: {
+        retry: "0.13.1"
+      }
+    },
+    "node_modules/bytes": {
+      version: "3.1.2",
+      integrity: "sha512-/Nf7TyzTx6S3yRJObOAV7956r8cr2+Oj8AC5dt8wSP3BQAoeX58NoHyCU8P8zGkNXStjTSi6fzO6F0pBdcYbEg==",
+      license: "MIT",
+      engines: {
+        node: ">= 0.8"
+      }
+    },
+    "node_modules/chalk": {
+      version: "5.6.2",
+      integrity: "sha512-7NzBL0rN6fMUW+f7A6Io4h40qQlG+xGmtMxfbnH/K7TAtt8JQWVQK+6g0UXKMeVJoyV5EkkNsErQ8pVD3bLHbA==",
+      license: "MIT",
+      engines: {
+        node: "^12.17.0 || ^14.13 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/chalk/chalk?sponsor=1"
+      }
+    },
+    "node_modules/chmodrp": {
+      version: "1.0.2",
+      integrity: "sha512-TdngOlFV1FLTzU0o1w8MB6/BFywhtLC0SzRTGJU7T9lmdjlCWeMRt1iVo0Ki+ldwNk0BqNiKoc8xpLZEQ8mY1w==",
+      license: "MIT"
+    },
+    "node_modules/chownr": {
+      version: "3.0.0",
+      integrity: "sha512-+IxzY9BZOQd/XuYPRmrvEVjF/nqj5kgT4kEq7VofrDoM1MxoRjEWkrCC3EtLi59TVawxTAn+orJwFQcrqEN1+g==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/ci-info": {
+      version: "4.5.0",
+      integrity: "sha512-d1uM8k5UZEyPza1n/MG3ko8nKupKN0KJpFsipgPcgaCCvV+IqIfJ+NzTjetlLM+UcXZx3+cLrNr76+eAO7G1Mw==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/sibiraj-s"
+        }
+      ],
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cli-cursor": {
+      version: "5.0.0",
+      integrity: "sha512-aCj4O5wKyszjMmDT4tZj93kxyydN/K5zPWSCe6/0AV/AA1pqe5ZBIw0a2ZfPQV7lL5/yb5HsUreJ6UFAF1tEQw==",
+      license: "MIT",
+      dependencies: {
+        "restore-cursor": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cli-spinners": {
+      version: "2.9.2",
+      integrity: "sha512-ywqV+5MmyL4E7ybXgKys4DugZbX0FC6LnwrhjuykIjnK9k8OQacQ7axGKnjDXWNhns0xot3bZI5h55H8yo9cJg==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cliui": {
+      version: "8.0.1",
+      integrity: "sha512-BSeNnyus75C4//NQ9gQt1/csTXyo/8Sb+afLAkzAptFuMsod9HFokGNudZpi/oQV73hnVK+sR+5PVRMd+Dr7YQ==",
+      license: "ISC",
+      dependencies: {
+        "string-width": "^4.2.0",
+        "strip-ansi": "^6.0.1",
+        "wrap-ansi": "^7.0.0"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/cliui/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cmake-js": {
+      version: "8.0.0",
+      integrity: "sha512-YbUP88RDwCvoQkZhRtGURYm9RIpWdtvZuhT87fKNoLjk8kIFIFeARpKfuZQGdwfH99GZpUmqSfcDrK62X7lTgg==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.4.3",
+        "fs-extra": "^11.3.3",
+        "node-api-headers": "^1.8.0",
+        rc: "1.2.8",
+        semver: "^7.7.3",
+        tar: "^7.5.6",
+        "url-join": "^4.0.1",
+        which: "^6.0.0",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        "cmake-js": "bin/cmake-js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/color-convert": {
+      version: "2.0.1",
+      integrity: "sha512-RRECPsj7iu/xb5oKYcsFHSppFNnsj/52OVTRKb4zP5onXwVF3zVmmToNcOfGC+CRDpfK/U584fMg38ZHCaElKQ==",
+      license: "MIT",
+      dependencies: {
+        "color-name": "~1.1.4"
+      },
+      engines: {
+        node: ">=7.0.0"
+      }
+    },
+    "node_modules/color-name": {
+      version: "1.1.4",
+      integrity: "sha512-dOy+3AuW3a2wNbZHIuMZpTcgjGuLU/uBL/ubcZF9OXbDo8ff4O8yVp5Bf0efS8uEoYo5q4Fx7dY9OgQGXgAsQA==",
+      license: "MIT"
+    },
+    "node_modules/commander": {
+      version: "10.0.1",
+      integrity: "sha512-y4Mg2tXshplEbSGzx7amzPwKKOCGuoSRP/CjEdwwk0FOGlUbq6lKuoyDZTNZkmxHdJtp54hdfY/JUrdL7Xfdug==",
+      license: "MIT",
+      engines: {
+        node: ">=14"
+      }
+    },
+    "node_modules/cross-spawn": {
+      version: "7.1.2",
+      integrity: "sha512-8BPK2r+sKWC8sDinRwLwrFMq2lXTBBwzYYEB9LiCznfMurOi4FOvQflq3XOLGG+HPdMSVpe+k/s96+AtDEOgPg==",
+      license: "MIT",
+      dependencies: {
+        "path-key": "^3.1.0",
+        "shebang-command": "^2.0.0",
+        which: "^2.0.1"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/cross-spawn/node_modules/isexe": {
+      version: "2.0.0",
+      integrity: "sha512-RHxMLp9lnKHGHRng9QFhRCMbYAcVpn69smSGcq3f36xjgVVWThj4qqLbTLlq7Ssj8B+fIQ1EuCEGI2lKsyQeIw==",
+      license: "ISC"
+    },
+    "node_modules/cross-spawn/node_modules/which": {
+      version: "2.0.2",
+      integrity: "sha512-BLI3Tl1TW3Pvl70l3yq3Y64i+awpwXqsGBYWkkqMtnbXgrMD+yj7rhW0kuEDxzJaYXGjEW5ogapKNMEKNMjibA==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^2.0.0"
+      },
+      bin: {
+        "node-which": "bin/node-which"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/debug": {
+      version: "4.4.3",
+      integrity: "sha512-RGwwWnwQvkVfavKVt22FGLw+xYSdzARwm0ru6DhTVA3umU5hZc28V3kO4stgYryrTlLpuvgI9GiijltAjNbcqA==",
+      license: "MIT",
+      dependencies: {
+        ms: "^2.1.3"
+      },
+      engines: {
+        node: ">=6.0"
+      },
+      peerDependenciesMeta: {
+        "supports-color": {
+          optional: true
+        }
+      }
+    },
+    "node_modules/deep-extend": {
+      version: "0.6.0",
+      integrity: "sha512-LOHxIOaPYdHlJRtCQfDIVZtfw/ufM8+rVj649RIHzcm/vGwQRXFt6OPqIFWsm2XEMrNIEtWR64sY1LEKD2vAOA==",
+      license: "MIT",
+      engines: {
+        node: ">=4.0.0"
+      }
+    },
+    "node_modules/emoji-regex": {
+      version: "8.0.0",
+      integrity: "sha512-MSjYzcWNOA0ewAHpz0MxpYFvwg6yjy1NG3xteoqz644VCo/RPgnr1/GGt+ic3iJTzQ8Eu3TdM14SawnVUmGE6A==",
+      license: "MIT"
+    },
+    "node_modules/env-var": {
+      version: "7.5.0",
+      integrity: "sha512-mKZOzLRN0ETzau2W2QXefbFjo5EF4yWq28OyKb9ICdeNhHJlOE/pHHnz4hdYJ9cNZXcJHo5xN4OT4pzuSHSNvA==",
+      license: "MIT",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/escalade": {
+      version: "3.2.0",
+      integrity: "sha512-WUj2qlxaQtO4g6Pq5c29GTcWGDyd8itL8zTlipgECz3JesAiiOKotd8JU6otB3PACgG6xkJUyVhboMS+bje/jA==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      }
+    },
+    "node_modules/eventemitter3": {
+      version: "5.0.4",
+      integrity: "sha512-mlsTRyGaPBjPedk6Bvw+aqbsXDtoAyAzm5MO7JgU+yVRyMQ5O8bD4Kcci7BS85f93veegeCPkL8R4GLClnjLFw==",
+      license: "MIT"
+    },
+    "node_modules/filename-reserved-regex": {
+      version: "3.0.0",
+      integrity: "sha512-hn4cQfU6GOT/7cFHXBqeBg2TbrMBgdD0kcjLhvSQYYwm3s4B6cjvBfb7nBALJLAXqmU5xajSa7X2NnUud/VCdw==",
+      license: "MIT",
+      engines: {
+        node: "^12.20.0 || ^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/filenamify": {
+      version: "6.0.0",
+      integrity: "sha512-vqIlNogKeyD3yzrm0yhRMQg8hOVwYcYRfjEoODd49iCprMn4HL85gK3HcykQE53EPIpX3HcAbGA5ELQv216dAQ==",
+      license: "MIT",
+      dependencies: {
+        "filename-reserved-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/fs-extra": {
+      version: "11.4.1",
+      integrity: "sha512-KYAb4c9BJQI6QqGKthV68OHe0badztdXJWKo0WtBA9IuCFPTKvE5ZdUBglP833aMjhaSPNO4A5j/EkzZtGlKjA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.0",
+        jsonfile: "^6.0.1",
+        universalify: "^2.0.0"
+      },
+      engines: {
+        node: ">=14.14"
+      }
+    },
+    "node_modules/get-caller-file": {
+      version: "2.0.5",
+      integrity: "sha512-DyFP3BM/3YHTQOCUL/w0OZHR0lpKeGrxotcHWcqNEdnltqFwXVfhEBQ94eIo34AfQpo0rGki4cyIiftY06h2Fg==",
+      license: "ISC",
+      engines: {
+        node: "6.* || 8.* || >= 10.*"
+      }
+    },
+    "node_modules/get-east-asian-width": {
+      version: "1.7.0",
+      integrity: "sha512-XjH1AECxf0giL2V1aU8vKyRR2ppRUb5c0EvT7zuJTokQ74bNo52zOtghqdWIqrhUD79fo3x0WfKZdOqxF6LG1Q==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/graceful-fs": {
+      version: "4.2.12",
+      integrity: "sha512-iuyGF2E4oafQfPsRrG2wtY2ILupMhvtdrhzrxB+0VcjsPpSPttpfYdjnGFGsTi5MaJFjI1jOKHPQ6UTbTj9TAw==",
+      license: "BlueOak-1.0.0"
+    },
+    "node_modules/ignore": {
+      version: "7.0.17",
+      integrity: "sha512-0c3zcBRlWmcKhcIQWckzkYncJRv5HHB8O32wO/FcWL8DDXWDJgiEF6SX9ThbTv5h/eZ+xJK+VvDjjQ+cQJhp3Q==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/ini": {
+      version: "1.3.8",
+      integrity: "sha512-JV/yugV2uzW5iMRSiZAyDtQd+nxtUnjeLt0acNdw98kKLrvuRVyB80tsREOE7yvGVgalhZ6RNXCmEHkUKBKxew==",
+      license: "ISC"
+    },
+    "node_modules/ipull": {
+      version: "3.9.5",
+      integrity: "sha512-5w/yZB5lXmTfsvNawmvkCjYo4SJNuKQz/av8TC1UiOyfOHyaM+DReqbpU2XpWYfmY+NIUbRRH8PUAWsxaS+IfA==",
+      license: "MIT",
+      dependencies: {
+        "@tinyhttp/content-disposition": "^2.2.0",
+        "async-retry": "^1.3.3",
+        chalk: "^5.3.0",
+        "ci-info": "^4.0.0",
+        "cli-spinners": "^2.9.2",
+        commander: "^10.0.0",
+        eventemitter3: "^5.0.1",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.1.1",
+        "is-unicode-supported": "^2.0.0",
+        "lifecycle-utils": "^2.0.1",
+        "lodash.debounce": "^4.0.8",
+        lowdb: "^7.0.1",
+        "pretty-bytes": "^6.1.0",
+        "pretty-ms": "^8.0.0",
+        "sleep-promise": "^9.1.0",
+        "slice-ansi": "^7.1.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.1.0"
+      },
+      bin: {
+        ipull: "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=18.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/ido-pluto/ipull?sponsor=1"
+      },
+      optionalDependencies: {
+        "@reflink/reflink": "^0.1.16"
+      }
+    },
+    "node_modules/ipull/node_modules/lifecycle-utils": {
+      version: "2.1.0",
+      integrity: "sha512-AnrXnE2/OF9PHCyFg0RSqsnQTzV991XaZA/buhFDoc58xU7rhSCDgCz/09Lqpsn4MpoPHt7TRAXV1kWZypFVsA==",
+      license: "MIT"
+    },
+    "node_modules/ipull/node_modules/parse-ms": {
+      version: "3.0.0",
+      integrity: "sha512-Tpb8Z7r7XbbtBTrM9UhpkzzaMrqA2VXMT3YChzYltwV3P3pM6t8wl7TvpMnSTosz1aQAdVib7kdoys7vYOPerw==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/pretty-ms": {
+      version: "8.0.0",
+      integrity: "sha512-ASJqOugUF1bbzI35STMBUpZqdfYKlJugy6JBziGi2EE+AL5JPJGSzvpeVXojxrr0ViUYoToUjb5kjSEGf7Y83Q==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^3.0.0"
+      },
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/slice-ansi": {
+      version: "7.1.2",
+      integrity: "sha512-iOBWFgUX7caIZiuutICxVgX1SdxwAVFFKwt1EvMYYec/NWO5meOJ6K5uQxhrYBdQJne4KxiqZc+KptFOWFSI9w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.1",
+        "is-fullwidth-code-point": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/is-fullwidth-code-point": {
+      version: "5.1.0",
+      integrity: "sha512-5XHYaSyiqADb4RnZ1Bdad6cPp8Toise4TzEjcOYDHZkTCbKgiUl7WTUCpNWHuxmDt91wnsZBc9xinNzopv3JMQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.3.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-interactive": {
+      version: "2.0.0",
+      integrity: "sha512-qP1vozQRI+BMOPcjFzrjXuQvdak2pHNUMZoeG2eRbiSqyvbEf/wQtEOTOX1guk6E3t36RkaqiSt8A/6YElNxLQ==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-unicode-supported": {
+      version: "2.1.0",
+      integrity: "sha512-mE00Gnza5EEB3Ds0HfMyllZzbBrmLOX3vfWoj9A9PEnTfratQ/BcaJOuMhnkhjXvb2+FkY3VuHqtAGpTPmglFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/isexe": {
+      version: "4.0.0",
+      integrity: "sha512-FFUtZMpoZ8RqHS3XeXEmHWLA4thH+ZxCv2lOiPIn1Xc7CxrqhWzNSDzD+/chS/zbYezmiwWLdQC09JdQKmthOw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=20"
+      }
+    },
+    "node_modules/jsonfile": {
+      version: "6.2.1",
+      integrity: "sha512-zwOTdL3rFQ/lRdBnntKVOX6k5cKJwEc1HdilT71BWEu7J41gXIB2MRp+vxduPSwZJPWBxEzv4yH1wYLJGUHX4Q==",
+      license: "MIT",
+      dependencies: {
+        universalify: "^2.0.0"
+      },
+      optionalDependencies: {
+        "graceful-fs": "^4.1.6"
+      }
+    },
+    "node_modules/lifecycle-utils": {
+      version: "4.5.2",
+      integrity: "sha512-3C1g98pNKGmtakPeIfRqvOiiBJflKAvNjo/WsDI/70vsOy/DJDoutsLM+wGuAdfcOitlbUQfl6UcfvyeIimh7g==",
+      license: "MIT",
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      }
+    },
+    "node_modules/lodash.debounce": {
+      version: "4.0.8",
+      integrity: "sha512-FT1yDzDYEoYWhnSGnpE/4Kj1fLZkDFyqRb7fNt6FdYOSxlUWAtp42Eh6Wb0rGIv/m9Bgo7x4GhQbm5Ys4SG5ow==",
+      license: "MIT"
+    },
+    "node_modules/log-symbols": {
+      version: "7.0.1",
+      integrity: "sha512-ja1E3yCr9i/0hmBVaM0bfwDjnGy8I/s6PP4DFp+yP+a+mrHO4Rm7DtmnqROTUkHIkqffC84YY7AeqX6oFk0WFg==",
+      license: "MIT",
+      dependencies: {
+        "is-unicode-supported": "^2.0.0",
+        yoctocolors: "^2.1.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/lowdb": {
+      version: "7.0.1",
+      integrity: "sha512-neJAj8GwF0e8EpycYIDFqEPcx9Qz4GUho20jWFR7YiFeXzF1YMLdxB36PypcTSPMA+4+LvgyMacYhlr18Zlymw==",
+      license: "MIT",
+      dependencies: {
+        steno: "^4.0.2"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/mimic-function": {
+      version: "5.0.1",
+      integrity: "sha512-VP79XUPxV2CigYP3jWwAUFSku2aKqBH7uTAapFWCBqutsbmDo96KY5o8uh6U+/YSIn5OxJnXp73beVkpqMIGhA==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/minimist": {
+      version: "1.2.8",
+      integrity: "sha512-2yyAR8qBkN3YuheJanUpWC5U3bb5osDywNB8RzDVlDwDHbocAJveqqj1u8+SVD7jkWT4yvsHCpWqqWqAxb0zCA==",
+      license: "MIT",
+      funding: {
+        url: "https://github.com/sponsors/ljharb"
+      }
+    },
+    "node_modules/minipass": {
+      version: "7.1.3",
+      integrity: "sha512-tEBHqDnIoM/1rXME1zgka9g6Q2lcoCkxHLuc7ODJ5BxbP5d4c2Z5cGgtXAku59200Cx7diuHTOYfSBD8n6mm8A==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=16 || 14 >=14.17"
+      }
+    },
+    "node_modules/minizlib": {
+      version: "3.1.0",
+      integrity: "sha512-KZxYo1BUkWD2TVFLr0MQoM8vUUigWD3LlD83a/75BqC+4qE0Hb1Vo5v1FgcfaNXvfXzr+5EhQ6ing/CaBijTlw==",
+      license: "MIT",
+      dependencies: {
+        minipass: "^7.1.2"
+      },
+      engines: {
+        node: ">= 18"
+      }
+    },
+    "node_modules/ms": {
+      version: "2.1.3",
+      integrity: "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",
+      license: "MIT"
+    },
+    "node_modules/nanoid": {
+      version: "5.1.16",
+      integrity: "sha512-kVrnsrJqMR8+oLJnGEmSWw9BivK5mt7H3FZatVRjrc5wGqFYuBxX1yG7+A7Gi5AefkX6t/oCkizcQgpu0cY1dQ==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/ai"
+        }
+      ],
+      license: "MIT",
+      bin: {
+        nanoid: "bin/nanoid.js"
+      },
+      engines: {
+        node: "^18 || >=20"
+      }
+    },
+    "node_modules/node-addon-api": {
+      version: "8.9.2",
+      integrity: "sha512-VijLXbi3UACN69I0JVXJsX4tjACjNoQDgv2gTF6sx2wWEi8tkSg2eX8p5gSIFi8z2+DL3oHmY6OyKce38SDolg==",
+      license: "MIT",
+      engines: {
+        node: "^18 || ^20 || >= 21"
+      }
+    },
+    "node_modules/node-api-headers": {
+      version: "1.9.0",
+      integrity: "sha512-2oNILP4jXwRB4ywnYKjVk1YyJ96n2D4EOVJO6S3oYZ5PtbJrw3Yt9TpAuX3nBLMuzn74rnfGQrv13pS9vC+YiA==",
+      license: "MIT"
+    },
+    "node_modules/node-llama-cpp": {
+      version: "3.21.1",
+      integrity: "sha512-E3N0Ev2Va0wzydvXYFwM9Hvyo07PoWjt8T/9GMc43Cvt8YkV/NU/tYUgEMC1grTPv2o9PRjQi0G3Wb5P/awiMg==",
+      hasInstallScript: true,
+      license: "MIT",
+      dependencies: {
+        "@huggingface/jinja": "^0.5.9",
+        "async-retry": "^1.3.3",
+        bytes: "^3.1.2",
+        chalk: "^5.6.2",
+        chmodrp: "^1.0.2",
+        "cmake-js": "^8.0.0",
+        "cross-spawn": "^7.0.6",
+        "env-var": "^7.5.0",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.4.0",
+        ignore: "^7.0.4",
+        ipull: "^3.9.5",
+        "is-unicode-supported": "^2.1.0",
+        "lifecycle-utils": "^4.4.1",
+        "log-symbols": "^7.0.1",
+        nanoid: "^5.1.6",
+        "node-addon-api": "^8.9.1",
+        ora: "^9.3.0",
+        "pretty-ms": "^9.3.0",
+        "proper-lockfile": "^4.1.2",
+        semver: "^7.7.1",
+        "simple-git": "^3.36.0",
+        "slice-ansi": "^8.0.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.2.0",
+        "validate-npm-package-name": "^7.0.2",
+        which: "^6.0.1",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        nlc: "dist/cli/cli.js",
+        "node-llama-cpp": "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=20.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      },
+      optionalDependencies: {
+        "@node-llama-cpp/linux-arm64": "3.21.1",
+        "@node-llama-cpp/linux-armv7l": "3.21.1",
+        "@node-llama-cpp/linux-riscv64": "3.21.1",
+        "@node-llama-cpp/linux-x64": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/linux-x64-vulkan": "3.21.1",
+        "@node-llama-cpp/mac-arm64-metal": "3.21.1",
+        "@node-llama-cpp/mac-x64": "3.21.1",
+        "@node-llama-cpp/win-arm64": "3.21.1",
+        "@node-llama-cpp/win-x64": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/win-x64-vulkan": "3.21.1"
+      },
+      peerDependencies: {
+        typescript: ">=5.0.0"
+      },
+      peerDependenciesMeta: {
+        typescript: {
+          optional: true
+        }
+      }
+    },
+    "node_modules/onetime": {
+      version: "7.0.0",
+      integrity: "sha512-VXJjc87FScF88uafS3JllDgvAm+c/Slfz06lorj2uAY34rlUu0Nt+v8wreiImcrgAjjIHp1rXpTDlLOGw29WwQ==",
+      license: "MIT",
+      dependencies: {
+        "mimic-function": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora": {
+      version: "9.4.1",
+      integrity: "sha512-6VlU9MLXbjVQD04AZCMX28hVtA5bUoadvUqO76MUCVA0ilwJbMiHsITRPfyVm6p/BC0Av/BXMujx39WCe1LEqw==",
+      license: "MIT",
+      dependencies: {
+        chalk: "^5.6.2",
+        "cli-cursor": "^5.0.0",
+        "cli-spinners": "^3.2.0",
+        "is-interactive": "^2.0.0",
+        "is-unicode-supported": "^2.1.0",
+        "log-symbols": "^7.0.1",
+        "stdin-discarder": "^0.3.2",
+        "string-width": "^8.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora/node_modules/cli-spinners": {
+      version: "3.4.0",
+      integrity: "sha512-bXfOC4QcT1tKXGorxL3wbJm6XJPDqEnij2gQ2m7ESQuE+/z9YFIWnl/5RpTiKWbMq3EVKR4fRLJGn6DVfu0mpw==",
+      license: "MIT",
+      engines: {
+        node: ">=18.20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/parse-ms": {
+      version: "4.0.0",
+      integrity: "sha512-TXfryirbmq34y8QBwgqCVLi+8oA3oWx2eAnSn62ITyEhEYaWRlVZ2DvMM9eZbMs/RfxPu/PK/aBLyGj4IrqMHw==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/path-key": {
+      version: "3.1.1",
+      integrity: "sha512-ojmeN0qd+y0jszEtoY48r0Peq5dwMEkIlCOu6Q5f41lfkswXuKtYrhgoTpLnyIcHm24Uhqx+5Tqm2InSwLhE6Q==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/pretty-bytes": {
+      version: "6.1.1",
+      integrity: "sha512-mQUvGU6aUFQ+rNvTIAcZuWGRT9a6f6Yrg9bHs4ImKF+HZCEK+plBvnAZYSIQztknZF2qnzNtr6F8s0+IuptdlQ==",
+      license: "MIT",
+      engines: {
+        node: "^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/pretty-ms": {
+      version: "9.3.1",
+      integrity: "sha512-HzMy3Geq23nVALD/M2LliU+F+M+gVNsvkQWWqeBZ8HDiCgzo6YPJ/Omrmtq24EFrIsk0a3EkQGEd7bDOo+IhGA==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^4.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/proper-lockfile": {
+      version: "4.1.2",
+      integrity: "sha512-TjNPblN4BwAWMXU8s9AEz4JmQxnD1NNL7bNOY/AKUzyamc379FWASUhc/K1pL2noVb+XmZKLL68cjzLsiOAMaA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.4",
+        retry: "^0.12.0",
+        "signal-exit": "^3.0.2"
+      }
+    },
+    "node_modules/proper-lockfile/node_modules/retry": {
+      version: "0.12.0",
+      integrity: "sha512-9LkiTwjUh6rT555DtE9rTX+BKByPfrMzEAtnlEtdEwr3Nkffwiihqe2bWADg+OQRjt9gl6ICdmB/ZFDCGAtSow==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/rc": {
+      version: "1.2.8",
+      integrity: "sha512-y3bGgqKj3QBdxLbLkomlohkvsA8gdAiUQlSBJnBhfn+BPxg4bc62d8TcBW15wavDfgexCgccckhcZvywyQYPOw==",
+      license: "(BSD-2-Clause OR MIT OR Apache-2.0)",
+      dependencies: {
+        "deep-extend": "^0.6.0",
+        ini: "~1.3.0",
+        minimist: "^1.2.0",
+        "strip-json-comments": "~2.0.1"
+      },
+      bin: {
+        rc: "cli.js"
+      }
+    },
+    "node_modules/require-directory": {
+      version: "2.1.1",
+      integrity: "sha512-fGxEI7+wsG9xrvdjsrlmL22OMTTiHRwAMroiEeMgq8gzoLC/PQr7RsRDSTLUg/bZAZtF+TVIkHc6/4RIKrui+Q==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/restore-cursor": {
+      version: "5.1.0",
+      integrity: "sha512-oMA2dcrw6u0YfxJQXm342bFKX/E4sG9rbTzO9ptUcR/e8A33cHuvStiYOwH7fszkZlZ1z/ta9AAoPk2F4qIOHA==",
+      license: "MIT",
+      dependencies: {
+        onetime: "^7.0.0",
+        "signal-exit": "^4.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/restore-cursor/node_modules/signal-exit": {
+      version: "4.1.0",
+      integrity: "sha512-bzyZ1e88w9O1iNJbKnOlvYTrWPDl46O1bG0D3XInv+9tkPrxrN8jUUTiFlDkkmKWgn1M6CfIA13SuGqOa9Korw==",
+      license: "ISC",
+      engines: {
+        node: ">=14"
+      },
+      funding: {
+        url: "https://github.com/sponsors/isaacs"
+      }
+    },
+    "node_modules/retry": {
+      version: "0.13.1",
+      integrity: "sha512-XQBQ3I8W1Cge0Seh+6gjj03LbmRFWuoszgK9ooCpwYIrhhoO80pfq4cUkU5DkknwfOfFteRwlZ56PYOGYyFWdg==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/semver": {
+      version: "7.8.6",
+      integrity: "sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==",
+      license: "ISC",
+      bin: {
+        semver: "bin/semver.js"
+      },
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/shebang-command": {
+      version: "2.0.0",
+      integrity: "sha512-kHxr2zZpYtdmrN1qDjrrX/Z1rR1kG8Dx+gkpK1G4eXmvXswmcE1hTWBWYUzlraYw1/yZp6YuDY77YtvbN0dmDA==",
+      license: "MIT",
+      dependencies: {
+        "shebang-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/shebang-regex": {
+      version: "3.0.0",
+      integrity: "sha512-7++dFhtcx3353uBaq8DDR4NuxBetBzC7ZQOhmTQInHEd6bSrXdiEyzCvG07Z44UYdLShWUyXt5M/yhz8ekcb1A==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/signal-exit": {
+      version: "3.0.7",
+      integrity: "sha512-wnD2ZE+l+SPC/uoS0vXeE9L1+0wuaMqKlfz9AMUo38JsyLSBWSFcHR1Rri62LZc12vLr1gb3jl7iwQhgwpAbGQ==",
+      license: "ISC"
+    },
+    "node_modules/simple-git": {
+      version: "3.36.0",
+      integrity: "sha512-cGQjLjK8bxJw4QuYT7gxHw3/IouVESbhahSsHrX97MzCL1gu2u7oy38W6L2ZIGECEfIBG4BabsWDPjBxJENv9Q==",
+      license: "MIT",
+      dependencies: {
+        "@kwsites/file-exists": "^1.1.1",
+        "@kwsites/promise-deferred": "^1.1.1",
+        "@simple-git/args-pathspec": "^1.0.3",
+        "@simple-git/argv-parser": "^1.1.0",
+        debug: "^4.4.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/steveukx/git-js?sponsor=1"
+      }
+    },
+    "node_modules/sleep-promise": {
+      version: "9.1.0",
+      integrity: "sha512-UHYzVpz9Xn8b+jikYSD6bqvf754xL2uBUzDFwiU6NcdZeifPr6UfgU43xpkPu67VMS88+TI2PSI7Eohgqf2fKA==",
+      license: "MIT"
+    },
+    "node_modules/slice-ansi": {
+      version: "8.0.0",
+      integrity: "sha512-stxByr12oeeOyY2BlviTNQlYV5xOj47GirPr4yA1hE9JCtxfQN0+tVbkxwCtYDQWhEKWFHsEK48ORg5jrouCAg==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.3",
+        "is-fullwidth-code-point": "^5.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/stdin-discarder": {
+      version: "0.3.2",
+      integrity: "sha512-eCPu1qRxPVkl5605OTWF8Wz40b4Mf45NY5LQmVPQ599knfs5QhASUm9GbJ5BDMDOXgrnh0wyEdvzmL//YMlw0A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/stdout-update": {
+      version: "4.0.1",
+      integrity: "sha512-wiS21Jthlvl1to+oorePvcyrIkiG/6M3D3VTmDUlJm7Cy6SbFhKkAvX+YBuHLxck/tO3mrdpC/cNesigQc3+UQ==",
+      license: "MIT",
+      dependencies: {
+        "ansi-escapes": "^6.2.0",
+        "ansi-styles": "^6.2.1",
+        "string-width": "^7.1.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=16.0.0"
+      }
+    },
+    "node_modules/stdout-update/node_modules/emoji-regex": {
+      version: "10.6.0",
+      integrity: "sha512-toUI84YS5YmxW219erniWD0CIVOo46xGKColeNQRgOzDorgBi1v4D71/OFzgD9GO2UGKIv1C3Sp8DAn0+j5w7A==",
+      license: "MIT"
+    },
+    "node_modules/stdout-update/node_modules/string-width": {
+      version: "7.2.0",
+      integrity: "sha512-tsaTIkKW9b4N+AEj+SVA+WhJzV7/zMhcSu78mLKWSk7cXMOSHsBKFWUs0fWwq8QyK3MgJBQRX6Gbi4kYbdvGkQ==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^10.3.0",
+        "get-east-asian-width": "^1.0.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/steno": {
+      version: "4.0.2",
+      integrity: "sha512-yhPIQXjrlt1xv7dyPQg2P17URmXbuM5pdGkpiMB3RenprfiBlvK415Lctfe0eshk90oA7/tNq7WEiMK8RSP39A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/string-width": {
+      version: "8.3.0",
+      integrity: "sha512-ZbmZM0JCihQN91dWnxoipT2KOEyHqEyfRXUyjuRhW8b/xnqPDoq4gWEVApTVa9db2wN8mmoikgFBbjh71+cGeQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.5.0",
+        "strip-ansi": "^7.1.2"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/strip-ansi": {
+      version: "7.2.0",
+      integrity: "sha512-yDPMNjp4WyfYBkHnjIRLfca1i6KMyGCtsVgoKe/z1+6vukgaENdgGBZt+ZmKPc4gavvEZ5OgHfHdrazhgNyG7w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^6.2.2"
+      },
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/strip-ansi?sponsor=1"
+      }
+    },
+    "node_modules/strip-json-comments": {
+      version: "2.0.1",
+      integrity: "sha512-4gB8na07fecVVkOI6Rs4e7T6NOTki5EmL7TUduTs6bu3EdnSycntVJ4re8kgZA+wx9IueI2Y11bfbgwtzuE0KQ==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/tar": {
+      version: "7.5.24",
+      integrity: "sha512-to/OxuCk5DeVONcjjODT7aeoRq5NIPPlfPc0tNML+wLlnf6u5BcJz97Uukv3pT3jzorkFhUevylkAiBr+ZmV2w==",
+      license: "BlueOak-1.0.0",
+      dependencies: {
+        "@isaacs/fs-minipass": "^4.0.0",
+        chownr: "^3.0.0",
+        minipass: "^7.1.2",
+        minizlib: "^3.1.0",
+        yallist: "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/universalify": {
+      version: "2.0.1",
+      integrity: "sha512-gptHNQghINnc/vTGIk0SOFGFNXw7JVrlRUtConJRlvaw6DuX0wO5Jeko9sWrMBhh+PsYAZ7oXAiOnf/UKogyiw==",
+      license: "MIT",
+      engines: {
+        node: ">= 10.0.0"
+      }
+    },
+    "node_modules/url-join": {
+      version: "4.0.1",
+      integrity: "sha512-jk1+QP6ZJqyOiuEI9AEWQfju/nB2Pw466kbA0LEZljHwKeMgd9WrAEgEGxjPDD2+TNbbb37rTyhEfrCXfuKXnA==",
+      license: "MIT"
+    },
+    "node_modules/validate-npm-package-name": {
+      version: "7.0.2",
+      integrity: "sha512-hVDIBwsRruT73PbK7uP5ebUt+ezEtCmzZz3F59BSr2F6OVFnJ/6h8liuvdLrQ88Xmnk6/+xGGuq+pG9WwTuy3A==",
+      license: "ISC",
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/which": {
+      version: "6.0.1",
+      integrity: "sha512-oGLe46MIrCRqX7ytPUf66EAYvdeMIZYn3WaocqqKZAxrBpkqHfL/qvTyJ/bTk5+AqHCjXmrv3CEWgy368zhRUg==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^4.0.0"
+      },
+      bin: {
+        "node-which": "bin/which.js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/wrap-ansi": {
+      version: "7.0.0",
+      integrity: "sha512-YVGIj2kamLSTxw6NsZjoBxfSwsn0ycdesmc4p+Q21c5zPuZ1pl+NfxVdxPtdHvmNVOQ6XSYG4AUtyt/Fi7D16Q==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^4.0.0",
+        "string-width": "^4.1.0",
+        "strip-ansi": "^6.0.0"
+      },
+      engines: {
+        node: ">=10"
+      },
+      funding: {
+        url: "https://github.com/chalk/wrap-ansi?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-styles": {
+      version: "4.3.0",
+      integrity: "sha512-zbB9rCJAT1rbjiVDb2hqKFHNYLxgtk8NURxZ3IZwD3F6NtxbXZQCnnSi1Lkx+IDohdPlFp222wVALIheZJQSEg==",
+      license: "MIT",
+      dependencies: {
+        "color-convert": "^2.0.1"
+      },
+      engines: {
+        node: ">=8"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/y18n": {
+      version: "5.0.8",
+      integrity: "sha512-0pfFzegeDWJHJIAmTLRP2DwHjdF5s7jo9tuztdQxAhINCdvS+3nGINqPd00AphqJR/0LhANUS6/+7SCb98YOfA==",
+      license: "ISC",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/yallist": {
+      version: "5.0.0",
+      integrity: "sha512-YgvUTfwqyc7UXVMrB+SImsVYSmTS8X/tSrtdNZMImM+n7+QTriRXyXim0mBrTXNeqzVF0KWGgHPeiyViFFrNDw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/yargs": {
+      version: "17.7.3",
+      integrity: "sha512-GZtjxm/J/4TSxuL3FNYjCmLktBTnIw/rVmKSIyKeYAZpmJB2ig9VauCC5xsa82GNKVKDAqpOn3KVzNt0zmrU0g==",
+      license: "MIT",
+      dependencies: {
+        cliui: "^8.0.1",
+        escalade: "^3.1.1",
+        "get-caller-file": "^2.0.5",
+        "require-directory": "^2.1.1",
+        "string-width": "^4.2.3",
+        y18n: "^5.0.5",
+        "yargs-parser": "^21.1.1"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs-parser": {
+      version: "21.1.1",
+      integrity: "sha512-tVpsJW7DdjecAiFpbIB1e3qxIQsE6NoPc5/eTdrbbIC4h0LVsWhnoa3g+m2HclBIujHzsxZ4VJVA+GUuc2/LBw==",
+      license: "ISC",
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yoctocolors": {
+      version: "2.2.0",
+      integrity: "sha512-xYqdZFUK/VYazNl/oCDYN+3WloWQwMfZxBoiNt6qNyk+xfOdi598muWE42rNZFp1kNOiqW936q5RhUdnpqElSg==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    }
+  }
+};
+
+// src/local/lockfiles/linux-arm64/package.json
+var package_default2 = {
+  name: "sstar-local-model-runtime",
+  private: true,
+  version: "1.0.0",
+  dependencies: { "node-llama-cpp": "3.21.1", "@node-llama-cpp/linux-arm64": "3.21.1" }
+};
+
+// src/local/lockfiles/linux-arm64/package-lock.json
+var package_lock_default2 = {
+  name: "sstar-local-model-runtime",
+  version: "1.0.0",
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    "": {
+      name: "sstar-local-model-runtime",
+      version: "1.0.0",
+      dependencies: {
+        "@node-llama-cpp/linux-arm64": "3.21.1",
+        "node-llama-cpp": "3.21.1"
+      }
+    },
+    "node_modules/@huggingface/jinja": {
+      version: "0.5.13",
+      integrity: "sha512-jM17MqFily1iyT/1LD3r5w8/CZiyapVB0+7vOw48PfVtzyKsXStmHE4jVTyDAD05Tqv3un1xrS9ILUU1ugQAYQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/@isaacs/fs-minipass": {
+      version: "4.0.1",
+      integrity: "sha512-wgm9Ehl2jpeqP3zw/7mo3kRHFp5MEDhqAdwy1fTGkHAwnkGOVsgpvQhL8B5n1qlb01jV3n/bI0ZfZp5lWA1k4w==",
+      license: "ISC",
+      dependencies: {
+        minipass: "^7.0.4"
+      },
+      engines: {
+        node: ">=18.0.0"
+      }
+    },
+    "node_modules/@kwsites/file-exists": {
+      version: "1.1.1",
+      integrity: "sha512-m9/5YGR18lIwxSFDwfE3oA7bWuq9kdau6ugN4H2rJeyhFQZcG9AgSHkQtSD15a8WvTgfz9aikZMrKPHvbpqFiw==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.1.1"
+      }
+    },
+    "node_modules/@kwsites/promise-deferred": {
+      version: "1.1.1",
+      integrity: "sha512-GaHYm+c0O9MjZRu0ongGBRbinu8gVAMd2UZjji6jVmqKtZluZnptXGWhz1E8j8D2HJ3f/yMxKAUC0b+57wncIw==",
+      license: "MIT"
+    },
+    "node_modules/@node-llama-cpp/linux-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-eI3anSEGzJiwF2rpMpZVTdHzw47LztbvfvuRzlu/fPO18ROnBOd+75RPUBlV6qENPpmNtbov85+3VODwEwBurg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-armv7l": {
+      version: "3.21.1",
+      integrity: "sha512-N/IaOXCQogfyDrlANRXbU2u+l0dbZ4BBqc3/Rv1xknHbRi/rX0rrOf5elPG8S9I5p9ebcU48HrRqk2d9O/LNHw==",
+      cpu: [
+        "arm",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-riscv64": {
+      version: "3.21.1",
+      integrity: "sha512-tjxegcxrw4heT3LIyPjXvCu7pFaD7e4ac1z+5KhWf/iS/9SSB9poqNyPXSkPibyzhTBB8BgDY47LgfBKqiu/xQ==",
+      cpu: [
+        "riscv64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Totj6RTDMGo3FoK2yNUaz/oGmZD0olAqTrRluFUWmu0kW2i9TOzHSW0OWCAiGkzRCVX0WsU2CyUQo/W2NYtdPA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-idsE55VoD/FbvLhnBC9krUJaUoC0XnebseAAnCpm/brKf61HEbu+idgbb5eN6mxkjLSrHtILprJ0nDcUJjVrFg==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-1PuURowccBcks3CCoMe1mTHh5vD0V5bFHMUEgtbI/OSDjpP+Pdbn+lf42CGUrepTzR8kCH1HovQ7d8q6/vuIKA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-flEeSzONQ6OIm5bYKLQf4eEnBzcC5WugFbyPUwkCqyyOFZ8pH0H9ulQ7ZNDLSIczeKneMRJornlyY1Hq7d3GDA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-arm64-metal": {
+      version: "3.21.1",
+      integrity: "sha512-6MIDAZV7DXD9R1+jEXWJkFuolni3GATGE6mmuyFYc6ZmtOh9djAy15df0T0AXK3sCmVKL+fQcOAWZezxx4MvQQ==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Q4nyNmbcNiKygBZQZjX+qLk2w3YzoiFpLWsxNURQN7xjyUi2p2rWxjRa7Otg0FrjGf/ri4aQ+X3Uj5Y0zD06eg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-/UDR7Y0B8iKfc/tqxBmWkcgRdZQ9Wrkwod7fYl4J6iZXcTIj286RkHvZSED7VMY67TrcUXVvxJVMNFtmjeYnDg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64": {
+      version: "3.21.1",
+      integrity: "sha512-JcIpCnra7bAd7JNWA8ehdn2DIRaTMuj+fBC8bw+5rKSNzszWFbuj2XA05c5QHovonDMBLN1ePXE/hcfZtzXoUQ==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-PLz70neFEMkQTlmJqG1ujUtCSgHasLPMxQ9rLkqQVmZYAXqkRj+45TIHCjdn3XqUeaoun0vrO9rRaxZ8NVq9jg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-L2MxLVEYPDDe4O8EDWPmX6brldc9+Vt9hNoT/anj3pSnmrjkQcmaoKhHs6oP5qhEhb5Uog0rj6lgzNGtJO3p9Q==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-HJ237Azh5m4Sz+w3A1IU/fYLaSDOocskcfn2ILTgqTuuORCB86EMnu3Yt/XsNhRHTtEiwz1Q/E0mO4PLIbZLAA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@reflink/reflink": {
+      version: "0.1.19",
+      integrity: "sha512-DmCG8GzysnCZ15bres3N5AHCmwBwYgp0As6xjhQ47rAUTUXxJiK+lLUxaGsX3hd/30qUpVElh05PbGuxRPgJwA==",
+      license: "MIT",
+      optional: true,
+      engines: {
+        node: ">= 10"
+      },
+      optionalDependencies: {
+        "@reflink/reflink-darwin-arm64": "0.1.19",
+        "@reflink/reflink-darwin-x64": "0.1.19",
+        "@reflink/reflink-linux-arm64-gnu": "0.1.19",
+        "@reflink/reflink-linux-arm64-musl": "0.1.19",
+        "@reflink/reflink-linux-x64-gnu": "0.1.19",
+        "@reflink/reflink-linux-x64-musl": "0.1.19",
+        "@reflink/reflink-win32-arm64-msvc": "0.1.19",
+        "@reflink/reflink-win32-x64-msvc": "0.1.19"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-arm64": {
+      version: "0.1.19",
+      integrity: "sha512-ruy44Lpepdk1FqDz38vExBY/PVUsjxZA+chd9wozjUH9JjuDT/HEaQYA6wYN9mf041l0yLVar6BCZuWABJvHSA==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-x64": {
+      version: "0.1.19",
+      integrity: "sha512-By85MSWrMZa+c26TcnAy8SDk0sTUkYlNnwknSchkhHpGXOtjNDUOxJE9oByBnGbeuIE1PiQsxDG3Ud+IVV9yuA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-7P+er8+rP9iNeN+bfmccM4hTAaLP6PQJPKWSA4iSk2bNvo6KU6RyPgYeHxXmzNKzPVRcypZQTpFgstHam6maVg==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-37iO/Dp6m5DDaC2sf3zPtx/hl9FV3Xze4xoYidrxxS9bgP3S8ALroxRK6xBG/1TtfXKTvolvp+IjrUU6ujIGmA==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-jbI8jvuYCaA3MVUdu8vLoLAFqC+iNMpiSuLbxlAgg7x3K5bsS8nOpTRnkLF7vISJ+rVR8W+7ThXlXlUQ93ulkw==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-e9FBWDe+lv7QKAwtKOt6A2W/fyy/aEEfr0g6j/hWzvQcrzHCsz07BNQYlNOjTfeytrtLU7k449H1PI95jA4OjQ==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-arm64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-09PxnVIQcd+UOn4WAW73WU6PXL7DwGS6wPlkMhMg2zlHHG65F3vHepOw06HFCq+N42qkaNAc8AKIabWvtk6cIQ==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-x64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-E//yT4ni2SyhwP8JRjVGWr3cbnhWDiPLgnQ66qqaanjjnMiu3O/2tjCPQXlcGc/DEYofpDc9fvhv6tALQsMV9w==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@simple-git/args-pathspec": {
+      version: "1.0.4",
+      integrity: "sha512-EtMX6XjRWSastG2SdkmSQByPtJ9dx/NIjnHbpQPCYt62j4RmSx5rgLTGpw0YCjF5h191gZOmBfheOT23cRSFdw==",
+      license: "MIT"
+    },
+    "node_modules/@simple-git/argv-parser": {
+      version: "1.1.1",
+      integrity: "sha512-Q9lBcfQ+VQCpQqGJFHe5yooOS5hGdLFFbJ5R+R5aDsnkPCahtn1hSkMcORX65J2Z5lxSkD0lQorMsncuBQxYUw==",
+      license: "MIT",
+      dependencies: {
+        "@simple-git/args-pathspec": "^1.0.3"
+      }
+    },
+    "node_modules/@tinyhttp/content-disposition": {
+      version: "2.2.4",
+      integrity: "sha512-5Kc5CM2Ysn3vTTArBs2vESUt0AQiWZA86yc1TI3B+lxXmtEq133C1nxXNOgnzhrivdPZIh3zLj5gDnZjoLL5GA==",
+      license: "MIT",
+      engines: {
+        node: ">=12.17.0"
+      },
+      funding: {
+        type: "individual",
+        url: "https://github.com/tinyhttp/tinyhttp?sponsor=1"
+      }
+    },
+    "node_modules/ansi-escapes": {
+      version: "6.2.1",
+      integrity: "sha512-4nJ3yixlEthEJ9Rk4vPcdBRkZvQZlYyu8j4/Mqz5sgIkddmEnH2Yj2ZrnP9S3tQOvSNRUIgVNF/1yPpRAGNRig==",
+      license: "MIT",
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ansi-regex": {
+      version: "6.6.0",
+      integrity: "sha512-XZ5apbzreCbXSKwPjJstu8R0zOi247w3XYwWxtwBXgpZrCyc1Ka7p9/xY0A9/diMewmHbEKz+FIraWaEWjlN5g==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-regex?sponsor=1"
+      }
+    },
+    "node_modules/ansi-styles": {
+      version: "6.2.3",
+      integrity: "sha512-4Dj6M28JB+oAH8kFkTLUo+a2jwOFkuqb3yucU0CANcRRUbxS0cP0nZYCGjcc3BNXwRIsUVmDGgzawme7zvJHvg==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/async-retry": {
+      version: "1.3.3",
+      integrity: "sha512-wfr/jstw9xNi/0teMHrRW7dsz3Lt5ARhYNZ2ewpadnhaIp5mbALhOAP+EAdsC7t4Z6wqsDVv9+W6gm1Dk9mEyw==",
+      license: "MIT",
+      dependencies: {
+        retry: "0.13.1"
+      }
+    },
+    "node_modules/bytes": {
+      version: "3.1.2",
+      integrity: "sha512-/Nf7TyzTx6S3yRJObOAV7956r8cr2+Oj8AC5dt8wSP3BQAoeX58NoHyCU8P8zGkNXStjTSi6fzO6F0pBdcYbEg==",
+      license: "MIT",
+      engines: {
+        node: ">= 0.8"
+      }
+    },
+    "node_modules/chalk": {
+      version: "5.6.2",
+      integrity: "sha512-7NzBL0rN6fMUW+f7A6Io4h40qQlG+xGmtMxfbnH/K7TAtt8JQWVQK+6g0UXKMeVJoyV5EkkNsErQ8pVD3bLHbA==",
+      license: "MIT",
+      engines: {
+        node: "^12.17.0 || ^14.13 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/chalk/chalk?sponsor=1"
+      }
+    },
+    "node_modules/chmodrp": {
+      version: "1.0.2",
+      integrity: "sha512-TdngOlFV1FLTzU0o1w8MB6/BFywhtLC0SzRTGJU7T9lmdjlCWeMRt1iVo0Ki+ldwNk0BqNiKoc8xpLZEQ8mY1w==",
+      license: "MIT"
+    },
+    "node_modules/chownr": {
+      version: "3.0.0",
+      integrity: "sha512-+IxzY9BZOQd/XuYPRmrvEVjF/nqj5kgT4kEq7VofrDoM1MxoRjEWkrCC3EtLi59TVawxTAn+orJwFQcrqEN1+g==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/ci-info": {
+      version: "4.5.0",
+      integrity: "sha512-d1uM8k5UZEyPza1n/MG3ko8nKupKN0KJpFsipgPcgaCCvV+IqIfJ+NzTjetlLM+UcXZx3+cLrNr76+eAO7G1Mw==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/sibiraj-s"
+        }
+      ],
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cli-cursor": {
+      version: "5.0.0",
+      integrity: "sha512-aCj4O5wKyszjMmDT4tZj93kxyydN/K5zPWSCe6/0AV/AA1pqe5ZBIw0a2ZfPQV7lL5/yb5HsUreJ6UFAF1tEQw==",
+      license: "MIT",
+      dependencies: {
+        "restore-cursor": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cli-spinners": {
+      version: "2.9.2",
+      integrity: "sha512-ywqV+5MmyL4E7ybXgKys4DugZbX0FC6LnwrhjuykIjnK9k8OQacQ7axGKnjDXWNhns0xot3bZI5h55H8yo9cJg==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cliui": {
+      version: "8.0.1",
+      integrity: "sha512-BSeNnyus75C4//NQ9gQt1/csTXyo/8Sb+afLAkzAptFuMsod9HFokGNudZpi/oQV73hnVK+sR+5PVRMd+Dr7YQ==",
+      license: "ISC",
+      dependencies: {
+        "string-width": "^4.2.0",
+        "strip-ansi": "^6.0.1",
+        "wrap-ansi": "^7.0.0"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/cliui/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cmake-js": {
+      version: "8.0.0",
+      integrity: "sha512-YbUP88RDwCvoQkZhRtGURYm9RIpWdtvZuhT87fKNoLjk8kIFIFeARpKfuZQGdwfH99GZpUmqSfcDrK62X7lTgg==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.4.3",
+        "fs-extra": "^11.3.3",
+        "node-api-headers": "^1.8.0",
+        rc: "1.2.8",
+        semver: "^7.7.3",
+        tar: "^7.5.6",
+        "url-join": "^4.0.1",
+        which: "^6.0.0",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        "cmake-js": "bin/cmake-js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/color-convert": {
+      version: "2.0.1",
+      integrity: "sha512-RRECPsj7iu/xb5oKYcsFHSppFNnsj/52OVTRKb4zP5onXwVF3zVmmToNcOfGC+CRDpfK/U584fMg38ZHCaElKQ==",
+      license: "MIT",
+      dependencies: {
+        "color-name": "~1.1.4"
+      },
+      engines: {
+        node: ">=7.0.0"
+      }
+    },
+    "node_modules/color-name": {
+      version: "1.1.4",
+      integrity: "sha512-dOy+3AuW3a2wNbZHIuMZpTcgjGuLU/uBL/ubcZF9OXbDo8ff4O8yVp5Bf0efS8uEoYo5q4Fx7dY9OgQGXgAsQA==",
+      license: "MIT"
+    },
+    "node_modules/commander": {
+      version: "10.0.1",
+      integrity: "sha512-y4Mg2tXshplEbSGzx7amzPwKKOCGuoSRP/CjEdwwk0FOGlUbq6lKuoyDZTNZkmxHdJtp54hdfY/JUrdL7Xfdug==",
+      license: "MIT",
+      engines: {
+        node: ">=14"
+      }
+    },
+    "node_modules/cross-spawn": {
+      version: "7.1.2",
+      integrity: "sha512-8BPK2r+sKWC8sDinRwLwrFMq2lXTBBwzYYEB9LiCznfMurOi4FOvQflq3XOLGG+HPdMSVpe+k/s96+AtDEOgPg==",
+      license: "MIT",
+      dependencies: {
+        "path-key": "^3.1.0",
+        "shebang-command": "^2.0.0",
+        which: "^2.0.1"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/cross-spawn/node_modules/isexe": {
+      version: "2.0.0",
+      integrity: "sha512-RHxMLp9lnKHGHRng9QFhRCMbYAcVpn69smSGcq3f36xjgVVWThj4qqLbTLlq7Ssj8B+fIQ1EuCEGI2lKsyQeIw==",
+      license: "ISC"
+    },
+    "node_modules/cross-spawn/node_modules/which": {
+      version: "2.0.2",
+      integrity: "sha512-BLI3Tl1TW3Pvl70l3yq3Y64i+awpwXqsGBYWkkqMtnbXgrMD+yj7rhW0kuEDxzJaYXGjEW5ogapKNMEKNMjibA==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^2.0.0"
+      },
+      bin: {
+        "node-which": "bin/node-which"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/debug": {
+      version: "4.4.3",
+      integrity: "sha512-RGwwWnwQvkVfavKVt22FGLw+xYSdzARwm0ru6DhTVA3umU5hZc28V3kO4stgYryrTlLpuvgI9GiijltAjNbcqA==",
+      license: "MIT",
+      dependencies: {
+        ms: "^2.1.3"
+      },
+      engines: {
+        node: ">=6.0"
+      },
+      peerDependenciesMeta: {
+        "supports-color": {
+          optional: true
+        }
+      }
+    },
+    "node_modules/deep-extend": {
+      version: "0.6.0",
+      integrity: "sha512-LOHxIOaPYdHlJRtCQfDIVZtfw/ufM8+rVj649RIHzcm/vGwQRXFt6OPqIFWsm2XEMrNIEtWR64sY1LEKD2vAOA==",
+      license: "MIT",
+      engines: {
+        node: ">=4.0.0"
+      }
+    },
+    "node_modules/emoji-regex": {
+      version: "8.0.0",
+      integrity: "sha512-MSjYzcWNOA0ewAHpz0MxpYFvwg6yjy1NG3xteoqz644VCo/RPgnr1/GGt+ic3iJTzQ8Eu3TdM14SawnVUmGE6A==",
+      license: "MIT"
+    },
+    "node_modules/env-var": {
+      version: "7.5.0",
+      integrity: "sha512-mKZOzLRN0ETzau2W2QXefbFjo5EF4yWq28OyKb9ICdeNhHJlOE/pHHnz4hdYJ9cNZXcJHo5xN4OT4pzuSHSNvA==",
+      license: "MIT",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/escalade": {
+      version: "3.2.0",
+      integrity: "sha512-WUj2qlxaQtO4g6Pq5c29GTcWGDyd8itL8zTlipgECz3JesAiiOKotd8JU6otB3PACgG6xkJUyVhboMS+bje/jA==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      }
+    },
+    "node_modules/eventemitter3": {
+      version: "5.0.4",
+      integrity: "sha512-mlsTRyGaPBjPedk6Bvw+aqbsXDtoAyAzm5MO7JgU+yVRyMQ5O8bD4Kcci7BS85f93veegeCPkL8R4GLClnjLFw==",
+      license: "MIT"
+    },
+    "node_modules/filename-reserved-regex": {
+      version: "3.0.0",
+      integrity: "sha512-hn4cQfU6GOT/7cFHXBqeBg2TbrMBgdD0kcjLhvSQYYwm3s4B6cjvBfb7nBALJLAXqmU5xajSa7X2NnUud/VCdw==",
+      license: "MIT",
+      engines: {
+        node: "^12.20.0 || ^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/filenamify": {
+      version: "6.0.0",
+      integrity: "sha512-vqIlNogKeyD3yzrm0yhRMQg8hOVwYcYRfjEoODd49iCprMn4HL85gK3HcykQE53EPIpX3HcAbGA5ELQv216dAQ==",
+      license: "MIT",
+      dependencies: {
+        "filename-reserved-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/fs-extra": {
+      version: "11.4.1",
+      integrity: "sha512-KYAb4c9BJQI6QqGKthV68OHe0badztdXJWKo0WtBA9IuCFPTKvE5ZdUBglP833aMjhaSPNO4A5j/EkzZtGlKjA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.0",
+        jsonfile: "^6.0.1",
+        universalify: "^2.0.0"
+      },
+      engines: {
+        node: ">=14.14"
+      }
+    },
+    "node_modules/get-caller-file": {
+      version: "2.0.5",
+      integrity: "sha512-DyFP3BM/3YHTQOCUL/w0OZHR0lpKeGrxotcHWcqNEdnltqFwXVfhEBQ94eIo34AfQpo0rGki4cyIiftY06h2Fg==",
+      license: "ISC",
+      engines: {
+        node: "6.* || 8.* || >= 10.*"
+      }
+    },
+    "node_modules/get-east-asian-width": {
+      version: "1.7.0",
+      integrity: "sha512-XjH1AECxf0giL2V1aU8vKyRR2ppRUb5c0EvT7zuJTokQ74bNo52zOtghqdWIqrhUD79fo3x0WfKZdOqxF6LG1Q==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/graceful-fs": {
+      version: "4.2.12",
+      integrity: "sha512-iuyGF2E4oafQfPsRrG2wtY2ILupMhvtdrhzrxB+0VcjsPpSPttpfYdjnGFGsTi5MaJFjI1jOKHPQ6UTbTj9TAw==",
+      license: "BlueOak-1.0.0"
+    },
+    "node_modules/ignore": {
+      version: "7.0.17",
+      integrity: "sha512-0c3zcBRlWmcKhcIQWckzkYncJRv5HHB8O32wO/FcWL8DDXWDJgiEF6SX9ThbTv5h/eZ+xJK+VvDjjQ+cQJhp3Q==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/ini": {
+      version: "1.3.8",
+      integrity: "sha512-JV/yugV2uzW5iMRSiZAyDtQd+nxtUnjeLt0acNdw98kKLrvuRVyB80tsREOE7yvGVgalhZ6RNXCmEHkUKBKxew==",
+      license: "ISC"
+    },
+    "node_modules/ipull": {
+      version: "3.9.5",
+      integrity: "sha512-5w/yZB5lXmTfsvNawmvkCjYo4SJNuKQz/av8TC1UiOyfOHyaM+DReqbpU2XpWYfmY+NIUbRRH8PUAWsxaS+IfA==",
+      license: "MIT",
+      dependencies: {
+        "@tinyhttp/content-disposition": "^2.2.0",
+        "async-retry": "^1.3.3",
+        chalk: "^5.3.0",
+        "ci-info": "^4.0.0",
+        "cli-spinners": "^2.9.2",
+        commander: "^10.0.0",
+        eventemitter3: "^5.0.1",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.1.1",
+        "is-unicode-supported": "^2.0.0",
+        "lifecycle-utils": "^2.0.1",
+        "lodash.debounce": "^4.0.8",
+        lowdb: "^7.0.1",
+        "pretty-bytes": "^6.1.0",
+        "pretty-ms": "^8.0.0",
+        "sleep-promise": "^9.1.0",
+        "slice-ansi": "^7.1.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.1.0"
+      },
+      bin: {
+        ipull: "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=18.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/ido-pluto/ipull?sponsor=1"
+      },
+      optionalDependencies: {
+        "@reflink/reflink": "^0.1.16"
+      }
+    },
+    "node_modules/ipull/node_modules/lifecycle-utils": {
+      version: "2.1.0",
+      integrity: "sha512-AnrXnE2/OF9PHCyFg0RSqsnQTzV991XaZA/buhFDoc58xU7rhSCDgCz/09Lqpsn4MpoPHt7TRAXV1kWZypFVsA==",
+      license: "MIT"
+    },
+    "node_modules/ipull/node_modules/parse-ms": {
+      version: "3.0.0",
+      integrity: "sha512-Tpb8Z7r7XbbtBTrM9UhpkzzaMrqA2VXMT3YChzYltwV3P3pM6t8wl7TvpMnSTosz1aQAdVib7kdoys7vYOPerw==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/pretty-ms": {
+      version: "8.0.0",
+      integrity: "sha512-ASJqOugUF1bbzI35STMBUpZqdfYKlJugy6JBziGi2EE+AL5JPJGSzvpeVXojxrr0ViUYoToUjb5kjSEGf7Y83Q==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^3.0.0"
+      },
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/slice-ansi": {
+      version: "7.1.2",
+      integrity: "sha512-iOBWFgUX7caIZiuutICxVgX1SdxwAVFFKwt1EvMYYec/NWO5meOJ6K5uQxhrYBdQJne4KxiqZc+KptFOWFSI9w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.1",
+        "is-fullwidth-code-point": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/is-fullwidth-code-point": {
+      version: "5.1.0",
+      integrity: "sha512-5XHYaSyiqADb4RnZ1Bdad6cPp8Toise4TzEjcOYDHZkTCbKgiUl7WTUCpNWHuxmDt91wnsZBc9xinNzopv3JMQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.3.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-interactive": {
+      version: "2.0.0",
+      integrity: "sha512-qP1vozQRI+BMOPcjFzrjXuQvdak2pHNUMZoeG2eRbiSqyvbEf/wQtEOTOX1guk6E3t36RkaqiSt8A/6YElNxLQ==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-unicode-supported": {
+      version: "2.1.0",
+      integrity: "sha512-mE00Gnza5EEB3Ds0HfMyllZzbBrmLOX3vfWoj9A9PEnTfratQ/BcaJOuMhnkhjXvb2+FkY3VuHqtAGpTPmglFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/isexe": {
+      version: "4.0.0",
+      integrity: "sha512-FFUtZMpoZ8RqHS3XeXEmHWLA4thH+ZxCv2lOiPIn1Xc7CxrqhWzNSDzD+/chS/zbYezmiwWLdQC09JdQKmthOw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=20"
+      }
+    },
+    "node_modules/jsonfile": {
+      version: "6.2.1",
+      integrity: "sha512-zwOTdL3rFQ/lRdBnntKVOX6k5cKJwEc1HdilT71BWEu7J41gXIB2MRp+vxduPSwZJPWBxEzv4yH1wYLJGUHX4Q==",
+      license: "MIT",
+      dependencies: {
+        universalify: "^2.0.0"
+      },
+      optionalDependencies: {
+        "graceful-fs": "^4.1.6"
+      }
+    },
+    "node_modules/lifecycle-utils": {
+      version: "4.5.2",
+      integrity: "sha512-3C1g98pNKGmtakPeIfRqvOiiBJflKAvNjo/WsDI/70vsOy/DJDoutsLM+wGuAdfcOitlbUQfl6UcfvyeIimh7g==",
+      license: "MIT",
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      }
+    },
+    "node_modules/lodash.debounce": {
+      version: "4.0.8",
+      integrity: "sha512-FT1yDzDYEoYWhnSGnpE/4Kj1fLZkDFyqRb7fNt6FdYOSxlUWAtp42Eh6Wb0rGIv/m9Bgo7x4GhQbm5Ys4SG5ow==",
+      license: "MIT"
+    },
+    "node_modules/log-symbols": {
+      version: "7.0.1",
+      integrity: "sha512-ja1E3yCr9i/0hmBVaM0bfwDjnGy8I/s6PP4DFp+yP+a+mrHO4Rm7DtmnqROTUkHIkqffC84YY7AeqX6oFk0WFg==",
+      license: "MIT",
+      dependencies: {
+        "is-unicode-supported": "^2.0.0",
+        yoctocolors: "^2.1.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/lowdb": {
+      version: "7.0.1",
+      integrity: "sha512-neJAj8GwF0e8EpycYIDFqEPcx9Qz4GUho20jWFR7YiFeXzF1YMLdxB36PypcTSPMA+4+LvgyMacYhlr18Zlymw==",
+      license: "MIT",
+      dependencies: {
+        steno: "^4.0.2"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/mimic-function": {
+      version: "5.0.1",
+      integrity: "sha512-VP79XUPxV2CigYP3jWwAUFSku2aKqBH7uTAapFWCBqutsbmDo96KY5o8uh6U+/YSIn5OxJnXp73beVkpqMIGhA==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/minimist": {
+      version: "1.2.8",
+      integrity: "sha512-2yyAR8qBkN3YuheJanUpWC5U3bb5osDywNB8RzDVlDwDHbocAJveqqj1u8+SVD7jkWT4yvsHCpWqqWqAxb0zCA==",
+      license: "MIT",
+      funding: {
+        url: "https://github.com/sponsors/ljharb"
+      }
+    },
+    "node_modules/minipass": {
+      version: "7.1.3",
+      integrity: "sha512-tEBHqDnIoM/1rXME1zgka9g6Q2lcoCkxHLuc7ODJ5BxbP5d4c2Z5cGgtXAku59200Cx7diuHTOYfSBD8n6mm8A==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=16 || 14 >=14.17"
+      }
+    },
+    "node_modules/minizlib": {
+      version: "3.1.0",
+      integrity: "sha512-KZxYo1BUkWD2TVFLr0MQoM8vUUigWD3LlD83a/75BqC+4qE0Hb1Vo5v1FgcfaNXvfXzr+5EhQ6ing/CaBijTlw==",
+      license: "MIT",
+      dependencies: {
+        minipass: "^7.1.2"
+      },
+      engines: {
+        node: ">= 18"
+      }
+    },
+    "node_modules/ms": {
+      version: "2.1.3",
+      integrity: "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",
+      license: "MIT"
+    },
+    "node_modules/nanoid": {
+      version: "5.1.16",
+      integrity: "sha512-kVrnsrJqMR8+oLJnGEmSWw9BivK5mt7H3FZatVRjrc5wGqFYuBxX1yG7+A7Gi5AefkX6t/oCkizcQgpu0cY1dQ==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/ai"
+        }
+      ],
+      license: "MIT",
+      bin: {
+        nanoid: "bin/nanoid.js"
+      },
+      engines: {
+        node: "^18 || >=20"
+      }
+    },
+    "node_modules/node-addon-api": {
+      version: "8.9.2",
+      integrity: "sha512-VijLXbi3UACN69I0JVXJsX4tjACjNoQDgv2gTF6sx2wWEi8tkSg2eX8p5gSIFi8z2+DL3oHmY6OyKce38SDolg==",
+      license: "MIT",
+      engines: {
+        node: "^18 || ^20 || >= 21"
+      }
+    },
+    "node_modules/node-api-headers": {
+      version: "1.9.0",
+      integrity: "sha512-2oNILP4jXwRB4ywnYKjVk1YyJ96n2D4EOVJO6S3oYZ5PtbJrw3Yt9TpAuX3nBLMuzn74rnfGQrv13pS9vC+YiA==",
+      license: "MIT"
+    },
+    "node_modules/node-llama-cpp": {
+      version: "3.21.1",
+      integrity: "sha512-E3N0Ev2Va0wzydvXYFwM9Hvyo07PoWjt8T/9GMc43Cvt8YkV/NU/tYUgEMC1grTPv2o9PRjQi0G3Wb5P/awiMg==",
+      hasInstallScript: true,
+      license: "MIT",
+      dependencies: {
+        "@huggingface/jinja": "^0.5.9",
+        "async-retry": "^1.3.3",
+        bytes: "^3.1.2",
+        chalk: "^5.6.2",
+        chmodrp: "^1.0.2",
+        "cmake-js": "^8.0.0",
+        "cross-spawn": "^7.0.6",
+        "env-var": "^7.5.0",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.4.0",
+        ignore: "^7.0.4",
+        ipull: "^3.9.5",
+        "is-unicode-supported": "^2.1.0",
+        "lifecycle-utils": "^4.4.1",
+        "log-symbols": "^7.0.1",
+        nanoid: "^5.1.6",
+        "node-addon-api": "^8.9.1",
+        ora: "^9.3.0",
+        "pretty-ms": "^9.3.0",
+        "proper-lockfile": "^4.1.2",
+        semver: "^7.7.1",
+        "simple-git": "^3.36.0",
+        "slice-ansi": "^8.0.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.2.0",
+        "validate-npm-package-name": "^7.0.2",
+        which: "^6.0.1",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        nlc: "dist/cli/cli.js",
+        "node-llama-cpp": "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=20.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      },
+      optionalDependencies: {
+        "@node-llama-cpp/linux-arm64": "3.21.1",
+        "@node-llama-cpp/linux-armv7l": "3.21.1",
+        "@node-llama-cpp/linux-riscv64": "3.21.1",
+        "@node-llama-cpp/linux-x64": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/linux-x64-vulkan": "3.21.1",
+        "@node-llama-cpp/mac-arm64-metal": "3.21.1",
+        "@node-llama-cpp/mac-x64": "3.21.1",
+        "@node-llama-cpp/win-arm64": "3.21.1",
+        "@node-llama-cpp/win-x64": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/win-x64-vulkan": "3.21.1"
+      },
+      peerDependencies: {
+        typescript: ">=5.0.0"
+      },
+      peerDependenciesMeta: {
+        typescript: {
+          optional: true
+        }
+      }
+    },
+    "node_modules/onetime": {
+      version: "7.0.0",
+      integrity: "sha512-VXJjc87FScF88uafS3JllDgvAm+c/Slfz06lorj2uAY34rlUu0Nt+v8wreiImcrgAjjIHp1rXpTDlLOGw29WwQ==",
+      license: "MIT",
+      dependencies: {
+        "mimic-function": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora": {
+      version: "9.4.1",
+      integrity: "sha512-6VlU9MLXbjVQD04AZCMX28hVtA5bUoadvUqO76MUCVA0ilwJbMiHsITRPfyVm6p/BC0Av/BXMujx39WCe1LEqw==",
+      license: "MIT",
+      dependencies: {
+        chalk: "^5.6.2",
+        "cli-cursor": "^5.0.0",
+        "cli-spinners": "^3.2.0",
+        "is-interactive": "^2.0.0",
+        "is-unicode-supported": "^2.1.0",
+        "log-symbols": "^7.0.1",
+        "stdin-discarder": "^0.3.2",
+        "string-width": "^8.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora/node_modules/cli-spinners": {
+      version: "3.4.0",
+      integrity: "sha512-bXfOC4QcT1tKXGorxL3wbJm6XJPDqEnij2gQ2m7ESQuE+/z9YFIWnl/5RpTiKWbMq3EVKR4fRLJGn6DVfu0mpw==",
+      license: "MIT",
+      engines: {
+        node: ">=18.20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/parse-ms": {
+      version: "4.0.0",
+      integrity: "sha512-TXfryirbmq34y8QBwgqCVLi+8oA3oWx2eAnSn62ITyEhEYaWRlVZ2DvMM9eZbMs/RfxPu/PK/aBLyGj4IrqMHw==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/path-key": {
+      version: "3.1.1",
+      integrity: "sha512-ojmeN0qd+y0jszEtoY48r0Peq5dwMEkIlCOu6Q5f41lfkswXuKtYrhgoTpLnyIcHm24Uhqx+5Tqm2InSwLhE6Q==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/pretty-bytes": {
+      version: "6.1.1",
+      integrity: "sha512-mQUvGU6aUFQ+rNvTIAcZuWGRT9a6f6Yrg9bHs4ImKF+HZCEK+plBvnAZYSIQztknZF2qnzNtr6F8s0+IuptdlQ==",
+      license: "MIT",
+      engines: {
+        node: "^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/pretty-ms": {
+      version: "9.3.1",
+      integrity: "sha512-HzMy3Geq23nVALD/M2LliU+F+M+gVNsvkQWWqeBZ8HDiCgzo6YPJ/Omrmtq24EFrIsk0a3EkQGEd7bDOo+IhGA==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^4.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/proper-lockfile": {
+      version: "4.1.2",
+      integrity: "sha512-TjNPblN4BwAWMXU8s9AEz4JmQxnD1NNL7bNOY/AKUzyamc379FWASUhc/K1pL2noVb+XmZKLL68cjzLsiOAMaA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.4",
+        retry: "^0.12.0",
+        "signal-exit": "^3.0.2"
+      }
+    },
+    "node_modules/proper-lockfile/node_modules/retry": {
+      version: "0.12.0",
+      integrity: "sha512-9LkiTwjUh6rT555DtE9rTX+BKByPfrMzEAtnlEtdEwr3Nkffwiihqe2bWADg+OQRjt9gl6ICdmB/ZFDCGAtSow==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/rc": {
+      version: "1.2.8",
+      integrity: "sha512-y3bGgqKj3QBdxLbLkomlohkvsA8gdAiUQlSBJnBhfn+BPxg4bc62d8TcBW15wavDfgexCgccckhcZvywyQYPOw==",
+      license: "(BSD-2-Clause OR MIT OR Apache-2.0)",
+      dependencies: {
+        "deep-extend": "^0.6.0",
+        ini: "~1.3.0",
+        minimist: "^1.2.0",
+        "strip-json-comments": "~2.0.1"
+      },
+      bin: {
+        rc: "cli.js"
+      }
+    },
+    "node_modules/require-directory": {
+      version: "2.1.1",
+      integrity: "sha512-fGxEI7+wsG9xrvdjsrlmL22OMTTiHRwAMroiEeMgq8gzoLC/PQr7RsRDSTLUg/bZAZtF+TVIkHc6/4RIKrui+Q==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/restore-cursor": {
+      version: "5.1.0",
+      integrity: "sha512-oMA2dcrw6u0YfxJQXm342bFKX/E4sG9rbTzO9ptUcR/e8A33cHuvStiYOwH7fszkZlZ1z/ta9AAoPk2F4qIOHA==",
+      license: "MIT",
+      dependencies: {
+        onetime: "^7.0.0",
+        "signal-exit": "^4.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/restore-cursor/node_modules/signal-exit": {
+      version: "4.1.0",
+      integrity: "sha512-bzyZ1e88w9O1iNJbKnOlvYTrWPDl46O1bG0D3XInv+9tkPrxrN8jUUTiFlDkkmKWgn1M6CfIA13SuGqOa9Korw==",
+      license: "ISC",
+      engines: {
+        node: ">=14"
+      },
+      funding: {
+        url: "https://github.com/sponsors/isaacs"
+      }
+    },
+    "node_modules/retry": {
+      version: "0.13.1",
+      integrity: "sha512-XQBQ3I8W1Cge0Seh+6gjj03LbmRFWuoszgK9ooCpwYIrhhoO80pfq4cUkU5DkknwfOfFteRwlZ56PYOGYyFWdg==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/semver": {
+      version: "7.8.6",
+      integrity: "sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==",
+      license: "ISC",
+      bin: {
+        semver: "bin/semver.js"
+      },
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/shebang-command": {
+      version: "2.0.0",
+      integrity: "sha512-kHxr2zZpYtdmrN1qDjrrX/Z1rR1kG8Dx+gkpK1G4eXmvXswmcE1hTWBWYUzlraYw1/yZp6YuDY77YtvbN0dmDA==",
+      license: "MIT",
+      dependencies: {
+        "shebang-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/shebang-regex": {
+      version: "3.0.0",
+      integrity: "sha512-7++dFhtcx3353uBaq8DDR4NuxBetBzC7ZQOhmTQInHEd6bSrXdiEyzCvG07Z44UYdLShWUyXt5M/yhz8ekcb1A==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/signal-exit": {
+      version: "3.0.7",
+      integrity: "sha512-wnD2ZE+l+SPC/uoS0vXeE9L1+0wuaMqKlfz9AMUo38JsyLSBWSFcHR1Rri62LZc12vLr1gb3jl7iwQhgwpAbGQ==",
+      license: "ISC"
+    },
+    "node_modules/simple-git": {
+      version: "3.36.0",
+      integrity: "sha512-cGQjLjK8bxJw4QuYT7gxHw3/IouVESbhahSsHrX97MzCL1gu2u7oy38W6L2ZIGECEfIBG4BabsWDPjBxJENv9Q==",
+      license: "MIT",
+      dependencies: {
+        "@kwsites/file-exists": "^1.1.1",
+        "@kwsites/promise-deferred": "^1.1.1",
+        "@simple-git/args-pathspec": "^1.0.3",
+        "@simple-git/argv-parser": "^1.1.0",
+        debug: "^4.4.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/steveukx/git-js?sponsor=1"
+      }
+    },
+    "node_modules/sleep-promise": {
+      version: "9.1.0",
+      integrity: "sha512-UHYzVpz9Xn8b+jikYSD6bqvf754xL2uBUzDFwiU6NcdZeifPr6UfgU43xpkPu67VMS88+TI2PSI7Eohgqf2fKA==",
+      license: "MIT"
+    },
+    "node_modules/slice-ansi": {
+      version: "8.0.0",
+      integrity: "sha512-stxByr12oeeOyY2BlviTNQlYV5xOj47GirPr4yA1hE9JCtxfQN0+tVbkxwCtYDQWhEKWFHsEK48ORg5jrouCAg==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.3",
+        "is-fullwidth-code-point": "^5.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/stdin-discarder": {
+      version: "0.3.2",
+      integrity: "sha512-eCPu1qRxPVkl5605OTWF8Wz40b4Mf45NY5LQmVPQ599knfs5QhASUm9GbJ5BDMDOXgrnh0wyEdvzmL//YMlw0A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/stdout-update": {
+      version: "4.0.1",
+      integrity: "sha512-wiS21Jthlvl1to+oorePvcyrIkiG/6M3D3VTmDUlJm7Cy6SbFhKkAvX+YBuHLxck/tO3mrdpC/cNesigQc3+UQ==",
+      license: "MIT",
+      dependencies: {
+        "ansi-escapes": "^6.2.0",
+        "ansi-styles": "^6.2.1",
+        "string-width": "^7.1.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=16.0.0"
+      }
+    },
+    "node_modules/stdout-update/node_modules/emoji-regex": {
+      version: "10.6.0",
+      integrity: "sha512-toUI84YS5YmxW219erniWD0CIVOo46xGKColeNQRgOzDorgBi1v4D71/OFzgD9GO2UGKIv1C3Sp8DAn0+j5w7A==",
+      license: "MIT"
+    },
+    "node_modules/stdout-update/node_modules/string-width": {
+      version: "7.2.0",
+      integrity: "sha512-tsaTIkKW9b4N+AEj+SVA+WhJzV7/zMhcSu78mLKWSk7cXMOSHsBKFWUs0fWwq8QyK3MgJBQRX6Gbi4kYbdvGkQ==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^10.3.0",
+        "get-east-asian-width": "^1.0.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/steno": {
+      version: "4.0.2",
+      integrity: "sha512-yhPIQXjrlt1xv7dyPQg2P17URmXbuM5pdGkpiMB3RenprfiBlvK415Lctfe0eshk90oA7/tNq7WEiMK8RSP39A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/string-width": {
+      version: "8.3.0",
+      integrity: "sha512-ZbmZM0JCihQN91dWnxoipT2KOEyHqEyfRXUyjuRhW8b/xnqPDoq4gWEVApTVa9db2wN8mmoikgFBbjh71+cGeQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.5.0",
+        "strip-ansi": "^7.1.2"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/strip-ansi": {
+      version: "7.2.0",
+      integrity: "sha512-yDPMNjp4WyfYBkHnjIRLfca1i6KMyGCtsVgoKe/z1+6vukgaENdgGBZt+ZmKPc4gavvEZ5OgHfHdrazhgNyG7w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^6.2.2"
+      },
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/strip-ansi?sponsor=1"
+      }
+    },
+    "node_modules/strip-json-comments": {
+      version: "2.0.1",
+      integrity: "sha512-4gB8na07fecVVkOI6Rs4e7T6NOTki5EmL7TUduTs6bu3EdnSycntVJ4re8kgZA+wx9IueI2Y11bfbgwtzuE0KQ==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/tar": {
+      version: "7.5.24",
+      integrity: "sha512-to/OxuCk5DeVONcjjODT7aeoRq5NIPPlfPc0tNML+wLlnf6u5BcJz97Uukv3pT3jzorkFhUevylkAiBr+ZmV2w==",
+      license: "BlueOak-1.0.0",
+      dependencies: {
+        "@isaacs/fs-minipass": "^4.0.0",
+        chownr: "^3.0.0",
+        minipass: "^7.1.2",
+        minizlib: "^3.1.0",
+        yallist: "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/universalify": {
+      version: "2.0.1",
+      integrity: "sha512-gptHNQghINnc/vTGIk0SOFGFNXw7JVrlRUtConJRlvaw6DuX0wO5Jeko9sWrMBhh+PsYAZ7oXAiOnf/UKogyiw==",
+      license: "MIT",
+      engines: {
+        node: ">= 10.0.0"
+      }
+    },
+    "node_modules/url-join": {
+      version: "4.0.1",
+      integrity: "sha512-jk1+QP6ZJqyOiuEI9AEWQfju/nB2Pw466kbA0LEZljHwKeMgd9WrAEgEGxjPDD2+TNbbb37rTyhEfrCXfuKXnA==",
+      license: "MIT"
+    },
+    "node_modules/validate-npm-package-name": {
+      version: "7.0.2",
+      integrity: "sha512-hVDIBwsRruT73PbK7uP5ebUt+ezEtCmzZz3F59BSr2F6OVFnJ/6h8liuvdLrQ88Xmnk6/+xGGuq+pG9WwTuy3A==",
+      license: "ISC",
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/which": {
+      version: "6.0.1",
+      integrity: "sha512-oGLe46MIrCRqX7ytPUf66EAYvdeMIZYn3WaocqqKZAxrBpkqHfL/qvTyJ/bTk5+AqHCjXmrv3CEWgy368zhRUg==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^4.0.0"
+      },
+      bin: {
+        "node-which": "bin/which.js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/wrap-ansi": {
+      version: "7.0.0",
+      integrity: "sha512-YVGIj2kamLSTxw6NsZjoBxfSwsn0ycdesmc4p+Q21c5zPuZ1pl+NfxVdxPtdHvmNVOQ6XSYG4AUtyt/Fi7D16Q==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^4.0.0",
+        "string-width": "^4.1.0",
+        "strip-ansi": "^6.0.0"
+      },
+      engines: {
+        node: ">=10"
+      },
+      funding: {
+        url: "https://github.com/chalk/wrap-ansi?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-styles": {
+      version: "4.3.0",
+      integrity: "sha512-zbB9rCJAT1rbjiVDb2hqKFHNYLxgtk8NURxZ3IZwD3F6NtxbXZQCnnSi1Lkx+IDohdPlFp222wVALIheZJQSEg==",
+      license: "MIT",
+      dependencies: {
+        "color-convert": "^2.0.1"
+      },
+      engines: {
+        node: ">=8"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/y18n": {
+      version: "5.0.8",
+      integrity: "sha512-0pfFzegeDWJHJIAmTLRP2DwHjdF5s7jo9tuztdQxAhINCdvS+3nGINqPd00AphqJR/0LhANUS6/+7SCb98YOfA==",
+      license: "ISC",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/yallist": {
+      version: "5.0.0",
+      integrity: "sha512-YgvUTfwqyc7UXVMrB+SImsVYSmTS8X/tSrtdNZMImM+n7+QTriRXyXim0mBrTXNeqzVF0KWGgHPeiyViFFrNDw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/yargs": {
+      version: "17.7.3",
+      integrity: "sha512-GZtjxm/J/4TSxuL3FNYjCmLktBTnIw/rVmKSIyKeYAZpmJB2ig9VauCC5xsa82GNKVKDAqpOn3KVzNt0zmrU0g==",
+      license: "MIT",
+      dependencies: {
+        cliui: "^8.0.1",
+        escalade: "^3.1.1",
+        "get-caller-file": "^2.0.5",
+        "require-directory": "^2.1.1",
+        "string-width": "^4.2.3",
+        y18n: "^5.0.5",
+        "yargs-parser": "^21.1.1"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs-parser": {
+      version: "21.1.1",
+      integrity: "sha512-tVpsJW7DdjecAiFpbIB1e3qxIQsE6NoPc5/eTdrbbIC4h0LVsWhnoa3g+m2HclBIujHzsxZ4VJVA+GUuc2/LBw==",
+      license: "ISC",
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yoctocolors": {
+      version: "2.2.0",
+      integrity: "sha512-xYqdZFUK/VYazNl/oCDYN+3WloWQwMfZxBoiNt6qNyk+xfOdi598muWE42rNZFp1kNOiqW936q5RhUdnpqElSg==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    }
+  }
+};
+
+// src/local/lockfiles/darwin-arm64/package.json
+var package_default3 = {
+  name: "sstar-local-model-runtime",
+  private: true,
+  version: "1.0.0",
+  dependencies: { "node-llama-cpp": "3.21.1", "@node-llama-cpp/mac-arm64-metal": "3.21.1" }
+};
+
+// src/local/lockfiles/darwin-arm64/package-lock.json
+var package_lock_default3 = {
+  name: "sstar-local-model-runtime",
+  version: "1.0.0",
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    "": {
+      name: "sstar-local-model-runtime",
+      version: "1.0.0",
+      dependencies: {
+        "@node-llama-cpp/mac-arm64-metal": "3.21.1",
+        "node-llama-cpp": "3.21.1"
+      }
+    },
+    "node_modules/@huggingface/jinja": {
+      version: "0.5.13",
+      integrity: "sha512-jM17MqFily1iyT/1LD3r5w8/CZiyapVB0+7vOw48PfVtzyKsXStmHE4jVTyDAD05Tqv3un1xrS9ILUU1ugQAYQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/@isaacs/fs-minipass": {
+      version: "4.0.1",
+      integrity: "sha512-wgm9Ehl2jpeqP3zw/7mo3kRHFp5MEDhqAdwy1fTGkHAwnkGOVsgpvQhL8B5n1qlb01jV3n/bI0ZfZp5lWA1k4w==",
+      license: "ISC",
+      dependencies: {
+        minipass: "^7.0.4"
+      },
+      engines: {
+        node: ">=18.0.0"
+      }
+    },
+    "node_modules/@kwsites/file-exists": {
+      version: "1.1.1",
+      integrity: "sha512-m9/5YGR18lIwxSFDwfE3oA7bWuq9kdau6ugN4H2rJeyhFQZcG9AgSHkQtSD15a8WvTgfz9aikZMrKPHvbpqFiw==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.1.1"
+      }
+    },
+    "node_modules/@kwsites/promise-deferred": {
+      version: "1.1.1",
+      integrity: "sha512-GaHYm+c0O9MjZRu0ongGBRbinu8gVAMd2UZjji6jVmqKtZluZnptXGWhz1E8j8D2HJ3f/yMxKAUC0b+57wncIw==",
+      license: "MIT"
+    },
+    "node_modules/@node-llama-cpp/linux-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-eI3anSEGzJiwF2rpMpZVTdHzw47LztbvfvuRzlu/fPO18ROnBOd+75RPUBlV6qENPpmNtbov85+3VODwEwBurg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-armv7l": {
+      version: "3.21.1",
+      integrity: "sha512-N/IaOXCQogfyDrlANRXbU2u+l0dbZ4BBqc3/Rv1xknHbRi/rX0rrOf5elPG8S9I5p9ebcU48HrRqk2d9O/LNHw==",
+      cpu: [
+        "arm",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-riscv64": {
+      version: "3.21.1",
+      integrity: "sha512-tjxegcxrw4heT3LIyPjXvCu7pFaD7e4ac1z+5KhWf/iS/9SSB9poqNyPXSkPibyzhTBB8BgDY47LgfBKqiu/xQ==",
+      cpu: [
+        "riscv64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Totj6RTDMGo3FoK2yNUaz/oGmZD0olAqTrRluFUWmu0kW2i9TOzHSW0OWCAiGkzRCVX0WsU2CyUQo/W2NYtdPA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-idsE55VoD/FbvLhnBC9krUJaUoC0XnebseAAnCpm/brKf61HEbu+idgbb5eN6mxkjLSrHtILprJ0nDcUJjVrFg==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-1PuURowccBcks3CCoMe1mTHh5vD0V5bFHMUEgtbI/OSDjpP+Pdbn+lf42CGUrepTzR8kCH1HovQ7d8q6/vuIKA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-flEeSzONQ6OIm5bYKLQf4eEnBzcC5WugFbyPUwkCqyyOFZ8pH0H9ulQ7ZNDLSIczeKneMRJornlyY1Hq7d3GDA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-arm64-metal": {
+      version: "3.21.1",
+      integrity: "sha512-6MIDAZV7DXD9R1+jEXWJkFuolni3GATGE6mmuyFYc6ZmtOh9djAy15df0T0AXK3sCmVKL+fQcOAWZezxx4MvQQ==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Q4nyNmbcNiKygBZQZjX+qLk2w3YzoiFpLWsxNURQN7xjyUi2p2rWxjRa7Otg0FrjGf/ri4aQ+X3Uj5Y0zD06eg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-/UDR7Y0B8iKfc/tqxBmWkcgRdZQ9Wrkwod7fYl4J6iZXcTIj286RkHvZSED7VMY67TrcUXVvxJVMNFtmjeYnDg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64": {
+      version: "3.21.1",
+      integrity: "sha512-JcIpCnra7bAd7JNWA8ehdn2DIRaTMuj+fBC8bw+5rKSNzszWFbuj2XA05c5QHovonDMBLN1ePXE/hcfZtzXoUQ==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-PLz70neFEMkQTlmJqG1ujUtCSgHasLPMxQ9rLkqQVmZYAXqkRj+45TIHCjdn3XqUeaoun0vrO9rRaxZ8NVq9jg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-L2MxLVEYPDDe4O8EDWPmX6brldc9+Vt9hNoT/anj3pSnmrjkQcmaoKhHs6oP5qhEhb5Uog0rj6lgzNGtJO3p9Q==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-HJ237Azh5m4Sz+w3A1IU/fYLaSDOocskcfn2ILTgqTuuORCB86EMnu3Yt/XsNhRHTtEiwz1Q/E0mO4PLIbZLAA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@reflink/reflink": {
+      version: "0.1.19",
+      integrity: "sha512-DmCG8GzysnCZ15bres3N5AHCmwBwYgp0As6xjhQ47rAUTUXxJiK+lLUxaGsX3hd/30qUpVElh05PbGuxRPgJwA==",
+      license: "MIT",
+      optional: true,
+      engines: {
+        node: ">= 10"
+      },
+      optionalDependencies: {
+        "@reflink/reflink-darwin-arm64": "0.1.19",
+        "@reflink/reflink-darwin-x64": "0.1.19",
+        "@reflink/reflink-linux-arm64-gnu": "0.1.19",
+        "@reflink/reflink-linux-arm64-musl": "0.1.19",
+        "@reflink/reflink-linux-x64-gnu": "0.1.19",
+        "@reflink/reflink-linux-x64-musl": "0.1.19",
+        "@reflink/reflink-win32-arm64-msvc": "0.1.19",
+        "@reflink/reflink-win32-x64-msvc": "0.1.19"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-arm64": {
+      version: "0.1.19",
+      integrity: "sha512-ruy44Lpepdk1FqDz38vExBY/PVUsjxZA+chd9wozjUH9JjuDT/HEaQYA6wYN9mf041l0yLVar6BCZuWABJvHSA==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-x64": {
+      version: "0.1.19",
+      integrity: "sha512-By85MSWrMZa+c26TcnAy8SDk0sTUkYlNnwknSchkhHpGXOtjNDUOxJE9oByBnGbeuIE1PiQsxDG3Ud+IVV9yuA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-7P+er8+rP9iNeN+bfmccM4hTAaLP6PQJPKWSA4iSk2bNvo6KU6RyPgYeHxXmzNKzPVRcypZQTpFgstHam6maVg==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-37iO/Dp6m5DDaC2sf3zPtx/hl9FV3Xze4xoYidrxxS9bgP3S8ALroxRK6xBG/1TtfXKTvolvp+IjrUU6ujIGmA==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-jbI8jvuYCaA3MVUdu8vLoLAFqC+iNMpiSuLbxlAgg7x3K5bsS8nOpTRnkLF7vISJ+rVR8W+7ThXlXlUQ93ulkw==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-e9FBWDe+lv7QKAwtKOt6A2W/fyy/aEEfr0g6j/hWzvQcrzHCsz07BNQYlNOjTfeytrtLU7k449H1PI95jA4OjQ==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-arm64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-09PxnVIQcd+UOn4WAW73WU6PXL7DwGS6wPlkMhMg2zlHHG65F3vHepOw06HFCq+N42qkaNAc8AKIabWvtk6cIQ==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-x64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-E//yT4ni2SyhwP8JRjVGWr3cbnhWDiPLgnQ66qqaanjjnMiu3O/2tjCPQXlcGc/DEYofpDc9fvhv6tALQsMV9w==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@simple-git/args-pathspec": {
+      version: "1.0.4",
+      integrity: "sha512-EtMX6XjRWSastG2SdkmSQByPtJ9dx/NIjnHbpQPCYt62j4RmSx5rgLTGpw0YCjF5h191gZOmBfheOT23cRSFdw==",
+      license: "MIT"
+    },
+    "node_modules/@simple-git/argv-parser": {
+      version: "1.1.1",
+      integrity: "sha512-Q9lBcfQ+VQCpQqGJFHe5yooOS5hGdLFFbJ5R+R5aDsnkPCahtn1hSkMcORX65J2Z5lxSkD0lQorMsncuBQxYUw==",
+      license: "MIT",
+      dependencies: {
+        "@simple-git/args-pathspec": "^1.0.3"
+      }
+    },
+    "node_modules/@tinyhttp/content-disposition": {
+      version: "2.2.4",
+      integrity: "sha512-5Kc5CM2Ysn3vTTArBs2vESUt0AQiWZA86yc1TI3B+lxXmtEq133C1nxXNOgnzhrivdPZIh3zLj5gDnZjoLL5GA==",
+      license: "MIT",
+      engines: {
+        node: ">=12.17.0"
+      },
+      funding: {
+        type: "individual",
+        url: "https://github.com/tinyhttp/tinyhttp?sponsor=1"
+      }
+    },
+    "node_modules/ansi-escapes": {
+      version: "6.2.1",
+      integrity: "sha512-4nJ3yixlEthEJ9Rk4vPcdBRkZvQZlYyu8j4/Mqz5sgIkddmEnH2Yj2ZrnP9S3tQOvSNRUIgVNF/1yPpRAGNRig==",
+      license: "MIT",
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ansi-regex": {
+      version: "6.6.0",
+      integrity: "sha512-XZ5apbzreCbXSKwPjJstu8R0zOi247w3XYwWxtwBXgpZrCyc1Ka7p9/xY0A9/diMewmHbEKz+FIraWaEWjlN5g==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-regex?sponsor=1"
+      }
+    },
+    "node_modules/ansi-styles": {
+      version: "6.2.3",
+      integrity: "sha512-4Dj6M28JB+oAH8kFkTLUo+a2jwOFkuqb3yucU0CANcRRUbxS0cP0nZYCGjcc3BNXwRIsUVmDGgzawme7zvJHvg==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/async-retry": {
+      version: "1.3.3",
+      integrity: "sha512-wfr/jstw9xNi/0teMHrRW7dsz3Lt5ARhYNZ2ewpadnhaIp5mbALhOAP+EAdsC7t4Z6wqsDVv9+W6gm1Dk9mEyw==",
+      license: "MIT",
+      dependencies: {
+        retry: "0.13.1"
+      }
+    },
+    "node_modules/bytes": {
+      version: "3.1.2",
+      integrity: "sha512-/Nf7TyzTx6S3yRJObOAV7956r8cr2+Oj8AC5dt8wSP3BQAoeX58NoHyCU8P8zGkNXStjTSi6fzO6F0pBdcYbEg==",
+      license: "MIT",
+      engines: {
+        node: ">= 0.8"
+      }
+    },
+    "node_modules/chalk": {
+      version: "5.6.2",
+      integrity: "sha512-7NzBL0rN6fMUW+f7A6Io4h40qQlG+xGmtMxfbnH/K7TAtt8JQWVQK+6g0UXKMeVJoyV5EkkNsErQ8pVD3bLHbA==",
+      license: "MIT",
+      engines: {
+        node: "^12.17.0 || ^14.13 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/chalk/chalk?sponsor=1"
+      }
+    },
+    "node_modules/chmodrp": {
+      version: "1.0.2",
+      integrity: "sha512-TdngOlFV1FLTzU0o1w8MB6/BFywhtLC0SzRTGJU7T9lmdjlCWeMRt1iVo0Ki+ldwNk0BqNiKoc8xpLZEQ8mY1w==",
+      license: "MIT"
+    },
+    "node_modules/chownr": {
+      version: "3.0.0",
+      integrity: "sha512-+IxzY9BZOQd/XuYPRmrvEVjF/nqj5kgT4kEq7VofrDoM1MxoRjEWkrCC3EtLi59TVawxTAn+orJwFQcrqEN1+g==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/ci-info": {
+      version: "4.5.0",
+      integrity: "sha512-d1uM8k5UZEyPza1n/MG3ko8nKupKN0KJpFsipgPcgaCCvV+IqIfJ+NzTjetlLM+UcXZx3+cLrNr76+eAO7G1Mw==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/sibiraj-s"
+        }
+      ],
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cli-cursor": {
+      version: "5.0.0",
+      integrity: "sha512-aCj4O5wKyszjMmDT4tZj93kxyydN/K5zPWSCe6/0AV/AA1pqe5ZBIw0a2ZfPQV7lL5/yb5HsUreJ6UFAF1tEQw==",
+      license: "MIT",
+      dependencies: {
+        "restore-cursor": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cli-spinners": {
+      version: "2.9.2",
+      integrity: "sha512-ywqV+5MmyL4E7ybXgKys4DugZbX0FC6LnwrhjuykIjnK9k8OQacQ7axGKnjDXWNhns0xot3bZI5h55H8yo9cJg==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cliui": {
+      version: "8.0.1",
+      integrity: "sha512-BSeNnyus75C4//NQ9gQt1/csTXyo/8Sb+afLAkzAptFuMsod9HFokGNudZpi/oQV73hnVK+sR+5PVRMd+Dr7YQ==",
+      license: "ISC",
+      dependencies: {
+        "string-width": "^4.2.0",
+        "strip-ansi": "^6.0.1",
+        "wrap-ansi": "^7.0.0"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/cliui/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cmake-js": {
+      version: "8.0.0",
+      integrity: "sha512-YbUP88RDwCvoQkZhRtGURYm9RIpWdtvZuhT87fKNoLjk8kIFIFeARpKfuZQGdwfH99GZpUmqSfcDrK62X7lTgg==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.4.3",
+        "fs-extra": "^11.3.3",
+        "node-api-headers": "^1.8.0",
+        rc: "1.2.8",
+        semver: "^7.7.3",
+        tar: "^7.5.6",
+        "url-join": "^4.0.1",
+        which: "^6.0.0",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        "cmake-js": "bin/cmake-js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/color-convert": {
+      version: "2.0.1",
+      integrity: "sha512-RRECPsj7iu/xb5oKYcsFHSppFNnsj/52OVTRKb4zP5onXwVF3zVmmToNcOfGC+CRDpfK/U584fMg38ZHCaElKQ==",
+      license: "MIT",
+      dependencies: {
+        "color-name": "~1.1.4"
+      },
+      engines: {
+        node: ">=7.0.0"
+      }
+    },
+    "node_modules/color-name": {
+      version: "1.1.4",
+      integrity: "sha512-dOy+3AuW3a2wNbZHIuMZpTcgjGuLU/uBL/ubcZF9OXbDo8ff4O8yVp5Bf0efS8uEoYo5q4Fx7dY9OgQGXgAsQA==",
+      license: "MIT"
+    },
+    "node_modules/commander": {
+      version: "10.0.1",
+      integrity: "sha512-y4Mg2tXshplEbSGzx7amzPwKKOCGuoSRP/CjEdwwk0FOGlUbq6lKuoyDZTNZkmxHdJtp54hdfY/JUrdL7Xfdug==",
+      license: "MIT",
+      engines: {
+        node: ">=14"
+      }
+    },
+    "node_modules/cross-spawn": {
+      version: "7.1.2",
+      integrity: "sha512-8BPK2r+sKWC8sDinRwLwrFMq2lXTBBwzYYEB9LiCznfMurOi4FOvQflq3XOLGG+HPdMSVpe+k/s96+AtDEOgPg==",
+      license: "MIT",
+      dependencies: {
+        "path-key": "^3.1.0",
+        "shebang-command": "^2.0.0",
+        which: "^2.0.1"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/cross-spawn/node_modules/isexe": {
+      version: "2.0.0",
+      integrity: "sha512-RHxMLp9lnKHGHRng9QFhRCMbYAcVpn69smSGcq3f36xjgVVWThj4qqLbTLlq7Ssj8B+fIQ1EuCEGI2lKsyQeIw==",
+      license: "ISC"
+    },
+    "node_modules/cross-spawn/node_modules/which": {
+      version: "2.0.2",
+      integrity: "sha512-BLI3Tl1TW3Pvl70l3yq3Y64i+awpwXqsGBYWkkqMtnbXgrMD+yj7rhW0kuEDxzJaYXGjEW5ogapKNMEKNMjibA==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^2.0.0"
+      },
+      bin: {
+        "node-which": "bin/node-which"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/debug": {
+      version: "4.4.3",
+      integrity: "sha512-RGwwWnwQvkVfavKVt22FGLw+xYSdzARwm0ru6DhTVA3umU5hZc28V3kO4stgYryrTlLpuvgI9GiijltAjNbcqA==",
+      license: "MIT",
+      dependencies: {
+        ms: "^2.1.3"
+      },
+      engines: {
+        node: ">=6.0"
+      },
+      peerDependenciesMeta: {
+        "supports-color": {
+          optional: true
+        }
+      }
+    },
+    "node_modules/deep-extend": {
+      version: "0.6.0",
+      integrity: "sha512-LOHxIOaPYdHlJRtCQfDIVZtfw/ufM8+rVj649RIHzcm/vGwQRXFt6OPqIFWsm2XEMrNIEtWR64sY1LEKD2vAOA==",
+      license: "MIT",
+      engines: {
+        node: ">=4.0.0"
+      }
+    },
+    "node_modules/emoji-regex": {
+      version: "8.0.0",
+      integrity: "sha512-MSjYzcWNOA0ewAHpz0MxpYFvwg6yjy1NG3xteoqz644VCo/RPgnr1/GGt+ic3iJTzQ8Eu3TdM14SawnVUmGE6A==",
+      license: "MIT"
+    },
+    "node_modules/env-var": {
+      version: "7.5.0",
+      integrity: "sha512-mKZOzLRN0ETzau2W2QXefbFjo5EF4yWq28OyKb9ICdeNhHJlOE/pHHnz4hdYJ9cNZXcJHo5xN4OT4pzuSHSNvA==",
+      license: "MIT",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/escalade": {
+      version: "3.2.0",
+      integrity: "sha512-WUj2qlxaQtO4g6Pq5c29GTcWGDyd8itL8zTlipgECz3JesAiiOKotd8JU6otB3PACgG6xkJUyVhboMS+bje/jA==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      }
+    },
+    "node_modules/eventemitter3": {
+      version: "5.0.4",
+      integrity: "sha512-mlsTRyGaPBjPedk6Bvw+aqbsXDtoAyAzm5MO7JgU+yVRyMQ5O8bD4Kcci7BS85f93veegeCPkL8R4GLClnjLFw==",
+      license: "MIT"
+    },
+    "node_modules/filename-reserved-regex": {
+      version: "3.0.0",
+      integrity: "sha512-hn4cQfU6GOT/7cFHXBqeBg2TbrMBgdD0kcjLhvSQYYwm3s4B6cjvBfb7nBALJLAXqmU5xajSa7X2NnUud/VCdw==",
+      license: "MIT",
+      engines: {
+        node: "^12.20.0 || ^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/filenamify": {
+      version: "6.0.0",
+      integrity: "sha512-vqIlNogKeyD3yzrm0yhRMQg8hOVwYcYRfjEoODd49iCprMn4HL85gK3HcykQE53EPIpX3HcAbGA5ELQv216dAQ==",
+      license: "MIT",
+      dependencies: {
+        "filename-reserved-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/fs-extra": {
+      version: "11.4.1",
+      integrity: "sha512-KYAb4c9BJQI6QqGKthV68OHe0badztdXJWKo0WtBA9IuCFPTKvE5ZdUBglP833aMjhaSPNO4A5j/EkzZtGlKjA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.0",
+        jsonfile: "^6.0.1",
+        universalify: "^2.0.0"
+      },
+      engines: {
+        node: ">=14.14"
+      }
+    },
+    "node_modules/get-caller-file": {
+      version: "2.0.5",
+      integrity: "sha512-DyFP3BM/3YHTQOCUL/w0OZHR0lpKeGrxotcHWcqNEdnltqFwXVfhEBQ94eIo34AfQpo0rGki4cyIiftY06h2Fg==",
+      license: "ISC",
+      engines: {
+        node: "6.* || 8.* || >= 10.*"
+      }
+    },
+    "node_modules/get-east-asian-width": {
+      version: "1.7.0",
+      integrity: "sha512-XjH1AECxf0giL2V1aU8vKyRR2ppRUb5c0EvT7zuJTokQ74bNo52zOtghqdWIqrhUD79fo3x0WfKZdOqxF6LG1Q==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/graceful-fs": {
+      version: "4.2.12",
+      integrity: "sha512-iuyGF2E4oafQfPsRrG2wtY2ILupMhvtdrhzrxB+0VcjsPpSPttpfYdjnGFGsTi5MaJFjI1jOKHPQ6UTbTj9TAw==",
+      license: "BlueOak-1.0.0"
+    },
+    "node_modules/ignore": {
+      version: "7.0.17",
+      integrity: "sha512-0c3zcBRlWmcKhcIQWckzkYncJRv5HHB8O32wO/FcWL8DDXWDJgiEF6SX9ThbTv5h/eZ+xJK+VvDjjQ+cQJhp3Q==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/ini": {
+      version: "1.3.8",
+      integrity: "sha512-JV/yugV2uzW5iMRSiZAyDtQd+nxtUnjeLt0acNdw98kKLrvuRVyB80tsREOE7yvGVgalhZ6RNXCmEHkUKBKxew==",
+      license: "ISC"
+    },
+    "node_modules/ipull": {
+      version: "3.9.5",
+      integrity: "sha512-5w/yZB5lXmTfsvNawmvkCjYo4SJNuKQz/av8TC1UiOyfOHyaM+DReqbpU2XpWYfmY+NIUbRRH8PUAWsxaS+IfA==",
+      license: "MIT",
+      dependencies: {
+        "@tinyhttp/content-disposition": "^2.2.0",
+        "async-retry": "^1.3.3",
+        chalk: "^5.3.0",
+        "ci-info": "^4.0.0",
+        "cli-spinners": "^2.9.2",
+        commander: "^10.0.0",
+        eventemitter3: "^5.0.1",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.1.1",
+        "is-unicode-supported": "^2.0.0",
+        "lifecycle-utils": "^2.0.1",
+        "lodash.debounce": "^4.0.8",
+        lowdb: "^7.0.1",
+        "pretty-bytes": "^6.1.0",
+        "pretty-ms": "^8.0.0",
+        "sleep-promise": "^9.1.0",
+        "slice-ansi": "^7.1.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.1.0"
+      },
+      bin: {
+        ipull: "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=18.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/ido-pluto/ipull?sponsor=1"
+      },
+      optionalDependencies: {
+        "@reflink/reflink": "^0.1.16"
+      }
+    },
+    "node_modules/ipull/node_modules/lifecycle-utils": {
+      version: "2.1.0",
+      integrity: "sha512-AnrXnE2/OF9PHCyFg0RSqsnQTzV991XaZA/buhFDoc58xU7rhSCDgCz/09Lqpsn4MpoPHt7TRAXV1kWZypFVsA==",
+      license: "MIT"
+    },
+    "node_modules/ipull/node_modules/parse-ms": {
+      version: "3.0.0",
+      integrity: "sha512-Tpb8Z7r7XbbtBTrM9UhpkzzaMrqA2VXMT3YChzYltwV3P3pM6t8wl7TvpMnSTosz1aQAdVib7kdoys7vYOPerw==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/pretty-ms": {
+      version: "8.0.0",
+      integrity: "sha512-ASJqOugUF1bbzI35STMBUpZqdfYKlJugy6JBziGi2EE+AL5JPJGSzvpeVXojxrr0ViUYoToUjb5kjSEGf7Y83Q==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^3.0.0"
+      },
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/slice-ansi": {
+      version: "7.1.2",
+      integrity: "sha512-iOBWFgUX7caIZiuutICxVgX1SdxwAVFFKwt1EvMYYec/NWO5meOJ6K5uQxhrYBdQJne4KxiqZc+KptFOWFSI9w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.1",
+        "is-fullwidth-code-point": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/is-fullwidth-code-point": {
+      version: "5.1.0",
+      integrity: "sha512-5XHYaSyiqADb4RnZ1Bdad6cPp8Toise4TzEjcOYDHZkTCbKgiUl7WTUCpNWHuxmDt91wnsZBc9xinNzopv3JMQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.3.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-interactive": {
+      version: "2.0.0",
+      integrity: "sha512-qP1vozQRI+BMOPcjFzrjXuQvdak2pHNUMZoeG2eRbiSqyvbEf/wQtEOTOX1guk6E3t36RkaqiSt8A/6YElNxLQ==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-unicode-supported": {
+      version: "2.1.0",
+      integrity: "sha512-mE00Gnza5EEB3Ds0HfMyllZzbBrmLOX3vfWoj9A9PEnTfratQ/BcaJOuMhnkhjXvb2+FkY3VuHqtAGpTPmglFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/isexe": {
+      version: "4.0.0",
+      integrity: "sha512-FFUtZMpoZ8RqHS3XeXEmHWLA4thH+ZxCv2lOiPIn1Xc7CxrqhWzNSDzD+/chS/zbYezmiwWLdQC09JdQKmthOw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=20"
+      }
+    },
+    "node_modules/jsonfile": {
+      version: "6.2.1",
+      integrity: "sha512-zwOTdL3rFQ/lRdBnntKVOX6k5cKJwEc1HdilT71BWEu7J41gXIB2MRp+vxduPSwZJPWBxEzv4yH1wYLJGUHX4Q==",
+      license: "MIT",
+      dependencies: {
+        universalify: "^2.0.0"
+      },
+      optionalDependencies: {
+        "graceful-fs": "^4.1.6"
+      }
+    },
+    "node_modules/lifecycle-utils": {
+      version: "4.5.2",
+      integrity: "sha512-3C1g98pNKGmtakPeIfRqvOiiBJflKAvNjo/WsDI/70vsOy/DJDoutsLM+wGuAdfcOitlbUQfl6UcfvyeIimh7g==",
+      license: "MIT",
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      }
+    },
+    "node_modules/lodash.debounce": {
+      version: "4.0.8",
+      integrity: "sha512-FT1yDzDYEoYWhnSGnpE/4Kj1fLZkDFyqRb7fNt6FdYOSxlUWAtp42Eh6Wb0rGIv/m9Bgo7x4GhQbm5Ys4SG5ow==",
+      license: "MIT"
+    },
+    "node_modules/log-symbols": {
+      version: "7.0.1",
+      integrity: "sha512-ja1E3yCr9i/0hmBVaM0bfwDjnGy8I/s6PP4DFp+yP+a+mrHO4Rm7DtmnqROTUkHIkqffC84YY7AeqX6oFk0WFg==",
+      license: "MIT",
+      dependencies: {
+        "is-unicode-supported": "^2.0.0",
+        yoctocolors: "^2.1.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/lowdb": {
+      version: "7.0.1",
+      integrity: "sha512-neJAj8GwF0e8EpycYIDFqEPcx9Qz4GUho20jWFR7YiFeXzF1YMLdxB36PypcTSPMA+4+LvgyMacYhlr18Zlymw==",
+      license: "MIT",
+      dependencies: {
+        steno: "^4.0.2"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/mimic-function": {
+      version: "5.0.1",
+      integrity: "sha512-VP79XUPxV2CigYP3jWwAUFSku2aKqBH7uTAapFWCBqutsbmDo96KY5o8uh6U+/YSIn5OxJnXp73beVkpqMIGhA==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/minimist": {
+      version: "1.2.8",
+      integrity: "sha512-2yyAR8qBkN3YuheJanUpWC5U3bb5osDywNB8RzDVlDwDHbocAJveqqj1u8+SVD7jkWT4yvsHCpWqqWqAxb0zCA==",
+      license: "MIT",
+      funding: {
+        url: "https://github.com/sponsors/ljharb"
+      }
+    },
+    "node_modules/minipass": {
+      version: "7.1.3",
+      integrity: "sha512-tEBHqDnIoM/1rXME1zgka9g6Q2lcoCkxHLuc7ODJ5BxbP5d4c2Z5cGgtXAku59200Cx7diuHTOYfSBD8n6mm8A==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=16 || 14 >=14.17"
+      }
+    },
+    "node_modules/minizlib": {
+      version: "3.1.0",
+      integrity: "sha512-KZxYo1BUkWD2TVFLr0MQoM8vUUigWD3LlD83a/75BqC+4qE0Hb1Vo5v1FgcfaNXvfXzr+5EhQ6ing/CaBijTlw==",
+      license: "MIT",
+      dependencies: {
+        minipass: "^7.1.2"
+      },
+      engines: {
+        node: ">= 18"
+      }
+    },
+    "node_modules/ms": {
+      version: "2.1.3",
+      integrity: "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",
+      license: "MIT"
+    },
+    "node_modules/nanoid": {
+      version: "5.1.16",
+      integrity: "sha512-kVrnsrJqMR8+oLJnGEmSWw9BivK5mt7H3FZatVRjrc5wGqFYuBxX1yG7+A7Gi5AefkX6t/oCkizcQgpu0cY1dQ==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/ai"
+        }
+      ],
+      license: "MIT",
+      bin: {
+        nanoid: "bin/nanoid.js"
+      },
+      engines: {
+        node: "^18 || >=20"
+      }
+    },
+    "node_modules/node-addon-api": {
+      version: "8.9.2",
+      integrity: "sha512-VijLXbi3UACN69I0JVXJsX4tjACjNoQDgv2gTF6sx2wWEi8tkSg2eX8p5gSIFi8z2+DL3oHmY6OyKce38SDolg==",
+      license: "MIT",
+      engines: {
+        node: "^18 || ^20 || >= 21"
+      }
+    },
+    "node_modules/node-api-headers": {
+      version: "1.9.0",
+      integrity: "sha512-2oNILP4jXwRB4ywnYKjVk1YyJ96n2D4EOVJO6S3oYZ5PtbJrw3Yt9TpAuX3nBLMuzn74rnfGQrv13pS9vC+YiA==",
+      license: "MIT"
+    },
+    "node_modules/node-llama-cpp": {
+      version: "3.21.1",
+      integrity: "sha512-E3N0Ev2Va0wzydvXYFwM9Hvyo07PoWjt8T/9GMc43Cvt8YkV/NU/tYUgEMC1grTPv2o9PRjQi0G3Wb5P/awiMg==",
+      hasInstallScript: true,
+      license: "MIT",
+      dependencies: {
+        "@huggingface/jinja": "^0.5.9",
+        "async-retry": "^1.3.3",
+        bytes: "^3.1.2",
+        chalk: "^5.6.2",
+        chmodrp: "^1.0.2",
+        "cmake-js": "^8.0.0",
+        "cross-spawn": "^7.0.6",
+        "env-var": "^7.5.0",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.4.0",
+        ignore: "^7.0.4",
+        ipull: "^3.9.5",
+        "is-unicode-supported": "^2.1.0",
+        "lifecycle-utils": "^4.4.1",
+        "log-symbols": "^7.0.1",
+        nanoid: "^5.1.6",
+        "node-addon-api": "^8.9.1",
+        ora: "^9.3.0",
+        "pretty-ms": "^9.3.0",
+        "proper-lockfile": "^4.1.2",
+        semver: "^7.7.1",
+        "simple-git": "^3.36.0",
+        "slice-ansi": "^8.0.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.2.0",
+        "validate-npm-package-name": "^7.0.2",
+        which: "^6.0.1",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        nlc: "dist/cli/cli.js",
+        "node-llama-cpp": "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=20.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      },
+      optionalDependencies: {
+        "@node-llama-cpp/linux-arm64": "3.21.1",
+        "@node-llama-cpp/linux-armv7l": "3.21.1",
+        "@node-llama-cpp/linux-riscv64": "3.21.1",
+        "@node-llama-cpp/linux-x64": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/linux-x64-vulkan": "3.21.1",
+        "@node-llama-cpp/mac-arm64-metal": "3.21.1",
+        "@node-llama-cpp/mac-x64": "3.21.1",
+        "@node-llama-cpp/win-arm64": "3.21.1",
+        "@node-llama-cpp/win-x64": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/win-x64-vulkan": "3.21.1"
+      },
+      peerDependencies: {
+        typescript: ">=5.0.0"
+      },
+      peerDependenciesMeta: {
+        typescript: {
+          optional: true
+        }
+      }
+    },
+    "node_modules/onetime": {
+      version: "7.0.0",
+      integrity: "sha512-VXJjc87FScF88uafS3JllDgvAm+c/Slfz06lorj2uAY34rlUu0Nt+v8wreiImcrgAjjIHp1rXpTDlLOGw29WwQ==",
+      license: "MIT",
+      dependencies: {
+        "mimic-function": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora": {
+      version: "9.4.1",
+      integrity: "sha512-6VlU9MLXbjVQD04AZCMX28hVtA5bUoadvUqO76MUCVA0ilwJbMiHsITRPfyVm6p/BC0Av/BXMujx39WCe1LEqw==",
+      license: "MIT",
+      dependencies: {
+        chalk: "^5.6.2",
+        "cli-cursor": "^5.0.0",
+        "cli-spinners": "^3.2.0",
+        "is-interactive": "^2.0.0",
+        "is-unicode-supported": "^2.1.0",
+        "log-symbols": "^7.0.1",
+        "stdin-discarder": "^0.3.2",
+        "string-width": "^8.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora/node_modules/cli-spinners": {
+      version: "3.4.0",
+      integrity: "sha512-bXfOC4QcT1tKXGorxL3wbJm6XJPDqEnij2gQ2m7ESQuE+/z9YFIWnl/5RpTiKWbMq3EVKR4fRLJGn6DVfu0mpw==",
+      license: "MIT",
+      engines: {
+        node: ">=18.20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/parse-ms": {
+      version: "4.0.0",
+      integrity: "sha512-TXfryirbmq34y8QBwgqCVLi+8oA3oWx2eAnSn62ITyEhEYaWRlVZ2DvMM9eZbMs/RfxPu/PK/aBLyGj4IrqMHw==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/path-key": {
+      version: "3.1.1",
+      integrity: "sha512-ojmeN0qd+y0jszEtoY48r0Peq5dwMEkIlCOu6Q5f41lfkswXuKtYrhgoTpLnyIcHm24Uhqx+5Tqm2InSwLhE6Q==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/pretty-bytes": {
+      version: "6.1.1",
+      integrity: "sha512-mQUvGU6aUFQ+rNvTIAcZuWGRT9a6f6Yrg9bHs4ImKF+HZCEK+plBvnAZYSIQztknZF2qnzNtr6F8s0+IuptdlQ==",
+      license: "MIT",
+      engines: {
+        node: "^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/pretty-ms": {
+      version: "9.3.1",
+      integrity: "sha512-HzMy3Geq23nVALD/M2LliU+F+M+gVNsvkQWWqeBZ8HDiCgzo6YPJ/Omrmtq24EFrIsk0a3EkQGEd7bDOo+IhGA==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^4.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/proper-lockfile": {
+      version: "4.1.2",
+      integrity: "sha512-TjNPblN4BwAWMXU8s9AEz4JmQxnD1NNL7bNOY/AKUzyamc379FWASUhc/K1pL2noVb+XmZKLL68cjzLsiOAMaA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.4",
+        retry: "^0.12.0",
+        "signal-exit": "^3.0.2"
+      }
+    },
+    "node_modules/proper-lockfile/node_modules/retry": {
+      version: "0.12.0",
+      integrity: "sha512-9LkiTwjUh6rT555DtE9rTX+BKByPfrMzEAtnlEtdEwr3Nkffwiihqe2bWADg+OQRjt9gl6ICdmB/ZFDCGAtSow==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/rc": {
+      version: "1.2.8",
+      integrity: "sha512-y3bGgqKj3QBdxLbLkomlohkvsA8gdAiUQlSBJnBhfn+BPxg4bc62d8TcBW15wavDfgexCgccckhcZvywyQYPOw==",
+      license: "(BSD-2-Clause OR MIT OR Apache-2.0)",
+      dependencies: {
+        "deep-extend": "^0.6.0",
+        ini: "~1.3.0",
+        minimist: "^1.2.0",
+        "strip-json-comments": "~2.0.1"
+      },
+      bin: {
+        rc: "cli.js"
+      }
+    },
+    "node_modules/require-directory": {
+      version: "2.1.1",
+      integrity: "sha512-fGxEI7+wsG9xrvdjsrlmL22OMTTiHRwAMroiEeMgq8gzoLC/PQr7RsRDSTLUg/bZAZtF+TVIkHc6/4RIKrui+Q==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/restore-cursor": {
+      version: "5.1.0",
+      integrity: "sha512-oMA2dcrw6u0YfxJQXm342bFKX/E4sG9rbTzO9ptUcR/e8A33cHuvStiYOwH7fszkZlZ1z/ta9AAoPk2F4qIOHA==",
+      license: "MIT",
+      dependencies: {
+        onetime: "^7.0.0",
+        "signal-exit": "^4.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/restore-cursor/node_modules/signal-exit": {
+      version: "4.1.0",
+      integrity: "sha512-bzyZ1e88w9O1iNJbKnOlvYTrWPDl46O1bG0D3XInv+9tkPrxrN8jUUTiFlDkkmKWgn1M6CfIA13SuGqOa9Korw==",
+      license: "ISC",
+      engines: {
+        node: ">=14"
+      },
+      funding: {
+        url: "https://github.com/sponsors/isaacs"
+      }
+    },
+    "node_modules/retry": {
+      version: "0.13.1",
+      integrity: "sha512-XQBQ3I8W1Cge0Seh+6gjj03LbmRFWuoszgK9ooCpwYIrhhoO80pfq4cUkU5DkknwfOfFteRwlZ56PYOGYyFWdg==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/semver": {
+      version: "7.8.6",
+      integrity: "sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==",
+      license: "ISC",
+      bin: {
+        semver: "bin/semver.js"
+      },
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/shebang-command": {
+      version: "2.0.0",
+      integrity: "sha512-kHxr2zZpYtdmrN1qDjrrX/Z1rR1kG8Dx+gkpK1G4eXmvXswmcE1hTWBWYUzlraYw1/yZp6YuDY77YtvbN0dmDA==",
+      license: "MIT",
+      dependencies: {
+        "shebang-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/shebang-regex": {
+      version: "3.0.0",
+      integrity: "sha512-7++dFhtcx3353uBaq8DDR4NuxBetBzC7ZQOhmTQInHEd6bSrXdiEyzCvG07Z44UYdLShWUyXt5M/yhz8ekcb1A==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/signal-exit": {
+      version: "3.0.7",
+      integrity: "sha512-wnD2ZE+l+SPC/uoS0vXeE9L1+0wuaMqKlfz9AMUo38JsyLSBWSFcHR1Rri62LZc12vLr1gb3jl7iwQhgwpAbGQ==",
+      license: "ISC"
+    },
+    "node_modules/simple-git": {
+      version: "3.36.0",
+      integrity: "sha512-cGQjLjK8bxJw4QuYT7gxHw3/IouVESbhahSsHrX97MzCL1gu2u7oy38W6L2ZIGECEfIBG4BabsWDPjBxJENv9Q==",
+      license: "MIT",
+      dependencies: {
+        "@kwsites/file-exists": "^1.1.1",
+        "@kwsites/promise-deferred": "^1.1.1",
+        "@simple-git/args-pathspec": "^1.0.3",
+        "@simple-git/argv-parser": "^1.1.0",
+        debug: "^4.4.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/steveukx/git-js?sponsor=1"
+      }
+    },
+    "node_modules/sleep-promise": {
+      version: "9.1.0",
+      integrity: "sha512-UHYzVpz9Xn8b+jikYSD6bqvf754xL2uBUzDFwiU6NcdZeifPr6UfgU43xpkPu67VMS88+TI2PSI7Eohgqf2fKA==",
+      license: "MIT"
+    },
+    "node_modules/slice-ansi": {
+      version: "8.0.0",
+      integrity: "sha512-stxByr12oeeOyY2BlviTNQlYV5xOj47GirPr4yA1hE9JCtxfQN0+tVbkxwCtYDQWhEKWFHsEK48ORg5jrouCAg==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.3",
+        "is-fullwidth-code-point": "^5.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/stdin-discarder": {
+      version: "0.3.2",
+      integrity: "sha512-eCPu1qRxPVkl5605OTWF8Wz40b4Mf45NY5LQmVPQ599knfs5QhASUm9GbJ5BDMDOXgrnh0wyEdvzmL//YMlw0A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/stdout-update": {
+      version: "4.0.1",
+      integrity: "sha512-wiS21Jthlvl1to+oorePvcyrIkiG/6M3D3VTmDUlJm7Cy6SbFhKkAvX+YBuHLxck/tO3mrdpC/cNesigQc3+UQ==",
+      license: "MIT",
+      dependencies: {
+        "ansi-escapes": "^6.2.0",
+        "ansi-styles": "^6.2.1",
+        "string-width": "^7.1.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=16.0.0"
+      }
+    },
+    "node_modules/stdout-update/node_modules/emoji-regex": {
+      version: "10.6.0",
+      integrity: "sha512-toUI84YS5YmxW219erniWD0CIVOo46xGKColeNQRgOzDorgBi1v4D71/OFzgD9GO2UGKIv1C3Sp8DAn0+j5w7A==",
+      license: "MIT"
+    },
+    "node_modules/stdout-update/node_modules/string-width": {
+      version: "7.2.0",
+      integrity: "sha512-tsaTIkKW9b4N+AEj+SVA+WhJzV7/zMhcSu78mLKWSk7cXMOSHsBKFWUs0fWwq8QyK3MgJBQRX6Gbi4kYbdvGkQ==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^10.3.0",
+        "get-east-asian-width": "^1.0.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/steno": {
+      version: "4.0.2",
+      integrity: "sha512-yhPIQXjrlt1xv7dyPQg2P17URmXbuM5pdGkpiMB3RenprfiBlvK415Lctfe0eshk90oA7/tNq7WEiMK8RSP39A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/string-width": {
+      version: "8.3.0",
+      integrity: "sha512-ZbmZM0JCihQN91dWnxoipT2KOEyHqEyfRXUyjuRhW8b/xnqPDoq4gWEVApTVa9db2wN8mmoikgFBbjh71+cGeQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.5.0",
+        "strip-ansi": "^7.1.2"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/strip-ansi": {
+      version: "7.2.0",
+      integrity: "sha512-yDPMNjp4WyfYBkHnjIRLfca1i6KMyGCtsVgoKe/z1+6vukgaENdgGBZt+ZmKPc4gavvEZ5OgHfHdrazhgNyG7w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^6.2.2"
+      },
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/strip-ansi?sponsor=1"
+      }
+    },
+    "node_modules/strip-json-comments": {
+      version: "2.0.1",
+      integrity: "sha512-4gB8na07fecVVkOI6Rs4e7T6NOTki5EmL7TUduTs6bu3EdnSycntVJ4re8kgZA+wx9IueI2Y11bfbgwtzuE0KQ==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/tar": {
+      version: "7.5.24",
+      integrity: "sha512-to/OxuCk5DeVONcjjODT7aeoRq5NIPPlfPc0tNML+wLlnf6u5BcJz97Uukv3pT3jzorkFhUevylkAiBr+ZmV2w==",
+      license: "BlueOak-1.0.0",
+      dependencies: {
+        "@isaacs/fs-minipass": "^4.0.0",
+        chownr: "^3.0.0",
+        minipass: "^7.1.2",
+        minizlib: "^3.1.0",
+        yallist: "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/universalify": {
+      version: "2.0.1",
+      integrity: "sha512-gptHNQghINnc/vTGIk0SOFGFNXw7JVrlRUtConJRlvaw6DuX0wO5Jeko9sWrMBhh+PsYAZ7oXAiOnf/UKogyiw==",
+      license: "MIT",
+      engines: {
+        node: ">= 10.0.0"
+      }
+    },
+    "node_modules/url-join": {
+      version: "4.0.1",
+      integrity: "sha512-jk1+QP6ZJqyOiuEI9AEWQfju/nB2Pw466kbA0LEZljHwKeMgd9WrAEgEGxjPDD2+TNbbb37rTyhEfrCXfuKXnA==",
+      license: "MIT"
+    },
+    "node_modules/validate-npm-package-name": {
+      version: "7.0.2",
+      integrity: "sha512-hVDIBwsRruT73PbK7uP5ebUt+ezEtCmzZz3F59BSr2F6OVFnJ/6h8liuvdLrQ88Xmnk6/+xGGuq+pG9WwTuy3A==",
+      license: "ISC",
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/which": {
+      version: "6.0.1",
+      integrity: "sha512-oGLe46MIrCRqX7ytPUf66EAYvdeMIZYn3WaocqqKZAxrBpkqHfL/qvTyJ/bTk5+AqHCjXmrv3CEWgy368zhRUg==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^4.0.0"
+      },
+      bin: {
+        "node-which": "bin/which.js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/wrap-ansi": {
+      version: "7.0.0",
+      integrity: "sha512-YVGIj2kamLSTxw6NsZjoBxfSwsn0ycdesmc4p+Q21c5zPuZ1pl+NfxVdxPtdHvmNVOQ6XSYG4AUtyt/Fi7D16Q==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^4.0.0",
+        "string-width": "^4.1.0",
+        "strip-ansi": "^6.0.0"
+      },
+      engines: {
+        node: ">=10"
+      },
+      funding: {
+        url: "https://github.com/chalk/wrap-ansi?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-styles": {
+      version: "4.3.0",
+      integrity: "sha512-zbB9rCJAT1rbjiVDb2hqKFHNYLxgtk8NURxZ3IZwD3F6NtxbXZQCnnSi1Lkx+IDohdPlFp222wVALIheZJQSEg==",
+      license: "MIT",
+      dependencies: {
+        "color-convert": "^2.0.1"
+      },
+      engines: {
+        node: ">=8"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/y18n": {
+      version: "5.0.8",
+      integrity: "sha512-0pfFzegeDWJHJIAmTLRP2DwHjdF5s7jo9tuztdQxAhINCdvS+3nGINqPd00AphqJR/0LhANUS6/+7SCb98YOfA==",
+      license: "ISC",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/yallist": {
+      version: "5.0.0",
+      integrity: "sha512-YgvUTfwqyc7UXVMrB+SImsVYSmTS8X/tSrtdNZMImM+n7+QTriRXyXim0mBrTXNeqzVF0KWGgHPeiyViFFrNDw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/yargs": {
+      version: "17.7.3",
+      integrity: "sha512-GZtjxm/J/4TSxuL3FNYjCmLktBTnIw/rVmKSIyKeYAZpmJB2ig9VauCC5xsa82GNKVKDAqpOn3KVzNt0zmrU0g==",
+      license: "MIT",
+      dependencies: {
+        cliui: "^8.0.1",
+        escalade: "^3.1.1",
+        "get-caller-file": "^2.0.5",
+        "require-directory": "^2.1.1",
+        "string-width": "^4.2.3",
+        y18n: "^5.0.5",
+        "yargs-parser": "^21.1.1"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs-parser": {
+      version: "21.1.1",
+      integrity: "sha512-tVpsJW7DdjecAiFpbIB1e3qxIQsE6NoPc5/eTdrbbIC4h0LVsWhnoa3g+m2HclBIujHzsxZ4VJVA+GUuc2/LBw==",
+      license: "ISC",
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yoctocolors": {
+      version: "2.2.0",
+      integrity: "sha512-xYqdZFUK/VYazNl/oCDYN+3WloWQwMfZxBoiNt6qNyk+xfOdi598muWE42rNZFp1kNOiqW936q5RhUdnpqElSg==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    }
+  }
+};
+
+// src/local/lockfiles/win32-x64/package.json
+var package_default4 = {
+  name: "sstar-local-model-runtime",
+  private: true,
+  version: "1.0.0",
+  dependencies: { "node-llama-cpp": "3.21.1", "@node-llama-cpp/win-x64": "3.21.1" }
+};
+
+// src/local/lockfiles/win32-x64/package-lock.json
+var package_lock_default4 = {
+  name: "sstar-local-model-runtime",
+  version: "1.0.0",
+  lockfileVersion: 3,
+  requires: true,
+  packages: {
+    "": {
+      name: "sstar-local-model-runtime",
+      version: "1.0.0",
+      dependencies: {
+        "@node-llama-cpp/win-x64": "3.21.1",
+        "node-llama-cpp": "3.21.1"
+      }
+    },
+    "node_modules/@huggingface/jinja": {
+      version: "0.5.13",
+      integrity: "sha512-jM17MqFily1iyT/1LD3r5w8/CZiyapVB0+7vOw48PfVtzyKsXStmHE4jVTyDAD05Tqv3un1xrS9ILUU1ugQAYQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/@isaacs/fs-minipass": {
+      version: "4.0.1",
+      integrity: "sha512-wgm9Ehl2jpeqP3zw/7mo3kRHFp5MEDhqAdwy1fTGkHAwnkGOVsgpvQhL8B5n1qlb01jV3n/bI0ZfZp5lWA1k4w==",
+      license: "ISC",
+      dependencies: {
+        minipass: "^7.0.4"
+      },
+      engines: {
+        node: ">=18.0.0"
+      }
+    },
+    "node_modules/@kwsites/file-exists": {
+      version: "1.1.1",
+      integrity: "sha512-m9/5YGR18lIwxSFDwfE3oA7bWuq9kdau6ugN4H2rJeyhFQZcG9AgSHkQtSD15a8WvTgfz9aikZMrKPHvbpqFiw==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.1.1"
+      }
+    },
+    "node_modules/@kwsites/promise-deferred": {
+      version: "1.1.1",
+      integrity: "sha512-GaHYm+c0O9MjZRu0ongGBRbinu8gVAMd2UZjji6jVmqKtZluZnptXGWhz1E8j8D2HJ3f/yMxKAUC0b+57wncIw==",
+      license: "MIT"
+    },
+    "node_modules/@node-llama-cpp/linux-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-eI3anSEGzJiwF2rpMpZVTdHzw47LztbvfvuRzlu/fPO18ROnBOd+75RPUBlV6qENPpmNtbov85+3VODwEwBurg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-armv7l": {
+      version: "3.21.1",
+      integrity: "sha512-N/IaOXCQogfyDrlANRXbU2u+l0dbZ4BBqc3/Rv1xknHbRi/rX0rrOf5elPG8S9I5p9ebcU48HrRqk2d9O/LNHw==",
+      cpu: [
+        "arm",
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-riscv64": {
+      version: "3.21.1",
+      integrity: "sha512-tjxegcxrw4heT3LIyPjXvCu7pFaD7e4ac1z+5KhWf/iS/9SSB9poqNyPXSkPibyzhTBB8BgDY47LgfBKqiu/xQ==",
+      cpu: [
+        "riscv64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Totj6RTDMGo3FoK2yNUaz/oGmZD0olAqTrRluFUWmu0kW2i9TOzHSW0OWCAiGkzRCVX0WsU2CyUQo/W2NYtdPA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-idsE55VoD/FbvLhnBC9krUJaUoC0XnebseAAnCpm/brKf61HEbu+idgbb5eN6mxkjLSrHtILprJ0nDcUJjVrFg==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-1PuURowccBcks3CCoMe1mTHh5vD0V5bFHMUEgtbI/OSDjpP+Pdbn+lf42CGUrepTzR8kCH1HovQ7d8q6/vuIKA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/linux-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-flEeSzONQ6OIm5bYKLQf4eEnBzcC5WugFbyPUwkCqyyOFZ8pH0H9ulQ7ZNDLSIczeKneMRJornlyY1Hq7d3GDA==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-arm64-metal": {
+      version: "3.21.1",
+      integrity: "sha512-6MIDAZV7DXD9R1+jEXWJkFuolni3GATGE6mmuyFYc6ZmtOh9djAy15df0T0AXK3sCmVKL+fQcOAWZezxx4MvQQ==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/mac-x64": {
+      version: "3.21.1",
+      integrity: "sha512-Q4nyNmbcNiKygBZQZjX+qLk2w3YzoiFpLWsxNURQN7xjyUi2p2rWxjRa7Otg0FrjGf/ri4aQ+X3Uj5Y0zD06eg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-arm64": {
+      version: "3.21.1",
+      integrity: "sha512-/UDR7Y0B8iKfc/tqxBmWkcgRdZQ9Wrkwod7fYl4J6iZXcTIj286RkHvZSED7VMY67TrcUXVvxJVMNFtmjeYnDg==",
+      cpu: [
+        "arm64",
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64": {
+      version: "3.21.1",
+      integrity: "sha512-JcIpCnra7bAd7JNWA8ehdn2DIRaTMuj+fBC8bw+5rKSNzszWFbuj2XA05c5QHovonDMBLN1ePXE/hcfZtzXoUQ==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda": {
+      version: "3.21.1",
+      integrity: "sha512-PLz70neFEMkQTlmJqG1ujUtCSgHasLPMxQ9rLkqQVmZYAXqkRj+45TIHCjdn3XqUeaoun0vrO9rRaxZ8NVq9jg==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-cuda-ext": {
+      version: "3.21.1",
+      integrity: "sha512-L2MxLVEYPDDe4O8EDWPmX6brldc9+Vt9hNoT/anj3pSnmrjkQcmaoKhHs6oP5qhEhb5Uog0rj6lgzNGtJO3p9Q==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@node-llama-cpp/win-x64-vulkan": {
+      version: "3.21.1",
+      integrity: "sha512-HJ237Azh5m4Sz+w3A1IU/fYLaSDOocskcfn2ILTgqTuuORCB86EMnu3Yt/XsNhRHTtEiwz1Q/E0mO4PLIbZLAA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">=20.0.0"
+      }
+    },
+    "node_modules/@reflink/reflink": {
+      version: "0.1.19",
+      integrity: "sha512-DmCG8GzysnCZ15bres3N5AHCmwBwYgp0As6xjhQ47rAUTUXxJiK+lLUxaGsX3hd/30qUpVElh05PbGuxRPgJwA==",
+      license: "MIT",
+      optional: true,
+      engines: {
+        node: ">= 10"
+      },
+      optionalDependencies: {
+        "@reflink/reflink-darwin-arm64": "0.1.19",
+        "@reflink/reflink-darwin-x64": "0.1.19",
+        "@reflink/reflink-linux-arm64-gnu": "0.1.19",
+        "@reflink/reflink-linux-arm64-musl": "0.1.19",
+        "@reflink/reflink-linux-x64-gnu": "0.1.19",
+        "@reflink/reflink-linux-x64-musl": "0.1.19",
+        "@reflink/reflink-win32-arm64-msvc": "0.1.19",
+        "@reflink/reflink-win32-x64-msvc": "0.1.19"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-arm64": {
+      version: "0.1.19",
+      integrity: "sha512-ruy44Lpepdk1FqDz38vExBY/PVUsjxZA+chd9wozjUH9JjuDT/HEaQYA6wYN9mf041l0yLVar6BCZuWABJvHSA==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-darwin-x64": {
+      version: "0.1.19",
+      integrity: "sha512-By85MSWrMZa+c26TcnAy8SDk0sTUkYlNnwknSchkhHpGXOtjNDUOxJE9oByBnGbeuIE1PiQsxDG3Ud+IVV9yuA==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "darwin"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-7P+er8+rP9iNeN+bfmccM4hTAaLP6PQJPKWSA4iSk2bNvo6KU6RyPgYeHxXmzNKzPVRcypZQTpFgstHam6maVg==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-arm64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-37iO/Dp6m5DDaC2sf3zPtx/hl9FV3Xze4xoYidrxxS9bgP3S8ALroxRK6xBG/1TtfXKTvolvp+IjrUU6ujIGmA==",
+      cpu: [
+        "arm64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-gnu": {
+      version: "0.1.19",
+      integrity: "sha512-jbI8jvuYCaA3MVUdu8vLoLAFqC+iNMpiSuLbxlAgg7x3K5bsS8nOpTRnkLF7vISJ+rVR8W+7ThXlXlUQ93ulkw==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "glibc"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-linux-x64-musl": {
+      version: "0.1.19",
+      integrity: "sha512-e9FBWDe+lv7QKAwtKOt6A2W/fyy/aEEfr0g6j/hWzvQcrzHCsz07BNQYlNOjTfeytrtLU7k449H1PI95jA4OjQ==",
+      cpu: [
+        "x64"
+      ],
+      libc: [
+        "musl"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "linux"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-arm64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-09PxnVIQcd+UOn4WAW73WU6PXL7DwGS6wPlkMhMg2zlHHG65F3vHepOw06HFCq+N42qkaNAc8AKIabWvtk6cIQ==",
+      cpu: [
+        "arm64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@reflink/reflink-win32-x64-msvc": {
+      version: "0.1.19",
+      integrity: "sha512-E//yT4ni2SyhwP8JRjVGWr3cbnhWDiPLgnQ66qqaanjjnMiu3O/2tjCPQXlcGc/DEYofpDc9fvhv6tALQsMV9w==",
+      cpu: [
+        "x64"
+      ],
+      license: "MIT",
+      optional: true,
+      os: [
+        "win32"
+      ],
+      engines: {
+        node: ">= 10"
+      }
+    },
+    "node_modules/@simple-git/args-pathspec": {
+      version: "1.0.4",
+      integrity: "sha512-EtMX6XjRWSastG2SdkmSQByPtJ9dx/NIjnHbpQPCYt62j4RmSx5rgLTGpw0YCjF5h191gZOmBfheOT23cRSFdw==",
+      license: "MIT"
+    },
+    "node_modules/@simple-git/argv-parser": {
+      version: "1.1.1",
+      integrity: "sha512-Q9lBcfQ+VQCpQqGJFHe5yooOS5hGdLFFbJ5R+R5aDsnkPCahtn1hSkMcORX65J2Z5lxSkD0lQorMsncuBQxYUw==",
+      license: "MIT",
+      dependencies: {
+        "@simple-git/args-pathspec": "^1.0.3"
+      }
+    },
+    "node_modules/@tinyhttp/content-disposition": {
+      version: "2.2.4",
+      integrity: "sha512-5Kc5CM2Ysn3vTTArBs2vESUt0AQiWZA86yc1TI3B+lxXmtEq133C1nxXNOgnzhrivdPZIh3zLj5gDnZjoLL5GA==",
+      license: "MIT",
+      engines: {
+        node: ">=12.17.0"
+      },
+      funding: {
+        type: "individual",
+        url: "https://github.com/tinyhttp/tinyhttp?sponsor=1"
+      }
+    },
+    "node_modules/ansi-escapes": {
+      version: "6.2.1",
+      integrity: "sha512-4nJ3yixlEthEJ9Rk4vPcdBRkZvQZlYyu8j4/Mqz5sgIkddmEnH2Yj2ZrnP9S3tQOvSNRUIgVNF/1yPpRAGNRig==",
+      license: "MIT",
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ansi-regex": {
+      version: "6.6.0",
+      integrity: "sha512-XZ5apbzreCbXSKwPjJstu8R0zOi247w3XYwWxtwBXgpZrCyc1Ka7p9/xY0A9/diMewmHbEKz+FIraWaEWjlN5g==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-regex?sponsor=1"
+      }
+    },
+    "node_modules/ansi-styles": {
+      version: "6.2.3",
+      integrity: "sha512-4Dj6M28JB+oAH8kFkTLUo+a2jwOFkuqb3yucU0CANcRRUbxS0cP0nZYCGjcc3BNXwRIsUVmDGgzawme7zvJHvg==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/async-retry": {
+      version: "1.3.3",
+      integrity: "sha512-wfr/jstw9xNi/0teMHrRW7dsz3Lt5ARhYNZ2ewpadnhaIp5mbALhOAP+EAdsC7t4Z6wqsDVv9+W6gm1Dk9mEyw==",
+      license: "MIT",
+      dependencies: {
+        retry: "0.13.1"
+      }
+    },
+    "node_modules/bytes": {
+      version: "3.1.2",
+      integrity: "sha512-/Nf7TyzTx6S3yRJObOAV7956r8cr2+Oj8AC5dt8wSP3BQAoeX58NoHyCU8P8zGkNXStjTSi6fzO6F0pBdcYbEg==",
+      license: "MIT",
+      engines: {
+        node: ">= 0.8"
+      }
+    },
+    "node_modules/chalk": {
+      version: "5.6.2",
+      integrity: "sha512-7NzBL0rN6fMUW+f7A6Io4h40qQlG+xGmtMxfbnH/K7TAtt8JQWVQK+6g0UXKMeVJoyV5EkkNsErQ8pVD3bLHbA==",
+      license: "MIT",
+      engines: {
+        node: "^12.17.0 || ^14.13 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/chalk/chalk?sponsor=1"
+      }
+    },
+    "node_modules/chmodrp": {
+      version: "1.0.2",
+      integrity: "sha512-TdngOlFV1FLTzU0o1w8MB6/BFywhtLC0SzRTGJU7T9lmdjlCWeMRt1iVo0Ki+ldwNk0BqNiKoc8xpLZEQ8mY1w==",
+      license: "MIT"
+    },
+    "node_modules/chownr": {
+      version: "3.0.0",
+      integrity: "sha512-+IxzY9BZOQd/XuYPRmrvEVjF/nqj5kgT4kEq7VofrDoM1MxoRjEWkrCC3EtLi59TVawxTAn+orJwFQcrqEN1+g==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/ci-info": {
+      version: "4.5.0",
+      integrity: "sha512-d1uM8k5UZEyPza1n/MG3ko8nKupKN0KJpFsipgPcgaCCvV+IqIfJ+NzTjetlLM+UcXZx3+cLrNr76+eAO7G1Mw==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/sibiraj-s"
+        }
+      ],
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cli-cursor": {
+      version: "5.0.0",
+      integrity: "sha512-aCj4O5wKyszjMmDT4tZj93kxyydN/K5zPWSCe6/0AV/AA1pqe5ZBIw0a2ZfPQV7lL5/yb5HsUreJ6UFAF1tEQw==",
+      license: "MIT",
+      dependencies: {
+        "restore-cursor": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cli-spinners": {
+      version: "2.9.2",
+      integrity: "sha512-ywqV+5MmyL4E7ybXgKys4DugZbX0FC6LnwrhjuykIjnK9k8OQacQ7axGKnjDXWNhns0xot3bZI5h55H8yo9cJg==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/cliui": {
+      version: "8.0.1",
+      integrity: "sha512-BSeNnyus75C4//NQ9gQt1/csTXyo/8Sb+afLAkzAptFuMsod9HFokGNudZpi/oQV73hnVK+sR+5PVRMd+Dr7YQ==",
+      license: "ISC",
+      dependencies: {
+        "string-width": "^4.2.0",
+        "strip-ansi": "^6.0.1",
+        "wrap-ansi": "^7.0.0"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/cliui/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cliui/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/cmake-js": {
+      version: "8.0.0",
+      integrity: "sha512-YbUP88RDwCvoQkZhRtGURYm9RIpWdtvZuhT87fKNoLjk8kIFIFeARpKfuZQGdwfH99GZpUmqSfcDrK62X7lTgg==",
+      license: "MIT",
+      dependencies: {
+        debug: "^4.4.3",
+        "fs-extra": "^11.3.3",
+        "node-api-headers": "^1.8.0",
+        rc: "1.2.8",
+        semver: "^7.7.3",
+        tar: "^7.5.6",
+        "url-join": "^4.0.1",
+        which: "^6.0.0",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        "cmake-js": "bin/cmake-js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/color-convert": {
+      version: "2.0.1",
+      integrity: "sha512-RRECPsj7iu/xb5oKYcsFHSppFNnsj/52OVTRKb4zP5onXwVF3zVmmToNcOfGC+CRDpfK/U584fMg38ZHCaElKQ==",
+      license: "MIT",
+      dependencies: {
+        "color-name": "~1.1.4"
+      },
+      engines: {
+        node: ">=7.0.0"
+      }
+    },
+    "node_modules/color-name": {
+      version: "1.1.4",
+      integrity: "sha512-dOy+3AuW3a2wNbZHIuMZpTcgjGuLU/uBL/ubcZF9OXbDo8ff4O8yVp5Bf0efS8uEoYo5q4Fx7dY9OgQGXgAsQA==",
+      license: "MIT"
+    },
+    "node_modules/commander": {
+      version: "10.0.1",
+      integrity: "sha512-y4Mg2tXshplEbSGzx7amzPwKKOCGuoSRP/CjEdwwk0FOGlUbq6lKuoyDZTNZkmxHdJtp54hdfY/JUrdL7Xfdug==",
+      license: "MIT",
+      engines: {
+        node: ">=14"
+      }
+    },
+    "node_modules/cross-spawn": {
+      version: "7.1.2",
+      integrity: "sha512-8BPK2r+sKWC8sDinRwLwrFMq2lXTBBwzYYEB9LiCznfMurOi4FOvQflq3XOLGG+HPdMSVpe+k/s96+AtDEOgPg==",
+      license: "MIT",
+      dependencies: {
+        "path-key": "^3.1.0",
+        "shebang-command": "^2.0.0",
+        which: "^2.0.1"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/cross-spawn/node_modules/isexe": {
+      version: "2.0.0",
+      integrity: "sha512-RHxMLp9lnKHGHRng9QFhRCMbYAcVpn69smSGcq3f36xjgVVWThj4qqLbTLlq7Ssj8B+fIQ1EuCEGI2lKsyQeIw==",
+      license: "ISC"
+    },
+    "node_modules/cross-spawn/node_modules/which": {
+      version: "2.0.2",
+      integrity: "sha512-BLI3Tl1TW3Pvl70l3yq3Y64i+awpwXqsGBYWkkqMtnbXgrMD+yj7rhW0kuEDxzJaYXGjEW5ogapKNMEKNMjibA==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^2.0.0"
+      },
+      bin: {
+        "node-which": "bin/node-which"
+      },
+      engines: {
+        node: ">= 8"
+      }
+    },
+    "node_modules/debug": {
+      version: "4.4.3",
+      integrity: "sha512-RGwwWnwQvkVfavKVt22FGLw+xYSdzARwm0ru6DhTVA3umU5hZc28V3kO4stgYryrTlLpuvgI9GiijltAjNbcqA==",
+      license: "MIT",
+      dependencies: {
+        ms: "^2.1.3"
+      },
+      engines: {
+        node: ">=6.0"
+      },
+      peerDependenciesMeta: {
+        "supports-color": {
+          optional: true
+        }
+      }
+    },
+    "node_modules/deep-extend": {
+      version: "0.6.0",
+      integrity: "sha512-LOHxIOaPYdHlJRtCQfDIVZtfw/ufM8+rVj649RIHzcm/vGwQRXFt6OPqIFWsm2XEMrNIEtWR64sY1LEKD2vAOA==",
+      license: "MIT",
+      engines: {
+        node: ">=4.0.0"
+      }
+    },
+    "node_modules/emoji-regex": {
+      version: "8.0.0",
+      integrity: "sha512-MSjYzcWNOA0ewAHpz0MxpYFvwg6yjy1NG3xteoqz644VCo/RPgnr1/GGt+ic3iJTzQ8Eu3TdM14SawnVUmGE6A==",
+      license: "MIT"
+    },
+    "node_modules/env-var": {
+      version: "7.5.0",
+      integrity: "sha512-mKZOzLRN0ETzau2W2QXefbFjo5EF4yWq28OyKb9ICdeNhHJlOE/pHHnz4hdYJ9cNZXcJHo5xN4OT4pzuSHSNvA==",
+      license: "MIT",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/escalade": {
+      version: "3.2.0",
+      integrity: "sha512-WUj2qlxaQtO4g6Pq5c29GTcWGDyd8itL8zTlipgECz3JesAiiOKotd8JU6otB3PACgG6xkJUyVhboMS+bje/jA==",
+      license: "MIT",
+      engines: {
+        node: ">=6"
+      }
+    },
+    "node_modules/eventemitter3": {
+      version: "5.0.4",
+      integrity: "sha512-mlsTRyGaPBjPedk6Bvw+aqbsXDtoAyAzm5MO7JgU+yVRyMQ5O8bD4Kcci7BS85f93veegeCPkL8R4GLClnjLFw==",
+      license: "MIT"
+    },
+    "node_modules/filename-reserved-regex": {
+      version: "3.0.0",
+      integrity: "sha512-hn4cQfU6GOT/7cFHXBqeBg2TbrMBgdD0kcjLhvSQYYwm3s4B6cjvBfb7nBALJLAXqmU5xajSa7X2NnUud/VCdw==",
+      license: "MIT",
+      engines: {
+        node: "^12.20.0 || ^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/filenamify": {
+      version: "6.0.0",
+      integrity: "sha512-vqIlNogKeyD3yzrm0yhRMQg8hOVwYcYRfjEoODd49iCprMn4HL85gK3HcykQE53EPIpX3HcAbGA5ELQv216dAQ==",
+      license: "MIT",
+      dependencies: {
+        "filename-reserved-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/fs-extra": {
+      version: "11.4.1",
+      integrity: "sha512-KYAb4c9BJQI6QqGKthV68OHe0badztdXJWKo0WtBA9IuCFPTKvE5ZdUBglP833aMjhaSPNO4A5j/EkzZtGlKjA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.0",
+        jsonfile: "^6.0.1",
+        universalify: "^2.0.0"
+      },
+      engines: {
+        node: ">=14.14"
+      }
+    },
+    "node_modules/get-caller-file": {
+      version: "2.0.5",
+      integrity: "sha512-DyFP3BM/3YHTQOCUL/w0OZHR0lpKeGrxotcHWcqNEdnltqFwXVfhEBQ94eIo34AfQpo0rGki4cyIiftY06h2Fg==",
+      license: "ISC",
+      engines: {
+        node: "6.* || 8.* || >= 10.*"
+      }
+    },
+    "node_modules/get-east-asian-width": {
+      version: "1.7.0",
+      integrity: "sha512-XjH1AECxf0giL2V1aU8vKyRR2ppRUb5c0EvT7zuJTokQ74bNo52zOtghqdWIqrhUD79fo3x0WfKZdOqxF6LG1Q==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/graceful-fs": {
+      version: "4.2.12",
+      integrity: "sha512-iuyGF2E4oafQfPsRrG2wtY2ILupMhvtdrhzrxB+0VcjsPpSPttpfYdjnGFGsTi5MaJFjI1jOKHPQ6UTbTj9TAw==",
+      license: "BlueOak-1.0.0"
+    },
+    "node_modules/ignore": {
+      version: "7.0.17",
+      integrity: "sha512-0c3zcBRlWmcKhcIQWckzkYncJRv5HHB8O32wO/FcWL8DDXWDJgiEF6SX9ThbTv5h/eZ+xJK+VvDjjQ+cQJhp3Q==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/ini": {
+      version: "1.3.8",
+      integrity: "sha512-JV/yugV2uzW5iMRSiZAyDtQd+nxtUnjeLt0acNdw98kKLrvuRVyB80tsREOE7yvGVgalhZ6RNXCmEHkUKBKxew==",
+      license: "ISC"
+    },
+    "node_modules/ipull": {
+      version: "3.9.5",
+      integrity: "sha512-5w/yZB5lXmTfsvNawmvkCjYo4SJNuKQz/av8TC1UiOyfOHyaM+DReqbpU2XpWYfmY+NIUbRRH8PUAWsxaS+IfA==",
+      license: "MIT",
+      dependencies: {
+        "@tinyhttp/content-disposition": "^2.2.0",
+        "async-retry": "^1.3.3",
+        chalk: "^5.3.0",
+        "ci-info": "^4.0.0",
+        "cli-spinners": "^2.9.2",
+        commander: "^10.0.0",
+        eventemitter3: "^5.0.1",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.1.1",
+        "is-unicode-supported": "^2.0.0",
+        "lifecycle-utils": "^2.0.1",
+        "lodash.debounce": "^4.0.8",
+        lowdb: "^7.0.1",
+        "pretty-bytes": "^6.1.0",
+        "pretty-ms": "^8.0.0",
+        "sleep-promise": "^9.1.0",
+        "slice-ansi": "^7.1.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.1.0"
+      },
+      bin: {
+        ipull: "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=18.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/ido-pluto/ipull?sponsor=1"
+      },
+      optionalDependencies: {
+        "@reflink/reflink": "^0.1.16"
+      }
+    },
+    "node_modules/ipull/node_modules/lifecycle-utils": {
+      version: "2.1.0",
+      integrity: "sha512-AnrXnE2/OF9PHCyFg0RSqsnQTzV991XaZA/buhFDoc58xU7rhSCDgCz/09Lqpsn4MpoPHt7TRAXV1kWZypFVsA==",
+      license: "MIT"
+    },
+    "node_modules/ipull/node_modules/parse-ms": {
+      version: "3.0.0",
+      integrity: "sha512-Tpb8Z7r7XbbtBTrM9UhpkzzaMrqA2VXMT3YChzYltwV3P3pM6t8wl7TvpMnSTosz1aQAdVib7kdoys7vYOPerw==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/pretty-ms": {
+      version: "8.0.0",
+      integrity: "sha512-ASJqOugUF1bbzI35STMBUpZqdfYKlJugy6JBziGi2EE+AL5JPJGSzvpeVXojxrr0ViUYoToUjb5kjSEGf7Y83Q==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^3.0.0"
+      },
+      engines: {
+        node: ">=14.16"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ipull/node_modules/slice-ansi": {
+      version: "7.1.2",
+      integrity: "sha512-iOBWFgUX7caIZiuutICxVgX1SdxwAVFFKwt1EvMYYec/NWO5meOJ6K5uQxhrYBdQJne4KxiqZc+KptFOWFSI9w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.1",
+        "is-fullwidth-code-point": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/is-fullwidth-code-point": {
+      version: "5.1.0",
+      integrity: "sha512-5XHYaSyiqADb4RnZ1Bdad6cPp8Toise4TzEjcOYDHZkTCbKgiUl7WTUCpNWHuxmDt91wnsZBc9xinNzopv3JMQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.3.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-interactive": {
+      version: "2.0.0",
+      integrity: "sha512-qP1vozQRI+BMOPcjFzrjXuQvdak2pHNUMZoeG2eRbiSqyvbEf/wQtEOTOX1guk6E3t36RkaqiSt8A/6YElNxLQ==",
+      license: "MIT",
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/is-unicode-supported": {
+      version: "2.1.0",
+      integrity: "sha512-mE00Gnza5EEB3Ds0HfMyllZzbBrmLOX3vfWoj9A9PEnTfratQ/BcaJOuMhnkhjXvb2+FkY3VuHqtAGpTPmglFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/isexe": {
+      version: "4.0.0",
+      integrity: "sha512-FFUtZMpoZ8RqHS3XeXEmHWLA4thH+ZxCv2lOiPIn1Xc7CxrqhWzNSDzD+/chS/zbYezmiwWLdQC09JdQKmthOw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=20"
+      }
+    },
+    "node_modules/jsonfile": {
+      version: "6.2.1",
+      integrity: "sha512-zwOTdL3rFQ/lRdBnntKVOX6k5cKJwEc1HdilT71BWEu7J41gXIB2MRp+vxduPSwZJPWBxEzv4yH1wYLJGUHX4Q==",
+      license: "MIT",
+      dependencies: {
+        universalify: "^2.0.0"
+      },
+      optionalDependencies: {
+        "graceful-fs": "^4.1.6"
+      }
+    },
+    "node_modules/lifecycle-utils": {
+      version: "4.5.2",
+      integrity: "sha512-3C1g98pNKGmtakPeIfRqvOiiBJflKAvNjo/WsDI/70vsOy/DJDoutsLM+wGuAdfcOitlbUQfl6UcfvyeIimh7g==",
+      license: "MIT",
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      }
+    },
+    "node_modules/lodash.debounce": {
+      version: "4.0.8",
+      integrity: "sha512-FT1yDzDYEoYWhnSGnpE/4Kj1fLZkDFyqRb7fNt6FdYOSxlUWAtp42Eh6Wb0rGIv/m9Bgo7x4GhQbm5Ys4SG5ow==",
+      license: "MIT"
+    },
+    "node_modules/log-symbols": {
+      version: "7.0.1",
+      integrity: "sha512-ja1E3yCr9i/0hmBVaM0bfwDjnGy8I/s6PP4DFp+yP+a+mrHO4Rm7DtmnqROTUkHIkqffC84YY7AeqX6oFk0WFg==",
+      license: "MIT",
+      dependencies: {
+        "is-unicode-supported": "^2.0.0",
+        yoctocolors: "^2.1.1"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/lowdb": {
+      version: "7.0.1",
+      integrity: "sha512-neJAj8GwF0e8EpycYIDFqEPcx9Qz4GUho20jWFR7YiFeXzF1YMLdxB36PypcTSPMA+4+LvgyMacYhlr18Zlymw==",
+      license: "MIT",
+      dependencies: {
+        steno: "^4.0.2"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/mimic-function": {
+      version: "5.0.1",
+      integrity: "sha512-VP79XUPxV2CigYP3jWwAUFSku2aKqBH7uTAapFWCBqutsbmDo96KY5o8uh6U+/YSIn5OxJnXp73beVkpqMIGhA==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/minimist": {
+      version: "1.2.8",
+      integrity: "sha512-2yyAR8qBkN3YuheJanUpWC5U3bb5osDywNB8RzDVlDwDHbocAJveqqj1u8+SVD7jkWT4yvsHCpWqqWqAxb0zCA==",
+      license: "MIT",
+      funding: {
+        url: "https://github.com/sponsors/ljharb"
+      }
+    },
+    "node_modules/minipass": {
+      version: "7.1.3",
+      integrity: "sha512-tEBHqDnIoM/1rXME1zgka9g6Q2lcoCkxHLuc7ODJ5BxbP5d4c2Z5cGgtXAku59200Cx7diuHTOYfSBD8n6mm8A==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=16 || 14 >=14.17"
+      }
+    },
+    "node_modules/minizlib": {
+      version: "3.1.0",
+      integrity: "sha512-KZxYo1BUkWD2TVFLr0MQoM8vUUigWD3LlD83a/75BqC+4qE0Hb1Vo5v1FgcfaNXvfXzr+5EhQ6ing/CaBijTlw==",
+      license: "MIT",
+      dependencies: {
+        minipass: "^7.1.2"
+      },
+      engines: {
+        node: ">= 18"
+      }
+    },
+    "node_modules/ms": {
+      version: "2.1.3",
+      integrity: "sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==",
+      license: "MIT"
+    },
+    "node_modules/nanoid": {
+      version: "5.1.16",
+      integrity: "sha512-kVrnsrJqMR8+oLJnGEmSWw9BivK5mt7H3FZatVRjrc5wGqFYuBxX1yG7+A7Gi5AefkX6t/oCkizcQgpu0cY1dQ==",
+      funding: [
+        {
+          type: "github",
+          url: "https://github.com/sponsors/ai"
+        }
+      ],
+      license: "MIT",
+      bin: {
+        nanoid: "bin/nanoid.js"
+      },
+      engines: {
+        node: "^18 || >=20"
+      }
+    },
+    "node_modules/node-addon-api": {
+      version: "8.9.2",
+      integrity: "sha512-VijLXbi3UACN69I0JVXJsX4tjACjNoQDgv2gTF6sx2wWEi8tkSg2eX8p5gSIFi8z2+DL3oHmY6OyKce38SDolg==",
+      license: "MIT",
+      engines: {
+        node: "^18 || ^20 || >= 21"
+      }
+    },
+    "node_modules/node-api-headers": {
+      version: "1.9.0",
+      integrity: "sha512-2oNILP4jXwRB4ywnYKjVk1YyJ96n2D4EOVJO6S3oYZ5PtbJrw3Yt9TpAuX3nBLMuzn74rnfGQrv13pS9vC+YiA==",
+      license: "MIT"
+    },
+    "node_modules/node-llama-cpp": {
+      version: "3.21.1",
+      integrity: "sha512-E3N0Ev2Va0wzydvXYFwM9Hvyo07PoWjt8T/9GMc43Cvt8YkV/NU/tYUgEMC1grTPv2o9PRjQi0G3Wb5P/awiMg==",
+      hasInstallScript: true,
+      license: "MIT",
+      dependencies: {
+        "@huggingface/jinja": "^0.5.9",
+        "async-retry": "^1.3.3",
+        bytes: "^3.1.2",
+        chalk: "^5.6.2",
+        chmodrp: "^1.0.2",
+        "cmake-js": "^8.0.0",
+        "cross-spawn": "^7.0.6",
+        "env-var": "^7.5.0",
+        filenamify: "^6.0.0",
+        "fs-extra": "^11.4.0",
+        ignore: "^7.0.4",
+        ipull: "^3.9.5",
+        "is-unicode-supported": "^2.1.0",
+        "lifecycle-utils": "^4.4.1",
+        "log-symbols": "^7.0.1",
+        nanoid: "^5.1.6",
+        "node-addon-api": "^8.9.1",
+        ora: "^9.3.0",
+        "pretty-ms": "^9.3.0",
+        "proper-lockfile": "^4.1.2",
+        semver: "^7.7.1",
+        "simple-git": "^3.36.0",
+        "slice-ansi": "^8.0.0",
+        "stdout-update": "^4.0.1",
+        "strip-ansi": "^7.2.0",
+        "validate-npm-package-name": "^7.0.2",
+        which: "^6.0.1",
+        yargs: "^17.7.2"
+      },
+      bin: {
+        nlc: "dist/cli/cli.js",
+        "node-llama-cpp": "dist/cli/cli.js"
+      },
+      engines: {
+        node: ">=20.0.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/sponsors/giladgd"
+      },
+      optionalDependencies: {
+        "@node-llama-cpp/linux-arm64": "3.21.1",
+        "@node-llama-cpp/linux-armv7l": "3.21.1",
+        "@node-llama-cpp/linux-riscv64": "3.21.1",
+        "@node-llama-cpp/linux-x64": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda": "3.21.1",
+        "@node-llama-cpp/linux-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/linux-x64-vulkan": "3.21.1",
+        "@node-llama-cpp/mac-arm64-metal": "3.21.1",
+        "@node-llama-cpp/mac-x64": "3.21.1",
+        "@node-llama-cpp/win-arm64": "3.21.1",
+        "@node-llama-cpp/win-x64": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda": "3.21.1",
+        "@node-llama-cpp/win-x64-cuda-ext": "3.21.1",
+        "@node-llama-cpp/win-x64-vulkan": "3.21.1"
+      },
+      peerDependencies: {
+        typescript: ">=5.0.0"
+      },
+      peerDependenciesMeta: {
+        typescript: {
+          optional: true
+        }
+      }
+    },
+    "node_modules/onetime": {
+      version: "7.0.0",
+      integrity: "sha512-VXJjc87FScF88uafS3JllDgvAm+c/Slfz06lorj2uAY34rlUu0Nt+v8wreiImcrgAjjIHp1rXpTDlLOGw29WwQ==",
+      license: "MIT",
+      dependencies: {
+        "mimic-function": "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora": {
+      version: "9.4.1",
+      integrity: "sha512-6VlU9MLXbjVQD04AZCMX28hVtA5bUoadvUqO76MUCVA0ilwJbMiHsITRPfyVm6p/BC0Av/BXMujx39WCe1LEqw==",
+      license: "MIT",
+      dependencies: {
+        chalk: "^5.6.2",
+        "cli-cursor": "^5.0.0",
+        "cli-spinners": "^3.2.0",
+        "is-interactive": "^2.0.0",
+        "is-unicode-supported": "^2.1.0",
+        "log-symbols": "^7.0.1",
+        "stdin-discarder": "^0.3.2",
+        "string-width": "^8.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/ora/node_modules/cli-spinners": {
+      version: "3.4.0",
+      integrity: "sha512-bXfOC4QcT1tKXGorxL3wbJm6XJPDqEnij2gQ2m7ESQuE+/z9YFIWnl/5RpTiKWbMq3EVKR4fRLJGn6DVfu0mpw==",
+      license: "MIT",
+      engines: {
+        node: ">=18.20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/parse-ms": {
+      version: "4.0.0",
+      integrity: "sha512-TXfryirbmq34y8QBwgqCVLi+8oA3oWx2eAnSn62ITyEhEYaWRlVZ2DvMM9eZbMs/RfxPu/PK/aBLyGj4IrqMHw==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/path-key": {
+      version: "3.1.1",
+      integrity: "sha512-ojmeN0qd+y0jszEtoY48r0Peq5dwMEkIlCOu6Q5f41lfkswXuKtYrhgoTpLnyIcHm24Uhqx+5Tqm2InSwLhE6Q==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/pretty-bytes": {
+      version: "6.1.1",
+      integrity: "sha512-mQUvGU6aUFQ+rNvTIAcZuWGRT9a6f6Yrg9bHs4ImKF+HZCEK+plBvnAZYSIQztknZF2qnzNtr6F8s0+IuptdlQ==",
+      license: "MIT",
+      engines: {
+        node: "^14.13.1 || >=16.0.0"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/pretty-ms": {
+      version: "9.3.1",
+      integrity: "sha512-HzMy3Geq23nVALD/M2LliU+F+M+gVNsvkQWWqeBZ8HDiCgzo6YPJ/Omrmtq24EFrIsk0a3EkQGEd7bDOo+IhGA==",
+      license: "MIT",
+      dependencies: {
+        "parse-ms": "^4.0.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/proper-lockfile": {
+      version: "4.1.2",
+      integrity: "sha512-TjNPblN4BwAWMXU8s9AEz4JmQxnD1NNL7bNOY/AKUzyamc379FWASUhc/K1pL2noVb+XmZKLL68cjzLsiOAMaA==",
+      license: "MIT",
+      dependencies: {
+        "graceful-fs": "^4.2.4",
+        retry: "^0.12.0",
+        "signal-exit": "^3.0.2"
+      }
+    },
+    "node_modules/proper-lockfile/node_modules/retry": {
+      version: "0.12.0",
+      integrity: "sha512-9LkiTwjUh6rT555DtE9rTX+BKByPfrMzEAtnlEtdEwr3Nkffwiihqe2bWADg+OQRjt9gl6ICdmB/ZFDCGAtSow==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/rc": {
+      version: "1.2.8",
+      integrity: "sha512-y3bGgqKj3QBdxLbLkomlohkvsA8gdAiUQlSBJnBhfn+BPxg4bc62d8TcBW15wavDfgexCgccckhcZvywyQYPOw==",
+      license: "(BSD-2-Clause OR MIT OR Apache-2.0)",
+      dependencies: {
+        "deep-extend": "^0.6.0",
+        ini: "~1.3.0",
+        minimist: "^1.2.0",
+        "strip-json-comments": "~2.0.1"
+      },
+      bin: {
+        rc: "cli.js"
+      }
+    },
+    "node_modules/require-directory": {
+      version: "2.1.1",
+      integrity: "sha512-fGxEI7+wsG9xrvdjsrlmL22OMTTiHRwAMroiEeMgq8gzoLC/PQr7RsRDSTLUg/bZAZtF+TVIkHc6/4RIKrui+Q==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/restore-cursor": {
+      version: "5.1.0",
+      integrity: "sha512-oMA2dcrw6u0YfxJQXm342bFKX/E4sG9rbTzO9ptUcR/e8A33cHuvStiYOwH7fszkZlZ1z/ta9AAoPk2F4qIOHA==",
+      license: "MIT",
+      dependencies: {
+        onetime: "^7.0.0",
+        "signal-exit": "^4.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/restore-cursor/node_modules/signal-exit": {
+      version: "4.1.0",
+      integrity: "sha512-bzyZ1e88w9O1iNJbKnOlvYTrWPDl46O1bG0D3XInv+9tkPrxrN8jUUTiFlDkkmKWgn1M6CfIA13SuGqOa9Korw==",
+      license: "ISC",
+      engines: {
+        node: ">=14"
+      },
+      funding: {
+        url: "https://github.com/sponsors/isaacs"
+      }
+    },
+    "node_modules/retry": {
+      version: "0.13.1",
+      integrity: "sha512-XQBQ3I8W1Cge0Seh+6gjj03LbmRFWuoszgK9ooCpwYIrhhoO80pfq4cUkU5DkknwfOfFteRwlZ56PYOGYyFWdg==",
+      license: "MIT",
+      engines: {
+        node: ">= 4"
+      }
+    },
+    "node_modules/semver": {
+      version: "7.8.6",
+      integrity: "sha512-9lpSSU4Mly3mrtruwLs1eLK6+gzbzqeBFwRNjIjE+9LuDpWdYctrQlQ3ej1Ilgi7gknpsTRnPoLP8DpCHqHIJw==",
+      license: "ISC",
+      bin: {
+        semver: "bin/semver.js"
+      },
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/shebang-command": {
+      version: "2.0.0",
+      integrity: "sha512-kHxr2zZpYtdmrN1qDjrrX/Z1rR1kG8Dx+gkpK1G4eXmvXswmcE1hTWBWYUzlraYw1/yZp6YuDY77YtvbN0dmDA==",
+      license: "MIT",
+      dependencies: {
+        "shebang-regex": "^3.0.0"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/shebang-regex": {
+      version: "3.0.0",
+      integrity: "sha512-7++dFhtcx3353uBaq8DDR4NuxBetBzC7ZQOhmTQInHEd6bSrXdiEyzCvG07Z44UYdLShWUyXt5M/yhz8ekcb1A==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/signal-exit": {
+      version: "3.0.7",
+      integrity: "sha512-wnD2ZE+l+SPC/uoS0vXeE9L1+0wuaMqKlfz9AMUo38JsyLSBWSFcHR1Rri62LZc12vLr1gb3jl7iwQhgwpAbGQ==",
+      license: "ISC"
+    },
+    "node_modules/simple-git": {
+      version: "3.36.0",
+      integrity: "sha512-cGQjLjK8bxJw4QuYT7gxHw3/IouVESbhahSsHrX97MzCL1gu2u7oy38W6L2ZIGECEfIBG4BabsWDPjBxJENv9Q==",
+      license: "MIT",
+      dependencies: {
+        "@kwsites/file-exists": "^1.1.1",
+        "@kwsites/promise-deferred": "^1.1.1",
+        "@simple-git/args-pathspec": "^1.0.3",
+        "@simple-git/argv-parser": "^1.1.0",
+        debug: "^4.4.0"
+      },
+      funding: {
+        type: "github",
+        url: "https://github.com/steveukx/git-js?sponsor=1"
+      }
+    },
+    "node_modules/sleep-promise": {
+      version: "9.1.0",
+      integrity: "sha512-UHYzVpz9Xn8b+jikYSD6bqvf754xL2uBUzDFwiU6NcdZeifPr6UfgU43xpkPu67VMS88+TI2PSI7Eohgqf2fKA==",
+      license: "MIT"
+    },
+    "node_modules/slice-ansi": {
+      version: "8.0.0",
+      integrity: "sha512-stxByr12oeeOyY2BlviTNQlYV5xOj47GirPr4yA1hE9JCtxfQN0+tVbkxwCtYDQWhEKWFHsEK48ORg5jrouCAg==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^6.2.3",
+        "is-fullwidth-code-point": "^5.1.0"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/chalk/slice-ansi?sponsor=1"
+      }
+    },
+    "node_modules/stdin-discarder": {
+      version: "0.3.2",
+      integrity: "sha512-eCPu1qRxPVkl5605OTWF8Wz40b4Mf45NY5LQmVPQ599knfs5QhASUm9GbJ5BDMDOXgrnh0wyEdvzmL//YMlw0A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/stdout-update": {
+      version: "4.0.1",
+      integrity: "sha512-wiS21Jthlvl1to+oorePvcyrIkiG/6M3D3VTmDUlJm7Cy6SbFhKkAvX+YBuHLxck/tO3mrdpC/cNesigQc3+UQ==",
+      license: "MIT",
+      dependencies: {
+        "ansi-escapes": "^6.2.0",
+        "ansi-styles": "^6.2.1",
+        "string-width": "^7.1.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=16.0.0"
+      }
+    },
+    "node_modules/stdout-update/node_modules/emoji-regex": {
+      version: "10.6.0",
+      integrity: "sha512-toUI84YS5YmxW219erniWD0CIVOo46xGKColeNQRgOzDorgBi1v4D71/OFzgD9GO2UGKIv1C3Sp8DAn0+j5w7A==",
+      license: "MIT"
+    },
+    "node_modules/stdout-update/node_modules/string-width": {
+      version: "7.2.0",
+      integrity: "sha512-tsaTIkKW9b4N+AEj+SVA+WhJzV7/zMhcSu78mLKWSk7cXMOSHsBKFWUs0fWwq8QyK3MgJBQRX6Gbi4kYbdvGkQ==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^10.3.0",
+        "get-east-asian-width": "^1.0.0",
+        "strip-ansi": "^7.1.0"
+      },
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/steno": {
+      version: "4.0.2",
+      integrity: "sha512-yhPIQXjrlt1xv7dyPQg2P17URmXbuM5pdGkpiMB3RenprfiBlvK415Lctfe0eshk90oA7/tNq7WEiMK8RSP39A==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/typicode"
+      }
+    },
+    "node_modules/string-width": {
+      version: "8.3.0",
+      integrity: "sha512-ZbmZM0JCihQN91dWnxoipT2KOEyHqEyfRXUyjuRhW8b/xnqPDoq4gWEVApTVa9db2wN8mmoikgFBbjh71+cGeQ==",
+      license: "MIT",
+      dependencies: {
+        "get-east-asian-width": "^1.5.0",
+        "strip-ansi": "^7.1.2"
+      },
+      engines: {
+        node: ">=20"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    },
+    "node_modules/strip-ansi": {
+      version: "7.2.0",
+      integrity: "sha512-yDPMNjp4WyfYBkHnjIRLfca1i6KMyGCtsVgoKe/z1+6vukgaENdgGBZt+ZmKPc4gavvEZ5OgHfHdrazhgNyG7w==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^6.2.2"
+      },
+      engines: {
+        node: ">=12"
+      },
+      funding: {
+        url: "https://github.com/chalk/strip-ansi?sponsor=1"
+      }
+    },
+    "node_modules/strip-json-comments": {
+      version: "2.0.1",
+      integrity: "sha512-4gB8na07fecVVkOI6Rs4e7T6NOTki5EmL7TUduTs6bu3EdnSycntVJ4re8kgZA+wx9IueI2Y11bfbgwtzuE0KQ==",
+      license: "MIT",
+      engines: {
+        node: ">=0.10.0"
+      }
+    },
+    "node_modules/tar": {
+      version: "7.5.24",
+      integrity: "sha512-to/OxuCk5DeVONcjjODT7aeoRq5NIPPlfPc0tNML+wLlnf6u5BcJz97Uukv3pT3jzorkFhUevylkAiBr+ZmV2w==",
+      license: "BlueOak-1.0.0",
+      dependencies: {
+        "@isaacs/fs-minipass": "^4.0.0",
+        chownr: "^3.0.0",
+        minipass: "^7.1.2",
+        minizlib: "^3.1.0",
+        yallist: "^5.0.0"
+      },
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/universalify": {
+      version: "2.0.1",
+      integrity: "sha512-gptHNQghINnc/vTGIk0SOFGFNXw7JVrlRUtConJRlvaw6DuX0wO5Jeko9sWrMBhh+PsYAZ7oXAiOnf/UKogyiw==",
+      license: "MIT",
+      engines: {
+        node: ">= 10.0.0"
+      }
+    },
+    "node_modules/url-join": {
+      version: "4.0.1",
+      integrity: "sha512-jk1+QP6ZJqyOiuEI9AEWQfju/nB2Pw466kbA0LEZljHwKeMgd9WrAEgEGxjPDD2+TNbbb37rTyhEfrCXfuKXnA==",
+      license: "MIT"
+    },
+    "node_modules/validate-npm-package-name": {
+      version: "7.0.2",
+      integrity: "sha512-hVDIBwsRruT73PbK7uP5ebUt+ezEtCmzZz3F59BSr2F6OVFnJ/6h8liuvdLrQ88Xmnk6/+xGGuq+pG9WwTuy3A==",
+      license: "ISC",
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/which": {
+      version: "6.0.1",
+      integrity: "sha512-oGLe46MIrCRqX7ytPUf66EAYvdeMIZYn3WaocqqKZAxrBpkqHfL/qvTyJ/bTk5+AqHCjXmrv3CEWgy368zhRUg==",
+      license: "ISC",
+      dependencies: {
+        isexe: "^4.0.0"
+      },
+      bin: {
+        "node-which": "bin/which.js"
+      },
+      engines: {
+        node: "^20.17.0 || >=22.9.0"
+      }
+    },
+    "node_modules/wrap-ansi": {
+      version: "7.0.0",
+      integrity: "sha512-YVGIj2kamLSTxw6NsZjoBxfSwsn0ycdesmc4p+Q21c5zPuZ1pl+NfxVdxPtdHvmNVOQ6XSYG4AUtyt/Fi7D16Q==",
+      license: "MIT",
+      dependencies: {
+        "ansi-styles": "^4.0.0",
+        "string-width": "^4.1.0",
+        "strip-ansi": "^6.0.0"
+      },
+      engines: {
+        node: ">=10"
+      },
+      funding: {
+        url: "https://github.com/chalk/wrap-ansi?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/ansi-styles": {
+      version: "4.3.0",
+      integrity: "sha512-zbB9rCJAT1rbjiVDb2hqKFHNYLxgtk8NURxZ3IZwD3F6NtxbXZQCnnSi1Lkx+IDohdPlFp222wVALIheZJQSEg==",
+      license: "MIT",
+      dependencies: {
+        "color-convert": "^2.0.1"
+      },
+      engines: {
+        node: ">=8"
+      },
+      funding: {
+        url: "https://github.com/chalk/ansi-styles?sponsor=1"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/wrap-ansi/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/y18n": {
+      version: "5.0.8",
+      integrity: "sha512-0pfFzegeDWJHJIAmTLRP2DwHjdF5s7jo9tuztdQxAhINCdvS+3nGINqPd00AphqJR/0LhANUS6/+7SCb98YOfA==",
+      license: "ISC",
+      engines: {
+        node: ">=10"
+      }
+    },
+    "node_modules/yallist": {
+      version: "5.0.0",
+      integrity: "sha512-YgvUTfwqyc7UXVMrB+SImsVYSmTS8X/tSrtdNZMImM+n7+QTriRXyXim0mBrTXNeqzVF0KWGgHPeiyViFFrNDw==",
+      license: "BlueOak-1.0.0",
+      engines: {
+        node: ">=18"
+      }
+    },
+    "node_modules/yargs": {
+      version: "17.7.3",
+      integrity: "sha512-GZtjxm/J/4TSxuL3FNYjCmLktBTnIw/rVmKSIyKeYAZpmJB2ig9VauCC5xsa82GNKVKDAqpOn3KVzNt0zmrU0g==",
+      license: "MIT",
+      dependencies: {
+        cliui: "^8.0.1",
+        escalade: "^3.1.1",
+        "get-caller-file": "^2.0.5",
+        "require-directory": "^2.1.1",
+        "string-width": "^4.2.3",
+        y18n: "^5.0.5",
+        "yargs-parser": "^21.1.1"
+      },
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs-parser": {
+      version: "21.1.1",
+      integrity: "sha512-tVpsJW7DdjecAiFpbIB1e3qxIQsE6NoPc5/eTdrbbIC4h0LVsWhnoa3g+m2HclBIujHzsxZ4VJVA+GUuc2/LBw==",
+      license: "ISC",
+      engines: {
+        node: ">=12"
+      }
+    },
+    "node_modules/yargs/node_modules/ansi-regex": {
+      version: "5.0.1",
+      integrity: "sha512-quJQXlTSUGL2LH9SUXo8VwsY4soanhgo6LNSm84E1LBcE8s3O0wpdiRzyR9z/ZZJMlMWv37qOOb9pdJlMUEKFQ==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/is-fullwidth-code-point": {
+      version: "3.0.0",
+      integrity: "sha512-zymm5+u+sCsSWyD9qNaejV3DFvhCKclKdizYaJUuHA83RLjb7nSuGnddCHGv0hk+KY7BMAlsWeK4Ueg6EV6XQg==",
+      license: "MIT",
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/string-width": {
+      version: "4.2.3",
+      integrity: "sha512-wKyQRQpjJ0sIp62ErSZdGsjMJWsap5oRNihHhu6G7JVO/9jIB6UyevL+tXuOqrng8j/cxKTWyWUwvSTriiZz/g==",
+      license: "MIT",
+      dependencies: {
+        "emoji-regex": "^8.0.0",
+        "is-fullwidth-code-point": "^3.0.0",
+        "strip-ansi": "^6.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yargs/node_modules/strip-ansi": {
+      version: "6.0.1",
+      integrity: "sha512-Y38VPSHcqkFrCpFnQ9vuSXmquuv5oXOKpGeT6aGrr3o3Gc9AlVa6JBfUSOCnbxGGZF+/0ooI7KrPuUSztUdU5A==",
+      license: "MIT",
+      dependencies: {
+        "ansi-regex": "^5.0.1"
+      },
+      engines: {
+        node: ">=8"
+      }
+    },
+    "node_modules/yoctocolors": {
+      version: "2.2.0",
+      integrity: "sha512-xYqdZFUK/VYazNl/oCDYN+3WloWQwMfZxBoiNt6qNyk+xfOdi598muWE42rNZFp1kNOiqW936q5RhUdnpqElSg==",
+      license: "MIT",
+      engines: {
+        node: ">=18"
+      },
+      funding: {
+        url: "https://github.com/sponsors/sindresorhus"
+      }
+    }
+  }
+};
+
+// src/local/runtime.ts
+var LIBRARY_VERSION = "3.21.1";
+var LOCKFILES = {
+  "linux-x64": { packageJson: package_default, lock: package_lock_default },
+  "linux-arm64": { packageJson: package_default2, lock: package_lock_default2 },
+  "darwin-arm64": { packageJson: package_default3, lock: package_lock_default3 },
+  "win32-x64": { packageJson: package_default4, lock: package_lock_default4 }
+};
+function runtimePaths(cacheDir, platform2) {
+  const dir = join12(cacheDir, "runtime", `node-llama-cpp-${LIBRARY_VERSION}-${platform2}`);
+  return { dir, entry: join12(dir, "node_modules", "node-llama-cpp", "dist", "index.js"), marker: join12(dir, ".installed") };
+}
+function runtimeInstalled(cacheDir, platform2) {
+  const paths = runtimePaths(cacheDir, platform2);
+  return existsSync7(paths.marker) && existsSync7(paths.entry);
+}
+async function ensureRuntime(cacheDir, platform2, log) {
+  const paths = runtimePaths(cacheDir, platform2);
+  if (runtimeInstalled(cacheDir, platform2)) return paths.entry;
+  const staging = `${paths.dir}.partial-${process.pid}`;
+  await rm5(staging, { recursive: true, force: true });
+  await mkdir7(staging, { recursive: true });
+  const files = LOCKFILES[platform2];
+  await writeFile6(join12(staging, "package.json"), `${JSON.stringify(files.packageJson, null, 2)}
+`);
+  await writeFile6(join12(staging, "package-lock.json"), `${JSON.stringify(files.lock, null, 2)}
+`);
+  log(`local model: installing node-llama-cpp ${LIBRARY_VERSION} (${platform2}, about 85 MB) into ${paths.dir} (once)`);
+  const started = Date.now();
+  try {
+    await execa("npm", ["ci", "--omit=optional", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, stdin: "ignore", all: true });
+  } catch (error62) {
+    await rm5(staging, { recursive: true, force: true });
+    const detail = (error62.all ?? error62.message).trim().split("\n").find((l) => /error/i.test(l)) ?? error62.message.split("\n")[0];
+    throw new ModelConfigError(`local model: installing node-llama-cpp with npm failed (${detail}); check that npm can reach its registry, or set SSTAR_LOCAL_DIR to a folder that holds the install`);
+  }
+  await writeFile6(join12(staging, ".installed"), `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+  await rm5(paths.dir, { recursive: true, force: true });
+  try {
+    await rename4(staging, paths.dir);
+  } catch (error62) {
+    await rm5(staging, { recursive: true, force: true });
+    if (!runtimeInstalled(cacheDir, platform2)) throw error62;
+  }
+  log(`local model: node-llama-cpp installed in ${((Date.now() - started) / 1e3).toFixed(0)} s`);
+  return paths.entry;
+}
+
+// src/local/serve.ts
+import { spawn as spawn4 } from "node:child_process";
+import { createServer as createServer2 } from "node:net";
+import { dirname as dirname8, join as join13 } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath as fileURLToPath3, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+// src/replay/server.ts
+import { createServer } from "node:http";
+
+// src/replay/protocol.ts
+function isFault(result) {
+  return typeof result.fault === "string";
+}
+function roughTokens(text) {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+function promptText2(body) {
+  const messages = body?.messages;
+  if (!Array.isArray(messages)) return "";
+  return messages.map((m) => {
+    const content = m.content;
+    return typeof content === "string" ? content : JSON.stringify(content ?? "");
+  }).join("\n");
+}
+function usageOf(body, replies) {
+  const first = replies[0];
+  const promptTokens = first?.promptTokens ?? roughTokens(promptText2(body));
+  const completionTokens = replies.reduce((n2, r) => n2 + (r.completionTokens ?? roughTokens(r.content)), 0);
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    ...first?.cachedPromptTokens !== void 0 ? { prompt_tokens_details: { cached_tokens: first.cachedPromptTokens } } : {}
+  };
+}
+function completionBody(frame, replies, usage) {
+  return {
+    id: frame.id,
+    object: "chat.completion",
+    created: frame.created,
+    model: frame.model,
+    choices: replies.map((reply, index) => ({
+      index,
+      message: { role: "assistant", content: reply.content, refusal: null },
+      finish_reason: reply.finishReason ?? "stop",
+      logprobs: null
+    })),
+    usage
+  };
+}
+function chunkBody(frame, index, delta2, finishReason) {
+  return {
+    id: frame.id,
+    object: "chat.completion.chunk",
+    created: frame.created,
+    model: frame.model,
+    choices: [{ index, delta: delta2, finish_reason: finishReason, logprobs: null }]
+  };
+}
+function streamEvents(frame, replies, usage) {
+  const events = replies.map((_, index) => chunkBody(frame, index, { role: "assistant", content: "" }, null));
+  const pieces = replies.map((reply) => reply.content.match(/[\s\S]{1,16}/g) ?? []);
+  const rounds = Math.max(0, ...pieces.map((p) => p.length));
+  for (let round = 0; round < rounds; round++) {
+    pieces.forEach((p, index) => {
+      if (round < p.length) events.push(chunkBody(frame, index, { content: p[round] }, null));
+    });
+  }
+  replies.forEach((reply, index) => events.push(chunkBody(frame, index, {}, reply.finishReason ?? "stop")));
+  if (usage !== void 0) events.push({ ...chunkBody(frame, 0, {}, null), choices: [], usage });
+  return events;
+}
+function sendJson(res, status, value, extraHeaders = {}) {
+  const text = JSON.stringify(value);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...extraHeaders
+  });
+  res.end(text);
+}
+function errorBody(status, message, fields = {}) {
+  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code: fields.code ?? null, param: fields.param ?? null } };
+}
+
+// src/replay/server.ts
+var CHAT_PATHS = /* @__PURE__ */ new Set(["/v1/chat/completions", "/chat/completions"]);
+var MODEL_PATHS = /* @__PURE__ */ new Set(["/v1/models", "/models"]);
+var ServerState = class {
+  requests = [];
+  sockets = /* @__PURE__ */ new Set();
+  hanging = /* @__PURE__ */ new Set();
+  models = /* @__PURE__ */ new Set();
+  chatIndex = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  idCounter = 0;
+  frameFor(body) {
+    return { id: `chatcmpl-${++this.idCounter}`, created: Math.floor(Date.now() / 1e3), model: typeof body?.model === "string" ? body.model : "test-model" };
+  }
+};
+function readBody(req) {
+  return new Promise((resolve8, reject) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => resolve8(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+async function parseRequest(req) {
+  const [rawPath = "/", query = ""] = (req.url ?? "/").split("?", 2);
+  const path7 = rawPath.replace(/\/+$/, "") || "/";
+  const text = await readBody(req).catch(() => "");
+  let body;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = void 0;
+    }
+  }
+  return { path: path7, query, body };
+}
+function choiceCounts(body, mode) {
+  const asked = typeof body?.n === "number" && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
+  const answered = typeof mode === "object" ? Math.max(1, Math.min(asked, mode.atMost)) : asked;
+  return { asked, answered };
+}
+async function collectReplies(handler, record2, count5, signal) {
+  const replies = [];
+  for (let choice = 0; choice < count5; choice++) {
+    const result = await handler({ body: record2.body, headers: record2.headers, index: record2.index, choice, signal });
+    if (isFault(result)) return result;
+    replies.push(result);
+  }
+  return replies;
+}
+function untilClosed(res) {
+  return new Promise((resolve8) => res.on("close", resolve8));
+}
+async function answerFault(state2, req, res, record2, fault, frame) {
+  record2.outcome = fault.fault === "status" ? `status:${fault.status}` : fault.fault;
+  switch (fault.fault) {
+    case "status": {
+      const headers = fault.retryAfter !== void 0 ? { "retry-after": String(fault.retryAfter) } : {};
+      sendJson(res, fault.status, fault.body ?? errorBody(fault.status, `scripted status ${fault.status}`), headers);
+      return;
+    }
+    case "hang":
+      state2.hanging.add(res);
+      return untilClosed(res);
+    case "malformed": {
+      const text = '{"id": "chatcmpl-broken", "choices": [{"message": {"content": "unterminated';
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    case "empty-choices":
+      sendJson(res, 200, { id: frame.id, object: "chat.completion", created: frame.created, model: frame.model, choices: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
+      return;
+    case "drop":
+      req.socket.destroy();
+      return;
+    case "stall":
+      state2.hanging.add(res);
+      if (record2.body?.stream === true) {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.write(`data: ${JSON.stringify(chunkBody(frame, 0, { role: "assistant", content: "" }, null))}
+
+`);
+      }
+      return untilClosed(res);
+  }
+}
+async function waitUnlessGone(res, ms2) {
+  if (ms2 === void 0 || ms2 <= 0) return true;
+  await new Promise((resolve8) => {
+    const timer = setTimeout(resolve8, ms2);
+    res.on("close", () => {
+      clearTimeout(timer);
+      resolve8();
+    });
+  });
+  return !res.destroyed;
+}
+async function writeStream(res, frame, replies, body) {
+  const options = body?.stream_options;
+  const events = streamEvents(frame, replies, options?.include_usage === true ? usageOf(body, replies) : void 0);
+  const pause = replies[0]?.chunkDelayMs;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  for (const event of events) {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(event)}
+
+`);
+    if (pause !== void 0 && pause > 0) await new Promise((r) => setTimeout(r, pause));
+  }
+  res.end("data: [DONE]\n\n");
+}
+async function handleChat(state2, handler, mode, req, res, record2) {
+  const body = record2.body;
+  if (typeof body?.model === "string") state2.models.add(body.model);
+  const frame = state2.frameFor(body);
+  const { asked, answered } = choiceCounts(body, mode);
+  if (mode === "refuse" && asked > 1) {
+    record2.outcome = "refused-n";
+    sendJson(res, 400, errorBody(400, "Invalid 'n': this model only supports n=1.", { param: "n", code: "unsupported_parameter" }));
+    return;
+  }
+  let result;
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  try {
+    result = await collectReplies(handler, record2, answered, gone.signal);
+  } catch (error62) {
+    record2.outcome = "handler-error";
+    sendJson(res, 500, errorBody(500, `chat server handler threw: ${error62.message}`));
+    return;
+  }
+  if (!Array.isArray(result)) return answerFault(state2, req, res, record2, result, frame);
+  if (!await waitUnlessGone(res, Math.max(0, ...result.map((r) => r.delayMs ?? 0)))) {
+    record2.outcome = "client-gone";
+    return;
+  }
+  record2.outcome = "reply";
+  if (body?.stream === true) return writeStream(res, frame, result, record2.body);
+  sendJson(res, 200, completionBody(frame, result, usageOf(record2.body, result)));
+}
+async function route(state2, handler, mode, req, res) {
+  const { path: path7, query, body } = await parseRequest(req);
+  const isChat = req.method === "POST" && CHAT_PATHS.has(path7);
+  const record2 = { method: req.method ?? "GET", path: path7, query, headers: { ...req.headers }, body, index: isChat ? state2.chatIndex++ : -1, outcome: "pending" };
+  state2.requests.push(record2);
+  if (isChat) {
+    state2.inFlight++;
+    state2.maxInFlight = Math.max(state2.maxInFlight, state2.inFlight);
+    try {
+      await handleChat(state2, handler, mode, req, res, record2);
+    } finally {
+      state2.inFlight--;
+    }
+    return;
+  }
+  if (req.method === "GET" && MODEL_PATHS.has(path7)) {
+    record2.outcome = "models";
+    const ids = state2.models.size > 0 ? [...state2.models] : ["test-model"];
+    sendJson(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "sstar-test" })) });
+    return;
+  }
+  record2.outcome = "not-found";
+  sendJson(res, 404, errorBody(404, `no route for ${req.method} ${path7}`));
+}
+async function serveChatCompletions(handler, options = {}) {
+  const state2 = new ServerState();
+  const mode = options.n ?? "honour";
+  const server = createServer((req, res) => {
+    route(state2, handler, mode, req, res).catch((error62) => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(500, String(error62)));
+    });
+  });
+  server.on("connection", (socket) => {
+    state2.sockets.add(socket);
+    socket.on("close", () => state2.sockets.delete(socket));
+  });
+  await new Promise((resolve8, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve8();
+    });
+  });
+  const address = server.address();
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let closed;
+  return {
+    url: `http://${hostPart}:${address.port}/v1`,
+    requests: state2.requests,
+    get inFlight() {
+      return state2.inFlight;
+    },
+    get maxInFlight() {
+      return state2.maxInFlight;
+    },
+    close() {
+      closed ??= new Promise((resolve8) => {
+        for (const res of state2.hanging) res.destroy();
+        server.close(() => resolve8());
+        for (const socket of state2.sockets) socket.destroy();
+      });
+      return closed;
+    }
+  };
+}
+
+// src/local/serve.ts
+async function freePort() {
+  const server = createServer2();
+  await new Promise((resolve8, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve8);
+  });
+  const port = server.address().port;
+  await new Promise((resolve8) => server.close(() => resolve8()));
+  return port;
+}
+function childCommand(moduleUrl = import.meta.url) {
+  const here = fileURLToPath3(moduleUrl);
+  if (here.endsWith(".ts")) {
+    const tsx = join13(dirname8(createRequire(moduleUrl).resolve("tsx/package.json")), "dist", "loader.mjs");
+    return ["--import", pathToFileURL(tsx).href, join13(dirname8(here), "child.ts")];
+  }
+  return [join13(dirname8(here), "local-model.js")];
+}
+function startChild(settings, stats2, log) {
+  const child = spawn4(process.execPath, [...childCommand(), JSON.stringify(settings)], { stdio: ["pipe", "pipe", "pipe"] });
+  let lastError = "";
+  createInterface({ input: child.stderr }).on("line", (line) => {
+    if (line.startsWith("stats ")) stats2.push(JSON.parse(line.slice(6)));
+    else if (line.trim() !== "") {
+      lastError = line.trim();
+      log(`local model: ${lastError}`);
+    }
+  });
+  const exited = new Promise((resolve8) => child.once("exit", (code2, signal) => resolve8(signal !== null ? `signal ${signal}` : `exit code ${String(code2)}`)));
+  return new Promise((resolve8, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      if (line.startsWith("ready ")) resolve8({ child, exited });
+      else reject(new Error(line.replace(/^error\s*/, "")));
+    });
+    void exited.then((how) => reject(new Error(`the model server process ended (${how})${lastError ? `: ${lastError}` : ""}`)));
+  });
+}
+function serveFailure(port, message) {
+  const body = { error: { message, type: "invalid_request_error", code: "local_model_failed" } };
+  return serveChatCompletions(() => ({ fault: "status", status: 400, body }), { port, host: "127.0.0.1" });
+}
+async function startLocalServer(settings, log) {
+  const port = await freePort();
+  const full = { ...settings, port };
+  const stats2 = [];
+  let failure3;
+  let fallback;
+  let current;
+  let closing = false;
+  let restarts = 0;
+  const fail = async (why) => {
+    failure3 = `local model ${settings.modelPath}: ${why}`;
+    log(failure3);
+    fallback = await serveFailure(port, failure3);
+  };
+  const watch = (started) => {
+    void started.exited.then(async (how) => {
+      if (closing) return;
+      if (restarts >= 1) return fail(`the model server process ended twice (${how}); see the lines above`);
+      restarts++;
+      log(`local model: the model server process ended (${how}); restarting it once`);
+      try {
+        current = await startChild(full, stats2, log);
+        watch(current);
+      } catch (error62) {
+        await fail(`could not restart the model server: ${error62.message}`);
+      }
+    });
+  };
+  try {
+    current = await startChild(full, stats2, log);
+    watch(current);
+  } catch (error62) {
+    await fail(`could not be loaded: ${error62.message}; check the file (a complete GGUF model) or delete it to download it again`);
+  }
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    get failure() {
+      return failure3;
+    },
+    stats: stats2,
+    get restarts() {
+      return restarts;
+    },
+    get pid() {
+      return failure3 === void 0 ? current?.child.pid : void 0;
+    },
+    async close() {
+      closing = true;
+      if (current !== void 0 && current.child.exitCode === null && current.child.signalCode === null) {
+        current.child.stdin?.end();
+        current.child.kill("SIGTERM");
+        await current.exited;
+      }
+      await fallback?.close();
+    }
+  };
+}
+
+// src/local/spec.ts
+import { homedir as homedir3 } from "node:os";
+import { join as join14, resolve as resolve3 } from "node:path";
+var DEFAULT_LOCAL_MODEL = {
+  owner: "Qwen",
+  repo: "Qwen2.5-Coder-1.5B-Instruct-GGUF",
+  file: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+  revision: "main",
+  sizeBytes: 112e7
+};
+var HUB = /^hf:([\w.-]+)\/([\w.-]+)\/([^#]+\.gguf)(?:#([\w./-]+))?$/i;
+function parseLocalModel(name, cwd = process.cwd()) {
+  if (name === "local") return { kind: "hub", hub: DEFAULT_LOCAL_MODEL, name: hubName(DEFAULT_LOCAL_MODEL) };
+  const rest = name.slice("local:".length).trim();
+  if (rest.startsWith("hf:")) {
+    const m = HUB.exec(rest);
+    if (m === null) throw new ModelConfigError(`model ${JSON.stringify(name)}: expected local:hf:<owner>/<repo>/<file.gguf>[#revision]`);
+    const hub = { owner: m[1], repo: m[2], file: m[3], revision: m[4] ?? "main" };
+    return { kind: "hub", hub, name: hubName(hub) };
+  }
+  if (rest === "" || !rest.toLowerCase().endsWith(".gguf")) {
+    throw new ModelConfigError(`model ${JSON.stringify(name)}: expected local, local:<path.gguf> or local:hf:<owner>/<repo>/<file.gguf>[#revision]`);
+  }
+  const path7 = resolve3(cwd, rest);
+  return { kind: "file", path: path7, name: `local:${path7}` };
+}
+function hubName(hub) {
+  return `local:hf:${hub.owner}/${hub.repo}/${hub.file}${hub.revision === "main" ? "" : `#${hub.revision}`}`;
+}
+function localCacheDir(env2 = process.env) {
+  const set3 = (v) => v !== void 0 && v.trim() !== "" ? v.trim() : void 0;
+  const explicit = set3(env2.SSTAR_LOCAL_DIR);
+  if (explicit !== void 0) return resolve3(explicit);
+  const xdg = set3(env2.XDG_CACHE_HOME);
+  return join14(xdg ?? join14(homedir3(), ".cache"), "sstar");
+}
+function hubFilePath(cacheDir, hub) {
+  return join14(cacheDir, "models", hub.owner, hub.repo, hub.revision.replace(/[/\\]/g, "_"), hub.file);
+}
+var RUNTIME_PLATFORMS = ["linux-x64", "linux-arm64", "darwin-arm64", "win32-x64"];
+function runtimePlatform(platform2 = process.platform, arch = process.arch) {
+  const key = `${platform2}-${arch}`;
+  if (RUNTIME_PLATFORMS.includes(key)) return key;
+  throw new ModelConfigError(`--model local: no prebuilt library for ${key} (supported: ${RUNTIME_PLATFORMS.join(", ")}); run a server yourself and pass --base-url`);
+}
+function splitCores(cores, requestedThreads) {
+  const n2 = Math.max(1, Math.floor(cores));
+  const threads = requestedThreads !== void 0 ? Math.max(1, Math.min(requestedThreads, n2)) : Math.max(1, n2 - 1);
+  return { threads, sandboxWorkers: Math.max(1, n2 - threads) };
+}
+
+// src/local/state.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { existsSync as existsSync8 } from "node:fs";
+function localModelState(env2 = process.env, cores = availableParallelism2()) {
+  const cacheDir = localCacheDir(env2);
+  let platform2;
+  try {
+    platform2 = runtimePlatform();
+  } catch {
+    platform2 = void 0;
+  }
+  const path7 = hubFilePath(cacheDir, DEFAULT_LOCAL_MODEL);
+  const split = splitCores(cores, env2.SSTAR_LOCAL_THREADS ? Number(env2.SSTAR_LOCAL_THREADS) || void 0 : void 0);
+  return {
+    cacheDir,
+    platform: platform2,
+    library: { version: LIBRARY_VERSION, installed: platform2 !== void 0 && runtimeInstalled(cacheDir, platform2), dir: platform2 ? runtimePaths(cacheDir, platform2).dir : void 0 },
+    defaultModel: { name: `${DEFAULT_LOCAL_MODEL.owner}/${DEFAULT_LOCAL_MODEL.repo}/${DEFAULT_LOCAL_MODEL.file}`, path: path7, cached: existsSync8(path7) },
+    ...split
+  };
+}
+function localStateLines(state2) {
+  const lines = [`Local model (--model local; cache ${state2.cacheDir}, set SSTAR_LOCAL_DIR to move it):`];
+  if (state2.platform === void 0) lines.push("  no   library: no prebuilt node-llama-cpp for this platform");
+  else lines.push(`  ${state2.library.installed ? "ok  " : "no  "} library: node-llama-cpp ${state2.library.version} (${state2.platform})${state2.library.installed ? ` in ${state2.library.dir}` : ": installed at first use (about 85 MB)"}`);
+  lines.push(`  ${state2.defaultModel.cached ? "ok  " : "no  "} weights: ${state2.defaultModel.name}${state2.defaultModel.cached ? ` (${state2.defaultModel.path})` : ": downloaded at first use (about 1.1 GB)"}`);
+  lines.push(`  threads: ${state2.threads} decoding, ${state2.sandboxWorkers} sandbox worker${state2.sandboxWorkers === 1 ? "" : "s"} (SSTAR_LOCAL_THREADS overrides)`);
+  return lines;
+}
+
+// src/local/index.ts
+var LOCAL_CONTEXT_TOKENS = 8192;
+var LOCAL_DEFAULT_MAX_TOKENS = 2048;
+function threadsSetting(env2) {
+  const raw = env2.SSTAR_LOCAL_THREADS?.trim();
+  if (raw === void 0 || raw === "") return void 0;
+  const n2 = Number(raw);
+  if (!Number.isInteger(n2) || n2 < 1) throw new ModelConfigError(`SSTAR_LOCAL_THREADS must be a whole number of at least 1, got ${JSON.stringify(raw)}`);
+  return n2;
+}
+async function modelFile(spec, cacheDir, options) {
+  if (spec.kind === "file") {
+    const info = await stat4(spec.path).catch(() => void 0);
+    if (info === void 0 || !info.isFile()) throw new ModelConfigError(`--model ${spec.name}: no such file; give the path of a GGUF model file`);
+    return spec.path;
+  }
+  return ensureWeights(spec.hub, hubFilePath(cacheDir, spec.hub), { ...options.env ? { env: options.env } : {}, ...options.progress ? { progress: options.progress } : {}, ...options.signal ? { signal: options.signal } : {} });
+}
+async function openLocalModel(name, options) {
+  const env2 = options.env ?? process.env;
+  const spec = parseLocalModel(name);
+  const cacheDir = localCacheDir(env2);
+  const platform2 = runtimePlatform();
+  const { threads, sandboxWorkers } = splitCores(options.cores ?? availableParallelism3(), threadsSetting(env2));
+  const modelPath = await modelFile(spec, cacheDir, options);
+  const entry = await ensureRuntime(cacheDir, platform2, options.log);
+  const server = await startLocalServer(
+    { entry, modelPath, threads, contextSize: LOCAL_CONTEXT_TOKENS, defaultMaxTokens: LOCAL_DEFAULT_MAX_TOKENS, ...options.grammarFile !== void 0 ? { grammarFile: options.grammarFile } : {} },
+    options.log
+  );
+  return { spec, modelPath, threads, sandboxWorkers, server };
+}
+function localModelChoice(model, apiKeySet, baseUrlSet) {
+  if (isLocalName(model)) return model;
+  return model === void 0 && !apiKeySet && !baseUrlSet ? "local" : void 0;
+}
+function isLocalName(model) {
+  return model !== void 0 && (model === "local" || model.startsWith("local:"));
+}
+function localEndpointSettings(local, set3) {
+  return {
+    baseUrl: local.server.url,
+    apiKey: "none",
+    model: local.spec.name,
+    // Requests queue in the server anyway; more in flight would only run into the timeout.
+    concurrency: set3.concurrency ?? 1,
+    // A request for 8 samples of 2,000 tokens at 18 tokens/s takes about 15 minutes.
+    timeoutMs: set3.timeoutMs ?? 36e5
+  };
+}
+function localModelLine(spec, env2 = process.env) {
+  if (spec.kind === "file") return `model: ${spec.name}, run on this machine`;
+  const size = spec.hub.sizeBytes !== void 0 ? `, about ${(spec.hub.sizeBytes / 1e9).toFixed(1)} GB` : "";
+  return `model: ${spec.name}${size}, run on this machine (cached in ${localCacheDir(env2)})`;
+}
+
+// src/cli/local-model.ts
+function set2(value) {
+  return value !== void 0 && value.trim() !== "";
+}
+async function openLocalForFlags(env2, flags, err) {
+  if (flags.replay !== void 0) return { flags };
+  const model = flags.model ?? (set2(env2.SSTAR_MODEL) ? env2.SSTAR_MODEL.trim() : void 0);
+  const name = localModelChoice(model, set2(env2.OPENAI_API_KEY), flags.baseUrl !== void 0 || set2(env2.OPENAI_BASE_URL));
+  if (name === void 0) return { flags };
+  try {
+    const spec = parseLocalModel(name);
+    err(model === void 0 ? `no API key and no base URL set: using the local ${localModelLine(spec, env2)}; set OPENAI_API_KEY and --model to use an API` : localModelLine(spec, env2));
+    const local = await openLocalModel(name, {
+      env: env2,
+      log: err,
+      progress: { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+      ...set2(env2.SSTAR_LOCAL_GRAMMAR) ? { grammarFile: env2.SSTAR_LOCAL_GRAMMAR.trim() } : {}
+    });
+    const endpoint = localEndpointSettings(local, { ...flags.concurrency !== void 0 ? { concurrency: flags.concurrency } : {}, ...flags.timeout !== void 0 ? { timeoutMs: flags.timeout } : {} });
+    return { local, flags: { ...flags, baseUrl: endpoint.baseUrl, model: endpoint.model, concurrency: endpoint.concurrency, timeout: endpoint.timeoutMs } };
+  } catch (error62) {
+    if (error62 instanceof ModelConfigError) {
+      err(error62.message);
+      return null;
+    }
+    throw error62;
+  }
+}
+
 // src/cli/options.ts
 var SANDBOX_CHOICES = ["auto", "bwrap", "docker", "none"];
 var DEFAULT_CACHE_DIR = ".sstar-cache/model";
@@ -75743,6 +84820,17 @@ function numberArg(name, rule) {
 var positiveInt = (name, max) => numberArg(name, { integer: true, min: 1, ...max !== void 0 ? { max } : {} });
 var nonNegativeInt = (name, max) => numberArg(name, { integer: true, min: 0, ...max !== void 0 ? { max } : {} });
 var nonNegativeNumber = (name, max) => numberArg(name, { integer: false, min: 0, ...max !== void 0 ? { max } : {} });
+function budgetText(name) {
+  return (value) => {
+    try {
+      const limits = parseBudgetText(value, name);
+      if (limits === void 0) throw new Error(`${name}: give a dollar amount like 0.5 or a list like usd=0.5,calls=60`);
+      return limits;
+    } catch (error62) {
+      throw new InvalidArgumentError(error62.message);
+    }
+  };
+}
 var LIMITS = {
   samples: 64,
   rounds: 10,
@@ -75762,13 +84850,13 @@ var LIMITS = {
 };
 function durationArg(name, bounds) {
   return (value) => {
-    const ms = parseDuration(value);
-    if (ms === void 0 || ms < bounds.min || ms > bounds.max) {
+    const ms2 = parseDuration(value);
+    if (ms2 === void 0 || ms2 < bounds.min || ms2 > bounds.max) {
       throw new InvalidArgumentError(
         `${name} must be a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)} (like 90s, 10m, 2h; a plain number is seconds), got ${JSON.stringify(value)}`
       );
     }
-    return ms;
+    return ms2;
   };
 }
 function samplesArg(value) {
@@ -75791,13 +84879,18 @@ function sandboxOption() {
   return new Option("--sandbox <kind>", "isolation backend (none is no isolation)").choices(SANDBOX_CHOICES).default("auto");
 }
 function addModelFlags(command) {
-  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls)).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens)).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd)).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price)).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price)).option("--price-cached-input <usd>", "US dollars per million prompt tokens the provider served from its prompt cache (default: the --price-input price)", nonNegativeNumber("--price-cached-input", LIMITS.price)).option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency)).option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs)).option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries)).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache").option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay").option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)").option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
+  command.addHelpText("after", "\nThe model's API key is read from OPENAI_API_KEY (a separate judge endpoint's from SSTAR_JUDGE_API_KEY); none is needed for a local endpoint or with --replay.");
+  return command.option("--base-url <url>", "OpenAI-compatible base URL (default: $OPENAI_BASE_URL or OpenAI)").option("--model <name>", "model for generation and debugging (default: $SSTAR_MODEL)").option("--judge-model <name>", "model for input synthesis and judging (default: $SSTAR_JUDGE_MODEL or the main model)").option("--judge-base-url <url>", "OpenAI-compatible base URL for input synthesis and judging (default: $SSTAR_JUDGE_BASE_URL or --base-url; key: $SSTAR_JUDGE_API_KEY)").option("--budget-calls <n>", "stop after this many model calls in total", nonNegativeInt("--budget-calls", LIMITS.budgetCalls)).option("--budget-tokens <n>", "stop after this many tokens in total", nonNegativeInt("--budget-tokens", LIMITS.budgetTokens)).option("--budget-usd <usd>", "stop before spending more than this many US dollars (needs --price-input/--price-output)", nonNegativeNumber("--budget-usd", LIMITS.budgetUsd)).option("--budget-per-problem <budget>", "a cap for each problem on its own: US dollars (0.5) or a list like usd=0.5,calls=60,tokens=300000", budgetText("--budget-per-problem")).option("--price-input <usd>", "US dollars per million prompt tokens (for costs in reports)", nonNegativeNumber("--price-input", LIMITS.price)).option("--price-output <usd>", "US dollars per million completion tokens", nonNegativeNumber("--price-output", LIMITS.price)).option("--price-cached-input <usd>", "US dollars per million prompt tokens the provider served from its prompt cache (default: the --price-input price)", nonNegativeNumber("--price-cached-input", LIMITS.price)).option("--concurrency <n>", `model calls in flight at once (default ${DEFAULT_CONCURRENCY})`, positiveInt("--concurrency", LIMITS.concurrency)).option("--timeout <duration>", `longest wait for one model call, like 60s or 5m (default ${formatDuration(DEFAULT_TIMEOUT_MS)}); with --stream, the longest silence`, durationArg("--timeout", LIMITS.timeoutMs)).option("--max-retries <n>", `retries of a call after a rate limit, a server error or a timeout (default ${DEFAULT_RETRY_POLICY.maxRetries})`, nonNegativeInt("--max-retries", LIMITS.maxRetries)).option("--stream", "stream model replies; the timeout then applies to silence, not the whole reply (default: $SSTAR_STREAM)").option("--cache-dir <dir>", "model reply cache folder", DEFAULT_CACHE_DIR).option("--no-cache", "do not read or write the model reply cache").option("--record <file>", "write every model exchange of the run to this cassette (JSON lines) for --replay").option("--replay <file>", "answer every model call from this cassette, with no network (model names default to the recorded ones)").option("--replay-fallthrough", "with --replay: send requests the cassette does not hold to the endpoint instead of failing");
 }
 function addSolveFlags(command) {
   return command.option("--samples <n>", `parallel samples (N, 1 to ${LIMITS.samples}), or auto: draw them in waves until the evidence decides the pick`, samplesArg, DEFAULT_SOLVE_OPTIONS.samples).option("--max-samples <n>", `with --samples auto: the most samples drawn (1 to ${MAX_SAMPLES_LIMIT}, default ${DEFAULT_MAX_SAMPLES})`, positiveInt("--max-samples", MAX_SAMPLES_LIMIT)).option("--rounds <r>", `debugging rounds after the first generation (R, 0 to ${LIMITS.rounds})`, nonNegativeInt("--rounds", LIMITS.rounds), DEFAULT_SOLVE_OPTIONS.rounds).option("--selection <name>", `selection strategy: ${STRATEGY_NAMES.join(", ")}`, strategyArg, DEFAULT_SOLVE_OPTIONS.selection).option(
     "--selection-budget <x>",
     `sstar: selection model calls allowed, as a multiple of the default bound max(15, 3 x (clusters - 1)) (default 1, at most ${LIMITS.selectionBudget})`,
     nonNegativeNumber("--selection-budget", LIMITS.selectionBudget)
+  ).option(
+    "--min-confidence <x>",
+    `a pick passing the public tests with a lower confidence is "uncertain" (exit code 3), 0 to 1 (default ${DEFAULT_MIN_CONFIDENCE}; 0 never abstains)`,
+    numberArg("--min-confidence", { integer: false, min: 0, max: 1 })
   ).option("--temperature <t>", `sampling temperature (default ${DEFAULT_SOLVE_OPTIONS.temperature})`, numberArg("--temperature", { integer: false, min: 0, max: 2 })).addOption(
     new Option("--generation-requests <how>", "first generation: one request for all samples (n choices, where the endpoint allows) or one request per sample").choices(GENERATION_REQUESTS).default(DEFAULT_SOLVE_OPTIONS.generationRequests)
   ).addOption(sandboxOption()).option("--deadline <duration>", "stop the whole run after this long (like 30m), keeping what it has: each problem picks from its evidence so far", durationArg("--deadline", LIMITS.deadlineMs)).hook("preAction", (self) => {
@@ -75807,7 +84900,7 @@ function addSolveFlags(command) {
 }
 function modelConfigFromFlags(env2, flags, recorded2) {
   if (flags.replayFallthrough === true && flags.replay === void 0) throw new ModelConfigError("--replay-fallthrough needs --replay FILE");
-  if (flags.record !== void 0 && flags.replay !== void 0 && resolve2(flags.record) === resolve2(flags.replay)) {
+  if (flags.record !== void 0 && flags.replay !== void 0 && resolve4(flags.record) === resolve4(flags.replay)) {
     throw new ModelConfigError(`--record and --replay name the same file (${flags.record}): record to another file`);
   }
   const replayOnly = flags.replay !== void 0 && flags.replayFallthrough !== true;
@@ -75825,7 +84918,8 @@ function modelConfigFromFlags(env2, flags, recorded2) {
   const budget2 = {
     ...flags.budgetCalls !== void 0 ? { calls: flags.budgetCalls } : {},
     ...flags.budgetTokens !== void 0 ? { tokens: flags.budgetTokens } : {},
-    ...flags.budgetUsd !== void 0 ? { costUsd: flags.budgetUsd } : {}
+    ...flags.budgetUsd !== void 0 ? { costUsd: flags.budgetUsd } : {},
+    ...flags.budgetPerProblem !== void 0 ? { perProblem: flags.budgetPerProblem } : {}
   };
   const judge = {
     ...flags.judgeModel !== void 0 ? { model: flags.judgeModel } : {},
@@ -75866,6 +84960,7 @@ function solveOptionsFromFlags(flags, config2, sandboxName) {
     rounds: flags.rounds,
     selection: flags.selection,
     ...flags.selectionBudget !== void 0 ? { selectionBudget: flags.selectionBudget } : {},
+    ...flags.minConfidence !== void 0 ? { minConfidence: flags.minConfidence } : {},
     temperature: flags.temperature ?? DEFAULT_SOLVE_OPTIONS.temperature,
     generationRequests: flags.generationRequests,
     modelName: config2.model,
@@ -75890,16 +84985,29 @@ async function modelConfigOrReport(env2, flags, err) {
     throw error62;
   }
 }
-async function openSandbox(choice, err) {
+async function openSandbox(choice, err, workers) {
   try {
     return await createSandbox({ backend: choice, log: (line) => process.stderr.write(`${line}
-`) });
+`), ...workers !== void 0 ? { workers } : {} });
   } catch (error62) {
     err(error62.message);
     return null;
   }
 }
-async function openSolveRun(command, specPaths, flags) {
+function recordOutput(flags) {
+  return flags.record !== void 0 ? [{ flag: "--record", path: flags.record, kind: "file" }] : [];
+}
+async function outputsWritable(err, outputs) {
+  let ok = true;
+  for (const o2 of outputs) {
+    const problem = o2.kind === "folder" ? await folderProblem(o2.path) : await fileProblem(o2.path);
+    if (problem === void 0) continue;
+    err(`${o2.flag} ${o2.path}: can't write there (${problem}); pass ${o2.flag} a ${o2.kind} you can write`);
+    ok = false;
+  }
+  return ok;
+}
+async function openSolveRun(command, specPaths, flags, outputs) {
   const err = errorLine2(command);
   const loaded = await loadSpecs(specPaths);
   for (const e of loaded.errors) err(formatSpecError(e));
@@ -75907,11 +85015,21 @@ async function openSolveRun(command, specPaths, flags) {
     err("no problem specs loaded: pass spec files, folders or globs (see docs/spec-format.md)");
     return null;
   }
-  const config2 = await modelConfigOrReport(process.env, flags, err);
-  if (config2 === null) return null;
-  const sandbox = await openSandbox(flags.sandbox, err);
-  if (sandbox === null) return null;
-  return { err, loaded, config: config2, model: createModelClient({ ...config2, log: err }), sandbox };
+  if (!await outputsWritable(err, [...outputs, ...recordOutput(flags)])) return null;
+  const chosen = await openLocalForFlags(process.env, flags, err);
+  if (chosen === null) return null;
+  const { local } = chosen;
+  const config2 = await modelConfigOrReport(process.env, chosen.flags, err);
+  const sandbox = config2 === null ? null : await openSandbox(flags.sandbox, err, local?.sandboxWorkers);
+  if (config2 === null || sandbox === null) {
+    await local?.server.close();
+    return null;
+  }
+  const close = async () => {
+    await sandbox.close();
+    await local?.server.close();
+  };
+  return { err, loaded, config: config2, model: createModelClient({ ...config2, log: err }), sandbox, ...local !== void 0 ? { local } : {}, close };
 }
 async function interruptible(err, onInterrupt, deadlineMs, work) {
   const controller = new AbortController();
@@ -75998,7 +85116,7 @@ async function runCompareCommand(current, flags) {
     if (c3) {
       const ids = (label2, list2) => list2.length > 0 ? ` ${label2}: ${list2.map((p) => p.id).join(", ")}.` : "";
       process.stderr.write(
-        `sstar compare: ${c3.decision} (p = ${formatP(c3.paired.pValue)}). ${c3.verdict}${ids("Newly failing", c3.newlyFailing)}${ids("Flaky", c3.flaky)}${ids("Not attempted", c3.notAttempted)}
+        `sstar compare: ${c3.decision}${c3.paired.shared > 0 ? ` (p = ${formatP(c3.paired.pValue)})` : " (no problem graded in both runs)"}. ${c3.verdict}${ids("Newly failing", c3.newlyFailing)}${ids("Flaky", c3.flaky)}${ids("Timing-sensitive", c3.timingSensitive)}${ids("Not attempted", c3.notAttempted)} Decided by ${c3.rule === "none" ? "no rule" : c3.rule === "mcnemar" ? "McNemar's test" : "the per-problem rule"}: ${c3.ruleReason}.
 `
       );
       if (c3.regression && flags.issueOut !== void 0) {
@@ -76010,13 +85128,23 @@ async function runCompareCommand(current, flags) {
     }
     return result.incomplete ? EXIT_INCOMPLETE : result.regression ? 1 : 0;
   } catch (error62) {
-    process.stderr.write(`sstar compare: ${error62.message}
+    process.stderr.write(`sstar compare: ${compareErrorLine(error62, flags.baseline)}
 `);
     return 2;
   }
 }
+function compareErrorLine(error62, baseline) {
+  const message = error62.message;
+  const missing2 = error62.cause?.code === "ENOENT" && message.startsWith(`${baseline}:`);
+  return missing2 ? `${message}; on a first run, with no baseline yet, pass --allow-missing-baseline (or give --baseline an existing results file)` : message;
+}
 
 // src/cli/commands/eval.ts
+function referenceMsArg(value) {
+  const ms2 = Number(value);
+  if (!(Number.isFinite(ms2) && ms2 > 0)) throw new InvalidArgumentError(`--calibration-reference must be a time in milliseconds > 0, got ${JSON.stringify(value)}`);
+  return ms2;
+}
 function shardArg(value) {
   try {
     return parseShard(value);
@@ -76025,7 +85153,7 @@ function shardArg(value) {
   }
 }
 function registerEval(program2) {
-  const command = program2.command("eval").description("Evaluate: solve each problem, grade the selected program (and the first/majority baselines and the oracle) on the hidden tests, write a results file. Resumes an existing --out.").argument("<spec...>", "problem spec files, folders or globs (specs need hidden tests)").requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed").option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg).option("--costs <file>", "an earlier results file: split shards by its measured wall times").option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1).option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT).option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0).option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)");
+  const command = program2.command("eval").description("Evaluate: solve each problem, grade the selected program (and the first/majority baselines and the oracle) on the hidden tests, write a results file. Resumes an existing --out.").argument("<spec...>", "problem spec files, folders or globs (specs need hidden tests)").requiredOption("--out <file>", "results file (JSON), written after every problem; an existing one is resumed").option("--shard <i/n>", "evaluate only shard i of n (1-based), split evenly by estimated cost", shardArg).option("--costs <file>", "an earlier results file: split shards by its measured wall times").option("--problem-concurrency <n>", `problems solved at once (1 to ${LIMITS.problemConcurrency})`, positiveInt("--problem-concurrency", LIMITS.problemConcurrency), 1).option("--max-not-attempted <pct>", "exit 3 (incomplete) when more than this percentage of the problems could not be attempted", percentArg("--max-not-attempted"), DEFAULT_MAX_NOT_ATTEMPTED_PCT).option("--confirm <n>", "solve problems that newly fail against --baseline again, up to n times, with fresh samples (no reply cache): a pass makes them flaky", nonNegativeInt("--confirm"), 0).option("--baseline <file>", "baseline results file for --confirm (a missing file: nothing to confirm against)").option("--calibrate", "time a fixed calibration program first and scale every time limit by (its time here / its reference time), at least 1; recorded in the results", false).option("--calibration-reference <ms>", "with --calibrate: the calibration program's time on the reference runner, ms (default: sstar's own figure, or take meta.calibration[0].measuredMs of your baseline)", referenceMsArg);
   addSolveFlags(command);
   addModelFlags(command);
   command.action(async (specPaths, flags) => {
@@ -76037,10 +85165,14 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
     process.stderr.write("sstar eval: --confirm needs --baseline FILE: the problems to confirm are those that newly fail against it\n");
     return 2;
   }
-  const run = await openSolveRun("eval", specPaths, flags);
+  const run = await openSolveRun("eval", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "file" }]);
   if (run === null) return 2;
   const { err, loaded, config: config2, model, sandbox } = run;
   const deadline = flags.deadline !== void 0 ? new Date(Date.now() + flags.deadline) : void 0;
+  if (flags.calibrationReference !== void 0 && !flags.calibrate) {
+    err("--calibration-reference needs --calibrate");
+    return 2;
+  }
   try {
     const { result: results, interrupted } = await interruptible(
       err,
@@ -76054,6 +85186,8 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
         out: flags.out,
         ...flags.shard ? { shard: flags.shard } : {},
         ...flags.costs !== void 0 ? { costsFile: flags.costs } : {},
+        ...flags.calibrate ? { calibrate: flags.calibrationReference !== void 0 ? { referenceMs: flags.calibrationReference } : {} } : {},
+        onCalibrated: (c3) => err(`time calibration: ${c3.program} took ${c3.measuredMs} ms here (runs ${c3.runs.join(", ")} ms), ${c3.referenceMs} ms on the reference runner: time limits \xD7 ${c3.scale}`),
         toolVersion,
         concurrency: flags.problemConcurrency,
         signal,
@@ -76068,11 +85202,11 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
       })
     );
     const s = results.summary;
-    const rate2 = s.graded === 0 ? 0 : 100 * s.solved / s.graded;
     const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted (${Object.entries(s.notAttemptedByCause).map(([k, v]) => `${v} ${k}`).join(", ")})` : "";
-    const flaky = s.flaky > 0 ? `, ${s.flaky} flaky` : "";
+    const flaky = `${s.flaky > 0 ? `, ${s.flaky} flaky` : ""}${s.timingSensitive > 0 ? `, ${s.timingSensitive} timing-sensitive` : ""}`;
+    const interval = s.graded > 0 ? `, 95% interval ${(100 * s.solveRateLow).toFixed(1)}\u2013${(100 * s.solveRateHigh).toFixed(1)}%` : "";
     process.stdout.write(
-      `${flags.out}: ${s.solved}/${s.graded} graded problems solved on hidden tests (${rate2.toFixed(1)}%)${notAttempted}${flaky}, ${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}
+      `${flags.out}: ${s.graded === 0 ? "no problem graded" : `${s.solved}/${s.graded} graded solved on hidden tests (${(100 * s.solved / s.graded).toFixed(1)}%)`}${notAttempted}${flaky}${interval}, ${[`oracle ${s.oracle}`, ...Object.entries(s.baselines).map(([k, v]) => `${k} ${v}`)].join(", ")}; ${s.usage.calls} model calls (${s.usage.cachedCalls} cached), $${s.usage.costUsd.toFixed(4)}
 `
     );
     const setup = await closeModel(model, err);
@@ -76088,7 +85222,7 @@ async function runEvalCommand(specPaths, flags, toolVersion) {
     err(error62.message);
     return 2;
   } finally {
-    await sandbox.close();
+    await run.close();
   }
 }
 
@@ -76099,7 +85233,7 @@ function registerMerge(program2) {
       const merged = await runMergeJob(files, flags.out);
       const s = merged.summary;
       const notAttempted = s.notAttempted > 0 ? `, ${s.notAttempted} not attempted` : "";
-      process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${s.problems} problems, ${s.solved} of ${s.graded} graded solved on hidden tests${notAttempted}
+      process.stdout.write(`${flags.out}: merged ${files.length} file${files.length === 1 ? "" : "s"}, ${count4(s.problems, "problem")}, ${s.solved}/${s.graded} graded solved on hidden tests${notAttempted}
 `);
       process.exitCode = 0;
     } catch (error62) {
@@ -76112,20 +85246,20 @@ function registerMerge(program2) {
 
 // src/spec/write.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { mkdir as mkdir5, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { mkdir as mkdir8, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join15 } from "node:path";
 function specToYaml(spec, header2) {
   const body = (0, import_yaml2.stringify)(spec, { blockQuote: "literal", lineWidth: 0, aliasDuplicateObjects: false });
   return header2 === void 0 ? body : `${header2}
 ${body}`;
 }
 async function writeSpecs(specs, outDir, opts = {}) {
-  await mkdir5(outDir, { recursive: true });
+  await mkdir8(outDir, { recursive: true });
   const result = { written: [], skipped: [] };
   for (const spec of specs) {
-    const path7 = join9(outDir, `${spec.id}.yaml`);
+    const path7 = join15(outDir, `${spec.id}.yaml`);
     try {
-      await writeFile4(path7, specToYaml(spec, opts.header), { flag: opts.force === true ? "w" : "wx" });
+      await writeFile7(path7, specToYaml(spec, opts.header), { flag: opts.force === true ? "w" : "wx" });
       result.written.push(path7);
     } catch (e) {
       const code2 = e.code;
@@ -76193,6 +85327,9 @@ function splitTopLevel(text) {
   parts.push(cur);
   return parts;
 }
+
+// src/spec/scan.ts
+var SPACES = new Set([..."	\n\v\f\r \xA0\u1680\u2028\u2029\u202F\u205F\u3000\uFEFF"].concat(Array.from({ length: 11 }, (_, i2) => String.fromCharCode(8192 + i2))));
 
 // src/spec/importers/codecontests.ts
 function readTests(v) {
@@ -76415,6 +85552,37 @@ function extractExampleCandidates(prompt, entryPoint) {
 // src/spec/importers/humaneval-python.ts
 var HUMANEVAL_CHECK_PY = String.raw`
 import ast, copy, io, json, math, re, signal, sys, contextlib
+${PLAIN_DATA_PY}
+class NotApart(Exception):
+    pass
+
+def apart(fn):
+    """The canonical solution seen as the judge sees a program: arguments and answers as plain data."""
+    def candidate(*args, **kwargs):
+        try:
+            request = json.loads(json.dumps({"a": [encode(a) for a in args], "k": {str(k): encode(v) for k, v in kwargs.items()}}))
+        except Unsendable as e:
+            raise NotApart("it passes the candidate %s" % e)
+        value = fn(*[decode(a) for a in request["a"]], **{k: decode(v) for k, v in request["k"].items()})
+        try:
+            return decode(json.loads(json.dumps(encode(value))))
+        except Unsendable as e:
+            raise NotApart("the canonical solution returns %s" % e)
+    return candidate
+
+def check_apart(t, fn, helpers_text):
+    code = "\n\n\n".join(p for p in (helpers_text.strip(), t["test"].strip(), "check(candidate)") if p)
+    scope = {"__name__": "sstar_test", "candidate": apart(fn)}
+    scope[t["entry_point"]] = scope["candidate"]  # as the judge does: some checks use the function's own name
+    try:
+        limited(60, exec, compile(code, "<test>", "exec"), scope)
+    except NotApart as e:
+        return "its hidden check can't run apart from the program, as sstar grades it: %s" % e
+    except BaseException as e:
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        return "its hidden check fails on the canonical solution run apart from it, as sstar grades it (%s: %s)" % (type(e).__name__, str(e)[:200])
+    return None
 
 class Timeout(Exception):
     pass
@@ -76554,6 +85722,10 @@ def task(t):
         if isinstance(e, KeyboardInterrupt):
             raise
         out["error"] = "canonical solution failed to load: %s" % type(e).__name__
+        return out
+    why = check_apart(t, fn, out["helpers"])
+    if why is not None:
+        out["error"] = why
         return out
     names = [p["name"] for p in params]
     seen = set()
@@ -76863,7 +86035,7 @@ function registerValidate(program2) {
 }
 
 // src/cli/commands/import.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var FORMATS = ["codecontests", "humaneval", "livecodebench"];
 async function runImport(format2, text, limit2) {
   const opts = limit2 === void 0 ? {} : { limit: limit2 };
@@ -76886,9 +86058,13 @@ function registerImport(program2) {
       process.exitCode = 2;
       return;
     }
+    if (!await outputsWritable(errorLine2("import"), [{ flag: "--out", path: opts.out, kind: "folder" }])) {
+      process.exitCode = 2;
+      return;
+    }
     let text;
     try {
-      text = await readFile4(file2, "utf8");
+      text = await readFile5(file2, "utf8");
     } catch (e) {
       process.stderr.write(`sstar import: can't read ${file2}: ${e.code ?? e.message}
 `);
@@ -76916,84 +86092,202 @@ function registerImport(program2) {
 }
 
 // src/cli/commands/solve.ts
-import { mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join10, relative as relative2, resolve as resolve3 } from "node:path";
+import { mkdir as mkdir9, writeFile as writeFile8 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join16, relative as relative2, resolve as resolve5 } from "node:path";
 
-// src/engine/progress.ts
-function initialProgress(samplesTotal) {
-  return {
-    stage: "generate",
-    samplesDone: 0,
-    samplesTotal,
-    samplesPassing: 0,
-    debugRounds: 0,
-    inputs: null,
-    kept: null,
-    clusters: null,
-    matchesDone: 0,
-    judgeCalls: 0
-  };
+// src/report/confidence.ts
+function shown2(c3, min) {
+  return (min !== void 0 && c3 < min ? Math.floor(c3 * 100 + 1e-9) / 100 : c3).toFixed(2);
 }
-function reduceProgress(state2, event) {
-  switch (event.type) {
-    case "round":
-      return event.round > 0 ? { ...state2, debugRounds: state2.debugRounds + 1 } : state2;
-    case "sample-done":
-      return {
-        ...state2,
-        samplesDone: event.done,
-        samplesPassing: state2.samplesPassing + (event.total > 0 && event.passed === event.total ? 1 : 0)
-      };
-    case "synthesized":
-      return { ...state2, inputs: event.inputs };
-    case "wave":
-      return { ...state2, samplesTotal: event.samples, wave: `wave ${event.wave} of ${event.of}` };
-    case "wave-decision":
-      return state2;
-    case "judge-call":
-      return { ...state2, stage: "select", judgeCalls: event.calls };
-    case "stopped":
-      return { ...state2, stopped: event.reason };
-    case "done":
-      return { ...state2, stage: "done", status: event.status, selected: event.selectedSample };
-    case "selection": {
-      const e = event.event;
-      const s = { ...state2, stage: "select" };
-      if (e.type === "filtered") return { ...s, kept: e.kept.length };
-      if (e.type === "inputs") return { ...s, inputs: e.kept };
-      if (e.type === "clustered") return { ...s, clusters: e.clusters };
-      if (e.type === "match-finished") return { ...s, matchesDone: s.matchesDone + 1 };
-      if (e.type === "selected") return { ...s, selected: e.sample };
-      return s;
+function confidencePhrase(report) {
+  const c3 = report.selection.confidence;
+  if (c3 === void 0 || report.selected === null) return void 0;
+  const kind = report.selection.strategy === "sstar" ? "confidence" : "confidence (the winning cluster's share)";
+  const below = report.minConfidence !== void 0 && c3 < report.minConfidence ? `, below the ${report.minConfidence} threshold` : "";
+  return `${kind} ${shown2(c3, report.minConfidence)}${below}`;
+}
+
+// src/report/inert.ts
+var LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+var CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
+var INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+var MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()<>#+!|~&$^.:]/g;
+var ZWSP = "\u200B";
+function oneLine2(text, by = " ") {
+  return text.replace(LINE_BREAK, by).replace(CONTROL, "\uFFFD").replace(INVISIBLE, "\uFFFD");
+}
+function cutLine(text, max) {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}\u2026`;
+}
+function escapeInline(text) {
+  return oneLine2(text).replace(MARKDOWN_PUNCTUATION, (c3) => `\\${c3}`).replace(/@/g, `@${ZWSP}`).replace(/\\#(?=\d)/g, `\\#${ZWSP}`).replace(/\\:\//g, `\\:${ZWSP}/`).replace(/\bwww\\\./gi, (w) => `${w.slice(0, 3)}${ZWSP}${w.slice(3)}`).replace(/^(\d+)([.)])/, "$1\\$2").replace(/^([-=])/, "\\$1");
+}
+function longestBacktickRun(text) {
+  let longest = 0;
+  let run = 0;
+  for (const ch of text) {
+    run = ch === "`" ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+function span(text) {
+  const ticks = "`".repeat(longestBacktickRun(text) + 1);
+  const pad2 = text.startsWith("`") || text.endsWith("`") || text.startsWith(" ") || text.endsWith(" ") ? " " : "";
+  return `${ticks}${pad2}${text}${pad2}${ticks}`;
+}
+function codeCell(value, max = 60) {
+  const v = cutLine(oneLine2(value.replace(/(\r\n|[\n\r\u0085\u2028\u2029])$/, ""), "\u21B5"), max);
+  if (v === "") return "*(empty)*";
+  return span(v).replace(/\|/g, "\\|");
+}
+function fenceInfo(info) {
+  return /^[A-Za-z0-9+#-]{0,20}$/.test(info) ? info : "";
+}
+function fenced(text, info = "") {
+  const body = text.replace(/\r\n?/g, "\n");
+  const ticks = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
+  return `${ticks}${fenceInfo(info)}
+${body.endsWith("\n") ? body : `${body}
+`}${ticks}`;
+}
+function details(summary, body) {
+  return `
+<details><summary>${summary}</summary>
+
+${body}
+
+</details>`;
+}
+
+// src/report/comment-sections.ts
+function isSplit(m) {
+  return m.votes.some((v) => v.choice === "a") && m.votes.some((v) => v.choice === "b");
+}
+function selectionFacts(report) {
+  const cluster2 = report.selection.selectedCluster;
+  const mine = cluster2 === null ? [] : report.matches.filter((m) => m.a === cluster2 || m.b === cluster2);
+  let votesFor = 0;
+  let votesAgainst = 0;
+  for (const m of mine) {
+    const side = m.a === cluster2 ? "a" : "b";
+    for (const v of m.votes) {
+      if (v.choice === side) votesFor++;
+      else if (v.choice === "a" || v.choice === "b") votesAgainst++;
     }
   }
+  return {
+    picked: report.selected?.sample ?? null,
+    samples: report.samples.length,
+    cluster: cluster2,
+    clusters: report.clusters.length,
+    agree: report.clusters.find((c3) => c3.id === cluster2)?.members.length ?? 0,
+    clustered: report.clusters.reduce((n2, c3) => n2 + c3.members.length, 0),
+    disagreeInputs: mine.reduce((n2, m) => n2 + m.inputs.length, 0),
+    votesFor,
+    votesAgainst,
+    splitMatches: mine.filter(isSplit).length,
+    judged: mine.some((m) => m.votes.length > 0),
+    strategy: report.selection.strategy,
+    status: report.status
+  };
 }
-function count3(n2, one, many = `${one}s`) {
-  return `${n2} ${n2 === 1 ? one : many}`;
+function times(n2) {
+  return n2 === 0 ? "never" : n2 === 1 ? "once" : n2 === 2 ? "twice" : `${n2} times`;
 }
-function progressLine(id, s) {
-  const stop = s.stopped ? ` (stopped: ${s.stopped})` : "";
-  const samples = `${s.samplesDone}/${s.samplesTotal} samples done`;
-  if (s.stage === "generate") {
-    return `${id}: generate+debug${s.wave !== void 0 ? ` (${s.wave})` : ""}: ${samples}, ${s.samplesPassing} pass the public tests, ${count3(s.debugRounds, "debugging round")}${stop}`;
+function plural2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : word.endsWith("ch") ? "es" : "s"}`;
+}
+function firstSentence(f) {
+  const from = `from ${plural2(f.samples, "sample")}`;
+  if (f.picked === null) {
+    return f.status === "error" ? `**Nothing picked** ${from}: the run failed (see the error below).` : `**Nothing picked** ${from}: none passed every public test.`;
   }
-  const selection = [
-    s.kept !== null ? count3(s.kept, "candidate") : null,
-    s.inputs !== null ? count3(s.inputs, "input") : null,
-    s.clusters !== null ? count3(s.clusters, "cluster") : null,
-    count3(s.matchesDone, "match", "matches"),
-    count3(s.judgeCalls, "judge call")
-  ].filter((p) => p !== null);
-  if (s.stage === "select") {
-    return `${id}: select: ${[...s.samplesDone < s.samplesTotal ? [samples] : [], ...selection].join(", ")}${stop}`;
-  }
-  const picked = s.selected !== void 0 && s.selected !== null ? `, selected sample ${s.selected}` : "";
-  return `${id}: ${s.status ?? "done"}${picked} (${[samples, ...selection.slice(-2)].join(", ")})${stop}`;
+  const head = `**Picked sample ${f.picked}** ${from}`;
+  if (f.cluster === null || f.clusters === 0) return `${head} by the \`${f.strategy}\` rule (no output clusters to compare).`;
+  const id = escapeInline(f.cluster);
+  if (f.clusters === 1) return `${head}: all ${f.clustered} samples that pass the public tests give the same outputs on every synthesized input.`;
+  const agree = `${head}: ${f.agree} of the ${f.clustered} samples that pass the public tests agree with it (cluster ${id})`;
+  if (!f.judged) return `${agree}; the judge was not asked (\`${f.strategy}\` rule).`;
+  const split = f.splitMatches > 0 ? `; ${plural2(f.splitMatches, "match")} split\xB9` : "";
+  return `${agree}; on ${plural2(f.disagreeInputs, "input")} where the clusters disagree, the judge sided with it ${times(f.votesFor)} and ${f.votesAgainst === 0 ? "never against it" : `against it ${times(f.votesAgainst)}`}${split}.`;
 }
-function isMilestone(event) {
-  if (event.type === "sample-done" || event.type === "synthesized" || event.type === "wave" || event.type === "stopped" || event.type === "done") return true;
-  if (event.type === "selection") return ["filtered", "clustered", "match-finished", "selected"].includes(event.event.type);
-  return false;
+function clusterLabel(report, id) {
+  const c3 = report.clusters.find((x) => x.id === id);
+  const picked = report.selection.selectedCluster === id ? " \u2714" : "";
+  const members2 = c3 === void 0 ? "" : ` (sample${c3.members.length === 1 ? "" : "s"} ${c3.members.join(", ")})`;
+  return `${escapeInline(id)}${picked}${members2}`;
+}
+function judgeLine(m) {
+  if (m.votes.length === 0) return m.note !== void 0 ? `no judge vote (${escapeInline(m.note)})` : "no judge vote";
+  if (isSplit(m)) return `judge split\xB9 (${m.votes.map((v) => `${escapeInline(v.order === "ab" ? m.a : m.b)} shown first: ${escapeInline(voteName(v.choice, m))}`).join("; ")})`;
+  const named = m.votes.filter((v) => v.choice === "a" || v.choice === "b");
+  if (named.length === 0) return `judge: no side (${m.votes.map((v) => v.choice).join(", ")})`;
+  const side = escapeInline(voteName(named[0].choice, m));
+  return `judge: ${side}, ${named.length} of ${m.votes.length} vote${m.votes.length === 1 ? "" : "s"}`;
+}
+function voteName(choice, m) {
+  if (choice === "a") return m.a;
+  if (choice === "b") return m.b;
+  return choice;
+}
+function isReview(report, m) {
+  return !report.clusters.some((c3) => c3.id === m.a || c3.id === m.b) && /^s\d+$/.test(m.a) && /^s\d+$/.test(m.b);
+}
+function reviewLines(report) {
+  return report.matches.filter((m) => isReview(report, m)).map((m) => `- sample ${escapeInline(m.a.slice(1))} vs sample ${escapeInline(m.b.slice(1))}${m.note !== void 0 ? ` (${escapeInline(m.note)})` : ""}: ${judgeLine(m)}`);
+}
+function disagreementTables(report, maxRows) {
+  const picked = report.selection.selectedCluster;
+  const reviews = reviewLines(report);
+  const matches = report.matches.filter((m) => !isReview(report, m)).sort((x, y) => Number(y.a === picked || y.b === picked) - Number(x.a === picked || x.b === picked));
+  const out = [];
+  let rows = 0;
+  let hidden2 = 0;
+  for (const m of matches) {
+    if (m.inputs.length === 0 && m.votes.length === 0) continue;
+    if (rows >= maxRows) {
+      hidden2 += Math.max(1, m.inputs.length);
+      continue;
+    }
+    out.push("", `**${clusterLabel(report, m.a)} vs ${clusterLabel(report, m.b)}** \xB7 ${judgeLine(m)}`);
+    if (m.inputs.length === 0) {
+      out.push("", "*(no input tells them apart: the judge compared the code)*");
+      rows++;
+      continue;
+    }
+    const expected = m.winner !== "tie" && !isSplit(m) ? m.winner : void 0;
+    out.push("", `| input | output of ${escapeInline(m.a)} | output of ${escapeInline(m.b)} | expected (judge) |`, "|---|---|---|---|");
+    const shown3 = m.inputs.slice(0, Math.max(1, maxRows - rows));
+    for (const inp of shown3) {
+      const exp = expected === void 0 ? "\u2013" : codeCell(expected === "a" ? inp.outputA : inp.outputB, 40);
+      out.push(`| ${codeCell(inp.input)} | ${codeCell(inp.outputA, 40)} | ${codeCell(inp.outputB, 40)} | ${exp} |`);
+    }
+    rows += shown3.length;
+    hidden2 += m.inputs.length - shown3.length;
+  }
+  if (hidden2 > 0) out.push("", `*${hidden2} more rows in report.json.*`);
+  if (reviews.length > 0) out.push("", "Inside the picked cluster (same outputs, different code):", "", ...reviews);
+  if (out.length === 0) return [];
+  return ["", "#### Where the clusters disagree", ...out];
+}
+function splitFootnote(report) {
+  if (!report.matches.some(isSplit)) return [];
+  return ["", "<sub>\xB9 Split: the judge named a different program when the two were shown in the other order, so those votes cancel out.</sub>"];
+}
+function otherClustersCode(report, maxCode) {
+  const others = report.clusters.filter((c3) => c3.id !== report.selection.selectedCluster);
+  if (others.length === 0 || report.selected === null) return "";
+  const parts = others.map((c3) => {
+    const rep2 = report.samples.find((s) => s.index === c3.representative);
+    const code2 = rep2?.finalCode ?? "";
+    const cut3 = code2.length <= maxCode ? code2 : `${code2.slice(0, maxCode)}
+\u2026 [${code2.length - maxCode} characters cut]`;
+    return `**${clusterLabel(report, c3.id)}**, public tests passed ${rep2?.publicPassed ?? 0}/${rep2?.publicTotal ?? 0}:
+
+${fenced(cut3, report.problem.language)}`;
+  });
+  return details(`Code of the other clusters (${others.length})`, parts.join("\n\n"));
 }
 
 // src/report/markdown.ts
@@ -77004,28 +86298,6 @@ var DEFAULT_MAX = {
   summary: 2e5,
   terminal: 2e4
 };
-function escapeInline(text) {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c3) => `\\${c3}`).replace(/@/g, "@\u200B").replace(/\r?\n/g, " ");
-}
-function codeCell(value, max = 60) {
-  let v = value.replace(/\r?\n$/, "").replace(/\r?\n/g, "\u21B5");
-  if (v.length > max) v = `${v.slice(0, max - 1)}\u2026`;
-  if (v === "") return "*(empty)*";
-  v = v.replace(/\|/g, "\\|");
-  let longest = 0;
-  for (const m of v.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  const ticks = "`".repeat(longest + 1);
-  const pad2 = v.startsWith("`") || v.endsWith("`") ? " " : "";
-  return `${ticks}${pad2}${v}${pad2}${ticks}`;
-}
-function fenced(text, info = "") {
-  let longest = 0;
-  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  const ticks = "`".repeat(Math.max(3, longest + 1));
-  return `${ticks}${info}
-${text.endsWith("\n") ? text : `${text}
-`}${ticks}`;
-}
 function cut2(text, max) {
   return text.length <= max ? text : `${text.slice(0, max)}
 \u2026 [${text.length - max} characters cut]`;
@@ -77058,23 +86330,27 @@ function statusWord(report) {
   switch (report.status) {
     case "solved":
       return "\u2705 solved";
+    case "uncertain":
+      return "\u2754 uncertain (needs a human)";
     case "unsolved":
       return "\u274C unsolved";
     default:
       return "\u26A0\uFE0F error";
   }
 }
+function withConfidence(report) {
+  const phrase = confidencePhrase(report);
+  return phrase === void 0 ? "" : `, ${phrase}`;
+}
 function voteWord(choice, m) {
-  if (choice === "a") return m.a;
-  if (choice === "b") return m.b;
-  return choice;
+  return escapeInline(voteName(choice, m));
 }
 function totalCalls(report) {
   const parts = Object.entries(report.usage.byStage).filter(([, u2]) => u2.calls > 0).map(([stage, u2]) => `${escapeInline(stage)} ${u2.calls}`);
   return `${report.usage.total.calls} model calls${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
 }
-function seconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
+function seconds(ms2) {
+  return `${(ms2 / 1e3).toFixed(1)} s`;
 }
 function header(report) {
   const lines = [];
@@ -77090,13 +86366,9 @@ function header(report) {
   if (interrupted !== void 0) lines.push("", `> **Interrupted.** ${escapeInline(interrupted)}`);
   lines.push("");
   const s = report.selection;
-  if (report.selected) {
-    lines.push(
-      `**Selected:** sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${codeCell(s.selectedCluster)})` : ""}, public tests ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden tests ${report.hidden.passed}/${report.hidden.total}` : ""}. ${escapeInline(s.reason)}`
-    );
-  } else {
-    lines.push(`**Nothing selected.** ${escapeInline(s.reason)}`);
-  }
+  const passed = report.selected ? ` Public tests passed ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden tests passed ${report.hidden.passed}/${report.hidden.total}` : ""}.` : "";
+  const confidence = confidencePhrase(report);
+  lines.push(`${firstSentence(selectionFacts(report))}${confidence === void 0 ? "" : ` ${confidence[0].toUpperCase()}${confidence.slice(1)}.`}${passed}`);
   if (s.fallback) lines.push("", `**Fallback:** ${escapeInline(s.fallback)}`);
   if (report.error) lines.push("", `**Error:** ${escapeInline(report.error)}`);
   if (report.stopped) lines.push("", `**Stopped early:** ${escapeInline(report.stopped)}. This report holds what the run had by then.`);
@@ -77108,34 +86380,6 @@ function header(report) {
   );
   return lines;
 }
-function distinguishingTable(report, maxRows) {
-  const rows = [];
-  for (const m of report.matches) {
-    const votes = m.votes.map((v) => `${v.order === "ab" ? `${m.a} first` : `${m.b} first`}: ${voteWord(v.choice, m)}`).join("; ");
-    if (m.inputs.length === 0) {
-      const what = m.votes.length > 0 ? "*(none: the judge compared the code)*" : "*(none)*";
-      rows.push(`| ${m.a} vs ${m.b} | ${what} | | | ${escapeInline(votes || m.note || "")} | ${voteWord(m.winner, m)} |`);
-      continue;
-    }
-    m.inputs.forEach((inp, i2) => {
-      rows.push(
-        `| ${i2 === 0 ? `${m.a} vs ${m.b}` : ""} | ${codeCell(inp.input)} | ${codeCell(inp.outputA, 40)} | ${codeCell(inp.outputB, 40)} | ${i2 === 0 ? escapeInline(votes) : ""} | ${i2 === 0 ? voteWord(m.winner, m) : ""} |`
-      );
-    });
-  }
-  if (rows.length === 0) return [];
-  const shown2 = rows.slice(0, maxRows);
-  const out = [
-    "",
-    "#### Distinguishing inputs",
-    "",
-    "| match | input | output A | output B | judge votes | winner |",
-    "|---|---|---|---|---|---|",
-    ...shown2
-  ];
-  if (rows.length > shown2.length) out.push("", `*${rows.length - shown2.length} more rows in report.json.*`);
-  return out;
-}
 function clusterTable(report) {
   const rows = clusterRows2(report);
   const out = ["", "#### Candidates", ""];
@@ -77143,7 +86387,7 @@ function clusterTable(report) {
     out.push("| cluster | samples | public tests | synthesized agreement | judge wins |", "|---|---|---|---|---|");
     for (const r of rows) {
       out.push(
-        `| ${r.selected ? `**${r.id}** \u2714` : r.id} | ${r.members.join(", ")} | ${r.publicPassed}/${r.publicTotal} | ${r.agreeing} of ${r.clustered} candidates | ${r.played > 0 ? `${r.wins} of ${r.played}` : "\u2013"} |`
+        `| ${r.selected ? `**${escapeInline(r.id)}** \u2714` : escapeInline(r.id)} | ${r.members.join(", ")} | ${r.publicPassed}/${r.publicTotal} | ${r.agreeing} of ${r.clustered} candidates | ${r.played > 0 ? `${r.wins} of ${r.played}` : "\u2013"} |`
       );
     }
   } else {
@@ -77151,7 +86395,7 @@ function clusterTable(report) {
     for (const s of report.samples) out.push(`| ${s.index} | ${s.publicPassed}/${s.publicTotal} |`);
   }
   const usable = report.inputs.filter((i2) => !i2.dropped).length;
-  out.push("", `Clusters group candidates that gave the same outputs on all ${usable} usable synthesized inputs.`);
+  out.push("", `Clusters group candidates that gave the same outputs on all ${usable} usable synthesized inputs. How the \`${report.selection.strategy}\` rule decided: ${escapeInline(report.selection.reason)}.`);
   if (report.baselines.length > 0) {
     out.push(
       "",
@@ -77160,22 +86404,15 @@ function clusterTable(report) {
   }
   return out;
 }
-function details(summary, body) {
-  return `
-<details><summary>${summary}</summary>
-
-${body}
-
-</details>`;
-}
 function matchesSection(report, reasoningChars) {
   const parts = report.matches.map((m) => {
-    const lines = [`**${m.a} vs ${m.b}** \u2192 ${voteWord(m.winner, m)}${m.note ? ` (${escapeInline(m.note)})` : ""}`];
+    const [a2, b] = [escapeInline(m.a), escapeInline(m.b)];
+    const lines = [`**${a2} vs ${b}** \u2192 ${voteWord(m.winner, m)}${m.note ? ` (${escapeInline(m.note)})` : ""}`];
     for (const inp of m.inputs) {
-      lines.push("", `Input ${codeCell(inp.inputId)}:`, fenced(cut2(inp.input, 1e3)), `Output of ${m.a}:`, fenced(cut2(inp.outputA, 1e3)), `Output of ${m.b}:`, fenced(cut2(inp.outputB, 1e3)));
+      lines.push("", `Input ${codeCell(inp.inputId)}:`, fenced(cut2(inp.input, 1e3)), `Output of ${a2}:`, fenced(cut2(inp.outputA, 1e3)), `Output of ${b}:`, fenced(cut2(inp.outputB, 1e3)));
     }
     for (const v of m.votes) {
-      lines.push("", `Judge, ${v.order === "ab" ? m.a : m.b} shown first: **${voteWord(v.choice, m)}**`);
+      lines.push("", `Judge, ${v.order === "ab" ? a2 : b} shown first: **${voteWord(v.choice, m)}**`);
       if (v.reasoning && reasoningChars > 0) lines.push(fenced(cut2(v.reasoning, reasoningChars), "text"));
     }
     return lines.join("\n");
@@ -77204,23 +86441,22 @@ function codeSection(report, maxCode) {
   return details(`Selected program (sample ${report.selected.sample})`, fenced(cut2(report.selected.code, maxCode), report.problem.language));
 }
 function usageSection(report) {
-  const lines = ["| stage | calls | cached | prompt tokens | cached prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|---|"];
-  for (const [stage, u2] of Object.entries(report.usage.byStage)) {
-    lines.push(
-      `| ${escapeInline(stage)} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.cachedPromptTokens ?? 0} | ${u2.completionTokens} | ${u2.costUsd.toFixed(4)} | ${u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""} |`
-    );
-  }
-  const t = report.usage.total;
-  lines.push(`| **total** | ${t.calls} | ${t.cachedCalls} | ${t.promptTokens} | ${t.cachedPromptTokens ?? 0} | ${t.completionTokens} | ${t.costUsd.toFixed(4)} | ${seconds(report.timings.totalMs)} |`);
+  const lines = ["| stage | calls | requests | retries | cached | prompt tokens | cached prompt tokens | completion tokens | cost (USD) | wall time |", "|---|---|---|---|---|---|---|---|---|---|"];
+  const unknown2 = report.usage.costNote !== void 0;
+  const row = (name, u2, wall) => `| ${name} | ${u2.calls}${u2.failedCalls ? ` (+${u2.failedCalls} failed)` : ""} | ${u2.requests ?? ""} | ${u2.retries ?? ""} | ${u2.cachedCalls} | ${u2.promptTokens} | ${u2.cachedPromptTokens ?? 0} | ${u2.completionTokens} | ${unknown2 ? "unknown" : u2.costUsd.toFixed(4)} | ${wall} |`;
+  for (const [stage, u2] of Object.entries(report.usage.byStage)) lines.push(row(escapeInline(stage), u2, u2.wallMs !== void 0 ? seconds(u2.wallMs) : ""));
+  lines.push(row("**total**", report.usage.total, seconds(report.timings.totalMs)));
+  if (report.usage.costNote !== void 0) lines.push("", `Cost unknown: ${escapeInline(report.usage.costNote)}.`);
   const other = Object.entries(report.timings.byStageMs).map(([k, v]) => `${escapeInline(k)} ${seconds(v)}`).join(", ");
   if (other) lines.push("", `Wall time per stage (stages overlap): ${other}.`);
   return details("Usage and time", lines.join("\n"));
 }
 function markdown(report, maxChars) {
-  const head = [...header(report), ...distinguishingTable(report, 30), ...clusterTable(report)].join("\n");
+  const head = [...header(report), ...disagreementTables(report, 30), ...splitFootnote(report), ...clusterTable(report)].join("\n");
   const sections = [
     { full: usageSection(report) },
     { full: codeSection(report, 2e4), compact: codeSection(report, 3e3) },
+    { full: otherClustersCode(report, 6e3), compact: otherClustersCode(report, 1e3) },
     { full: matchesSection(report, 3e3), compact: matchesSection(report, 0) },
     { full: samplesSection(report) },
     { full: inputsSection(report, 200), compact: inputsSection(report, 20) }
@@ -77280,7 +86516,7 @@ function terminal(report, maxChars) {
   if (interrupted !== void 0) lines.push(`  interrupted: ${interrupted}`);
   const s = report.selection;
   lines.push(
-    report.selected ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}` : "  nothing selected"
+    report.selected ? `  selected sample ${report.selected.sample}${s.selectedCluster ? ` (cluster ${s.selectedCluster})` : ""}, public ${report.selected.publicPassed}/${report.selected.publicTotal}${report.hidden ? `, hidden ${report.hidden.passed}/${report.hidden.total}` : ""}${withConfidence(report)}` : "  nothing selected"
   );
   lines.push(`  why: ${plainOneLine(s.reason, 300)}`);
   if (s.fallback) lines.push(`  fallback: ${plainOneLine(s.fallback, 300)}`);
@@ -77301,7 +86537,7 @@ function terminal(report, maxChars) {
   if (dist.length > 0) {
     lines.push("", "  distinguishing inputs:");
     for (const { m, i: i2 } of dist.slice(0, 12)) {
-      lines.push(`    ${m.a} vs ${m.b}: input ${plainOneLine(i2.input, 40)} -> ${plainOneLine(i2.outputA, 20)} | ${plainOneLine(i2.outputB, 20)}; winner ${voteWord(m.winner, m)}`);
+      lines.push(`    ${m.a} vs ${m.b}: input ${plainOneLine(i2.input, 40)} -> ${plainOneLine(i2.outputA, 20)} | ${plainOneLine(i2.outputB, 20)}; winner ${voteName(m.winner, m)}`);
     }
     if (dist.length > 12) lines.push(`    ... ${dist.length - 12} more in report.json`);
   }
@@ -77320,17 +86556,20 @@ function renderReportMarkdown(report, options) {
 }
 
 // src/cli/commands/solve.ts
+var EXIT_UNCERTAIN = 3;
 function exitCodeFor(results) {
-  return results.length > 0 && results.every((r) => r.status === "solved") ? 0 : 1;
+  if (results.length === 0 || results.some((r) => r.status !== "solved" && r.status !== "uncertain")) return 1;
+  return results.some((r) => r.status === "uncertain") ? EXIT_UNCERTAIN : 0;
 }
 function summaryTable(results) {
   const withHidden = results.some((r) => r.hidden !== void 0);
   const rows = [
-    ["problem", "status", "selected", "public", ...withHidden ? ["hidden"] : [], "calls", "time"],
+    ["problem", "status", "selected", "confidence", "public", ...withHidden ? ["hidden"] : [], "calls", "time"],
     ...results.map((r) => [
       r.id,
       r.status,
       r.selectedSample === null ? "-" : String(r.selectedSample),
+      r.confidence === void 0 ? "-" : r.confidence.toFixed(2),
       r.publicPassed === null ? "-" : `${r.publicPassed}/${r.publicTotal}`,
       ...withHidden ? [r.hidden ?? "-"] : [],
       String(r.calls),
@@ -77341,7 +86580,13 @@ function summaryTable(results) {
   const lines = rows.map((r) => r.map((cell, c3) => cell.padEnd(widths[c3])).join("  ").trimEnd());
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const solved = results.filter((r) => r.status === "solved").length;
-  lines.push("", `${solved} of ${results.length} solved`);
+  const notStarted = results.filter((r) => r.status === "not started").length;
+  const uncertain = results.filter((r) => r.status === "uncertain").length;
+  const notes = [
+    ...uncertain > 0 ? [`${uncertain} uncertain (a pick below --min-confidence: check it by hand)`] : [],
+    ...notStarted > 0 ? [`${notStarted} not started: the run was stopped first`] : []
+  ];
+  lines.push("", `${solved}/${results.length} solved${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`);
   return lines.join("\n");
 }
 function progressPrinter(stream, isTTY, id, samples) {
@@ -77369,16 +86614,20 @@ async function solveAll(specs, options, outDir, deps, json2, afterSolve) {
   const results = [];
   const reports = [];
   for (const spec of specs) {
-    if (deps.signal?.aborted) break;
-    const dir = join10(outDir, spec.id);
+    if (deps.signal?.aborted) {
+      results.push({ id: spec.id, status: "not started", selectedSample: null, publicPassed: null, publicTotal: null, calls: 0, wallMs: 0, dir: join16(outDir, spec.id) });
+      continue;
+    }
+    const dir = join16(outDir, spec.id);
     const quiet = deps.model.fatal?.() !== void 0;
     const solved = await solve(spec, { model: deps.model, sandbox: deps.sandbox }, {
       ...options,
       onProgress: quiet ? () => void 0 : progressPrinter(deps.stderr, deps.isTTY, spec.id, options.samples === "auto" ? FIRST_WAVE : options.samples),
       ...deps.signal ? { signal: deps.signal } : {}
     });
-    const report = afterSolve ? await afterSolve(spec, solved) : solved;
-    await writeProblemFiles(dir, spec, report);
+    const graded = afterSolve ? await afterSolve(spec, solved) : solved;
+    const report = deps.clean === void 0 ? graded : redactDeep(graded, deps.clean);
+    const wrote = await writeOrRescue(dir, spec, report, deps);
     if (!json2 && !quiet) deps.stdout.write(`
 ${renderReportMarkdown(report, { variant: "terminal" })}`);
     reports.push(report);
@@ -77386,11 +86635,12 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
       id: spec.id,
       status: report.status,
       selectedSample: report.selected?.sample ?? null,
+      ...report.selected !== null && report.selection.confidence !== void 0 ? { confidence: report.selection.confidence } : {},
       publicPassed: report.selected?.publicPassed ?? null,
       publicTotal: report.selected?.publicTotal ?? null,
       calls: report.usage.total.calls,
       wallMs: report.timings.totalMs,
-      dir,
+      dir: wrote,
       ...report.selected ? { solution: solutionFile(spec) } : {},
       ...report.hidden ? { hidden: `${report.hidden.passed}/${report.hidden.total}` } : {},
       ...report.error !== void 0 ? { error: report.error } : {}
@@ -77399,24 +86649,36 @@ ${renderReportMarkdown(report, { variant: "terminal" })}`);
   return { results, reports };
 }
 async function writeProblemFiles(dir, spec, report) {
-  await mkdir6(dir, { recursive: true });
+  await mkdir9(dir, { recursive: true });
   const writes = [
-    writeFile5(join10(dir, "report.json"), `${JSON.stringify(report, null, 2)}
+    writeFile8(join16(dir, "report.json"), `${JSON.stringify(report, null, 2)}
 `),
-    writeFile5(join10(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
+    writeFile8(join16(dir, "report.md"), renderReportMarkdown(report, { variant: "summary" }))
   ];
-  if (report.selected) writes.push(writeFile5(join10(dir, solutionFile(spec)), report.selected.code));
+  if (report.selected) writes.push(writeFile8(join16(dir, solutionFile(spec)), report.selected.code));
   await Promise.all(writes);
+}
+async function writeOrRescue(dir, spec, report, deps) {
+  try {
+    await writeProblemFiles(dir, spec, report);
+    return dir;
+  } catch (error62) {
+    const rescue = join16(await rescueFolder("sstar-out"), spec.id);
+    await writeProblemFiles(rescue, spec, report);
+    deps.stderr.write(`sstar ${deps.command ?? "solve"}: can't write ${dir} (${writeFailure(error62)}); ${spec.id}'s files are in ${rescue}
+`);
+    return rescue;
+  }
 }
 function solutionFile(spec) {
   return `solution.${LANGUAGE_EXTENSION[spec.language]}`;
 }
 function wroteLines(results, cwd = process.cwd()) {
-  return results.map((r) => {
+  return results.filter((r) => r.status !== "not started").map((r) => {
     const dir = relative2(cwd, r.dir);
-    const shown2 = dir === "" || dir.startsWith("..") || isAbsolute2(dir) ? r.dir : dir;
+    const shown3 = dir === "" || dir.startsWith("..") || isAbsolute2(dir) ? r.dir : dir;
     const files = [...r.selectedSample !== null && r.solution !== void 0 ? [r.solution] : [], "report.json", "report.md"];
-    return `wrote ${shown2}/: ${files.join(", ")}`;
+    return `wrote ${shown3}/: ${files.join(", ")}`;
   }).join("\n");
 }
 function registerSolve(program2) {
@@ -77428,7 +86690,7 @@ function registerSolve(program2) {
   });
 }
 async function runSolveCommand(specPaths, flags) {
-  const run = await openSolveRun("solve", specPaths, flags);
+  const run = await openSolveRun("solve", specPaths, flags, [{ flag: "--out", path: flags.out, kind: "folder" }]);
   if (run === null) return 2;
   const { err, loaded, config: config2, model, sandbox } = run;
   try {
@@ -77442,8 +86704,8 @@ async function runSolveCommand(specPaths, flags) {
       (signal) => solveAll(
         loaded.specs,
         solveOptionsFromFlags(flags, config2, sandbox.backend),
-        resolve3(flags.out),
-        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        resolve5(flags.out),
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal, clean: (text) => redact(text, secretsOf(config2)) },
         flags.json
       )
     );
@@ -77458,19 +86720,19 @@ ${wroteLines(results)}
     if (interrupted) return 130;
     return loaded.errors.length > 0 ? Math.max(1, exitCodeFor(results)) : exitCodeFor(results);
   } finally {
-    await sandbox.close();
+    await run.close();
   }
 }
 
 // src/cli/commands/demo.ts
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join12, resolve as resolve5 } from "node:path";
+import { tmpdir as tmpdir7 } from "node:os";
+import { join as join18, resolve as resolve7 } from "node:path";
 
 // src/cli/demo/pool.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
-import { dirname as dirname6, join as join11, resolve as resolve4 } from "node:path";
-import { fileURLToPath as fileURLToPath3 } from "node:url";
+import { existsSync as existsSync9 } from "node:fs";
+import { readFile as readFile6 } from "node:fs/promises";
+import { dirname as dirname9, join as join17, resolve as resolve6 } from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/spec/importers/python.ts
 var cached2;
@@ -77509,24 +86771,24 @@ var DEMO_TASKS = [
 var POOL_FILE = "pools/codet-codegen16b-humaneval.jsonl";
 var TESTS_FILE = "pools/codet-codegen16b-humaneval-tests.jsonl";
 var HUMANEVAL_FILE = "humaneval.jsonl";
-function inRepoDemoData(from = dirname6(fileURLToPath3(import.meta.url))) {
+function inRepoDemoData(from = dirname9(fileURLToPath4(import.meta.url))) {
   let dir = from;
   for (let up = 0; up < 5; up++) {
-    if (existsSync5(join11(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join11(dir, "demo", "humaneval");
-    dir = dirname6(dir);
+    if (existsSync9(join17(dir, "demo", "humaneval", HUMANEVAL_FILE))) return join17(dir, "demo", "humaneval");
+    dir = dirname9(dir);
   }
   return void 0;
 }
-var hasDataSet = (dir) => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync5(join11(dir, f)));
+var hasDataSet = (dir) => [HUMANEVAL_FILE, POOL_FILE, TESTS_FILE].every((f) => existsSync9(join17(dir, f)));
 function defaultDemoData(env2 = process.env, cwd = process.cwd(), repo = inRepoDemoData(), present = hasDataSet) {
-  if (env2.SSTAR_DATA !== void 0 && env2.SSTAR_DATA.trim() !== "") return { dir: resolve4(env2.SSTAR_DATA), source: "$SSTAR_DATA" };
-  const shared = [resolve4(cwd, "..", "shared", "data"), ...repo !== void 0 ? [resolve4(repo, "..", "..", "..", "shared", "data")] : []].find(present);
+  if (env2.SSTAR_DATA !== void 0 && env2.SSTAR_DATA.trim() !== "") return { dir: resolve6(env2.SSTAR_DATA), source: "$SSTAR_DATA" };
+  const shared = [resolve6(cwd, "..", "shared", "data"), ...repo !== void 0 ? [resolve6(repo, "..", "..", "..", "shared", "data")] : []].find(present);
   if (shared !== void 0) return { dir: shared, source: "the full shared data set" };
   if (repo !== void 0) return { dir: repo, source: `the repository's replay set, ${DEMO_TASKS.length} tasks` };
-  return { dir: resolve4(cwd, "demo", "humaneval"), source: "the repository's replay set" };
+  return { dir: resolve6(cwd, "demo", "humaneval"), source: "the repository's replay set" };
 }
 async function readTaskLines(file2, ids) {
-  const text = await readFile5(file2, "utf8");
+  const text = await readFile6(file2, "utf8");
   const out = /* @__PURE__ */ new Map();
   for (const line of text.split("\n")) {
     const m = /^\{\s*"task_id"\s*:\s*"([^"]+)"/.exec(line);
@@ -77564,9 +86826,9 @@ json.dump(out, sys.stdout)
 async function loadPoolTasks(dataDir, taskIds) {
   const ids = new Set(taskIds);
   const [he, pool, tests] = await Promise.all([
-    readTaskLines(join11(dataDir, HUMANEVAL_FILE), ids),
-    readTaskLines(join11(dataDir, POOL_FILE), ids),
-    readTaskLines(join11(dataDir, TESTS_FILE), ids)
+    readTaskLines(join17(dataDir, HUMANEVAL_FILE), ids),
+    readTaskLines(join17(dataDir, POOL_FILE), ids),
+    readTaskLines(join17(dataDir, TESTS_FILE), ids)
   ]);
   const missing2 = taskIds.filter((id) => !he.has(id) || !pool.has(id));
   if (missing2.length > 0) throw new Error(`not in ${dataDir}: ${missing2.join(", ")} (check --data and --tasks)`);
@@ -77592,303 +86854,15 @@ async function loadPoolTasks(dataDir, taskIds) {
 }
 
 // src/cli/demo/replay-model.ts
-import { createHash as createHash6 } from "node:crypto";
-
-// src/replay/server.ts
-import { createServer } from "node:http";
-
-// src/replay/protocol.ts
-function isFault(result) {
-  return typeof result.fault === "string";
-}
-function roughTokens(text) {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-function promptText2(body) {
-  const messages = body?.messages;
-  if (!Array.isArray(messages)) return "";
-  return messages.map((m) => {
-    const content = m.content;
-    return typeof content === "string" ? content : JSON.stringify(content ?? "");
-  }).join("\n");
-}
-function usageOf(body, replies) {
-  const first = replies[0];
-  const promptTokens = first?.promptTokens ?? roughTokens(promptText2(body));
-  const completionTokens = replies.reduce((n2, r) => n2 + (r.completionTokens ?? roughTokens(r.content)), 0);
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-    ...first?.cachedPromptTokens !== void 0 ? { prompt_tokens_details: { cached_tokens: first.cachedPromptTokens } } : {}
-  };
-}
-function completionBody(frame, replies, usage) {
-  return {
-    id: frame.id,
-    object: "chat.completion",
-    created: frame.created,
-    model: frame.model,
-    choices: replies.map((reply, index) => ({
-      index,
-      message: { role: "assistant", content: reply.content, refusal: null },
-      finish_reason: reply.finishReason ?? "stop",
-      logprobs: null
-    })),
-    usage
-  };
-}
-function chunkBody(frame, index, delta, finishReason) {
-  return {
-    id: frame.id,
-    object: "chat.completion.chunk",
-    created: frame.created,
-    model: frame.model,
-    choices: [{ index, delta, finish_reason: finishReason, logprobs: null }]
-  };
-}
-function streamEvents(frame, replies, usage) {
-  const events = replies.map((_, index) => chunkBody(frame, index, { role: "assistant", content: "" }, null));
-  const pieces = replies.map((reply) => reply.content.match(/[\s\S]{1,16}/g) ?? []);
-  const rounds = Math.max(0, ...pieces.map((p) => p.length));
-  for (let round = 0; round < rounds; round++) {
-    pieces.forEach((p, index) => {
-      if (round < p.length) events.push(chunkBody(frame, index, { content: p[round] }, null));
-    });
-  }
-  replies.forEach((reply, index) => events.push(chunkBody(frame, index, {}, reply.finishReason ?? "stop")));
-  if (usage !== void 0) events.push({ ...chunkBody(frame, 0, {}, null), choices: [], usage });
-  return events;
-}
-function sendJson(res, status, value, extraHeaders = {}) {
-  const text = JSON.stringify(value);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    ...extraHeaders
-  });
-  res.end(text);
-}
-function errorBody(status, message, fields = {}) {
-  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code: fields.code ?? null, param: fields.param ?? null } };
-}
-
-// src/replay/server.ts
-var CHAT_PATHS = /* @__PURE__ */ new Set(["/v1/chat/completions", "/chat/completions"]);
-var MODEL_PATHS = /* @__PURE__ */ new Set(["/v1/models", "/models"]);
-var ServerState = class {
-  requests = [];
-  sockets = /* @__PURE__ */ new Set();
-  hanging = /* @__PURE__ */ new Set();
-  models = /* @__PURE__ */ new Set();
-  chatIndex = 0;
-  inFlight = 0;
-  maxInFlight = 0;
-  idCounter = 0;
-  frameFor(body) {
-    return { id: `chatcmpl-${++this.idCounter}`, created: Math.floor(Date.now() / 1e3), model: typeof body?.model === "string" ? body.model : "test-model" };
-  }
-};
-function readBody(req) {
-  return new Promise((resolve6, reject) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => resolve6(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-async function parseRequest(req) {
-  const [rawPath = "/", query = ""] = (req.url ?? "/").split("?", 2);
-  const path7 = rawPath.replace(/\/+$/, "") || "/";
-  const text = await readBody(req).catch(() => "");
-  let body;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = void 0;
-    }
-  }
-  return { path: path7, query, body };
-}
-function choiceCounts(body, mode) {
-  const asked = typeof body?.n === "number" && Number.isInteger(body.n) && body.n > 1 ? body.n : 1;
-  const answered = typeof mode === "object" ? Math.max(1, Math.min(asked, mode.atMost)) : asked;
-  return { asked, answered };
-}
-async function collectReplies(handler, record2, count4) {
-  const replies = [];
-  for (let choice = 0; choice < count4; choice++) {
-    const result = await handler({ body: record2.body, headers: record2.headers, index: record2.index, choice });
-    if (isFault(result)) return result;
-    replies.push(result);
-  }
-  return replies;
-}
-function untilClosed(res) {
-  return new Promise((resolve6) => res.on("close", resolve6));
-}
-async function answerFault(state2, req, res, record2, fault, frame) {
-  record2.outcome = fault.fault === "status" ? `status:${fault.status}` : fault.fault;
-  switch (fault.fault) {
-    case "status": {
-      const headers = fault.retryAfter !== void 0 ? { "retry-after": String(fault.retryAfter) } : {};
-      sendJson(res, fault.status, fault.body ?? errorBody(fault.status, `scripted status ${fault.status}`), headers);
-      return;
-    }
-    case "hang":
-      state2.hanging.add(res);
-      return untilClosed(res);
-    case "malformed": {
-      const text = '{"id": "chatcmpl-broken", "choices": [{"message": {"content": "unterminated';
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-      res.end(text);
-      return;
-    }
-    case "empty-choices":
-      sendJson(res, 200, { id: frame.id, object: "chat.completion", created: frame.created, model: frame.model, choices: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
-      return;
-    case "drop":
-      req.socket.destroy();
-      return;
-    case "stall":
-      state2.hanging.add(res);
-      if (record2.body?.stream === true) {
-        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-        res.write(`data: ${JSON.stringify(chunkBody(frame, 0, { role: "assistant", content: "" }, null))}
-
-`);
-      }
-      return untilClosed(res);
-  }
-}
-async function waitUnlessGone(res, ms) {
-  if (ms === void 0 || ms <= 0) return true;
-  await new Promise((resolve6) => {
-    const timer = setTimeout(resolve6, ms);
-    res.on("close", () => {
-      clearTimeout(timer);
-      resolve6();
-    });
-  });
-  return !res.destroyed;
-}
-async function writeStream(res, frame, replies, body) {
-  const options = body?.stream_options;
-  const events = streamEvents(frame, replies, options?.include_usage === true ? usageOf(body, replies) : void 0);
-  const pause = replies[0]?.chunkDelayMs;
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  for (const event of events) {
-    if (res.destroyed) return;
-    res.write(`data: ${JSON.stringify(event)}
-
-`);
-    if (pause !== void 0 && pause > 0) await new Promise((r) => setTimeout(r, pause));
-  }
-  res.end("data: [DONE]\n\n");
-}
-async function handleChat(state2, handler, mode, req, res, record2) {
-  const body = record2.body;
-  if (typeof body?.model === "string") state2.models.add(body.model);
-  const frame = state2.frameFor(body);
-  const { asked, answered } = choiceCounts(body, mode);
-  if (mode === "refuse" && asked > 1) {
-    record2.outcome = "refused-n";
-    sendJson(res, 400, errorBody(400, "Invalid 'n': this model only supports n=1.", { param: "n", code: "unsupported_parameter" }));
-    return;
-  }
-  let result;
-  try {
-    result = await collectReplies(handler, record2, answered);
-  } catch (error62) {
-    record2.outcome = "handler-error";
-    sendJson(res, 500, errorBody(500, `chat server handler threw: ${error62.message}`));
-    return;
-  }
-  if (!Array.isArray(result)) return answerFault(state2, req, res, record2, result, frame);
-  if (!await waitUnlessGone(res, Math.max(0, ...result.map((r) => r.delayMs ?? 0)))) {
-    record2.outcome = "client-gone";
-    return;
-  }
-  record2.outcome = "reply";
-  if (body?.stream === true) return writeStream(res, frame, result, record2.body);
-  sendJson(res, 200, completionBody(frame, result, usageOf(record2.body, result)));
-}
-async function route(state2, handler, mode, req, res) {
-  const { path: path7, query, body } = await parseRequest(req);
-  const isChat = req.method === "POST" && CHAT_PATHS.has(path7);
-  const record2 = { method: req.method ?? "GET", path: path7, query, headers: { ...req.headers }, body, index: isChat ? state2.chatIndex++ : -1, outcome: "pending" };
-  state2.requests.push(record2);
-  if (isChat) {
-    state2.inFlight++;
-    state2.maxInFlight = Math.max(state2.maxInFlight, state2.inFlight);
-    try {
-      await handleChat(state2, handler, mode, req, res, record2);
-    } finally {
-      state2.inFlight--;
-    }
-    return;
-  }
-  if (req.method === "GET" && MODEL_PATHS.has(path7)) {
-    record2.outcome = "models";
-    const ids = state2.models.size > 0 ? [...state2.models] : ["test-model"];
-    sendJson(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "sstar-test" })) });
-    return;
-  }
-  record2.outcome = "not-found";
-  sendJson(res, 404, errorBody(404, `no route for ${req.method} ${path7}`));
-}
-async function serveChatCompletions(handler, options = {}) {
-  const state2 = new ServerState();
-  const mode = options.n ?? "honour";
-  const server = createServer((req, res) => {
-    route(state2, handler, mode, req, res).catch((error62) => {
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, errorBody(500, String(error62)));
-    });
-  });
-  server.on("connection", (socket) => {
-    state2.sockets.add(socket);
-    socket.on("close", () => state2.sockets.delete(socket));
-  });
-  await new Promise((resolve6, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve6();
-    });
-  });
-  const address = server.address();
-  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  let closed;
-  return {
-    url: `http://${hostPart}:${address.port}/v1`,
-    requests: state2.requests,
-    get inFlight() {
-      return state2.inFlight;
-    },
-    get maxInFlight() {
-      return state2.maxInFlight;
-    },
-    close() {
-      closed ??= new Promise((resolve6) => {
-        for (const res of state2.hanging) res.destroy();
-        server.close(() => resolve6());
-        for (const socket of state2.sockets) socket.destroy();
-      });
-      return closed;
-    }
-  };
-}
-
-// src/cli/demo/replay-model.ts
+import { createHash as createHash9 } from "node:crypto";
 var REPLAY_MODEL_NAME = "replay:codegen16b-humaneval-pool";
 var REPLAY_JUDGE_NAME = "replay:scripted-judge";
 function hashUnit(text) {
-  const h2 = createHash6("sha256").update(text).digest();
+  const h2 = createHash9("sha256").update(text).digest();
   return h2.readUInt32BE(0) / 2 ** 32;
 }
 function parseJudgeCases(prompt) {
-  const re = /Case \d+\. [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\1\nProgram 1's [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\3\nProgram 2's [^\n]*:\n(`{3,})[^\n]*\n([\s\S]*?)\n\5/g;
+  const re = /Case \d+\. [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\1\nProgram 1's [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\3\nProgram 2's [^\n]*:\n(`{3,})[^`\n]*\n([\s\S]*?)\n\5/g;
   return [...prompt.matchAll(re)].map((m) => ({ input: m[2] ?? "", first: m[4] ?? "", second: m[6] ?? "" }));
 }
 function truthfulVerdict(cases) {
@@ -77919,8 +86893,8 @@ async function startReplayModel(options) {
     status: 400,
     body: { error: { message: `replay model: ${why}`, type: "invalid_request_error", code: null, param: null } }
   });
-  const server = await serveChatCompletions(async (request) => {
-    const messages = (request.body?.messages ?? []).map((m) => ({
+  const server = await serveChatCompletions(async (request2) => {
+    const messages = (request2.body?.messages ?? []).map((m) => ({
       role: m.role,
       content: typeof m.content === "string" ? m.content : ""
     }));
@@ -77952,18 +86926,18 @@ ${fence(pool[next % pool.length] ?? "", "python")}
 `);
       }
       case "synthesize": {
-        const count4 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
-        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count4));
+        const count5 = Number(/Write (\d+) new test inputs/.exec(firstUser)?.[1] ?? "10");
+        synthesized.set(task.taskId, Math.max(synthesized.get(task.taskId) ?? 0, count5));
         return reply(`The model's own test calls:
 
-${fenceJson(task.calls.slice(0, count4))}`);
+${fenceJson(task.calls.slice(0, count5))}`);
       }
       case "separate": {
         const k = separated.get(task.taskId) ?? 0;
         separated.set(task.taskId, k + 1);
-        const count4 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
-        const start = (synthesized.get(task.taskId) ?? 0) + k * count4;
-        return reply(fenceJson(task.calls.slice(start, start + count4)));
+        const count5 = Number(/Find up to (\d+) valid inputs/.exec(firstUser)?.[1] ?? "3");
+        const start = (synthesized.get(task.taskId) ?? 0) + k * count5;
+        return reply(fenceJson(task.calls.slice(start, start + count5)));
       }
       case "judge": {
         const cases = parseJudgeCases(firstUser);
@@ -77994,7 +86968,7 @@ function probability(value) {
 function registerDemo(program2) {
   const command = program2.command("demo").description(
     "Run S* offline on a few HumanEval tasks against a local REPLAY model: real CodeGen-16B programs and test inputs from the shared pool, a scripted judge. With --base-url (and --model or $SSTAR_MODEL), runs against a real model instead."
-  ).option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)").option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join12(tmpdir4(), "sstar-demo"));
+  ).option("--data <dir>", "data folder with humaneval.jsonl and pools/ (default: $SSTAR_DATA, else ../shared/data when present, else the repository's demo/humaneval)").option("--tasks <ids>", `comma-separated HumanEval task ids, or "all" for the repository's ${DEMO_TASKS.length}`, DEFAULT_DEMO_TASKS.join(",")).option("--judge-accuracy <p>", "replay only: probability that the scripted judge is right", probability, 0.8).option("--out <dir>", "output folder for report.json, report.md, solution.py", join18(tmpdir7(), "sstar-demo"));
   addSolveFlags(command);
   addModelFlags(command);
   for (const option of command.options) {
@@ -78026,7 +87000,7 @@ async function runDemo(flags, given) {
     );
     return 2;
   }
-  const data = flags.data !== void 0 ? { dir: resolve5(flags.data), source: "--data" } : defaultDemoData();
+  const data = flags.data !== void 0 ? { dir: resolve7(flags.data), source: "--data" } : defaultDemoData();
   const dataDir = data.dir;
   const taskIds = flags.tasks.trim() === "all" ? [...DEMO_TASKS] : flags.tasks.split(",").map((t) => t.trim()).filter((t) => t !== "");
   let loaded;
@@ -78039,6 +87013,7 @@ async function runDemo(flags, given) {
     err(`${error62.message} (data folder: ${dataDir}; pass --data DIR)`);
     return 2;
   }
+  if (!await outputsWritable(err, [{ flag: "--out", path: flags.out, kind: "folder" }, ...recordOutput(flags)])) return 2;
   const config2 = live ? await modelConfigOrReport(process.env, flags, err) : await modelConfigOrReport({}, { ...flags, baseUrl: "http://127.0.0.1/v1", model: REPLAY_MODEL_NAME, cache: false }, err);
   if (config2 === null) return 2;
   const sandbox = await openSandbox(flags.sandbox, err);
@@ -78075,8 +87050,8 @@ async function runDemo(flags, given) {
       (signal) => solveAll(
         specs,
         live ? options : { ...options, judgeModelName: REPLAY_JUDGE_NAME, replay: true },
-        resolve5(flags.out),
-        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal },
+        resolve7(flags.out),
+        { model, sandbox, stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true, signal, command: "demo" },
         false,
         (spec, report) => withHiddenResult(sandbox, spec, report)
       )
@@ -78116,7 +87091,7 @@ function canonicalRunner(sandbox, specs, tasks) {
 }
 
 // src/cli/commands/grade.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 function selectTests(spec, which) {
   if (which === "public") return spec.tests.public;
   if (which === "hidden") return spec.tests.hidden;
@@ -78127,7 +87102,7 @@ function programLanguage(file2, spec) {
 }
 function outcomeLine(o2) {
   const mem = o2.memoryKb === null ? "" : `, ${(o2.memoryKb / 1024).toFixed(1)} MiB`;
-  const why = o2.verdict === "accepted" || o2.message === void 0 ? "" : `: ${o2.message.split("\n")[0]}`;
+  const why = o2.verdict === "accepted" || o2.message === void 0 ? "" : `: ${messageLine(o2.message)}`;
   return `${o2.verdict === "accepted" ? "ok  " : "FAIL"} ${o2.test}: ${o2.verdict} (${o2.timeMs} ms${mem})${why}`;
 }
 var WHICH = { public: "public", hidden: "hidden", all: "public and hidden" };
@@ -78153,7 +87128,7 @@ function registerGrade(program2) {
     }
     let code2;
     try {
-      code2 = await readFile6(programPath, "utf8");
+      code2 = await readFile7(programPath, "utf8");
     } catch (e) {
       err(`${programPath}: can't read the program (${e.code ?? e.message})`);
       process.exitCode = 2;
@@ -78193,7 +87168,7 @@ function registerGrade(program2) {
 }
 
 // src/cli/commands/doctor.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
+import { availableParallelism as availableParallelism4 } from "node:os";
 function doctorLines(backends, interpreters, limits) {
   const lines = ["Sandbox backends (auto picks the first that works of bwrap, docker):"];
   for (const b of backends) {
@@ -78216,23 +87191,652 @@ function registerDoctor(program2) {
   program2.command("doctor").description("show which sandbox backends and languages work here, and how limits are enforced").option("--json", "print the findings as JSON").action(async (opts) => {
     const [backends, interpreters] = await Promise.all([detectBackends({ log: (l) => process.stderr.write(`${l}
 `) }), detectInterpreters()]);
-    const limits = detectLimits(availableParallelism2());
-    if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits }, null, 2)}
+    const limits = detectLimits(availableParallelism4());
+    const local = localModelState();
+    if (opts.json === true) process.stdout.write(`${JSON.stringify({ backends, interpreters, limits, local }, null, 2)}
 `);
-    else process.stdout.write(`${doctorLines(backends, interpreters, limits).join("\n")}
+    else process.stdout.write(`${[...doctorLines(backends, interpreters, limits), ...localStateLines(local)].join("\n")}
 `);
     process.exitCode = backends.some((b) => b.available && b.name !== "none") ? 0 : 1;
   });
 }
 
+// src/report/html/index.ts
+import { readFile as readFile8 } from "node:fs/promises";
+
+// src/report/html/assets.ts
+var cached3;
+function chartAssets() {
+  cached3 ??= {
+    js: true ? '/*! https://github.com/leeoniya/uPlot (v1.6.32) */\nvar uPlot=function(){"use strict";const l="u-off",e="u-label",t="width",n="height",i="top",o="bottom",s="left",r="right",u="#000",a=u+"0",f="mousemove",c="mousedown",h="mouseup",d="mouseenter",p="mouseleave",m="dblclick",g="change",x="dppxchange",w="--",_="undefined"!=typeof window,b=_?document:null,v=_?window:null,k=_?navigator:null;let y,M;function S(l,e){if(null!=e){let t=l.classList;!t.contains(e)&&t.add(e)}}function T(l,e){let t=l.classList;t.contains(e)&&t.remove(e)}function E(l,e,t){l.style[e]=t+"px"}function z(l,e,t,n){let i=b.createElement(l);return null!=e&&S(i,e),null!=t&&t.insertBefore(i,n),i}function D(l,e){return z("div",l,e)}const P=new WeakMap;function A(e,t,n,i,o){let s="translate("+t+"px,"+n+"px)";s!=P.get(e)&&(e.style.transform=s,P.set(e,s),0>t||0>n||t>i||n>o?S(e,l):T(e,l))}const W=new WeakMap;function Y(l,e,t){let n=e+t;n!=W.get(l)&&(W.set(l,n),l.style.background=e,l.style.borderColor=t)}const C=new WeakMap;function H(l,e,t,n){let i=e+""+t;i!=C.get(l)&&(C.set(l,i),l.style.height=t+"px",l.style.width=e+"px",l.style.marginLeft=n?-e/2+"px":0,l.style.marginTop=n?-t/2+"px":0)}const F={passive:!0},R={...F,capture:!0};function G(l,e,t,n){e.addEventListener(l,t,n?R:F)}function I(l,e,t){e.removeEventListener(l,t,F)}function L(l,e,t,n){let i;t=t||0;let o=2147483647>=(n=n||e.length-1);for(;n-t>1;)i=o?t+n>>1:sl((t+n)/2),l>e[i]?t=i:n=i;return l-e[t]>e[n]-l?n:t}function O(l){return(e,t,n)=>{let i=-1,o=-1;for(let o=t;n>=o;o++)if(l(e[o])){i=o;break}for(let i=n;i>=t;i--)if(l(e[i])){o=i;break}return[i,o]}}_&&function l(){let e=devicePixelRatio;y!=e&&(y=e,M&&I(g,M,l),M=matchMedia(`(min-resolution: ${y-.001}dppx) and (max-resolution: ${y+.001}dppx)`),G(g,M,l),v.dispatchEvent(new CustomEvent(x)))}();const N=l=>null!=l,j=l=>null!=l&&l>0,U=O(N),V=O(j);function B(l,e,t,n){let i=hl(l),o=hl(e);l==e&&(-1==i?(l*=t,e/=t):(l/=t,e*=t));let s=10==t?dl:pl,r=1==o?ul:sl,u=(1==i?sl:ul)(s(ol(l))),a=r(s(ol(e))),f=cl(t,u),c=cl(t,a);return 10==t&&(0>u&&(f=Al(f,-u)),0>a&&(c=Al(c,-a))),n||2==t?(l=f*i,e=c*o):(l=Pl(l,f),e=Dl(e,c)),[l,e]}function $(l,e,t,n){let i=B(l,e,t,n);return 0==l&&(i[0]=0),0==e&&(i[1]=0),i}const J=.1,q={mode:3,pad:J},K={pad:0,soft:null,mode:0},X={min:K,max:K};function Z(l,e,t,n){return Ol(t)?ll(l,e,t):(K.pad=t,K.soft=n?0:null,K.mode=n?3:0,ll(l,e,X))}function Q(l,e){return null==l?e:l}function ll(l,e,t){let n=t.min,i=t.max,o=Q(n.pad,0),s=Q(i.pad,0),r=Q(n.hard,-gl),u=Q(i.hard,gl),a=Q(n.soft,gl),f=Q(i.soft,-gl),c=Q(n.mode,0),h=Q(i.mode,0),d=e-l,p=dl(d),m=fl(ol(l),ol(e)),g=dl(m),x=ol(g-p);(1e-24>d||x>10)&&(d=0,0!=l&&0!=e||(d=1e-24,2==c&&a!=gl&&(o=0),2==h&&f!=-gl&&(s=0)));let w=d||m||1e3,_=dl(w),b=cl(10,sl(_)),v=Al(Pl(l-w*(0==d?0==l?.1:1:o),b/10),24),k=a>l||1!=c&&(3!=c||v>a)&&(2!=c||a>v)?gl:a,y=fl(r,k>v&&l>=k?k:al(k,v)),M=Al(Dl(e+w*(0==d?0==e?.1:1:s),b/10),24),S=e>f||1!=h&&(3!=h||f>M)&&(2!=h||M>f)?-gl:f,T=al(u,M>S&&S>=e?S:fl(S,M));return y==T&&0==y&&(T=100),[y,T]}const el=new Intl.NumberFormat(_?k.language:"en-US"),tl=l=>el.format(l),nl=Math,il=nl.PI,ol=nl.abs,sl=nl.floor,rl=nl.round,ul=nl.ceil,al=nl.min,fl=nl.max,cl=nl.pow,hl=nl.sign,dl=nl.log10,pl=nl.log2,ml=(l,e=1)=>nl.asinh(l/e),gl=1/0;function xl(l){return 1+(0|dl((l^l>>31)-(l>>31)))}function wl(l,e,t){return al(fl(l,e),t)}function _l(l){return"function"==typeof l}function bl(l){return _l(l)?l:()=>l}const vl=l=>l,kl=(l,e)=>e,yl=()=>null,Ml=()=>!0,Sl=(l,e)=>l==e,Tl=/\\.\\d*?(?=9{6,}|0{6,})/gm,El=l=>{if(Il(l)||Wl.has(l))return l;const e=""+l,t=e.match(Tl);if(null==t)return l;let n=t[0].length-1;if(-1!=e.indexOf("e-")){let[l,t]=e.split("e");return+`${El(l)}e${t}`}return Al(l,n)};function zl(l,e){return El(Al(El(l/e))*e)}function Dl(l,e){return El(ul(El(l/e))*e)}function Pl(l,e){return El(sl(El(l/e))*e)}function Al(l,e=0){if(Il(l))return l;let t=10**e;return rl(l*t*(1+Number.EPSILON))/t}const Wl=new Map;function Yl(l){return((""+l).split(".")[1]||"").length}function Cl(l,e,t,n){let i=[],o=n.map(Yl);for(let s=e;t>s;s++){let e=ol(s),t=Al(cl(l,s),e);for(let r=0;n.length>r;r++){let u=10==l?+`${n[r]}e${s}`:n[r]*t,a=(0>s?e:0)+(o[r]>s?o[r]:0),f=10==l?u:Al(u,a);i.push(f),Wl.set(f,a)}}return i}const Hl={},Fl=[],Rl=[null,null],Gl=Array.isArray,Il=Number.isInteger;function Ll(l){return"string"==typeof l}function Ol(l){let e=!1;if(null!=l){let t=l.constructor;e=null==t||t==Object}return e}function Nl(l){return null!=l&&"object"==typeof l}const jl=Object.getPrototypeOf(Uint8Array),Ul="__proto__";function Vl(l,e=Ol){let t;if(Gl(l)){let n=l.find((l=>null!=l));if(Gl(n)||e(n)){t=Array(l.length);for(let n=0;l.length>n;n++)t[n]=Vl(l[n],e)}else t=l.slice()}else if(l instanceof jl)t=l.slice();else if(e(l)){t={};for(let n in l)n!=Ul&&(t[n]=Vl(l[n],e))}else t=l;return t}function Bl(l){let e=arguments;for(let t=1;e.length>t;t++){let n=e[t];for(let e in n)e!=Ul&&(Ol(l[e])?Bl(l[e],Vl(n[e])):l[e]=Vl(n[e]))}return l}function $l(l,e,t){for(let n,i=0,o=-1;e.length>i;i++){let s=e[i];if(s>o){for(n=s-1;n>=0&&null==l[n];)l[n--]=null;for(n=s+1;t>n&&null==l[n];)l[o=n++]=null}}}const Jl="undefined"==typeof queueMicrotask?l=>Promise.resolve().then(l):queueMicrotask,ql=["January","February","March","April","May","June","July","August","September","October","November","December"],Kl=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function Xl(l){return l.slice(0,3)}const Zl=Kl.map(Xl),Ql=ql.map(Xl),le={MMMM:ql,MMM:Ql,WWWW:Kl,WWW:Zl};function ee(l){return(10>l?"0":"")+l}const te={YYYY:l=>l.getFullYear(),YY:l=>(l.getFullYear()+"").slice(2),MMMM:(l,e)=>e.MMMM[l.getMonth()],MMM:(l,e)=>e.MMM[l.getMonth()],MM:l=>ee(l.getMonth()+1),M:l=>l.getMonth()+1,DD:l=>ee(l.getDate()),D:l=>l.getDate(),WWWW:(l,e)=>e.WWWW[l.getDay()],WWW:(l,e)=>e.WWW[l.getDay()],HH:l=>ee(l.getHours()),H:l=>l.getHours(),h:l=>{let e=l.getHours();return 0==e?12:e>12?e-12:e},AA:l=>12>l.getHours()?"AM":"PM",aa:l=>12>l.getHours()?"am":"pm",a:l=>12>l.getHours()?"a":"p",mm:l=>ee(l.getMinutes()),m:l=>l.getMinutes(),ss:l=>ee(l.getSeconds()),s:l=>l.getSeconds(),fff:l=>function(l){return(10>l?"00":100>l?"0":"")+l}(l.getMilliseconds())};function ne(l,e){e=e||le;let t,n=[],i=/\\{([a-z]+)\\}|[^{]+/gi;for(;t=i.exec(l);)n.push("{"==t[0][0]?te[t[1]]:t[0]);return l=>{let t="";for(let i=0;n.length>i;i++)t+="string"==typeof n[i]?n[i]:n[i](l,e);return t}}const ie=(new Intl.DateTimeFormat).resolvedOptions().timeZone,oe=l=>l%1==0,se=[1,2,2.5,5],re=Cl(10,-32,0,se),ue=Cl(10,0,32,se),ae=ue.filter(oe),fe=re.concat(ue),ce="{YYYY}",he="\\n"+ce,de="{M}/{D}",pe="\\n"+de,me=pe+"/{YY}",ge="{aa}",xe="{h}:{mm}"+ge,we="\\n"+xe,_e=":{ss}",be=null;function ve(l){let e=1e3*l,t=60*e,n=60*t,i=24*n,o=30*i,s=365*i;return[(1==l?Cl(10,0,3,se).filter(oe):Cl(10,-3,0,se)).concat([e,5*e,10*e,15*e,30*e,t,5*t,10*t,15*t,30*t,n,2*n,3*n,4*n,6*n,8*n,12*n,i,2*i,3*i,4*i,5*i,6*i,7*i,8*i,9*i,10*i,15*i,o,2*o,3*o,4*o,6*o,s,2*s,5*s,10*s,25*s,50*s,100*s]),[[s,ce,be,be,be,be,be,be,1],[28*i,"{MMM}",he,be,be,be,be,be,1],[i,de,he,be,be,be,be,be,1],[n,"{h}"+ge,me,be,pe,be,be,be,1],[t,xe,me,be,pe,be,be,be,1],[e,_e,me+" "+xe,be,pe+" "+xe,be,we,be,1],[l,_e+".{fff}",me+" "+xe,be,pe+" "+xe,be,we,be,1]],function(e){return(r,u,a,f,c,h)=>{let d=[],p=c>=s,m=c>=o&&s>c,g=e(a),x=Al(g*l,3),w=Pe(g.getFullYear(),p?0:g.getMonth(),m||p?1:g.getDate()),_=Al(w*l,3);if(m||p){let t=m?c/o:0,n=p?c/s:0,i=x==_?x:Al(Pe(w.getFullYear()+n,w.getMonth()+t,1)*l,3),r=new Date(rl(i/l)),u=r.getFullYear(),a=r.getMonth();for(let o=0;f>=i;o++){let s=Pe(u+n*o,a+t*o,1),r=s-e(Al(s*l,3));i=Al((+s+r)*l,3),i>f||d.push(i)}}else{let o=i>c?c:i,s=_+(sl(a)-sl(x))+Dl(x-_,o);d.push(s);let p=e(s),m=p.getHours()+p.getMinutes()/t+p.getSeconds()/n,g=c/n,w=h/r.axes[u]._space;for(;s=Al(s+c,1==l?0:3),f>=s;)if(g>1){let l=sl(Al(m+g,6))%24,t=e(s).getHours()-l;t>1&&(t=-1),s-=t*n,m=(m+g)%24,.7>Al((s-d[d.length-1])/c,3)*w||d.push(s)}else d.push(s)}return d}}]}const[ke,ye,Me]=ve(1),[Se,Te,Ee]=ve(.001);function ze(l,e){return l.map((l=>l.map(((t,n)=>0==n||8==n||null==t?t:e(1==n||0==l[8]?t:l[1]+t)))))}function De(l,e){return(t,n,i,o,s)=>{let r,u,a,f,c,h,d=e.find((l=>s>=l[0]))||e[e.length-1];return n.map((e=>{let t=l(e),n=t.getFullYear(),i=t.getMonth(),o=t.getDate(),s=t.getHours(),p=t.getMinutes(),m=t.getSeconds(),g=n!=r&&d[2]||i!=u&&d[3]||o!=a&&d[4]||s!=f&&d[5]||p!=c&&d[6]||m!=h&&d[7]||d[1];return r=n,u=i,a=o,f=s,c=p,h=m,g(t)}))}}function Pe(l,e,t){return new Date(l,e,t)}function Ae(l,e){return e(l)}function We(l,e){return(t,n,i,o)=>null==o?w:e(l(n))}Cl(2,-53,53,[1]);const Ye={show:!0,live:!0,isolate:!1,mount:()=>{},markers:{show:!0,width:2,stroke:function(l,e){let t=l.series[e];return t.width?t.stroke(l,e):t.points.width?t.points.stroke(l,e):null},fill:function(l,e){return l.series[e].fill(l,e)},dash:"solid"},idx:null,idxs:null,values:[]},Ce=[0,0];function He(l,e,t,n=!0){return l=>{0==l.button&&(!n||l.target==e)&&t(l)}}function Fe(l,e,t,n=!0){return l=>{(!n||l.target==e)&&t(l)}}const Re={show:!0,x:!0,y:!0,lock:!1,move:function(l,e,t){return Ce[0]=e,Ce[1]=t,Ce},points:{one:!1,show:function(l,e){let i=l.cursor.points,o=D(),s=i.size(l,e);E(o,t,s),E(o,n,s);let r=s/-2;E(o,"marginLeft",r),E(o,"marginTop",r);let u=i.width(l,e,s);return u&&E(o,"borderWidth",u),o},size:function(l,e){return l.series[e].points.size},width:0,stroke:function(l,e){let t=l.series[e].points;return t._stroke||t._fill},fill:function(l,e){let t=l.series[e].points;return t._fill||t._stroke}},bind:{mousedown:He,mouseup:He,click:He,dblclick:He,mousemove:Fe,mouseleave:Fe,mouseenter:Fe},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(l,e)=>{e.stopPropagation(),e.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(l,e,t,n,i)=>n-i,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},Ge={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},Ie=Bl({},Ge,{filter:kl}),Le=Bl({},Ie,{size:10}),Oe=Bl({},Ge,{show:!1}),Ne=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',je="bold "+Ne,Ue={show:!0,scale:"x",stroke:u,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:2,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},Ve={show:!0,scale:"x",auto:!1,sorted:1,min:gl,max:-gl,idxs:[]};function Be(l,e){return e.map((l=>null==l?"":tl(l)))}function $e(l,e,t,n,i,o,s){let r=[],u=Wl.get(i)||0;for(let l=t=s?t:Al(Dl(t,i),u);n>=l;l=Al(l+i,u))r.push(Object.is(l,-0)?0:l);return r}function Je(l,e,t,n,i){const o=[],s=l.scales[l.axes[e].scale].log,r=sl((10==s?dl:pl)(t));i=cl(s,r),10==s&&(i=fe[L(i,fe)]);let u=t,a=i*s;10==s&&(a=fe[L(a,fe)]);do{o.push(u),u+=i,10!=s||Wl.has(u)||(u=Al(u,Wl.get(i))),a>u||(a=(i=u)*s,10==s&&(a=fe[L(a,fe)]))}while(n>=u);return o}function qe(l,e,t,n,i){let o=l.scales[l.axes[e].scale].asinh,s=n>o?Je(l,e,fl(o,t),n,i):[o],r=0>n||t>0?[]:[0];return(-o>t?Je(l,e,fl(o,-n),-t,i):[o]).reverse().map((l=>-l)).concat(r,s)}const Ke=/./,Xe=/[12357]/,Ze=/[125]/,Qe=/1/,lt=(l,e,t,n)=>l.map(((l,i)=>4==e&&0==l||i%n==0&&t.test(l.toExponential()[0>l?1:0])?l:null));function et(l,e,t){let n=l.axes[t],i=n.scale,o=l.scales[i],s=l.valToPos,r=n._space,u=s(10,i),a=s(9,i)-u<r?s(7,i)-u<r?s(5,i)-u<r?Qe:Ze:Xe:Ke;if(a==Qe){let l=ol(s(1,i)-u);if(r>l)return lt(e.slice().reverse(),o.distr,a,ul(r/l)).reverse()}return lt(e,o.distr,a,1)}function tt(l,e,t){let n=l.axes[t],i=n.scale,o=n._space,s=l.valToPos,r=ol(s(1,i)-s(2,i));return o>r?lt(e.slice().reverse(),3,Ke,ul(o/r)).reverse():e}function nt(l,e,t,n){return null==n?w:null==e?"":tl(e)}const it={show:!0,scale:"y",stroke:u,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:3,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},ot={scale:null,auto:!0,sorted:0,min:gl,max:-gl},st=(l,e,t,n,i)=>i,rt={show:!0,auto:!0,sorted:0,gaps:st,alpha:1,facets:[Bl({},ot,{scale:"x"}),Bl({},ot,{scale:"y"})]},ut={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:st,alpha:1,points:{show:function(l,e){let{scale:t,idxs:n}=l.series[0],i=l._data[0],o=l.valToPos(i[n[0]],t,!0),s=l.valToPos(i[n[1]],t,!0);return ol(s-o)/(l.series[e].points.space*y)>=n[1]-n[0]},filter:null},values:null,min:gl,max:-gl,idxs:[],path:null,clip:null};function at(l,e,t){return t/10}const ft={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},ct=Bl({},ft,{time:!1,ori:1}),ht={};function dt(l){let e=ht[l];return e||(e={key:l,plots:[],sub(l){e.plots.push(l)},unsub(l){e.plots=e.plots.filter((e=>e!=l))},pub(l,t,n,i,o,s,r){for(let u=0;e.plots.length>u;u++)e.plots[u]!=t&&e.plots[u].pub(l,t,n,i,o,s,r)}},null!=l&&(ht[l]=e)),e}function pt(l,e,t){const n=l.mode,i=l.series[e],o=2==n?l._data[e]:l._data,s=l.scales,r=l.bbox;let u=o[0],a=2==n?o[1]:o[e],f=2==n?s[i.facets[0].scale]:s[l.series[0].scale],c=2==n?s[i.facets[1].scale]:s[i.scale],h=r.left,d=r.top,p=r.width,m=r.height,g=l.valToPosH,x=l.valToPosV;return 0==f.ori?t(i,u,a,f,c,g,x,h,d,p,m,kt,Mt,Tt,zt,Pt):t(i,u,a,f,c,x,g,d,h,m,p,yt,St,Et,Dt,At)}function mt(l,e){let t=0,n=0,i=Q(l.bands,Fl);for(let l=0;i.length>l;l++){let o=i[l];o.series[0]==e?t=o.dir:o.series[1]==e&&(n|=1==o.dir?1:2)}return[t,1==n?-1:2==n?1:3==n?2:0]}function gt(l,e,t,n,i){let o=l.series[e],s=l.scales[2==l.mode?o.facets[1].scale:o.scale];return-1==i?s.min:1==i?s.max:3==s.distr?1==s.dir?s.min:s.max:0}function xt(l,e,t,n,i,o){return pt(l,e,((l,e,s,r,u,a,f,c,h,d,p)=>{let m=l.pxRound;const g=0==r.ori?Mt:St;let x,w;1==r.dir*(0==r.ori?1:-1)?(x=t,w=n):(x=n,w=t);let _=m(a(e[x],r,d,c)),b=m(f(s[x],u,p,h)),v=m(a(e[w],r,d,c)),k=m(f(1==o?u.max:u.min,u,p,h)),y=new Path2D(i);return g(y,v,k),g(y,_,k),g(y,_,b),y}))}function wt(l,e,t,n,i,o){let s=null;if(l.length>0){s=new Path2D;const r=0==e?Tt:Et;let u=t;for(let e=0;l.length>e;e++){let t=l[e];if(t[1]>t[0]){let l=t[0]-u;l>0&&r(s,u,n,l,n+o),u=t[1]}}let a=t+i-u,f=10;a>0&&r(s,u,n-f/2,a,n+o+f)}return s}function _t(l,e,t,n,i,o,s){let r=[],u=l.length;for(let a=1==i?t:n;a>=t&&n>=a;a+=i)if(null===e[a]){let f=a,c=a;if(1==i)for(;++a<=n&&null===e[a];)c=a;else for(;--a>=t&&null===e[a];)c=a;let h=o(l[f]),d=c==f?h:o(l[c]),p=f-i;h=s>0||0>p||p>=u?h:o(l[p]);let m=c+i;d=0>s||0>m||m>=u?d:o(l[m]),h>d||r.push([h,d])}return r}function bt(l){return 0==l?vl:1==l?rl:e=>zl(e,l)}function vt(l){let e=0==l?kt:yt,t=0==l?(l,e,t,n,i,o)=>{l.arcTo(e,t,n,i,o)}:(l,e,t,n,i,o)=>{l.arcTo(t,e,i,n,o)},n=0==l?(l,e,t,n,i)=>{l.rect(e,t,n,i)}:(l,e,t,n,i)=>{l.rect(t,e,i,n)};return(l,i,o,s,r,u=0,a=0)=>{0==u&&0==a?n(l,i,o,s,r):(u=al(u,s/2,r/2),a=al(a,s/2,r/2),e(l,i+u,o),t(l,i+s,o,i+s,o+r,u),t(l,i+s,o+r,i,o+r,a),t(l,i,o+r,i,o,a),t(l,i,o,i+s,o,u),l.closePath())}}const kt=(l,e,t)=>{l.moveTo(e,t)},yt=(l,e,t)=>{l.moveTo(t,e)},Mt=(l,e,t)=>{l.lineTo(e,t)},St=(l,e,t)=>{l.lineTo(t,e)},Tt=vt(0),Et=vt(1),zt=(l,e,t,n,i,o)=>{l.arc(e,t,n,i,o)},Dt=(l,e,t,n,i,o)=>{l.arc(t,e,n,i,o)},Pt=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(e,t,n,i,o,s)},At=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(t,e,i,n,s,o)};function Wt(){return(l,e,t,n,i)=>pt(l,e,((e,o,s,r,u,a,f,c,h,d,p)=>{let m,g,{pxRound:x,points:w}=e;0==r.ori?(m=kt,g=zt):(m=yt,g=Dt);const _=Al(w.width*y,3);let b=(w.size-w.width)/2*y,v=Al(2*b,3),k=new Path2D,M=new Path2D,{left:S,top:T,width:E,height:z}=l.bbox;Tt(M,S-v,T-v,E+2*v,z+2*v);const D=l=>{if(null!=s[l]){let e=x(a(o[l],r,d,c)),t=x(f(s[l],u,p,h));m(k,e+b,t),g(k,e,t,b,0,2*il)}};if(i)i.forEach(D);else for(let l=t;n>=l;l++)D(l);return{stroke:_>0?k:null,fill:k,clip:M,flags:3}}))}function Yt(l){return(e,t,n,i,o,s)=>{n!=i&&(o!=n&&s!=n&&l(e,t,n),o!=i&&s!=i&&l(e,t,i),l(e,t,s))}}const Ct=Yt(Mt),Ht=Yt(St);function Ft(l){const e=Q(l?.alignGaps,0);return(l,t,n,i)=>pt(l,t,((o,s,r,u,a,f,c,h,d,p,m)=>{[n,i]=U(r,n,i);let g,x,w=o.pxRound,_=l=>w(f(l,u,p,h)),b=l=>w(c(l,a,m,d));0==u.ori?(g=Mt,x=Ct):(g=St,x=Ht);const v=u.dir*(0==u.ori?1:-1),k={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},y=k.stroke;let M=!1;if(i-n<4*p)for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let e=r[l];null===e?M=!0:null!=e&&g(y,_(s[l]),b(e))}else{let e,t,o,a=e=>l.posToVal(e,u.key,!0),f=null,c=null,h=_(s[1==v?n:i]),d=_(s[n]),p=_(s[i]),m=a(1==v?d+1:p-1);for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let n=s[l],i=(1==v?m>n:n>m)?h:_(n),o=r[l];i==h?null!=o?(t=o,null==f?(g(y,i,b(t)),e=f=c=t):f>t?f=t:t>c&&(c=t)):null===o&&(M=!0):(null!=f&&x(y,h,b(f),b(c),b(e),b(t)),null!=o?(t=o,g(y,i,b(t)),f=c=e=t):(f=c=null,null===o&&(M=!0)),h=i,m=a(h+v))}null!=f&&f!=c&&o!=h&&x(y,h,b(f),b(c),b(e),b(t))}let[S,T]=mt(l,t);if(null!=o.fill||0!=S){let e=k.fill=new Path2D(y),r=b(o.fillTo(l,t,o.min,o.max,S)),u=_(s[n]),a=_(s[i]);-1==v&&([a,u]=[u,a]),g(e,a,r),g(e,u,r)}if(!o.spanGaps){let a=[];M&&a.push(..._t(s,r,n,i,v,_,e)),k.gaps=a=o.gaps(l,t,n,i,a),k.clip=wt(a,u.ori,h,d,p,m)}return 0!=T&&(k.band=2==T?[xt(l,t,n,i,y,-1),xt(l,t,n,i,y,1)]:xt(l,t,n,i,y,T)),k}))}function Rt(l,e,t,n,i,o,s=gl){if(l.length>1){let r=null;for(let u=0,a=1/0;l.length>u;u++)if(void 0!==e[u]){if(null!=r){let e=ol(l[u]-l[r]);a>e&&(a=e,s=ol(t(l[u],n,i,o)-t(l[r],n,i,o)))}r=u}}return s}function Gt(l,e,t,n,i){const o=l.length;if(2>o)return null;const s=new Path2D;if(t(s,l[0],e[0]),2==o)n(s,l[1],e[1]);else{let t=Array(o),n=Array(o-1),r=Array(o-1),u=Array(o-1);for(let t=0;o-1>t;t++)r[t]=e[t+1]-e[t],u[t]=l[t+1]-l[t],n[t]=r[t]/u[t];t[0]=n[0];for(let l=1;o-1>l;l++)0===n[l]||0===n[l-1]||n[l-1]>0!=n[l]>0?t[l]=0:(t[l]=3*(u[l-1]+u[l])/((2*u[l]+u[l-1])/n[l-1]+(u[l]+2*u[l-1])/n[l]),isFinite(t[l])||(t[l]=0));t[o-1]=n[o-2];for(let n=0;o-1>n;n++)i(s,l[n]+u[n]/3,e[n]+t[n]*u[n]/3,l[n+1]-u[n]/3,e[n+1]-t[n+1]*u[n]/3,l[n+1],e[n+1])}return s}const It=new Set;function Lt(){for(let l of It)l.syncRect(!0)}_&&(G("resize",v,Lt),G("scroll",v,Lt,!0),G(x,v,(()=>{en.pxRatio=y})));const Ot=Ft(),Nt=Wt();function jt(l,e,t,n){return(n?[l[0],l[1]].concat(l.slice(2)):[l[0]].concat(l.slice(1))).map(((l,n)=>Ut(l,n,e,t)))}function Ut(l,e,t,n){return Bl({},0==e?t:n,l)}function Vt(l,e,t){return null==e?Rl:[e,t]}const Bt=Vt;function $t(l,e,t){return null==e?Rl:Z(e,t,J,!0)}function Jt(l,e,t,n){return null==e?Rl:B(e,t,l.scales[n].log,!1)}const qt=Jt;function Kt(l,e,t,n){return null==e?Rl:$(e,t,l.scales[n].log,!1)}const Xt=Kt;function Zt(l,e,t,n,i){let o=fl(xl(l),xl(e)),s=e-l,r=L(i/n*s,t);do{let l=t[r],e=n*l/s;if(e>=i&&17>=o+(5>l?Wl.get(l):0))return[l,e]}while(++r<t.length);return[0,0]}function Qt(l){let e,t;return[l=l.replace(/(\\d+)px/,((l,n)=>(e=rl((t=+n)*y))+"px")),e,t]}function ln(l){l.show&&[l.font,l.labelFont].forEach((l=>{let e=Al(l[2]*y,1);l[0]=l[0].replace(/[0-9.]+px/,e+"px"),l[1]=e}))}function en(u,g,_){const k={mode:Q(u.mode,1)},M=k.mode;function P(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?1-i:i)}function W(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?i:1-i)}function C(l,e,t,n){return 0==e.ori?P(l,e,t,n):W(l,e,t,n)}k.valToPosH=P,k.valToPosV=W;let F=!1;k.status=0;const R=k.root=D("uplot");null!=u.id&&(R.id=u.id),S(R,u.class),u.title&&(D("u-title",R).textContent=u.title);const O=z("canvas"),K=k.ctx=O.getContext("2d"),X=D("u-wrap",R);G("click",X,(l=>{l.target===el&&(Nn!=Gn||jn!=In)&&Zn.click(k,l)}),!0);const ll=k.under=D("u-under",X);X.appendChild(O);const el=k.over=D("u-over",X),tl=+Q((u=Vl(u)).pxAlign,1),sl=bt(tl);(u.plugins||[]).forEach((l=>{l.opts&&(u=l.opts(k,u)||u)}));const hl=u.ms||.001,pl=k.series=1==M?jt(u.series||[],Ve,ut,!1):function(l,e){return l.map(((l,t)=>0==t?{}:Bl({},e,l)))}(u.series||[null],rt),xl=k.axes=jt(u.axes||[],Ue,it,!0),vl=k.scales={},Tl=k.bands=u.bands||[];Tl.forEach((l=>{l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1)}));const El=2==M?pl[1].facets[0].scale:pl[0].scale,Dl={axes:function(){for(let l=0;xl.length>l;l++){let e=xl[l];if(!e.show||!e._show)continue;let t,n,u=e.side,a=u%2,f=e.stroke(k,l),c=0==u||3==u?-1:1,[h,d]=e._found;if(null!=e.label){let s=rl((e._lpos+e.labelGap*c)*y);_n(e.labelFont[0],f,"center",2==u?i:o),K.save(),1==a?(t=n=0,K.translate(s,rl(lt+st/2)),K.rotate((3==u?-il:il)/2)):(t=rl(Qe+ot/2),n=s);let r=_l(e.label)?e.label(k,l,h,d):e.label;K.fillText(r,t,n),K.restore()}if(0==d)continue;let p=vl[e.scale],m=0==a?ot:st,g=0==a?Qe:lt,x=e._splits,w=2==p.distr?x.map((l=>pn[l])):x,_=2==p.distr?pn[x[1]]-pn[x[0]]:h,b=e.ticks,v=e.border,M=b.show?b.size:0,S=rl(M*y),T=rl((2==e.alignTo?e._size-M-e.gap:e.gap)*y),E=e._rotate*-il/180,z=sl(e._pos*y),D=z+(S+T)*c;n=0==a?D:0,t=1==a?D:0,_n(e.font[0],f,1==e.align?s:2==e.align?r:E>0?s:0>E?r:0==a?"center":3==u?r:s,E||1==a?"middle":2==u?i:o);let P=e.font[1]*e.lineGap,A=x.map((l=>sl(C(l,p,m,g)))),W=e._values;for(let l=0;W.length>l;l++){let e=W[l];if(null!=e){0==a?t=A[l]:n=A[l],e=""+e;let i=-1==e.indexOf("\\n")?[e]:e.split(/\\n/gm);for(let l=0;i.length>l;l++){let e=i[l];E?(K.save(),K.translate(t,n+l*P),K.rotate(E),K.fillText(e,0,0),K.restore()):K.fillText(e,t,n+l*P)}}}b.show&&zn(A,b.filter(k,w,l,d,_),a,u,z,S,Al(b.width*y,3),b.stroke(k,l),b.dash,b.cap);let Y=e.grid;Y.show&&zn(A,Y.filter(k,w,l,d,_),a,0==a?2:1,0==a?lt:Qe,0==a?st:ot,Al(Y.width*y,3),Y.stroke(k,l),Y.dash,Y.cap),v.show&&zn([z],[1],0==a?1:0,0==a?1:2,1==a?lt:Qe,1==a?st:ot,Al(v.width*y,3),v.stroke(k,l),v.dash,v.cap)}Ci("drawAxes")},series:function(){if(Gt>0){let l=pl.some((l=>l._focus))&&dn!=Tt.alpha;l&&(K.globalAlpha=dn=Tt.alpha),pl.forEach(((l,e)=>{if(e>0&&l.show&&(kn(e,!1),kn(e,!0),null==l._paths)){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha);let n=2==M?[0,g[e][0].length-1]:function(l){let e=wl(Lt-1,0,Gt-1),t=wl(en+1,0,Gt-1);for(;null==l[e]&&e>0;)e--;for(;null==l[t]&&Gt-1>t;)t++;return[e,t]}(g[e]);l._paths=l.paths(k,e,n[0],n[1]),dn!=t&&(K.globalAlpha=dn=t)}})),pl.forEach(((l,e)=>{if(e>0&&l.show){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha),null!=l._paths&&yn(e,!1);{let t=null!=l._paths?l._paths.gaps:null,n=l.points.show(k,e,Lt,en,t),i=l.points.filter(k,e,n,t);(n||i)&&(l.points._paths=l.points.paths(k,e,Lt,en,i),yn(e,!0))}dn!=t&&(K.globalAlpha=dn=t),Ci("drawSeries",e)}})),l&&(K.globalAlpha=dn=1)}}},Pl=(u.drawOrder||["axes","series"]).map((l=>Dl[l]));function Cl(l){const e=3==l.distr?e=>dl(e>0?e:l.clamp(k,e,l.min,l.max,l.key)):4==l.distr?e=>ml(e,l.asinh):100==l.distr?e=>l.fwd(e):l=>l;return t=>{let n=e(t),{_min:i,_max:o}=l;return(n-i)/(o-i)}}function Il(l){let e=vl[l];if(null==e){let t=(u.scales||Hl)[l]||Hl;if(null!=t.from){Il(t.from);let e=Bl({},vl[t.from],t,{key:l});e.valToPct=Cl(e),vl[l]=e}else{e=vl[l]=Bl({},l==El?ft:ct,t),e.key=l;let n=e.time,i=e.range,o=Gl(i);if((l!=El||2==M&&!n)&&(!o||null!=i[0]&&null!=i[1]||(i={min:null==i[0]?q:{mode:1,hard:i[0],soft:i[0]},max:null==i[1]?q:{mode:1,hard:i[1],soft:i[1]}},o=!1),!o&&Ol(i))){let l=i;i=(e,t,n)=>null==t?Rl:Z(t,n,l)}e.range=bl(i||(n?Bt:l==El?3==e.distr?qt:4==e.distr?Xt:Vt:3==e.distr?Jt:4==e.distr?Kt:$t)),e.auto=bl(!o&&e.auto),e.clamp=bl(e.clamp||at),e._min=e._max=null,e.valToPct=Cl(e)}}}Il("x"),Il("y"),1==M&&pl.forEach((l=>{Il(l.scale)})),xl.forEach((l=>{Il(l.scale)}));for(let l in u.scales)Il(l);const jl=vl[El],Ul=jl.distr;let $l,ql;0==jl.ori?(S(R,"u-hz"),$l=P,ql=W):(S(R,"u-vt"),$l=W,ql=P);const Kl={};for(let l in vl){let e=vl[l];null==e.min&&null==e.max||(Kl[l]={min:e.min,max:e.max},e.min=e.max=null)}const Xl=u.tzDate||(l=>new Date(rl(l/hl))),Zl=u.fmtDate||ne,Ql=1==hl?Me(Xl):Ee(Xl),le=De(Xl,ze(1==hl?ye:Te,Zl)),ee=We(Xl,Ae("{YYYY}-{MM}-{DD} {h}:{mm}{aa}",Zl)),te=[],ie=k.legend=Bl({},Ye,u.legend),oe=k.cursor=Bl({},Re,{drag:{y:2==M}},u.cursor),se=ie.show,re=oe.show,ue=ie.markers;let ce,he,de;ie.idxs=te,ue.width=bl(ue.width),ue.dash=bl(ue.dash),ue.stroke=bl(ue.stroke),ue.fill=bl(ue.fill);let pe,me=[],ge=[],xe=!1,we={};if(ie.live){const l=pl[1]?pl[1].values:null;xe=null!=l,pe=xe?l(k,1,0):{_:0};for(let l in pe)we[l]=w}if(se)if(ce=z("table","u-legend",R),de=z("tbody",null,ce),ie.mount(k,ce),xe){he=z("thead",null,ce,de);let l=z("tr",null,he);for(var _e in z("th",null,l),pe)z("th",e,l).textContent=_e}else S(ce,"u-inline"),ie.live&&S(ce,"u-live");const be={show:!0},ve={show:!1},Pe=new Map;function Ce(l,e,t,n=!0){const i=Pe.get(e)||{},o=oe.bind[l](k,e,t,n);o&&(G(l,e,i[l]=o),Pe.set(e,i))}function He(l,e){const t=Pe.get(e)||{};for(let n in t)null!=l&&n!=l||(I(n,e,t[n]),delete t[n]);null==l&&Pe.delete(e)}let Fe=0,Ge=0,Ie=0,Le=0,Oe=0,Ne=0,je=Oe,Ke=Ne,Xe=Ie,Ze=Le,Qe=0,lt=0,ot=0,st=0;k.bbox={};let ht=!1,pt=!1,mt=!1,xt=!1,wt=!1,_t=!1;function vt(l,e,t){(t||l!=k.width||e!=k.height)&&kt(l,e),An(!1),mt=!0,pt=!0,Jn()}function kt(l,e){k.width=Fe=Ie=l,k.height=Ge=Le=e,Oe=Ne=0,function(){let l=!1,e=!1,t=!1,n=!1;xl.forEach((i=>{if(i.show&&i._show){let{side:o,_size:s}=i,r=s+(null!=i.label?i.labelSize:0);r>0&&(o%2?(Ie-=r,3==o?(Oe+=r,n=!0):t=!0):(Le-=r,0==o?(Ne+=r,l=!0):e=!0))}})),Ct[0]=l,Ct[1]=t,Ct[2]=e,Ct[3]=n,Ie-=Rt[1]+Rt[3],Oe+=Rt[3],Le-=Rt[2]+Rt[0],Ne+=Rt[0]}(),function(){let l=Oe+Ie,e=Ne+Le,t=Oe,n=Ne;function i(i,o){switch(i){case 1:return l+=o,l-o;case 2:return e+=o,e-o;case 3:return t-=o,t+o;case 0:return n-=o,n+o}}xl.forEach((l=>{if(l.show&&l._show){let e=l.side;l._pos=i(e,l._size),null!=l.label&&(l._lpos=i(e,l.labelSize))}}))}();let t=k.bbox;Qe=t.left=zl(Oe*y,.5),lt=t.top=zl(Ne*y,.5),ot=t.width=zl(Ie*y,.5),st=t.height=zl(Le*y,.5)}const yt=3;if(k.setSize=function({width:l,height:e}){vt(l,e)},null==oe.dataIdx){let l=oe.hover,e=l.skip=new Set(l.skip??[]);e.add(void 0);let t=l.prox=bl(l.prox),n=l.bias??=0;oe.dataIdx=(l,i,o,s)=>{if(0==i)return o;let r=o,u=t(l,i,o,s)??gl,a=u>=0&&gl>u,f=0==jl.ori?Ie:Le,c=oe.left,h=g[0],d=g[i];if(e.has(d[o])){r=null;let l,t=null,i=null;if(0==n||-1==n)for(l=o;null==t&&l-- >0;)e.has(d[l])||(t=l);if(0==n||1==n)for(l=o;null==i&&l++<d.length;)e.has(d[l])||(i=l);if(null!=t||null!=i)if(a){let l=c-(null==t?-1/0:$l(h[t],jl,f,0)),e=(null==i?1/0:$l(h[i],jl,f,0))-c;l>e?e>u||(r=i):l>u||(r=t)}else r=null==i?t:null==t||o-t>i-o?i:t}else a&&ol(c-$l(h[o],jl,f,0))>u&&(r=null);return r}}const Mt=l=>{oe.event=l};oe.idxs=te,oe._lock=!1;let St=oe.points;St.show=bl(St.show),St.size=bl(St.size),St.stroke=bl(St.stroke),St.width=bl(St.width),St.fill=bl(St.fill);const Tt=k.focus=Bl({},u.focus||{alpha:.3},oe.focus),Et=Tt.prox>=0,zt=Et&&St.one;let Dt=[],Pt=[],At=[];function Wt(l,e){let t=St.show(k,e);if(t instanceof HTMLElement)return S(t,"u-cursor-pt"),S(t,l.class),A(t,-10,-10,Ie,Le),el.insertBefore(t,Dt[e]),t}function Yt(t,n){if(1==M||n>0){let l=1==M&&vl[t.scale].time,e=t.value;t.value=l?Ll(e)?We(Xl,Ae(e,Zl)):e||ee:e||nt,t.label=t.label||(l?"Time":"Value")}if(zt||n>0){t.width=null==t.width?1:t.width,t.paths=t.paths||Ot||yl,t.fillTo=bl(t.fillTo||gt),t.pxAlign=+Q(t.pxAlign,tl),t.pxRound=bt(t.pxAlign),t.stroke=bl(t.stroke||null),t.fill=bl(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let l=function(l){return Al(1*(3+2*(l||1)),3)}(fl(1,t.width)),e=t.points=Bl({},{size:l,width:fl(1,.2*l),stroke:t.stroke,space:2*l,paths:Nt,_stroke:null,_fill:null},t.points);e.show=bl(e.show),e.filter=bl(e.filter),e.fill=bl(e.fill),e.stroke=bl(e.stroke),e.paths=bl(e.paths),e.pxAlign=t.pxAlign}if(se){let i=function(t,n){if(0==n&&(xe||!ie.live||2==M))return Rl;let i=[],o=z("tr","u-series",de,de.childNodes[n]);S(o,t.class),t.show||S(o,l);let s=z("th",null,o);if(ue.show){let l=D("u-marker",s);if(n>0){let e=ue.width(k,n);e&&(l.style.border=e+"px "+ue.dash(k,n)+" "+ue.stroke(k,n)),l.style.background=ue.fill(k,n)}}let r=D(e,s);for(var u in t.label instanceof HTMLElement?r.appendChild(t.label):r.textContent=t.label,n>0&&(ue.show||(r.style.color=t.width>0?ue.stroke(k,n):ue.fill(k,n)),Ce("click",s,(l=>{if(oe._lock)return;Mt(l);let e=pl.indexOf(t);if((l.ctrlKey||l.metaKey)!=ie.isolate){let l=pl.some(((l,t)=>t>0&&t!=e&&l.show));pl.forEach(((t,n)=>{n>0&&oi(n,l?n==e?be:ve:be,!0,Fi.setSeries)}))}else oi(e,{show:!t.show},!0,Fi.setSeries)}),!1),Et&&Ce(d,s,(l=>{oe._lock||(Mt(l),oi(pl.indexOf(t),ai,!0,Fi.setSeries))}),!1)),pe){let l=z("td","u-value",o);l.textContent="--",i.push(l)}return[o,i]}(t,n);me.splice(n,0,i[0]),ge.splice(n,0,i[1]),ie.values.push(null)}if(re){te.splice(n,0,null);let l=null;zt?0==n&&(l=Wt(t,n)):n>0&&(l=Wt(t,n)),Dt.splice(n,0,l),Pt.splice(n,0,0),At.splice(n,0,0)}Ci("addSeries",n)}k.addSeries=function(l,e){e=null==e?pl.length:e,l=1==M?Ut(l,e,Ve,ut):Ut(l,e,{},rt),pl.splice(e,0,l),Yt(pl[e],e)},k.delSeries=function(l){if(pl.splice(l,1),se){ie.values.splice(l,1),ge.splice(l,1);let e=me.splice(l,1)[0];He(null,e.firstChild),e.remove()}re&&(te.splice(l,1),Dt.splice(l,1)[0].remove(),Pt.splice(l,1),At.splice(l,1)),Ci("delSeries",l)};const Ct=[!1,!1,!1,!1];function Ht(l,e,t){let[n,i,o,s]=t,r=e%2,u=0;return 0==r&&(s||i)&&(u=0==e&&!n||2==e&&!o?rl(Ue.size/3):0),1==r&&(n||o)&&(u=1==e&&!i||3==e&&!s?rl(it.size/2):0),u}const Ft=k.padding=(u.padding||[Ht,Ht,Ht,Ht]).map((l=>bl(Q(l,Ht)))),Rt=k._padding=Ft.map(((l,e)=>l(k,e,Ct,0)));let Gt,Lt=null,en=null;const tn=1==M?pl[0].idxs:null;let nn,on,sn,rn,un,an,fn,cn,hn,dn,pn=null,mn=!1;function gn(l,e){if(k.data=k._data=g=null==l?[]:l,2==M){Gt=0;for(let l=1;pl.length>l;l++)Gt+=g[l][0].length}else{0==g.length&&(k.data=k._data=g=[[]]),pn=g[0],Gt=pn.length;let l=g;if(2==Ul){l=g.slice();let e=l[0]=Array(Gt);for(let l=0;Gt>l;l++)e[l]=l}k._data=g=l}if(An(!0),Ci("setData"),2==Ul&&(mt=!0),!1!==e){let l=jl;l.auto(k,mn)?xn():ii(El,l.min,l.max),xt=xt||oe.left>=0,_t=!0,Jn()}}function xn(){let l,e;mn=!0,1==M&&(Gt>0?(Lt=tn[0]=0,en=tn[1]=Gt-1,l=g[0][Lt],e=g[0][en],2==Ul?(l=Lt,e=en):l==e&&(3==Ul?[l,e]=B(l,l,jl.log,!1):4==Ul?[l,e]=$(l,l,jl.log,!1):jl.time?e=l+rl(86400/hl):[l,e]=Z(l,e,J,!0))):(Lt=tn[0]=l=null,en=tn[1]=e=null)),ii(El,l,e)}function wn(l,e,t,n,i,o){l??=a,t??=Fl,n??="butt",i??=a,o??="round",l!=nn&&(K.strokeStyle=nn=l),i!=on&&(K.fillStyle=on=i),e!=sn&&(K.lineWidth=sn=e),o!=un&&(K.lineJoin=un=o),n!=an&&(K.lineCap=an=n),t!=rn&&K.setLineDash(rn=t)}function _n(l,e,t,n){e!=on&&(K.fillStyle=on=e),l!=fn&&(K.font=fn=l),t!=cn&&(K.textAlign=cn=t),n!=hn&&(K.textBaseline=hn=n)}function bn(l,e,t,n,i=0){if(n.length>0&&l.auto(k,mn)&&(null==e||null==e.min)){let e=Q(Lt,0),o=Q(en,n.length-1),s=null==t.min?function(l,e,t,n=0,i=!1){let o=i?V:U,s=i?j:N;[e,t]=o(l,e,t);let r=l[e],u=l[e];if(e>-1)if(1==n)r=l[e],u=l[t];else if(-1==n)r=l[t],u=l[e];else for(let n=e;t>=n;n++){let e=l[n];s(e)&&(r>e?r=e:e>u&&(u=e))}return[r??gl,u??-gl]}(n,e,o,i,3==l.distr):[t.min,t.max];l.min=al(l.min,t.min=s[0]),l.max=fl(l.max,t.max=s[1])}}k.setData=gn;const vn={min:null,max:null};function kn(l,e){let t=e?pl[l].points:pl[l];t._stroke=t.stroke(k,l),t._fill=t.fill(k,l)}function yn(l,e){let t=e?pl[l].points:pl[l],{stroke:n,fill:i,clip:o,flags:s,_stroke:r=t._stroke,_fill:u=t._fill,_width:a=t.width}=t._paths;a=Al(a*y,3);let f=null,c=a%2/2;e&&null==u&&(u=a>0?"#fff":r);let h=1==t.pxAlign&&c>0;if(h&&K.translate(c,c),!e){let l=Qe-a/2,e=lt-a/2,t=ot+a,n=st+a;f=new Path2D,f.rect(l,e,t,n)}e?Sn(r,a,t.dash,t.cap,u,n,i,s,o):function(l,e,t,n,i,o,s,r,u,a,f){let c=!1;0!=u&&Tl.forEach(((h,d)=>{if(h.series[0]==l){let l,p=pl[h.series[1]],m=g[h.series[1]],x=(p._paths||Hl).band;Gl(x)&&(x=1==h.dir?x[0]:x[1]);let w=null;p.show&&x&&function(l,e,t){for(e=Q(e,0),t=Q(t,l.length-1);t>=e;){if(null!=l[e])return!0;e++}return!1}(m,Lt,en)?(w=h.fill(k,d)||o,l=p._paths.clip):x=null,Sn(e,t,n,i,w,s,r,u,a,f,l,x),c=!0}})),c||Sn(e,t,n,i,o,s,r,u,a,f)}(l,r,a,t.dash,t.cap,u,n,i,s,f,o),h&&K.translate(-c,-c)}const Mn=3;function Sn(l,e,t,n,i,o,s,r,u,a,f,c){wn(l,e,t,n,i),(u||a||c)&&(K.save(),u&&K.clip(u),a&&K.clip(a)),c?(r&Mn)==Mn?(K.clip(c),f&&K.clip(f),En(i,s),Tn(l,o,e)):2&r?(En(i,s),K.clip(c),Tn(l,o,e)):1&r&&(K.save(),K.clip(c),f&&K.clip(f),En(i,s),K.restore(),Tn(l,o,e)):(En(i,s),Tn(l,o,e)),(u||a||c)&&K.restore()}function Tn(l,e,t){t>0&&(e instanceof Map?e.forEach(((l,e)=>{K.strokeStyle=nn=e,K.stroke(l)})):null!=e&&l&&K.stroke(e))}function En(l,e){e instanceof Map?e.forEach(((l,e)=>{K.fillStyle=on=e,K.fill(l)})):null!=e&&l&&K.fill(e)}function zn(l,e,t,n,i,o,s,r,u,a){let f=s%2/2;1==tl&&K.translate(f,f),wn(r,s,u,a,r),K.beginPath();let c,h,d,p,m=i+(0==n||3==n?-o:o);0==t?(h=i,p=m):(c=i,d=m);for(let n=0;l.length>n;n++)null!=e[n]&&(0==t?c=d=l[n]:h=p=l[n],K.moveTo(c,h),K.lineTo(d,p));K.stroke(),1==tl&&K.translate(-f,-f)}function Dn(l){let e=!0;return xl.forEach(((t,n)=>{if(!t.show)return;let i=vl[t.scale];if(null==i.min)return void(t._show&&(e=!1,t._show=!1,An(!1)));t._show||(e=!1,t._show=!0,An(!1));let o=t.side,s=o%2,{min:r,max:u}=i,[a,f]=function(l,e,t,n){let i,o=xl[l];if(n>0){let s=o._space=o.space(k,l,e,t,n);i=Zt(e,t,o._incrs=o.incrs(k,l,e,t,n,s),n,s)}else i=[0,0];return o._found=i}(n,r,u,0==s?Ie:Le);if(0==f)return;let c=t._splits=t.splits(k,n,r,u,a,f,2==i.distr),h=2==i.distr?c.map((l=>pn[l])):c,d=2==i.distr?pn[c[1]]-pn[c[0]]:a,p=t._values=t.values(k,t.filter(k,h,n,f,d),n,f,d);t._rotate=2==o?t.rotate(k,p,n,f):0;let m=t._size;t._size=ul(t.size(k,p,n,l)),null!=m&&t._size!=m&&(e=!1)})),e}function Pn(l){let e=!0;return Ft.forEach(((t,n)=>{let i=t(k,n,Ct,l);i!=Rt[n]&&(e=!1),Rt[n]=i})),e}function An(l){pl.forEach(((e,t)=>{t>0&&(e._paths=null,l&&(1==M?(e.min=null,e.max=null):e.facets.forEach((l=>{l.min=null,l.max=null}))))}))}let Wn,Yn,Cn,Hn,Fn,Rn,Gn,In,Ln,On,Nn,jn,Un=!1,Vn=!1,Bn=[];function $n(){Vn=!1;for(let l=0;Bn.length>l;l++)Ci(...Bn[l]);Bn.length=0}function Jn(){Un||(Jl(qn),Un=!0)}function qn(){if(ht&&(function(){for(let l in vl){let e=vl[l];null==Kl[l]&&(null==e.min||null!=Kl[El]&&e.auto(k,mn))&&(Kl[l]=vn)}for(let l in vl){let e=vl[l];null==Kl[l]&&null!=e.from&&null!=Kl[e.from]&&(Kl[l]=vn)}null!=Kl[El]&&An(!0);let l={};for(let e in Kl){let t=Kl[e];if(null!=t){let n=l[e]=Vl(vl[e],Nl);if(null!=t.min)Bl(n,t);else if(e!=El||2==M)if(0==Gt&&null==n.from){let l=n.range(k,null,null,e);n.min=l[0],n.max=l[1]}else n.min=gl,n.max=-gl}}if(Gt>0){pl.forEach(((e,t)=>{if(1==M){let n=e.scale,i=Kl[n];if(null==i)return;let o=l[n];if(0==t){let l=o.range(k,o.min,o.max,n);o.min=l[0],o.max=l[1],Lt=L(o.min,g[0]),en=L(o.max,g[0]),en-Lt>1&&(o.min>g[0][Lt]&&Lt++,g[0][en]>o.max&&en--),e.min=pn[Lt],e.max=pn[en]}else e.show&&e.auto&&bn(o,i,e,g[t],e.sorted);e.idxs[0]=Lt,e.idxs[1]=en}else if(t>0&&e.show&&e.auto){let[n,i]=e.facets,o=n.scale,s=i.scale,[r,u]=g[t],a=l[o],f=l[s];null!=a&&bn(a,Kl[o],n,r,n.sorted),null!=f&&bn(f,Kl[s],i,u,i.sorted),e.min=i.min,e.max=i.max}}));for(let e in l){let t=l[e],n=Kl[e];if(null==t.from&&(null==n||null==n.min)){let l=t.range(k,t.min==gl?null:t.min,t.max==-gl?null:t.max,e);t.min=l[0],t.max=l[1]}}}for(let e in l){let t=l[e];if(null!=t.from){let n=l[t.from];if(null==n.min)t.min=t.max=null;else{let l=t.range(k,n.min,n.max,e);t.min=l[0],t.max=l[1]}}}let e={},t=!1;for(let n in l){let i=l[n],o=vl[n];if(o.min!=i.min||o.max!=i.max){o.min=i.min,o.max=i.max;let l=o.distr;o._min=3==l?dl(o.min):4==l?ml(o.min,o.asinh):100==l?o.fwd(o.min):o.min,o._max=3==l?dl(o.max):4==l?ml(o.max,o.asinh):100==l?o.fwd(o.max):o.max,e[n]=t=!0}}if(t){pl.forEach(((l,t)=>{2==M?t>0&&e.y&&(l._paths=null):e[l.scale]&&(l._paths=null)}));for(let l in e)mt=!0,Ci("setScale",l);re&&oe.left>=0&&(xt=_t=!0)}for(let l in Kl)Kl[l]=null}(),ht=!1),mt&&(function(){let l=!1,e=0;for(;!l;){e++;let t=Dn(e),n=Pn(e);l=e==yt||t&&n,l||(kt(k.width,k.height),pt=!0)}}(),mt=!1),pt){if(E(ll,s,Oe),E(ll,i,Ne),E(ll,t,Ie),E(ll,n,Le),E(el,s,Oe),E(el,i,Ne),E(el,t,Ie),E(el,n,Le),E(X,t,Fe),E(X,n,Ge),O.width=rl(Fe*y),O.height=rl(Ge*y),xl.forEach((({_el:e,_show:t,_size:n,_pos:i,side:o})=>{if(null!=e)if(t){let t=o%2==1;E(e,t?"left":"top",i-(3===o||0===o?n:0)),E(e,t?"width":"height",n),E(e,t?"top":"left",t?Ne:Oe),E(e,t?"height":"width",t?Le:Ie),T(e,l)}else S(e,l)})),nn=on=sn=un=an=fn=cn=hn=rn=null,dn=1,_i(!0),Oe!=je||Ne!=Ke||Ie!=Xe||Le!=Ze){An(!1);let l=Ie/Xe,e=Le/Ze;if(re&&!xt&&oe.left>=0){oe.left*=l,oe.top*=e,Cn&&A(Cn,rl(oe.left),0,Ie,Le),Hn&&A(Hn,0,rl(oe.top),Ie,Le);for(let t=0;Dt.length>t;t++){let n=Dt[t];null!=n&&(Pt[t]*=l,At[t]*=e,A(n,ul(Pt[t]),ul(At[t]),Ie,Le))}}if(ei.show&&!wt&&ei.left>=0&&ei.width>0){ei.left*=l,ei.width*=l,ei.top*=e,ei.height*=e;for(let l in ki)E(ti,l,ei[l])}je=Oe,Ke=Ne,Xe=Ie,Ze=Le}Ci("setSize"),pt=!1}Fe>0&&Ge>0&&(K.clearRect(0,0,O.width,O.height),Ci("drawClear"),Pl.forEach((l=>l())),Ci("draw")),ei.show&&wt&&(ni(ei),wt=!1),re&&xt&&(xi(null,!0,!1),xt=!1),ie.show&&ie.live&&_t&&(mi(),_t=!1),F||(F=!0,k.status=1,Ci("ready")),mn=!1,Un=!1}function Kn(l,e){let t=vl[l];if(null==t.from){if(0==Gt){let n=t.range(k,e.min,e.max,l);e.min=n[0],e.max=n[1]}if(e.min>e.max){let l=e.min;e.min=e.max,e.max=l}if(Gt>1&&null!=e.min&&null!=e.max&&1e-16>e.max-e.min)return;l==El&&2==t.distr&&Gt>0&&(e.min=L(e.min,g[0]),e.max=L(e.max,g[0]),e.min==e.max&&e.max++),Kl[l]=e,ht=!0,Jn()}}k.batch=function(l,e=!1){Un=!0,Vn=e,l(k),qn(),e&&Bn.length>0&&queueMicrotask($n)},k.redraw=(l,e)=>{mt=e||!1,!1!==l?ii(El,jl.min,jl.max):Jn()},k.setScale=Kn;let Xn=!1;const Zn=oe.drag;let Qn=Zn.x,li=Zn.y;re&&(oe.x&&(Wn=D("u-cursor-x",el)),oe.y&&(Yn=D("u-cursor-y",el)),0==jl.ori?(Cn=Wn,Hn=Yn):(Cn=Yn,Hn=Wn),Nn=oe.left,jn=oe.top);const ei=k.select=Bl({show:!0,over:!0,left:0,width:0,top:0,height:0},u.select),ti=ei.show?D("u-select",ei.over?el:ll):null;function ni(l,e){if(ei.show){for(let e in l)ei[e]=l[e],e in ki&&E(ti,e,l[e]);!1!==e&&Ci("setSelect")}}function ii(l,e,t){Kn(l,{min:e,max:t})}function oi(e,t,n,i){null!=t.focus&&function(l){if(l!=ui){let e=null==l,t=1!=Tt.alpha;pl.forEach(((n,i)=>{if(1==M||i>0){let o=e||0==i||i==l;n._focus=e?null:o,t&&function(l,e){pl[l].alpha=e,re&&null!=Dt[l]&&(Dt[l].style.opacity=e),se&&me[l]&&(me[l].style.opacity=e)}(i,o?1:Tt.alpha)}})),ui=l,t&&Jn()}}(e),null!=t.show&&pl.forEach(((n,i)=>{0>=i||e!=i&&null!=e||(n.show=t.show,function(e){if(pl[e].show)se&&T(me[e],l);else if(se&&S(me[e],l),re){let l=zt?Dt[0]:Dt[e];null!=l&&A(l,-10,-10,Ie,Le)}}(i),2==M?(ii(n.facets[0].scale,null,null),ii(n.facets[1].scale,null,null)):ii(n.scale,null,null),Jn())})),!1!==n&&Ci("setSeries",e,t),i&&Ii("setSeries",k,e,t)}let si,ri,ui;k.setSelect=ni,k.setSeries=oi,k.addBand=function(l,e){l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1),Tl.splice(e=null==e?Tl.length:e,0,l)},k.setBand=function(l,e){Bl(Tl[l],e)},k.delBand=function(l){null==l?Tl.length=0:Tl.splice(l,1)};const ai={focus:!0};function fi(l,e,t){let n=vl[e];t&&(l=l/y-(1==n.ori?Ne:Oe));let i=Ie;1==n.ori&&(i=Le,l=i-l),-1==n.dir&&(l=i-l);let o=n._min,s=o+l/i*(n._max-o),r=n.distr;return 3==r?cl(10,s):4==r?((l,e=1)=>nl.sinh(l)*e)(s,n.asinh):100==r?n.bwd(s):s}function ci(l,e){E(ti,s,ei.left=l),E(ti,t,ei.width=e)}function hi(l,e){E(ti,i,ei.top=l),E(ti,n,ei.height=e)}se&&Et&&Ce(p,ce,(l=>{oe._lock||(Mt(l),null!=ui&&oi(null,ai,!0,Fi.setSeries))})),k.valToIdx=l=>L(l,g[0]),k.posToIdx=function(l,e){return L(fi(l,El,e),g[0],Lt,en)},k.posToVal=fi,k.valToPos=(l,e,t)=>0==vl[e].ori?P(l,vl[e],t?ot:Ie,t?Qe:0):W(l,vl[e],t?st:Le,t?lt:0),k.setCursor=(l,e,t)=>{Nn=l.left,jn=l.top,xi(null,e,t)};let di=0==jl.ori?ci:hi,pi=1==jl.ori?ci:hi;function mi(l,e){if(null!=l&&(l.idxs?l.idxs.forEach(((l,e)=>{te[e]=l})):(l=>void 0===l)(l.idx)||te.fill(l.idx),ie.idx=te[0]),se&&ie.live){for(let l=0;pl.length>l;l++)(l>0||1==M&&!xe)&&gi(l,te[l]);!function(){if(se&&ie.live)for(let l=2==M?1:0;pl.length>l;l++){if(0==l&&xe)continue;let e=ie.values[l],t=0;for(let n in e)ge[l][t++].firstChild.nodeValue=e[n]}}()}_t=!1,!1!==e&&Ci("setLegend")}function gi(l,e){let t,n=pl[l],i=0==l&&2==Ul?pn:g[l];xe?t=n.values(k,l,e)??we:(t=n.value(k,null==e?null:i[e],l,e),t=null==t?we:{_:t}),ie.values[l]=t}function xi(l,e,t){let n;Ln=Nn,On=jn,[Nn,jn]=oe.move(k,Nn,jn),oe.left=Nn,oe.top=jn,re&&(Cn&&A(Cn,rl(Nn),0,Ie,Le),Hn&&A(Hn,0,rl(jn),Ie,Le)),si=gl,ri=null;let i=0==jl.ori?Ie:Le,o=1==jl.ori?Ie:Le;if(0>Nn||0==Gt||Lt>en){n=oe.idx=null;for(let l=0;pl.length>l;l++){let e=Dt[l];null!=e&&A(e,-10,-10,Ie,Le)}Et&&oi(null,ai,!0,null==l&&Fi.setSeries),ie.live&&(te.fill(n),_t=!0)}else{let l,e,t;1==M&&(l=0==jl.ori?Nn:jn,e=fi(l,El),n=oe.idx=L(e,g[0],Lt,en),t=$l(g[0][n],jl,i,0));let s=-10,r=-10,u=0,a=0,f=!0,c="",h="";for(let l=2==M?1:0;pl.length>l;l++){let d=pl[l],p=te[l],m=null==p?null:1==M?g[l][p]:g[l][1][p],x=oe.dataIdx(k,l,n,e),w=null==x?null:1==M?g[l][x]:g[l][1][x];if(_t=_t||w!=m||x!=p,te[l]=x,l>0&&d.show){let e=null==x?-10:x==n?t:$l(1==M?g[0][x]:g[l][0][x],jl,i,0),p=null==w?-10:ql(w,1==M?vl[d.scale]:vl[d.facets[1].scale],o,0);if(Et&&null!=w){let e=1==jl.ori?Nn:jn,t=ol(Tt.dist(k,l,x,p,e));if(si>t){let n=Tt.bias;if(0!=n){let i=fi(e,d.scale),o=0>i?-1:1;o!=(0>w?-1:1)||(1==o?1==n?i>w:w>i:1==n?w>i:i>w)||(si=t,ri=l)}else si=t,ri=l}}if(_t||zt){let t,n;0==jl.ori?(t=e,n=p):(t=p,n=e);let i,o,d,m,g,x,w=!0,_=St.bbox;if(null!=_){w=!1;let e=_(k,l);d=e.left,m=e.top,i=e.width,o=e.height}else d=t,m=n,i=o=St.size(k,l);if(x=St.fill(k,l),g=St.stroke(k,l),zt)l!=ri||si>Tt.prox||(s=d,r=m,u=i,a=o,f=w,c=x,h=g);else{let e=Dt[l];null!=e&&(Pt[l]=d,At[l]=m,H(e,i,o,w),Y(e,x,g),A(e,ul(d),ul(m),Ie,Le))}}}}if(zt){let l=Tt.prox;if(_t||(null==ui?l>=si:si>l||ri!=ui)){let l=Dt[0];null!=l&&(Pt[0]=s,At[0]=r,H(l,u,a,f),Y(l,c,h),A(l,ul(s),ul(r),Ie,Le))}}}if(ei.show&&Xn)if(null!=l){let[e,t]=Fi.scales,[n,s]=Fi.match,[r,u]=l.cursor.sync.scales,a=l.cursor.drag;if(Qn=a._x,li=a._y,Qn||li){let a,f,c,h,d,{left:p,top:m,width:g,height:x}=l.select,w=l.scales[r].ori,_=l.posToVal,b=null!=e&&n(e,r),v=null!=t&&s(t,u);b&&Qn?(0==w?(a=p,f=g):(a=m,f=x),c=vl[e],h=$l(_(a,r),c,i,0),d=$l(_(a+f,r),c,i,0),di(al(h,d),ol(d-h))):di(0,i),v&&li?(1==w?(a=p,f=g):(a=m,f=x),c=vl[t],h=ql(_(a,u),c,o,0),d=ql(_(a+f,u),c,o,0),pi(al(h,d),ol(d-h))):pi(0,o)}else yi()}else{let l=ol(Ln-Fn),e=ol(On-Rn);if(1==jl.ori){let t=l;l=e,e=t}Qn=Zn.x&&l>=Zn.dist,li=Zn.y&&e>=Zn.dist;let t,n,s=Zn.uni;null!=s?Qn&&li&&(Qn=l>=s,li=e>=s,Qn||li||(e>l?li=!0:Qn=!0)):Zn.x&&Zn.y&&(Qn||li)&&(Qn=li=!0),Qn&&(0==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),di(al(t,n),ol(n-t)),li||pi(0,o)),li&&(1==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),pi(al(t,n),ol(n-t)),Qn||di(0,i)),Qn||li||(di(0,0),pi(0,0))}if(Zn._x=Qn,Zn._y=li,null==l){if(t){if(null!=Ri){let[l,e]=Fi.scales;Fi.values[0]=null!=l?fi(0==jl.ori?Nn:jn,l):null,Fi.values[1]=null!=e?fi(1==jl.ori?Nn:jn,e):null}Ii(f,k,Nn,jn,Ie,Le,n)}if(Et){let l=t&&Fi.setSeries,e=Tt.prox;null==ui?si>e||oi(ri,ai,!0,l):si>e?oi(null,ai,!0,l):ri!=ui&&oi(ri,ai,!0,l)}}_t&&(ie.idx=n,mi()),!1!==e&&Ci("setCursor")}k.setLegend=mi;let wi=null;function _i(l=!1){l?wi=null:(wi=el.getBoundingClientRect(),Ci("syncRect",wi))}function bi(l,e,t,n,i,o){oe._lock||Xn&&null!=l&&0==l.movementX&&0==l.movementY||(vi(l,e,t,n,i,o,0,!1,null!=l),null!=l?xi(null,!0,!0):xi(e,!0,!1))}function vi(l,e,t,n,i,o,s,r,u){if(null==wi&&_i(!1),Mt(l),null!=l)t=l.clientX-wi.left,n=l.clientY-wi.top;else{if(0>t||0>n)return Nn=-10,void(jn=-10);let[l,s]=Fi.scales,r=e.cursor.sync,[u,a]=r.values,[f,c]=r.scales,[h,d]=Fi.match,p=e.axes[0].side%2==1,m=0==jl.ori?Ie:Le,g=1==jl.ori?Ie:Le,x=p?o:i,w=p?i:o,_=p?n:t,b=p?t:n;if(t=null!=f?h(l,f)?C(u,vl[l],m,0):-10:m*(_/x),n=null!=c?d(s,c)?C(a,vl[s],g,0):-10:g*(b/w),1==jl.ori){let l=t;t=n,n=l}}!u||null!=e&&e.cursor.event.type!=f||(t>1&&Ie-1>t||(t=zl(t,Ie)),n>1&&Le-1>n||(n=zl(n,Le))),r?(Fn=t,Rn=n,[Gn,In]=oe.move(k,t,n)):(Nn=t,jn=n)}Object.defineProperty(k,"rect",{get:()=>(null==wi&&_i(!1),wi)});const ki={width:0,height:0,left:0,top:0};function yi(){ni(ki,!1)}let Mi,Si,Ti,Ei;function zi(l,e,t,n,i,o){Xn=!0,Qn=li=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!0,!1),null!=l&&(Ce(h,b,Di,!1),Ii(c,k,Gn,In,Ie,Le,null));let{left:s,top:r,width:u,height:a}=ei;Mi=s,Si=r,Ti=u,Ei=a}function Di(l,e,t,n,i,o){Xn=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!1,!0);let{left:s,top:r,width:u,height:a}=ei,f=u>0||a>0,c=Mi!=s||Si!=r||Ti!=u||Ei!=a;if(f&&c&&ni(ei),Zn.setScale&&f&&c){let l=s,e=u,t=r,n=a;if(1==jl.ori&&(l=r,e=a,t=s,n=u),Qn&&ii(El,fi(l,El),fi(l+e,El)),li)for(let l in vl){let e=vl[l];l!=El&&null==e.from&&e.min!=gl&&ii(l,fi(t+n,l),fi(t,l))}yi()}else oe.lock&&(oe._lock=!oe._lock,xi(e,!0,null!=l));null!=l&&(He(h,b),Ii(h,k,Nn,jn,Ie,Le,null))}function Pi(l){oe._lock||(Mt(l),xn(),yi(),null!=l&&Ii(m,k,Nn,jn,Ie,Le,null))}function Ai(){xl.forEach(ln),vt(k.width,k.height,!0)}G(x,v,Ai);const Wi={};Wi.mousedown=zi,Wi.mousemove=bi,Wi.mouseup=Di,Wi.dblclick=Pi,Wi.setSeries=(l,e,t,n)=>{-1!=(t=(0,Fi.match[2])(k,e,t))&&oi(t,n,!0,!1)},re&&(Ce(c,el,zi),Ce(f,el,bi),Ce(d,el,(l=>{Mt(l),_i(!1)})),Ce(p,el,(function(l){if(oe._lock)return;Mt(l);let e=Xn;if(Xn){let l,e,t=!0,n=!0,i=10;0==jl.ori?(l=Qn,e=li):(l=li,e=Qn),l&&e&&(t=i>=Nn||Nn>=Ie-i,n=i>=jn||jn>=Le-i),l&&t&&(Nn=Gn>Nn?0:Ie),e&&n&&(jn=In>jn?0:Le),xi(null,!0,!0),Xn=!1}Nn=-10,jn=-10,te.fill(null),xi(null,!0,!0),e&&(Xn=e)})),Ce(m,el,Pi),It.add(k),k.syncRect=_i);const Yi=k.hooks=u.hooks||{};function Ci(l,e,t){Vn?Bn.push([l,e,t]):l in Yi&&Yi[l].forEach((l=>{l.call(null,k,e,t)}))}(u.plugins||[]).forEach((l=>{for(let e in l.hooks)Yi[e]=(Yi[e]||[]).concat(l.hooks[e])}));const Hi=(l,e,t)=>t,Fi=Bl({key:null,setSeries:!1,filters:{pub:Ml,sub:Ml},scales:[El,pl[1]?pl[1].scale:null],match:[Sl,Sl,Hi],values:[null,null]},oe.sync);2==Fi.match.length&&Fi.match.push(Hi),oe.sync=Fi;const Ri=Fi.key,Gi=dt(Ri);function Ii(l,e,t,n,i,o,s){Fi.filters.pub(l,e,t,n,i,o,s)&&Gi.pub(l,e,t,n,i,o,s)}function Li(){Ci("init",u,g),gn(g||u.data,!1),Kl[El]?Kn(El,Kl[El]):xn(),wt=ei.show&&(ei.width>0||ei.height>0),xt=_t=!0,vt(u.width,u.height)}return Gi.sub(k),k.pub=function(l,e,t,n,i,o,s){Fi.filters.sub(l,e,t,n,i,o,s)&&Wi[l](null,e,t,n,i,o,s)},k.destroy=function(){Gi.unsub(k),It.delete(k),Pe.clear(),I(x,v,Ai),R.remove(),ce?.remove(),Ci("destroy")},pl.forEach(Yt),xl.forEach((function(l,e){if(l._show=l.show,l.show){let t=vl[l.scale];null==t&&(l.scale=l.side%2?pl[1].scale:El,t=vl[l.scale]);let n=t.time;l.size=bl(l.size),l.space=bl(l.space),l.rotate=bl(l.rotate),Gl(l.incrs)&&l.incrs.forEach((l=>{!Wl.has(l)&&Wl.set(l,Yl(l))})),l.incrs=bl(l.incrs||(2==t.distr?ae:n?1==hl?ke:Se:fe)),l.splits=bl(l.splits||(n&&1==t.distr?Ql:3==t.distr?Je:4==t.distr?qe:$e)),l.stroke=bl(l.stroke),l.grid.stroke=bl(l.grid.stroke),l.ticks.stroke=bl(l.ticks.stroke),l.border.stroke=bl(l.border.stroke);let i=l.values;l.values=Gl(i)&&!Gl(i[0])?bl(i):n?Gl(i)?De(Xl,ze(i,Zl)):Ll(i)?function(l,e){let t=ne(e);return(e,n)=>n.map((e=>t(l(e))))}(Xl,i):i||le:i||Be,l.filter=bl(l.filter||(3>t.distr||10!=t.log?3==t.distr&&2==t.log?tt:kl:et)),l.font=Qt(l.font),l.labelFont=Qt(l.labelFont),l._size=l.size(k,null,e,0),l._space=l._rotate=l._incrs=l._found=l._splits=l._values=null,l._size>0&&(Ct[e]=!0,l._el=D("u-axis",X))}})),_?_ instanceof HTMLElement?(_.appendChild(R),Li()):_(k,Li):Li(),k}en.assign=Bl,en.fmtNum=tl,en.rangeNum=Z,en.rangeLog=B,en.rangeAsinh=$,en.orient=pt,en.pxRatio=y,en.join=function(l,e){if(function(l){let e=l[0][0],t=e.length;for(let n=1;l.length>n;n++){let i=l[n][0];if(i.length!=t)return!1;if(i!=e)for(let l=0;t>l;l++)if(i[l]!=e[l])return!1}return!0}(l)){let e=l[0].slice();for(let t=1;l.length>t;t++)e.push(...l[t].slice(1));return function(l,e=100){const t=l.length;if(1>=t)return!0;let n=0,i=t-1;for(;i>=n&&null==l[n];)n++;for(;i>=n&&null==l[i];)i--;if(n>=i)return!0;const o=fl(1,sl((i-n+1)/e));for(let e=l[n],t=n+o;i>=t;t+=o){const n=l[t];if(null!=n){if(e>=n)return!1;e=n}}return!0}(e[0])||(e=function(l){let e=l[0],t=e.length,n=Array(t);for(let l=0;n.length>l;l++)n[l]=l;n.sort(((l,t)=>e[l]-e[t]));let i=[];for(let e=0;l.length>e;e++){let o=l[e],s=Array(t);for(let l=0;t>l;l++)s[l]=o[n[l]];i.push(s)}return i}(e)),e}let t=new Set;for(let e=0;l.length>e;e++){let n=l[e][0],i=n.length;for(let l=0;i>l;l++)t.add(n[l])}let n=[Array.from(t).sort(((l,e)=>l-e))],i=n[0].length,o=new Map;for(let l=0;i>l;l++)o.set(n[0][l],l);for(let t=0;l.length>t;t++){let s=l[t],r=s[0];for(let l=1;s.length>l;l++){let u=s[l],a=Array(i).fill(void 0),f=e?e[t][l]:1,c=[];for(let l=0;u.length>l;l++){let e=u[l],t=o.get(r[l]);null===e?0!=f&&(a[t]=e,2==f&&c.push(t)):a[t]=e}$l(a,c,i),n.push(a)}}return n},en.fmtDate=ne,en.tzDate=function(l,e){let t;return"UTC"==e||"Etc/UTC"==e?t=new Date(+l+6e4*l.getTimezoneOffset()):e==ie?t=l:(t=new Date(l.toLocaleString("en-US",{timeZone:e})),t.setMilliseconds(l.getMilliseconds())),t},en.sync=dt;{en.addGap=function(l,e,t){let n=l[l.length-1];n&&n[0]==e?n[1]=t:l.push([e,t])},en.clipGaps=wt;let l=en.paths={points:Wt};l.linear=Ft,l.stepped=function(l){const e=Q(l.align,1),t=Q(l.ascDesc,!1),n=Q(l.alignGaps,0),i=Q(l.extend,!1);return(l,o,s,r)=>pt(l,o,((u,a,f,c,h,d,p,m,g,x,w)=>{[s,r]=U(f,s,r);let _=u.pxRound,{left:b,width:v}=l.bbox,k=l=>_(d(l,c,x,m)),M=l=>_(p(l,h,w,g)),S=0==c.ori?Mt:St;const T={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},E=T.stroke,z=c.dir*(0==c.ori?1:-1);let D=M(f[1==z?s:r]),P=k(a[1==z?s:r]),A=P,W=P;i&&-1==e&&(W=b,S(E,W,D)),S(E,P,D);for(let l=1==z?s:r;l>=s&&r>=l;l+=z){let t=f[l];if(null==t)continue;let n=k(a[l]),i=M(t);1==e?S(E,n,D):S(E,A,i),S(E,n,i),D=i,A=n}let Y=A;i&&1==e&&(Y=b+v,S(E,Y,D));let[C,H]=mt(l,o);if(null!=u.fill||0!=C){let e=T.fill=new Path2D(E),t=M(u.fillTo(l,o,u.min,u.max,C));S(e,Y,t),S(e,W,t)}if(!u.spanGaps){let i=[];i.push(..._t(a,f,s,r,z,k,n));let h=u.width*y/2,d=t||1==e?h:-h,p=t||-1==e?-h:h;i.forEach((l=>{l[0]+=d,l[1]+=p})),T.gaps=i=u.gaps(l,o,s,r,i),T.clip=wt(i,c.ori,m,g,x,w)}return 0!=H&&(T.band=2==H?[xt(l,o,s,r,E,-1),xt(l,o,s,r,E,1)]:xt(l,o,s,r,E,H)),T}))},l.bars=function(l){const e=Q((l=l||Hl).size,[.6,gl,1]),t=l.align||0,n=l.gap||0;let i=l.radius;i=null==i?[0,0]:"number"==typeof i?[i,0]:i;const o=bl(i),s=1-e[0],r=Q(e[1],gl),u=Q(e[2],1),a=Q(l.disp,Hl),f=Q(l.each,(()=>{})),{fill:c,stroke:h}=a;return(l,e,i,d)=>pt(l,e,((p,m,g,x,w,_,b,v,k,M,S)=>{let T,E,z=p.pxRound,D=t,P=n*y,A=r*y,W=u*y;0==x.ori?[T,E]=o(l,e):[E,T]=o(l,e);const Y=x.dir*(0==x.ori?1:-1);let C,H,F,R=0==x.ori?Tt:Et,G=0==x.ori?f:(l,e,t,n,i,o,s)=>{f(l,e,t,i,n,s,o)},I=Q(l.bands,Fl).find((l=>l.series[0]==e)),L=p.fillTo(l,e,p.min,p.max,null!=I?I.dir:0),O=z(b(L,w,S,k)),N=M,j=z(p.width*y),U=!1,V=null,B=null,$=null,J=null;null==c||0!=j&&null==h||(U=!0,V=c.values(l,e,i,d),B=new Map,new Set(V).forEach((l=>{null!=l&&B.set(l,new Path2D)})),j>0&&($=h.values(l,e,i,d),J=new Map,new Set($).forEach((l=>{null!=l&&J.set(l,new Path2D)}))));let{x0:q,size:K}=a;if(null!=q&&null!=K){D=1,m=q.values(l,e,i,d),2==q.unit&&(m=m.map((e=>l.posToVal(v+e*M,x.key,!0))));let t=K.values(l,e,i,d);H=2==K.unit?t[0]*M:_(t[0],x,M,v)-_(0,x,M,v),N=Rt(m,g,_,x,M,v,N),F=N-H+P}else N=Rt(m,g,_,x,M,v,N),F=N*s+P,H=N-F;1>F&&(F=0),H/2>j||(j=0),5>F&&(z=vl);let X=F>0;H=z(wl(N-F-(X?j:0),W,A)),C=(0==D?H/2:D==Y?0:H)-D*Y*((0==D?P/2:0)+(X?j/2:0));const Z={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},ll=U?null:new Path2D;let el=null;if(null!=I)el=l.data[I.series[1]];else{let{y0:t,y1:n}=a;null!=t&&null!=n&&(g=n.values(l,e,i,d),el=t.values(l,e,i,d))}let tl=T*H,nl=E*H;for(let t=1==Y?i:d;t>=i&&d>=t;t+=Y){let n=g[t];if(null==n)continue;if(null!=el){let l=el[t]??0;if(n-l==0)continue;O=b(l,w,S,k)}let i=_(2!=x.distr||null!=a?m[t]:t,x,M,v),o=b(Q(n,L),w,S,k),s=z(i-C),r=z(fl(o,O)),u=z(al(o,O)),f=r-u;if(null!=n){let i=0>n?nl:tl,o=0>n?tl:nl;U?(j>0&&null!=$[t]&&R(J.get($[t]),s,u+sl(j/2),H,fl(0,f-j),i,o),null!=V[t]&&R(B.get(V[t]),s,u+sl(j/2),H,fl(0,f-j),i,o)):R(ll,s,u+sl(j/2),H,fl(0,f-j),i,o),G(l,e,t,s-j/2,u,H+j,f)}}return j>0?Z.stroke=U?J:ll:U||(Z._fill=0==p.width?p._fill:p._stroke??p._fill,Z.width=0),Z.fill=U?B:ll,Z}))},l.spline=function(l){return function(l,e){const t=Q(e?.alignGaps,0);return(e,n,i,o)=>pt(e,n,((s,r,u,a,f,c,h,d,p,m,g)=>{[i,o]=U(u,i,o);let x,w,_,b=s.pxRound,v=l=>b(c(l,a,m,d)),k=l=>b(h(l,f,g,p));0==a.ori?(x=kt,_=Mt,w=Pt):(x=yt,_=St,w=At);const y=a.dir*(0==a.ori?1:-1);let M=v(r[1==y?i:o]),S=M,T=[],E=[];for(let l=1==y?i:o;l>=i&&o>=l;l+=y)if(null!=u[l]){let e=v(r[l]);T.push(S=e),E.push(k(u[l]))}const z={stroke:l(T,E,x,_,w,b),fill:null,clip:null,band:null,gaps:null,flags:1},D=z.stroke;let[P,A]=mt(e,n);if(null!=s.fill||0!=P){let l=z.fill=new Path2D(D),t=k(s.fillTo(e,n,s.min,s.max,P));_(l,S,t),_(l,M,t)}if(!s.spanGaps){let l=[];l.push(..._t(r,u,i,o,y,v,t)),z.gaps=l=s.gaps(e,n,i,o,l),z.clip=wt(l,a.ori,d,p,m,g)}return 0!=A&&(z.band=2==A?[xt(e,n,i,o,D,-1),xt(e,n,i,o,D,1)]:xt(e,n,i,o,D,A)),z}))}(Gt,l)}}return en}();\n' : fromPackage("uPlot.iife.min.js"),
+    css: true ? '.uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: ":";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline "background" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}' : fromPackage("uPlot.min.css")
+  };
+  return cached3;
+}
+
+// src/report/html/page.ts
+function esc2(text) {
+  return String(text).replace(/[&<>"'`]/g, (c3) => `&#${c3.charCodeAt(0)};`);
+}
+function jsonForScript(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function pct4(rate2) {
+  return `${(Math.round(rate2 * 1e3) / 10).toFixed(1)}%`;
+}
+function usd2(x) {
+  return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.1 ? 4 : 2)}`;
+}
+function ms(x) {
+  return x < 1e4 ? `${Math.round(x)} ms` : x < 12e4 ? `${(x / 1e3).toFixed(1)} s` : `${(x / 6e4).toFixed(1)} min`;
+}
+function table(id, head, rows, empty = "None.") {
+  if (rows.length === 0) return `<p class="empty" id="${esc2(id)}">${esc2(empty)}</p>`;
+  return [
+    `<table id="${esc2(id)}"><thead><tr>${head.map((h2) => `<th>${esc2(h2)}</th>`).join("")}</tr></thead><tbody>`,
+    ...rows.map((r) => `<tr>${r.map((c3) => `<td>${c3}</td>`).join("")}</tr>`),
+    "</tbody></table>"
+  ].join("\n");
+}
+function pre(text, cls = "") {
+  return `<pre${cls ? ` class="${esc2(cls)}"` : ""}>${esc2(text)}</pre>`;
+}
+var STYLE = `
+:root { color-scheme: light; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1200px; padding: 16px 24px; color: #1f2328; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 17px; margin: 24px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+table { border-collapse: collapse; margin: 6px 0 12px; } th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+pre { background: #f6f8fa; border: 1px solid var(--line); padding: 6px 8px; overflow: auto; max-height: 420px; margin: 4px 0; font-size: 12px; }
+.verdict { font-size: 15px; } .muted { color: var(--muted); } .empty { color: var(--muted); font-style: italic; }
+.tag { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); }
+.regression, .fail { color: var(--bad); } .no-regression, .pass { color: var(--ok); } .incomplete, .warn { color: var(--warn); }
+.cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px; min-width: 0; } .card.selected { border: 2px solid var(--ok); }
+.diff ins { background: #dafbe1; text-decoration: none; display: block; } .diff del { background: #ffebe9; text-decoration: none; display: block; }
+.bar { background: #54aeff; height: 12px; display: inline-block; vertical-align: middle; }
+#trend-chart { min-height: 300px; }
+`;
+function htmlPage(parts) {
+  const assets = parts.chart ? chartAssets() : void 0;
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    // No request may leave the page: everything it needs is inline.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc2(parts.title)}</title>`,
+    `<style>${STYLE}${assets ? assets.css : ""}</style>`,
+    "</head><body>",
+    parts.body,
+    ...parts.chart && assets ? [`<script type="application/json" id="chart-data">${jsonForScript(parts.chart.data)}</script>`, `<script>${assets.js.replace(/<\/script/gi, "<\\/script")}</script>`, `<script>${parts.chart.script}</script>`] : [],
+    "</body></html>",
+    ""
+  ].join("\n");
+}
+
+// src/report/html/eval-page.ts
+var DECISION_TEXT = { regression: "regression", "no-regression": "no regression", incomplete: "run incomplete" };
+function costPerSolved2(costUsd, solved) {
+  return solved > 0 ? costUsd / solved : null;
+}
+function perSolved2(costUsd, solved) {
+  const x = costPerSolved2(costUsd, solved);
+  return x === null ? "\u2013" : usd2(x);
+}
+function ratesSection(r, c3) {
+  const s = r.summary;
+  const cols = c3 ? ["", "baseline", "this run"] : ["", "this run"];
+  const both = (f, own2) => c3 ? [f(c3.baseline), f(c3.current)] : [own2];
+  const rows = [
+    ["problems graded", ...both((x) => `${x.graded} of ${x.problems}`, `${s.graded} of ${s.problems}`)],
+    ["pass rate (hidden tests)", ...both((x) => `${pct4(x.rate)} (${x.solved}/${x.graded})`, `${pct4(s.solveRate)} (${s.solved}/${s.graded})`)],
+    ["95% interval (Wilson)", ...both((x) => `${pct4(x.ci.low)} \u2013 ${pct4(x.ci.high)}`, `${pct4(s.solveRateLow)} \u2013 ${pct4(s.solveRateHigh)}`)],
+    ["oracle (some candidate passes)", ...both((x) => pct4(x.oracleRate), s.graded === 0 ? "\u2013" : pct4(s.oracle / s.graded))],
+    ["cost", ...both((x) => usd2(x.costUsd), usd2(s.usage.costUsd))],
+    ["cost per solved problem", ...both((x) => perSolved2(x.costUsd, x.solved), perSolved2(s.usage.costUsd, s.solved))],
+    ["model calls", ...both((x) => String(x.calls), String(s.usage.calls))],
+    ["wall time (solve + grading, summed)", ...both((x) => ms(x.wallMs), ms(s.wallMs))],
+    ["model", ...both((x) => esc2(x.model), esc2(r.config.model))]
+  ];
+  return `<h2>Rates</h2>
+${table("rates", cols, rows)}`;
+}
+function trendPointCost(p) {
+  if (typeof p.costPerSolvedUsd === "number") return usd2(p.costPerSolvedUsd);
+  return perSolved2(p.costUsd, p.solved);
+}
+function trendSection(trend) {
+  if (!trend || trend.points.length === 0) return `<h2>Trend</h2>
+<p class="empty" id="trend-none">No trend file: pass --trend FILE to chart the pass rate night by night.</p>`;
+  const rows = trend.points.map((p) => [
+    esc2(p.date.slice(0, 16).replace("T", " ")),
+    `<code>${esc2(p.commit.slice(0, 12))}</code>`,
+    esc2(p.model),
+    `<span class="num">${pct4(p.rate)}</span>`,
+    p.rateLow !== void 0 && p.rateHigh !== void 0 ? `${pct4(p.rateLow)} \u2013 ${pct4(p.rateHigh)}` : "\u2013",
+    `${p.solved}/${p.problems}`,
+    usd2(p.costUsd),
+    trendPointCost(p)
+  ]);
+  return [
+    `<h2>Trend: pass rate over the last ${trend.points.length} run${trend.points.length === 1 ? "" : "s"}</h2>`,
+    `<div id="trend-chart" role="img" aria-label="pass rate per run with its 95% interval"></div>`,
+    `<details open><summary>The runs</summary>`,
+    table("trend-table", ["date", "commit", "model", "pass rate", "95% interval", "solved", "cost", "cost per solved"], rows),
+    "</details>"
+  ].join("\n");
+}
+function flippedSection(c3) {
+  if (!c3) return "";
+  const row = (kind, cls, p) => [`<span class="${cls}">${esc2(kind)}</span>`, `<code>${esc2(p.id)}</code>`, esc2(p.title), esc2(p.now), esc2(p.before)];
+  const rows = [
+    ...c3.newlyFailing.map((p) => row("newly failing", "fail", p)),
+    ...c3.newlyPassing.map((p) => row("newly passing", "pass", p)),
+    ...c3.flaky.map((p) => row("flaky (passed on a retry, not counted)", "warn", p)),
+    ...c3.timingSensitive.map((p) => row("timing-sensitive (passed with the scaled limit, not counted)", "warn", p))
+  ];
+  return `<h2>Problems that flipped (${rows.length})</h2>
+${table("flipped", ["change", "problem", "title", "now", "before"], rows, "No problem changed between the runs.")}`;
+}
+function shardsSection(r) {
+  const merged = r.meta.mergedFrom ?? [];
+  const cal = r.meta.calibration ?? [];
+  const rows = cal.map((k) => [k.shard === null ? "whole set" : `shard ${k.shard}`, esc2(k.program), `<span class="num">${ms(k.referenceMs)}</span>`, `<span class="num">${ms(k.measuredMs)}</span>`, `<span class="num">\xD7 ${k.scale.toFixed(2)}</span>`]);
+  return [
+    "<h2>Shards and time calibration</h2>",
+    merged.length > 0 ? `<p>Merged from ${merged.length} file${merged.length === 1 ? "" : "s"}: ${merged.map((f) => `<code>${esc2(f)}</code>`).join(", ")}.</p>` : `<p>${r.config.shard ? `Shard ${r.config.shard.index} of ${r.config.shard.count}.` : "One unsharded run."}</p>`,
+    table("calibration", ["runner", "calibration program", "reference time", "measured here", "time limits scaled"], rows, "No time calibration recorded: time limits were used as the specs give them.")
+  ].join("\n");
+}
+function problemsSection(r) {
+  const rows = r.problems.map((p) => {
+    const cls = p.outcome === "passed" ? "pass" : p.outcome === "failed" ? "fail" : "warn";
+    const why = p.outcome === "not-attempted" ? `${CAUSE_TEXT[p.notAttempted?.cause ?? "endpoint-unreachable"]}: ${p.notAttempted?.detail ?? ""}` : p.selected.firstFailure ?? p.error ?? "";
+    return [
+      `<code>${esc2(p.id)}</code>`,
+      esc2(p.title),
+      `<span class="${cls}">${esc2(p.outcome)}${p.selected.timingSensitive ? " (timing-sensitive)" : ""}</span>`,
+      `<span class="num">${p.selected.hiddenPassed}/${p.selected.hiddenTotal}</span>`,
+      esc2(why),
+      p.oracle.passed ? "yes" : "no",
+      `<span class="num">${usd2(p.usage.costUsd)}</span>`,
+      `<span class="num">${ms(p.wallMs + p.gradeMs)}</span>`
+    ];
+  });
+  return `<h2>Every problem (${r.problems.length})</h2>
+<details${r.problems.length <= 20 ? " open" : ""}><summary>${r.problems.length} problems</summary>
+${table("problems", ["problem", "title", "outcome", "hidden", "first failure / cause", "oracle", "cost", "time"], rows)}
+</details>`;
+}
+var TREND_SCRIPT = `(function () {
+  var el = document.getElementById("trend-chart");
+  var data = JSON.parse(document.getElementById("chart-data").textContent);
+  if (!el || !data || data.x.length === 0) return;
+  var labels = data.labels;
+  var opts = {
+    width: Math.max(320, el.clientWidth || 900), height: 300,
+    scales: { x: { time: false }, y: { range: [0, 100] } },
+    axes: [{ values: function (u, ticks) { return ticks.map(function (t) { return labels[t] === undefined ? "" : labels[t]; }); } }, { label: "pass rate (%)" }],
+    series: [{}, { label: "pass rate", stroke: "#0969da", width: 2, points: { show: true, size: 6 } },
+      { label: "95% low", stroke: "#8c959f", dash: [4, 4] }, { label: "95% high", stroke: "#8c959f", dash: [4, 4] }],
+    bands: [{ series: [3, 2], fill: "rgba(9,105,218,0.12)" }]
+  };
+  new uPlot(opts, [data.x, data.rate, data.low, data.high], el);
+})();`;
+function trendData(trend) {
+  const points = trend?.points ?? [];
+  const round = (x) => x === void 0 ? null : Math.round(x * 1e3) / 10;
+  return {
+    x: points.map((_, i2) => i2),
+    labels: points.map((p) => p.date.slice(5, 10)),
+    rate: points.map((p) => round(p.rate)),
+    low: points.map((p) => round(p.rateLow)),
+    high: points.map((p) => round(p.rateHigh))
+  };
+}
+function renderEvalHtml(input2) {
+  const { results: r, comparison: c3, trend } = input2;
+  const title = `sstar evaluation: ${r.config.model}${c3 ? ` (${DECISION_TEXT[c3.decision]})` : ""}`;
+  const head = c3 ? [`<h1>sstar evaluation: <span class="${c3.decision}" id="decision">${esc2(DECISION_TEXT[c3.decision])}</span></h1>`, `<p class="verdict" id="verdict">${esc2(c3.verdict)}</p>`, `<p id="rule"><b>Decided by</b> ${esc2(c3.rule === "mcnemar" ? "McNemar's paired test" : c3.rule === "per-problem" ? "the per-problem rule" : "no rule (incomplete)")}: ${esc2(c3.ruleReason)}.</p>`] : [`<h1>sstar evaluation: ${esc2(r.config.model)}</h1>`, `<p class="muted">${esc2(r.summary.graded)} problems graded on hidden tests; no baseline given, so nothing is decided.</p>`];
+  const notAttempted = r.problems.filter((p) => p.outcome === "not-attempted");
+  const body = [
+    ...head,
+    `<p class="muted">Started ${esc2(r.meta.startedAt)}, updated ${esc2(r.meta.updatedAt)}; sstar ${esc2(r.config.tool.version)}, sandbox ${esc2(r.config.sandbox)}, judge ${esc2(r.config.judgeModel)}.</p>`,
+    ratesSection(r, c3),
+    trendSection(trend),
+    flippedSection(c3),
+    notAttempted.length > 0 ? `<h2>Not attempted (${notAttempted.length}), left out of every rate</h2>
+${table("not-attempted", ["problem", "cause", "detail"], notAttempted.map((p) => [`<code>${esc2(p.id)}</code>`, esc2(p.notAttempted?.cause ?? "unknown"), esc2(p.notAttempted?.detail ?? "")]))}` : "",
+    shardsSection(r),
+    problemsSection(r)
+  ].join("\n");
+  return htmlPage({ title, body, ...trend && trend.points.length > 0 ? { chart: { data: trendData(trend), script: TREND_SCRIPT } } : {} });
+}
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a7;
+    const done2 = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a7 = options.timeout) !== null && _a7 !== void 0 ? _a7 : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done2(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done2(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path7, added, removed, oldPosInc, options) {
+    const last = path7.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path7.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path7.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left2, right, options) {
+    if (options.comparator) {
+      return options.comparator(left2, right);
+    } else {
+      return left2 === right || !!options.ignoreCase && left2.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array2) {
+    const ret = [];
+    for (let i2 = 0; i2 < array2.length; i2++) {
+      if (array2[i2]) {
+        ret.push(array2[i2]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i2) {
+            const oldValue = oldTokens[oldPos + i2];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize2;
+  }
+  equals(left2, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left2.includes("\n")) {
+        left2 = left2.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left2.endsWith("\n")) {
+        left2 = left2.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left2, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize2(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i2 = 0; i2 < linesAndNewlines.length; i2++) {
+    const line = linesAndNewlines[i2];
+    if (i2 % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// src/report/html/solve-page.ts
+function clusterOrder(report) {
+  const selected = report.selection.selectedCluster;
+  return [...report.clusters].sort((a2, b) => Number(b.id === selected) - Number(a2.id === selected) || b.members.length - a2.members.length || (a2.id < b.id ? -1 : 1));
+}
+function codeOf(report, sample) {
+  return report.samples.find((s) => s.index === sample)?.finalCode ?? "";
+}
+function confidenceText(selection) {
+  const c3 = selection.confidence;
+  if (typeof c3 === "number") return `<p id="confidence"><b>Confidence</b>: ${pct4(c3)}</p>`;
+  if (c3 === null || typeof c3 !== "object") return "";
+  const parts = Object.entries(c3).filter(([, v]) => typeof v === "number" || typeof v === "string" || typeof v === "boolean").map(([k, v]) => `${esc2(k)}: ${esc2(typeof v === "number" && v >= 0 && v <= 1 && !Number.isInteger(v) ? pct4(v) : String(v))}`);
+  return parts.length > 0 ? `<p id="confidence"><b>Confidence</b>: ${parts.join("; ")}</p>` : "";
+}
+function clustersSection(report, ordered) {
+  const cards = ordered.map((c3) => {
+    const rep2 = report.samples.find((s) => s.index === c3.representative);
+    const chosen = c3.id === report.selection.selectedCluster;
+    return [
+      `<div class="card cluster${chosen ? " selected" : ""}" data-cluster="${esc2(c3.id)}">`,
+      `<h3>cluster <code>${esc2(c3.id)}</code>${chosen ? ' <span class="tag pass">selected</span>' : ""}</h3>`,
+      `<p>${c3.members.length} sample${c3.members.length === 1 ? "" : "s"} (${c3.members.map((m) => `#${m}`).join(", ")}); representative #${c3.representative}${rep2 ? `, public tests ${rep2.publicPassed}/${rep2.publicTotal}` : ""}</p>`,
+      pre(codeOf(report, c3.representative), "code"),
+      "</div>"
+    ].join("\n");
+  });
+  return `<h2>Candidates by cluster (${ordered.length})</h2>
+${ordered.length === 0 ? '<p class="empty">No clusters: no candidate ran on the inputs.</p>' : `<div class="cols" id="clusters">
+${cards.join("\n")}
+</div>`}`;
+}
+function diffSection(report, ordered) {
+  if (ordered.length < 2) return `<h2>Difference between the top two clusters</h2>
+<p class="empty" id="diff-none">Only ${ordered.length} cluster: nothing to compare.</p>`;
+  const [top, second] = [ordered[0], ordered[1]];
+  const parts = diffLines(codeOf(report, second.representative), codeOf(report, top.representative));
+  const html = parts.map((p) => {
+    const text = esc2(p.value.endsWith("\n") ? p.value.slice(0, -1) : p.value);
+    return p.added ? `<ins>${text}</ins>` : p.removed ? `<del>${text}</del>` : `<span>${text}</span>
+`;
+  });
+  const added = parts.filter((p) => p.added).reduce((n2, p) => n2 + (p.count ?? 0), 0);
+  const removed = parts.filter((p) => p.removed).reduce((n2, p) => n2 + (p.count ?? 0), 0);
+  return [
+    `<h2>Difference between the top two clusters</h2>`,
+    `<p>From cluster <code>${esc2(second.id)}</code> (#${second.representative}) to cluster <code>${esc2(top.id)}</code> (#${top.representative}): <span class="pass">+${added}</span> <span class="fail">\u2212${removed}</span> lines.</p>`,
+    `<pre class="diff" id="diff">${html.join("")}</pre>`
+  ].join("\n");
+}
+function inputsSection2(report, ordered) {
+  const distinguishing = report.inputs.filter((i2) => i2.dropped === void 0 && new Set(ordered.map((c3) => c3.outputs[i2.id] ?? "")).size > 1);
+  const rows = distinguishing.map((i2) => [`<code>${esc2(i2.id)}</code> <span class="muted">${esc2(i2.origin)}</span>`, pre(i2.input), ...ordered.map((c3) => pre(c3.outputs[i2.id] ?? "(no output)"))]);
+  return `<h2>Distinguishing inputs (${distinguishing.length} of ${report.inputs.length})</h2>
+${table("inputs", ["input", "text", ...ordered.map((c3) => `cluster ${c3.id}`)], rows, "No input told the clusters apart.")}`;
+}
+function matchesSection2(report) {
+  const rows = report.matches.map((m) => [
+    `<code>${esc2(m.a)}</code> vs <code>${esc2(m.b)}</code>`,
+    esc2(m.winner === "tie" ? "tie" : m.winner === "a" ? m.a : m.b),
+    m.votes.map((v) => `<p><b>${esc2(v.choice === "a" ? m.a : v.choice === "b" ? m.b : v.choice)}</b> <span class="muted">(shown ${esc2(v.order)})</span></p>${v.reasoning ? pre(v.reasoning, "reasoning") : ""}`).join(""),
+    esc2(m.note ?? "")
+  ]);
+  return `<h2>The judge (${report.matches.length} match${report.matches.length === 1 ? "" : "es"})</h2>
+${table("matches", ["match", "winner", "votes and reasoning", "note"], rows, "No judge match: selection did not need one.")}`;
+}
+function verdictsSection(report) {
+  const rows = report.samples.map((s) => {
+    const last = s.rounds.at(-1);
+    const verdicts = (last?.publicResults ?? []).map((t) => `<span class="${t.verdict === "accepted" ? "pass" : "fail"}" title="${esc2(t.message ?? "")}">${esc2(t.test)}: ${esc2(t.verdict)}</span>`).join("<br>");
+    return [`#${s.index}${s.index === report.selection.selectedSample ? ' <span class="tag pass">selected</span>' : ""}`, String(s.rounds.length - 1), `<span class="num">${s.publicPassed}/${s.publicTotal}</span>`, verdicts];
+  });
+  return `<h2>Verdicts on the public tests (${report.samples.length} samples)</h2>
+${table("verdicts", ["sample", "debug rounds", "public passed", "final round's verdicts"], rows)}`;
+}
+function timelineSection(report) {
+  const stages = Object.entries(report.timings.byStageMs);
+  const total = Math.max(report.timings.totalMs, 1);
+  const rows = stages.map(([stage, t]) => {
+    const u2 = report.usage.byStage[stage];
+    return [esc2(stage), `<span class="num">${ms(t)}</span>`, `<span class="bar" style="width:${Math.max(1, Math.round(300 * t / total))}px"></span>`, u2 ? `${u2.calls} calls, ${usd2(u2.costUsd)}` : ""];
+  });
+  return `<h2>Timeline (${ms(report.timings.totalMs)} in all, from ${esc2(report.startedAt)})</h2>
+${table("timeline", ["stage", "time", "", "model use"], rows)}`;
+}
+function renderSolveHtml(report) {
+  const ordered = clusterOrder(report);
+  const s = report.settings;
+  const statusCls = report.status === "solved" ? "pass" : report.status === "error" ? "fail" : "warn";
+  const body = [
+    `<h1>${esc2(report.problem.title)} <span class="tag ${statusCls}" id="status">${esc2(report.status)}</span></h1>`,
+    `<p class="muted">Problem <code>${esc2(report.problem.id)}</code> (${esc2(report.problem.language)}, ${esc2(report.problem.io)}); model ${esc2(s.model)}, judge ${esc2(s.judgeModel)}, ${s.samples} samples, ${s.rounds} rounds, selection ${esc2(s.selection)}, sandbox ${esc2(s.sandbox)}${s.replay ? " (replayed answers)" : ""}; ${report.usage.total.calls} model calls, ${usd2(report.usage.total.costUsd)}.</p>`,
+    report.error ? `<p class="fail">${esc2(report.error)}</p>` : "",
+    report.stopped ? `<p class="warn">Stopped early: ${esc2(report.stopped)}</p>` : "",
+    `<h2>Selection</h2>`,
+    `<p id="selection">${esc2(report.selection.strategy)} picked ${report.selection.selectedSample === null ? "no sample" : `sample #${report.selection.selectedSample}`}${report.selection.selectedCluster ? ` (cluster <code>${esc2(report.selection.selectedCluster)}</code>)` : ""}: ${esc2(report.selection.reason)}${report.selection.fallback ? ` <span class="warn">${esc2(report.selection.fallback)}</span>` : ""}</p>`,
+    confidenceText(report.selection),
+    report.hidden ? `<p id="hidden">Hidden tests: ${report.hidden.passed}/${report.hidden.total}</p>` : "",
+    clustersSection(report, ordered),
+    diffSection(report, ordered),
+    inputsSection2(report, ordered),
+    matchesSection2(report),
+    verdictsSection(report),
+    timelineSection(report)
+  ].join("\n");
+  return htmlPage({ title: `sstar solve: ${report.problem.title}`, body });
+}
+
+// src/report/html/index.ts
+async function renderHtmlReport(o2) {
+  let json2;
+  try {
+    json2 = JSON.parse(await readFile8(o2.input, "utf8"));
+  } catch (e) {
+    throw new Error(`${o2.input}: can't read it as JSON (${e.message.split("\n")[0]})`, { cause: e });
+  }
+  if (json2 !== null && typeof json2 === "object" && json2.kind === EVAL_RESULTS_KIND) {
+    const results = parseEvalResults(json2, o2.input);
+    const baseline = o2.baseline !== void 0 ? await readResultsFile(o2.baseline) : void 0;
+    const comparison = baseline ? compareResults(results, baseline, {
+      maxDropPct: o2.maxDropPct ?? DEFAULT_MAX_DROP_PP,
+      ...o2.alpha !== void 0 ? { alpha: o2.alpha } : {},
+      ...o2.maxNotAttemptedPct !== void 0 ? { maxNotAttemptedPct: o2.maxNotAttemptedPct } : {}
+    }) : void 0;
+    const trend = o2.trend !== void 0 ? await readTrendFile(o2.trend) : void 0;
+    return { kind: "eval", html: renderEvalHtml({ results, ...comparison ? { comparison } : {}, ...trend ? { trend } : {} }), ...comparison ? { comparison } : {} };
+  }
+  if (o2.baseline !== void 0 || o2.trend !== void 0) throw new Error(`${o2.input}: --baseline and --trend need an evaluation results file (kind "${EVAL_RESULTS_KIND}"), not a solve report`);
+  const parsed = solveReportSchema.safeParse(json2);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    throw new Error(`${o2.input}: neither an sstar evaluation results file ("kind": "${EVAL_RESULTS_KIND}") nor a solve report.json (at ${issue2.path.join(".") || "(top)"}: ${issue2.message})`);
+  }
+  return { kind: "solve", html: renderSolveHtml(parsed.data) };
+}
+async function writeHtmlReport(o2) {
+  const r = await renderHtmlReport(o2);
+  await writeTextAtomic(o2.out, r.html);
+  return { kind: r.kind, bytes: Buffer.byteLength(r.html) };
+}
+
+// src/cli/commands/report.ts
+function registerReport(program2) {
+  program2.command("report").description("Write one self-contained HTML page from results.json (sstar eval, merge) or a solve's report.json: rates with intervals, the trend chart, flipped problems; or the candidates by cluster, their diff, the judge.").argument("<file>", "an evaluation results file or a solve report.json").requiredOption("--html <file>", "the HTML file to write").option("--baseline <file>", "results only: compare with this baseline results file (the decision, flipped problems)").option("--trend <file>", "results only: chart this trend file (sstar compare --trend)").option("--max-drop <pp>", "with --baseline: the drop in points that counts (as sstar compare)", Number).option("--alpha <a>", "with --baseline: significance level (as sstar compare)", Number).action(async (file2, flags) => {
+    try {
+      const r = await writeHtmlReport({
+        input: file2,
+        out: flags.html,
+        ...flags.baseline !== void 0 ? { baseline: flags.baseline } : {},
+        ...flags.trend !== void 0 ? { trend: flags.trend } : {},
+        ...flags.maxDrop !== void 0 ? { maxDropPct: flags.maxDrop } : {},
+        ...flags.alpha !== void 0 ? { alpha: flags.alpha } : {}
+      });
+      process.stdout.write(`${flags.html}: ${r.kind === "eval" ? "evaluation" : "solve"} report, ${Math.round(r.bytes / 1024)} kB, self-contained
+`);
+      process.exitCode = 0;
+    } catch (error62) {
+      process.stderr.write(`sstar report: ${error62.message}
+`);
+      process.exitCode = 2;
+    }
+  });
+}
+
 // src/entry.ts
 import { realpathSync as realpathSync3 } from "node:fs";
-import { fileURLToPath as fileURLToPath4 } from "node:url";
+import { fileURLToPath as fileURLToPath5 } from "node:url";
 function isEntryPoint(moduleUrl) {
   const argv1 = process.argv[1];
   if (argv1 === void 0) return false;
   try {
-    return realpathSync3(argv1) === realpathSync3(fileURLToPath4(moduleUrl));
+    return realpathSync3(argv1) === realpathSync3(fileURLToPath5(moduleUrl));
   } catch {
     return false;
   }
@@ -78254,6 +87858,7 @@ function buildProgram() {
   registerEval(program2);
   registerMerge(program2);
   registerCompare(program2);
+  registerReport(program2);
   registerValidate(program2);
   registerImport(program2);
   registerSolve(program2);
