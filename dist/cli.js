@@ -72632,12 +72632,13 @@ function retryPolicyOf(config2) {
     maxRetryAfterMs: config2.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs
   };
 }
+var NO_KEY_PLACEHOLDER = "none";
 function secretsOf(config2) {
   const secrets = [config2.apiKey, config2.judge?.apiKey ?? ""];
   for (const [name, value] of Object.entries(config2.headers ?? {})) {
     if (/key|token|auth|secret|cookie/i.test(name)) secrets.push(value.replace(/^Bearer\s+/i, ""));
   }
-  return secrets.filter((s) => s.length > 0);
+  return secrets.filter((s) => s.length > 0 && s !== NO_KEY_PLACEHOLDER);
 }
 function checkNumber(value, setting, rule) {
   if (value === void 0) return;
@@ -72708,7 +72709,7 @@ function modelConfigFromEnv(environment, overrides = {}) {
   if (model === void 0) throw new ModelConfigError("no model set: pass --model <name> or set SSTAR_MODEL (action input: model)");
   let apiKey = env(overrides.apiKey) ?? env(environment.OPENAI_API_KEY);
   if (apiKey === void 0) {
-    if (isLocalHost(baseUrl)) apiKey = "none";
+    if (isLocalHost(baseUrl)) apiKey = NO_KEY_PLACEHOLDER;
     else throw new ModelConfigError(`no API key for ${baseUrl}: set OPENAI_API_KEY (action input: api-key)`);
   }
   const judgeBaseUrl = env(overrides.judge?.baseUrl) ?? env(environment.SSTAR_JUDGE_BASE_URL);
@@ -86582,11 +86583,8 @@ function summaryTable(results) {
   const solved = results.filter((r) => r.status === "solved").length;
   const notStarted = results.filter((r) => r.status === "not started").length;
   const uncertain = results.filter((r) => r.status === "uncertain").length;
-  const notes = [
-    ...uncertain > 0 ? [`${uncertain} uncertain (a pick below --min-confidence: check it by hand)`] : [],
-    ...notStarted > 0 ? [`${notStarted} not started: the run was stopped first`] : []
-  ];
-  lines.push("", `${solved}/${results.length} solved${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`);
+  const uncertainNote = uncertain > 0 ? `, ${uncertain} uncertain (a pick below --min-confidence: check it by hand)` : "";
+  lines.push("", `${solved}/${results.length} solved${uncertainNote}${notStarted > 0 ? ` (${notStarted} not started: the run was stopped first)` : ""}`);
   return lines.join("\n");
 }
 function progressPrinter(stream, isTTY, id, samples) {

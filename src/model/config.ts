@@ -104,12 +104,16 @@ export function retryPolicyOf(config: ModelConfig): RetryPolicy {
 }
 
 /** Every secret the configuration holds, for redact(). */
+/** The key sent to a local endpoint (Ollama, vLLM, llama.cpp, the local model) when none is set: they take any. */
+export const NO_KEY_PLACEHOLDER = "none";
+
 export function secretsOf(config: ModelConfig): string[] {
   const secrets = [config.apiKey, config.judge?.apiKey ?? ""];
   for (const [name, value] of Object.entries(config.headers ?? {})) {
     if (/key|token|auth|secret|cookie/i.test(name)) secrets.push(value.replace(/^Bearer\s+/i, ""));
   }
-  return secrets.filter((s) => s.length > 0);
+  // "none" is the placeholder key sent to a local endpoint when no key is set, not a secret.
+  return secrets.filter((s) => s.length > 0 && s !== NO_KEY_PLACEHOLDER);
 }
 
 function checkNumber(value: number | undefined, setting: string, rule: { min: number; integer?: boolean; max?: number }): void {
@@ -197,7 +201,7 @@ export function modelConfigFromEnv(environment: NodeJS.ProcessEnv, overrides: Pa
   let apiKey = env(overrides.apiKey) ?? env(environment.OPENAI_API_KEY);
   if (apiKey === undefined) {
     // Ollama, vLLM and llama.cpp take any key; the openai client insists on one.
-    if (isLocalHost(baseUrl)) apiKey = "none";
+    if (isLocalHost(baseUrl)) apiKey = NO_KEY_PLACEHOLDER;
     else throw new ModelConfigError(`no API key for ${baseUrl}: set OPENAI_API_KEY (action input: api-key)`);
   }
   const judgeBaseUrl = env(overrides.judge?.baseUrl) ?? env(environment.SSTAR_JUDGE_BASE_URL);

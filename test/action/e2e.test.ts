@@ -120,7 +120,8 @@ describe("the action, end to end", () => {
       expect(comment.issue_number).toBe(7);
       expect(hasMarker(comment.body, "issue-7")).toBe(true);
       // The distinguishing input with both outputs, and the pass table.
-      expect(comment.body).toMatch(/\| c\d+ vs c\d+ \| `-4` \| `-?4` \| `-?4` \|/);
+      expect(comment.body).toMatch(/\| input \| output of c\d+ \| output of c\d+ \| expected \(judge\) \|/);
+      expect(comment.body).toMatch(/\| `-4` \| `-?4` \| `-?4` \| `-?4` \|/);
       expect(comment.body).toContain("| cluster | samples | public tests |");
       expect(comment.body).toMatch(/\| \*\*c\d+\*\* ✔ \| \d, \d \| 1\/1 \|/);
       // Report file for upload-artifact, and the job summary.
@@ -288,7 +289,7 @@ describe("the action, end to end", () => {
       expect(run.exitCode, run.visible).toBe(1);
       expect(run.visible).toMatch(/stopping: timeout-minutes 0\.05 is near: solving stopped after 1 s to leave time to publish/);
       expect(gh.state.comments).toHaveLength(1);
-      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (timeout-minutes 0.05 is near");
+      expect(gh.state.comments[0]!.body).toContain("**The run stopped before it finished** (timeout-minutes 0\\.05 is near");
       expect(JSON.parse(run.outputs.results!)).toMatchObject([{ id: "issue-7", status: "stopped" }]);
       const report = solveReportSchema.parse(JSON.parse(await readFile(join(run.outputs["report-path"]!, "reports", "issue-7.json"), "utf8")));
       expect(report.stopped).toBe("aborted");

@@ -136,7 +136,7 @@ describe("failures before solving", () => {
       expect(gh.state.comments).toHaveLength(1);
       const comment = gh.state.comments[0]!;
       expect(hasMarker(comment.body, "issue-7")).toBe(true);
-      expect(comment.body).toMatch(/The run failed before solving: the judge endpoint/);
+      expect(comment.body).toMatch(/The run failed before solving\\: the judge endpoint/);
       // The working comment went up first and was edited into the failure: one comment.
       expect(gh.writes().map((r) => r.operationId)).toEqual(["issues/create-comment", "issues/update-comment"]);
       expect(comment.body).not.toContain(TOKEN);

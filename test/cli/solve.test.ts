@@ -86,7 +86,7 @@ describe("sstar solve flags, end to end", () => {
     const one = await startScriptedChatServer(rules({ synth: true, gen: true }));
     try {
       const out = join(dir, "flags");
-      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--selection", "sstar", "--base-url", one.url, "--model", "m", "--judge-model", "jm", "--temperature", "0.3", "--concurrency", "1", "--price-input", "1", "--price-output", "2", "--sandbox", "none", "--out", out, "--no-cache", "--json"]);
+      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--selection", "sstar", "--base-url", one.url, "--model", "m", "--judge-model", "jm", "--temperature", "0.3", "--concurrency", "1", "--price-input", "1", "--price-output", "2", "--sandbox", "none", "--out", out, "--no-cache", "--json", "--min-confidence", "0"]);
       expect(r.exitCode, r.stderr).toBe(0);
       // Separating-input requests (stage "separate") may follow an unsure match; they go to the judge model too.
       const { separate, ...stages } = modelsByStage(one.chatRequests);
@@ -109,7 +109,7 @@ describe("sstar solve flags, end to end", () => {
     const main = await startScriptedChatServer(rules({ synth: false, gen: true }));
     const judge = await startScriptedChatServer(rules({ synth: true, gen: false }));
     try {
-      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", main.url, "--model", "m", "--judge-base-url", judge.url, "--judge-model", "jm", "--out", join(dir, "judge-url"), "--no-cache", "--json"]);
+      const r = await cli([join(dir, "double.yaml"), "--samples", "2", "--rounds", "0", "--base-url", main.url, "--model", "m", "--judge-base-url", judge.url, "--judge-model", "jm", "--out", join(dir, "judge-url"), "--no-cache", "--json", "--min-confidence", "0"]);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(modelsByStage(main.chatRequests)).toEqual({ generate: ["m"] });
       const { separate, ...judgeStages } = modelsByStage(judge.chatRequests);
@@ -172,7 +172,7 @@ describe("summary and exit code", () => {
     expect(t).toContain("1/2 solved");
     expect(t).not.toContain("hidden");
     expect(summaryTable([{ ...row("a", "solved"), hidden: "3/5", confidence: 0.934 }]).split("\n")[2]).toBe("a        solved  0         0.93        1/1     3/5     9      1.5 s");
-    expect(summaryTable([row("a", "solved"), row("b", "uncertain")])).toContain("1 of 2 solved, 1 uncertain (a pick below --min-confidence: check it by hand)");
+    expect(summaryTable([row("a", "solved"), row("b", "uncertain")])).toContain("1/2 solved, 1 uncertain (a pick below --min-confidence: check it by hand)");
   });
 });
 

@@ -138,7 +138,7 @@ describe('adaptive sampling (samples: "auto")', () => {
       });
       expect(report.status).toBe("solved");
       expect(renderReportMarkdown(report, { variant: "comment" })).toContain(
-        "**Adaptive sampling:** drew 4 of at most 16 samples in 1 of 3 waves \\(4, 4, 8\\); stopped early: after wave 1 of 3",
+        "**Adaptive sampling:** drew 4 of at most 16 samples in 1 of 3 waves \\(4, 4, 8\\); stopped early\\: after wave 1 of 3",
       );
       expect(renderReportMarkdown(report, { variant: "terminal" })).toContain("  sampling: drew 4 of at most 16 samples");
     } finally {

@@ -202,7 +202,7 @@ describe("compareResults: small sets decide problem by problem", () => {
     );
     expect(c.newlyFailing.map((p) => [p.id, p.confirmedBy])).toEqual([["p3", 1]]);
     expect(c.verdict).toBe(
-      "Regression: 1 problem passed in the baseline and fails now: p3 (before passes 5/5; now fails 2/5 (hidden-4: wrong-answer), and on 1 retry) (5 problems graded in both runs, too few to test statistically; decided problem by problem).",
+      "Regression: 1 problem passed in the baseline and fails now: p3 (before passes: hidden 5/5 passed; now fails: hidden 3/5 passed (hidden-4: wrong-answer), and on 1 retry) (5 problems graded in both runs, too few to test statistically; decided problem by problem).",
     );
   });
 
@@ -216,7 +216,7 @@ describe("compareResults: small sets decide problem by problem", () => {
     expect(compareResults(five({ p2: { passed: false, confirm: [true] } }), five(), { maxDropPct: 5 }).decision).toBe("no-regression");
     const unconfirmed = compareResults(five({ p2: { passed: false } }), five(), { maxDropPct: 5 });
     expect(unconfirmed.decision).toBe("regression");
-    expect(unconfirmed.verdict).toContain("p2 (before passes 5/5; now fails 2/5 (hidden-4: wrong-answer); not confirmed: no --confirm retry)");
+    expect(unconfirmed.verdict).toContain("p2 (before passes: hidden 5/5 passed; now fails: hidden 3/5 passed (hidden-4: wrong-answer); not confirmed: no --confirm retry)");
   });
 
   it("an outage on a small set is still incomplete, with its cause", () => {

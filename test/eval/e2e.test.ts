@@ -103,7 +103,7 @@ describe("evaluation, end to end", () => {
     const md = await readFile(summary, "utf8");
     expect(md).toContain("❌ regression");
     expect(md).toContain("### Newly failing (6)");
-    expect(md).toMatch(/- `1068_b_lcm_2510` .*: now fails \d\/\d/);
+    expect(md).toMatch(/- `1068_b_lcm_2510` .*: now fails: hidden \d\/\d passed/);
     expect(md).toContain("xychart-beta");
     const trendFile = JSON.parse(await readFile(trend, "utf8")) as { points: { commit: string; rate: number }[] };
     expect(trendFile.points).toEqual([expect.objectContaining({ commit: "abc1234", rate: 0 })]);

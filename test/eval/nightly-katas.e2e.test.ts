@@ -55,7 +55,7 @@ describe("the nightly check on the repository's 5 problems", () => {
     const base = join(dir, "baseline.json");
     const good = await cli(evalArgs(base, server.url));
     expect(good.exitCode, good.stderr).toBe(0);
-    expect(good.stdout).toContain("5/5 graded problems solved on hidden tests (100.0%), 95% interval 56.6–100.0%");
+    expect(good.stdout).toContain("5/5 graded solved on hidden tests (100.0%), 95% interval 56.6–100.0%");
 
     const again = join(dir, "again.json");
     expect((await cli(evalArgs(again, server.url, "--confirm", "1", "--baseline", base))).exitCode).toBe(0);
@@ -72,7 +72,7 @@ describe("the nightly check on the repository's 5 problems", () => {
     expect(bad.stderr).toContain("confirm polygon-area: failed on 1 retry too");
     const cmp = await cli(["compare", worse, "--baseline", base, "--summary", join(dir, "worse.md")]);
     expect(cmp.exitCode, cmp.stderr).toBe(1);
-    expect(cmp.stderr).toMatch(/^sstar compare: regression \(p = 1\)\. Regression: 1 problem passed in the baseline and fails now: polygon-area \(before passes \d+\/\d+; now fails \d+\/\d+ \(.*wrong-answer\), and on 1 retry\)/);
+    expect(cmp.stderr).toMatch(/^sstar compare: regression \(p = 1\)\. Regression: 1 problem passed in the baseline and fails now: polygon-area \(before passes: hidden \d+\/\d+ passed; now fails: hidden \d+\/\d+ passed \(.*wrong-answer\), and on 1 retry\)/);
     expect(cmp.stderr).toContain("Newly failing: polygon-area.");
     const md = await readFile(join(dir, "worse.md"), "utf8");
     expect(md).toContain("## sstar evaluation: ❌ regression");
@@ -83,6 +83,6 @@ describe("the nightly check on the repository's 5 problems", () => {
     expect(outage.exitCode, outage.stderr).toBe(3);
     const inc = await cli(["compare", down, "--baseline", base, "--summary", join(dir, "down.md")]);
     expect(inc.exitCode, inc.stderr).toBe(3);
-    expect(inc.stderr).toMatch(/^sstar compare: incomplete \(p = 1\)\. Incomplete: 5 of 5 problems \(100%\) could not be attempted, more than the allowed 10%: 5 model endpoint unreachable/);
+    expect(inc.stderr).toMatch(/^sstar compare: incomplete \(no problem graded in both runs\)\. Incomplete: 5 of 5 problems \(100%\) could not be attempted, more than the allowed 10%: 5 model endpoint unreachable/);
   }, 240_000);
 });

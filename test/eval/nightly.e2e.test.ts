@@ -65,7 +65,7 @@ describe("the nightly check, end to end", () => {
     expect(md).toContain("## sstar evaluation: ❌ regression");
     expect(md).toContain("| pass rate | 100.0% (12/12) | 41.7% (5/12) | −58.33 pp |");
     expect(md).toContain("| **passed before** | 5 | **7** newly failing |");
-    expect(md).toMatch(/- `add-01` Add 1: now fails 3\/3 \(hidden-1: wrong-answer\); before passes 3\/3/);
+    expect(md).toMatch(/- `add-01` Add 1: now fails: hidden 0\/3 passed \(hidden-1: wrong-answer\); before passes: hidden 3\/3 passed/);
   }, 120_000);
 
   it("a problem that fails once and passes on the --confirm retry is flaky and not counted", async () => {

@@ -52,7 +52,7 @@ describe("sstar grade", () => {
     expect(r.stderr.trim()).toBe("sstar grade: missing.py: can't read the program (ENOENT)");
   });
   it("formats outcome lines", () => {
-    expect(outcomeLine({ test: "t", verdict: "runtime-error", timeMs: 5, memoryKb: 2048, output: "", message: "exit code 1: boom\nmore" })).toBe("FAIL t: runtime-error (5 ms, 2.0 MiB): exit code 1: boom");
+    expect(outcomeLine({ test: "t", verdict: "runtime-error", timeMs: 5, memoryKb: 2048, output: "", message: "exit code 1: boom\nmore" })).toBe("FAIL t: runtime-error (5 ms, 2.0 MiB): exit code 1: more");
   });
 });
 

@@ -71,11 +71,8 @@ export function summaryTable(results: readonly ProblemResult[]): string {
   const solved = results.filter((r) => r.status === "solved").length;
   const notStarted = results.filter((r) => r.status === "not started").length;
   const uncertain = results.filter((r) => r.status === "uncertain").length;
-  const notes = [
-    ...(uncertain > 0 ? [`${uncertain} uncertain (a pick below --min-confidence: check it by hand)`] : []),
-    ...(notStarted > 0 ? [`${notStarted} not started: the run was stopped first`] : []),
-  ];
-  lines.push("", `${solved}/${results.length} solved${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`);
+  const uncertainNote = uncertain > 0 ? `, ${uncertain} uncertain (a pick below --min-confidence: check it by hand)` : "";
+  lines.push("", `${solved}/${results.length} solved${uncertainNote}${notStarted > 0 ? ` (${notStarted} not started: the run was stopped first)` : ""}`);
   return lines.join("\n");
 }
 
