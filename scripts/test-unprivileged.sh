@@ -18,7 +18,16 @@ echo "root only" >"$secret"
 chmod 600 "$secret"
 chown 65534:65534 "$home"
 # --configLoader runner: vitest would otherwise write its bundled config into node_modules.
+# The machine's own trust and proxy settings for the npm registry (the local-model test installs
+# its library from there), passed on by name when set; nothing else of this environment is.
+pass=()
+for v in NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR npm_config_cafile npm_config_registry HTTPS_PROXY HTTP_PROXY NO_PROXY https_proxy http_proxy no_proxy; do
+  if [ -n "${!v:-}" ]; then pass+=("$v=${!v}"); fi
+done
+if [ -z "${npm_config_cafile:-}" ] && [ -n "$(npm config get cafile 2>/dev/null | grep -v '^null$' || true)" ]; then
+  pass+=("npm_config_cafile=$(npm config get cafile)")
+fi
 setpriv --reuid=65534 --regid=65534 --clear-groups \
-  env -i PATH="$PWD/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" HOME="$home" LANG=C.UTF-8 SSTAR_TEST_ROOT_FILE="$secret" \
+  env -i PATH="$PWD/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" HOME="$home" LANG=C.UTF-8 SSTAR_TEST_ROOT_FILE="$secret" "${pass[@]}" \
   node_modules/.bin/vitest run --configLoader runner test/sandbox/hostile.test.ts test/sandbox/hostile-verdicts.test.ts test/sandbox/hostile-runner.test.ts test/sandbox/compile.test.ts test/sandbox/none.test.ts test/sandbox/importer-hostile.test.ts test/sandbox/spec-symlinks.test.ts \
   test/local/solve-local.test.ts
