@@ -89,6 +89,10 @@ export function numberWithOptionalUnit(text: string, units: readonly string[]): 
   return rest === "" || units.includes(rest) ? n.value : undefined;
 }
 
+function isAsciiLetter(ch: string | undefined): boolean {
+  return ch !== undefined && ((ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z"));
+}
+
 function readNumber(text: string, start: number, decimals: boolean): { value: number; end: number } | undefined {
   let i = start;
   while (isDigit(text[i])) i++;
@@ -114,10 +118,12 @@ export function firstNumberWithUnit(text: string, units: readonly string[], deci
     const n = readNumber(text, i, decimals) as { value: number; end: number };
     let j = n.end;
     while (isSpace(text[j])) j++;
+    // Units are letters: scan letters only, then require the word to end there. Scanning every
+    // word character instead re-read "0A0A0A..." to its end from each digit: quadratic.
     let k = j;
-    while (isWordChar(text[k])) k++;
+    while (isAsciiLetter(text[k])) k++;
     const unit = text.slice(j, k).toLowerCase();
-    if (units.includes(unit)) return { value: n.value, unit };
+    if (!isWordChar(text[k]) && units.includes(unit)) return { value: n.value, unit };
     i = n.end;
   }
   return undefined;

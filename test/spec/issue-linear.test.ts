@@ -50,6 +50,16 @@ describe("linear issue parsing", () => {
     expect(ticksSeveralAnswers("- [ ] several correct outputs")).toBe(false);
   });
 
+  it("reads a limits line of digits and letters in one pass (\"0A0A...\" took 20 s at 64 KiB)", () => {
+    expect(firstNumberWithUnit("0A".repeat(30_000), ["ms", "s"], true)).toBeUndefined();
+    const { ms } = timed(() => parseIssueBody(`Statement.\n\n### Limits\n\n${"0A".repeat(30_000)}`, { number: 4, title: "t" }));
+    expect(ms).toBeLessThan(2000);
+    // A unit is a whole word of letters: "2000 ms" is read, "2000 ms2" and "2000 msx" are not.
+    expect(firstNumberWithUnit("2000 ms, 256 MB", ["ms", "s"], true)).toEqual({ value: 2000, unit: "ms" });
+    expect(firstNumberWithUnit("2000 ms2", ["ms", "s"], true)).toBeUndefined();
+    expect(firstNumberWithUnit("2000 msx 3 s", ["ms", "s"], true)).toEqual({ value: 3, unit: "s" });
+  });
+
   it("reads signatures with nested brackets and a bracketed return type", () => {
     expect(parseSignature("def f(a: int, b: list[int]) -> tuple(int):")).toEqual({ name: "f", params: [{ name: "a", type: "int" }, { name: "b", type: "list[int]" }], returns: "tuple(int)" });
     expect(parseSignature("g(self, x=3, y: str = 'a')")).toEqual({ name: "g", params: [{ name: "x", type: "any" }, { name: "y", type: "str" }], returns: "any" });
