@@ -86197,7 +86197,7 @@ function times(n2) {
   return n2 === 0 ? "never" : n2 === 1 ? "once" : n2 === 2 ? "twice" : `${n2} times`;
 }
 function plural2(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : word.endsWith("ch") ? "es" : "s"}`;
+  return count4(n2, word, word.endsWith("ch") ? `${word}es` : `${word}s`);
 }
 function firstSentence(f) {
   const from = `from ${plural2(f.samples, "sample")}`;

@@ -5,6 +5,7 @@
 // tables show, so the two cannot disagree. Untrusted text goes through ./inert.ts only.
 import type { SolveReport } from "../engine/report.ts";
 import { codeCell, details, escapeInline, fenced } from "./inert.ts";
+import { count } from "../engine/progress.ts";
 
 type Match = SolveReport["matches"][number];
 
@@ -70,8 +71,9 @@ function times(n: number): string {
   return n === 0 ? "never" : n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
 }
 
+/** "1 match", "2 matches": the project's `count`, with the plural of words ending in "ch". */
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : word.endsWith("ch") ? "es" : "s"}`;
+  return count(n, word, word.endsWith("ch") ? `${word}es` : `${word}s`);
 }
 
 /**
